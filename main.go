@@ -1,0 +1,167 @@
+// Command sitrep is a terminal cockpit for incident responders: the timeline,
+// the runbook being worked and who holds which role, on one screen, saved to
+// a local SQLite file and synced to a team's shared file over SSH.
+//
+// main.go wires the command line; each command's code sits in a cmd_*.go
+// file beside it and reaches the packages below through small helpers here.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/adrg/xdg"
+	"github.com/spf13/cobra"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// app carries what every command shares: where the store is, who is typing,
+// where output goes. Tests build one with their own streams and clock.
+type app struct {
+	dbPath      string
+	runbookDirs []string
+	cfg         config
+	in          io.Reader
+	out, errOut io.Writer
+	now         func() time.Time
+}
+
+// run executes one command line and returns the exit code. It never lets a
+// panic reach the user as a stack trace: the message names what failed.
+func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(errOut, "sitrep: internal error: %v (please report this; nothing saved was changed by it)\n", r)
+			code = 70
+		}
+	}()
+	a := &app{in: in, out: out, errOut: errOut, now: time.Now}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(in)
+	root.SetOut(out)
+	root.SetErr(errOut)
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintf(errOut, "sitrep: %s\n", oneLineError(err))
+		var ec exitCoder
+		if errors.As(err, &ec) {
+			return ec.ExitCode()
+		}
+		return 1
+	}
+	return 0
+}
+
+// exitCoder lets a command pick its exit code (verify uses 2 for a broken
+// chain, so scripts can tell tampering from a usage mistake).
+type exitCoder interface{ ExitCode() int }
+
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e exitError) Error() string { return e.err.Error() }
+func (e exitError) Unwrap() error { return e.err }
+func (e exitError) ExitCode() int { return e.code }
+
+func oneLineError(err error) string {
+	return strings.Join(strings.Fields(model.Neutralise(err.Error())), " ")
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "sitrep",
+		Short: "An incident cockpit for the terminal: timeline, runbook stepper and RACI on one screen",
+		Long: `sitrep keeps an incident's timeline, the runbook being worked and who holds
+which role on one screen. Everything is saved at once to a local SQLite file
+and works offline; 'sitrep sync' shares it with the team over SSH.
+
+Run it with no command to open the cockpit.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return a.setup(cmd)
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return model.Invalidf("unknown command %q: see 'sitrep --help'", args[0])
+			}
+			return a.runTUI(cmd)
+		},
+	}
+	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "the store file (default $SITREP_DB, then the config's db, then $XDG_DATA_HOME/sitrep/sitrep.db)")
+	root.PersistentFlags().StringArrayVar(&a.runbookDirs, "runbooks", nil, "a folder of team runbooks and scenarios (repeatable; later ones override earlier by name)")
+	root.CompletionOptions.DisableDefaultCmd = true
+	for _, add := range commandSets {
+		for _, c := range add(a) {
+			root.AddCommand(c)
+		}
+	}
+	return root
+}
+
+// commandSets is filled by the cmd_*.go files' init functions, so each file
+// owns its commands and main.go needs no edit when one is added.
+var commandSets []func(*app) []*cobra.Command
+
+func (a *app) setup(cmd *cobra.Command) error {
+	cfg, err := loadConfig(configPath())
+	if err != nil {
+		return err
+	}
+	a.cfg = cfg
+	if a.dbPath == "" {
+		a.dbPath = os.Getenv("SITREP_DB")
+	}
+	if a.dbPath == "" {
+		a.dbPath = cfg.DB
+	}
+	if a.dbPath == "" {
+		a.dbPath = filepath.Join(xdg.DataHome, "sitrep", "sitrep.db")
+	}
+	a.runbookDirs = append(append([]string(nil), cfg.RunbookDirs...), a.runbookDirs...)
+	return nil
+}
+
+// author is who the events this process records are by.
+func (a *app) author() string {
+	if v := strings.TrimSpace(os.Getenv("SITREP_AUTHOR")); v != "" {
+		return v
+	}
+	if a.cfg.Author != "" {
+		return a.cfg.Author
+	}
+	name := os.Getenv("USER")
+	if name == "" {
+		if u, err := user.Current(); err == nil {
+			name = u.Username
+		}
+	}
+	if name == "" {
+		name = "unknown"
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "localhost"
+	}
+	return name + "@" + host
+}
+
+// openStore opens (creating on first use) the store this command works on.
+func (a *app) openStore(ctx context.Context) (*storage.Store, error) {
+	return storage.Open(ctx, a.dbPath, storage.Options{Author: a.author(), Now: a.now})
+}

@@ -1,0 +1,98 @@
+package model
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Kind says what sort of incident it is; it picks the runbooks offered and
+// groups the metrics. Teams may use their own words, so any short slug is
+// accepted; these are the ones the bundled runbooks know.
+var IncidentKinds = []string{"outage", "security", "data-exposure", "ddos", "third-party", "dr", "data-request", "other"}
+
+// Incident is the projection of an incident's events: what the UI lists.
+type Incident struct {
+	ID         string
+	Title      string
+	Kind       string
+	Severity   Severity
+	Status     Status
+	Commander  string // holder of the incident-commander role, if any
+	Exercise   bool   // a drill: marked everywhere, never in real metrics
+	DeclaredBy string
+	DeclaredAt time.Time
+	Milestones MilestoneTimes
+	UpdatedAt  time.Time // occurred time of the newest timeline entry
+	Entries    int       // timeline entries, for lists
+}
+
+// ShortID is the part of an incident id people type and read out: the last
+// eight hex digits, which in a UUIDv7 are random.
+func ShortID(id string) string {
+	clean := strings.ReplaceAll(id, "-", "")
+	if len(clean) <= 8 {
+		return clean
+	}
+	return clean[len(clean)-8:]
+}
+
+// Short is the incident's ShortID.
+func (i Incident) Short() string { return ShortID(i.ID) }
+
+// Declaration is what a person gives to open an incident.
+type Declaration struct {
+	Title      string
+	Kind       string
+	Severity   Severity
+	Status     Status    // defaults to investigating: whoever declares has acknowledged
+	Exercise   bool      // a drill
+	DetectedAt time.Time // zero means when declared
+	Commander  string    // optional first incident commander
+}
+
+// MaxTitle bounds titles so lists stay readable.
+const MaxTitle = 200
+
+// Validate checks a declaration and fills its defaults.
+func (d *Declaration) Validate() error {
+	d.Title = strings.TrimSpace(d.Title)
+	if d.Title == "" {
+		return Invalidf("an incident needs a title: say in a few words what is wrong (--title)")
+	}
+	if utf8.RuneCountInString(d.Title) > MaxTitle {
+		return Invalidf("title is %d characters; keep it under %d and put detail in a note", utf8.RuneCountInString(d.Title), MaxTitle)
+	}
+	if !d.Severity.Valid() {
+		return Invalidf("invalid severity %d: use one of SEV1, SEV2, SEV3, SEV4", int(d.Severity))
+	}
+	d.Kind = strings.ToLower(strings.TrimSpace(d.Kind))
+	if d.Kind == "" {
+		d.Kind = "other"
+	}
+	if err := ValidSlug("kind", d.Kind); err != nil {
+		return err
+	}
+	if d.Status == "" {
+		d.Status = StatusInvestigating
+	}
+	if !d.Status.Valid() {
+		_, err := ParseStatus(string(d.Status))
+		return err
+	}
+	return nil
+}
+
+// ValidSlug accepts short lower-case words joined by - or _, the shape of
+// kinds and role names, so they read the same in files, keys and exports.
+func ValidSlug(what, s string) error {
+	if s == "" || len(s) > 40 {
+		return Invalidf("%s %q must be 1-40 characters", what, s)
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return Invalidf("%s %q may hold only a-z, 0-9, - and _", what, s)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,187 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// TimelineEntry is one line of an incident's story, projected from an event.
+type TimelineEntry struct {
+	EventID    string
+	IncidentID string
+	Kind       EventKind
+	NoteKind   NoteKind // for notes: note, decision or action
+	Occurred   time.Time
+	Typed      time.Time // when it was recorded; differs when written down late
+	HLC        HLC
+	Author     string
+	Text       string // what to show; for amended entries, the newest text
+	Pinned     bool
+	AmendedBy  string // event id of the newest amendment, if any
+	Retracted  bool
+	Future     bool // stamped far ahead of the clock of the store that received it
+}
+
+// Late reports whether the entry was written down well after it happened,
+// which the timeline shows so readers know the time was given, not observed.
+func (t TimelineEntry) Late() bool {
+	d := t.Typed.Sub(t.Occurred)
+	return d > time.Minute || d < -time.Minute
+}
+
+// Label is the short kind shown in the timeline's kind column.
+func (t TimelineEntry) Label() string {
+	switch t.Kind {
+	case EventNote:
+		return string(t.NoteKind)
+	case EventDeclared:
+		return "declared"
+	case EventStatusChanged:
+		return "status"
+	case EventSeverityChanged:
+		return "severity"
+	case EventRoleAssigned:
+		return "role"
+	case EventRunbookAttached:
+		return "runbook"
+	case EventStepChanged:
+		return "step"
+	case EventAmended:
+		return "amend"
+	case EventRetracted:
+		return "retract"
+	case EventRetitled:
+		return "title"
+	}
+	return string(t.Kind)
+}
+
+// Describe is the timeline text for an event: what a person typed, or a
+// sentence for the automatic entries.
+func Describe(e Event) string {
+	switch e.Kind {
+	case EventDeclared:
+		p, err := Decode[DeclaredPayload](e)
+		if err != nil {
+			return err.Error()
+		}
+		ex := ""
+		if p.Exercise {
+			ex = " (EXERCISE)"
+		}
+		return fmt.Sprintf("Declared %s %s incident%s: %s", p.Severity, p.Kind, ex, p.Title)
+	case EventRetitled:
+		p, err := Decode[RetitledPayload](e)
+		if err != nil {
+			return err.Error()
+		}
+		return fmt.Sprintf("Title changed to %q", p.Title)
+	case EventStatusChanged:
+		p, err := Decode[StatusPayload](e)
+		if err != nil {
+			return err.Error()
+		}
+		return withReason(fromTo("Status", string(p.From), string(p.Status)), p.Reason)
+	case EventSeverityChanged:
+		p, err := Decode[SeverityPayload](e)
+		if err != nil {
+			return err.Error()
+		}
+		from := ""
+		if p.From.Valid() {
+			from = p.From.String()
+		}
+		return withReason(fromTo("Severity", from, p.Severity.String()), p.Reason)
+	case EventNote:
+		p, err := Decode[NotePayload](e)
+		if err != nil {
+			return err.Error()
+		}
+		return p.Text
+	case EventPinned:
+		p, err := Decode[PinnedPayload](e)
+		if err != nil {
+			return err.Error()
+		}
+		if p.Pinned {
+			return "Pinned an entry"
+		}
+		return "Unpinned an entry"
+	case EventAmended:
+		p, err := Decode[AmendedPayload](e)
+		if err != nil {
+			return err.Error()
+		}
+		return "Amended an entry: " + p.Text
+	case EventRetracted:
+		p, err := Decode[RetractedPayload](e)
+		if err != nil {
+			return err.Error()
+		}
+		return withReason("Retracted an entry", p.Reason)
+	case EventRoleAssigned:
+		p, err := Decode[RoleAssignedPayload](e)
+		if err != nil {
+			return err.Error()
+		}
+		switch {
+		case p.Holder == "":
+			return fmt.Sprintf("%s released by %s", p.Role.Title(), p.Previous)
+		case p.Previous == "":
+			return fmt.Sprintf("%s taken by %s", p.Role.Title(), p.Holder)
+		default:
+			return fmt.Sprintf("%s handed from %s to %s", p.Role.Title(), p.Previous, p.Holder)
+		}
+	case EventRunbookAttached:
+		p, err := Decode[RunbookAttachedPayload](e)
+		if err != nil {
+			return err.Error()
+		}
+		return fmt.Sprintf("Runbook attached: %s (%s, sha256 %.12s)", p.Title, p.Name, p.Hash)
+	case EventStepChanged:
+		p, err := Decode[StepPayload](e)
+		if err != nil {
+			return err.Error()
+		}
+		verb := map[StepState]string{StepDone: "Done", StepSkipped: "Skipped", StepBlocked: "Blocked", StepOpen: "Reopened"}[p.State]
+		return withReason(fmt.Sprintf("%s step %d of %s: %s", verb, p.Step+1, p.Runbook, p.Title), p.Reason)
+	}
+	return string(e.Kind)
+}
+
+func fromTo(what, from, to string) string {
+	if from == "" || from == to {
+		return fmt.Sprintf("%s set to %s", what, to)
+	}
+	return fmt.Sprintf("%s %s → %s", what, from, to)
+}
+
+func withReason(s, reason string) string {
+	if strings.TrimSpace(reason) == "" {
+		return s
+	}
+	return s + " — " + reason
+}
+
+// StepStatus is the current state of one runbook step on one incident.
+type StepStatus struct {
+	IncidentID string
+	Runbook    string
+	Step       int
+	State      StepState
+	Reason     string
+	By         string
+	At         time.Time
+}
+
+// Attachment is a runbook attached to an incident, with the exact text used.
+type Attachment struct {
+	IncidentID string
+	Name       string
+	Title      string
+	Source     string
+	Hash       string
+	Text       string
+	At         time.Time
+}

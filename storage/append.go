@@ -1,0 +1,297 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+// MaxNote bounds one note. A megabyte pasted log is fine; a runaway pipe is not.
+const MaxNote = 4 << 20
+
+// Append records one change made here and updates the projections, in one
+// durable transaction. It stamps the id, clocks and hash chain.
+func (s *Store) Append(ctx context.Context, d model.Draft) (model.Event, error) {
+	events, err := s.AppendAll(ctx, []model.Draft{d})
+	if err != nil {
+		return model.Event{}, err
+	}
+	return events[0], nil
+}
+
+// AppendAll records several changes atomically: all or none (declaring an
+// incident and attaching its runbooks, or a generator's batch).
+func (s *Store) AppendAll(ctx context.Context, drafts []model.Draft) ([]model.Event, error) {
+	var out []model.Event
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		a, err := newAppender(ctx, tx, s)
+		if err != nil {
+			return err
+		}
+		defer a.close()
+		for _, d := range drafts {
+			e, err := a.append(ctx, d)
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	if err != nil {
+		if errors.Is(err, model.ErrInvalid) || errors.Is(err, model.ErrNotFound) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("save to %s: %w", s.path, describeSQLiteError(err))
+	}
+	return out, nil
+}
+
+// appender holds what a run of appends in one transaction shares: the clock,
+// each chain's head, and prepared statements.
+type appender struct {
+	s      *Store
+	tx     *sql.Tx
+	hlc    model.HLC
+	seq    int64
+	prev   string
+	proj   *projector
+	insert *sql.Stmt
+	// declared holds incidents declared earlier in this batch, which later
+	// drafts may refer to before the batch commits.
+	declared map[string]bool
+}
+
+func newAppender(ctx context.Context, tx *sql.Tx, s *Store) (*appender, error) {
+	a := &appender{s: s, tx: tx, declared: map[string]bool{}}
+	var hlc sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT max(hlc) FROM events`).Scan(&hlc); err != nil {
+		return nil, err
+	}
+	a.hlc = model.HLC(hlc.Int64)
+	err := tx.QueryRowContext(ctx, `SELECT chain_seq, hash FROM events WHERE origin = ? AND author = ? ORDER BY chain_seq DESC LIMIT 1`, s.id, s.author).Scan(&a.seq, &a.prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	if a.insert, err = tx.PrepareContext(ctx, insertEventSQL); err != nil {
+		return nil, err
+	}
+	if a.proj, err = newProjector(ctx, tx); err != nil {
+		a.insert.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *appender) close() {
+	a.insert.Close()
+	a.proj.close()
+}
+
+const insertEventSQL = `INSERT INTO events (id, incident_id, kind, payload, author, origin, at, occurred, hlc, chain_seq, prev, hash, received)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+func (a *appender) append(ctx context.Context, d model.Draft) (model.Event, error) {
+	if err := validateDraft(d); err != nil {
+		return model.Event{}, err
+	}
+	if d.Kind != model.EventDeclared && !a.declared[d.IncidentID] {
+		var one int
+		err := a.tx.QueryRowContext(ctx, `SELECT 1 FROM incidents WHERE id = ?`, d.IncidentID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return model.Event{}, model.NotFoundf("no incident with id %s", d.IncidentID)
+		}
+		if err != nil {
+			return model.Event{}, err
+		}
+	}
+	payload, err := json.Marshal(d.Payload)
+	if err != nil {
+		return model.Event{}, fmt.Errorf("encode %s payload: %w", d.Kind, err)
+	}
+	now := a.s.now().UTC().Truncate(time.Millisecond)
+	id, err := uuid.NewV7()
+	if err != nil {
+		return model.Event{}, fmt.Errorf("make event id: %w", err)
+	}
+	occurred := d.Occurred.UTC().Truncate(time.Millisecond)
+	if d.Occurred.IsZero() {
+		occurred = now
+	}
+	a.hlc = a.hlc.Next(now)
+	a.seq++
+	e := model.Event{
+		ID:         id.String(),
+		IncidentID: d.IncidentID,
+		Kind:       d.Kind,
+		Payload:    payload,
+		Author:     a.s.author,
+		Origin:     a.s.id,
+		At:         now,
+		Occurred:   occurred,
+		HLC:        a.hlc,
+		ChainSeq:   a.seq,
+		Prev:       a.prev,
+	}
+	if e.Kind == model.EventDeclared && e.IncidentID == "" {
+		e.IncidentID = e.ID
+	}
+	e.Hash = e.ComputeHash()
+	a.prev = e.Hash
+	if e.Kind == model.EventDeclared {
+		a.declared[e.IncidentID] = true
+	}
+	if err := insertEvent(ctx, a.insert, e, now); err != nil {
+		return model.Event{}, err
+	}
+	if err := a.proj.apply(ctx, e, false); err != nil {
+		return model.Event{}, err
+	}
+	return e, nil
+}
+
+func insertEvent(ctx context.Context, stmt *sql.Stmt, e model.Event, received time.Time) error {
+	_, err := stmt.ExecContext(ctx, e.ID, e.IncidentID, string(e.Kind), string(e.Payload), e.Author, e.Origin,
+		ms(e.At), ms(e.Occurred), int64(e.HLC), e.ChainSeq, e.Prev, e.Hash, ms(received))
+	if err != nil {
+		return fmt.Errorf("append event %s: %w", e.ID, err)
+	}
+	return nil
+}
+
+// NewID makes an event or incident id: a UUIDv7, unique across laptops and
+// sorting by creation time.
+func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// validateDraft applies the domain's rules before anything is written.
+func validateDraft(d model.Draft) error {
+	switch p := d.Payload.(type) {
+	case model.DeclaredPayload:
+		decl := model.Declaration{Title: p.Title, Kind: p.Kind, Severity: p.Severity, Status: p.Status}
+		return decl.Validate()
+	case model.NotePayload:
+		if strings.TrimSpace(p.Text) == "" {
+			return model.Invalidf("the note is empty: type what happened")
+		}
+		if len(p.Text) > MaxNote {
+			return model.Invalidf("the note is %d bytes; the limit is %d (put big logs in a file and note where)", len(p.Text), MaxNote)
+		}
+		if _, err := model.ParseNoteKind(string(p.Kind)); err != nil {
+			return err
+		}
+	case model.StatusPayload:
+		if _, err := model.ParseStatus(string(p.Status)); err != nil {
+			return err
+		}
+	case model.SeverityPayload:
+		if !p.Severity.Valid() {
+			return model.Invalidf("invalid severity %d: use one of SEV1, SEV2, SEV3, SEV4", int(p.Severity))
+		}
+	case model.StepPayload:
+		return p.Validate()
+	case model.RoleAssignedPayload:
+		return model.ValidSlug("role", string(p.Role))
+	case model.RetitledPayload:
+		decl := model.Declaration{Title: p.Title, Severity: model.SEV4}
+		return decl.Validate()
+	}
+	if d.Kind != model.EventDeclared && d.IncidentID == "" {
+		return model.Invalidf("no incident given for %s", d.Kind)
+	}
+	return nil
+}
+
+// ApplyResult says what a batch of events from elsewhere did.
+type ApplyResult struct {
+	Applied   int      // new events stored
+	Known     int      // already here, identical
+	Conflicts []string // same id, different content: kept ours, reported
+}
+
+// Apply stores events made elsewhere (sync, import) in one transaction:
+// each is checked against its own hash, ids already held are skipped, and
+// the projections are updated as for local events. An event whose hash does
+// not match its content fails the whole batch, so garbage never lands.
+// extra, when not nil, runs inside the same transaction (sync advances its
+// cursor there, so cursor and events commit together).
+func (s *Store) Apply(ctx context.Context, events []model.Event, extra func(*sql.Tx) error) (ApplyResult, error) {
+	var res ApplyResult
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res = ApplyResult{}
+		insert, err := tx.PrepareContext(ctx, insertEventSQL)
+		if err != nil {
+			return err
+		}
+		defer insert.Close()
+		proj, err := newProjector(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer proj.close()
+		lookup, err := tx.PrepareContext(ctx, `SELECT hash FROM events WHERE id = ?`)
+		if err != nil {
+			return err
+		}
+		defer lookup.Close()
+		now := s.now()
+		for _, e := range events {
+			if err := checkIncoming(e); err != nil {
+				return err
+			}
+			var have string
+			err := lookup.QueryRowContext(ctx, e.ID).Scan(&have)
+			switch {
+			case err == nil && have == e.Hash:
+				res.Known++
+				continue
+			case err == nil:
+				res.Conflicts = append(res.Conflicts, fmt.Sprintf("event %s by %s differs from the copy here (kept ours)", e.ID, e.Author))
+				continue
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+			if err := insertEvent(ctx, insert, e, now); err != nil {
+				return err
+			}
+			future := e.At.After(now.Add(FutureSkew)) || e.Occurred.After(now.Add(FutureSkew))
+			if err := proj.apply(ctx, e, future); err != nil {
+				return err
+			}
+			res.Applied++
+		}
+		if extra != nil {
+			return extra(tx)
+		}
+		return nil
+	})
+	if err != nil {
+		if errors.Is(err, model.ErrInvalid) {
+			return ApplyResult{}, err
+		}
+		return ApplyResult{}, fmt.Errorf("store events in %s: %w", s.path, describeSQLiteError(err))
+	}
+	return res, nil
+}
+
+// checkIncoming refuses an event from elsewhere that is malformed or whose
+// hash does not cover its content.
+func checkIncoming(e model.Event) error {
+	switch {
+	case e.ID == "" || e.IncidentID == "" || e.Kind == "" || e.Author == "" || e.Origin == "":
+		return model.Invalidf("incoming event %q lacks an id, incident, kind, author or origin", e.ID)
+	case !json.Valid(e.Payload):
+		return model.Invalidf("incoming event %s: payload is not JSON", e.ID)
+	case e.ComputeHash() != e.Hash:
+		return model.Invalidf("incoming event %s by %s: its hash does not match its content", e.ID, e.Author)
+	}
+	return nil
+}

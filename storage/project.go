@@ -1,0 +1,306 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+// projector updates the read tables for one event. Every update is either
+// an insert of something keyed by the event's id, a last-writer-wins by
+// event version (HLC, then id), or a minimum of times, so applying the same
+// set of events in any order gives the same tables: what makes sync safe.
+type projector struct {
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func newProjector(_ context.Context, tx *sql.Tx) (*projector, error) {
+	return &projector{tx: tx, stmts: map[string]*sql.Stmt{}}, nil
+}
+
+func (p *projector) close() {
+	for _, s := range p.stmts {
+		s.Close()
+	}
+}
+
+// exec runs a statement, preparing it once per transaction: a replay of a
+// million events would otherwise parse the same SQL a million times.
+func (p *projector) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	stmt, ok := p.stmts[query]
+	if !ok {
+		var err error
+		if stmt, err = p.tx.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
+		p.stmts[query] = stmt
+	}
+	return stmt.ExecContext(ctx, args...)
+}
+
+func (p *projector) apply(ctx context.Context, e model.Event, future bool) error {
+	if err := p.applyState(ctx, e); err != nil {
+		return fmt.Errorf("project event %s (%s): %w", e.ID, e.Kind, err)
+	}
+	if e.Kind == model.EventPinned {
+		return nil // a mark on another entry, not an entry of its own
+	}
+	return p.addEntry(ctx, e, future)
+}
+
+func (p *projector) applyState(ctx context.Context, e model.Event) error {
+	if _, err := p.exec(ctx, `INSERT OR IGNORE INTO incidents(id, short) VALUES (?, ?)`, e.IncidentID, model.ShortID(e.IncidentID)); err != nil {
+		return err
+	}
+	v := e.Version()
+	switch e.Kind {
+	case model.EventDeclared:
+		d, err := model.Decode[model.DeclaredPayload](e)
+		if err != nil {
+			return nil // kept in the log and timeline; nothing to project
+		}
+		if err := p.setTitle(ctx, e.IncidentID, d.Title, v); err != nil {
+			return err
+		}
+		if err := p.setSeverity(ctx, e.IncidentID, d.Severity, v); err != nil {
+			return err
+		}
+		if err := p.setStatus(ctx, e, d.Status, v); err != nil {
+			return err
+		}
+		detected := d.DetectedAt
+		if detected.IsZero() || detected.After(e.Occurred) {
+			detected = e.Occurred
+		}
+		_, err = p.exec(ctx, `UPDATE incidents SET kind = ?, exercise = ?, declared_by = ?, declared_at = ?,
+			detected_at = min(coalesce(detected_at, ?), ?) WHERE id = ?`,
+			d.Kind, d.Exercise, e.Author, ms(e.Occurred), ms(detected), ms(detected), e.IncidentID)
+		return err
+	case model.EventRetitled:
+		d, err := model.Decode[model.RetitledPayload](e)
+		if err != nil {
+			return nil
+		}
+		return p.setTitle(ctx, e.IncidentID, d.Title, v)
+	case model.EventStatusChanged:
+		d, err := model.Decode[model.StatusPayload](e)
+		if err != nil {
+			return nil
+		}
+		return p.setStatus(ctx, e, d.Status, v)
+	case model.EventSeverityChanged:
+		d, err := model.Decode[model.SeverityPayload](e)
+		if err != nil {
+			return nil
+		}
+		return p.setSeverity(ctx, e.IncidentID, d.Severity, v)
+	case model.EventPinned:
+		d, err := model.Decode[model.PinnedPayload](e)
+		if err != nil {
+			return nil
+		}
+		_, err = p.exec(ctx, `INSERT INTO entry_marks(entry_id, pinned, pinned_v) VALUES (?, ?, ?)
+			ON CONFLICT(entry_id) DO UPDATE SET pinned = excluded.pinned, pinned_v = excluded.pinned_v
+			WHERE excluded.pinned_v > entry_marks.pinned_v`, d.Entry, d.Pinned, v)
+		return err
+	case model.EventAmended:
+		d, err := model.Decode[model.AmendedPayload](e)
+		if err != nil {
+			return nil
+		}
+		_, err = p.exec(ctx, `INSERT INTO entry_marks(entry_id, amended_text, amended_by, amended_v) VALUES (?, ?, ?, ?)
+			ON CONFLICT(entry_id) DO UPDATE SET amended_text = excluded.amended_text, amended_by = excluded.amended_by, amended_v = excluded.amended_v
+			WHERE excluded.amended_v > entry_marks.amended_v`, d.Entry, d.Text, e.ID, v)
+		return err
+	case model.EventRetracted:
+		d, err := model.Decode[model.RetractedPayload](e)
+		if err != nil {
+			return nil
+		}
+		// A retraction cannot be undone, so it needs no version.
+		_, err = p.exec(ctx, `INSERT INTO entry_marks(entry_id, retracted) VALUES (?, 1)
+			ON CONFLICT(entry_id) DO UPDATE SET retracted = 1`, d.Entry)
+		return err
+	case model.EventRoleAssigned:
+		return p.assignRole(ctx, e, v)
+	case model.EventRunbookAttached:
+		d, err := model.Decode[model.RunbookAttachedPayload](e)
+		if err != nil {
+			return nil
+		}
+		_, err = p.exec(ctx, `INSERT INTO attachments(incident_id, name, title, source, hash, text, at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT(incident_id, name) DO UPDATE SET title = excluded.title, source = excluded.source, hash = excluded.hash,
+				text = excluded.text, at = excluded.at, version = excluded.version
+			WHERE excluded.version > attachments.version`,
+			e.IncidentID, d.Name, d.Title, d.Source, d.Hash, d.Text, ms(e.Occurred), v)
+		return err
+	case model.EventStepChanged:
+		d, err := model.Decode[model.StepPayload](e)
+		if err != nil {
+			return nil
+		}
+		_, err = p.exec(ctx, `INSERT INTO step_states(incident_id, runbook, step, state, reason, by, at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT(incident_id, runbook, step) DO UPDATE SET state = excluded.state, reason = excluded.reason,
+				by = excluded.by, at = excluded.at, version = excluded.version
+			WHERE excluded.version > step_states.version`,
+			e.IncidentID, d.Runbook, d.Step, string(d.State), d.Reason, e.Author, ms(e.Occurred), v)
+		return err
+	}
+	return nil // kinds from newer versions still show in the timeline
+}
+
+func (p *projector) setTitle(ctx context.Context, incident, title, v string) error {
+	var rowid int64
+	var old, oldV string
+	err := p.tx.QueryRowContext(ctx, `SELECT rowid, title, title_v FROM incidents WHERE id = ?`, incident).Scan(&rowid, &old, &oldV)
+	if err != nil {
+		return err
+	}
+	if v <= oldV {
+		return nil
+	}
+	if old != "" {
+		if _, err := p.exec(ctx, `INSERT INTO incident_fts(incident_fts, rowid, title) VALUES ('delete', ?, ?)`, rowid, old); err != nil {
+			return err
+		}
+	}
+	if _, err := p.exec(ctx, `UPDATE incidents SET title = ?, title_v = ? WHERE id = ?`, title, v, incident); err != nil {
+		return err
+	}
+	_, err = p.exec(ctx, `INSERT INTO incident_fts(rowid, title) VALUES (?, ?)`, rowid, title)
+	return err
+}
+
+func (p *projector) setSeverity(ctx context.Context, incident string, sev model.Severity, v string) error {
+	if !sev.Valid() {
+		return nil
+	}
+	_, err := p.exec(ctx, `UPDATE incidents SET severity = ?, severity_v = ? WHERE id = ? AND severity_v < ?`, int(sev), v, incident, v)
+	return err
+}
+
+// setStatus takes the newest status, and marks every milestone the status
+// implies at the earliest time any event reached it.
+func (p *projector) setStatus(ctx context.Context, e model.Event, status model.Status, v string) error {
+	if !status.Valid() {
+		return nil
+	}
+	if _, err := p.exec(ctx, `UPDATE incidents SET status = ?, status_v = ?, active = ? WHERE id = ? AND status_v < ?`,
+		string(status), v, status.Active(), e.IncidentID, v); err != nil {
+		return err
+	}
+	at := ms(e.Occurred)
+	for _, m := range model.Milestones {
+		if m == model.MilestoneDetected || status.Rank() < m.ReachedBy().Rank() {
+			continue
+		}
+		col := string(m) + "_at"
+		if _, err := p.exec(ctx, `UPDATE incidents SET `+col+` = min(coalesce(`+col+`, ?), ?) WHERE id = ?`, at, at, e.IncidentID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *projector) assignRole(ctx context.Context, e model.Event, v string) error {
+	d, err := model.Decode[model.RoleAssignedPayload](e)
+	if err != nil || d.Role == "" {
+		return nil
+	}
+	if _, err := p.exec(ctx, `INSERT OR IGNORE INTO role_events(event_id, incident_id, role, holder, replaces) VALUES (?, ?, ?, ?, ?)`,
+		e.ID, e.IncidentID, string(d.Role), d.Holder, d.Replaces); err != nil {
+		return err
+	}
+	if _, err := p.exec(ctx, `INSERT INTO roles(incident_id, role, holder, since, version, event_id) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT(incident_id, role) DO UPDATE SET holder = excluded.holder, since = excluded.since,
+			version = excluded.version, event_id = excluded.event_id
+		WHERE excluded.version > roles.version`,
+		e.IncidentID, string(d.Role), d.Holder, ms(e.Occurred), v, e.ID); err != nil {
+		return err
+	}
+	if d.Role != model.RoleCommander {
+		return nil
+	}
+	_, err = p.exec(ctx, `UPDATE incidents SET commander = coalesce((SELECT holder FROM roles WHERE incident_id = ? AND role = ?), '') WHERE id = ?`,
+		e.IncidentID, string(model.RoleCommander), e.IncidentID)
+	return err
+}
+
+func (p *projector) addEntry(ctx context.Context, e model.Event, future bool) error {
+	noteKind := ""
+	if e.Kind == model.EventNote {
+		if n, err := model.Decode[model.NotePayload](e); err == nil {
+			noteKind = string(n.Kind)
+		}
+	}
+	text := model.Describe(e)
+	res, err := p.exec(ctx, `INSERT OR IGNORE INTO timeline(event_id, incident_id, kind, note_kind, occurred, typed, hlc, author, text, future)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.IncidentID, string(e.Kind), noteKind, ms(e.Occurred), ms(e.At), int64(e.HLC), e.Author, text, future)
+	if err != nil {
+		return err
+	}
+	rowid, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	if _, err := p.exec(ctx, `INSERT INTO timeline_fts(rowid, text) VALUES (?, ?)`, rowid, text); err != nil {
+		return err
+	}
+	_, err = p.exec(ctx, `UPDATE incidents SET entries = entries + 1, updated_at = max(updated_at, ?) WHERE id = ?`, ms(e.Occurred), e.IncidentID)
+	return err
+}
+
+// Rebuild recreates every projection from the event log, in one transaction.
+// It is how a store recovers from a projection bug, and tests use it to prove
+// that incremental updates and a replay agree.
+func (s *Store) Rebuild(ctx context.Context) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{
+			`INSERT INTO timeline_fts(timeline_fts) VALUES ('delete-all')`,
+			`INSERT INTO incident_fts(incident_fts) VALUES ('delete-all')`,
+			`DELETE FROM timeline`, `DELETE FROM entry_marks`, `DELETE FROM roles`, `DELETE FROM role_events`,
+			`DELETE FROM step_states`, `DELETE FROM attachments`, `DELETE FROM incidents`,
+		} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("%s: %w", q, err)
+			}
+		}
+		proj, err := newProjector(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer proj.close()
+		// Page through the log: the driver cannot run the projector's writes
+		// while a cursor is open on the same connection, and a million events
+		// should not all sit in memory at once.
+		var after int64
+		for {
+			page, last, err := eventsAfter(ctx, tx, after, 5000)
+			if err != nil {
+				return err
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, l := range page {
+				if err := proj.apply(ctx, l.Event, l.Future()); err != nil {
+					return err
+				}
+			}
+			after = last
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("rebuild %s: %w", s.path, describeSQLiteError(err))
+	}
+	return err
+}

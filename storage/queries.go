@@ -1,0 +1,395 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+const eventColumns = `seq, id, incident_id, kind, payload, author, origin, at, occurred, hlc, chain_seq, prev, hash, received`
+
+// LoggedEvent is an event with where it sits in this store's log.
+type LoggedEvent struct {
+	model.Event
+	Seq      int64 // this store's arrival order
+	Received int64 // unix ms this store got it
+}
+
+// Future reports whether the event was stamped well ahead of the clock of
+// the store that received it: a laptop whose clock runs fast.
+func (l LoggedEvent) Future() bool {
+	rcv := fromMS(l.Received).Add(FutureSkew)
+	return l.At.After(rcv) || l.Occurred.After(rcv)
+}
+
+type scanner interface{ Scan(...any) error }
+
+func scanLogged(r scanner) (LoggedEvent, error) {
+	var l LoggedEvent
+	var payload string
+	var at, occurred, hlc int64
+	err := r.Scan(&l.Seq, &l.ID, &l.IncidentID, &l.Kind, &payload, &l.Author, &l.Origin, &at, &occurred, &hlc, &l.ChainSeq, &l.Prev, &l.Hash, &l.Received)
+	l.Payload = []byte(payload)
+	l.At, l.Occurred, l.HLC = fromMS(at), fromMS(occurred), model.HLC(hlc)
+	return l, err
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func eventsAfter(ctx context.Context, q querier, after int64, limit int) ([]LoggedEvent, int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, after, err
+	}
+	defer rows.Close()
+	var out []LoggedEvent
+	for rows.Next() {
+		l, err := scanLogged(rows)
+		if err != nil {
+			return nil, after, err
+		}
+		out = append(out, l)
+		after = l.Seq
+	}
+	return out, after, rows.Err()
+}
+
+// EventsAfter returns up to limit events that arrived here after seq, in
+// arrival order, and the seq of the last one (seq itself if none): what sync
+// sends from a cursor.
+func (s *Store) EventsAfter(ctx context.Context, seq int64, limit int) ([]LoggedEvent, int64, error) {
+	out, last, err := eventsAfter(ctx, s.db, seq, limit)
+	if err != nil {
+		return nil, seq, fmt.Errorf("read events from %s: %w", s.path, describeSQLiteError(err))
+	}
+	return out, last, nil
+}
+
+// MaxSeq is the newest arrival number: the UI polls it to notice changes
+// made by another process (a sync, the CLI) without a restart.
+func (s *Store) MaxSeq(ctx context.Context) (int64, error) {
+	var v sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT max(seq) FROM events`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read %s: %w", s.path, describeSQLiteError(err))
+	}
+	return v.Int64, nil
+}
+
+// CountEvents is how many events the log holds.
+func (s *Store) CountEvents(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM events`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count events in %s: %w", s.path, describeSQLiteError(err))
+	}
+	return n, nil
+}
+
+const incidentColumns = `id, title, kind, severity, status, commander, exercise, declared_by, declared_at,
+	detected_at, acknowledged_at, mitigated_at, resolved_at, reviewed_at, updated_at, entries`
+
+func scanIncident(r scanner) (model.Incident, error) {
+	var in model.Incident
+	var sev int
+	var status string
+	var declared, updated int64
+	var det, ack, mit, res, rev sql.NullInt64
+	err := r.Scan(&in.ID, &in.Title, &in.Kind, &sev, &status, &in.Commander, &in.Exercise, &in.DeclaredBy, &declared,
+		&det, &ack, &mit, &res, &rev, &updated, &in.Entries)
+	in.Severity, in.Status = model.Severity(sev), model.Status(status)
+	in.DeclaredAt, in.UpdatedAt = fromMS(declared), fromMS(updated)
+	in.Milestones = model.MilestoneTimes{Detected: nullMS(det), Acknowledged: nullMS(ack), Mitigated: nullMS(mit), Resolved: nullMS(res), Reviewed: nullMS(rev)}
+	return in, err
+}
+
+// Incidents lists every incident, active ones first, newest activity first
+// within each group.
+func (s *Store) Incidents(ctx context.Context) ([]model.Incident, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+incidentColumns+` FROM incidents ORDER BY active DESC, updated_at DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("list incidents in %s: %w", s.path, describeSQLiteError(err))
+	}
+	defer rows.Close()
+	var out []model.Incident
+	for rows.Next() {
+		in, err := scanIncident(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list incidents in %s: %w", s.path, describeSQLiteError(err))
+		}
+		out = append(out, in)
+	}
+	return out, rows.Err()
+}
+
+// Incident returns one incident by its full id.
+func (s *Store) Incident(ctx context.Context, id string) (model.Incident, error) {
+	in, err := scanIncident(s.db.QueryRowContext(ctx, `SELECT `+incidentColumns+` FROM incidents WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return in, model.NotFoundf("no incident with id %s", id)
+	}
+	if err != nil {
+		return in, fmt.Errorf("read incident %s: %w", id, describeSQLiteError(err))
+	}
+	return in, nil
+}
+
+// ResolveIncident finds an incident from what a person typed: its full id,
+// its short id, or the start of its short id (at least four characters).
+func (s *Store) ResolveIncident(ctx context.Context, ref string) (model.Incident, error) {
+	ref = strings.ToLower(strings.TrimSpace(ref))
+	if ref == "" {
+		return model.Incident{}, model.Invalidf("no incident id given")
+	}
+	if in, err := s.Incident(ctx, ref); err == nil {
+		return in, nil
+	} else if !errors.Is(err, model.ErrNotFound) {
+		return in, err
+	}
+	if len(ref) < 4 {
+		return model.Incident{}, model.Invalidf("incident id %q is too short: give at least 4 characters (see 'sitrep ls')", ref)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM incidents WHERE short = ? OR short LIKE ? ESCAPE '\' LIMIT 6`,
+		ref, strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(ref)+"%")
+	if err != nil {
+		return model.Incident{}, fmt.Errorf("find incident %s: %w", ref, describeSQLiteError(err))
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return model.Incident{}, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	switch len(ids) {
+	case 0:
+		return model.Incident{}, model.NotFoundf("no incident with id %s (see 'sitrep ls')", ref)
+	case 1:
+		return s.Incident(ctx, ids[0])
+	}
+	shorts := make([]string, len(ids))
+	for i, id := range ids {
+		shorts[i] = model.ShortID(id)
+	}
+	return model.Incident{}, model.Invalidf("incident id %s is ambiguous: it matches %s", ref, strings.Join(shorts, ", "))
+}
+
+const timelineColumns = `t.event_id, t.incident_id, t.kind, t.note_kind, t.occurred, t.typed, t.hlc, t.author,
+	coalesce(m.amended_text, t.text), coalesce(m.pinned, 0), coalesce(m.amended_by, ''), coalesce(m.retracted, 0), t.future`
+
+const timelineFrom = ` FROM timeline t LEFT JOIN entry_marks m ON m.entry_id = t.event_id `
+
+func scanEntry(r scanner) (model.TimelineEntry, error) {
+	var t model.TimelineEntry
+	var kind, noteKind string
+	var occurred, typed, hlc int64
+	err := r.Scan(&t.EventID, &t.IncidentID, &kind, &noteKind, &occurred, &typed, &hlc, &t.Author, &t.Text, &t.Pinned, &t.AmendedBy, &t.Retracted, &t.Future)
+	t.Kind, t.NoteKind = model.EventKind(kind), model.NoteKind(noteKind)
+	t.Occurred, t.Typed, t.HLC = fromMS(occurred), fromMS(typed), model.HLC(hlc)
+	return t, err
+}
+
+// TimelineKey is a position in an incident's timeline, for paging without
+// OFFSET (which would read every skipped row of a long timeline).
+type TimelineKey struct {
+	Occurred int64
+	HLC      int64
+	EventID  string
+}
+
+// Key is the entry's position.
+func KeyOf(t model.TimelineEntry) TimelineKey {
+	return TimelineKey{Occurred: ms(t.Occurred), HLC: int64(t.HLC), EventID: t.EventID}
+}
+
+// TimelinePage asks for part of a timeline. With neither bound it returns the
+// newest Limit entries; Before or After pages back or forward from a key.
+// Entries always come oldest first.
+type TimelinePage struct {
+	Before *TimelineKey
+	After  *TimelineKey
+	Limit  int // 0 means all
+}
+
+// Timeline returns entries of one incident, ordered by when they happened,
+// then by clock and id so every store shows the same order.
+func (s *Store) Timeline(ctx context.Context, incidentID string, page TimelinePage) ([]model.TimelineEntry, error) {
+	q := `SELECT ` + timelineColumns + timelineFrom + `WHERE t.incident_id = ?`
+	args := []any{incidentID}
+	desc := page.After == nil && page.Limit > 0
+	if page.Before != nil {
+		q += ` AND (t.occurred, t.hlc, t.event_id) < (?, ?, ?)`
+		args = append(args, page.Before.Occurred, page.Before.HLC, page.Before.EventID)
+	}
+	if page.After != nil {
+		q += ` AND (t.occurred, t.hlc, t.event_id) > (?, ?, ?)`
+		args = append(args, page.After.Occurred, page.After.HLC, page.After.EventID)
+	}
+	if desc {
+		q += ` ORDER BY t.occurred DESC, t.hlc DESC, t.event_id DESC`
+	} else {
+		q += ` ORDER BY t.occurred, t.hlc, t.event_id`
+	}
+	if page.Limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, page.Limit)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read timeline of %s: %w", incidentID, describeSQLiteError(err))
+	}
+	defer rows.Close()
+	var out []model.TimelineEntry
+	for rows.Next() {
+		t, err := scanEntry(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read timeline of %s: %w", incidentID, describeSQLiteError(err))
+		}
+		out = append(out, t)
+	}
+	if desc {
+		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+			out[i], out[j] = out[j], out[i]
+		}
+	}
+	return out, rows.Err()
+}
+
+// TimelineEntry returns one entry by its event id.
+func (s *Store) TimelineEntry(ctx context.Context, eventID string) (model.TimelineEntry, error) {
+	t, err := scanEntry(s.db.QueryRowContext(ctx, `SELECT `+timelineColumns+timelineFrom+`WHERE t.event_id = ?`, eventID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, model.NotFoundf("no timeline entry %s", eventID)
+	}
+	return t, err
+}
+
+// Steps returns the state of every step anyone has touched on an incident.
+func (s *Store) Steps(ctx context.Context, incidentID string) ([]model.StepStatus, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT runbook, step, state, reason, by, at FROM step_states WHERE incident_id = ? ORDER BY runbook, step`, incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("read steps of %s: %w", incidentID, describeSQLiteError(err))
+	}
+	defer rows.Close()
+	var out []model.StepStatus
+	for rows.Next() {
+		st := model.StepStatus{IncidentID: incidentID}
+		var state string
+		var at int64
+		if err := rows.Scan(&st.Runbook, &st.Step, &state, &st.Reason, &st.By, &at); err != nil {
+			return nil, err
+		}
+		st.State, st.At = model.StepState(state), fromMS(at)
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// Roles returns who holds each role on an incident, with any clash: people
+// who took the same role from the same starting point while offline.
+func (s *Store) Roles(ctx context.Context, incidentID string) ([]model.RoleHolder, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT r.role, r.holder, r.since,
+		coalesce((SELECT group_concat(DISTINCT o.holder) FROM role_events o, role_events w
+			WHERE w.event_id = r.event_id AND o.incident_id = w.incident_id AND o.role = w.role
+			AND o.replaces = w.replaces AND o.event_id != w.event_id AND o.holder != w.holder), '')
+		FROM roles r WHERE r.incident_id = ? ORDER BY r.role`, incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("read roles of %s: %w", incidentID, describeSQLiteError(err))
+	}
+	defer rows.Close()
+	var out []model.RoleHolder
+	for rows.Next() {
+		var h model.RoleHolder
+		var role, clash string
+		var since int64
+		if err := rows.Scan(&role, &h.Holder, &since, &clash); err != nil {
+			return nil, err
+		}
+		h.Role, h.Since = model.Role(role), fromMS(since)
+		if clash != "" {
+			h.Clash = strings.Split(clash, ",")
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// RoleEvent returns the id of the assignment that set the current holder of
+// a role ("" if nobody ever held it): what a new assignment replaces.
+func (s *Store) RoleEvent(ctx context.Context, incidentID string, role model.Role) (holder, eventID string, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT holder, event_id FROM roles WHERE incident_id = ? AND role = ?`, incidentID, string(role)).Scan(&holder, &eventID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	return holder, eventID, err
+}
+
+// Attachments returns the runbooks attached to an incident, with their text.
+func (s *Store) Attachments(ctx context.Context, incidentID string) ([]model.Attachment, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT name, title, source, hash, text, at FROM attachments WHERE incident_id = ? ORDER BY at, name`, incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("read runbooks of %s: %w", incidentID, describeSQLiteError(err))
+	}
+	defer rows.Close()
+	var out []model.Attachment
+	for rows.Next() {
+		a := model.Attachment{IncidentID: incidentID}
+		var at int64
+		if err := rows.Scan(&a.Name, &a.Title, &a.Source, &a.Hash, &a.Text, &at); err != nil {
+			return nil, err
+		}
+		a.At = fromMS(at)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+const currentKey = "current_incident"
+
+// SetCurrent remembers the incident this person is working, so commands
+// without --incident go to it. It is local to this store and never synced.
+func (s *Store) SetCurrent(ctx context.Context, incidentID string) error {
+	return s.SetMeta(ctx, currentKey, incidentID)
+}
+
+// Current is the incident commands go to by default: the one last declared
+// or opened here if it still exists, else the only active one.
+func (s *Store) Current(ctx context.Context) (model.Incident, error) {
+	id, err := s.Meta(ctx, currentKey)
+	if err != nil {
+		return model.Incident{}, err
+	}
+	if id != "" {
+		if in, err := s.Incident(ctx, id); err == nil {
+			return in, nil
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM incidents WHERE active = 1 ORDER BY updated_at DESC LIMIT 6`)
+	if err != nil {
+		return model.Incident{}, fmt.Errorf("find the active incident: %w", describeSQLiteError(err))
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return model.Incident{}, err
+		}
+		ids = append(ids, model.ShortID(id))
+	}
+	rows.Close()
+	switch len(ids) {
+	case 0:
+		return model.Incident{}, model.NotFoundf("no active incident: declare one with 'sitrep declare' or name one with --incident")
+	case 1:
+		return s.ResolveIncident(ctx, ids[0])
+	}
+	return model.Incident{}, model.Invalidf("%d incidents are active (%s): name one with --incident", len(ids), strings.Join(ids, ", "))
+}

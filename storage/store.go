@@ -1,0 +1,356 @@
+// Package storage is sitrep's SQLite store: an append-only event log with a
+// per-author hash chain, and the projections the UI reads (incidents,
+// timeline, step states, role holders), updated in the same transaction as
+// each append and rebuildable from the log.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// applicationID marks a SQLite file as a sitrep store ("SITR"), so a shared
+// path that points at someone else's database is refused before any write.
+const applicationID = 0x53495452
+
+// FutureSkew is how far ahead of this store's clock an event may be stamped
+// before the timeline flags it as coming from a clock that runs fast.
+const FutureSkew = 5 * time.Minute
+
+// Options configures a store.
+type Options struct {
+	Author string           // who local events are by
+	Now    func() time.Time // the clock; tests fix it
+}
+
+// Store is an open sitrep database.
+type Store struct {
+	db     *sql.DB
+	path   string
+	author string
+	now    func() time.Time
+	id     string
+}
+
+// Open opens the store at path, creating it (mode 0600, parent 0700) on first
+// use and running any migrations. A file that is not a sitrep store, is
+// truncated, or was written by a newer sitrep is refused with an error naming
+// it, before anything is written to it.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Author == "" {
+		opts.Author = "unknown"
+	}
+	fresh, err := prepareFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fresh {
+		if err := checkExisting(ctx, path); err != nil {
+			return nil, err
+		}
+	}
+	db, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	// Several connections let readers run while a write is in progress (WAL);
+	// writes are serialised by BEGIN IMMEDIATE and the busy timeout.
+	db.SetMaxOpenConns(4)
+	db.SetConnMaxIdleTime(time.Minute)
+	s := &Store{db: db, path: path, author: opts.Author, now: opts.Now}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.loadID(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// dsn puts every pragma in the connection string, so each pooled connection
+// gets them (a db.Exec("PRAGMA ...") would reach only one).
+func dsn(path string, readOnly bool) string {
+	u := "file:" + escapePath(path) + "?_pragma=busy_timeout(15000)&_pragma=foreign_keys(1)"
+	if readOnly {
+		return u + "&mode=ro"
+	}
+	return u + "&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate"
+}
+
+// escapePath percent-encodes the characters a SQLite URI gives meaning to,
+// so paths holding ?, # or % open the file they name.
+func escapePath(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; c {
+		case '%', '?', '#':
+			fmt.Fprintf(&b, "%%%02X", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// prepareFile creates a missing store file with private permissions and
+// reports whether it is new and empty.
+func prepareFile(path string) (bool, error) {
+	info, err := os.Stat(path)
+	if err == nil {
+		if info.IsDir() {
+			return false, fmt.Errorf("open store %s: is a directory", path)
+		}
+		return info.Size() == 0, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return false, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return false, fmt.Errorf("create store folder %s: %w", filepath.Dir(path), err)
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil && !errors.Is(err, os.ErrExist) {
+		return false, fmt.Errorf("create store %s: %w", path, err)
+	}
+	if f != nil {
+		f.Close()
+	}
+	return true, nil
+}
+
+// checkExisting reads the file's header and schema without writing, so a
+// wrong or damaged file is refused and left exactly as it was.
+func checkExisting(ctx context.Context, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("open store %s: %w", path, err)
+	}
+	header := make([]byte, 100)
+	n, err := io.ReadFull(f, header)
+	info, statErr := f.Stat()
+	f.Close()
+	if statErr != nil {
+		return fmt.Errorf("open store %s: %w", path, statErr)
+	}
+	if !strings.HasPrefix(string(header[:n]), "SQLite format 3\x00") {
+		return fmt.Errorf("open store %s: not a SQLite database (it does not start with the SQLite header)", path)
+	}
+	if err != nil {
+		return fmt.Errorf("open store %s: truncated: only %d bytes, less than a SQLite header", path, n)
+	}
+	pageSize := int64(binary.BigEndian.Uint16(header[16:18]))
+	if pageSize == 1 {
+		pageSize = 65536
+	}
+	pages := int64(binary.BigEndian.Uint32(header[28:32]))
+	changeCounter := binary.BigEndian.Uint32(header[24:28])
+	validFor := binary.BigEndian.Uint32(header[92:96])
+	if pageSize < 512 || pageSize&(pageSize-1) != 0 {
+		return fmt.Errorf("open store %s: damaged header: page size %d is not valid", path, pageSize)
+	}
+	if validFor == changeCounter && pages > 0 && info.Size() < pages*pageSize {
+		return fmt.Errorf("open store %s: truncated: the header says %d bytes (%d pages of %d) but the file has %d", path, pages*pageSize, pages, pageSize, info.Size())
+	}
+
+	db, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return fmt.Errorf("open store %s: %w", path, err)
+	}
+	defer db.Close()
+	var appID int64
+	if err := db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return fmt.Errorf("open store %s: %w", path, describeSQLiteError(err))
+	}
+	var tables int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&tables); err != nil {
+		return fmt.Errorf("open store %s: %w", path, describeSQLiteError(err))
+	}
+	if appID != applicationID {
+		if tables == 0 && appID == 0 {
+			return nil // an empty SQLite file: ours to initialise
+		}
+		return fmt.Errorf("open store %s: a SQLite database, but not a sitrep store", path)
+	}
+	var version int
+	if err := db.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&version); err != nil {
+		return fmt.Errorf("open store %s: reading schema version: %w", path, describeSQLiteError(err))
+	}
+	if known := len(migrationNames()); version > known {
+		return fmt.Errorf("open store %s: written by a newer sitrep (schema %d; this one knows up to %d): upgrade sitrep to use it", path, version, known)
+	}
+	return nil
+}
+
+// describeSQLiteError turns the driver's corruption reports into words.
+func describeSQLiteError(err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "SQLITE_NOTADB") || strings.Contains(msg, "file is not a database"):
+		return errors.New("not a SQLite database")
+	case strings.Contains(msg, "SQLITE_CORRUPT") || strings.Contains(msg, "malformed"):
+		return errors.New("the database file is damaged (malformed); restore it from a backup or the team's shared store")
+	}
+	return err
+}
+
+func migrationNames() []string {
+	entries, _ := migrationFiles.ReadDir("migrations")
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	return names
+}
+
+// migrate applies each numbered migration not yet recorded, each in its own
+// transaction, so a failure leaves the store at the last good version.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("open store %s: %w", s.path, describeSQLiteError(err))
+	}
+	var current int
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("open store %s: %w", s.path, describeSQLiteError(err))
+	}
+	names := migrationNames()
+	if current > len(names) {
+		return fmt.Errorf("open store %s: written by a newer sitrep (schema %d; this one knows up to %d): upgrade sitrep to use it", s.path, current, len(names))
+	}
+	for i, name := range names {
+		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+		if err != nil || version != i+1 {
+			return fmt.Errorf("migration %s: numbering must run 1, 2, 3…", name)
+		}
+		if version <= current {
+			continue
+		}
+		body, err := migrationFiles.ReadFile("migrations/" + name)
+		if err != nil {
+			return fmt.Errorf("read migration %s: %w", name, err)
+		}
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", applicationID)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)`, version, s.now().UnixMilli())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("open store %s: migration %s: %w", s.path, name, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) loadID(ctx context.Context) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO meta(key, value) VALUES ('store_id', ?)`, uuid.NewString())
+		if err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'store_id'`).Scan(&s.id)
+	})
+	if err != nil {
+		return fmt.Errorf("open store %s: %w", s.path, describeSQLiteError(err))
+	}
+	return nil
+}
+
+// write runs fn in one BEGIN IMMEDIATE transaction and commits it, durable
+// on return (synchronous=FULL).
+func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the file the store lives in.
+func (s *Store) Path() string { return s.path }
+
+// ID is the store's own random id, the origin of the events made here.
+func (s *Store) ID() string { return s.id }
+
+// Author is who local events are recorded as.
+func (s *Store) Author() string { return s.author }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
+
+// DB exposes the handle to packages that extend the store with their own
+// tables (sync keeps its cursors here) and to tests.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Meta reads a store-local setting; it is never synced.
+func (s *Store) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read setting %s: %w", key, err)
+	}
+	return v, nil
+}
+
+// SetMeta writes a store-local setting.
+func (s *Store) SetMeta(ctx context.Context, key, value string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+		if err != nil {
+			return fmt.Errorf("save setting %s: %w", key, err)
+		}
+		return nil
+	})
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+func nullMS(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromMS(v.Int64)
+}
