@@ -463,7 +463,7 @@ func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries
 		}
 		offset := ""
 		if !detected.IsZero() {
-			offset = model.FormatOffset(e.Occurred.Sub(detected))
+			offset = model.TPlus(e.Occurred.Sub(detected))
 		}
 		text := strings.ReplaceAll(n(strings.TrimRight(e.Text, "\n")), "\n", "\n    ")
 		fmt.Fprintf(w, "%s  %-10s %s  %-8s %s%s\n", e.Occurred.UTC().Format("2006-01-02 15:04:05Z"), offset, n(e.Author), e.Label(), text, marks)

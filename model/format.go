@@ -24,8 +24,8 @@ func FormatAge(d time.Duration) string {
 	}
 }
 
-// FormatOffset is a T+ mark since detection: T+0:00, T+1:05:09.
-func FormatOffset(d time.Duration) string {
+// TPlus is a T+ mark since detection: T+0:00, T+1:05:09.
+func TPlus(d time.Duration) string {
 	sign := "+"
 	if d < 0 {
 		sign, d = "-", -d

@@ -1,0 +1,103 @@
+package storage_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+	"github.com/sitrep-dev/sitrep/storage/storagetest"
+)
+
+// BenchmarkAppendNote measures one durable note (synchronous=FULL, the
+// projections and search index included), the cost a responder pays per
+// keystroke-enter. The target is a median under 1 ms.
+func BenchmarkAppendNote(b *testing.B) {
+	ctx := context.Background()
+	st, err := storage.Open(ctx, filepath.Join(b.TempDir(), "s.db"), storage.Options{Author: "bench@host"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	in := declare(b, st, "bench")
+	durations := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "Rolled back deploy " + strconv.Itoa(i)}}); err != nil {
+			b.Fatal(err)
+		}
+		durations = append(durations, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(durations)
+	b.ReportMetric(float64(durations[len(durations)/2].Microseconds()), "median-µs")
+	b.ReportMetric(float64(durations[len(durations)*99/100].Microseconds()), "p99-µs")
+}
+
+// BenchmarkOpenAndLoad opens a store of 10,000 incidents and 1,000,000
+// timeline entries and loads what the cockpit shows first: the incident
+// list and the newest 200 entries of one incident. Target: 50 ms.
+func BenchmarkOpenAndLoad(b *testing.B) {
+	if testing.Short() {
+		b.Skip("builds a million-entry store")
+	}
+	ctx := context.Background()
+	path, err := storagetest.Cached(ctx, storagetest.Spec{Incidents: 10000, Entries: 1000000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		st, err := storage.Open(ctx, path, storage.Options{Author: "bench@host"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		list, err := st.Incidents(ctx)
+		if err != nil || len(list) != 10000 {
+			b.Fatalf("list: %d incidents, %v", len(list), err)
+		}
+		big, err := st.Meta(ctx, storagetest.BigKey)
+		if err != nil {
+			b.Fatal(err)
+		}
+		entries, err := st.Timeline(ctx, big, storage.TimelinePage{Limit: 200})
+		if err != nil || len(entries) != 200 {
+			b.Fatalf("timeline: %d entries, %v", len(entries), err)
+		}
+		st.Close()
+	}
+	b.StopTimer()
+	b.ReportMetric(peakRSSMiB(), "peak-RSS-MiB")
+}
+
+// peakRSSMiB reads the process's high-water resident set from Linux.
+func peakRSSMiB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			kb, _ := strconv.Atoi(strings.Fields(line)[1])
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
+
+func declare(tb testing.TB, st *storage.Store, title string) string {
+	tb.Helper()
+	e, err := st.Append(context.Background(), model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{
+		Title: title, Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e.IncidentID
+}
