@@ -37,7 +37,6 @@ func (s *Store) AppendAll(ctx context.Context, drafts []model.Draft) ([]model.Ev
 		if err != nil {
 			return err
 		}
-		defer a.close()
 		for _, d := range drafts {
 			e, err := a.append(ctx, d)
 			if err != nil {
@@ -59,13 +58,12 @@ func (s *Store) AppendAll(ctx context.Context, drafts []model.Draft) ([]model.Ev
 // appender holds what a run of appends in one transaction shares: the clock,
 // each chain's head, and prepared statements.
 type appender struct {
-	s      *Store
-	tx     *sql.Tx
-	hlc    model.HLC
-	seq    int64
-	prev   string
-	proj   *projector
-	insert *sql.Stmt
+	s    *Store
+	tx   *sql.Tx
+	hlc  model.HLC
+	seq  int64
+	prev string
+	proj *projector
 	// declared holds incidents declared earlier in this batch, which later
 	// drafts may refer to before the batch commits.
 	declared map[string]bool
@@ -74,27 +72,16 @@ type appender struct {
 func newAppender(ctx context.Context, tx *sql.Tx, s *Store) (*appender, error) {
 	a := &appender{s: s, tx: tx, declared: map[string]bool{}}
 	var hlc sql.NullInt64
-	if err := tx.QueryRowContext(ctx, `SELECT max(hlc) FROM events`).Scan(&hlc); err != nil {
+	if err := s.queryRowTx(ctx, tx, `SELECT max(hlc) FROM events`).Scan(&hlc); err != nil {
 		return nil, err
 	}
 	a.hlc = model.HLC(hlc.Int64)
-	err := tx.QueryRowContext(ctx, `SELECT chain_seq, hash FROM events WHERE origin = ? AND author = ? ORDER BY chain_seq DESC LIMIT 1`, s.id, s.author).Scan(&a.seq, &a.prev)
+	err := s.queryRowTx(ctx, tx, `SELECT chain_seq, hash FROM events WHERE origin = ? AND author = ? ORDER BY chain_seq DESC LIMIT 1`, s.id, s.author).Scan(&a.seq, &a.prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
-	if a.insert, err = tx.PrepareContext(ctx, insertEventSQL); err != nil {
-		return nil, err
-	}
-	if a.proj, err = newProjector(ctx, tx); err != nil {
-		a.insert.Close()
-		return nil, err
-	}
+	a.proj = newProjector(s, tx)
 	return a, nil
-}
-
-func (a *appender) close() {
-	a.insert.Close()
-	a.proj.close()
 }
 
 const insertEventSQL = `INSERT INTO events (id, incident_id, kind, payload, author, origin, at, occurred, hlc, chain_seq, prev, hash, received)
@@ -106,7 +93,7 @@ func (a *appender) append(ctx context.Context, d model.Draft) (model.Event, erro
 	}
 	if d.Kind != model.EventDeclared && !a.declared[d.IncidentID] {
 		var one int
-		err := a.tx.QueryRowContext(ctx, `SELECT 1 FROM incidents WHERE id = ?`, d.IncidentID).Scan(&one)
+		err := a.s.queryRowTx(ctx, a.tx, `SELECT 1 FROM incidents WHERE id = ?`, d.IncidentID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
 			return model.Event{}, model.NotFoundf("no incident with id %s", d.IncidentID)
 		}
@@ -150,7 +137,7 @@ func (a *appender) append(ctx context.Context, d model.Draft) (model.Event, erro
 	if e.Kind == model.EventDeclared {
 		a.declared[e.IncidentID] = true
 	}
-	if err := insertEvent(ctx, a.insert, e, now); err != nil {
+	if err := a.s.insertEvent(ctx, a.tx, e, now); err != nil {
 		return model.Event{}, err
 	}
 	if err := a.proj.apply(ctx, e, false); err != nil {
@@ -159,8 +146,8 @@ func (a *appender) append(ctx context.Context, d model.Draft) (model.Event, erro
 	return e, nil
 }
 
-func insertEvent(ctx context.Context, stmt *sql.Stmt, e model.Event, received time.Time) error {
-	_, err := stmt.ExecContext(ctx, e.ID, e.IncidentID, string(e.Kind), string(e.Payload), e.Author, e.Origin,
+func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, e model.Event, received time.Time) error {
+	_, err := s.execTx(ctx, tx, insertEventSQL, e.ID, e.IncidentID, string(e.Kind), string(e.Payload), e.Author, e.Origin,
 		ms(e.At), ms(e.Occurred), int64(e.HLC), e.ChainSeq, e.Prev, e.Hash, ms(received))
 	if err != nil {
 		return fmt.Errorf("append event %s: %w", e.ID, err)
@@ -227,28 +214,14 @@ func (s *Store) Apply(ctx context.Context, events []model.Event, extra func(*sql
 	var res ApplyResult
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		res = ApplyResult{}
-		insert, err := tx.PrepareContext(ctx, insertEventSQL)
-		if err != nil {
-			return err
-		}
-		defer insert.Close()
-		proj, err := newProjector(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer proj.close()
-		lookup, err := tx.PrepareContext(ctx, `SELECT hash FROM events WHERE id = ?`)
-		if err != nil {
-			return err
-		}
-		defer lookup.Close()
+		proj := newProjector(s, tx)
 		now := s.now()
 		for _, e := range events {
 			if err := checkIncoming(e); err != nil {
 				return err
 			}
 			var have string
-			err := lookup.QueryRowContext(ctx, e.ID).Scan(&have)
+			err := s.queryRowTx(ctx, tx, `SELECT hash FROM events WHERE id = ?`, e.ID).Scan(&have)
 			switch {
 			case err == nil && have == e.Hash:
 				res.Known++
@@ -259,7 +232,7 @@ func (s *Store) Apply(ctx context.Context, events []model.Event, extra func(*sql
 			case !errors.Is(err, sql.ErrNoRows):
 				return err
 			}
-			if err := insertEvent(ctx, insert, e, now); err != nil {
+			if err := s.insertEvent(ctx, tx, e, now); err != nil {
 				return err
 			}
 			future := e.At.After(now.Add(FutureSkew)) || e.Occurred.After(now.Add(FutureSkew))

@@ -14,32 +14,14 @@ import (
 // event version (HLC, then id), or a minimum of times, so applying the same
 // set of events in any order gives the same tables: what makes sync safe.
 type projector struct {
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
+	s  *Store
+	tx *sql.Tx
 }
 
-func newProjector(_ context.Context, tx *sql.Tx) (*projector, error) {
-	return &projector{tx: tx, stmts: map[string]*sql.Stmt{}}, nil
-}
+func newProjector(s *Store, tx *sql.Tx) *projector { return &projector{s: s, tx: tx} }
 
-func (p *projector) close() {
-	for _, s := range p.stmts {
-		s.Close()
-	}
-}
-
-// exec runs a statement, preparing it once per transaction: a replay of a
-// million events would otherwise parse the same SQL a million times.
 func (p *projector) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	stmt, ok := p.stmts[query]
-	if !ok {
-		var err error
-		if stmt, err = p.tx.PrepareContext(ctx, query); err != nil {
-			return nil, err
-		}
-		p.stmts[query] = stmt
-	}
-	return stmt.ExecContext(ctx, args...)
+	return p.s.execTx(ctx, p.tx, query, args...)
 }
 
 func (p *projector) apply(ctx context.Context, e model.Event, future bool) error {
@@ -273,11 +255,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 				return fmt.Errorf("%s: %w", q, err)
 			}
 		}
-		proj, err := newProjector(ctx, tx)
-		if err != nil {
-			return err
-		}
-		defer proj.close()
+		proj := newProjector(s, tx)
 		// Page through the log: the driver cannot run the projector's writes
 		// while a cursor is open on the same connection, and a million events
 		// should not all sit in memory at once.

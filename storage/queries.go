@@ -95,12 +95,12 @@ const incidentColumns = `id, title, kind, severity, status, commander, exercise,
 
 func scanIncident(r scanner) (model.Incident, error) {
 	var in model.Incident
-	var sev int
+	var sev, declared, updated, entries int64
 	var status string
-	var declared, updated int64
 	var det, ack, mit, res, rev sql.NullInt64
 	err := r.Scan(&in.ID, &in.Title, &in.Kind, &sev, &status, &in.Commander, &in.Exercise, &in.DeclaredBy, &declared,
-		&det, &ack, &mit, &res, &rev, &updated, &in.Entries)
+		&det, &ack, &mit, &res, &rev, &updated, &entries)
+	in.Entries = int(entries)
 	in.Severity, in.Status = model.Severity(sev), model.Status(status)
 	in.DeclaredAt, in.UpdatedAt = fromMS(declared), fromMS(updated)
 	in.Milestones = model.MilestoneTimes{Detected: nullMS(det), Acknowledged: nullMS(ack), Mitigated: nullMS(mit), Resolved: nullMS(res), Reviewed: nullMS(rev)}
@@ -108,19 +108,28 @@ func scanIncident(r scanner) (model.Incident, error) {
 }
 
 // Incidents lists every incident, active ones first, newest activity first
-// within each group.
+// within each group. It carries what a list shows (not the milestones,
+// commander or entry count; use Incident for those), read from one covering index so ten thousand
+// incidents list in a few milliseconds.
 func (s *Store) Incidents(ctx context.Context) ([]model.Incident, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+incidentColumns+` FROM incidents ORDER BY active DESC, updated_at DESC`)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, title, kind, severity, status, exercise, declared_at, updated_at
+		FROM incidents INDEXED BY incidents_list ORDER BY active DESC, updated_at DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("list incidents in %s: %w", s.path, describeSQLiteError(err))
 	}
 	defer rows.Close()
 	var out []model.Incident
 	for rows.Next() {
-		in, err := scanIncident(rows)
-		if err != nil {
+		var in model.Incident
+		// int64 destinations: database/sql converts into a plain int by
+		// formatting and parsing a string, which was half the list's cost.
+		var sev, declared, updated int64
+		var status string
+		if err := rows.Scan(&in.ID, &in.Title, &in.Kind, &sev, &status, &in.Exercise, &declared, &updated); err != nil {
 			return nil, fmt.Errorf("list incidents in %s: %w", s.path, describeSQLiteError(err))
 		}
+		in.Severity, in.Status = model.Severity(sev), model.Status(status)
+		in.DeclaredAt, in.UpdatedAt = fromMS(declared), fromMS(updated)
 		out = append(out, in)
 	}
 	return out, rows.Err()

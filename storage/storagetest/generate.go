@@ -150,7 +150,7 @@ func Cached(ctx context.Context, spec Spec) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("cache folder %s: %w", dir, err)
 	}
-	name := fmt.Sprintf("v1-i%d-e%d-b%d-s%d", spec.Incidents, spec.Entries, spec.Big, spec.Seed)
+	name := fmt.Sprintf("v2-i%d-e%d-b%d-s%d", spec.Incidents, spec.Entries, spec.Big, spec.Seed)
 	path := filepath.Join(dir, name+".db")
 	lock, err := os.OpenFile(filepath.Join(dir, name+".lock"), os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {

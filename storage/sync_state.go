@@ -1,0 +1,324 @@
+package storage
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// SchemaVersion is the newest schema this binary knows: what sync tells the
+// other end, so a newer store is refused before anything is written.
+func SchemaVersion() int { return len(migrationNames()) }
+
+// Schema is the schema version the open file is at.
+func (s *Store) Schema(ctx context.Context) (int, error) {
+	var v int
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read schema version of %s: %w", s.path, describeSQLiteError(err))
+	}
+	return v, nil
+}
+
+// SyncCursor is where this store stands with one hub. The invariants sync
+// relies on: every local event with seq <= Pushed is in the hub, and every
+// hub event with hub seq <= Pulled is here.
+type SyncCursor struct {
+	HubID    string
+	Remote   string
+	Pushed   int64
+	Pulled   int64
+	PulledID string // id of the hub's event at Pulled ("" when Pulled is 0)
+	SyncedAt time.Time
+}
+
+const cursorColumns = `hub_id, remote, pushed, pulled, pulled_id, synced_at`
+
+func scanCursor(r scanner) (SyncCursor, error) {
+	var c SyncCursor
+	var at int64
+	err := r.Scan(&c.HubID, &c.Remote, &c.Pushed, &c.Pulled, &c.PulledID, &at)
+	c.SyncedAt = fromMS(at)
+	return c, err
+}
+
+// SyncCursor returns the cursor for a hub, and whether there is one.
+func (s *Store) SyncCursor(ctx context.Context, hubID string) (SyncCursor, bool, error) {
+	c, err := scanCursor(s.db.QueryRowContext(ctx, `SELECT `+cursorColumns+` FROM sync_peers WHERE hub_id = ?`, hubID))
+	return cursorResult(s, c, err)
+}
+
+// SyncCursorForRemote returns the cursor last used under a remote's name:
+// what Pending counts from before any connection is made.
+func (s *Store) SyncCursorForRemote(ctx context.Context, remote string) (SyncCursor, bool, error) {
+	c, err := scanCursor(s.db.QueryRowContext(ctx, `SELECT `+cursorColumns+` FROM sync_peers WHERE remote = ? ORDER BY synced_at DESC LIMIT 1`, remote))
+	return cursorResult(s, c, err)
+}
+
+func cursorResult(s *Store, c SyncCursor, err error) (SyncCursor, bool, error) {
+	if errors.Is(err, sql.ErrNoRows) {
+		return SyncCursor{}, false, nil
+	}
+	if err != nil {
+		return SyncCursor{}, false, fmt.Errorf("read sync state of %s: %w", s.path, describeSQLiteError(err))
+	}
+	return c, true, nil
+}
+
+// AdvanceSyncCursor moves a hub's cursor forward inside tx, creating it if
+// needed. Cursors only ever move forward here, so two syncs of one store
+// running at once (the TUI's and a script's) cannot undo each other's
+// progress; moving back is ResetSyncCursor's job.
+func AdvanceSyncCursor(ctx context.Context, tx *sql.Tx, c SyncCursor, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO sync_peers(hub_id, remote, pushed, pulled, pulled_id, synced_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT(hub_id) DO UPDATE SET remote = excluded.remote,
+			pushed = max(pushed, excluded.pushed),
+			pulled_id = CASE WHEN excluded.pulled > pulled THEN excluded.pulled_id ELSE pulled_id END,
+			pulled = max(pulled, excluded.pulled),
+			synced_at = max(synced_at, excluded.synced_at)`,
+		c.HubID, c.Remote, c.Pushed, c.Pulled, c.PulledID, ms(now))
+	if err != nil {
+		return fmt.Errorf("save sync state: %w", err)
+	}
+	return nil
+}
+
+// SaveSyncCursor is AdvanceSyncCursor in a transaction of its own.
+func (s *Store) SaveSyncCursor(ctx context.Context, c SyncCursor) error {
+	err := s.write(ctx, func(tx *sql.Tx) error { return AdvanceSyncCursor(ctx, tx, c, s.now()) })
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.path, describeSQLiteError(err))
+	}
+	return nil
+}
+
+// ResetSyncCursor forgets what is known about a hub (it was restored from a
+// backup or replaced), so the next exchange reconciles by event id.
+func (s *Store) ResetSyncCursor(ctx context.Context, hubID, remote string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sync_peers(hub_id, remote) VALUES (?, ?)
+			ON CONFLICT(hub_id) DO UPDATE SET remote = excluded.remote, pushed = 0, pulled = 0, pulled_id = ''`, hubID, remote)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("reset sync state of %s: %w", s.path, describeSQLiteError(err))
+	}
+	return nil
+}
+
+// CountAfter is how many events arrived here after seq: for a push cursor,
+// the events waiting to go out.
+func (s *Store) CountAfter(ctx context.Context, seq int64) (int64, error) {
+	var n int64
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE seq > ?`, seq).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count events in %s: %w", s.path, describeSQLiteError(err))
+	}
+	return n, nil
+}
+
+// MissingIDs returns those of ids this store does not hold, in the order
+// given: one indexed lookup each, whatever the size of the log.
+func (s *Store) MissingIDs(ctx context.Context, ids []string) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	list, _ := json.Marshal(ids)
+	rows, err := s.db.QueryContext(ctx, `SELECT j.value FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = j.value) ORDER BY j.key`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("look up events in %s: %w", s.path, describeSQLiteError(err))
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// EventsByID returns the events with the given ids that this store holds,
+// in its arrival order.
+func (s *Store) EventsByID(ctx context.Context, ids []string) ([]LoggedEvent, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	list, _ := json.Marshal(ids)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE id IN (SELECT value FROM json_each(?)) ORDER BY seq`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("read events from %s: %w", s.path, describeSQLiteError(err))
+	}
+	defer rows.Close()
+	var out []LoggedEvent
+	for rows.Next() {
+		l, err := scanLogged(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// IDsAfter lists up to limit event ids that arrived after seq, with the seq
+// of the last: how a reconcile compares two logs without sending bodies.
+func (s *Store) IDsAfter(ctx context.Context, seq int64, limit int) ([]string, int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, id FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, seq, limit)
+	if err != nil {
+		return nil, seq, fmt.Errorf("read event ids from %s: %w", s.path, describeSQLiteError(err))
+	}
+	defer rows.Close()
+	var out []string
+	last := seq
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&last, &id); err != nil {
+			return nil, seq, err
+		}
+		out = append(out, id)
+	}
+	return out, last, rows.Err()
+}
+
+// IDAt is the id of the event at seq ("" if there is none).
+func (s *Store) IDAt(ctx context.Context, seq int64) (string, error) {
+	var id string
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM events WHERE seq = ?`, seq).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", s.path, describeSQLiteError(err))
+	}
+	return id, nil
+}
+
+// CoveredThrough reports, inside tx, whether every event after seq is one
+// of ids, and if so the newest seq and its id. Sync uses it to move a
+// cursor past events the other side just sent or received, so they never
+// travel back.
+func CoveredThrough(ctx context.Context, tx *sql.Tx, seq int64, ids []string) (int64, string, bool, error) {
+	var top int64
+	var topID string
+	err := tx.QueryRowContext(ctx, `SELECT seq, id FROM events ORDER BY seq DESC LIMIT 1`).Scan(&top, &topID)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && top <= seq) {
+		return seq, "", false, nil
+	}
+	if err != nil {
+		return seq, "", false, err
+	}
+	list, _ := json.Marshal(ids)
+	var other int
+	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE seq > ? AND id NOT IN (SELECT value FROM json_each(?))`, seq, string(list)).Scan(&other)
+	if err != nil || other > 0 {
+		return seq, "", false, err
+	}
+	return top, topID, true, nil
+}
+
+// Reidentify gives a store a new id. Only for a store that has made no
+// events of its own yet: tests copy one migrated template file to make many
+// replicas cheaply, and copies must not share an id.
+func (s *Store) Reidentify(ctx context.Context) error {
+	id := uuid.NewString()
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE origin = ?`, s.id).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("it already holds %d event(s) made under its id", n)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE meta SET value = ? WHERE key = 'store_id'`, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("give %s a new id: %w", s.path, describeSQLiteError(err))
+	}
+	s.id = id
+	return nil
+}
+
+// digestTables lists each projection with the columns that follow from the
+// log alone, in a canonical order. Left out: rowids (arrival order) and
+// timeline.future, which is each store's own judgement of the sender's
+// clock against its own.
+var digestTables = []struct{ name, columns, order string }{
+	{"incidents", `id, short, title, title_v, kind, severity, severity_v, status, status_v, active, commander, exercise,
+		declared_by, declared_at, detected_at, acknowledged_at, mitigated_at, resolved_at, reviewed_at, updated_at, entries`, "id"},
+	{"timeline", "event_id, incident_id, kind, note_kind, occurred, typed, hlc, author, text", "event_id"},
+	{"entry_marks", "entry_id, pinned, pinned_v, amended_text, amended_by, amended_v, retracted", "entry_id"},
+	{"roles", "incident_id, role, holder, since, version, event_id", "incident_id, role"},
+	{"role_events", "event_id, incident_id, role, holder, replaces", "event_id"},
+	{"step_states", "incident_id, runbook, step, state, reason, by, at, version", "incident_id, runbook, step"},
+	{"attachments", "incident_id, name, title, source, hash, text, at, version", "incident_id, name"},
+	// The search index must agree with the timeline it indexes.
+	{"timeline_fts f JOIN timeline t ON t.rowid = f.rowid WHERE timeline_fts MATCH 'rolled OR deploy OR note'", "t.event_id", "t.event_id"},
+}
+
+// ProjectionDump writes every projection as text in a canonical order: two
+// stores holding the same events give the same dump, whatever order the
+// events arrived in. Tests diff it; ProjectionDigest hashes it.
+func (s *Store) ProjectionDump(ctx context.Context) (string, error) {
+	var b strings.Builder
+	for _, t := range digestTables {
+		fmt.Fprintf(&b, "## %s\n", strings.Fields(t.name)[0])
+		rows, err := s.db.QueryContext(ctx, `SELECT `+t.columns+` FROM `+t.name+` ORDER BY `+t.order)
+		if err != nil {
+			return "", fmt.Errorf("dump %s of %s: %w", t.name, s.path, describeSQLiteError(err))
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return "", err
+			}
+			for i, v := range vals {
+				if i > 0 {
+					b.WriteByte('|')
+				}
+				switch v := v.(type) {
+				case nil:
+					b.WriteString("NULL")
+				case []byte:
+					fmt.Fprintf(&b, "%q", v)
+				case string:
+					fmt.Fprintf(&b, "%q", v)
+				default:
+					fmt.Fprintf(&b, "%v", v)
+				}
+			}
+			b.WriteByte('\n')
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return "", err
+		}
+	}
+	return b.String(), nil
+}
+
+// ProjectionDigest is a SHA-256 of ProjectionDump.
+func (s *Store) ProjectionDigest(ctx context.Context) (string, error) {
+	d, err := s.ProjectionDump(ctx)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(d))
+	return hex.EncodeToString(sum[:]), nil
+}
