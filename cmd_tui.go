@@ -1,6 +1,124 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
 
-// runTUI opens the cockpit. Until the UI lands it prints the help.
-func (a *app) runTUI(cmd *cobra.Command) error { return cmd.Help() }
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/spf13/cobra"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/runbooks"
+	"github.com/sitrep-dev/sitrep/storage"
+	"github.com/sitrep-dev/sitrep/ui"
+)
+
+// Environment variables the cockpit reads.
+const (
+	// frameEnv, set to WxH (e.g. 160x48), prints one frame of the cockpit
+	// at that size to standard output and exits: for screenshots, and to
+	// time start-up without a terminal. Colours follow termenv: plain when
+	// piped or NO_COLOR is set, CLICOLOR_FORCE=1 to keep them.
+	frameEnv = "SITREP_FRAME"
+	// frameOpenEnv, with frameEnv, names an incident (id or short id) to
+	// draw instead of the list.
+	frameOpenEnv = "SITREP_FRAME_INCIDENT"
+)
+
+// runTUI opens the cockpit on the store and the runbook library.
+func (a *app) runTUI(cmd *cobra.Command) error {
+	ctx := cmd.Context()
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	lib, notice := a.tuiLibrary()
+	opts := ui.Options{
+		Store:   st,
+		Library: lib,
+		Declare: func(ctx context.Context, d model.Declaration, names []string) (model.Incident, error) {
+			if err := d.Validate(); err != nil {
+				return model.Incident{}, err
+			}
+			return a.declare(ctx, st, d, names)
+		},
+		Notice: notice,
+	}
+	if frame := os.Getenv(frameEnv); frame != "" {
+		return a.printFrame(ctx, st, opts, frame)
+	}
+
+	out := termenv.NewOutput(os.Stdout)
+	renderer := lipgloss.NewRenderer(os.Stdout)
+	// Ask the terminal for its background before Bubble Tea owns the input,
+	// so the answer is not read as key presses; bubbles' own styles use the
+	// default renderer, which is told the same.
+	dark := renderer.HasDarkBackground()
+	lipgloss.SetHasDarkBackground(dark)
+	opts.Renderer = renderer
+	opts.Copy = func(text string) error { out.Copy(text); return nil }
+
+	p := tea.NewProgram(ui.New(opts), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(a.in), tea.WithOutput(a.out))
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		return fmt.Errorf("cockpit: %w", err)
+	}
+	return nil
+}
+
+// tuiLibrary loads the runbooks the declare form offers. A missing team
+// folder must not keep a responder out of the cockpit: it falls back to the
+// bundled runbooks and says so on screen.
+func (a *app) tuiLibrary() (ui.Library, string) {
+	dirs := append([]string(nil), a.runbookDirs...)
+	if info, err := os.Stat(runbooks.UserDir()); err == nil && info.IsDir() {
+		dirs = append([]string{runbooks.UserDir()}, dirs...)
+	}
+	lib, _, err := runbooks.Load(dirs)
+	if err == nil {
+		return lib, ""
+	}
+	bundled, _, berr := runbooks.Load(nil)
+	if berr != nil {
+		return nil, "runbooks unavailable: " + err.Error()
+	}
+	return bundled, "using bundled runbooks only: " + err.Error()
+}
+
+func (a *app) printFrame(ctx context.Context, st *storage.Store, opts ui.Options, frame string) error {
+	w, h, err := parseFrame(frame)
+	if err != nil {
+		return err
+	}
+	if ref := os.Getenv(frameOpenEnv); ref != "" {
+		in, err := st.ResolveIncident(ctx, ref)
+		if err != nil {
+			return err
+		}
+		opts.Incident = in.ID
+	}
+	opts.Renderer = lipgloss.NewRenderer(a.out)
+	view, err := ui.RenderFrame(ctx, opts, w, h)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(a.out, view)
+	return err
+}
+
+// parseFrame reads "WxH".
+func parseFrame(s string) (int, int, error) {
+	ws, hs, ok := strings.Cut(strings.ToLower(strings.TrimSpace(s)), "x")
+	w, werr := strconv.Atoi(ws)
+	h, herr := strconv.Atoi(hs)
+	if !ok || werr != nil || herr != nil || w < 1 || h < 1 || w > 1000 || h > 1000 {
+		return 0, 0, model.Invalidf("%s=%q: give the size as WIDTHxHEIGHT, e.g. 160x48", frameEnv, s)
+	}
+	return w, h, nil
+}

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+	ssync "github.com/sitrep-dev/sitrep/sync"
+)
+
+func init() { commandSets = append(commandSets, syncCommands) }
+
+func syncCommands(a *app) []*cobra.Command {
+	return []*cobra.Command{a.syncCmd(), a.serveSyncCmd()}
+}
+
+// exitOffline is sync's exit code when the hub cannot be reached, so a
+// script can tell "try later" from a real problem.
+const exitOffline = 3
+
+// syncSettings resolves the remote and options from flags, then the
+// environment, then the config. The TUI uses it too, with empty flags.
+func (a *app) syncSettings(remote, sshCmd, remoteBin string, timeout time.Duration) (string, ssync.Options) {
+	pick := func(vals ...string) string {
+		for _, v := range vals {
+			if strings.TrimSpace(v) != "" {
+				return strings.TrimSpace(v)
+			}
+		}
+		return ""
+	}
+	remote = pick(remote, os.Getenv("SITREP_REMOTE"), a.cfg.Remote)
+	return remote, ssync.Options{
+		SSH:       pick(sshCmd, os.Getenv("SITREP_SSH"), a.cfg.SSH, "ssh"),
+		RemoteBin: pick(remoteBin, os.Getenv("SITREP_REMOTE_SITREP"), a.cfg.RemoteBin),
+		Version:   buildVersion(),
+		Timeout:   timeout,
+	}
+}
+
+func buildVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "dev"
+}
+
+func (a *app) syncCmd() *cobra.Command {
+	var sshCmd, remoteBin string
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "sync [REMOTE]",
+		Short: "Share events with the team's shared store: push what is new here, pull what is new there",
+		Long: `Push the events made here since the last sync to the team's shared store
+(the hub), pull the ones made by everyone else, and print what moved.
+
+REMOTE is [user@]host:path, reached with the system ssh (your ~/.ssh/config,
+agent and known_hosts apply), which runs 'sitrep serve-sync' there; or a
+local path (no colon, or starting with /, ./ or ~/) for a file on a disk this
+machine can lock. Without REMOTE: $SITREP_REMOTE, then 'remote = ...' in the
+config. The hub needs sitrep installed; its folder must exist, and the file
+is created on the first sync.
+
+Nothing is lost if the connection drops: run sync again. Exit status 3
+means the hub could not be reached (offline); 1 any other failure.`,
+		Example: `  sitrep sync ops@bastion:/srv/sitrep/team.db
+  sitrep sync /mnt/team/sitrep.db
+  sitrep sync --ssh 'ssh -p 2222 -i ~/.ssh/ops' ops@bastion:team.db
+  sitrep sync --remote-sitrep /opt/sitrep/bin/sitrep ops@bastion:/srv/sitrep/team.db`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			arg := ""
+			if len(args) == 1 {
+				arg = args[0]
+			}
+			remote, opts := a.syncSettings(arg, sshCmd, remoteBin, timeout)
+			if remote == "" {
+				return model.Invalidf("no remote: name one (sitrep sync ops@bastion:/srv/sitrep/team.db), set SITREP_REMOTE, or put remote = ... in %s", configPath())
+			}
+			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+				rep, err := ssync.Sync(ctx, st, remote, opts)
+				if rep.Banner != "" {
+					fmt.Fprintf(a.errOut, "note: the hub's login shell printed this before sitrep started (check its shell startup files): %s\n",
+						strings.Join(strings.Fields(rep.Banner), " "))
+				}
+				if err != nil {
+					var se *ssync.Error
+					if errors.As(err, &se) && se.Offline() {
+						return exitError{code: exitOffline, err: err}
+					}
+					return err
+				}
+				writeSyncReport(a, rep)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&sshCmd, "ssh", "", "the ssh command and options, like rsync's -e (default $SITREP_SSH, then the config's ssh, then ssh)")
+	cmd.Flags().StringVar(&remoteBin, "remote-sitrep", "", "path of sitrep on the hub, when it is not on the PATH there")
+	cmd.Flags().DurationVar(&timeout, "timeout", 60*time.Second, "give up when the hub does not answer for this long")
+	return cmd
+}
+
+func writeSyncReport(a *app, rep ssync.Report) {
+	moved := "up to date"
+	if rep.Pushed > 0 || rep.Pulled > 0 {
+		moved = fmt.Sprintf("sent %d new event%s, received %d", rep.Pushed, plural(rep.Pushed), rep.Pulled)
+	}
+	fmt.Fprintf(a.out, "synced with %s in %s: %s\n", model.Neutralise(rep.Remote), rep.Duration.Round(time.Millisecond), moved)
+	if rep.Created {
+		fmt.Fprintf(a.out, "created the shared store at %s\n", model.Neutralise(rep.Remote))
+	}
+	if rep.Reconciled {
+		fmt.Fprintln(a.out, "the hub was replaced or restored from a backup since the last sync: compared every event by id")
+	}
+	if rep.Flagged > 0 {
+		fmt.Fprintf(a.out, "%d received event%s stamped more than %s ahead of this clock: kept, marked [clock ahead]\n", rep.Flagged, plural(rep.Flagged), storage.FutureSkew)
+	}
+	for _, c := range rep.Conflicts {
+		fmt.Fprintf(a.out, "conflict: %s\n", model.Neutralise(c))
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func (a *app) serveSyncCmd() *cobra.Command {
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "serve-sync",
+		Short: "Serve the sync protocol on stdin and stdout (what 'sitrep sync' runs on the hub over ssh)",
+		Long: `Speak the hub's side of the sync protocol on standard input and output.
+'sitrep sync' runs it over ssh; people never need to. The shared file's path
+arrives inside the stream, so no path is ever on a command line.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			abort := func() {}
+			if a.in == os.Stdin {
+				// A client that stalls holds the shared file open; on our
+				// own stdio the way to let go is to leave.
+				abort = func() {
+					fmt.Fprintf(a.errOut, "sitrep serve-sync: the client stopped responding for %s; giving up\n", timeout)
+					os.Exit(1)
+				}
+			}
+			return ssync.Serve(cmd.Context(), a.in, a.out, ssync.ServeOptions{Version: buildVersion(), Timeout: timeout, Abort: abort})
+		},
+	}
+	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "give up when the client does not answer for this long")
+	return cmd
+}

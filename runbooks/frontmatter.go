@@ -1,0 +1,226 @@
+package runbooks
+
+import (
+	"bytes"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// frontMatter is the YAML at the top of a file, kept as yaml.Node so every
+// value still knows its line: a wrong severity is reported where it is
+// written, not at the top of the file.
+type frontMatter struct {
+	s      *source
+	fields []field
+	// unreadable is set when the YAML could not be read; fields is then empty
+	// and the file is used as plain Markdown.
+	unreadable bool
+}
+
+type field struct{ key, value *yaml.Node }
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// readFrontMatter decodes s's front matter. Keys sitrep does not know are
+// left alone (Hugo and Jekyll keep their own there) unless one looks like a
+// misspelling of a key in known, which is the mistake worth pointing out.
+func readFrontMatter(s *source, known []string) *frontMatter {
+	f := &frontMatter{s: s}
+	if s.fmLine == 0 || len(bytes.TrimSpace(s.fm)) == 0 {
+		return f
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(s.fm, &doc); err != nil {
+		f.unreadable = true
+		line, msg := s.fmLine, err.Error()
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			if n, convErr := strconv.Atoi(m[1]); convErr == nil {
+				line = s.fmLine + n - 1
+			}
+			msg = m[2]
+		}
+		msg = strings.TrimPrefix(msg, "yaml: ")
+		if bytes.Contains(s.fm, []byte("{{")) {
+			// A Hugo archetype or other template: not meant to be YAML
+			// until rendered, and not the team's mistake to fix.
+			s.add(Warning, line, 1, "front matter is a template, not YAML (%s); ignoring it", msg)
+		} else {
+			s.add(Error, line, 1, "front matter is not valid YAML: %s", msg)
+		}
+		return f
+	}
+	if len(doc.Content) == 0 {
+		return f
+	}
+	root := resolve(doc.Content[0])
+	if root.Kind != yaml.MappingNode {
+		f.unreadable = true
+		f.errorf(root, "front matter must be `key: value` lines")
+		return f
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := resolve(root.Content[i]), resolve(root.Content[i+1])
+		key := strings.ToLower(k.Value)
+		if seen[key] {
+			f.errorf(k, "%q is given twice", k.Value)
+		}
+		seen[key] = true
+		f.fields = append(f.fields, field{key: k, value: v})
+		if !contains(known, key) {
+			if guess := closest(key, known); guess != "" {
+				f.warnf(k, "unknown key %q: did you mean %q?", k.Value, guess)
+			}
+		}
+	}
+	return f
+}
+
+// resolve follows YAML aliases (*name), a bounded number of times so a
+// cycle cannot hang the parser.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; i < 8 && n != nil && n.Kind == yaml.AliasNode && n.Alias != nil; i++ {
+		n = n.Alias
+	}
+	if n == nil {
+		return &yaml.Node{}
+	}
+	return n
+}
+
+func (f *frontMatter) get(keys ...string) *field {
+	for i := range f.fields {
+		for _, k := range keys {
+			if strings.EqualFold(f.fields[i].key.Value, k) {
+				return &f.fields[i]
+			}
+		}
+	}
+	return nil
+}
+
+func (f *frontMatter) line(n *yaml.Node) int {
+	if n == nil || n.Line == 0 {
+		return f.s.fmLine
+	}
+	return f.s.fmLine + n.Line - 1
+}
+
+func (f *frontMatter) errorf(n *yaml.Node, format string, args ...any) {
+	f.s.add(Error, f.line(n), col(n), format, args...)
+}
+
+func (f *frontMatter) warnf(n *yaml.Node, format string, args ...any) {
+	f.s.add(Warning, f.line(n), col(n), format, args...)
+}
+
+func col(n *yaml.Node) int {
+	if n == nil {
+		return 1
+	}
+	return n.Column
+}
+
+// scalar is a plain value; anything else is reported.
+func (f *frontMatter) scalar(n *yaml.Node, what string) (string, bool) {
+	if n.Kind != yaml.ScalarNode {
+		f.errorf(n, "%s must be a single value", what)
+		return "", false
+	}
+	return strings.TrimSpace(n.Value), true
+}
+
+// item is one entry of a list value, with where it was written.
+type item struct {
+	text string
+	node *yaml.Node
+}
+
+// list accepts a YAML sequence of values or one value with commas, since
+// `severities: SEV1, SEV2` and `severities: [SEV1, SEV2]` mean the same to
+// whoever wrote them.
+func (f *frontMatter) list(n *yaml.Node, what string) []item {
+	var out []item
+	switch n.Kind {
+	case yaml.ScalarNode:
+		for _, part := range strings.Split(n.Value, ",") {
+			if p := strings.TrimSpace(part); p != "" {
+				out = append(out, item{p, n})
+			}
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			c = resolve(c)
+			if c.Kind != yaml.ScalarNode {
+				f.errorf(c, "each of %s must be a single value", what)
+				continue
+			}
+			if p := strings.TrimSpace(c.Value); p != "" {
+				out = append(out, item{p, c})
+			}
+		}
+	default:
+		f.errorf(n, "%s must be a list", what)
+	}
+	return out
+}
+
+// fileType is the front matter's `type:`, which lets a scenario live
+// outside a scenarios folder and vice versa.
+func (f *frontMatter) fileType() string {
+	if fl := f.get("type"); fl != nil && fl.value.Kind == yaml.ScalarNode {
+		return strings.ToLower(strings.TrimSpace(fl.value.Value))
+	}
+	return ""
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// closest is the known key within a typo's reach of key, or "". Short keys
+// get less slack so Hugo's "date" is not taken for a misspelt "type".
+func closest(key string, known []string) string {
+	best, bestDist := "", 3
+	for _, k := range known {
+		limit := 2
+		if len(k) <= 5 {
+			limit = 1
+		}
+		if d := editDistance(key, k); d <= limit && d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 64
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,628 @@
+// Package runbooks reads runbooks and drill scenarios written as plain
+// GitHub-flavoured Markdown, checks them, and holds the library sitrep
+// offers: the bundled runbooks plus every team folder given to it.
+//
+// Teams already keep runbooks in git as Markdown, so the format asks nothing
+// of them: checklist and numbered items are steps, headings are phases, a
+// code block under a step is that step's command to copy. Front matter and
+// a trailing `{R: …, A: …}` on a step line add what Markdown cannot say.
+// Parsing never fails on content: whatever a file holds becomes some
+// runbook, and what looks wrong becomes a diagnostic with its line.
+package runbooks
+
+import (
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	extast "github.com/yuin/goldmark/extension/ast"
+	"gopkg.in/yaml.v3"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+var runbookKeys = []string{"title", "kind", "kinds", "severity", "severities", "roles", "raci", "escalation", "type"}
+
+// Parse reads a runbook from a file's exact bytes. filePath names the file
+// in diagnostics and gives the runbook its name.
+func Parse(filePath string, src []byte) (*model.Runbook, []Diagnostic) {
+	s := newSource(filePath, src)
+	text := string(src)
+	rb := &model.Runbook{Name: NameFor(filePath), Path: filePath, Text: text, Hash: model.TextHash(text)}
+	b := &builder{s: s, rb: rb}
+	b.frontMatter(readFrontMatter(s, runbookKeys))
+	if hasStepItems(s.doc) {
+		b.buildLists()
+	} else {
+		rb.Prose = true
+		b.buildProse()
+	}
+	b.finish()
+	lintRunbook(s, rb)
+	if path.Ext(filePath) == "" && filePath != "" {
+		s.add(Warning, 1, 1, "file has no extension: name it %s.md so editors and Git hosts show it as Markdown", path.Base(filePath))
+	}
+	SortDiagnostics(s.diags)
+	return rb, s.diags
+}
+
+// Lint reads a runbook only for what is wrong with it.
+func Lint(filePath string, src []byte) []Diagnostic {
+	_, diags := Parse(filePath, src)
+	return diags
+}
+
+type builder struct {
+	s      *source
+	rb     *model.Runbook
+	roles  *roles
+	raci   model.RACI // the front matter's default
+	phases []draftPhase
+	steps  []draftStep
+	titles []headingTitle // every top-level heading, for the runbook's title
+}
+
+type headingTitle struct {
+	level int
+	text  string
+}
+
+type draftPhase struct {
+	phase model.Phase
+	intro []string
+	raci  model.RACI // steps' default in this phase: heading annotation over front matter
+}
+
+type draftStep struct {
+	step  model.Step
+	phase int
+	body  []string
+}
+
+func (b *builder) frontMatter(f *frontMatter) {
+	rb := b.rb
+	if fl := f.get("title"); fl != nil {
+		rb.Title, _ = f.scalar(fl.value, "title")
+	}
+	if fl := f.get("kind", "kinds"); fl != nil {
+		for _, it := range f.list(fl.value, "kind") {
+			kind := strings.ToLower(it.text)
+			if err := model.ValidSlug("kind", kind); err != nil {
+				f.errorf(it.node, "%v", err)
+				continue
+			}
+			rb.Kinds = append(rb.Kinds, kind)
+		}
+	}
+	if fl := f.get("severities", "severity"); fl != nil {
+		for _, it := range f.list(fl.value, "severities") {
+			sev, err := model.ParseSeverity(it.text)
+			if err != nil {
+				f.errorf(it.node, "%v", err)
+				continue
+			}
+			rb.Severities = append(rb.Severities, sev)
+		}
+	}
+	if fl := f.get("roles"); fl != nil {
+		b.declareRoles(f, fl.value)
+	}
+	b.roles = newRoles(b.s, rb.Roles)
+	if fl := f.get("raci"); fl != nil {
+		b.raci = b.roles.yamlRACI(f, fl.value)
+		if !b.raci.IsZero() && len(b.raci.Accountable) == 0 {
+			f.warnf(fl.key, "default RACI names no Accountable: every step needs exactly one (add A: <role>)")
+		}
+		rb.DefaultRACI = b.raci
+	}
+	if fl := f.get("escalation"); fl != nil {
+		rb.Escalation = readEscalation(f, fl.value)
+	}
+	if fl := f.get("type"); fl != nil {
+		if t := f.fileType(); t != "" && t != "runbook" && t != "scenario" {
+			f.warnf(fl.value, "type %q is not runbook or scenario; read as a runbook", t)
+		}
+	}
+}
+
+// declareRoles reads `roles:` as a list of names or a mapping of name to
+// display title.
+func (b *builder) declareRoles(f *frontMatter, n *yaml.Node) {
+	add := func(name string, at *yaml.Node, title string) {
+		role, err := model.ParseRole(name)
+		if err != nil {
+			f.errorf(at, "%v", err)
+			return
+		}
+		for _, have := range b.rb.Roles {
+			if have == role {
+				return
+			}
+		}
+		b.rb.Roles = append(b.rb.Roles, role)
+		if title != "" {
+			if b.rb.RoleTitles == nil {
+				b.rb.RoleTitles = map[model.Role]string{}
+			}
+			b.rb.RoleTitles[role] = title
+		}
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
+			title := ""
+			if v.Kind == yaml.ScalarNode {
+				title = strings.TrimSpace(v.Value)
+			}
+			add(k.Value, k, title)
+		}
+		return
+	}
+	for _, it := range f.list(n, "roles") {
+		add(it.text, it.node, "")
+	}
+}
+
+func readEscalation(f *frontMatter, n *yaml.Node) []model.Escalation {
+	var entries []*yaml.Node
+	switch n.Kind {
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			entries = append(entries, resolve(c))
+		}
+	case yaml.MappingNode:
+		entries = []*yaml.Node{n}
+	default:
+		f.errorf(n, "escalation must be a list of `after:` and `who:` entries")
+		return nil
+	}
+	var out []model.Escalation
+	for _, e := range entries {
+		if e.Kind != yaml.MappingNode {
+			f.errorf(e, "each escalation needs `who:` and `after:` keys")
+			continue
+		}
+		esc := model.Escalation{Line: f.line(e)}
+		var afterNode *yaml.Node
+		for i := 0; i+1 < len(e.Content); i += 2 {
+			k, v := resolve(e.Content[i]), resolve(e.Content[i+1])
+			val, ok := f.scalar(v, "escalation "+k.Value)
+			if !ok {
+				continue
+			}
+			switch strings.ToLower(k.Value) {
+			case "who", "to", "contact":
+				esc.Who = val
+			case "after", "within":
+				afterNode = v
+				d, err := model.ParseOffset(val)
+				if err != nil {
+					f.errorf(v, "escalation after: %v", err)
+					continue
+				}
+				esc.After = d
+			case "via", "how", "channel", "page":
+				esc.Via = val
+			default:
+				f.warnf(k, "unknown escalation key %q: use who, after and via", k.Value)
+			}
+		}
+		if esc.Who == "" {
+			f.errorf(e, "escalation entry names nobody: add `who:`")
+			continue
+		}
+		if afterNode == nil {
+			f.errorf(e, "escalation to %s does not say when: add `after:` (like 30m)", esc.Who)
+			continue
+		}
+		out = append(out, esc)
+	}
+	return out
+}
+
+// checkbox is a list item's task-list box, if it has one.
+func checkbox(li *ast.ListItem) *extast.TaskCheckBox {
+	fc := li.FirstChild()
+	if fc == nil || (fc.Kind() != ast.KindTextBlock && fc.Kind() != ast.KindParagraph) {
+		return nil
+	}
+	cb, _ := fc.FirstChild().(*extast.TaskCheckBox)
+	return cb
+}
+
+// isStep: checklist items and numbered items are steps; plain bullets are
+// notes inside whatever step or phase they sit in.
+func isStep(li *ast.ListItem) bool {
+	if l, ok := li.Parent().(*ast.List); ok && l.IsOrdered() {
+		return true
+	}
+	return checkbox(li) != nil
+}
+
+func hasStepItems(doc ast.Node) bool {
+	found := false
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if li, ok := n.(*ast.ListItem); ok && entering && isStep(li) {
+			found = true
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return found
+}
+
+// outerSteps are the step items under n (n itself excluded) that are not
+// inside another step item: the children n will hand down.
+func outerSteps(n ast.Node) []*ast.ListItem {
+	var out []*ast.ListItem
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering || c == n {
+			return ast.WalkContinue, nil
+		}
+		if li, ok := c.(*ast.ListItem); ok && isStep(li) {
+			out = append(out, li)
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return out
+}
+
+// fencedCode lists the fenced code blocks under n, leaving out those inside
+// step items below n, which belong to those steps.
+func (b *builder) fencedCode(n ast.Node) []codeRef {
+	var out []codeRef
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		if li, ok := c.(*ast.ListItem); ok && c != n && isStep(li) {
+			return ast.WalkSkipChildren, nil
+		}
+		if fc, ok := c.(*ast.FencedCodeBlock); ok {
+			out = append(out, b.s.codeBlock(fc))
+		}
+		return ast.WalkContinue, nil
+	})
+	return out
+}
+
+// buildLists makes a phase of every heading and a step of every checklist or
+// numbered item. Text and code between a step and the next step or heading
+// belong to that step, which is how runbooks put "run this:" and its
+// command right under the item.
+func (b *builder) buildLists() {
+	for n := b.s.doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if h, ok := n.(*ast.Heading); ok {
+			b.openPhase(h)
+			continue
+		}
+		if len(b.phases) == 0 {
+			b.phases = append(b.phases, draftPhase{phase: model.Phase{Line: b.s.bodyLine(max(start(n), 0))}, raci: b.raci})
+		}
+		sp := b.s.nodeSpan(n)
+		code := b.fencedCode(n)
+		cursor := sp.first
+		for _, li := range outerSteps(n) {
+			lsp := b.s.nodeSpan(li)
+			b.loose(span{cursor, lsp.first - 1}, code)
+			b.step(li, 0, b.phases[len(b.phases)-1].raci)
+			cursor = lsp.last + 1
+		}
+		b.loose(span{cursor, sp.last}, code)
+	}
+}
+
+func (b *builder) openPhase(h *ast.Heading) {
+	title, own, found := b.headingText(h)
+	raci := b.raci
+	if found {
+		raci = own.Over(b.raci)
+		b.checkAccountable(raci, b.s.bodyLine(start(h)))
+	}
+	b.phases = append(b.phases, draftPhase{phase: model.Phase{Title: title, Level: h.Level, Line: b.s.bodyLine(start(h))}, raci: raci})
+}
+
+// headingText is a heading's text as written, with any RACI annotation
+// taken off and returned.
+func (b *builder) headingText(h *ast.Heading) (string, model.RACI, bool) {
+	text := b.s.inlineText(h)
+	line, col := b.s.bodyPos(start(h))
+	if h.Lines().Len() > 0 {
+		line, col = b.s.bodyPos(h.Lines().At(0).Start)
+	}
+	rest, raci, found := b.roles.splitAnnotation(text, line, col)
+	rest = strings.TrimSpace(rest)
+	b.titles = append(b.titles, headingTitle{h.Level, rest})
+	return rest, raci, found
+}
+
+// loose attaches text that is not a step to the step before it, or to the
+// phase's introduction when no step came yet.
+func (b *builder) loose(sp span, code []codeRef) {
+	if sp.empty() {
+		return
+	}
+	text := b.s.text([]span{sp}, false)
+	if text == "" {
+		return
+	}
+	cur := len(b.phases) - 1
+	last := len(b.steps) - 1
+	if last < 0 || b.steps[last].phase != cur {
+		b.phases[cur].intro = append(b.phases[cur].intro, text)
+		return
+	}
+	st := &b.steps[last]
+	st.body = append(st.body, text)
+	for _, c := range code {
+		if c.line >= sp.first && c.line <= sp.last {
+			st.step.Code = append(st.step.Code, model.CodeBlock{Lang: c.lang, Text: c.text, Line: c.line})
+		}
+	}
+}
+
+var checkboxPrefix = regexp.MustCompile(`^\[[\sxX]\]\s*`)
+
+// step adds li and, after it, the steps nested in it.
+func (b *builder) step(li *ast.ListItem, depth int, inherited model.RACI) {
+	sp := b.s.nodeSpan(li)
+	st := model.Step{Line: sp.first, Depth: depth, RACI: inherited}
+	bodyFrom := sp.first
+	if fc := li.FirstChild(); fc != nil && (fc.Kind() == ast.KindTextBlock || fc.Kind() == ast.KindParagraph) && fc.Lines().Len() > 0 {
+		seg := fc.Lines().At(0)
+		raw := strings.TrimRight(string(b.s.body[seg.Start:seg.Stop]), "\r\n")
+		skip := 0
+		if checkbox(li) != nil {
+			if m := checkboxPrefix.FindStringIndex(raw); m != nil {
+				skip = m[1]
+			}
+		}
+		line, col := b.s.bodyPos(seg.Start + skip)
+		title, own, found := b.roles.splitAnnotation(raw[skip:], line, col)
+		st.Title = strings.TrimSpace(title)
+		st.Line = line
+		if found {
+			st.OwnRACI = true
+			st.RACI = own.Over(inherited)
+			b.checkAccountable(st.RACI, line)
+		}
+		bodyFrom = line + 1
+	}
+	nested := outerSteps(li)
+	holes := make([]span, len(nested))
+	for i, c := range nested {
+		holes[i] = b.s.nodeSpan(c)
+	}
+	body := b.s.text(subtract(span{bodyFrom, sp.last}, holes), true)
+	for _, c := range b.fencedCode(li) {
+		st.Code = append(st.Code, model.CodeBlock{Lang: c.lang, Text: c.text, Line: c.line})
+	}
+	d := draftStep{step: st, phase: len(b.phases) - 1}
+	if body != "" {
+		d.body = append(d.body, body)
+	}
+	b.steps = append(b.steps, d)
+	for _, c := range nested {
+		b.step(c, depth+1, st.RACI)
+	}
+}
+
+// checkAccountable warns where an annotation leaves a step with nobody
+// accountable; two or more are already an error where they were written.
+func (b *builder) checkAccountable(raci model.RACI, line int) {
+	if !raci.IsZero() && len(raci.Accountable) == 0 {
+		b.s.add(Warning, line, 1, "no Accountable role: a step needs exactly one (add A: <role> here or a default raci in the front matter)")
+	}
+}
+
+// section is a heading and the top-level blocks up to the next heading.
+type section struct {
+	heading *ast.Heading // nil for text before the first heading
+	blocks  []ast.Node
+}
+
+func (sec section) level() int {
+	if sec.heading == nil {
+		return 0
+	}
+	return sec.heading.Level
+}
+
+// hasContent ignores what a reader would not see as text: HTML comments
+// (markdownlint pragmas, generator markers) and rules.
+func (sec section) hasContent() bool {
+	for _, n := range sec.blocks {
+		switch n := n.(type) {
+		case *ast.ThematicBreak:
+			continue
+		case *ast.HTMLBlock:
+			if n.HTMLBlockType == ast.HTMLBlockType2 {
+				continue
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// buildProse walks a file with no list steps ("Meaning / Impact /
+// Diagnosis / Mitigation" alert runbooks): the shallowest headings are the
+// phases, and every section with text is one step, nested as its headings
+// are, so the file can still be worked through and ticked off.
+func (b *builder) buildProse() {
+	var secs []section
+	for n := b.s.doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if h, ok := n.(*ast.Heading); ok {
+			secs = append(secs, section{heading: h})
+			continue
+		}
+		if len(secs) == 0 {
+			secs = append(secs, section{})
+		}
+		secs[len(secs)-1].blocks = append(secs[len(secs)-1].blocks, n)
+	}
+	phaseLevel := 7
+	for _, sec := range secs {
+		if l := sec.level(); l > 0 && l < phaseLevel {
+			phaseLevel = l
+		}
+	}
+	// emit[i]: section i or one of its subsections has text, so it is a
+	// step (an empty "Mitigation" over "Scale up" and "Roll back" groups them).
+	emit := make([]bool, len(secs))
+	var below [7]bool
+	for i := len(secs) - 1; i >= 0; i-- {
+		l := secs[i].level()
+		if l == 0 {
+			continue
+		}
+		emit[i] = secs[i].hasContent() || below[l]
+		for k := 1; k <= 6; k++ {
+			if k >= l {
+				below[k] = false
+			} else if emit[i] {
+				below[k] = true
+			}
+		}
+	}
+	type open struct {
+		level int
+		raci  model.RACI
+	}
+	var stack []open
+	for i, sec := range secs {
+		if sec.heading == nil {
+			if sec.hasContent() {
+				b.phases = append(b.phases, draftPhase{phase: model.Phase{Line: b.s.nodeSpan(sec.blocks[0]).first}, raci: b.raci})
+				b.proseStep(sec, "", 0, 0, b.raci)
+			}
+			continue
+		}
+		title, own, found := b.headingText(sec.heading)
+		line := b.s.bodyLine(start(sec.heading))
+		l := sec.heading.Level
+		if l <= phaseLevel {
+			raci := b.raci
+			if found {
+				raci = own.Over(b.raci)
+				b.checkAccountable(raci, line)
+			}
+			b.phases = append(b.phases, draftPhase{phase: model.Phase{Title: title, Level: l, Line: line}, raci: raci})
+			stack = append(stack[:0], open{l, raci})
+			if sec.hasContent() {
+				b.proseStep(sec, title, line, 0, raci)
+			}
+			continue
+		}
+		for len(stack) > 1 && stack[len(stack)-1].level >= l {
+			stack = stack[:len(stack)-1]
+		}
+		parent := b.raci
+		if len(stack) > 0 {
+			parent = stack[len(stack)-1].raci
+		}
+		raci := parent
+		if found {
+			raci = own.Over(parent)
+			b.checkAccountable(raci, line)
+		}
+		depth := max(len(stack)-1, 0)
+		stack = append(stack, open{l, raci})
+		if emit[i] {
+			b.proseStep(sec, title, line, depth, raci)
+		}
+	}
+}
+
+// proseStep makes one step of a section. Text before the first heading has
+// no heading to name it, so its first line does.
+func (b *builder) proseStep(sec section, title string, line, depth int, raci model.RACI) {
+	st := model.Step{Title: title, Line: line, Depth: depth, RACI: raci}
+	var body string
+	if len(sec.blocks) > 0 {
+		sp := span{b.s.nodeSpan(sec.blocks[0]).first, b.s.nodeSpan(sec.blocks[len(sec.blocks)-1]).last}
+		if sec.heading == nil {
+			st.Line, st.Title = b.firstLine(sec.blocks)
+			sp.first = st.Line + 1
+		}
+		body = b.s.text([]span{sp}, false)
+		for _, n := range sec.blocks {
+			for _, c := range b.fencedCode(n) {
+				st.Code = append(st.Code, model.CodeBlock{Lang: c.lang, Text: c.text, Line: c.line})
+			}
+		}
+	}
+	d := draftStep{step: st, phase: len(b.phases) - 1}
+	if body != "" {
+		d.body = []string{body}
+	}
+	b.steps = append(b.steps, d)
+}
+
+// firstLine is the first line of text among blocks, without list or quote
+// markers, and the line it is on.
+func (b *builder) firstLine(blocks []ast.Node) (int, string) {
+	for _, n := range blocks {
+		var leaf ast.Node
+		_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+			if entering && c.Type() == ast.TypeBlock && c.Lines().Len() > 0 {
+				leaf = c
+				return ast.WalkStop, nil
+			}
+			return ast.WalkContinue, nil
+		})
+		if leaf == nil {
+			continue
+		}
+		seg := leaf.Lines().At(0)
+		text := strings.TrimSpace(string(b.s.body[seg.Start:seg.Stop]))
+		if text != "" {
+			return b.s.bodyLine(seg.Start), text
+		}
+	}
+	return b.s.nodeSpan(blocks[0]).first, ""
+}
+
+// finish numbers the steps, gathers them under their phases, names the
+// runbook, and drops phases that hold nothing at all (a title heading
+// directly followed by a subheading).
+func (b *builder) finish() {
+	rb := b.rb
+	if rb.Title == "" {
+		rb.Title = b.defaultTitle()
+	}
+	perPhase := make([][]model.Step, len(b.phases))
+	for i := range b.steps {
+		d := &b.steps[i]
+		d.step.Index = i
+		d.step.Body = strings.Join(d.body, "\n\n")
+		perPhase[d.phase] = append(perPhase[d.phase], d.step)
+	}
+	for i, dp := range b.phases {
+		p := dp.phase
+		p.Intro = strings.Join(dp.intro, "\n\n")
+		p.Steps = perPhase[i]
+		if len(p.Steps) == 0 && p.Intro == "" {
+			continue
+		}
+		rb.Phases = append(rb.Phases, p)
+	}
+}
+
+// defaultTitle is the first level-1 heading, else the first heading, else
+// the name.
+func (b *builder) defaultTitle() string {
+	for _, h := range b.titles {
+		if h.level == 1 && h.text != "" {
+			return h.text
+		}
+	}
+	for _, h := range b.titles {
+		if h.text != "" {
+			return h.text
+		}
+	}
+	return b.rb.Name
+}

@@ -1,0 +1,455 @@
+package runbooks
+
+import (
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/yuin/goldmark/ast"
+	"gopkg.in/yaml.v3"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+var scenarioKeys = []string{"title", "kind", "severity", "duration", "runbooks", "objectives", "type"}
+
+var (
+	// offsetHeading: "+5m Title", "T+1h30m: Title", "+10m — Title".
+	offsetHeading = regexp.MustCompile(`^([Tt]?\+[^\s:|,–—]*)[\s:|,–—-]*(.*)$`)
+	// clockHeading: "10:40 - Disable AZ A", the run-sheet style of game days
+	// planned against the wall clock.
+	clockHeading = regexp.MustCompile(`^(\d{1,2}):(\d{2})(?:\s|$|[:|,–—-])[\s:|,–—-]*(.*)$`)
+	// withinSuffix: "Customers informed within 30m" as a one-line objective.
+	withinSuffix = regexp.MustCompile(`(?i)^(.*?)\s+within\s+(\S+)\s*$`)
+)
+
+// ParseScenario reads a drill scenario from a file's exact bytes. Injects
+// are the headings that start with their offset (`### +5m Title`), or every
+// heading under an "Injects" heading; their checklist items, or a list after
+// an "Expected" line, are the actions the facilitator looks for.
+func ParseScenario(filePath string, src []byte) (*model.Scenario, []Diagnostic) {
+	s := newSource(filePath, src)
+	text := string(src)
+	sc := &model.Scenario{Name: NameFor(filePath), Path: filePath, Text: text, Hash: model.TextHash(text)}
+	sb := &scenarioBuilder{s: s, sc: sc}
+	sb.frontMatter(readFrontMatter(s, scenarioKeys))
+	sb.body()
+	sb.lint()
+	if path.Ext(filePath) == "" && filePath != "" {
+		s.add(Warning, 1, 1, "file has no extension: name it %s.md so editors and Git hosts show it as Markdown", path.Base(filePath))
+	}
+	SortDiagnostics(s.diags)
+	return sc, s.diags
+}
+
+// LintScenario reads a scenario only for what is wrong with it.
+func LintScenario(filePath string, src []byte) []Diagnostic {
+	_, diags := ParseScenario(filePath, src)
+	return diags
+}
+
+type scenarioBuilder struct {
+	s  *source
+	sc *model.Scenario
+}
+
+func (b *scenarioBuilder) frontMatter(f *frontMatter) {
+	sc := b.sc
+	if fl := f.get("title"); fl != nil {
+		sc.Title, _ = f.scalar(fl.value, "title")
+	}
+	if fl := f.get("kind"); fl != nil {
+		if v, ok := f.scalar(fl.value, "kind"); ok {
+			kind := strings.ToLower(v)
+			if err := model.ValidSlug("kind", kind); err != nil {
+				f.errorf(fl.value, "%v", err)
+			} else {
+				sc.Kind = kind
+			}
+		}
+	}
+	if fl := f.get("severity"); fl != nil {
+		if v, ok := f.scalar(fl.value, "severity"); ok {
+			sev, err := model.ParseSeverity(v)
+			if err != nil {
+				f.errorf(fl.value, "%v", err)
+			}
+			sc.Severity = sev
+		}
+	}
+	if fl := f.get("duration"); fl != nil {
+		if v, ok := f.scalar(fl.value, "duration"); ok {
+			d, err := model.ParseOffset(v)
+			if err != nil {
+				f.errorf(fl.value, "duration: %v", err)
+			}
+			sc.Duration = d
+		}
+	}
+	if fl := f.get("runbooks"); fl != nil {
+		for _, it := range f.list(fl.value, "runbooks") {
+			sc.Runbooks = append(sc.Runbooks, NameFor(it.text))
+		}
+	}
+	if fl := f.get("objectives"); fl != nil {
+		b.objectives(f, fl.value)
+	}
+	if fl := f.get("type"); fl != nil {
+		if t := f.fileType(); t != "" && t != "scenario" {
+			f.warnf(fl.value, "type %q in a scenario file: read as a scenario", t)
+		}
+	}
+}
+
+// objectives reads a list whose entries are either one line ("Customers
+// informed within 30m") or a mapping with one of rto, rpo, milestone or
+// runbook, and optional within, title and id.
+func (b *scenarioBuilder) objectives(f *frontMatter, n *yaml.Node) {
+	if n.Kind != yaml.SequenceNode {
+		f.errorf(n, "objectives must be a list, like `- rto: 1h` or `- Customers informed within 30m`")
+		return
+	}
+	ids := map[string]bool{}
+	for _, e := range n.Content {
+		e = resolve(e)
+		o, ok := b.objective(f, e)
+		if !ok {
+			continue
+		}
+		if ids[o.ID] {
+			f.errorf(e, "objective id %q is used twice: give one of them an `id:`", o.ID)
+			continue
+		}
+		ids[o.ID] = true
+		b.sc.Objectives = append(b.sc.Objectives, o)
+	}
+}
+
+func (b *scenarioBuilder) objective(f *frontMatter, e *yaml.Node) (model.Objective, bool) {
+	o := model.Objective{Line: f.line(e), Kind: model.ObjectiveMilestone}
+	duration := func(v *yaml.Node, what string) (time.Duration, bool) {
+		text, ok := f.scalar(v, what)
+		if !ok {
+			return 0, false
+		}
+		d, err := model.ParseOffset(text)
+		if err != nil {
+			f.errorf(v, "%s: %v", what, err)
+			return 0, false
+		}
+		return d, true
+	}
+	switch e.Kind {
+	case yaml.ScalarNode:
+		o.Title = strings.TrimSpace(e.Value)
+		if m := withinSuffix.FindStringSubmatch(o.Title); m != nil {
+			if d, err := model.ParseOffset(m[2]); err == nil {
+				o.Title, o.Target = m[1], d
+			}
+		}
+	case yaml.MappingNode:
+		kinds := 0
+		for i := 0; i+1 < len(e.Content); i += 2 {
+			k, v := resolve(e.Content[i]), resolve(e.Content[i+1])
+			switch key := strings.ToLower(k.Value); key {
+			case "rto", "rpo":
+				kinds++
+				o.Kind = model.ObjectiveKind(key)
+				d, ok := duration(v, strings.ToUpper(key))
+				if !ok {
+					return o, false
+				}
+				o.Target = d
+			case "milestone":
+				kinds++
+				o.Kind = model.ObjectiveMilestone
+				o.Title, _ = f.scalar(v, "milestone")
+			case "runbook":
+				kinds++
+				o.Kind = model.ObjectiveRunbook
+				name, _ := f.scalar(v, "runbook")
+				o.Runbook = NameFor(name)
+			case "within", "target":
+				d, ok := duration(v, key)
+				if !ok {
+					return o, false
+				}
+				o.Target = d
+			case "title":
+				o.Title, _ = f.scalar(v, "title")
+			case "id":
+				o.ID, _ = f.scalar(v, "id")
+			default:
+				f.warnf(k, "unknown objective key %q: use rto, rpo, milestone or runbook, with within, title and id", k.Value)
+			}
+		}
+		if kinds != 1 {
+			f.errorf(e, "an objective needs exactly one of rto, rpo, milestone or runbook")
+			return o, false
+		}
+	default:
+		f.errorf(e, "an objective is one line of text or a mapping like `rto: 1h`")
+		return o, false
+	}
+	switch o.Kind {
+	case model.ObjectiveRTO:
+		if o.Title == "" {
+			o.Title = "Service restored within the recovery time objective"
+		}
+	case model.ObjectiveRPO:
+		if o.Title == "" {
+			o.Title = "Data lost stays within the recovery point objective"
+		}
+	case model.ObjectiveRunbook:
+		if o.Title == "" {
+			o.Title = "Runbook " + o.Runbook + " completed"
+		}
+	}
+	if strings.TrimSpace(o.Title) == "" {
+		f.errorf(e, "objective has no text: say what the team must achieve")
+		return o, false
+	}
+	if o.ID == "" {
+		switch o.Kind {
+		case model.ObjectiveRTO, model.ObjectiveRPO:
+			o.ID = string(o.Kind)
+		case model.ObjectiveRunbook:
+			o.ID = "runbook-" + o.Runbook
+		default:
+			o.ID = NameFor(o.Title)
+			if len(o.ID) > 40 {
+				o.ID = strings.TrimRight(o.ID[:40], "-")
+			}
+		}
+	}
+	return o, true
+}
+
+// injectHead is a heading recognised as an inject, before its offset is
+// made relative to the first clock time.
+type injectHead struct {
+	heading *ast.Heading
+	offset  time.Duration
+	clock   bool
+	title   string
+	blocks  []ast.Node
+}
+
+func (b *scenarioBuilder) body() {
+	s, sc := b.s, b.sc
+	var heads []*injectHead
+	var cur *injectHead
+	var brief []string
+	injectsLevel := 0 // level of an "Injects" heading we are under, 0 if none
+	firstH1 := true
+	for n := s.doc.FirstChild(); n != nil; n = n.NextSibling() {
+		h, ok := n.(*ast.Heading)
+		if !ok {
+			if cur != nil {
+				cur.blocks = append(cur.blocks, n)
+			} else if t := s.text([]span{s.nodeSpan(n)}, false); t != "" {
+				brief = append(brief, t)
+			}
+			continue
+		}
+		if cur != nil && h.Level > cur.heading.Level {
+			cur.blocks = append(cur.blocks, n)
+			continue
+		}
+		cur = nil
+		if injectsLevel > 0 && h.Level <= injectsLevel {
+			injectsLevel = 0
+		}
+		text := s.inlineText(h)
+		line, col := s.bodyPos(start(h))
+		if h.Lines().Len() > 0 {
+			line, col = s.bodyPos(h.Lines().At(0).Start)
+		}
+		if lower := strings.ToLower(strings.Trim(text, " :")); lower == "injects" || lower == "timeline" || lower == "inject schedule" {
+			injectsLevel = h.Level
+			continue
+		}
+		head, recognised := b.injectHeading(text, line, col, injectsLevel > 0)
+		if !recognised {
+			if h.Level == 1 && firstH1 {
+				firstH1 = false
+				if sc.Title == "" {
+					sc.Title = text
+				}
+				continue
+			}
+			brief = append(brief, s.text([]span{s.nodeSpan(h)}, false))
+			continue
+		}
+		if head == nil {
+			// an inject whose offset does not parse: reported, and its
+			// text kept out of the brief so it is not read out by mistake
+			cur = &injectHead{heading: h}
+			continue
+		}
+		head.heading = h
+		heads = append(heads, head)
+		cur = head
+	}
+	sc.Brief = strings.Join(brief, "\n\n")
+	if sc.Title == "" {
+		sc.Title = sc.Name
+	}
+	b.injects(heads)
+}
+
+// injectHeading reads an inject's offset and title from its heading. It
+// reports whether the heading is an inject at all; a nil head with true
+// means it is one but its offset is wrong (already reported).
+func (b *scenarioBuilder) injectHeading(text string, line, col int, underInjects bool) (*injectHead, bool) {
+	if m := offsetHeading.FindStringSubmatch(text); m != nil {
+		d, err := model.ParseOffset(m[1])
+		if err != nil {
+			b.s.add(Error, line, col, "inject offset %v", trimInvalid(err))
+			return nil, true
+		}
+		return &injectHead{offset: d, title: strings.TrimSpace(m[2])}, true
+	}
+	if m := clockHeading.FindStringSubmatch(text); m != nil {
+		h, _ := strconv.Atoi(m[1])
+		min, _ := strconv.Atoi(m[2])
+		if h > 23 || min > 59 {
+			b.s.add(Error, line, col, "inject time %s:%s is not a time of day", m[1], m[2])
+			return nil, true
+		}
+		return &injectHead{offset: time.Duration(h)*time.Hour + time.Duration(min)*time.Minute, clock: true, title: strings.TrimSpace(m[3])}, true
+	}
+	if underInjects {
+		b.s.add(Error, line, col, "inject %q does not start with its offset: write it like `### +5m %s`", text, text)
+		return nil, true
+	}
+	return nil, false
+}
+
+// trimInvalid drops the leading "offset" ParseOffset's messages start with.
+func trimInvalid(err error) string {
+	return strings.TrimPrefix(err.Error(), "offset ")
+}
+
+func (b *scenarioBuilder) injects(heads []*injectHead) {
+	s, sc := b.s, b.sc
+	var origin time.Duration
+	originSet := false
+	for i, h := range heads {
+		line := s.bodyLine(start(h.heading))
+		if i > 0 && h.clock != heads[0].clock {
+			s.add(Warning, line, 1, "injects mix clock times and +offsets; clock times count from the first one, +offsets from the start")
+		}
+		if h.clock {
+			if !originSet {
+				origin, originSet = h.offset, true
+			}
+			h.offset -= origin
+			if h.offset < 0 { // the run-sheet crossed midnight
+				h.offset += 24 * time.Hour
+			}
+		}
+		text, expected := b.injectContent(h.blocks)
+		sc.Injects = append(sc.Injects, model.Inject{Offset: h.offset, Title: h.title, Text: text, Expected: expected, Line: line})
+	}
+	for i := 1; i < len(sc.Injects); i++ {
+		if sc.Injects[i].Offset < sc.Injects[i-1].Offset {
+			in := sc.Injects[i]
+			s.add(Warning, in.Line, 1, "inject at %s comes after one at %s: injects are released in time order, not file order", model.FormatOffset(in.Offset), model.FormatOffset(sc.Injects[i-1].Offset))
+			break
+		}
+	}
+	sort.SliceStable(sc.Injects, func(i, j int) bool { return sc.Injects[i].Offset < sc.Injects[j].Offset })
+	for i := range sc.Injects {
+		sc.Injects[i].Index = i
+	}
+}
+
+// injectContent splits an inject into what is read out and what the
+// facilitator looks for: checklist items, or the list after a line that
+// starts with "Expected".
+func (b *scenarioBuilder) injectContent(blocks []ast.Node) (string, []string) {
+	var text, expected []string
+	labelled := false
+	for _, n := range blocks {
+		if l, ok := n.(*ast.List); ok && (labelled || isTaskList(l)) {
+			for c := l.FirstChild(); c != nil; c = c.NextSibling() {
+				if t := b.itemText(c); t != "" {
+					expected = append(expected, t)
+				}
+			}
+			labelled = false
+			continue
+		}
+		labelled = false
+		if n.Kind() == ast.KindParagraph || n.Kind() == ast.KindHeading {
+			if isExpectedLabel(b.s.inlineText(n)) {
+				labelled = true
+				continue
+			}
+		}
+		if t := b.s.text([]span{b.s.nodeSpan(n)}, false); t != "" {
+			text = append(text, t)
+		}
+	}
+	return strings.Join(text, "\n\n"), expected
+}
+
+func isTaskList(l *ast.List) bool {
+	for c := l.FirstChild(); c != nil; c = c.NextSibling() {
+		if li, ok := c.(*ast.ListItem); ok && checkbox(li) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func isExpectedLabel(text string) bool {
+	t := strings.ToLower(strings.Trim(text, "*_ "))
+	return strings.HasPrefix(t, "expected") || strings.HasPrefix(t, "look for")
+}
+
+// itemText is a list item's first paragraph on one line, checkbox removed.
+func (b *scenarioBuilder) itemText(item ast.Node) string {
+	fc := item.FirstChild()
+	if fc == nil || (fc.Kind() != ast.KindTextBlock && fc.Kind() != ast.KindParagraph) {
+		return ""
+	}
+	t := b.s.inlineText(fc)
+	if li, ok := item.(*ast.ListItem); ok && checkbox(li) != nil {
+		t = checkboxPrefix.ReplaceAllString(t, "")
+	}
+	return strings.TrimSpace(t)
+}
+
+func (b *scenarioBuilder) lint() {
+	s, sc := b.s, b.sc
+	if len(sc.Injects) == 0 {
+		s.add(Error, 1, 1, "no injects: add headings like `### +5m What happens` with the text the facilitator reads out")
+	}
+	for _, in := range sc.Injects {
+		if in.Text == "" && len(in.Expected) == 0 {
+			s.add(Warning, in.Line, 1, "inject at %s has nothing to read out", model.FormatOffset(in.Offset))
+		}
+		if sc.Duration > 0 && in.Offset > sc.Duration {
+			s.add(Warning, in.Line, 1, "inject at %s comes after the scenario's %s duration", model.FormatOffset(in.Offset), model.FormatOffset(sc.Duration))
+		}
+	}
+	if len(sc.Objectives) == 0 {
+		s.add(Warning, 1, 1, "no objectives: say in the front matter what the drill must show (`objectives: [\"Customers informed within 30m\"]`)")
+	}
+	if sc.Kind == "dr" {
+		var rto, rpo bool
+		for _, o := range sc.Objectives {
+			rto = rto || o.Kind == model.ObjectiveRTO
+			rpo = rpo || o.Kind == model.ObjectiveRPO
+		}
+		if !rto || !rpo {
+			s.add(Warning, 1, 1, "a disaster-recovery drill should state the RTO and RPO it must meet (`- rto: 1h`, `- rpo: 5m`)")
+		}
+	}
+	lintSourceLines(s)
+}

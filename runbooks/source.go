@@ -1,0 +1,359 @@
+package runbooks
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/text"
+)
+
+// markdown is GitHub-flavoured Markdown: tables, strikethrough, autolinks
+// and, what matters most here, task-list checkboxes. goldmark parsers are
+// safe for concurrent use, so one serves every file.
+var markdown = goldmark.New(goldmark.WithExtensions(extension.GFM))
+
+// source is one file being read: its bytes, where its lines start, where the
+// Markdown body starts after any front matter, and the diagnostics found so
+// far. Positions in goldmark's tree are offsets into the body; everything
+// reported is a line and column in the whole file.
+type source struct {
+	path   string
+	src    []byte
+	lines  []int // offset of the start of each line
+	fm     []byte
+	fmLine int // line of the first front matter line; 0 if none
+	bodyAt int
+	body   []byte
+	doc    ast.Node
+	diags  []Diagnostic
+}
+
+func newSource(filePath string, src []byte) *source {
+	s := &source{path: filePath, src: src, lines: lineStarts(src)}
+	s.splitFrontMatter()
+	s.body = src[s.bodyAt:]
+	s.doc = markdown.Parser().Parse(text.NewReader(s.body))
+	if !utf8.Valid(src) {
+		off := firstInvalidUTF8(src)
+		line, col := s.pos(off)
+		s.add(Error, line, col, "not valid UTF-8: save the file as UTF-8 text")
+	}
+	return s
+}
+
+func lineStarts(src []byte) []int {
+	starts := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
+	for i, c := range src {
+		if c == '\n' && i+1 < len(src) {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+// pos turns a file offset into a 1-based line and byte column.
+func (s *source) pos(off int) (line, col int) {
+	if off < 0 {
+		off = 0
+	}
+	if off > len(s.src) {
+		off = len(s.src)
+	}
+	i := sort.Search(len(s.lines), func(i int) bool { return s.lines[i] > off }) - 1
+	if i < 0 {
+		i = 0
+	}
+	return i + 1, off - s.lines[i] + 1
+}
+
+func (s *source) bodyPos(off int) (line, col int) { return s.pos(s.bodyAt + off) }
+
+func (s *source) bodyLine(off int) int {
+	line, _ := s.bodyPos(off)
+	return line
+}
+
+// lineText is line n (1-based) without its line ending.
+func (s *source) lineText(n int) string {
+	if n < 1 || n > len(s.lines) {
+		return ""
+	}
+	start := s.lines[n-1]
+	end := len(s.src)
+	if n < len(s.lines) {
+		end = s.lines[n]
+	}
+	return strings.TrimRight(string(s.src[start:end]), "\r\n")
+}
+
+func (s *source) lastLine() int { return len(s.lines) }
+
+func (s *source) add(level Level, line, col int, format string, args ...any) {
+	if line < 1 {
+		line = 1
+	}
+	if col < 1 {
+		col = 1
+	}
+	s.diags = append(s.diags, Diagnostic{Path: s.path, Line: line, Col: col, Severity: level, Message: fmt.Sprintf(format, args...)})
+}
+
+// splitFrontMatter finds a YAML block fenced by "---" lines at the very top
+// of the file, the convention of Hugo, Jekyll and GitHub's own renderer.
+// The fences are found by line; the YAML between them is left to yaml.v3.
+func (s *source) splitFrontMatter() {
+	start := 0
+	if bytes.HasPrefix(s.src, []byte("\xef\xbb\xbf")) {
+		start = 3
+	}
+	first, next := lineAt(s.src, start)
+	fence := strings.TrimRight(string(first), " \t\r")
+	if fence != "---" && fence != "+++" {
+		s.bodyAt = start
+		return
+	}
+	for off := next; off < len(s.src); {
+		line, after := lineAt(s.src, off)
+		l := strings.TrimRight(string(line), " \t\r")
+		if l == fence || (fence == "---" && l == "...") {
+			if fence == "+++" {
+				s.add(Warning, 1, 1, "TOML front matter (+++) is not read: write it as YAML between --- lines")
+			} else {
+				s.fm = s.src[next:off]
+				s.fmLine = 2
+			}
+			s.bodyAt = after
+			return
+		}
+		off = after
+	}
+	s.add(Warning, 1, 1, "front matter opened here is never closed with a --- line; reading the file as plain Markdown")
+	s.bodyAt = start
+}
+
+// lineAt returns the line starting at off (without its newline) and the
+// offset of the next line.
+func lineAt(b []byte, off int) (line []byte, next int) {
+	if off >= len(b) {
+		return nil, len(b)
+	}
+	i := bytes.IndexByte(b[off:], '\n')
+	if i < 0 {
+		return b[off:], len(b)
+	}
+	return b[off : off+i], off + i + 1
+}
+
+// start is where a node begins in the body. Container nodes get their
+// position from the parser; a few extension nodes (tables) only through
+// their first child or line.
+func start(n ast.Node) int {
+	for ; n != nil; n = n.FirstChild() {
+		if p := n.Pos(); p >= 0 {
+			return p
+		}
+		if n.Type() == ast.TypeBlock && n.Lines().Len() > 0 {
+			return n.Lines().At(0).Start
+		}
+	}
+	return -1
+}
+
+// nextStart is where whatever follows n in the document begins: the body's
+// end if nothing does. goldmark records where blocks start but not where
+// they end, and a block ends where the next one begins (less blank lines).
+func nextStart(n ast.Node, bodyLen int) int {
+	for ; n != nil; n = n.Parent() {
+		for sib := n.NextSibling(); sib != nil; sib = sib.NextSibling() {
+			if p := start(sib); p >= 0 {
+				return p
+			}
+		}
+	}
+	return bodyLen
+}
+
+// span is a range of whole lines, first to last inclusive.
+type span struct{ first, last int }
+
+func (sp span) empty() bool { return sp.last < sp.first }
+
+// nodeSpan is the lines a block covers, trailing blank lines left out.
+func (s *source) nodeSpan(n ast.Node) span {
+	st := start(n)
+	if st < 0 {
+		return span{1, 0}
+	}
+	first := s.bodyLine(st)
+	end := nextStart(n, len(s.body))
+	last := first
+	if end >= len(s.body) {
+		if len(s.body) > 0 {
+			last = s.bodyLine(len(s.body) - 1)
+		}
+	} else {
+		// the next block starts on line bodyLine(end); n ends on the line
+		// before, unless both share a line ("> - [ ] step").
+		last = s.bodyLine(end) - 1
+	}
+	if last < first {
+		last = first
+	}
+	for last > first && strings.TrimSpace(s.lineText(last)) == "" {
+		last--
+	}
+	return span{first, last}
+}
+
+// text joins the lines of the spans, skipping holes. With strip, the
+// indentation the lines share is removed, so a nested step's body reads as
+// Markdown of its own, not as lines cut out of a list; top-level text keeps
+// its indentation, which may be what makes it a code block.
+func (s *source) text(keep []span, strip bool) string {
+	var lines []string
+	for _, sp := range keep {
+		for n := sp.first; n <= sp.last; n++ {
+			lines = append(lines, s.lineText(n))
+		}
+	}
+	lines = trimBlankLines(lines)
+	if !strip {
+		return strings.Join(lines, "\n")
+	}
+	return dedent(lines)
+}
+
+func trimBlankLines(lines []string) []string {
+	for len(lines) > 0 && strings.TrimSpace(lines[0]) == "" {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
+}
+
+func dedent(lines []string) string {
+	prefix := ""
+	first := true
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		ws := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+		if first {
+			prefix, first = ws, false
+			continue
+		}
+		for !strings.HasPrefix(ws, prefix) {
+			prefix = prefix[:len(prefix)-1]
+		}
+	}
+	if prefix != "" {
+		for i, l := range lines {
+			lines[i] = strings.TrimPrefix(l, prefix)
+			if strings.TrimSpace(lines[i]) == "" {
+				lines[i] = ""
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// subtract removes the holes from sp; holes are in reading order.
+func subtract(sp span, holes []span) []span {
+	var out []span
+	cur := sp.first
+	for _, h := range holes {
+		if h.first > cur {
+			out = append(out, span{cur, min(h.first-1, sp.last)})
+		}
+		if h.last+1 > cur {
+			cur = h.last + 1
+		}
+	}
+	if cur <= sp.last {
+		out = append(out, span{cur, sp.last})
+	}
+	return out
+}
+
+// inlineText is a leaf block's text on one line, as written.
+func (s *source) inlineText(n ast.Node) string {
+	lines := n.Lines()
+	parts := make([]string, 0, lines.Len())
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		parts = append(parts, strings.TrimSpace(string(seg.Value(s.body))))
+	}
+	return strings.TrimSpace(strings.Join(parts, " "))
+}
+
+// codeBlock reads a fenced code block's language and exact content.
+func (s *source) codeBlock(fc *ast.FencedCodeBlock) codeRef {
+	var b strings.Builder
+	lines := fc.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		b.Write(seg.Value(s.body))
+	}
+	lang := ""
+	if fc.Info != nil {
+		lang = string(fc.Language(s.body))
+	}
+	return codeRef{line: s.bodyLine(start(fc)), lang: lang, text: strings.TrimRight(b.String(), "\n")}
+}
+
+type codeRef struct {
+	line int
+	lang string
+	text string
+}
+
+// markdownExts are the extensions read as Markdown; files without one are
+// read too when they look like Markdown (see looksLikeMarkdown).
+var markdownExts = map[string]bool{".md": true, ".markdown": true, ".mdown": true, ".mkd": true}
+
+// NameFor is the name a file is known by: its base name without a Markdown
+// extension, lower-cased, with anything but letters, digits, - and _
+// turned into "-" so it can be typed on a command line.
+func NameFor(filePath string) string {
+	base := path.Base(strings.ReplaceAll(filePath, `\`, "/"))
+	if ext := path.Ext(base); markdownExts[strings.ToLower(ext)] {
+		base = strings.TrimSuffix(base, ext)
+	}
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(base) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	name := strings.Trim(b.String(), "-")
+	if name == "" {
+		return "untitled"
+	}
+	return name
+}

@@ -1,0 +1,578 @@
+// Package sync exchanges events between a local store and a team's shared
+// store (the hub): over the system ssh to `sitrep serve-sync` on the hub's
+// host, or in this process for a file on a disk this machine can lock.
+//
+// The protocol is a marker line, then length-prefixed JSON messages: the
+// server's hello, the client's open (the shared file's path travels here,
+// never on a command line), then push batches, then a pull stream. Each
+// batch is one transaction on the receiving side, and each side's cursor
+// moves only in the transaction that stored the events (pull) or after the
+// other side confirmed its commit (push), so a dropped connection costs at
+// most a batch of repeated work and never an event.
+package sync
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+)
+
+// Options configures a sync.
+type Options struct {
+	// SSH is the ssh command and its options, split like a shell would
+	// ("ssh -p 2222 -i key"); default "ssh".
+	SSH string
+	// RemoteBin is the sitrep binary on the hub, when not on its PATH.
+	RemoteBin string
+	// Version is this build's version, for the handshake.
+	Version string
+	// Timeout is the longest wait for any one answer; default 60 s.
+	Timeout time.Duration
+
+	// Test hooks: a transport of the test's own, a wrapper around the
+	// in-process server's streams (to cut them), how that server opens the
+	// hub, and its clock.
+	dial       func(context.Context, Target, Options) (transport, error)
+	wrapServer func(r io.Reader, w io.Writer, abort func()) (io.Reader, io.Writer)
+	serverOpen func(context.Context, string) (*storage.Store, error)
+	serverNow  func() time.Time
+}
+
+// Report says what a sync did.
+type Report struct {
+	Remote        string
+	HubID         string
+	RemoteVersion string
+	Created       bool     // the shared file was created by this sync
+	Reconciled    bool     // cursors could not be trusted; logs were compared by id
+	Pushed        int      // events the hub stored for the first time
+	Pulled        int      // events this store stored for the first time
+	Conflicts     []string // same id, different content: each side kept its own
+	Flagged       int      // pulled events stamped well ahead of this clock (kept, marked)
+	Banner        string   // what the hub's login shell printed before sitrep started, made safe
+	BytesSent     int64
+	BytesReceived int64
+	Duration      time.Duration
+}
+
+func (o *Options) defaults() {
+	if o.SSH == "" {
+		o.SSH = "ssh"
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 60 * time.Second
+	}
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+}
+
+// Sync pushes this store's new events to the hub named by remote, then
+// pulls the hub's new events here. Running it again at once moves nothing.
+// Errors are *Error.
+func Sync(ctx context.Context, st *storage.Store, remote string, opts Options) (Report, error) {
+	start := time.Now()
+	opts.defaults()
+	rep := Report{Remote: remote}
+	t, err := ParseRemote(remote)
+	if err != nil {
+		return rep, &Error{Remote: remote, Kind: KindUsage, Reason: err.Error(), Err: err}
+	}
+	rep.Remote = t.String()
+	dial := opts.dial
+	if dial == nil {
+		dial = dialSSH
+		if t.Local {
+			dial = dialLocal
+		}
+	}
+	tr, err := dial(ctx, t, opts)
+	if err != nil {
+		return rep, &Error{Remote: rep.Remote, Kind: KindUsage, Reason: err.Error(), Err: err}
+	}
+	c := &client{st: st, t: t, opts: opts, tr: tr, rep: &rep, s: newStream(tr, tr, tr.Abort, opts.Timeout, true)}
+	err = c.run(ctx)
+	c.s.close()
+	tr.CloseWrite()
+	wait := opts.Timeout
+	if err != nil {
+		wait = 3 * time.Second
+	}
+	code, stderr := tr.Wait(wait)
+	rep.BytesSent, rep.BytesReceived = c.s.sent.Load(), c.s.received.Load()
+	rep.Duration = time.Since(start)
+	if err != nil {
+		return rep, c.explain(err, code, stderr)
+	}
+	return rep, nil
+}
+
+// Pending counts the events waiting to go to remote: made or received here
+// since the last sync with it confirmed. It needs no connection.
+func Pending(ctx context.Context, st *storage.Store, remote string) (int64, error) {
+	t, err := ParseRemote(remote)
+	if err != nil {
+		return 0, err
+	}
+	cur, _, err := st.SyncCursorForRemote(ctx, t.String())
+	if err != nil {
+		return 0, err
+	}
+	return st.CountAfter(ctx, cur.Pushed)
+}
+
+type client struct {
+	st   *storage.Store
+	t    Target
+	opts Options
+	tr   transport
+	s    *stream
+	rep  *Report
+
+	helloDone bool
+	hub       string
+	pushed    int64 // local seq: all here up to it is in the hub
+	pulled    int64 // hub seq: all there up to it is here
+	pulledID  string
+}
+
+func (c *client) run(ctx context.Context) error {
+	hello, err := c.s.recv(ctx)
+	select {
+	case b := <-c.s.banner:
+		c.rep.Banner = strings.TrimSpace(model.Neutralise(b))
+	default:
+	}
+	if err != nil {
+		return err
+	}
+	if hello.T == tError {
+		return remoteError{msg: hello.Msg}
+	}
+	if hello.T != tHello {
+		return fmt.Errorf("%w: expected the hello, got a %q message", errGarbage, fromRemote(hello.T))
+	}
+	c.helloDone = true
+	c.rep.RemoteVersion = fromRemote(hello.Version)
+	proto, err := c.negotiate(hello)
+	if err != nil {
+		_ = c.s.send(&message{T: tError, Msg: err.Error()})
+		return err
+	}
+
+	byName, named, err := c.st.SyncCursorForRemote(ctx, c.t.String())
+	if err != nil {
+		return localError(err)
+	}
+	open := &message{T: tOpen, Proto: []int{proto}, Version: c.opts.Version, Schema: storage.SchemaVersion(), Path: c.t.Path, Client: c.st.ID()}
+	if named {
+		open.Hub, open.Seq, open.ID = byName.HubID, byName.Pulled, byName.PulledID
+	}
+	if err := c.s.send(open); err != nil {
+		return err
+	}
+	opened, err := c.s.expect(ctx, tOpened)
+	if err != nil {
+		return err
+	}
+	c.hub = opened.Store
+	c.rep.HubID, c.rep.Created = opened.Store, opened.Created
+	if c.hub == "" {
+		return fmt.Errorf("%w: the hub did not say its id", errGarbage)
+	}
+	if c.hub == c.st.ID() {
+		_ = c.s.send(&message{T: tBye})
+		return &Error{Kind: KindUsage, Reason: "that is this store itself: name the team's shared file"}
+	}
+	if opened.Schema > storage.SchemaVersion() {
+		_ = c.s.send(&message{T: tBye})
+		return &Error{Kind: KindIncompatible, Reason: fmt.Sprintf("the shared store is at schema %d, newer than this sitrep knows (%d): upgrade sitrep here; nothing was written", opened.Schema, storage.SchemaVersion())}
+	}
+	reconcile, err := c.loadCursor(ctx, byName, named, opened)
+	if err != nil {
+		return err
+	}
+	if err := c.push(ctx, reconcile); err != nil {
+		return err
+	}
+	if reconcile {
+		err = c.pullByID(ctx)
+	} else {
+		err = c.pull(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	if err := c.saveCursor(ctx); err != nil {
+		return err
+	}
+	if err := c.s.send(&message{T: tBye}); err != nil {
+		return err
+	}
+	_, err = c.s.expect(ctx, tBye)
+	return err
+}
+
+// negotiate picks the protocol both ends speak and refuses a newer schema
+// before the shared file is even opened, so nothing is written.
+func (c *client) negotiate(hello *message) (int, error) {
+	if len(hello.Proto) != 2 {
+		return 0, fmt.Errorf("%w: the hello has no protocol range", errGarbage)
+	}
+	lo, hi := hello.Proto[0], hello.Proto[1]
+	version := c.rep.RemoteVersion
+	switch {
+	case lo > ProtoMax:
+		return 0, &Error{Kind: KindIncompatible, Reason: fmt.Sprintf("the remote sitrep (%s) speaks sync protocol %d–%d, newer than this one (%d–%d): upgrade sitrep here; nothing was written", version, lo, hi, ProtoMin, ProtoMax)}
+	case hi < ProtoMin:
+		return 0, &Error{Kind: KindIncompatible, Reason: fmt.Sprintf("the remote sitrep (%s) speaks sync protocol %d–%d, older than this one needs (%d): upgrade it on the hub; nothing was written", version, lo, hi, ProtoMin)}
+	case hello.Schema > storage.SchemaVersion():
+		return 0, &Error{Kind: KindIncompatible, Reason: fmt.Sprintf("the remote sitrep (%s) uses store schema %d, newer than this one (%d): upgrade sitrep here; nothing was written", version, hello.Schema, storage.SchemaVersion())}
+	}
+	return min(hi, ProtoMax), nil
+}
+
+// loadCursor decides whether the cursors can be trusted. They cannot when
+// this name used to reach another hub (replaced), when the hub's log is
+// shorter than what was pulled from it, or when the event at the cursor is
+// not the one pulled (restored from a backup, then written to): then both
+// logs are compared by id instead.
+func (c *client) loadCursor(ctx context.Context, byName storage.SyncCursor, named bool, opened *message) (bool, error) {
+	cur, ok, err := c.st.SyncCursor(ctx, c.hub)
+	if err != nil {
+		return false, localError(err)
+	}
+	valid := true
+	switch {
+	case !ok && named:
+		valid = false // this name reached another hub before
+	case ok && cur.Pulled > opened.Seq:
+		valid = false
+	case ok && cur.Pulled > 0 && named && byName.HubID == c.hub:
+		valid = opened.OK
+	case ok && cur.Pulled > 0:
+		if err := c.s.send(&message{T: tCheck, Seq: cur.Pulled, ID: cur.PulledID}); err != nil {
+			return false, err
+		}
+		m, err := c.s.expect(ctx, tChecked)
+		if err != nil {
+			return false, err
+		}
+		valid = m.OK
+	}
+	if !valid {
+		if err := c.st.ResetSyncCursor(ctx, c.hub, c.t.String()); err != nil {
+			return false, localError(err)
+		}
+		c.rep.Reconciled = true
+		return true, nil
+	}
+	c.pushed, c.pulled, c.pulledID = cur.Pushed, cur.Pulled, cur.PulledID
+	return false, nil
+}
+
+func (c *client) cursor() storage.SyncCursor {
+	return storage.SyncCursor{HubID: c.hub, Remote: c.t.String(), Pushed: c.pushed, Pulled: c.pulled, PulledID: c.pulledID}
+}
+
+func (c *client) saveCursor(ctx context.Context) error {
+	if err := c.st.SaveSyncCursor(ctx, c.cursor()); err != nil {
+		return localError(err)
+	}
+	return nil
+}
+
+// push sends what the hub has not confirmed. Before a first sync or in a
+// reconcile, it asks which ids the hub lacks first, so a store that shares
+// most of its history with the hub sends ids, not bodies.
+func (c *client) push(ctx context.Context, byID bool) error {
+	if c.pushed == 0 && !byID {
+		n, err := c.st.CountAfter(ctx, 0)
+		if err != nil {
+			return localError(err)
+		}
+		byID = n > batchEvents
+	}
+	for {
+		page, last, err := c.st.EventsAfter(ctx, c.pushed, batchEvents)
+		if err != nil {
+			return localError(err)
+		}
+		if len(page) == 0 {
+			return nil
+		}
+		if byID {
+			if page, err = c.missingAtHub(ctx, page); err != nil {
+				return err
+			}
+		}
+		parts := splitBatch(page)
+		for i, part := range parts {
+			upTo := part[len(part)-1].Seq
+			if i == len(parts)-1 {
+				upTo = last
+			}
+			if err := c.pushBatch(ctx, part, upTo); err != nil {
+				return err
+			}
+		}
+		if len(parts) == 0 {
+			c.pushed = last
+			if err := c.saveCursor(ctx); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (c *client) missingAtHub(ctx context.Context, page []storage.LoggedEvent) ([]storage.LoggedEvent, error) {
+	ids := make([]string, len(page))
+	for i, l := range page {
+		ids[i] = l.ID
+	}
+	if err := c.s.send(&message{T: tHave, IDs: ids}); err != nil {
+		return nil, err
+	}
+	m, err := c.s.expect(ctx, tMissing)
+	if err != nil {
+		return nil, err
+	}
+	lacks := make(map[string]bool, len(m.IDs))
+	for _, id := range m.IDs {
+		lacks[id] = true
+	}
+	out := page[:0]
+	for _, l := range page {
+		if lacks[l.ID] {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+func (c *client) pushBatch(ctx context.Context, part []storage.LoggedEvent, upTo int64) error {
+	ws := make([]wireEvent, len(part))
+	for i, l := range part {
+		ws[i] = toWire(l.Event)
+	}
+	if err := c.s.send(&message{T: tPush, Events: ws, Pulled: c.pulled}); err != nil {
+		return err
+	}
+	m, err := c.s.expect(ctx, tPushed)
+	if err != nil {
+		return err
+	}
+	c.rep.Pushed += m.Applied
+	for _, x := range m.Conflicts {
+		c.rep.Conflicts = append(c.rep.Conflicts, "at the hub: "+fromRemote(x))
+	}
+	// Only now, with the hub's commit confirmed, does the cursor move.
+	c.pushed = upTo
+	if m.PullTo > c.pulled {
+		c.pulled, c.pulledID = m.PullTo, m.PullToID
+	}
+	return c.saveCursor(ctx)
+}
+
+// pull applies the hub's stream batch by batch, each with its cursor in
+// one transaction.
+func (c *client) pull(ctx context.Context) error {
+	if err := c.s.send(&message{T: tPull, Seq: c.pulled}); err != nil {
+		return err
+	}
+	for {
+		m, err := c.s.recv(ctx)
+		if err != nil {
+			return err
+		}
+		switch m.T {
+		case tEnd:
+			return nil
+		case tError:
+			return remoteError{msg: m.Msg}
+		case tEvents:
+			if m.Last <= c.pulled || m.LastID == "" || len(m.Events) == 0 {
+				return fmt.Errorf("%w: a batch ending at %d after %d", errGarbage, m.Last, c.pulled)
+			}
+			if err := c.apply(ctx, m.Events, m.Last, m.LastID); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("%w: expected events, got a %q message", errGarbage, fromRemote(m.T))
+		}
+	}
+}
+
+// apply stores one pulled batch. With last > 0 the pull cursor moves in the
+// same transaction; and when every local event past the push cursor is in
+// this batch, the push cursor moves too, so what came from the hub is never
+// sent back to it.
+func (c *client) apply(ctx context.Context, ws []wireEvent, last int64, lastID string) error {
+	events := eventsOf(ws)
+	ids := make([]string, len(events))
+	for i, e := range events {
+		ids[i] = e.ID
+	}
+	pushed := c.pushed
+	res, err := c.st.Apply(ctx, events, func(tx *sql.Tx) error {
+		top, _, ok, err := storage.CoveredThrough(ctx, tx, c.pushed, ids)
+		if err != nil {
+			return err
+		}
+		if ok {
+			pushed = top
+		}
+		cur := c.cursor()
+		cur.Pushed = pushed
+		if last > 0 {
+			cur.Pulled, cur.PulledID = last, lastID
+		}
+		return storage.AdvanceSyncCursor(ctx, tx, cur, c.st.Now())
+	})
+	if err != nil {
+		if errors.Is(err, model.ErrInvalid) {
+			return fmt.Errorf("%w: the hub sent an event this store refuses: %v", errGarbage, err)
+		}
+		return localError(err)
+	}
+	c.pushed = pushed
+	if last > 0 {
+		c.pulled, c.pulledID = last, lastID
+	}
+	c.rep.Pulled += res.Applied
+	for _, x := range res.Conflicts {
+		c.rep.Conflicts = append(c.rep.Conflicts, "here: "+x)
+	}
+	if res.Applied > 0 {
+		horizon := c.st.Now().Add(storage.FutureSkew)
+		flagged := 0
+		for _, e := range events {
+			if e.At.After(horizon) || e.Occurred.After(horizon) {
+				flagged++
+			}
+		}
+		c.rep.Flagged += min(flagged, res.Applied)
+	}
+	return nil
+}
+
+// pullByID walks the hub's ids and fetches only the events missing here.
+func (c *client) pullByID(ctx context.Context) error {
+	for {
+		if err := c.s.send(&message{T: tIDs, Seq: c.pulled}); err != nil {
+			return err
+		}
+		m, err := c.s.expect(ctx, tIDs)
+		if err != nil {
+			return err
+		}
+		if len(m.IDs) == 0 {
+			return nil
+		}
+		if m.Last <= c.pulled {
+			return fmt.Errorf("%w: ids ending at %d after %d", errGarbage, m.Last, c.pulled)
+		}
+		missing, err := c.st.MissingIDs(ctx, m.IDs)
+		if err != nil {
+			return localError(err)
+		}
+		if len(missing) > 0 {
+			if err := c.s.send(&message{T: tFetch, IDs: missing}); err != nil {
+				return err
+			}
+			for done := false; !done; {
+				f, err := c.s.recv(ctx)
+				if err != nil {
+					return err
+				}
+				switch f.T {
+				case tEnd:
+					done = true
+				case tError:
+					return remoteError{msg: f.Msg}
+				case tEvents:
+					if err := c.apply(ctx, f.Events, 0, ""); err != nil {
+						return err
+					}
+				default:
+					return fmt.Errorf("%w: expected events, got a %q message", errGarbage, fromRemote(f.T))
+				}
+			}
+		}
+		c.pulled, c.pulledID = m.Last, m.IDs[len(m.IDs)-1]
+		if err := c.saveCursor(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+type localFailure struct{ err error }
+
+func (l localFailure) Error() string { return l.err.Error() }
+func (l localFailure) Unwrap() error { return l.err }
+
+func localError(err error) error { return localFailure{err} }
+
+// explain turns what went wrong into an *Error a responder can act on,
+// using how the remote command ended and the tail of ssh's stderr.
+func (c *client) explain(err error, code int, stderr string) error {
+	e := &Error{Remote: c.rep.Remote, Err: err}
+	var se *Error
+	if errors.As(err, &se) {
+		se.Remote = c.rep.Remote
+		return se
+	}
+	var re remoteError
+	var lf localFailure
+	tail := lastLine(stderr)
+	withTail := func(s string) string {
+		if tail != "" {
+			return s + ": " + tail
+		}
+		return s
+	}
+	switch {
+	case errors.As(err, &lf):
+		e.Kind, e.Reason = KindLocal, "this machine's store: "+lf.err.Error()
+	case errors.As(err, &re):
+		e.Kind, e.Reason = KindRefused, "the hub says: "+fromRemote(re.msg)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		e.Kind, e.Reason = KindInterrupted, "stopped before it finished; what was exchanged is kept, run sync again to finish"
+	case !c.helloDone && code == 127:
+		bin := "sitrep"
+		if c.opts.RemoteBin != "" {
+			bin = c.opts.RemoteBin
+		}
+		e.Kind, e.Reason = KindNoSitrep, fmt.Sprintf("the remote has no %s (exit 127): install it there or pass --remote-sitrep PATH", fromRemote(bin))
+	case !c.helloDone && code == 126:
+		e.Kind, e.Reason = KindNoSitrep, withTail("the remote sitrep cannot be run (exit 126)")
+	case !c.helloDone && code == 255 && !c.t.Local:
+		e.Kind, e.Reason = KindUnreachable, withTail("ssh could not connect (exit 255)")
+	case !c.helloDone && strings.Contains(stderr, "unknown command"):
+		e.Kind, e.Reason = KindNoSitrep, withTail(fmt.Sprintf("the remote sitrep does not know serve-sync (exit %d): upgrade it there", code))
+	case !c.helloDone && errors.Is(err, errGarbage) && c.rep.Banner != "":
+		e.Kind, e.Reason = KindProtocol, fmt.Sprintf("the remote printed text instead of sitrep's hello (a login script writing to stdout, or not sitrep?): %q", fromRemote(c.rep.Banner))
+	case !c.helloDone && errors.Is(err, errTimeout):
+		e.Kind, e.Reason = KindUnreachable, fmt.Sprintf("no hello from the remote sitrep within %s", c.opts.Timeout)
+	case !c.helloDone && c.rep.Banner != "":
+		e.Kind, e.Reason = KindProtocol, withTail(fmt.Sprintf("the remote ended (exit %d) without sitrep's hello; it printed %q", code, fromRemote(c.rep.Banner)))
+	case !c.helloDone:
+		e.Kind, e.Reason = KindProtocol, withTail(fmt.Sprintf("the remote ended (exit %d) before sitrep's hello", code))
+	case errors.Is(err, errGarbage):
+		e.Kind, e.Reason = KindProtocol, "the other end sent something that is not the sitrep sync protocol: "+fromRemote(err.Error())+"; nothing half-done was kept"
+	case errors.Is(err, errTimeout):
+		e.Kind, e.Reason = KindInterrupted, fmt.Sprintf("the hub stopped answering (%s); what was exchanged is kept, run sync again to finish", c.opts.Timeout)
+	case code == 255 && !c.t.Local:
+		e.Kind, e.Reason = KindUnreachable, withTail("the connection dropped; what was exchanged is kept, run sync again to finish")
+	default:
+		e.Kind, e.Reason = KindInterrupted, withTail("the connection dropped ("+fromRemote(err.Error())+"); what was exchanged is kept, run sync again to finish")
+	}
+	return e
+}

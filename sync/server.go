@@ -1,0 +1,294 @@
+package sync
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+)
+
+// ServeOptions configures the hub's side.
+type ServeOptions struct {
+	Version string        // this build's version, for the hello
+	Timeout time.Duration // how long to wait for the client; default 5 minutes
+	// Abort tears the transport down when the client stalls, unblocking a
+	// read or write stuck on it. serve-sync exits the process; in-process
+	// servers close their pipes.
+	Abort func()
+	// Open opens the shared store; nil means storage.Open. Tests pass an
+	// already-open store to run thousands of schedules quickly.
+	Open func(ctx context.Context, path string) (*storage.Store, error)
+	// Now is the hub's clock (tests skew it).
+	Now func() time.Time
+}
+
+// Serve speaks the hub's side of the protocol on r and w, the stdin and
+// stdout of `sitrep serve-sync`. The shared file's path arrives inside the
+// stream, never on a command line. It returns when the client says bye or
+// goes away; a reason to stop is sent to the client as well as returned.
+func Serve(ctx context.Context, r io.Reader, w io.Writer, opts ServeOptions) (err error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = 5 * time.Minute
+	}
+	if opts.Abort == nil {
+		opts.Abort = func() {}
+	}
+	if opts.Version == "" {
+		opts.Version = "dev"
+	}
+	if _, err := io.WriteString(w, Marker+"\n"); err != nil {
+		return fmt.Errorf("serve-sync: write hello: %w", err)
+	}
+	s := newStream(r, w, opts.Abort, opts.Timeout, false)
+	defer s.close()
+	srv := &server{s: s, opts: opts}
+	if err := s.send(&message{T: tHello, Proto: []int{ProtoMin, ProtoMax}, Version: opts.Version, Schema: storage.SchemaVersion()}); err != nil {
+		return fmt.Errorf("serve-sync: write hello: %w", err)
+	}
+	defer func() {
+		if srv.st != nil && srv.closeStore {
+			srv.st.Close()
+		}
+	}()
+	err = srv.run(ctx)
+	var re remoteError
+	if err != nil && !errors.As(err, &re) && !isDisconnect(err) {
+		// Tell the client why, in words, then stop. If the client is gone
+		// this fails too, and the returned error says enough.
+		_ = s.send(&message{T: tError, Msg: err.Error()})
+	}
+	if err != nil {
+		return fmt.Errorf("serve-sync: %w", err)
+	}
+	return nil
+}
+
+type server struct {
+	s          *stream
+	opts       ServeOptions
+	st         *storage.Store
+	closeStore bool
+}
+
+func (srv *server) run(ctx context.Context) error {
+	m, err := srv.s.expect(ctx, tOpen)
+	if err != nil {
+		return err
+	}
+	if len(m.Proto) != 1 || m.Proto[0] < ProtoMin || m.Proto[0] > ProtoMax {
+		return fmt.Errorf("the client asked for protocol %v; this sitrep (%s) speaks %d to %d", m.Proto, srv.opts.Version, ProtoMin, ProtoMax)
+	}
+	created, err := srv.open(ctx, m.Path)
+	if err != nil {
+		return err
+	}
+	seq, err := srv.st.MaxSeq(ctx)
+	if err != nil {
+		return err
+	}
+	schema, err := srv.st.Schema(ctx)
+	if err != nil {
+		return err
+	}
+	// Check the client's cursor here, saving it a round trip: is the event
+	// it last pulled still at the same place in this log?
+	matches := false
+	if m.Hub == srv.st.ID() && m.Seq > 0 {
+		id, err := srv.st.IDAt(ctx, m.Seq)
+		if err != nil {
+			return err
+		}
+		matches = id == m.ID
+	}
+	if err := srv.s.send(&message{T: tOpened, Store: srv.st.ID(), Seq: seq, Schema: schema, Created: created, Version: srv.opts.Version, OK: matches}); err != nil {
+		return err
+	}
+	for {
+		m, err := srv.s.recv(ctx)
+		if err != nil {
+			return err
+		}
+		switch m.T {
+		case tBye:
+			return srv.s.send(&message{T: tBye})
+		case tError:
+			return remoteError{msg: m.Msg}
+		case tCheck:
+			id, err := srv.st.IDAt(ctx, m.Seq)
+			if err != nil {
+				return err
+			}
+			err = srv.s.send(&message{T: tChecked, OK: id == m.ID && id != ""})
+			if err != nil {
+				return err
+			}
+		case tPush:
+			if err := srv.push(ctx, m); err != nil {
+				return err
+			}
+		case tPull:
+			if err := srv.pull(ctx, m.Seq); err != nil {
+				return err
+			}
+		case tIDs:
+			ids, last, err := srv.st.IDsAfter(ctx, m.Seq, idBatch)
+			if err != nil {
+				return err
+			}
+			if err := srv.s.send(&message{T: tIDs, IDs: ids, Last: last}); err != nil {
+				return err
+			}
+		case tHave:
+			if len(m.IDs) > idBatch {
+				return fmt.Errorf("%w: %d ids in one question (the limit is %d)", errGarbage, len(m.IDs), idBatch)
+			}
+			missing, err := srv.st.MissingIDs(ctx, m.IDs)
+			if err != nil {
+				return err
+			}
+			if err := srv.s.send(&message{T: tMissing, IDs: missing}); err != nil {
+				return err
+			}
+		case tFetch:
+			if len(m.IDs) > idBatch {
+				return fmt.Errorf("%w: %d ids in one request (the limit is %d)", errGarbage, len(m.IDs), idBatch)
+			}
+			events, err := srv.st.EventsByID(ctx, m.IDs)
+			if err != nil {
+				return err
+			}
+			if err := srv.sendEvents(events); err != nil {
+				return err
+			}
+			if err := srv.s.send(&message{T: tEnd}); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("%w: unknown request %q", errGarbage, model.OneLine(m.T))
+		}
+	}
+}
+
+// open opens the shared file. A missing folder is an error, not something
+// to create: it is far more likely a typo than a wish.
+func (srv *server) open(ctx context.Context, path string) (bool, error) {
+	if strings.TrimSpace(path) == "" {
+		return false, errors.New("no shared file was named")
+	}
+	if strings.ContainsRune(path, 0) {
+		return false, errors.New("the shared file's name holds a NUL byte")
+	}
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return false, fmt.Errorf("cannot expand ~ in %s: %w", path, err)
+		}
+		path = filepath.Join(home, rest)
+	}
+	dir := filepath.Dir(path)
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return false, fmt.Errorf("the folder %s does not exist on the hub: create it there first", dir)
+	case err != nil:
+		return false, fmt.Errorf("cannot reach the folder %s on the hub: %w", dir, err)
+	case !info.IsDir():
+		return false, fmt.Errorf("%s is not a folder on the hub", dir)
+	}
+	created := false
+	if fi, err := os.Stat(path); errors.Is(err, os.ErrNotExist) || (err == nil && fi.Size() == 0) {
+		created = true
+	}
+	if srv.opts.Open != nil {
+		srv.st, err = srv.opts.Open(ctx, path)
+		return created, err
+	}
+	// Several first syncs racing to create one hub can collide in the
+	// migrations; the losers' transactions roll back, and opening again
+	// finds the schema in place.
+	for attempt := 0; ; attempt++ {
+		srv.st, err = storage.Open(ctx, path, storage.Options{Author: "sitrep-hub", Now: srv.opts.Now})
+		if err == nil || attempt == 5 || !strings.Contains(err.Error(), "migration") {
+			break
+		}
+		time.Sleep(time.Duration(20*(attempt+1)) * time.Millisecond)
+	}
+	if err != nil {
+		return false, err
+	}
+	srv.closeStore = true
+	return created, nil
+}
+
+// push applies one batch in one transaction. The answer goes out only
+// after the commit, and the client moves its cursor only on the answer.
+func (srv *server) push(ctx context.Context, m *message) error {
+	events := eventsOf(m.Events)
+	ids := make([]string, len(events))
+	for i, e := range events {
+		ids[i] = e.ID
+	}
+	var pullTo int64
+	var pullToID string
+	res, err := srv.st.Apply(ctx, events, func(tx *sql.Tx) error {
+		top, topID, ok, err := storage.CoveredThrough(ctx, tx, m.Pulled, ids)
+		if ok {
+			pullTo, pullToID = top, topID
+		}
+		return err
+	})
+	if err != nil {
+		if errors.Is(err, model.ErrInvalid) {
+			return fmt.Errorf("the hub refused a batch: %w", err)
+		}
+		return err
+	}
+	return srv.s.send(&message{T: tPushed, Applied: res.Applied, Known: res.Known, Conflicts: res.Conflicts, PullTo: pullTo, PullToID: pullToID})
+}
+
+// pull streams everything after seq in batches, then the end. The client
+// commits each batch with its cursor, so a drop loses at most one batch of
+// work and none of the data.
+func (srv *server) pull(ctx context.Context, after int64) error {
+	for {
+		page, last, err := srv.st.EventsAfter(ctx, after, batchEvents)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			return srv.s.send(&message{T: tEnd, Seq: last})
+		}
+		if err := srv.sendEvents(page); err != nil {
+			return err
+		}
+		after = last
+	}
+}
+
+func (srv *server) sendEvents(events []storage.LoggedEvent) error {
+	for _, part := range splitBatch(events) {
+		ws := make([]wireEvent, len(part))
+		for i, l := range part {
+			ws[i] = toWire(l.Event)
+		}
+		tail := part[len(part)-1]
+		if err := srv.s.send(&message{T: tEvents, Events: ws, Last: tail.Seq, LastID: tail.ID}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isDisconnect is the client going away: nobody left to tell.
+func isDisconnect(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.ErrClosedPipe) ||
+		errors.Is(err, os.ErrClosed) || errors.Is(err, errTimeout)
+}

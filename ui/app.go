@@ -1,0 +1,614 @@
+// Package ui is sitrep's cockpit: a Bubble Tea program with an incident list
+// and an incident view of three panes (timeline, runbook stepper, RACI).
+//
+// App is the root: it owns focus, the global keys, resizing and routing,
+// and holds one component per pane as a plain field. Keys live in one
+// keymap (keys.go) that also feeds help; colours in one Styles (styles.go);
+// pane geometry in one pure function (layout.go). Every read and write of
+// the store happens in a tea.Cmd (commands.go), never in Update or View.
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+// Options configures an App.
+type Options struct {
+	Store    Store
+	Library  Library            // runbooks the declare form offers; may be nil
+	Declare  DeclareFunc        // how N declares; nil disables it
+	Renderer *lipgloss.Renderer // nil: lipgloss's default (stdout, termenv's profile)
+	Now      func() time.Time   // the clock; nil: the store's
+	Copy     func(string) error // the clipboard; nil: OSC 52 on stdout
+	// SyncStatus, when set, is polled each second for the header's sync
+	// field. A SyncStatusMsg sent to the program does the same.
+	SyncStatus func() SyncStatus
+	Incident   string        // an incident id to open at start
+	Notice     string        // a warning to show at start (e.g. a runbook folder that failed)
+	Poll       time.Duration // how often to look for changes; 0 is every second, negative never
+}
+
+type screen int
+
+const (
+	screenList screen = iota
+	screenIncident
+)
+
+type pane int
+
+const (
+	paneTimeline pane = iota
+	paneStepper
+	paneRACI
+	paneCount
+)
+
+var paneNames = [paneCount]string{"Timeline", "Runbook", "RACI"}
+
+// App is the root tea.Model.
+type App struct {
+	st      Store
+	opts    Options
+	styles  *Styles
+	keys    *keyMap
+	now     func() time.Time
+	w, h    int
+	poll    time.Duration
+	screen  screen
+	help    bool
+	list    incidentList
+	form    *declareForm
+	picker  *picker
+	prompt  *prompt
+	flash   string
+	flashAt time.Time
+	isErr   bool
+	sync    SyncStatus
+	seq     int64
+	nextReq int
+
+	// The incident on screen.
+	incID    string
+	inc      model.Incident
+	loaded   bool
+	loading  bool // a reload is in flight
+	stale    bool // something changed while it was
+	focus    pane
+	timeline timelinePane
+	stepper  stepper
+	raci     raciPanel
+}
+
+// New builds the App.
+func New(opts Options) App {
+	styles := NewStyles(opts.Renderer)
+	keys := newKeyMap()
+	now := opts.Now
+	if now == nil {
+		now = opts.Store.Now
+	}
+	if opts.Copy == nil {
+		out := termenv.DefaultOutput()
+		opts.Copy = func(s string) error { out.Copy(s); return nil }
+	}
+	poll := opts.Poll
+	if poll == 0 {
+		poll = time.Second
+	}
+	a := App{
+		st:       opts.Store,
+		opts:     opts,
+		styles:   styles,
+		keys:     &keys,
+		now:      now,
+		poll:     poll,
+		list:     newIncidentList(styles, &keys),
+		timeline: newTimelinePane(styles, &keys),
+		stepper:  newStepper(styles, &keys),
+		raci:     newRACIPanel(styles, &keys),
+	}
+	if opts.Notice != "" {
+		a.setFlash(opts.Notice, true)
+	}
+	if opts.Incident != "" {
+		a.screen, a.incID, a.loading = screenIncident, opts.Incident, true
+	}
+	return a
+}
+
+// Init loads the list, or the incident asked for, and starts the clock.
+func (a App) Init() tea.Cmd {
+	cmds := []tea.Cmd{loadIncidents(a.st), tick(a.poll)}
+	if a.incID != "" {
+		cmds = append(cmds, loadIncident(a.st, a.incID, a.timeline.request(), nil))
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update routes a message to the part it is for.
+func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.resize(msg.Width, msg.Height)
+	case tea.KeyMsg:
+		a, cmd = a.handleKey(msg)
+	case tickMsg:
+		cmd = a.onTick()
+	case seqMsg:
+		if msg.Err == nil && msg.Seq != a.seq {
+			cmd = a.reload()
+		}
+	case SyncStatusMsg:
+		a.sync = SyncStatus(msg)
+	case incidentsMsg:
+		if msg.Err != nil {
+			a.setFlash(msg.Err.Error(), true)
+			break
+		}
+		a.list.setIncidents(msg.List)
+		if a.screen == screenList {
+			a.seq = msg.Seq
+		}
+	case incidentDataMsg:
+		cmd = a.onIncidentData(msg)
+	case timelinePageMsg:
+		if msg.ID != a.incID {
+			break
+		}
+		if msg.Err != nil {
+			a.timeline.pending = false
+			a.setFlash(msg.Err.Error(), true)
+			break
+		}
+		a.timeline.addPage(msg)
+		cmd = a.fetchPage()
+	case savedMsg:
+		cmd = a.onSaved(msg)
+	case declaredMsg:
+		cmd = a.onDeclared(msg)
+	case copiedMsg:
+		if msg.Err != nil {
+			a.setFlash("Copy failed: "+msg.Err.Error(), true)
+		} else {
+			a.setFlash("Copied "+msg.What+" to the clipboard (OSC 52)", false)
+		}
+	}
+	a.settle()
+	return a, cmd
+}
+
+func (a *App) setFlash(text string, isErr bool) {
+	a.flash, a.isErr, a.flashAt = text, isErr, a.now()
+}
+
+// settle keeps every scrolled list's selection in view after a change.
+func (a *App) settle() {
+	a.timeline.ensureVisible()
+	a.stepper.scroll()
+	rb, st, ok := a.stepper.selected()
+	a.raci.scroll(len(a.raci.stepSection(rb, st, ok, max(a.raci.w-2, 0))))
+}
+
+func (a *App) onTick() tea.Cmd {
+	cmds := []tea.Cmd{tick(a.poll)}
+	if a.opts.SyncStatus != nil {
+		a.sync = a.opts.SyncStatus()
+	}
+	if a.flash != "" && !a.isErr && a.now().Sub(a.flashAt) > 5*time.Second {
+		a.flash = ""
+	}
+	if !a.loading {
+		cmds = append(cmds, pollSeq(a.st))
+	}
+	return tea.Batch(cmds...)
+}
+
+// reload reads again what the screen shows, after a change here or
+// elsewhere. One reload is in flight at a time; changes during it ask for
+// one more.
+func (a *App) reload() tea.Cmd {
+	if a.screen == screenList {
+		return loadIncidents(a.st)
+	}
+	if a.loading {
+		a.stale = true
+		return nil
+	}
+	a.loading = true
+	return loadIncident(a.st, a.incID, a.timeline.request(), a.stepper.parsed())
+}
+
+func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
+	if msg.ID != a.incID {
+		return nil
+	}
+	a.loading = false
+	if msg.Err != nil {
+		a.setFlash(msg.Err.Error(), true)
+		if !a.loaded {
+			a.screen = screenList
+			a.incID = ""
+			return loadIncidents(a.st)
+		}
+		return nil
+	}
+	a.screen = screenIncident
+	a.seq = msg.Seq
+	a.inc = msg.Incident
+	a.loaded = true
+	detected := msg.Incident.Milestones.Detected
+	if detected.IsZero() {
+		detected = msg.Incident.DeclaredAt
+	}
+	a.timeline.setWindow(msg.Entries, msg.Window, msg.Incident.Entries, detected)
+	a.stepper.setData(msg.Runbooks, msg.Steps)
+	a.raci.setData(msg.Roles, msg.Runbooks)
+	if a.stale {
+		a.stale = false
+		return a.reload()
+	}
+	return a.fetchPage()
+}
+
+// fetchPage asks for the next page of the timeline when the cursor nears
+// the edge of the loaded window.
+func (a *App) fetchPage() tea.Cmd {
+	dir, edge, ok := a.timeline.want()
+	if !ok {
+		return nil
+	}
+	a.timeline.pending = true
+	return loadPage(a.st, a.incID, dir, edge, timelinePage)
+}
+
+// open shows an incident.
+func (a *App) open(id string) tea.Cmd {
+	a.screen = screenIncident
+	a.incID = id
+	a.loaded, a.loading, a.stale = false, true, false
+	a.inc = model.Incident{ID: id}
+	a.focus = paneTimeline
+	a.prompt, a.picker = nil, nil
+	a.timeline.reset()
+	a.stepper.reset()
+	a.raci.reset()
+	a.resize(a.w, a.h)
+	return tea.Batch(loadIncident(a.st, id, a.timeline.request(), nil), setCurrent(a.st, id))
+}
+
+func (a *App) back() tea.Cmd {
+	a.screen = screenList
+	a.incID = ""
+	a.loaded = false
+	a.prompt, a.picker = nil, nil
+	return loadIncidents(a.st)
+}
+
+func (a *App) resize(w, h int) {
+	a.w, a.h = w, h
+	l := computeLayout(w, h)
+	a.timeline.SetSize(l.Timeline.W, l.Timeline.H)
+	a.stepper.SetSize(l.Stepper.W, l.Stepper.H)
+	a.raci.SetSize(l.RACI.W, l.RACI.H)
+	a.list.SetSize(w, max(h-1-footerRows, 0))
+	if a.prompt != nil {
+		a.prompt.input.Width = max(w-len([]rune(a.prompt.label))-3, 1)
+	}
+}
+
+// handleKey: ctrl+c always quits; an open help, form, picker or input takes
+// keys before anything else; then the global keys; then the focused pane.
+func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
+	k := a.keys
+	if key.Matches(msg, k.ForceQ) {
+		return a, tea.Quit
+	}
+	if a.help {
+		if key.Matches(msg, k.Back, k.Quit, k.Help) {
+			a.help = false
+		}
+		return a, nil
+	}
+	if a.form != nil {
+		return a.formKey(msg)
+	}
+	if a.picker != nil {
+		return a.pickerKey(msg)
+	}
+	if a.prompt != nil {
+		return a.promptKey(msg)
+	}
+	if a.screen == screenList && a.list.filtering {
+		var cmd tea.Cmd
+		a.list, _, cmd = a.list.Update(msg)
+		return a, cmd
+	}
+	switch {
+	case key.Matches(msg, k.Help):
+		a.help = true
+		return a, nil
+	case key.Matches(msg, k.Declare):
+		a.form = newDeclareForm(a.styles, a.keys, a.opts.Library)
+		return a, nil
+	}
+	if a.screen == screenList {
+		if key.Matches(msg, k.Quit) {
+			return a, tea.Quit
+		}
+		var open bool
+		var cmd tea.Cmd
+		a.list, open, cmd = a.list.Update(msg)
+		if open {
+			in, _ := a.list.selected()
+			return a, a.open(in.ID)
+		}
+		return a, cmd
+	}
+	return a.incidentKey(msg)
+}
+
+func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
+	k := a.keys
+	switch {
+	case key.Matches(msg, k.Back, k.Quit):
+		return a, a.back()
+	case key.Matches(msg, k.NextPane):
+		a.focus = (a.focus + 1) % paneCount
+	case key.Matches(msg, k.PrevPane):
+		a.focus = (a.focus + paneCount - 1) % paneCount
+	case key.Matches(msg, k.FocusTimeline):
+		a.focus = paneTimeline
+	case key.Matches(msg, k.FocusRunbook):
+		a.focus = paneStepper
+	case key.Matches(msg, k.FocusRACI):
+		a.focus = paneRACI
+	case key.Matches(msg, k.Note):
+		a.openPrompt(promptNote, "Note:")
+	case key.Matches(msg, k.Decision):
+		a.openPrompt(promptDecision, "Decision:")
+	case key.Matches(msg, k.Action):
+		a.openPrompt(promptAction, "Action item:")
+	case key.Matches(msg, k.Pin):
+		return a, a.pin()
+	case key.Matches(msg, k.Status):
+		if a.loaded {
+			a.picker = statusPicker(a.inc.Status)
+		}
+	case key.Matches(msg, k.Severity):
+		if a.loaded {
+			a.picker = severityPicker(a.inc.Severity)
+		}
+	case key.Matches(msg, k.Done):
+		return a, a.stepChange(model.StepDone)
+	case key.Matches(msg, k.Skip):
+		return a, a.stepChange(model.StepSkipped)
+	case key.Matches(msg, k.Block):
+		return a, a.stepChange(model.StepBlocked)
+	case key.Matches(msg, k.Reopen):
+		return a, a.stepChange(model.StepOpen)
+	case key.Matches(msg, k.Copy):
+		text, n, of, ok := a.stepper.nextCode()
+		if !ok {
+			a.setFlash("This step has no command to copy.", true)
+			return a, nil
+		}
+		what := "the step's command"
+		if of > 1 {
+			what = fmt.Sprintf("command %d of %d", n, of)
+		}
+		return a, copyText(a.opts.Copy, what, text)
+	case key.Matches(msg, k.Assign):
+		role, ok := a.raci.selected()
+		if !ok {
+			return a, nil
+		}
+		a.focus = paneRACI
+		p := a.openPrompt(promptAssign, fmt.Sprintf("Who takes %s? (empty releases)", a.raci.title(role)))
+		p.role = role
+		p.input.SetValue(a.st.Author())
+		p.input.CursorEnd()
+	default:
+		switch a.focus {
+		case paneTimeline:
+			var dir pageDir
+			var ok bool
+			a.timeline, dir, ok = a.timeline.Update(msg)
+			if ok {
+				edge := model.TimelineEntry{}
+				return a, loadPage(a.st, a.incID, dir, edge, timelinePage)
+			}
+			return a, a.fetchPage()
+		case paneStepper:
+			a.stepper = a.stepper.Update(msg)
+		case paneRACI:
+			a.raci = a.raci.Update(msg)
+		}
+	}
+	return a, nil
+}
+
+func (a *App) openPrompt(kind promptKind, label string) *prompt {
+	a.prompt = newPrompt(kind, label, a.w)
+	return a.prompt
+}
+
+// pin toggles the pin on the selected timeline entry.
+func (a *App) pin() tea.Cmd {
+	e, ok := a.timeline.selected()
+	if !ok {
+		return nil
+	}
+	a.nextReq++
+	return appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventPinned,
+		Payload: model.PinnedPayload{Entry: e.EventID, Pinned: !e.Pinned}})
+}
+
+// stepChange records a step's new state; skipping and blocking ask why
+// first.
+func (a *App) stepChange(state model.StepState) tea.Cmd {
+	rb, st, ok := a.stepper.selected()
+	if !ok {
+		a.setFlash("No step selected: attach a runbook to work through it.", true)
+		return nil
+	}
+	cur := a.stepper.state(rb.Name, st.Index).State
+	if cur == state {
+		hint := ""
+		if state != model.StepOpen {
+			hint = " (u reopens it)"
+		}
+		a.setFlash(fmt.Sprintf("Step %d is already %s%s.", st.Index+1, state, hint), true)
+		return nil
+	}
+	switch state {
+	case model.StepSkipped, model.StepBlocked:
+		label := fmt.Sprintf("Why skip step %d?", st.Index+1)
+		kind := promptSkip
+		if state == model.StepBlocked {
+			label, kind = fmt.Sprintf("What blocks step %d?", st.Index+1), promptBlock
+		}
+		p := a.openPrompt(kind, label)
+		p.runbook, p.step = rb.Name, st
+		return nil
+	}
+	a.nextReq++
+	return appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventStepChanged,
+		Payload: model.StepPayload{Runbook: rb.Name, Step: st.Index, Title: model.OneLine(st.Title), State: state}})
+}
+
+func (a App) promptKey(msg tea.KeyMsg) (App, tea.Cmd) {
+	k := a.keys
+	p := a.prompt
+	switch {
+	case key.Matches(msg, k.Cancel):
+		a.prompt = nil
+		return a, nil
+	case key.Matches(msg, k.Submit):
+		if p.saving {
+			return a, nil
+		}
+		text := p.input.Value()
+		if p.kind != promptAssign && strings.TrimSpace(text) == "" {
+			p.err = "Type something first, or esc to cancel."
+			return a, nil
+		}
+		a.nextReq++
+		p.req, p.saving, p.err = a.nextReq, true, ""
+		return a, a.submit(p, text)
+	}
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	return a, cmd
+}
+
+// submit saves what a prompt asked for.
+func (a *App) submit(p *prompt, text string) tea.Cmd {
+	switch p.kind {
+	case promptSkip, promptBlock:
+		state := model.StepSkipped
+		if p.kind == promptBlock {
+			state = model.StepBlocked
+		}
+		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventStepChanged,
+			Payload: model.StepPayload{Runbook: p.runbook, Step: p.step.Index, Title: model.OneLine(p.step.Title), State: state, Reason: strings.TrimSpace(text)}})
+	case promptAssign:
+		return assignRole(a.st, p.req, a.incID, p.role, strings.TrimSpace(text))
+	}
+	nk, _ := p.noteKind()
+	return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventNote,
+		Payload: model.NotePayload{Kind: nk, Text: text}})
+}
+
+// onSaved closes the input that asked for the save only when it succeeded;
+// on failure the text stays where it was typed, with the error under it.
+func (a *App) onSaved(msg savedMsg) tea.Cmd {
+	if a.prompt != nil && a.prompt.req == msg.Req {
+		a.prompt.saving = false
+		if msg.Err != nil {
+			a.prompt.err = msg.Err.Error()
+			return nil
+		}
+		a.prompt = nil
+	} else if msg.Err != nil {
+		a.setFlash(msg.Err.Error(), true)
+	}
+	if msg.Err == nil {
+		a.setFlash("Saved: "+model.OneLine(model.Describe(msg.Event)), false)
+		if msg.ID == a.incID {
+			a.timeline.follow = a.timeline.follow || msg.Event.Kind == model.EventNote
+			return a.reload()
+		}
+	}
+	return nil
+}
+
+func (a App) pickerKey(msg tea.KeyMsg) (App, tea.Cmd) {
+	p, chosen, cancel := a.picker.Update(msg, a.keys)
+	if cancel {
+		a.picker = nil
+		return a, nil
+	}
+	a.picker = &p
+	if chosen < 0 {
+		return a, nil
+	}
+	a.picker = nil
+	a.nextReq++
+	switch p.kind {
+	case pickStatus:
+		s := model.Statuses[chosen]
+		if s == a.inc.Status {
+			a.setFlash("The incident is already "+string(s)+".", true)
+			return a, nil
+		}
+		return a, appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventStatusChanged,
+			Payload: model.StatusPayload{Status: s, From: a.inc.Status}})
+	case pickSeverity:
+		s := model.Severities[chosen]
+		if s == a.inc.Severity {
+			a.setFlash("The incident is already "+s.String()+".", true)
+			return a, nil
+		}
+		return a, appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventSeverityChanged,
+			Payload: model.SeverityPayload{Severity: s, From: a.inc.Severity}})
+	}
+	return a, nil
+}
+
+func (a App) formKey(msg tea.KeyMsg) (App, tea.Cmd) {
+	submit, cancel, cmd := a.form.Update(msg)
+	switch {
+	case cancel:
+		a.form = nil
+	case submit:
+		d, names := a.form.declaration()
+		a.form.saving = true
+		return a, declare(a.opts.Declare, a.st, d, names)
+	}
+	return a, cmd
+}
+
+func (a *App) onDeclared(msg declaredMsg) tea.Cmd {
+	if a.form == nil {
+		return nil
+	}
+	a.form.saving = false
+	if msg.Err != nil {
+		a.form.err = msg.Err.Error()
+		return nil
+	}
+	a.form = nil
+	a.setFlash("Declared "+msg.Incident.Short()+": "+model.OneLine(msg.Incident.Title), false)
+	return a.open(msg.Incident.ID)
+}

@@ -1,0 +1,287 @@
+package ui
+
+import (
+	"context"
+	"math"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+)
+
+// Messages. Every result of I/O is a message, and every message about an
+// incident carries its id so a late answer for an incident no longer on
+// screen is dropped instead of drawn over the wrong one.
+
+// tickMsg drives the header clock and the change poll, once a second.
+type tickMsg time.Time
+
+// seqMsg is the store's newest arrival number, polled to notice changes made
+// by other processes (a sync, the CLI, another window).
+type seqMsg struct {
+	Seq int64
+	Err error
+}
+
+// incidentsMsg is the incident list, loaded.
+type incidentsMsg struct {
+	List []model.Incident
+	Seq  int64
+	Err  error
+}
+
+// incidentDataMsg is everything the incident view shows, loaded together so
+// the panes never disagree with each other.
+type incidentDataMsg struct {
+	ID       string
+	Seq      int64
+	Incident model.Incident
+	Roles    []model.RoleHolder
+	Steps    []model.StepStatus
+	Runbooks []attachedRunbook
+	Entries  []model.TimelineEntry
+	Window   windowRequest
+	Err      error
+}
+
+// timelinePageMsg is a page of timeline entries older or newer than the
+// loaded window, or the first or last page after a jump.
+type timelinePageMsg struct {
+	ID      string
+	Dir     pageDir
+	Limit   int
+	Entries []model.TimelineEntry
+	Err     error
+}
+
+// savedMsg reports an event the person made: a note, a step change, a role.
+// Req matches the input that asked for it, so its text is cleared only when
+// it is safely stored.
+type savedMsg struct {
+	ID    string
+	Req   int
+	Event model.Event
+	Err   error
+}
+
+// declaredMsg reports the declare form's result.
+type declaredMsg struct {
+	Incident model.Incident
+	Err      error
+}
+
+// copiedMsg reports a clipboard copy.
+type copiedMsg struct {
+	What string
+	Err  error
+}
+
+// attachedRunbook is a runbook as attached to an incident: parsed from the
+// exact text stored with the incident, not the library's current file.
+type attachedRunbook struct {
+	Name    string
+	Title   string
+	Hash    string
+	Runbook *model.Runbook // nil when the stored text does not parse
+	Err     error
+}
+
+// pageDir says which page of the timeline to fetch.
+type pageDir int
+
+const (
+	pageOlder pageDir = iota
+	pageNewer
+	pageHead
+	pageTail
+)
+
+// windowRequest says which slice of the timeline a reload should fetch.
+type windowRequest struct {
+	Tail  bool                 // the newest Count entries
+	Head  bool                 // the oldest Count entries
+	From  *storage.TimelineKey // Count entries from this key on
+	Count int
+}
+
+// beforeAll sorts before every timeline entry: paging after it starts at
+// the oldest.
+var beforeAll = storage.TimelineKey{Occurred: math.MinInt64}
+
+// queryTimeout bounds one round of reads, so a store locked by a stuck
+// writer shows an error instead of freezing the screen's data forever.
+const queryTimeout = 15 * time.Second
+
+func tick(d time.Duration) tea.Cmd {
+	if d <= 0 {
+		return nil
+	}
+	return tea.Tick(d, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+func pollSeq(st Store) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		seq, err := st.MaxSeq(ctx)
+		return seqMsg{Seq: seq, Err: err}
+	}
+}
+
+func loadIncidents(st Store) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		seq, err := st.MaxSeq(ctx)
+		if err != nil {
+			return incidentsMsg{Err: err}
+		}
+		list, err := st.Incidents(ctx)
+		return incidentsMsg{List: list, Seq: seq, Err: err}
+	}
+}
+
+// loadIncident reads the incident view's data. known holds runbooks already
+// parsed, by hash, so a refresh does not parse them again; it is only read.
+func loadIncident(st Store, id string, win windowRequest, known map[string]*model.Runbook) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		return readIncident(ctx, st, id, win, known)
+	}
+}
+
+func readIncident(ctx context.Context, st Store, id string, win windowRequest, known map[string]*model.Runbook) incidentDataMsg {
+	msg := incidentDataMsg{ID: id, Window: win}
+	fail := func(err error) incidentDataMsg { msg.Err = err; return msg }
+	var err error
+	if msg.Seq, err = st.MaxSeq(ctx); err != nil {
+		return fail(err)
+	}
+	if msg.Incident, err = st.Incident(ctx, id); err != nil {
+		return fail(err)
+	}
+	if msg.Roles, err = st.Roles(ctx, id); err != nil {
+		return fail(err)
+	}
+	if msg.Steps, err = st.Steps(ctx, id); err != nil {
+		return fail(err)
+	}
+	atts, err := st.Attachments(ctx, id)
+	if err != nil {
+		return fail(err)
+	}
+	for _, at := range atts {
+		ar := attachedRunbook{Name: at.Name, Title: at.Title, Hash: at.Hash}
+		if rb, ok := known[at.Hash+"\x00"+at.Name]; ok {
+			ar.Runbook = rb
+		} else {
+			ar.Runbook, ar.Err = parseAttached(at)
+		}
+		msg.Runbooks = append(msg.Runbooks, ar)
+	}
+	if msg.Entries, err = readWindow(ctx, st, id, win); err != nil {
+		return fail(err)
+	}
+	return msg
+}
+
+func readWindow(ctx context.Context, st Store, id string, win windowRequest) ([]model.TimelineEntry, error) {
+	page := storage.TimelinePage{Limit: win.Count}
+	switch {
+	case win.Tail:
+	case win.Head:
+		page.After = &beforeAll
+	case win.From != nil:
+		page.After = win.From
+	}
+	return st.Timeline(ctx, id, page)
+}
+
+func loadPage(st Store, id string, dir pageDir, edge model.TimelineEntry, limit int) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		page := storage.TimelinePage{Limit: limit}
+		key := storage.KeyOf(edge)
+		switch dir {
+		case pageOlder:
+			page.Before = &key
+		case pageNewer:
+			page.After = &key
+		case pageHead:
+			page.After = &beforeAll
+		}
+		entries, err := st.Timeline(ctx, id, page)
+		return timelinePageMsg{ID: id, Dir: dir, Limit: limit, Entries: entries, Err: err}
+	}
+}
+
+// appendEvent stores one event the person made.
+func appendEvent(st Store, req int, d model.Draft) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		e, err := st.Append(ctx, d)
+		return savedMsg{ID: d.IncidentID, Req: req, Event: e, Err: err}
+	}
+}
+
+// assignRole records a role change the way the CLI does: it notes the
+// holder and assignment the person saw, so a clash with someone doing the
+// same offline is recognised after sync, and "handed from A to B" reads
+// true in the timeline.
+func assignRole(st Store, req int, incidentID string, role model.Role, holder string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		prev, prevEvent, err := st.RoleEvent(ctx, incidentID, role)
+		if err != nil {
+			return savedMsg{ID: incidentID, Req: req, Err: err}
+		}
+		if prev == holder && prevEvent != "" {
+			return savedMsg{ID: incidentID, Req: req, Err: model.Invalidf("%s already holds %s", holder, role.Title())}
+		}
+		if holder == "" && prev == "" {
+			return savedMsg{ID: incidentID, Req: req, Err: model.Invalidf("nobody holds %s", role.Title())}
+		}
+		e, err := st.Append(ctx, model.Draft{IncidentID: incidentID, Kind: model.EventRoleAssigned,
+			Payload: model.RoleAssignedPayload{Role: role, Holder: holder, Previous: prev, Replaces: prevEvent}})
+		return savedMsg{ID: incidentID, Req: req, Event: e, Err: err}
+	}
+}
+
+func declare(fn DeclareFunc, st Store, d model.Declaration, runbooks []string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		if fn == nil {
+			return declaredMsg{Err: model.Invalidf("declaring is not available here: use 'sitrep declare'")}
+		}
+		in, err := fn(ctx, d, runbooks)
+		if err == nil {
+			err = st.SetCurrent(ctx, in.ID)
+		}
+		return declaredMsg{Incident: in, Err: err}
+	}
+}
+
+func setCurrent(st Store, id string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		_ = st.SetCurrent(ctx, id) // a convenience for the CLI; failing it is harmless
+		return nil
+	}
+}
+
+func copyText(copyFn func(string) error, what, text string) tea.Cmd {
+	return func() tea.Msg {
+		if copyFn == nil {
+			return copiedMsg{What: what, Err: model.Invalidf("no clipboard here")}
+		}
+		return copiedMsg{What: what, Err: copyFn(text)}
+	}
+}

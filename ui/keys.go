@@ -1,0 +1,133 @@
+package ui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// keyMap is every key the cockpit answers to. It is built by newKeyMap and
+// shared by the panes (which match on it) and the help view (which lists
+// it), so help can never disagree with what a key does.
+type keyMap struct {
+	// Moving around.
+	NextPane      key.Binding
+	PrevPane      key.Binding
+	FocusTimeline key.Binding
+	FocusRunbook  key.Binding
+	FocusRACI     key.Binding
+	Up            key.Binding
+	Down          key.Binding
+	PageUp        key.Binding
+	PageDown      key.Binding
+	Top           key.Binding
+	Bottom        key.Binding
+
+	// Timeline.
+	Note     key.Binding
+	Decision key.Binding
+	Action   key.Binding
+	Pin      key.Binding
+
+	// Runbook stepper.
+	Done        key.Binding
+	Skip        key.Binding
+	Block       key.Binding
+	Reopen      key.Binding
+	Copy        key.Binding
+	PrevRunbook key.Binding
+	NextRunbook key.Binding
+
+	// RACI.
+	Assign key.Binding
+
+	// Incident.
+	Status   key.Binding
+	Severity key.Binding
+
+	// Lists, screens, program.
+	Open    key.Binding
+	Declare key.Binding
+	Filter  key.Binding
+	Help    key.Binding
+	Back    key.Binding
+	Quit    key.Binding
+	ForceQ  key.Binding
+
+	// Inside inputs, pickers and the declare form.
+	Submit    key.Binding
+	Cancel    key.Binding
+	Toggle    key.Binding
+	FieldNext key.Binding
+	FieldPrev key.Binding
+	Left      key.Binding
+	Right     key.Binding
+}
+
+func newKeyMap() keyMap {
+	b := func(keys []string, k, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+	}
+	return keyMap{
+		NextPane:      b([]string{"tab"}, "tab", "next pane"),
+		PrevPane:      b([]string{"shift+tab"}, "shift+tab", "previous pane"),
+		FocusTimeline: b([]string{"1"}, "1", "focus timeline"),
+		FocusRunbook:  b([]string{"2"}, "2", "focus runbook"),
+		FocusRACI:     b([]string{"3"}, "3", "focus RACI"),
+		Up:            b([]string{"k", "up"}, "k/↑", "up"),
+		Down:          b([]string{"j", "down"}, "j/↓", "down"),
+		PageUp:        b([]string{"pgup", "ctrl+b"}, "pgup", "page up"),
+		PageDown:      b([]string{"pgdown", "ctrl+f"}, "pgdn", "page down"),
+		Top:           b([]string{"g", "home"}, "g", "first"),
+		Bottom:        b([]string{"G", "end"}, "G", "last (follow new)"),
+
+		Note:     b([]string{"n"}, "n", "add note"),
+		Decision: b([]string{"d"}, "d", "log decision"),
+		Action:   b([]string{"a"}, "a", "log action item"),
+		Pin:      b([]string{"p"}, "p", "pin/unpin entry"),
+
+		Done:        b([]string{"x", " "}, "x/space", "step done"),
+		Skip:        b([]string{"s"}, "s", "skip step (why?)"),
+		Block:       b([]string{"b"}, "b", "step blocked (why?)"),
+		Reopen:      b([]string{"u"}, "u", "reopen step"),
+		Copy:        b([]string{"y"}, "y", "copy step's command"),
+		PrevRunbook: b([]string{"["}, "[", "previous runbook"),
+		NextRunbook: b([]string{"]"}, "]", "next runbook"),
+
+		Assign: b([]string{"r"}, "r", "assign/hand over role"),
+
+		Status:   b([]string{"S"}, "S", "change status"),
+		Severity: b([]string{"V"}, "V", "change severity"),
+
+		Open:    b([]string{"enter"}, "enter", "open incident"),
+		Declare: b([]string{"N"}, "N", "declare incident"),
+		Filter:  b([]string{"/"}, "/", "filter"),
+		Help:    b([]string{"?"}, "?", "help"),
+		Back:    b([]string{"esc"}, "esc", "back"),
+		Quit:    b([]string{"q"}, "q", "back/quit"),
+		ForceQ:  b([]string{"ctrl+c"}, "ctrl+c", "quit"),
+
+		Submit:    b([]string{"enter"}, "enter", "save"),
+		Cancel:    b([]string{"esc"}, "esc", "cancel"),
+		Toggle:    b([]string{" "}, "space", "toggle"),
+		FieldNext: b([]string{"tab", "down"}, "tab/↓", "next field"),
+		FieldPrev: b([]string{"shift+tab", "up"}, "shift+tab/↑", "previous field"),
+		Left:      b([]string{"left"}, "←", "previous choice"),
+		Right:     b([]string{"right"}, "→", "next choice"),
+	}
+}
+
+// helpGroup is one section of the help view.
+type helpGroup struct {
+	Title    string
+	Bindings []key.Binding
+}
+
+// groups lists every key, in the sections the help view shows.
+func (k keyMap) groups() []helpGroup {
+	return []helpGroup{
+		{"Incident list", []key.Binding{k.Open, k.Declare, k.Filter, k.Up, k.Down, k.Top, k.Bottom}},
+		{"Panes", []key.Binding{k.NextPane, k.PrevPane, k.FocusTimeline, k.FocusRunbook, k.FocusRACI, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}},
+		{"Timeline", []key.Binding{k.Note, k.Decision, k.Action, k.Pin}},
+		{"Runbook", []key.Binding{k.Done, k.Skip, k.Block, k.Reopen, k.Copy, k.PrevRunbook, k.NextRunbook}},
+		{"RACI and incident", []key.Binding{k.Assign, k.Status, k.Severity}},
+		{"Inputs and pickers", []key.Binding{k.Submit, k.Cancel, k.FieldNext, k.FieldPrev, k.Left, k.Right, k.Toggle}},
+		{"Anywhere", []key.Binding{k.Help, k.Back, k.Quit, k.ForceQ}},
+	}
+}

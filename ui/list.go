@@ -1,0 +1,301 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+// incidentList is the opening screen: active incidents first, then past
+// ones, filtered as you type after /.
+type incidentList struct {
+	styles *Styles
+	keys   *keyMap
+	w, h   int
+
+	all       []model.Incident
+	shown     []int // indexes into all that pass the filter
+	sel, top  int
+	filter    textinput.Model
+	filtering bool
+	loaded    bool
+}
+
+func newIncidentList(s *Styles, k *keyMap) incidentList {
+	f := newTextInput()
+	f.Prompt = "/"
+	f.Placeholder = "filter by title, id, kind, status or severity"
+	return incidentList{styles: s, keys: k, filter: f}
+}
+
+func (l *incidentList) SetSize(w, h int) {
+	l.w, l.h = w, h
+	l.filter.Width = max(w-4, 1)
+	l.scroll()
+}
+
+func (l *incidentList) setIncidents(list []model.Incident) {
+	var selID string
+	if in, ok := l.selected(); ok {
+		selID = in.ID
+	}
+	l.all, l.loaded = list, true
+	l.applyFilter()
+	for i, idx := range l.shown {
+		if l.all[idx].ID == selID {
+			l.sel = i
+		}
+	}
+	l.scroll()
+}
+
+func (l *incidentList) applyFilter() {
+	q := strings.ToLower(strings.TrimSpace(l.filter.Value()))
+	l.shown = l.shown[:0]
+	for i, in := range l.all {
+		if q == "" || matches(in, q) {
+			l.shown = append(l.shown, i)
+		}
+	}
+	l.sel = min(max(l.sel, 0), max(len(l.shown)-1, 0))
+	l.scroll()
+}
+
+func matches(in model.Incident, q string) bool {
+	hay := strings.ToLower(in.Title + " " + in.Short() + " " + in.Kind + " " + string(in.Status) + " " + in.Severity.String())
+	if in.Exercise {
+		hay += " exercise"
+	}
+	for _, word := range strings.Fields(q) {
+		if !strings.Contains(hay, word) {
+			return false
+		}
+	}
+	return true
+}
+
+func (l *incidentList) selected() (model.Incident, bool) {
+	if l.sel < 0 || l.sel >= len(l.shown) {
+		return model.Incident{}, false
+	}
+	return l.all[l.shown[l.sel]], true
+}
+
+// Update handles keys while the list is on screen; open reports that enter
+// chose an incident.
+func (l incidentList) Update(msg tea.KeyMsg) (il incidentList, open bool, cmd tea.Cmd) {
+	k := l.keys
+	if l.filtering {
+		switch {
+		case key.Matches(msg, k.Cancel):
+			l.filtering = false
+			l.filter.Blur()
+			l.filter.SetValue("")
+			l.applyFilter()
+			return l, false, nil
+		case key.Matches(msg, k.Submit):
+			l.filtering = false
+			l.filter.Blur()
+			return l, false, nil
+		case key.Matches(msg, k.Up):
+			if msg.String() == "up" {
+				l.move(-1)
+				return l, false, nil
+			}
+		case key.Matches(msg, k.Down):
+			if msg.String() == "down" {
+				l.move(1)
+				return l, false, nil
+			}
+		}
+		l.filter, cmd = l.filter.Update(msg)
+		l.applyFilter()
+		return l, false, cmd
+	}
+	page := max(l.bodyHeight()-1, 1)
+	switch {
+	case key.Matches(msg, k.Open):
+		_, ok := l.selected()
+		return l, ok, nil
+	case key.Matches(msg, k.Filter):
+		l.filtering = true
+		return l, false, l.filter.Focus()
+	case key.Matches(msg, k.Back):
+		if l.filter.Value() != "" {
+			l.filter.SetValue("")
+			l.applyFilter()
+		}
+	case key.Matches(msg, k.Up):
+		l.move(-1)
+	case key.Matches(msg, k.Down):
+		l.move(1)
+	case key.Matches(msg, k.PageUp):
+		l.move(-page)
+	case key.Matches(msg, k.PageDown):
+		l.move(page)
+	case key.Matches(msg, k.Top):
+		l.move(-len(l.shown))
+	case key.Matches(msg, k.Bottom):
+		l.move(len(l.shown))
+	}
+	return l, false, nil
+}
+
+func (l *incidentList) move(delta int) {
+	l.sel = min(max(l.sel+delta, 0), max(len(l.shown)-1, 0))
+	l.scroll()
+}
+
+func (l incidentList) ShortHelp() []key.Binding {
+	k := l.keys
+	if l.filtering {
+		return []key.Binding{k.Submit, k.Cancel}
+	}
+	return []key.Binding{k.Open, k.Declare, k.Filter, k.Up, k.Down, k.Help, k.Quit}
+}
+
+// bodyHeight is the rows for incidents: the list's area less its title and
+// filter lines.
+func (l *incidentList) bodyHeight() int { return max(l.h-3, 1) }
+
+// View draws the list in its w×h area (header and footer are the app's).
+func (l incidentList) View(now time.Time) []string {
+	s := l.styles
+	w := l.w
+	active, past := l.counts()
+	var lines []string
+	head := s.Title.Render("Incidents") + s.Faint.Render(fmt.Sprintf("  %d active · %d past", active, past))
+	if q := l.filter.Value(); q != "" && !l.filtering {
+		head += s.Faint.Render("  filter: ") + s.Bold.Render(model.OneLine(q)) + s.Faint.Render(" (esc clears)")
+	}
+	lines = append(lines, clip(head, w))
+	if l.filtering {
+		lines = append(lines, clip(l.filter.View(), w))
+	} else {
+		lines = append(lines, "")
+	}
+	body := l.bodyHeight()
+	if !l.loaded {
+		return append(lines, s.Faint.Render("Loading…"))
+	}
+	if len(l.all) == 0 {
+		lines = append(lines, s.Faint.Render("No incidents yet."))
+		lines = append(lines, clip(s.Faint.Render("Press ")+s.Key.Render("N")+s.Faint.Render(" to declare one."), w))
+		return lines
+	}
+	if len(l.shown) == 0 {
+		return append(lines, s.Faint.Render("Nothing matches the filter."))
+	}
+	total := l.rowCount(active, past)
+	for r := l.top; r < total && r < l.top+body; r++ {
+		rw := l.rowAt(r, active, past)
+		if rw.idx < 0 {
+			lines = append(lines, s.Faint.Render(clip(rw.heading, w)))
+			continue
+		}
+		lines = append(lines, l.drawRow(l.all[l.shown[rw.idx]], rw.idx == l.sel, now, w))
+	}
+	return lines
+}
+
+// listRow is a line of the list: an incident or a section heading.
+type listRow struct {
+	idx     int // into shown; -1 for a heading
+	heading string
+}
+
+func (l *incidentList) counts() (active, past int) {
+	for _, idx := range l.shown {
+		if l.all[idx].Status.Active() {
+			active++
+		} else {
+			past++
+		}
+	}
+	return active, past
+}
+
+// Rows are a heading before the first active and the first past incident.
+func (l *incidentList) rowCount(active, past int) int {
+	n := len(l.shown) + 1
+	if active > 0 && past > 0 {
+		n++
+	}
+	return n
+}
+
+func (l *incidentList) rowOf(i, active, past int) int {
+	r := i + 1
+	if i >= active && active > 0 && past > 0 {
+		r++
+	}
+	return r
+}
+
+func (l *incidentList) rowAt(r, active, past int) listRow {
+	if r == 0 {
+		if active > 0 {
+			return listRow{idx: -1, heading: fmt.Sprintf("ACTIVE (%d)", active)}
+		}
+		return listRow{idx: -1, heading: fmt.Sprintf("PAST (%d)", past)}
+	}
+	i := r - 1
+	if active > 0 && past > 0 && i >= active {
+		if i == active {
+			return listRow{idx: -1, heading: fmt.Sprintf("PAST (%d)", past)}
+		}
+		i--
+	}
+	return listRow{idx: i}
+}
+
+// scroll keeps the selected incident, and its heading when near, on screen.
+// Only the rows on screen are drawn, however long the list.
+func (l *incidentList) scroll() {
+	active, past := l.counts()
+	body := l.bodyHeight()
+	selRow := l.rowOf(l.sel, active, past)
+	if selRow < l.top {
+		l.top = selRow
+		if l.top > 0 && l.rowAt(l.top-1, active, past).idx < 0 {
+			l.top-- // keep the heading above in view
+		}
+	}
+	if selRow >= l.top+body {
+		l.top = selRow - body + 1
+	}
+	l.top = max(min(l.top, l.rowCount(active, past)-body), 0)
+}
+
+func (l *incidentList) drawRow(in model.Incident, selected bool, now time.Time, w int) string {
+	s := l.styles
+	status := fmt.Sprintf("%-13s", in.Status)
+	age := model.FormatAge(now.Sub(in.DeclaredAt))
+	title := model.OneLine(in.Title)
+	cursor := "  "
+	if selected {
+		cursor = s.Gutter.Render("▸ ")
+	}
+	st := s.Status
+	if !in.Status.Active() {
+		st = s.Faint
+	}
+	line := cursor + s.SeverityBadge(in.Severity) + " " + st.Render(status) + " " +
+		s.Faint.Render(in.Short()) + " " + s.Time.Render(fmt.Sprintf("%6s", age)) + " "
+	if in.Exercise {
+		line += s.Exercise.Render("[EXERCISE] ")
+	}
+	t := title
+	if selected {
+		t = s.Selected.Render(t)
+	} else {
+		t = s.Title.Render(t)
+	}
+	return clip(line+t, w)
+}

@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+// pickerKind is what a picker chooses.
+type pickerKind int
+
+const (
+	pickStatus pickerKind = iota
+	pickSeverity
+)
+
+type pickerOption struct {
+	Label   string
+	Meaning string
+	Current bool
+}
+
+// picker chooses one of a few values: an incident's status or severity.
+// Digits pick directly; j/k and enter work too.
+type picker struct {
+	kind    pickerKind
+	title   string
+	options []pickerOption
+	sel     int
+}
+
+func statusPicker(cur model.Status) *picker {
+	p := &picker{kind: pickStatus, title: "Status"}
+	for i, s := range model.Statuses {
+		p.options = append(p.options, pickerOption{Label: string(s), Meaning: s.Meaning(), Current: s == cur})
+		if s == cur {
+			p.sel = min(i+1, len(model.Statuses)-1) // the next stage is the usual choice
+		}
+	}
+	return p
+}
+
+func severityPicker(cur model.Severity) *picker {
+	p := &picker{kind: pickSeverity, title: "Severity"}
+	for i, s := range model.Severities {
+		p.options = append(p.options, pickerOption{Label: s.String(), Meaning: s.Meaning(), Current: s == cur})
+		if s == cur {
+			p.sel = i
+		}
+	}
+	return p
+}
+
+// Update moves or chooses; chosen is the picked index, or -1.
+func (p picker) Update(msg tea.KeyMsg, k *keyMap) (pk picker, chosen int, cancel bool) {
+	switch {
+	case key.Matches(msg, k.Cancel), key.Matches(msg, k.Quit):
+		return p, -1, true
+	case key.Matches(msg, k.Up):
+		p.sel = max(p.sel-1, 0)
+	case key.Matches(msg, k.Down):
+		p.sel = min(p.sel+1, len(p.options)-1)
+	case key.Matches(msg, k.Submit):
+		return p, p.sel, false
+	default:
+		if n, err := strconv.Atoi(msg.String()); err == nil && n >= 1 && n <= len(p.options) {
+			p.sel = n - 1
+			return p, p.sel, false
+		}
+	}
+	return p, -1, false
+}
+
+func (p picker) view(s *Styles, w int) []string {
+	lines := []string{s.Title.Render("Change " + p.title), ""}
+	for i, o := range p.options {
+		label := fmt.Sprintf("%d %-14s", i+1, o.Label)
+		if o.Current {
+			label += " (now)"
+		}
+		line := "  " + label
+		if i == p.sel {
+			line = s.Selected.Render("▸ " + label)
+		}
+		lines = append(lines, clip(line, w))
+		lines = append(lines, clip("    "+s.Faint.Render(o.Meaning), w))
+	}
+	lines = append(lines, "", s.Faint.Render(clip("1-9 or enter picks · esc cancels", w)))
+	return lines
+}

@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/textinput"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+// promptKind is what the input at the bottom of the incident view asks for.
+type promptKind int
+
+const (
+	promptNote promptKind = iota
+	promptDecision
+	promptAction
+	promptSkip   // why a step is skipped
+	promptBlock  // why a step is blocked
+	promptAssign // who takes a role
+)
+
+// prompt is the one-line input at the bottom of the incident view. Its text
+// stays until the store confirms it is saved: a failed save shows the error
+// and keeps every character typed.
+type prompt struct {
+	kind   promptKind
+	input  textinput.Model
+	label  string
+	req    int  // id of the save in flight, matched against savedMsg
+	saving bool // a save is in flight
+	err    string
+
+	// What the answer applies to.
+	runbook string
+	step    model.Step
+	role    model.Role
+}
+
+// newTextInput is a text input as every input here has it: a steady cursor
+// (no blink ticks to wake the program) and no length limit below the
+// store's.
+func newTextInput() textinput.Model {
+	ti := textinput.New()
+	ti.Prompt = ""
+	ti.CharLimit = 0
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	return ti
+}
+
+func newPrompt(kind promptKind, label string, w int) *prompt {
+	p := &prompt{kind: kind, label: label, input: newTextInput()}
+	p.input.Width = max(w-len([]rune(label))-3, 1)
+	p.input.Focus()
+	return p
+}
+
+// noteKind is the note kind a note prompt saves.
+func (p *prompt) noteKind() (model.NoteKind, bool) {
+	switch p.kind {
+	case promptNote:
+		return model.NoteKindNote, true
+	case promptDecision:
+		return model.NoteKindDecision, true
+	case promptAction:
+		return model.NoteKindAction, true
+	}
+	return "", false
+}
+
+// view draws the input line.
+func (p *prompt) view(s *Styles, w int) string {
+	line := s.Prompt.Render(p.label+" ") + p.input.View()
+	if p.saving {
+		line += s.Faint.Render("  saving…")
+	}
+	return fit(line, w)
+}

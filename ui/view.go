@@ -1,0 +1,262 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+// View draws the whole screen: never wider than the terminal, never taller.
+func (a App) View() string {
+	if a.w <= 0 || a.h <= 0 {
+		return ""
+	}
+	l := computeLayout(a.w, a.h)
+	if l.Mode == modeTooSmall {
+		return a.tooSmall()
+	}
+	var lines []string
+	if a.screen == screenIncident {
+		lines = append(lines, a.incidentHeader(a.w)...)
+	} else {
+		lines = append(lines, a.listHeader(a.w))
+	}
+	bodyH := a.h - len(lines) - footerRows
+	var body []string
+	switch {
+	case a.help:
+		body = helpView(a.styles, *a.keys, a.w, bodyH)
+	case a.form != nil:
+		body = a.centered(a.form.view(min(a.w-4, 96), bodyH-2), "Declare", bodyH, 100)
+	case a.picker != nil:
+		body = a.centered(a.picker.view(a.styles, min(a.w-4, 86)), "Pick", bodyH, 90)
+	case a.screen == screenList:
+		body = a.list.View(a.now())
+	default:
+		body = a.panes(l)
+	}
+	for i := 0; i < bodyH; i++ {
+		line := ""
+		if i < len(body) {
+			line = body[i]
+		}
+		lines = append(lines, line)
+	}
+	lines = append(lines, a.footer(a.w)...)
+	for i := range lines {
+		lines[i] = fit(lines[i], a.w)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (a App) tooSmall() string {
+	msg := []string{
+		"Terminal too small",
+		fmt.Sprintf("%dx%d; sitrep needs %dx%d", a.w, a.h, minWidth, minHeight),
+		"ctrl+c quits",
+	}
+	var lines []string
+	for i := 0; i < a.h; i++ {
+		line := ""
+		if i < len(msg) {
+			line = msg[i]
+		}
+		lines = append(lines, fit(line, a.w))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// centered draws lines in a box in the middle of a body of height h.
+func (a App) centered(lines []string, title string, h, maxW int) []string {
+	w := min(a.w, maxW)
+	boxH := min(len(lines)+2, h)
+	box := a.styles.box(title, lines, w, boxH, true)
+	pad := strings.Repeat(" ", max((a.w-w)/2, 0))
+	out := make([]string, 0, h)
+	for i := 0; i < (h-boxH)/3; i++ {
+		out = append(out, "")
+	}
+	for _, l := range box {
+		out = append(out, pad+l)
+	}
+	return out
+}
+
+// panes draws the three panes as the layout places them.
+func (a App) panes(l layout) []string {
+	rb, st, hasStep := a.stepper.selected()
+	draw := func(p pane) []string {
+		focused := a.focus == p
+		switch p {
+		case paneTimeline:
+			return a.timeline.View(focused)
+		case paneStepper:
+			return a.stepper.View(focused)
+		}
+		return a.raci.View(focused, rb, st, hasStep)
+	}
+	switch l.Mode {
+	case modeWide:
+		return joinColumns(draw(paneTimeline), draw(paneStepper), draw(paneRACI))
+	case modeSplit:
+		right := append(draw(paneStepper), draw(paneRACI)...)
+		return joinColumns(draw(paneTimeline), right)
+	}
+	out := []string{a.tabs(l.Tabs.W)}
+	return append(out, draw(a.focus)...)
+}
+
+// joinColumns puts equally tall columns of fixed-width lines side by side.
+func joinColumns(cols ...[]string) []string {
+	n := 0
+	for _, c := range cols {
+		n = max(n, len(c))
+	}
+	out := make([]string, n)
+	var b strings.Builder
+	for i := range out {
+		b.Reset()
+		for _, c := range cols {
+			if i < len(c) {
+				b.WriteString(c[i])
+			}
+		}
+		out[i] = b.String()
+	}
+	return out
+}
+
+func (a App) tabs(w int) string {
+	var parts []string
+	for p := pane(0); p < paneCount; p++ {
+		label := fmt.Sprintf(" %d %s ", p+1, paneNames[p])
+		if p == a.focus {
+			parts = append(parts, a.styles.TabActive.Render(label))
+		} else {
+			parts = append(parts, a.styles.Tab.Render(label))
+		}
+	}
+	return clip(strings.Join(parts, a.styles.Faint.Render("│")), w)
+}
+
+// listHeader is the top line of the list screen.
+func (a App) listHeader(w int) string {
+	s := a.styles
+	left := s.Title.Render("sitrep") + s.Faint.Render(" · incident cockpit")
+	right := a.whoAndSync()
+	return spread(left, right, w)
+}
+
+func (a App) whoAndSync() string {
+	s := a.styles
+	out := s.Faint.Render(a.now().UTC().Format("15:04:05Z")+" · you ") + s.Author.Render(model.OneLine(a.st.Author()))
+	if a.sync.State != "" {
+		st := s.Faint
+		text := model.OneLine(a.sync.State)
+		if a.sync.Err != "" {
+			st = s.Warn
+			text += ": " + model.OneLine(a.sync.Err)
+		} else if !a.sync.At.IsZero() {
+			text += " " + model.FormatAge(a.now().Sub(a.sync.At)) + " ago"
+		}
+		out += s.Faint.Render(" · sync ") + st.Render(text)
+	}
+	return out
+}
+
+// spread puts left at the start of a w-wide line and right at its end,
+// dropping right when both do not fit.
+func spread(left, right string, w int) string {
+	lw, rw := lineW(left), lineW(right)
+	if lw+rw+1 > w {
+		return clip(left, w)
+	}
+	return left + strings.Repeat(" ", w-lw-rw) + right
+}
+
+// incidentHeader is the incident view's top two lines: what, how bad, where
+// it stands; then who leads, how long it has run, who you are.
+func (a App) incidentHeader(w int) []string {
+	s := a.styles
+	in := a.inc
+	if !a.loaded {
+		return []string{s.Faint.Render("Loading incident " + model.ShortID(a.incID) + "…"), ""}
+	}
+	line1 := s.SeverityBadge(in.Severity) + " " + s.Status.Render(strings.ToUpper(string(in.Status))) + " "
+	if in.Exercise {
+		line1 += s.Exercise.Render("EXERCISE") + " "
+	}
+	line1 += s.Title.Render(model.OneLine(in.Title))
+	line1 = spread(line1, s.Faint.Render(model.OneLine(in.Kind)+" · "+in.Short()), w)
+
+	var parts []string
+	if in.Commander != "" {
+		parts = append(parts, s.Faint.Render("IC ")+s.Author.Render(model.OneLine(in.Commander)))
+	} else {
+		parts = append(parts, s.Warn.Render("IC: nobody (r in RACI to assign)"))
+	}
+	detected := in.Milestones.Detected
+	if detected.IsZero() {
+		detected = in.DeclaredAt
+	}
+	now := a.now()
+	if !in.Milestones.Resolved.IsZero() {
+		parts = append(parts, s.Faint.Render("resolved after ")+s.Bold.Render(model.FormatOffset(in.Milestones.Resolved.Sub(detected))[2:]))
+	} else {
+		parts = append(parts, s.Bold.Render(model.FormatOffset(now.Sub(detected)))+s.Faint.Render(" since detection"))
+	}
+	left := strings.Join(parts, s.Faint.Render(" · "))
+	return []string{line1, spread(left, a.whoAndSync(), w)}
+}
+
+// footer is the message or input line and the key hints line.
+func (a App) footer(w int) []string {
+	s := a.styles
+	var first, second string
+	switch {
+	case a.prompt != nil:
+		first = a.prompt.view(s, w)
+		if a.prompt.err != "" {
+			second = s.Error.Render("Not saved: " + model.OneLine(a.prompt.err) + " (your text is kept)")
+		} else {
+			second = shortHelp(s, []key.Binding{a.keys.Submit, a.keys.Cancel}, w)
+		}
+		return []string{first, clip(second, w)}
+	case a.flash != "":
+		st := s.OK
+		if a.isErr {
+			st = s.Error
+		}
+		first = st.Render(clip(model.OneLine(a.flash), w))
+	}
+	second = shortHelp(s, a.hints(), w)
+	return []string{first, second}
+}
+
+// hints are the keys that matter in the current context.
+func (a App) hints() []key.Binding {
+	k := a.keys
+	switch {
+	case a.help:
+		return []key.Binding{k.Back}
+	case a.form != nil:
+		return a.form.ShortHelp()
+	case a.picker != nil:
+		return []key.Binding{k.Up, k.Down, k.Submit, k.Cancel}
+	case a.screen == screenList:
+		return a.list.ShortHelp()
+	}
+	var pane []key.Binding
+	switch a.focus {
+	case paneTimeline:
+		pane = a.timeline.ShortHelp()
+	case paneStepper:
+		pane = a.stepper.ShortHelp()
+	default:
+		pane = a.raci.ShortHelp()
+	}
+	return append(pane, k.NextPane, k.Help, k.Quit)
+}
