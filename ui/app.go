@@ -252,6 +252,7 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 		detected = msg.Incident.DeclaredAt
 	}
 	a.timeline.setWindow(msg.Entries, msg.Window, msg.Incident.Entries, detected)
+	a.stepper.incident = msg.Incident.Short()
 	a.stepper.setData(msg.Runbooks, msg.Steps)
 	a.raci.setData(msg.Roles, msg.Runbooks)
 	if a.stale {
@@ -492,6 +493,11 @@ func (a App) promptKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	p := a.prompt
 	switch {
 	case key.Matches(msg, k.Cancel):
+		if p.saving {
+			// The save may yet fail, and then the text must still be here.
+			p.err = "Saving… esc again once it is done."
+			return a, nil
+		}
 		a.prompt = nil
 		return a, nil
 	case key.Matches(msg, k.Submit):
@@ -504,7 +510,7 @@ func (a App) promptKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			return a, nil
 		}
 		a.nextReq++
-		p.req, p.saving, p.err = a.nextReq, true, ""
+		p.req, p.saving, p.err, p.sent = a.nextReq, true, "", text
 		return a, a.submit(p, text)
 	}
 	var cmd tea.Cmd
@@ -539,7 +545,14 @@ func (a *App) onSaved(msg savedMsg) tea.Cmd {
 			a.prompt.err = msg.Err.Error()
 			return nil
 		}
-		a.prompt = nil
+		// Anything typed while the save was in flight stays in the input.
+		if rest, kept := a.prompt.leftover(); kept {
+			a.prompt.input.SetValue(rest)
+			a.prompt.input.CursorEnd()
+			a.prompt.err = ""
+		} else {
+			a.prompt = nil
+		}
 	} else if msg.Err != nil {
 		a.setFlash(msg.Err.Error(), true)
 	}

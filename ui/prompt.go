@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/textinput"
 
@@ -26,8 +28,9 @@ type prompt struct {
 	kind   promptKind
 	input  textinput.Model
 	label  string
-	req    int  // id of the save in flight, matched against savedMsg
-	saving bool // a save is in flight
+	req    int    // id of the save in flight, matched against savedMsg
+	saving bool   // a save is in flight
+	sent   string // the text of the save in flight
 	err    string
 
 	// What the answer applies to.
@@ -74,4 +77,17 @@ func (p *prompt) view(s *Styles, w int) string {
 		line += s.Faint.Render("  saving…")
 	}
 	return fit(line, w)
+}
+
+// leftover is what was typed after the text just saved was sent; kept is
+// false when there is nothing more and the input can close.
+func (p *prompt) leftover() (rest string, kept bool) {
+	cur := p.input.Value()
+	if cur == p.sent {
+		return "", false
+	}
+	if after, ok := strings.CutPrefix(cur, p.sent); ok {
+		return strings.TrimLeft(after, " "), strings.TrimSpace(after) != ""
+	}
+	return cur, true
 }

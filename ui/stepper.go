@@ -28,6 +28,7 @@ type stepper struct {
 	sel      map[string]int // selected step index per runbook
 	top      int            // first list row drawn
 	codeNext int            // which code block y copies next
+	incident string         // the incident's short id, for the attach hint
 }
 
 func newStepper(s *Styles, k *keyMap) stepper {
@@ -38,6 +39,15 @@ func (p *stepper) SetSize(w, h int) { p.w, p.h = w, h; p.scroll() }
 
 func (p *stepper) reset() {
 	*p = newStepper(p.styles, p.keys)
+}
+
+// attachHint tells how to attach a runbook to this incident from a shell.
+func (p *stepper) attachHint() string {
+	id := p.incident
+	if id == "" {
+		id = "ID"
+	}
+	return "Attach one with 'sitrep attach " + id + " NAME', or declare with N and pick runbooks."
 }
 
 // setData takes freshly loaded runbooks and step states.
@@ -232,7 +242,7 @@ func (p stepper) View(focused bool) []string {
 	rb := p.current()
 	if rb == nil {
 		lines := []string{s.Faint.Render("No runbook attached.")}
-		lines = append(lines, wrapStyled(s.Faint, "Attach one with 'sitrep runbook attach NAME', or declare with N and pick runbooks.", w)...)
+		lines = append(lines, wrapStyled(s.Faint, p.attachHint(), w)...)
 		return s.box("Runbook", lines, p.w, p.h, focused)
 	}
 	title := fmt.Sprintf("Runbook %d/%d", p.cur+1, len(p.runbooks))
