@@ -66,6 +66,7 @@ type App struct {
 	poll    time.Duration
 	screen  screen
 	help    bool
+	helpTop int // first help line shown
 	list    incidentList
 	form    *declareForm
 	picker  *picker
@@ -316,8 +317,22 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		return a, tea.Quit
 	}
 	if a.help {
-		if key.Matches(msg, k.Back, k.Quit, k.Help) {
+		page := max(a.h-headerRows-footerRows-1, 1)
+		switch {
+		case key.Matches(msg, k.Back, k.Quit, k.Help):
 			a.help = false
+		case key.Matches(msg, k.Down):
+			a.helpTop++
+		case key.Matches(msg, k.Up):
+			a.helpTop--
+		case key.Matches(msg, k.PageDown):
+			a.helpTop += page
+		case key.Matches(msg, k.PageUp):
+			a.helpTop -= page
+		case key.Matches(msg, k.Top):
+			a.helpTop = 0
+		case key.Matches(msg, k.Bottom):
+			a.helpTop = 1 << 30
 		}
 		return a, nil
 	}
@@ -337,7 +352,7 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(msg, k.Help):
-		a.help = true
+		a.help, a.helpTop = true, 0
 		return a, nil
 	case key.Matches(msg, k.Declare):
 		a.form = newDeclareForm(a.styles, a.keys, a.opts.Library)

@@ -49,6 +49,7 @@ type keyMap struct {
 	Back    key.Binding
 	Quit    key.Binding
 	ForceQ  key.Binding
+	SyncNow key.Binding
 
 	// Inside inputs, pickers and the declare form.
 	Submit    key.Binding
@@ -102,6 +103,7 @@ func newKeyMap() keyMap {
 		Back:    b([]string{"esc"}, "esc", "back"),
 		Quit:    b([]string{"q"}, "q", "back/quit"),
 		ForceQ:  b([]string{"ctrl+c"}, "ctrl+c", "quit"),
+		SyncNow: b([]string{"ctrl+s"}, "ctrl+s", "sync now"),
 
 		Submit:    b([]string{"enter"}, "enter", "save"),
 		Cancel:    b([]string{"esc"}, "esc", "cancel"),
@@ -122,12 +124,12 @@ type helpGroup struct {
 // groups lists every key, in the sections the help view shows.
 func (k keyMap) groups() []helpGroup {
 	return []helpGroup{
-		{"Incident list", []key.Binding{k.Open, k.Declare, k.Filter, k.Up, k.Down, k.Top, k.Bottom}},
+		{"Anywhere", []key.Binding{k.Help, k.Back, k.Quit, k.ForceQ, k.SyncNow}},
+		{"Incident list", []key.Binding{k.Open, k.Declare, k.Filter}},
 		{"Panes", []key.Binding{k.NextPane, k.PrevPane, k.FocusTimeline, k.FocusRunbook, k.FocusRACI, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}},
 		{"Timeline", []key.Binding{k.Note, k.Decision, k.Action, k.Pin}},
 		{"Runbook", []key.Binding{k.Done, k.Skip, k.Block, k.Reopen, k.Copy, k.PrevRunbook, k.NextRunbook}},
 		{"RACI and incident", []key.Binding{k.Assign, k.Status, k.Severity}},
 		{"Inputs and pickers", []key.Binding{k.Submit, k.Cancel, k.FieldNext, k.FieldPrev, k.Left, k.Right, k.Toggle}},
-		{"Anywhere", []key.Binding{k.Help, k.Back, k.Quit, k.ForceQ}},
 	}
 }

@@ -28,7 +28,7 @@ func (a App) View() string {
 	var body []string
 	switch {
 	case a.help:
-		body = helpView(a.styles, *a.keys, a.w, bodyH)
+		body = a.helpBody(bodyH)
 	case a.form != nil:
 		body = a.centered(a.form.view(min(a.w-4, 96), bodyH-2), "Declare", bodyH, 100)
 	case a.picker != nil:
@@ -50,6 +50,20 @@ func (a App) View() string {
 		lines[i] = fit(lines[i], a.w)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// helpBody is the help view scrolled to helpTop, with a line saying how
+// to see the rest when it does not fit.
+func (a App) helpBody(h int) []string {
+	all := helpView(a.styles, *a.keys, a.w, h)
+	if len(all) <= h {
+		return all
+	}
+	room := max(h-1, 0)
+	top := min(max(a.helpTop, 0), len(all)-room)
+	shown := append([]string(nil), all[top:top+room]...)
+	more := fmt.Sprintf("j/k scroll · %d above · %d below", top, len(all)-room-top)
+	return append(shown, a.styles.Faint.Render(clip(more, a.w)))
 }
 
 func (a App) tooSmall() string {
@@ -241,7 +255,7 @@ func (a App) hints() []key.Binding {
 	k := a.keys
 	switch {
 	case a.help:
-		return []key.Binding{k.Back}
+		return []key.Binding{k.Back, k.Up, k.Down}
 	case a.form != nil:
 		return a.form.ShortHelp()
 	case a.picker != nil:

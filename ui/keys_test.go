@@ -1,0 +1,229 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+)
+
+// TestWorkAnIncidentByKeys declares an incident through the form, adds a
+// note, completes a step, skips one with a reason, hands a role over,
+// changes the status through its picker, and then reads the store to see
+// every one of those saved as an event.
+func TestWorkAnIncidentByKeys(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	lib := bundled(t)
+	d := newDriver(t, Options{Store: st, Library: lib, Declare: declareFunc(t, st, lib), Now: c.Now}, 120, 40)
+	ctx := context.Background()
+
+	// The declare form: title, then severity 1 (the form offers and ticks
+	// major-incident for a SEV1 outage).
+	d.press("N")
+	if d.app().form == nil {
+		t.Fatal("N did not open the declare form")
+	}
+	d.typeText("Payments API timing out")
+	d.press("tab", "1", "enter")
+	a := d.app()
+	if a.form != nil {
+		t.Fatalf("form still open after enter: %q", a.form.err)
+	}
+	if a.screen != screenIncident || !a.loaded {
+		t.Fatalf("declaring did not open the incident (screen %d, loaded %v)", a.screen, a.loaded)
+	}
+	id := a.incID
+	in, err := st.Incident(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Title != "Payments API timing out" || in.Severity != model.SEV1 || in.Kind != "outage" {
+		t.Errorf("declared %+v", in)
+	}
+	atts, err := st.Attachments(ctx, id)
+	if err != nil || len(atts) != 1 || atts[0].Name != "major-incident" {
+		t.Fatalf("attachments %+v, %v; want major-incident", atts, err)
+	}
+
+	// A note: n, text, enter.
+	d.press("n")
+	d.typeText("Timeouts started at 02:10 after the pool resize")
+	d.press("enter")
+	if d.app().prompt != nil {
+		t.Fatalf("note input still open: %q", d.app().prompt.err)
+	}
+	if !strings.Contains(d.view(), "Timeouts started at 02:10") {
+		t.Error("the saved note is not on screen")
+	}
+
+	// Complete the first step, skip the second with a reason.
+	d.press("2", "x", "j", "s")
+	if p := d.app().prompt; p == nil || p.kind != promptSkip {
+		t.Fatal("s did not ask why")
+	}
+	d.typeText("no support queue at night")
+	d.press("enter")
+
+	// Hand the scribe role (second row) to bob.
+	d.press("3", "j", "r")
+	if p := d.app().prompt; p == nil || p.kind != promptAssign || p.role != model.RoleScribe {
+		t.Fatalf("r did not ask who takes the scribe role: %+v", d.app().prompt)
+	}
+	d.press("ctrl+u")
+	d.typeText("bob@desk")
+	d.press("enter")
+
+	// Status through the picker: S, then 2 (identified).
+	d.press("S", "2")
+
+	steps, err := st.Steps(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int]model.StepStatus{}
+	for _, s := range steps {
+		got[s.Step] = s
+	}
+	if s := got[0]; s.State != model.StepDone || s.By != "alice@laptop" {
+		t.Errorf("step 1: %+v, want done by alice", s)
+	}
+	if s := got[1]; s.State != model.StepSkipped || s.Reason != "no support queue at night" {
+		t.Errorf("step 2: %+v, want skipped with the reason", s)
+	}
+	roles, err := st.Roles(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder := map[model.Role]string{}
+	for _, r := range roles {
+		holder[r.Role] = r.Holder
+	}
+	if holder[model.RoleScribe] != "bob@desk" || holder[model.RoleCommander] != "alice@laptop" {
+		t.Errorf("roles %v", holder)
+	}
+	in, _ = st.Incident(ctx, id)
+	if in.Status != model.Statuses[1] {
+		t.Errorf("status %s, want %s", in.Status, model.Statuses[1])
+	}
+	entries, err := st.Timeline(ctx, id, storage.TimelinePage{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var note bool
+	for _, e := range entries {
+		if e.Kind == model.EventNote && e.Text == "Timeouts started at 02:10 after the pool resize" && e.Author == "alice@laptop" {
+			note = true
+		}
+	}
+	if !note {
+		t.Errorf("the note is not in the timeline: %+v", entries)
+	}
+
+	// q goes back to the list, q again quits.
+	d.press("q")
+	if d.app().screen != screenList {
+		t.Error("q did not go back to the list")
+	}
+	d.press("q")
+	if !d.quit {
+		t.Error("q on the list did not quit")
+	}
+}
+
+// failingStore refuses writes while fail is set.
+type failingStore struct {
+	Store
+	fail *bool
+}
+
+func (f failingStore) Append(ctx context.Context, d model.Draft) (model.Event, error) {
+	if *f.fail {
+		return model.Event{}, errors.New("disk full")
+	}
+	return f.Store.Append(ctx, d)
+}
+
+// TestNoteKeptWhenSaveFails: a note that cannot be saved stays in the
+// input, with the error, until a later enter saves it.
+func TestNoteKeptWhenSaveFails(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	fail := true
+	d := newDriver(t, Options{Store: failingStore{st, &fail}, Now: c.Now}, 120, 40)
+	d.press("enter", "n")
+	d.typeText("the one line that matters")
+	d.press("enter")
+	p := d.app().prompt
+	if p == nil || p.input.Value() != "the one line that matters" || !strings.Contains(p.err, "disk full") {
+		t.Fatalf("after a failed save: prompt %+v", p)
+	}
+	if v := d.view(); !strings.Contains(v, "Not saved") || !strings.Contains(v, "the one line that matters") {
+		t.Errorf("the failure or the text is not on screen:\n%s", v)
+	}
+	fail = false
+	d.press("enter")
+	if d.app().prompt != nil {
+		t.Fatal("input still open after the retry saved")
+	}
+	entries, _ := st.Timeline(context.Background(), incA, storage.TimelinePage{})
+	if last := entries[len(entries)-1]; last.Text != "the one line that matters" {
+		t.Errorf("last entry %q", last.Text)
+	}
+}
+
+// TestTextTypedWhileSavingStays: keys typed after enter, before the store
+// answers, are not dropped when the input closes.
+func TestTextTypedWhileSavingStays(t *testing.T) {
+	p := newPrompt(promptNote, "Note:", 80)
+	p.input.SetValue("first")
+	p.sent = "first"
+	if _, kept := p.leftover(); kept {
+		t.Error("nothing typed since, yet the input stays")
+	}
+	p.input.SetValue("first second")
+	if rest, kept := p.leftover(); !kept || rest != "second" {
+		t.Errorf("leftover %q %v", rest, kept)
+	}
+}
+
+// TestKeysInHelp: every key the issue fixes is bound, and the help view
+// lists it.
+func TestKeysInHelp(t *testing.T) {
+	k := newKeyMap()
+	help := strings.Join(helpView(NewStyles(asciiRenderer()), k, 200, 80), "\n")
+	bound := map[string]bool{}
+	for _, g := range k.groups() {
+		for _, b := range g.Bindings {
+			for _, key := range b.Keys() {
+				bound[key] = true
+			}
+			if !strings.Contains(help, b.Help().Key) {
+				t.Errorf("help lacks %q", b.Help().Key)
+			}
+		}
+	}
+	for _, key := range []string{"tab", "shift+tab", "1", "2", "3", "j", "k", "up", "down", "n", "d", "a", "p", "x", " ", "s", "b", "u", "y", "N", "?", "esc", "q", "ctrl+c", "S", "V", "r", "/", "enter"} {
+		if !bound[key] {
+			t.Errorf("key %q is not bound", key)
+		}
+	}
+}
+
+// TestCopyStepCommand: y hands the selected step's command to the
+// clipboard function (OSC 52 in the program).
+func TestCopyStepCommand(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	var copied string
+	d := newDriver(t, Options{Store: st, Now: c.Now, Copy: func(s string) error { copied = s; return nil }}, 160, 48)
+	d.press("enter", "2", "g", "j", "y")
+	if !strings.Contains(copied, "prometheus.example.internal") {
+		t.Errorf("copied %q, want step 2's curl command", copied)
+	}
+}

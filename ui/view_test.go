@@ -1,0 +1,188 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// screens are the views the layout and golden tests draw: each sets up a
+// driver already sized and returns nothing; the view is d.view().
+var screens = []struct {
+	name  string
+	setup func(d *driver)
+}{
+	{"list", func(d *driver) {}},
+	{"incident", func(d *driver) { d.press("enter") }},
+	{"help", func(d *driver) { d.press("enter", "?") }},
+	{"note", func(d *driver) { d.press("enter", "n"); d.typeText("Rolled back 4812; EU error rate falling") }},
+}
+
+// seededDriver is a driver on a seeded store at w×h.
+func seededDriver(t testing.TB, w, h int) *driver {
+	t.Helper()
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	lib := bundled(t)
+	seed(t, st, c, lib)
+	return newDriver(t, Options{Store: st, Library: lib, Declare: declareFunc(t, st, lib), Now: c.Now}, w, h)
+}
+
+var sizes = [][2]int{{1, 1}, {10, 5}, {39, 11}, {40, 12}, {60, 20}, {79, 24}, {80, 24}, {100, 30}, {119, 40}, {120, 40}, {160, 48}, {400, 120}}
+
+// TestViewFitsEverySize draws every screen at every size: nothing may
+// panic, no line may be wider than the terminal, and there are exactly as
+// many lines as rows.
+func TestViewFitsEverySize(t *testing.T) {
+	for _, sc := range screens {
+		for _, sz := range sizes {
+			w, h := sz[0], sz[1]
+			t.Run(fmt.Sprintf("%s/%dx%d", sc.name, w, h), func(t *testing.T) {
+				d := seededDriver(t, 160, 48)
+				sc.setup(d)
+				d.send(resize(w, h))
+				v := d.view()
+				lines := strings.Split(v, "\n")
+				if len(lines) != h {
+					t.Errorf("%d lines, want %d", len(lines), h)
+				}
+				for i, l := range lines {
+					if lw := ansi.StringWidth(l); lw > w {
+						t.Errorf("line %d is %d wide, terminal %d: %q", i, lw, w, l)
+					}
+				}
+				checkMode(t, sc.name, w, h, lines)
+			})
+		}
+	}
+}
+
+// checkMode checks the arrangement the issue asks for at each width.
+func checkMode(t *testing.T, screen string, w, h int, lines []string) {
+	t.Helper()
+	if w < minWidth || h < minHeight {
+		if !strings.Contains(strings.Join(lines, "\n"), "too small") && w >= 18 {
+			t.Errorf("%dx%d: no 'too small' message:\n%s", w, h, strings.Join(lines, "\n"))
+		}
+		return
+	}
+	if screen != "incident" && screen != "note" {
+		return
+	}
+	// The first body row holds the panes' top borders.
+	top := lines[headerRows]
+	corners := strings.Count(top, "╭")
+	switch {
+	case w >= 120:
+		if corners != 3 {
+			t.Errorf("%dx%d: %d panes side by side, want 3: %q", w, h, corners, top)
+		}
+	case w >= 80:
+		if corners != 2 {
+			t.Errorf("%dx%d: %d panes at the top, want 2 (timeline | stepper): %q", w, h, corners, top)
+		}
+		// The RACI pane starts lower down on the right.
+		l := computeLayout(w, h)
+		row := ansi.Strip(lines[l.RACI.Y])
+		if !strings.Contains(row, "RACI") {
+			t.Errorf("%dx%d: no RACI pane under the stepper at row %d: %q", w, h, l.RACI.Y, row)
+		}
+	default:
+		tabs := ansi.Strip(top)
+		for _, name := range []string{"1 Timeline", "2 Runbook", "3 RACI"} {
+			if !strings.Contains(tabs, name) {
+				t.Errorf("%dx%d: tab %q missing from %q", w, h, name, tabs)
+			}
+		}
+		if n := strings.Count(lines[headerRows+1], "╭"); n != 1 {
+			t.Errorf("%dx%d: %d panes shown, want 1", w, h, n)
+		}
+	}
+}
+
+// TestComputeLayout checks the pure layout: the panes tile the body
+// without overlap, and each mode starts at its width.
+func TestComputeLayout(t *testing.T) {
+	for _, sz := range append(sizes, [2]int{0, 0}, [2]int{-5, 3}, [2]int{1000, 1000}) {
+		w, h := sz[0], sz[1]
+		l := computeLayout(w, h)
+		var want layoutMode
+		switch {
+		case w < minWidth || h < minHeight:
+			want = modeTooSmall
+		case w < 80:
+			want = modeTabs
+		case w < 120:
+			want = modeSplit
+		default:
+			want = modeWide
+		}
+		if l.Mode != want {
+			t.Errorf("%dx%d: mode %s, want %s", w, h, l.Mode, want)
+			continue
+		}
+		bodyH := h - headerRows - footerRows
+		switch l.Mode {
+		case modeWide:
+			if l.Timeline.W+l.Stepper.W+l.RACI.W != w || l.Stepper.X != l.Timeline.W || l.RACI.X != l.Stepper.X+l.Stepper.W {
+				t.Errorf("%dx%d: columns %+v %+v %+v do not tile the width", w, h, l.Timeline, l.Stepper, l.RACI)
+			}
+			for _, r := range []rect{l.Timeline, l.Stepper, l.RACI} {
+				if r.H != bodyH || r.W < 20 {
+					t.Errorf("%dx%d: pane %+v", w, h, r)
+				}
+			}
+		case modeSplit:
+			if l.Timeline.W+l.Stepper.W != w || l.Stepper.W != l.RACI.W || l.Stepper.H+l.RACI.H != bodyH || l.RACI.Y != l.Stepper.Y+l.Stepper.H {
+				t.Errorf("%dx%d: split %+v %+v %+v", w, h, l.Timeline, l.Stepper, l.RACI)
+			}
+		case modeTabs:
+			if l.Timeline != l.Stepper || l.Stepper != l.RACI || l.Timeline.H != bodyH-tabRows || l.Timeline.W != w {
+				t.Errorf("%dx%d: tabs %+v %+v %+v", w, h, l.Timeline, l.Stepper, l.RACI)
+			}
+		}
+	}
+}
+
+// TestGolden compares whole screens with testdata/*.golden, drawn with
+// the Ascii profile and a fixed clock. go test ./ui -update rewrites them.
+func TestGolden(t *testing.T) {
+	for _, sc := range screens {
+		for _, sz := range [][2]int{{160, 48}, {100, 30}, {60, 20}} {
+			name := fmt.Sprintf("%s-%dx%d", sc.name, sz[0], sz[1])
+			t.Run(name, func(t *testing.T) {
+				d := seededDriver(t, sz[0], sz[1])
+				sc.setup(d)
+				checkGolden(t, name, d.view())
+			})
+		}
+	}
+}
+
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden (go test ./ui -run TestGolden -update writes it): %v", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from %s (-update rewrites it)\n--- got\n%s\n--- want\n%s", name, path, got, want)
+	}
+	if strings.Contains(got, "\x1b") {
+		t.Errorf("%s: escape sequences in an Ascii-profile view", name)
+	}
+}
