@@ -44,8 +44,15 @@ type Library struct {
 }
 
 // UserDir is the folder of personal runbooks every sitrep command reads:
-// $XDG_CONFIG_HOME/sitrep/runbooks.
-func UserDir() string { return filepath.Join(xdg.ConfigHome, "sitrep", "runbooks") }
+// $XDG_CONFIG_HOME/sitrep/runbooks. The variable is read on each call (an
+// absolute path, as the XDG spec asks), so a process that sets it after
+// start-up, such as a test, is honoured; otherwise xdg's platform default.
+func UserDir() string {
+	if d := os.Getenv("XDG_CONFIG_HOME"); filepath.IsAbs(d) {
+		return filepath.Join(d, "sitrep", "runbooks")
+	}
+	return filepath.Join(xdg.ConfigHome, "sitrep", "runbooks")
+}
 
 var bundled = sync.OnceValue(func() *Library {
 	lib := &Library{runbooks: map[string]*model.Runbook{}, scenarios: map[string]*model.Scenario{}, replaced: map[string][]string{}}
