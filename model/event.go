@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"time"
 )
 
@@ -24,7 +25,44 @@ const (
 	EventRoleAssigned    EventKind = "role.assigned"
 	EventRunbookAttached EventKind = "runbook.attached"
 	EventStepChanged     EventKind = "step.changed"
+
+	// Post-incident review, drills and communications.
+	EventReviewSaved     EventKind = "review.saved"     // the whole review document, last writer wins
+	EventExerciseStarted EventKind = "exercise.started" // a drill's scenario and clock start
+	EventExercisePaused  EventKind = "exercise.paused"
+	EventExerciseResumed EventKind = "exercise.resumed"
+	EventExerciseSpeed   EventKind = "exercise.speed"   // speed factor changed
+	EventExerciseEnded   EventKind = "exercise.ended"
+	EventInjectReleased  EventKind = "inject.released" // released early (or re-released) by the facilitator
+	EventInjectSkipped   EventKind = "inject.skipped"
+	EventMessageSent     EventKind = "message.sent" // an update sent to an audience
 )
+
+// knownKinds are the kinds this version projects. A store keeps events of
+// other kinds (from a newer sitrep, through sync) in its log without
+// projecting them, so an older binary neither breaks nor shows half-read
+// history; a newer one projects them when it catches up.
+var knownKinds = map[EventKind]bool{
+	EventDeclared: true, EventRetitled: true, EventStatusChanged: true, EventSeverityChanged: true,
+	EventNote: true, EventPinned: true, EventAmended: true, EventRetracted: true, EventRoleAssigned: true,
+	EventRunbookAttached: true, EventStepChanged: true,
+	EventReviewSaved: true, EventExerciseStarted: true, EventExercisePaused: true, EventExerciseResumed: true,
+	EventExerciseSpeed: true, EventExerciseEnded: true, EventInjectReleased: true, EventInjectSkipped: true,
+	EventMessageSent: true,
+}
+
+// Known reports whether this version of sitrep projects events of kind k.
+func (k EventKind) Known() bool { return knownKinds[k] }
+
+// KnownKinds lists every kind this version projects, sorted.
+func KnownKinds() []EventKind {
+	out := make([]EventKind, 0, len(knownKinds))
+	for k := range knownKinds {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
 
 // Event is one change anyone made, as it sits in the append-only log. The
 // payload is kept as the exact bytes its author wrote, because the hash
@@ -228,4 +266,56 @@ func Decode[T any](e Event) (T, error) {
 		return v, fmt.Errorf("event %s (%s): bad payload: %w", e.ID, e.Kind, err)
 	}
 	return v, nil
+}
+
+// ReviewPayload is a whole post-incident review document. Each save replaces
+// the previous one (last writer by HLC wins); the log keeps every version.
+type ReviewPayload struct {
+	Review Review `json:"review"`
+}
+
+// ExerciseStartedPayload opens a drill's clock. It carries the scenario as
+// parsed when the drill started (objectives and inject schedule), and its
+// exact text and hash, so every laptop runs the same drill even if its own
+// copy of the scenario differs, and the report months later reads true.
+type ExerciseStartedPayload struct {
+	Scenario   string        `json:"scenario"` // name
+	Title      string        `json:"title"`
+	Source     string        `json:"source,omitempty"`
+	Hash       string        `json:"hash"`
+	Text       string        `json:"text"`
+	Start      time.Time     `json:"start"`           // wall time the exercise clock reads +0
+	Speed      float64       `json:"speed,omitempty"` // exercise seconds per wall second; 0 means 1
+	Duration   time.Duration `json:"duration,omitempty"`
+	Runbooks   []string      `json:"runbooks,omitempty"`
+	Objectives []Objective   `json:"objectives,omitempty"`
+	Injects    []Inject      `json:"injects,omitempty"`
+}
+
+// ExerciseClockPayload pauses, resumes or changes the speed of the exercise
+// clock at the event's occurred time.
+type ExerciseClockPayload struct {
+	Speed  float64 `json:"speed,omitempty"` // for exercise.speed
+	Reason string  `json:"reason,omitempty"`
+}
+
+// ExerciseEndedPayload closes a drill.
+type ExerciseEndedPayload struct {
+	Reason string `json:"reason,omitempty"`
+}
+
+// InjectPayload releases an inject early or skips it; it overrides the
+// schedule derived from the exercise clock.
+type InjectPayload struct {
+	Index  int    `json:"index"`
+	Title  string `json:"title"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// MessagePayload records an update sent to an audience.
+type MessagePayload struct {
+	Audience Audience `json:"audience"`
+	Template string   `json:"template,omitempty"`
+	Text     string   `json:"text"`
+	Channel  string   `json:"channel,omitempty"` // where it went: status page, email, #incident
 }

@@ -190,6 +190,10 @@ func validateDraft(d model.Draft) error {
 	case model.RetitledPayload:
 		decl := model.Declaration{Title: p.Title, Severity: model.SEV4}
 		return decl.Validate()
+	default:
+		if err := validateMore(d); err != nil {
+			return err
+		}
 	}
 	if d.Kind != model.EventDeclared && d.IncidentID == "" {
 		return model.Invalidf("no incident given for %s", d.Kind)

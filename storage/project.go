@@ -25,6 +25,13 @@ func (p *projector) exec(ctx context.Context, query string, args ...any) (sql.Re
 }
 
 func (p *projector) apply(ctx context.Context, e model.Event, future bool) error {
+	if !e.Kind.Known() {
+		// A kind from a newer sitrep: keep it in the log, project nothing
+		// (not even a timeline line), and remember it so a sitrep that
+		// knows the kind can project it later (ProjectPending).
+		_, err := p.exec(ctx, `INSERT OR IGNORE INTO unprojected(event_id, kind) VALUES (?, ?)`, e.ID, string(e.Kind))
+		return err
+	}
 	if err := p.applyState(ctx, e); err != nil {
 		return fmt.Errorf("project event %s (%s): %w", e.ID, e.Kind, err)
 	}
@@ -131,8 +138,16 @@ func (p *projector) applyState(ctx context.Context, e model.Event) error {
 			WHERE excluded.version > step_states.version`,
 			e.IncidentID, d.Runbook, d.Step, string(d.State), d.Reason, e.Author, ms(e.Occurred), v)
 		return err
+	case model.EventReviewSaved:
+		return p.saveReview(ctx, e, v)
+	case model.EventMessageSent:
+		return p.addMessage(ctx, e)
+	case model.EventExerciseStarted, model.EventExercisePaused, model.EventExerciseResumed, model.EventExerciseSpeed,
+		model.EventExerciseEnded, model.EventInjectReleased, model.EventInjectSkipped:
+		_, err := p.exec(ctx, `INSERT OR IGNORE INTO exercise_events(event_id, incident_id) VALUES (?, ?)`, e.ID, e.IncidentID)
+		return err
 	}
-	return nil // kinds from newer versions still show in the timeline
+	return nil
 }
 
 func (p *projector) setTitle(ctx context.Context, incident, title, v string) error {
@@ -219,7 +234,7 @@ func (p *projector) addEntry(ctx context.Context, e model.Event, future bool) er
 			noteKind = string(n.Kind)
 		}
 	}
-	text := model.Describe(e)
+	text := model.DescribeEvent(e)
 	res, err := p.exec(ctx, `INSERT OR IGNORE INTO timeline(event_id, incident_id, kind, note_kind, occurred, typed, hlc, author, text, future)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, e.IncidentID, string(e.Kind), noteKind, ms(e.Occurred), ms(e.At), int64(e.HLC), e.Author, text, future)
@@ -248,6 +263,8 @@ func (s *Store) Rebuild(ctx context.Context) error {
 		for _, q := range []string{
 			`INSERT INTO timeline_fts(timeline_fts) VALUES ('delete-all')`,
 			`INSERT INTO incident_fts(incident_fts) VALUES ('delete-all')`,
+			`INSERT INTO review_fts(review_fts) VALUES ('delete-all')`,
+			`DELETE FROM reviews`, `DELETE FROM exercise_events`, `DELETE FROM messages`, `DELETE FROM unprojected`,
 			`DELETE FROM timeline`, `DELETE FROM entry_marks`, `DELETE FROM roles`, `DELETE FROM role_events`,
 			`DELETE FROM step_states`, `DELETE FROM attachments`, `DELETE FROM incidents`,
 		} {

@@ -1,0 +1,358 @@
+package model
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"text/template"
+	"time"
+)
+
+// Audience is who an update is for.
+type Audience string
+
+const (
+	AudienceInternal  Audience = "internal"  // responders and the rest of the company
+	AudienceCustomers Audience = "customers" // status page, customer email
+	AudienceExecutive Audience = "executive" // leadership
+)
+
+// Audiences lists them in the order they are shown.
+var Audiences = []Audience{AudienceInternal, AudienceCustomers, AudienceExecutive}
+
+// ParseAudience accepts an audience or a common alias.
+func ParseAudience(text string) (Audience, error) {
+	switch strings.ToLower(strings.TrimSpace(text)) {
+	case "internal", "team", "stakeholders":
+		return AudienceInternal, nil
+	case "customers", "customer", "external", "public", "status-page":
+		return AudienceCustomers, nil
+	case "executive", "executives", "exec", "leadership":
+		return AudienceExecutive, nil
+	}
+	return "", Invalidf("invalid audience %q: use internal, customers or executive", text)
+}
+
+// Message is an update sent, as the timeline records it.
+type Message struct {
+	EventID    string
+	IncidentID string
+	Audience   Audience
+	Template   string
+	Text       string
+	Channel    string
+	Author     string
+	At         time.Time
+}
+
+// MessageTemplate is a predefined message, filled from the incident.
+type MessageTemplate struct {
+	Name     string
+	Audience Audience
+	Title    string
+	Body     string // text/template over MessageData
+}
+
+// MessageData is what a template can use.
+type MessageData struct {
+	Incident   Incident
+	Title      string
+	Short      string
+	Severity   string
+	Meaning    string // what the severity means
+	Status     string
+	StatusText string // the status in words for outsiders
+	Commander  string
+	Impact     string // from the review, or "under investigation"
+	Latest     string // newest note, decision or action text
+	Now        string // UTC time the message is written
+	Started    string // UTC time of detection
+	Duration   string // since detection
+	NextUpdate string // UTC time of the next update, from the cadence
+	Exercise   bool
+}
+
+// MessageTemplates are the predefined messages the seeds ask for.
+var MessageTemplates = []MessageTemplate{
+	{Name: "internal", Audience: AudienceInternal, Title: "Internal update", Body: `{{if .Exercise}}[EXERCISE] {{end}}[{{.Severity}}] {{.Title}} — {{.Status}}
+Incident {{.Short}} · commander {{.Commander}} · started {{.Started}} ({{.Duration}} ago)
+Impact: {{.Impact}}
+Latest: {{.Latest}}
+Next update by {{.NextUpdate}}.
+`},
+	{Name: "customer", Audience: AudienceCustomers, Title: "Customer notice", Body: `{{if .Exercise}}[EXERCISE — NOT A REAL INCIDENT] {{end}}{{.StatusText}}: {{.Title}}
+
+Since {{.Started}} some customers may be affected: {{.Impact}}
+Our engineers are working on it and we will post the next update by {{.NextUpdate}}.
+We are sorry for the disruption.
+`},
+	{Name: "executive", Audience: AudienceExecutive, Title: "Executive update", Body: `{{if .Exercise}}[EXERCISE] {{end}}{{.Severity}} ({{.Meaning}}): {{.Title}}
+Status: {{.Status}} for {{.Duration}} (since {{.Started}}). Commander: {{.Commander}}.
+Customer impact: {{.Impact}}
+Latest: {{.Latest}}
+Next executive update by {{.NextUpdate}}.
+`},
+}
+
+// FindTemplate returns a template by name ("customer", "customers",
+// "internal", "executive", "exec").
+func FindTemplate(name string) (MessageTemplate, error) {
+	n := strings.ToLower(strings.TrimSpace(name))
+	if a, err := ParseAudience(n); err == nil {
+		for _, t := range MessageTemplates {
+			if t.Audience == a {
+				return t, nil
+			}
+		}
+	}
+	names := make([]string, len(MessageTemplates))
+	for i, t := range MessageTemplates {
+		names[i] = t.Name
+	}
+	return MessageTemplate{}, Invalidf("no message template %q: use %s", name, strings.Join(names, ", "))
+}
+
+var statusWords = map[Status]string{
+	StatusDetected:      "Investigating",
+	StatusInvestigating: "Investigating",
+	StatusContaining:    "Identified",
+	StatusMitigated:     "Monitoring",
+	StatusResolved:      "Resolved",
+	StatusReviewed:      "Resolved",
+}
+
+// FillMessage fills a template for an incident at now. impact and latest
+// may be empty.
+func FillMessage(t MessageTemplate, in Incident, impact, latest string, next time.Time, now time.Time) (string, error) {
+	started := in.Milestones.Detected
+	if started.IsZero() {
+		started = in.DeclaredAt
+	}
+	d := MessageData{
+		Incident: in, Title: OneLine(in.Title), Short: in.Short(), Severity: in.Severity.String(),
+		Meaning: strings.SplitN(in.Severity.Meaning(), ":", 2)[0], Status: string(in.Status), StatusText: statusWords[in.Status],
+		Commander: in.Commander, Impact: OneLine(impact), Latest: OneLine(latest), Now: now.UTC().Format("15:04 UTC"),
+		Started: started.UTC().Format("2006-01-02 15:04 UTC"), Duration: FormatAge(now.Sub(started)), Exercise: in.Exercise,
+		NextUpdate: "the next scheduled update",
+	}
+	if d.Impact == "" {
+		d.Impact = "under investigation"
+	}
+	if d.Latest == "" {
+		d.Latest = "investigation under way"
+	}
+	if d.Commander == "" {
+		d.Commander = "(none)"
+	}
+	if d.StatusText == "" {
+		d.StatusText = "Investigating"
+	}
+	if !next.IsZero() {
+		d.NextUpdate = next.UTC().Format("15:04 UTC")
+	}
+	tmpl, err := template.New(t.Name).Option("missingkey=error").Parse(t.Body)
+	if err != nil {
+		return "", fmt.Errorf("message template %s: %w", t.Name, err)
+	}
+	var b bytes.Buffer
+	if err := tmpl.Execute(&b, d); err != nil {
+		return "", fmt.Errorf("message template %s: %w", t.Name, err)
+	}
+	return b.String(), nil
+}
+
+// Cadence says how often an audience must hear from the responders while an
+// incident is active.
+type Cadence struct {
+	First      time.Duration // first message within this of detection; 0 means no first-message target
+	Every      time.Duration // then at least this often; 0 means no regular updates
+	EarlyFor   time.Duration // Every applies for this long after detection…
+	EveryAfter time.Duration // …then this (0 means keep Every)
+}
+
+// CadencePolicy is the cadence per severity and audience.
+type CadencePolicy map[Severity]map[Audience]Cadence
+
+// DefaultCadence follows PagerDuty's published practice: the first external
+// message within 5 minutes, updates every 20 minutes for the first two
+// hours and hourly after, executives about every 30 minutes. SEV3 gets
+// hourly updates and SEV4 none.
+func DefaultCadence() CadencePolicy {
+	major := map[Audience]Cadence{
+		AudienceCustomers: {First: 5 * time.Minute, Every: 20 * time.Minute, EarlyFor: 2 * time.Hour, EveryAfter: time.Hour},
+		AudienceInternal:  {First: 5 * time.Minute, Every: 20 * time.Minute, EarlyFor: 2 * time.Hour, EveryAfter: time.Hour},
+		AudienceExecutive: {First: 30 * time.Minute, Every: 30 * time.Minute},
+	}
+	return CadencePolicy{
+		SEV1: major,
+		SEV2: {
+			AudienceCustomers: major[AudienceCustomers],
+			AudienceInternal:  major[AudienceInternal],
+		},
+		SEV3: {
+			AudienceInternal: {First: 30 * time.Minute, Every: time.Hour},
+		},
+		SEV4: {},
+	}
+}
+
+// ParseCadence reads "first=5m every=20m for=2h then=1h" (any subset).
+func ParseCadence(text string) (Cadence, error) {
+	var c Cadence
+	for _, f := range strings.Fields(strings.ReplaceAll(text, ",", " ")) {
+		k, v, ok := strings.Cut(f, "=")
+		if !ok {
+			return c, Invalidf("cadence %q: write key=duration, like first=5m every=20m for=2h then=1h", text)
+		}
+		d, err := ParseOffset(v)
+		if err != nil {
+			return c, Invalidf("cadence %q: %s: %v", text, k, err)
+		}
+		switch strings.ToLower(k) {
+		case "first":
+			c.First = d
+		case "every":
+			c.Every = d
+		case "for":
+			c.EarlyFor = d
+		case "then":
+			c.EveryAfter = d
+		default:
+			return c, Invalidf("cadence %q: unknown key %q (use first, every, for, then)", text, k)
+		}
+	}
+	return c, nil
+}
+
+// Interval is the longest gap allowed after a message sent at since
+// (measured from detection at start).
+func (c Cadence) Interval(start, since time.Time) time.Duration {
+	if c.EarlyFor > 0 && c.EveryAfter > 0 && since.Sub(start) >= c.EarlyFor {
+		return c.EveryAfter
+	}
+	return c.Every
+}
+
+// UpdateDue is when the next message to an audience is due.
+type UpdateDue struct {
+	Audience Audience
+	At       time.Time // zero: nothing due (no cadence, or incident no longer active)
+	Late     bool
+	Last     time.Time // last message to the audience, zero if none
+}
+
+// NextUpdateDue is the most urgent update due for an active incident under
+// policy: the earliest due time over the audiences the policy names. ok is
+// false when nothing is due (resolved, or no cadence for the severity).
+func NextUpdateDue(in Incident, msgs []Message, policy CadencePolicy, now time.Time) (UpdateDue, bool) {
+	all := UpdatesDue(in, msgs, policy, now)
+	if len(all) == 0 {
+		return UpdateDue{}, false
+	}
+	return all[0], true
+}
+
+// UpdatesDue lists the next due update per audience, earliest first.
+func UpdatesDue(in Incident, msgs []Message, policy CadencePolicy, now time.Time) []UpdateDue {
+	if !in.Status.Active() {
+		return nil
+	}
+	start := in.Milestones.Detected
+	if start.IsZero() {
+		start = in.DeclaredAt
+	}
+	var out []UpdateDue
+	for _, a := range Audiences {
+		c, ok := policy[in.Severity][a]
+		if !ok {
+			continue
+		}
+		u := UpdateDue{Audience: a}
+		for _, m := range msgs {
+			if m.Audience == a && m.At.After(u.Last) {
+				u.Last = m.At
+			}
+		}
+		switch {
+		case u.Last.IsZero() && c.First > 0:
+			u.At = start.Add(c.First)
+		case u.Last.IsZero() && c.Every > 0:
+			u.At = start.Add(c.Every)
+		case !u.Last.IsZero() && c.Interval(start, u.Last) > 0:
+			u.At = u.Last.Add(c.Interval(start, u.Last))
+		default:
+			continue
+		}
+		u.Late = now.After(u.At)
+		out = append(out, u)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out
+}
+
+// CadenceScore replays the messages of an incident between its detection
+// and end against the policy: how many updates went out on time and which
+// deadlines were missed. Drills report it.
+type CadenceScore struct {
+	Sent   int
+	OnTime int
+	Missed []UpdateDue // deadlines that passed with no message (At, Audience)
+}
+
+// ScoreCadence checks each deadline the policy set between detection and
+// end: a deadline is met by a message to its audience at or before it.
+func ScoreCadence(in Incident, msgs []Message, policy CadencePolicy, end time.Time) CadenceScore {
+	var sc CadenceScore
+	start := in.Milestones.Detected
+	if start.IsZero() {
+		start = in.DeclaredAt
+	}
+	sorted := append([]Message(nil), msgs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].At.Before(sorted[j].At) })
+	for _, a := range Audiences {
+		c, ok := policy[in.Severity][a]
+		if !ok {
+			continue
+		}
+		due := time.Time{}
+		if c.First > 0 {
+			due = start.Add(c.First)
+		} else if c.Every > 0 {
+			due = start.Add(c.Every)
+		}
+		for _, m := range sorted {
+			if m.Audience != a || m.At.After(end) {
+				continue
+			}
+			sc.Sent++
+			for !due.IsZero() && due.Before(m.At) && !due.After(end) {
+				sc.Missed = append(sc.Missed, UpdateDue{Audience: a, At: due, Late: true})
+				due = nextDue(c, start, due)
+			}
+			if !due.IsZero() {
+				sc.OnTime++
+			}
+			if iv := c.Interval(start, m.At); iv > 0 {
+				due = m.At.Add(iv)
+			} else {
+				due = time.Time{}
+			}
+		}
+		for !due.IsZero() && !due.After(end) {
+			sc.Missed = append(sc.Missed, UpdateDue{Audience: a, At: due, Late: true})
+			due = nextDue(c, start, due)
+		}
+	}
+	sort.SliceStable(sc.Missed, func(i, j int) bool { return sc.Missed[i].At.Before(sc.Missed[j].At) })
+	return sc
+}
+
+// nextDue is the deadline after a missed one: one interval later, so a
+// long silence counts as several missed updates.
+func nextDue(c Cadence, start, missed time.Time) time.Time {
+	if iv := c.Interval(start, missed); iv > 0 {
+		return missed.Add(iv)
+	}
+	return time.Time{}
+}

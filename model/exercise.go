@@ -1,0 +1,484 @@
+package model
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Exercise is a drill's state, a pure function of its events: the scenario
+// it started with, the clock changes (pause, resume, speed), the
+// facilitator's overrides of the inject schedule, and its end. Every laptop
+// that holds the same events computes the same clock and the same injects,
+// so injects need no event of their own to appear: they fall due on the
+// exercise clock.
+type Exercise struct {
+	IncidentID string
+	Started    ExerciseStartedPayload
+	StartedBy  string
+	StartEvent string
+	Changes    []ClockChange         // in (time, HLC, id) order
+	Overrides  map[int]InjectOverride // latest explicit release or skip per inject
+	Ended      time.Time              // zero while running
+	EndReason  string
+}
+
+// ClockChange is one pause, resume or speed change.
+type ClockChange struct {
+	EventID string
+	Kind    EventKind
+	At      time.Time
+	HLC     HLC
+	Speed   float64
+	By      string
+}
+
+// InjectOverride is a facilitator's explicit release or skip.
+type InjectOverride struct {
+	EventID string
+	Kind    EventKind // EventInjectReleased or EventInjectSkipped
+	At      time.Time
+	By      string
+	Reason  string
+	version string
+}
+
+// ExerciseKinds are the event kinds an exercise is built from.
+var ExerciseKinds = []EventKind{EventExerciseStarted, EventExercisePaused, EventExerciseResumed, EventExerciseSpeed,
+	EventExerciseEnded, EventInjectReleased, EventInjectSkipped}
+
+// IsExerciseKind reports whether k is one of ExerciseKinds.
+func IsExerciseKind(k EventKind) bool {
+	for _, e := range ExerciseKinds {
+		if e == k {
+			return true
+		}
+	}
+	return false
+}
+
+// BuildExercise folds an incident's exercise events, in any order, into
+// its state. ok is false if none of them started an exercise.
+func BuildExercise(events []Event) (Exercise, bool) {
+	sorted := append([]Event(nil), events...)
+	sort.Slice(sorted, func(i, j int) bool {
+		a, b := sorted[i], sorted[j]
+		if !a.Occurred.Equal(b.Occurred) {
+			return a.Occurred.Before(b.Occurred)
+		}
+		return a.Version() < b.Version()
+	})
+	x := Exercise{Overrides: map[int]InjectOverride{}}
+	found := false
+	startVersion := ""
+	for _, e := range sorted {
+		switch e.Kind {
+		case EventExerciseStarted:
+			p, err := Decode[ExerciseStartedPayload](e)
+			if err != nil {
+				continue
+			}
+			// Two starts (should not happen): the first by version wins on
+			// every store.
+			if found && e.Version() > startVersion {
+				continue
+			}
+			found, startVersion = true, e.Version()
+			x.IncidentID, x.Started, x.StartedBy, x.StartEvent = e.IncidentID, p, e.Author, e.ID
+			if x.Started.Start.IsZero() {
+				x.Started.Start = e.Occurred
+			}
+		case EventExercisePaused, EventExerciseResumed, EventExerciseSpeed:
+			p, _ := Decode[ExerciseClockPayload](e)
+			x.Changes = append(x.Changes, ClockChange{EventID: e.ID, Kind: e.Kind, At: e.Occurred, HLC: e.HLC, Speed: p.Speed, By: e.Author})
+		case EventExerciseEnded:
+			p, _ := Decode[ExerciseEndedPayload](e)
+			if x.Ended.IsZero() || e.Occurred.Before(x.Ended) {
+				x.Ended, x.EndReason = e.Occurred, p.Reason
+			}
+		case EventInjectReleased, EventInjectSkipped:
+			p, err := Decode[InjectPayload](e)
+			if err != nil {
+				continue
+			}
+			o := InjectOverride{EventID: e.ID, Kind: e.Kind, At: e.Occurred, By: e.Author, Reason: p.Reason, version: e.Version()}
+			if old, ok := x.Overrides[p.Index]; !ok || o.version > old.version {
+				x.Overrides[p.Index] = o
+			}
+		}
+	}
+	return x, found
+}
+
+func (x Exercise) speed0() float64 {
+	if x.Started.Speed > 0 {
+		return x.Started.Speed
+	}
+	return 1
+}
+
+// segment is a stretch of wall time with the clock in one state.
+type segment struct {
+	from, to time.Time // to zero: open-ended
+	running  bool
+	speed    float64
+}
+
+func (x Exercise) segments() []segment {
+	t, running, speed := x.Started.Start, true, x.speed0()
+	var out []segment
+	cut := func(at time.Time) {
+		if at.Before(t) {
+			at = t
+		}
+		out = append(out, segment{from: t, to: at, running: running, speed: speed})
+		t = at
+	}
+	for _, c := range x.Changes {
+		if !x.Ended.IsZero() && c.At.After(x.Ended) {
+			break
+		}
+		cut(c.At)
+		switch c.Kind {
+		case EventExercisePaused:
+			running = false
+		case EventExerciseResumed:
+			running = true
+		case EventExerciseSpeed:
+			if c.Speed > 0 {
+				speed = c.Speed
+			}
+		}
+	}
+	if !x.Ended.IsZero() {
+		cut(x.Ended)
+		running = false
+	}
+	out = append(out, segment{from: t, running: running, speed: speed})
+	return out
+}
+
+// Elapsed is the exercise clock at wall time now: wall time since the start,
+// less the pauses, times the speed factor of each stretch.
+func (x Exercise) Elapsed(now time.Time) time.Duration {
+	var acc time.Duration
+	for _, s := range x.segments() {
+		if !now.After(s.from) {
+			break
+		}
+		end := s.to
+		if end.IsZero() || end.After(now) {
+			end = now
+		}
+		if s.running {
+			acc += time.Duration(float64(end.Sub(s.from)) * s.speed)
+		}
+	}
+	return acc
+}
+
+// WallAt is the wall time at which the exercise clock reads offset, and
+// false if it never will on the clock as it stands (paused or ended first).
+func (x Exercise) WallAt(offset time.Duration) (time.Time, bool) {
+	var acc time.Duration
+	for _, s := range x.segments() {
+		if !s.running {
+			if s.to.IsZero() {
+				return time.Time{}, false
+			}
+			continue
+		}
+		if s.to.IsZero() {
+			return s.from.Add(time.Duration(float64(offset-acc) / s.speed)), true
+		}
+		span := time.Duration(float64(s.to.Sub(s.from)) * s.speed)
+		if acc+span >= offset {
+			return s.from.Add(time.Duration(float64(offset-acc) / s.speed)), true
+		}
+		acc += span
+	}
+	return time.Time{}, false
+}
+
+// Paused reports whether the clock is stopped at now (paused or ended).
+func (x Exercise) Paused(now time.Time) bool {
+	for _, s := range x.segments() {
+		if !now.Before(s.from) && (s.to.IsZero() || now.Before(s.to)) {
+			return !s.running
+		}
+	}
+	return false
+}
+
+// Speed is the speed factor at now.
+func (x Exercise) Speed(now time.Time) float64 {
+	sp := x.speed0()
+	for _, s := range x.segments() {
+		if now.Before(s.from) {
+			break
+		}
+		sp = s.speed
+	}
+	return sp
+}
+
+// Over reports whether the exercise has ended by now.
+func (x Exercise) Over(now time.Time) bool { return !x.Ended.IsZero() && !now.Before(x.Ended) }
+
+// InjectState is where an inject stands.
+type InjectState string
+
+const (
+	InjectPending  InjectState = "pending"
+	InjectReleased InjectState = "released"
+	InjectSkipped  InjectState = "skipped"
+)
+
+// InjectStatus is an inject and what happened to it.
+type InjectStatus struct {
+	Inject
+	State      InjectState
+	Due        time.Time // wall time the clock reaches its offset; zero while the clock cannot (paused)
+	ReleasedAt time.Time // wall time released
+	Early      bool      // released by the facilitator before its time
+	By         string    // facilitator, for explicit releases and skips
+	Reason     string
+	EventID    string // the override event, "" when released by the clock
+}
+
+// Injects lists every inject of the scenario with its state at now.
+func (x Exercise) Injects(now time.Time) []InjectStatus {
+	out := make([]InjectStatus, len(x.Started.Injects))
+	for i, in := range x.Started.Injects {
+		in.Index = i
+		st := InjectStatus{Inject: in, State: InjectPending}
+		if due, ok := x.WallAt(in.Offset); ok {
+			st.Due = due
+			if !now.Before(due) {
+				st.State, st.ReleasedAt = InjectReleased, due
+			}
+		}
+		if o, ok := x.Overrides[i]; ok && !now.Before(o.At) {
+			st.By, st.Reason, st.EventID = o.By, o.Reason, o.EventID
+			switch o.Kind {
+			case EventInjectSkipped:
+				st.State, st.ReleasedAt = InjectSkipped, time.Time{}
+			case EventInjectReleased:
+				if st.State != InjectReleased || o.At.Before(st.ReleasedAt) {
+					st.ReleasedAt = o.At
+					st.Early = st.Due.IsZero() || o.At.Before(st.Due)
+				}
+				st.State = InjectReleased
+			}
+		}
+		out[i] = st
+	}
+	return out
+}
+
+// NextInject is the first inject still pending at now, if any.
+func (x Exercise) NextInject(now time.Time) (InjectStatus, bool) {
+	for _, st := range x.Injects(now) {
+		if st.State == InjectPending {
+			return st, true
+		}
+	}
+	return InjectStatus{}, false
+}
+
+// ObjectiveState is how an objective stands.
+type ObjectiveState string
+
+const (
+	ObjectiveOpen   ObjectiveState = "open"
+	ObjectiveMet    ObjectiveState = "met"
+	ObjectiveMissed ObjectiveState = "missed"
+)
+
+// ObjectiveResult is an objective judged against what was logged.
+type ObjectiveResult struct {
+	Objective
+	State    ObjectiveState
+	At       time.Time     // wall time of the evidence; zero if none
+	Took     time.Duration // on the exercise clock
+	Evidence string
+}
+
+// DrillLog is what objectives are judged from.
+type DrillLog struct {
+	Incident     Incident
+	Entries      []TimelineEntry
+	Steps        []StepStatus
+	RunbookSteps map[string]int // number of steps of each attached runbook
+	Messages     []Message
+}
+
+var durationWord = regexp.MustCompile(`\b(\d+(?:\.\d+)?(?:h|m|s|d)(?:\d+(?:m|s))?)\b`)
+
+// Objectives judges each objective at now. The rules, which the facilitator
+// briefs the players on:
+//
+//   - rto: met when the incident reaches mitigated (or later) within the
+//     target on the exercise clock; missed once the clock passes the
+//     target, or the drill ends, without it.
+//   - rpo: a note tagged #rpo with the data loss, e.g. "#rpo 4m of writes
+//     lost"; met if that is within the target.
+//   - milestone: a note, decision or action containing #ID (the
+//     objective's id, shown by `sitrep drill status`), or a message sent to
+//     an audience the objective names (customers, executives, internal);
+//     met if within the target.
+//   - runbook: every step of the runbook done or skipped with a reason;
+//     met if within the target.
+func (x Exercise) Objectives(log DrillLog, now time.Time) []ObjectiveResult {
+	var out []ObjectiveResult
+	elapsed := x.Elapsed(now)
+	over := x.Over(now)
+	for _, o := range x.Started.Objectives {
+		r := ObjectiveResult{Objective: o, State: ObjectiveOpen}
+		var at time.Time
+		var evidence string
+		var stated time.Duration
+		statedOK := false
+		switch o.Kind {
+		case ObjectiveRTO:
+			at = log.Incident.Milestones.Mitigated
+			if at.IsZero() {
+				at = log.Incident.Milestones.Resolved
+			}
+			if !at.IsZero() {
+				evidence = "status reached mitigated"
+			}
+		case ObjectiveRPO:
+			for _, e := range log.Entries {
+				if e.Kind == EventNote && !e.Retracted && hasTag(e.Text, "rpo") {
+					at, evidence = e.Occurred, "noted: "+OneLine(e.Text)
+					if m := durationWord.FindString(strings.ToLower(e.Text)); m != "" {
+						if d, err := ParseOffset(m); err == nil {
+							stated, statedOK = d, true
+						}
+					}
+					break
+				}
+			}
+		case ObjectiveRunbook:
+			at, evidence = runbookFinished(o.Runbook, log)
+		default:
+			for _, e := range log.Entries {
+				if e.Kind == EventNote && !e.Retracted && hasTag(e.Text, o.ID) {
+					at, evidence = e.Occurred, "noted: "+OneLine(e.Text)
+					break
+				}
+			}
+			for _, m := range log.Messages {
+				if objectiveNamesAudience(o.Title, m.Audience) && (at.IsZero() || m.At.Before(at)) {
+					at, evidence = m.At, "message sent to "+string(m.Audience)
+					break
+				}
+			}
+		}
+		if !at.IsZero() && !(x.Ended.IsZero() || !at.After(x.Ended)) {
+			at = time.Time{} // evidence after the end does not count
+		}
+		if !at.IsZero() && !now.Before(at) {
+			r.At, r.Evidence = at, evidence
+			r.Took = x.Elapsed(at)
+			r.State = ObjectiveMet
+			if o.Kind == ObjectiveRPO {
+				if !statedOK || (o.Target > 0 && stated > o.Target) {
+					r.State = ObjectiveMissed
+				}
+				if statedOK {
+					r.Evidence += " (" + FormatOffset(stated)[1:] + " lost)"
+				}
+			} else if !o.Met(r.Took) {
+				r.State = ObjectiveMissed
+			}
+		} else if over || (o.Target > 0 && o.Kind != ObjectiveRPO && elapsed > o.Target) {
+			r.State = ObjectiveMissed
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func hasTag(text, tag string) bool {
+	t := strings.ToLower(text)
+	tag = "#" + strings.ToLower(tag)
+	for i := strings.Index(t, tag); i >= 0; {
+		end := i + len(tag)
+		if end == len(t) || !isTagChar(t[end]) {
+			return true
+		}
+		j := strings.Index(t[end:], tag)
+		if j < 0 {
+			break
+		}
+		i = end + j
+	}
+	return false
+}
+
+func isTagChar(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' }
+
+func objectiveNamesAudience(title string, a Audience) bool {
+	t := strings.ToLower(title)
+	switch a {
+	case AudienceCustomers:
+		return strings.Contains(t, "customer") || strings.Contains(t, "status page") || strings.Contains(t, "public")
+	case AudienceExecutive:
+		return strings.Contains(t, "executive") || strings.Contains(t, "leadership") || strings.Contains(t, "exec ")
+	case AudienceInternal:
+		return strings.Contains(t, "internal") || strings.Contains(t, "stakeholder")
+	}
+	return false
+}
+
+func runbookFinished(name string, log DrillLog) (time.Time, string) {
+	n := log.RunbookSteps[name]
+	if n == 0 {
+		return time.Time{}, ""
+	}
+	finished := map[int]time.Time{}
+	for _, s := range log.Steps {
+		if s.Runbook == name && (s.State == StepDone || s.State == StepSkipped) {
+			finished[s.Step] = s.At
+		}
+	}
+	if len(finished) < n {
+		return time.Time{}, ""
+	}
+	var last time.Time
+	for i := 0; i < n; i++ {
+		at, ok := finished[i]
+		if !ok {
+			return time.Time{}, ""
+		}
+		if at.After(last) {
+			last = at
+		}
+	}
+	return last, "every step of " + name + " done or skipped"
+}
+
+// FirstResponse is the first thing the team logged at or after t: a note,
+// decision, action, step change, status or severity change, role change or
+// message. ok is false if nothing was logged.
+func FirstResponse(entries []TimelineEntry, t time.Time) (TimelineEntry, bool) {
+	var best TimelineEntry
+	found := false
+	for _, e := range entries {
+		if e.Retracted || e.Occurred.Before(t) {
+			continue
+		}
+		switch e.Kind {
+		case EventNote, EventStepChanged, EventStatusChanged, EventSeverityChanged, EventRoleAssigned, EventMessageSent:
+		default:
+			continue
+		}
+		if !found || e.Occurred.Before(best.Occurred) {
+			best, found = e, true
+		}
+	}
+	return best, found
+}

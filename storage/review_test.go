@@ -1,0 +1,174 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+)
+
+// moreHistory adds reviews, drills and messages to the incidents in st.
+func moreHistory(t *testing.T, st *storage.Store, rng *rand.Rand, n int) {
+	t.Helper()
+	ctx := context.Background()
+	list, err := st.Incidents(ctx)
+	if err != nil || len(list) == 0 {
+		t.Fatalf("no incidents to add to: %v", err)
+	}
+	for i := 0; i < n; i++ {
+		in := list[rng.IntN(len(list))].ID
+		d := model.Draft{IncidentID: in}
+		switch rng.IntN(7) {
+		case 0, 1:
+			d.Kind, d.Payload = model.EventReviewSaved, model.ReviewPayload{Review: model.Review{
+				Summary: fmt.Sprintf("review %d: the root cause was a bad deploy", i), Lessons: "lesson " + fmt.Sprint(rng.IntN(5)),
+				ImpactStart: st.Now().Add(-time.Hour).Truncate(time.Millisecond).UTC(),
+				ActionItems: []model.ActionItem{{Title: "add alert", Owner: "bob", Status: model.ActionOpen}}}}
+		case 2:
+			d.Kind, d.Payload = model.EventMessageSent, model.MessagePayload{Audience: model.Audiences[rng.IntN(3)], Template: "customer", Text: fmt.Sprintf("update %d", i)}
+		case 3:
+			d.Kind, d.Payload = model.EventExerciseStarted, model.ExerciseStartedPayload{Scenario: "dr", Title: "DR", Start: st.Now(),
+				Injects: []model.Inject{{Offset: time.Minute, Title: "db down"}}}
+		case 4:
+			d.Kind, d.Payload = model.EventExercisePaused, model.ExerciseClockPayload{}
+		case 5:
+			d.Kind, d.Payload = model.EventInjectSkipped, model.InjectPayload{Index: 0, Title: "db down", Reason: "time"}
+		default:
+			d.Kind, d.Payload = model.EventExerciseSpeed, model.ExerciseClockPayload{Speed: 2}
+		}
+		if _, err := st.Append(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// unknownEvent is an event of a kind from a newer sitrep, made and hashed
+// by hand as sync would deliver it.
+func unknownEvent(incident string, n int) model.Event {
+	e := model.Event{ID: storage.NewID(), IncidentID: incident, Kind: "future.thing", Payload: []byte(fmt.Sprintf(`{"n":%d}`, n)),
+		Author: "newer@laptop", Origin: "newer-store", At: time.Now().UTC().Truncate(time.Millisecond), HLC: model.NewHLC(time.Now()), ChainSeq: int64(n + 1)}
+	e.Occurred = e.At
+	return e
+}
+
+func TestMoreKindsRebuildAndOrder(t *testing.T) {
+	ctx := context.Background()
+	src, _ := openTemp(t)
+	randomHistory(t, src, rand.New(rand.NewPCG(5, 6)), 120)
+	moreHistory(t, src, rand.New(rand.NewPCG(7, 8)), 200)
+	list, _ := src.Incidents(ctx)
+	var unknown []model.Event
+	prev := ""
+	for i := 0; i < 3; i++ {
+		e := unknownEvent(list[0].ID, i)
+		e.Prev = prev
+		e.Hash = e.ComputeHash()
+		prev = e.Hash
+		unknown = append(unknown, e)
+	}
+	if _, err := src.Apply(ctx, unknown, nil); err != nil {
+		t.Fatal(err)
+	}
+	before := dump(t, src)
+	for _, want := range []string{"the root cause was a bad deploy", "update ", "future.thing"} {
+		if !strings.Contains(before, want) {
+			t.Fatalf("dump lacks %q: the test compares nothing", want)
+		}
+	}
+	if err := src.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := dump(t, src); after != before {
+		t.Fatalf("rebuild differs:\n%s", firstDiff(before, after))
+	}
+	logged, _, err := src.EventsAfter(ctx, 0, 100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := make([]model.Event, len(logged))
+	for i, l := range logged {
+		events[i] = l.Event
+	}
+	for seed := uint64(0); seed < 3; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 11))
+		shuffled := append([]model.Event(nil), events...)
+		rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		dst, err := storage.Open(ctx, filepath.Join(t.TempDir(), fmt.Sprintf("d%d.db", seed)), storage.Options{Author: "other"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		half := len(shuffled) / 2
+		for _, part := range [][]model.Event{shuffled[:half], shuffled[half:], shuffled[half:]} {
+			if _, err := dst.Apply(ctx, part, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := dump(t, dst); got != before {
+			t.Fatalf("seed %d: order changed the projections:\n%s", seed, firstDiff(before, got))
+		}
+		dst.Close()
+	}
+}
+
+// An event of an unknown kind is kept in the log, verified, and shown
+// nowhere; it is not an incident or a timeline line.
+func TestUnknownKindKeptNotProjected(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openTemp(t)
+	e := unknownEvent(storage.NewID(), 0)
+	e.Hash = e.ComputeHash()
+	res, err := st.Apply(ctx, []model.Event{e}, nil)
+	if err != nil || res.Applied != 1 {
+		t.Fatalf("apply: %+v %v", res, err)
+	}
+	if n, _ := st.CountEvents(ctx); n != 1 {
+		t.Fatalf("log holds %d events, want 1", n)
+	}
+	if list, _ := st.Incidents(ctx); len(list) != 0 {
+		t.Fatalf("an unknown kind made an incident: %+v", list)
+	}
+	if rep, _ := st.Verify(ctx); len(rep.Problems) != 0 {
+		t.Fatalf("verify: %v", rep.Problems)
+	}
+	if n, err := st.ProjectPending(ctx); err != nil || n != 0 {
+		t.Fatalf("projected %d unknown events (%v)", n, err)
+	}
+	// Applying it again is a no-op.
+	if res, _ := st.Apply(ctx, []model.Event{e}, nil); res.Known != 1 {
+		t.Fatalf("second apply: %+v", res)
+	}
+}
+
+func TestReviewLastWriterWinsAndSearchable(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openTemp(t)
+	in := declare(t, st, "db outage")
+	for _, s := range []string{"first draft mentions zebras", "final text mentions quokkas"} {
+		if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: model.Review{Summary: s}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, info, err := st.Review(ctx, in)
+	if err != nil || r.Summary != "final text mentions quokkas" || info.By != "alice@laptop" {
+		t.Fatalf("review %+v %+v %v", r, info, err)
+	}
+	var n int
+	st.DB().QueryRow(`SELECT count(*) FROM review_fts WHERE review_fts MATCH 'zebras'`).Scan(&n)
+	if n != 0 {
+		t.Error("the replaced review is still in the index")
+	}
+	st.DB().QueryRow(`SELECT count(*) FROM review_fts WHERE review_fts MATCH 'quokkas'`).Scan(&n)
+	if n != 1 {
+		t.Error("the current review is not in the index")
+	}
+	if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: model.Review{
+		ActionItems: []model.ActionItem{{Title: "x", Due: "next week"}}}}}); err == nil {
+		t.Error("accepted a bad due date")
+	}
+}
