@@ -31,7 +31,7 @@ const (
 	EventExerciseStarted EventKind = "exercise.started" // a drill's scenario and clock start
 	EventExercisePaused  EventKind = "exercise.paused"
 	EventExerciseResumed EventKind = "exercise.resumed"
-	EventExerciseSpeed   EventKind = "exercise.speed"   // speed factor changed
+	EventExerciseSpeed   EventKind = "exercise.speed" // speed factor changed
 	EventExerciseEnded   EventKind = "exercise.ended"
 	EventInjectReleased  EventKind = "inject.released" // released early (or re-released) by the facilitator
 	EventInjectSkipped   EventKind = "inject.skipped"

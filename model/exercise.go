@@ -18,7 +18,7 @@ type Exercise struct {
 	Started    ExerciseStartedPayload
 	StartedBy  string
 	StartEvent string
-	Changes    []ClockChange         // in (time, HLC, id) order
+	Changes    []ClockChange          // in (time, HLC, id) order
 	Overrides  map[int]InjectOverride // latest explicit release or skip per inject
 	Ended      time.Time              // zero while running
 	EndReason  string
@@ -419,7 +419,9 @@ func hasTag(text, tag string) bool {
 	return false
 }
 
-func isTagChar(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' }
+func isTagChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+}
 
 func objectiveNamesAudience(title string, a Audience) bool {
 	t := strings.ToLower(title)
