@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -16,6 +17,7 @@ import (
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/runbooks"
 	"github.com/sitrep-dev/sitrep/storage"
+	ssync "github.com/sitrep-dev/sitrep/sync"
 	"github.com/sitrep-dev/sitrep/ui"
 )
 
@@ -50,6 +52,13 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 			return a.declare(ctx, st, d, names)
 		},
 		Notice: notice,
+	}
+	// With a hub configured, the cockpit syncs by itself (every 30 s and
+	// on ctrl+s), as 'sitrep sync' would with no arguments.
+	if remote, syncOpts := a.syncSettings("", "", "", 60*time.Second); remote != "" {
+		opts.Remote = remote
+		opts.Sync = func(ctx context.Context) (ssync.Report, error) { return ssync.Sync(ctx, st, remote, syncOpts) }
+		opts.Pending = func(ctx context.Context) (int64, error) { return ssync.Pending(ctx, st, remote) }
 	}
 	if frame := os.Getenv(frameEnv); frame != "" {
 		return a.printFrame(ctx, st, opts, frame)

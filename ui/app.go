@@ -29,12 +29,16 @@ type Options struct {
 	Renderer *lipgloss.Renderer // nil: lipgloss's default (stdout, termenv's profile)
 	Now      func() time.Time   // the clock; nil: the store's
 	Copy     func(string) error // the clipboard; nil: OSC 52 on stdout
-	// SyncStatus, when set, is polled each second for the header's sync
-	// field. A SyncStatusMsg sent to the program does the same.
-	SyncStatus func() SyncStatus
-	Incident   string        // an incident id to open at start
-	Notice     string        // a warning to show at start (e.g. a runbook folder that failed)
-	Poll       time.Duration // how often to look for changes; 0 is every second, negative never
+	// Sync, when set, syncs with the team's hub: at start, every SyncEvery
+	// and on ctrl+s. Pending counts what waits to go out. Remote names
+	// the hub in messages.
+	Sync      SyncFunc
+	Pending   PendingFunc
+	SyncEvery time.Duration // 0 is every 30 s
+	Remote    string
+	Incident  string        // an incident id to open at start
+	Notice    string        // a warning to show at start (e.g. a runbook folder that failed)
+	Poll      time.Duration // how often to look for changes; 0 is every second, negative never (and no timed syncs: one frame, tests)
 }
 
 type screen int
@@ -74,7 +78,7 @@ type App struct {
 	flash   string
 	flashAt time.Time
 	isErr   bool
-	sync    SyncStatus
+	sync    syncState
 	seq     int64
 	nextReq int
 
@@ -130,6 +134,9 @@ func New(opts Options) App {
 // Init loads the list, or the incident asked for, and starts the clock.
 func (a App) Init() tea.Cmd {
 	cmds := []tea.Cmd{loadIncidents(a.st), tick(a.poll)}
+	if a.opts.Sync != nil {
+		cmds = append(cmds, func() tea.Msg { return syncTickMsg{} })
+	}
 	if a.incID != "" {
 		cmds = append(cmds, loadIncident(a.st, a.incID, a.timeline.request(), nil))
 	}
@@ -148,10 +155,16 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = a.onTick()
 	case seqMsg:
 		if msg.Err == nil && msg.Seq != a.seq {
-			cmd = a.reload()
+			cmd = tea.Batch(a.reload(), countPending(a.opts.Pending))
 		}
-	case SyncStatusMsg:
-		a.sync = SyncStatus(msg)
+	case syncTickMsg:
+		cmd = a.startSync()
+	case syncDoneMsg:
+		cmd = a.onSynced(msg)
+	case pendingMsg:
+		if msg.Err == nil {
+			a.sync.Pending = msg.N
+		}
 	case incidentsMsg:
 		if msg.Err != nil {
 			a.setFlash(msg.Err.Error(), true)
@@ -203,9 +216,6 @@ func (a *App) settle() {
 
 func (a *App) onTick() tea.Cmd {
 	cmds := []tea.Cmd{tick(a.poll)}
-	if a.opts.SyncStatus != nil {
-		a.sync = a.opts.SyncStatus()
-	}
 	if a.flash != "" && !a.isErr && a.now().Sub(a.flashAt) > 5*time.Second {
 		a.flash = ""
 	}
@@ -315,6 +325,9 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	k := a.keys
 	if key.Matches(msg, k.ForceQ) {
 		return a, tea.Quit
+	}
+	if key.Matches(msg, k.SyncNow) {
+		return a, a.syncNow()
 	}
 	if a.help {
 		page := max(a.h-headerRows-footerRows-1, 1)
@@ -575,8 +588,9 @@ func (a *App) onSaved(msg savedMsg) tea.Cmd {
 		a.setFlash("Saved: "+model.OneLine(model.Describe(msg.Event)), false)
 		if msg.ID == a.incID {
 			a.timeline.follow = a.timeline.follow || msg.Event.Kind == model.EventNote
-			return a.reload()
+			return tea.Batch(a.reload(), countPending(a.opts.Pending))
 		}
+		return countPending(a.opts.Pending)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
+	ssync "github.com/sitrep-dev/sitrep/sync"
 )
 
 // Store is what the cockpit reads and writes; *storage.Store has it. It is
@@ -40,14 +41,20 @@ type Library interface {
 // transaction), and returns it.
 type DeclareFunc func(ctx context.Context, d model.Declaration, runbooks []string) (model.Incident, error)
 
-// SyncStatus is what the header shows about sync. The UI never syncs by
-// itself: whoever runs sync reports here, by Options.SyncStatus (polled each
-// second) or by sending a SyncStatusMsg to the program.
-type SyncStatus struct {
-	State string    // "" hides the sync field; e.g. "synced", "syncing", "offline"
-	At    time.Time // last successful sync
-	Err   string    // the last failure, shown in warning colours
-}
+// SyncFunc runs one sync with the team's hub: push what is new here, pull
+// what is new there. The App runs it in a command, every SyncEvery and on
+// ctrl+s, never inside Update.
+type SyncFunc func(ctx context.Context) (ssync.Report, error)
 
-// SyncStatusMsg updates the header's sync field.
-type SyncStatusMsg SyncStatus
+// PendingFunc counts the events waiting to go to the hub. It needs no
+// connection.
+type PendingFunc func(ctx context.Context) (int64, error)
+
+// syncState is what the header shows about sync.
+type syncState struct {
+	Running bool
+	At      time.Time // the last sync that worked
+	Pending int64     // events waiting to go out; -1 unknown
+	Err     string    // the last failure in plain words; "" after a success
+	Offline bool      // the last failure was an unreachable hub
+}

@@ -160,25 +160,33 @@ func (a App) tabs(w int) string {
 func (a App) listHeader(w int) string {
 	s := a.styles
 	left := s.Title.Render("sitrep") + s.Faint.Render(" · incident cockpit")
-	right := a.whoAndSync()
-	return spread(left, right, w)
+	return spread(left, a.whoAndSync(w-lineW(left)-1), w)
 }
 
-func (a App) whoAndSync() string {
+// whoAndSync is the right side of a header line: the time, who you are
+// and sync. Where the line is short, the time goes first, then who you are;
+// sync, which may carry an error, goes last.
+func (a App) whoAndSync(room int) string {
 	s := a.styles
-	out := s.Faint.Render(a.now().UTC().Format("15:04:05Z")+" · you ") + s.Author.Render(model.OneLine(a.st.Author()))
-	if a.sync.State != "" {
-		st := s.Faint
-		text := model.OneLine(a.sync.State)
-		if a.sync.Err != "" {
-			st = s.Warn
-			text += ": " + model.OneLine(a.sync.Err)
-		} else if !a.sync.At.IsZero() {
-			text += " " + model.FormatAge(a.now().Sub(a.sync.At)) + " ago"
-		}
-		out += s.Faint.Render(" · sync ") + st.Render(text)
+	clock := s.Faint.Render(a.now().UTC().Format("15:04:05Z"))
+	you := s.Faint.Render("you ") + s.Author.Render(model.OneLine(a.st.Author()))
+	sep := s.Faint.Render(" · ")
+	sync := a.syncField()
+	var tries []string
+	if sync != "" {
+		tries = []string{clock + sep + you + sep + sync, you + sep + sync, sync}
+	} else {
+		tries = []string{clock + sep + you, you}
 	}
-	return out
+	for _, t := range tries {
+		if lineW(t) <= room {
+			return t
+		}
+	}
+	if sync != "" && room >= 12 {
+		return clip(sync, room) // a long error: as much as fits
+	}
+	return ""
 }
 
 // spread puts left at the start of a w-wide line and right at its end,
@@ -223,7 +231,7 @@ func (a App) incidentHeader(w int) []string {
 		parts = append(parts, s.Bold.Render(model.FormatOffset(now.Sub(detected)))+s.Faint.Render(" since detection"))
 	}
 	left := strings.Join(parts, s.Faint.Render(" · "))
-	return []string{line1, spread(left, a.whoAndSync(), w)}
+	return []string{line1, spread(left, a.whoAndSync(w-lineW(left)-1), w)}
 }
 
 // footer is the message or input line and the key hints line.

@@ -1,0 +1,138 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+	ssync "github.com/sitrep-dev/sitrep/sync"
+)
+
+func syncFuncs(st *storage.Store, hub string) (SyncFunc, PendingFunc) {
+	return func(ctx context.Context) (ssync.Report, error) { return ssync.Sync(ctx, st, hub, ssync.Options{}) },
+		func(ctx context.Context) (int64, error) { return ssync.Pending(ctx, st, hub) }
+}
+
+// TestSyncInTheCockpit syncs two stores through a hub file: a note bob
+// makes elsewhere shows on alice's open incident after ctrl+s, and the
+// header shows the last sync and what waits to go out.
+func TestSyncInTheCockpit(t *testing.T) {
+	ctx := context.Background()
+	hub := filepath.Join(t.TempDir(), "hub.db")
+	c := newClock()
+	alice := openStore(t, c, "alice@laptop")
+	seed(t, alice, c, bundled(t))
+	bob := openStore(t, c, "bob@desk")
+
+	syncA, pendA := syncFuncs(alice, hub)
+	d := newDriver(t, Options{Store: alice, Now: c.Now, Sync: syncA, Pending: pendA, Remote: hub}, 160, 48)
+	// Init synced once: everything of alice's went to the hub.
+	a := d.app()
+	if a.sync.Running || a.sync.Err != "" || a.sync.At.IsZero() {
+		t.Fatalf("after the first sync: %+v", a.sync)
+	}
+	if _, err := ssync.Sync(ctx, bob, hub, ssync.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	c.Add(time.Minute)
+	mustAppend(t, bob, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "Bob here: EU edge recovered at 02:52"}})
+	if _, err := ssync.Sync(ctx, bob, hub, ssync.Options{}); err != nil {
+		t.Fatal(err)
+	}
+
+	d.press("enter")
+	if strings.Contains(d.view(), "Bob here") {
+		t.Fatal("bob's note is here before any sync")
+	}
+	d.press("ctrl+s")
+	if v := d.view(); !strings.Contains(v, "Bob here: EU edge recovered") {
+		t.Fatalf("bob's note did not appear after ctrl+s:\n%s", v)
+	}
+
+	// A note of alice's waits to go out until the next sync.
+	d.press("n")
+	d.typeText("Alice: closing the bridge")
+	d.press("enter")
+	if d.app().sync.Pending != 1 {
+		t.Errorf("pending %d, want 1", d.app().sync.Pending)
+	}
+	if head := ansi.Strip(d.view()); !strings.Contains(head, "1 to send") || !strings.Contains(head, "synced") {
+		t.Errorf("header lacks the sync state:\n%s", strings.SplitN(head, "\n", 3)[1])
+	}
+	d.send(syncTickMsg{})
+	if d.app().sync.Pending != 0 {
+		t.Errorf("pending %d after a sync, want 0", d.app().sync.Pending)
+	}
+	n, err := ssync.Pending(ctx, alice, hub)
+	if err != nil || n != 0 {
+		t.Errorf("store says %d pending, %v", n, err)
+	}
+}
+
+// TestSyncFailureInHeader: a hub that cannot be used shows as an error in
+// the header, in words, and the cockpit carries on.
+func TestSyncFailureInHeader(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	hub := filepath.Join(t.TempDir(), "no-such-folder", "hub.db")
+	syncFn, pend := syncFuncs(st, hub)
+	d := newDriver(t, Options{Store: st, Now: c.Now, Sync: syncFn, Pending: pend, Remote: hub}, 160, 48)
+	a := d.app()
+	if a.sync.Err == "" || a.sync.Running {
+		t.Fatalf("sync to a missing folder did not fail: %+v", a.sync)
+	}
+	if head := strings.SplitN(ansi.Strip(d.view()), "\n", 2)[0]; !strings.Contains(head, "sync ") {
+		t.Errorf("header does not show the sync error %q: %q", a.sync.Err, head)
+	}
+	d.press("enter", "n")
+	d.typeText("still works offline")
+	d.press("enter")
+	if p := d.app().prompt; p != nil {
+		t.Fatalf("note not saved: %q", p.err)
+	}
+}
+
+func TestSyncErrorWords(t *testing.T) {
+	words, offline := syncErrorWords(&ssync.Error{Remote: "ops@hub:x.db", Kind: ssync.KindUnreachable, Reason: "ssh: connect to host hub port 22: Network is unreachable"})
+	if !offline || !strings.Contains(words, "offline") {
+		t.Errorf("unreachable hub: %q %v", words, offline)
+	}
+	words, offline = syncErrorWords(&ssync.Error{Remote: "x", Kind: ssync.KindRefused, Reason: "no folder /srv/sitrep on the hub"})
+	if offline || words != "no folder /srv/sitrep on the hub" {
+		t.Errorf("refused: %q %v", words, offline)
+	}
+	if words, _ := syncErrorWords(context.DeadlineExceeded); !strings.Contains(words, "did not answer") {
+		t.Errorf("timeout: %q", words)
+	}
+	if words, _ := syncErrorWords(errors.New("boom")); words != "boom" {
+		t.Errorf("other: %q", words)
+	}
+}
+
+// TestOtherProcessWritesShow: an event another process appends to the same
+// file shows on the next poll, without a restart.
+func TestOtherProcessWritesShow(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	other, err := storage.Open(context.Background(), st.Path(), storage.Options{Author: "cli@laptop", Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	d := newDriver(t, Options{Store: st, Now: c.Now}, 160, 48)
+	d.press("enter")
+	mustAppend(t, other, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "written by sitrep note in another terminal"}})
+	d.send(tickMsg(c.Now()))
+	if !strings.Contains(d.view(), "written by sitrep note in another terminal") {
+		t.Error("a note written by another process did not show after a poll")
+	}
+}
