@@ -1,0 +1,51 @@
+package model
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestReviewTemplateRoundTrip(t *testing.T) {
+	in := Incident{ID: "0190aaaa-bbbb-7ccc-8ddd-eeeeffff0001", Title: "Checkout 500s", Severity: SEV1}
+	r := Review{
+		Summary: "Checkout failed for 40 minutes.\n\nA bad deploy.", Impact: "30% of orders", ImpactStart: time.Date(2026, 11, 23, 13, 55, 0, 0, time.UTC),
+		RootCause: "Config flag", ContributingFactors: "- no canary\n- alert too slow", Detection: "Pager", Resolution: "Rollback",
+		WentWell: "Fast rollback", WentPoorly: "### Paging\nSlow", Lucky: "Low traffic", Lessons: "Canary everything",
+		ActionItems: []ActionItem{{Title: "Add canary", Owner: "bob", Due: "2026-12-01", Status: ActionOpen}, {Title: "Alert", Status: ActionDone}},
+	}
+	pinned := []TimelineEntry{{Kind: EventNote, NoteKind: NoteKindDecision, Text: "Roll back -- now", Author: "alice", Occurred: r.ImpactStart}}
+	doc := RenderReviewTemplate(in, r, pinned)
+	got, err := ParseReviewTemplate(doc)
+	if err != nil {
+		t.Fatalf("parse: %v\n%s", err, doc)
+	}
+	if !got.Equal(r) {
+		t.Fatalf("round trip changed the review:\n got %+v\nwant %+v\n%s", got, r, doc)
+	}
+	empty, err := ParseReviewTemplate(RenderReviewTemplate(in, Review{}, nil))
+	if err != nil || !empty.Empty() {
+		t.Fatalf("empty template: %+v %v", empty, err)
+	}
+}
+
+func TestReviewTemplateErrors(t *testing.T) {
+	cases := map[string]string{
+		"## Summary\nok\n## Root cuase\nx\n":                    "line 3: unknown section",
+		"## Action Items\n\n- [ ] fix | bob | soon | open\n":     "not YYYY-MM-DD",
+		"## Action Items\n\nfix the thing\n":                     "line 3",
+		"## Action Items\n- [ ] a | b | 2026-01-01 | maybe\n":    "invalid action status",
+		"## Summary\na\n## Summary\nb\n":                         "appears twice",
+		"## Impact Started\nyesterday-ish\n":                     "impact start",
+		"## Action Items\n- [ ] a | b | 2026-01-01 | open | x\n": "5 fields",
+	}
+	for doc, want := range cases {
+		if _, err := ParseReviewTemplate(doc); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want %q", doc, err, want)
+		}
+	}
+	r, err := ParseReviewTemplate("## Action Items\n- [x] Done thing | amy\n")
+	if err != nil || r.ActionItems[0].Status != ActionDone {
+		t.Errorf("checked box: %+v %v", r, err)
+	}
+}
