@@ -31,7 +31,7 @@ func TestReviewTemplateRoundTrip(t *testing.T) {
 
 func TestReviewTemplateErrors(t *testing.T) {
 	cases := map[string]string{
-		"## Summary\nok\n## Root cuase\nx\n":                    "line 3: unknown section",
+		"## Summary\nok\n## Root cuase\nx\n":                     "line 3: unknown section",
 		"## Action Items\n\n- [ ] fix | bob | soon | open\n":     "not YYYY-MM-DD",
 		"## Action Items\n\nfix the thing\n":                     "line 3",
 		"## Action Items\n- [ ] a | b | 2026-01-01 | maybe\n":    "invalid action status",
