@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/sitrep-dev/sitrep/storage"
+	"github.com/sitrep-dev/sitrep/storage/storagetest"
+)
+
+// BenchmarkStartToFrame times the built binary from exec to its first full
+// frame of the biggest incident (100,000 entries) in the million-entry
+// store, printed by SITREP_FRAME. Target: 150 ms. The store is built once
+// per machine (minutes) and cached; -short skips it.
+func BenchmarkStartToFrame(b *testing.B) {
+	if testing.Short() {
+		b.Skip("needs the million-entry store")
+	}
+	ctx := context.Background()
+	path, err := storagetest.Cached(ctx, storagetest.Spec{Incidents: 10000, Entries: 1000000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := storage.Open(ctx, path, storage.Options{Author: "bench@host"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	big, err := st.Meta(ctx, storagetest.BigKey)
+	st.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	bin := buildSitrep(b)
+	env := append(os.Environ(), "SITREP_DB="+path, "SITREP_AUTHOR=bench@host", "SITREP_FRAME=160x48", "SITREP_FRAME_INCIDENT="+big, "NO_COLOR=1")
+	for _, c := range []struct{ name, incident string }{{"incident", big}, {"list", ""}} {
+		b.Run(c.name, func(b *testing.B) {
+			env := env
+			if c.incident == "" {
+				env = append(env, "SITREP_FRAME_INCIDENT=")
+			}
+			for b.Loop() {
+				cmd := exec.Command(bin)
+				cmd.Env = env
+				out, err := cmd.Output()
+				if err != nil {
+					b.Fatalf("%v: %s", err, out)
+				}
+				lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+				if len(lines) != 48 || (c.incident != "" && !strings.Contains(string(out), "Timeline")) {
+					b.Fatalf("not a full frame (%d lines):\n%s", len(lines), out)
+				}
+			}
+		})
+	}
+}
