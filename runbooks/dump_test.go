@@ -67,3 +67,43 @@ func summary(text string) string {
 }
 
 func equalRACI(a, b model.RACI) bool { return a.String() == b.String() }
+
+// dumpScenario is dumpRunbook for scenarios.
+func dumpScenario(sc *model.Scenario, diags []Diagnostic) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "name: %s\ntitle: %s\n", sc.Name, sc.Title)
+	if sc.Kind != "" {
+		fmt.Fprintf(&b, "kind: %s\n", sc.Kind)
+	}
+	if sc.Severity != 0 {
+		fmt.Fprintf(&b, "severity: %s\n", sc.Severity)
+	}
+	if sc.Duration != 0 {
+		fmt.Fprintf(&b, "duration: %s\n", model.FormatOffset(sc.Duration))
+	}
+	if len(sc.Runbooks) > 0 {
+		fmt.Fprintf(&b, "runbooks: %s\n", strings.Join(sc.Runbooks, ", "))
+	}
+	for _, o := range sc.Objectives {
+		fmt.Fprintf(&b, "objective %s (%s) within %s line %d: %s\n", o.ID, o.Kind, model.FormatOffset(o.Target), o.Line, o.Title)
+	}
+	if sc.Brief != "" {
+		fmt.Fprintf(&b, "brief: %s\n", summary(sc.Brief))
+	}
+	for _, in := range sc.Injects {
+		fmt.Fprintf(&b, "\ninject #%d %s line %d: %s\n", in.Index, model.FormatOffset(in.Offset), in.Line, in.Title)
+		if in.Text != "" {
+			fmt.Fprintf(&b, "  text: %s\n", summary(in.Text))
+		}
+		for _, e := range in.Expected {
+			fmt.Fprintf(&b, "  expected: %s\n", e)
+		}
+	}
+	if len(diags) > 0 {
+		b.WriteString("\ndiagnostics:\n")
+		for _, d := range diags {
+			fmt.Fprintf(&b, "  %d:%d: %s: %s\n", d.Line, d.Col, d.Severity, d.Message)
+		}
+	}
+	return b.String()
+}

@@ -22,6 +22,9 @@ type frontMatter struct {
 
 type field struct{ key, value *yaml.Node }
 
+// templateValue: a value that opens a Go template action unquoted.
+var templateValue = regexp.MustCompile(`(?m)^[^#\n]*:[ \t]*\{\{`)
+
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // readFrontMatter decodes s's front matter. Keys sitrep does not know are
@@ -30,6 +33,14 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 func readFrontMatter(s *source, known []string) *frontMatter {
 	f := &frontMatter{s: s}
 	if s.fmLine == 0 || len(bytes.TrimSpace(s.fm)) == 0 {
+		return f
+	}
+	if m := templateValue.FindIndex(s.fm); m != nil {
+		// `title: {{ .Name }}` is a Go template (a Hugo archetype), and
+		// would otherwise read as a YAML mapping of nonsense.
+		line := s.fmLine + bytes.Count(s.fm[:m[0]], []byte{'\n'})
+		s.add(Warning, line, 1, "front matter is a template, not YAML (a value starts with {{); ignoring it")
+		f.unreadable = true
 		return f
 	}
 	var doc yaml.Node
@@ -43,12 +54,19 @@ func readFrontMatter(s *source, known []string) *frontMatter {
 			msg = m[2]
 		}
 		msg = strings.TrimPrefix(msg, "yaml: ")
-		if bytes.Contains(s.fm, []byte("{{")) {
+		switch {
+		case bytes.Contains(s.fm, []byte("{{")):
 			// A Hugo archetype or other template: not meant to be YAML
 			// until rendered, and not the team's mistake to fix.
 			s.add(Warning, line, 1, "front matter is a template, not YAML (%s); ignoring it", msg)
-		} else {
-			s.add(Error, line, 1, "front matter is not valid YAML: %s", msg)
+		case meantForSitrep(s.fm):
+			// It names RACI, roles, escalation or objectives: a runbook
+			// written for sitrep whose settings are now silently lost.
+			s.add(Error, line, 1, "front matter is not valid YAML: %s; its settings (RACI, roles, escalation) are ignored until it is fixed", msg)
+		default:
+			// Another tool's front matter (Hugo, Jekyll, MkDocs): the
+			// Markdown is still walkable, so only say it was skipped.
+			s.add(Warning, line, 1, "front matter is not valid YAML (%s); ignoring it and reading the file as plain Markdown", msg)
 		}
 		return f
 	}
@@ -78,6 +96,12 @@ func readFrontMatter(s *source, known []string) *frontMatter {
 	}
 	return f
 }
+
+// sitrepKeys are front matter keys no other common tool uses: a file that
+// has one at the start of a line was written with sitrep in mind.
+var sitrepKeys = regexp.MustCompile(`(?m)^(raci|roles|escalation|severities|objectives|runbooks|injects)\s*:`)
+
+func meantForSitrep(fm []byte) bool { return sitrepKeys.Match(fm) }
 
 // resolve follows YAML aliases (*name), a bounded number of times so a
 // cycle cannot hang the parser.

@@ -20,18 +20,40 @@ func lintRunbook(s *source, rb *model.Runbook) {
 	if len(steps) == 0 {
 		s.add(Warning, 1, 1, "no steps: there is nothing to walk through (add `- [ ]` items, numbered items or headed sections)")
 	}
-	prevDepth := 0
 	for _, st := range steps {
 		if strings.TrimSpace(st.Title) == "" {
 			s.add(Warning, st.Line, 1, "step has no text on its first line, so lists and the timeline show it blank")
 		}
-		if st.Depth >= maxDepth && prevDepth < maxDepth {
-			s.add(Warning, st.Line, 1, "checklist nested %d levels deep: steps below level %d are hard to follow in the stepper; consider splitting this step", st.Depth+1, maxDepth)
-		}
-		prevDepth = st.Depth
 	}
+	lintNesting(s)
 	lintLists(s)
 	lintSourceLines(s)
+}
+
+// lintNesting warns where a step sits more than maxDepth lists deep,
+// counting plain bullet lists too: a numbered step under three levels of
+// bullets is as hard to place as one under three levels of steps. It warns
+// once per list, at the first such step, not at every item below it.
+func lintNesting(s *source) {
+	warned := map[ast.Node]bool{}
+	var walk func(n ast.Node, level int, deepAbove bool)
+	walk = func(n ast.Node, level int, deepAbove bool) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			lvl, deep := level, deepAbove
+			if _, ok := c.(*ast.List); ok {
+				lvl++
+			}
+			if li, ok := c.(*ast.ListItem); ok && isStep(li) && level > maxDepth {
+				if !deepAbove && !warned[li.Parent()] {
+					warned[li.Parent()] = true
+					s.add(Warning, s.bodyLine(start(li)), 1, "checklist nested %d levels deep: steps this far in are hard to follow in the stepper; consider splitting them into steps of their own", level)
+				}
+				deep = true
+			}
+			walk(c, lvl, deep)
+		}
+	}
+	walk(s.doc, 0, false)
 }
 
 // lintLists walks the Markdown tree for list shapes that read differently
