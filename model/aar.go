@@ -1,0 +1,393 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+)
+
+// AfterAction is everything an after-action report is written from.
+type AfterAction struct {
+	Incident     Incident
+	Exercise     Exercise
+	Now          time.Time // when the report is written; the end of the drill if it ended
+	Entries      []TimelineEntry
+	Steps        []StepStatus
+	StepTitles   map[string]map[int]string // runbook → step index → title
+	RunbookSteps map[string]int
+	Messages     []Message
+	Review       Review
+	Cadence      CadencePolicy
+}
+
+// InjectResponse is an inject with the first thing the team did after it.
+type InjectResponse struct {
+	InjectStatus
+	Response   TimelineEntry
+	Responded  bool
+	ResponseIn time.Duration // wall time from release to the response
+}
+
+// InjectResponses pairs every released inject with its first response.
+func (a AfterAction) InjectResponses() []InjectResponse {
+	var out []InjectResponse
+	for _, st := range a.Exercise.Injects(a.end()) {
+		r := InjectResponse{InjectStatus: st}
+		if st.State == InjectReleased {
+			if e, ok := FirstResponse(a.Entries, st.ReleasedAt); ok {
+				r.Response, r.Responded, r.ResponseIn = e, true, e.Occurred.Sub(st.ReleasedAt)
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func (a AfterAction) end() time.Time {
+	if !a.Exercise.Ended.IsZero() && a.Exercise.Ended.Before(a.Now) {
+		return a.Exercise.Ended
+	}
+	return a.Now
+}
+
+func (a AfterAction) log() DrillLog {
+	return DrillLog{Incident: a.Incident, Entries: a.Entries, Steps: a.Steps, RunbookSteps: a.RunbookSteps, Messages: a.Messages}
+}
+
+// clockMark writes a wall time as its exercise-clock offset and UTC time.
+func (a AfterAction) clockMark(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return fmt.Sprintf("%s (%s)", TPlus(a.Exercise.Elapsed(t)), t.UTC().Format("15:04:05Z"))
+}
+
+// AfterActionReport writes the report as Markdown: objectives against their
+// targets, every inject and the time to the first response, steps skipped
+// or blocked with reasons, communications, decisions, notes and action
+// items, and the findings, recommendations and improvements to the plan
+// the seeds ask for, filled from what was logged.
+func AfterActionReport(a AfterAction) string {
+	var b strings.Builder
+	x, in := a.Exercise, a.Incident
+	end := a.end()
+	md := func(s string) string { return strings.ReplaceAll(OneLine(s), "|", `\|`) }
+	fmt.Fprintf(&b, "# After-action report: %s\n\n", OneLine(in.Title))
+	fmt.Fprintf(&b, "**EXERCISE** — a drill, not a real incident. Scenario **%s** (`%s`, sha256 %.12s), incident %s.\n\n",
+		OneLine(x.Started.Title), x.Started.Scenario, x.Started.Hash, in.Short())
+	state := "still running"
+	if !x.Ended.IsZero() && !a.Now.Before(x.Ended) {
+		state = "ended " + x.Ended.UTC().Format("2006-01-02 15:04:05 UTC")
+		if x.EndReason != "" {
+			state += " (" + OneLine(x.EndReason) + ")"
+		}
+	}
+	fmt.Fprintf(&b, "Started %s by %s; %s. Exercise clock at the end: %s",
+		x.Started.Start.UTC().Format("2006-01-02 15:04:05 UTC"), x.StartedBy, state, TPlus(x.Elapsed(end)))
+	var pauses, speeds int
+	for _, c := range x.Changes {
+		switch c.Kind {
+		case EventExercisePaused:
+			pauses++
+		case EventExerciseSpeed:
+			speeds++
+		}
+	}
+	fmt.Fprintf(&b, " (%d pause(s), %d speed change(s)).\n\n", pauses, speeds)
+
+	objectives := x.Objectives(a.log(), end)
+	injects := a.InjectResponses()
+	var met, missed, open int
+	for _, o := range objectives {
+		switch o.State {
+		case ObjectiveMet:
+			met++
+		case ObjectiveMissed:
+			missed++
+		default:
+			open++
+		}
+	}
+	var released, skipped, responded int
+	var times []time.Duration
+	for _, r := range injects {
+		switch r.State {
+		case InjectReleased:
+			released++
+			if r.Responded {
+				responded++
+				times = append(times, r.ResponseIn)
+			}
+		case InjectSkipped:
+			skipped++
+		}
+	}
+	var skippedSteps, blockedSteps []StepStatus
+	for _, s := range a.Steps {
+		switch s.State {
+		case StepSkipped:
+			skippedSteps = append(skippedSteps, s)
+		case StepBlocked:
+			blockedSteps = append(blockedSteps, s)
+		}
+	}
+	score := ScoreCadence(in, a.Messages, a.Cadence, end)
+
+	b.WriteString("## Summary\n\n")
+	fmt.Fprintf(&b, "- Objectives: %d met, %d missed, %d open, of %d.\n", met, missed, open, len(objectives))
+	fmt.Fprintf(&b, "- Injects: %d released, %d skipped, %d pending, of %d; %d answered", released, skipped, len(injects)-released-skipped, len(injects), responded)
+	if len(times) > 0 {
+		fmt.Fprintf(&b, ", median time to first response %s", FormatAge(Percentile(times, 50)))
+	}
+	b.WriteString(".\n")
+	fmt.Fprintf(&b, "- Runbook steps: %d skipped, %d blocked.\n", len(skippedSteps), len(blockedSteps))
+	fmt.Fprintf(&b, "- Communications: %d update(s) sent, %d deadline(s) missed.\n\n", len(a.Messages), len(score.Missed))
+
+	b.WriteString("## Objectives\n\n")
+	if len(objectives) == 0 {
+		b.WriteString("The scenario set no objectives.\n\n")
+	} else {
+		b.WriteString("| Objective | Kind | Target | Result | Met at | Evidence |\n| --- | --- | --- | --- | --- | --- |\n")
+		for _, o := range objectives {
+			target := "—"
+			if o.Target > 0 {
+				target = FormatOffset(o.Target)[1:]
+			}
+			at := "—"
+			if !o.At.IsZero() {
+				at = a.clockMark(o.At)
+			}
+			fmt.Fprintf(&b, "| %s (`#%s`) | %s | %s | **%s** | %s | %s |\n", md(o.Title), o.ID, o.Kind, target, strings.ToUpper(string(o.State)), at, orNone(md(o.Evidence)))
+		}
+		b.WriteString("\n")
+	}
+
+	b.WriteString("## Injects\n\n")
+	if len(injects) == 0 {
+		b.WriteString("None.\n\n")
+	} else {
+		b.WriteString("| # | Offset | Inject | Released | First response | Time to respond |\n| --- | --- | --- | --- | --- | --- |\n")
+		for _, r := range injects {
+			rel, resp, took := "pending", "—", "—"
+			switch r.State {
+			case InjectReleased:
+				rel = a.clockMark(r.ReleasedAt)
+				if r.Early {
+					rel += " early, by " + r.By
+				}
+				if r.Responded {
+					resp = fmt.Sprintf("%s: %s", r.Response.Author, md(clip(r.Response.Text, 60)))
+					took = FormatAge(r.ResponseIn)
+				} else {
+					resp = "no response logged"
+				}
+			case InjectSkipped:
+				rel = "skipped"
+				if r.Reason != "" {
+					rel += ": " + md(r.Reason)
+				}
+			}
+			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s |\n", r.Index+1, FormatOffset(r.Offset), md(r.Title), rel, resp, took)
+		}
+		b.WriteString("\n")
+	}
+
+	b.WriteString("## Steps skipped or blocked\n\n")
+	if len(skippedSteps)+len(blockedSteps) == 0 {
+		b.WriteString("None.\n\n")
+	}
+	for _, s := range append(append([]StepStatus(nil), skippedSteps...), blockedSteps...) {
+		fmt.Fprintf(&b, "- %s: %s step %d of %s, %s — %s (%s, %s)\n", strings.ToUpper(string(s.State)), a.stepTitle(s), s.Step+1, s.Runbook,
+			"reason", orNone(OneLine(s.Reason)), s.By, a.clockMark(s.At))
+	}
+	if len(skippedSteps)+len(blockedSteps) > 0 {
+		b.WriteString("\n")
+	}
+
+	b.WriteString("## Communications\n\n")
+	if len(a.Messages) == 0 {
+		b.WriteString("No updates were sent.\n")
+	}
+	for _, m := range a.Messages {
+		fmt.Fprintf(&b, "- %s to %s by %s: %s\n", a.clockMark(m.At), m.Audience, m.Author, clip(OneLine(m.Text), 100))
+	}
+	for _, d := range score.Missed {
+		fmt.Fprintf(&b, "- MISSED: update to %s due at %s\n", d.Audience, a.clockMark(d.At))
+	}
+	b.WriteString("\n")
+
+	notes := map[NoteKind][]TimelineEntry{}
+	for _, e := range a.Entries {
+		if e.Kind == EventNote && !e.Retracted {
+			notes[e.NoteKind] = append(notes[e.NoteKind], e)
+		}
+	}
+	list := func(heading string, es []TimelineEntry) {
+		fmt.Fprintf(&b, "## %s\n\n", heading)
+		if len(es) == 0 {
+			b.WriteString("None recorded.\n\n")
+			return
+		}
+		for _, e := range es {
+			fmt.Fprintf(&b, "- %s %s: %s\n", a.clockMark(e.Occurred), e.Author, OneLine(e.Text))
+		}
+		b.WriteString("\n")
+	}
+	list("Decisions", notes[NoteKindDecision])
+	list("Notes", notes[NoteKindNote])
+
+	b.WriteString("## Action items\n\n")
+	if len(notes[NoteKindAction])+len(a.Review.ActionItems) == 0 {
+		b.WriteString("None recorded.\n")
+	}
+	for _, e := range notes[NoteKindAction] {
+		fmt.Fprintf(&b, "- [ ] %s (logged %s by %s)\n", OneLine(e.Text), a.clockMark(e.Occurred), e.Author)
+	}
+	for _, ai := range a.Review.ActionItems {
+		box := " "
+		if ai.Status == ActionDone {
+			box = "x"
+		}
+		fmt.Fprintf(&b, "- [%s] %s (owner %s, due %s, %s)\n", box, OneLine(ai.Title), orNone(ai.Owner), orNone(ai.Due), ai.Status)
+	}
+	b.WriteString("\n")
+
+	tagged := func(tags ...string) []string {
+		var out []string
+		for _, e := range a.Entries {
+			if e.Kind != EventNote || e.Retracted {
+				continue
+			}
+			for _, t := range tags {
+				if hasTag(e.Text, t) {
+					out = append(out, fmt.Sprintf("%s (%s, %s)", OneLine(e.Text), e.Author, a.clockMark(e.Occurred)))
+					break
+				}
+			}
+		}
+		return out
+	}
+
+	var findings []string
+	for _, o := range objectives {
+		switch o.State {
+		case ObjectiveMissed:
+			if o.At.IsZero() {
+				findings = append(findings, fmt.Sprintf("Objective missed: %s — not achieved%s.", OneLine(o.Title), targetPhrase(o.Objective)))
+			} else {
+				findings = append(findings, fmt.Sprintf("Objective missed: %s — achieved at %s%s.", OneLine(o.Title), TPlus(o.Took), targetPhrase(o.Objective)))
+			}
+		case ObjectiveOpen:
+			findings = append(findings, fmt.Sprintf("Objective still open: %s.", OneLine(o.Title)))
+		case ObjectiveMet:
+			findings = append(findings, fmt.Sprintf("Objective met: %s at %s%s.", OneLine(o.Title), TPlus(o.Took), targetPhrase(o.Objective)))
+		}
+	}
+	for _, r := range injects {
+		if r.State == InjectReleased && !r.Responded {
+			findings = append(findings, fmt.Sprintf("No response was logged to inject %d (%s).", r.Index+1, OneLine(r.Title)))
+		}
+	}
+	for _, s := range blockedSteps {
+		findings = append(findings, fmt.Sprintf("Step %d of %s was blocked: %s.", s.Step+1, s.Runbook, OneLine(s.Reason)))
+	}
+	if len(score.Missed) > 0 {
+		findings = append(findings, fmt.Sprintf("%d communication deadline(s) passed without an update.", len(score.Missed)))
+	}
+	findings = append(findings, tagged("finding")...)
+	section(&b, "Findings", findings)
+
+	var recs []string
+	for _, o := range objectives {
+		if o.State == ObjectiveMissed {
+			recs = append(recs, fmt.Sprintf("Work out what kept the team from \"%s\"%s, and rehearse it again.", OneLine(o.Title), targetPhrase(o.Objective)))
+		}
+	}
+	if len(score.Missed) > 0 {
+		recs = append(recs, "Name a communications lead at the start and set a timer for updates.")
+	}
+	recs = append(recs, tagged("recommendation", "recommend")...)
+	for _, e := range notes[NoteKindAction] {
+		recs = append(recs, fmt.Sprintf("Follow up: %s (%s).", OneLine(e.Text), e.Author))
+	}
+	section(&b, "Recommendations", recs)
+
+	var plan []string
+	for _, s := range skippedSteps {
+		plan = append(plan, fmt.Sprintf("Review step %d of %s (%s): it was skipped because %s.", s.Step+1, s.Runbook, a.stepTitle(s), OneLine(s.Reason)))
+	}
+	for _, s := range blockedSteps {
+		plan = append(plan, fmt.Sprintf("Remove the blocker in step %d of %s (%s): %s.", s.Step+1, s.Runbook, a.stepTitle(s), OneLine(s.Reason)))
+	}
+	for _, r := range injects {
+		if r.State == InjectReleased && !r.Responded {
+			plan = append(plan, fmt.Sprintf("Make sure the plan says what to do when: %s.", OneLine(r.Title)))
+		}
+	}
+	plan = append(plan, tagged("plan", "improvement")...)
+	section(&b, "Improvements to the plan", plan)
+
+	b.WriteString("## Tags\n\nNotes feed this report through tags: `#finding`, `#recommendation`, `#plan` or `#improvement`, `#rpo` with the data lost, and `#ID` of an objective when it is achieved.\n")
+	return b.String()
+}
+
+func (a AfterAction) stepTitle(s StepStatus) string {
+	if t, ok := a.StepTitles[s.Runbook][s.Step]; ok && t != "" {
+		return "\"" + OneLine(t) + "\""
+	}
+	return fmt.Sprintf("step %d", s.Step+1)
+}
+
+func targetPhrase(o Objective) string {
+	if o.Target == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (target %s)", FormatOffset(o.Target)[1:])
+}
+
+func section(b *strings.Builder, heading string, items []string) {
+	fmt.Fprintf(b, "## %s\n\n", heading)
+	if len(items) == 0 {
+		b.WriteString("None recorded.\n\n")
+		return
+	}
+	for _, it := range items {
+		fmt.Fprintf(b, "- %s\n", it)
+	}
+	b.WriteString("\n")
+}
+
+func orNone(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	return s
+}
+
+func clip(s string, n int) string {
+	s = OneLine(s)
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// Percentile is the p-th percentile (nearest rank) of ds; 0 for none.
+func Percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	rank := int(math.Ceil(p / 100 * float64(len(s))))
+	if rank < 1 {
+		rank = 1
+	}
+	if rank > len(s) {
+		rank = len(s)
+	}
+	return s[rank-1]
+}

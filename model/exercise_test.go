@@ -1,0 +1,184 @@
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+
+// exEvent makes an exercise event at t0+at (wall).
+func exEvent(n int, kind EventKind, at time.Duration, payload any) Event {
+	b, _ := json.Marshal(payload)
+	when := t0.Add(at)
+	return Event{ID: fmt.Sprintf("e%03d", n), IncidentID: "inc", Kind: kind, Payload: b, Author: "fac", At: when, Occurred: when, HLC: NewHLC(when) + HLC(n)}
+}
+
+func drillStart(speed float64) Event {
+	return exEvent(0, EventExerciseStarted, 0, ExerciseStartedPayload{Scenario: "dr", Title: "DR", Start: t0, Speed: speed,
+		Injects: []Inject{{Offset: 0, Title: "alerts"}, {Offset: 10 * time.Minute, Title: "status page"}, {Offset: 30 * time.Minute, Title: "region down"}},
+		Objectives: []Objective{
+			{ID: "rto", Kind: ObjectiveRTO, Title: "Restored", Target: time.Hour},
+			{ID: "customers-informed", Kind: ObjectiveMilestone, Title: "Customers informed", Target: 15 * time.Minute},
+			{ID: "decision-made", Kind: ObjectiveMilestone, Title: "Decision made", Target: 20 * time.Minute},
+			{ID: "rpo", Kind: ObjectiveRPO, Title: "Data loss", Target: 5 * time.Minute},
+			{ID: "runbook-dr", Kind: ObjectiveRunbook, Title: "DR runbook done", Runbook: "dr"},
+		}})
+}
+
+func TestExerciseClockPauseAndSpeed(t *testing.T) {
+	events := []Event{
+		drillStart(0),
+		exEvent(1, EventExercisePaused, 5*time.Minute, ExerciseClockPayload{}),
+		exEvent(2, EventExerciseResumed, 15*time.Minute, ExerciseClockPayload{}),
+		exEvent(3, EventExerciseSpeed, 20*time.Minute, ExerciseClockPayload{Speed: 2}),
+		exEvent(4, EventExercisePaused, 21*time.Minute, ExerciseClockPayload{}), // pausing twice changes nothing
+		exEvent(5, EventExercisePaused, 22*time.Minute, ExerciseClockPayload{}),
+		exEvent(6, EventExerciseResumed, 25*time.Minute, ExerciseClockPayload{}),
+	}
+	// Any order gives the same state.
+	rev := append([]Event(nil), events...)
+	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
+		rev[i], rev[j] = rev[j], rev[i]
+	}
+	for _, evs := range [][]Event{events, rev} {
+		x, ok := BuildExercise(evs)
+		if !ok {
+			t.Fatal("no exercise")
+		}
+		cases := []struct {
+			wall, want time.Duration
+			paused     bool
+		}{
+			{0, 0, false},
+			{5 * time.Minute, 5 * time.Minute, true},
+			{10 * time.Minute, 5 * time.Minute, true},   // paused
+			{20 * time.Minute, 10 * time.Minute, false}, // resumed at 15
+			{21 * time.Minute, 12 * time.Minute, true},  // 1 wall minute at 2x
+			{25 * time.Minute, 12 * time.Minute, false},
+			{30 * time.Minute, 22 * time.Minute, false}, // 5 wall minutes at 2x
+		}
+		for _, c := range cases {
+			if got := x.Elapsed(t0.Add(c.wall)); got != c.want {
+				t.Errorf("elapsed at wall +%v = %v, want %v", c.wall, got, c.want)
+			}
+			if got := x.Paused(t0.Add(c.wall)); got != c.paused {
+				t.Errorf("paused at +%v = %v, want %v", c.wall, got, c.paused)
+			}
+		}
+		// Injects fall due when the exercise clock reaches their offsets.
+		due := map[string]time.Duration{"alerts": 0, "status page": 20 * time.Minute, "region down": 34 * time.Minute} // 12m at wall 25, then 18m more at 2x
+		for _, st := range x.Injects(t0.Add(time.Hour)) {
+			if st.State != InjectReleased || st.ReleasedAt != t0.Add(due[st.Title]) {
+				t.Errorf("inject %q: %s at %v, want released at +%v", st.Title, st.State, st.ReleasedAt.Sub(t0), due[st.Title])
+			}
+		}
+		at := x.Injects(t0.Add(19 * time.Minute))
+		if at[0].State != InjectReleased || at[1].State != InjectPending || at[2].State != InjectPending {
+			t.Errorf("at wall +19m: %s %s %s", at[0].State, at[1].State, at[2].State)
+		}
+		if next, ok := x.NextInject(t0.Add(19 * time.Minute)); !ok || next.Title != "status page" {
+			t.Errorf("next inject %+v", next)
+		}
+		if got := x.Speed(t0.Add(30 * time.Minute)); got != 2 {
+			t.Errorf("speed %v", got)
+		}
+	}
+}
+
+func TestExerciseStartSpeedAndEnd(t *testing.T) {
+	x, _ := BuildExercise([]Event{drillStart(4), exEvent(1, EventExerciseEnded, 10*time.Minute, ExerciseEndedPayload{})})
+	if got := x.Elapsed(t0.Add(5 * time.Minute)); got != 20*time.Minute {
+		t.Errorf("4x speed: %v", got)
+	}
+	if got := x.Elapsed(t0.Add(time.Hour)); got != 40*time.Minute {
+		t.Errorf("after the end the clock stops: %v", got)
+	}
+	sts := x.Injects(t0.Add(time.Hour))
+	if sts[2].State != InjectReleased || sts[2].ReleasedAt != t0.Add(7*time.Minute+30*time.Second) {
+		t.Errorf("inject at +30m on a 4x clock: %+v", sts[2])
+	}
+	// While paused the next inject has no due time; it cannot come.
+	p, _ := BuildExercise([]Event{drillStart(0), exEvent(1, EventExercisePaused, time.Minute, ExerciseClockPayload{})})
+	if st := p.Injects(t0.Add(time.Hour))[1]; st.State != InjectPending || !st.Due.IsZero() {
+		t.Errorf("paused clock released %+v", st)
+	}
+}
+
+func TestInjectOverrides(t *testing.T) {
+	x, _ := BuildExercise([]Event{
+		drillStart(0),
+		exEvent(1, EventInjectReleased, 2*time.Minute, InjectPayload{Index: 2, Title: "region down"}),
+		exEvent(2, EventInjectSkipped, 3*time.Minute, InjectPayload{Index: 1, Title: "status page", Reason: "short on time"}),
+	})
+	sts := x.Injects(t0.Add(time.Hour))
+	if sts[2].State != InjectReleased || !sts[2].Early || sts[2].ReleasedAt != t0.Add(2*time.Minute) || sts[2].By != "fac" {
+		t.Errorf("early release: %+v", sts[2])
+	}
+	if sts[1].State != InjectSkipped || sts[1].Reason != "short on time" {
+		t.Errorf("skip: %+v", sts[1])
+	}
+	if before := x.Injects(t0.Add(time.Minute)); before[2].State != InjectPending {
+		t.Errorf("released before the release event: %+v", before[2])
+	}
+	entries := x.InjectEntries(t0.Add(time.Hour))
+	if len(entries) != 1 || entries[0].Text[:8] != "Inject 1" {
+		t.Errorf("derived entries: %+v", entries)
+	}
+}
+
+func TestObjectivesMetAndMissed(t *testing.T) {
+	x, _ := BuildExercise([]Event{drillStart(0)})
+	in := Incident{ID: "inc", Severity: SEV1, Status: StatusMitigated, Milestones: MilestoneTimes{Detected: t0, Mitigated: t0.Add(50 * time.Minute)}}
+	log := DrillLog{
+		Incident: in,
+		Entries: []TimelineEntry{
+			{Kind: EventNote, NoteKind: NoteKindDecision, Text: "Fail over now #decision-made", Occurred: t0.Add(25 * time.Minute)},
+			{Kind: EventNote, NoteKind: NoteKindNote, Text: "#rpo 3m of writes lost", Occurred: t0.Add(40 * time.Minute)},
+		},
+		Messages:     []Message{{Audience: AudienceCustomers, At: t0.Add(12 * time.Minute)}},
+		RunbookSteps: map[string]int{"dr": 2},
+		Steps:        []StepStatus{{Runbook: "dr", Step: 0, State: StepDone, At: t0.Add(30 * time.Minute)}},
+	}
+	want := map[string]ObjectiveState{"rto": ObjectiveMet, "customers-informed": ObjectiveMet, "decision-made": ObjectiveMissed, "rpo": ObjectiveMet, "runbook-dr": ObjectiveOpen}
+	for _, r := range x.Objectives(log, t0.Add(55*time.Minute)) {
+		if r.State != want[r.ID] {
+			t.Errorf("%s: %s (%s), want %s", r.ID, r.State, r.Evidence, want[r.ID])
+		}
+		if r.ID == "rto" && r.Took != 50*time.Minute {
+			t.Errorf("rto took %v", r.Took)
+		}
+	}
+	// Before anything happened, objectives past their target are missed, the rest open.
+	early := DrillLog{Incident: Incident{ID: "inc", Severity: SEV1, Status: StatusInvestigating}}
+	for _, r := range x.Objectives(early, t0.Add(16*time.Minute)) {
+		w := ObjectiveOpen
+		if r.ID == "customers-informed" {
+			w = ObjectiveMissed
+		}
+		if r.State != w {
+			t.Errorf("early %s: %s, want %s", r.ID, r.State, w)
+		}
+	}
+	// A stated loss above the RPO misses it; the runbook done at last meets its objective.
+	log.Entries[1].Text = "#rpo 9m lost"
+	log.Steps = append(log.Steps, StepStatus{Runbook: "dr", Step: 1, State: StepSkipped, Reason: "n/a", At: t0.Add(52 * time.Minute)})
+	for _, r := range x.Objectives(log, t0.Add(55*time.Minute)) {
+		if r.ID == "rpo" && r.State != ObjectiveMissed {
+			t.Errorf("rpo 9m > 5m: %s", r.State)
+		}
+		if r.ID == "runbook-dr" && (r.State != ObjectiveMet || r.At != t0.Add(52*time.Minute)) {
+			t.Errorf("runbook: %+v", r)
+		}
+	}
+}
+
+func TestHasTag(t *testing.T) {
+	for text, want := range map[string]bool{"#rpo 3m": true, "x #RPO": true, "#rpox": false, "#rp": false, "a #rpo-b #rpo.": true} {
+		if hasTag(text, "rpo") != want {
+			t.Errorf("hasTag(%q) != %v", text, want)
+		}
+	}
+}
