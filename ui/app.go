@@ -150,6 +150,16 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		a.resize(msg.Width, msg.Height)
 	case tea.KeyMsg:
+		if keys := a.splitKeys(msg); keys != nil {
+			var cmds []tea.Cmd
+			for _, k := range keys {
+				var c tea.Cmd
+				a, c = a.handleKey(k)
+				cmds = append(cmds, c)
+			}
+			cmd = tea.Batch(cmds...)
+			break
+		}
 		a, cmd = a.handleKey(msg)
 	case tickMsg:
 		cmd = a.onTick()
@@ -317,6 +327,29 @@ func (a *App) resize(w, h int) {
 	if a.prompt != nil {
 		a.prompt.input.Width = max(w-len([]rune(a.prompt.label))-3, 1)
 	}
+}
+
+// splitKeys breaks a burst of typed characters into single keys where
+// each is a command: the terminal delivers keys pressed quickly (or sent by
+// tmux) in one read, and Bubble Tea hands them over as one message. Text
+// inputs take the burst whole. Nil means no split.
+func (a *App) splitKeys(msg tea.KeyMsg) []tea.KeyMsg {
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste || a.typing() {
+		return nil
+	}
+	keys := make([]tea.KeyMsg, len(msg.Runes))
+	for i, r := range msg.Runes {
+		keys[i] = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}
+		if r == ' ' {
+			keys[i].Type = tea.KeySpace
+		}
+	}
+	return keys
+}
+
+// typing reports whether keys go to a text input now.
+func (a *App) typing() bool {
+	return a.prompt != nil || (a.form != nil && a.form.field == fieldTitle) || (a.screen == screenList && a.list.filtering)
 }
 
 // handleKey: ctrl+c always quits; an open help, form, picker or input takes

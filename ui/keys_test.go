@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
 )
@@ -225,5 +227,35 @@ func TestCopyStepCommand(t *testing.T) {
 	d.press("enter", "2", "g", "j", "y")
 	if !strings.Contains(copied, "prometheus.example.internal") {
 		t.Errorf("copied %q, want step 2's curl command", copied)
+	}
+}
+
+// TestBurstOfKeys: keys that arrive in one read ("2x", as tmux or a fast
+// typist sends them) act one by one outside text inputs, and stay text
+// inside them.
+func TestBurstOfKeys(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	d := newDriver(t, Options{Store: st, Now: c.Now}, 160, 48)
+	d.press("enter")
+	d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("2x")})
+	steps, err := st.Steps(context.Background(), incA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var done int
+	for _, s := range steps {
+		if s.State == model.StepDone {
+			done++
+		}
+	}
+	if done != 3 {
+		t.Errorf("%d steps done after \"2x\", want 3", done)
+	}
+	d.press("n")
+	d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("sb2x")})
+	if p := d.app().prompt; p == nil || p.input.Value() != "sb2x" {
+		t.Errorf("a burst typed into the note input: %+v", p)
 	}
 }

@@ -1,0 +1,191 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/runbooks"
+	"github.com/sitrep-dev/sitrep/storage"
+)
+
+// tmuxSession is the cockpit running in a tmux server of the test's own,
+// at a fixed size.
+type tmuxSession struct {
+	t      *testing.T
+	tmux   string
+	socket string
+}
+
+func (s *tmuxSession) run(args ...string) (string, error) {
+	out, err := exec.Command(s.tmux, append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	return string(out), err
+}
+
+// screen is what the pane shows now, lines joined.
+func (s *tmuxSession) screen() string {
+	out, err := s.run("capture-pane", "-p", "-J", "-t", "cockpit")
+	if err != nil {
+		return ""
+	}
+	return out
+}
+
+// waitFor polls the screen until every want is on it, or fails at the
+// deadline showing what was there.
+func (s *tmuxSession) waitFor(what string, want ...string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	var scr string
+	for time.Now().Before(deadline) {
+		scr = s.screen()
+		ok := true
+		for _, w := range want {
+			if !strings.Contains(scr, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return scr
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.t.Fatalf("%s: %q not on screen in time:\n%s", what, want, scr)
+	return ""
+}
+
+func (s *tmuxSession) keys(keys ...string) {
+	s.t.Helper()
+	if out, err := s.run(append([]string{"send-keys", "-t", "cockpit"}, keys...)...); err != nil {
+		s.t.Fatalf("send-keys %q: %v %s", keys, err, out)
+	}
+}
+
+func (s *tmuxSession) literal(text string) {
+	s.t.Helper()
+	if out, err := s.run("send-keys", "-t", "cockpit", "-l", text); err != nil {
+		s.t.Fatalf("send-keys -l %q: %v %s", text, err, out)
+	}
+}
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// TestCockpitInTmux drives the built binary in a real terminal: open the
+// list, open an incident, add a note, complete a step, quit; then `sitrep
+// show` must have both.
+func TestCockpitInTmux(t *testing.T) {
+	tmux := needTool(t, "tmux", "SITREP_REQUIRE_E2E")
+	bin := buildSitrep(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sitrep.db")
+	env := []string{"SITREP_DB=" + db, "SITREP_AUTHOR=tess@tmux", "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), "NO_COLOR=1", "SITREP_REMOTE="}
+	sitrep := func(args ...string) (string, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+
+	// Declare with the runbook attached, by the CLI when it can attach,
+	// else by appending the attachment event as `sitrep attach` does.
+	out, err := sitrep("declare", "--title", "Login page times out", "--sev", "1", "--kind", "outage", "--runbook", "major-incident")
+	attached := err == nil
+	if !attached {
+		if out, err = sitrep("declare", "--title", "Login page times out", "--sev", "1", "--kind", "outage"); err != nil {
+			t.Fatalf("declare: %v\n%s", err, out)
+		}
+	}
+	short := strings.TrimSpace(out)
+	if !attached {
+		attachBundled(t, db, short, "major-incident")
+	}
+
+	s := &tmuxSession{t: t, tmux: tmux, socket: fmt.Sprintf("sitrep-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	t.Cleanup(func() { s.run("kill-server") })
+	var command strings.Builder
+	command.WriteString("env TERM=xterm-256color")
+	for _, e := range env {
+		command.WriteString(" " + shellQuote(e))
+	}
+	command.WriteString(" " + shellQuote(bin))
+	cmd := exec.Command(tmux, "-L", s.socket, "-f", "/dev/null", "new-session", "-d", "-s", "cockpit", "-x", "120", "-y", "40", command.String())
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+
+	s.waitFor("the list", "Incidents", "Login page times out", short)
+	s.keys("Enter")
+	s.waitFor("the incident", "Timeline", "Runbook 1/1", "IC tess@tmux")
+
+	s.keys("n")
+	s.waitFor("the note input", "Note:")
+	s.literal("tmux says the LB pool is drained")
+	s.keys("Enter")
+	s.waitFor("the saved note", "Saved:", "tmux says the LB pool is drained")
+
+	s.keys("2", "x")
+	s.waitFor("the step done", "[x] 1.")
+
+	s.keys("q")
+	s.waitFor("back on the list", "Incidents")
+	s.keys("q")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := s.run("has-session", "-t", "cockpit"); err != nil {
+			break // the program quit and its session closed
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the cockpit did not quit on q:\n%s", s.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	show, err := sitrep("show", short)
+	if err != nil {
+		t.Fatalf("show: %v\n%s", err, show)
+	}
+	for _, want := range []string{"tmux says the LB pool is drained", "Done step 1 of major-incident"} {
+		if !strings.Contains(show, want) {
+			t.Errorf("sitrep show lacks %q:\n%s", want, show)
+		}
+	}
+}
+
+// attachBundled attaches a bundled runbook by appending the event `sitrep
+// attach` writes.
+func attachBundled(t *testing.T, db, ref, name string) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := storage.Open(ctx, db, storage.Options{Author: "tess@tmux"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	in, err := st.ResolveIncident(ctx, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, _, err := runbooks.Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, err := lib.Runbook(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := rb.Attachment()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: model.EventRunbookAttached, Payload: p}); err != nil {
+		t.Fatal(err)
+	}
+}
