@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -82,4 +83,19 @@ func shortHelp(s *Styles, bindings []key.Binding, w int) string {
 		parts = append(parts, s.Key.Render(h.Key)+" "+s.KeyDesc.Render(h.Desc))
 	}
 	return clip(strings.Join(parts, s.Faint.Render(" · ")), w)
+}
+
+// KeyTable is every key of the cockpit as a Markdown table, section by
+// section, from the same keymap the panes and the help view use: the
+// README's key table is made with it.
+func KeyTable() string {
+	var b strings.Builder
+	b.WriteString("| Where | Key | Does |\n|---|---|---|\n")
+	for _, g := range newKeyMap().groups() {
+		for _, kb := range g.Bindings {
+			h := kb.Help()
+			fmt.Fprintf(&b, "| %s | `%s` | %s |\n", g.Title, strings.ReplaceAll(h.Key, "|", `\|`), h.Desc)
+		}
+	}
+	return b.String()
 }

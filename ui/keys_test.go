@@ -259,3 +259,14 @@ func TestBurstOfKeys(t *testing.T) {
 		t.Errorf("a burst typed into the note input: %+v", p)
 	}
 }
+
+func TestKeyTable(t *testing.T) {
+	table := KeyTable()
+	for _, g := range newKeyMap().groups() {
+		for _, b := range g.Bindings {
+			if !strings.Contains(table, "`"+b.Help().Key+"` | "+b.Help().Desc) {
+				t.Errorf("key table lacks %s", b.Help().Key)
+			}
+		}
+	}
+}
