@@ -36,7 +36,15 @@ func (a AfterAction) InjectResponses() []InjectResponse {
 	for _, st := range a.Exercise.Injects(a.end()) {
 		r := InjectResponse{InjectStatus: st}
 		if st.State == InjectReleased {
-			if e, ok := FirstResponse(a.Entries, st.ReleasedAt); ok {
+			// What was logged with the declaration (the first commander,
+			// attached runbooks) answers no inject.
+			var entries []TimelineEntry
+			for _, e := range a.Entries {
+				if !e.Occurred.Equal(a.Exercise.Started.Start) {
+					entries = append(entries, e)
+				}
+			}
+			if e, ok := FirstResponse(entries, st.ReleasedAt); ok {
 				r.Response, r.Responded, r.ResponseIn = e, true, e.Occurred.Sub(st.ReleasedAt)
 			}
 		}
@@ -199,8 +207,8 @@ func AfterActionReport(a AfterAction) string {
 		b.WriteString("None.\n\n")
 	}
 	for _, s := range append(append([]StepStatus(nil), skippedSteps...), blockedSteps...) {
-		fmt.Fprintf(&b, "- %s: %s step %d of %s, %s — %s (%s, %s)\n", strings.ToUpper(string(s.State)), a.stepTitle(s), s.Step+1, s.Runbook,
-			"reason", orNone(OneLine(s.Reason)), s.By, a.clockMark(s.At))
+		fmt.Fprintf(&b, "- %s: step %d of %s, %s — %s (%s, %s)\n", strings.ToUpper(string(s.State)), s.Step+1, s.Runbook, a.stepTitle(s),
+			orNone(OneLine(s.Reason)), s.By, a.clockMark(s.At))
 	}
 	if len(skippedSteps)+len(blockedSteps) > 0 {
 		b.WriteString("\n")

@@ -1,0 +1,470 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/runbooks"
+	"github.com/sitrep-dev/sitrep/storage"
+)
+
+func init() { commandSets = append(commandSets, drillCommands) }
+
+func drillCommands(a *app) []*cobra.Command {
+	return []*cobra.Command{a.drillCmd()}
+}
+
+func (a *app) drillCmd() *cobra.Command {
+	var speed float64
+	var commander, title string
+	cmd := &cobra.Command{
+		Use:   "drill SCENARIO",
+		Short: "Run a tabletop exercise: start a scenario, drive its clock, write the after-action report",
+		Long: `'sitrep drill SCENARIO' declares an EXERCISE incident from a bundled or team
+scenario ('sitrep scenario list'), attaches its runbooks and starts the
+exercise clock. Injects appear at their offsets on that clock, on every
+laptop that syncs the drill; the facilitator can pause, resume, change the
+speed, release an inject early or skip it. Objectives are judged live:
+
+  rto        met when the incident reaches 'mitigated' within the target
+  rpo        a note tagged #rpo with the data lost ("#rpo 4m of orders")
+  milestone  a note containing #ID (see 'drill status'), or a message sent
+             to the audience it names (customers, executives, internal)
+  runbook    every step of the runbook done or skipped
+
+Tag notes #finding, #recommendation or #plan to put them in the report's
+findings, recommendations and improvements to the plan.`,
+		Example: `  sitrep drill region-outage-dr
+  sitrep drill region-outage-dr --speed 2
+  sitrep drill status
+  sitrep drill pause; sitrep drill resume
+  sitrep drill release 3
+  sitrep drill skip 4 --reason "out of time"
+  sitrep drill end
+  sitrep drill report 9f3c > after-action.md`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if speed < 0 || speed > 1000 {
+				return model.Invalidf("invalid speed %g: give a factor above 0, like 2 for twice as fast", speed)
+			}
+			lib, diags, err := a.library()
+			if err != nil {
+				return err
+			}
+			a.warnLoad(diags)
+			sc, err := lib.Scenario(args[0])
+			if err != nil {
+				return err
+			}
+			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+				in, err := a.startDrill(ctx, st, sc, speed, title, commander)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.out, "%s\n", in.Short())
+				fmt.Fprintf(a.errOut, "EXERCISE %s started: %s (%d inject(s), %d objective(s)); 'sitrep drill status' shows the clock and what comes next\n",
+					in.Short(), model.Neutralise(model.OneLine(sc.Title)), len(sc.Injects), len(sc.Objectives))
+				return nil
+			})
+		},
+	}
+	cmd.Flags().Float64Var(&speed, "speed", 1, "exercise clock speed: 2 runs the injects twice as fast")
+	cmd.Flags().StringVar(&commander, "commander", "", "who takes the Incident Commander role (default: you)")
+	cmd.Flags().StringVar(&title, "title", "", "title of the exercise incident (default: the scenario's)")
+	cmd.AddCommand(
+		a.drillClockCmd("pause", "Pause the exercise clock", model.EventExercisePaused),
+		a.drillClockCmd("resume", "Resume the exercise clock", model.EventExerciseResumed),
+		a.drillSpeedCmd(), a.drillInjectCmd("release", model.EventInjectReleased), a.drillInjectCmd("skip", model.EventInjectSkipped),
+		a.drillEndCmd(), a.drillStatusCmd(), a.drillReportCmd())
+	return cmd
+}
+
+// startDrill declares the exercise incident, names its commander, attaches
+// the scenario's runbooks and starts the clock, in one transaction.
+func (a *app) startDrill(ctx context.Context, st *storage.Store, sc *model.Scenario, speed float64, title, commander string) (model.Incident, error) {
+	d := model.Declaration{Title: sc.Title, Kind: sc.Kind, Severity: sc.Severity, Exercise: true, Commander: commander}
+	if title != "" {
+		d.Title = title
+	}
+	if !d.Severity.Valid() {
+		d.Severity = model.SEV2
+	}
+	if err := d.Validate(); err != nil {
+		return model.Incident{}, err
+	}
+	if d.Commander == "" {
+		d.Commander = st.Author()
+	}
+	id := storage.NewID()
+	now := a.now().UTC().Truncate(time.Millisecond)
+	drafts := []model.Draft{
+		{IncidentID: id, Kind: model.EventDeclared, Occurred: now, Payload: model.DeclaredPayload{
+			Title: d.Title, Kind: d.Kind, Severity: d.Severity, Status: d.Status, Exercise: true}},
+		{IncidentID: id, Kind: model.EventRoleAssigned, Occurred: now, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: d.Commander}},
+	}
+	for _, name := range sc.Runbooks {
+		att, err := a.attachDrafts(id, []string{name})
+		if err != nil {
+			fmt.Fprintf(a.errOut, "sitrep: scenario runbook %s not attached: %s\n", name, oneLineError(err))
+			continue
+		}
+		drafts = append(drafts, att...)
+	}
+	if speed == 1 {
+		speed = 0
+	}
+	drafts = append(drafts, model.Draft{IncidentID: id, Kind: model.EventExerciseStarted, Occurred: now, Payload: model.ExerciseStartedPayload{
+		Scenario: sc.Name, Title: sc.Title, Source: sc.Source, Hash: sc.Hash, Text: sc.Text, Start: now, Speed: speed,
+		Duration: sc.Duration, Runbooks: sc.Runbooks, Objectives: sc.Objectives, Injects: sc.Injects,
+	}})
+	if _, err := st.AppendAll(ctx, drafts); err != nil {
+		return model.Incident{}, err
+	}
+	if err := st.SetCurrent(ctx, id); err != nil {
+		return model.Incident{}, err
+	}
+	return st.Incident(ctx, id)
+}
+
+// drillTarget finds the exercise a drill subcommand acts on.
+func (a *app) drillTarget(ctx context.Context, st *storage.Store, ref string) (model.Incident, model.Exercise, error) {
+	in, err := pickIncident(ctx, st, ref)
+	if err != nil {
+		return in, model.Exercise{}, err
+	}
+	x, ok, err := st.Exercise(ctx, in.ID)
+	if err != nil {
+		return in, x, err
+	}
+	if !ok {
+		return in, x, model.Invalidf("incident %s is not a drill started with 'sitrep drill SCENARIO'", in.Short())
+	}
+	return in, x, nil
+}
+
+func (a *app) drillClockCmd(name, short string, kind model.EventKind) *cobra.Command {
+	var reason string
+	cmd := &cobra.Command{
+		Use:   name + " [ID]",
+		Short: short,
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+				in, x, err := a.drillTarget(ctx, st, firstArg(args))
+				if err != nil {
+					return err
+				}
+				now := a.now()
+				if x.Over(now) {
+					return model.Invalidf("the drill on %s has ended", in.Short())
+				}
+				paused := x.Paused(now)
+				if kind == model.EventExercisePaused && paused {
+					return model.Invalidf("the exercise clock of %s is already paused", in.Short())
+				}
+				if kind == model.EventExerciseResumed && !paused {
+					return model.Invalidf("the exercise clock of %s is running", in.Short())
+				}
+				if _, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: kind, Payload: model.ExerciseClockPayload{Reason: reason}}); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.out, "%s: exercise clock %sd at %s\n", in.Short(), name, model.TPlus(x.Elapsed(now)))
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&reason, "reason", "", "why, for the timeline")
+	return cmd
+}
+
+func (a *app) drillSpeedCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "speed N [ID]",
+		Short: "Set the exercise clock's speed factor (2 = twice as fast, 0.5 = half)",
+		Args:  cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sp, err := strconv.ParseFloat(strings.TrimSuffix(args[0], "x"), 64)
+			if err != nil || sp <= 0 || sp > 1000 {
+				return model.Invalidf("invalid speed %q: give a factor above 0, like 2 or 0.5", args[0])
+			}
+			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+				in, x, err := a.drillTarget(ctx, st, argAt(args, 1))
+				if err != nil {
+					return err
+				}
+				if x.Over(a.now()) {
+					return model.Invalidf("the drill on %s has ended", in.Short())
+				}
+				if _, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: model.EventExerciseSpeed, Payload: model.ExerciseClockPayload{Speed: sp}}); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.out, "%s: exercise clock runs at %gx\n", in.Short(), sp)
+				return nil
+			})
+		},
+	}
+}
+
+func (a *app) drillInjectCmd(name string, kind model.EventKind) *cobra.Command {
+	var reason string
+	short := "Release inject N now, ahead of its time"
+	if kind == model.EventInjectSkipped {
+		short = "Skip inject N: it will not be released"
+	}
+	cmd := &cobra.Command{
+		Use:   name + " N [ID]",
+		Short: short,
+		Args:  cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			n, err := strconv.Atoi(args[0])
+			if err != nil || n < 1 {
+				return model.Invalidf("inject number %q: give the number 'sitrep drill status' shows (1, 2, …)", args[0])
+			}
+			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+				in, x, err := a.drillTarget(ctx, st, argAt(args, 1))
+				if err != nil {
+					return err
+				}
+				now := a.now()
+				injects := x.Injects(now)
+				if n > len(injects) {
+					return model.Invalidf("the scenario has %d inject(s); there is no inject %d", len(injects), n)
+				}
+				cur := injects[n-1]
+				switch {
+				case x.Over(now):
+					return model.Invalidf("the drill on %s has ended", in.Short())
+				case kind == model.EventInjectReleased && cur.State == model.InjectReleased:
+					return model.Invalidf("inject %d is already released", n)
+				case kind == model.EventInjectSkipped && cur.State == model.InjectSkipped:
+					return model.Invalidf("inject %d is already skipped", n)
+				}
+				if _, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: kind, Payload: model.InjectPayload{Index: n - 1, Title: cur.Title, Reason: reason}}); err != nil {
+					return err
+				}
+				verb := "released"
+				if kind == model.EventInjectSkipped {
+					verb = "skipped"
+				}
+				fmt.Fprintf(a.out, "%s: inject %d %s: %s\n", in.Short(), n, verb, model.Neutralise(model.OneLine(cur.Title)))
+				if kind == model.EventInjectReleased && strings.TrimSpace(cur.Text) != "" {
+					fmt.Fprintf(a.out, "\n%s\n", model.Neutralise(strings.TrimSpace(cur.Text)))
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&reason, "reason", "", "why, for the timeline and the report")
+	return cmd
+}
+
+func (a *app) drillEndCmd() *cobra.Command {
+	var reason string
+	cmd := &cobra.Command{
+		Use:   "end [ID]",
+		Short: "End the drill: the clock stops and objectives still open are missed",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+				in, x, err := a.drillTarget(ctx, st, firstArg(args))
+				if err != nil {
+					return err
+				}
+				if !x.Ended.IsZero() {
+					return model.Invalidf("the drill on %s already ended at %s", in.Short(), x.Ended.UTC().Format("15:04:05Z"))
+				}
+				if _, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: model.EventExerciseEnded, Payload: model.ExerciseEndedPayload{Reason: reason}}); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.out, "%s: drill ended at %s; 'sitrep drill report %s' writes the after-action report\n", in.Short(), model.TPlus(x.Elapsed(a.now())), in.Short())
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&reason, "reason", "", "why, for the timeline")
+	return cmd
+}
+
+func (a *app) drillStatusCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "status [ID]",
+		Short: "The facilitator's view: clock, injects released and next, objectives, updates due",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+				in, _, err := a.drillTarget(ctx, st, firstArg(args))
+				if err != nil {
+					return err
+				}
+				aa, err := a.afterAction(ctx, st, in)
+				if err != nil {
+					return err
+				}
+				writeDrillStatus(a.out, aa)
+				return nil
+			})
+		},
+	}
+}
+
+func (a *app) drillReportCmd() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "report [ID]",
+		Short: "Print the after-action report (Markdown)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+				in, _, err := a.drillTarget(ctx, st, firstArg(args))
+				if err != nil {
+					return err
+				}
+				aa, err := a.afterAction(ctx, st, in)
+				if err != nil {
+					return err
+				}
+				report := model.Neutralise(model.AfterActionReport(aa))
+				if out == "" || out == "-" {
+					_, err = io.WriteString(a.out, report)
+					return err
+				}
+				if err := os.WriteFile(out, []byte(report), 0o600); err != nil {
+					return fmt.Errorf("write report %s: %w", out, err)
+				}
+				fmt.Fprintf(a.errOut, "after-action report written to %s\n", out)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write to FILE instead of standard output")
+	return cmd
+}
+
+func argAt(args []string, i int) string {
+	if i < len(args) {
+		return args[i]
+	}
+	return ""
+}
+
+// afterAction gathers what the facilitator view and the report need.
+func (a *app) afterAction(ctx context.Context, st *storage.Store, in model.Incident) (model.AfterAction, error) {
+	aa := model.AfterAction{Incident: in, Now: a.now(), Cadence: a.cadencePolicy()}
+	x, _, err := st.Exercise(ctx, in.ID)
+	if err != nil {
+		return aa, err
+	}
+	aa.Exercise = x
+	if aa.Entries, err = st.Timeline(ctx, in.ID, storage.TimelinePage{}); err != nil {
+		return aa, err
+	}
+	if aa.Steps, err = st.Steps(ctx, in.ID); err != nil {
+		return aa, err
+	}
+	if aa.Messages, err = st.Messages(ctx, in.ID); err != nil {
+		return aa, err
+	}
+	if aa.Review, _, err = st.Review(ctx, in.ID); err != nil {
+		return aa, err
+	}
+	atts, err := st.Attachments(ctx, in.ID)
+	if err != nil {
+		return aa, err
+	}
+	aa.StepTitles, aa.RunbookSteps = stepTitles(atts)
+	return aa, nil
+}
+
+// stepTitles parses the exact runbook text each attachment recorded.
+func stepTitles(atts []model.Attachment) (map[string]map[int]string, map[string]int) {
+	titles, counts := map[string]map[int]string{}, map[string]int{}
+	for _, at := range atts {
+		rb, _ := runbooks.Parse(at.Name+".md", []byte(at.Text))
+		if rb == nil {
+			continue
+		}
+		steps := rb.Steps()
+		counts[at.Name] = len(steps)
+		titles[at.Name] = map[int]string{}
+		for _, s := range steps {
+			titles[at.Name][s.Index] = s.Title
+		}
+	}
+	return titles, counts
+}
+
+func writeDrillStatus(w io.Writer, aa model.AfterAction) {
+	n := model.Neutralise
+	x, now := aa.Exercise, aa.Now
+	fmt.Fprintf(w, "EXERCISE %s: %s (scenario %s)\n", aa.Incident.Short(), n(model.OneLine(aa.Incident.Title)), n(x.Started.Scenario))
+	state := fmt.Sprintf("running at %gx", x.Speed(now))
+	switch {
+	case x.Over(now):
+		state = "ENDED " + x.Ended.UTC().Format("15:04:05Z")
+	case x.Paused(now):
+		state = "PAUSED"
+	}
+	fmt.Fprintf(w, "clock %s, %s (started %s)\n\n", model.TPlus(x.Elapsed(now)), state, x.Started.Start.UTC().Format("2006-01-02 15:04:05Z"))
+	fmt.Fprintln(w, "Injects:")
+	for _, r := range aa.InjectResponses() {
+		mark, detail := "·", "pending"
+		switch r.State {
+		case model.InjectReleased:
+			mark = "✓"
+			detail = "released " + r.ReleasedAt.UTC().Format("15:04:05Z")
+			if r.Early {
+				detail += " (early)"
+			}
+			if r.Responded {
+				detail += ", first response after " + model.FormatAge(r.ResponseIn)
+			} else {
+				detail += ", no response yet"
+			}
+		case model.InjectSkipped:
+			mark, detail = "✗", "skipped"
+		default:
+			if !r.Due.IsZero() {
+				detail = fmt.Sprintf("due %s (in %s)", r.Due.UTC().Format("15:04:05Z"), model.FormatAge(r.Due.Sub(now)))
+			} else {
+				detail = "waits for the clock"
+			}
+		}
+		fmt.Fprintf(w, "  %s %2d %-7s %s — %s\n", mark, r.Index+1, model.FormatOffset(r.Offset), n(model.OneLine(r.Title)), detail)
+	}
+	if next, ok := x.NextInject(now); ok {
+		fmt.Fprintf(w, "\nNext: inject %d at %s — %s\n", next.Index+1, model.FormatOffset(next.Offset), n(model.OneLine(next.Title)))
+		for _, e := range next.Expected {
+			fmt.Fprintf(w, "  look for: %s\n", n(model.OneLine(e)))
+		}
+	}
+	fmt.Fprintln(w, "\nObjectives:")
+	for _, o := range x.Objectives(model.DrillLog{Incident: aa.Incident, Entries: aa.Entries, Steps: aa.Steps, RunbookSteps: aa.RunbookSteps, Messages: aa.Messages}, now) {
+		target := ""
+		if o.Target > 0 {
+			target = " within " + model.FormatOffset(o.Target)[1:]
+		}
+		at := ""
+		if !o.At.IsZero() {
+			at = " at " + model.TPlus(o.Took)
+		}
+		fmt.Fprintf(w, "  %-6s #%s %s%s%s\n", strings.ToUpper(string(o.State)), o.ID, n(model.OneLine(o.Title)), target, at)
+	}
+	if dues := model.UpdatesDue(aa.Incident, aa.Messages, aa.Cadence, now); len(dues) > 0 && !x.Over(now) {
+		fmt.Fprintln(w, "\nUpdates due:")
+		for _, d := range dues {
+			late := ""
+			if d.Late {
+				late = " LATE"
+			}
+			fmt.Fprintf(w, "  %-9s by %s%s\n", d.Audience, d.At.UTC().Format("15:04:05Z"), late)
+		}
+	}
+}

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+)
+
+var updateGolden = flag.Bool("update-golden", false, "rewrite the main package's golden files in testdata")
+
+// clockCLI runs sitrep in-process with a clock the test moves.
+type clockCLI struct {
+	*cli
+	now time.Time
+}
+
+func newClockCLI(t *testing.T, start time.Time) *clockCLI {
+	return &clockCLI{cli: newCLI(t), now: start}
+}
+
+func (c *clockCLI) at(d time.Duration, start time.Time) { c.now = start.Add(d) }
+
+func (c *clockCLI) run(stdin string, args ...string) (string, string, int) {
+	var out, errOut bytes.Buffer
+	a := &app{in: strings.NewReader(stdin), out: &out, errOut: &errOut, now: func() time.Time { return c.now }}
+	root := a.rootCommand()
+	root.SetArgs(append([]string{"--db", c.db, "--runbooks", "testdata/drill"}, args...))
+	root.SetIn(strings.NewReader(stdin))
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	if err := root.ExecuteContext(context.Background()); err != nil {
+		return out.String(), errOut.String() + "sitrep: " + oneLineError(err) + "\n", 1
+	}
+	return out.String(), errOut.String(), 0
+}
+
+func (c *clockCLI) ok(args ...string) string {
+	c.t.Helper()
+	out, errOut, code := c.run("", args...)
+	if code != 0 {
+		c.t.Fatalf("sitrep %s: exit %d: %s", strings.Join(args, " "), code, errOut)
+	}
+	return out
+}
+
+func (c *clockCLI) store() *storage.Store {
+	c.t.Helper()
+	st, err := storage.Open(context.Background(), c.db, storage.Options{Author: "alice@laptop", Now: func() time.Time { return c.now }})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return st
+}
+
+var drillStart = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+
+// scriptedDrill runs a whole drill on a fake clock and returns its id.
+func scriptedDrill(t *testing.T, c *clockCLI) string {
+	at := func(d time.Duration) { c.at(d, drillStart) }
+	step := func(n int, state model.StepState, reason string) {
+		st := c.store()
+		defer st.Close()
+		in, err := st.Current(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Append(context.Background(), model.Draft{IncidentID: in.ID, Kind: model.EventStepChanged,
+			Payload: model.StepPayload{Runbook: "failover", Step: n, Title: "step", State: state, Reason: reason}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at(0)
+	id := strings.TrimSpace(c.ok("drill", "golden-drill"))
+	at(time.Minute)
+	c.ok("note", "Dashboards show 40% errors on web")
+	step(0, model.StepDone, "")
+	at(5 * time.Minute)
+	c.ok("drill", "pause", "--reason", "coffee")
+	at(8 * time.Minute) // clock at +5m
+	c.ok("drill", "resume")
+	at(14 * time.Minute) // inject 2 fell due at 13m
+	c.ok("note", "Provider status page lags reality by 10 minutes #finding")
+	at(15 * time.Minute) // clock +12m
+	c.ok("drill", "speed", "2")
+	at(20 * time.Minute) // clock +22m; inject 3 fell due at 19m
+	c.ok("message", "--template", "customer", "--send", "--channel", "status page")
+	at(21 * time.Minute)
+	c.ok("drill", "release", "5")
+	at(22 * time.Minute)
+	c.ok("drill", "skip", "6", "--reason", "out of time")
+	at(23 * time.Minute) // clock +28m: the decision objective (25m) is late
+	c.ok("note", "--kind", "decision", "Fail over to the recovery region #decision")
+	step(1, model.StepDone, "")
+	at(24 * time.Minute)
+	step(2, model.StepDone, "")
+	step(3, model.StepBlocked, "DNS token only in the failed region")
+	at(25 * time.Minute)
+	c.ok("note", "#rpo 4m of orders lost")
+	at(26 * time.Minute)
+	c.ok("note", "--kind", "action", "Keep a break-glass copy of the DNS token outside the region")
+	at(27 * time.Minute)
+	c.ok("note", "Add the break-glass token step to the failover runbook #plan")
+	at(30 * time.Minute) // clock +42m
+	c.ok("status", id, "mitigated")
+	at(31 * time.Minute)
+	c.ok("drill", "end", "--reason", "time is up")
+	at(40 * time.Minute)
+	return id
+}
+
+func TestDrillScriptedReportGolden(t *testing.T) {
+	c := newClockCLI(t, drillStart)
+	id := scriptedDrill(t, c)
+	report := c.ok("drill", "report", id)
+	report = strings.ReplaceAll(report, id, "SHORTID")
+	golden := filepath.Join("testdata", "drill-report.golden")
+	if *updateGolden {
+		if err := os.WriteFile(golden, []byte(report), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update-golden to create it)", err)
+	}
+	if report != string(want) {
+		t.Errorf("after-action report differs from %s (run with -update-golden after checking):\n%s", golden, report)
+	}
+	for _, wantText := range []string{"**EXERCISE**", "| **MET** |", "| **MISSED** |", "## Findings", "## Recommendations",
+		"## Improvements to the plan", "out of time", "DNS token only in the failed region", "#finding", "4m lost"} {
+		if !strings.Contains(report, wantText) {
+			t.Errorf("report lacks %q", wantText)
+		}
+	}
+}
+
+func TestDrillClockAndStatus(t *testing.T) {
+	c := newClockCLI(t, drillStart)
+	at := func(d time.Duration) { c.at(d, drillStart) }
+	id := strings.TrimSpace(c.ok("drill", "golden-drill", "--speed", "2"))
+	ls := c.ok("ls")
+	if !strings.Contains(ls, "[EXERCISE] Region outage tabletop") {
+		t.Errorf("ls:\n%s", ls)
+	}
+	at(6 * time.Minute) // clock +12m at 2x: injects 1 and 2 released
+	st := c.ok("drill", "status")
+	for _, want := range []string{"clock T+12:00, running at 2x", "✓  1 +0m", "✓  2 +10m", "·  3 +20m", "due 10:10:00Z (in 4m)",
+		"Next: inject 3 at +20m", "#decision", "customers"} {
+		if !strings.Contains(st, want) {
+			t.Errorf("status lacks %q:\n%s", want, st)
+		}
+	}
+	c.ok("drill", "pause")
+	if _, errOut, code := c.run("", "drill", "pause"); code == 0 || !strings.Contains(errOut, "already paused") {
+		t.Errorf("second pause: %d %s", code, errOut)
+	}
+	at(time.Hour) // paused: nothing more is released
+	if st := c.ok("drill", "status", id); !strings.Contains(st, "PAUSED") || !strings.Contains(st, "·  3 +20m") || !strings.Contains(st, "waits for the clock") {
+		t.Errorf("paused status:\n%s", st)
+	}
+	if _, errOut, code := c.run("", "drill", "release", "9"); code == 0 || !strings.Contains(errOut, "no inject 9") {
+		t.Errorf("release 9: %d %s", code, errOut)
+	}
+	if _, errOut, code := c.run("", "drill", "nope-scenario"); code == 0 || !strings.Contains(errOut, "no scenario") {
+		t.Errorf("unknown scenario: %d %s", code, errOut)
+	}
+	c.ok("declare", "--title", "real one", "--sev", "3")
+	if _, errOut, code := c.run("", "drill", "status"); code == 0 || !strings.Contains(errOut, "not a drill") {
+		t.Errorf("status of a real incident: %d %s", code, errOut)
+	}
+}

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+)
+
+func init() { commandSets = append(commandSets, messageCommands) }
+
+func messageCommands(a *app) []*cobra.Command {
+	return []*cobra.Command{a.messageCmd()}
+}
+
+// cadencePolicy is the default cadence with the config's overrides:
+//
+//	cadence.sev1.customers = first=5m every=20m for=2h then=1h
+//	cadence.sev3.customers = none
+func (a *app) cadencePolicy() model.CadencePolicy {
+	p := model.DefaultCadence()
+	for key, value := range a.cfg.Extra {
+		rest, ok := strings.CutPrefix(key, "cadence.")
+		if !ok {
+			continue
+		}
+		sevText, audText, ok := strings.Cut(rest, ".")
+		sev, err1 := model.ParseSeverity(sevText)
+		aud, err2 := model.ParseAudience(audText)
+		if !ok || err1 != nil || err2 != nil {
+			fmt.Fprintf(a.errOut, "sitrep: config %s: ignoring %q: write cadence.sevN.AUDIENCE (internal, customers, executive)\n", a.cfg.path, key)
+			continue
+		}
+		if p[sev] == nil {
+			p[sev] = map[model.Audience]model.Cadence{}
+		}
+		if strings.EqualFold(strings.TrimSpace(value), "none") {
+			delete(p[sev], aud)
+			continue
+		}
+		c, err := model.ParseCadence(value)
+		if err != nil {
+			fmt.Fprintf(a.errOut, "sitrep: config %s: %s: %s\n", a.cfg.path, key, oneLineError(err))
+			continue
+		}
+		p[sev][aud] = c
+	}
+	return p
+}
+
+func (a *app) messageCmd() *cobra.Command {
+	var templateName, text, channel string
+	var send, edit, due bool
+	cmd := &cobra.Command{
+		Use:   "message [ID] --template internal|customer|executive [--send | --edit]",
+		Short: "Fill an update from a template; --send or --edit logs it as sent",
+		Long: `Prints a predefined update filled from the incident: an internal update, a
+customer notice or an executive update. --edit opens it in $EDITOR and logs
+what you save as sent; --send logs it as it is (or --text / '-' for your
+own words). Sent messages go into the timeline, and the cadence timer
+counts from them: 'sitrep message ID --due' says when each audience is due
+its next update. Cadence per severity comes from PagerDuty's practice and
+can be changed in the config (cadence.sev1.customers = first=5m every=20m
+for=2h then=1h).`,
+		Example: `  sitrep message 9f3c --template customer
+  sitrep message 9f3c --template customer --edit --channel "status page"
+  sitrep message 9f3c --template internal --send
+  sitrep message 9f3c --due`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+				in, err := pickIncident(ctx, st, firstArg(args))
+				if err != nil {
+					return err
+				}
+				msgs, err := st.Messages(ctx, in.ID)
+				if err != nil {
+					return err
+				}
+				now := a.now()
+				policy := a.cadencePolicy()
+				if due {
+					dues := model.UpdatesDue(in, msgs, policy, now)
+					if len(dues) == 0 {
+						fmt.Fprintf(a.out, "%s: no updates due (%s, %s)\n", in.Short(), in.Severity, in.Status)
+					}
+					for _, d := range dues {
+						state := "in " + model.FormatAge(d.At.Sub(now))
+						if d.Late {
+							state = "LATE by " + model.FormatAge(now.Sub(d.At))
+						}
+						fmt.Fprintf(a.out, "%-9s due %s (%s)\n", d.Audience, d.At.UTC().Format("15:04:05Z"), state)
+					}
+					return nil
+				}
+				if templateName == "" {
+					return model.Invalidf("name a template with --template: internal, customer or executive")
+				}
+				t, err := model.FindTemplate(templateName)
+				if err != nil {
+					return err
+				}
+				body := text
+				if text == "-" {
+					b, err := readInput(a.in, "-")
+					if err != nil {
+						return err
+					}
+					body = string(b)
+				}
+				if body == "" {
+					body, err = a.fillTemplate(ctx, st, in, t, msgs, policy)
+					if err != nil {
+						return err
+					}
+				}
+				if edit {
+					edited, path, err := a.editText("sitrep-message-"+in.Short()+"-*.txt", body)
+					if path != "" {
+						defer removeQuietly(path)
+					}
+					if err != nil {
+						return err
+					}
+					if strings.TrimSpace(edited) == "" {
+						fmt.Fprintln(a.out, "message empty: nothing sent")
+						return nil
+					}
+					body, send = edited, true
+				}
+				if !send {
+					fmt.Fprint(a.out, model.Neutralise(body))
+					return nil
+				}
+				e, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: model.EventMessageSent, Payload: model.MessagePayload{
+					Audience: t.Audience, Template: t.Name, Text: strings.TrimRight(body, "\n") + "\n", Channel: channel}})
+				if err != nil {
+					return err
+				}
+				fmt.Fprint(a.out, model.Neutralise(body))
+				fmt.Fprintf(a.errOut, "logged as sent to %s (%s)\n", t.Audience, model.ShortID(e.ID))
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVarP(&templateName, "template", "t", "", "internal, customer or executive")
+	cmd.Flags().BoolVar(&send, "send", false, "log the message as sent")
+	cmd.Flags().BoolVar(&edit, "edit", false, "edit it in $EDITOR first, then log it as sent")
+	cmd.Flags().StringVar(&text, "text", "", "your own text instead of the template ('-' reads standard input)")
+	cmd.Flags().StringVar(&channel, "channel", "", "where it went: status page, email, #incident")
+	cmd.Flags().BoolVar(&due, "due", false, "show when each audience is due its next update")
+	return cmd
+}
+
+// fillTemplate fills t from the incident: impact from the review, the
+// newest note, and when the next update will be due once this one is sent.
+func (a *app) fillTemplate(ctx context.Context, st *storage.Store, in model.Incident, t model.MessageTemplate, msgs []model.Message, policy model.CadencePolicy) (string, error) {
+	now := a.now()
+	r, _, err := st.Review(ctx, in.ID)
+	if err != nil {
+		return "", err
+	}
+	entries, err := st.Timeline(ctx, in.ID, storage.TimelinePage{Limit: 200})
+	if err != nil {
+		return "", err
+	}
+	latest := ""
+	for i := len(entries) - 1; i >= 0; i-- {
+		if entries[i].Kind == model.EventNote && !entries[i].Retracted {
+			latest = entries[i].Text
+			break
+		}
+	}
+	var next time.Time
+	withThis := append(append([]model.Message(nil), msgs...), model.Message{Audience: t.Audience, At: now})
+	for _, d := range model.UpdatesDue(in, withThis, policy, now) {
+		if d.Audience == t.Audience {
+			next = d.At
+		}
+	}
+	return model.FillMessage(t, in, r.Impact, latest, next, now)
+}
+
+func removeQuietly(path string) { _ = os.Remove(path) }
