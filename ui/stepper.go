@@ -293,7 +293,7 @@ func (p *stepper) scroll() {
 	sel := p.sel[rb.Name]
 	n, selRow, headingAbove := 0, 0, false
 	for _, ph := range rb.Runbook.Phases {
-		hasHeading := model.OneLine(ph.Title) != ""
+		hasHeading := model.OneLine(ph.Title) != "" && len(ph.Steps) > 0
 		if hasHeading {
 			n++
 		}
@@ -324,7 +324,9 @@ func (p *stepper) rows(rb *attachedRunbook, w int) ([]stepRow, int) {
 	var rows []stepRow
 	selRow := 0
 	for _, ph := range rb.Runbook.Phases {
-		if t := model.OneLine(ph.Title); t != "" {
+		// A phase without steps (the text before the first stage) has no
+		// heading: it would only repeat the runbook's title.
+		if t := model.OneLine(ph.Title); t != "" && len(ph.Steps) > 0 {
 			rows = append(rows, stepRow{text: s.Bold.Render(clip(t, w))})
 		}
 		for _, st := range ph.Steps {
