@@ -326,11 +326,12 @@ func ScoreCadence(in Incident, msgs []Message, policy CadencePolicy, end time.Ti
 				continue
 			}
 			sc.Sent++
+			late := false
 			for !due.IsZero() && due.Before(m.At) && !due.After(end) {
 				sc.Missed = append(sc.Missed, UpdateDue{Audience: a, At: due, Late: true})
-				due = nextDue(c, start, due)
+				due, late = nextDue(c, start, due), true
 			}
-			if !due.IsZero() {
+			if !due.IsZero() && !late {
 				sc.OnTime++
 			}
 			if iv := c.Interval(start, m.At); iv > 0 {
