@@ -516,6 +516,12 @@ func (b *builder) buildProse() {
 			}
 			continue
 		}
+		if len(b.phases) == 0 {
+			// a subheading before the file's first phase-level heading
+			// ("### Note" above "# Title"): an untitled opening phase
+			// holds it, as text before any heading is held.
+			b.phases = append(b.phases, draftPhase{phase: model.Phase{Line: line}, raci: b.raci})
+		}
 		for len(stack) > 1 && stack[len(stack)-1].level >= l {
 			stack = stack[:len(stack)-1]
 		}

@@ -1,0 +1,105 @@
+package runbooks
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+// fuzzSeeds are files that exercise every branch the parser has: the
+// bundled library, the fixtures, and the shapes real runbooks take.
+func fuzzSeeds(f *testing.F) {
+	_ = fs.WalkDir(bundledFiles, "library", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if src, err := bundledFiles.ReadFile(p); err == nil {
+				f.Add(src)
+			}
+		}
+		return nil
+	})
+	for _, name := range []string{"raci.md", "prose.md", "drill.md"} {
+		if src, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
+			f.Add(src)
+		}
+	}
+	for _, s := range []string{
+		"",
+		"---\n",
+		"---\n---\n",
+		"\xef\xbb\xbf---\ntitle: x\n---\n# T\n- [ ] a {A: ic}\n",
+		"---\na: &x [*x]\nraci: *x\n---\n",
+		"---\nraci: {A: [ic, sme], R: }\nroles: {dba: }\nescalation: [{after: 5, who: }]\n---\n- [ ] x {R: , A: ic;; C:[sme}\n",
+		"# H {A: ic}\n1. one\n1. two\n   ```\n   code\n   ```\n\n```\nout\n```\n1. again\n",
+		"- [ ] a\n  - [ ] b\n    - [ ] c\n      - [ ] d\n        - [ ] e\n",
+		"> - [ ] quoted step {A: scribe}\n> ```sh\n> ls\n> ```\n",
+		"| a | b |\n|---|---|\n| - [ ] x | y |\n\n- [x] done\n",
+		"<details>\n- [ ] inside html\n</details>\n\n{{< ref x >}} {{% y %}}\n",
+		"## +5m inject\ntext\n- [ ] expected\n## Injects\n### 10:40 clock\n### 25:99 bad\n### nope\n",
+		"---\ntype: scenario\nobjectives: [{rto: 1h, rpo: 2m}, {milestone: x, within: -5m}, 7]\nduration: 1d\n---\n### T+1d2h x\n",
+		"\r\n# crlf\r\n\r\n- [ ] a\r\n  ```\r\n  b\r\n  ```\r\n",
+		"<<<<<<< HEAD\n- [ ] a\n=======\n>>>>>>> b\n",
+		"#\n##\n- [ ]\n1.\n-\n",
+		"\x00\xff\xfe# bad utf8 \xc3\n- [ ] \x1b[31mred\n",
+	} {
+		f.Add([]byte(s))
+	}
+}
+
+// checkDiagsInFile: every diagnostic points at a real line of the file.
+func checkDiagsInFile(t *testing.T, src []byte, diags []Diagnostic) {
+	lines := len(lineStarts(src))
+	for _, d := range diags {
+		if d.Line < 1 || d.Line > lines || d.Col < 1 || d.Message == "" || (d.Severity != Error && d.Severity != Warning) {
+			t.Fatalf("diagnostic outside the file (%d lines): %+v", lines, d)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, src []byte) {
+		rb, diags := Parse("fuzz.md", src)
+		if rb.Text != string(src) || rb.Hash != model.TextHash(rb.Text) {
+			t.Fatal("runbook does not keep the file's exact text and hash")
+		}
+		checkDiagsInFile(t, src, diags)
+		steps := rb.Steps()
+		for i, st := range steps {
+			if st.Index != i {
+				t.Fatalf("step %d has index %d", i, st.Index)
+			}
+			if got, ok := rb.Step(i); !ok || got.Line != st.Line {
+				t.Fatalf("Step(%d) disagrees with Steps()", i)
+			}
+			if st.Line < 1 || st.Depth < 0 {
+				t.Fatalf("step %d at line %d depth %d", i, st.Line, st.Depth)
+			}
+			if len(st.RACI.Accountable) > 1 && !HasErrors(diags) {
+				t.Fatalf("step %d has %d Accountables and no error", i, len(st.RACI.Accountable))
+			}
+		}
+		if len(steps) == 0 && strings.TrimSpace(string(src)) != "" && len(diags) == 0 {
+			t.Fatal("a file with text and nothing to walk gives no warning")
+		}
+	})
+}
+
+func FuzzParseScenario(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, src []byte) {
+		sc, diags := ParseScenario("fuzz.md", src)
+		if sc.Text != string(src) {
+			t.Fatal("scenario does not keep the file's text")
+		}
+		checkDiagsInFile(t, src, diags)
+		for i, in := range sc.Injects {
+			if in.Index != i || in.Offset < 0 || (i > 0 && in.Offset < sc.Injects[i-1].Offset) {
+				t.Fatalf("inject %d: index %d offset %v", i, in.Index, in.Offset)
+			}
+		}
+	})
+}
