@@ -44,7 +44,7 @@ CREATE TABLE unprojected (
 );
 
 -- Metrics over a period read incidents by declaration time.
-CREATE INDEX incidents_period ON incidents(exercise, declared_at);
+CREATE INDEX incidents_period ON incidents(exercise, declared_at, kind, severity, detected_at, acknowledged_at, mitigated_at, resolved_at, reviewed_at, id);
 
 -- Exports read one incident's raw events.
 CREATE INDEX events_incident ON events(incident_id, hlc, id);

@@ -1,0 +1,63 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+// StatsFilter picks the incidents metrics are computed over. Exercises and
+// real incidents are never mixed: Exercises picks one or the other.
+type StatsFilter struct {
+	Since, Until time.Time // declared in [Since, Until); zero means unbounded
+	Kind         string    // "" for every kind
+	Severity     model.Severity
+	Exercises    bool
+}
+
+// IncidentTimes returns the milestone times (and the review's impact start)
+// of the incidents declared in the filter's period: what model.ComputeStats
+// summarises.
+func (s *Store) IncidentTimes(ctx context.Context, f StatsFilter) ([]model.IncidentTimes, error) {
+	q := `SELECT i.id, i.kind, i.severity, i.exercise, i.declared_at, r.impact_start,
+		i.detected_at, i.acknowledged_at, i.mitigated_at, i.resolved_at, i.reviewed_at
+		FROM incidents i INDEXED BY incidents_period LEFT JOIN reviews r ON r.incident_id = i.id
+		WHERE i.exercise = ? AND i.declared_at >= ? AND i.declared_at < ?`
+	until := int64(1<<62 - 1)
+	if !f.Until.IsZero() {
+		until = ms(f.Until)
+	}
+	args := []any{f.Exercises, ms(f.Since), until}
+	if f.Since.IsZero() {
+		args[1] = int64(-1 << 62)
+	}
+	if f.Kind != "" {
+		q += ` AND i.kind = ?`
+		args = append(args, f.Kind)
+	}
+	if f.Severity != 0 {
+		q += ` AND i.severity = ?`
+		args = append(args, int(f.Severity))
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read incident metrics from %s: %w", s.path, describeSQLiteError(err))
+	}
+	defer rows.Close()
+	out := make([]model.IncidentTimes, 0, 1024)
+	for rows.Next() {
+		var t model.IncidentTimes
+		var sev, declared int64
+		var impact, det, ack, mit, res, rev sql.NullInt64
+		if err := rows.Scan(&t.ID, &t.Kind, &sev, &t.Exercise, &declared, &impact, &det, &ack, &mit, &res, &rev); err != nil {
+			return nil, fmt.Errorf("read incident metrics from %s: %w", s.path, describeSQLiteError(err))
+		}
+		t.Severity, t.DeclaredAt, t.ImpactStart = model.Severity(sev), fromMS(declared), nullMS(impact)
+		t.Milestones = model.MilestoneTimes{Detected: nullMS(det), Acknowledged: nullMS(ack), Mitigated: nullMS(mit), Resolved: nullMS(res), Reviewed: nullMS(rev)}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
