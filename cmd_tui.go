@@ -52,6 +52,7 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 			return a.declare(ctx, st, d, names)
 		},
 		Notice: notice,
+		Search: searchIndex(st),
 	}
 	// With a hub configured, the cockpit syncs by itself (every 30 s and
 	// on ctrl+s), as 'sitrep sync' would with no arguments.
@@ -130,4 +131,60 @@ func parseFrame(s string) (int, int, error) {
 		return 0, 0, model.Invalidf("%s=%q: give the size as WIDTHxHEIGHT, e.g. 160x48", frameEnv, s)
 	}
 	return w, h, nil
+}
+
+// searchIndex runs the list filter's words through the store's full-text
+// indexes: incident titles, timeline entries and reviews, at most one hit
+// per incident (title first, then review, then timeline). Each word is a
+// quoted prefix, so any text typed is a valid query.
+//
+// It reads the FTS5 tables directly because storage has no search query
+// yet; it belongs there (storage.Store.Search) and should move when one
+// lands.
+func searchIndex(st *storage.Store) ui.SearchFunc {
+	return func(ctx context.Context, words []string) ([]ui.SearchHit, error) {
+		var terms []string
+		for _, w := range words {
+			w = strings.ReplaceAll(w, `"`, `""`)
+			if strings.TrimSpace(w) != "" {
+				terms = append(terms, `"`+w+`"*`)
+			}
+		}
+		if len(terms) == 0 {
+			return nil, nil
+		}
+		match := strings.Join(terms, " ")
+		const snip = `snippet(%s, 0, char(2), char(3), '…', 10)`
+		queries := []struct{ where, sql string }{
+			{"title", `SELECT i.id, ` + fmt.Sprintf(snip, "incident_fts") + ` FROM incident_fts JOIN incidents i ON i.rowid = incident_fts.rowid WHERE incident_fts MATCH ? LIMIT 1000`},
+			{"review", `SELECT r.incident_id, ` + fmt.Sprintf(snip, "review_fts") + ` FROM review_fts JOIN reviews r ON r.rowid = review_fts.rowid WHERE review_fts MATCH ? LIMIT 1000`},
+			{"timeline", `SELECT t.incident_id, ` + fmt.Sprintf(snip, "timeline_fts") + ` FROM timeline_fts JOIN timeline t ON t.rowid = timeline_fts.rowid WHERE timeline_fts MATCH ? LIMIT 5000`},
+		}
+		seen := map[string]bool{}
+		var hits []ui.SearchHit
+		for _, q := range queries {
+			rows, err := st.DB().QueryContext(ctx, q.sql, match)
+			if err != nil {
+				return nil, fmt.Errorf("search %s for %q: %w", q.where, strings.Join(words, " "), err)
+			}
+			for rows.Next() {
+				var h ui.SearchHit
+				if err := rows.Scan(&h.IncidentID, &h.Snippet); err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("search %s: %w", q.where, err)
+				}
+				if !seen[h.IncidentID] {
+					seen[h.IncidentID] = true
+					h.Where = q.where
+					hits = append(hits, h)
+				}
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return nil, fmt.Errorf("search %s: %w", q.where, err)
+			}
+		}
+		return hits, nil
+	}
 }

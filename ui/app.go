@@ -36,9 +36,13 @@ type Options struct {
 	Pending   PendingFunc
 	SyncEvery time.Duration // 0 is every 30 s
 	Remote    string
-	Incident  string        // an incident id to open at start
-	Notice    string        // a warning to show at start (e.g. a runbook folder that failed)
-	Poll      time.Duration // how often to look for changes; 0 is every second, negative never (and no timed syncs: one frame, tests)
+	// Search runs the list filter's text words through the store's
+	// full-text index (titles, timeline, reviews); nil matches titles only.
+	Search      SearchFunc
+	SearchDelay time.Duration // pause after typing before searching; 0 is 150 ms, negative none
+	Incident    string        // an incident id to open at start
+	Notice      string        // a warning to show at start (e.g. a runbook folder that failed)
+	Poll        time.Duration // how often to look for changes; 0 is every second, negative never (and no timed syncs: one frame, tests)
 }
 
 type screen int
@@ -122,6 +126,10 @@ func New(opts Options) App {
 		stepper:  newStepper(styles, &keys),
 		raci:     newRACIPanel(styles, &keys),
 	}
+	a.list.search, a.list.searchDelay = opts.Search, opts.SearchDelay
+	if a.list.searchDelay == 0 {
+		a.list.searchDelay = searchDelay
+	}
 	if opts.Notice != "" {
 		a.setFlash(opts.Notice, true)
 	}
@@ -167,6 +175,12 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.Err == nil && msg.Seq != a.seq {
 			cmd = tea.Batch(a.reload(), countPending(a.opts.Pending))
 		}
+	case searchTickMsg:
+		if msg.Seq == a.list.searchSeq && a.list.search != nil {
+			cmd = runSearch(a.list.search, msg.Seq, parseQuery(a.list.filter.Value()).text)
+		}
+	case searchMsg:
+		a.list.searched(msg)
 	case syncTickMsg:
 		cmd = a.startSync()
 	case syncDoneMsg:

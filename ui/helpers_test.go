@@ -233,6 +233,8 @@ func keyMsg(k string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyCtrlS}
 	case "ctrl+u":
 		return tea.KeyMsg{Type: tea.KeyCtrlU}
+	case "backspace":
+		return tea.KeyMsg{Type: tea.KeyBackspace}
 	case "up":
 		return tea.KeyMsg{Type: tea.KeyUp}
 	case "down":

@@ -25,12 +25,21 @@ type incidentList struct {
 	filter    textinput.Model
 	filtering bool
 	loaded    bool
+
+	// Full-text search of the filter's text words (search.go).
+	search      SearchFunc
+	searchDelay time.Duration
+	searchSeq   int    // bumped when the text words change
+	searchText  string // the text words last searched, joined
+	hits        map[string]SearchHit
+	searching   bool
+	searchErr   string
 }
 
 func newIncidentList(s *Styles, k *keyMap) incidentList {
 	f := newTextInput()
 	f.Prompt = "/"
-	f.Placeholder = "filter by title, id, kind, status or severity"
+	f.Placeholder = "search titles, notes and reviews; or sev1, resolved, outage, exercise, active, past"
 	return incidentList{styles: s, keys: k, filter: f}
 }
 
@@ -56,28 +65,62 @@ func (l *incidentList) setIncidents(list []model.Incident) {
 }
 
 func (l *incidentList) applyFilter() {
-	q := strings.ToLower(strings.TrimSpace(l.filter.Value()))
+	q := parseQuery(l.filter.Value())
 	l.shown = l.shown[:0]
 	for i, in := range l.all {
-		if q == "" || matches(in, q) {
-			l.shown = append(l.shown, i)
+		if !q.fieldsMatch(in) {
+			continue
 		}
+		if len(q.text) > 0 && !q.textMatch(in) {
+			if _, hit := l.hits[in.ID]; !hit {
+				continue
+			}
+		}
+		l.shown = append(l.shown, i)
 	}
 	l.sel = min(max(l.sel, 0), max(len(l.shown)-1, 0))
 	l.scroll()
 }
 
-func matches(in model.Incident, q string) bool {
-	hay := strings.ToLower(in.Title + " " + in.Short() + " " + in.Kind + " " + string(in.Status) + " " + in.Severity.String())
-	if in.Exercise {
-		hay += " exercise"
-	}
-	for _, word := range strings.Fields(q) {
-		if !strings.Contains(hay, word) {
-			return false
+// filterChanged refilters, and asks the full-text index (after a pause
+// for typing) when the text words changed.
+func (l *incidentList) filterChanged() tea.Cmd {
+	text := strings.Join(parseQuery(l.filter.Value()).text, " ")
+	var cmd tea.Cmd
+	if text != l.searchText {
+		l.searchText = text
+		l.searchSeq++
+		l.hits, l.searchErr, l.searching = nil, "", false
+		if l.search != nil && text != "" {
+			l.searching = true
+			seq := l.searchSeq
+			cmd = func() tea.Msg { return searchTickMsg{Seq: seq} }
+			if l.searchDelay > 0 {
+				cmd = tea.Tick(l.searchDelay, func(time.Time) tea.Msg { return searchTickMsg{Seq: seq} })
+			}
 		}
 	}
-	return true
+	l.applyFilter()
+	return cmd
+}
+
+// searched takes the index's answer, if it is for the words on screen.
+func (l *incidentList) searched(msg searchMsg) {
+	if msg.Seq != l.searchSeq {
+		return
+	}
+	l.searching = false
+	if msg.Err != nil {
+		l.searchErr = msg.Err.Error()
+		return
+	}
+	l.hits = make(map[string]SearchHit, len(msg.Hits))
+	for _, h := range msg.Hits {
+		if _, dup := l.hits[h.IncidentID]; !dup {
+			l.hits[h.IncidentID] = h
+		}
+	}
+	l.applyFilter()
 }
 
 func (l *incidentList) selected() (model.Incident, bool) {
@@ -97,8 +140,7 @@ func (l incidentList) Update(msg tea.KeyMsg) (il incidentList, open bool, cmd te
 			l.filtering = false
 			l.filter.Blur()
 			l.filter.SetValue("")
-			l.applyFilter()
-			return l, false, nil
+			return l, false, l.filterChanged()
 		case key.Matches(msg, k.Submit):
 			l.filtering = false
 			l.filter.Blur()
@@ -115,8 +157,7 @@ func (l incidentList) Update(msg tea.KeyMsg) (il incidentList, open bool, cmd te
 			}
 		}
 		l.filter, cmd = l.filter.Update(msg)
-		l.applyFilter()
-		return l, false, cmd
+		return l, false, tea.Batch(cmd, l.filterChanged())
 	}
 	page := max(l.bodyHeight()-1, 1)
 	switch {
@@ -129,7 +170,7 @@ func (l incidentList) Update(msg tea.KeyMsg) (il incidentList, open bool, cmd te
 	case key.Matches(msg, k.Back):
 		if l.filter.Value() != "" {
 			l.filter.SetValue("")
-			l.applyFilter()
+			return l, false, l.filterChanged()
 		}
 	case key.Matches(msg, k.Up):
 		l.move(-1)
@@ -173,6 +214,12 @@ func (l incidentList) View(now time.Time) []string {
 	head := s.Title.Render("Incidents") + s.Faint.Render(fmt.Sprintf("  %d active · %d past", active, past))
 	if q := l.filter.Value(); q != "" && !l.filtering {
 		head += s.Faint.Render("  filter: ") + s.Bold.Render(model.OneLine(q)) + s.Faint.Render(" (esc clears)")
+	}
+	switch {
+	case l.searching:
+		head += s.Faint.Render("  searching…")
+	case l.searchErr != "":
+		head += s.Error.Render("  search failed: " + model.OneLine(l.searchErr))
 	}
 	lines = append(lines, clip(head, w))
 	if l.filtering {
@@ -296,6 +343,10 @@ func (l *incidentList) drawRow(in model.Incident, selected bool, now time.Time, 
 		t = s.Selected.Render(t)
 	} else {
 		t = s.Title.Render(t)
+	}
+	// Found by the full-text index, not by its title: show where.
+	if hit, ok := l.hits[in.ID]; ok && hit.Where != "title" && !parseQuery(l.filter.Value()).textMatch(in) {
+		t += s.Faint.Render("  "+hit.Where+": ") + drawSnippet(s, hit.Snippet)
 	}
 	return clip(line+t, w)
 }
