@@ -298,7 +298,7 @@ func (c *client) push(ctx context.Context, byID bool) error {
 		if err != nil {
 			return localError(err)
 		}
-		byID = n > batchEvents
+		byID = n > int64(batchEvents)
 	}
 	for {
 		page, last, err := c.st.EventsAfter(ctx, c.pushed, batchEvents)
@@ -559,6 +559,8 @@ func (c *client) explain(err error, code int, stderr string) error {
 		e.Kind, e.Reason = KindNoSitrep, withTail(fmt.Sprintf("the remote sitrep does not know serve-sync (exit %d): upgrade it there", code))
 	case !c.helloDone && errors.Is(err, errGarbage) && c.rep.Banner != "":
 		e.Kind, e.Reason = KindProtocol, fmt.Sprintf("the remote printed text instead of sitrep's hello (a login script writing to stdout, or not sitrep?): %q", fromRemote(c.rep.Banner))
+	case !c.helloDone && errors.Is(err, errGarbage):
+		e.Kind, e.Reason = KindProtocol, "the remote sent something that is not sitrep's hello ("+fromRemote(err.Error())+"): is the remote sitrep a different program, or a wrapper printing to stdout?"
 	case !c.helloDone && errors.Is(err, errTimeout):
 		e.Kind, e.Reason = KindUnreachable, fmt.Sprintf("no hello from the remote sitrep within %s", c.opts.Timeout)
 	case !c.helloDone && c.rep.Banner != "":

@@ -203,20 +203,34 @@ func (srv *server) open(ctx context.Context, path string) (bool, error) {
 	case !info.IsDir():
 		return false, fmt.Errorf("%s is not a folder on the hub", dir)
 	}
+	// An empty main file may still hold a store in its WAL (another sync
+	// has it open and has not checkpointed yet).
 	created := false
-	if fi, err := os.Stat(path); errors.Is(err, os.ErrNotExist) || (err == nil && fi.Size() == 0) {
+	if fi, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		created = true
+	} else if err == nil && fi.Size() == 0 {
+		wal, err := os.Stat(path + "-wal")
+		created = err != nil || wal.Size() == 0
 	}
 	if srv.opts.Open != nil {
 		srv.st, err = srv.opts.Open(ctx, path)
 		return created, err
 	}
 	// Several first syncs racing to create one hub can collide in the
-	// migrations; the losers' transactions roll back, and opening again
-	// finds the schema in place.
+	// migrations, or one can look at the file while another is still
+	// making it and take it for someone else's database. Opening under a
+	// lock on the folder serialises them; where that lock is not
+	// available, retry while the file looks half-made.
+	unlock := lockDir(dir)
+	defer unlock()
 	for attempt := 0; ; attempt++ {
 		srv.st, err = storage.Open(ctx, path, storage.Options{Author: "sitrep-hub", Now: srv.opts.Now})
-		if err == nil || attempt == 5 || !strings.Contains(err.Error(), "migration") {
+		if err == nil || attempt == 8 {
+			break
+		}
+		racing := strings.Contains(err.Error(), "migration") ||
+			(strings.Contains(err.Error(), "not a sitrep store") && halfMade(ctx, path))
+		if !racing {
 			break
 		}
 		time.Sleep(time.Duration(20*(attempt+1)) * time.Millisecond)
@@ -291,4 +305,32 @@ func (srv *server) sendEvents(events []storage.LoggedEvent) error {
 func isDisconnect(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.ErrClosedPipe) ||
 		errors.Is(err, os.ErrClosed) || errors.Is(err, errTimeout)
+}
+
+// sitrepAppID is storage's application_id ("SITR").
+const sitrepAppID = 0x53495452
+
+// halfMade reports whether path is a store another process was creating
+// when we looked: no application id yet and no table but
+// schema_migrations, which storage.Open makes just before the first
+// migration; or, by now, a finished sitrep store.
+func halfMade(ctx context.Context, path string) bool {
+	db, err := sql.Open("sqlite", "file:"+strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)+"?mode=ro&_pragma=busy_timeout(2000)")
+	if err != nil {
+		return false
+	}
+	defer db.Close()
+	var appID int64
+	if err := db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return false
+	}
+	if appID == sitrepAppID {
+		return true
+	}
+	if appID != 0 {
+		return false
+	}
+	var others int
+	err = db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name != 'schema_migrations'").Scan(&others)
+	return err == nil && others == 0
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	stdsync "sync"
 	"time"
@@ -28,9 +29,12 @@ type transport interface {
 // sshTransport runs the system ssh, so the user's ~/.ssh/config, agent,
 // ProxyJump, ControlMaster and known_hosts all apply.
 type sshTransport struct {
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	stdout io.ReadCloser
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	// stdout is our own pipe, not cmd.StdoutPipe: Wait closes that one as
+	// soon as ssh exits, and would throw away the hub's last message (its
+	// bye) if ssh exited before it was read.
+	stdout *os.File
 	stderr *tailBuffer
 	done   chan struct{}
 	code   int
@@ -63,10 +67,16 @@ func dialSSH(_ context.Context, t Target, opts Options) (transport, error) {
 	if st.stdin, err = cmd.StdinPipe(); err != nil {
 		return nil, err
 	}
-	if st.stdout, err = cmd.StdoutPipe(); err != nil {
-		return nil, err
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("make a pipe for ssh: %w", err)
 	}
-	if err := cmd.Start(); err != nil {
+	st.stdout, cmd.Stdout = pr, pw
+	err = cmd.Start()
+	pw.Close() // ssh holds its own copy; ours would keep the pipe open after it exits
+	if err != nil {
+		pr.Close()
+		st.stdin.Close()
 		if errors.Is(err, exec.ErrNotFound) {
 			return nil, fmt.Errorf("cannot run %q: not found (install OpenSSH's client, or pass --ssh)", argv[0])
 		}
@@ -96,6 +106,8 @@ func (s *sshTransport) Abort() {
 			s.cmd.Process.Kill()
 		}
 		s.stdin.Close()
+		// A ProxyCommand child may outlive ssh and hold the pipe open.
+		s.stdout.Close()
 	})
 }
 
@@ -107,6 +119,7 @@ func (s *sshTransport) Wait(timeout time.Duration) (int, string) {
 		<-s.done
 		return -1, s.stderr.String()
 	}
+	s.stdout.Close()
 	return s.code, s.stderr.String()
 }
 

@@ -33,6 +33,11 @@ const (
 	MaxMessage = 64 << 20
 	// maxBanner is how much a login shell may print before the marker.
 	maxBanner = 64 << 10
+)
+
+// Variables, not constants, so tests can make batches small enough to cut
+// a stream between them.
+var (
 	// batchBytes and batchEvents bound one batch: the unit of one
 	// transaction on the receiving side and of what a dropped connection
 	// can cost.
@@ -274,7 +279,13 @@ func readBanner(r *bufio.Reader) (string, int, error) {
 	for {
 		line, err := r.ReadSlice('\n')
 		total += len(line)
-		if err == nil && strings.TrimRight(string(line), "\r\n") == Marker {
+		// A login script that prints without a final newline leaves its
+		// text on the marker's line: the marker ends the line either way.
+		if text, ok := strings.CutSuffix(strings.TrimRight(string(line), "\r\n"), Marker); err == nil && ok {
+			if banner.Len()+len(text) > maxBanner {
+				return banner.String(), total, fmt.Errorf("%w: %d bytes with no sitrep hello", errGarbage, total)
+			}
+			banner.WriteString(text)
 			return banner.String(), total, nil
 		}
 		if banner.Len()+len(line) > maxBanner || errors.Is(err, bufio.ErrBufferFull) {
