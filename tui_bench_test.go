@@ -56,3 +56,38 @@ func BenchmarkStartToFrame(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSearchIndex times the cockpit list's full-text search on the
+// million-entry store: a selective word and a common one.
+func BenchmarkSearchIndex(b *testing.B) {
+	if testing.Short() {
+		b.Skip("needs the million-entry store")
+	}
+	ctx := context.Background()
+	path, err := storagetest.Cached(ctx, storagetest.Spec{Incidents: 10000, Entries: 1000000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := storage.Open(ctx, path, storage.Options{Author: "bench@host"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	search := searchIndex(st)
+	for _, c := range []struct {
+		name  string
+		words []string
+	}{{"selective", []string{"leaked", "key"}}, {"common", []string{"rollback"}}, {"none", []string{"zanzibar"}}} {
+		b.Run(c.name, func(b *testing.B) {
+			var n int
+			for b.Loop() {
+				hits, err := search(ctx, c.words)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = len(hits)
+			}
+			b.ReportMetric(float64(n), "incidents")
+		})
+	}
+}
