@@ -43,8 +43,7 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 	defer st.Close()
 	lib, notice := a.tuiLibrary()
 	opts := ui.Options{
-		Store:   st,
-		Library: lib,
+		Store: st,
 		Declare: func(ctx context.Context, d model.Declaration, names []string) (model.Incident, error) {
 			if err := d.Validate(); err != nil {
 				return model.Incident{}, err
@@ -53,6 +52,16 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 		},
 		Notice: notice,
 		Search: searchIndex(st),
+	}
+	if lib != nil {
+		opts.Library = lib
+		opts.Drill = func(ctx context.Context, name string) (model.Incident, error) {
+			sc, err := lib.Scenario(name)
+			if err != nil {
+				return model.Incident{}, err
+			}
+			return a.startDrill(ctx, st, sc, 1, "", "")
+		}
 	}
 	// With a hub configured, the cockpit syncs by itself (every 30 s and
 	// on ctrl+s), as 'sitrep sync' would with no arguments.
@@ -85,7 +94,7 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 // tuiLibrary loads the runbooks the declare form offers. A missing team
 // folder must not keep a responder out of the cockpit: it falls back to the
 // bundled runbooks and says so on screen.
-func (a *app) tuiLibrary() (ui.Library, string) {
+func (a *app) tuiLibrary() (*runbooks.Library, string) {
 	dirs := append([]string(nil), a.runbookDirs...)
 	if info, err := os.Stat(runbooks.UserDir()); err == nil && info.IsDir() {
 		dirs = append([]string{runbooks.UserDir()}, dirs...)

@@ -26,6 +26,7 @@ type Options struct {
 	Store    Store
 	Library  Library            // runbooks the declare form offers; may be nil
 	Declare  DeclareFunc        // how N declares; nil disables it
+	Drill    DrillFunc          // how D starts a drill; nil disables it
 	Renderer *lipgloss.Renderer // nil: lipgloss's default (stdout, termenv's profile)
 	Now      func() time.Time   // the clock; nil: the store's
 	Copy     func(string) error // the clipboard; nil: OSC 52 on stdout
@@ -102,6 +103,7 @@ type App struct {
 func New(opts Options) App {
 	styles := NewStyles(opts.Renderer)
 	keys := newKeyMap()
+	keys.Drill.SetEnabled(opts.Drill != nil && opts.Library != nil)
 	now := opts.Now
 	if now == nil {
 		now = opts.Store.Now
@@ -422,6 +424,10 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		if key.Matches(msg, k.Quit) {
 			return a, tea.Quit
 		}
+		if key.Matches(msg, k.Drill) { // enabled only with drills and a library
+			a.picker = a.scenarioPicker()
+			return a, nil
+		}
 		var open bool
 		var cmd tea.Cmd
 		a.list, open, cmd = a.list.Update(msg)
@@ -671,6 +677,10 @@ func (a App) pickerKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		}
 		return a, appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventSeverityChanged,
 			Payload: model.SeverityPayload{Severity: s, From: a.inc.Severity}})
+	case pickScenario:
+		name := p.options[chosen].Label
+		a.setFlash("Starting the "+name+" drill…", false)
+		return a, startDrill(a.opts.Drill, a.st, name)
 	}
 	return a, nil
 }
@@ -689,15 +699,22 @@ func (a App) formKey(msg tea.KeyMsg) (App, tea.Cmd) {
 }
 
 func (a *App) onDeclared(msg declaredMsg) tea.Cmd {
-	if a.form == nil {
+	switch {
+	case msg.Drill:
+		if msg.Err != nil {
+			a.setFlash("Drill not started: "+msg.Err.Error(), true)
+			return nil
+		}
+	case a.form == nil:
 		return nil
+	default:
+		a.form.saving = false
+		if msg.Err != nil {
+			a.form.err = msg.Err.Error()
+			return nil
+		}
+		a.form = nil
 	}
-	a.form.saving = false
-	if msg.Err != nil {
-		a.form.err = msg.Err.Error()
-		return nil
-	}
-	a.form = nil
 	a.setFlash("Declared "+msg.Incident.Short()+": "+model.OneLine(msg.Incident.Title), false)
 	return a.open(msg.Incident.ID)
 }

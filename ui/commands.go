@@ -66,9 +66,10 @@ type savedMsg struct {
 	Err   error
 }
 
-// declaredMsg reports the declare form's result.
+// declaredMsg reports the declare form's result, or a drill's start.
 type declaredMsg struct {
 	Incident model.Incident
+	Drill    bool
 	Err      error
 }
 
@@ -283,5 +284,20 @@ func copyText(copyFn func(string) error, what, text string) tea.Cmd {
 			return copiedMsg{What: what, Err: model.Invalidf("no clipboard here")}
 		}
 		return copiedMsg{What: what, Err: copyFn(text)}
+	}
+}
+
+func startDrill(fn DrillFunc, st Store, scenario string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		if fn == nil {
+			return declaredMsg{Drill: true, Err: model.Invalidf("drills are not available here: use 'sitrep drill %s'", scenario)}
+		}
+		in, err := fn(ctx, scenario)
+		if err == nil {
+			err = st.SetCurrent(ctx, in.ID)
+		}
+		return declaredMsg{Incident: in, Drill: true, Err: err}
 	}
 }

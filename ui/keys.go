@@ -44,6 +44,7 @@ type keyMap struct {
 	// Lists, screens, program.
 	Open    key.Binding
 	Declare key.Binding
+	Drill   key.Binding
 	Filter  key.Binding
 	Help    key.Binding
 	Back    key.Binding
@@ -98,6 +99,7 @@ func newKeyMap() keyMap {
 
 		Open:    b([]string{"enter"}, "enter", "open incident"),
 		Declare: b([]string{"N"}, "N", "declare incident"),
+		Drill:   b([]string{"D"}, "D", "start a drill (exercise)"),
 		Filter:  b([]string{"/"}, "/", "filter"),
 		Help:    b([]string{"?"}, "?", "help"),
 		Back:    b([]string{"esc"}, "esc", "back"),
@@ -125,7 +127,7 @@ type helpGroup struct {
 func (k keyMap) groups() []helpGroup {
 	return []helpGroup{
 		{"Anywhere", []key.Binding{k.Help, k.Back, k.Quit, k.ForceQ, k.SyncNow}},
-		{"Incident list", []key.Binding{k.Open, k.Declare, k.Filter}},
+		{"Incident list", []key.Binding{k.Open, k.Declare, k.Drill, k.Filter}},
 		{"Panes", []key.Binding{k.NextPane, k.PrevPane, k.FocusTimeline, k.FocusRunbook, k.FocusRACI, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}},
 		{"Timeline", []key.Binding{k.Note, k.Decision, k.Action, k.Pin}},
 		{"Runbook", []key.Binding{k.Done, k.Skip, k.Block, k.Reopen, k.Copy, k.PrevRunbook, k.NextRunbook}},

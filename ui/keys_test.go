@@ -286,3 +286,46 @@ func TestKeyTable(t *testing.T) {
 		}
 	}
 }
+
+// TestStartDrillFromList: D on the list offers the library's scenarios and
+// starts the one picked as an EXERCISE incident, marked so on screen.
+func TestStartDrillFromList(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	lib := bundled(t)
+	var started string
+	drill := func(ctx context.Context, name string) (model.Incident, error) {
+		sc, err := lib.Scenario(name)
+		if err != nil {
+			return model.Incident{}, err
+		}
+		started = name
+		e, err := st.Append(ctx, model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{
+			Title: sc.Title, Kind: "dr", Severity: model.SEV2, Status: model.StatusInvestigating, Exercise: true}})
+		if err != nil {
+			return model.Incident{}, err
+		}
+		return st.Incident(ctx, e.IncidentID)
+	}
+	d := newDriver(t, Options{Store: st, Library: lib, Drill: drill, Now: c.Now}, 120, 40)
+	d.press("D")
+	p := d.app().picker
+	if p == nil || p.kind != pickScenario || len(p.options) != len(lib.Scenarios()) {
+		t.Fatalf("D did not offer the %d scenarios: %+v", len(lib.Scenarios()), p)
+	}
+	if v := d.view(); !strings.Contains(v, lib.Scenarios()[0].Name) {
+		t.Errorf("the picker does not show the first scenario:\n%s", v)
+	}
+	d.press("enter")
+	a := d.app()
+	if started != lib.Scenarios()[0].Name || a.screen != screenIncident || !a.inc.Exercise {
+		t.Fatalf("drill %q not opened as an exercise (screen %d, %+v)", started, a.screen, a.inc)
+	}
+	if head := strings.SplitN(d.view(), "\n", 2)[0]; !strings.Contains(head, "EXERCISE") {
+		t.Errorf("header lacks EXERCISE: %q", head)
+	}
+	d.press("q")
+	if !strings.Contains(d.view(), "[EXERCISE]") {
+		t.Errorf("the list does not mark the drill:\n%s", d.view())
+	}
+}

@@ -16,6 +16,7 @@ type pickerKind int
 const (
 	pickStatus pickerKind = iota
 	pickSeverity
+	pickScenario
 )
 
 type pickerOption struct {
@@ -34,7 +35,7 @@ type picker struct {
 }
 
 func statusPicker(cur model.Status) *picker {
-	p := &picker{kind: pickStatus, title: "Status"}
+	p := &picker{kind: pickStatus, title: "Change status"}
 	for i, s := range model.Statuses {
 		p.options = append(p.options, pickerOption{Label: string(s), Meaning: s.Meaning(), Current: s == cur})
 		if s == cur {
@@ -45,7 +46,7 @@ func statusPicker(cur model.Status) *picker {
 }
 
 func severityPicker(cur model.Severity) *picker {
-	p := &picker{kind: pickSeverity, title: "Severity"}
+	p := &picker{kind: pickSeverity, title: "Change severity"}
 	for i, s := range model.Severities {
 		p.options = append(p.options, pickerOption{Label: s.String(), Meaning: s.Meaning(), Current: s == cur})
 		if s == cur {
@@ -76,9 +77,9 @@ func (p picker) Update(msg tea.KeyMsg, k *keyMap) (pk picker, chosen int, cancel
 }
 
 func (p picker) view(s *Styles, w int) []string {
-	lines := []string{s.Title.Render("Change " + p.title), ""}
+	lines := []string{s.Title.Render(p.title), ""}
 	for i, o := range p.options {
-		label := fmt.Sprintf("%d %-14s", i+1, o.Label)
+		label := fmt.Sprintf("%d %-14s", i+1, model.OneLine(o.Label))
 		if o.Current {
 			label += " (now)"
 		}
@@ -91,4 +92,28 @@ func (p picker) view(s *Styles, w int) []string {
 	}
 	lines = append(lines, "", s.Faint.Render(clip("1-9 or enter picks · esc cancels", w)))
 	return lines
+}
+
+// scenarioPicker offers the library's scenarios for a drill; nil with a
+// message when there are none or drills are off.
+func (a *App) scenarioPicker() *picker {
+	if a.opts.Drill == nil || a.opts.Library == nil {
+		a.setFlash("Drills are not available here: use 'sitrep drill SCENARIO'.", true)
+		return nil
+	}
+	scs := a.opts.Library.Scenarios()
+	if len(scs) == 0 {
+		a.setFlash("No scenarios in the runbook library: add one to a team folder.", true)
+		return nil
+	}
+	p := &picker{kind: pickScenario, title: "Start a drill (an EXERCISE incident)"}
+	for _, sc := range scs {
+		meaning := model.OneLine(sc.Title)
+		if sc.Duration > 0 {
+			meaning += fmt.Sprintf(" · %s", sc.Duration)
+		}
+		meaning += fmt.Sprintf(" · %d injects", len(sc.Injects))
+		p.options = append(p.options, pickerOption{Label: sc.Name, Meaning: meaning})
+	}
+	return p
 }

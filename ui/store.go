@@ -34,12 +34,19 @@ type Library interface {
 	// RunbooksForKind lists the runbooks to offer for a kind of incident:
 	// those written for it first, then general ones.
 	RunbooksForKind(kind string) []*model.Runbook
+	// Scenarios lists the tabletop scenarios D offers.
+	Scenarios() []*model.Scenario
 }
 
 // DeclareFunc opens an incident with the runbooks named, as the CLI's
 // declare does (declaration, first commander and attachments in one
 // transaction), and returns it.
 type DeclareFunc func(ctx context.Context, d model.Declaration, runbooks []string) (model.Incident, error)
+
+// DrillFunc starts a tabletop exercise from a scenario, as `sitrep drill`
+// does: an EXERCISE incident with the scenario's runbooks and its clock
+// started.
+type DrillFunc func(ctx context.Context, scenario string) (model.Incident, error)
 
 // SyncFunc runs one sync with the team's hub: push what is new here, pull
 // what is new there. The App runs it in a command, every SyncEvery and on
