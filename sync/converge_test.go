@@ -17,7 +17,7 @@ import (
 )
 
 var (
-	flagSchedules = flag.Int("sync.schedules", 0, "schedules the convergence test runs (default 1000; 100 under -race)")
+	flagSchedules = flag.Int("sync.schedules", 0, "schedules the convergence test runs (default 1000; 60 under -race)")
 	flagSeed      = flag.Uint64("sync.seed", 0, "seed of the convergence test (0: from the clock)")
 )
 
@@ -36,11 +36,11 @@ func TestConvergence(t *testing.T) {
 	n := *flagSchedules
 	if n <= 0 {
 		// The race detector makes the pure-Go SQLite about ten times
-		// slower; a hundred schedules still cross every code path with
+		// slower; sixty schedules still cross every code path with
 		// the detector watching.
 		n = 1000
 		if raceEnabled {
-			n = 100
+			n = 60
 		}
 	}
 	seed := *flagSeed

@@ -113,7 +113,7 @@ func TestCutStreamAnywhere(t *testing.T) {
 
 	rounds := 40
 	if testing.Short() || raceEnabled {
-		rounds = 10
+		rounds = 6
 	}
 	for i := range rounds {
 		budget := rng.IntN(total)
