@@ -188,8 +188,9 @@ func (d *driver) send(msg tea.Msg) {
 	d.run(cmd)
 }
 
-// run executes a command and feeds its messages back in. A command that
-// does not answer within a few seconds (a timer) is dropped.
+// run executes a command and feeds its messages back in. Tests run with
+// polling off and no typing delay, so no command is a timer: one that does
+// not answer in time is a hang, and fails the test.
 func (d *driver) run(cmd tea.Cmd) {
 	d.t.Helper()
 	if cmd == nil {
@@ -200,8 +201,8 @@ func (d *driver) run(cmd tea.Cmd) {
 	var msg tea.Msg
 	select {
 	case msg = <-ch:
-	case <-time.After(3 * time.Second):
-		return
+	case <-time.After(30 * time.Second):
+		d.t.Fatalf("a command did not answer in 30 s")
 	}
 	switch msg := msg.(type) {
 	case nil:
