@@ -1,0 +1,502 @@
+// Package export writes incidents out of a sitrep store in standard formats
+// (the review as Markdown, everything as JSON, the timeline as CSV) and reads
+// the JSON back in. The JSON carries the raw events with their hashes, so an
+// import re-applies them through the store's own Apply and verify passes:
+// export, import into an empty store and export again gives the same bytes.
+package export
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+)
+
+// FormatName and Version identify the JSON export; docs/export-schema.json
+// describes it.
+const (
+	FormatName = "sitrep-export"
+	Version    = 1
+)
+
+// Document is the JSON export: incidents as people read them, and the raw
+// events they were built from.
+type Document struct {
+	Format    string     `json:"format"`
+	Version   int        `json:"version"`
+	Incidents []Incident `json:"incidents"`
+	Events    []Event    `json:"events"`
+}
+
+// Incident is everything about one incident, as projected.
+type Incident struct {
+	ID           string          `json:"id"`
+	Short        string          `json:"short_id"`
+	Title        string          `json:"title"`
+	Kind         string          `json:"kind"`
+	Severity     string          `json:"severity"`
+	Status       string          `json:"status"`
+	Exercise     bool            `json:"exercise"`
+	Commander    string          `json:"commander"`
+	DeclaredBy   string          `json:"declared_by"`
+	DeclaredAt   time.Time       `json:"declared_at"`
+	Milestones   Milestones      `json:"milestones"`
+	Metrics      Metrics         `json:"metrics"`
+	Roles        []Role          `json:"roles"`
+	Runbooks     []Runbook       `json:"runbooks"`
+	Review       *Review         `json:"review"`
+	Messages     []Message       `json:"messages"`
+	ExerciseInfo *Exercise       `json:"exercise_info,omitempty"`
+	Timeline     []TimelineEntry `json:"timeline"`
+	entries      []model.TimelineEntry
+	in           model.Incident
+}
+
+// Milestones are when each milestone was first reached (UTC), null if not.
+type Milestones struct {
+	Detected     *time.Time `json:"detected"`
+	Acknowledged *time.Time `json:"acknowledged"`
+	Mitigated    *time.Time `json:"mitigated"`
+	Resolved     *time.Time `json:"resolved"`
+	Reviewed     *time.Time `json:"reviewed"`
+}
+
+// Metrics are the response times in seconds, null when not measurable.
+type Metrics struct {
+	TimeToDetect      *float64 `json:"time_to_detect_seconds"`
+	TimeToAcknowledge *float64 `json:"time_to_acknowledge_seconds"`
+	TimeToMitigate    *float64 `json:"time_to_mitigate_seconds"`
+	TimeToResolve     *float64 `json:"time_to_resolve_seconds"`
+}
+
+// Role is who holds a role.
+type Role struct {
+	Role   string    `json:"role"`
+	Title  string    `json:"title"`
+	Holder string    `json:"holder"`
+	Since  time.Time `json:"since"`
+}
+
+// Runbook is a runbook followed, with the exact text and the step states.
+type Runbook struct {
+	Name       string    `json:"name"`
+	Title      string    `json:"title"`
+	Source     string    `json:"source"`
+	SHA256     string    `json:"sha256"`
+	AttachedAt time.Time `json:"attached_at"`
+	Text       string    `json:"text"`
+	Steps      []Step    `json:"steps"`
+}
+
+// Step is a step someone changed.
+type Step struct {
+	Index  int       `json:"index"`
+	State  string    `json:"state"`
+	Reason string    `json:"reason,omitempty"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+}
+
+// Review is the post-incident review and who saved it last.
+type Review struct {
+	model.Review
+	SavedBy string    `json:"saved_by"`
+	SavedAt time.Time `json:"saved_at"`
+}
+
+// Message is an update sent.
+type Message struct {
+	EventID  string    `json:"event_id"`
+	Audience string    `json:"audience"`
+	Template string    `json:"template,omitempty"`
+	Channel  string    `json:"channel,omitempty"`
+	Author   string    `json:"author"`
+	At       time.Time `json:"at"`
+	Text     string    `json:"text"`
+}
+
+// Exercise describes a drill: its scenario and clock. Judgements that
+// depend on the time of reading (objectives, injects released) are left to
+// the after-action report, except once the drill has ended.
+type Exercise struct {
+	Scenario     string            `json:"scenario"`
+	Title        string            `json:"title"`
+	SHA256       string            `json:"sha256"`
+	Start        time.Time         `json:"start"`
+	Ended        *time.Time        `json:"ended"`
+	EndReason    string            `json:"end_reason,omitempty"`
+	ClockChanges []ClockChange     `json:"clock_changes"`
+	Injects      []Inject          `json:"injects"`
+	Objectives   []ObjectiveResult `json:"objectives"`
+}
+
+// ClockChange is a pause, resume or speed change.
+type ClockChange struct {
+	Kind  string    `json:"kind"`
+	At    time.Time `json:"at"`
+	Speed float64   `json:"speed,omitempty"`
+	By    string    `json:"by"`
+}
+
+// Inject is an inject of the drill, with its release when the drill ended.
+type Inject struct {
+	Number     int        `json:"number"`
+	Offset     string     `json:"offset"`
+	Title      string     `json:"title"`
+	State      string     `json:"state,omitempty"`
+	ReleasedAt *time.Time `json:"released_at,omitempty"`
+}
+
+// ObjectiveResult is an objective, judged at the end of a drill that ended.
+type ObjectiveResult struct {
+	ID     string     `json:"id"`
+	Kind   string     `json:"kind"`
+	Title  string     `json:"title"`
+	Target string     `json:"target,omitempty"`
+	State  string     `json:"state,omitempty"`
+	MetAt  *time.Time `json:"met_at,omitempty"`
+}
+
+// TimelineEntry is one line of the timeline.
+type TimelineEntry struct {
+	EventID   string    `json:"event_id"`
+	Kind      string    `json:"kind"`
+	Label     string    `json:"label"`
+	NoteKind  string    `json:"note_kind,omitempty"`
+	Occurred  time.Time `json:"occurred"`
+	Recorded  time.Time `json:"recorded"`
+	Author    string    `json:"author"`
+	Text      string    `json:"text"`
+	Pinned    bool      `json:"pinned,omitempty"`
+	Amended   bool      `json:"amended,omitempty"`
+	Retracted bool      `json:"retracted,omitempty"`
+}
+
+// Event is one event of the log, exactly as stored: import re-applies it
+// and its hash must still match. Payload is the author's JSON; when those
+// bytes are not in compact form it travels as PayloadText instead, so not a
+// byte changes.
+type Event struct {
+	ID          string          `json:"id"`
+	IncidentID  string          `json:"incident_id"`
+	Kind        string          `json:"kind"`
+	Payload     json.RawMessage `json:"payload,omitempty"`
+	PayloadText string          `json:"payload_text,omitempty"`
+	Author      string          `json:"author"`
+	Origin      string          `json:"origin"`
+	At          time.Time       `json:"at"`
+	Occurred    time.Time       `json:"occurred"`
+	HLC         int64           `json:"hlc"`
+	ChainSeq    int64           `json:"chain_seq"`
+	Prev        string          `json:"prev"`
+	Hash        string          `json:"hash"`
+}
+
+func fromModel(e model.Event) Event {
+	out := Event{ID: e.ID, IncidentID: e.IncidentID, Kind: string(e.Kind), Author: e.Author, Origin: e.Origin,
+		At: e.At.UTC(), Occurred: e.Occurred.UTC(), HLC: int64(e.HLC), ChainSeq: e.ChainSeq, Prev: e.Prev, Hash: e.Hash}
+	var c bytes.Buffer
+	if json.Compact(&c, e.Payload) == nil && bytes.Equal(c.Bytes(), e.Payload) && len(e.Payload) > 0 {
+		out.Payload = json.RawMessage(e.Payload)
+	} else {
+		out.PayloadText = string(e.Payload)
+	}
+	return out
+}
+
+// Model turns an exported event back into the store's event.
+func (e Event) Model() model.Event {
+	// Payload was compact when exported (else it travels as PayloadText);
+	// the export's indentation is taken out again here.
+	var c bytes.Buffer
+	payload := []byte(e.Payload)
+	if json.Compact(&c, e.Payload) == nil {
+		payload = c.Bytes()
+	}
+	if e.PayloadText != "" {
+		payload = []byte(e.PayloadText)
+	}
+	return model.Event{ID: e.ID, IncidentID: e.IncidentID, Kind: model.EventKind(e.Kind), Payload: payload, Author: e.Author,
+		Origin: e.Origin, At: e.At.UTC(), Occurred: e.Occurred.UTC(), HLC: model.HLC(e.HLC), ChainSeq: e.ChainSeq, Prev: e.Prev, Hash: e.Hash}
+}
+
+// Load reads everything about one incident from the store.
+func Load(ctx context.Context, st *storage.Store, incidentID string) (Incident, error) {
+	in, err := st.Incident(ctx, incidentID)
+	if err != nil {
+		return Incident{}, err
+	}
+	out := Incident{ID: in.ID, Short: in.Short(), Title: in.Title, Kind: in.Kind, Severity: in.Severity.String(), Status: string(in.Status),
+		Exercise: in.Exercise, Commander: in.Commander, DeclaredBy: in.DeclaredBy, DeclaredAt: in.DeclaredAt.UTC(), in: in}
+	m := in.Milestones
+	out.Milestones = Milestones{Detected: tp(m.Detected), Acknowledged: tp(m.Acknowledged), Mitigated: tp(m.Mitigated), Resolved: tp(m.Resolved), Reviewed: tp(m.Reviewed)}
+
+	roles, err := st.Roles(ctx, in.ID)
+	if err != nil {
+		return out, err
+	}
+	out.Roles = []Role{}
+	for _, r := range roles {
+		out.Roles = append(out.Roles, Role{Role: string(r.Role), Title: r.Role.Title(), Holder: r.Holder, Since: r.Since.UTC()})
+	}
+
+	atts, err := st.Attachments(ctx, in.ID)
+	if err != nil {
+		return out, err
+	}
+	steps, err := st.Steps(ctx, in.ID)
+	if err != nil {
+		return out, err
+	}
+	out.Runbooks = []Runbook{}
+	for _, a := range atts {
+		rb := Runbook{Name: a.Name, Title: a.Title, Source: a.Source, SHA256: a.Hash, AttachedAt: a.At.UTC(), Text: a.Text, Steps: []Step{}}
+		for _, s := range steps {
+			if s.Runbook == a.Name {
+				rb.Steps = append(rb.Steps, Step{Index: s.Step, State: string(s.State), Reason: s.Reason, By: s.By, At: s.At.UTC()})
+			}
+		}
+		out.Runbooks = append(out.Runbooks, rb)
+	}
+
+	r, info, err := st.Review(ctx, in.ID)
+	if err != nil {
+		return out, err
+	}
+	if info.EventID != "" {
+		r.ImpactStart = r.ImpactStart.UTC()
+		out.Review = &Review{Review: r, SavedBy: info.By, SavedAt: info.At.UTC()}
+	}
+	t := model.TimesOf(in, r)
+	out.Metrics = Metrics{TimeToDetect: secs(t, model.MetricDetect), TimeToAcknowledge: secs(t, model.MetricAcknowledge),
+		TimeToMitigate: secs(t, model.MetricMitigate), TimeToResolve: secs(t, model.MetricResolve)}
+
+	msgs, err := st.Messages(ctx, in.ID)
+	if err != nil {
+		return out, err
+	}
+	out.Messages = []Message{}
+	for _, m := range msgs {
+		out.Messages = append(out.Messages, Message{EventID: m.EventID, Audience: string(m.Audience), Template: m.Template, Channel: m.Channel,
+			Author: m.Author, At: m.At.UTC(), Text: m.Text})
+	}
+
+	entries, err := st.Timeline(ctx, in.ID, storage.TimelinePage{})
+	if err != nil {
+		return out, err
+	}
+	x, isDrill, err := st.Exercise(ctx, in.ID)
+	if err != nil {
+		return out, err
+	}
+	if isDrill {
+		out.ExerciseInfo = exerciseInfo(x, in, entries, steps, atts, msgs)
+		if !x.Ended.IsZero() {
+			// Injects released by the clock are part of the story once the
+			// drill is over (before that they depend on the time of reading).
+			entries = model.MergeEntries(entries, x.InjectEntries(x.Ended))
+		}
+	}
+	out.entries = entries
+	out.Timeline = []TimelineEntry{}
+	for _, e := range entries {
+		out.Timeline = append(out.Timeline, TimelineEntry{EventID: e.EventID, Kind: string(e.Kind), Label: model.KindLabel(e), NoteKind: string(e.NoteKind),
+			Occurred: e.Occurred.UTC(), Recorded: e.Typed.UTC(), Author: e.Author, Text: e.Text, Pinned: e.Pinned, Amended: e.AmendedBy != "", Retracted: e.Retracted})
+	}
+	return out, nil
+}
+
+func exerciseInfo(x model.Exercise, in model.Incident, entries []model.TimelineEntry, steps []model.StepStatus, atts []model.Attachment, msgs []model.Message) *Exercise {
+	ex := &Exercise{Scenario: x.Started.Scenario, Title: x.Started.Title, SHA256: x.Started.Hash, Start: x.Started.Start.UTC(), Ended: tp(x.Ended),
+		EndReason: x.EndReason, ClockChanges: []ClockChange{}, Injects: []Inject{}, Objectives: []ObjectiveResult{}}
+	for _, c := range x.Changes {
+		ex.ClockChanges = append(ex.ClockChanges, ClockChange{Kind: string(c.Kind), At: c.At.UTC(), Speed: c.Speed, By: c.By})
+	}
+	ended := !x.Ended.IsZero()
+	for i, inj := range x.Started.Injects {
+		out := Inject{Number: i + 1, Offset: model.FormatOffset(inj.Offset), Title: inj.Title}
+		if ended {
+			st := x.Injects(x.Ended)[i]
+			out.State = string(st.State)
+			out.ReleasedAt = tp(st.ReleasedAt)
+		}
+		ex.Injects = append(ex.Injects, out)
+	}
+	var results []model.ObjectiveResult
+	if ended {
+		counts := map[string]int{}
+		for _, a := range atts {
+			counts[a.Name] = runbookStepCount(a.Name, a.Text)
+		}
+		results = x.Objectives(model.DrillLog{Incident: in, Entries: entries, Steps: steps, RunbookSteps: counts, Messages: msgs}, x.Ended)
+	}
+	for i, o := range x.Started.Objectives {
+		r := ObjectiveResult{ID: o.ID, Kind: string(o.Kind), Title: o.Title}
+		if o.Target > 0 {
+			r.Target = model.FormatOffset(o.Target)[1:]
+		}
+		if ended {
+			r.State = string(results[i].State)
+			r.MetAt = tp(results[i].At)
+		}
+		ex.Objectives = append(ex.Objectives, r)
+	}
+	return ex
+}
+
+// StepCounter counts the steps of a runbook's text; the main package sets
+// it to the runbook parser (storage/export cannot import runbooks without
+// reaching across), and without it runbook objectives stay unjudged.
+var StepCounter func(name, text string) int
+
+func runbookStepCount(name, text string) int {
+	if StepCounter == nil {
+		return 0
+	}
+	return StepCounter(name, text)
+}
+
+func tp(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func secs(t model.IncidentTimes, m model.Metric) *float64 {
+	d, ok := t.Duration(m)
+	if !ok {
+		return nil
+	}
+	v := d.Seconds()
+	return &v
+}
+
+// One builds the JSON document for one incident with its raw events.
+func One(ctx context.Context, st *storage.Store, incidentID string) (Document, error) {
+	in, err := Load(ctx, st, incidentID)
+	if err != nil {
+		return Document{}, err
+	}
+	events, err := st.IncidentEvents(ctx, incidentID)
+	if err != nil {
+		return Document{}, err
+	}
+	doc := Document{Format: FormatName, Version: Version, Incidents: []Incident{in}, Events: make([]Event, 0, len(events))}
+	for _, e := range events {
+		doc.Events = append(doc.Events, fromModel(e))
+	}
+	return doc, nil
+}
+
+// All builds the JSON document for every incident in the store, and every
+// event of its log (kinds this sitrep does not know included).
+func All(ctx context.Context, st *storage.Store) (Document, error) {
+	list, err := st.Incidents(ctx)
+	if err != nil {
+		return Document{}, err
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if !list[i].DeclaredAt.Equal(list[j].DeclaredAt) {
+			return list[i].DeclaredAt.Before(list[j].DeclaredAt)
+		}
+		return list[i].ID < list[j].ID
+	})
+	doc := Document{Format: FormatName, Version: Version, Incidents: []Incident{}, Events: []Event{}}
+	for _, l := range list {
+		in, err := Load(ctx, st, l.ID)
+		if err != nil {
+			return doc, err
+		}
+		doc.Incidents = append(doc.Incidents, in)
+	}
+	var all []model.Event
+	var after int64
+	for {
+		page, last, err := st.EventsAfter(ctx, after, 10000)
+		if err != nil {
+			return doc, err
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, l := range page {
+			all = append(all, l.Event)
+		}
+		after = last
+	}
+	// Arrival order differs between stores; (HLC, id) does not.
+	sort.Slice(all, func(i, j int) bool { return all[i].Version() < all[j].Version() })
+	for _, e := range all {
+		doc.Events = append(doc.Events, fromModel(e))
+	}
+	return doc, nil
+}
+
+// WriteJSON writes the document, indented, with a trailing newline. HTML
+// characters are not escaped, so payloads keep their exact bytes.
+func WriteJSON(w io.Writer, doc Document) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("write JSON export: %w", err)
+	}
+	return nil
+}
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	Incidents int
+	storage.ApplyResult
+}
+
+// MaxImport bounds the file an import reads.
+const MaxImport = 4 << 30
+
+// Read parses a JSON export, checking its format and version.
+func Read(r io.Reader) (Document, error) {
+	var doc Document
+	dec := json.NewDecoder(io.LimitReader(r, MaxImport))
+	if err := dec.Decode(&doc); err != nil {
+		return doc, model.Invalidf("not a sitrep JSON export: %v", err)
+	}
+	if doc.Format != FormatName {
+		return doc, model.Invalidf("not a sitrep JSON export (format %q, want %q)", doc.Format, FormatName)
+	}
+	if doc.Version < 1 || doc.Version > Version {
+		return doc, model.Invalidf("export version %d is not one this sitrep reads (1 to %d): upgrade sitrep", doc.Version, Version)
+	}
+	return doc, nil
+}
+
+// Import applies the document's events to the store through storage.Apply:
+// hashes are checked, events already held are skipped, a changed copy is a
+// conflict (reported, ours kept). The incidents part is not read: it is
+// rebuilt from the events.
+func Import(ctx context.Context, st *storage.Store, doc Document) (ImportResult, error) {
+	res := ImportResult{Incidents: len(doc.Incidents)}
+	const batch = 5000
+	for i := 0; i < len(doc.Events); i += batch {
+		end := min(i+batch, len(doc.Events))
+		events := make([]model.Event, 0, end-i)
+		for _, e := range doc.Events[i:end] {
+			events = append(events, e.Model())
+		}
+		r, err := st.Apply(ctx, events, nil)
+		if err != nil {
+			return res, fmt.Errorf("import events %d-%d: %w", i+1, end, err)
+		}
+		res.Applied += r.Applied
+		res.Known += r.Known
+		res.Conflicts = append(res.Conflicts, r.Conflicts...)
+	}
+	return res, nil
+}

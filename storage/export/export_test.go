@@ -1,0 +1,234 @@
+package export_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+	"github.com/sitrep-dev/sitrep/storage/export"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./storage/export -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (run with -update after checking the change):\n%s", path, got)
+	}
+}
+
+func exportAll(t *testing.T, format string, events []model.Event) []byte {
+	t.Helper()
+	ctx := context.Background()
+	st := storeWith(t, events)
+	var b bytes.Buffer
+	switch format {
+	case "json":
+		doc, err := export.One(ctx, st, fixtureIncident)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := export.WriteJSON(&b, doc); err != nil {
+			t.Fatal(err)
+		}
+	default:
+		in, err := export.Load(ctx, st, fixtureIncident)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if format == "md" {
+			err = export.Markdown(&b, in)
+		} else {
+			err = export.CSV(&b, in)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b.Bytes()
+}
+
+func TestGoldenExports(t *testing.T) {
+	events := incidentFixture(t)
+	for _, f := range []string{"md", "json", "csv"} {
+		golden(t, "incident."+f+".golden", exportAll(t, f, events))
+	}
+}
+
+func TestMarkdownReadsRight(t *testing.T) {
+	md := string(exportAll(t, "md", incidentFixture(t)))
+	for _, want := range []string{"| Time to resolve | 43m |", "| Time to detect | 7m |", "`\\| pipes \\|`", "~~DB is down~~",
+		"_(pinned)_", "_(amended)_", "deploys already frozen for the holiday", "> Some customers cannot pay.",
+		"| Add a canary stage for checkout | bob | 2026-03-01 | in-progress |", "| Communications Lead | bob@desk |"} {
+		if !strings.Contains(md, strings.ReplaceAll(want, "`", "")) {
+			t.Errorf("markdown lacks %q", want)
+		}
+	}
+	if strings.Contains(md, "EXERCISE") {
+		t.Error("a real incident is marked EXERCISE")
+	}
+	var got []string
+	for _, l := range strings.Split(md, "\n") {
+		if h, ok := strings.CutPrefix(l, "## "); ok {
+			got = append(got, h)
+		}
+	}
+	if strings.Join(got, "|") != strings.Join(export.MarkdownSections, "|") {
+		t.Errorf("sections %q, want %q", got, export.MarkdownSections)
+	}
+}
+
+func TestCSVRows(t *testing.T) {
+	r := csv.NewReader(bytes.NewReader(exportAll(t, "csv", incidentFixture(t))))
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := storeWith(t, incidentFixture(t))
+	entries, _ := st.Timeline(context.Background(), fixtureIncident, storage.TimelinePage{})
+	if len(rows) != len(entries)+1 || strings.Join(rows[0], ",") != strings.Join(export.CSVHeader, ",") {
+		t.Fatalf("%d rows for %d entries; header %v", len(rows), len(entries), rows[0])
+	}
+	for _, row := range rows[1:] {
+		if strings.HasPrefix(row[6], "=") {
+			t.Errorf("formula cell not defused: %q", row[6])
+		}
+	}
+}
+
+// The JSON round trip: export, import into an empty store, export again:
+// the same bytes, and every hash chain still checks out.
+func TestJSONRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	events := append(incidentFixture(t), drillFixture(t)...)
+	src := storeWith(t, events)
+	var first bytes.Buffer
+	doc, err := export.All(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Incidents) != 2 || len(doc.Events) != len(events) {
+		t.Fatalf("export holds %d incidents and %d events, want 2 and %d", len(doc.Incidents), len(doc.Events), len(events))
+	}
+	if err := export.WriteJSON(&first, doc); err != nil {
+		t.Fatal(err)
+	}
+	read, err := export.Read(bytes.NewReader(first.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := storeWith(t, nil)
+	res, err := export.Import(ctx, dst, read)
+	if err != nil || res.Applied != len(events) || len(res.Conflicts) != 0 {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	if rep, err := dst.Verify(ctx); err != nil || len(rep.Problems) != 0 {
+		t.Fatalf("verify after import: %v %v", rep.Problems, err)
+	}
+	doc2, err := export.All(ctx, dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var second bytes.Buffer
+	export.WriteJSON(&second, doc2)
+	if !bytes.Equal(first.Bytes(), second.Bytes()) {
+		t.Fatalf("round trip changed the export:\n%s", firstDiff(first.String(), second.String()))
+	}
+	// Importing again adds nothing.
+	if res, err := export.Import(ctx, dst, read); err != nil || res.Applied != 0 || res.Known != len(events) {
+		t.Fatalf("second import: %+v %v", res, err)
+	}
+	// A tampered export is refused whole.
+	i := bytes.LastIndex(first.Bytes(), []byte("Roll back deploy 4812")) // in the events, after the incidents
+	tampered := append(append(append([]byte(nil), first.Bytes()[:i]...), "Roll forward"...), first.Bytes()[i+len("Roll back"):]...)
+	bad, err := export.Read(bytes.NewReader(tampered))
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty := storeWith(t, nil)
+	if _, err := export.Import(ctx, empty, bad); err == nil || !strings.Contains(err.Error(), "hash") {
+		t.Fatalf("tampered import: %v", err)
+	}
+	if n, _ := empty.CountEvents(ctx); n != 0 {
+		t.Errorf("a tampered import wrote %d events", n)
+	}
+	for _, junk := range []string{`{"format":"other","version":1}`, `{"format":"sitrep-export","version":99}`, `not json`} {
+		if _, err := export.Read(strings.NewReader(junk)); err == nil {
+			t.Errorf("read %q without error", junk)
+		}
+	}
+}
+
+// Payload bytes that are not compact JSON survive the trip unchanged.
+func TestOddPayloadBytesSurvive(t *testing.T) {
+	events := incidentFixture(t)[:1]
+	e := events[0]
+	e.Payload = []byte("{ \"title\": \"Spaced <out>\", \"kind\": \"outage\", \"severity\": 2, \"status\": \"investigating\", \"detected_at\": \"0001-01-01T00:00:00Z\" }")
+	e.Hash = e.ComputeHash()
+	st := storeWith(t, []model.Event{e})
+	doc, err := export.One(context.Background(), st, fixtureIncident)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	export.WriteJSON(&b, doc)
+	read, _ := export.Read(&b)
+	if got := read.Events[0].Model(); !bytes.Equal(got.Payload, e.Payload) || got.ComputeHash() != e.Hash {
+		t.Fatalf("payload changed: %s", got.Payload)
+	}
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(al) && i < len(bl); i++ {
+		if al[i] != bl[i] {
+			return "line " + itoa(i+1) + ":\n  " + al[i] + "\n  " + bl[i]
+		}
+	}
+	return "lengths differ"
+}
+
+func itoa(i int) string {
+	b, _ := json.Marshal(i)
+	return string(b)
+}
+
+func TestDrillMarkedExercise(t *testing.T) {
+	ctx := context.Background()
+	st := storeWith(t, drillFixture(t))
+	in, err := export.Load(ctx, st, drillIncident)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := export.Markdown(&b, in); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	for _, want := range []string{"> **EXERCISE**", "| Type | **EXERCISE** |", "## Exercise", "Objective `rto`", "met", "Inject 1 (+0m): Alerts"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("drill markdown lacks %q:\n%s", want, md)
+		}
+	}
+	if in.ExerciseInfo == nil || in.ExerciseInfo.Injects[1].State != "released" || in.ExerciseInfo.Objectives[0].State != "met" {
+		t.Errorf("exercise info: %+v", in.ExerciseInfo)
+	}
+}

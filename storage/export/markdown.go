@@ -1,0 +1,310 @@
+package export
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+// MarkdownSections are the "## " headings of the review document, in order.
+// They follow what readers of postmortems expect: PagerDuty's template
+// (overview, what happened, contributing factors, resolution, impact,
+// responders, timeline, how we did, action items, messaging) and the
+// sections of the Kubernetes test-infra postmortems (summary, impact, root
+// cause, detection, resolution, lessons learned, action items, timeline).
+var MarkdownSections = []string{"Overview", "Summary", "What Happened", "Impact", "Root Cause", "Contributing Factors", "Detection",
+	"Resolution", "Responders", "Metrics", "How We Did: Lessons Learned", "Action Items", "Messaging", "Runbooks Followed", "Timeline (UTC)"}
+
+// cellEscaper keeps text from other people inside its table cell: a pipe
+// would end the cell, and a < could open raw HTML.
+var cellEscaper = strings.NewReplacer("|", `\|`, "<", `\<`)
+
+const utcLayout = "2006-01-02 15:04:05 UTC"
+
+// Markdown writes the review document of one incident.
+func Markdown(w io.Writer, in Incident) error {
+	var b strings.Builder
+	p := func(s string) string { return model.Printable(s) }
+	cell := func(s string) string { return cellEscaper.Replace(model.OneLine(s)) }
+	para := func(s string) {
+		if t := strings.TrimSpace(p(s)); t != "" {
+			b.WriteString(t + "\n\n")
+		} else {
+			b.WriteString("_Not written yet._\n\n")
+		}
+	}
+	var rv model.Review
+	if in.Review != nil {
+		rv = in.Review.Review
+	}
+	fmt.Fprintf(&b, "# Post-incident review: %s\n\n", model.OneLine(in.Title))
+	if in.Exercise {
+		b.WriteString("> **EXERCISE** — this was a drill, not a real incident. It is kept out of real-incident metrics.\n\n")
+	}
+
+	b.WriteString("## Overview\n\n| | |\n| --- | --- |\n")
+	row := func(k, v string) { fmt.Fprintf(&b, "| %s | %s |\n", k, v) }
+	row("Incident", fmt.Sprintf("%s (`%s`)", in.Short, in.ID))
+	if in.Exercise {
+		row("Type", "**EXERCISE**")
+	}
+	sev, _ := model.ParseSeverity(in.Severity)
+	row("Severity", fmt.Sprintf("%s — %s", in.Severity, strings.SplitN(sev.Meaning(), ":", 2)[0]))
+	row("Kind", cell(in.Kind))
+	row("Status", in.Status)
+	row("Incident Commander", orDash(cell(in.Commander)))
+	row("Declared", fmt.Sprintf("%s by %s", in.DeclaredAt.Format(utcLayout), cell(in.DeclaredBy)))
+	ms := []struct {
+		name string
+		t    *time.Time
+	}{{"Detected", in.Milestones.Detected}, {"Acknowledged", in.Milestones.Acknowledged}, {"Mitigated", in.Milestones.Mitigated},
+		{"Resolved", in.Milestones.Resolved}, {"Reviewed", in.Milestones.Reviewed}}
+	for _, m := range ms {
+		row(m.name, timeOrDash(m.t))
+	}
+	if in.Review != nil {
+		row("Review saved", fmt.Sprintf("%s by %s", in.Review.SavedAt.Format(utcLayout), cell(in.Review.SavedBy)))
+	}
+	b.WriteString("\n## Summary\n\n")
+	para(rv.Summary)
+
+	b.WriteString("## What Happened\n\n")
+	var key []model.TimelineEntry
+	for _, e := range in.entries {
+		if e.Retracted {
+			continue
+		}
+		if e.Pinned || e.Kind == model.EventStatusChanged || e.Kind == model.EventSeverityChanged || e.Kind == model.EventDeclared ||
+			(e.Kind == model.EventNote && e.NoteKind == model.NoteKindDecision) {
+			key = append(key, e)
+		}
+	}
+	if len(key) == 0 {
+		b.WriteString("_Nothing pinned or decided yet; see the timeline._\n\n")
+	}
+	for _, e := range key {
+		fmt.Fprintf(&b, "- **%s** %s\n", e.Occurred.UTC().Format("15:04Z"), model.OneLine(e.Text))
+	}
+	if len(key) > 0 {
+		b.WriteString("\n")
+	}
+
+	b.WriteString("## Impact\n\n")
+	if !rv.ImpactStart.IsZero() {
+		fmt.Fprintf(&b, "Impact started %s.\n\n", rv.ImpactStart.UTC().Format(utcLayout))
+	}
+	para(rv.Impact)
+	b.WriteString("## Root Cause\n\n")
+	para(rv.RootCause)
+	b.WriteString("## Contributing Factors\n\n")
+	para(rv.ContributingFactors)
+	b.WriteString("## Detection\n\n")
+	if in.Metrics.TimeToDetect != nil {
+		fmt.Fprintf(&b, "Time to detect: %s.\n\n", fmtSecs(in.Metrics.TimeToDetect))
+	}
+	para(rv.Detection)
+	b.WriteString("## Resolution\n\n")
+	if in.Metrics.TimeToMitigate != nil || in.Metrics.TimeToResolve != nil {
+		fmt.Fprintf(&b, "Mitigated %s and resolved %s after detection.\n\n", fmtSecs(in.Metrics.TimeToMitigate), fmtSecs(in.Metrics.TimeToResolve))
+	}
+	para(rv.Resolution)
+
+	b.WriteString("## Responders\n\n")
+	if len(in.Roles) == 0 {
+		b.WriteString("_No roles were assigned._\n\n")
+	} else {
+		b.WriteString("| Role | Holder | Since |\n| --- | --- | --- |\n")
+		for _, r := range in.Roles {
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", cell(r.Title), orDash(cell(r.Holder)), r.Since.Format(utcLayout))
+		}
+		b.WriteString("\n")
+	}
+
+	b.WriteString("## Metrics\n\n| Metric | Value |\n| --- | --- |\n")
+	for _, m := range []struct {
+		name string
+		v    *float64
+	}{{"Time to detect", in.Metrics.TimeToDetect}, {"Time to acknowledge", in.Metrics.TimeToAcknowledge},
+		{"Time to mitigate", in.Metrics.TimeToMitigate}, {"Time to resolve", in.Metrics.TimeToResolve}} {
+		fmt.Fprintf(&b, "| %s | %s |\n", m.name, fmtSecs(m.v))
+	}
+	b.WriteString("\n")
+
+	b.WriteString("## How We Did: Lessons Learned\n\n")
+	for _, s := range []struct{ h, t string }{{"What went well", rv.WentWell}, {"What went poorly", rv.WentPoorly},
+		{"Where we got lucky", rv.Lucky}, {"Lessons", rv.Lessons}} {
+		fmt.Fprintf(&b, "### %s\n\n", s.h)
+		para(s.t)
+	}
+
+	b.WriteString("## Action Items\n\n")
+	var actions []model.TimelineEntry
+	for _, e := range in.entries {
+		if e.Kind == model.EventNote && e.NoteKind == model.NoteKindAction && !e.Retracted {
+			actions = append(actions, e)
+		}
+	}
+	if len(rv.ActionItems)+len(actions) == 0 {
+		b.WriteString("_None recorded._\n\n")
+	} else {
+		b.WriteString("| Action | Owner | Due | Status |\n| --- | --- | --- | --- |\n")
+		for _, a := range rv.ActionItems {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", cell(a.Title), orDash(cell(a.Owner)), orDash(a.Due), a.Status)
+		}
+		for _, e := range actions {
+			fmt.Fprintf(&b, "| %s | %s | — | logged %s |\n", cell(e.Text), cell(e.Author), e.Occurred.UTC().Format("2006-01-02 15:04Z"))
+		}
+		b.WriteString("\n")
+	}
+
+	b.WriteString("## Messaging\n\n")
+	if len(in.Messages) == 0 {
+		b.WriteString("_No updates were logged as sent._\n\n")
+	}
+	for _, m := range in.Messages {
+		via := ""
+		if m.Channel != "" {
+			via = " via " + model.OneLine(m.Channel)
+		}
+		fmt.Fprintf(&b, "**%s** to %s%s, by %s:\n\n", m.At.Format(utcLayout), m.Audience, via, model.OneLine(m.Author))
+		for _, l := range strings.Split(strings.TrimRight(p(m.Text), "\n"), "\n") {
+			b.WriteString(strings.TrimRight("> "+l, " ") + "\n")
+		}
+		b.WriteString("\n")
+	}
+
+	b.WriteString("## Runbooks Followed\n\n")
+	if len(in.Runbooks) == 0 {
+		b.WriteString("_No runbook was attached._\n\n")
+	}
+	for _, rb := range in.Runbooks {
+		counts := map[string]int{}
+		for _, s := range rb.Steps {
+			counts[s.State]++
+		}
+		fmt.Fprintf(&b, "- **%s** (`%s`, %s, sha256 `%.12s`), attached %s: %d done, %d skipped, %d blocked\n", model.OneLine(rb.Title), rb.Name,
+			model.OneLine(rb.Source), rb.SHA256, rb.AttachedAt.Format(utcLayout), counts["done"], counts["skipped"], counts["blocked"])
+		for _, s := range rb.Steps {
+			if s.State == "skipped" || s.State == "blocked" {
+				fmt.Fprintf(&b, "  - step %d %s: %s (%s)\n", s.Index+1, s.State, model.OneLine(s.Reason), model.OneLine(s.By))
+			}
+		}
+	}
+	if len(in.Runbooks) > 0 {
+		b.WriteString("\n")
+	}
+
+	if x := in.ExerciseInfo; x != nil {
+		b.WriteString("## Exercise\n\n")
+		fmt.Fprintf(&b, "Scenario **%s** (`%s`, sha256 `%.12s`), started %s", model.OneLine(x.Title), x.Scenario, x.SHA256, x.Start.Format(utcLayout))
+		if x.Ended != nil {
+			fmt.Fprintf(&b, ", ended %s", x.Ended.Format(utcLayout))
+		}
+		fmt.Fprintf(&b, "; %d clock change(s). The after-action report (`sitrep drill report %s`) judges objectives and injects.\n\n", len(x.ClockChanges), in.Short)
+		for _, o := range x.Objectives {
+			state := o.State
+			if state == "" {
+				state = "in progress"
+			}
+			fmt.Fprintf(&b, "- Objective `%s` %s: %s\n", o.ID, model.OneLine(o.Title), state)
+		}
+		b.WriteString("\n")
+	}
+
+	b.WriteString("## Timeline (UTC)\n\n")
+	b.WriteString("| Time (UTC) | T+ | Who | What | Entry |\n| --- | --- | --- | --- | --- |\n")
+	det := in.Milestones.Detected
+	for _, e := range in.entries {
+		tplus := ""
+		if det != nil {
+			tplus = model.TPlus(e.Occurred.Sub(*det))
+		}
+		text := cell(e.Text)
+		var marks []string
+		if e.Pinned {
+			marks = append(marks, "pinned")
+		}
+		if e.AmendedBy != "" {
+			marks = append(marks, "amended")
+		}
+		if e.Retracted {
+			text = "~~" + text + "~~"
+			marks = append(marks, "retracted")
+		}
+		if e.Late() {
+			marks = append(marks, "logged "+e.Typed.UTC().Format("15:04:05Z"))
+		}
+		if len(marks) > 0 {
+			text += " _(" + strings.Join(marks, ", ") + ")_"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", e.Occurred.UTC().Format("2006-01-02 15:04:05"), tplus, cell(e.Author), model.KindLabel(e), text)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func timeOrDash(t *time.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return t.Format(utcLayout)
+}
+
+func fmtSecs(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return model.FormatAge(time.Duration(*v * float64(time.Second)))
+}
+
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	return s
+}
+
+// CSVHeader is the first row of the CSV export.
+var CSVHeader = []string{"occurred_utc", "t_plus", "recorded_utc", "author", "kind", "note_kind", "text", "pinned", "amended", "retracted", "event_id", "incident_id"}
+
+// CSV writes the timeline, one row per entry, for spreadsheets. Cells that
+// a spreadsheet would run as a formula are prefixed with an apostrophe.
+func CSV(w io.Writer, in Incident) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader); err != nil {
+		return err
+	}
+	for _, e := range in.entries {
+		tplus := ""
+		if in.Milestones.Detected != nil {
+			tplus = model.TPlus(e.Occurred.Sub(*in.Milestones.Detected))
+		}
+		rec := []string{e.Occurred.UTC().Format(time.RFC3339Nano), tplus, e.Typed.UTC().Format(time.RFC3339Nano), safeCell(e.Author), model.KindLabel(e),
+			string(e.NoteKind), safeCell(model.Printable(e.Text)), yes(e.Pinned), yes(e.AmendedBy != ""), yes(e.Retracted), e.EventID, in.ID}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func yes(b bool) string {
+	if b {
+		return "yes"
+	}
+	return ""
+}
+
+// safeCell defuses CSV formula injection: a cell starting with = + - @
+// is read as text.
+func safeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
