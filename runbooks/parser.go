@@ -28,7 +28,7 @@ var runbookKeys = []string{"title", "kind", "kinds", "severity", "severities", "
 // in diagnostics and gives the runbook its name.
 func Parse(filePath string, src []byte) (*model.Runbook, []Diagnostic) {
 	s := newSource(filePath, src)
-	text := string(src)
+	text := s.str
 	rb := &model.Runbook{Name: NameFor(filePath), Path: filePath, Text: text, Hash: model.TextHash(text)}
 	b := &builder{s: s, rb: rb}
 	b.frontMatter(readFrontMatter(s, runbookKeys))
@@ -59,7 +59,8 @@ type builder struct {
 	roles  *roles
 	raci   model.RACI // the front matter's default
 	phases []draftPhase
-	steps  []draftStep
+	steps  []model.Step // in reading order, so each phase's steps are a run of them
+	meta   []stepMeta   // beside steps, what finish needs to complete them
 	titles []headingTitle // every top-level heading, for the runbook's title
 }
 
@@ -74,8 +75,7 @@ type draftPhase struct {
 	raci  model.RACI // steps' default in this phase: heading annotation over front matter
 }
 
-type draftStep struct {
-	step  model.Step
+type stepMeta struct {
 	phase int
 	body  []string
 }
@@ -293,6 +293,18 @@ func (b *builder) fencedCode(n ast.Node) []codeRef {
 // belong to that step, which is how runbooks put "run this:" and its
 // command right under the item.
 func (b *builder) buildLists() {
+	// size the step list once: a 70 KB checklist has hundreds of steps,
+	// and growing a slice of large structs by doubling is most of the
+	// garbage a parse makes
+	n := 0
+	_ = ast.Walk(b.s.doc, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if li, ok := c.(*ast.ListItem); ok && entering && isStep(li) {
+			n++
+		}
+		return ast.WalkContinue, nil
+	})
+	b.steps = make([]model.Step, 0, n)
+	b.meta = make([]stepMeta, 0, n)
 	for n := b.s.doc.FirstChild(); n != nil; n = n.NextSibling() {
 		if h, ok := n.(*ast.Heading); ok {
 			b.openPhase(h)
@@ -350,20 +362,33 @@ func (b *builder) loose(sp span, code []codeRef) {
 	}
 	cur := len(b.phases) - 1
 	last := len(b.steps) - 1
-	if last < 0 || b.steps[last].phase != cur {
+	if last < 0 || b.meta[last].phase != cur {
 		b.phases[cur].intro = append(b.phases[cur].intro, text)
 		return
 	}
+	b.meta[last].body = append(b.meta[last].body, text)
 	st := &b.steps[last]
-	st.body = append(st.body, text)
 	for _, c := range code {
 		if c.line >= sp.first && c.line <= sp.last {
-			st.step.Code = append(st.step.Code, model.CodeBlock{Lang: c.lang, Text: c.text, Line: c.line})
+			st.Code = append(st.Code, model.CodeBlock{Lang: c.lang, Text: c.text, Line: c.line})
 		}
 	}
 }
 
 var checkboxPrefix = regexp.MustCompile(`^\[[\sxX]\]\s*`)
+
+// checkboxLen is the length of the "[ ] " a checklist line starts with (0
+// if none): checkboxPrefix without a regexp, since it runs on every step.
+func checkboxLen(line string) int {
+	if len(line) < 3 || line[0] != '[' || line[2] != ']' || !strings.ContainsRune(" \t\n\f\rxX", rune(line[1])) {
+		return 0
+	}
+	i := 3
+	for i < len(line) && strings.IndexByte(" \t\n\f\r", line[i]) >= 0 {
+		i++
+	}
+	return i
+}
 
 // step adds li and, after it, the steps nested in it.
 func (b *builder) step(li *ast.ListItem, depth int, inherited model.RACI) {
@@ -372,12 +397,10 @@ func (b *builder) step(li *ast.ListItem, depth int, inherited model.RACI) {
 	bodyFrom := sp.first
 	if fc := li.FirstChild(); fc != nil && (fc.Kind() == ast.KindTextBlock || fc.Kind() == ast.KindParagraph) && fc.Lines().Len() > 0 {
 		seg := fc.Lines().At(0)
-		raw := strings.TrimRight(string(b.s.body[seg.Start:seg.Stop]), "\r\n")
+		raw := strings.TrimRight(b.s.str[b.s.bodyAt+seg.Start:b.s.bodyAt+seg.Stop], "\r\n")
 		skip := 0
 		if checkbox(li) != nil {
-			if m := checkboxPrefix.FindStringIndex(raw); m != nil {
-				skip = m[1]
-			}
+			skip = checkboxLen(raw)
 		}
 		line, col := b.s.bodyPos(seg.Start + skip)
 		title, own, found := b.roles.splitAnnotation(raw[skip:], line, col)
@@ -399,11 +422,12 @@ func (b *builder) step(li *ast.ListItem, depth int, inherited model.RACI) {
 	for _, c := range b.fencedCode(li) {
 		st.Code = append(st.Code, model.CodeBlock{Lang: c.lang, Text: c.text, Line: c.line})
 	}
-	d := draftStep{step: st, phase: len(b.phases) - 1}
+	m := stepMeta{phase: len(b.phases) - 1}
 	if body != "" {
-		d.body = append(d.body, body)
+		m.body = append(m.body, body)
 	}
-	b.steps = append(b.steps, d)
+	b.steps = append(b.steps, st)
+	b.meta = append(b.meta, m)
 	for _, c := range nested {
 		b.step(c, depth+1, st.RACI)
 	}
@@ -560,11 +584,12 @@ func (b *builder) proseStep(sec section, title string, line, depth int, raci mod
 			}
 		}
 	}
-	d := draftStep{step: st, phase: len(b.phases) - 1}
+	m := stepMeta{phase: len(b.phases) - 1}
 	if body != "" {
-		d.body = []string{body}
+		m.body = []string{body}
 	}
-	b.steps = append(b.steps, d)
+	b.steps = append(b.steps, st)
+	b.meta = append(b.meta, m)
 }
 
 // firstLine is the first line of text among blocks, without list or quote
@@ -599,12 +624,18 @@ func (b *builder) finish() {
 	if rb.Title == "" {
 		rb.Title = b.defaultTitle()
 	}
+	// Steps are made in reading order and phases only ever open, so each
+	// phase's steps are one run of b.steps: the phases share its array.
 	perPhase := make([][]model.Step, len(b.phases))
+	from := 0
 	for i := range b.steps {
-		d := &b.steps[i]
-		d.step.Index = i
-		d.step.Body = strings.Join(d.body, "\n\n")
-		perPhase[d.phase] = append(perPhase[d.phase], d.step)
+		b.steps[i].Index = i
+		b.steps[i].Body = strings.Join(b.meta[i].body, "\n\n")
+		if i+1 == len(b.steps) || b.meta[i+1].phase != b.meta[i].phase {
+			p := b.meta[i].phase
+			perPhase[p] = b.steps[from : i+1 : i+1]
+			from = i + 1
+		}
 	}
 	for i, dp := range b.phases {
 		p := dp.phase

@@ -13,10 +13,18 @@ import (
 type roles struct {
 	s     *source
 	known map[model.Role]bool
+	// parsed remembers what each spelling read as: a runbook names the
+	// same few roles on every step, and model.ParseRole is not free.
+	parsed map[string]parsedRole
+}
+
+type parsedRole struct {
+	role model.Role
+	err  error
 }
 
 func newRoles(s *source, declared []model.Role) *roles {
-	r := &roles{s: s, known: map[model.Role]bool{}}
+	r := &roles{s: s, known: map[model.Role]bool{}, parsed: map[string]parsedRole{}}
 	for _, role := range model.StandardRoles {
 		r.known[role] = true
 	}
@@ -28,7 +36,12 @@ func newRoles(s *source, declared []model.Role) *roles {
 
 // role reads one role name (slug, title or alias) written at line:col.
 func (r *roles) role(text string, line, col int) (model.Role, bool) {
-	role, err := model.ParseRole(text)
+	pr, ok := r.parsed[text]
+	if !ok {
+		pr.role, pr.err = model.ParseRole(text)
+		r.parsed[text] = pr
+	}
+	role, err := pr.role, pr.err
 	if err != nil {
 		r.s.add(Error, line, col, "%v", err)
 		return "", false

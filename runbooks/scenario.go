@@ -32,7 +32,7 @@ var (
 // an "Expected" line, are the actions the facilitator looks for.
 func ParseScenario(filePath string, src []byte) (*model.Scenario, []Diagnostic) {
 	s := newSource(filePath, src)
-	text := string(src)
+	text := s.str
 	sc := &model.Scenario{Name: NameFor(filePath), Path: filePath, Text: text, Hash: model.TextHash(text)}
 	sb := &scenarioBuilder{s: s, sc: sc}
 	sb.frontMatter(readFrontMatter(s, scenarioKeys))

@@ -11,13 +11,29 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
 
-// markdown is GitHub-flavoured Markdown: tables, strikethrough, autolinks
+// markdown is GitHub-flavoured Markdown as far as structure goes: tables
 // and, what matters most here, task-list checkboxes. goldmark parsers are
 // safe for concurrent use, so one serves every file.
-var markdown = goldmark.New(goldmark.WithExtensions(extension.GFM))
+//
+// Of GitHub's extensions only the two that change the block structure are
+// on: tables (a table's rows are not paragraphs) and task lists. Autolinks
+// and strikethrough only change inline rendering, which sitrep leaves to
+// the text as written, and linkify's scanning is a large share of parse time.
+//
+// No inline parsers are registered beyond the task-list checkbox: sitrep
+// reads steps' text as written, so links, emphasis and code spans never
+// need to be found, and inline parsing is most of goldmark's time.
+var markdown = goldmark.New(
+	goldmark.WithParser(parser.NewParser(
+		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
+		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+	)),
+	goldmark.WithExtensions(extension.Table, extension.TaskList),
+)
 
 // source is one file being read: its bytes, where its lines start, where the
 // Markdown body starts after any front matter, and the diagnostics found so
@@ -26,6 +42,7 @@ var markdown = goldmark.New(goldmark.WithExtensions(extension.GFM))
 type source struct {
 	path   string
 	src    []byte
+	str    string // src as a string, converted once: line texts are slices of it
 	lines  []int // offset of the start of each line
 	fm     []byte
 	fmLine int // line of the first front matter line; 0 if none
@@ -36,7 +53,7 @@ type source struct {
 }
 
 func newSource(filePath string, src []byte) *source {
-	s := &source{path: filePath, src: src, lines: lineStarts(src)}
+	s := &source{path: filePath, src: src, str: string(src), lines: lineStarts(src)}
 	s.splitFrontMatter()
 	s.body = src[s.bodyAt:]
 	s.doc = markdown.Parser().Parse(text.NewReader(s.body))
@@ -101,7 +118,7 @@ func (s *source) lineText(n int) string {
 	if n < len(s.lines) {
 		end = s.lines[n]
 	}
-	return strings.TrimRight(string(s.src[start:end]), "\r\n")
+	return strings.TrimRight(s.str[start:end], "\r\n")
 }
 
 func (s *source) lastLine() int { return len(s.lines) }
