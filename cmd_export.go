@@ -1,0 +1,231 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/runbooks"
+	"github.com/sitrep-dev/sitrep/storage"
+	"github.com/sitrep-dev/sitrep/storage/export"
+)
+
+func init() {
+	commandSets = append(commandSets, exportCommands)
+	// Drill exports judge runbook objectives by the steps of the exact
+	// runbook text the incident recorded.
+	export.StepCounter = func(name, text string) int {
+		rb, _ := runbooks.Parse(name+".md", []byte(text))
+		if rb == nil {
+			return 0
+		}
+		return len(rb.Steps())
+	}
+}
+
+func exportCommands(a *app) []*cobra.Command {
+	return []*cobra.Command{a.exportCmd(), a.importCmd()}
+}
+
+func (a *app) exportCmd() *cobra.Command {
+	var format, output string
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "export [ID] --format md|json|csv [-o FILE]",
+		Short: "Export an incident (or --all) as a Markdown review, JSON or a CSV timeline",
+		Long: `md    the review document: overview, summary, what happened, impact, root
+      cause, contributing factors, detection, resolution, responders,
+      metrics, how we did (lessons learned), action items, messaging,
+      runbooks followed and the full timeline in UTC; drills are marked
+      EXERCISE.
+json  everything about the incident, and the raw hash-chained events it was
+      built from (schema: docs/export-schema.json). 'sitrep import' reads it
+      back: export, import into an empty store, export again gives the same
+      bytes.
+csv   the timeline, one row per entry, for spreadsheets.
+
+--all exports every incident (json or csv): a customer's data-return
+request answered in one command.`,
+		Example: `  sitrep export 9f3c --format md > review.md
+  sitrep export 9f3c --format json -o 9f3c.json
+  sitrep export 9f3c --format csv > timeline.csv
+  sitrep export --all --format json -o everything.json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format = strings.ToLower(strings.TrimSpace(format))
+			switch format {
+			case "md", "markdown":
+				format = "md"
+			case "json", "csv":
+			default:
+				return model.Invalidf("unknown format %q: use md, json or csv", format)
+			}
+			if all && len(args) > 0 {
+				return model.Invalidf("give an incident id or --all, not both")
+			}
+			if all && format == "md" {
+				return model.Invalidf("--all exports json or csv; export reviews one at a time with 'sitrep export ID --format md'")
+			}
+			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+				return a.writeOutput(output, func(w io.Writer) error {
+					if all {
+						return exportAll(ctx, st, format, w)
+					}
+					in, err := pickIncident(ctx, st, firstArg(args))
+					if err != nil {
+						return err
+					}
+					return exportOne(ctx, st, in.ID, format, w)
+				})
+			})
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "md", "md, json or csv")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE (created private) instead of standard output")
+	cmd.Flags().BoolVar(&all, "all", false, "every incident in the store (json or csv)")
+	return cmd
+}
+
+func exportOne(ctx context.Context, st *storage.Store, id, format string, w io.Writer) error {
+	if format == "json" {
+		doc, err := export.One(ctx, st, id)
+		if err != nil {
+			return err
+		}
+		return export.WriteJSON(w, doc)
+	}
+	in, err := export.Load(ctx, st, id)
+	if err != nil {
+		return err
+	}
+	if format == "md" {
+		return export.Markdown(w, in)
+	}
+	return export.CSV(w, in)
+}
+
+func exportAll(ctx context.Context, st *storage.Store, format string, w io.Writer) error {
+	if format == "json" {
+		doc, err := export.All(ctx, st)
+		if err != nil {
+			return err
+		}
+		return export.WriteJSON(w, doc)
+	}
+	doc, err := export.All(ctx, st)
+	if err != nil {
+		return err
+	}
+	for i, in := range doc.Incidents {
+		full, err := export.Load(ctx, st, in.ID)
+		if err != nil {
+			return err
+		}
+		var b strings.Builder
+		if err := export.CSV(&b, full); err != nil {
+			return err
+		}
+		text := b.String()
+		if i > 0 { // one header for the whole file
+			text = text[strings.Index(text, "\n")+1:]
+		}
+		if _, err := io.WriteString(w, text); err != nil {
+			return err
+		}
+	}
+	if len(doc.Incidents) == 0 {
+		return export.CSV(w, export.Incident{})
+	}
+	return nil
+}
+
+// writeOutput runs fn on standard output, or on FILE written privately
+// and renamed into place only when complete.
+func (a *app) writeOutput(path string, fn func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		bw := bufio.NewWriter(a.out)
+		if err := fn(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	bw := bufio.NewWriter(tmp)
+	if err := fn(bw); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	fmt.Fprintf(a.errOut, "written to %s\n", path)
+	return nil
+}
+
+func (a *app) importCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "import FILE.json",
+		Short: "Import a JSON export: its events are checked and added, nothing is overwritten",
+		Long: `Reads a file written by 'sitrep export --format json' and adds its events to
+this store through the same path sync uses: every event's hash is checked
+(a file edited by hand is refused whole), events already here are skipped,
+and a different event under an id already here is reported and ours kept.
+'-' reads standard input.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var r io.Reader = a.in
+			if args[0] != "-" {
+				f, err := os.Open(args[0])
+				if err != nil {
+					return fmt.Errorf("import %s: %w", args[0], err)
+				}
+				defer f.Close()
+				r = f
+			}
+			doc, err := export.Read(bufio.NewReader(r))
+			if err != nil {
+				return fmt.Errorf("import %s: %w", args[0], err)
+			}
+			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+				res, err := export.Import(ctx, st, doc)
+				if err != nil {
+					return fmt.Errorf("import %s: %w (nothing from the failed batch was saved)", args[0], err)
+				}
+				for _, c := range res.Conflicts {
+					fmt.Fprintln(a.errOut, "sitrep: "+model.Neutralise(c))
+				}
+				fmt.Fprintf(a.out, "imported %d new event(s), %d already here, %d conflict(s); %d incident(s) in the file\n",
+					res.Applied, res.Known, len(res.Conflicts), res.Incidents)
+				rep, err := st.Verify(ctx)
+				if err != nil {
+					return err
+				}
+				if len(rep.Problems) > 0 {
+					for _, p := range rep.Problems {
+						fmt.Fprintln(a.out, model.Neutralise(p.String()))
+					}
+					return exitError{code: 2, err: fmt.Errorf("verify %s after import: %d problem(s)", st.Path(), len(rep.Problems))}
+				}
+				return nil
+			})
+		},
+	}
+}
