@@ -59,8 +59,8 @@ type builder struct {
 	roles  *roles
 	raci   model.RACI // the front matter's default
 	phases []draftPhase
-	steps  []model.Step // in reading order, so each phase's steps are a run of them
-	meta   []stepMeta   // beside steps, what finish needs to complete them
+	steps  []model.Step   // in reading order, so each phase's steps are a run of them
+	meta   []stepMeta     // beside steps, what finish needs to complete them
 	titles []headingTitle // every top-level heading, for the runbook's title
 }
 

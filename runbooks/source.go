@@ -43,7 +43,7 @@ type source struct {
 	path   string
 	src    []byte
 	str    string // src as a string, converted once: line texts are slices of it
-	lines  []int // offset of the start of each line
+	lines  []int  // offset of the start of each line
 	fm     []byte
 	fmLine int // line of the first front matter line; 0 if none
 	bodyAt int
