@@ -149,7 +149,7 @@ func itemNumber(s *source, item ast.Node) int {
 // lintSourceLines looks at the text itself, outside code blocks, for things
 // Markdown happily accepts but a responder should not meet mid-incident.
 func lintSourceLines(s *source) {
-	code := map[int]bool{}
+	code := make([]bool, s.lastLine()+2) // by line number
 	_ = ast.Walk(s.doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if entering && (n.Kind() == ast.KindFencedCodeBlock || n.Kind() == ast.KindCodeBlock) {
 			sp := s.nodeSpan(n)

@@ -29,7 +29,7 @@ var runbookKeys = []string{"title", "kind", "kinds", "severity", "severities", "
 func Parse(filePath string, src []byte) (*model.Runbook, []Diagnostic) {
 	s := newSource(filePath, src)
 	text := s.str
-	rb := &model.Runbook{Name: NameFor(filePath), Path: filePath, Text: text, Hash: model.TextHash(text)}
+	rb := &model.Runbook{Name: NameFor(filePath), Path: filePath, Text: text, Hash: hashOf(src)}
 	b := &builder{s: s, rb: rb}
 	b.frontMatter(readFrontMatter(s, runbookKeys))
 	if hasStepItems(s.doc) {

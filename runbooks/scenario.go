@@ -33,7 +33,7 @@ var (
 func ParseScenario(filePath string, src []byte) (*model.Scenario, []Diagnostic) {
 	s := newSource(filePath, src)
 	text := s.str
-	sc := &model.Scenario{Name: NameFor(filePath), Path: filePath, Text: text, Hash: model.TextHash(text)}
+	sc := &model.Scenario{Name: NameFor(filePath), Path: filePath, Text: text, Hash: hashOf(src)}
 	sb := &scenarioBuilder{s: s, sc: sc}
 	sb.frontMatter(readFrontMatter(s, scenarioKeys))
 	sb.body()

@@ -2,6 +2,8 @@ package runbooks
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"path"
 	"sort"
@@ -63,6 +65,13 @@ func newSource(filePath string, src []byte) *source {
 		s.add(Error, line, col, "not valid UTF-8: save the file as UTF-8 text")
 	}
 	return s
+}
+
+// hashOf is model.TextHash of src, without copying a large file into a
+// string first.
+func hashOf(src []byte) string {
+	sum := sha256.Sum256(src)
+	return hex.EncodeToString(sum[:])
 }
 
 func lineStarts(src []byte) []int {
