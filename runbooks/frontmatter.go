@@ -54,6 +54,9 @@ func readFrontMatter(s *source, known []string) *frontMatter {
 			msg = m[2]
 		}
 		msg = strings.TrimPrefix(msg, "yaml: ")
+		// yaml.v3 may place "unexpected end" past the last line it was
+		// given; the closing --- is the last line that belongs to it.
+		line = min(line, s.fmLine+bytes.Count(s.fm, []byte{'\n'}))
 		switch {
 		case bytes.Contains(s.fm, []byte("{{")):
 			// A Hugo archetype or other template: not meant to be YAML
