@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sitrep-dev/sitrep/model"
 )
 
 // screens are the views the layout and golden tests draw: each sets up a
@@ -184,5 +186,40 @@ func checkGolden(t *testing.T, name, got string) {
 	}
 	if strings.Contains(got, "\x1b") {
 		t.Errorf("%s: escape sequences in an Ascii-profile view", name)
+	}
+}
+
+// TestHostileTextIsDrawnHarmless: escape sequences and control characters
+// in titles, notes, names and reasons never reach the terminal.
+func TestHostileTextIsDrawnHarmless(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "mallory\x1b]0;pwned\x07@host")
+	lib := bundled(t)
+	seed(t, st, c, lib)
+	evil := "\x1b[2J\x1b[31mred\x1b[0m \x1b]52;c;ZXZpbA==\x07 bell\x07 back\bspace\r\nnewline\x9b31m"
+	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "note " + evil}})
+	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleOperations, Holder: "ops" + evil}})
+	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventStepChanged, Payload: model.StepPayload{Runbook: "major-incident", Step: 4, Title: "t" + evil, State: model.StepBlocked, Reason: "why" + evil}})
+	mustAppend(t, st, model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "title" + evil, Kind: "outage", Severity: model.SEV1, Status: model.StatusInvestigating}})
+	for _, sz := range [][2]int{{160, 48}, {100, 30}, {60, 20}} {
+		d := newDriver(t, Options{Store: st, Now: c.Now}, sz[0], sz[1])
+		views := []string{d.view()}
+		d.press("enter")
+		views = append(views, d.view())
+		if !strings.Contains(views[1], "note") || !strings.Contains(views[1], "red") {
+			t.Errorf("%dx%d: the hostile note is not drawn at all:\n%s", sz[0], sz[1], views[1])
+		}
+		d.press("2", "3")
+		views = append(views, d.view())
+		for i, v := range views {
+			for _, bad := range []string{"\x1b", "\x07", "\b", "\r", "\x9b"} {
+				if strings.Contains(v, bad) {
+					t.Errorf("%dx%d view %d holds %q", sz[0], sz[1], i, bad)
+				}
+			}
+			if n := len(strings.Split(v, "\n")); n != sz[1] {
+				t.Errorf("%dx%d view %d: %d lines (a newline got through?)", sz[0], sz[1], i, n)
+			}
+		}
 	}
 }
