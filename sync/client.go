@@ -141,6 +141,13 @@ type client struct {
 	pushed    int64 // local seq: all here up to it is in the hub
 	pulled    int64 // hub seq: all there up to it is here
 	pulledID  string
+
+	// dirty: the cursors above moved past what is saved. A push's cursor
+	// is saved before the next batch goes, or with the first pulled batch,
+	// or at the end: one durable commit fewer per sync, and a drop in
+	// between only means the hub is told again about events it has.
+	dirty bool
+	saved bool // the cursor was saved at least once in this sync
 }
 
 func (c *client) run(ctx context.Context) error {
@@ -210,8 +217,10 @@ func (c *client) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := c.saveCursor(ctx); err != nil {
-		return err
+	if c.dirty || !c.saved {
+		if err := c.saveCursor(ctx); err != nil {
+			return err
+		}
 	}
 	if err := c.s.send(&message{T: tBye}); err != nil {
 		return err
@@ -286,6 +295,7 @@ func (c *client) saveCursor(ctx context.Context) error {
 	if err := c.st.SaveSyncCursor(ctx, c.cursor()); err != nil {
 		return localError(err)
 	}
+	c.dirty, c.saved = false, true
 	return nil
 }
 
@@ -325,9 +335,7 @@ func (c *client) push(ctx context.Context, byID bool) error {
 		}
 		if len(parts) == 0 {
 			c.pushed = last
-			if err := c.saveCursor(ctx); err != nil {
-				return err
-			}
+			c.dirty = true
 		}
 	}
 }
@@ -358,6 +366,11 @@ func (c *client) missingAtHub(ctx context.Context, page []storage.LoggedEvent) (
 }
 
 func (c *client) pushBatch(ctx context.Context, part []storage.LoggedEvent, upTo int64) error {
+	if c.dirty {
+		if err := c.saveCursor(ctx); err != nil {
+			return err
+		}
+	}
 	ws := make([]wireEvent, len(part))
 	for i, l := range part {
 		ws[i] = toWire(l.Event)
@@ -378,7 +391,8 @@ func (c *client) pushBatch(ctx context.Context, part []storage.LoggedEvent, upTo
 	if m.PullTo > c.pulled {
 		c.pulled, c.pulledID = m.PullTo, m.PullToID
 	}
-	return c.saveCursor(ctx)
+	c.dirty = true
+	return nil
 }
 
 // pull applies the hub's stream batch by batch, each with its cursor in
@@ -446,6 +460,7 @@ func (c *client) apply(ctx context.Context, ws []wireEvent, last int64, lastID s
 	if last > 0 {
 		c.pulled, c.pulledID = last, lastID
 	}
+	c.dirty, c.saved = false, true // the transaction saved the whole cursor
 	c.rep.Pulled += res.Applied
 	for _, x := range res.Conflicts {
 		c.rep.Conflicts = append(c.rep.Conflicts, "here: "+x)
