@@ -51,7 +51,8 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 			return a.declare(ctx, st, d, names)
 		},
 		Notice: notice,
-		Search: searchIndex(st),
+		Search:  searchIndex(st),
+		Cadence: a.cadencePolicy(),
 	}
 	if lib != nil {
 		opts.Library = lib

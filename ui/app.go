@@ -41,9 +41,12 @@ type Options struct {
 	// full-text index (titles, timeline, reviews); nil matches titles only.
 	Search      SearchFunc
 	SearchDelay time.Duration // pause after typing before searching; 0 is 150 ms, negative none
-	Incident    string        // an incident id to open at start
-	Notice      string        // a warning to show at start (e.g. a runbook folder that failed)
-	Poll        time.Duration // how often to look for changes; 0 is every second, negative never (and no timed syncs: one frame, tests)
+	// Cadence is how often each audience must hear from the responders;
+	// the header counts down to the next update due. Nil: no timer.
+	Cadence  model.CadencePolicy
+	Incident string        // an incident id to open at start
+	Notice   string        // a warning to show at start (e.g. a runbook folder that failed)
+	Poll     time.Duration // how often to look for changes; 0 is every second, negative never (and no timed syncs: one frame, tests)
 }
 
 type screen int
@@ -90,6 +93,7 @@ type App struct {
 	// The incident on screen.
 	incID    string
 	inc      model.Incident
+	messages []model.Message
 	loaded   bool
 	loading  bool // a reload is in flight
 	stale    bool // something changed while it was
@@ -283,6 +287,7 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 	a.screen = screenIncident
 	a.seq = msg.Seq
 	a.inc = msg.Incident
+	a.messages = msg.Messages
 	a.loaded = true
 	detected := msg.Incident.Milestones.Detected
 	if detected.IsZero() {
@@ -316,6 +321,7 @@ func (a *App) open(id string) tea.Cmd {
 	a.incID = id
 	a.loaded, a.loading, a.stale = false, true, false
 	a.inc = model.Incident{ID: id}
+	a.messages = nil
 	a.focus = paneTimeline
 	a.prompt, a.picker = nil, nil
 	a.timeline.reset()

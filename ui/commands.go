@@ -41,6 +41,7 @@ type incidentDataMsg struct {
 	Roles    []model.RoleHolder
 	Steps    []model.StepStatus
 	Runbooks []attachedRunbook
+	Messages []model.Message // sent to audiences, for the cadence timer
 	Entries  []model.TimelineEntry
 	Window   windowRequest
 	Err      error
@@ -168,6 +169,9 @@ func readIncident(ctx context.Context, st Store, id string, win windowRequest, k
 		return fail(err)
 	}
 	if msg.Steps, err = st.Steps(ctx, id); err != nil {
+		return fail(err)
+	}
+	if msg.Messages, err = st.Messages(ctx, id); err != nil {
 		return fail(err)
 	}
 	atts, err := st.Attachments(ctx, id)

@@ -136,3 +136,29 @@ func TestOtherProcessWritesShow(t *testing.T) {
 		t.Error("a note written by another process did not show after a poll")
 	}
 }
+
+// TestCadenceTimer: the header counts down to the next update an audience
+// is owed, and says LATE once it passes.
+func TestCadenceTimer(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	policy := model.CadencePolicy{model.SEV1: {model.AudienceCustomers: {First: 5 * time.Minute, Every: 20 * time.Minute}}}
+	d := newDriver(t, Options{Store: st, Now: c.Now, Cadence: policy}, 160, 48)
+	d.press("enter")
+	head := func() string { return strings.Split(ansi.Strip(d.view()), "\n")[1] }
+	// Declared at 02:34, now 02:51: the first customer message was due at 02:39.
+	if h := head(); !strings.Contains(h, "customers update LATE by 12m") {
+		t.Errorf("header %q, want the customer update 12m late", h)
+	}
+	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventMessageSent, Payload: model.MessagePayload{Audience: model.AudienceCustomers, Text: "We are investigating failed checkouts in the EU."}})
+	d.send(tickMsg(c.Now()))
+	if h := head(); !strings.Contains(h, "customers update due in 20m") {
+		t.Errorf("after a message, header %q, want due in 20m", h)
+	}
+	c.Add(17 * time.Minute)
+	d.send(tickMsg(c.Now()))
+	if h := head(); !strings.Contains(h, "customers update due in 3m") {
+		t.Errorf("later, header %q, want due in 3m", h)
+	}
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 
@@ -230,6 +231,9 @@ func (a App) incidentHeader(w int) []string {
 	} else {
 		parts = append(parts, s.Bold.Render(model.FormatOffset(now.Sub(detected)))+s.Faint.Render(" since detection"))
 	}
+	if due := a.updateDue(now); due != "" {
+		parts = append(parts, due)
+	}
 	left := strings.Join(parts, s.Faint.Render(" · "))
 	return []string{line1, spread(left, a.whoAndSync(w-lineW(left)-1), w)}
 }
@@ -281,4 +285,28 @@ func (a App) hints() []key.Binding {
 		pane = a.raci.ShortHelp()
 	}
 	return append(pane, k.NextPane, k.Help, k.Quit)
+}
+
+// updateDue is the cadence timer: when the next message to an audience is
+// due, urgent once it is late. Empty without a policy or when nothing is
+// due.
+func (a App) updateDue(now time.Time) string {
+	if a.opts.Cadence == nil {
+		return ""
+	}
+	due, ok := model.NextUpdateDue(a.inc, a.messages, a.opts.Cadence, now)
+	if !ok || due.At.IsZero() {
+		return ""
+	}
+	s := a.styles
+	who := model.OneLine(string(due.Audience))
+	if due.Late {
+		return s.Error.Render(fmt.Sprintf("%s update LATE by %s", who, model.FormatAge(now.Sub(due.At))))
+	}
+	left := due.At.Sub(now)
+	st := s.Faint
+	if left < 5*time.Minute {
+		st = s.Warn
+	}
+	return st.Render(fmt.Sprintf("%s update due in %s", who, model.FormatAge(left)))
 }
