@@ -50,7 +50,7 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 			}
 			return a.declare(ctx, st, d, names)
 		},
-		Notice: notice,
+		Notice:  notice,
 		Search:  searchIndex(st),
 		Cadence: a.cadencePolicy(),
 	}
