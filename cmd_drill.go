@@ -448,7 +448,10 @@ func writeDrillStatus(w io.Writer, aa model.AfterAction) {
 	fmt.Fprintln(w, "\nObjectives:")
 	for _, o := range x.Objectives(model.DrillLog{Incident: aa.Incident, Entries: aa.Entries, Steps: aa.Steps, RunbookSteps: aa.RunbookSteps, Messages: aa.Messages}, now) {
 		target := ""
-		if o.Target > 0 {
+		switch {
+		case o.Target > 0 && o.Kind == model.ObjectiveRPO:
+			target = " (at most " + model.FormatOffset(o.Target)[1:] + " lost; note it with #rpo)"
+		case o.Target > 0:
 			target = " within " + model.FormatOffset(o.Target)[1:]
 		}
 		at := ""

@@ -160,7 +160,7 @@ func RenderReviewTemplate(in Incident, r Review, pinned []TimelineEntry) string 
 		if hint != "" {
 			fmt.Fprintf(&b, "<!-- %s -->\n\n", hint)
 		}
-		if t := strings.TrimSpace(text); t != "" {
+		if t := trimBlock(text); t != "" {
 			b.WriteString(t)
 			b.WriteString("\n\n")
 		}
@@ -228,7 +228,7 @@ func ParseReviewTemplate(text string) (Review, error) {
 		}
 	}
 	for _, p := range parts {
-		body := strings.TrimSpace(strings.Join(p.body, "\n"))
+		body := trimBlock(strings.Join(p.body, "\n"))
 		switch p.heading {
 		case normHeading(pinnedHeading):
 		case normHeading(impactStartHeading):
@@ -317,6 +317,22 @@ func stripComments(s string) string {
 		// keep the line count so errors name the right line
 		b.WriteString(strings.Repeat("\n", strings.Count(s[i:i+j], "\n")))
 		s = s[i+j+3:]
+	}
+}
+
+// trimBlock drops blank lines around text and trailing spaces, but keeps
+// the first line's indentation (an indented "## " is text, not a heading).
+func trimBlock(s string) string {
+	s = strings.TrimRight(s, " \t\r\n")
+	for {
+		line, rest, ok := strings.Cut(s, "\n")
+		if !ok || strings.TrimSpace(line) != "" {
+			if strings.TrimSpace(s) == "" {
+				return ""
+			}
+			return s
+		}
+		s = rest
 	}
 }
 
