@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 
 	"github.com/sitrep-dev/sitrep/model"
@@ -56,7 +57,7 @@ func (a *app) cadencePolicy() model.CadencePolicy {
 
 func (a *app) messageCmd() *cobra.Command {
 	var templateName, text, channel string
-	var send, edit, due bool
+	var send, edit, due, copyText bool
 	cmd := &cobra.Command{
 		Use:   "message [ID] --template internal|customer|executive [--send | --edit]",
 		Short: "Fill an update from a template; --send or --edit logs it as sent",
@@ -134,6 +135,11 @@ for=2h then=1h).`,
 					}
 					body, send = edited, true
 				}
+				if copyText {
+					// OSC 52 through the terminal on standard error, so it
+					// works over SSH and never lands in piped output.
+					termenv.NewOutput(a.errOut).Copy(body)
+				}
 				if !send {
 					fmt.Fprint(a.out, model.Neutralise(body))
 					return nil
@@ -155,6 +161,7 @@ for=2h then=1h).`,
 	cmd.Flags().StringVar(&text, "text", "", "your own text instead of the template ('-' reads standard input)")
 	cmd.Flags().StringVar(&channel, "channel", "", "where it went: status page, email, #incident")
 	cmd.Flags().BoolVar(&due, "due", false, "show when each audience is due its next update")
+	cmd.Flags().BoolVar(&copyText, "copy", false, "also copy the text to the clipboard (OSC 52, works over SSH)")
 	return cmd
 }
 

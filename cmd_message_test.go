@@ -26,6 +26,10 @@ func TestCLIMessageFlow(t *testing.T) {
 			t.Errorf("preview lacks %q:\n%s", want, preview)
 		}
 	}
+	_, errOut, _ := c.run("", "message", id, "--template", "customer", "--copy")
+	if !strings.Contains(errOut, "\x1b]52;c;") {
+		t.Errorf("--copy wrote no OSC 52 sequence: %q", errOut)
+	}
 	if show := c.ok("show", id); strings.Contains(show, "Message sent") {
 		t.Error("a preview was logged as sent")
 	}
