@@ -721,6 +721,10 @@ func (a *App) onDeclared(msg declaredMsg) tea.Cmd {
 		}
 		a.form = nil
 	}
-	a.setFlash("Declared "+msg.Incident.Short()+": "+model.OneLine(msg.Incident.Title), false)
+	what := "Declared "
+	if msg.Drill {
+		what = "Drill started, EXERCISE "
+	}
+	a.setFlash(what+msg.Incident.Short()+": "+model.OneLine(msg.Incident.Title), false)
 	return a.open(msg.Incident.ID)
 }

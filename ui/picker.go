@@ -3,6 +3,8 @@ package ui
 import (
 	"fmt"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -110,10 +112,23 @@ func (a *App) scenarioPicker() *picker {
 	for _, sc := range scs {
 		meaning := model.OneLine(sc.Title)
 		if sc.Duration > 0 {
-			meaning += fmt.Sprintf(" · %s", sc.Duration)
+			meaning += " · " + shortDuration(sc.Duration)
 		}
 		meaning += fmt.Sprintf(" · %d injects", len(sc.Injects))
 		p.options = append(p.options, pickerOption{Label: sc.Name, Meaning: meaning})
 	}
 	return p
+}
+
+// shortDuration writes 2h, 1h30m, 45m: a planned length, without the
+// zero seconds time.Duration prints.
+func shortDuration(d time.Duration) string {
+	out := d.String()
+	if strings.HasSuffix(out, "m0s") {
+		out = strings.TrimSuffix(out, "0s")
+	}
+	if strings.HasSuffix(out, "h0m") {
+		out = strings.TrimSuffix(out, "0m")
+	}
+	return out
 }

@@ -148,11 +148,16 @@ func drawSnippet(s *Styles, snippet string) string {
 		}
 		before, after, found := strings.Cut(rest, marker)
 		text := model.OneLine(before)
-		if strings.HasPrefix(before, " ") && b.Len() > 0 {
-			text = " " + text
-		}
-		if strings.HasSuffix(before, " ") && text != "" {
-			text += " "
+		switch {
+		case text == "" && before != "" && b.Len() > 0:
+			text = " " // only spaces between two matches
+		case text != "":
+			if strings.TrimLeft(before, " \t\n") != before && b.Len() > 0 {
+				text = " " + text
+			}
+			if strings.TrimRight(before, " \t\n") != before {
+				text += " "
+			}
 		}
 		if in {
 			b.WriteString(s.Bold.Render(text))

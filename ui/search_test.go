@@ -109,4 +109,8 @@ func TestDrawSnippet(t *testing.T) {
 	if got != "…the EU traffic numbers now" {
 		t.Errorf("snippet %q", got)
 	}
+	two := drawSnippet(s, "Connection "+SnippetStart+"pool"+SnippetEnd+" "+SnippetStart+"exhausted"+SnippetEnd+" on db")
+	if two != "Connection pool exhausted on db" {
+		t.Errorf("two matches: %q", two)
+	}
 }
