@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -12,6 +13,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+	ssync "github.com/sitrep-dev/sitrep/sync"
 )
 
 // sitrepRun runs the built binary as one responder with their own store.
@@ -251,5 +256,70 @@ func TestE2ESyncThroughAShell(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "pwned")); err == nil {
 		t.Fatal("the path ran a command")
+	}
+}
+
+// BenchmarkSSHDIncrementalSync: 100 new events each way over real sshd on
+// loopback, the built binary serving; compare with BenchmarkSSHDTrue, a
+// bare `ssh host true` with the same options.
+func BenchmarkSSHDIncrementalSync(b *testing.B) {
+	srv := startSSHD(b)
+	bin := buildSitrep(b)
+	ctx := context.Background()
+	dir := b.TempDir()
+	remote := srv.remote(filepath.Join(dir, "team.db"))
+	opts := ssync.Options{SSH: srv.sshOpts, RemoteBin: bin, Timeout: time.Minute}
+	open := func(name string) (*storage.Store, string) {
+		st, err := storage.Open(ctx, filepath.Join(dir, name+".db"), storage.Options{Author: name})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { st.Close() })
+		ev, err := st.Append(ctx, model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: name, Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := ssync.Sync(ctx, st, remote, opts); err != nil {
+			b.Fatal(err)
+		}
+		return st, ev.IncidentID
+	}
+	alice, ai := open("alice")
+	carol, ci := open("carol")
+	if _, err := ssync.Sync(ctx, alice, remote, opts); err != nil { // carol's incident
+		b.Fatal(err)
+	}
+	notes := func(st *storage.Store, in string) {
+		for j := range 100 {
+			if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: fmt.Sprintf("note %d: checked the load balancer", j)}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		notes(alice, ai)
+		notes(carol, ci)
+		if _, err := ssync.Sync(ctx, carol, remote, opts); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		rep, err := ssync.Sync(ctx, alice, remote, opts)
+		if err != nil || rep.Pushed != 100 || rep.Pulled != 100 {
+			b.Fatalf("moved %d/%d: %v", rep.Pushed, rep.Pulled, err)
+		}
+	}
+}
+
+func BenchmarkSSHDTrue(b *testing.B) {
+	srv := startSSHD(b)
+	words := strings.Fields(srv.sshOpts)
+	args := append(words[1:], "-T", "-e", "none", "-o", "BatchMode=yes", fmt.Sprintf("%s@127.0.0.1", srv.user), "true")
+	b.ResetTimer()
+	for range b.N {
+		if out, err := exec.Command(words[0], args...).CombinedOutput(); err != nil {
+			b.Fatalf("ssh true: %v\n%s", err, out)
+		}
 	}
 }
