@@ -10,6 +10,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/runbooks"
+	"github.com/sitrep-dev/sitrep/storage"
 )
 
 // screens are the views the layout and golden tests draw: each sets up a
@@ -24,14 +26,27 @@ var screens = []struct {
 	{"note", func(d *driver) { d.press("enter", "n"); d.typeText("Rolled back 4812; EU error rate falling") }},
 }
 
-// seededDriver is a driver on a seeded store at w×h.
-func seededDriver(t testing.TB, w, h int) *driver {
+// seeded is a seeded store the view tests share: they only read it (the
+// note screen types but never saves).
+type seeded struct {
+	st  *storage.Store
+	c   *clock
+	lib *runbooks.Library
+}
+
+func newSeeded(t testing.TB) seeded {
 	t.Helper()
 	c := newClock()
 	st := openStore(t, c, "alice@laptop")
 	lib := bundled(t)
 	seed(t, st, c, lib)
-	return newDriver(t, Options{Store: st, Library: lib, Declare: declareFunc(t, st, lib), Now: c.Now}, w, h)
+	return seeded{st, c, lib}
+}
+
+// driver is a driver on the seeded store at w×h.
+func (s seeded) driver(t testing.TB, w, h int) *driver {
+	t.Helper()
+	return newDriver(t, Options{Store: s.st, Library: s.lib, Declare: declareFunc(t, s.st, s.lib), Now: s.c.Now}, w, h)
 }
 
 var sizes = [][2]int{{1, 1}, {10, 5}, {39, 11}, {40, 12}, {60, 20}, {79, 24}, {80, 24}, {100, 30}, {119, 40}, {120, 40}, {160, 48}, {400, 120}}
@@ -40,11 +55,12 @@ var sizes = [][2]int{{1, 1}, {10, 5}, {39, 11}, {40, 12}, {60, 20}, {79, 24}, {8
 // panic, no line may be wider than the terminal, and there are exactly as
 // many lines as rows.
 func TestViewFitsEverySize(t *testing.T) {
+	store := newSeeded(t)
 	for _, sc := range screens {
 		for _, sz := range sizes {
 			w, h := sz[0], sz[1]
 			t.Run(fmt.Sprintf("%s/%dx%d", sc.name, w, h), func(t *testing.T) {
-				d := seededDriver(t, 160, 48)
+				d := store.driver(t, 160, 48)
 				sc.setup(d)
 				d.send(resize(w, h))
 				v := d.view()
@@ -153,11 +169,12 @@ func TestComputeLayout(t *testing.T) {
 // TestGolden compares whole screens with testdata/*.golden, drawn with
 // the Ascii profile and a fixed clock. go test ./ui -update rewrites them.
 func TestGolden(t *testing.T) {
+	store := newSeeded(t)
 	for _, sc := range screens {
 		for _, sz := range [][2]int{{160, 48}, {100, 30}, {60, 20}} {
 			name := fmt.Sprintf("%s-%dx%d", sc.name, sz[0], sz[1])
 			t.Run(name, func(t *testing.T) {
-				d := seededDriver(t, sz[0], sz[1])
+				d := store.driver(t, sz[0], sz[1])
 				sc.setup(d)
 				checkGolden(t, name, d.view())
 			})
