@@ -229,3 +229,19 @@ func prefixed(p, columns string) string {
 	}
 	return strings.Join(cols, ", ")
 }
+
+// TimelineAt is an incident's whole timeline as it reads at now: for a
+// drill, the injects the exercise clock has released by then are merged in
+// (made-up entries whose EventID starts with "inject:"); for anything else
+// it is Timeline.
+func (s *Store) TimelineAt(ctx context.Context, incidentID string, now time.Time) ([]model.TimelineEntry, error) {
+	entries, err := s.Timeline(ctx, incidentID, TimelinePage{})
+	if err != nil {
+		return nil, err
+	}
+	x, ok, err := s.Exercise(ctx, incidentID)
+	if err != nil || !ok {
+		return entries, err
+	}
+	return model.MergeEntries(entries, x.InjectEntries(now)), nil
+}

@@ -172,3 +172,36 @@ func TestReviewLastWriterWinsAndSearchable(t *testing.T) {
 		t.Error("accepted a bad due date")
 	}
 }
+
+func TestTimelineAtMergesInjects(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openTemp(t)
+	start := time.Now().UTC().Truncate(time.Millisecond)
+	e, err := st.AppendAll(ctx, []model.Draft{
+		{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "drill", Kind: "dr", Severity: model.SEV2, Status: model.StatusInvestigating, Exercise: true}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := e[0].IncidentID
+	if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventExerciseStarted, Payload: model.ExerciseStartedPayload{Scenario: "s", Start: start,
+		Injects: []model.Inject{{Offset: 0, Title: "first"}, {Offset: time.Hour, Title: "later"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := st.TimelineAt(ctx, in, start.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var injects []string
+	for _, e := range entries {
+		if e.Kind == model.EventInjectDue {
+			injects = append(injects, e.Text)
+		}
+	}
+	if len(injects) != 1 || !strings.Contains(injects[0], "first") {
+		t.Fatalf("injects in the timeline: %q", injects)
+	}
+	if all, _ := st.TimelineAt(ctx, in, start.Add(2*time.Hour)); len(all) != len(entries)+1 {
+		t.Fatalf("after an hour: %d entries, want %d", len(all), len(entries)+1)
+	}
+}
