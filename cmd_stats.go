@@ -98,7 +98,8 @@ func writeStats(w io.Writer, f storage.StatsFilter, st model.Stats) {
 	}
 	fmt.Fprintln(w, "median / p90 (n = incidents with the milestones); detect needs the review's impact start")
 	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	var table strings.Builder
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', tabwriter.AlignRight)
 	header := "\tincidents\t"
 	for _, m := range model.Metrics {
 		header += "to " + string(m) + "\t"
@@ -126,6 +127,9 @@ func writeStats(w io.Writer, f storage.StatsFilter, st model.Stats) {
 		row(g)
 	}
 	tw.Flush()
+	for _, l := range strings.Split(strings.TrimRight(table.String(), "\n"), "\n") {
+		fmt.Fprintln(w, strings.TrimRight(l, " "))
+	}
 }
 
 func statDur(d time.Duration) string {
