@@ -85,6 +85,9 @@ func TestMarkdownReadsRight(t *testing.T) {
 	if strings.Contains(md, "EXERCISE") {
 		t.Error("a real incident is marked EXERCISE")
 	}
+	if csvText := string(exportAll(t, "csv", incidentFixture(t))); strings.Contains(csvText, "EXERCISE") {
+		t.Error("a real incident's CSV is marked EXERCISE")
+	}
 	var got []string
 	for _, l := range strings.Split(md, "\n") {
 		if h, ok := strings.CutPrefix(l, "## "); ok {
@@ -226,6 +229,13 @@ func TestDrillMarkedExercise(t *testing.T) {
 	for _, want := range []string{"> **EXERCISE**", "| Type | **EXERCISE** |", "## Exercise", "Objective `rto`", "met", "Inject 1 (+0m): Alerts"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("drill markdown lacks %q:\n%s", want, md)
+		}
+	}
+	var c bytes.Buffer
+	export.CSV(&c, in)
+	for i, l := range strings.Split(strings.TrimSpace(c.String()), "\n")[1:] {
+		if !strings.HasSuffix(l, ",EXERCISE") {
+			t.Errorf("CSV row %d of a drill not marked EXERCISE: %s", i+1, l)
 		}
 	}
 	if in.ExerciseInfo == nil || in.ExerciseInfo.Injects[1].State != "released" || in.ExerciseInfo.Objectives[0].State != "met" {

@@ -269,7 +269,7 @@ func orDash(s string) string {
 }
 
 // CSVHeader is the first row of the CSV export.
-var CSVHeader = []string{"occurred_utc", "t_plus", "recorded_utc", "author", "kind", "note_kind", "text", "pinned", "amended", "retracted", "event_id", "incident_id"}
+var CSVHeader = []string{"occurred_utc", "t_plus", "recorded_utc", "author", "kind", "note_kind", "text", "pinned", "amended", "retracted", "event_id", "incident_id", "exercise"}
 
 // CSV writes the timeline, one row per entry, for spreadsheets. Cells that
 // a spreadsheet would run as a formula are prefixed with an apostrophe.
@@ -284,7 +284,7 @@ func CSV(w io.Writer, in Incident) error {
 			tplus = model.TPlus(e.Occurred.Sub(*in.Milestones.Detected))
 		}
 		rec := []string{e.Occurred.UTC().Format(time.RFC3339Nano), tplus, e.Typed.UTC().Format(time.RFC3339Nano), safeCell(e.Author), model.KindLabel(e),
-			string(e.NoteKind), safeCell(model.Printable(e.Text)), yes(e.Pinned), yes(e.AmendedBy != ""), yes(e.Retracted), e.EventID, in.ID}
+			string(e.NoteKind), safeCell(model.Printable(e.Text)), yes(e.Pinned), yes(e.AmendedBy != ""), yes(e.Retracted), e.EventID, in.ID, exerciseMark(in.Exercise)}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -307,4 +307,11 @@ func safeCell(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+func exerciseMark(b bool) string {
+	if b {
+		return "EXERCISE"
+	}
+	return ""
 }
