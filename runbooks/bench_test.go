@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // BenchmarkParseCorpus parses every file of the shared corpus once per op,
@@ -26,11 +27,13 @@ func BenchmarkParseCorpus(b *testing.B) {
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := processCPU()
 	for i := 0; i < b.N; i++ {
 		for j, src := range srcs {
 			Parse(paths[j], src)
 		}
 	}
+	reportCPU(b, cpu)
 	b.ReportMetric(float64(len(srcs)), "files/op")
 }
 
@@ -63,9 +66,11 @@ func BenchmarkParse70KB(b *testing.B) {
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := processCPU()
 	for i := 0; i < b.N; i++ {
 		Parse("big.md", src)
 	}
+	reportCPU(b, cpu)
 }
 
 // BenchmarkParseLargestCorpusFile: the corpus's 70 KB file, a real
@@ -79,7 +84,16 @@ func BenchmarkParseLargestCorpusFile(b *testing.B) {
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := processCPU()
 	for i := 0; i < b.N; i++ {
 		Parse(p, src)
+	}
+	reportCPU(b, cpu)
+}
+
+// reportCPU adds the process CPU time per op since start (GC included).
+func reportCPU(b *testing.B, start time.Duration) {
+	if end := processCPU(); end > start && b.N > 0 {
+		b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
 	}
 }
