@@ -323,3 +323,58 @@ func BenchmarkSSHDTrue(b *testing.B) {
 		}
 	}
 }
+
+// TestE2ETenProcessesAtOnce: ten sitrep processes sync the same shared
+// file at the same moment, each with notes of its own, through the local
+// file transport. No "database is locked" reaches anyone, and after one
+// more round everyone holds every note.
+func TestE2ETenProcessesAtOnce(t *testing.T) {
+	bin := buildSitrep(t)
+	dir := t.TempDir()
+	hub := filepath.Join(dir, "team.db")
+	var rs []*sitrepRun
+	for i := range 10 {
+		r := newResponder(t, bin, dir, fmt.Sprintf("responder%d@laptop", i))
+		id := strings.TrimSpace(r.ok("declare", "--title", fmt.Sprintf("incident %d", i), "--sev", "3", "--kind", "outage"))
+		for j := range 3 {
+			r.ok("note", "--incident", id, fmt.Sprintf("responder %d note %d", i, j))
+		}
+		rs = append(rs, r)
+	}
+	for round := range 2 {
+		errs := make(chan string, len(rs))
+		start := make(chan struct{})
+		for _, r := range rs {
+			go func() {
+				<-start
+				out, errOut, code := r.run("sync", hub)
+				if code != 0 {
+					errs <- fmt.Sprintf("exit %d: %s%s", code, out, errOut)
+					return
+				}
+				errs <- ""
+			}()
+		}
+		close(start)
+		for range rs {
+			if e := <-errs; e != "" {
+				t.Fatalf("round %d: %s", round, e)
+			}
+		}
+	}
+	rs[0].ok("sync", hub) // may have pushed before the last ones
+	for _, r := range rs[1:] {
+		r.ok("sync", hub)
+	}
+	age := regexp.MustCompile(`  \d+[smhd] +`) // the AGE column moves on while we look
+	ls := func(r *sitrepRun) string { return age.ReplaceAllString(r.ok("ls"), "  ") }
+	want := ls(rs[0])
+	for i, r := range rs {
+		if got := ls(r); got != want {
+			t.Fatalf("responder %d lists:\n%s\nresponder 0:\n%s", i, got, want)
+		}
+	}
+	if n := strings.Count(strings.TrimSpace(want), "\n"); n < 10 {
+		t.Fatalf("ls shows %d lines:\n%s", n+1, want)
+	}
+}
