@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"time"
 )
 
@@ -37,32 +36,6 @@ const (
 	EventInjectSkipped   EventKind = "inject.skipped"
 	EventMessageSent     EventKind = "message.sent" // an update sent to an audience
 )
-
-// knownKinds are the kinds this version projects. A store keeps events of
-// other kinds (from a newer sitrep, through sync) in its log without
-// projecting them, so an older binary neither breaks nor shows half-read
-// history; a newer one projects them when it catches up.
-var knownKinds = map[EventKind]bool{
-	EventDeclared: true, EventRetitled: true, EventStatusChanged: true, EventSeverityChanged: true,
-	EventNote: true, EventPinned: true, EventAmended: true, EventRetracted: true, EventRoleAssigned: true,
-	EventRunbookAttached: true, EventStepChanged: true,
-	EventReviewSaved: true, EventExerciseStarted: true, EventExercisePaused: true, EventExerciseResumed: true,
-	EventExerciseSpeed: true, EventExerciseEnded: true, EventInjectReleased: true, EventInjectSkipped: true,
-	EventMessageSent: true,
-}
-
-// Known reports whether this version of sitrep projects events of kind k.
-func (k EventKind) Known() bool { return knownKinds[k] }
-
-// KnownKinds lists every kind this version projects, sorted.
-func KnownKinds() []EventKind {
-	out := make([]EventKind, 0, len(knownKinds))
-	for k := range knownKinds {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
-}
 
 // Event is one change anyone made, as it sits in the append-only log. The
 // payload is kept as the exact bytes its author wrote, because the hash
