@@ -53,7 +53,9 @@ func lintNesting(s *source) {
 				}
 				deep = true
 			}
-			walk(c, lvl, deep)
+			if skipInlines(c) == ast.WalkContinue {
+				walk(c, lvl, deep)
+			}
 		}
 	}
 	walk(s.doc, 0, false)
@@ -81,7 +83,7 @@ func lintLists(s *source) {
 				s.add(Warning, line, col, "HTML block: sitrep shows it as raw HTML, not rendered")
 			}
 		}
-		return ast.WalkContinue, nil
+		return skipInlines(n), nil
 	})
 }
 
@@ -156,6 +158,9 @@ func lintSourceLines(s *source) {
 			for l := sp.first; l <= sp.last; l++ {
 				code[l] = true
 			}
+		}
+		if entering {
+			return skipInlines(n), nil
 		}
 		return ast.WalkContinue, nil
 	})

@@ -247,9 +247,19 @@ func hasStepItems(doc ast.Node) bool {
 			found = true
 			return ast.WalkStop, nil
 		}
-		return ast.WalkContinue, nil
+		return skipInlines(n), nil
 	})
 	return found
+}
+
+// skipInlines tells a walk over blocks not to descend into a paragraph's
+// or heading's inline nodes: no step, list or code block is ever inside
+// them, and they are most of a tree's nodes.
+func skipInlines(n ast.Node) ast.WalkStatus {
+	if fc := n.FirstChild(); fc != nil && fc.Type() == ast.TypeInline {
+		return ast.WalkSkipChildren
+	}
+	return ast.WalkContinue
 }
 
 // outerSteps are the step items under n (n itself excluded) that are not
@@ -264,7 +274,7 @@ func outerSteps(n ast.Node) []*ast.ListItem {
 			out = append(out, li)
 			return ast.WalkSkipChildren, nil
 		}
-		return ast.WalkContinue, nil
+		return skipInlines(c), nil
 	})
 	return out
 }
@@ -283,7 +293,7 @@ func (b *builder) fencedCode(n ast.Node) []codeRef {
 		if fc, ok := c.(*ast.FencedCodeBlock); ok {
 			out = append(out, b.s.codeBlock(fc))
 		}
-		return ast.WalkContinue, nil
+		return skipInlines(c), nil
 	})
 	return out
 }
@@ -301,7 +311,7 @@ func (b *builder) buildLists() {
 		if li, ok := c.(*ast.ListItem); ok && entering && isStep(li) {
 			n++
 		}
-		return ast.WalkContinue, nil
+		return skipInlines(c), nil
 	})
 	b.steps = make([]model.Step, 0, n)
 	b.meta = make([]stepMeta, 0, n)
