@@ -264,7 +264,15 @@ func (r cutReader) Read(p []byte) (int, error) {
 		r.c.abort()
 		return 0, io.ErrClosedPipe
 	}
-	return r.r.Read(p[:n])
+	m, err := r.r.Read(p[:n])
+	r.c.refund(n - m) // a read may return less than it asked for
+	return m, err
+}
+
+func (c *cutter) refund(n int) {
+	c.mu.Lock()
+	c.budget += n
+	c.mu.Unlock()
 }
 
 type cutWriter struct {
