@@ -124,7 +124,7 @@ func (lib *Library) loadDir(dir string) ([]Diagnostic, error) {
 			diags = append(diags, Diagnostic{Path: f.Path, Line: 1, Col: 1, Severity: Error, Message: err.Error()})
 			continue
 		}
-		if f.Scenario || fileType(src) == "scenario" {
+		if IsScenario(src, f.Scenario) {
 			sc, d := ParseScenario(f.Path, src)
 			diags = append(diags, d...)
 			if len(sc.Injects) == 0 {

@@ -2,7 +2,9 @@ package runbooks
 
 import (
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -179,5 +181,86 @@ func TestBundledScenarios(t *testing.T) {
 	}
 	if o, ok := bucket.Objective("regulator-notice"); !ok || o.Target != 72*60*60*1e9 {
 		t.Errorf("bucket scenario has no 72h regulator clock: %+v", o)
+	}
+}
+
+func writeTeamFile(t *testing.T, dir, rel, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLoadTeamFolders(t *testing.T) {
+	first, second := t.TempDir(), t.TempDir()
+	writeTeamFile(t, first, "major-incident.md", "# Ours\n\n- [ ] Page {A: ic}\n")
+	writeTeamFile(t, first, "ops/db.md", "# DB v1\n\n- [ ] One {A: ic}\n")
+	writeTeamFile(t, second, "db.md", "# DB v2\n\n- [ ] One {A: ic}\n- [ ] Two {A: ic}\n")
+	writeTeamFile(t, second, "other/db.markdown", "# DB v3\n\n- [ ] x {A: ic}\n")
+	writeTeamFile(t, second, "empty.md", "---\ntitle: Placeholder\n---\n<!-- to be written -->\n")
+	writeTeamFile(t, second, "drills/fire.md", "---\nobjectives: [Out within 10m]\n---\n# Fire\n\n### +0m Smoke\nSmoke.\n")
+	writeTeamFile(t, second, "anywhere.md", "---\ntype: scenario\n---\n# Flood\n\n### +0m Water\nWet.\n")
+	writeTeamFile(t, second, "NodeDown", "# NodeDown\n\n## Meaning\n\nDown.\n")
+	writeTeamFile(t, second, ".git/HEAD.md", "# not me\n\n- [ ] x\n")
+	writeTeamFile(t, second, "README.md", "# Readme\n\n- [ ] x\n")
+
+	lib, diags, err := Load([]string{first, second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mi, err := lib.Runbook("Major Incident")
+	if err != nil || mi.Title != "Ours" || mi.Source != first {
+		t.Errorf("override of a bundled runbook: %+v %v", mi, err)
+	}
+	if got := lib.RunbookOverrides("major-incident"); len(got) != 1 || got[0] != BundledSource {
+		t.Errorf("overrides of major-incident: %v", got)
+	}
+	db, _ := lib.Runbook("db")
+	if db == nil || db.Title != "DB v3" && db.Title != "DB v2" {
+		t.Fatalf("later folder does not win: %+v", db)
+	}
+	if got := lib.RunbookOverrides("db"); len(got) < 1 || !strings.HasSuffix(got[0], filepath.Join("ops", "db.md")) {
+		t.Errorf("db overrides: %v", got)
+	}
+	if _, err := lib.Runbook("empty"); err == nil {
+		t.Errorf("a file with nothing to walk was loaded")
+	}
+	if _, err := lib.Runbook("nodedown"); err != nil {
+		t.Errorf("file without extension not loaded: %v", err)
+	}
+	for _, name := range []string{"fire", "anywhere"} {
+		if sc, err := lib.Scenario(name); err != nil || len(sc.Injects) != 1 {
+			t.Errorf("scenario %s: %v", name, err)
+		}
+		if _, err := lib.Runbook(name); err == nil {
+			t.Errorf("scenario %s also loaded as a runbook", name)
+		}
+	}
+	for _, name := range []string{"readme", "head"} {
+		if _, err := lib.Runbook(name); err == nil {
+			t.Errorf("%s loaded as a runbook", name)
+		}
+	}
+	text := diagList(diags)
+	for _, want := range []string{"runbook has no steps; not loaded", `runbook name "db" is also taken by`, "file has no extension"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("load diagnostics lack %q:\n%s", want, text)
+		}
+	}
+	if HasErrors(diags) {
+		t.Errorf("errors loading clean files:\n%s", text)
+	}
+
+	if _, _, err := Load([]string{filepath.Join(first, "missing")}); err == nil {
+		t.Errorf("a missing folder named on purpose is not an error")
+	}
+	_, err = lib.Runbook("dbb")
+	if err == nil || !strings.Contains(err.Error(), `did you mean "db"`) {
+		t.Errorf("no suggestion for a typo: %v", err)
 	}
 }
