@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	gosync "sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -41,28 +42,31 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 		return err
 	}
 	defer st.Close()
-	lib, notice := a.tuiLibrary()
+	// The library is loaded on first use: a frame never needs it, and the
+	// cockpit asks for it (below) before its first frame, for the notice.
+	library := gosync.OnceValues(a.tuiLibrary)
 	opts := ui.Options{
-		Store: st,
+		Store:   st,
+		Library: lazyLibrary(library),
 		Declare: func(ctx context.Context, d model.Declaration, names []string) (model.Incident, error) {
 			if err := d.Validate(); err != nil {
 				return model.Incident{}, err
 			}
 			return a.declare(ctx, st, d, names)
 		},
-		Notice:  notice,
-		Search:  searchIndex(st),
-		Cadence: a.cadencePolicy(),
-	}
-	if lib != nil {
-		opts.Library = lib
-		opts.Drill = func(ctx context.Context, name string) (model.Incident, error) {
+		Drill: func(ctx context.Context, name string) (model.Incident, error) {
+			lib, notice := library()
+			if lib == nil {
+				return model.Incident{}, model.Invalidf("%s", notice)
+			}
 			sc, err := lib.Scenario(name)
 			if err != nil {
 				return model.Incident{}, err
 			}
 			return a.startDrill(ctx, st, sc, 1, "", "")
-		}
+		},
+		Search:  searchIndex(st),
+		Cadence: a.cadencePolicy(),
 	}
 	// With a hub configured, the cockpit syncs by itself (every 30 s and
 	// on ctrl+s), as 'sitrep sync' would with no arguments.
@@ -74,6 +78,8 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 	if frame := os.Getenv(frameEnv); frame != "" {
 		return a.printFrame(ctx, st, opts, frame)
 	}
+
+	_, opts.Notice = library()
 
 	out := termenv.NewOutput(os.Stdout)
 	renderer := lipgloss.NewRenderer(os.Stdout)
@@ -88,6 +94,24 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 	p := tea.NewProgram(ui.New(opts), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(a.in), tea.WithOutput(a.out))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("cockpit: %w", err)
+	}
+	return nil
+}
+
+// lazyLibrary is the runbook library for the cockpit, loaded when first
+// asked for.
+type lazyLibrary func() (*runbooks.Library, string)
+
+func (l lazyLibrary) RunbooksForKind(kind string) []*model.Runbook {
+	if lib, _ := l(); lib != nil {
+		return lib.RunbooksForKind(kind)
+	}
+	return nil
+}
+
+func (l lazyLibrary) Scenarios() []*model.Scenario {
+	if lib, _ := l(); lib != nil {
+		return lib.Scenarios()
 	}
 	return nil
 }
