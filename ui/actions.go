@@ -1,0 +1,218 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+// Actions: what the person does to an incident from the keyboard (notes,
+// step changes, roles, status and severity, declaring), turned into events
+// saved in commands, and what happens when the store answers.
+
+func (a *App) openPrompt(kind promptKind, label string) *prompt {
+	a.prompt = newPrompt(kind, label, a.w)
+	return a.prompt
+}
+
+// pin toggles the pin on the selected timeline entry.
+func (a *App) pin() tea.Cmd {
+	e, ok := a.timeline.selected()
+	if !ok {
+		return nil
+	}
+	a.nextReq++
+	return appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventPinned,
+		Payload: model.PinnedPayload{Entry: e.EventID, Pinned: !e.Pinned}})
+}
+
+// stepChange records a step's new state; skipping and blocking ask why
+// first.
+func (a *App) stepChange(state model.StepState) tea.Cmd {
+	rb, st, ok := a.stepper.selected()
+	if !ok {
+		a.setFlash("No step selected: attach a runbook to work through it.", true)
+		return nil
+	}
+	cur := a.stepper.state(rb.Name, st.Index).State
+	if cur == state {
+		hint := ""
+		if state != model.StepOpen {
+			hint = " (u reopens it)"
+		}
+		a.setFlash(fmt.Sprintf("Step %d is already %s%s.", st.Index+1, state, hint), true)
+		return nil
+	}
+	switch state {
+	case model.StepSkipped, model.StepBlocked:
+		label := fmt.Sprintf("Why skip step %d?", st.Index+1)
+		kind := promptSkip
+		if state == model.StepBlocked {
+			label, kind = fmt.Sprintf("What blocks step %d?", st.Index+1), promptBlock
+		}
+		p := a.openPrompt(kind, label)
+		p.runbook, p.step = rb.Name, st
+		return nil
+	}
+	a.nextReq++
+	return appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventStepChanged,
+		Payload: model.StepPayload{Runbook: rb.Name, Step: st.Index, Title: model.OneLine(st.Title), State: state}})
+}
+
+func (a App) promptKey(msg tea.KeyMsg) (App, tea.Cmd) {
+	k := a.keys
+	p := a.prompt
+	switch {
+	case key.Matches(msg, k.Cancel):
+		if p.saving {
+			// The save may yet fail, and then the text must still be here.
+			p.err = "Saving… esc again once it is done."
+			return a, nil
+		}
+		a.prompt = nil
+		return a, nil
+	case key.Matches(msg, k.Submit):
+		if p.saving {
+			return a, nil
+		}
+		text := p.input.Value()
+		if p.kind != promptAssign && strings.TrimSpace(text) == "" {
+			p.err = "Type something first, or esc to cancel."
+			return a, nil
+		}
+		a.nextReq++
+		p.req, p.saving, p.err, p.sent = a.nextReq, true, "", text
+		return a, a.submit(p, text)
+	}
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	return a, cmd
+}
+
+// submit saves what a prompt asked for.
+func (a *App) submit(p *prompt, text string) tea.Cmd {
+	switch p.kind {
+	case promptSkip, promptBlock:
+		state := model.StepSkipped
+		if p.kind == promptBlock {
+			state = model.StepBlocked
+		}
+		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventStepChanged,
+			Payload: model.StepPayload{Runbook: p.runbook, Step: p.step.Index, Title: model.OneLine(p.step.Title), State: state, Reason: strings.TrimSpace(text)}})
+	case promptAssign:
+		return assignRole(a.st, p.req, a.incID, p.role, strings.TrimSpace(text))
+	}
+	nk, _ := p.noteKind()
+	return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventNote,
+		Payload: model.NotePayload{Kind: nk, Text: text}})
+}
+
+// onSaved closes the input that asked for the save only when it succeeded;
+// on failure the text stays where it was typed, with the error under it.
+func (a *App) onSaved(msg savedMsg) tea.Cmd {
+	if a.prompt != nil && a.prompt.req == msg.Req {
+		a.prompt.saving = false
+		if msg.Err != nil {
+			a.prompt.err = msg.Err.Error()
+			return nil
+		}
+		// Anything typed while the save was in flight stays in the input.
+		if rest, kept := a.prompt.leftover(); kept {
+			a.prompt.input.SetValue(rest)
+			a.prompt.input.CursorEnd()
+			a.prompt.err = ""
+		} else {
+			a.prompt = nil
+		}
+	} else if msg.Err != nil {
+		a.setFlash(msg.Err.Error(), true)
+	}
+	if msg.Err == nil {
+		a.setFlash("Saved: "+model.OneLine(model.Describe(msg.Event)), false)
+		if msg.ID == a.incID {
+			a.timeline.follow = a.timeline.follow || msg.Event.Kind == model.EventNote
+			return tea.Batch(a.reload(), countPending(a.opts.Pending))
+		}
+		return countPending(a.opts.Pending)
+	}
+	return nil
+}
+
+func (a App) pickerKey(msg tea.KeyMsg) (App, tea.Cmd) {
+	p, chosen, cancel := a.picker.Update(msg, a.keys)
+	if cancel {
+		a.picker = nil
+		return a, nil
+	}
+	a.picker = &p
+	if chosen < 0 {
+		return a, nil
+	}
+	a.picker = nil
+	a.nextReq++
+	switch p.kind {
+	case pickStatus:
+		s := model.Statuses[chosen]
+		if s == a.inc.Status {
+			a.setFlash("The incident is already "+string(s)+".", true)
+			return a, nil
+		}
+		return a, appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventStatusChanged,
+			Payload: model.StatusPayload{Status: s, From: a.inc.Status}})
+	case pickSeverity:
+		s := model.Severities[chosen]
+		if s == a.inc.Severity {
+			a.setFlash("The incident is already "+s.String()+".", true)
+			return a, nil
+		}
+		return a, appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventSeverityChanged,
+			Payload: model.SeverityPayload{Severity: s, From: a.inc.Severity}})
+	case pickScenario:
+		name := p.options[chosen].Label
+		a.setFlash("Starting the "+name+" drill…", false)
+		return a, startDrill(a.opts.Drill, a.st, name)
+	}
+	return a, nil
+}
+
+func (a App) formKey(msg tea.KeyMsg) (App, tea.Cmd) {
+	submit, cancel, cmd := a.form.Update(msg)
+	switch {
+	case cancel:
+		a.form = nil
+	case submit:
+		d, names := a.form.declaration()
+		a.form.saving = true
+		return a, declare(a.opts.Declare, a.st, d, names)
+	}
+	return a, cmd
+}
+
+func (a *App) onDeclared(msg declaredMsg) tea.Cmd {
+	switch {
+	case msg.Drill:
+		if msg.Err != nil {
+			a.setFlash("Drill not started: "+msg.Err.Error(), true)
+			return nil
+		}
+	case a.form == nil:
+		return nil
+	default:
+		a.form.saving = false
+		if msg.Err != nil {
+			a.form.err = msg.Err.Error()
+			return nil
+		}
+		a.form = nil
+	}
+	what := "Declared "
+	if msg.Drill {
+		what = "Drill started, EXERCISE "
+	}
+	a.setFlash(what+msg.Incident.Short()+": "+model.OneLine(msg.Incident.Title), false)
+	return a.open(msg.Incident.ID)
+}
