@@ -439,6 +439,18 @@ func writeDrillStatus(w io.Writer, aa model.AfterAction) {
 		}
 		fmt.Fprintf(w, "  %s %2d %-7s %s — %s\n", mark, r.Index+1, model.FormatOffset(r.Offset), n(model.OneLine(r.Title)), detail)
 	}
+	var latest *model.InjectResponse
+	for _, r := range aa.InjectResponses() {
+		if r.State == model.InjectReleased && (latest == nil || !r.ReleasedAt.Before(latest.ReleasedAt)) {
+			latest = &r
+		}
+	}
+	if latest != nil && strings.TrimSpace(latest.Text) != "" {
+		fmt.Fprintf(w, "\nLatest, inject %d (read it out): %s\n", latest.Index+1, n(model.OneLine(latest.Title)))
+		for _, l := range strings.Split(n(strings.TrimSpace(latest.Text)), "\n") {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
 	if next, ok := x.NextInject(now); ok {
 		fmt.Fprintf(w, "\nNext: inject %d at %s — %s\n", next.Index+1, model.FormatOffset(next.Offset), n(model.OneLine(next.Title)))
 		for _, e := range next.Expected {

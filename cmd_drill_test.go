@@ -153,7 +153,8 @@ func TestDrillClockAndStatus(t *testing.T) {
 	at(6 * time.Minute) // clock +12m at 2x: injects 1 and 2 released
 	st := c.ok("drill", "status")
 	for _, want := range []string{"clock T+12:00, running at 2x", "✓  1 +0m", "✓  2 +10m", "·  3 +20m", "due 10:10:00Z (in 4m)",
-		"Next: inject 3 at +20m", "#decision", "customers"} {
+		"Next: inject 3 at +20m", "#decision", "customers",
+		"Latest, inject 2 (read it out): Provider status page", "The provider admits connectivity issues in one zone."} {
 		if !strings.Contains(st, want) {
 			t.Errorf("status lacks %q:\n%s", want, st)
 		}
