@@ -338,3 +338,69 @@ func TestShortDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestMoreIncidentKeys: d and a log a decision and an action item, p pins
+// the selected entry, b blocks a step with a reason, u reopens it, V
+// changes the severity through its picker; each is an event in the store.
+func TestMoreIncidentKeys(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	ctx := context.Background()
+	d := newDriver(t, Options{Store: st, Now: c.Now}, 160, 48)
+	d.press("enter", "d")
+	d.typeText("Fail over to eu-central")
+	d.press("enter", "a")
+	d.typeText("Check the replica lag")
+	d.press("enter", "p")
+	if v := d.view(); !strings.Contains(v, "★ pinned") {
+		t.Error("p did not mark the entry pinned on screen")
+	}
+	d.press("2", "b")
+	d.typeText("waiting for DBA")
+	d.press("enter")
+	rb, step, _ := func() (*attachedRunbook, model.Step, bool) { a := d.app(); return a.stepper.selected() }()
+	d.press("u")
+	d.press("V", "2")
+
+	entries, err := st.Timeline(ctx, incA, storage.TimelinePage{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decision, action, pinned bool
+	for _, e := range entries {
+		switch {
+		case e.NoteKind == model.NoteKindDecision && e.Text == "Fail over to eu-central":
+			decision = true
+		case e.NoteKind == model.NoteKindAction && e.Text == "Check the replica lag":
+			action = true
+			pinned = e.Pinned
+		}
+	}
+	if !decision || !action || !pinned {
+		t.Errorf("decision %v, action %v, action pinned %v", decision, action, pinned)
+	}
+	var blockedThenOpen bool
+	for i, e := range entries {
+		if e.Kind == model.EventStepChanged && strings.Contains(e.Text, "waiting for DBA") {
+			for _, later := range entries[i+1:] {
+				if later.Kind == model.EventStepChanged && strings.Contains(strings.ToLower(later.Text), "reopen") {
+					blockedThenOpen = true
+				}
+			}
+		}
+	}
+	steps, _ := st.Steps(ctx, incA)
+	for _, s := range steps {
+		if s.Runbook == rb.Name && s.Step == step.Index && s.State != model.StepOpen {
+			t.Errorf("step %d is %s after u, want open", s.Step+1, s.State)
+		}
+	}
+	if !blockedThenOpen {
+		t.Errorf("no blocked-then-reopened entries for step %d in the timeline", step.Index+1)
+	}
+	in, _ := st.Incident(ctx, incA)
+	if in.Severity != model.SEV2 {
+		t.Errorf("severity %s after V 2, want SEV2", in.Severity)
+	}
+}
