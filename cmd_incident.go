@@ -391,7 +391,7 @@ func (a *app) showCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				entries, err := st.Timeline(ctx, in.ID, storage.TimelinePage{})
+				entries, err := st.TimelineAt(ctx, in.ID, a.now())
 				if err != nil {
 					return err
 				}

@@ -66,21 +66,6 @@ func DescribeEvent(e Event) string {
 	return Describe(e)
 }
 
-// KindLabel is the short kind shown in a timeline's kind column, for every
-// kind (TimelineEntry.Label covers the incident kinds).
-func KindLabel(t TimelineEntry) string {
-	switch t.Kind {
-	case EventReviewSaved:
-		return "review"
-	case EventExerciseStarted, EventExercisePaused, EventExerciseResumed, EventExerciseSpeed, EventExerciseEnded:
-		return "exercise"
-	case EventInjectReleased, EventInjectSkipped, EventInjectDue:
-		return "inject"
-	case EventMessageSent:
-		return "message"
-	}
-	return t.Label()
-}
 
 // EventInjectDue marks a timeline entry made up from the exercise clock (an
 // inject released on schedule): it is shown, never stored.
@@ -113,6 +98,12 @@ func MergeEntries(a, b []TimelineEntry) []TimelineEntry {
 		x, y := out[i], out[j]
 		if !x.Occurred.Equal(y.Occurred) {
 			return x.Occurred.Before(y.Occurred)
+		}
+		// Made-up entries (released injects) have no clock of their own;
+		// at the same instant they read best after what the people logged,
+		// e.g. an inject at +0m after "exercise started".
+		if (x.HLC == 0) != (y.HLC == 0) {
+			return y.HLC == 0
 		}
 		if x.HLC != y.HLC {
 			return x.HLC < y.HLC

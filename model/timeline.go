@@ -53,6 +53,14 @@ func (t TimelineEntry) Label() string {
 		return "retract"
 	case EventRetitled:
 		return "title"
+	case EventReviewSaved:
+		return "review"
+	case EventExerciseStarted, EventExercisePaused, EventExerciseResumed, EventExerciseSpeed, EventExerciseEnded:
+		return "exercise"
+	case EventInjectReleased, EventInjectSkipped, EventInjectDue:
+		return "inject"
+	case EventMessageSent:
+		return "message"
 	}
 	return string(t.Kind)
 }

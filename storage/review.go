@@ -182,6 +182,15 @@ func (s *Store) IncidentEvents(ctx context.Context, incidentID string) ([]model.
 // projected. Open-time callers run it once after an upgrade; Rebuild does
 // the same work.
 func (s *Store) ProjectPending(ctx context.Context) (int, error) {
+	// Almost always there is nothing to do: look before taking the write
+	// lock, so opening a store costs no write transaction.
+	var any bool
+	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM unprojected)`).Scan(&any); err != nil {
+		return 0, fmt.Errorf("project pending events in %s: %w", s.path, describeSQLiteError(err))
+	}
+	if !any {
+		return 0, nil
+	}
 	var n int
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		n = 0

@@ -205,3 +205,44 @@ func TestTimelineAtMergesInjects(t *testing.T) {
 		t.Fatalf("after an hour: %d entries, want %d", len(all), len(entries)+1)
 	}
 }
+
+// A store an older sitrep wrote holds events it could not project; the first
+// Open by a sitrep that knows their kind projects them, and the projections
+// then equal a store that knew them all along.
+func TestOpenProjectsWhatAnOlderVersionKept(t *testing.T) {
+	ctx := context.Background()
+	st, path := openTemp(t)
+	in := declare(t, st, "upgrade")
+	e, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "kept by an old version"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := dump(t, st)
+	// What an older binary leaves behind: the event in the log, listed as
+	// unprojected, and no trace of it in the projections.
+	for _, q := range []string{
+		`DELETE FROM timeline_fts WHERE rowid IN (SELECT rowid FROM timeline WHERE event_id = ?)`,
+		`DELETE FROM timeline WHERE event_id = ?`,
+		`UPDATE incidents SET entries = entries - 1 WHERE id = (SELECT incident_id FROM events WHERE id = ?)`,
+		`INSERT INTO unprojected (event_id, kind) VALUES (?, 'note.added')`,
+	} {
+		if _, err := st.DB().ExecContext(ctx, q, e.ID); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if dump(t, st) == want {
+		t.Fatal("the simulated old store still shows the note")
+	}
+	st.Close()
+	again, err := storage.Open(ctx, path, storage.Options{Author: "alice@laptop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if got := dump(t, again); got != want {
+		t.Fatalf("after reopening:\n%s", firstDiff(want, got))
+	}
+	if n, err := again.ProjectPending(ctx); err != nil || n != 0 {
+		t.Fatalf("second pass projected %d (%v)", n, err)
+	}
+}

@@ -93,6 +93,12 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	// Events an older sitrep kept without projecting (their kind was new to
+	// it) are projected by the first version that knows them.
+	if _, err := s.ProjectPending(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -306,7 +306,7 @@ func Load(ctx context.Context, st *storage.Store, incidentID string) (Incident, 
 	out.entries = entries
 	out.Timeline = []TimelineEntry{}
 	for _, e := range entries {
-		out.Timeline = append(out.Timeline, TimelineEntry{EventID: e.EventID, Kind: string(e.Kind), Label: model.KindLabel(e), NoteKind: string(e.NoteKind),
+		out.Timeline = append(out.Timeline, TimelineEntry{EventID: e.EventID, Kind: string(e.Kind), Label: e.Label(), NoteKind: string(e.NoteKind),
 			Occurred: e.Occurred.UTC(), Recorded: e.Typed.UTC(), Author: e.Author, Text: e.Text, Pinned: e.Pinned, Amended: e.AmendedBy != "", Retracted: e.Retracted})
 	}
 	return out, nil

@@ -241,7 +241,7 @@ func Markdown(w io.Writer, in Incident) error {
 		if len(marks) > 0 {
 			text += " _(" + strings.Join(marks, ", ") + ")_"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", e.Occurred.UTC().Format("2006-01-02 15:04:05"), tplus, cell(e.Author), model.KindLabel(e), text)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", e.Occurred.UTC().Format("2006-01-02 15:04:05"), tplus, cell(e.Author), e.Label(), text)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -283,7 +283,7 @@ func CSV(w io.Writer, in Incident) error {
 		if in.Milestones.Detected != nil {
 			tplus = model.TPlus(e.Occurred.Sub(*in.Milestones.Detected))
 		}
-		rec := []string{e.Occurred.UTC().Format(time.RFC3339Nano), tplus, e.Typed.UTC().Format(time.RFC3339Nano), safeCell(e.Author), model.KindLabel(e),
+		rec := []string{e.Occurred.UTC().Format(time.RFC3339Nano), tplus, e.Typed.UTC().Format(time.RFC3339Nano), safeCell(e.Author), e.Label(),
 			string(e.NoteKind), safeCell(model.Printable(e.Text)), yes(e.Pinned), yes(e.AmendedBy != ""), yes(e.Retracted), e.EventID, in.ID, exerciseMark(in.Exercise)}
 		if err := cw.Write(rec); err != nil {
 			return err
