@@ -66,7 +66,6 @@ func DescribeEvent(e Event) string {
 	return Describe(e)
 }
 
-
 // EventInjectDue marks a timeline entry made up from the exercise clock (an
 // inject released on schedule): it is shown, never stored.
 const EventInjectDue EventKind = "inject.due"
