@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,10 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/sitrep-dev/sitrep/model"
-	"github.com/sitrep-dev/sitrep/runbooks"
-	"github.com/sitrep-dev/sitrep/storage"
 )
 
 // tmuxSession is the cockpit running in a tmux server of the test's own,
@@ -93,19 +88,11 @@ func TestCockpitInTmux(t *testing.T) {
 		return string(out), err
 	}
 
-	// Declare with the runbook attached, by the CLI when it can attach,
-	// else by appending the attachment event as `sitrep attach` does.
 	out, err := sitrep("declare", "--title", "Login page times out", "--sev", "1", "--kind", "outage", "--runbook", "major-incident")
-	attached := err == nil
-	if !attached {
-		if out, err = sitrep("declare", "--title", "Login page times out", "--sev", "1", "--kind", "outage"); err != nil {
-			t.Fatalf("declare: %v\n%s", err, out)
-		}
+	if err != nil {
+		t.Fatalf("declare: %v\n%s", err, out)
 	}
 	short := strings.TrimSpace(out)
-	if !attached {
-		attachBundled(t, db, short, "major-incident")
-	}
 
 	s := &tmuxSession{t: t, tmux: tmux, socket: fmt.Sprintf("sitrep-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
 	t.Cleanup(func() { s.run("kill-server") })
@@ -156,36 +143,5 @@ func TestCockpitInTmux(t *testing.T) {
 		if !strings.Contains(show, want) {
 			t.Errorf("sitrep show lacks %q:\n%s", want, show)
 		}
-	}
-}
-
-// attachBundled attaches a bundled runbook by appending the event `sitrep
-// attach` writes.
-func attachBundled(t *testing.T, db, ref, name string) {
-	t.Helper()
-	ctx := context.Background()
-	st, err := storage.Open(ctx, db, storage.Options{Author: "tess@tmux"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	in, err := st.ResolveIncident(ctx, ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lib, _, err := runbooks.Load(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rb, err := lib.Runbook(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := rb.Attachment()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: model.EventRunbookAttached, Payload: p}); err != nil {
-		t.Fatal(err)
 	}
 }
