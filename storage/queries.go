@@ -112,8 +112,15 @@ func scanIncident(r scanner) (model.Incident, error) {
 // commander or entry count; use Incident for those), read from one covering index so ten thousand
 // incidents list in a few milliseconds.
 func (s *Store) Incidents(ctx context.Context) ([]model.Incident, error) {
+	return s.IncidentsPage(ctx, 0, -1)
+}
+
+// IncidentsPage is the slice [offset, offset+limit) of what Incidents lists
+// (limit -1: to the end). A screen opens on the first page of a long history
+// instead of reading all of it before it can draw.
+func (s *Store) IncidentsPage(ctx context.Context, offset, limit int) ([]model.Incident, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, title, kind, severity, status, exercise, declared_at, updated_at
-		FROM incidents INDEXED BY incidents_list ORDER BY active DESC, updated_at DESC`)
+		FROM incidents INDEXED BY incidents_list ORDER BY active DESC, updated_at DESC LIMIT ? OFFSET ?`, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("list incidents in %s: %w", s.path, describeSQLiteError(err))
 	}
@@ -133,6 +140,29 @@ func (s *Store) Incidents(ctx context.Context) ([]model.Incident, error) {
 		out = append(out, in)
 	}
 	return out, rows.Err()
+}
+
+// IncidentCounts says how many incidents are active and how many are past,
+// for a list that shows the totals while holding only a page.
+func (s *Store) IncidentCounts(ctx context.Context) (active, past int, err error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT active, COUNT(*) FROM incidents INDEXED BY incidents_list GROUP BY active`)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count incidents in %s: %w", s.path, describeSQLiteError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var isActive bool
+		var n int
+		if err := rows.Scan(&isActive, &n); err != nil {
+			return 0, 0, fmt.Errorf("count incidents in %s: %w", s.path, describeSQLiteError(err))
+		}
+		if isActive {
+			active = n
+		} else {
+			past = n
+		}
+	}
+	return active, past, rows.Err()
 }
 
 // Incident returns one incident by its full id.

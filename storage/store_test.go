@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -363,5 +364,47 @@ func TestRoleClash(t *testing.T) {
 	roles, _ = st.Roles(ctx, in)
 	if roles[0].Holder != "alice" || len(roles[0].Clash) != 0 {
 		t.Fatalf("after settling: %+v", roles)
+	}
+}
+
+// Pages of the incident list put together are the whole list, in order, and
+// the counts match it, so a screen holding one page shows true totals.
+func TestIncidentsPageAndCounts(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openTemp(t)
+	for i := 0; i < 7; i++ {
+		id := declare(t, st, fmt.Sprintf("incident %d", i))
+		if i%3 == 0 {
+			if _, err := st.Append(ctx, model.Draft{IncidentID: id, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: model.StatusResolved}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	all, err := st.Incidents(ctx)
+	if err != nil || len(all) != 7 {
+		t.Fatalf("list: %d incidents, %v", len(all), err)
+	}
+	var paged []model.Incident
+	for off := 0; ; off += 3 {
+		page, err := st.IncidentsPage(ctx, off, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		paged = append(paged, page...)
+	}
+	if fmt.Sprint(paged) != fmt.Sprint(all) {
+		t.Fatalf("pages:\n%v\nwhole list:\n%v", paged, all)
+	}
+	active, past, err := st.IncidentCounts(ctx)
+	if err != nil || active != 4 || past != 3 {
+		t.Fatalf("counts: %d active, %d past (%v); want 4 and 3", active, past, err)
+	}
+	for i, in := range all {
+		if want := i < 4; in.Status.Active() != want {
+			t.Fatalf("entry %d (%s) out of order: active first", i, in.Status)
+		}
 	}
 }
