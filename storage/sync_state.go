@@ -51,14 +51,14 @@ func scanCursor(r scanner) (SyncCursor, error) {
 
 // SyncCursor returns the cursor for a hub, and whether there is one.
 func (s *Store) SyncCursor(ctx context.Context, hubID string) (SyncCursor, bool, error) {
-	c, err := scanCursor(s.db.QueryRowContext(ctx, `SELECT `+cursorColumns+` FROM sync_peers WHERE hub_id = ?`, hubID))
+	c, err := scanCursor(s.cachedQueryRow(ctx, `SELECT `+cursorColumns+` FROM sync_peers WHERE hub_id = ?`, hubID))
 	return cursorResult(s, c, err)
 }
 
 // SyncCursorForRemote returns the cursor last used under a remote's name:
 // what Pending counts from before any connection is made.
 func (s *Store) SyncCursorForRemote(ctx context.Context, remote string) (SyncCursor, bool, error) {
-	c, err := scanCursor(s.db.QueryRowContext(ctx, `SELECT `+cursorColumns+` FROM sync_peers WHERE remote = ? ORDER BY synced_at DESC LIMIT 1`, remote))
+	c, err := scanCursor(s.cachedQueryRow(ctx, `SELECT `+cursorColumns+` FROM sync_peers WHERE remote = ? ORDER BY synced_at DESC LIMIT 1`, remote))
 	return cursorResult(s, c, err)
 }
 
@@ -76,8 +76,8 @@ func cursorResult(s *Store, c SyncCursor, err error) (SyncCursor, bool, error) {
 // needed. Cursors only ever move forward here, so two syncs of one store
 // running at once (the TUI's and a script's) cannot undo each other's
 // progress; moving back is ResetSyncCursor's job.
-func AdvanceSyncCursor(ctx context.Context, tx *sql.Tx, c SyncCursor, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO sync_peers(hub_id, remote, pushed, pulled, pulled_id, synced_at) VALUES (?, ?, ?, ?, ?, ?)
+func (s *Store) AdvanceSyncCursor(ctx context.Context, tx *sql.Tx, c SyncCursor, now time.Time) error {
+	_, err := s.execTx(ctx, tx, `INSERT INTO sync_peers(hub_id, remote, pushed, pulled, pulled_id, synced_at) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT(hub_id) DO UPDATE SET remote = excluded.remote,
 			pushed = max(pushed, excluded.pushed),
 			pulled_id = CASE WHEN excluded.pulled > pulled THEN excluded.pulled_id ELSE pulled_id END,
@@ -92,7 +92,7 @@ func AdvanceSyncCursor(ctx context.Context, tx *sql.Tx, c SyncCursor, now time.T
 
 // SaveSyncCursor is AdvanceSyncCursor in a transaction of its own.
 func (s *Store) SaveSyncCursor(ctx context.Context, c SyncCursor) error {
-	err := s.write(ctx, func(tx *sql.Tx) error { return AdvanceSyncCursor(ctx, tx, c, s.now()) })
+	err := s.write(ctx, func(tx *sql.Tx) error { return s.AdvanceSyncCursor(ctx, tx, c, s.now()) })
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.path, describeSQLiteError(err))
 	}
@@ -130,7 +130,7 @@ func (s *Store) MissingIDs(ctx context.Context, ids []string) ([]string, error) 
 		return nil, nil
 	}
 	list, _ := json.Marshal(ids)
-	rows, err := s.db.QueryContext(ctx, `SELECT j.value FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = j.value) ORDER BY j.key`, string(list))
+	rows, err := s.cachedQuery(ctx, `SELECT j.value FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = j.value) ORDER BY j.key`, string(list))
 	if err != nil {
 		return nil, fmt.Errorf("look up events in %s: %w", s.path, describeSQLiteError(err))
 	}
@@ -172,7 +172,7 @@ func (s *Store) EventsByID(ctx context.Context, ids []string) ([]LoggedEvent, er
 // IDsAfter lists up to limit event ids that arrived after seq, with the seq
 // of the last: how a reconcile compares two logs without sending bodies.
 func (s *Store) IDsAfter(ctx context.Context, seq int64, limit int) ([]string, int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, id FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, seq, limit)
+	rows, err := s.cachedQuery(ctx, `SELECT seq, id FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, seq, limit)
 	if err != nil {
 		return nil, seq, fmt.Errorf("read event ids from %s: %w", s.path, describeSQLiteError(err))
 	}
@@ -192,7 +192,7 @@ func (s *Store) IDsAfter(ctx context.Context, seq int64, limit int) ([]string, i
 // IDAt is the id of the event at seq ("" if there is none).
 func (s *Store) IDAt(ctx context.Context, seq int64) (string, error) {
 	var id string
-	err := s.db.QueryRowContext(ctx, `SELECT id FROM events WHERE seq = ?`, seq).Scan(&id)
+	err := s.cachedQueryRow(ctx, `SELECT id FROM events WHERE seq = ?`, seq).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -206,19 +206,26 @@ func (s *Store) IDAt(ctx context.Context, seq int64) (string, error) {
 // of ids, and if so the newest seq and its id. Sync uses it to move a
 // cursor past events the other side just sent or received, so they never
 // travel back.
-func CoveredThrough(ctx context.Context, tx *sql.Tx, seq int64, ids []string) (int64, string, bool, error) {
+func (s *Store) CoveredThrough(ctx context.Context, tx *sql.Tx, seq int64, ids []string) (int64, string, bool, error) {
 	var top int64
 	var topID string
-	err := tx.QueryRowContext(ctx, `SELECT seq, id FROM events ORDER BY seq DESC LIMIT 1`).Scan(&top, &topID)
+	err := s.queryRowTx(ctx, tx, `SELECT seq, id FROM events ORDER BY seq DESC LIMIT 1`).Scan(&top, &topID)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && top <= seq) {
 		return seq, "", false, nil
 	}
 	if err != nil {
 		return seq, "", false, err
 	}
+	// More events after seq than ids cannot all be among them: say so
+	// without counting a long tail (a big store's first sync).
+	var after int
+	err = s.queryRowTx(ctx, tx, `SELECT count(*) FROM (SELECT 1 FROM events WHERE seq > ? LIMIT ?)`, seq, len(ids)+1).Scan(&after)
+	if err != nil || after > len(ids) {
+		return seq, "", false, err
+	}
 	list, _ := json.Marshal(ids)
 	var other int
-	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE seq > ? AND id NOT IN (SELECT value FROM json_each(?))`, seq, string(list)).Scan(&other)
+	err = s.queryRowTx(ctx, tx, `SELECT count(*) FROM events WHERE seq > ? AND id NOT IN (SELECT value FROM json_each(?))`, seq, string(list)).Scan(&other)
 	if err != nil || other > 0 {
 		return seq, "", false, err
 	}
@@ -321,4 +328,23 @@ func (s *Store) ProjectionDigest(ctx context.Context) (string, error) {
 	}
 	sum := sha256.Sum256([]byte(d))
 	return hex.EncodeToString(sum[:]), nil
+}
+
+// cachedQueryRow and cachedQuery run a query through the store's prepared
+// statement cache: sync asks the same few questions on every exchange, and
+// parsing them each time cost more than answering them.
+func (s *Store) cachedQueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := s.stmt(ctx, query)
+	if err != nil {
+		return s.db.QueryRowContext(ctx, query, args...) // reports the same error
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (s *Store) cachedQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := s.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
 }

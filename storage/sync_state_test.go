@@ -115,7 +115,7 @@ func TestSyncLookups(t *testing.T) {
 		var ok bool
 		err := st.write(ctx, func(tx *sql.Tx) error {
 			var err error
-			top, topID, ok, err = CoveredThrough(ctx, tx, seq, ids)
+			top, topID, ok, err = st.CoveredThrough(ctx, tx, seq, ids)
 			return err
 		})
 		if err != nil {

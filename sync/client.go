@@ -436,7 +436,7 @@ func (c *client) apply(ctx context.Context, ws []wireEvent, last int64, lastID s
 	}
 	pushed := c.pushed
 	res, err := c.st.Apply(ctx, events, func(tx *sql.Tx) error {
-		top, _, ok, err := storage.CoveredThrough(ctx, tx, c.pushed, ids)
+		top, _, ok, err := c.st.CoveredThrough(ctx, tx, c.pushed, ids)
 		if err != nil {
 			return err
 		}
@@ -448,7 +448,7 @@ func (c *client) apply(ctx context.Context, ws []wireEvent, last int64, lastID s
 		if last > 0 {
 			cur.Pulled, cur.PulledID = last, lastID
 		}
-		return storage.AdvanceSyncCursor(ctx, tx, cur, c.st.Now())
+		return c.st.AdvanceSyncCursor(ctx, tx, cur, c.st.Now())
 	})
 	if err != nil {
 		if errors.Is(err, model.ErrInvalid) {

@@ -253,7 +253,7 @@ func (srv *server) push(ctx context.Context, m *message) error {
 	var pullTo int64
 	var pullToID string
 	res, err := srv.st.Apply(ctx, events, func(tx *sql.Tx) error {
-		top, topID, ok, err := storage.CoveredThrough(ctx, tx, m.Pulled, ids)
+		top, topID, ok, err := srv.st.CoveredThrough(ctx, tx, m.Pulled, ids)
 		if ok {
 			pullTo, pullToID = top, topID
 		}
