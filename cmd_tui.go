@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -54,18 +55,27 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 			}
 			return a.declare(ctx, st, d, names)
 		},
-		Drill: func(ctx context.Context, name string) (model.Incident, error) {
+		Drill: func(ctx context.Context, name string) (model.Incident, string, error) {
 			lib, notice := library()
 			if lib == nil {
-				return model.Incident{}, model.Invalidf("%s", notice)
+				return model.Incident{}, "", model.Invalidf("%s", notice)
 			}
 			sc, err := lib.Scenario(name)
 			if err != nil {
-				return model.Incident{}, err
+				return model.Incident{}, "", err
 			}
-			return a.startDrill(ctx, st, sc, 1, "", "")
+			// startDrill tells of a scenario runbook it cannot attach on
+			// stderr, which the cockpit owns (stderr is set aside while it
+			// runs, below): find those first, to show them on screen.
+			var missing []string
+			for _, rb := range sc.Runbooks {
+				if _, err := a.attachDrafts("", []string{rb}); err != nil {
+					missing = append(missing, fmt.Sprintf("runbook %s not attached: %s", rb, oneLineError(err)))
+				}
+			}
+			in, err := a.startDrill(ctx, st, sc, 1, "", "")
+			return in, strings.Join(missing, "; "), err
 		},
-		Search:  searchIndex(st),
 		Cadence: a.cadencePolicy(),
 	}
 	// With a hub configured, the cockpit syncs by itself (every 30 s and
@@ -90,6 +100,12 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 	lipgloss.SetHasDarkBackground(dark)
 	opts.Renderer = renderer
 	opts.Copy = func(text string) error { out.Copy(text); return nil }
+
+	// Nothing may write to stderr while the cockpit owns the screen: what
+	// the CLI's helpers would print there is shown in the cockpit instead.
+	errOut := a.errOut
+	a.errOut = io.Discard
+	defer func() { a.errOut = errOut }()
 
 	p := tea.NewProgram(ui.New(opts), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(a.in), tea.WithOutput(a.out))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
@@ -116,15 +132,12 @@ func (l lazyLibrary) Scenarios() []*model.Scenario {
 	return nil
 }
 
-// tuiLibrary loads the runbooks the declare form offers. A missing team
-// folder must not keep a responder out of the cockpit: it falls back to the
-// bundled runbooks and says so on screen.
+// tuiLibrary loads the runbooks the declare form offers, from the folders
+// every command reads. A missing team folder must not keep a responder out
+// of the cockpit: it falls back to the bundled runbooks and says so on
+// screen.
 func (a *app) tuiLibrary() (*runbooks.Library, string) {
-	dirs := append([]string(nil), a.runbookDirs...)
-	if info, err := os.Stat(runbooks.UserDir()); err == nil && info.IsDir() {
-		dirs = append([]string{runbooks.UserDir()}, dirs...)
-	}
-	lib, _, err := runbooks.Load(dirs)
+	lib, _, err := a.library()
 	if err == nil {
 		return lib, ""
 	}
@@ -165,60 +178,4 @@ func parseFrame(s string) (int, int, error) {
 		return 0, 0, model.Invalidf("%s=%q: give the size as WIDTHxHEIGHT, e.g. 160x48", frameEnv, s)
 	}
 	return w, h, nil
-}
-
-// searchIndex runs the list filter's words through the store's full-text
-// indexes: incident titles, timeline entries and reviews, at most one hit
-// per incident (title first, then review, then timeline). Each word is a
-// quoted prefix, so any text typed is a valid query.
-//
-// It reads the FTS5 tables directly because storage has no search query
-// yet; it belongs there (storage.Store.Search) and should move when one
-// lands.
-func searchIndex(st *storage.Store) ui.SearchFunc {
-	return func(ctx context.Context, words []string) ([]ui.SearchHit, error) {
-		var terms []string
-		for _, w := range words {
-			w = strings.ReplaceAll(w, `"`, `""`)
-			if strings.TrimSpace(w) != "" {
-				terms = append(terms, `"`+w+`"*`)
-			}
-		}
-		if len(terms) == 0 {
-			return nil, nil
-		}
-		match := strings.Join(terms, " ")
-		const snip = `snippet(%s, 0, char(2), char(3), '…', 10)`
-		queries := []struct{ where, sql string }{
-			{"title", `SELECT i.id, ` + fmt.Sprintf(snip, "incident_fts") + ` FROM incident_fts JOIN incidents i ON i.rowid = incident_fts.rowid WHERE incident_fts MATCH ? LIMIT 1000`},
-			{"review", `SELECT r.incident_id, ` + fmt.Sprintf(snip, "review_fts") + ` FROM review_fts JOIN reviews r ON r.rowid = review_fts.rowid WHERE review_fts MATCH ? LIMIT 1000`},
-			{"timeline", `SELECT t.incident_id, ` + fmt.Sprintf(snip, "timeline_fts") + ` FROM timeline_fts JOIN timeline t ON t.rowid = timeline_fts.rowid WHERE timeline_fts MATCH ? LIMIT 5000`},
-		}
-		seen := map[string]bool{}
-		var hits []ui.SearchHit
-		for _, q := range queries {
-			rows, err := st.DB().QueryContext(ctx, q.sql, match)
-			if err != nil {
-				return nil, fmt.Errorf("search %s for %q: %w", q.where, strings.Join(words, " "), err)
-			}
-			for rows.Next() {
-				var h ui.SearchHit
-				if err := rows.Scan(&h.IncidentID, &h.Snippet); err != nil {
-					rows.Close()
-					return nil, fmt.Errorf("search %s: %w", q.where, err)
-				}
-				if !seen[h.IncidentID] {
-					seen[h.IncidentID] = true
-					h.Where = q.where
-					hits = append(hits, h)
-				}
-			}
-			err = rows.Err()
-			rows.Close()
-			if err != nil {
-				return nil, fmt.Errorf("search %s: %w", q.where, err)
-			}
-		}
-		return hits, nil
-	}
 }

@@ -214,5 +214,8 @@ func (a *App) onDeclared(msg declaredMsg) tea.Cmd {
 		what = "Drill started, EXERCISE "
 	}
 	a.setFlash(what+msg.Incident.Short()+": "+model.OneLine(msg.Incident.Title), false)
+	if msg.Warning != "" {
+		a.setFlash(what+msg.Incident.Short()+", but "+msg.Warning, true)
+	}
 	return a.open(msg.Incident.ID)
 }

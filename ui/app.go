@@ -36,10 +36,9 @@ type Options struct {
 	Pending   PendingFunc
 	SyncEvery time.Duration // 0 is every 30 s
 	Remote    string
-	// Search runs the list filter's text words through the store's
-	// full-text index (titles, timeline, reviews); nil matches titles only.
-	Search      SearchFunc
-	SearchDelay time.Duration // pause after typing before searching; 0 is 150 ms, negative none
+	// SearchDelay is the pause after typing in the list filter before the
+	// store is asked; 0 is 150 ms, negative none.
+	SearchDelay time.Duration
 	// Cadence is how often each audience must hear from the responders;
 	// the header counts down to the next update due. Nil: no timer.
 	Cadence  model.CadencePolicy
@@ -131,7 +130,7 @@ func New(opts Options) App {
 		stepper:  newStepper(styles, &keys),
 		raci:     newRACIPanel(styles, &keys),
 	}
-	a.list.search, a.list.searchDelay = opts.Search, opts.SearchDelay
+	a.list.searchDelay = opts.SearchDelay
 	if a.list.searchDelay == 0 {
 		a.list.searchDelay = searchDelay
 	}
@@ -146,7 +145,7 @@ func New(opts Options) App {
 
 // Init loads the list, or the incident asked for, and starts the clock.
 func (a App) Init() tea.Cmd {
-	cmds := []tea.Cmd{loadIncidents(a.st), tick(a.poll)}
+	cmds := []tea.Cmd{loadIncidents(a.st, listPage), tick(a.poll)}
 	if a.opts.Sync != nil {
 		cmds = append(cmds, func() tea.Msg { return syncTickMsg{} })
 	}
@@ -181,8 +180,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmd = tea.Batch(a.reload(), countPending(a.opts.Pending))
 		}
 	case searchTickMsg:
-		if msg.Seq == a.list.searchSeq && a.list.search != nil {
-			cmd = runSearch(a.list.search, msg.Seq, parseQuery(a.list.filter.Value()).text)
+		if msg.Seq == a.list.searchSeq && a.list.filtered() {
+			cmd = runQuery(a.st, msg.Seq, parseQuery(a.list.searchText))
 		}
 	case searchMsg:
 		a.list.searched(msg)
@@ -199,10 +198,17 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.setFlash(msg.Err.Error(), true)
 			break
 		}
-		a.list.setIncidents(msg.List)
+		a.list.setIncidents(msg)
 		if a.screen == screenList {
 			a.seq = msg.Seq
 		}
+	case incidentsPageMsg:
+		if msg.Err != nil {
+			a.list.fetching = false
+			a.setFlash(msg.Err.Error(), true)
+			break
+		}
+		a.list.addPage(msg)
 	case incidentDataMsg:
 		cmd = a.onIncidentData(msg)
 	case timelinePageMsg:
@@ -259,7 +265,12 @@ func (a *App) onTick() tea.Cmd {
 // one more.
 func (a *App) reload() tea.Cmd {
 	if a.screen == screenList {
-		return loadIncidents(a.st)
+		cmds := []tea.Cmd{loadIncidents(a.st, len(a.list.pages))}
+		if a.list.filtered() {
+			a.list.searchSeq++
+			cmds = append(cmds, runQuery(a.st, a.list.searchSeq, parseQuery(a.list.searchText)))
+		}
+		return tea.Batch(cmds...)
 	}
 	if a.loading {
 		a.stale = true
@@ -279,7 +290,7 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 		if !a.loaded {
 			a.screen = screenList
 			a.incID = ""
-			return loadIncidents(a.st)
+			return loadIncidents(a.st, len(a.list.pages))
 		}
 		return nil
 	}
@@ -335,7 +346,7 @@ func (a *App) back() tea.Cmd {
 	a.incID = ""
 	a.loaded = false
 	a.prompt, a.picker = nil, nil
-	return loadIncidents(a.st)
+	return loadIncidents(a.st, len(a.list.pages))
 }
 
 func (a *App) resize(w, h int) {
@@ -439,6 +450,9 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		if open {
 			in, _ := a.list.selected()
 			return a, a.open(in.ID)
+		}
+		if off, ok := a.list.wantPage(); ok {
+			cmd = tea.Batch(cmd, loadIncidentPage(a.st, off))
 		}
 		return a, cmd
 	}

@@ -36,7 +36,7 @@ func BenchmarkKeypress(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	list, err := st.Incidents(ctx)
+	list, err := st.IncidentsPage(ctx, 0, -1)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -25,11 +25,21 @@ type seqMsg struct {
 	Err error
 }
 
-// incidentsMsg is the incident list, loaded.
+// incidentsMsg is the first pages of the incident list, loaded, with the
+// store's totals.
 type incidentsMsg struct {
-	List []model.Incident
-	Seq  int64
-	Err  error
+	List         []model.Incident
+	Limit        int // asked for; fewer means the end
+	Active, Past int
+	Seq          int64
+	Err          error
+}
+
+// incidentsPageMsg is one more page of the list.
+type incidentsPageMsg struct {
+	Offset, Limit int
+	List          []model.Incident
+	Err           error
 }
 
 // incidentDataMsg is everything the incident view shows, loaded together so
@@ -71,6 +81,7 @@ type savedMsg struct {
 type declaredMsg struct {
 	Incident model.Incident
 	Drill    bool
+	Warning  string // something to tell, though it worked
 	Err      error
 }
 
@@ -132,16 +143,36 @@ func pollSeq(st Store) tea.Cmd {
 	}
 }
 
-func loadIncidents(st Store) tea.Cmd {
+// loadIncidents reads the first n incidents of the list (at least a page)
+// and the totals.
+func loadIncidents(st Store, n int) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 		defer cancel()
-		seq, err := st.MaxSeq(ctx)
-		if err != nil {
-			return incidentsMsg{Err: err}
-		}
-		list, err := st.Incidents(ctx)
-		return incidentsMsg{List: list, Seq: seq, Err: err}
+		return readIncidents(ctx, st, n)
+	}
+}
+
+func readIncidents(ctx context.Context, st Store, n int) incidentsMsg {
+	n = max(n, listPage)
+	seq, err := st.MaxSeq(ctx)
+	if err != nil {
+		return incidentsMsg{Err: err}
+	}
+	list, err := st.IncidentsPage(ctx, 0, n)
+	if err != nil {
+		return incidentsMsg{Err: err}
+	}
+	active, past, err := st.IncidentCounts(ctx)
+	return incidentsMsg{List: list, Limit: n, Active: active, Past: past, Seq: seq, Err: err}
+}
+
+func loadIncidentPage(st Store, offset int) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		list, err := st.IncidentsPage(ctx, offset, listPage)
+		return incidentsPageMsg{Offset: offset, Limit: listPage, List: list, Err: err}
 	}
 }
 
@@ -298,10 +329,10 @@ func startDrill(fn DrillFunc, st Store, scenario string) tea.Cmd {
 		if fn == nil {
 			return declaredMsg{Drill: true, Err: model.Invalidf("drills are not available here: use 'sitrep drill %s'", scenario)}
 		}
-		in, err := fn(ctx, scenario)
+		in, warning, err := fn(ctx, scenario)
 		if err == nil {
 			err = st.SetCurrent(ctx, in.ID)
 		}
-		return declaredMsg{Incident: in, Drill: true, Err: err}
+		return declaredMsg{Incident: in, Drill: true, Warning: warning, Err: err}
 	}
 }

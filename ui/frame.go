@@ -24,14 +24,10 @@ func RenderFrame(ctx context.Context, opts Options, w, h int) (string, error) {
 		m, _ = a.Update(msg)
 		return m.View(), nil
 	}
-	seq, err := opts.Store.MaxSeq(ctx)
-	if err != nil {
-		return "", err
+	msg := readIncidents(ctx, opts.Store, listPage)
+	if msg.Err != nil {
+		return "", msg.Err
 	}
-	list, err := opts.Store.Incidents(ctx)
-	if err != nil {
-		return "", err
-	}
-	m, _ = m.Update(incidentsMsg{List: list, Seq: seq})
+	m, _ = m.Update(msg)
 	return m.View(), nil
 }

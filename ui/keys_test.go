@@ -295,18 +295,19 @@ func TestStartDrillFromList(t *testing.T) {
 	st := openStore(t, c, "alice@laptop")
 	lib := bundled(t)
 	var started string
-	drill := func(ctx context.Context, name string) (model.Incident, error) {
+	drill := func(ctx context.Context, name string) (model.Incident, string, error) {
 		sc, err := lib.Scenario(name)
 		if err != nil {
-			return model.Incident{}, err
+			return model.Incident{}, "", err
 		}
 		started = name
 		e, err := st.Append(ctx, model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{
 			Title: sc.Title, Kind: "dr", Severity: model.SEV2, Status: model.StatusInvestigating, Exercise: true}})
 		if err != nil {
-			return model.Incident{}, err
+			return model.Incident{}, "", err
 		}
-		return st.Incident(ctx, e.IncidentID)
+		in, err := st.Incident(ctx, e.IncidentID)
+		return in, "runbook x not attached", err
 	}
 	d := newDriver(t, Options{Store: st, Library: lib, Drill: drill, Now: c.Now}, 120, 40)
 	d.press("D")
@@ -324,6 +325,9 @@ func TestStartDrillFromList(t *testing.T) {
 	}
 	if head := strings.SplitN(d.view(), "\n", 2)[0]; !strings.Contains(head, "EXERCISE") {
 		t.Errorf("header lacks EXERCISE: %q", head)
+	}
+	if a.flash == "" || !strings.Contains(a.flash, "runbook x not attached") || !a.isErr {
+		t.Errorf("the drill's warning is not shown: %q", a.flash)
 	}
 	d.press("q")
 	if !strings.Contains(d.view(), "[EXERCISE]") {

@@ -13,33 +13,42 @@ import (
 )
 
 // incidentList is the opening screen: active incidents first, then past
-// ones, filtered as you type after /.
+// ones. It holds a page of the list at a time (listPage more as the cursor
+// nears the end), so a long history draws its first frame at once; a
+// filter (/) asks the store (search.go), never the page in memory.
 type incidentList struct {
 	styles *Styles
 	keys   *keyMap
 	w, h   int
 
-	all       []model.Incident
-	shown     []int // indexes into all that pass the filter
-	sel, top  int
-	filter    textinput.Model
-	filtering bool
-	loaded    bool
+	pages       []model.Incident // the list as loaded so far, in order
+	more        bool             // the last page was full: there are more
+	fetching    bool             // a page is on its way
+	totalActive int              // across the whole store
+	totalPast   int
+	found       []model.Incident // what the filter found, when one is set
+	foundFull   bool
+	shown       []int // indexes into items()
+	sel, top    int
+	filter      textinput.Model
+	filtering   bool
+	loaded      bool
 
-	// Full-text search of the filter's text words (search.go).
-	search      SearchFunc
 	searchDelay time.Duration
-	searchSeq   int    // bumped when the text words change
-	searchText  string // the text words last searched, joined
+	searchSeq   int    // bumped when the filter changes
+	searchText  string // the filter last asked for
 	hits        map[string]SearchHit
 	searching   bool
 	searchErr   string
 }
 
+// listPage is how many incidents the list reads at a time.
+const listPage = 300
+
 func newIncidentList(s *Styles, k *keyMap) incidentList {
 	f := newTextInput()
 	f.Prompt = "/"
-	f.Placeholder = "search titles, notes and reviews; or sev1, resolved, outage, exercise, active, past"
+	f.Placeholder = "search titles, notes and reviews; or sev1, resolved, outage, exercise, active, past, since:2026-01-01"
 	return incidentList{styles: s, keys: k, filter: f}
 }
 
@@ -49,62 +58,97 @@ func (l *incidentList) SetSize(w, h int) {
 	l.scroll()
 }
 
-func (l *incidentList) setIncidents(list []model.Incident) {
-	var selID string
-	if in, ok := l.selected(); ok {
-		selID = in.ID
+// filtered reports whether a filter decides what is shown.
+func (l *incidentList) filtered() bool { return l.searchText != "" }
+
+// items is what the list shows: the filter's result, or the pages.
+func (l *incidentList) items() []model.Incident {
+	if l.filtered() {
+		return l.found
 	}
-	l.all, l.loaded = list, true
-	l.applyFilter()
-	for i, idx := range l.shown {
-		if l.all[idx].ID == selID {
-			l.sel = i
-		}
-	}
-	l.scroll()
+	return l.pages
 }
 
-func (l *incidentList) applyFilter() {
-	q := parseQuery(l.filter.Value())
+// setIncidents takes the first pages of the list afresh (a reload), and
+// the store's totals.
+func (l *incidentList) setIncidents(msg incidentsMsg) {
+	selID := l.selectedID()
+	l.pages, l.loaded, l.fetching = msg.List, true, false
+	l.more = len(msg.List) >= msg.Limit
+	l.totalActive, l.totalPast = msg.Active, msg.Past
+	l.reshow(selID)
+}
+
+// addPage appends a page read after the ones loaded.
+func (l *incidentList) addPage(msg incidentsPageMsg) {
+	l.fetching = false
+	if msg.Offset != len(l.pages) {
+		return // a reload came in between
+	}
+	l.pages = append(l.pages, msg.List...)
+	l.more = len(msg.List) >= msg.Limit
+	if !l.filtered() {
+		l.reshow(l.selectedID())
+	}
+}
+
+// wantPage reports the offset of the next page when the cursor is near the
+// end of what is loaded.
+func (l *incidentList) wantPage() (int, bool) {
+	if l.filtered() || !l.more || l.fetching || !l.loaded || l.sel < len(l.pages)-listPage/3 {
+		return 0, false
+	}
+	l.fetching = true
+	return len(l.pages), true
+}
+
+func (l *incidentList) selectedID() string {
+	if in, ok := l.selected(); ok {
+		return in.ID
+	}
+	return ""
+}
+
+// reshow lists every item and keeps the selection on selID.
+func (l *incidentList) reshow(selID string) {
+	items := l.items()
 	l.shown = l.shown[:0]
-	for i, in := range l.all {
-		if !q.fieldsMatch(in) {
-			continue
-		}
-		if len(q.text) > 0 && !q.textMatch(in) {
-			if _, hit := l.hits[in.ID]; !hit {
-				continue
-			}
-		}
+	for i := range items {
 		l.shown = append(l.shown, i)
+		if items[i].ID == selID {
+			l.sel = i
+		}
 	}
 	l.sel = min(max(l.sel, 0), max(len(l.shown)-1, 0))
 	l.scroll()
 }
 
-// filterChanged refilters, and asks the full-text index (after a pause
-// for typing) when the text words changed.
+// filterChanged asks the store (after a pause for typing) when the filter
+// changed.
 func (l *incidentList) filterChanged() tea.Cmd {
-	text := strings.Join(parseQuery(l.filter.Value()).text, " ")
-	var cmd tea.Cmd
-	if text != l.searchText {
-		l.searchText = text
-		l.searchSeq++
-		l.hits, l.searchErr, l.searching = nil, "", false
-		if l.search != nil && text != "" {
-			l.searching = true
-			seq := l.searchSeq
-			cmd = func() tea.Msg { return searchTickMsg{Seq: seq} }
-			if l.searchDelay > 0 {
-				cmd = tea.Tick(l.searchDelay, func(time.Time) tea.Msg { return searchTickMsg{Seq: seq} })
-			}
-		}
+	text := strings.Join(strings.Fields(strings.ToLower(l.filter.Value())), " ")
+	if text == l.searchText {
+		return nil
 	}
-	l.applyFilter()
-	return cmd
+	selID := l.selectedID()
+	l.searchText = text
+	l.searchSeq++
+	l.hits, l.searchErr, l.searching = nil, "", false
+	if text == "" {
+		l.found = nil
+		l.reshow(selID)
+		return nil
+	}
+	l.reshow(selID)
+	l.searching = true
+	seq := l.searchSeq
+	if l.searchDelay > 0 {
+		return tea.Tick(l.searchDelay, func(time.Time) tea.Msg { return searchTickMsg{Seq: seq} })
+	}
+	return func() tea.Msg { return searchTickMsg{Seq: seq} }
 }
 
-// searched takes the index's answer, if it is for the words on screen.
+// searched takes the store's answer, if it is for the filter on screen.
 func (l *incidentList) searched(msg searchMsg) {
 	if msg.Seq != l.searchSeq {
 		return
@@ -114,20 +158,26 @@ func (l *incidentList) searched(msg searchMsg) {
 		l.searchErr = msg.Err.Error()
 		return
 	}
+	selID := l.selectedID()
+	l.found, l.foundFull = msg.List, msg.Full
 	l.hits = make(map[string]SearchHit, len(msg.Hits))
 	for _, h := range msg.Hits {
 		if _, dup := l.hits[h.IncidentID]; !dup {
 			l.hits[h.IncidentID] = h
 		}
 	}
-	l.applyFilter()
+	l.reshow(selID)
 }
 
 func (l *incidentList) selected() (model.Incident, bool) {
 	if l.sel < 0 || l.sel >= len(l.shown) {
 		return model.Incident{}, false
 	}
-	return l.all[l.shown[l.sel]], true
+	items := l.items()
+	if l.shown[l.sel] >= len(items) {
+		return model.Incident{}, false
+	}
+	return items[l.shown[l.sel]], true
 }
 
 // Update handles keys while the list is on screen; open reports that enter
@@ -211,7 +261,7 @@ func (l incidentList) View(now time.Time) []string {
 	w := l.w
 	active, past := l.counts()
 	var lines []string
-	head := s.Title.Render("Incidents") + s.Faint.Render(fmt.Sprintf("  %d active · %d past", active, past))
+	head := s.Title.Render("Incidents") + s.Faint.Render(l.totals())
 	if q := l.filter.Value(); q != "" && !l.filtering {
 		head += s.Faint.Render("  filter: ") + s.Bold.Render(model.OneLine(q)) + s.Faint.Render(" (esc clears)")
 	}
@@ -231,7 +281,7 @@ func (l incidentList) View(now time.Time) []string {
 	if !l.loaded {
 		return append(lines, s.Faint.Render("Loading…"))
 	}
-	if len(l.all) == 0 {
+	if len(l.items()) == 0 && !l.filtered() {
 		lines = append(lines, s.Faint.Render("No incidents yet."))
 		lines = append(lines, clip(s.Faint.Render("Press ")+s.Key.Render("N")+s.Faint.Render(" to declare one."), w))
 		return lines
@@ -246,7 +296,7 @@ func (l incidentList) View(now time.Time) []string {
 			lines = append(lines, s.Faint.Render(clip(rw.heading, w)))
 			continue
 		}
-		lines = append(lines, l.drawRow(l.all[l.shown[rw.idx]], rw.idx == l.sel, now, w))
+		lines = append(lines, l.drawRow(l.items()[l.shown[rw.idx]], rw.idx == l.sel, now, w))
 	}
 	return lines
 }
@@ -257,9 +307,37 @@ type listRow struct {
 	heading string
 }
 
+// totals is the header's count: the store's totals, or the filter's.
+func (l *incidentList) totals() string {
+	if l.filtered() {
+		active, past := l.counts()
+		more := ""
+		if l.foundFull {
+			more = "+"
+		}
+		return fmt.Sprintf("  %d%s found (%d active · %d past)", active+past, more, active, past)
+	}
+	return fmt.Sprintf("  %d active · %d past", l.totalActive, l.totalPast)
+}
+
+// headingCount is the number a section heading shows: the store's total
+// when browsing, what was found when filtering.
+func (l *incidentList) headingCount(active bool, loaded int) int {
+	if l.filtered() {
+		return loaded
+	}
+	if active {
+		return max(l.totalActive, loaded)
+	}
+	return max(l.totalPast, loaded)
+}
+
+// counts are the active and past incidents loaded (they decide where the
+// headings fall).
 func (l *incidentList) counts() (active, past int) {
+	items := l.items()
 	for _, idx := range l.shown {
-		if l.all[idx].Status.Active() {
+		if items[idx].Status.Active() {
 			active++
 		} else {
 			past++
@@ -288,14 +366,14 @@ func (l *incidentList) rowOf(i, active, past int) int {
 func (l *incidentList) rowAt(r, active, past int) listRow {
 	if r == 0 {
 		if active > 0 {
-			return listRow{idx: -1, heading: fmt.Sprintf("ACTIVE (%d)", active)}
+			return listRow{idx: -1, heading: fmt.Sprintf("ACTIVE (%d)", l.headingCount(true, active))}
 		}
-		return listRow{idx: -1, heading: fmt.Sprintf("PAST (%d)", past)}
+		return listRow{idx: -1, heading: fmt.Sprintf("PAST (%d)", l.headingCount(false, past))}
 	}
 	i := r - 1
 	if active > 0 && past > 0 && i >= active {
 		if i == active {
-			return listRow{idx: -1, heading: fmt.Sprintf("PAST (%d)", past)}
+			return listRow{idx: -1, heading: fmt.Sprintf("PAST (%d)", l.headingCount(false, past))}
 		}
 		i--
 	}
@@ -316,6 +394,9 @@ func (l *incidentList) scroll() {
 	}
 	if selRow >= l.top+body {
 		l.top = selRow - body + 1
+	}
+	if l.top > 0 && l.rowAt(l.top-1, active, past).idx < 0 && selRow < l.top+body-1 {
+		l.top-- // a heading just above, and room for it
 	}
 	l.top = max(min(l.top, l.rowCount(active, past)-body), 0)
 }
@@ -345,7 +426,7 @@ func (l *incidentList) drawRow(in model.Incident, selected bool, now time.Time, 
 		t = s.Title.Render(t)
 	}
 	// Found by the full-text index, not by its title: show where.
-	if hit, ok := l.hits[in.ID]; ok && hit.Where != "title" && !parseQuery(l.filter.Value()).textMatch(in) {
+	if hit, ok := l.hits[in.ID]; ok && hit.Where != "title" {
 		t += s.Faint.Render("  "+hit.Where+": ") + drawSnippet(s, hit.Snippet)
 	}
 	return clip(line+t, w)

@@ -2,19 +2,22 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"sort"
 	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
 )
 
-// Search in the incident list. The filter line (/) narrows the list as you
-// type: words that name a status, severity, kind, "active", "past" or
-// "exercise" filter on those; the other words are text, matched against
-// each incident's title and id here, and through the store's full-text
-// index (titles, timeline entries, reviews) by Options.Search, so a past
+// Search in the incident list. The filter line (/) asks the store, never
+// the page of incidents in memory: words that name a status, severity,
+// kind, "active", "past", "exercise" or "real", and since:DATE /
+// until:DATE, filter on those; the other words go through the store's
+// full-text index (titles, timeline entries, reviews: st.Search), so a past
 // incident is found by what was said in it, offline.
 
 // SearchHit is one incident a full-text search found, and where.
@@ -33,52 +36,100 @@ const (
 	SnippetEnd   = "\x03"
 )
 
-// SearchFunc runs a full-text search for words (already split, no field
-// words), returning at most one hit per incident.
-type SearchFunc func(ctx context.Context, words []string) ([]SearchHit, error)
-
 // searchDelay lets a typist finish a word before the index is asked.
 const searchDelay = 150 * time.Millisecond
 
+// filterLimit bounds the incidents one filter shows.
+const filterLimit = 500
+
 type searchTickMsg struct{ Seq int }
 
+// searchMsg is the store's answer to a filter.
 type searchMsg struct {
 	Seq  int
+	List []model.Incident
 	Hits []SearchHit
+	Full bool // the limit was reached: there may be more
 	Err  error
 }
 
 // query is a filter line taken apart.
 type query struct {
-	fields []string // status, severity, kind, exercise, active, past
-	text   []string // anything else
+	statuses []model.Status
+	active   bool
+	past     bool
+	severity model.Severity
+	kind     string
+	exercise *bool
+	since    time.Time
+	until    time.Time
+	text     []string // anything else: searched in the full-text index
+	err      error    // a field word that does not read (a bad date)
 }
 
-func parseQuery(q string) query {
-	var out query
-	for _, w := range strings.Fields(strings.ToLower(q)) {
-		if isFieldWord(w) {
-			out.fields = append(out.fields, w)
-		} else {
-			out.text = append(out.text, w)
+func (q query) empty() bool {
+	return len(q.statuses) == 0 && !q.active && !q.past && q.severity == 0 && q.kind == "" &&
+		q.exercise == nil && q.since.IsZero() && q.until.IsZero() && len(q.text) == 0 && q.err == nil
+}
+
+func parseQuery(s string) query {
+	var q query
+	yes, no := true, false
+	for _, w := range strings.Fields(strings.ToLower(s)) {
+		if name, val, ok := strings.Cut(w, ":"); ok && (name == "since" || name == "until") {
+			t, err := time.Parse("2006-01-02", val)
+			if err != nil {
+				q.err = model.Invalidf("%s: give a date like %s:2026-01-01", w, name)
+				continue
+			}
+			if name == "since" {
+				q.since = t
+			} else {
+				q.until = t.AddDate(0, 0, 1) // until a day: that day included
+			}
+			continue
 		}
+		switch w {
+		case "exercise", "exercises", "drill", "drills":
+			q.exercise = &yes
+			continue
+		case "real":
+			q.exercise = &no
+			continue
+		case "active":
+			q.active = true
+			continue
+		case "past":
+			q.past = true
+			continue
+		}
+		if sev, err := model.ParseSeverity(w); err == nil {
+			q.severity = sev
+			continue
+		}
+		if st, ok := statusWord(w); ok {
+			q.statuses = append(q.statuses, st)
+			continue
+		}
+		if isKind(w) {
+			q.kind = w
+			continue
+		}
+		q.text = append(q.text, w)
 	}
-	return out
+	return q
 }
 
-func isFieldWord(w string) bool {
-	switch w {
-	case "exercise", "active", "past":
-		return true
-	}
-	if _, err := model.ParseSeverity(w); err == nil {
-		return true
-	}
+func statusWord(w string) (model.Status, bool) {
 	for _, s := range model.Statuses {
 		if w == string(s) {
-			return true
+			return s, true
 		}
 	}
+	return "", false
+}
+
+func isKind(w string) bool {
 	for _, k := range model.IncidentKinds {
 		if w == k {
 			return true
@@ -87,53 +138,137 @@ func isFieldWord(w string) bool {
 	return false
 }
 
-// fieldsMatch: every field word holds for in.
-func (q query) fieldsMatch(in model.Incident) bool {
-	for _, w := range q.fields {
-		switch w {
-		case "exercise":
-			if !in.Exercise {
-				return false
-			}
-		case "active":
-			if !in.Status.Active() {
-				return false
-			}
-		case "past":
-			if in.Status.Active() {
-				return false
-			}
-		default:
-			if s, err := model.ParseSeverity(w); err == nil {
-				if in.Severity != s {
-					return false
-				}
-			} else if w != string(in.Status) && w != in.Kind {
-				return false
-			}
+// matches: every field of q holds for in (the text words are the index's).
+func (q query) matches(in model.Incident) bool {
+	if len(q.statuses) > 0 {
+		any := false
+		for _, s := range q.statuses {
+			any = any || in.Status == s
 		}
-	}
-	return true
-}
-
-// textMatch: every text word is in the title or id.
-func (q query) textMatch(in model.Incident) bool {
-	hay := strings.ToLower(in.Title + " " + in.Short() + " " + in.ID)
-	for _, w := range q.text {
-		if !strings.Contains(hay, w) {
+		if !any {
 			return false
 		}
 	}
+	switch {
+	case q.active && !in.Status.Active(), q.past && in.Status.Active():
+		return false
+	case q.severity != 0 && in.Severity != q.severity:
+		return false
+	case q.kind != "" && in.Kind != q.kind:
+		return false
+	case q.exercise != nil && in.Exercise != *q.exercise:
+		return false
+	case !q.since.IsZero() && in.DeclaredAt.Before(q.since):
+		return false
+	case !q.until.IsZero() && !in.DeclaredAt.Before(q.until):
+		return false
+	}
 	return true
 }
 
-func runSearch(fn SearchFunc, seq int, words []string) tea.Cmd {
+// searchFilter is q for st.Search. ok is false when nothing can match
+// (past and only active statuses).
+func (q query) searchFilter() (storage.SearchFilter, bool) {
+	f := storage.SearchFilter{Active: q.active, Severity: q.severity, Kind: q.kind, From: q.since, To: q.until,
+		Exercise: q.exercise, Limit: filterLimit}
+	f.Statuses = q.statuses
+	if q.past {
+		var past []model.Status
+		for _, s := range model.Statuses {
+			if s.Active() {
+				continue
+			}
+			if len(q.statuses) == 0 || q.matches(model.Incident{Status: s}) {
+				past = append(past, s)
+			}
+		}
+		if len(past) == 0 {
+			return f, false
+		}
+		f.Statuses = past
+	}
+	return f, !(q.active && q.past)
+}
+
+// runQuery asks the store for what a filter shows: through the full-text
+// index when it has text words, else by reading the list a page at a time
+// (in the background, so the screen never waits) until the limit fills.
+func runQuery(st Store, seq int, q query) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 		defer cancel()
-		hits, err := fn(ctx, words)
-		return searchMsg{Seq: seq, Hits: hits, Err: err}
+		msg := searchMsg{Seq: seq}
+		if q.err != nil {
+			msg.Err = q.err
+			return msg
+		}
+		if len(q.text) > 0 {
+			f, ok := q.searchFilter()
+			if !ok {
+				return msg
+			}
+			hits, err := st.Search(ctx, strings.Join(q.text, " "), f)
+			if err != nil {
+				msg.Err = fmt.Errorf("search for %q: %w", strings.Join(q.text, " "), err)
+				return msg
+			}
+			for _, h := range hits {
+				msg.List = append(msg.List, h.Incident)
+				msg.Hits = append(msg.Hits, SearchHit{IncidentID: h.Incident.ID, Where: h.Where, Snippet: markSnippet(h.Snippet, h.Matches)})
+			}
+			msg.Full = len(hits) >= filterLimit
+			sortList(msg.List)
+			return msg
+		}
+		const chunk = 2000
+		for off := 0; ; off += chunk {
+			page, err := st.IncidentsPage(ctx, off, chunk)
+			if err != nil {
+				msg.Err = err
+				return msg
+			}
+			for _, in := range page {
+				if q.matches(in) {
+					if len(msg.List) == filterLimit {
+						msg.Full = true
+						return msg
+					}
+					msg.List = append(msg.List, in)
+				}
+			}
+			if len(page) < chunk {
+				return msg
+			}
+		}
 	}
+}
+
+// sortList puts a result in the list's order: active first, then the most
+// recently changed.
+func sortList(list []model.Incident) {
+	sort.SliceStable(list, func(i, j int) bool {
+		ai, aj := list[i].Status.Active(), list[j].Status.Active()
+		if ai != aj {
+			return ai
+		}
+		return list[i].UpdatedAt.After(list[j].UpdatedAt)
+	})
+}
+
+// markSnippet puts the snippet markers around the matches (byte offsets).
+func markSnippet(text string, matches [][2]int) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range matches {
+		if m[0] < last || m[1] > len(text) || m[0] > m[1] {
+			continue
+		}
+		b.WriteString(text[last:m[0]])
+		b.WriteString(SnippetStart + text[m[0]:m[1]] + SnippetEnd)
+		last = m[1]
+	}
+	b.WriteString(text[last:])
+	return b.String()
 }
 
 // drawSnippet draws a search snippet on one line, matches in bold.

@@ -1,46 +1,11 @@
 package ui
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
-
-	"github.com/sitrep-dev/sitrep/storage"
 )
-
-// scanSearch is a full-text search done the slow way, over the real store:
-// an incident hits when one of its timeline entries holds every word.
-func scanSearch(st Store) SearchFunc {
-	return func(ctx context.Context, words []string) ([]SearchHit, error) {
-		list, err := st.Incidents(ctx)
-		if err != nil {
-			return nil, err
-		}
-		var hits []SearchHit
-		for _, in := range list {
-			entries, err := st.Timeline(ctx, in.ID, storage.TimelinePage{})
-			if err != nil {
-				return nil, err
-			}
-			for _, e := range entries {
-				low := strings.ToLower(e.Text)
-				all := true
-				for _, w := range words {
-					all = all && strings.Contains(low, w)
-				}
-				if all {
-					i := strings.Index(low, words[0])
-					snip := e.Text[:i] + SnippetStart + e.Text[i:i+len(words[0])] + SnippetEnd + e.Text[i+len(words[0]):]
-					hits = append(hits, SearchHit{IncidentID: in.ID, Where: "timeline", Snippet: snip})
-					break
-				}
-			}
-		}
-		return hits, nil
-	}
-}
 
 // TestListSearch: text words find incidents by what was said in them,
 // field words filter by severity, status, kind and exercise.
@@ -48,12 +13,12 @@ func TestListSearch(t *testing.T) {
 	c := newClock()
 	st := openStore(t, c, "alice@laptop")
 	seed(t, st, c, bundled(t))
-	d := newDriver(t, Options{Store: st, Now: c.Now, Search: scanSearch(st), SearchDelay: -1}, 120, 30)
+	d := newDriver(t, Options{Store: st, Now: c.Now, SearchDelay: -1}, 120, 30)
 	shown := func() []string {
 		var ids []string
 		l := d.app().list
 		for _, i := range l.shown {
-			ids = append(ids, l.all[i].ID)
+			ids = append(ids, l.items()[i].ID)
 		}
 		return ids
 	}
@@ -91,6 +56,14 @@ func TestListSearch(t *testing.T) {
 		{"checkout", []string{incA}},
 		{"sev2 failover", []string{incB}},
 		{"sev1 failover", nil},
+		{"fail", []string{incB}},                      // a prefix
+		{"roll back", []string{incA}},                 // a decision in the timeline
+		{`" pool AND OR NEAR( *`, nil},                // FTS syntax is only words
+		{"since:2026-03-14 exercise", []string{incB}}, // the seed's day
+		{"since:2026-03-15", nil},                     // the day after
+		{"until:2026-03-13", nil},                     // the day before
+		{"real past", []string{incC}},
+		{"resolved investigating", []string{incA, incB, incC}}, // any of the statuses
 	} {
 		d.press("/")
 		d.typeText(c.q)
@@ -98,6 +71,9 @@ func TestListSearch(t *testing.T) {
 		got := shown()
 		if strings.Join(got, ",") != strings.Join(c.want, ",") {
 			t.Errorf("%q shows %v, want %v", c.q, got, c.want)
+		}
+		if l := d.app().list; l.searchErr != "" {
+			t.Errorf("%q: %s", c.q, l.searchErr)
 		}
 		d.press("esc")
 	}

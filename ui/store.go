@@ -13,7 +13,12 @@ import (
 // defined here, where it is used, so tests run the UI against a real store
 // in a temp dir and nothing else needs to know what the UI calls.
 type Store interface {
-	Incidents(ctx context.Context) ([]model.Incident, error)
+	IncidentsPage(ctx context.Context, offset, limit int) ([]model.Incident, error)
+	IncidentCounts(ctx context.Context) (active, past int, err error)
+	Search(ctx context.Context, q string, f storage.SearchFilter) ([]storage.SearchHit, error)
+	Review(ctx context.Context, incidentID string) (model.Review, storage.ReviewInfo, error)
+	IncidentTimes(ctx context.Context, f storage.StatsFilter) ([]model.IncidentTimes, error)
+	Exercise(ctx context.Context, incidentID string) (model.Exercise, bool, error)
 	Incident(ctx context.Context, id string) (model.Incident, error)
 	Timeline(ctx context.Context, incidentID string, page storage.TimelinePage) ([]model.TimelineEntry, error)
 	Steps(ctx context.Context, incidentID string) ([]model.StepStatus, error)
@@ -47,7 +52,9 @@ type DeclareFunc func(ctx context.Context, d model.Declaration, runbooks []strin
 // DrillFunc starts a tabletop exercise from a scenario, as `sitrep drill`
 // does: an EXERCISE incident with the scenario's runbooks and its clock
 // started.
-type DrillFunc func(ctx context.Context, scenario string) (model.Incident, error)
+// It returns a warning to show (a scenario runbook that could not be
+// attached), never printed: the cockpit owns the screen.
+type DrillFunc func(ctx context.Context, scenario string) (in model.Incident, warning string, err error)
 
 // SyncFunc runs one sync with the team's hub: push what is new here, pull
 // what is new there. The App runs it in a command, every SyncEvery and on

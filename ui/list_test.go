@@ -1,0 +1,63 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+)
+
+// TestListPages: the list opens on one page of a long history, its header
+// counting the whole store, and reads the next page as the cursor nears
+// the end of what it has.
+func TestListPages(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	const n = 2*listPage + 50
+	var drafts []model.Draft
+	for i := range n {
+		drafts = append(drafts, model.Draft{IncidentID: storage.NewID(), Kind: model.EventDeclared, Payload: model.DeclaredPayload{
+			Title: fmt.Sprintf("Incident number %d", i), Kind: "outage", Severity: model.SEV3, Status: model.StatusInvestigating}})
+	}
+	if _, err := st.AppendAll(context.Background(), drafts); err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, Options{Store: st, Now: c.Now, SearchDelay: -1}, 100, 30)
+	l := d.app().list
+	if len(l.pages) != listPage || !l.more {
+		t.Fatalf("first load read %d incidents (more %v), want one page of %d", len(l.pages), l.more, listPage)
+	}
+	if v := ansi.Strip(d.view()); !strings.Contains(v, fmt.Sprintf("%d active · 0 past", n)) || !strings.Contains(v, fmt.Sprintf("ACTIVE (%d)", n)) {
+		t.Errorf("the header does not count the whole store:\n%s", v)
+	}
+	d.press("G")
+	if l := d.app().list; len(l.pages) != 2*listPage {
+		t.Fatalf("after G, %d loaded, want %d", len(l.pages), 2*listPage)
+	}
+	d.press("G")
+	l = d.app().list
+	if len(l.pages) != n || l.more {
+		t.Fatalf("after G twice, %d loaded (more %v), want all %d", len(l.pages), l.more, n)
+	}
+	seen := map[string]bool{}
+	for _, in := range l.pages {
+		if seen[in.ID] {
+			t.Fatalf("%s loaded twice", in.ID)
+		}
+		seen[in.ID] = true
+	}
+	// A filter asks the store, not the pages: the oldest incident is found
+	// though it is on the last page.
+	d.press("g", "/")
+	d.typeText("number 0")
+	d.press("enter")
+	l = d.app().list
+	if in, ok := l.selected(); !ok || in.Title != "Incident number 0" || len(l.shown) != 1 {
+		t.Errorf("filter found %+v", in)
+	}
+}
