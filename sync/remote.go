@@ -93,15 +93,19 @@ func cutHost(s string) (host, path string, ok bool) {
 // splitCommand splits an --ssh command into words the way a shell would for
 // simple quoting ('...', "...", backslash), without running a shell.
 func splitCommand(s string) ([]string, error) {
+	// Byte by byte, as a shell does: the quotes, backslash and blanks that
+	// matter are ASCII, and any other byte (even one that is not UTF-8,
+	// in a file name) passes through unchanged.
 	var words []string
 	var cur strings.Builder
 	inWord := false
-	var quote rune
+	var quote byte
 	escaped := false
-	for _, r := range s {
+	for i := 0; i < len(s); i++ {
+		r := s[i]
 		switch {
 		case escaped:
-			cur.WriteRune(r)
+			cur.WriteByte(r)
 			escaped = false
 		case quote != 0:
 			if r == quote {
@@ -109,20 +113,20 @@ func splitCommand(s string) ([]string, error) {
 			} else if r == '\\' && quote == '"' {
 				escaped = true
 			} else {
-				cur.WriteRune(r)
+				cur.WriteByte(r)
 			}
 		case r == '\\':
 			escaped, inWord = true, true
 		case r == '\'' || r == '"':
 			quote, inWord = r, true
-		case unicode.IsSpace(r):
+		case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f':
 			if inWord {
 				words = append(words, cur.String())
 				cur.Reset()
 				inWord = false
 			}
 		default:
-			cur.WriteRune(r)
+			cur.WriteByte(r)
 			inWord = true
 		}
 	}
