@@ -77,6 +77,7 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 			return in, strings.Join(missing, "; "), err
 		},
 		Cadence: a.cadencePolicy(),
+		Editor:  editorCommand(),
 	}
 	// With a hub configured, the cockpit syncs by itself (every 30 s and
 	// on ctrl+s), as 'sitrep sync' would with no arguments.

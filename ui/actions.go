@@ -219,3 +219,42 @@ func (a *App) onDeclared(msg declaredMsg) tea.Cmd {
 	}
 	return a.open(msg.Incident.ID)
 }
+
+func (a App) reviewKey(msg tea.KeyMsg) (App, tea.Cmd) {
+	r := a.review
+	save, editAll, closed := r.Update(msg)
+	switch {
+	case closed:
+		a.review = nil
+	case save != nil:
+		return a, saveReview(a.st, r.incID, *save, false)
+	case editAll:
+		return a, prepareEditor(r.incID, a.inc, r.saved, r.pinned)
+	}
+	return a, nil
+}
+
+func (a *App) onReviewSaved(msg reviewSavedMsg) tea.Cmd {
+	r := a.review
+	if r != nil && r.incID == msg.ID {
+		r.saving = false
+	}
+	switch {
+	case msg.Err != nil:
+		if r != nil && r.editing && !msg.Editor {
+			r.err = msg.Err.Error()
+		} else {
+			a.setFlash("Review not saved: "+msg.Err.Error(), true)
+		}
+		return nil
+	case msg.Unchanged:
+		a.setFlash("Review unchanged: nothing recorded.", false)
+	default:
+		a.setFlash(fmt.Sprintf("Review saved (%d action item(s)).", len(msg.Review.ActionItems)), false)
+	}
+	if r != nil && r.incID == msg.ID {
+		r.editing = false
+		return loadReview(a.st, msg.ID)
+	}
+	return nil
+}

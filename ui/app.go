@@ -42,6 +42,9 @@ type Options struct {
 	// Cadence is how often each audience must hear from the responders;
 	// the header counts down to the next update due. Nil: no timer.
 	Cadence  model.CadencePolicy
+	// Editor edits the whole review document (e on the review screen);
+	// "" is vi. It may carry arguments ("code -w").
+	Editor   string
 	Incident string        // an incident id to open at start
 	Notice   string        // a warning to show at start (e.g. a runbook folder that failed)
 	Poll     time.Duration // how often to look for changes; 0 is every second, negative never (and no timed syncs: one frame, tests)
@@ -81,6 +84,7 @@ type App struct {
 	form    *declareForm
 	picker  *picker
 	prompt  *prompt
+	review  *reviewScreen // the review of the incident on screen, when open
 	flash   string
 	flashAt time.Time
 	isErr   bool
@@ -226,6 +230,25 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = a.onSaved(msg)
 	case declaredMsg:
 		cmd = a.onDeclared(msg)
+	case reviewLoadedMsg:
+		if a.review != nil && msg.ID == a.review.incID {
+			if msg.Err != nil {
+				a.setFlash("Review not loaded: "+msg.Err.Error(), true)
+				break
+			}
+			a.review.saved, a.review.info, a.review.pinned, a.review.loaded = msg.Review, msg.Info, msg.Pinned, true
+			a.review.scroll()
+		}
+	case reviewSavedMsg:
+		cmd = a.onReviewSaved(msg)
+	case editorReadyMsg:
+		if msg.Err != nil {
+			a.setFlash(msg.Err.Error(), true)
+			break
+		}
+		cmd = runEditor(a.opts.Editor, msg)
+	case editorDoneMsg:
+		cmd = finishEditor(a.st, msg)
 	case copiedMsg:
 		if msg.Err != nil {
 			a.setFlash("Copy failed: "+msg.Err.Error(), true)
@@ -333,7 +356,7 @@ func (a *App) open(id string) tea.Cmd {
 	a.inc = model.Incident{ID: id}
 	a.messages = nil
 	a.focus = paneTimeline
-	a.prompt, a.picker = nil, nil
+	a.prompt, a.picker, a.review = nil, nil, nil
 	a.timeline.reset()
 	a.stepper.reset()
 	a.raci.reset()
@@ -345,7 +368,7 @@ func (a *App) back() tea.Cmd {
 	a.screen = screenList
 	a.incID = ""
 	a.loaded = false
-	a.prompt, a.picker = nil, nil
+	a.prompt, a.picker, a.review = nil, nil, nil
 	return loadIncidents(a.st, len(a.list.pages))
 }
 
@@ -356,10 +379,17 @@ func (a *App) resize(w, h int) {
 	a.stepper.SetSize(l.Stepper.W, l.Stepper.H)
 	a.raci.SetSize(l.RACI.W, l.RACI.H)
 	a.list.SetSize(w, max(h-1-footerRows, 0))
+	if a.review != nil {
+		a.review.SetSize(w, a.bodyHeight())
+	}
 	if a.prompt != nil {
 		a.prompt.input.Width = max(w-len([]rune(a.prompt.label))-3, 1)
 	}
 }
+
+// bodyHeight is the rows between the incident header and the footer, less
+// a title line.
+func (a *App) bodyHeight() int { return max(a.h-headerRows-footerRows-1, 1) }
 
 // splitKeys breaks a burst of typed characters into single keys where
 // each is a command: the terminal delivers keys pressed quickly (or sent by
@@ -381,7 +411,7 @@ func (a *App) splitKeys(msg tea.KeyMsg) []tea.KeyMsg {
 
 // typing reports whether keys go to a text input now.
 func (a *App) typing() bool {
-	return a.prompt != nil || (a.form != nil && a.form.field == fieldTitle) || (a.screen == screenList && a.list.filtering)
+	return a.prompt != nil || (a.review != nil && a.review.editing) || (a.form != nil && a.form.field == fieldTitle) || (a.screen == screenList && a.list.filtering)
 }
 
 // handleKey: ctrl+c always quits; an open help, form, picker or input takes
@@ -390,6 +420,9 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	k := a.keys
 	if key.Matches(msg, k.ForceQ) {
 		return a, tea.Quit
+	}
+	if a.review != nil && a.review.editing && !a.help {
+		return a.reviewKey(msg) // ctrl+s saves the text here
 	}
 	if key.Matches(msg, k.SyncNow) {
 		return a, a.syncNow()
@@ -422,6 +455,9 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	}
 	if a.prompt != nil {
 		return a.promptKey(msg)
+	}
+	if a.review != nil && !key.Matches(msg, k.Help) {
+		return a.reviewKey(msg)
 	}
 	if a.screen == screenList && a.list.filtering {
 		var cmd tea.Cmd
@@ -490,6 +526,10 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		if a.loaded {
 			a.picker = severityPicker(a.inc.Severity)
 		}
+	case key.Matches(msg, k.Review):
+		a.review = newReviewScreen(a.styles, a.keys, a.incID)
+		a.review.SetSize(a.w, a.bodyHeight())
+		return a, loadReview(a.st, a.incID)
 	case key.Matches(msg, k.Done):
 		return a, a.stepChange(model.StepDone)
 	case key.Matches(msg, k.Skip):

@@ -40,6 +40,12 @@ type keyMap struct {
 	// Incident.
 	Status   key.Binding
 	Severity key.Binding
+	Review   key.Binding
+
+	// Review screen.
+	EditSection key.Binding
+	EditAll     key.Binding
+	SaveText    key.Binding
 
 	// Lists, screens, program.
 	Open    key.Binding
@@ -96,6 +102,11 @@ func newKeyMap() keyMap {
 
 		Status:   b([]string{"S"}, "S", "change status"),
 		Severity: b([]string{"V"}, "V", "change severity"),
+		Review:   b([]string{"R"}, "R", "post-incident review"),
+
+		EditSection: b([]string{"enter"}, "enter", "edit section"),
+		EditAll:     b([]string{"e"}, "e", "edit all in $EDITOR"),
+		SaveText:    b([]string{"ctrl+s"}, "ctrl+s", "save (in a text editor)"),
 
 		Open:    b([]string{"enter"}, "enter", "open incident"),
 		Declare: b([]string{"N"}, "N", "declare incident"),
@@ -131,7 +142,8 @@ func (k keyMap) groups() []helpGroup {
 		{"Panes", []key.Binding{k.NextPane, k.PrevPane, k.FocusTimeline, k.FocusRunbook, k.FocusRACI, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}},
 		{"Timeline", []key.Binding{k.Note, k.Decision, k.Action, k.Pin}},
 		{"Runbook", []key.Binding{k.Done, k.Skip, k.Block, k.Reopen, k.Copy, k.PrevRunbook, k.NextRunbook}},
-		{"RACI and incident", []key.Binding{k.Assign, k.Status, k.Severity}},
+		{"RACI and incident", []key.Binding{k.Assign, k.Status, k.Severity, k.Review}},
+		{"Review", []key.Binding{k.EditSection, k.EditAll, k.SaveText}},
 		{"Inputs and pickers", []key.Binding{k.Submit, k.Cancel, k.FieldNext, k.FieldPrev, k.Left, k.Right, k.Toggle}},
 	}
 }

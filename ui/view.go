@@ -36,6 +36,8 @@ func (a App) View() string {
 		body = a.centered(a.picker.view(a.styles, min(a.w-4, 86)), "Pick", bodyH, 90)
 	case a.screen == screenList:
 		body = a.list.View(a.now())
+	case a.review != nil:
+		body = append([]string{a.styles.PaneFocused.Render(clip("Post-incident review", a.w))}, a.review.View()...)
 	default:
 		body = a.panes(l)
 	}
@@ -274,6 +276,10 @@ func (a App) hints() []key.Binding {
 		return []key.Binding{k.Up, k.Down, k.Submit, k.Cancel}
 	case a.screen == screenList:
 		return a.list.ShortHelp()
+	case a.review != nil && a.review.editing:
+		return a.review.ShortHelp()
+	case a.review != nil:
+		return append(a.review.ShortHelp(), k.Help)
 	}
 	var pane []key.Binding
 	switch a.focus {

@@ -24,6 +24,10 @@ var screens = []struct {
 	{"incident", func(d *driver) { d.press("enter") }},
 	{"help", func(d *driver) { d.press("enter", "?") }},
 	{"note", func(d *driver) { d.press("enter", "n"); d.typeText("Rolled back 4812; EU error rate falling") }},
+	{"review", func(d *driver) {
+		d.press("enter", "R", "j", "j", "j", "enter")
+		d.typeText("A bad TLS config in deploy 4812")
+	}},
 }
 
 // seeded is a seeded store the view tests share: they only read it (the

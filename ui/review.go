@@ -1,0 +1,460 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textarea"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+)
+
+// The review screen (R in an incident): the post-incident review, section
+// by section, with the pinned timeline entries under it. enter edits the
+// selected section in place; e opens the whole document in $EDITOR. Every
+// save records the whole review as one review.saved event, as `sitrep
+// review` does; a save that changes nothing records nothing.
+
+// reviewPart is one section of the screen: a free-text section of
+// model.ReviewSections, the impact start, or the action items. key is the
+// Review's JSON field, which is how a section edited alone is put back.
+type reviewPart struct{ key, heading string }
+
+const (
+	partImpactStart = "impact_start"
+	partActions     = "action_items"
+)
+
+var reviewParts = func() []reviewPart {
+	var out []reviewPart
+	for i, s := range model.ReviewSections {
+		out = append(out, reviewPart{s.Key, s.Heading})
+		if i == 1 {
+			out = append(out, reviewPart{partImpactStart, "Impact Started"})
+		}
+	}
+	return append(out, reviewPart{partActions, "Action Items"})
+}()
+
+// partText is a section's text as the screen shows it and the editor
+// starts from.
+func partText(r model.Review, key string) string {
+	switch key {
+	case partImpactStart:
+		if r.ImpactStart.IsZero() {
+			return ""
+		}
+		return r.ImpactStart.UTC().Format("2006-01-02 15:04:05") + " UTC"
+	case partActions:
+		var lines []string
+		for _, a := range r.ActionItems {
+			lines = append(lines, strings.Join([]string{model.OneLine(a.Title), model.OneLine(a.Owner), a.Due, string(a.Status)}, " | "))
+		}
+		return strings.Join(lines, "\n")
+	}
+	for _, s := range model.ReviewSections {
+		if s.Key == key {
+			return s.Get(r)
+		}
+	}
+	return ""
+}
+
+// applyPart returns r with one section replaced by text, read the way the
+// review document is read (so dates, statuses and action lines are checked
+// the same way).
+func applyPart(r model.Review, p reviewPart, text string) (model.Review, error) {
+	body := text
+	if p.key == partActions {
+		var lines []string
+		for _, l := range strings.Split(text, "\n") {
+			l = strings.TrimSpace(l)
+			if l == "" {
+				continue
+			}
+			if !strings.HasPrefix(l, "- ") && !strings.HasPrefix(l, "* ") {
+				l = "- [ ] " + l
+			}
+			lines = append(lines, l)
+		}
+		body = strings.Join(lines, "\n")
+	}
+	one, err := model.ParseReviewTemplate("## " + p.heading + "\n\n" + body + "\n")
+	if err != nil {
+		return r, err
+	}
+	var all, part map[string]json.RawMessage
+	if err := remarshal(r, &all); err != nil {
+		return r, err
+	}
+	if err := remarshal(one, &part); err != nil {
+		return r, err
+	}
+	if v, ok := part[p.key]; ok {
+		all[p.key] = v
+	} else {
+		delete(all, p.key)
+	}
+	var out model.Review
+	if err := remarshal(all, &out); err != nil {
+		return r, err
+	}
+	return out, out.Validate()
+}
+
+func remarshal(from, to any) error {
+	b, err := json.Marshal(from)
+	if err != nil {
+		return fmt.Errorf("review: %w", err)
+	}
+	if err := json.Unmarshal(b, to); err != nil {
+		return fmt.Errorf("review: %w", err)
+	}
+	return nil
+}
+
+// reviewScreen is the review of the incident on screen.
+type reviewScreen struct {
+	styles  *Styles
+	keys    *keyMap
+	w, h    int
+	incID   string
+	saved   model.Review // as the store has it
+	info    storage.ReviewInfo
+	pinned  []model.TimelineEntry
+	loaded  bool
+	sel     int
+	top     int
+	editing bool
+	saving  bool
+	area    textarea.Model
+	err     string
+}
+
+func newReviewScreen(s *Styles, k *keyMap, id string) *reviewScreen {
+	return &reviewScreen{styles: s, keys: k, incID: id}
+}
+
+func (r *reviewScreen) SetSize(w, h int) {
+	r.w, r.h = w, h
+	if r.editing {
+		r.area.SetWidth(max(w-4, 4))
+		r.area.SetHeight(r.areaHeight())
+	}
+	r.scroll()
+}
+
+func (r *reviewScreen) areaHeight() int { return max(min(10, r.h-6), 3) }
+
+// edit opens the selected section in the text area.
+func (r *reviewScreen) edit() tea.Cmd {
+	p := reviewParts[r.sel]
+	r.editing, r.err = true, ""
+	r.area = newTextArea(partText(r.saved, p.key), r.w-4, r.areaHeight())
+	r.scroll()
+	return nil
+}
+
+// Messages of the review screen.
+type reviewLoadedMsg struct {
+	ID     string
+	Review model.Review
+	Info   storage.ReviewInfo
+	Pinned []model.TimelineEntry
+	Err    error
+}
+
+type reviewSavedMsg struct {
+	ID        string
+	Review    model.Review
+	Unchanged bool
+	Editor    bool // from $EDITOR
+	Err       error
+}
+
+type editorReadyMsg struct {
+	ID, Path, Text string
+	Err            error
+}
+
+type editorDoneMsg struct {
+	ID, Path, Text string
+	Err            error
+}
+
+func loadReview(st Store, id string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		r, info, err := st.Review(ctx, id)
+		if err != nil {
+			return reviewLoadedMsg{ID: id, Err: err}
+		}
+		entries, err := st.Timeline(ctx, id, storage.TimelinePage{})
+		if err != nil {
+			return reviewLoadedMsg{ID: id, Err: err}
+		}
+		var pinned []model.TimelineEntry
+		for _, e := range entries {
+			if e.Pinned && !e.Retracted {
+				pinned = append(pinned, e)
+			}
+		}
+		return reviewLoadedMsg{ID: id, Review: r, Info: info, Pinned: pinned}
+	}
+}
+
+// saveReview records r unless it is what the store already has.
+func saveReview(st Store, id string, r model.Review, editor bool) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		return storeReview(ctx, st, id, r, editor)
+	}
+}
+
+func storeReview(ctx context.Context, st Store, id string, r model.Review, editor bool) reviewSavedMsg {
+	msg := reviewSavedMsg{ID: id, Review: r, Editor: editor}
+	cur, _, err := st.Review(ctx, id)
+	if err != nil {
+		msg.Err = err
+		return msg
+	}
+	if r.Equal(cur) {
+		msg.Unchanged = true
+		return msg
+	}
+	_, msg.Err = st.Append(ctx, model.Draft{IncidentID: id, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: r}})
+	return msg
+}
+
+// prepareEditor writes the review document to a file for $EDITOR.
+func prepareEditor(id string, in model.Incident, r model.Review, pinned []model.TimelineEntry) tea.Cmd {
+	return func() tea.Msg {
+		text := model.RenderReviewTemplate(in, r, pinned)
+		f, err := os.CreateTemp("", "sitrep-review-"+in.Short()+"-*.md")
+		if err != nil {
+			return editorReadyMsg{ID: id, Err: fmt.Errorf("create a file to edit the review in: %w", err)}
+		}
+		_, err = f.WriteString(text)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(f.Name())
+			return editorReadyMsg{ID: id, Err: fmt.Errorf("write %s: %w", f.Name(), err)}
+		}
+		return editorReadyMsg{ID: id, Path: f.Name(), Text: text}
+	}
+}
+
+// runEditor hands the terminal to the editor; Bubble Tea takes it back
+// when the editor exits.
+func runEditor(editor string, msg editorReadyMsg) tea.Cmd {
+	args := strings.Fields(editor)
+	if len(args) == 0 {
+		args = []string{"vi"}
+	}
+	c := exec.Command(args[0], append(args[1:], msg.Path)...)
+	return tea.ExecProcess(c, func(err error) tea.Msg {
+		if err != nil {
+			err = fmt.Errorf("editor %s: %w", args[0], err)
+		}
+		return editorDoneMsg{ID: msg.ID, Path: msg.Path, Text: msg.Text, Err: err}
+	})
+}
+
+// finishEditor reads the document back and saves it. A document that does
+// not read is kept in its file, and the error names it.
+func finishEditor(st Store, msg editorDoneMsg) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		out := reviewSavedMsg{ID: msg.ID, Editor: true}
+		if msg.Err != nil {
+			out.Err = fmt.Errorf("%w; the document is in %s", msg.Err, msg.Path)
+			return out
+		}
+		b, err := os.ReadFile(msg.Path)
+		if err != nil {
+			out.Err = fmt.Errorf("read the edited review %s: %w", msg.Path, err)
+			return out
+		}
+		if string(b) == msg.Text {
+			os.Remove(msg.Path)
+			out.Unchanged = true
+			return out
+		}
+		r, err := model.ParseReviewTemplate(string(b))
+		if err != nil {
+			out.Err = fmt.Errorf("%w; your text is kept in %s (fix it there and run 'sitrep review %s --from %s')", err, msg.Path, model.ShortID(msg.ID), msg.Path)
+			return out
+		}
+		out = storeReview(ctx, st, msg.ID, r, true)
+		if out.Err == nil {
+			os.Remove(msg.Path)
+		}
+		return out
+	}
+}
+
+// Update handles a key on the review screen; close reports esc/q.
+func (r *reviewScreen) Update(msg tea.KeyMsg) (save *model.Review, editAll, close bool) {
+	k := r.keys
+	if r.editing {
+		switch {
+		case key.Matches(msg, k.SaveText):
+			if r.saving {
+				return nil, false, false
+			}
+			next, err := applyPart(r.saved, reviewParts[r.sel], r.area.Value())
+			if err != nil {
+				r.err = err.Error()
+				return nil, false, false
+			}
+			r.saving, r.err = true, ""
+			return &next, false, false
+		case key.Matches(msg, k.Cancel):
+			r.editing, r.err = false, ""
+			return nil, false, false
+		}
+		r.area, _ = r.area.Update(msg)
+		return nil, false, false
+	}
+	switch {
+	case key.Matches(msg, k.Back, k.Quit):
+		return nil, false, true
+	case key.Matches(msg, k.Up):
+		r.sel = max(r.sel-1, 0)
+	case key.Matches(msg, k.Down):
+		r.sel = min(r.sel+1, len(reviewParts)-1)
+	case key.Matches(msg, k.Top):
+		r.sel = 0
+	case key.Matches(msg, k.Bottom):
+		r.sel = len(reviewParts) - 1
+	case key.Matches(msg, k.EditSection):
+		if r.loaded {
+			r.edit()
+		}
+	case key.Matches(msg, k.EditAll):
+		return nil, r.loaded, false
+	}
+	r.scroll()
+	return nil, false, false
+}
+
+func (r *reviewScreen) ShortHelp() []key.Binding {
+	k := r.keys
+	if r.editing {
+		return []key.Binding{k.SaveText, k.Cancel}
+	}
+	return []key.Binding{k.EditSection, k.EditAll, k.Up, k.Down, k.Back}
+}
+
+// lines draws the whole review; selAt and selEnd are the selected
+// section's first and last line.
+func (r *reviewScreen) lines() (out []string, selAt, selEnd int) {
+	s := r.styles
+	w := max(r.w, 1)
+	if !r.loaded {
+		return []string{s.Faint.Render("Loading the review…")}, 0, 0
+	}
+	if r.info.EventID != "" {
+		out = append(out, clip(s.Faint.Render("Saved by ")+s.Author.Render(model.OneLine(r.info.By))+
+			s.Faint.Render(" at "+r.info.At.UTC().Format("2006-01-02 15:04Z")), w))
+	} else {
+		out = append(out, clip(s.Faint.Render("Not written yet: enter edits a section, e opens the whole review in $EDITOR."), w))
+	}
+	for i, p := range reviewParts {
+		out = append(out, "")
+		if i == r.sel {
+			selAt = len(out)
+			out = append(out, clip(s.Gutter.Render("▸ ")+s.Selected.Render(p.heading), w))
+		} else {
+			out = append(out, clip("  "+s.Title.Render(p.heading), w))
+		}
+		if i == r.sel && r.editing {
+			for _, l := range strings.Split(r.area.View(), "\n") {
+				out = append(out, clip("  "+l, w))
+			}
+			if r.err != "" {
+				out = append(out, clip("  "+s.Error.Render("Not saved: "+model.OneLine(r.err)+" (your text is kept)"), w))
+			}
+		} else {
+			text := partText(r.saved, p.key)
+			if strings.TrimSpace(text) == "" {
+				out = append(out, "  "+s.Faint.Render("(empty)"))
+			} else if p.key == partActions {
+				for _, a := range r.saved.ActionItems {
+					box := "[ ]"
+					if a.Status == model.ActionDone {
+						box = "[x]"
+					}
+					line := "  " + box + " " + model.OneLine(a.Title)
+					owner := model.OneLine(a.Owner)
+					if owner == "" {
+						owner = "no owner"
+					}
+					due := a.Due
+					if due == "" {
+						due = "no due date"
+					}
+					out = append(out, clip(line+s.Faint.Render(" · "+owner+" · "+due+" · ")+s.Status.Render(string(a.Status)), w))
+				}
+			} else {
+				for _, para := range strings.Split(model.Printable(text), "\n") {
+					for _, l := range wrap(para, max(w-2, 1)) {
+						out = append(out, "  "+l)
+					}
+				}
+			}
+		}
+		if i == r.sel {
+			selEnd = len(out) - 1
+		}
+	}
+	out = append(out, "", clip(s.Title.Render(fmt.Sprintf("Pinned timeline entries (%d)", len(r.pinned)))+s.Faint.Render("  p in the timeline pins one"), w))
+	for _, e := range r.pinned {
+		head := s.Time.Render(e.Occurred.UTC().Format("15:04Z")) + " " + s.Author.Render(model.OneLine(e.Author)) + " " + s.Faint.Render(e.Label()) + " "
+		out = append(out, clip("  "+head+model.OneLine(e.Text), w))
+	}
+	return out, selAt, selEnd
+}
+
+// scroll keeps the selected section (or as much of it as fits, from its
+// heading) on screen.
+func (r *reviewScreen) scroll() {
+	if r.h <= 0 {
+		return
+	}
+	all, at, end := r.lines()
+	if end >= r.top+r.h {
+		r.top = end - r.h + 1
+	}
+	if at < r.top || end-at >= r.h {
+		r.top = max(at-1, 0)
+	}
+	if r.sel == len(reviewParts)-1 && !r.editing {
+		r.top = len(all) - r.h // the last section: the pinned entries under it too
+	}
+	r.top = max(min(r.top, len(all)-r.h), 0)
+}
+
+// View draws the screen in its w×h area.
+func (r *reviewScreen) View() []string {
+	all, _, _ := r.lines()
+	if r.top < len(all) {
+		all = all[r.top:]
+	}
+	if len(all) > r.h {
+		all = all[:r.h]
+	}
+	return all
+}

@@ -1,0 +1,147 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+)
+
+func reviewEvents(t *testing.T, st *storage.Store, id string) int {
+	t.Helper()
+	entries, err := st.IncidentEvents(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if e.Kind == model.EventReviewSaved {
+			n++
+		}
+	}
+	return n
+}
+
+// TestReviewKeyFlow: R opens the review; enter edits a section in place,
+// ctrl+s saves it as review.saved; the action items read as the review
+// document reads them; saving unchanged text records nothing; a bad line
+// keeps the text and says why.
+func TestReviewKeyFlow(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "Pinned: deploy 4812 went out at 02:10"}})
+	d := newDriver(t, Options{Store: st, Now: c.Now}, 100, 30)
+	d.press("enter", "G", "p") // pin the newest entry
+	d.press("R")
+	v := ansi.Strip(d.view())
+	for _, want := range []string{"Post-incident review", "Summary", "Root Cause", "Not written yet"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the review screen lacks %q:\n%s", want, v)
+		}
+	}
+	d.press("G") // the action items, and the pinned entries under them
+	v = ansi.Strip(d.view())
+	for _, want := range []string{"Action Items", "Pinned timeline entries (1)", "deploy 4812 went out"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the review screen lacks %q:\n%s", want, v)
+		}
+	}
+	d.press("g")
+	// Root Cause is the fourth part: summary, impact, impact started.
+	d.press("j", "j", "j", "enter")
+	if r := d.app().review; r == nil || !r.editing || reviewParts[r.sel].key != "root_cause" {
+		t.Fatalf("enter did not edit the root cause: %+v", r)
+	}
+	d.typeText("Deploy 4812 shipped a bad TLS config")
+	d.press("enter")
+	d.typeText("to the EU edge.")
+	d.press("ctrl+s")
+	r, info, err := st.Review(context.Background(), incA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.RootCause != "Deploy 4812 shipped a bad TLS config\nto the EU edge." || info.By != "alice@laptop" {
+		t.Fatalf("root cause saved as %q by %q", r.RootCause, info.By)
+	}
+	if d.app().review.editing {
+		t.Error("still editing after the save")
+	}
+	if v := ansi.Strip(d.view()); !strings.Contains(v, "to the EU edge.") || d.app().review.info.By != "alice@laptop" {
+		t.Errorf("the saved text is not shown:\n%s", v)
+	}
+
+	// Unchanged: nothing recorded.
+	before := reviewEvents(t, st, incA)
+	d.press("enter", "ctrl+s")
+	if n := reviewEvents(t, st, incA); n != before {
+		t.Errorf("an unchanged save recorded %d review event(s)", n-before)
+	}
+
+	// Action items: one per line, what | owner | due | status.
+	d.press("G", "enter")
+	d.typeText("Alert on EU edge 5xx | bob@desk | 2026-04-01 | in progress")
+	d.press("ctrl+s")
+	r, _, _ = st.Review(context.Background(), incA)
+	if len(r.ActionItems) != 1 || r.ActionItems[0] != (model.ActionItem{Title: "Alert on EU edge 5xx", Owner: "bob@desk", Due: "2026-04-01", Status: model.ActionInProgress}) {
+		t.Fatalf("action items %+v", r.ActionItems)
+	}
+	if r.RootCause == "" {
+		t.Error("saving the action items lost the root cause")
+	}
+
+	// A bad date: not saved, the text is kept, the error says why.
+	d.press("enter", "ctrl+u")
+	d.typeText("Rotate keys | carol | someday | open")
+	d.press("ctrl+s")
+	if rv := d.app().review; !rv.editing || !strings.Contains(rv.err, "someday") || !strings.Contains(rv.area.Value(), "Rotate keys") {
+		t.Errorf("a bad due date: editing %v, err %q, text %q", rv.editing, rv.err, rv.area.Value())
+	}
+	d.press("esc", "esc")
+	if d.app().review != nil {
+		t.Error("esc did not close the review")
+	}
+}
+
+// TestReviewInEditor: e writes the whole document to a file for $EDITOR;
+// what the editor leaves there is read back and saved; an unreadable
+// document is kept and named.
+func TestReviewInEditor(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	d := newDriver(t, Options{Store: st, Now: c.Now}, 100, 30)
+	d.press("enter", "R")
+	a := d.app()
+	ready := prepareEditor(incA, a.inc, a.review.saved, nil)().(editorReadyMsg)
+	if ready.Err != nil {
+		t.Fatal(ready.Err)
+	}
+	text := strings.Replace(ready.Text, "## Summary\n", "## Summary\n\nA bad deploy broke EU checkout.\n", 1)
+	if err := os.WriteFile(ready.Path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d.send(editorDoneMsg{ID: incA, Path: ready.Path, Text: ready.Text})
+	r, _, _ := st.Review(context.Background(), incA)
+	if r.Summary != "A bad deploy broke EU checkout." {
+		t.Fatalf("summary %q", r.Summary)
+	}
+	if _, err := os.Stat(ready.Path); !os.IsNotExist(err) {
+		t.Errorf("the file was not removed after the save: %v", err)
+	}
+
+	bad := prepareEditor(incA, a.inc, r, nil)().(editorReadyMsg)
+	if err := os.WriteFile(bad.Path, []byte("## Summry\n\ntypo\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(bad.Path) })
+	d.send(editorDoneMsg{ID: incA, Path: bad.Path, Text: bad.Text})
+	if f := d.app().flash; !strings.Contains(f, "Summry") || !strings.Contains(f, bad.Path) {
+		t.Errorf("flash %q does not say what and where", f)
+	}
+}
