@@ -41,7 +41,7 @@ type Options struct {
 	SearchDelay time.Duration
 	// Cadence is how often each audience must hear from the responders;
 	// the header counts down to the next update due. Nil: no timer.
-	Cadence  model.CadencePolicy
+	Cadence model.CadencePolicy
 	// Editor edits the whole review document (e on the review screen);
 	// "" is vi. It may carry arguments ("code -w").
 	Editor   string
