@@ -85,6 +85,7 @@ type App struct {
 	picker  *picker
 	prompt  *prompt
 	review  *reviewScreen // the review of the incident on screen, when open
+	stats   *statsScreen  // the stats view, over the list, when open
 	flash   string
 	flashAt time.Time
 	isErr   bool
@@ -239,6 +240,14 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.review.saved, a.review.info, a.review.pinned, a.review.loaded = msg.Review, msg.Info, msg.Pinned, true
 			a.review.scroll()
 		}
+	case statsMsg:
+		if a.stats != nil {
+			a.stats.loaded, a.stats.real, a.stats.drills = true, msg.Real, msg.Drills
+			if msg.Err != nil {
+				a.stats.err = msg.Err.Error()
+			}
+			a.stats.clamp()
+		}
 	case reviewSavedMsg:
 		cmd = a.onReviewSaved(msg)
 	case editorReadyMsg:
@@ -356,7 +365,7 @@ func (a *App) open(id string) tea.Cmd {
 	a.inc = model.Incident{ID: id}
 	a.messages = nil
 	a.focus = paneTimeline
-	a.prompt, a.picker, a.review = nil, nil, nil
+	a.prompt, a.picker, a.review, a.stats = nil, nil, nil, nil
 	a.timeline.reset()
 	a.stepper.reset()
 	a.raci.reset()
@@ -382,6 +391,9 @@ func (a *App) resize(w, h int) {
 	if a.review != nil {
 		a.review.SetSize(w, a.bodyHeight())
 	}
+	if a.stats != nil {
+		a.stats.SetSize(w, a.listBodyHeight())
+	}
 	if a.prompt != nil {
 		a.prompt.input.Width = max(w-len([]rune(a.prompt.label))-3, 1)
 	}
@@ -390,6 +402,9 @@ func (a *App) resize(w, h int) {
 // bodyHeight is the rows between the incident header and the footer, less
 // a title line.
 func (a *App) bodyHeight() int { return max(a.h-headerRows-footerRows-1, 1) }
+
+// listBodyHeight is the rows under the list's header, less a title line.
+func (a *App) listBodyHeight() int { return max(a.h-1-footerRows-1, 1) }
 
 // splitKeys breaks a burst of typed characters into single keys where
 // each is a command: the terminal delivers keys pressed quickly (or sent by
@@ -459,6 +474,12 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	if a.review != nil && !key.Matches(msg, k.Help) {
 		return a.reviewKey(msg)
 	}
+	if a.stats != nil && !key.Matches(msg, k.Help) {
+		if a.stats.Update(msg) {
+			a.stats = nil
+		}
+		return a, nil
+	}
 	if a.screen == screenList && a.list.filtering {
 		var cmd tea.Cmd
 		a.list, _, cmd = a.list.Update(msg)
@@ -475,6 +496,11 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	if a.screen == screenList {
 		if key.Matches(msg, k.Quit) {
 			return a, tea.Quit
+		}
+		if key.Matches(msg, k.Stats) {
+			a.stats = newStatsScreen(a.styles, a.keys)
+			a.stats.SetSize(a.w, a.listBodyHeight())
+			return a, loadStats(a.st)
 		}
 		if key.Matches(msg, k.Drill) { // enabled only with drills and a library
 			a.picker = a.scenarioPicker()

@@ -42,6 +42,10 @@ type keyMap struct {
 	Severity key.Binding
 	Review   key.Binding
 
+	// Stats.
+	Stats       key.Binding
+	StatsSwitch key.Binding
+
 	// Review screen.
 	EditSection key.Binding
 	EditAll     key.Binding
@@ -104,6 +108,9 @@ func newKeyMap() keyMap {
 		Severity: b([]string{"V"}, "V", "change severity"),
 		Review:   b([]string{"R"}, "R", "post-incident review"),
 
+		Stats:       b([]string{"T"}, "T", "response-time stats"),
+		StatsSwitch: b([]string{"tab"}, "tab", "real incidents / exercises"),
+
 		EditSection: b([]string{"enter"}, "enter", "edit section"),
 		EditAll:     b([]string{"e"}, "e", "edit all in $EDITOR"),
 		SaveText:    b([]string{"ctrl+s"}, "ctrl+s", "save (in a text editor)"),
@@ -138,7 +145,8 @@ type helpGroup struct {
 func (k keyMap) groups() []helpGroup {
 	return []helpGroup{
 		{"Anywhere", []key.Binding{k.Help, k.Back, k.Quit, k.ForceQ, k.SyncNow}},
-		{"Incident list", []key.Binding{k.Open, k.Declare, k.Drill, k.Filter}},
+		{"Incident list", []key.Binding{k.Open, k.Declare, k.Drill, k.Filter, k.Stats}},
+		{"Stats", []key.Binding{k.StatsSwitch}},
 		{"Panes", []key.Binding{k.NextPane, k.PrevPane, k.FocusTimeline, k.FocusRunbook, k.FocusRACI, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}},
 		{"Timeline", []key.Binding{k.Note, k.Decision, k.Action, k.Pin}},
 		{"Runbook", []key.Binding{k.Done, k.Skip, k.Block, k.Reopen, k.Copy, k.PrevRunbook, k.NextRunbook}},

@@ -248,7 +248,7 @@ func (l incidentList) ShortHelp() []key.Binding {
 	if l.filtering {
 		return []key.Binding{k.Submit, k.Cancel}
 	}
-	return []key.Binding{k.Open, k.Declare, k.Drill, k.Filter, k.Up, k.Down, k.Help, k.Quit}
+	return []key.Binding{k.Open, k.Declare, k.Drill, k.Filter, k.Stats, k.Up, k.Down, k.Help, k.Quit}
 }
 
 // bodyHeight is the rows for incidents: the list's area less its title and

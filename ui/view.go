@@ -34,6 +34,8 @@ func (a App) View() string {
 		body = a.centered(a.form.view(min(a.w-4, 96), bodyH-2), "Declare", bodyH, 100)
 	case a.picker != nil:
 		body = a.centered(a.picker.view(a.styles, min(a.w-4, 86)), "Pick", bodyH, 90)
+	case a.stats != nil:
+		body = append([]string{a.styles.PaneFocused.Render(clip("Response times: median and 90th percentile", a.w))}, a.stats.View()...)
 	case a.screen == screenList:
 		body = a.list.View(a.now())
 	case a.review != nil:
@@ -274,6 +276,8 @@ func (a App) hints() []key.Binding {
 		return a.form.ShortHelp()
 	case a.picker != nil:
 		return []key.Binding{k.Up, k.Down, k.Submit, k.Cancel}
+	case a.stats != nil:
+		return append(a.stats.ShortHelp(), k.Help)
 	case a.screen == screenList:
 		return a.list.ShortHelp()
 	case a.review != nil && a.review.editing:

@@ -24,6 +24,7 @@ var screens = []struct {
 	{"incident", func(d *driver) { d.press("enter") }},
 	{"help", func(d *driver) { d.press("enter", "?") }},
 	{"note", func(d *driver) { d.press("enter", "n"); d.typeText("Rolled back 4812; EU error rate falling") }},
+	{"stats", func(d *driver) { d.press("T") }},
 	{"review", func(d *driver) {
 		d.press("enter", "R", "j", "j", "j", "enter")
 		d.typeText("A bad TLS config in deploy 4812")
