@@ -26,7 +26,9 @@ func TestStatsView(t *testing.T) {
 	for i := range 24 {
 		id := storage.NewID()
 		at := t0.Add(time.Duration(i) * time.Hour)
-		min := func(n int) time.Duration { return time.Duration(n)*time.Minute + time.Duration(rng.IntN(60))*time.Second }
+		min := func(n int) time.Duration {
+			return time.Duration(n)*time.Minute + time.Duration(rng.IntN(60))*time.Second
+		}
 		drafts := []model.Draft{{IncidentID: id, Kind: model.EventDeclared, Occurred: at, Payload: model.DeclaredPayload{
 			Title: fmt.Sprintf("Incident %d", i), Kind: kinds[i%3], Severity: model.Severity(1 + i%4), Status: model.StatusDetected, Exercise: i%5 == 0}}}
 		ack := at.Add(min(1 + rng.IntN(10)))
