@@ -80,7 +80,7 @@ func (a App) promptKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			return a, nil
 		}
 		text := p.input.Value()
-		if p.kind != promptAssign && strings.TrimSpace(text) == "" {
+		if p.kind != promptAssign && p.kind != promptEndDrill && strings.TrimSpace(text) == "" {
 			p.err = "Type something first, or esc to cancel."
 			return a, nil
 		}
@@ -105,6 +105,16 @@ func (a *App) submit(p *prompt, text string) tea.Cmd {
 			Payload: model.StepPayload{Runbook: p.runbook, Step: p.step.Index, Title: model.OneLine(p.step.Title), State: state, Reason: strings.TrimSpace(text)}})
 	case promptAssign:
 		return assignRole(a.st, p.req, a.incID, p.role, strings.TrimSpace(text))
+	case promptSkipInject:
+		title := ""
+		if a.exercise != nil && p.inject < len(a.exercise.Started.Injects) {
+			title = model.OneLine(a.exercise.Started.Injects[p.inject].Title)
+		}
+		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventInjectSkipped,
+			Payload: model.InjectPayload{Index: p.inject, Title: title, Reason: strings.TrimSpace(text)}})
+	case promptEndDrill:
+		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventExerciseEnded,
+			Payload: model.ExerciseEndedPayload{Reason: strings.TrimSpace(text)}})
 	}
 	nk, _ := p.noteKind()
 	return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventNote,

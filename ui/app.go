@@ -104,6 +104,13 @@ type App struct {
 	timeline timelinePane
 	stepper  stepper
 	raci     raciPanel
+
+	// A drill's clock and what its objectives are judged from (drill.go).
+	exercise     *model.Exercise
+	drillLog     model.DrillLog
+	injectsShown int     // released injects in the timeline read last
+	speedStep    float64 // the speed a +/- asks for
+	facilitator  bool    // the O panel is open
 }
 
 // New builds the App.
@@ -111,6 +118,9 @@ func New(opts Options) App {
 	styles := NewStyles(opts.Renderer)
 	keys := newKeyMap()
 	keys.Drill.SetEnabled(opts.Drill != nil && opts.Library != nil)
+	for _, b := range []*key.Binding{&keys.DrillPause, &keys.DrillFaster, &keys.DrillSlower, &keys.DrillRelease, &keys.DrillSkip, &keys.DrillEnd, &keys.DrillPanel} {
+		b.SetEnabled(false) // on in drills only
+	}
 	now := opts.Now
 	if now == nil {
 		now = opts.Store.Now
@@ -155,7 +165,7 @@ func (a App) Init() tea.Cmd {
 		cmds = append(cmds, func() tea.Msg { return syncTickMsg{} })
 	}
 	if a.incID != "" {
-		cmds = append(cmds, loadIncident(a.st, a.incID, a.timeline.request(), nil))
+		cmds = append(cmds, loadIncident(a.st, a.incID, a.timeline.request(), nil, a.now()))
 	}
 	return tea.Batch(cmds...)
 }
@@ -289,6 +299,9 @@ func (a *App) onTick() tea.Cmd {
 	if !a.loading {
 		cmds = append(cmds, pollSeq(a.st))
 	}
+	if a.screen == screenIncident && a.injectsDue() {
+		cmds = append(cmds, a.reload()) // an inject fell due on the exercise clock
+	}
 	return tea.Batch(cmds...)
 }
 
@@ -309,7 +322,7 @@ func (a *App) reload() tea.Cmd {
 		return nil
 	}
 	a.loading = true
-	return loadIncident(a.st, a.incID, a.timeline.request(), a.stepper.parsed())
+	return loadIncident(a.st, a.incID, a.timeline.request(), a.stepper.parsed(), a.now())
 }
 
 func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
@@ -335,7 +348,12 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 	if detected.IsZero() {
 		detected = msg.Incident.DeclaredAt
 	}
-	a.timeline.setWindow(msg.Entries, msg.Window, msg.Incident.Entries, detected)
+	a.exercise, a.drillLog, a.injectsShown = msg.Exercise, msg.Log, msg.Injects
+	a.drillKeysEnabled(msg.Exercise != nil)
+	if msg.Exercise == nil {
+		a.facilitator = false
+	}
+	a.timeline.setWindow(msg.Entries, msg.Window, msg.Incident.Entries+msg.Injects, detected)
 	a.stepper.incident = msg.Incident.Short()
 	a.stepper.setData(msg.Runbooks, msg.Steps)
 	a.raci.setData(msg.Roles, msg.Runbooks)
@@ -354,7 +372,7 @@ func (a *App) fetchPage() tea.Cmd {
 		return nil
 	}
 	a.timeline.pending = true
-	return loadPage(a.st, a.incID, dir, edge, timelinePage)
+	return loadPage(a.st, a.incID, dir, edge, timelinePage, a.exercise, a.now())
 }
 
 // open shows an incident.
@@ -366,11 +384,13 @@ func (a *App) open(id string) tea.Cmd {
 	a.messages = nil
 	a.focus = paneTimeline
 	a.prompt, a.picker, a.review, a.stats = nil, nil, nil, nil
+	a.exercise, a.drillLog, a.injectsShown, a.facilitator = nil, model.DrillLog{}, 0, false
+	a.drillKeysEnabled(false)
 	a.timeline.reset()
 	a.stepper.reset()
 	a.raci.reset()
 	a.resize(a.w, a.h)
-	return tea.Batch(loadIncident(a.st, id, a.timeline.request(), nil), setCurrent(a.st, id))
+	return tea.Batch(loadIncident(a.st, id, a.timeline.request(), nil, a.now()), setCurrent(a.st, id))
 }
 
 func (a *App) back() tea.Cmd {
@@ -378,6 +398,8 @@ func (a *App) back() tea.Cmd {
 	a.incID = ""
 	a.loaded = false
 	a.prompt, a.picker, a.review = nil, nil, nil
+	a.exercise, a.facilitator = nil, false
+	a.drillKeysEnabled(false)
 	return loadIncidents(a.st, len(a.list.pages))
 }
 
@@ -524,6 +546,8 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	k := a.keys
 	switch {
+	case a.facilitator && key.Matches(msg, k.Back, k.Quit):
+		a.facilitator = false
 	case key.Matches(msg, k.Back, k.Quit):
 		return a, a.back()
 	case key.Matches(msg, k.NextPane):
@@ -552,6 +576,20 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		if a.loaded {
 			a.picker = severityPicker(a.inc.Severity)
 		}
+	case key.Matches(msg, k.DrillPause):
+		return a, a.drillAction(model.EventExercisePaused)
+	case key.Matches(msg, k.DrillFaster):
+		return a, a.speed(2)
+	case key.Matches(msg, k.DrillSlower):
+		return a, a.speed(0.5)
+	case key.Matches(msg, k.DrillRelease):
+		return a, a.drillAction(model.EventInjectReleased)
+	case key.Matches(msg, k.DrillSkip):
+		return a, a.drillAction(model.EventInjectSkipped)
+	case key.Matches(msg, k.DrillEnd):
+		return a, a.drillAction(model.EventExerciseEnded)
+	case key.Matches(msg, k.DrillPanel):
+		a.facilitator = !a.facilitator
 	case key.Matches(msg, k.Review):
 		a.review = newReviewScreen(a.styles, a.keys, a.incID)
 		a.review.SetSize(a.w, a.bodyHeight())
@@ -593,7 +631,7 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			a.timeline, dir, ok = a.timeline.Update(msg)
 			if ok {
 				edge := model.TimelineEntry{}
-				return a, loadPage(a.st, a.incID, dir, edge, timelinePage)
+				return a, loadPage(a.st, a.incID, dir, edge, timelinePage, a.exercise, a.now())
 			}
 			return a, a.fetchPage()
 		case paneStepper:

@@ -54,6 +54,11 @@ type incidentDataMsg struct {
 	Messages []model.Message // sent to audiences, for the cadence timer
 	Entries  []model.TimelineEntry
 	Window   windowRequest
+	// For a drill: its exercise clock, what objectives are judged from,
+	// and how many injects the clock has released (in Entries' count).
+	Exercise *model.Exercise
+	Log      model.DrillLog
+	Injects  int
 	Err      error
 }
 
@@ -178,15 +183,15 @@ func loadIncidentPage(st Store, offset int) tea.Cmd {
 
 // loadIncident reads the incident view's data. known holds runbooks already
 // parsed, by hash, so a refresh does not parse them again; it is only read.
-func loadIncident(st Store, id string, win windowRequest, known map[string]*model.Runbook) tea.Cmd {
+func loadIncident(st Store, id string, win windowRequest, known map[string]*model.Runbook, now time.Time) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 		defer cancel()
-		return readIncident(ctx, st, id, win, known)
+		return readIncident(ctx, st, id, win, known, now)
 	}
 }
 
-func readIncident(ctx context.Context, st Store, id string, win windowRequest, known map[string]*model.Runbook) incidentDataMsg {
+func readIncident(ctx context.Context, st Store, id string, win windowRequest, known map[string]*model.Runbook, now time.Time) incidentDataMsg {
 	msg := incidentDataMsg{ID: id, Window: win}
 	fail := func(err error) incidentDataMsg { msg.Err = err; return msg }
 	var err error
@@ -218,13 +223,26 @@ func readIncident(ctx context.Context, st Store, id string, win windowRequest, k
 		}
 		msg.Runbooks = append(msg.Runbooks, ar)
 	}
-	if msg.Entries, err = readWindow(ctx, st, id, win); err != nil {
+	if msg.Incident.Exercise {
+		x, ok, err := st.Exercise(ctx, id)
+		if err != nil {
+			return fail(err)
+		}
+		if ok {
+			msg.Exercise = &x
+			if msg.Log, err = drillLog(ctx, st, msg, now); err != nil {
+				return fail(err)
+			}
+			msg.Injects = len(x.InjectEntries(now))
+		}
+	}
+	if msg.Entries, err = readWindow(ctx, st, id, win, msg.Exercise, now); err != nil {
 		return fail(err)
 	}
 	return msg
 }
 
-func readWindow(ctx context.Context, st Store, id string, win windowRequest) ([]model.TimelineEntry, error) {
+func readWindow(ctx context.Context, st Store, id string, win windowRequest, x *model.Exercise, now time.Time) ([]model.TimelineEntry, error) {
 	page := storage.TimelinePage{Limit: win.Count}
 	switch {
 	case win.Tail:
@@ -233,10 +251,59 @@ func readWindow(ctx context.Context, st Store, id string, win windowRequest) ([]
 	case win.From != nil:
 		page.After = win.From
 	}
-	return st.Timeline(ctx, id, page)
+	entries, err := st.Timeline(ctx, id, page)
+	if err != nil || x == nil {
+		return entries, err
+	}
+	short := len(entries) < win.Count
+	tail := win.Tail || !win.Head && win.From == nil
+	return mergeInjects(entries, x.InjectEntries(now), win.Head || tail && short, tail || short, nil, nil), nil
 }
 
-func loadPage(st Store, id string, dir pageDir, edge model.TimelineEntry, limit int) tea.Cmd {
+// mergeInjects merges the injects a drill's clock has released into a
+// page of its stored timeline: those within the page's time range, and
+// those before (openLo) or after (openHi) it when the page reaches that
+// end; after and before bound it strictly (the edge a page was read
+// from), so a page never repeats an inject the window already has.
+func mergeInjects(raw, injects []model.TimelineEntry, openLo, openHi bool, after, before *time.Time) []model.TimelineEntry {
+	var keep []model.TimelineEntry
+	for _, e := range injects {
+		switch {
+		case after != nil && !e.Occurred.After(*after), before != nil && !e.Occurred.Before(*before):
+			continue
+		case len(raw) == 0 && !openLo && !openHi:
+			continue
+		case len(raw) > 0 && !openLo && e.Occurred.Before(raw[0].Occurred):
+			continue
+		case len(raw) > 0 && !openHi && e.Occurred.After(raw[len(raw)-1].Occurred):
+			continue
+		}
+		keep = append(keep, e)
+	}
+	if len(keep) == 0 {
+		return raw
+	}
+	return model.MergeEntries(raw, keep)
+}
+
+// drillLog is what a drill's objectives are judged from: its whole
+// timeline as it reads now (drills are short), steps, runbooks, messages.
+func drillLog(ctx context.Context, st Store, msg incidentDataMsg, now time.Time) (model.DrillLog, error) {
+	entries, err := st.Timeline(ctx, msg.ID, storage.TimelinePage{})
+	if err != nil {
+		return model.DrillLog{}, err
+	}
+	log := model.DrillLog{Incident: msg.Incident, Entries: model.MergeEntries(entries, msg.Exercise.InjectEntries(now)),
+		Steps: msg.Steps, Messages: msg.Messages, RunbookSteps: map[string]int{}}
+	for _, rb := range msg.Runbooks {
+		if rb.Runbook != nil {
+			log.RunbookSteps[rb.Name] = len(rb.Runbook.Steps())
+		}
+	}
+	return log, nil
+}
+
+func loadPage(st Store, id string, dir pageDir, edge model.TimelineEntry, limit int, x *model.Exercise, now time.Time) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
 		defer cancel()
@@ -251,6 +318,19 @@ func loadPage(st Store, id string, dir pageDir, edge model.TimelineEntry, limit 
 			page.After = &beforeAll
 		}
 		entries, err := st.Timeline(ctx, id, page)
+		if err == nil && x != nil {
+			short := len(entries) < limit
+			var after, before *time.Time
+			switch dir {
+			case pageOlder:
+				before = &edge.Occurred
+			case pageNewer:
+				after = &edge.Occurred
+			}
+			openLo := dir == pageNewer || dir == pageHead || short
+			openHi := dir == pageOlder || dir == pageTail || short
+			entries = mergeInjects(entries, x.InjectEntries(now), openLo, openHi, after, before)
+		}
 		return timelinePageMsg{ID: id, Dir: dir, Limit: limit, Entries: entries, Err: err}
 	}
 }

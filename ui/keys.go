@@ -42,6 +42,15 @@ type keyMap struct {
 	Severity key.Binding
 	Review   key.Binding
 
+	// Drill facilitator.
+	DrillPause   key.Binding
+	DrillFaster  key.Binding
+	DrillSlower  key.Binding
+	DrillRelease key.Binding
+	DrillSkip    key.Binding
+	DrillEnd     key.Binding
+	DrillPanel   key.Binding
+
 	// Stats.
 	Stats       key.Binding
 	StatsSwitch key.Binding
@@ -108,6 +117,14 @@ func newKeyMap() keyMap {
 		Severity: b([]string{"V"}, "V", "change severity"),
 		Review:   b([]string{"R"}, "R", "post-incident review"),
 
+		DrillPause:   b([]string{"P"}, "P", "pause/resume the exercise clock"),
+		DrillFaster:  b([]string{"+", "="}, "+", "clock twice as fast"),
+		DrillSlower:  b([]string{"-"}, "-", "clock half as fast"),
+		DrillRelease: b([]string{"I"}, "I", "release the next inject now"),
+		DrillSkip:    b([]string{"K"}, "K", "skip the next inject (why?)"),
+		DrillEnd:     b([]string{"E"}, "E", "end the drill"),
+		DrillPanel:   b([]string{"O"}, "O", "facilitator panel: injects, objectives"),
+
 		Stats:       b([]string{"T"}, "T", "response-time stats"),
 		StatsSwitch: b([]string{"tab"}, "tab", "real incidents / exercises"),
 
@@ -152,6 +169,7 @@ func (k keyMap) groups() []helpGroup {
 		{"Runbook", []key.Binding{k.Done, k.Skip, k.Block, k.Reopen, k.Copy, k.PrevRunbook, k.NextRunbook}},
 		{"RACI and incident", []key.Binding{k.Assign, k.Status, k.Severity, k.Review}},
 		{"Review", []key.Binding{k.EditSection, k.EditAll, k.SaveText}},
+		{"Drill (facilitator)", []key.Binding{k.DrillPause, k.DrillFaster, k.DrillSlower, k.DrillRelease, k.DrillSkip, k.DrillEnd, k.DrillPanel}},
 		{"Inputs and pickers", []key.Binding{k.Submit, k.Cancel, k.FieldNext, k.FieldPrev, k.Left, k.Right, k.Toggle}},
 	}
 }

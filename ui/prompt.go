@@ -16,9 +16,11 @@ const (
 	promptNote promptKind = iota
 	promptDecision
 	promptAction
-	promptSkip   // why a step is skipped
-	promptBlock  // why a step is blocked
-	promptAssign // who takes a role
+	promptSkip       // why a step is skipped
+	promptBlock      // why a step is blocked
+	promptAssign     // who takes a role
+	promptSkipInject // why a drill's inject is skipped
+	promptEndDrill   // why a drill ends (may be empty)
 )
 
 // prompt is the one-line input at the bottom of the incident view. Its text
@@ -37,6 +39,7 @@ type prompt struct {
 	runbook string
 	step    model.Step
 	role    model.Role
+	inject  int
 }
 
 // newTextInput is a text input as every input here has it: a steady cursor

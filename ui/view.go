@@ -40,6 +40,8 @@ func (a App) View() string {
 		body = a.list.View(a.now())
 	case a.review != nil:
 		body = append([]string{a.styles.PaneFocused.Render(clip("Post-incident review", a.w))}, a.review.View()...)
+	case a.facilitator && a.exercise != nil:
+		body = a.facilitatorPanel(a.w, bodyH)
 	default:
 		body = a.panes(l)
 	}
@@ -235,6 +237,9 @@ func (a App) incidentHeader(w int) []string {
 	} else {
 		parts = append(parts, s.Bold.Render(model.FormatOffset(now.Sub(detected)))+s.Faint.Render(" since detection"))
 	}
+	if drill := a.drillHeader(now); drill != "" {
+		parts = append(parts, drill)
+	}
 	if due := a.updateDue(now); due != "" {
 		parts = append(parts, due)
 	}
@@ -293,6 +298,12 @@ func (a App) hints() []key.Binding {
 		pane = a.stepper.ShortHelp()
 	default:
 		pane = a.raci.ShortHelp()
+	}
+	if a.facilitator && a.exercise != nil {
+		return []key.Binding{k.DrillPause, k.DrillFaster, k.DrillSlower, k.DrillRelease, k.DrillSkip, k.DrillEnd, k.DrillPanel, k.Back}
+	}
+	if a.exercise != nil {
+		pane = append(pane, k.DrillPanel, k.DrillPause)
 	}
 	return append(pane, k.NextPane, k.Help, k.Quit)
 }

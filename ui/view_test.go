@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -25,10 +27,42 @@ var screens = []struct {
 	{"help", func(d *driver) { d.press("enter", "?") }},
 	{"note", func(d *driver) { d.press("enter", "n"); d.typeText("Rolled back 4812; EU error rate falling") }},
 	{"stats", func(d *driver) { d.press("T") }},
+
 	{"review", func(d *driver) {
 		d.press("enter", "R", "j", "j", "j", "enter")
 		d.typeText("A bad TLS config in deploy 4812")
 	}},
+	// Last: they add a drill to the shared store.
+	{"drill", func(d *driver) { openDrill(d) }},
+	{"facilitator", func(d *driver) { openDrill(d); d.press("O") }},
+}
+
+// incD is the drill openDrill starts.
+const incD = "d4e5f6a7-0000-4000-8000-000000000004"
+
+// openDrill starts a bundled scenario as incD (once per store) at 02:40,
+// eleven minutes before the seeded clock, and opens it.
+func openDrill(d *driver) {
+	d.t.Helper()
+	a := d.app()
+	ctx := context.Background()
+	if _, err := a.st.Incident(ctx, incD); err != nil {
+		sc := a.opts.Library.Scenarios()[0]
+		at := t0.Add(10 * time.Minute)
+		_, err := a.st.(*storage.Store).AppendAll(ctx, []model.Draft{
+			{IncidentID: incD, Kind: model.EventDeclared, Occurred: at, Payload: model.DeclaredPayload{Title: sc.Title, Kind: sc.Kind, Severity: model.SEV2, Status: model.StatusInvestigating, Exercise: true}},
+			{IncidentID: incD, Kind: model.EventRoleAssigned, Occurred: at, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: "alice@laptop"}},
+			{IncidentID: incD, Kind: model.EventExerciseStarted, Occurred: at, Payload: model.ExerciseStartedPayload{
+				Scenario: sc.Name, Title: sc.Title, Source: sc.Source, Hash: sc.Hash, Text: sc.Text, Start: at,
+				Duration: sc.Duration, Runbooks: sc.Runbooks, Objectives: sc.Objectives, Injects: sc.Injects}},
+		})
+		if err != nil {
+			d.t.Fatal(err)
+		}
+	}
+	cmd := a.open(incD)
+	d.m = a
+	d.run(cmd)
 }
 
 // seeded is a seeded store the view tests share: they only read it (the

@@ -1,0 +1,173 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+// The facilitator's controls for a drill (an incident started from a
+// scenario): the header shows the exercise clock and when the next inject
+// comes; P pauses and resumes the clock, + and - change its speed, I
+// releases the next inject now, K skips it (asking why), E ends the drill,
+// O shows the facilitator panel (every inject and objective). The keys are
+// enabled only on a drill. Injects are not events: they fall due on the
+// clock, so the App reloads when one does, and merges them into the
+// timeline (commands.go).
+
+// drillKeysEnabled turns the facilitator's keys on for a drill.
+func (a *App) drillKeysEnabled(on bool) {
+	k := a.keys
+	for _, b := range []*key.Binding{&k.DrillPause, &k.DrillFaster, &k.DrillSlower, &k.DrillRelease, &k.DrillSkip, &k.DrillEnd, &k.DrillPanel} {
+		b.SetEnabled(on)
+	}
+}
+
+// drillHeader is the header's drill field: the exercise clock and the
+// next inject.
+func (a App) drillHeader(now time.Time) string {
+	x := a.exercise
+	if x == nil {
+		return ""
+	}
+	s := a.styles
+	clock := "drill " + model.TPlus(x.Elapsed(now))
+	switch {
+	case x.Over(now):
+		return s.Exercise.Render(clock + " ENDED")
+	case x.Paused(now):
+		clock += " PAUSED"
+	}
+	if sp := x.Speed(now); sp != 1 {
+		clock += fmt.Sprintf(" ×%g", sp)
+	}
+	out := s.Exercise.Render(clock)
+	if next, ok := x.NextInject(now); ok {
+		if next.Due.IsZero() {
+			out += s.Faint.Render(fmt.Sprintf(" · inject %d waits", next.Index+1))
+		} else {
+			out += s.Faint.Render(fmt.Sprintf(" · inject %d in %s", next.Index+1, model.FormatAge(next.Due.Sub(now))))
+		}
+	} else {
+		out += s.Faint.Render(" · no injects left")
+	}
+	return out
+}
+
+// drillAction records a facilitator's key as an event.
+func (a *App) drillAction(kind model.EventKind) tea.Cmd {
+	x := a.exercise
+	if x == nil {
+		return nil
+	}
+	now := a.now()
+	if x.Over(now) {
+		a.setFlash("This drill has ended.", true)
+		return nil
+	}
+	draft := model.Draft{IncidentID: a.incID, Kind: kind}
+	switch kind {
+	case model.EventExercisePaused:
+		if x.Paused(now) {
+			draft.Kind = model.EventExerciseResumed
+		}
+		draft.Payload = model.ExerciseClockPayload{}
+	case model.EventExerciseSpeed:
+		draft.Payload = model.ExerciseClockPayload{Speed: a.speedStep}
+	case model.EventInjectReleased, model.EventInjectSkipped:
+		next, ok := x.NextInject(now)
+		if !ok {
+			a.setFlash("No inject left to release or skip.", true)
+			return nil
+		}
+		if kind == model.EventInjectSkipped {
+			p := a.openPrompt(promptSkipInject, fmt.Sprintf("Why skip inject %d (%s)?", next.Index+1, model.OneLine(next.Title)))
+			p.inject = next.Index
+			return nil
+		}
+		draft.Payload = model.InjectPayload{Index: next.Index, Title: model.OneLine(next.Title)}
+	case model.EventExerciseEnded:
+		a.openPrompt(promptEndDrill, "End the drill? Why (enter ends it, esc keeps it running):")
+		return nil
+	}
+	a.nextReq++
+	return appendEvent(a.st, a.nextReq, draft)
+}
+
+// speed changes the clock's speed by factor, within 1/8 and 64.
+func (a *App) speed(factor float64) tea.Cmd {
+	if a.exercise == nil {
+		return nil
+	}
+	next := a.exercise.Speed(a.now()) * factor
+	if next < 0.125 || next > 64 {
+		a.setFlash(fmt.Sprintf("The exercise clock stays between ×0.125 and ×64 (now ×%g).", a.exercise.Speed(a.now())), true)
+		return nil
+	}
+	a.speedStep = next
+	return a.drillAction(model.EventExerciseSpeed)
+}
+
+// injectsDue reports whether the clock has released an inject (or taken
+// one back, after a pause) since the timeline was read.
+func (a *App) injectsDue() bool {
+	return a.exercise != nil && len(a.exercise.InjectEntries(a.now())) != a.injectsShown
+}
+
+// facilitatorPanel is the O panel: the clock, every inject and every
+// objective.
+func (a App) facilitatorPanel(w, h int) []string {
+	s := a.styles
+	x := a.exercise
+	if x == nil {
+		return []string{s.Faint.Render("Not a drill.")}
+	}
+	now := a.now()
+	out := []string{clip(s.PaneFocused.Render("Facilitator · "+model.OneLine(x.Started.Title))+"  "+a.drillHeader(now), w), ""}
+	out = append(out, s.Title.Render("Injects"))
+	for _, in := range x.Injects(now) {
+		state := strings.ToUpper(string(in.State))
+		st := s.Faint
+		switch in.State {
+		case model.InjectReleased:
+			st = s.OK
+			if in.Early {
+				state += " early"
+			}
+		case model.InjectSkipped:
+			st = s.Warn
+		}
+		line := fmt.Sprintf("  %2d %-7s ", in.Index+1, model.FormatOffset(in.Offset)) + st.Render(fmt.Sprintf("%-14s", state)) + " " + model.OneLine(in.Title)
+		if in.Reason != "" {
+			line += s.Faint.Render(" (" + model.OneLine(in.Reason) + ")")
+		}
+		out = append(out, clip(line, w))
+	}
+	out = append(out, "", s.Title.Render("Objectives"))
+	for _, o := range x.Objectives(a.drillLog, now) {
+		st := s.Faint
+		switch o.State {
+		case model.ObjectiveMet:
+			st = s.OK
+		case model.ObjectiveMissed:
+			st = s.Error
+		}
+		line := "  " + st.Render(fmt.Sprintf("%-6s", strings.ToUpper(string(o.State)))) + " " + model.OneLine(o.Title) + s.Faint.Render(" #"+model.OneLine(o.ID))
+		if o.Target > 0 {
+			line += s.Faint.Render(" within " + model.FormatOffset(o.Target)[1:])
+		}
+		if !o.At.IsZero() {
+			line += s.Faint.Render(" at " + model.TPlus(o.Took))
+		}
+		out = append(out, clip(line, w))
+	}
+	if len(out) > h {
+		out = out[:h]
+	}
+	return out
+}
