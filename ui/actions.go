@@ -268,3 +268,39 @@ func (a *App) onReviewSaved(msg reviewSavedMsg) tea.Cmd {
 	}
 	return nil
 }
+
+func (a App) commsKey(msg tea.KeyMsg) (App, tea.Cmd) {
+	c := a.comms
+	switch c.Update(msg) {
+	case commsClose:
+		a.comms = nil
+	case commsFill:
+		t := model.MessageTemplates[c.sel]
+		return a, fillMessage(a.st, a.inc, a.messages, a.opts.Cadence, t, a.now())
+	case commsCopy:
+		return a, copyText(a.opts.Copy, "the "+string(c.tmpl.Audience)+" message", c.area.Value())
+	case commsSend:
+		return a, sendMessage(a.st, c.incID, c.tmpl, c.area.Value())
+	}
+	return a, nil
+}
+
+func (a *App) onMessageSent(msg messageSentMsg) tea.Cmd {
+	c := a.comms
+	if c != nil && c.incID == msg.ID {
+		c.saving = false
+		if msg.Err != nil {
+			c.err = msg.Err.Error()
+			return nil
+		}
+		a.comms = nil
+	} else if msg.Err != nil {
+		a.setFlash("Message not logged: "+msg.Err.Error(), true)
+		return nil
+	}
+	a.setFlash("Logged as sent to "+string(msg.Audience)+"; its update timer starts again.", false)
+	if msg.ID == a.incID {
+		return tea.Batch(a.reload(), countPending(a.opts.Pending))
+	}
+	return nil
+}

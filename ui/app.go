@@ -86,6 +86,7 @@ type App struct {
 	prompt  *prompt
 	review  *reviewScreen // the review of the incident on screen, when open
 	stats   *statsScreen  // the stats view, over the list, when open
+	comms   *commsScreen  // the message screen, over the incident, when open
 	flash   string
 	flashAt time.Time
 	isErr   bool
@@ -258,6 +259,18 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			a.stats.clamp()
 		}
+	case messageFilledMsg:
+		if c := a.comms; c != nil && c.incID == msg.ID {
+			c.filling = false
+			if msg.Err != nil {
+				c.err = msg.Err.Error()
+				break
+			}
+			c.tmpl, c.editing, c.err = msg.Tmpl, true, ""
+			c.area = newTextArea(model.Printable(msg.Text), c.w-4, c.areaHeight())
+		}
+	case messageSentMsg:
+		cmd = a.onMessageSent(msg)
 	case reviewSavedMsg:
 		cmd = a.onReviewSaved(msg)
 	case editorReadyMsg:
@@ -383,7 +396,7 @@ func (a *App) open(id string) tea.Cmd {
 	a.inc = model.Incident{ID: id}
 	a.messages = nil
 	a.focus = paneTimeline
-	a.prompt, a.picker, a.review, a.stats = nil, nil, nil, nil
+	a.prompt, a.picker, a.review, a.stats, a.comms = nil, nil, nil, nil, nil
 	a.exercise, a.drillLog, a.injectsShown, a.facilitator = nil, model.DrillLog{}, 0, false
 	a.drillKeysEnabled(false)
 	a.timeline.reset()
@@ -397,7 +410,7 @@ func (a *App) back() tea.Cmd {
 	a.screen = screenList
 	a.incID = ""
 	a.loaded = false
-	a.prompt, a.picker, a.review = nil, nil, nil
+	a.prompt, a.picker, a.review, a.comms = nil, nil, nil, nil
 	a.exercise, a.facilitator = nil, false
 	a.drillKeysEnabled(false)
 	return loadIncidents(a.st, len(a.list.pages))
@@ -415,6 +428,9 @@ func (a *App) resize(w, h int) {
 	}
 	if a.stats != nil {
 		a.stats.SetSize(w, a.listBodyHeight())
+	}
+	if a.comms != nil {
+		a.comms.SetSize(w, a.bodyHeight())
 	}
 	if a.prompt != nil {
 		a.prompt.input.Width = max(w-len([]rune(a.prompt.label))-3, 1)
@@ -448,7 +464,7 @@ func (a *App) splitKeys(msg tea.KeyMsg) []tea.KeyMsg {
 
 // typing reports whether keys go to a text input now.
 func (a *App) typing() bool {
-	return a.prompt != nil || (a.review != nil && a.review.editing) || (a.form != nil && a.form.field == fieldTitle) || (a.screen == screenList && a.list.filtering)
+	return a.prompt != nil || (a.review != nil && a.review.editing) || (a.comms != nil && a.comms.editing) || (a.form != nil && a.form.field == fieldTitle) || (a.screen == screenList && a.list.filtering)
 }
 
 // handleKey: ctrl+c always quits; an open help, form, picker or input takes
@@ -460,6 +476,9 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	}
 	if a.review != nil && a.review.editing && !a.help {
 		return a.reviewKey(msg) // ctrl+s saves the text here
+	}
+	if a.comms != nil && !a.help {
+		return a.commsKey(msg) // ctrl+s logs the message
 	}
 	if key.Matches(msg, k.SyncNow) {
 		return a, a.syncNow()
@@ -590,6 +609,11 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		return a, a.drillAction(model.EventExerciseEnded)
 	case key.Matches(msg, k.DrillPanel):
 		a.facilitator = !a.facilitator
+	case key.Matches(msg, k.Message):
+		if a.loaded {
+			a.comms = newCommsScreen(a.styles, a.keys, a.incID)
+			a.comms.SetSize(a.w, a.bodyHeight())
+		}
 	case key.Matches(msg, k.Review):
 		a.review = newReviewScreen(a.styles, a.keys, a.incID)
 		a.review.SetSize(a.w, a.bodyHeight())

@@ -40,6 +40,12 @@ func (a App) View() string {
 		body = a.list.View(a.now())
 	case a.review != nil:
 		body = append([]string{a.styles.PaneFocused.Render(clip("Post-incident review", a.w))}, a.review.View()...)
+	case a.comms != nil:
+		var dues []model.UpdateDue
+		if a.opts.Cadence != nil {
+			dues = model.UpdatesDue(a.inc, a.messages, a.opts.Cadence, a.now())
+		}
+		body = a.comms.View(dues, a.now())
 	case a.facilitator && a.exercise != nil:
 		body = a.facilitatorPanel(a.w, bodyH)
 	default:
@@ -285,6 +291,8 @@ func (a App) hints() []key.Binding {
 		return append(a.stats.ShortHelp(), k.Help)
 	case a.screen == screenList:
 		return a.list.ShortHelp()
+	case a.comms != nil:
+		return a.comms.ShortHelp()
 	case a.review != nil && a.review.editing:
 		return a.review.ShortHelp()
 	case a.review != nil:

@@ -32,6 +32,7 @@ var screens = []struct {
 		d.press("enter", "R", "j", "j", "j", "enter")
 		d.typeText("A bad TLS config in deploy 4812")
 	}},
+	{"message", func(d *driver) { d.press("enter", "m", "j", "enter") }},
 	// Last: they add a drill to the shared store.
 	{"drill", func(d *driver) { openDrill(d) }},
 	{"facilitator", func(d *driver) { openDrill(d); d.press("O") }},

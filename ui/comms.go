@@ -1,0 +1,216 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textarea"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+)
+
+// The message screen (m in an incident): pick a template (internal,
+// customer, executive), edit the text filled from the incident, copy it
+// with OSC 52 (ctrl+y) to paste where it goes, and log it as sent
+// (ctrl+s): a message.sent event, which resets that audience's cadence
+// timer in the header. It fills templates as `sitrep message` does.
+
+type commsScreen struct {
+	styles  *Styles
+	keys    *keyMap
+	w, h    int
+	incID   string
+	sel     int // template
+	tmpl    model.MessageTemplate
+	editing bool
+	filling bool
+	saving  bool
+	area    textarea.Model
+	err     string
+}
+
+func newCommsScreen(s *Styles, k *keyMap, id string) *commsScreen {
+	return &commsScreen{styles: s, keys: k, incID: id}
+}
+
+func (c *commsScreen) SetSize(w, h int) {
+	c.w, c.h = w, h
+	if c.editing {
+		c.area.SetWidth(max(w-4, 4))
+		c.area.SetHeight(c.areaHeight())
+	}
+}
+
+func (c *commsScreen) areaHeight() int { return max(min(14, c.h-4), 3) }
+
+type messageFilledMsg struct {
+	ID   string
+	Tmpl model.MessageTemplate
+	Text string
+	Err  error
+}
+
+type messageSentMsg struct {
+	ID       string
+	Audience model.Audience
+	Err      error
+}
+
+// fillMessage fills t from the incident: the impact from the review, the
+// newest note, and when the next update will be due once this one is sent.
+func fillMessage(st Store, in model.Incident, msgs []model.Message, policy model.CadencePolicy, t model.MessageTemplate, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		out := messageFilledMsg{ID: in.ID, Tmpl: t}
+		r, _, err := st.Review(ctx, in.ID)
+		if err != nil {
+			out.Err = err
+			return out
+		}
+		entries, err := st.Timeline(ctx, in.ID, storage.TimelinePage{Limit: 200})
+		if err != nil {
+			out.Err = err
+			return out
+		}
+		latest := ""
+		for i := len(entries) - 1; i >= 0; i-- {
+			if entries[i].Kind == model.EventNote && !entries[i].Retracted {
+				latest = entries[i].Text
+				break
+			}
+		}
+		var next time.Time
+		withThis := append(append([]model.Message(nil), msgs...), model.Message{Audience: t.Audience, At: now})
+		for _, d := range model.UpdatesDue(in, withThis, policy, now) {
+			if d.Audience == t.Audience {
+				next = d.At
+			}
+		}
+		out.Text, out.Err = model.FillMessage(t, in, r.Impact, latest, next, now)
+		return out
+	}
+}
+
+func sendMessage(st Store, id string, t model.MessageTemplate, text string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		_, err := st.Append(ctx, model.Draft{IncidentID: id, Kind: model.EventMessageSent, Payload: model.MessagePayload{
+			Audience: t.Audience, Template: t.Name, Text: strings.TrimRight(text, "\n") + "\n"}})
+		return messageSentMsg{ID: id, Audience: t.Audience, Err: err}
+	}
+}
+
+// commsAction is what a key on the message screen asks of the App.
+type commsAction int
+
+const (
+	commsNone commsAction = iota
+	commsClose
+	commsFill
+	commsCopy
+	commsSend
+)
+
+func (c *commsScreen) Update(msg tea.KeyMsg) commsAction {
+	k := c.keys
+	if c.editing {
+		switch {
+		case key.Matches(msg, k.CopyText):
+			return commsCopy
+		case key.Matches(msg, k.SaveText):
+			if c.saving {
+				return commsNone
+			}
+			if strings.TrimSpace(c.area.Value()) == "" {
+				c.err = "The message is empty."
+				return commsNone
+			}
+			c.saving, c.err = true, ""
+			return commsSend
+		case key.Matches(msg, k.Cancel):
+			c.editing, c.err = false, "" // back to the templates
+			return commsNone
+		}
+		c.area, _ = c.area.Update(msg)
+		return commsNone
+	}
+	n := len(model.MessageTemplates)
+	switch {
+	case key.Matches(msg, k.Back, k.Quit):
+		return commsClose
+	case key.Matches(msg, k.Up):
+		c.sel = (c.sel + n - 1) % n
+	case key.Matches(msg, k.Down):
+		c.sel = (c.sel + 1) % n
+	case key.Matches(msg, k.Submit):
+		c.filling = true
+		return commsFill
+	default:
+		if s := msg.String(); len(s) == 1 && s[0] >= '1' && int(s[0]-'1') < n {
+			c.sel, c.filling = int(s[0]-'1'), true
+			return commsFill
+		}
+	}
+	return commsNone
+}
+
+func (c *commsScreen) ShortHelp() []key.Binding {
+	k := c.keys
+	if c.editing {
+		return []key.Binding{k.SaveText, k.CopyText, k.Cancel}
+	}
+	return []key.Binding{k.Up, k.Down, k.Submit, k.Back}
+}
+
+// View draws the screen; dues are the updates due per audience.
+func (c *commsScreen) View(dues []model.UpdateDue, now time.Time) []string {
+	s := c.styles
+	w := max(c.w, 1)
+	out := []string{s.PaneFocused.Render(clip("Send an update", w))}
+	if c.editing {
+		out = append(out, clip(s.Title.Render(c.tmpl.Title)+s.Faint.Render(" to "+string(c.tmpl.Audience)+": edit it, ctrl+y copies it, ctrl+s logs it as sent"), w), "")
+		for _, l := range strings.Split(c.area.View(), "\n") {
+			out = append(out, clip("  "+l, w))
+		}
+		if c.err != "" {
+			out = append(out, clip(s.Error.Render("Not logged: "+model.OneLine(c.err)+" (your text is kept)"), w))
+		}
+		return out
+	}
+	out = append(out, s.Faint.Render(clip("Pick a template (filled from the incident; you edit it next):", w)), "")
+	for i, t := range model.MessageTemplates {
+		due := s.Faint.Render("no cadence")
+		for _, d := range dues {
+			if d.Audience != t.Audience || d.At.IsZero() {
+				continue
+			}
+			switch {
+			case d.Late:
+				due = s.Error.Render("LATE by " + model.FormatAge(now.Sub(d.At)))
+			default:
+				due = s.Faint.Render("due in " + model.FormatAge(d.At.Sub(now)))
+			}
+		}
+		line := fmt.Sprintf("%d %-18s %-10s ", i+1, t.Title, t.Audience)
+		if i == c.sel {
+			line = s.Gutter.Render("▸ ") + s.Selected.Render(line)
+		} else {
+			line = "  " + line
+		}
+		out = append(out, clip(line+due, w))
+	}
+	if c.filling {
+		out = append(out, "", s.Faint.Render("Filling…"))
+	}
+	if c.err != "" {
+		out = append(out, "", clip(s.Error.Render(model.OneLine(c.err)), w))
+	}
+	return out
+}
