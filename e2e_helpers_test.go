@@ -16,6 +16,16 @@ var (
 	buildOut  []byte
 )
 
+// TestMain removes the built binary when the run ends, so test runs do not
+// leave a copy of sitrep in the temp directory each time.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtPath != "" {
+		os.RemoveAll(filepath.Dir(builtPath))
+	}
+	os.Exit(code)
+}
+
 func buildSitrep(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
