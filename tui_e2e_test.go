@@ -73,14 +73,22 @@ func (s *tmuxSession) literal(text string) {
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // TestCockpitInTmux drives the built binary in a real terminal: open the
-// list, open an incident, add a note, complete a step, quit; then `sitrep
-// show` must have both.
+// list, open an incident, add a note, complete a step, write the review's
+// summary in $EDITOR (a script), log an internal update, look at the
+// stats, quit; then `sitrep show` and `sitrep review --show` must have it
+// all.
 func TestCockpitInTmux(t *testing.T) {
 	tmux := needTool(t, "tmux", "SITREP_REQUIRE_E2E")
 	bin := buildSitrep(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "sitrep.db")
-	env := []string{"SITREP_DB=" + db, "SITREP_AUTHOR=tess@tmux", "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), "NO_COLOR=1", "SITREP_REMOTE="}
+	editor := filepath.Join(dir, "editor.sh")
+	script := "#!/bin/sh\nsed -i 's/^## Summary$/## Summary\\n\\nFixed by the tmux editor./' \"$1\"\n"
+	if err := os.WriteFile(editor, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"SITREP_DB=" + db, "SITREP_AUTHOR=tess@tmux", "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), "NO_COLOR=1", "SITREP_REMOTE=",
+		"VISUAL=", "EDITOR=" + editor}
 	sitrep := func(args ...string) (string, error) {
 		cmd := exec.Command(bin, args...)
 		cmd.Env = append(os.Environ(), env...)
@@ -121,7 +129,23 @@ func TestCockpitInTmux(t *testing.T) {
 	s.keys("2", "x")
 	s.waitFor("the step done", "[x] 1.")
 
+	s.keys("R")
+	s.waitFor("the review", "Post-incident review", "Not written yet")
+	s.keys("e")
+	s.waitFor("the review saved from $EDITOR", "Review saved", "Fixed by the tmux editor.")
+	s.keys("Escape")
+	s.keys("m")
+	s.waitFor("the templates", "Send an update", "Internal update")
+	s.keys("Enter")
+	s.waitFor("the filled update", "ctrl+s logs it", "Login page times out")
+	s.keys("C-s")
+	s.waitFor("the update logged", "Logged as sent to internal")
+
 	s.keys("q")
+	s.waitFor("back on the list", "Incidents")
+	s.keys("T")
+	s.waitFor("the stats", "Response times", "acknowledge")
+	s.keys("Escape")
 	s.waitFor("back on the list", "Incidents")
 	s.keys("q")
 	deadline := time.Now().Add(10 * time.Second)
@@ -139,9 +163,13 @@ func TestCockpitInTmux(t *testing.T) {
 	if err != nil {
 		t.Fatalf("show: %v\n%s", err, show)
 	}
-	for _, want := range []string{"tmux says the LB pool is drained", "Done step 1 of major-incident"} {
+	for _, want := range []string{"tmux says the LB pool is drained", "Done step 1 of major-incident", "Message sent to internal"} {
 		if !strings.Contains(show, want) {
 			t.Errorf("sitrep show lacks %q:\n%s", want, show)
 		}
+	}
+	review, err := sitrep("review", short, "--show")
+	if err != nil || !strings.Contains(review, "Fixed by the tmux editor.") {
+		t.Errorf("review --show: %v\n%s", err, review)
 	}
 }
