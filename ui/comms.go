@@ -124,7 +124,7 @@ func (c *commsScreen) Update(msg tea.KeyMsg) commsAction {
 		switch {
 		case key.Matches(msg, k.CopyText):
 			return commsCopy
-		case key.Matches(msg, k.SaveText):
+		case key.Matches(msg, k.SendMessage):
 			if c.saving {
 				return commsNone
 			}
@@ -164,7 +164,7 @@ func (c *commsScreen) Update(msg tea.KeyMsg) commsAction {
 func (c *commsScreen) ShortHelp() []key.Binding {
 	k := c.keys
 	if c.editing {
-		return []key.Binding{k.SaveText, k.CopyText, k.Cancel}
+		return []key.Binding{k.SendMessage, k.CopyText, k.Cancel}
 	}
 	return []key.Binding{k.Up, k.Down, k.Submit, k.Back}
 }

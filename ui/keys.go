@@ -56,8 +56,9 @@ type keyMap struct {
 	StatsSwitch key.Binding
 
 	// Messages.
-	Message  key.Binding
-	CopyText key.Binding
+	Message     key.Binding
+	CopyText    key.Binding
+	SendMessage key.Binding
 
 	// Review screen.
 	EditSection key.Binding
@@ -132,12 +133,13 @@ func newKeyMap() keyMap {
 		Stats:       b([]string{"T"}, "T", "response-time stats"),
 		StatsSwitch: b([]string{"tab"}, "tab", "real incidents / exercises"),
 
-		Message:  b([]string{"m"}, "m", "send an update (templates)"),
-		CopyText: b([]string{"ctrl+y"}, "ctrl+y", "copy the message (OSC 52)"),
+		Message:     b([]string{"m"}, "m", "send an update (templates)"),
+		CopyText:    b([]string{"ctrl+y"}, "ctrl+y", "copy the message (OSC 52)"),
+		SendMessage: b([]string{"ctrl+s"}, "ctrl+s", "log it as sent"),
 
 		EditSection: b([]string{"enter"}, "enter", "edit section"),
 		EditAll:     b([]string{"e"}, "e", "edit all in $EDITOR"),
-		SaveText:    b([]string{"ctrl+s"}, "ctrl+s", "save the text; log the message as sent"),
+		SaveText:    b([]string{"ctrl+s"}, "ctrl+s", "save the section"),
 
 		Open:    b([]string{"enter"}, "enter", "open incident"),
 		Declare: b([]string{"N"}, "N", "declare incident"),
@@ -175,7 +177,7 @@ func (k keyMap) groups() []helpGroup {
 		{"Timeline", []key.Binding{k.Note, k.Decision, k.Action, k.Pin}},
 		{"Runbook", []key.Binding{k.Done, k.Skip, k.Block, k.Reopen, k.Copy, k.PrevRunbook, k.NextRunbook}},
 		{"RACI and incident", []key.Binding{k.Assign, k.Status, k.Severity, k.Review, k.Message}},
-		{"Message", []key.Binding{k.CopyText, k.SaveText}},
+		{"Message", []key.Binding{k.CopyText, k.SendMessage}},
 		{"Review", []key.Binding{k.EditSection, k.EditAll, k.SaveText}},
 		{"Drill (facilitator)", []key.Binding{k.DrillPause, k.DrillFaster, k.DrillSlower, k.DrillRelease, k.DrillSkip, k.DrillEnd, k.DrillPanel}},
 		{"Inputs and pickers", []key.Binding{k.Submit, k.Cancel, k.FieldNext, k.FieldPrev, k.Left, k.Right, k.Toggle}},
