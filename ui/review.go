@@ -157,7 +157,7 @@ func (r *reviewScreen) areaHeight() int { return max(min(10, r.h-6), 3) }
 func (r *reviewScreen) edit() tea.Cmd {
 	p := reviewParts[r.sel]
 	r.editing, r.err = true, ""
-	r.area = newTextArea(partText(r.saved, p.key), r.w-4, r.areaHeight())
+	r.area = newTextArea(model.Printable(partText(r.saved, p.key)), r.w-4, r.areaHeight())
 	r.scroll()
 	return nil
 }

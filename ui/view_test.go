@@ -257,9 +257,12 @@ func TestHostileTextIsDrawnHarmless(t *testing.T) {
 	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "note " + evil}})
 	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleOperations, Holder: "ops" + evil}})
 	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventStepChanged, Payload: model.StepPayload{Runbook: "major-incident", Step: 4, Title: "t" + evil, State: model.StepBlocked, Reason: "why" + evil}})
-	mustAppend(t, st, model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "title" + evil, Kind: "outage", Severity: model.SEV1, Status: model.StatusInvestigating}})
+	hostile := mustAppend(t, st, model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "title" + evil, Kind: "outage", Severity: model.SEV1, Status: model.StatusInvestigating}})
+	mustAppend(t, st, model.Draft{IncidentID: hostile.IncidentID, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "note " + evil}})
+	mustAppend(t, st, model.Draft{IncidentID: hostile.IncidentID, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: model.Review{
+		Summary: "summary " + evil, ActionItems: []model.ActionItem{{Title: "act" + evil, Owner: "own" + evil, Status: model.ActionOpen}}}}})
 	for _, sz := range [][2]int{{160, 48}, {100, 30}, {60, 20}} {
-		d := newDriver(t, Options{Store: st, Now: c.Now}, sz[0], sz[1])
+		d := newDriver(t, Options{Store: st, Now: c.Now, Cadence: model.DefaultCadence()}, sz[0], sz[1])
 		views := []string{d.view()}
 		d.press("enter")
 		views = append(views, d.view())
@@ -268,6 +271,17 @@ func TestHostileTextIsDrawnHarmless(t *testing.T) {
 		}
 		d.press("2", "3")
 		views = append(views, d.view())
+		d.press("R")
+		views = append(views, d.view())
+		d.press("enter") // the summary, in the editor
+		views = append(views, d.view())
+		d.press("esc", "G")
+		views = append(views, d.view())
+		d.press("esc", "m", "enter") // an update filled from the hostile note
+		views = append(views, d.view())
+		if !strings.Contains(views[len(views)-4], "summary") {
+			t.Errorf("%dx%d: the hostile review is not drawn:\n%s", sz[0], sz[1], views[len(views)-4])
+		}
 		for i, v := range views {
 			for _, bad := range []string{"\x1b", "\x07", "\b", "\r", "\x9b"} {
 				if strings.Contains(v, bad) {
