@@ -207,12 +207,22 @@ func runQuery(st Store, seq int, q query) tea.Cmd {
 			if !ok {
 				return msg
 			}
+			// One word that reads as an id: that incident first.
+			if len(q.text) == 1 && idLike(q.text[0]) {
+				if in, err := st.ResolveIncident(ctx, q.text[0]); err == nil && q.matches(in) {
+					msg.List = append(msg.List, in)
+					msg.Hits = append(msg.Hits, SearchHit{IncidentID: in.ID, Where: "id", Snippet: SnippetStart + in.Short() + SnippetEnd})
+				}
+			}
 			hits, err := st.Search(ctx, strings.Join(q.text, " "), f)
 			if err != nil {
 				msg.Err = fmt.Errorf("search for %q: %w", strings.Join(q.text, " "), err)
 				return msg
 			}
 			for _, h := range hits {
+				if len(msg.List) > 0 && msg.List[0].ID == h.Incident.ID {
+					continue
+				}
 				msg.List = append(msg.List, h.Incident)
 				msg.Hits = append(msg.Hits, SearchHit{IncidentID: h.Incident.ID, Where: h.Where, Snippet: markSnippet(h.Snippet, h.Matches)})
 			}
@@ -241,6 +251,19 @@ func runQuery(st Store, seq int, q query) tea.Cmd {
 			}
 		}
 	}
+}
+
+// idLike reports whether w could be an incident id or short id.
+func idLike(w string) bool {
+	if len(w) < 4 {
+		return false
+	}
+	for _, r := range w {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // sortList puts a result in the list's order: active first, then the most

@@ -20,6 +20,7 @@ type Store interface {
 	IncidentTimes(ctx context.Context, f storage.StatsFilter) ([]model.IncidentTimes, error)
 	Exercise(ctx context.Context, incidentID string) (model.Exercise, bool, error)
 	Incident(ctx context.Context, id string) (model.Incident, error)
+	ResolveIncident(ctx context.Context, ref string) (model.Incident, error)
 	Timeline(ctx context.Context, incidentID string, page storage.TimelinePage) ([]model.TimelineEntry, error)
 	Steps(ctx context.Context, incidentID string) ([]model.StepStatus, error)
 	Roles(ctx context.Context, incidentID string) ([]model.RoleHolder, error)
