@@ -40,7 +40,7 @@ const (
 const searchDelay = 150 * time.Millisecond
 
 // filterLimit bounds the incidents one filter shows.
-const filterLimit = 500
+const filterLimit = 200
 
 type searchTickMsg struct{ Seq int }
 
