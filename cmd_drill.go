@@ -65,9 +65,12 @@ findings, recommendations and improvements to the plan.`,
 				return err
 			}
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, err := a.startDrill(ctx, st, sc, speed, title, commander)
+				in, warnings, err := a.startDrill(ctx, st, sc, speed, title, commander)
 				if err != nil {
 					return err
+				}
+				for _, w := range warnings {
+					fmt.Fprintf(a.errOut, "sitrep: %s\n", w)
 				}
 				fmt.Fprintf(a.out, "%s\n", in.Short())
 				fmt.Fprintf(a.errOut, "EXERCISE %s started: %s (%d inject(s), %d objective(s)); 'sitrep drill status' shows the clock and what comes next\n",
@@ -88,8 +91,11 @@ findings, recommendations and improvements to the plan.`,
 }
 
 // startDrill declares the exercise incident, names its commander, attaches
-// the scenario's runbooks and starts the clock, in one transaction.
-func (a *app) startDrill(ctx context.Context, st *storage.Store, sc *model.Scenario, speed float64, title, commander string) (model.Incident, error) {
+// the scenario's runbooks and starts the clock, in one transaction. A
+// scenario runbook that cannot be found does not stop the drill; it comes
+// back as a warning for the caller to show where it can (stderr, or the
+// cockpit's flash line).
+func (a *app) startDrill(ctx context.Context, st *storage.Store, sc *model.Scenario, speed float64, title, commander string) (model.Incident, []string, error) {
 	d := model.Declaration{Title: sc.Title, Kind: sc.Kind, Severity: sc.Severity, Exercise: true, Commander: commander}
 	if title != "" {
 		d.Title = title
@@ -98,7 +104,7 @@ func (a *app) startDrill(ctx context.Context, st *storage.Store, sc *model.Scena
 		d.Severity = model.SEV2
 	}
 	if err := d.Validate(); err != nil {
-		return model.Incident{}, err
+		return model.Incident{}, nil, err
 	}
 	if d.Commander == "" {
 		d.Commander = st.Author()
@@ -110,10 +116,11 @@ func (a *app) startDrill(ctx context.Context, st *storage.Store, sc *model.Scena
 			Title: d.Title, Kind: d.Kind, Severity: d.Severity, Status: d.Status, Exercise: true}},
 		{IncidentID: id, Kind: model.EventRoleAssigned, Occurred: now, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: d.Commander}},
 	}
+	var warnings []string
 	for _, name := range sc.Runbooks {
 		att, err := a.attachDrafts(id, []string{name})
 		if err != nil {
-			fmt.Fprintf(a.errOut, "sitrep: scenario runbook %s not attached: %s\n", name, oneLineError(err))
+			warnings = append(warnings, fmt.Sprintf("scenario runbook %s not attached: %s", name, oneLineError(err)))
 			continue
 		}
 		drafts = append(drafts, att...)
@@ -126,12 +133,13 @@ func (a *app) startDrill(ctx context.Context, st *storage.Store, sc *model.Scena
 		Duration: sc.Duration, Runbooks: sc.Runbooks, Objectives: sc.Objectives, Injects: sc.Injects,
 	}})
 	if _, err := st.AppendAll(ctx, drafts); err != nil {
-		return model.Incident{}, err
+		return model.Incident{}, nil, err
 	}
 	if err := st.SetCurrent(ctx, id); err != nil {
-		return model.Incident{}, err
+		return model.Incident{}, nil, err
 	}
-	return st.Incident(ctx, id)
+	in, err := st.Incident(ctx, id)
+	return in, warnings, err
 }
 
 // drillTarget finds the exercise a drill subcommand acts on.

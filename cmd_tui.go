@@ -64,17 +64,8 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 			if err != nil {
 				return model.Incident{}, "", err
 			}
-			// startDrill tells of a scenario runbook it cannot attach on
-			// stderr, which the cockpit owns (stderr is set aside while it
-			// runs, below): find those first, to show them on screen.
-			var missing []string
-			for _, rb := range sc.Runbooks {
-				if _, err := a.attachDrafts("", []string{rb}); err != nil {
-					missing = append(missing, fmt.Sprintf("runbook %s not attached: %s", rb, oneLineError(err)))
-				}
-			}
-			in, err := a.startDrill(ctx, st, sc, 1, "", "")
-			return in, strings.Join(missing, "; "), err
+			in, warnings, err := a.startDrill(ctx, st, sc, 1, "", "")
+			return in, strings.Join(warnings, "; "), err
 		},
 		Cadence: a.cadencePolicy(),
 		Editor:  editorCommand(),
