@@ -283,7 +283,7 @@ func (l incidentList) View(now time.Time) []string {
 	}
 	if len(l.items()) == 0 && !l.filtered() {
 		lines = append(lines, s.Faint.Render("No incidents yet."))
-		lines = append(lines, clip(s.Faint.Render("Press ")+s.Key.Render("N")+s.Faint.Render(" to declare one."), w))
+		lines = append(lines, clip(s.Faint.Render("Press ")+s.Key.Render("N")+s.Faint.Render(" to declare one, or ")+s.Key.Render("D")+s.Faint.Render(" to practise with a drill."), w))
 		return lines
 	}
 	if len(l.shown) == 0 {
