@@ -7,6 +7,7 @@ package storagetest
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -179,13 +180,28 @@ func Cached(ctx context.Context, spec Spec) (string, error) {
 
 // CopyTo copies a (closed, checkpointed) store file to dst, so a test can
 // write to a cached store without changing the cache.
-func CopyTo(src, dst string) error {
-	b, err := os.ReadFile(src)
+func CopyTo(src, dst string) (err error) {
+	in, err := os.Open(src)
 	if err != nil {
 		return fmt.Errorf("copy store %s: %w", src, err)
 	}
-	if err := os.WriteFile(dst, b, 0o600); err != nil {
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
 		return fmt.Errorf("copy store to %s: %w", dst, err)
+	}
+	defer func() {
+		if cerr := out.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("copy store to %s: %w", dst, cerr)
+		}
+	}()
+	if _, err := io.Copy(out, in); err != nil {
+		return fmt.Errorf("copy store %s to %s: %w", src, dst, err)
+	}
+	// Flush now: a gigabyte of unwritten pages would otherwise be written
+	// by the first checkpoint inside whatever a benchmark times next.
+	if err := out.Sync(); err != nil {
+		return fmt.Errorf("flush store copy %s: %w", dst, err)
 	}
 	return nil
 }
