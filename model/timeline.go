@@ -154,6 +154,57 @@ func Describe(e Event) string {
 		}
 		verb := map[StepState]string{StepDone: "Done", StepSkipped: "Skipped", StepBlocked: "Blocked", StepOpen: "Reopened"}[p.State]
 		return withReason(fmt.Sprintf("%s step %d of %s: %s", verb, p.Step+1, p.Runbook, p.Title), p.Reason)
+	case EventReviewSaved:
+		p, err := Decode[ReviewPayload](e)
+		if err != nil {
+			return err.Error()
+		}
+		return fmt.Sprintf("Post-incident review saved (%d action item(s))", len(p.Review.ActionItems))
+	case EventExerciseStarted:
+		p, err := Decode[ExerciseStartedPayload](e)
+		if err != nil {
+			return err.Error()
+		}
+		speed := ""
+		if p.Speed > 0 && p.Speed != 1 {
+			speed = fmt.Sprintf(" at %gx speed", p.Speed)
+		}
+		return fmt.Sprintf("EXERCISE started: scenario %s (%s, sha256 %.12s), %d inject(s), %d objective(s)%s",
+			p.Title, p.Scenario, p.Hash, len(p.Injects), len(p.Objectives), speed)
+	case EventExercisePaused:
+		p, _ := Decode[ExerciseClockPayload](e)
+		return withReason("Exercise clock paused", p.Reason)
+	case EventExerciseResumed:
+		p, _ := Decode[ExerciseClockPayload](e)
+		return withReason("Exercise clock resumed", p.Reason)
+	case EventExerciseSpeed:
+		p, _ := Decode[ExerciseClockPayload](e)
+		return withReason(fmt.Sprintf("Exercise clock speed set to %gx", p.Speed), p.Reason)
+	case EventExerciseEnded:
+		p, _ := Decode[ExerciseEndedPayload](e)
+		return withReason("Exercise ended", p.Reason)
+	case EventInjectReleased:
+		p, err := Decode[InjectPayload](e)
+		if err != nil {
+			return err.Error()
+		}
+		return withReason(fmt.Sprintf("Inject %d released by the facilitator: %s", p.Index+1, p.Title), p.Reason)
+	case EventInjectSkipped:
+		p, err := Decode[InjectPayload](e)
+		if err != nil {
+			return err.Error()
+		}
+		return withReason(fmt.Sprintf("Inject %d skipped: %s", p.Index+1, p.Title), p.Reason)
+	case EventMessageSent:
+		p, err := Decode[MessagePayload](e)
+		if err != nil {
+			return err.Error()
+		}
+		via := ""
+		if p.Channel != "" {
+			via = " via " + p.Channel
+		}
+		return fmt.Sprintf("Message sent to %s%s: %s", p.Audience, via, strings.TrimSpace(p.Text))
 	}
 	return string(e.Kind)
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -158,48 +157,6 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, e model.Event, rece
 // NewID makes an event or incident id: a UUIDv7, unique across laptops and
 // sorting by creation time.
 func NewID() string { return uuid.Must(uuid.NewV7()).String() }
-
-// validateDraft applies the domain's rules before anything is written.
-func validateDraft(d model.Draft) error {
-	switch p := d.Payload.(type) {
-	case model.DeclaredPayload:
-		decl := model.Declaration{Title: p.Title, Kind: p.Kind, Severity: p.Severity, Status: p.Status}
-		return decl.Validate()
-	case model.NotePayload:
-		if strings.TrimSpace(p.Text) == "" {
-			return model.Invalidf("the note is empty: type what happened")
-		}
-		if len(p.Text) > MaxNote {
-			return model.Invalidf("the note is %d bytes; the limit is %d (put big logs in a file and note where)", len(p.Text), MaxNote)
-		}
-		if _, err := model.ParseNoteKind(string(p.Kind)); err != nil {
-			return err
-		}
-	case model.StatusPayload:
-		if _, err := model.ParseStatus(string(p.Status)); err != nil {
-			return err
-		}
-	case model.SeverityPayload:
-		if !p.Severity.Valid() {
-			return model.Invalidf("invalid severity %d: use one of SEV1, SEV2, SEV3, SEV4", int(p.Severity))
-		}
-	case model.StepPayload:
-		return p.Validate()
-	case model.RoleAssignedPayload:
-		return model.ValidSlug("role", string(p.Role))
-	case model.RetitledPayload:
-		decl := model.Declaration{Title: p.Title, Severity: model.SEV4}
-		return decl.Validate()
-	default:
-		if err := validateMore(d); err != nil {
-			return err
-		}
-	}
-	if d.Kind != model.EventDeclared && d.IncidentID == "" {
-		return model.Invalidf("no incident given for %s", d.Kind)
-	}
-	return nil
-}
 
 // ApplyResult says what a batch of events from elsewhere did.
 type ApplyResult struct {

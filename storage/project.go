@@ -234,7 +234,7 @@ func (p *projector) addEntry(ctx context.Context, e model.Event, future bool) er
 			noteKind = string(n.Kind)
 		}
 	}
-	text := model.DescribeEvent(e)
+	text := model.Describe(e)
 	res, err := p.exec(ctx, `INSERT OR IGNORE INTO timeline(event_id, incident_id, kind, note_kind, occurred, typed, hlc, author, text, future)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, e.IncidentID, string(e.Kind), noteKind, ms(e.Occurred), ms(e.At), int64(e.HLC), e.Author, text, future)
