@@ -241,45 +241,68 @@ func migrationNames() []string {
 // migrate applies each numbered migration not yet recorded, each in its own
 // transaction, so a failure leaves the store at the last good version.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("open store %s: %w", s.path, describeSQLiteError(err))
-	}
-	var current int
-	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
-		return fmt.Errorf("open store %s: %w", s.path, describeSQLiteError(err))
-	}
 	names := migrationNames()
-	if current > len(names) {
-		return fmt.Errorf("open store %s: written by a newer sitrep (schema %d; this one knows up to %d): upgrade sitrep to use it", s.path, current, len(names))
-	}
 	for i, name := range names {
-		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
-		if err != nil || version != i+1 {
+		if version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0]); err != nil || version != i+1 {
 			return fmt.Errorf("migration %s: numbering must run 1, 2, 3…", name)
 		}
-		if version <= current {
-			continue
-		}
-		body, err := migrationFiles.ReadFile("migrations/" + name)
-		if err != nil {
-			return fmt.Errorf("read migration %s: %w", name, err)
-		}
-		err = s.write(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+	}
+	// The common case, an up-to-date store, is settled by a read, so
+	// opening costs no write lock.
+	var current int
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current)
+	if err == nil && current == len(names) {
+		return nil
+	}
+	// Otherwise each step reads the version and applies the next migration
+	// in one write transaction, with the bookkeeping table and the
+	// application id inside it: two processes creating the same store at
+	// once (ten responders' first sync to a new hub) take turns, the second
+	// finds the work done, and no reader ever sees tables without the id
+	// that marks them as sitrep's.
+	for {
+		done := false
+		err := s.write(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
 				return err
+			}
+			if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+				return err
+			}
+			if current > len(names) {
+				return errNewerSchema
+			}
+			if current == len(names) {
+				done = true
+				return nil
+			}
+			name := names[current]
+			body, err := migrationFiles.ReadFile("migrations/" + name)
+			if err != nil {
+				return fmt.Errorf("read migration %s: %w", name, err)
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("migration %s: %w", name, err)
 			}
 			if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", applicationID)); err != nil {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)`, version, s.now().UnixMilli())
+			_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)`, current+1, s.now().UnixMilli())
 			return err
 		})
+		if errors.Is(err, errNewerSchema) {
+			return fmt.Errorf("open store %s: written by a newer sitrep (schema %d; this one knows up to %d): upgrade sitrep to use it", s.path, current, len(names))
+		}
 		if err != nil {
-			return fmt.Errorf("open store %s: migration %s: %w", s.path, name, err)
+			return fmt.Errorf("open store %s: %w", s.path, describeSQLiteError(err))
+		}
+		if done {
+			return nil
 		}
 	}
-	return nil
 }
+
+var errNewerSchema = errors.New("newer schema")
 
 func (s *Store) loadID(ctx context.Context) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {

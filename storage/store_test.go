@@ -408,3 +408,42 @@ func TestIncidentsPageAndCounts(t *testing.T) {
 		}
 	}
 }
+
+// Several processes creating the same new store at once (responders' first
+// syncs to a new hub) all get a working store: they take turns migrating,
+// and none mistakes the half-made file for someone else's database.
+func TestOpenSameNewStoreAtOnce(t *testing.T) {
+	ctx := context.Background()
+	for round := 0; round < 5; round++ {
+		path := filepath.Join(t.TempDir(), "hub.db")
+		const n = 8
+		errs := make(chan error, n)
+		start := make(chan struct{})
+		for i := 0; i < n; i++ {
+			go func() {
+				<-start
+				st, err := storage.Open(ctx, path, storage.Options{Author: fmt.Sprintf("r%d", i)})
+				if err == nil {
+					_, err = st.Append(ctx, model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{
+						Title: "race", Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}})
+					st.Close()
+				}
+				errs <- err
+			}()
+		}
+		close(start)
+		for i := 0; i < n; i++ {
+			if err := <-errs; err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		st, err := storage.Open(ctx, path, storage.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if list, _ := st.Incidents(ctx); len(list) != n {
+			t.Fatalf("round %d: %d incidents, want %d", round, len(list), n)
+		}
+		st.Close()
+	}
+}
