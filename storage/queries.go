@@ -119,8 +119,26 @@ func (s *Store) Incidents(ctx context.Context) ([]model.Incident, error) {
 // (limit -1: to the end). A screen opens on the first page of a long history
 // instead of reading all of it before it can draw.
 func (s *Store) IncidentsPage(ctx context.Context, offset, limit int) ([]model.Incident, error) {
+	return s.listIncidents(ctx, "", nil, offset, limit)
+}
+
+// IncidentsWhere lists, in the same order, the incidents that pass f's
+// fields (status, severity, kind, dates, exercise; f.Limit of them, 50 if
+// unset): a filtered list without a full-text query.
+func (s *Store) IncidentsWhere(ctx context.Context, f SearchFilter) ([]model.Incident, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	where, args := f.sql()
+	return s.listIncidents(ctx, where, args, 0, f.Limit)
+}
+
+// listIncidents reads the list's columns for incidents matching where (SQL
+// conditions on alias i, each starting with " AND ").
+func (s *Store) listIncidents(ctx context.Context, where string, args []any, offset, limit int) ([]model.Incident, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, title, kind, severity, status, exercise, declared_at, updated_at
-		FROM incidents INDEXED BY incidents_list ORDER BY active DESC, updated_at DESC LIMIT ? OFFSET ?`, limit, offset)
+		FROM incidents i INDEXED BY incidents_list WHERE 1 = 1`+where+` ORDER BY active DESC, updated_at DESC LIMIT ? OFFSET ?`,
+		append(args, limit, offset)...)
 	if err != nil {
 		return nil, fmt.Errorf("list incidents in %s: %w", s.path, describeSQLiteError(err))
 	}

@@ -407,6 +407,17 @@ func TestIncidentsPageAndCounts(t *testing.T) {
 			t.Fatalf("entry %d (%s) out of order: active first", i, in.Status)
 		}
 	}
+	resolved, err := st.IncidentsWhere(ctx, storage.SearchFilter{Statuses: []model.Status{model.StatusResolved}})
+	if err != nil || fmt.Sprint(resolved) != fmt.Sprint(all[4:]) {
+		t.Fatalf("resolved only: %v (%v), want %v", resolved, err, all[4:])
+	}
+	firstTwo, err := st.IncidentsWhere(ctx, storage.SearchFilter{Active: true, Limit: 2})
+	if err != nil || fmt.Sprint(firstTwo) != fmt.Sprint(all[:2]) {
+		t.Fatalf("two active: %v (%v), want %v", firstTwo, err, all[:2])
+	}
+	if none, err := st.IncidentsWhere(ctx, storage.SearchFilter{Severity: model.SEV1}); err != nil || len(none) != 0 {
+		t.Fatalf("no SEV1 was declared, got %v (%v)", none, err)
+	}
 }
 
 // Several processes creating the same new store at once (responders' first

@@ -191,8 +191,8 @@ func (q query) searchFilter() (storage.SearchFilter, bool) {
 }
 
 // runQuery asks the store for what a filter shows: through the full-text
-// index when it has text words, else by reading the list a page at a time
-// (in the background, so the screen never waits) until the limit fills.
+// index when it has text words, else with the fields alone (in the
+// background either way, so the screen never waits).
 func runQuery(st Store, seq int, q query) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
@@ -230,26 +230,21 @@ func runQuery(st Store, seq int, q query) tea.Cmd {
 			sortList(msg.List)
 			return msg
 		}
-		const chunk = 2000
-		for off := 0; ; off += chunk {
-			page, err := st.IncidentsPage(ctx, off, chunk)
-			if err != nil {
-				msg.Err = err
-				return msg
-			}
-			for _, in := range page {
-				if q.matches(in) {
-					if len(msg.List) == filterLimit {
-						msg.Full = true
-						return msg
-					}
-					msg.List = append(msg.List, in)
-				}
-			}
-			if len(page) < chunk {
-				return msg
-			}
+		f, ok := q.searchFilter()
+		if !ok {
+			return msg
 		}
+		f.Limit = filterLimit + 1
+		list, err := st.IncidentsWhere(ctx, f)
+		if err != nil {
+			msg.Err = err
+			return msg
+		}
+		if len(list) > filterLimit {
+			list, msg.Full = list[:filterLimit], true
+		}
+		msg.List = list
+		return msg
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 // in a temp dir and nothing else needs to know what the UI calls.
 type Store interface {
 	IncidentsPage(ctx context.Context, offset, limit int) ([]model.Incident, error)
+	IncidentsWhere(ctx context.Context, f storage.SearchFilter) ([]model.Incident, error)
 	IncidentCounts(ctx context.Context) (active, past int, err error)
 	Search(ctx context.Context, q string, f storage.SearchFilter) ([]storage.SearchHit, error)
 	Review(ctx context.Context, incidentID string) (model.Review, storage.ReviewInfo, error)
