@@ -43,21 +43,45 @@ type querier interface {
 }
 
 func eventsAfter(ctx context.Context, q querier, after int64, limit int) ([]LoggedEvent, int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	out, err := queryLogged(ctx, q, `SELECT `+eventColumns+` FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, after, err
+	}
+	if len(out) > 0 {
+		after = out[len(out)-1].Seq
+	}
+	return out, after, nil
+}
+
+// queryLogged runs a query selecting eventColumns and scans every row.
+func queryLogged(ctx context.Context, q querier, query string, args ...any) ([]LoggedEvent, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []LoggedEvent
 	for rows.Next() {
 		l, err := scanLogged(rows)
 		if err != nil {
-			return nil, after, err
+			return nil, err
 		}
 		out = append(out, l)
-		after = l.Seq
 	}
-	return out, after, rows.Err()
+	return out, rows.Err()
+}
+
+// queryEvents is queryLogged without where each event sits in the log.
+func queryEvents(ctx context.Context, q querier, query string, args ...any) ([]model.Event, error) {
+	ls, err := queryLogged(ctx, q, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Event, len(ls))
+	for i, l := range ls {
+		out[i] = l.Event
+	}
+	return out, nil
 }
 
 // EventsAfter returns up to limit events that arrived here after seq, in

@@ -131,20 +131,11 @@ func (s *Store) Messages(ctx context.Context, incidentID string) ([]model.Messag
 
 // ExerciseEvents returns the events a drill on the incident is built from.
 func (s *Store) ExerciseEvents(ctx context.Context, incidentID string) ([]model.Event, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+prefixed("e.", eventColumns)+` FROM exercise_events x JOIN events e ON e.id = x.event_id WHERE x.incident_id = ?`, incidentID)
+	out, err := queryEvents(ctx, s.db, `SELECT `+prefixed("e.", eventColumns)+` FROM exercise_events x JOIN events e ON e.id = x.event_id WHERE x.incident_id = ?`, incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("read exercise of %s: %w", incidentID, describeSQLiteError(err))
 	}
-	defer rows.Close()
-	var out []model.Event
-	for rows.Next() {
-		l, err := scanLogged(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l.Event)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Exercise returns the drill state of an incident; ok is false when it is
@@ -161,20 +152,11 @@ func (s *Store) Exercise(ctx context.Context, incidentID string) (model.Exercise
 // IncidentEvents returns every event of one incident in (HLC, id) order:
 // the raw log, for exports.
 func (s *Store) IncidentEvents(ctx context.Context, incidentID string) ([]model.Event, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE incident_id = ? ORDER BY hlc, id`, incidentID)
+	out, err := queryEvents(ctx, s.db, `SELECT `+eventColumns+` FROM events WHERE incident_id = ? ORDER BY hlc, id`, incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("read events of %s: %w", incidentID, describeSQLiteError(err))
 	}
-	defer rows.Close()
-	var out []model.Event
-	for rows.Next() {
-		l, err := scanLogged(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l.Event)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ProjectPending projects events kept unprojected because an older sitrep
@@ -194,27 +176,17 @@ func (s *Store) ProjectPending(ctx context.Context) (int, error) {
 	var n int
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		n = 0
-		rows, err := tx.QueryContext(ctx, `SELECT `+prefixed("e.", eventColumns)+` FROM unprojected u JOIN events e ON e.id = u.event_id ORDER BY e.seq`)
+		// Read them all before projecting: the driver cannot write while a
+		// cursor is open on the same connection.
+		todo, err := queryLogged(ctx, tx, `SELECT `+prefixed("e.", eventColumns)+` FROM unprojected u JOIN events e ON e.id = u.event_id ORDER BY e.seq`)
 		if err != nil {
-			return err
-		}
-		var todo []LoggedEvent
-		for rows.Next() {
-			l, err := scanLogged(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			if l.Kind.Known() {
-				todo = append(todo, l)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		proj := newProjector(s, tx)
 		for _, l := range todo {
+			if !l.Kind.Known() {
+				continue
+			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM unprojected WHERE event_id = ?`, l.ID); err != nil {
 				return err
 			}

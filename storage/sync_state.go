@@ -153,20 +153,11 @@ func (s *Store) EventsByID(ctx context.Context, ids []string) ([]LoggedEvent, er
 		return nil, nil
 	}
 	list, _ := json.Marshal(ids)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE id IN (SELECT value FROM json_each(?)) ORDER BY seq`, string(list))
+	out, err := queryLogged(ctx, s.db, `SELECT `+eventColumns+` FROM events WHERE id IN (SELECT value FROM json_each(?)) ORDER BY seq`, string(list))
 	if err != nil {
 		return nil, fmt.Errorf("read events from %s: %w", s.path, describeSQLiteError(err))
 	}
-	defer rows.Close()
-	var out []LoggedEvent
-	for rows.Next() {
-		l, err := scanLogged(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // IDsAfter lists up to limit event ids that arrived after seq, with the seq
