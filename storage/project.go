@@ -255,6 +255,50 @@ func (p *projector) addEntry(ctx context.Context, e model.Event, future bool) er
 	return err
 }
 
+// ProjectPending projects events kept unprojected because an older sitrep
+// did not know their kind, now that this one does. It returns how many it
+// projected. Open-time callers run it once after an upgrade; Rebuild does
+// the same work.
+func (s *Store) ProjectPending(ctx context.Context) (int, error) {
+	// Almost always there is nothing to do: look before taking the write
+	// lock, so opening a store costs no write transaction.
+	var any bool
+	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM unprojected)`).Scan(&any); err != nil {
+		return 0, fmt.Errorf("project pending events in %s: %w", s.path, describeSQLiteError(err))
+	}
+	if !any {
+		return 0, nil
+	}
+	var n int
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		n = 0
+		// Read them all before projecting: the driver cannot write while a
+		// cursor is open on the same connection.
+		todo, err := queryLogged(ctx, tx, `SELECT `+prefixed("e.", eventColumns)+` FROM unprojected u JOIN events e ON e.id = u.event_id ORDER BY e.seq`)
+		if err != nil {
+			return err
+		}
+		proj := newProjector(s, tx)
+		for _, l := range todo {
+			if !l.Kind.Known() {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM unprojected WHERE event_id = ?`, l.ID); err != nil {
+				return err
+			}
+			if err := proj.apply(ctx, l.Event, l.Future()); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("project pending events in %s: %w", s.path, describeSQLiteError(err))
+	}
+	return n, nil
+}
+
 // Rebuild recreates every projection from the event log, in one transaction.
 // It is how a store recovers from a projection bug, and tests use it to prove
 // that incremental updates and a replay agree.

@@ -84,6 +84,24 @@ func queryEvents(ctx context.Context, q querier, query string, args ...any) ([]m
 	return out, nil
 }
 
+func prefixed(p, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = p + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// IncidentEvents returns every event of one incident in (HLC, id) order:
+// the raw log, for exports.
+func (s *Store) IncidentEvents(ctx context.Context, incidentID string) ([]model.Event, error) {
+	out, err := queryEvents(ctx, s.db, `SELECT `+eventColumns+` FROM events WHERE incident_id = ? ORDER BY hlc, id`, incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("read events of %s: %w", incidentID, describeSQLiteError(err))
+	}
+	return out, nil
+}
+
 // EventsAfter returns up to limit events that arrived here after seq, in
 // arrival order, and the seq of the last one (seq itself if none): what sync
 // sends from a cursor.

@@ -261,6 +261,11 @@ var digestTables = []struct{ name, columns, order string }{
 	{"attachments", "incident_id, name, title, source, hash, text, at, version", "incident_id, name"},
 	// The search index must agree with the timeline it indexes.
 	{"timeline_fts f JOIN timeline t ON t.rowid = f.rowid WHERE timeline_fts MATCH 'rolled OR deploy OR note'", "t.event_id", "t.event_id"},
+	{"reviews", "incident_id, doc, text, impact_start, by, at, version, event_id", "incident_id"},
+	{"review_fts f JOIN reviews r ON r.rowid = f.rowid WHERE review_fts MATCH 'review OR root OR cause OR lesson'", "r.incident_id", "r.incident_id"},
+	{"exercise_events", "event_id, incident_id", "event_id"},
+	{"messages", "event_id, incident_id, audience, template, text, channel, author, at", "event_id"},
+	{"unprojected", "event_id, kind", "event_id"},
 }
 
 // ProjectionDump writes every projection as text in a canonical order: two
