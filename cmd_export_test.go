@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,6 +35,16 @@ func TestCLIExportImportRoundTrip(t *testing.T) {
 	rows, err := csv.NewReader(strings.NewReader(c.ok("export", id, "--format", "csv"))).ReadAll()
 	if err != nil || len(rows) < 5 || rows[0][0] != "occurred_utc" {
 		t.Fatalf("csv: %v %v", rows, err)
+	}
+	// --all csv: one header, then both incidents' rows, the one above first.
+	all, err := csv.NewReader(strings.NewReader(c.ok("export", "--all", "--format", "csv"))).ReadAll()
+	if err != nil || len(all) <= len(rows) || fmt.Sprint(all[:len(rows)]) != fmt.Sprint(rows) {
+		t.Fatalf("csv --all: %v %v", all, err)
+	}
+	for _, r := range all[len(rows):] {
+		if r[0] == "occurred_utc" {
+			t.Fatalf("csv --all repeats the header: %v", all)
+		}
 	}
 	dir := t.TempDir()
 	file := filepath.Join(dir, "all.json")
