@@ -27,10 +27,9 @@ var templateValue = regexp.MustCompile(`(?m)^[^#\n]*:[ \t]*\{\{`)
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// readFrontMatter decodes s's front matter. Keys sitrep does not know are
-// left alone (Hugo and Jekyll keep their own there) unless one looks like a
-// misspelling of a key in known, which is the mistake worth pointing out.
-func readFrontMatter(s *source, known []string) *frontMatter {
+// readFrontMatter decodes s's front matter. Its keys are checked later, by
+// checkKeys, once the front matter's `type:` has said which keys apply.
+func readFrontMatter(s *source) *frontMatter {
 	f := &frontMatter{s: s}
 	if s.fmLine == 0 || len(bytes.TrimSpace(s.fm)) == 0 {
 		return f
@@ -82,22 +81,30 @@ func readFrontMatter(s *source, known []string) *frontMatter {
 		f.errorf(root, "front matter must be `key: value` lines")
 		return f
 	}
-	seen := map[string]bool{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := resolve(root.Content[i]), resolve(root.Content[i+1])
+		f.fields = append(f.fields, field{key: resolve(root.Content[i]), value: resolve(root.Content[i+1])})
+	}
+	return f
+}
+
+// checkKeys reports keys given twice. Keys sitrep does not know are left
+// alone (Hugo and Jekyll keep their own there) unless one looks like a
+// misspelling of a key in known, which is the mistake worth pointing out.
+func (f *frontMatter) checkKeys(known []string) {
+	seen := map[string]bool{}
+	for _, fl := range f.fields {
+		k := fl.key
 		key := strings.ToLower(k.Value)
 		if seen[key] {
 			f.errorf(k, "%q is given twice", k.Value)
 		}
 		seen[key] = true
-		f.fields = append(f.fields, field{key: k, value: v})
 		if !contains(known, key) {
 			if guess := closest(key, known); guess != "" {
 				f.warnf(k, "unknown key %q: did you mean %q?", k.Value, guess)
 			}
 		}
 	}
-	return f
 }
 
 // sitrepKeys are front matter keys no other common tool uses: a file that

@@ -13,7 +13,6 @@ import (
 	"sync"
 
 	"github.com/adrg/xdg"
-	"gopkg.in/yaml.v3"
 
 	"github.com/sitrep-dev/sitrep/model"
 )
@@ -124,9 +123,9 @@ func (lib *Library) loadDir(dir string) ([]Diagnostic, error) {
 			diags = append(diags, Diagnostic{Path: f.Path, Line: 1, Col: 1, Severity: Error, Message: err.Error()})
 			continue
 		}
-		if IsScenario(src, f.Scenario) {
-			sc, d := ParseScenario(f.Path, src)
-			diags = append(diags, d...)
+		rb, sc, d := parseFile(f.Path, src, Auto, f.Scenario)
+		diags = append(diags, d...)
+		if sc != nil {
 			if len(sc.Injects) == 0 {
 				diags = append(diags, Diagnostic{Path: f.Path, Line: 1, Col: 1, Severity: Warning, Message: "scenario has no injects; not loaded"})
 				continue
@@ -139,8 +138,6 @@ func (lib *Library) loadDir(dir string) ([]Diagnostic, error) {
 			lib.scenarios[sc.Name] = sc
 			continue
 		}
-		rb, d := Parse(f.Path, src)
-		diags = append(diags, d...)
 		if len(rb.Phases) == 0 || len(rb.Steps()) == 0 {
 			diags = append(diags, Diagnostic{Path: f.Path, Line: 1, Col: 1, Severity: Warning, Message: "runbook has no steps; not loaded"})
 			continue
@@ -272,23 +269,6 @@ func looksLikeMarkdown(p string) bool {
 	buf = bytes.TrimPrefix(buf, []byte("\xef\xbb\xbf"))
 	first := bytes.TrimSpace(buf)
 	return bytes.HasPrefix(first, []byte("#")) || bytes.HasPrefix(first, []byte("---"))
-}
-
-// fileType reads `type:` from a file's front matter without parsing the
-// Markdown, to decide how to parse it.
-func fileType(src []byte) string {
-	s := &source{src: src, lines: []int{0}}
-	s.splitFrontMatter()
-	if s.fm == nil {
-		return ""
-	}
-	var fm struct {
-		Type string `yaml:"type"`
-	}
-	if err := yaml.Unmarshal(s.fm, &fm); err != nil {
-		return ""
-	}
-	return strings.ToLower(strings.TrimSpace(fm.Type))
 }
 
 // ReadFile reads a file from disk for Parse or ParseScenario, refusing

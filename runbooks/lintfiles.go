@@ -3,6 +3,8 @@ package runbooks
 import (
 	"fmt"
 	"os"
+
+	"github.com/sitrep-dev/sitrep/model"
 )
 
 // What says how LintPaths reads the files it finds.
@@ -19,17 +21,32 @@ const (
 	AsScenario
 )
 
-// IsScenario reports whether Load would read src as a scenario: its front
-// matter says `type: scenario`, or inFolder (the file sits under a folder
-// named scenarios or drills) and the front matter does not say otherwise.
-func IsScenario(src []byte, inFolder bool) bool {
-	switch fileType(src) {
-	case "scenario":
-		return true
-	case "runbook":
-		return false
+// parseFile reads src as a runbook or a scenario, as what says; with Auto,
+// as a scenario when its front matter says `type: scenario`, or inFolder
+// (the file sits under a folder named scenarios or drills) and the front
+// matter does not say `type: runbook`. The file is split and its front
+// matter decoded once, whichever it turns out to be. Exactly one of the
+// results is non-nil.
+func parseFile(filePath string, src []byte, what What, inFolder bool) (*model.Runbook, *model.Scenario, []Diagnostic) {
+	s := newSource(filePath, src)
+	f := readFrontMatter(s)
+	scenario := what == AsScenario
+	if what == Auto {
+		switch f.fileType() {
+		case "scenario":
+			scenario = true
+		case "runbook":
+			scenario = false
+		default:
+			scenario = inFolder
+		}
 	}
-	return inFolder
+	if scenario {
+		sc := parseScenario(s, f)
+		return nil, sc, s.done()
+	}
+	rb := parseRunbook(s, f)
+	return rb, nil, s.done()
 }
 
 // LintPaths checks files and folders as `sitrep runbook lint` does. A folder
@@ -69,11 +86,8 @@ func lintOne(f File, what What) []Diagnostic {
 	if err != nil {
 		return []Diagnostic{{Path: f.Path, Line: 1, Col: 1, Severity: Error, Message: err.Error()}}
 	}
-	scenario := what == AsScenario || (what == Auto && IsScenario(src, f.Scenario))
-	if scenario {
-		return LintScenario(f.Path, src)
-	}
-	return Lint(f.Path, src)
+	_, _, diags := parseFile(f.Path, src, what, f.Scenario)
+	return diags
 }
 
 func unwrapPathError(err error) error {

@@ -11,7 +11,6 @@
 package runbooks
 
 import (
-	"path"
 	"regexp"
 	"strings"
 
@@ -28,10 +27,17 @@ var runbookKeys = []string{"title", "kind", "kinds", "severity", "severities", "
 // in diagnostics and gives the runbook its name.
 func Parse(filePath string, src []byte) (*model.Runbook, []Diagnostic) {
 	s := newSource(filePath, src)
-	text := s.str
-	rb := &model.Runbook{Name: NameFor(filePath), Path: filePath, Text: text, Hash: hashOf(src)}
+	rb := parseRunbook(s, readFrontMatter(s))
+	return rb, s.done()
+}
+
+// parseRunbook builds a runbook from a file already split and its front
+// matter decoded, adding what it finds to s's diagnostics.
+func parseRunbook(s *source, f *frontMatter) *model.Runbook {
+	f.checkKeys(runbookKeys)
+	rb := &model.Runbook{Name: NameFor(s.path), Path: s.path, Text: s.str, Hash: hashOf(s.src)}
 	b := &builder{s: s, rb: rb}
-	b.frontMatter(readFrontMatter(s, runbookKeys))
+	b.frontMatter(f)
 	if hasStepItems(s.doc) {
 		b.buildLists()
 	} else {
@@ -40,11 +46,7 @@ func Parse(filePath string, src []byte) (*model.Runbook, []Diagnostic) {
 	}
 	b.finish()
 	lintRunbook(s, rb)
-	if path.Ext(filePath) == "" && filePath != "" {
-		s.add(Warning, 1, 1, "file has no extension: name it %s.md so editors and Git hosts show it as Markdown", path.Base(filePath))
-	}
-	SortDiagnostics(s.diags)
-	return rb, s.diags
+	return rb
 }
 
 // Lint reads a runbook only for what is wrong with it.

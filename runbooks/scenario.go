@@ -1,7 +1,6 @@
 package runbooks
 
 import (
-	"path"
 	"regexp"
 	"sort"
 	"strconv"
@@ -32,17 +31,19 @@ var (
 // an "Expected" line, are the actions the facilitator looks for.
 func ParseScenario(filePath string, src []byte) (*model.Scenario, []Diagnostic) {
 	s := newSource(filePath, src)
-	text := s.str
-	sc := &model.Scenario{Name: NameFor(filePath), Path: filePath, Text: text, Hash: hashOf(src)}
+	sc := parseScenario(s, readFrontMatter(s))
+	return sc, s.done()
+}
+
+// parseScenario is parseRunbook for scenarios.
+func parseScenario(s *source, f *frontMatter) *model.Scenario {
+	f.checkKeys(scenarioKeys)
+	sc := &model.Scenario{Name: NameFor(s.path), Path: s.path, Text: s.str, Hash: hashOf(s.src)}
 	sb := &scenarioBuilder{s: s, sc: sc}
-	sb.frontMatter(readFrontMatter(s, scenarioKeys))
+	sb.frontMatter(f)
 	sb.body()
 	sb.lint()
-	if path.Ext(filePath) == "" && filePath != "" {
-		s.add(Warning, 1, 1, "file has no extension: name it %s.md so editors and Git hosts show it as Markdown", path.Base(filePath))
-	}
-	SortDiagnostics(s.diags)
-	return sc, s.diags
+	return sc
 }
 
 // LintScenario reads a scenario only for what is wrong with it.

@@ -142,6 +142,16 @@ func (s *source) add(level Level, line, col int, format string, args ...any) {
 	s.diags = append(s.diags, Diagnostic{Path: s.path, Line: line, Col: col, Severity: level, Message: fmt.Sprintf(format, args...)})
 }
 
+// done finishes the file's diagnostics, whatever it was read as: a file
+// without an extension is pointed out last, and all are put in order.
+func (s *source) done() []Diagnostic {
+	if path.Ext(s.path) == "" && s.path != "" {
+		s.add(Warning, 1, 1, "file has no extension: name it %s.md so editors and Git hosts show it as Markdown", path.Base(s.path))
+	}
+	SortDiagnostics(s.diags)
+	return s.diags
+}
+
 // splitFrontMatter finds a YAML block fenced by "---" lines at the very top
 // of the file, the convention of Hugo, Jekyll and GitHub's own renderer.
 // The fences are found by line; the YAML between them is left to yaml.v3.
