@@ -38,8 +38,8 @@ func parseRunbook(s *source, f *frontMatter) *model.Runbook {
 	rb := &model.Runbook{Name: NameFor(s.path), Path: s.path, Text: s.str, Hash: hashOf(s.src)}
 	b := &builder{s: s, rb: rb}
 	b.frontMatter(f)
-	if hasStepItems(s.doc) {
-		b.buildLists()
+	if n := countSteps(s.doc); n > 0 {
+		b.buildLists(n)
 	} else {
 		rb.Prose = true
 		b.buildProse()
@@ -242,16 +242,17 @@ func isStep(li *ast.ListItem) bool {
 	return checkbox(li) != nil
 }
 
-func hasStepItems(doc ast.Node) bool {
-	found := false
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if li, ok := n.(*ast.ListItem); ok && entering && isStep(li) {
-			found = true
-			return ast.WalkStop, nil
+// countSteps is how many step items doc holds: none makes it a prose
+// runbook, and a list runbook sizes its step list by it.
+func countSteps(doc ast.Node) int {
+	n := 0
+	_ = ast.Walk(doc, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if li, ok := c.(*ast.ListItem); ok && entering && isStep(li) {
+			n++
 		}
-		return skipInlines(n), nil
+		return skipInlines(c), nil
 	})
-	return found
+	return n
 }
 
 // skipInlines tells a walk over blocks not to descend into a paragraph's
@@ -303,20 +304,13 @@ func (b *builder) fencedCode(n ast.Node) []codeRef {
 // buildLists makes a phase of every heading and a step of every checklist or
 // numbered item. Text and code between a step and the next step or heading
 // belong to that step, which is how runbooks put "run this:" and its
-// command right under the item.
-func (b *builder) buildLists() {
+// command right under the item. steps is how many step items there are.
+func (b *builder) buildLists(steps int) {
 	// size the step list once: a 70 KB checklist has hundreds of steps,
 	// and growing a slice of large structs by doubling is most of the
 	// garbage a parse makes
-	n := 0
-	_ = ast.Walk(b.s.doc, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if li, ok := c.(*ast.ListItem); ok && entering && isStep(li) {
-			n++
-		}
-		return skipInlines(c), nil
-	})
-	b.steps = make([]model.Step, 0, n)
-	b.meta = make([]stepMeta, 0, n)
+	b.steps = make([]model.Step, 0, steps)
+	b.meta = make([]stepMeta, 0, steps)
 	for n := b.s.doc.FirstChild(); n != nil; n = n.NextSibling() {
 		if h, ok := n.(*ast.Heading); ok {
 			b.openPhase(h)
