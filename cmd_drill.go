@@ -308,11 +308,11 @@ func (a *app) drillStatusCmd() *cobra.Command {
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, _, err := a.drillTarget(ctx, st, firstArg(args))
+				in, x, err := a.drillTarget(ctx, st, firstArg(args))
 				if err != nil {
 					return err
 				}
-				aa, err := a.afterAction(ctx, st, in)
+				aa, err := a.afterAction(ctx, st, in, x)
 				if err != nil {
 					return err
 				}
@@ -331,11 +331,11 @@ func (a *app) drillReportCmd() *cobra.Command {
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, _, err := a.drillTarget(ctx, st, firstArg(args))
+				in, x, err := a.drillTarget(ctx, st, firstArg(args))
 				if err != nil {
 					return err
 				}
-				aa, err := a.afterAction(ctx, st, in)
+				aa, err := a.afterAction(ctx, st, in, x)
 				if err != nil {
 					return err
 				}
@@ -363,14 +363,11 @@ func argAt(args []string, i int) string {
 	return ""
 }
 
-// afterAction gathers what the facilitator view and the report need.
-func (a *app) afterAction(ctx context.Context, st *storage.Store, in model.Incident) (model.AfterAction, error) {
-	aa := model.AfterAction{Incident: in, Now: a.now(), Cadence: a.cadencePolicy()}
-	x, _, err := st.Exercise(ctx, in.ID)
-	if err != nil {
-		return aa, err
-	}
-	aa.Exercise = x
+// afterAction gathers what the facilitator view and the report need about
+// the drill x that drillTarget found on in.
+func (a *app) afterAction(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) (model.AfterAction, error) {
+	aa := model.AfterAction{Incident: in, Exercise: x, Now: a.now(), Cadence: a.cadencePolicy()}
+	var err error
 	if aa.Entries, err = st.Timeline(ctx, in.ID, storage.TimelinePage{}); err != nil {
 		return aa, err
 	}
@@ -422,7 +419,8 @@ func writeDrillStatus(w io.Writer, aa model.AfterAction) {
 	}
 	fmt.Fprintf(w, "clock %s, %s (started %s)\n\n", model.TPlus(x.Elapsed(now)), state, x.Started.Start.UTC().Format("2006-01-02 15:04:05Z"))
 	fmt.Fprintln(w, "Injects:")
-	for _, r := range aa.InjectResponses() {
+	responses := aa.InjectResponses()
+	for _, r := range responses {
 		mark, detail := "·", "pending"
 		switch r.State {
 		case model.InjectReleased:
@@ -448,7 +446,7 @@ func writeDrillStatus(w io.Writer, aa model.AfterAction) {
 		fmt.Fprintf(w, "  %s %2d %-7s %s — %s\n", mark, r.Index+1, model.FormatOffset(r.Offset), n(model.OneLine(r.Title)), detail)
 	}
 	var latest *model.InjectResponse
-	for _, r := range aa.InjectResponses() {
+	for _, r := range responses {
 		if r.State == model.InjectReleased && (latest == nil || !r.ReleasedAt.Before(latest.ReleasedAt)) {
 			latest = &r
 		}
