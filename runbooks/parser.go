@@ -11,7 +11,6 @@
 package runbooks
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -381,10 +380,8 @@ func (b *builder) loose(sp span, code []codeRef) {
 	}
 }
 
-var checkboxPrefix = regexp.MustCompile(`^\[[\sxX]\]\s*`)
-
 // checkboxLen is the length of the "[ ] " a checklist line starts with (0
-// if none): checkboxPrefix without a regexp, since it runs on every step.
+// if none): `^\[[\sxX]\]\s*` without a regexp, since it runs on every step.
 func checkboxLen(line string) int {
 	if len(line) < 3 || line[0] != '[' || line[2] != ']' || !strings.ContainsRune(" \t\n\f\rxX", rune(line[1])) {
 		return 0

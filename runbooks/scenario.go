@@ -421,7 +421,7 @@ func (b *scenarioBuilder) itemText(item ast.Node) string {
 	}
 	t := b.s.inlineText(fc)
 	if li, ok := item.(*ast.ListItem); ok && checkbox(li) != nil {
-		t = checkboxPrefix.ReplaceAllString(t, "")
+		t = t[checkboxLen(t):]
 	}
 	return strings.TrimSpace(t)
 }
