@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -92,12 +91,6 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 	lipgloss.SetHasDarkBackground(dark)
 	opts.Renderer = renderer
 	opts.Copy = func(text string) error { out.Copy(text); return nil }
-
-	// Nothing may write to stderr while the cockpit owns the screen: what
-	// the CLI's helpers would print there is shown in the cockpit instead.
-	errOut := a.errOut
-	a.errOut = io.Discard
-	defer func() { a.errOut = errOut }()
 
 	p := tea.NewProgram(ui.New(opts), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(a.in), tea.WithOutput(a.out))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
