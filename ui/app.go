@@ -488,18 +488,10 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		switch {
 		case key.Matches(msg, k.Back, k.Quit, k.Help):
 			a.help = false
-		case key.Matches(msg, k.Down):
-			a.helpTop++
-		case key.Matches(msg, k.Up):
-			a.helpTop--
-		case key.Matches(msg, k.PageDown):
-			a.helpTop += page
-		case key.Matches(msg, k.PageUp):
-			a.helpTop -= page
-		case key.Matches(msg, k.Top):
-			a.helpTop = 0
-		case key.Matches(msg, k.Bottom):
-			a.helpTop = 1 << 30
+		default:
+			if d, ok := k.move(msg, page); ok {
+				a.helpTop = min(max(a.helpTop+d, 0), a.helpLastTop())
+			}
 		}
 		return a, nil
 	}

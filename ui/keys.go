@@ -1,6 +1,9 @@
 package ui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
 
 // keyMap is every key the cockpit answers to. It is built by newKeyMap and
 // shared by the panes (which match on it) and the help view (which lists
@@ -182,4 +185,28 @@ func (k keyMap) groups() []helpGroup {
 		{"Drill (facilitator)", []key.Binding{k.DrillPause, k.DrillFaster, k.DrillSlower, k.DrillRelease, k.DrillSkip, k.DrillEnd, k.DrillPanel}},
 		{"Inputs and pickers", []key.Binding{k.Submit, k.Cancel, k.FieldNext, k.FieldPrev, k.Left, k.Right, k.Toggle}},
 	}
+}
+
+// toEnd is a distance past the end of any list or page: Top and Bottom
+// move by it, and the caller clamps.
+const toEnd = 1 << 30
+
+// move is how far a movement key takes a cursor or a scrolled page: a
+// line, page lines, or to either end. ok is false for any other key.
+func (k *keyMap) move(msg tea.KeyMsg, page int) (delta int, ok bool) {
+	switch {
+	case key.Matches(msg, k.Up):
+		return -1, true
+	case key.Matches(msg, k.Down):
+		return 1, true
+	case key.Matches(msg, k.PageUp):
+		return -page, true
+	case key.Matches(msg, k.PageDown):
+		return page, true
+	case key.Matches(msg, k.Top):
+		return -toEnd, true
+	case key.Matches(msg, k.Bottom):
+		return toEnd, true
+	}
+	return 0, false
 }

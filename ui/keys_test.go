@@ -408,3 +408,23 @@ func TestMoreIncidentKeys(t *testing.T) {
 		t.Errorf("severity %s after V 2, want SEV2", in.Severity)
 	}
 }
+
+// TestHelpScrollStopsAtEnds: the help page stops at either end, so after
+// G one k shows a line above at once, and k past the top is not owed back.
+func TestHelpScrollStopsAtEnds(t *testing.T) {
+	c := newClock()
+	d := newDriver(t, Options{Store: openStore(t, c, "alice@laptop"), Now: c.Now}, 60, 20)
+	d.press("?", "k", "k", "j")
+	if v := d.view(); !strings.Contains(v, "· 1 above ·") {
+		t.Fatalf("k at the top then j: want 1 above, got\n%s", v)
+	}
+	d.press("G")
+	last := d.app().helpTop
+	if v := d.view(); !strings.Contains(v, "· 0 below") {
+		t.Fatalf("G: want 0 below, got\n%s", v)
+	}
+	d.press("k")
+	if v := d.view(); !strings.Contains(v, "· 1 below") || d.app().helpTop != last-1 {
+		t.Fatalf("G then k: want 1 below, got\n%s", v)
+	}
+}

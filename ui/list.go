@@ -222,18 +222,9 @@ func (l incidentList) Update(msg tea.KeyMsg) (il incidentList, open bool, cmd te
 			l.filter.SetValue("")
 			return l, false, l.filterChanged()
 		}
-	case key.Matches(msg, k.Up):
-		l.move(-1)
-	case key.Matches(msg, k.Down):
-		l.move(1)
-	case key.Matches(msg, k.PageUp):
-		l.move(-page)
-	case key.Matches(msg, k.PageDown):
-		l.move(page)
-	case key.Matches(msg, k.Top):
-		l.move(-len(l.shown))
-	case key.Matches(msg, k.Bottom):
-		l.move(len(l.shown))
+	}
+	if d, ok := k.move(msg, page); ok {
+		l.move(d)
 	}
 	return l, false, nil
 }

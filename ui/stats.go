@@ -76,18 +76,10 @@ func (v *statsScreen) Update(msg tea.KeyMsg) (close bool) {
 		return true
 	case key.Matches(msg, k.NextPane, k.PrevPane):
 		v.shows, v.top = !v.shows, 0
-	case key.Matches(msg, k.Down):
-		v.top++
-	case key.Matches(msg, k.Up):
-		v.top--
-	case key.Matches(msg, k.PageDown):
-		v.top += page
-	case key.Matches(msg, k.PageUp):
-		v.top -= page
-	case key.Matches(msg, k.Top):
-		v.top = 0
-	case key.Matches(msg, k.Bottom):
-		v.top = 1 << 30
+	default:
+		if d, ok := k.move(msg, page); ok {
+			v.top += d
+		}
 	}
 	v.clamp()
 	return false

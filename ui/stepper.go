@@ -142,19 +142,11 @@ func (p *stepper) move(delta int) {
 // Update handles the keys that move through steps and runbooks.
 func (p stepper) Update(msg tea.KeyMsg) stepper {
 	k := p.keys
+	if d, ok := k.move(msg, max(p.listHeight()-1, 1)); ok {
+		p.move(d)
+		return p
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		p.move(-1)
-	case key.Matches(msg, k.Down):
-		p.move(1)
-	case key.Matches(msg, k.PageUp):
-		p.move(-max(p.listHeight()-1, 1))
-	case key.Matches(msg, k.PageDown):
-		p.move(max(p.listHeight()-1, 1))
-	case key.Matches(msg, k.Top):
-		p.move(-1 << 30)
-	case key.Matches(msg, k.Bottom):
-		p.move(1 << 30)
 	case key.Matches(msg, k.PrevRunbook):
 		p.switchRunbook(-1)
 	case key.Matches(msg, k.NextRunbook):

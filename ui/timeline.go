@@ -238,29 +238,24 @@ func (t timelinePane) Update(msg tea.KeyMsg) (timelinePane, pageDir, bool) {
 	k := t.keys
 	page := max(t.innerH()/3, 1)
 	switch {
-	case key.Matches(msg, k.Up):
-		t.move(-1)
-	case key.Matches(msg, k.Down):
-		t.move(1)
-	case key.Matches(msg, k.PageUp):
-		t.move(-page)
-	case key.Matches(msg, k.PageDown):
-		t.move(page)
 	case key.Matches(msg, k.Top):
 		if t.atHead {
-			t.move(-len(t.entries))
+			t.move(-toEnd)
 			return t, 0, false
 		}
 		t.pending = true
 		return t, pageHead, true
 	case key.Matches(msg, k.Bottom):
 		if t.atTail {
-			t.move(len(t.entries))
+			t.move(toEnd)
 			t.follow = true
 			return t, 0, false
 		}
 		t.pending = true
 		return t, pageTail, true
+	}
+	if d, ok := k.move(msg, page); ok {
+		t.move(d)
 	}
 	return t, 0, false
 }

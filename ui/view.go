@@ -79,6 +79,16 @@ func (a App) helpBody(h int) []string {
 	return append(shown, a.styles.Faint.Render(clip(more, a.w)))
 }
 
+// helpLastTop is the largest helpTop that still fills the help body:
+// scrolling stops there, so the first key back moves the page at once.
+func (a App) helpLastTop() int {
+	h := a.h - footerRows - 1 // under the list's header
+	if a.screen == screenIncident {
+		h = a.h - footerRows - headerRows
+	}
+	return max(len(helpView(a.styles, *a.keys, a.w, h))-max(h-1, 0), 0)
+}
+
 func (a App) tooSmall() string {
 	msg := []string{
 		"Terminal too small",
