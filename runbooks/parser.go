@@ -345,10 +345,7 @@ func (b *builder) openPhase(h *ast.Heading) {
 // taken off and returned.
 func (b *builder) headingText(h *ast.Heading) (string, model.RACI, bool) {
 	text := b.s.inlineText(h)
-	line, col := b.s.bodyPos(start(h))
-	if h.Lines().Len() > 0 {
-		line, col = b.s.bodyPos(h.Lines().At(0).Start)
-	}
+	line, col := b.s.headingPos(h)
 	rest, raci, found := b.roles.splitAnnotation(text, line, col)
 	rest = strings.TrimSpace(rest)
 	b.titles = append(b.titles, headingTitle{h.Level, rest})

@@ -265,10 +265,7 @@ func (b *scenarioBuilder) body() {
 			injectsLevel = 0
 		}
 		text := s.inlineText(h)
-		line, col := s.bodyPos(start(h))
-		if h.Lines().Len() > 0 {
-			line, col = s.bodyPos(h.Lines().At(0).Start)
-		}
+		line, col := s.headingPos(h)
 		if lower := strings.ToLower(strings.Trim(text, " :")); lower == "injects" || lower == "timeline" || lower == "inject schedule" {
 			injectsLevel = h.Level
 			continue

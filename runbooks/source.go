@@ -332,6 +332,15 @@ func subtract(sp span, holes []span) []span {
 	return out
 }
 
+// headingPos is where a heading's text starts, past its #s, so messages
+// about the text point at it.
+func (s *source) headingPos(h *ast.Heading) (line, col int) {
+	if h.Lines().Len() > 0 {
+		return s.bodyPos(h.Lines().At(0).Start)
+	}
+	return s.bodyPos(start(h))
+}
+
 // inlineText is a leaf block's text on one line, as written.
 func (s *source) inlineText(n ast.Node) string {
 	lines := n.Lines()
