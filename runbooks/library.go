@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -85,13 +86,7 @@ var bundled = sync.OnceValue(func() *Library {
 // injects) are left out with a warning.
 func Load(dirs []string) (*Library, []Diagnostic, error) {
 	b := bundled()
-	lib := &Library{runbooks: map[string]*model.Runbook{}, scenarios: map[string]*model.Scenario{}, replaced: map[string][]string{}}
-	for k, v := range b.runbooks {
-		lib.runbooks[k] = v
-	}
-	for k, v := range b.scenarios {
-		lib.scenarios[k] = v
-	}
+	lib := &Library{runbooks: maps.Clone(b.runbooks), scenarios: maps.Clone(b.scenarios), replaced: map[string][]string{}}
 	var diags []Diagnostic
 	for _, dir := range dirs {
 		d, err := lib.loadDir(dir)
