@@ -92,8 +92,8 @@ func FuzzParseScenario(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		sc, diags := ParseScenario("fuzz.md", src)
-		if sc.Text != string(src) {
-			t.Fatal("scenario does not keep the file's text")
+		if sc.Text != string(src) || sc.Hash != model.TextHash(sc.Text) {
+			t.Fatal("scenario does not keep the file's exact text and hash")
 		}
 		checkDiagsInFile(t, src, diags)
 		for i, in := range sc.Injects {

@@ -205,6 +205,7 @@ func TestLoadTeamFolders(t *testing.T) {
 	writeTeamFile(t, second, "empty.md", "---\ntitle: Placeholder\n---\n<!-- to be written -->\n")
 	writeTeamFile(t, second, "drills/fire.md", "---\nobjectives: [Out within 10m]\n---\n# Fire\n\n### +0m Smoke\nSmoke.\n")
 	writeTeamFile(t, second, "anywhere.md", "---\ntype: scenario\n---\n# Flood\n\n### +0m Water\nWet.\n")
+	writeTeamFile(t, second, "drills/checklist.md", "---\ntype: runbook\n---\n# Checklist\n\n- [ ] Book the room {A: ic}\n")
 	writeTeamFile(t, second, "NodeDown", "# NodeDown\n\n## Meaning\n\nDown.\n")
 	writeTeamFile(t, second, ".git/HEAD.md", "# not me\n\n- [ ] x\n")
 	writeTeamFile(t, second, "README.md", "# Readme\n\n- [ ] x\n")
@@ -221,8 +222,8 @@ func TestLoadTeamFolders(t *testing.T) {
 		t.Errorf("overrides of major-incident: %v", got)
 	}
 	db, _ := lib.Runbook("db")
-	if db == nil || db.Title != "DB v3" && db.Title != "DB v2" {
-		t.Fatalf("later folder does not win: %+v", db)
+	if db == nil || db.Title != "DB v3" {
+		t.Fatalf("later folder, then the later file in it, does not win: %+v", db)
 	}
 	if got := lib.RunbookOverrides("db"); len(got) < 1 || !strings.HasSuffix(got[0], filepath.Join("ops", "db.md")) {
 		t.Errorf("db overrides: %v", got)
@@ -240,6 +241,9 @@ func TestLoadTeamFolders(t *testing.T) {
 		if _, err := lib.Runbook(name); err == nil {
 			t.Errorf("scenario %s also loaded as a runbook", name)
 		}
+	}
+	if _, err := lib.Runbook("checklist"); err != nil {
+		t.Errorf("type: runbook under a drills folder is not read as a runbook: %v", err)
 	}
 	for _, name := range []string{"readme", "head"} {
 		if _, err := lib.Runbook(name); err == nil {
