@@ -1,7 +1,5 @@
 package model
 
-import "sort"
-
 // knownKinds are the kinds this version projects. A store keeps events of
 // other kinds (from a newer sitrep, through sync) in its log without
 // projecting them, so an older binary neither breaks nor shows half-read
@@ -17,13 +15,3 @@ var knownKinds = map[EventKind]bool{
 
 // Known reports whether this version of sitrep projects events of kind k.
 func (k EventKind) Known() bool { return knownKinds[k] }
-
-// KnownKinds lists every kind this version projects, sorted.
-func KnownKinds() []EventKind {
-	out := make([]EventKind, 0, len(knownKinds))
-	for k := range knownKinds {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
-}

@@ -142,8 +142,8 @@ func (p *projector) applyState(ctx context.Context, e model.Event) error {
 		return p.saveReview(ctx, e, v)
 	case model.EventMessageSent:
 		return p.addMessage(ctx, e)
-	case model.EventExerciseStarted, model.EventExercisePaused, model.EventExerciseResumed, model.EventExerciseSpeed,
-		model.EventExerciseEnded, model.EventInjectReleased, model.EventInjectSkipped:
+	}
+	if model.IsExerciseKind(e.Kind) {
 		_, err := p.exec(ctx, `INSERT OR IGNORE INTO exercise_events(event_id, incident_id) VALUES (?, ?)`, e.ID, e.IncidentID)
 		return err
 	}
