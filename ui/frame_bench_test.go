@@ -3,31 +3,13 @@ package ui
 import (
 	"context"
 	"testing"
-
-	"github.com/sitrep-dev/sitrep/storage"
-	"github.com/sitrep-dev/sitrep/storage/storagetest"
 )
 
 // BenchmarkRenderFrame times RenderFrame in process on the million-entry
 // store: the list of 10,000 incidents, and the 100,000-entry incident.
 func BenchmarkRenderFrame(b *testing.B) {
-	if testing.Short() {
-		b.Skip("needs the million-entry store")
-	}
 	ctx := context.Background()
-	path, err := storagetest.Cached(ctx, bigSpec)
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := storage.Open(ctx, path, storage.Options{Author: "bench@host"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	big, err := st.Meta(ctx, storagetest.BigKey)
-	if err != nil {
-		b.Fatal(err)
-	}
+	st, big := openBig(b)
 	for _, c := range []struct{ name, id string }{{"list", ""}, {"incident", big}} {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
