@@ -117,8 +117,16 @@ func (a *app) startDrill(ctx context.Context, st *storage.Store, sc *model.Scena
 		{IncidentID: id, Kind: model.EventRoleAssigned, Occurred: now, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: d.Commander}},
 	}
 	var warnings []string
+	var lib *runbooks.Library
+	var libErr error
+	if len(sc.Runbooks) > 0 {
+		lib, _, libErr = a.library() // once, not once per runbook
+	}
 	for _, name := range sc.Runbooks {
-		att, err := a.attachDrafts(id, []string{name})
+		att, err := []model.Draft(nil), libErr
+		if err == nil {
+			att, err = attachDraftsFrom(lib, id, []string{name})
+		}
 		if err != nil {
 			warnings = append(warnings, fmt.Sprintf("scenario runbook %s not attached: %s", name, oneLineError(err)))
 			continue

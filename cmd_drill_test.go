@@ -178,3 +178,29 @@ func TestDrillClockAndStatus(t *testing.T) {
 		t.Errorf("status of a real incident: %d %s", code, errOut)
 	}
 }
+
+func TestDrillMissingScenarioRunbookWarns(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "scenarios"), 0o700)
+	os.WriteFile(filepath.Join(dir, "scenarios", "two-runbooks.md"), []byte(`---
+title: Two runbooks, one missing
+severity: 2
+runbooks: [failover, no-such-runbook]
+---
+
+# Two runbooks, one missing
+
+## Injects
+
+### +0m Alerts fire
+Error rate 40% on the web tier.
+`), 0o600)
+	c := newClockCLI(t, drillStart)
+	out, errOut, code := c.run("", "--runbooks", dir, "drill", "two-runbooks")
+	if code != 0 || !strings.Contains(errOut, "scenario runbook no-such-runbook not attached") || strings.Contains(errOut, "runbook failover not attached") {
+		t.Fatalf("drill: exit %d\n%s%s", code, out, errOut)
+	}
+	if show := c.ok("show", strings.TrimSpace(out)); !strings.Contains(show, "failover") {
+		t.Errorf("the runbook that exists was not attached:\n%s", show)
+	}
+}

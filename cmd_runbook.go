@@ -467,6 +467,11 @@ func (a *app) attachDrafts(incidentID string, names []string) ([]model.Draft, er
 	if err != nil {
 		return nil, err
 	}
+	return attachDraftsFrom(lib, incidentID, names)
+}
+
+// attachDraftsFrom is attachDrafts with the library already loaded.
+func attachDraftsFrom(lib *runbooks.Library, incidentID string, names []string) ([]model.Draft, error) {
 	var drafts []model.Draft
 	seen := map[string]bool{}
 	for _, name := range names {
