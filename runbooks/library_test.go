@@ -31,9 +31,9 @@ func TestBundledFilesLintClean(t *testing.T) {
 		n++
 		var diags []Diagnostic
 		if strings.HasPrefix(p, "library/scenarios/") {
-			diags = LintScenario(p, src)
+			_, diags = ParseScenario(p, src)
 		} else {
-			diags = Lint(p, src)
+			_, diags = Parse(p, src)
 		}
 		for _, d := range diags {
 			t.Errorf("%s", d)

@@ -15,8 +15,6 @@ const (
 	// `type: scenario` or it sits under a folder named scenarios or drills,
 	// and as a runbook otherwise: the way Load reads a team folder.
 	Auto What = iota
-	// AsRunbook reads every file as a runbook.
-	AsRunbook
 	// AsScenario reads every file as a scenario.
 	AsScenario
 )

@@ -48,12 +48,6 @@ func parseRunbook(s *source, f *frontMatter) *model.Runbook {
 	return rb
 }
 
-// Lint reads a runbook only for what is wrong with it.
-func Lint(filePath string, src []byte) []Diagnostic {
-	_, diags := Parse(filePath, src)
-	return diags
-}
-
 type builder struct {
 	s      *source
 	rb     *model.Runbook

@@ -46,12 +46,6 @@ func parseScenario(s *source, f *frontMatter) *model.Scenario {
 	return sc
 }
 
-// LintScenario reads a scenario only for what is wrong with it.
-func LintScenario(filePath string, src []byte) []Diagnostic {
-	_, diags := ParseScenario(filePath, src)
-	return diags
-}
-
 type scenarioBuilder struct {
 	s  *source
 	sc *model.Scenario
