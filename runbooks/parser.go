@@ -327,11 +327,7 @@ func (b *builder) buildLists(steps int) {
 
 func (b *builder) openPhase(h *ast.Heading) {
 	title, own, found := b.headingText(h)
-	raci := b.raci
-	if found {
-		raci = own.Over(b.raci)
-		b.checkAccountable(raci, b.s.bodyLine(start(h)))
-	}
+	raci := b.over(own, found, b.raci, b.s.bodyLine(start(h)))
 	b.phases = append(b.phases, draftPhase{phase: model.Phase{Title: title, Level: h.Level, Line: b.s.bodyLine(start(h))}, raci: raci})
 }
 
@@ -400,11 +396,8 @@ func (b *builder) step(li *ast.ListItem, depth int, inherited model.RACI) {
 		title, own, found := b.roles.splitAnnotation(raw[skip:], line, col)
 		st.Title = strings.TrimSpace(title)
 		st.Line = line
-		if found {
-			st.OwnRACI = true
-			st.RACI = own.Over(inherited)
-			b.checkAccountable(st.RACI, line)
-		}
+		st.OwnRACI = found
+		st.RACI = b.over(own, found, inherited, line)
 		bodyFrom = line + 1
 	}
 	nested := outerSteps(li)
@@ -427,12 +420,19 @@ func (b *builder) step(li *ast.ListItem, depth int, inherited model.RACI) {
 	}
 }
 
-// checkAccountable warns where an annotation leaves a step with nobody
-// accountable; two or more are already an error where they were written.
-func (b *builder) checkAccountable(raci model.RACI, line int) {
+// over is the RACI under an annotation found on line: own laid over
+// parent, or parent when there is no annotation. It warns where an
+// annotation leaves nobody accountable; two or more are already an error
+// where they were written.
+func (b *builder) over(own model.RACI, found bool, parent model.RACI, line int) model.RACI {
+	if !found {
+		return parent
+	}
+	raci := own.Over(parent)
 	if !raci.IsZero() && len(raci.Accountable) == 0 {
 		b.s.add(Warning, line, 1, "no Accountable role: a step needs exactly one (add A: <role> here or a default raci in the front matter)")
 	}
+	return raci
 }
 
 // section is a heading and the top-level blocks up to the next heading.
@@ -522,11 +522,7 @@ func (b *builder) buildProse() {
 		line := b.s.bodyLine(start(sec.heading))
 		l := sec.heading.Level
 		if l <= phaseLevel {
-			raci := b.raci
-			if found {
-				raci = own.Over(b.raci)
-				b.checkAccountable(raci, line)
-			}
+			raci := b.over(own, found, b.raci, line)
 			b.phases = append(b.phases, draftPhase{phase: model.Phase{Title: title, Level: l, Line: line}, raci: raci})
 			stack = append(stack[:0], open{l, raci})
 			if sec.hasContent() {
@@ -547,11 +543,7 @@ func (b *builder) buildProse() {
 		if len(stack) > 0 {
 			parent = stack[len(stack)-1].raci
 		}
-		raci := parent
-		if found {
-			raci = own.Over(parent)
-			b.checkAccountable(raci, line)
-		}
+		raci := b.over(own, found, parent, line)
 		depth := max(len(stack)-1, 0)
 		stack = append(stack, open{l, raci})
 		if emit[i] {
