@@ -38,17 +38,15 @@ one line per incident with the matching text highlighted.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := storage.SearchFilter{Kind: strings.ToLower(strings.TrimSpace(kind)), Active: active, Limit: limit}
-			for _, s := range statuses {
-				for _, part := range strings.Split(s, ",") {
-					if strings.TrimSpace(part) == "" {
-						continue
-					}
-					st, err := model.ParseStatus(part)
-					if err != nil {
-						return err
-					}
-					f.Statuses = append(f.Statuses, st)
+			for _, s := range statuses { // --status a,b is split by the flag itself
+				if strings.TrimSpace(s) == "" {
+					continue
 				}
+				st, err := model.ParseStatus(s)
+				if err != nil {
+					return err
+				}
+				f.Statuses = append(f.Statuses, st)
 			}
 			var err error
 			if sev != "" {

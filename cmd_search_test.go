@@ -23,6 +23,9 @@ func TestCLISearch(t *testing.T) {
 	if !strings.Contains(out, "title: [Replica] lag in eu-west") {
 		t.Errorf("title match:\n%s", out)
 	}
+	if out, _, _ := c.run("", "search", "replica", "--status", "resolved,reviewed", "--status", "containing"); out != "" {
+		t.Errorf("--status filter let an investigating incident through:\n%s", out)
+	}
 	if _, errOut, code := c.run("", "search", "dns", "--status", "bogus"); code == 0 || !strings.Contains(errOut, "invalid status") {
 		t.Errorf("bad status: %d %s", code, errOut)
 	}
