@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -235,6 +236,28 @@ func (s *Store) Incident(ctx context.Context, id string) (model.Incident, error)
 		return in, fmt.Errorf("read incident %s: %w", id, describeSQLiteError(err))
 	}
 	return in, nil
+}
+
+// incidentsByID reads the incidents with these ids whole, in one query.
+func (s *Store) incidentsByID(ctx context.Context, ids []string) (map[string]model.Incident, error) {
+	out := make(map[string]model.Incident, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list, _ := json.Marshal(ids)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+incidentColumns+` FROM incidents WHERE id IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("read incidents from %s: %w", s.path, describeSQLiteError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		in, err := scanIncident(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read incidents from %s: %w", s.path, describeSQLiteError(err))
+		}
+		out[in.ID] = in
+	}
+	return out, rows.Err()
 }
 
 // ResolveIncident finds an incident from what a person typed: its full id,

@@ -107,10 +107,18 @@ func (s *Store) Search(ctx context.Context, query string, f SearchFilter) ([]Sea
 			return nil, fmt.Errorf("search %s for %q: %w", s.path, query, describeSQLiteError(err))
 		}
 	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.Incident.ID
+	}
+	found, err := s.incidentsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	for i := range hits {
-		in, err := s.Incident(ctx, hits[i].Incident.ID)
-		if err != nil {
-			return nil, err
+		in, ok := found[hits[i].Incident.ID]
+		if !ok {
+			return nil, model.NotFoundf("no incident with id %s", hits[i].Incident.ID)
 		}
 		hits[i].Incident = in
 	}
