@@ -103,7 +103,7 @@ func (b *builder) frontMatter(f *frontMatter) {
 	if fl := f.get("roles"); fl != nil {
 		b.declareRoles(f, fl.value)
 	}
-	b.roles = newRoles(b.s, rb.Roles)
+	b.roles = newRoles(b.s, rb)
 	if fl := f.get("raci"); fl != nil {
 		b.raci = b.roles.yamlRACI(f, fl.value)
 		if !b.raci.IsZero() && len(b.raci.Accountable) == 0 {

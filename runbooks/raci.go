@@ -11,8 +11,8 @@ import (
 // roles is what a file may name in a RACI: the standard roles and the ones
 // its front matter declares. Anything else is reported where it is written.
 type roles struct {
-	s     *source
-	known map[model.Role]bool
+	s  *source
+	rb *model.Runbook // knows the roles its front matter declares
 	// parsed remembers what each spelling read as: a runbook names the
 	// same few roles on every step, and model.ParseRole is not free.
 	parsed map[string]parsedRole
@@ -23,15 +23,8 @@ type parsedRole struct {
 	err  error
 }
 
-func newRoles(s *source, declared []model.Role) *roles {
-	r := &roles{s: s, known: map[model.Role]bool{}, parsed: map[string]parsedRole{}}
-	for _, role := range model.StandardRoles {
-		r.known[role] = true
-	}
-	for _, role := range declared {
-		r.known[role] = true
-	}
-	return r
+func newRoles(s *source, rb *model.Runbook) *roles {
+	return &roles{s: s, rb: rb, parsed: map[string]parsedRole{}}
 }
 
 // role reads one role name (slug, title or alias) written at line:col.
@@ -46,7 +39,7 @@ func (r *roles) role(text string, line, col int) (model.Role, bool) {
 		r.s.add(Error, line, col, "%v", err)
 		return "", false
 	}
-	if !r.known[role] {
+	if !r.rb.KnowsRole(role) {
 		r.s.add(Error, line, col, "role %q is not defined: use a standard role (%s) or declare it under `roles:` in the front matter", text, standardRoleList())
 		return "", false
 	}
