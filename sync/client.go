@@ -401,6 +401,13 @@ func (c *client) pull(ctx context.Context) error {
 	if err := c.s.send(&message{T: tPull, Seq: c.pulled}); err != nil {
 		return err
 	}
+	return c.receive(ctx, true)
+}
+
+// receive applies the batches of one events stream until its end. With
+// cursor, each batch must end past the pull cursor and moves it (a pull);
+// without, the caller moves it (a reconcile's fetch).
+func (c *client) receive(ctx context.Context, cursor bool) error {
 	for {
 		m, err := c.s.recv(ctx)
 		if err != nil {
@@ -412,10 +419,14 @@ func (c *client) pull(ctx context.Context) error {
 		case tError:
 			return remoteError{msg: m.Msg}
 		case tEvents:
-			if m.Last <= c.pulled || m.LastID == "" || len(m.Events) == 0 {
-				return fmt.Errorf("%w: a batch ending at %d after %d", errGarbage, m.Last, c.pulled)
+			last, lastID := int64(0), ""
+			if cursor {
+				if m.Last <= c.pulled || m.LastID == "" || len(m.Events) == 0 {
+					return fmt.Errorf("%w: a batch ending at %d after %d", errGarbage, m.Last, c.pulled)
+				}
+				last, lastID = m.Last, m.LastID
 			}
-			if err := c.apply(ctx, m.Events, m.Last, m.LastID); err != nil {
+			if err := c.apply(ctx, m.Events, last, lastID); err != nil {
 				return err
 			}
 		default:
@@ -502,23 +513,8 @@ func (c *client) pullByID(ctx context.Context) error {
 			if err := c.s.send(&message{T: tFetch, IDs: missing}); err != nil {
 				return err
 			}
-			for done := false; !done; {
-				f, err := c.s.recv(ctx)
-				if err != nil {
-					return err
-				}
-				switch f.T {
-				case tEnd:
-					done = true
-				case tError:
-					return remoteError{msg: f.Msg}
-				case tEvents:
-					if err := c.apply(ctx, f.Events, 0, ""); err != nil {
-						return err
-					}
-				default:
-					return fmt.Errorf("%w: expected events, got a %q message", errGarbage, fromRemote(f.T))
-				}
+			if err := c.receive(ctx, false); err != nil {
+				return err
 			}
 		}
 		c.pulled, c.pulledID = m.Last, m.IDs[len(m.IDs)-1]
