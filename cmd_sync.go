@@ -77,11 +77,7 @@ means the hub could not be reached (offline); 1 any other failure.`,
   sitrep sync --remote-sitrep /opt/sitrep/bin/sitrep ops@bastion:/srv/sitrep/team.db`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			arg := ""
-			if len(args) == 1 {
-				arg = args[0]
-			}
-			remote, opts := a.syncSettings(arg, sshCmd, remoteBin, timeout)
+			remote, opts := a.syncSettings(firstArg(args), sshCmd, remoteBin, timeout)
 			if remote == "" {
 				return model.Invalidf("no remote: name one (sitrep sync ops@bastion:/srv/sitrep/team.db), set SITREP_REMOTE, or put remote = ... in %s", configPath())
 			}
