@@ -28,8 +28,7 @@ type incidentList struct {
 	totalPast   int
 	found       []model.Incident // what the filter found, when one is set
 	foundFull   bool
-	shown       []int // indexes into items()
-	sel, top    int
+	sel, top    int // sel is an index into items()
 	filter      textinput.Model
 	filtering   bool
 	loaded      bool
@@ -109,17 +108,16 @@ func (l *incidentList) selectedID() string {
 	return ""
 }
 
-// reshow lists every item and keeps the selection on selID.
+// reshow keeps the selection on selID after the items changed.
 func (l *incidentList) reshow(selID string) {
 	items := l.items()
-	l.shown = l.shown[:0]
 	for i := range items {
-		l.shown = append(l.shown, i)
 		if items[i].ID == selID {
 			l.sel = i
+			break
 		}
 	}
-	l.sel = min(max(l.sel, 0), max(len(l.shown)-1, 0))
+	l.sel = min(max(l.sel, 0), max(len(items)-1, 0))
 	l.scroll()
 }
 
@@ -170,14 +168,11 @@ func (l *incidentList) searched(msg searchMsg) {
 }
 
 func (l *incidentList) selected() (model.Incident, bool) {
-	if l.sel < 0 || l.sel >= len(l.shown) {
-		return model.Incident{}, false
-	}
 	items := l.items()
-	if l.shown[l.sel] >= len(items) {
+	if l.sel < 0 || l.sel >= len(items) {
 		return model.Incident{}, false
 	}
-	return items[l.shown[l.sel]], true
+	return items[l.sel], true
 }
 
 // Update handles keys while the list is on screen; open reports that enter
@@ -230,7 +225,7 @@ func (l incidentList) Update(msg tea.KeyMsg) (il incidentList, open bool, cmd te
 }
 
 func (l *incidentList) move(delta int) {
-	l.sel = min(max(l.sel+delta, 0), max(len(l.shown)-1, 0))
+	l.sel = min(max(l.sel+delta, 0), max(len(l.items())-1, 0))
 	l.scroll()
 }
 
@@ -277,7 +272,7 @@ func (l incidentList) View(now time.Time) []string {
 		lines = append(lines, clip(s.Faint.Render("Press ")+s.Key.Render("N")+s.Faint.Render(" to declare one, or ")+s.Key.Render("D")+s.Faint.Render(" to practise with a drill."), w))
 		return lines
 	}
-	if len(l.shown) == 0 {
+	if len(l.items()) == 0 {
 		return append(lines, s.Faint.Render("Nothing matches the filter."))
 	}
 	total := l.rowCount(active, past)
@@ -287,14 +282,14 @@ func (l incidentList) View(now time.Time) []string {
 			lines = append(lines, s.Faint.Render(clip(rw.heading, w)))
 			continue
 		}
-		lines = append(lines, l.drawRow(l.items()[l.shown[rw.idx]], rw.idx == l.sel, now, w))
+		lines = append(lines, l.drawRow(l.items()[rw.idx], rw.idx == l.sel, now, w))
 	}
 	return lines
 }
 
 // listRow is a line of the list: an incident or a section heading.
 type listRow struct {
-	idx     int // into shown; -1 for a heading
+	idx     int // into items(); -1 for a heading
 	heading string
 }
 
@@ -326,9 +321,8 @@ func (l *incidentList) headingCount(active bool, loaded int) int {
 // counts are the active and past incidents loaded (they decide where the
 // headings fall).
 func (l *incidentList) counts() (active, past int) {
-	items := l.items()
-	for _, idx := range l.shown {
-		if items[idx].Status.Active() {
+	for _, in := range l.items() {
+		if in.Status.Active() {
 			active++
 		} else {
 			past++
@@ -339,7 +333,7 @@ func (l *incidentList) counts() (active, past int) {
 
 // Rows are a heading before the first active and the first past incident.
 func (l *incidentList) rowCount(active, past int) int {
-	n := len(l.shown) + 1
+	n := len(l.items()) + 1
 	if active > 0 && past > 0 {
 		n++
 	}

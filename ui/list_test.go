@@ -57,7 +57,7 @@ func TestListPages(t *testing.T) {
 	d.typeText("number 0")
 	d.press("enter")
 	l = d.app().list
-	if in, ok := l.selected(); !ok || in.Title != "Incident number 0" || len(l.shown) != 1 {
+	if in, ok := l.selected(); !ok || in.Title != "Incident number 0" || len(l.items()) != 1 {
 		t.Errorf("filter found %+v", in)
 	}
 }

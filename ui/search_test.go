@@ -17,8 +17,8 @@ func TestListSearch(t *testing.T) {
 	shown := func() []string {
 		var ids []string
 		l := d.app().list
-		for _, i := range l.shown {
-			ids = append(ids, l.items()[i].ID)
+		for _, in := range l.items() {
+			ids = append(ids, in.ID)
 		}
 		return ids
 	}
