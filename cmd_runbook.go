@@ -80,6 +80,16 @@ func sourceLabel(source, path string) string {
 	return path
 }
 
+// listedFrom is the FROM column of the list commands: where a runbook or
+// scenario came from, and the files of the same name it replaces.
+func listedFrom(source, path string, overrides []string) string {
+	from := sourceLabel(source, path)
+	if len(overrides) > 0 {
+		from += " (overrides " + strings.Join(overrides, ", ") + ")"
+	}
+	return from
+}
+
 func (a *app) runbookListCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:     "list",
@@ -98,10 +108,7 @@ func (a *app) runbookListCmd() *cobra.Command {
 				if kind == "" {
 					kind = "any"
 				}
-				from := sourceLabel(rb.Source, rb.Path)
-				if over := lib.RunbookOverrides(rb.Name); len(over) > 0 {
-					from += " (overrides " + strings.Join(over, ", ") + ")"
-				}
+				from := listedFrom(rb.Source, rb.Path, lib.RunbookOverrides(rb.Name))
 				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", model.OneLine(rb.Name), len(rb.Steps()), model.OneLine(kind),
 					model.OneLine(rb.Title), model.OneLine(from))
 			}
@@ -310,10 +317,7 @@ func (a *app) scenarioListCmd() *cobra.Command {
 				} else if len(sc.Injects) > 0 {
 					length = "≥" + strings.TrimPrefix(model.FormatOffset(sc.Injects[len(sc.Injects)-1].Offset), "+")
 				}
-				from := sourceLabel(sc.Source, sc.Path)
-				if over := lib.ScenarioOverrides(sc.Name); len(over) > 0 {
-					from += " (overrides " + strings.Join(over, ", ") + ")"
-				}
+				from := listedFrom(sc.Source, sc.Path, lib.ScenarioOverrides(sc.Name))
 				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", model.OneLine(sc.Name), len(sc.Injects), length, model.OneLine(sc.Title), model.OneLine(from))
 			}
 			if err := tw.Flush(); err != nil {
@@ -331,27 +335,32 @@ func (a *app) scenarioShowCmd() *cobra.Command {
 		Short: "Print a scenario's objectives and timed injects as plain text",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var sc *model.Scenario
-			if looksLikePath(args[0]) {
-				src, err := runbooks.ReadFile(args[0])
-				if err != nil {
-					return err
-				}
-				sc, _ = runbooks.ParseScenario(args[0], src)
-				sc.Source = args[0]
-			} else {
-				lib, _, err := a.library()
-				if err != nil {
-					return err
-				}
-				if sc, err = lib.Scenario(args[0]); err != nil {
-					return err
-				}
+			sc, err := a.findScenario(args[0])
+			if err != nil {
+				return err
 			}
 			writeScenario(a.out, sc)
 			return nil
 		},
 	}
+}
+
+// findScenario is findRunbook for scenarios.
+func (a *app) findScenario(ref string) (*model.Scenario, error) {
+	if looksLikePath(ref) {
+		src, err := runbooks.ReadFile(ref)
+		if err != nil {
+			return nil, err
+		}
+		sc, _ := runbooks.ParseScenario(ref, src)
+		sc.Source = ref
+		return sc, nil
+	}
+	lib, _, err := a.library()
+	if err != nil {
+		return nil, err
+	}
+	return lib.Scenario(ref)
 }
 
 func writeScenario(w io.Writer, sc *model.Scenario) {
