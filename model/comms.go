@@ -125,10 +125,7 @@ var statusWords = map[Status]string{
 // FillMessage fills a template for an incident at now. impact and latest
 // may be empty.
 func FillMessage(t MessageTemplate, in Incident, impact, latest string, next time.Time, now time.Time) (string, error) {
-	started := in.Milestones.Detected
-	if started.IsZero() {
-		started = in.DeclaredAt
-	}
+	started := in.Started()
 	d := MessageData{
 		Incident: in, Title: OneLine(in.Title), Short: in.Short(), Severity: in.Severity.String(),
 		Meaning: strings.SplitN(in.Severity.Meaning(), ":", 2)[0], Status: string(in.Status), StatusText: statusWords[in.Status],
@@ -258,10 +255,7 @@ func UpdatesDue(in Incident, msgs []Message, policy CadencePolicy, now time.Time
 	if !in.Status.Active() {
 		return nil
 	}
-	start := in.Milestones.Detected
-	if start.IsZero() {
-		start = in.DeclaredAt
-	}
+	start := in.Started()
 	var out []UpdateDue
 	for _, a := range Audiences {
 		c, ok := policy[in.Severity][a]
@@ -274,14 +268,12 @@ func UpdatesDue(in Incident, msgs []Message, policy CadencePolicy, now time.Time
 				u.Last = m.At
 			}
 		}
-		switch {
-		case u.Last.IsZero() && c.First > 0:
-			u.At = start.Add(c.First)
-		case u.Last.IsZero() && c.Every > 0:
-			u.At = start.Add(c.Every)
-		case !u.Last.IsZero() && c.Interval(start, u.Last) > 0:
-			u.At = u.Last.Add(c.Interval(start, u.Last))
-		default:
+		if u.Last.IsZero() {
+			u.At = c.firstDue(start)
+		} else {
+			u.At = nextDue(c, start, u.Last)
+		}
+		if u.At.IsZero() {
 			continue
 		}
 		u.Late = now.After(u.At)
@@ -304,10 +296,7 @@ type CadenceScore struct {
 // end: a deadline is met by a message to its audience at or before it.
 func ScoreCadence(in Incident, msgs []Message, policy CadencePolicy, end time.Time) CadenceScore {
 	var sc CadenceScore
-	start := in.Milestones.Detected
-	if start.IsZero() {
-		start = in.DeclaredAt
-	}
+	start := in.Started()
 	sorted := append([]Message(nil), msgs...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].At.Before(sorted[j].At) })
 	for _, a := range Audiences {
@@ -315,12 +304,7 @@ func ScoreCadence(in Incident, msgs []Message, policy CadencePolicy, end time.Ti
 		if !ok {
 			continue
 		}
-		due := time.Time{}
-		if c.First > 0 {
-			due = start.Add(c.First)
-		} else if c.Every > 0 {
-			due = start.Add(c.Every)
-		}
+		due := c.firstDue(start)
 		for _, m := range sorted {
 			if m.Audience != a || m.At.After(end) {
 				continue
@@ -334,11 +318,7 @@ func ScoreCadence(in Incident, msgs []Message, policy CadencePolicy, end time.Ti
 			if !due.IsZero() && !late {
 				sc.OnTime++
 			}
-			if iv := c.Interval(start, m.At); iv > 0 {
-				due = m.At.Add(iv)
-			} else {
-				due = time.Time{}
-			}
+			due = nextDue(c, start, m.At)
 		}
 		for !due.IsZero() && !due.After(end) {
 			sc.Missed = append(sc.Missed, UpdateDue{Audience: a, At: due, Late: true})
@@ -349,11 +329,24 @@ func ScoreCadence(in Incident, msgs []Message, policy CadencePolicy, end time.Ti
 	return sc
 }
 
-// nextDue is the deadline after a missed one: one interval later, so a
-// long silence counts as several missed updates.
-func nextDue(c Cadence, start, missed time.Time) time.Time {
-	if iv := c.Interval(start, missed); iv > 0 {
-		return missed.Add(iv)
+// firstDue is the first deadline after the incident started at start
+// (zero if the cadence sets none).
+func (c Cadence) firstDue(start time.Time) time.Time {
+	switch {
+	case c.First > 0:
+		return start.Add(c.First)
+	case c.Every > 0:
+		return start.Add(c.Every)
+	}
+	return time.Time{}
+}
+
+// nextDue is the deadline one interval after last, a message or a missed
+// deadline, so a long silence counts as several missed updates (zero if
+// the cadence sets no interval).
+func nextDue(c Cadence, start, last time.Time) time.Time {
+	if iv := c.Interval(start, last); iv > 0 {
+		return last.Add(iv)
 	}
 	return time.Time{}
 }

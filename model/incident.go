@@ -40,6 +40,15 @@ func ShortID(id string) string {
 // Short is the incident's ShortID.
 func (i Incident) Short() string { return ShortID(i.ID) }
 
+// Started is when the incident began for its clocks: its detection, or its
+// declaration when no detection time is known.
+func (i Incident) Started() time.Time {
+	if i.Milestones.Detected.IsZero() {
+		return i.DeclaredAt
+	}
+	return i.Milestones.Detected
+}
+
 // Declaration is what a person gives to open an incident.
 type Declaration struct {
 	Title      string
