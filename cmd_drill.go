@@ -150,20 +150,23 @@ func (a *app) startDrill(ctx context.Context, st *storage.Store, sc *model.Scena
 	return in, warnings, err
 }
 
-// drillTarget finds the exercise a drill subcommand acts on.
-func (a *app) drillTarget(ctx context.Context, st *storage.Store, ref string) (model.Incident, model.Exercise, error) {
-	in, err := pickIncident(ctx, st, ref)
-	if err != nil {
-		return in, model.Exercise{}, err
-	}
-	x, ok, err := st.Exercise(ctx, in.ID)
-	if err != nil {
-		return in, x, err
-	}
-	if !ok {
-		return in, x, model.Invalidf("incident %s is not a drill started with 'sitrep drill SCENARIO'", in.Short())
-	}
-	return in, x, nil
+// withDrill opens the store and runs fn on the drill a subcommand acts on:
+// the incident ref names, or the current one.
+func (a *app) withDrill(cmd *cobra.Command, ref string, fn func(context.Context, *storage.Store, model.Incident, model.Exercise) error) error {
+	return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+		in, err := pickIncident(ctx, st, ref)
+		if err != nil {
+			return err
+		}
+		x, ok, err := st.Exercise(ctx, in.ID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return model.Invalidf("incident %s is not a drill started with 'sitrep drill SCENARIO'", in.Short())
+		}
+		return fn(ctx, st, in, x)
+	})
 }
 
 func (a *app) drillClockCmd(name, short string, kind model.EventKind) *cobra.Command {
@@ -173,11 +176,7 @@ func (a *app) drillClockCmd(name, short string, kind model.EventKind) *cobra.Com
 		Short: short,
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, x, err := a.drillTarget(ctx, st, firstArg(args))
-				if err != nil {
-					return err
-				}
+			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
 				now := a.now()
 				if x.Over(now) {
 					return model.Invalidf("the drill on %s has ended", in.Short())
@@ -211,11 +210,7 @@ func (a *app) drillSpeedCmd() *cobra.Command {
 			if err != nil || sp <= 0 || sp > 1000 {
 				return model.Invalidf("invalid speed %q: give a factor above 0, like 2 or 0.5", args[0])
 			}
-			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, x, err := a.drillTarget(ctx, st, argAt(args, 1))
-				if err != nil {
-					return err
-				}
+			return a.withDrill(cmd, argAt(args, 1), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
 				if x.Over(a.now()) {
 					return model.Invalidf("the drill on %s has ended", in.Short())
 				}
@@ -244,11 +239,7 @@ func (a *app) drillInjectCmd(name string, kind model.EventKind) *cobra.Command {
 			if err != nil || n < 1 {
 				return model.Invalidf("inject number %q: give the number 'sitrep drill status' shows (1, 2, …)", args[0])
 			}
-			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, x, err := a.drillTarget(ctx, st, argAt(args, 1))
-				if err != nil {
-					return err
-				}
+			return a.withDrill(cmd, argAt(args, 1), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
 				now := a.now()
 				injects := x.Injects(now)
 				if n > len(injects) {
@@ -289,11 +280,7 @@ func (a *app) drillEndCmd() *cobra.Command {
 		Short: "End the drill: the clock stops and objectives still open are missed",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, x, err := a.drillTarget(ctx, st, firstArg(args))
-				if err != nil {
-					return err
-				}
+			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
 				if !x.Ended.IsZero() {
 					return model.Invalidf("the drill on %s already ended at %s", in.Short(), x.Ended.UTC().Format("15:04:05Z"))
 				}
@@ -315,11 +302,7 @@ func (a *app) drillStatusCmd() *cobra.Command {
 		Short: "The facilitator's view: clock, injects released and next, objectives, updates due",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, x, err := a.drillTarget(ctx, st, firstArg(args))
-				if err != nil {
-					return err
-				}
+			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
 				aa, err := a.afterAction(ctx, st, in, x)
 				if err != nil {
 					return err
@@ -338,11 +321,7 @@ func (a *app) drillReportCmd() *cobra.Command {
 		Short: "Print the after-action report (Markdown)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, x, err := a.drillTarget(ctx, st, firstArg(args))
-				if err != nil {
-					return err
-				}
+			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
 				aa, err := a.afterAction(ctx, st, in, x)
 				if err != nil {
 					return err
@@ -372,7 +351,7 @@ func argAt(args []string, i int) string {
 }
 
 // afterAction gathers what the facilitator view and the report need about
-// the drill x that drillTarget found on in.
+// the drill x that withDrill found on in.
 func (a *app) afterAction(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) (model.AfterAction, error) {
 	aa := model.AfterAction{Incident: in, Exercise: x, Now: a.now(), Cadence: a.cadencePolicy()}
 	var err error
