@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -113,7 +112,7 @@ func writeStats(w io.Writer, f storage.StatsFilter, st model.Stats) {
 				line += "—\t"
 				continue
 			}
-			line += fmt.Sprintf("%s / %s (n=%d)\t", statDur(s.Median), statDur(s.P90), s.N)
+			line += fmt.Sprintf("%s / %s (n=%d)\t", model.FormatAge(s.Median), model.FormatAge(s.P90), s.N)
 		}
 		fmt.Fprintln(tw, line)
 	}
@@ -130,11 +129,4 @@ func writeStats(w io.Writer, f storage.StatsFilter, st model.Stats) {
 	for _, l := range strings.Split(strings.TrimRight(table.String(), "\n"), "\n") {
 		fmt.Fprintln(w, strings.TrimRight(l, " "))
 	}
-}
-
-func statDur(d time.Duration) string {
-	if d == 0 {
-		return "0s"
-	}
-	return model.FormatAge(d)
 }
