@@ -30,18 +30,18 @@ type InjectResponse struct {
 
 // InjectResponses pairs every released inject with its first response.
 func (a AfterAction) InjectResponses() []InjectResponse {
+	// What was logged with the declaration (the first commander, attached
+	// runbooks) answers no inject.
+	var entries []TimelineEntry
+	for _, e := range a.Entries {
+		if !e.Occurred.Equal(a.Exercise.Started.Start) {
+			entries = append(entries, e)
+		}
+	}
 	var out []InjectResponse
 	for _, st := range a.Exercise.Injects(a.end()) {
 		r := InjectResponse{InjectStatus: st}
 		if st.State == InjectReleased {
-			// What was logged with the declaration (the first commander,
-			// attached runbooks) answers no inject.
-			var entries []TimelineEntry
-			for _, e := range a.Entries {
-				if !e.Occurred.Equal(a.Exercise.Started.Start) {
-					entries = append(entries, e)
-				}
-			}
 			if e, ok := FirstResponse(entries, st.ReleasedAt); ok {
 				r.Response, r.Responded, r.ResponseIn = e, true, e.Occurred.Sub(st.ReleasedAt)
 			}
