@@ -132,6 +132,15 @@ var beforeAll = storage.TimelineKey{Occurred: math.MinInt64}
 // writer shows an error instead of freezing the screen's data forever.
 const queryTimeout = 15 * time.Second
 
+// bounded is a command that does its I/O under queryTimeout.
+func bounded(f func(ctx context.Context) tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
+		defer cancel()
+		return f(ctx)
+	}
+}
+
 func tick(d time.Duration) tea.Cmd {
 	if d <= 0 {
 		return nil
@@ -140,22 +149,18 @@ func tick(d time.Duration) tea.Cmd {
 }
 
 func pollSeq(st Store) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return bounded(func(ctx context.Context) tea.Msg {
 		seq, err := st.MaxSeq(ctx)
 		return seqMsg{Seq: seq, Err: err}
-	}
+	})
 }
 
 // loadIncidents reads the first n incidents of the list (at least a page)
 // and the totals.
 func loadIncidents(st Store, n int) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return bounded(func(ctx context.Context) tea.Msg {
 		return readIncidents(ctx, st, n)
-	}
+	})
 }
 
 func readIncidents(ctx context.Context, st Store, n int) incidentsMsg {
@@ -173,22 +178,18 @@ func readIncidents(ctx context.Context, st Store, n int) incidentsMsg {
 }
 
 func loadIncidentPage(st Store, offset int) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return bounded(func(ctx context.Context) tea.Msg {
 		list, err := st.IncidentsPage(ctx, offset, listPage)
 		return incidentsPageMsg{Offset: offset, Limit: listPage, List: list, Err: err}
-	}
+	})
 }
 
 // loadIncident reads the incident view's data. known holds runbooks already
 // parsed, by hash, so a refresh does not parse them again; it is only read.
 func loadIncident(st Store, id string, win windowRequest, known map[string]*model.Runbook, now time.Time) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return bounded(func(ctx context.Context) tea.Msg {
 		return readIncident(ctx, st, id, win, known, now)
-	}
+	})
 }
 
 func readIncident(ctx context.Context, st Store, id string, win windowRequest, known map[string]*model.Runbook, now time.Time) incidentDataMsg {
@@ -304,9 +305,7 @@ func drillLog(ctx context.Context, st Store, msg incidentDataMsg, now time.Time)
 }
 
 func loadPage(st Store, id string, dir pageDir, edge model.TimelineEntry, limit int, x *model.Exercise, now time.Time) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return bounded(func(ctx context.Context) tea.Msg {
 		page := storage.TimelinePage{Limit: limit}
 		key := storage.KeyOf(edge)
 		switch dir {
@@ -332,17 +331,15 @@ func loadPage(st Store, id string, dir pageDir, edge model.TimelineEntry, limit 
 			entries = mergeInjects(entries, x.InjectEntries(now), openLo, openHi, after, before)
 		}
 		return timelinePageMsg{ID: id, Dir: dir, Limit: limit, Entries: entries, Err: err}
-	}
+	})
 }
 
 // appendEvent stores one event the person made.
 func appendEvent(st Store, req int, d model.Draft) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return bounded(func(ctx context.Context) tea.Msg {
 		e, err := st.Append(ctx, d)
 		return savedMsg{ID: d.IncidentID, Req: req, Event: e, Err: err}
-	}
+	})
 }
 
 // assignRole records a role change the way the CLI does: it notes the
@@ -350,9 +347,7 @@ func appendEvent(st Store, req int, d model.Draft) tea.Cmd {
 // same offline is recognised after sync, and "handed from A to B" reads
 // true in the timeline.
 func assignRole(st Store, req int, incidentID string, role model.Role, holder string) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return bounded(func(ctx context.Context) tea.Msg {
 		prev, prevEvent, err := st.RoleEvent(ctx, incidentID, role)
 		if err != nil {
 			return savedMsg{ID: incidentID, Req: req, Err: err}
@@ -366,13 +361,11 @@ func assignRole(st Store, req int, incidentID string, role model.Role, holder st
 		e, err := st.Append(ctx, model.Draft{IncidentID: incidentID, Kind: model.EventRoleAssigned,
 			Payload: model.RoleAssignedPayload{Role: role, Holder: holder, Previous: prev, Replaces: prevEvent}})
 		return savedMsg{ID: incidentID, Req: req, Event: e, Err: err}
-	}
+	})
 }
 
 func declare(fn DeclareFunc, st Store, d model.Declaration, runbooks []string) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return bounded(func(ctx context.Context) tea.Msg {
 		if fn == nil {
 			return declaredMsg{Err: model.Invalidf("declaring is not available here: use 'sitrep declare'")}
 		}
@@ -381,16 +374,14 @@ func declare(fn DeclareFunc, st Store, d model.Declaration, runbooks []string) t
 			err = st.SetCurrent(ctx, in.ID)
 		}
 		return declaredMsg{Incident: in, Err: err}
-	}
+	})
 }
 
 func setCurrent(st Store, id string) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return bounded(func(ctx context.Context) tea.Msg {
 		_ = st.SetCurrent(ctx, id) // a convenience for the CLI; failing it is harmless
 		return nil
-	}
+	})
 }
 
 func copyText(copyFn func(string) error, what, text string) tea.Cmd {
@@ -403,9 +394,7 @@ func copyText(copyFn func(string) error, what, text string) tea.Cmd {
 }
 
 func startDrill(fn DrillFunc, st Store, scenario string) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return bounded(func(ctx context.Context) tea.Msg {
 		if fn == nil {
 			return declaredMsg{Drill: true, Err: model.Invalidf("drills are not available here: use 'sitrep drill %s'", scenario)}
 		}
@@ -414,5 +403,5 @@ func startDrill(fn DrillFunc, st Store, scenario string) tea.Cmd {
 			err = st.SetCurrent(ctx, in.ID)
 		}
 		return declaredMsg{Incident: in, Drill: true, Warning: warning, Err: err}
-	}
+	})
 }

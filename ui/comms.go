@@ -64,9 +64,7 @@ type messageSentMsg struct {
 // fillMessage fills t from the incident: the impact from the review, the
 // newest note, and when the next update will be due once this one is sent.
 func fillMessage(st Store, in model.Incident, msgs []model.Message, policy model.CadencePolicy, t model.MessageTemplate, now time.Time) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return bounded(func(ctx context.Context) tea.Msg {
 		out := messageFilledMsg{ID: in.ID, Tmpl: t}
 		r, _, err := st.Review(ctx, in.ID)
 		if err != nil {
@@ -94,17 +92,15 @@ func fillMessage(st Store, in model.Incident, msgs []model.Message, policy model
 		}
 		out.Text, out.Err = model.FillMessage(t, in, r.Impact, latest, next, now)
 		return out
-	}
+	})
 }
 
 func sendMessage(st Store, id string, t model.MessageTemplate, text string) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return bounded(func(ctx context.Context) tea.Msg {
 		_, err := st.Append(ctx, model.Draft{IncidentID: id, Kind: model.EventMessageSent, Payload: model.MessagePayload{
 			Audience: t.Audience, Template: t.Name, Text: strings.TrimRight(text, "\n") + "\n"}})
 		return messageSentMsg{ID: id, Audience: t.Audience, Err: err}
-	}
+	})
 }
 
 // commsAction is what a key on the message screen asks of the App.

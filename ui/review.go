@@ -190,9 +190,7 @@ type editorDoneMsg struct {
 }
 
 func loadReview(st Store, id string) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return bounded(func(ctx context.Context) tea.Msg {
 		r, info, err := st.Review(ctx, id)
 		if err != nil {
 			return reviewLoadedMsg{ID: id, Err: err}
@@ -208,16 +206,14 @@ func loadReview(st Store, id string) tea.Cmd {
 			}
 		}
 		return reviewLoadedMsg{ID: id, Review: r, Info: info, Pinned: pinned}
-	}
+	})
 }
 
 // saveReview records r unless it is what the store already has.
 func saveReview(st Store, id string, r model.Review, editor bool) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return bounded(func(ctx context.Context) tea.Msg {
 		return storeReview(ctx, st, id, r, editor)
-	}
+	})
 }
 
 func storeReview(ctx context.Context, st Store, id string, r model.Review, editor bool) reviewSavedMsg {
@@ -274,9 +270,7 @@ func runEditor(editor string, msg editorReadyMsg) tea.Cmd {
 // finishEditor reads the document back and saves it. A document that does
 // not read is kept in its file, and the error names it.
 func finishEditor(st Store, msg editorDoneMsg) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return bounded(func(ctx context.Context) tea.Msg {
 		out := reviewSavedMsg{ID: msg.ID, Editor: true}
 		if msg.Err != nil {
 			out.Err = fmt.Errorf("%w; the document is in %s", msg.Err, msg.Path)
@@ -302,7 +296,7 @@ func finishEditor(st Store, msg editorDoneMsg) tea.Cmd {
 			os.Remove(msg.Path)
 		}
 		return out
-	}
+	})
 }
 
 // Update handles a key on the review screen; close reports esc/q.

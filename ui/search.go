@@ -194,9 +194,7 @@ func (q query) searchFilter() (storage.SearchFilter, bool) {
 // index when it has text words, else with the fields alone (in the
 // background either way, so the screen never waits).
 func runQuery(st Store, seq int, q query) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return bounded(func(ctx context.Context) tea.Msg {
 		msg := searchMsg{Seq: seq}
 		if q.err != nil {
 			msg.Err = q.err
@@ -245,7 +243,7 @@ func runQuery(st Store, seq int, q query) tea.Cmd {
 		}
 		msg.List = list
 		return msg
-	}
+	})
 }
 
 // idLike reports whether w could be an incident id or short id.

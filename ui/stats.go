@@ -27,9 +27,7 @@ type statsMsg struct {
 }
 
 func loadStats(st Store) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return bounded(func(ctx context.Context) tea.Msg {
 		var msg statsMsg
 		for _, ex := range []bool{false, true} {
 			times, err := st.IncidentTimes(ctx, storage.StatsFilter{Exercises: ex})
@@ -44,7 +42,7 @@ func loadStats(st Store) tea.Cmd {
 			}
 		}
 		return msg
-	}
+	})
 }
 
 type statsScreen struct {

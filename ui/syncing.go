@@ -90,12 +90,10 @@ func countPending(fn PendingFunc) tea.Cmd {
 	if fn == nil {
 		return nil
 	}
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), queryTimeout)
-		defer cancel()
+	return bounded(func(ctx context.Context) tea.Msg {
 		n, err := fn(ctx)
 		return pendingMsg{N: n, Err: err}
-	}
+	})
 }
 
 // onSynced records a sync's outcome, reloads when it brought events in,
