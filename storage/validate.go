@@ -37,22 +37,10 @@ func validateDraft(d model.Draft) error {
 	case model.RetitledPayload:
 		decl := model.Declaration{Title: p.Title, Severity: model.SEV4}
 		return decl.Validate()
-	default:
-		if err := validateReviewDrillMessage(d); err != nil {
+	case model.ReviewPayload:
+		if err := p.Review.Validate(); err != nil {
 			return err
 		}
-	}
-	if d.Kind != model.EventDeclared && d.IncidentID == "" {
-		return model.Invalidf("no incident given for %s", d.Kind)
-	}
-	return nil
-}
-
-// validateReviewDrillMessage checks the payloads of reviews, drills and messages.
-func validateReviewDrillMessage(d model.Draft) error {
-	switch p := d.Payload.(type) {
-	case model.ReviewPayload:
-		return p.Review.Validate()
 	case model.MessagePayload:
 		if _, err := model.ParseAudience(string(p.Audience)); err != nil {
 			return err
@@ -78,6 +66,9 @@ func validateReviewDrillMessage(d model.Draft) error {
 		if p.Index < 0 {
 			return model.Invalidf("inject number %d is not valid", p.Index+1)
 		}
+	}
+	if d.Kind != model.EventDeclared && d.IncidentID == "" {
+		return model.Invalidf("no incident given for %s", d.Kind)
 	}
 	return nil
 }
