@@ -247,7 +247,7 @@ func TestCLIScenario(t *testing.T) {
 func TestCLIAttach(t *testing.T) {
 	c := newCLI(t)
 	team := t.TempDir()
-	path := writeFile(t, team, "db-failover.md", teamRunbook)
+	writeFile(t, team, "db-failover.md", teamRunbook)
 
 	id := strings.TrimSpace(c.ok("--runbooks", team, "declare", "--title", "DB down", "--sev", "1", "--runbook", "db-failover", "--runbook", "major-incident"))
 	got := attachments(t, c.db, id)
@@ -294,14 +294,13 @@ func TestCLIAttach(t *testing.T) {
 			t.Errorf("attachment still has the old hash after a new version was attached")
 		}
 	}
-	_ = path
 
 	c.fails(1, `did you mean "security-incident"`, "attach", id, "security-incidnt")
 	c.fails(1, "no runbook named", "declare", "--title", "Typo", "--sev", "2", "--runbook", "no-such-runbook")
 	if strings.Contains(c.ok("ls"), "Typo") {
 		t.Errorf("declare with an unknown runbook still created the incident")
 	}
-	c.fails(1, "", "attach", "ffffffff", "major-incident")
+	c.fails(1, "no incident with id ffffffff", "attach", "ffffffff", "major-incident")
 }
 
 // TestBinaryRunbookLintExitCodes runs the built binary, as CI would call
