@@ -120,7 +120,6 @@ func (r raciPanel) ShortHelp() []key.Binding {
 	return []key.Binding{k.Assign, k.Up, k.Down, k.Status, k.Severity}
 }
 
-// View draws the pane; step is the stepper's selected step, if any.
 // listHeight is the rows the role list gets beside a step section of
 // stepLines rows.
 func (r *raciPanel) listHeight(stepLines int) int {
@@ -141,20 +140,15 @@ func (r *raciPanel) scroll(stepLines int) {
 	r.top = max(min(r.top, len(r.roles)-listH), 0)
 }
 
+// View draws the pane; step is the stepper's selected step, if any.
 func (r raciPanel) View(focused bool, rb *attachedRunbook, step model.Step, hasStep bool) []string {
 	s := r.styles
 	w, h := max(r.w-2, 0), max(r.h-2, 0)
 	stepLines := r.stepSection(rb, step, hasStep, w)
 
 	listH := r.listHeight(len(stepLines))
+	r.scroll(len(stepLines)) // on View's copy: the step section may have changed
 	top := r.top
-	if r.sel < top {
-		top = r.sel
-	}
-	if r.sel >= top+listH {
-		top = r.sel - listH + 1
-	}
-	top = max(min(top, len(r.roles)-listH), 0)
 
 	titleW := 0
 	for _, role := range r.roles {
