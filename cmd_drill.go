@@ -106,16 +106,9 @@ func (a *app) startDrill(ctx context.Context, st *storage.Store, sc *model.Scena
 	if err := d.Validate(); err != nil {
 		return model.Incident{}, nil, err
 	}
-	if d.Commander == "" {
-		d.Commander = st.Author()
-	}
 	id := storage.NewID()
 	now := a.now().UTC().Truncate(time.Millisecond)
-	drafts := []model.Draft{
-		{IncidentID: id, Kind: model.EventDeclared, Occurred: now, Payload: model.DeclaredPayload{
-			Title: d.Title, Kind: d.Kind, Severity: d.Severity, Status: d.Status, Exercise: true}},
-		{IncidentID: id, Kind: model.EventRoleAssigned, Occurred: now, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: d.Commander}},
-	}
+	drafts := declarationDrafts(st, id, d, now)
 	var warnings []string
 	var lib *runbooks.Library
 	var libErr error
@@ -140,13 +133,7 @@ func (a *app) startDrill(ctx context.Context, st *storage.Store, sc *model.Scena
 		Scenario: sc.Name, Title: sc.Title, Source: sc.Source, Hash: sc.Hash, Text: sc.Text, Start: now, Speed: speed,
 		Duration: sc.Duration, Runbooks: sc.Runbooks, Objectives: sc.Objectives, Injects: sc.Injects,
 	}})
-	if _, err := st.AppendAll(ctx, drafts); err != nil {
-		return model.Incident{}, nil, err
-	}
-	if err := st.SetCurrent(ctx, id); err != nil {
-		return model.Incident{}, nil, err
-	}
-	in, err := st.Incident(ctx, id)
+	in, err := saveNewIncident(ctx, st, id, drafts)
 	return in, warnings, err
 }
 

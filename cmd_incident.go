@@ -98,21 +98,33 @@ func sevHelp() string {
 // Commander and attaches runbooks, all in one transaction, and makes it the
 // current incident.
 func (a *app) declare(ctx context.Context, st *storage.Store, d model.Declaration, runbookNames []string) (model.Incident, error) {
-	if d.Commander == "" {
-		d.Commander = st.Author()
-	}
 	id := storage.NewID()
-	drafts := []model.Draft{
-		{IncidentID: id, Kind: model.EventDeclared, Payload: model.DeclaredPayload{
-			Title: d.Title, Kind: d.Kind, Severity: d.Severity, Status: d.Status, Exercise: d.Exercise, DetectedAt: d.DetectedAt,
-		}},
-		{IncidentID: id, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: d.Commander}},
-	}
 	attach, err := a.attachDrafts(id, runbookNames)
 	if err != nil {
 		return model.Incident{}, err
 	}
-	if _, err := st.AppendAll(ctx, append(drafts, attach...)); err != nil {
+	return saveNewIncident(ctx, st, id, append(declarationDrafts(st, id, d, time.Time{}), attach...))
+}
+
+// declarationDrafts are a new incident's first events: declared, and its
+// Incident Commander (the author when d names none), occurred at at (zero:
+// when they are saved).
+func declarationDrafts(st *storage.Store, id string, d model.Declaration, at time.Time) []model.Draft {
+	if d.Commander == "" {
+		d.Commander = st.Author()
+	}
+	return []model.Draft{
+		{IncidentID: id, Kind: model.EventDeclared, Occurred: at, Payload: model.DeclaredPayload{
+			Title: d.Title, Kind: d.Kind, Severity: d.Severity, Status: d.Status, Exercise: d.Exercise, DetectedAt: d.DetectedAt,
+		}},
+		{IncidentID: id, Kind: model.EventRoleAssigned, Occurred: at, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: d.Commander}},
+	}
+}
+
+// saveNewIncident appends a new incident's events in one transaction and
+// makes it the current incident.
+func saveNewIncident(ctx context.Context, st *storage.Store, id string, drafts []model.Draft) (model.Incident, error) {
+	if _, err := st.AppendAll(ctx, drafts); err != nil {
 		return model.Incident{}, err
 	}
 	if err := st.SetCurrent(ctx, id); err != nil {
