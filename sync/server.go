@@ -216,11 +216,15 @@ func (srv *server) open(ctx context.Context, path string) (bool, error) {
 		srv.st, err = srv.opts.Open(ctx, path)
 		return created, err
 	}
-	// Several first syncs racing to create one hub can collide in the
-	// migrations, or one can look at the file while another is still
-	// making it and take it for someone else's database. Opening under a
-	// lock on the folder serialises them; where that lock is not
-	// available, retry while the file looks half-made.
+	// Several first syncs racing to create one hub: storage.Open's check
+	// of an existing file reads its application id and its tables in two
+	// statements, so it can see the id missing, then the tables another
+	// sync just committed, and refuse the hub as someone else's database
+	// (TestTenRespondersAtOnce fails within a few dozen runs without
+	// this). Opening under a lock on the folder serialises them; where
+	// that lock is not available, retry while the file looks half-made.
+	// Once that check reads both in one snapshot, the lock, the retry and
+	// halfMade can go.
 	unlock := lockDir(dir)
 	defer unlock()
 	for attempt := 0; ; attempt++ {
