@@ -305,6 +305,11 @@ func (s *Store) migrate(ctx context.Context) error {
 var errNewerSchema = errors.New("newer schema")
 
 func (s *Store) loadID(ctx context.Context) error {
+	// A store has its id from its first open on: read it without taking
+	// the write lock, as migrate and ProjectPending do.
+	if s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'store_id'`).Scan(&s.id) == nil {
+		return nil
+	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO meta(key, value) VALUES ('store_id', ?)`, uuid.NewString())
 		if err != nil {
