@@ -190,11 +190,11 @@ func writeReview(w io.Writer, in model.Incident, r model.Review, info storage.Re
 		return
 	}
 	fmt.Fprintf(w, "saved %s by %s\n", info.At.UTC().Format("2006-01-02 15:04 UTC"), n(info.By))
-	for i, s := range model.ReviewSections {
+	for _, s := range model.ReviewSections {
 		if t := strings.TrimSpace(s.Get(r)); t != "" {
 			fmt.Fprintf(w, "\n## %s\n\n%s\n", s.Heading, n(t))
 		}
-		if i == 1 && !r.ImpactStart.IsZero() {
+		if s.Key == "impact" && !r.ImpactStart.IsZero() {
 			fmt.Fprintf(w, "\nImpact started %s\n", r.ImpactStart.UTC().Format("2006-01-02 15:04:05 UTC"))
 		}
 	}
