@@ -371,11 +371,7 @@ func (c *client) pushBatch(ctx context.Context, part []storage.LoggedEvent, upTo
 			return err
 		}
 	}
-	ws := make([]wireEvent, len(part))
-	for i, l := range part {
-		ws[i] = toWire(l.Event)
-	}
-	if err := c.s.send(&message{T: tPush, Events: ws, Pulled: c.pulled}); err != nil {
+	if err := c.s.send(&message{T: tPush, Events: wireEvents(part), Pulled: c.pulled}); err != nil {
 		return err
 	}
 	m, err := c.s.expect(ctx, tPushed)
@@ -441,10 +437,7 @@ func (c *client) receive(ctx context.Context, cursor bool) error {
 // sent back to it.
 func (c *client) apply(ctx context.Context, ws []wireEvent, last int64, lastID string) error {
 	events := eventsOf(ws)
-	ids := make([]string, len(events))
-	for i, e := range events {
-		ids[i] = e.ID
-	}
+	ids := idsOf(events)
 	pushed := c.pushed
 	res, err := c.st.Apply(ctx, events, func(tx *sql.Tx) error {
 		top, _, ok, err := c.st.CoveredThrough(ctx, tx, c.pushed, ids)

@@ -250,10 +250,7 @@ func (srv *server) open(ctx context.Context, path string) (bool, error) {
 // after the commit, and the client moves its cursor only on the answer.
 func (srv *server) push(ctx context.Context, m *message) error {
 	events := eventsOf(m.Events)
-	ids := make([]string, len(events))
-	for i, e := range events {
-		ids[i] = e.ID
-	}
+	ids := idsOf(events)
 	var pullTo int64
 	var pullToID string
 	res, err := srv.st.Apply(ctx, events, func(tx *sql.Tx) error {
@@ -293,12 +290,8 @@ func (srv *server) pull(ctx context.Context, after int64) error {
 
 func (srv *server) sendEvents(events []storage.LoggedEvent) error {
 	for _, part := range splitBatch(events) {
-		ws := make([]wireEvent, len(part))
-		for i, l := range part {
-			ws[i] = toWire(l.Event)
-		}
 		tail := part[len(part)-1]
-		if err := srv.s.send(&message{T: tEvents, Events: ws, Last: tail.Seq, LastID: tail.ID}); err != nil {
+		if err := srv.s.send(&message{T: tEvents, Events: wireEvents(part), Last: tail.Seq, LastID: tail.ID}); err != nil {
 			return err
 		}
 	}

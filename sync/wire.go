@@ -182,6 +182,24 @@ func eventsOf(ws []wireEvent) []model.Event {
 	return out
 }
 
+// wireEvents is one batch as it travels, for a push or a pulled batch.
+func wireEvents(part []storage.LoggedEvent) []wireEvent {
+	ws := make([]wireEvent, len(part))
+	for i, l := range part {
+		ws[i] = toWire(l.Event)
+	}
+	return ws
+}
+
+// idsOf lists a received batch's ids, for CoveredThrough.
+func idsOf(events []model.Event) []string {
+	ids := make([]string, len(events))
+	for i, e := range events {
+		ids[i] = e.ID
+	}
+	return ids
+}
+
 // wireSize estimates an event's encoded size, for cutting batches.
 func wireSize(l storage.LoggedEvent) int {
 	return len(l.Payload) + len(l.ID) + len(l.IncidentID) + len(l.Kind) + len(l.Author) + len(l.Origin) + len(l.Prev) + len(l.Hash) + 120
