@@ -304,6 +304,19 @@ func (s *Store) migrate(ctx context.Context) error {
 
 var errNewerSchema = errors.New("newer schema")
 
+// SchemaVersion is the newest schema this binary knows: what sync tells the
+// other end, so a newer store is refused before anything is written.
+func SchemaVersion() int { return len(migrationNames()) }
+
+// Schema is the schema version the open file is at.
+func (s *Store) Schema(ctx context.Context) (int, error) {
+	var v int
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read schema version of %s: %w", s.path, describeSQLiteError(err))
+	}
+	return v, nil
+}
+
 func (s *Store) loadID(ctx context.Context) error {
 	// A store has its id from its first open on: read it without taking
 	// the write lock, as migrate and ProjectPending do.
@@ -366,6 +379,25 @@ func (s *Store) queryRowTx(ctx context.Context, tx *sql.Tx, query string, args .
 		return tx.QueryRowContext(ctx, query, args...) // reports the same error
 	}
 	return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+}
+
+// cachedQueryRow and cachedQuery run a query through the store's prepared
+// statement cache: sync asks the same few questions on every exchange, and
+// parsing them each time cost more than answering them.
+func (s *Store) cachedQueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := s.stmt(ctx, query)
+	if err != nil {
+		return s.db.QueryRowContext(ctx, query, args...) // reports the same error
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (s *Store) cachedQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := s.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
 }
 
 // Close closes the database.
