@@ -24,6 +24,10 @@ func (p *projector) exec(ctx context.Context, query string, args ...any) (sql.Re
 	return p.s.execTx(ctx, p.tx, query, args...)
 }
 
+func (p *projector) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return p.s.queryRowTx(ctx, p.tx, query, args...)
+}
+
 func (p *projector) apply(ctx context.Context, e model.Event, future bool) error {
 	if !e.Kind.Known() {
 		// A kind from a newer sitrep: keep it in the log, project nothing
@@ -153,7 +157,7 @@ func (p *projector) applyState(ctx context.Context, e model.Event) error {
 func (p *projector) setTitle(ctx context.Context, incident, title, v string) error {
 	var rowid int64
 	var old, oldV string
-	err := p.tx.QueryRowContext(ctx, `SELECT rowid, title, title_v FROM incidents WHERE id = ?`, incident).Scan(&rowid, &old, &oldV)
+	err := p.queryRow(ctx, `SELECT rowid, title, title_v FROM incidents WHERE id = ?`, incident).Scan(&rowid, &old, &oldV)
 	if err != nil {
 		return err
 	}

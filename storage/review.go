@@ -29,7 +29,7 @@ func (p *projector) saveReview(ctx context.Context, e model.Event, v string) err
 	}
 	var rowid int64
 	var oldText, oldV string
-	err = p.tx.QueryRowContext(ctx, `SELECT rowid, text, version FROM reviews WHERE incident_id = ?`, e.IncidentID).Scan(&rowid, &oldText, &oldV)
+	err = p.queryRow(ctx, `SELECT rowid, text, version FROM reviews WHERE incident_id = ?`, e.IncidentID).Scan(&rowid, &oldText, &oldV)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		res, err := p.exec(ctx, `INSERT INTO reviews(incident_id, doc, text, impact_start, by, at, version, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
