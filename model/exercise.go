@@ -350,25 +350,19 @@ func (x Exercise) Objectives(log DrillLog, now time.Time) []ObjectiveResult {
 				evidence = "status reached mitigated"
 			}
 		case ObjectiveRPO:
-			for _, e := range log.Entries {
-				if e.Kind == EventNote && !e.Retracted && hasTag(e.Text, "rpo") {
-					at, evidence = e.Occurred, "noted: "+OneLine(e.Text)
-					if m := durationWord.FindString(strings.ToLower(e.Text)); m != "" {
-						if d, err := ParseOffset(m); err == nil {
-							stated, statedOK = d, true
-						}
+			if e, ok := firstTagged(log.Entries, "rpo"); ok {
+				at, evidence = e.Occurred, "noted: "+OneLine(e.Text)
+				if m := durationWord.FindString(strings.ToLower(e.Text)); m != "" {
+					if d, err := ParseOffset(m); err == nil {
+						stated, statedOK = d, true
 					}
-					break
 				}
 			}
 		case ObjectiveRunbook:
 			at, evidence = runbookFinished(o.Runbook, log)
 		default:
-			for _, e := range log.Entries {
-				if e.Kind == EventNote && !e.Retracted && hasTag(e.Text, o.ID) {
-					at, evidence = e.Occurred, "noted: "+OneLine(e.Text)
-					break
-				}
+			if e, ok := firstTagged(log.Entries, o.ID); ok {
+				at, evidence = e.Occurred, "noted: "+OneLine(e.Text)
 			}
 			for _, m := range log.Messages {
 				if objectiveNamesAudience(o.Title, m.Audience) && (at.IsZero() || m.At.Before(at)) {
@@ -377,7 +371,7 @@ func (x Exercise) Objectives(log DrillLog, now time.Time) []ObjectiveResult {
 				}
 			}
 		}
-		if !at.IsZero() && !(x.Ended.IsZero() || !at.After(x.Ended)) {
+		if !x.Ended.IsZero() && at.After(x.Ended) {
 			at = time.Time{} // evidence after the end does not count
 		}
 		if !at.IsZero() && !now.Before(at) {
@@ -400,6 +394,17 @@ func (x Exercise) Objectives(log DrillLog, now time.Time) []ObjectiveResult {
 		out = append(out, r)
 	}
 	return out
+}
+
+// firstTagged is the first note, decision or action (not retracted) that
+// carries #tag.
+func firstTagged(entries []TimelineEntry, tag string) (TimelineEntry, bool) {
+	for _, e := range entries {
+		if e.Kind == EventNote && !e.Retracted && hasTag(e.Text, tag) {
+			return e, true
+		}
+	}
+	return TimelineEntry{}, false
 }
 
 func hasTag(text, tag string) bool {
