@@ -130,8 +130,8 @@ func assertOrderIndependent(t *testing.T, src *storage.Store, seeds, stream uint
 		if got := dump(t, dst); got != want {
 			t.Fatalf("seed %d: order changed the projections:\n%s", seed, firstDiff(want, got))
 		}
-		if rep, _ := dst.Verify(ctx); len(rep.Problems) != 0 {
-			t.Fatalf("seed %d: verify after apply: %v", seed, rep.Problems)
+		if rep, err := dst.Verify(ctx); err != nil || len(rep.Problems) != 0 {
+			t.Fatalf("seed %d: verify after apply: %v %v", seed, rep.Problems, err)
 		}
 		dst.Close()
 	}

@@ -106,8 +106,8 @@ func TestUnknownKindKeptNotProjected(t *testing.T) {
 	if list, _ := st.Incidents(ctx); len(list) != 0 {
 		t.Fatalf("an unknown kind made an incident: %+v", list)
 	}
-	if rep, _ := st.Verify(ctx); len(rep.Problems) != 0 {
-		t.Fatalf("verify: %v", rep.Problems)
+	if rep, err := st.Verify(ctx); err != nil || len(rep.Problems) != 0 {
+		t.Fatalf("verify: %v %v", rep.Problems, err)
 	}
 	if n, err := st.ProjectPending(ctx); err != nil || n != 0 {
 		t.Fatalf("projected %d unknown events (%v)", n, err)
