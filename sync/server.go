@@ -232,9 +232,7 @@ func (srv *server) open(ctx context.Context, path string) (bool, error) {
 		if err == nil || attempt == 8 {
 			break
 		}
-		racing := strings.Contains(err.Error(), "migration") ||
-			(strings.Contains(err.Error(), "not a sitrep store") && halfMade(ctx, path))
-		if !racing {
+		if !strings.Contains(err.Error(), "not a sitrep store") || !halfMade(ctx, path) {
 			break
 		}
 		time.Sleep(time.Duration(20*(attempt+1)) * time.Millisecond)
@@ -309,8 +307,8 @@ const sitrepAppID = 0x53495452
 
 // halfMade reports whether path is a store another process was creating
 // when we looked: no application id yet and no table but
-// schema_migrations, which storage.Open makes just before the first
-// migration; or, by now, a finished sitrep store.
+// schema_migrations (which a sitrep older than one-transaction migrations
+// made before the first migration); or, by now, a finished sitrep store.
 func halfMade(ctx context.Context, path string) bool {
 	db, err := sql.Open("sqlite", "file:"+strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)+"?mode=ro&_pragma=busy_timeout(2000)")
 	if err != nil {
