@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
@@ -116,8 +115,11 @@ for=2h then=1h).`,
 					body = string(b)
 				}
 				if body == "" {
-					body, err = a.fillTemplate(ctx, st, in, t, msgs, policy)
+					impact, latest, err := st.MessageFacts(ctx, in.ID)
 					if err != nil {
+						return err
+					}
+					if body, err = model.ComposeMessage(t, in, impact, latest, msgs, policy, now); err != nil {
 						return err
 					}
 				}
@@ -163,35 +165,6 @@ for=2h then=1h).`,
 	cmd.Flags().BoolVar(&due, "due", false, "show when each audience is due its next update")
 	cmd.Flags().BoolVar(&copyText, "copy", false, "also copy the text to the clipboard (OSC 52, works over SSH)")
 	return cmd
-}
-
-// fillTemplate fills t from the incident: impact from the review, the
-// newest note, and when the next update will be due once this one is sent.
-func (a *app) fillTemplate(ctx context.Context, st *storage.Store, in model.Incident, t model.MessageTemplate, msgs []model.Message, policy model.CadencePolicy) (string, error) {
-	now := a.now()
-	r, _, err := st.Review(ctx, in.ID)
-	if err != nil {
-		return "", err
-	}
-	entries, err := st.Timeline(ctx, in.ID, storage.TimelinePage{Limit: 200})
-	if err != nil {
-		return "", err
-	}
-	latest := ""
-	for i := len(entries) - 1; i >= 0; i-- {
-		if entries[i].Kind == model.EventNote && !entries[i].Retracted {
-			latest = entries[i].Text
-			break
-		}
-	}
-	var next time.Time
-	withThis := append(append([]model.Message(nil), msgs...), model.Message{Audience: t.Audience, At: now})
-	for _, d := range model.UpdatesDue(in, withThis, policy, now) {
-		if d.Audience == t.Audience {
-			next = d.At
-		}
-	}
-	return model.FillMessage(t, in, r.Impact, latest, next, now)
 }
 
 func removeQuietly(path string) { _ = os.Remove(path) }

@@ -122,6 +122,19 @@ var statusWords = map[Status]string{
 	StatusReviewed:      "Resolved",
 }
 
+// ComposeMessage fills t as it would go out now: next is when this
+// audience's following update falls due, counting this message as sent.
+func ComposeMessage(t MessageTemplate, in Incident, impact, latest string, sent []Message, policy CadencePolicy, now time.Time) (string, error) {
+	var next time.Time
+	withThis := append(append([]Message(nil), sent...), Message{Audience: t.Audience, At: now})
+	for _, d := range UpdatesDue(in, withThis, policy, now) {
+		if d.Audience == t.Audience {
+			next = d.At
+		}
+	}
+	return FillMessage(t, in, impact, latest, next, now)
+}
+
 // FillMessage fills a template for an incident at now. impact and latest
 // may be empty.
 func FillMessage(t MessageTemplate, in Incident, impact, latest string, next time.Time, now time.Time) (string, error) {

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/sitrep-dev/sitrep/model"
@@ -36,4 +38,21 @@ func (s *Store) Messages(ctx context.Context, incidentID string) ([]model.Messag
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// MessageFacts are what an update is filled from besides the incident: the
+// review's impact, and the newest note, decision or action item still
+// standing (amended text if amended), however far back it is.
+func (s *Store) MessageFacts(ctx context.Context, incidentID string) (impact, latest string, err error) {
+	r, _, err := s.Review(ctx, incidentID)
+	if err != nil {
+		return "", "", err
+	}
+	err = s.db.QueryRowContext(ctx, `SELECT coalesce(m.amended_text, t.text)`+timelineFrom+
+		`WHERE t.incident_id = ? AND t.kind = ? AND coalesce(m.retracted, 0) = 0
+		ORDER BY t.occurred DESC, t.hlc DESC, t.event_id DESC LIMIT 1`, incidentID, string(model.EventNote)).Scan(&latest)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", "", fmt.Errorf("read the latest note of %s: %w", incidentID, describeSQLiteError(err))
+	}
+	return r.Impact, latest, nil
 }

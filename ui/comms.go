@@ -11,7 +11,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sitrep-dev/sitrep/model"
-	"github.com/sitrep-dev/sitrep/storage"
 )
 
 // The message screen (m in an incident): pick a template (internal,
@@ -66,31 +65,12 @@ type messageSentMsg struct {
 func fillMessage(st Store, in model.Incident, msgs []model.Message, policy model.CadencePolicy, t model.MessageTemplate, now time.Time) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
 		out := messageFilledMsg{ID: in.ID, Tmpl: t}
-		r, _, err := st.Review(ctx, in.ID)
+		impact, latest, err := st.MessageFacts(ctx, in.ID)
 		if err != nil {
 			out.Err = err
 			return out
 		}
-		entries, err := st.Timeline(ctx, in.ID, storage.TimelinePage{Limit: 200})
-		if err != nil {
-			out.Err = err
-			return out
-		}
-		latest := ""
-		for i := len(entries) - 1; i >= 0; i-- {
-			if entries[i].Kind == model.EventNote && !entries[i].Retracted {
-				latest = entries[i].Text
-				break
-			}
-		}
-		var next time.Time
-		withThis := append(append([]model.Message(nil), msgs...), model.Message{Audience: t.Audience, At: now})
-		for _, d := range model.UpdatesDue(in, withThis, policy, now) {
-			if d.Audience == t.Audience {
-				next = d.At
-			}
-		}
-		out.Text, out.Err = model.FillMessage(t, in, r.Impact, latest, next, now)
+		out.Text, out.Err = model.ComposeMessage(t, in, impact, latest, msgs, policy, now)
 		return out
 	})
 }
