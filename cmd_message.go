@@ -125,12 +125,10 @@ for=2h then=1h).`,
 				}
 				if edit {
 					edited, path, err := a.editText("sitrep-message-"+in.Short()+"-*.txt", body)
-					if path != "" {
-						defer removeQuietly(path)
-					}
 					if err != nil {
-						return err
+						return err // the error names the file the text is kept in
 					}
+					defer removeQuietly(path)
 					if strings.TrimSpace(edited) == "" {
 						fmt.Fprintln(a.out, "message empty: nothing sent")
 						return nil

@@ -61,3 +61,22 @@ func TestCLIMessageFlow(t *testing.T) {
 		t.Errorf("bad template: %d %s", code, errOut)
 	}
 }
+
+// An editor that fails sends nothing, and the text it was given is where the
+// error says it is.
+func TestCLIMessageEditorFails(t *testing.T) {
+	c := newCLI(t)
+	id := strings.TrimSpace(c.ok("declare", "--title", "Checkout 500s", "--sev", "1", "--kind", "outage"))
+	fakeEditor(t, `echo "half an update" > "$1"; exit 3`)
+	_, errOut, code := c.run("", "message", id, "--template", "customer", "--edit")
+	if code == 0 || !strings.Contains(errOut, "your text is in ") {
+		t.Fatalf("editor failure: exit %d %q", code, errOut)
+	}
+	kept := strings.TrimRight(strings.Fields(errOut[strings.Index(errOut, "your text is in ")+len("your text is in "):])[0], ")")
+	if b, err := os.ReadFile(kept); err != nil || !strings.Contains(string(b), "half an update") {
+		t.Fatalf("the text the error names is gone: %q %v", b, err)
+	}
+	if show := c.ok("show", id); strings.Contains(show, "Message sent") {
+		t.Error("a failed edit was logged as sent")
+	}
+}
