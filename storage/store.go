@@ -192,12 +192,12 @@ func checkExisting(ctx context.Context, path string) error {
 		return fmt.Errorf("open store %s: %w", path, err)
 	}
 	defer db.Close()
+	// One statement, one snapshot: read apart, another process creating
+	// the store could commit in between, and its tables would be seen
+	// without the id that marks them as sitrep's.
 	var appID int64
-	if err := db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
-		return fmt.Errorf("open store %s: %w", path, describeSQLiteError(err))
-	}
 	var tables int
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&tables); err != nil {
+	if err := db.QueryRowContext(ctx, "SELECT (SELECT application_id FROM pragma_application_id), (SELECT count(*) FROM sqlite_master)").Scan(&appID, &tables); err != nil {
 		return fmt.Errorf("open store %s: %w", path, describeSQLiteError(err))
 	}
 	if appID != applicationID {

@@ -425,7 +425,7 @@ func TestIncidentsPageAndCounts(t *testing.T) {
 // and none mistakes the half-made file for someone else's database.
 func TestOpenSameNewStoreAtOnce(t *testing.T) {
 	ctx := context.Background()
-	for round := 0; round < 5; round++ {
+	for round := 0; round < 40; round++ {
 		path := filepath.Join(t.TempDir(), "hub.db")
 		const n = 8
 		errs := make(chan error, n)
