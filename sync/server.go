@@ -216,27 +216,9 @@ func (srv *server) open(ctx context.Context, path string) (bool, error) {
 		srv.st, err = srv.opts.Open(ctx, path)
 		return created, err
 	}
-	// Several first syncs racing to create one hub: storage.Open's check
-	// of an existing file reads its application id and its tables in two
-	// statements, so it can see the id missing, then the tables another
-	// sync just committed, and refuse the hub as someone else's database
-	// (TestTenRespondersAtOnce fails within a few dozen runs without
-	// this). Opening under a lock on the folder serialises them; where
-	// that lock is not available, retry while the file looks half-made.
-	// Once that check reads both in one snapshot, the lock, the retry and
-	// halfMade can go.
-	unlock := lockDir(dir)
-	defer unlock()
-	for attempt := 0; ; attempt++ {
-		srv.st, err = storage.Open(ctx, path, storage.Options{Author: "sitrep-hub", Now: srv.opts.Now})
-		if err == nil || attempt == 8 {
-			break
-		}
-		if !strings.Contains(err.Error(), "not a sitrep store") || !halfMade(ctx, path) {
-			break
-		}
-		time.Sleep(time.Duration(20*(attempt+1)) * time.Millisecond)
-	}
+	// Several first syncs may race to create one hub: storage.Open lets
+	// them take turns (TestTenRespondersAtOnce).
+	srv.st, err = storage.Open(ctx, path, storage.Options{Author: "sitrep-hub", Now: srv.opts.Now})
 	if err != nil {
 		return false, err
 	}
@@ -300,32 +282,4 @@ func (srv *server) sendEvents(events []storage.LoggedEvent) error {
 func isDisconnect(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.ErrClosedPipe) ||
 		errors.Is(err, os.ErrClosed) || errors.Is(err, errTimeout)
-}
-
-// sitrepAppID is storage's application_id ("SITR").
-const sitrepAppID = 0x53495452
-
-// halfMade reports whether path is a store another process was creating
-// when we looked: no application id yet and no table but
-// schema_migrations (which a sitrep older than one-transaction migrations
-// made before the first migration); or, by now, a finished sitrep store.
-func halfMade(ctx context.Context, path string) bool {
-	db, err := sql.Open("sqlite", "file:"+strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)+"?mode=ro&_pragma=busy_timeout(2000)")
-	if err != nil {
-		return false
-	}
-	defer db.Close()
-	var appID int64
-	if err := db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
-		return false
-	}
-	if appID == sitrepAppID {
-		return true
-	}
-	if appID != 0 {
-		return false
-	}
-	var others int
-	err = db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name != 'schema_migrations'").Scan(&others)
-	return err == nil && others == 0
 }
