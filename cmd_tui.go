@@ -43,7 +43,7 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 	}
 	defer st.Close()
 	// The library is loaded on first use: a frame never needs it, and the
-	// cockpit asks for it (below) before its first frame, for the notice.
+	// cockpit loads it in the background after its first frame.
 	library := gosync.OnceValues(a.tuiLibrary)
 	opts := ui.Options{
 		Store:   st,
@@ -80,8 +80,6 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 		return a.printFrame(ctx, st, opts, frame)
 	}
 
-	_, opts.Notice = library()
-
 	out := termenv.NewOutput(os.Stdout)
 	renderer := lipgloss.NewRenderer(os.Stdout)
 	// Ask the terminal for its background before Bubble Tea owns the input,
@@ -108,6 +106,13 @@ func (l lazyLibrary) RunbooksForKind(kind string) []*model.Runbook {
 		return lib.RunbooksForKind(kind)
 	}
 	return nil
+}
+
+// Notice loads the library and says what went wrong loading it, if
+// anything (the cockpit shows it as a warning).
+func (l lazyLibrary) Notice() string {
+	_, notice := l()
+	return notice
 }
 
 func (l lazyLibrary) Scenarios() []*model.Scenario {

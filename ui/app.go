@@ -46,7 +46,6 @@ type Options struct {
 	// "" is vi. It may carry arguments ("code -w").
 	Editor   string
 	Incident string        // an incident id to open at start
-	Notice   string        // a warning to show at start (e.g. a runbook folder that failed)
 	Poll     time.Duration // how often to look for changes; 0 is every second, negative never (and no timed syncs: one frame, tests)
 }
 
@@ -150,9 +149,6 @@ func New(opts Options) App {
 	if a.list.searchDelay == 0 {
 		a.list.searchDelay = searchDelay
 	}
-	if opts.Notice != "" {
-		a.setFlash(opts.Notice, true)
-	}
 	if opts.Incident != "" {
 		a.screen, a.incID, a.loading = screenIncident, opts.Incident, true
 	}
@@ -168,8 +164,16 @@ func (a App) Init() tea.Cmd {
 	if a.incID != "" {
 		cmds = append(cmds, loadIncident(a.st, a.incID, a.timeline.request(), nil, a.now()))
 	}
+	// A library that can fail to load (a broken team folder) says so once
+	// it has loaded, after the first frame rather than before it.
+	if lib, ok := a.opts.Library.(interface{ Notice() string }); ok {
+		cmds = append(cmds, func() tea.Msg { return noticeMsg(lib.Notice()) })
+	}
 	return tea.Batch(cmds...)
 }
+
+// noticeMsg is a warning from loading the runbook library; empty if none.
+type noticeMsg string
 
 // Update routes a message to the part it is for.
 func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -177,6 +181,10 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.resize(msg.Width, msg.Height)
+	case noticeMsg:
+		if msg != "" {
+			a.setFlash(string(msg), true)
+		}
 	case tea.KeyMsg:
 		if keys := a.splitKeys(msg); keys != nil {
 			var cmds []tea.Cmd

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/runbooks"
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
@@ -59,5 +60,25 @@ func TestListPages(t *testing.T) {
 	l = d.app().list
 	if in, ok := l.selected(); !ok || in.Title != "Incident number 0" || len(l.items()) != 1 {
 		t.Errorf("filter found %+v", in)
+	}
+}
+
+// noticeLibrary is a library whose loading went partly wrong.
+type noticeLibrary struct {
+	*runbooks.Library
+	notice string
+}
+
+func (l noticeLibrary) Notice() string { return l.notice }
+
+// A library that could not load everything says so on screen once the
+// cockpit is up, not before its first frame.
+func TestLibraryNoticeShown(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	lib := noticeLibrary{bundled(t), "using bundled runbooks only: /team/runbooks: permission denied"}
+	d := newDriver(t, Options{Store: st, Library: lib, Now: c.Now}, 120, 40)
+	if v := d.view(); !strings.Contains(v, "using bundled runbooks only") {
+		t.Fatalf("the notice is not on screen:\n%s", v)
 	}
 }
