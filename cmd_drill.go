@@ -65,7 +65,7 @@ findings, recommendations and improvements to the plan.`,
 				return err
 			}
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, warnings, err := a.startDrill(ctx, st, sc, speed, title, commander)
+				in, warnings, err := a.startDrill(ctx, st, lib, sc, speed, title, commander)
 				if err != nil {
 					return err
 				}
@@ -91,11 +91,12 @@ findings, recommendations and improvements to the plan.`,
 }
 
 // startDrill declares the exercise incident, names its commander, attaches
-// the scenario's runbooks and starts the clock, in one transaction. A
+// the scenario's runbooks (from lib, the library the scenario came from)
+// and starts the clock, in one transaction. A
 // scenario runbook that cannot be found does not stop the drill; it comes
 // back as a warning for the caller to show where it can (stderr, or the
 // cockpit's flash line).
-func (a *app) startDrill(ctx context.Context, st *storage.Store, sc *model.Scenario, speed float64, title, commander string) (model.Incident, []string, error) {
+func (a *app) startDrill(ctx context.Context, st *storage.Store, lib *runbooks.Library, sc *model.Scenario, speed float64, title, commander string) (model.Incident, []string, error) {
 	d := model.Declaration{Title: sc.Title, Kind: sc.Kind, Severity: sc.Severity, Exercise: true, Commander: commander}
 	if title != "" {
 		d.Title = title
@@ -110,16 +111,8 @@ func (a *app) startDrill(ctx context.Context, st *storage.Store, sc *model.Scena
 	now := a.now().UTC().Truncate(time.Millisecond)
 	drafts := declarationDrafts(st, id, d, now)
 	var warnings []string
-	var lib *runbooks.Library
-	var libErr error
-	if len(sc.Runbooks) > 0 {
-		lib, _, libErr = a.library() // once, not once per runbook
-	}
 	for _, name := range sc.Runbooks {
-		att, err := []model.Draft(nil), libErr
-		if err == nil {
-			att, err = attachDraftsFrom(lib, id, []string{name})
-		}
+		att, err := attachDraftsFrom(lib, id, []string{name})
 		if err != nil {
 			warnings = append(warnings, fmt.Sprintf("scenario runbook %s not attached: %s", name, oneLineError(err)))
 			continue

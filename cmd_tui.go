@@ -63,7 +63,7 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 			if err != nil {
 				return model.Incident{}, "", err
 			}
-			in, warnings, err := a.startDrill(ctx, st, sc, 1, "", "")
+			in, warnings, err := a.startDrill(ctx, st, lib, sc, 1, "", "")
 			return in, strings.Join(warnings, "; "), err
 		},
 		Cadence: a.cadencePolicy(),
