@@ -184,7 +184,7 @@ func (a App) pickerKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case pickScenario:
 		name := p.options[chosen].Label
 		a.setFlash("Starting the "+name+" drill…", false)
-		return a, startDrill(a.opts.Drill, a.st, name)
+		return a, startDrill(a.opts.Drill, name)
 	}
 	return a, nil
 }
@@ -197,7 +197,7 @@ func (a App) formKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case submit:
 		d, names := a.form.declaration()
 		a.form.saving = true
-		return a, declare(a.opts.Declare, a.st, d, names)
+		return a, declare(a.opts.Declare, d, names)
 	}
 	return a, cmd
 }

@@ -364,15 +364,13 @@ func assignRole(st Store, req int, incidentID string, role model.Role, holder st
 	})
 }
 
-func declare(fn DeclareFunc, st Store, d model.Declaration, runbooks []string) tea.Cmd {
+func declare(fn DeclareFunc, d model.Declaration, runbooks []string) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
 		if fn == nil {
 			return declaredMsg{Err: model.Invalidf("declaring is not available here: use 'sitrep declare'")}
 		}
+		// Opening it (onDeclared) makes it the current incident.
 		in, err := fn(ctx, d, runbooks)
-		if err == nil {
-			err = st.SetCurrent(ctx, in.ID)
-		}
 		return declaredMsg{Incident: in, Err: err}
 	})
 }
@@ -393,15 +391,12 @@ func copyText(copyFn func(string) error, what, text string) tea.Cmd {
 	}
 }
 
-func startDrill(fn DrillFunc, st Store, scenario string) tea.Cmd {
+func startDrill(fn DrillFunc, scenario string) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
 		if fn == nil {
 			return declaredMsg{Drill: true, Err: model.Invalidf("drills are not available here: use 'sitrep drill %s'", scenario)}
 		}
 		in, warning, err := fn(ctx, scenario)
-		if err == nil {
-			err = st.SetCurrent(ctx, in.ID)
-		}
 		return declaredMsg{Incident: in, Drill: true, Warning: warning, Err: err}
 	})
 }

@@ -48,6 +48,9 @@ func TestWorkAnIncidentByKeys(t *testing.T) {
 	if in.Title != "Payments API timing out" || in.Severity != model.SEV1 || in.Kind != "outage" {
 		t.Errorf("declared %+v", in)
 	}
+	if cur, err := st.Current(ctx); err != nil || cur.ID != id {
+		t.Errorf("the declared incident is not the current one (%s, %v): 'sitrep note' would not go to it", cur.ID, err)
+	}
 	atts, err := st.Attachments(ctx, id)
 	if err != nil {
 		t.Fatal(err)
