@@ -61,9 +61,6 @@ func (a *app) declareCmd() *cobra.Command {
 					return err
 				}
 			}
-			if err := d.Validate(); err != nil {
-				return err
-			}
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 				in, err := a.declare(ctx, st, d, runbookNames)
 				if err != nil {
@@ -98,6 +95,9 @@ func sevHelp() string {
 // Commander and attaches runbooks, all in one transaction, and makes it the
 // current incident.
 func (a *app) declare(ctx context.Context, st *storage.Store, d model.Declaration, runbookNames []string) (model.Incident, error) {
+	if err := d.Validate(); err != nil { // also fills in the defaults (kind, status)
+		return model.Incident{}, err
+	}
 	id := storage.NewID()
 	attach, err := a.attachDrafts(id, runbookNames)
 	if err != nil {

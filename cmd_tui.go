@@ -49,9 +49,6 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 		Store:   st,
 		Library: lazyLibrary(library),
 		Declare: func(ctx context.Context, d model.Declaration, names []string) (model.Incident, error) {
-			if err := d.Validate(); err != nil {
-				return model.Incident{}, err
-			}
 			return a.declare(ctx, st, d, names)
 		},
 		Drill: func(ctx context.Context, name string) (model.Incident, string, error) {
