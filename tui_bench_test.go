@@ -12,35 +12,12 @@ import (
 	"github.com/sitrep-dev/sitrep/storage/storagetest"
 )
 
-// openMillion opens the cached million-entry store, closed when b ends,
-// and returns it with its path. -short skips b.
-func openMillion(b *testing.B) (*storage.Store, string) {
-	if testing.Short() {
-		b.Skip("needs the million-entry store")
-	}
-	ctx := context.Background()
-	path, err := storagetest.Cached(ctx, storagetest.Spec{Incidents: 10000, Entries: 1000000})
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := storage.Open(ctx, path, storage.Options{Author: "bench@host"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	return st, path
-}
-
 // BenchmarkStartToFrame times the built binary from exec to its first full
 // frame of the biggest incident (100,000 entries) in the million-entry
 // store, printed by SITREP_FRAME. Target: 150 ms. The store is built once
 // per machine (minutes) and cached; -short skips it.
 func BenchmarkStartToFrame(b *testing.B) {
-	st, path := openMillion(b)
-	big, err := st.Meta(context.Background(), storagetest.BigKey)
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, path, big := storagetest.OpenMillion(b)
 	bin := buildSitrep(b)
 	env := append(os.Environ(), "SITREP_DB="+path, "SITREP_AUTHOR=bench@host", "SITREP_FRAME=160x48", "SITREP_FRAME_INCIDENT="+big, "NO_COLOR=1")
 	for _, c := range []struct{ name, incident string }{{"incident", big}, {"list", ""}} {
@@ -75,7 +52,7 @@ func BenchmarkStartToFrame(b *testing.B) {
 // a selective word and a common one, at the list's limit of 200.
 func BenchmarkSearchIndex(b *testing.B) {
 	ctx := context.Background()
-	st, _ := openMillion(b)
+	st, _, _ := storagetest.OpenMillion(b)
 	for _, c := range []struct{ name, words string }{{"selective", "leaked key"}, {"common", "rollback"}, {"none", "zanzibar"}} {
 		b.Run(c.name, func(b *testing.B) {
 			var n int

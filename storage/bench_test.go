@@ -49,7 +49,7 @@ func BenchmarkOpenAndLoad(b *testing.B) {
 		b.Skip("builds a million-entry store")
 	}
 	ctx := context.Background()
-	path, err := storagetest.Cached(ctx, storagetest.Spec{Incidents: 10000, Entries: 1000000})
+	path, err := storagetest.Cached(ctx, storagetest.Million)
 	if err != nil {
 		b.Fatal(err)
 	}

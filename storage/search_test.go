@@ -7,6 +7,7 @@ import (
 
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
+	"github.com/sitrep-dev/sitrep/storage/storagetest"
 )
 
 func TestSearch(t *testing.T) {
@@ -118,10 +119,7 @@ func mustSearch(t *testing.T, st *storage.Store, q string, f storage.SearchFilte
 // BenchmarkSearchSelective searches the million-entry store for a term in
 // one incident's title and declaration. Target: at most 20 ms.
 func BenchmarkSearchSelective(b *testing.B) {
-	if testing.Short() {
-		b.Skip("builds a big store")
-	}
-	st := bigStore(b)
+	st, _, _ := storagetest.OpenMillion(b)
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -135,10 +133,7 @@ func BenchmarkSearchSelective(b *testing.B) {
 // BenchmarkSearchBroad searches for a word in a tenth of the million
 // entries: the scan cap keeps it bounded.
 func BenchmarkSearchBroad(b *testing.B) {
-	if testing.Short() {
-		b.Skip("builds a big store")
-	}
-	st := bigStore(b)
+	st, _, _ := storagetest.OpenMillion(b)
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

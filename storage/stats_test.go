@@ -164,11 +164,8 @@ func TestStatsAgainstDirectComputation(t *testing.T) {
 // BenchmarkStats reads the metrics of 10,000 incidents and summarises them,
 // what `sitrep stats` does.
 func BenchmarkStats(b *testing.B) {
-	if testing.Short() {
-		b.Skip("builds a big store")
-	}
 	ctx := context.Background()
-	st := bigStore(b)
+	st, _, _ := storagetest.OpenMillion(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		times, err := st.IncidentTimes(ctx, storage.StatsFilter{})
@@ -177,21 +174,4 @@ func BenchmarkStats(b *testing.B) {
 		}
 		_ = model.ComputeStats(times, false)
 	}
-}
-
-// bigStore is the cached store of 10,000 incidents and 1,000,000 timeline
-// entries. Benchmarks only read it (opening it runs any new migration once,
-// as BenchmarkOpenAndLoad does).
-func bigStore(b *testing.B) *storage.Store {
-	b.Helper()
-	path, err := storagetest.Cached(context.Background(), storagetest.Spec{Incidents: 10000, Entries: 1000000})
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := storage.Open(context.Background(), path, storage.Options{Author: "bench@host"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	return st
 }

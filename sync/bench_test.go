@@ -27,7 +27,7 @@ var flagBig = flag.Bool("sync.big", false, "run the benchmarks against a hub of 
 
 func hubSpec(events int) storagetest.Spec {
 	if events >= 1000000 {
-		return storagetest.Spec{Incidents: 10000, Entries: 1000000} // shared with storage's benchmarks
+		return storagetest.Million // shared with the other benchmarks
 	}
 	return storagetest.Spec{Incidents: max(events/100, 2), Entries: events}
 }

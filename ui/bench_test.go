@@ -10,40 +10,12 @@ import (
 	"github.com/sitrep-dev/sitrep/storage/storagetest"
 )
 
-// bigSpec is the foundation issue's million-entry store: 10,000 incidents,
-// one of them (BigKey) with 100,000 timeline entries, the rest about 90
-// each. Built once per machine (minutes) and cached.
-var bigSpec = storagetest.Spec{Incidents: 10000, Entries: 1000000}
-
-// openBig opens the cached million-entry store, closed when b ends, and
-// returns it with the id of its 100,000-entry incident. -short skips b.
-func openBig(b *testing.B) (*storage.Store, string) {
-	if testing.Short() {
-		b.Skip("needs the million-entry store")
-	}
-	ctx := context.Background()
-	path, err := storagetest.Cached(ctx, bigSpec)
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := storage.Open(ctx, path, storage.Options{Author: "bench@host"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	big, err := st.Meta(ctx, storagetest.BigKey)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return st, big
-}
-
 // BenchmarkKeypress times one key (Update and View of the whole 160x48
 // screen) on an open incident: the big one, and one of about 100 entries.
 // Targets: at most 2 ms, and the big one at most twice the small one.
 func BenchmarkKeypress(b *testing.B) {
 	ctx := context.Background()
-	st, big := openBig(b)
+	st, _, big := storagetest.OpenMillion(b)
 	list, err := st.IncidentsPage(ctx, 0, -1)
 	if err != nil {
 		b.Fatal(err)
