@@ -365,10 +365,7 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 	a.inc = msg.Incident
 	a.messages = msg.Messages
 	a.loaded = true
-	detected := msg.Incident.Milestones.Detected
-	if detected.IsZero() {
-		detected = msg.Incident.DeclaredAt
-	}
+	detected := msg.Incident.Started()
 	a.exercise, a.drillLog, a.injectsShown = msg.Exercise, msg.Log, msg.Injects
 	a.drillKeysEnabled(msg.Exercise != nil)
 	if msg.Exercise == nil {

@@ -243,10 +243,7 @@ func (a App) incidentHeader(w int) []string {
 	} else {
 		parts = append(parts, s.Warn.Render("IC: nobody (r in RACI to assign)"))
 	}
-	detected := in.Milestones.Detected
-	if detected.IsZero() {
-		detected = in.DeclaredAt
-	}
+	detected := in.Started()
 	now := a.now()
 	if !in.Milestones.Resolved.IsZero() {
 		parts = append(parts, s.Faint.Render("resolved after ")+s.Bold.Render(model.FormatOffset(in.Milestones.Resolved.Sub(detected))[2:]))
