@@ -2,6 +2,7 @@ package sync
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sitrep-dev/sitrep/model"
 )
@@ -53,7 +54,11 @@ func (e *Error) Offline() bool { return e.Kind == KindUnreachable }
 func fromRemote(s string) string {
 	s = strings.Join(strings.Fields(model.Neutralise(s)), " ")
 	if len(s) > 400 {
-		s = s[:400] + "…"
+		cut := 400
+		for cut > 0 && !utf8.RuneStart(s[cut]) { // never half a character
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
 	return s
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/sitrep-dev/sitrep/storage"
 )
@@ -59,5 +60,16 @@ func TestSyncTwoReplicasThroughLocalHub(t *testing.T) {
 	}
 	if !strings.Contains(dump(t, b), "paged the database") {
 		t.Fatal("dump lacks a note")
+	}
+}
+
+// What the hub says is cut to a readable length without splitting a
+// character, so an error line is always valid UTF-8.
+func TestFromRemoteCutsWholeCharacters(t *testing.T) {
+	for pad := 0; pad < 4; pad++ {
+		s := fromRemote(strings.Repeat("x", pad) + strings.Repeat("é€😀", 200))
+		if !utf8.ValidString(s) || !strings.HasSuffix(s, "…") {
+			t.Fatalf("pad %d: %q", pad, s)
+		}
 	}
 }
