@@ -52,7 +52,7 @@ findings, recommendations and improvements to the plan.`,
   sitrep drill report 9f3c > after-action.md`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if speed < 0 || speed > 1000 {
+			if speed <= 0 || speed > 1000 {
 				return model.Invalidf("invalid speed %g: give a factor above 0, like 2 for twice as fast", speed)
 			}
 			lib, diags, err := a.library()

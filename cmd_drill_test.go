@@ -145,6 +145,10 @@ func TestDrillScriptedReportGolden(t *testing.T) {
 func TestDrillClockAndStatus(t *testing.T) {
 	c := newClockCLI(t, drillStart)
 	at := func(d time.Duration) { c.at(d, drillStart) }
+	// A stopped clock is not a speed: refused here as 'drill speed 0' is.
+	if _, errOut, code := c.run("", "drill", "golden-drill", "--speed", "0"); code == 0 || !strings.Contains(errOut, "invalid speed 0") {
+		t.Fatalf("--speed 0: exit %d %q", code, errOut)
+	}
 	id := strings.TrimSpace(c.ok("drill", "golden-drill", "--speed", "2"))
 	ls := c.ok("ls")
 	if !strings.Contains(ls, "[EXERCISE] Region outage tabletop") {
