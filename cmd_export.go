@@ -26,7 +26,7 @@ func init() {
 		if rb == nil {
 			return 0
 		}
-		return len(rb.Steps())
+		return rb.StepCount()
 	}
 }
 

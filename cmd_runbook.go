@@ -109,7 +109,7 @@ func (a *app) runbookListCmd() *cobra.Command {
 					kind = "any"
 				}
 				from := listedFrom(rb.Source, rb.Path, lib.RunbookOverrides(rb.Name))
-				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", model.OneLine(rb.Name), len(rb.Steps()), model.OneLine(kind),
+				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", model.OneLine(rb.Name), rb.StepCount(), model.OneLine(kind),
 					model.OneLine(rb.Title), model.OneLine(from))
 			}
 			if err := tw.Flush(); err != nil {

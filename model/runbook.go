@@ -80,15 +80,20 @@ type CodeBlock struct {
 
 // Steps lists every step in reading order; a step's Index is its position here.
 func (r *Runbook) Steps() []Step {
-	n := 0
-	for _, p := range r.Phases {
-		n += len(p.Steps)
-	}
-	out := make([]Step, 0, n)
+	out := make([]Step, 0, r.StepCount())
 	for _, p := range r.Phases {
 		out = append(out, p.Steps...)
 	}
 	return out
+}
+
+// StepCount is how many steps the runbook has, without copying them.
+func (r *Runbook) StepCount() int {
+	n := 0
+	for _, p := range r.Phases {
+		n += len(p.Steps)
+	}
+	return n
 }
 
 // Step returns the step with the given index.

@@ -133,7 +133,7 @@ func (lib *Library) loadDir(dir string) ([]Diagnostic, error) {
 			lib.scenarios[sc.Name] = sc
 			continue
 		}
-		if len(rb.Phases) == 0 || len(rb.Steps()) == 0 {
+		if rb.StepCount() == 0 {
 			diags = append(diags, Diagnostic{Path: f.Path, Line: 1, Col: 1, Severity: Warning, Message: "runbook has no steps; not loaded"})
 			continue
 		}

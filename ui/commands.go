@@ -298,7 +298,7 @@ func drillLog(ctx context.Context, st Store, msg incidentDataMsg, now time.Time)
 		Steps: msg.Steps, Messages: msg.Messages, RunbookSteps: map[string]int{}}
 	for _, rb := range msg.Runbooks {
 		if rb.Runbook != nil {
-			log.RunbookSteps[rb.Name] = len(rb.Runbook.Steps())
+			log.RunbookSteps[rb.Name] = rb.Runbook.StepCount()
 		}
 	}
 	return log, nil

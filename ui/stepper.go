@@ -130,7 +130,7 @@ func (p *stepper) move(delta int) {
 	if rb == nil || rb.Runbook == nil {
 		return
 	}
-	n := len(rb.Runbook.Steps())
+	n := rb.Runbook.StepCount()
 	if n == 0 {
 		return
 	}
@@ -374,7 +374,7 @@ func (p *stepper) detail(rb *attachedRunbook, w int) []string {
 		return []string{s.Faint.Render("This runbook has no steps.")}
 	}
 	var lines []string
-	head := fmt.Sprintf("Step %d of %d", st.Index+1, len(rb.Runbook.Steps()))
+	head := fmt.Sprintf("Step %d of %d", st.Index+1, rb.Runbook.StepCount())
 	if ph, ok := rb.Runbook.PhaseOf(st.Index); ok && ph.Title != "" {
 		head += " · " + model.OneLine(ph.Title)
 	}
