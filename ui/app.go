@@ -109,7 +109,6 @@ type App struct {
 	exercise     *model.Exercise
 	drillLog     model.DrillLog
 	injectsShown int     // released injects in the timeline read last
-	speedStep    float64 // the speed a +/- asks for
 	facilitator  bool    // the O panel is open
 }
 

@@ -66,8 +66,7 @@ func (a *App) drillAction(kind model.EventKind) tea.Cmd {
 		return nil
 	}
 	now := a.now()
-	if x.Over(now) {
-		a.setFlash("This drill has ended.", true)
+	if a.drillOver(now) {
 		return nil
 	}
 	draft := model.Draft{IncidentID: a.incID, Kind: kind}
@@ -77,8 +76,6 @@ func (a *App) drillAction(kind model.EventKind) tea.Cmd {
 			draft.Kind = model.EventExerciseResumed
 		}
 		draft.Payload = model.ExerciseClockPayload{}
-	case model.EventExerciseSpeed:
-		draft.Payload = model.ExerciseClockPayload{Speed: a.speedStep}
 	case model.EventInjectReleased, model.EventInjectSkipped:
 		next, ok := x.NextInject(now)
 		if !ok {
@@ -109,8 +106,20 @@ func (a *App) speed(factor float64) tea.Cmd {
 		a.setFlash(fmt.Sprintf("The exercise clock stays between ×0.125 and ×64 (now ×%g).", a.exercise.Speed(a.now())), true)
 		return nil
 	}
-	a.speedStep = next
-	return a.drillAction(model.EventExerciseSpeed)
+	if a.drillOver(a.now()) {
+		return nil
+	}
+	a.nextReq++
+	return appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventExerciseSpeed, Payload: model.ExerciseClockPayload{Speed: next}})
+}
+
+// drillOver says, on screen, when a facilitator's key comes after the end.
+func (a *App) drillOver(now time.Time) bool {
+	if a.exercise.Over(now) {
+		a.setFlash("This drill has ended.", true)
+		return true
+	}
+	return false
 }
 
 // injectsDue reports whether the clock has released an inject (or taken
