@@ -108,8 +108,8 @@ type App struct {
 	// A drill's clock and what its objectives are judged from (drill.go).
 	exercise     *model.Exercise
 	drillLog     model.DrillLog
-	injectsShown int     // released injects in the timeline read last
-	facilitator  bool    // the O panel is open
+	injectsShown int  // released injects in the timeline read last
+	facilitator  bool // the O panel is open
 }
 
 // New builds the App.
