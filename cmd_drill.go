@@ -52,8 +52,8 @@ findings, recommendations and improvements to the plan.`,
   sitrep drill report 9f3c > after-action.md`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if speed <= 0 || speed > 1000 {
-				return model.Invalidf("invalid speed %g: give a factor above 0, like 2 for twice as fast", speed)
+			if err := model.CheckSpeed(speed); err != nil {
+				return err
 			}
 			lib, diags, err := a.library()
 			if err != nil {
@@ -187,8 +187,11 @@ func (a *app) drillSpeedCmd() *cobra.Command {
 		Args:  cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sp, err := strconv.ParseFloat(strings.TrimSuffix(args[0], "x"), 64)
-			if err != nil || sp <= 0 || sp > 1000 {
-				return model.Invalidf("invalid speed %q: give a factor above 0, like 2 or 0.5", args[0])
+			if err != nil {
+				return model.Invalidf("invalid speed %q: give a factor, like 2 or 0.5", args[0])
+			}
+			if err := model.CheckSpeed(sp); err != nil {
+				return err
 			}
 			return a.withDrill(cmd, argAt(args, 1), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
 				if x.Over(a.now()) {

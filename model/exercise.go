@@ -211,6 +211,15 @@ func (x Exercise) Paused(now time.Time) bool {
 	return false
 }
 
+// CheckSpeed accepts an exercise clock speed factor: above 0 (a stopped
+// clock is a pause, not a speed) and at most 1000.
+func CheckSpeed(speed float64) error {
+	if speed <= 0 || speed > 1000 {
+		return Invalidf("invalid speed %g: give a factor above 0 and at most 1000, like 2 for twice as fast or 0.5 for half", speed)
+	}
+	return nil
+}
+
 // Speed is the speed factor at now.
 func (x Exercise) Speed(now time.Time) float64 {
 	sp := x.speed0()

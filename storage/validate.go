@@ -59,8 +59,10 @@ func validateDraft(d model.Draft) error {
 			return model.Invalidf("exercise speed %g is negative", p.Speed)
 		}
 	case model.ExerciseClockPayload:
-		if d.Kind == model.EventExerciseSpeed && (p.Speed <= 0 || p.Speed > 1000) {
-			return model.Invalidf("invalid speed %g: give a factor above 0, like 2 for twice as fast or 0.5 for half", p.Speed)
+		if d.Kind == model.EventExerciseSpeed {
+			if err := model.CheckSpeed(p.Speed); err != nil {
+				return err
+			}
 		}
 	case model.InjectPayload:
 		if p.Index < 0 {
