@@ -128,10 +128,15 @@ func TestCLIRefusesBadStore(t *testing.T) {
 	if err := os.WriteFile(c.db, content, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c.fails(1, c.db+": not a SQLite database", "ls")
-	after, _ := os.ReadFile(c.db)
-	if !bytes.Equal(after, content) {
-		t.Error("the file was changed")
+	// Every command that opens the store refuses it the same way, writers
+	// included, and none of them touches it.
+	for _, args := range [][]string{{"ls"}, {"show"}, {"verify"}, {"note", "x"},
+		{"declare", "--title", "t", "--sev", "2"}, {"search", "x"}, {"export", "--all", "--format", "json"}, {"stats"}} {
+		c.fails(1, c.db+": not a SQLite database", args...)
+		after, _ := os.ReadFile(c.db)
+		if !bytes.Equal(after, content) {
+			t.Fatalf("sitrep %s changed the file", strings.Join(args, " "))
+		}
 	}
 }
 

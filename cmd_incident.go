@@ -499,7 +499,7 @@ func (a *app) verifyCmd() *cobra.Command {
 				if len(rep.Problems) > 0 {
 					return exitError{code: 2, err: fmt.Errorf("verify %s: %d problem(s) in %d events", st.Path(), len(rep.Problems), rep.Events)}
 				}
-				fmt.Fprintf(a.out, "ok: %d events in %d chains, every hash and link checks out\n", rep.Events, rep.Chains)
+				fmt.Fprintf(a.out, "ok: %d event%s in %d chain%s, every hash and link checks out\n", rep.Events, plural(rep.Events), rep.Chains, plural(rep.Chains))
 				return nil
 			})
 		},

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
 )
 
 func TestVerifyCleanStore(t *testing.T) {
@@ -21,14 +22,30 @@ func TestVerifyCleanStore(t *testing.T) {
 
 // Tampering with plain SQL is found and names the event and its author.
 func TestVerifyFindsTampering(t *testing.T) {
+	exec := func(t *testing.T, st *storage.Store, q, id string) {
+		if _, err := st.DB().Exec(q, id); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cases := []struct {
-		name   string
-		tamper func(t *testing.T, ids []string) string // returns the event id verify must name
+		name string
+		// tamper changes the log behind sitrep's back and returns the event
+		// id verify must name.
+		tamper func(t *testing.T, st *storage.Store, ids []string) string
 		want   string
 	}{
-		{"edited text", func(t *testing.T, ids []string) string { return ids[5] }, "does not match its hash"},
-		{"deleted middle row", func(t *testing.T, ids []string) string { return ids[6] }, "missing"},
-		{"deleted newest row", func(t *testing.T, ids []string) string { return ids[len(ids)-1] }, "missing from the log"},
+		{"edited text", func(t *testing.T, st *storage.Store, ids []string) string {
+			exec(t, st, `UPDATE events SET payload = '{"kind":"note","text":"nothing happened"}' WHERE id = ?`, ids[5])
+			return ids[5]
+		}, "does not match its hash"},
+		{"deleted middle row", func(t *testing.T, st *storage.Store, ids []string) string {
+			exec(t, st, `DELETE FROM events WHERE id = ?`, ids[5])
+			return ids[6] // the event whose link now points at nothing
+		}, "missing"},
+		{"deleted newest row", func(t *testing.T, st *storage.Store, ids []string) string {
+			exec(t, st, `DELETE FROM events WHERE id = ?`, ids[len(ids)-1])
+			return ids[len(ids)-1]
+		}, "missing from the log"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -43,19 +60,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 				}
 				ids = append(ids, e.ID)
 			}
-			var err error
-			switch c.name {
-			case "edited text":
-				_, err = st.DB().Exec(`UPDATE events SET payload = '{"kind":"note","text":"nothing happened"}' WHERE id = ?`, ids[5])
-			case "deleted middle row":
-				_, err = st.DB().Exec(`DELETE FROM events WHERE id = ?`, ids[5])
-			default:
-				_, err = st.DB().Exec(`DELETE FROM events WHERE id = ?`, ids[len(ids)-1])
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			named := c.tamper(t, ids)
+			named := c.tamper(t, st, ids)
 			rep, err := st.Verify(ctx)
 			if err != nil {
 				t.Fatal(err)
