@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -309,16 +308,10 @@ func (a *app) drillReportCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				report := model.Neutralise(model.AfterActionReport(aa))
-				if out == "" || out == "-" {
-					_, err = io.WriteString(a.out, report)
+				return a.writeOutput(out, func(w io.Writer) error {
+					_, err := io.WriteString(w, model.Neutralise(model.AfterActionReport(aa)))
 					return err
-				}
-				if err := os.WriteFile(out, []byte(report), 0o600); err != nil {
-					return fmt.Errorf("write report %s: %w", out, err)
-				}
-				fmt.Fprintf(a.errOut, "after-action report written to %s\n", out)
-				return nil
+				})
 			})
 		},
 	}

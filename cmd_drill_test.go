@@ -140,6 +140,22 @@ func TestDrillScriptedReportGolden(t *testing.T) {
 			t.Errorf("report lacks %q", wantText)
 		}
 	}
+	// -o writes the same report to a file, replacing what was there whole.
+	file := filepath.Join(t.TempDir(), "aar.md")
+	if err := os.WriteFile(file, []byte("an older, longer report that must not leave a tail behind\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.ok("drill", "report", id, "-o", file)
+	written, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ReplaceAll(string(written), id, "SHORTID") != report {
+		t.Errorf("report -o wrote something other than the report:\n%s", written)
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(file), ".aar.md.*")); len(leftovers) > 0 {
+		t.Errorf("temporary files left behind: %v", leftovers)
+	}
 }
 
 func TestDrillClockAndStatus(t *testing.T) {

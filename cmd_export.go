@@ -163,6 +163,12 @@ func (a *app) writeOutput(path string, fn func(io.Writer) error) error {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	// Flushed before the rename, so a crash leaves the old file or the
+	// whole new one, never a name pointing at missing data.
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
