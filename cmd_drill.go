@@ -441,7 +441,7 @@ func writeDrillStatus(w io.Writer, aa model.AfterAction) {
 		}
 		fmt.Fprintf(w, "  %-6s #%s %s%s%s\n", strings.ToUpper(string(o.State)), o.ID, n(model.OneLine(o.Title)), target, at)
 	}
-	if dues := model.UpdatesDue(aa.Incident, aa.Messages, aa.Cadence, now); len(dues) > 0 && !x.Over(now) {
+	if dues := model.UpdatesDue(aa.Incident, &x, aa.Messages, aa.Cadence, now); len(dues) > 0 && !x.Over(now) {
 		fmt.Fprintln(w, "\nUpdates due:")
 		for _, d := range dues {
 			late := ""

@@ -83,10 +83,17 @@ for=2h then=1h).`,
 				if err != nil {
 					return err
 				}
+				// A drill's updates fall due on its exercise clock.
+				var drill *model.Exercise
+				if x, ok, err := st.Exercise(ctx, in.ID); err != nil {
+					return err
+				} else if ok {
+					drill = &x
+				}
 				now := a.now()
 				policy := a.cadencePolicy()
 				if due {
-					dues := model.UpdatesDue(in, msgs, policy, now)
+					dues := model.UpdatesDue(in, drill, msgs, policy, now)
 					if len(dues) == 0 {
 						fmt.Fprintf(a.out, "%s: no updates due (%s, %s)\n", in.Short(), in.Severity, in.Status)
 					}
@@ -119,7 +126,7 @@ for=2h then=1h).`,
 					if err != nil {
 						return err
 					}
-					if body, err = model.ComposeMessage(t, in, impact, latest, msgs, policy, now); err != nil {
+					if body, err = model.ComposeMessage(t, in, drill, impact, latest, msgs, policy, now); err != nil {
 						return err
 					}
 				}

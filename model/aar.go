@@ -139,7 +139,7 @@ func AfterActionReport(a AfterAction) string {
 			blockedSteps = append(blockedSteps, s)
 		}
 	}
-	score := ScoreCadence(in, a.Messages, a.Cadence, end)
+	score := ScoreCadence(in, &x, a.Messages, a.Cadence, end)
 
 	b.WriteString("## Summary\n\n")
 	fmt.Fprintf(&b, "- Objectives: %d met, %d missed, %d open, of %d.\n", met, missed, open, len(objectives))

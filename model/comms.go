@@ -124,10 +124,11 @@ var statusWords = map[Status]string{
 
 // ComposeMessage fills t as it would go out now: next is when this
 // audience's following update falls due, counting this message as sent.
-func ComposeMessage(t MessageTemplate, in Incident, impact, latest string, sent []Message, policy CadencePolicy, now time.Time) (string, error) {
+// x is the incident's drill, nil for a real incident.
+func ComposeMessage(t MessageTemplate, in Incident, x *Exercise, impact, latest string, sent []Message, policy CadencePolicy, now time.Time) (string, error) {
 	var next time.Time
 	withThis := append(append([]Message(nil), sent...), Message{Audience: t.Audience, At: now})
-	for _, d := range UpdatesDue(in, withThis, policy, now) {
+	for _, d := range UpdatesDue(in, x, withThis, policy, now) {
 		if d.Audience == t.Audience {
 			next = d.At
 		}
@@ -249,25 +250,32 @@ type UpdateDue struct {
 	Audience Audience
 	At       time.Time // zero: nothing due (no cadence, or incident no longer active)
 	Late     bool
-	Last     time.Time // last message to the audience, zero if none
 }
 
 // NextUpdateDue is the most urgent update due for an active incident under
 // policy: the earliest due time over the audiences the policy names. ok is
 // false when nothing is due (resolved, or no cadence for the severity).
-func NextUpdateDue(in Incident, msgs []Message, policy CadencePolicy, now time.Time) (UpdateDue, bool) {
-	all := UpdatesDue(in, msgs, policy, now)
+// x is the incident's drill, nil for a real incident (see UpdatesDue).
+func NextUpdateDue(in Incident, x *Exercise, msgs []Message, policy CadencePolicy, now time.Time) (UpdateDue, bool) {
+	all := UpdatesDue(in, x, msgs, policy, now)
 	if len(all) == 0 {
 		return UpdateDue{}, false
 	}
 	return all[0], true
 }
 
-// UpdatesDue lists the next due update per audience, earliest first.
-func UpdatesDue(in Incident, msgs []Message, policy CadencePolicy, now time.Time) []UpdateDue {
+// UpdatesDue lists the next due update per audience, earliest first. In a
+// drill (x not nil) the cadence runs on the exercise clock, as the drill's
+// injects and objectives do: an update due every 20 minutes is due every 20
+// exercise minutes, sooner at double speed and not at all while the clock
+// is paused. The times returned are wall times either way.
+func UpdatesDue(in Incident, x *Exercise, msgs []Message, policy CadencePolicy, now time.Time) []UpdateDue {
 	if !in.Status.Active() {
 		return nil
 	}
+	clock := cadenceClock{x}
+	in, msgs = clock.rebase(in, msgs)
+	onClock := clock.on(now)
 	start := in.Started()
 	var out []UpdateDue
 	for _, a := range Audiences {
@@ -275,21 +283,23 @@ func UpdatesDue(in Incident, msgs []Message, policy CadencePolicy, now time.Time
 		if !ok {
 			continue
 		}
-		u := UpdateDue{Audience: a}
+		var last time.Time
 		for _, m := range msgs {
-			if m.Audience == a && m.At.After(u.Last) {
-				u.Last = m.At
+			if m.Audience == a && m.At.After(last) {
+				last = m.At
 			}
 		}
-		if u.Last.IsZero() {
+		u := UpdateDue{Audience: a}
+		if last.IsZero() {
 			u.At = c.firstDue(start)
 		} else {
-			u.At = nextDue(c, start, u.Last)
+			u.At = nextDue(c, start, last)
 		}
 		if u.At.IsZero() {
 			continue
 		}
-		u.Late = now.After(u.At)
+		u.Late = onClock.After(u.At)
+		u.At = clock.wall(u.At, now)
 		out = append(out, u)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
@@ -306,9 +316,13 @@ type CadenceScore struct {
 }
 
 // ScoreCadence checks each deadline the policy set between detection and
-// end: a deadline is met by a message to its audience at or before it.
-func ScoreCadence(in Incident, msgs []Message, policy CadencePolicy, end time.Time) CadenceScore {
+// end: a deadline is met by a message to its audience at or before it. In a
+// drill (x not nil) deadlines fall on the exercise clock, as in UpdatesDue.
+func ScoreCadence(in Incident, x *Exercise, msgs []Message, policy CadencePolicy, end time.Time) CadenceScore {
 	var sc CadenceScore
+	clock := cadenceClock{x}
+	in, msgs = clock.rebase(in, msgs)
+	wallEnd, end := end, clock.on(end)
 	start := in.Started()
 	sorted := append([]Message(nil), msgs...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].At.Before(sorted[j].At) })
@@ -338,8 +352,52 @@ func ScoreCadence(in Incident, msgs []Message, policy CadencePolicy, end time.Ti
 			due = nextDue(c, start, due)
 		}
 	}
+	for i := range sc.Missed {
+		sc.Missed[i].At = clock.wall(sc.Missed[i].At, wallEnd)
+	}
 	sort.SliceStable(sc.Missed, func(i, j int) bool { return sc.Missed[i].At.Before(sc.Missed[j].At) })
 	return sc
+}
+
+// cadenceClock is the clock update deadlines run on: wall time for a real
+// incident, the exercise clock for a drill. Times on the exercise clock are
+// written as the exercise's start plus the exercise time elapsed, so the
+// cadence arithmetic is the same for both.
+type cadenceClock struct{ x *Exercise }
+
+func (c cadenceClock) on(t time.Time) time.Time {
+	if c.x == nil {
+		return t
+	}
+	return c.x.Started.Start.Add(c.x.Elapsed(t))
+}
+
+// wall turns a time on the clock back into wall time. A deadline the clock
+// has not reached and, as it stands, never will (it is paused) is put as far
+// from now as it would be if the clock ran on at its speed now.
+func (c cadenceClock) wall(t, now time.Time) time.Time {
+	if c.x == nil || t.IsZero() {
+		return t
+	}
+	offset := t.Sub(c.x.Started.Start)
+	if w, ok := c.x.WallAt(offset); ok {
+		return w
+	}
+	return now.Add(time.Duration(float64(offset-c.x.Elapsed(now)) / c.x.Speed(now)))
+}
+
+// rebase moves the incident's start and its messages onto the clock.
+func (c cadenceClock) rebase(in Incident, msgs []Message) (Incident, []Message) {
+	if c.x == nil {
+		return in, msgs
+	}
+	in.Milestones.Detected = c.on(in.Started())
+	out := make([]Message, len(msgs))
+	for i, m := range msgs {
+		m.At = c.on(m.At)
+		out[i] = m
+	}
+	return in, out
 }
 
 // firstDue is the first deadline after the incident started at start

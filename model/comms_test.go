@@ -10,15 +10,15 @@ func TestNextUpdateDue(t *testing.T) {
 	in := Incident{ID: "x", Title: "Checkout down", Severity: SEV1, Status: StatusInvestigating, DeclaredAt: t0, Milestones: MilestoneTimes{Detected: t0}}
 	p := DefaultCadence()
 	// Nothing sent: the first external message is due 5 minutes after detection.
-	d, ok := NextUpdateDue(in, nil, p, t0.Add(3*time.Minute))
+	d, ok := NextUpdateDue(in, nil, nil, p, t0.Add(3*time.Minute))
 	if !ok || d.At != t0.Add(5*time.Minute) || d.Late {
 		t.Fatalf("first: %+v %v", d, ok)
 	}
-	if d, _ := NextUpdateDue(in, nil, p, t0.Add(6*time.Minute)); !d.Late {
+	if d, _ := NextUpdateDue(in, nil, nil, p, t0.Add(6*time.Minute)); !d.Late {
 		t.Errorf("not late after 6m: %+v", d)
 	}
 	msgs := []Message{{Audience: AudienceCustomers, At: t0.Add(4 * time.Minute)}, {Audience: AudienceInternal, At: t0.Add(4 * time.Minute)}}
-	dues := UpdatesDue(in, msgs, p, t0.Add(10*time.Minute))
+	dues := UpdatesDue(in, nil, msgs, p, t0.Add(10*time.Minute))
 	got := map[Audience]time.Time{}
 	for _, d := range dues {
 		got[d.Audience] = d.At
@@ -31,17 +31,17 @@ func TestNextUpdateDue(t *testing.T) {
 	}
 	// After two hours the customer cadence relaxes to hourly.
 	late := []Message{{Audience: AudienceCustomers, At: t0.Add(150 * time.Minute)}}
-	for _, d := range UpdatesDue(in, late, p, t0.Add(151*time.Minute)) {
+	for _, d := range UpdatesDue(in, nil, late, p, t0.Add(151*time.Minute)) {
 		if d.Audience == AudienceCustomers && d.At != t0.Add(210*time.Minute) {
 			t.Errorf("after 2h: due %v", d.At.Sub(t0))
 		}
 	}
 	in.Status = StatusResolved
-	if _, ok := NextUpdateDue(in, nil, p, t0); ok {
+	if _, ok := NextUpdateDue(in, nil, nil, p, t0); ok {
 		t.Error("a resolved incident has updates due")
 	}
 	in.Status, in.Severity = StatusInvestigating, SEV4
-	if _, ok := NextUpdateDue(in, nil, p, t0); ok {
+	if _, ok := NextUpdateDue(in, nil, nil, p, t0); ok {
 		t.Error("SEV4 has updates due by default")
 	}
 }
@@ -49,7 +49,7 @@ func TestNextUpdateDue(t *testing.T) {
 func TestScoreCadence(t *testing.T) {
 	in := Incident{Severity: SEV2, Status: StatusInvestigating, Milestones: MilestoneTimes{Detected: t0}}
 	msgs := []Message{{Audience: AudienceCustomers, At: t0.Add(4 * time.Minute)}, {Audience: AudienceCustomers, At: t0.Add(50 * time.Minute)}}
-	sc := ScoreCadence(in, msgs, CadencePolicy{SEV2: {AudienceCustomers: {First: 5 * time.Minute, Every: 20 * time.Minute}}}, t0.Add(60*time.Minute))
+	sc := ScoreCadence(in, nil, msgs, CadencePolicy{SEV2: {AudienceCustomers: {First: 5 * time.Minute, Every: 20 * time.Minute}}}, t0.Add(60*time.Minute))
 	// Due at 5 (met by 4), 24 (missed), 44 (missed), then 70 after the one at 50.
 	if sc.Sent != 2 || sc.OnTime != 1 || len(sc.Missed) != 2 || sc.Missed[0].At != t0.Add(24*time.Minute) || sc.Missed[1].At != t0.Add(44*time.Minute) {
 		t.Errorf("score %+v", sc)
@@ -81,5 +81,56 @@ func TestFillMessageAndCadenceConfig(t *testing.T) {
 	}
 	if _, err := ParseCadence("often"); err == nil {
 		t.Error("accepted a bad cadence")
+	}
+}
+
+// In a drill, update deadlines run on the exercise clock: the same policy
+// falls due sooner at double speed, stands still while paused, and is
+// scored the same way in the after-action report.
+func TestDrillCadenceOnExerciseClock(t *testing.T) {
+	p := CadencePolicy{SEV2: {AudienceCustomers: {First: 10 * time.Minute, Every: 20 * time.Minute}}}
+	in := Incident{Severity: SEV2, Status: StatusInvestigating, Exercise: true, DeclaredAt: t0, Milestones: MilestoneTimes{Detected: t0}}
+	twice, _ := BuildExercise([]Event{drillStart(2)})
+	// 10 exercise minutes at 2x is 5 wall minutes.
+	d, ok := NextUpdateDue(in, &twice, nil, p, t0.Add(time.Minute))
+	if !ok || !d.At.Equal(t0.Add(5*time.Minute)) || d.Late {
+		t.Fatalf("at 2x: due +%v late %v, want +5m on time", d.At.Sub(t0), d.Late)
+	}
+	if d, _ := NextUpdateDue(in, &twice, nil, p, t0.Add(6*time.Minute)); !d.Late {
+		t.Error("at 2x: not late after 6 wall minutes (12 exercise minutes)")
+	}
+	// The same policy on wall time says the opposite at wall +6m.
+	if d, _ := NextUpdateDue(in, nil, nil, p, t0.Add(6*time.Minute)); d.Late {
+		t.Error("a real incident is late 6 minutes into a 10-minute deadline")
+	}
+
+	// Paused at wall +4m (exercise +4m) for 30 minutes: nothing falls due
+	// during the pause, and the deadline stays 6 minutes away.
+	paused, _ := BuildExercise([]Event{drillStart(1), exEvent(1, EventExercisePaused, 4*time.Minute, ExerciseClockPayload{})})
+	for _, wall := range []time.Duration{5 * time.Minute, 20 * time.Minute, 34 * time.Minute} {
+		now := t0.Add(wall)
+		d, ok := NextUpdateDue(in, &paused, nil, p, now)
+		if !ok || d.Late || d.At.Sub(now) != 6*time.Minute {
+			t.Errorf("paused, at wall +%v: due in %v late %v, want 6m on time", wall, d.At.Sub(now), d.Late)
+		}
+	}
+	resumed, _ := BuildExercise([]Event{drillStart(1),
+		exEvent(1, EventExercisePaused, 4*time.Minute, ExerciseClockPayload{}),
+		exEvent(2, EventExerciseResumed, 34*time.Minute, ExerciseClockPayload{})})
+	if d, _ := NextUpdateDue(in, &resumed, nil, p, t0.Add(35*time.Minute)); d.Late || !d.At.Equal(t0.Add(40*time.Minute)) {
+		t.Errorf("resumed: due +%v late %v, want +40m on time", d.At.Sub(t0), d.Late)
+	}
+
+	// Scoring the same drill at wall +64m (exercise +34m), with one update
+	// at wall +3m: on the exercise clock the next deadline, +23m, falls at
+	// wall +53m and is missed once; +43m is not reached. On wall time the
+	// same message would leave +23m, +43m and +63m all missed.
+	msgs := []Message{{Audience: AudienceCustomers, At: t0.Add(3 * time.Minute)}}
+	sc := ScoreCadence(in, &resumed, msgs, p, t0.Add(64*time.Minute))
+	if sc.Sent != 1 || sc.OnTime != 1 || len(sc.Missed) != 1 || !sc.Missed[0].At.Equal(t0.Add(53*time.Minute)) {
+		t.Errorf("drill score %+v, want 1 sent on time and one deadline missed at wall +53m", sc)
+	}
+	if wall := ScoreCadence(in, nil, msgs, p, t0.Add(64*time.Minute)); len(wall.Missed) != 3 {
+		t.Errorf("wall-time score %+v, want 3 missed", wall)
 	}
 }

@@ -276,7 +276,7 @@ func (a App) commsKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		a.comms = nil
 	case commsFill:
 		t := model.MessageTemplates[c.sel]
-		return a, fillMessage(a.st, a.inc, a.messages, a.opts.Cadence, t, a.now())
+		return a, fillMessage(a.st, a.inc, a.exercise, a.messages, a.opts.Cadence, t, a.now())
 	case commsCopy:
 		return a, copyText(a.opts.Copy, "the "+string(c.tmpl.Audience)+" message", c.area.Value())
 	case commsSend:

@@ -61,8 +61,9 @@ type messageSentMsg struct {
 }
 
 // fillMessage fills t from the incident: the impact from the review, the
-// newest note, and when the next update will be due once this one is sent.
-func fillMessage(st Store, in model.Incident, msgs []model.Message, policy model.CadencePolicy, t model.MessageTemplate, now time.Time) tea.Cmd {
+// newest note, and when the next update will be due once this one is sent
+// (on the drill's clock when x is not nil).
+func fillMessage(st Store, in model.Incident, x *model.Exercise, msgs []model.Message, policy model.CadencePolicy, t model.MessageTemplate, now time.Time) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
 		out := messageFilledMsg{ID: in.ID, Tmpl: t}
 		impact, latest, err := st.MessageFacts(ctx, in.ID)
@@ -70,7 +71,7 @@ func fillMessage(st Store, in model.Incident, msgs []model.Message, policy model
 			out.Err = err
 			return out
 		}
-		out.Text, out.Err = model.ComposeMessage(t, in, impact, latest, msgs, policy, now)
+		out.Text, out.Err = model.ComposeMessage(t, in, x, impact, latest, msgs, policy, now)
 		return out
 	})
 }

@@ -58,7 +58,7 @@ func TestMessageFlow(t *testing.T) {
 	if d.app().comms != nil {
 		t.Error("the message screen stayed open after logging")
 	}
-	for _, due := range model.UpdatesDue(d.app().inc, msgs, model.DefaultCadence(), c.Now()) {
+	for _, due := range model.UpdatesDue(d.app().inc, nil, msgs, model.DefaultCadence(), c.Now()) {
 		if due.Audience == model.AudienceInternal && due.Late {
 			t.Errorf("internal still late after the message: %+v", due)
 		}

@@ -43,7 +43,7 @@ func (a App) View() string {
 	case a.comms != nil:
 		var dues []model.UpdateDue
 		if a.opts.Cadence != nil {
-			dues = model.UpdatesDue(a.inc, a.messages, a.opts.Cadence, a.now())
+			dues = model.UpdatesDue(a.inc, a.exercise, a.messages, a.opts.Cadence, a.now())
 		}
 		body = a.comms.View(dues, a.now())
 	case a.facilitator && a.exercise != nil:
@@ -330,7 +330,7 @@ func (a App) updateDue(now time.Time) string {
 	if a.opts.Cadence == nil {
 		return ""
 	}
-	due, ok := model.NextUpdateDue(a.inc, a.messages, a.opts.Cadence, now)
+	due, ok := model.NextUpdateDue(a.inc, a.exercise, a.messages, a.opts.Cadence, now)
 	if !ok || due.At.IsZero() {
 		return ""
 	}
