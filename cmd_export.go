@@ -112,31 +112,10 @@ func exportOne(ctx context.Context, st *storage.Store, id, format string, w io.W
 }
 
 func exportAll(ctx context.Context, st *storage.Store, format string, w io.Writer) error {
-	doc, err := export.All(ctx, st)
-	if err != nil {
-		return err
-	}
 	if format == "json" {
-		return export.WriteJSON(w, doc)
+		return export.WriteAll(ctx, st, w)
 	}
-	// export.All has loaded every incident in full already.
-	for i, in := range doc.Incidents {
-		var b strings.Builder
-		if err := export.CSV(&b, in); err != nil {
-			return err
-		}
-		text := b.String()
-		if i > 0 { // one header for the whole file
-			text = text[strings.Index(text, "\n")+1:]
-		}
-		if _, err := io.WriteString(w, text); err != nil {
-			return err
-		}
-	}
-	if len(doc.Incidents) == 0 {
-		return export.CSV(w, export.Incident{})
-	}
-	return nil
+	return export.WriteAllCSV(ctx, st, w)
 }
 
 // writeOutput runs fn on standard output, or on FILE written privately

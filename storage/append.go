@@ -178,7 +178,7 @@ func (s *Store) Apply(ctx context.Context, events []model.Event, extra func(*sql
 		proj := newProjector(s, tx)
 		now := s.now()
 		for _, e := range events {
-			if err := checkIncoming(e); err != nil {
+			if err := CheckIncoming(e); err != nil {
 				return err
 			}
 			var have string
@@ -216,9 +216,9 @@ func (s *Store) Apply(ctx context.Context, events []model.Event, extra func(*sql
 	return res, nil
 }
 
-// checkIncoming refuses an event from elsewhere that is malformed or whose
+// CheckIncoming refuses an event from elsewhere that is malformed or whose
 // hash does not cover its content.
-func checkIncoming(e model.Event) error {
+func CheckIncoming(e model.Event) error {
 	switch {
 	case e.ID == "" || e.IncidentID == "" || e.Kind == "" || e.Author == "" || e.Origin == "":
 		return model.Invalidf("incoming event %q lacks an id, incident, kind, author or origin", e.ID)

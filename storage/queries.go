@@ -103,6 +103,17 @@ func (s *Store) IncidentEvents(ctx context.Context, incidentID string) ([]model.
 	return out, nil
 }
 
+// EventsInOrder returns up to limit events that come after (hlc, id) in
+// (HLC, id) order, the order every store agrees on: a whole log read a page
+// at a time, for exports.
+func (s *Store) EventsInOrder(ctx context.Context, hlc model.HLC, id string, limit int) ([]model.Event, error) {
+	out, err := queryEvents(ctx, s.db, `SELECT `+eventColumns+` FROM events WHERE (hlc, id) > (?, ?) ORDER BY hlc, id LIMIT ?`, int64(hlc), id, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read events from %s: %w", s.path, describeSQLiteError(err))
+	}
+	return out, nil
+}
+
 // EventsAfter returns up to limit events that arrived here after seq, in
 // arrival order, and the seq of the last one (seq itself if none): what sync
 // sends from a cursor.

@@ -396,12 +396,91 @@ func One(ctx context.Context, st *storage.Store, incidentID string) (Document, e
 	return doc, nil
 }
 
-// All builds the JSON document for every incident in the store, and every
-// event of its log (kinds this sitrep does not know included).
-func All(ctx context.Context, st *storage.Store) (Document, error) {
+// WriteAll writes the JSON export of every incident in the store, oldest
+// first, and every event of its log (kinds this sitrep does not know
+// included). It holds one incident and one page of events at a time, so a
+// store of any size exports in the memory of its largest incident. The
+// bytes are those WriteJSON writes for the same document.
+func WriteAll(ctx context.Context, st *storage.Store, w io.Writer) error {
+	list, err := oldestFirst(ctx, st)
+	if err != nil {
+		return err
+	}
+	head, _ := json.Marshal(FormatName)
+	if _, err := fmt.Fprintf(w, "{\n  \"format\": %s,\n  \"version\": %d,\n  \"incidents\": [", head, Version); err != nil {
+		return fmt.Errorf("write JSON export: %w", err)
+	}
+	elems := arrayWriter{w: w}
+	for _, l := range list {
+		in, err := Load(ctx, st, l.ID)
+		if err != nil {
+			return err
+		}
+		if err := elems.write(in); err != nil {
+			return err
+		}
+	}
+	if err := elems.close(",\n  \"events\": ["); err != nil {
+		return err
+	}
+	elems = arrayWriter{w: w}
+	var hlc model.HLC
+	var id string
+	for {
+		page, err := st.EventsInOrder(ctx, hlc, id, 5000)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, e := range page {
+			if err := elems.write(fromModel(e)); err != nil {
+				return err
+			}
+		}
+		hlc, id = page[len(page)-1].HLC, page[len(page)-1].ID
+	}
+	return elems.close("\n}\n")
+}
+
+// WriteAllCSV writes the timelines of every incident, oldest first, as one
+// CSV file with one header, an incident at a time.
+func WriteAllCSV(ctx context.Context, st *storage.Store, w io.Writer) error {
+	list, err := oldestFirst(ctx, st)
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		return CSV(w, Incident{})
+	}
+	var b bytes.Buffer
+	for i, l := range list {
+		in, err := Load(ctx, st, l.ID)
+		if err != nil {
+			return err
+		}
+		b.Reset()
+		if err := CSV(&b, in); err != nil {
+			return err
+		}
+		rows := b.Bytes()
+		if i > 0 { // one header for the whole file
+			rows = rows[bytes.IndexByte(rows, '\n')+1:]
+		}
+		if _, err := w.Write(rows); err != nil {
+			return fmt.Errorf("write CSV export: %w", err)
+		}
+	}
+	return nil
+}
+
+// oldestFirst lists the store's incidents in export order: by declaration,
+// then id.
+func oldestFirst(ctx context.Context, st *storage.Store) ([]model.Incident, error) {
 	list, err := st.Incidents(ctx)
 	if err != nil {
-		return Document{}, err
+		return nil, err
 	}
 	sort.Slice(list, func(i, j int) bool {
 		if !list[i].DeclaredAt.Equal(list[j].DeclaredAt) {
@@ -409,35 +488,47 @@ func All(ctx context.Context, st *storage.Store) (Document, error) {
 		}
 		return list[i].ID < list[j].ID
 	})
-	doc := Document{Format: FormatName, Version: Version, Incidents: []Incident{}, Events: []Event{}}
-	for _, l := range list {
-		in, err := Load(ctx, st, l.ID)
-		if err != nil {
-			return doc, err
-		}
-		doc.Incidents = append(doc.Incidents, in)
+	return list, nil
+}
+
+// arrayWriter writes the elements of a JSON array nested one level in the
+// document, indented as WriteJSON indents them.
+type arrayWriter struct {
+	w   io.Writer
+	n   int
+	buf bytes.Buffer
+}
+
+func (a *arrayWriter) write(v any) error {
+	a.buf.Reset()
+	if a.n > 0 {
+		a.buf.WriteByte(',')
 	}
-	var all []model.Event
-	var after int64
-	for {
-		page, last, err := st.EventsAfter(ctx, after, 10000)
-		if err != nil {
-			return doc, err
-		}
-		if len(page) == 0 {
-			break
-		}
-		for _, l := range page {
-			all = append(all, l.Event)
-		}
-		after = last
+	a.buf.WriteString("\n    ")
+	enc := json.NewEncoder(&a.buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("    ", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write JSON export: %w", err)
 	}
-	// Arrival order differs between stores; (HLC, id) does not.
-	sort.Slice(all, func(i, j int) bool { return all[i].Version() < all[j].Version() })
-	for _, e := range all {
-		doc.Events = append(doc.Events, fromModel(e))
+	a.buf.Truncate(a.buf.Len() - 1) // Encode's newline
+	a.n++
+	if _, err := a.w.Write(a.buf.Bytes()); err != nil {
+		return fmt.Errorf("write JSON export: %w", err)
 	}
-	return doc, nil
+	return nil
+}
+
+// close ends the array (empty: "[]") and writes what follows it.
+func (a *arrayWriter) close(after string) error {
+	end := "\n  ]"
+	if a.n == 0 {
+		end = "]"
+	}
+	if _, err := io.WriteString(a.w, end+after); err != nil {
+		return fmt.Errorf("write JSON export: %w", err)
+	}
+	return nil
 }
 
 // WriteJSON writes the document, indented, with a trailing newline. HTML
@@ -483,6 +574,13 @@ func Read(r io.Reader) (Document, error) {
 // rebuilt from the events.
 func Import(ctx context.Context, st *storage.Store, doc Document) (ImportResult, error) {
 	res := ImportResult{Incidents: len(doc.Incidents)}
+	// Every event is checked before any is stored: the batches below commit
+	// one by one, and a file edited anywhere must be refused whole.
+	for i, e := range doc.Events {
+		if err := storage.CheckIncoming(e.Model()); err != nil {
+			return res, fmt.Errorf("import event %d: %w", i+1, err)
+		}
+	}
 	const batch = 5000
 	for i := 0; i < len(doc.Events); i += batch {
 		end := min(i+batch, len(doc.Events))

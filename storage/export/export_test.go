@@ -14,6 +14,7 @@ import (
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
 	"github.com/sitrep-dev/sitrep/storage/export"
+	"github.com/sitrep-dev/sitrep/storage/storagetest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -124,19 +125,24 @@ func TestJSONRoundTrip(t *testing.T) {
 	events := append(incidentFixture(t), drillFixture(t)...)
 	src := storeWith(t, events)
 	var first bytes.Buffer
-	doc, err := export.All(ctx, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(doc.Incidents) != 2 || len(doc.Events) != len(events) {
-		t.Fatalf("export holds %d incidents and %d events, want 2 and %d", len(doc.Incidents), len(doc.Events), len(events))
-	}
-	if err := export.WriteJSON(&first, doc); err != nil {
+	if err := export.WriteAll(ctx, src, &first); err != nil {
 		t.Fatal(err)
 	}
 	read, err := export.Read(bytes.NewReader(first.Bytes()))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(read.Incidents) != 2 || len(read.Events) != len(events) {
+		t.Fatalf("export holds %d incidents and %d events, want 2 and %d", len(read.Incidents), len(read.Events), len(events))
+	}
+	// Written an element at a time, the export is byte for byte what
+	// encoding the whole document at once writes.
+	var whole bytes.Buffer
+	if err := export.WriteJSON(&whole, read); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first.Bytes(), whole.Bytes()) {
+		t.Fatalf("the streamed export differs from the document encoded whole:\n%s", firstDiff(first.String(), whole.String()))
 	}
 	dst := storeWith(t, nil)
 	res, err := export.Import(ctx, dst, read)
@@ -146,12 +152,10 @@ func TestJSONRoundTrip(t *testing.T) {
 	if rep, err := dst.Verify(ctx); err != nil || len(rep.Problems) != 0 {
 		t.Fatalf("verify after import: %v %v", rep.Problems, err)
 	}
-	doc2, err := export.All(ctx, dst)
-	if err != nil {
+	var second bytes.Buffer
+	if err := export.WriteAll(ctx, dst, &second); err != nil {
 		t.Fatal(err)
 	}
-	var second bytes.Buffer
-	export.WriteJSON(&second, doc2)
 	if !bytes.Equal(first.Bytes(), second.Bytes()) {
 		t.Fatalf("round trip changed the export:\n%s", firstDiff(first.String(), second.String()))
 	}
@@ -240,5 +244,72 @@ func TestDrillMarkedExercise(t *testing.T) {
 	}
 	if in.ExerciseInfo == nil || in.ExerciseInfo.Injects[1].State != "released" || in.ExerciseInfo.Objectives[0].State != "met" {
 		t.Errorf("exercise info: %+v", in.ExerciseInfo)
+	}
+}
+
+// An empty store exports a valid, empty document, written as WriteJSON
+// writes one, and a CSV of just the header.
+func TestExportAllEmptyStore(t *testing.T) {
+	ctx := context.Background()
+	st := storeWith(t, nil)
+	var streamed, whole bytes.Buffer
+	if err := export.WriteAll(ctx, st, &streamed); err != nil {
+		t.Fatal(err)
+	}
+	doc := export.Document{Format: export.FormatName, Version: export.Version, Incidents: []export.Incident{}, Events: []export.Event{}}
+	if err := export.WriteJSON(&whole, doc); err != nil {
+		t.Fatal(err)
+	}
+	if streamed.String() != whole.String() {
+		t.Fatalf("empty export:\n%s\nwant\n%s", streamed.String(), whole.String())
+	}
+	var csvOut bytes.Buffer
+	if err := export.WriteAllCSV(ctx, st, &csvOut); err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.Join(export.CSVHeader, ",") + "\n"; csvOut.String() != want {
+		t.Errorf("empty CSV %q, want the header %q", csvOut.String(), want)
+	}
+}
+
+// An export too big for one import batch, edited in its last event, is
+// refused before anything is stored.
+func TestImportRefusesTamperingAnywhere(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "big.db")
+	if err := storagetest.Generate(ctx, path, storagetest.Spec{Incidents: 5, Entries: 6000, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	src, err := storage.Open(ctx, path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var out bytes.Buffer
+	if err := export.WriteAll(ctx, src, &out); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := export.Read(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Events) <= 5000 {
+		t.Fatalf("%d events: the test needs more than one import batch", len(doc.Events))
+	}
+	last := &doc.Events[len(doc.Events)-1]
+	var payload map[string]any
+	if err := json.Unmarshal(last.Payload, &payload); err != nil {
+		t.Fatal(err)
+	}
+	payload["text"] = "edited after the fact"
+	if last.Payload, err = json.Marshal(payload); err != nil {
+		t.Fatal(err)
+	}
+	dst := storeWith(t, nil)
+	if _, err := export.Import(ctx, dst, doc); err == nil || !strings.Contains(err.Error(), "hash") {
+		t.Fatalf("import of an edited export: %v", err)
+	}
+	if n, _ := dst.CountEvents(ctx); n != 0 {
+		t.Errorf("the refused import stored %d events", n)
 	}
 }

@@ -1,0 +1,92 @@
+package export_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sitrep-dev/sitrep/storage"
+	"github.com/sitrep-dev/sitrep/storage/export"
+	"github.com/sitrep-dev/sitrep/storage/storagetest"
+)
+
+// BenchmarkExportAll writes the JSON export of whole stores ten times apart
+// in size, whose largest incident is the same size. It reports the output
+// rate and the peak heap in use: equal peaks mean memory follows the
+// largest incident, not the store.
+func BenchmarkExportAll(b *testing.B) {
+	if testing.Short() {
+		b.Skip("builds stores of up to 100,000 entries")
+	}
+	for _, spec := range []storagetest.Spec{
+		{Incidents: 100, Entries: 10000, Big: 1000, Seed: 7},
+		{Incidents: 1000, Entries: 100000, Big: 1000, Seed: 7},
+	} {
+		b.Run(fmt.Sprintf("entries=%d", spec.Entries), func(b *testing.B) {
+			ctx := context.Background()
+			path, err := storagetest.Cached(ctx, spec)
+			if err != nil {
+				b.Fatal(err)
+			}
+			st, err := storage.Open(ctx, path, storage.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			var written int64
+			var peak uint64
+			b.ResetTimer()
+			for range b.N {
+				b.StopTimer()
+				runtime.GC()
+				debug.FreeOSMemory()
+				done := make(chan struct{})
+				var wg sync.WaitGroup
+				var high uint64
+				wg.Go(func() {
+					var ms runtime.MemStats
+					tick := time.NewTicker(20 * time.Millisecond)
+					defer tick.Stop()
+					for {
+						runtime.ReadMemStats(&ms)
+						high = max(high, ms.HeapInuse)
+						select {
+						case <-done:
+							return
+						case <-tick.C:
+						}
+					}
+				})
+				b.StartTimer()
+				n := &countingWriter{}
+				if err := export.WriteAll(ctx, st, n); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				close(done)
+				wg.Wait()
+				written += n.n
+				peak = max(peak, high)
+				b.StartTimer()
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(written)/(1<<20)/b.Elapsed().Seconds(), "MB/s")
+			b.ReportMetric(float64(written)/float64(b.N)/(1<<20), "MB-out")
+			b.ReportMetric(float64(peak)/(1<<20), "heap-MB-peak")
+		})
+	}
+}
+
+type countingWriter struct{ n int64 }
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	return len(p), nil
+}
+
+var _ io.Writer = (*countingWriter)(nil)
