@@ -70,6 +70,26 @@ func (s *tmuxSession) literal(text string) {
 	}
 }
 
+// startCockpit runs the built binary in a tmux server of its own at
+// 120x40, with env added to the environment.
+func startCockpit(t *testing.T, tmux, bin string, env []string) *tmuxSession {
+	t.Helper()
+	s := &tmuxSession{t: t, tmux: tmux, socket: fmt.Sprintf("sitrep-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	t.Cleanup(func() { s.run("kill-server") })
+	var command strings.Builder
+	command.WriteString("env TERM=xterm-256color")
+	for _, e := range env {
+		command.WriteString(" " + shellQuote(e))
+	}
+	command.WriteString(" " + shellQuote(bin))
+	cmd := exec.Command(tmux, "-L", s.socket, "-f", "/dev/null", "new-session", "-d", "-s", "cockpit", "-x", "120", "-y", "40", command.String())
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	return s
+}
+
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // TestCockpitInTmux drives the built binary in a real terminal: open the
@@ -102,19 +122,7 @@ func TestCockpitInTmux(t *testing.T) {
 	}
 	short := strings.TrimSpace(out)
 
-	s := &tmuxSession{t: t, tmux: tmux, socket: fmt.Sprintf("sitrep-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
-	t.Cleanup(func() { s.run("kill-server") })
-	var command strings.Builder
-	command.WriteString("env TERM=xterm-256color")
-	for _, e := range env {
-		command.WriteString(" " + shellQuote(e))
-	}
-	command.WriteString(" " + shellQuote(bin))
-	cmd := exec.Command(tmux, "-L", s.socket, "-f", "/dev/null", "new-session", "-d", "-s", "cockpit", "-x", "120", "-y", "40", command.String())
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("tmux new-session: %v\n%s", err, out)
-	}
+	s := startCockpit(t, tmux, bin, env)
 
 	s.waitFor("the list", "Incidents", "Login page times out", short)
 	s.keys("Enter")
@@ -172,4 +180,41 @@ func TestCockpitInTmux(t *testing.T) {
 	if err != nil || !strings.Contains(review, "Fixed by the tmux editor.") {
 		t.Errorf("review --show: %v\n%s", err, review)
 	}
+}
+
+// TestDraftSurvivesHangup: a responder types half a note and the SSH
+// connection drops (the terminal hangs up, as tmux kill-server does to its
+// panes). Opening the cockpit again puts the text back in the note line.
+func TestDraftSurvivesHangup(t *testing.T) {
+	tmux := needTool(t, "tmux", "SITREP_REQUIRE_E2E")
+	bin := buildSitrep(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sitrep.db")
+	env := []string{"SITREP_DB=" + db, "SITREP_AUTHOR=tess@tmux", "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), "NO_COLOR=1", "SITREP_REMOTE="}
+	cmd := exec.Command(bin, "declare", "--title", "Queue backlog growing", "--sev", "2")
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("declare: %v\n%s", err, out)
+	}
+
+	s := startCockpit(t, tmux, bin, env)
+	s.waitFor("the list", "Queue backlog growing")
+	s.keys("Enter")
+	s.waitFor("the incident", "Timeline")
+	s.keys("n")
+	s.waitFor("the note input", "Note:")
+	text := "consumer lag 40k on orders, scaling workers to"
+	s.literal(text)
+	s.waitFor("the typed text", text)
+	time.Sleep(time.Second) // typing pauses; the draft is written
+	if out, err := s.run("kill-server"); err != nil {
+		t.Fatalf("kill-server: %v %s", err, out)
+	}
+
+	again := startCockpit(t, tmux, bin, env)
+	again.waitFor("the list", "Queue backlog growing")
+	again.keys("Enter")
+	again.waitFor("the restored note line", "Note: "+text, "Restored what you typed")
+	again.keys(" 6", "Enter")
+	again.waitFor("the saved note", "Saved:", text+" 6")
 }

@@ -16,6 +16,7 @@ import (
 
 func (a *App) openPrompt(kind promptKind, label string) *prompt {
 	a.prompt = newPrompt(kind, label, a.w)
+	a.restoreDraft(a.prompt)
 	return a.prompt
 }
 
@@ -73,6 +74,7 @@ func (a App) promptKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			p.err = "Saving… esc again once it is done."
 			return a, nil
 		}
+		a.keepDraft() // a note line closed unsaved is kept, not thrown away
 		a.prompt = nil
 		return a, nil
 	case key.Matches(msg, k.Submit):
@@ -89,7 +91,12 @@ func (a App) promptKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		return a, a.submit(p, text)
 	}
 	var cmd tea.Cmd
+	before := p.input.Value()
 	p.input, cmd = p.input.Update(msg)
+	if p.input.Value() != before {
+		p.notice = ""
+		cmd = tea.Batch(cmd, a.typedInPrompt())
+	}
 	return a, cmd
 }
 
@@ -130,12 +137,17 @@ func (a *App) onSaved(msg savedMsg) tea.Cmd {
 			a.prompt.err = msg.Err.Error()
 			return nil
 		}
-		// Anything typed while the save was in flight stays in the input.
+		// Anything typed while the save was in flight stays in the input,
+		// and is the draft now.
 		if rest, kept := a.prompt.leftover(); kept {
 			a.prompt.input.SetValue(rest)
 			a.prompt.input.CursorEnd()
 			a.prompt.err = ""
+			a.keepDraft()
 		} else {
+			if kind, ok := a.drafting(); ok {
+				a.setDraft(kind, "")
+			}
 			a.prompt = nil
 		}
 	} else if msg.Err != nil {

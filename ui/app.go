@@ -6,6 +6,8 @@
 // keymap (keys.go) that also feeds help; colours in one Styles (styles.go);
 // pane geometry in one pure function (layout.go). Every read and write of
 // the store happens in a tea.Cmd (commands.go), never in Update or View.
+// The one exception is the draft of the note line (drafts.go): a small file
+// written in Update, so that drafts land in the order they were typed.
 package ui
 
 import (
@@ -18,6 +20,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
 )
 
 // Options configures an App.
@@ -39,6 +42,9 @@ type Options struct {
 	// SearchDelay is the pause after typing in the list filter before the
 	// store is asked; 0 is 150 ms, negative none.
 	SearchDelay time.Duration
+	// DraftDelay is the pause in typing after which the note line is
+	// written down as a draft; 0 is 300 ms, negative at every key.
+	DraftDelay time.Duration
 	// Cadence is how often each audience must hear from the responders;
 	// the header counts down to the next update due. Nil: no timer.
 	Cadence model.CadencePolicy
@@ -92,6 +98,11 @@ type App struct {
 	sync    syncState
 	seq     int64
 	nextReq int
+	// Drafts: the open incident's unsaved note lines by kind, the number of
+	// the newest draft tick, and whether the last write failed (said once).
+	drafts      map[model.NoteKind]storage.Draft
+	draftSeq    int
+	draftFailed bool
 
 	// The incident on screen.
 	incID    string
@@ -247,6 +258,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = a.fetchPage()
 	case savedMsg:
 		cmd = a.onSaved(msg)
+	case draftTickMsg:
+		a.onDraftTick(msg)
 	case declaredMsg:
 		cmd = a.onDeclared(msg)
 	case reviewLoadedMsg:
@@ -363,6 +376,12 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 	a.seq = msg.Seq
 	a.inc = msg.Incident
 	a.messages = msg.Messages
+	if !a.loaded {
+		if msg.DraftsErr != nil {
+			a.setFlash("Drafts not read: "+msg.DraftsErr.Error(), true)
+		}
+		a.onDrafts(msg.Drafts)
+	}
 	a.loaded = true
 	detected := msg.Incident.Started()
 	a.exercise, a.drillLog, a.injectsShown = msg.Exercise, msg.Log, msg.Injects
@@ -476,6 +495,7 @@ func (a *App) typing() bool {
 func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	k := a.keys
 	if key.Matches(msg, k.ForceQ) {
+		a.keepDraft()
 		return a, tea.Quit
 	}
 	if a.review != nil && a.review.editing && !a.help {
@@ -576,11 +596,11 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case key.Matches(msg, k.FocusRACI):
 		a.focus = paneRACI
 	case key.Matches(msg, k.Note):
-		a.openPrompt(promptNote, "Note:")
+		a.openPrompt(notePrompt(model.NoteKindNote))
 	case key.Matches(msg, k.Decision):
-		a.openPrompt(promptDecision, "Decision:")
+		a.openPrompt(notePrompt(model.NoteKindDecision))
 	case key.Matches(msg, k.Action):
-		a.openPrompt(promptAction, "Action item:")
+		a.openPrompt(notePrompt(model.NoteKindAction))
 	case key.Matches(msg, k.Pin):
 		return a, a.pin()
 	case key.Matches(msg, k.Status):

@@ -59,7 +59,10 @@ type incidentDataMsg struct {
 	Exercise *model.Exercise
 	Log      model.DrillLog
 	Injects  int
-	Err      error
+	// The incident's unsaved note lines, for the first load.
+	Drafts    []storage.Draft
+	DraftsErr error
+	Err       error
 }
 
 // timelinePageMsg is a page of timeline entries older or newer than the
@@ -211,6 +214,7 @@ func readIncident(ctx context.Context, st Store, id string, win windowRequest, k
 	if msg.Messages, err = st.Messages(ctx, id); err != nil {
 		return fail(err)
 	}
+	msg.Drafts, msg.DraftsErr = st.Drafts(id)
 	atts, err := st.Attachments(ctx, id)
 	if err != nil {
 		return fail(err)

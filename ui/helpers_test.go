@@ -170,6 +170,9 @@ func newDriver(t testing.TB, opts Options, w, h int) *driver {
 		opts.Renderer = asciiRenderer()
 	}
 	opts.Poll = -1
+	if opts.DraftDelay == 0 {
+		opts.DraftDelay = -1 // drafts written at every key: no timers in tests
+	}
 	if opts.Copy == nil {
 		opts.Copy = func(string) error { return nil }
 	}

@@ -34,6 +34,7 @@ type prompt struct {
 	saving bool   // a save is in flight
 	sent   string // the text of the save in flight
 	err    string
+	notice string // what the line holds, if not typed just now (a restored draft)
 
 	// What the answer applies to.
 	runbook string
@@ -58,6 +59,17 @@ func newPrompt(kind promptKind, label string, w int) *prompt {
 	p.input.Width = max(w-len([]rune(label))-3, 1)
 	p.input.Focus()
 	return p
+}
+
+// notePrompt is the input, and its label, that types a note of kind k.
+func notePrompt(k model.NoteKind) (promptKind, string) {
+	switch k {
+	case model.NoteKindDecision:
+		return promptDecision, "Decision:"
+	case model.NoteKindAction:
+		return promptAction, "Action item:"
+	}
+	return promptNote, "Note:"
 }
 
 // noteKind is the note kind a note prompt saves.

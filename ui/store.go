@@ -32,6 +32,8 @@ type Store interface {
 	Append(ctx context.Context, d model.Draft) (model.Event, error)
 	MaxSeq(ctx context.Context) (int64, error)
 	SetCurrent(ctx context.Context, incidentID string) error
+	SaveDraft(incidentID string, kind model.NoteKind, text string) error
+	Drafts(incidentID string) ([]storage.Draft, error)
 	Author() string
 	Now() time.Time
 }

@@ -269,6 +269,8 @@ func (a App) footer(w int) []string {
 		first = a.prompt.view(s, w)
 		if a.prompt.err != "" {
 			second = s.Error.Render("Not saved: " + model.OneLine(a.prompt.err) + " (your text is kept)")
+		} else if a.prompt.notice != "" {
+			second = s.Warn.Render(a.prompt.notice)
 		} else {
 			second = shortHelp(s, []key.Binding{a.keys.Submit, a.keys.Cancel}, w)
 		}

@@ -86,6 +86,11 @@ func newSeeded(t testing.TB) seeded {
 // driver is a driver on the seeded store at w×h.
 func (s seeded) driver(t testing.TB, w, h int) *driver {
 	t.Helper()
+	// Screens drawn from the shared store start without the drafts an
+	// earlier screen left by typing and not saving.
+	if err := os.RemoveAll(s.st.DraftsDir()); err != nil {
+		t.Fatal(err)
+	}
 	return newDriver(t, Options{Store: s.st, Library: s.lib, Declare: declareFunc(t, s.st, s.lib), Now: s.c.Now}, w, h)
 }
 
