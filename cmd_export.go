@@ -164,28 +164,26 @@ func (a *app) importCmd() *cobra.Command {
 		Short: "Import a JSON export: its events are checked and added, nothing is overwritten",
 		Long: `Reads a file written by 'sitrep export --format json' and adds its events to
 this store through the same path sync uses: every event's hash is checked
-(a file edited by hand is refused whole), events already here are skipped,
-and a different event under an id already here is reported and ours kept.
-'-' reads standard input.`,
+before anything is stored (a file edited by hand is refused whole), events
+already here are skipped, and a different event under an id already here
+is reported and ours kept. '-' reads standard input.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var r io.Reader = a.in
-			if args[0] != "-" {
-				f, err := os.Open(args[0])
+			path := args[0]
+			if path == "-" {
+				// Import reads its file twice (check, then store), so
+				// standard input is kept in a private temporary file.
+				tmp, err := spool(a.in)
 				if err != nil {
-					return fmt.Errorf("import %s: %w", args[0], err)
+					return fmt.Errorf("import from standard input: %w", err)
 				}
-				defer f.Close()
-				r = f
-			}
-			doc, err := export.Read(bufio.NewReader(r))
-			if err != nil {
-				return fmt.Errorf("import %s: %w", args[0], err)
+				defer os.Remove(tmp)
+				path = tmp
 			}
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				res, err := export.Import(ctx, st, doc)
+				res, err := export.Import(ctx, st, path)
 				if err != nil {
-					return fmt.Errorf("import %s: %w (nothing from the failed batch was saved)", args[0], err)
+					return fmt.Errorf("import %s: %w", args[0], err)
 				}
 				for _, c := range res.Conflicts {
 					fmt.Fprintln(a.errOut, "sitrep: "+model.Neutralise(c))
@@ -206,4 +204,22 @@ and a different event under an id already here is reported and ours kept.
 			})
 		},
 	}
+}
+
+// spool copies r to a private temporary file and returns its name.
+func spool(r io.Reader) (string, error) {
+	f, err := os.CreateTemp("", "sitrep-import-*.json")
+	if err != nil {
+		return "", err
+	}
+	if _, err := io.Copy(f, io.LimitReader(r, export.MaxImport+1)); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
 }

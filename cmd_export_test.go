@@ -70,6 +70,14 @@ func TestCLIExportImportRoundTrip(t *testing.T) {
 		t.Fatal("export → import → export is not byte-identical")
 	}
 	other.ok("verify")
+	// From standard input, as in 'ssh hub sitrep export --all | sitrep import -'.
+	piped := newClockCLI(t, start)
+	if out, errOut, code := piped.run(string(first), "import", "-"); code != 0 || !strings.Contains(out, "2 incident(s)") {
+		t.Errorf("import -: exit %d %s %s", code, out, errOut)
+	}
+	if got := piped.ok("export", "--all", "--format", "json"); got != string(first) {
+		t.Error("export → import - → export is not byte-identical")
+	}
 
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, []byte(strings.Replace(string(first), "Force password resets", "Force password reset!", -1)), 0o600)

@@ -6,11 +6,13 @@
 package export
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"time"
 
@@ -552,49 +554,153 @@ type ImportResult struct {
 // MaxImport bounds the file an import reads.
 const MaxImport = 4 << 30
 
-// Read parses a JSON export, checking its format and version.
-func Read(r io.Reader) (Document, error) {
-	var doc Document
-	dec := json.NewDecoder(io.LimitReader(r, MaxImport))
-	if err := dec.Decode(&doc); err != nil {
-		return doc, model.Invalidf("not a sitrep JSON export: %v", err)
-	}
-	if doc.Format != FormatName {
-		return doc, model.Invalidf("not a sitrep JSON export (format %q, want %q)", doc.Format, FormatName)
-	}
-	if doc.Version < 1 || doc.Version > Version {
-		return doc, model.Invalidf("export version %d is not one this sitrep reads (1 to %d): upgrade sitrep", doc.Version, Version)
-	}
-	return doc, nil
-}
-
-// Import applies the document's events to the store through storage.Apply:
-// hashes are checked, events already held are skipped, a changed copy is a
-// conflict (reported, ours kept). The incidents part is not read: it is
-// rebuilt from the events.
-func Import(ctx context.Context, st *storage.Store, doc Document) (ImportResult, error) {
-	res := ImportResult{Incidents: len(doc.Incidents)}
-	// Every event is checked before any is stored: the batches below commit
-	// one by one, and a file edited anywhere must be refused whole.
-	for i, e := range doc.Events {
+// Import adds the events of the JSON export in the file at path to the
+// store through storage.Apply: events already held are skipped, a changed
+// copy is a conflict (reported, ours kept). The incidents part is not
+// stored: it is rebuilt from the events.
+//
+// The file is read twice, an element at a time, so memory stays that of one
+// incident or one batch however big the export. The first pass checks the
+// format, the version and every event's hash, so a file edited anywhere is
+// refused before anything is stored; the second stores the events in
+// batches of 5,000.
+func Import(ctx context.Context, st *storage.Store, path string) (ImportResult, error) {
+	var res ImportResult
+	n := 0
+	incidents, err := scanFile(path, func(e Event) error {
+		n++
 		if err := storage.CheckIncoming(e.Model()); err != nil {
-			return res, fmt.Errorf("import event %d: %w", i+1, err)
+			return fmt.Errorf("event %d: %w", n, err)
 		}
+		return nil
+	})
+	if err != nil {
+		return res, err
 	}
+	res.Incidents = incidents
 	const batch = 5000
-	for i := 0; i < len(doc.Events); i += batch {
-		end := min(i+batch, len(doc.Events))
-		events := make([]model.Event, 0, end-i)
-		for _, e := range doc.Events[i:end] {
-			events = append(events, e.Model())
+	events := make([]model.Event, 0, batch)
+	stored := 0
+	flush := func() error {
+		if len(events) == 0 {
+			return nil
 		}
 		r, err := st.Apply(ctx, events, nil)
 		if err != nil {
-			return res, fmt.Errorf("import events %d-%d: %w", i+1, end, err)
+			return fmt.Errorf("events %d-%d: %w", stored+1, stored+len(events), err)
 		}
+		stored += len(events)
 		res.Applied += r.Applied
 		res.Known += r.Known
 		res.Conflicts = append(res.Conflicts, r.Conflicts...)
+		events = events[:0]
+		return nil
 	}
-	return res, nil
+	_, err = scanFile(path, func(e Event) error {
+		events = append(events, e.Model())
+		if len(events) == batch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	return res, err
+}
+
+// scanFile opens path and scans it as a JSON export.
+func scanFile(path string, each func(Event) error) (incidents int, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	return scan(bufio.NewReader(f), each)
+}
+
+// scan reads a JSON export an element at a time: it checks the format and
+// version, counts the incidents and hands each event to each, in order.
+func scan(r io.Reader, each func(Event) error) (incidents int, err error) {
+	dec := json.NewDecoder(io.LimitReader(r, MaxImport))
+	bad := func(err error) error { return model.Invalidf("not a sitrep JSON export: %v", err) }
+	if t, err := dec.Token(); err != nil {
+		return 0, bad(err)
+	} else if t != json.Delim('{') {
+		return 0, model.Invalidf("not a sitrep JSON export: it does not start with an object")
+	}
+	var format string
+	var version int
+	var eachErr error
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return 0, bad(err)
+		}
+		switch t {
+		case "format":
+			err = dec.Decode(&format)
+		case "version":
+			err = dec.Decode(&version)
+		case "incidents", "events":
+			// Keys may come in any order (jq -S sorts "events" first): the
+			// format and version are checked at the end, and Import stores
+			// nothing until a first scan has passed whole.
+			err = scanArray(dec, func() error {
+				if t == "incidents" {
+					incidents++
+					var skip json.RawMessage
+					return dec.Decode(&skip)
+				}
+				var e Event
+				if err := dec.Decode(&e); err != nil {
+					return err
+				}
+				eachErr = each(e)
+				return eachErr
+			})
+		default:
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
+		}
+		switch {
+		case eachErr != nil:
+			return 0, eachErr // the caller's own error, as it is
+		case err != nil:
+			return 0, bad(err)
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return 0, bad(err)
+	}
+	return incidents, checkHeader(format, version)
+}
+
+func checkHeader(format string, version int) error {
+	if format != FormatName {
+		return model.Invalidf("not a sitrep JSON export (format %q, want %q)", format, FormatName)
+	}
+	if version < 1 || version > Version {
+		return model.Invalidf("export version %d is not one this sitrep reads (1 to %d): upgrade sitrep", version, Version)
+	}
+	return nil
+}
+
+// scanArray calls elem for each element of the array the decoder is at;
+// elem decodes it.
+func scanArray(dec *json.Decoder, elem func() error) error {
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if t != json.Delim('[') {
+		return fmt.Errorf("want an array, found %v", t)
+	}
+	for dec.More() {
+		if err := elem(); err != nil {
+			return err
+		}
+	}
+	_, err = dec.Token()
+	return err
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -128,10 +129,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	if err := export.WriteAll(ctx, src, &first); err != nil {
 		t.Fatal(err)
 	}
-	read, err := export.Read(bytes.NewReader(first.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	read := decode(t, first.Bytes())
 	if len(read.Incidents) != 2 || len(read.Events) != len(events) {
 		t.Fatalf("export holds %d incidents and %d events, want 2 and %d", len(read.Incidents), len(read.Events), len(events))
 	}
@@ -144,9 +142,10 @@ func TestJSONRoundTrip(t *testing.T) {
 	if !bytes.Equal(first.Bytes(), whole.Bytes()) {
 		t.Fatalf("the streamed export differs from the document encoded whole:\n%s", firstDiff(first.String(), whole.String()))
 	}
+	file := writeTemp(t, first.Bytes())
 	dst := storeWith(t, nil)
-	res, err := export.Import(ctx, dst, read)
-	if err != nil || res.Applied != len(events) || len(res.Conflicts) != 0 {
+	res, err := export.Import(ctx, dst, file)
+	if err != nil || res.Applied != len(events) || res.Incidents != 2 || len(res.Conflicts) != 0 {
 		t.Fatalf("import: %+v %v", res, err)
 	}
 	if rep, err := dst.Verify(ctx); err != nil || len(rep.Problems) != 0 {
@@ -160,27 +159,37 @@ func TestJSONRoundTrip(t *testing.T) {
 		t.Fatalf("round trip changed the export:\n%s", firstDiff(first.String(), second.String()))
 	}
 	// Importing again adds nothing.
-	if res, err := export.Import(ctx, dst, read); err != nil || res.Applied != 0 || res.Known != len(events) {
+	if res, err := export.Import(ctx, dst, file); err != nil || res.Applied != 0 || res.Known != len(events) {
 		t.Fatalf("second import: %+v %v", res, err)
 	}
 	// A tampered export is refused whole.
 	i := bytes.LastIndex(first.Bytes(), []byte("Roll back deploy 4812")) // in the events, after the incidents
 	tampered := append(append(append([]byte(nil), first.Bytes()[:i]...), "Roll forward"...), first.Bytes()[i+len("Roll back"):]...)
-	bad, err := export.Read(bytes.NewReader(tampered))
-	if err != nil {
-		t.Fatal(err)
-	}
 	empty := storeWith(t, nil)
-	if _, err := export.Import(ctx, empty, bad); err == nil || !strings.Contains(err.Error(), "hash") {
+	if _, err := export.Import(ctx, empty, writeTemp(t, tampered)); err == nil || !strings.Contains(err.Error(), "hash") {
 		t.Fatalf("tampered import: %v", err)
 	}
 	if n, _ := empty.CountEvents(ctx); n != 0 {
 		t.Errorf("a tampered import wrote %d events", n)
 	}
-	for _, junk := range []string{`{"format":"other","version":1}`, `{"format":"sitrep-export","version":99}`, `not json`} {
-		if _, err := export.Read(strings.NewReader(junk)); err == nil {
-			t.Errorf("read %q without error", junk)
+	// Not an export, or a truncated one: refused, nothing stored. Keys in
+	// another order are still an export.
+	for _, junk := range []string{`{"format":"other","version":1,"events":[]}`, `{"format":"sitrep-export","version":99}`, `not json`, `[]`,
+		`{"events":[],"format":"sitrep-export"}`, string(first.Bytes()[:len(first.Bytes())/2])} {
+		if _, err := export.Import(ctx, empty, writeTemp(t, []byte(junk))); err == nil || !errors.Is(err, model.ErrInvalid) {
+			t.Errorf("import %.60q: %v, want a refusal", junk, err)
 		}
+	}
+	if n, _ := empty.CountEvents(ctx); n != 0 {
+		t.Errorf("refused imports wrote %d events", n)
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(first.Bytes(), &top); err != nil {
+		t.Fatal(err)
+	}
+	reordered := `{"events":` + string(top["events"]) + `,"incidents":` + string(top["incidents"]) + `,"version":1,"format":"sitrep-export"}`
+	if res, err := export.Import(ctx, empty, writeTemp(t, []byte(reordered))); err != nil || res.Applied != len(events) || res.Incidents != 2 {
+		t.Errorf("import with the events first: %+v %v", res, err)
 	}
 }
 
@@ -197,10 +206,33 @@ func TestOddPayloadBytesSurvive(t *testing.T) {
 	}
 	var b bytes.Buffer
 	export.WriteJSON(&b, doc)
-	read, _ := export.Read(&b)
+	read := decode(t, b.Bytes())
 	if got := read.Events[0].Model(); !bytes.Equal(got.Payload, e.Payload) || got.ComputeHash() != e.Hash {
 		t.Fatalf("payload changed: %s", got.Payload)
 	}
+}
+
+// decode reads a whole export, for looking inside one.
+func decode(t *testing.T, b []byte) export.Document {
+	t.Helper()
+	var doc export.Document
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func writeTemp(t *testing.T, b []byte) string {
+	t.Helper()
+	f, err := os.CreateTemp(t.TempDir(), "export-*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	return f.Name()
 }
 
 func firstDiff(a, b string) string {
@@ -289,10 +321,7 @@ func TestImportRefusesTamperingAnywhere(t *testing.T) {
 	if err := export.WriteAll(ctx, src, &out); err != nil {
 		t.Fatal(err)
 	}
-	doc, err := export.Read(&out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := decode(t, out.Bytes())
 	if len(doc.Events) <= 5000 {
 		t.Fatalf("%d events: the test needs more than one import batch", len(doc.Events))
 	}
@@ -306,7 +335,11 @@ func TestImportRefusesTamperingAnywhere(t *testing.T) {
 		t.Fatal(err)
 	}
 	dst := storeWith(t, nil)
-	if _, err := export.Import(ctx, dst, doc); err == nil || !strings.Contains(err.Error(), "hash") {
+	var edited bytes.Buffer
+	if err := export.WriteJSON(&edited, doc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := export.Import(ctx, dst, writeTemp(t, edited.Bytes())); err == nil || !strings.Contains(err.Error(), "hash") {
 		t.Fatalf("import of an edited export: %v", err)
 	}
 	if n, _ := dst.CountEvents(ctx); n != 0 {
