@@ -11,6 +11,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/term"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
@@ -77,6 +78,14 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 		return a.printFrame(ctx, st, opts, frame)
 	}
 
+	// The cockpit reads keys from a terminal; anything else (a pipe,
+	// /dev/null, a cron job) gets a sentence instead of an epoll error and
+	// a terminal left in the alternate screen.
+	in, ok := a.in.(*os.File)
+	if !ok || !term.IsTerminal(in.Fd()) {
+		return model.Invalidf("the cockpit needs a terminal, and standard input is not one: run sitrep in a terminal, or use the commands ('sitrep --help')")
+	}
+
 	out := termenv.NewOutput(os.Stdout)
 	renderer := lipgloss.NewRenderer(os.Stdout)
 	// Ask the terminal for its background before Bubble Tea owns the input,
@@ -87,7 +96,7 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 	opts.Renderer = renderer
 	opts.Copy = func(text string) error { out.Copy(text); return nil }
 
-	p := tea.NewProgram(ui.New(opts), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(a.in), tea.WithOutput(a.out))
+	p := tea.NewProgram(ui.New(opts), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(ui.NewTerminalInput(in)), tea.WithOutput(a.out))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("cockpit: %w", err)
 	}

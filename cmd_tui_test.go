@@ -47,3 +47,22 @@ func TestFrameColours(t *testing.T) {
 		t.Errorf("a bad SITREP_FRAME: %v %s", err, out)
 	}
 }
+
+// Without a terminal on standard input the cockpit says so in one line and
+// leaves the screen alone (it failed in epoll and left the terminal in the
+// alternate screen).
+func TestCockpitNeedsATerminal(t *testing.T) {
+	bin := buildSitrep(t)
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "SITREP_DB="+filepath.Join(t.TempDir(), "s.db"), "SITREP_FRAME=")
+	devnull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devnull.Close()
+	cmd.Stdin = devnull
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "the cockpit needs a terminal") || strings.Contains(string(out), "\x1b[?1049h") {
+		t.Errorf("sitrep < /dev/null: %v %q", err, out)
+	}
+}

@@ -218,3 +218,38 @@ func TestDraftSurvivesHangup(t *testing.T) {
 	again.keys(" 6", "Enter")
 	again.waitFor("the saved note", "Saved:", text+" 6")
 }
+
+// TestWideTextTypedFast: a burst of more than 256 bytes of CJK text and
+// emoji (a paste in a terminal without bracketed paste) arrives whole, and
+// words that name keys in it stay text. Bubble Tea dropped the character
+// cut by each 256-byte read, and "ctrl+c" typed in a note quit.
+func TestWideTextTypedFast(t *testing.T) {
+	tmux := needTool(t, "tmux", "SITREP_REQUIRE_E2E")
+	bin := buildSitrep(t)
+	dir := t.TempDir()
+	env := []string{"SITREP_DB=" + filepath.Join(dir, "sitrep.db"), "SITREP_AUTHOR=tess@tmux", "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), "NO_COLOR=1", "SITREP_REMOTE="}
+	sitrep := func(args ...string) string {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("sitrep %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	short := strings.TrimSpace(sitrep("declare", "--title", "東京 region down", "--sev", "2"))
+
+	s := startCockpit(t, tmux, bin, env)
+	s.waitFor("the list", short)
+	s.keys("Enter")
+	s.waitFor("the incident", "Timeline")
+	s.keys("n")
+	s.waitFor("the note input", "Note:")
+	text := strings.Repeat("字", 200) + " 🙂 see ctrl+c then esc " + strings.Repeat("é", 150)
+	s.literal(text)
+	s.keys("Enter")
+	s.waitFor("the saved note", "Saved:")
+	if show := sitrep("show", short); !strings.Contains(show, text) {
+		t.Errorf("sitrep show lacks the note as typed (%d bytes):\n%s", len(text), show)
+	}
+}

@@ -206,6 +206,13 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmd = tea.Batch(cmds...)
 			break
 		}
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 {
+			// Typed into an input: a burst is text. Bubble Tea spells a
+			// burst as its characters, so a typed word like "ctrl+c" or
+			// "esc" would otherwise match that key and quit or close the
+			// input mid-sentence. Marked as a paste, it matches no key.
+			msg.Paste = true
+		}
 		a, cmd = a.handleKey(msg)
 	case tickMsg:
 		cmd = a.onTick()

@@ -280,6 +280,38 @@ func TestBurstOfKeys(t *testing.T) {
 	}
 }
 
+// TestWordsThatNameKeysAreText: Bubble Tea hands over a word typed quickly
+// (or pasted without bracketed paste) as one message whose name is the
+// word, so "ctrl+c" or "esc" typed into an input matched those keys: the
+// cockpit quit, or the note line closed mid-sentence.
+func TestWordsThatNameKeysAreText(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	d := newDriver(t, Options{Store: st, Now: c.Now}, 160, 48)
+	d.press("enter", "n")
+	for _, word := range strings.SplitAfter("see ctrl+c then esc and enter, or q", " ") {
+		w, sp := strings.CutSuffix(word, " ")
+		d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(w)})
+		if sp {
+			d.press(" ")
+		}
+	}
+	if d.quit {
+		t.Fatal("the typed word ctrl+c quit the cockpit")
+	}
+	if p := d.app().prompt; p == nil || p.input.Value() != "see ctrl+c then esc and enter, or q" {
+		t.Fatalf("note line after typing words that name keys: %+v", p)
+	}
+	// The list filter takes words as text too.
+	d.press("esc", "esc")
+	d.press("/")
+	d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("ctrl+c")})
+	if d.quit || d.app().list.searchText != "ctrl+c" {
+		t.Errorf("filter: quit %v, text %q", d.quit, d.app().list.searchText)
+	}
+}
+
 func TestKeyTable(t *testing.T) {
 	table := KeyTable()
 	for _, g := range newKeyMap().groups() {
