@@ -259,6 +259,11 @@ func runEditor(editor string, msg editorReadyMsg) tea.Cmd {
 		args = []string{"vi"}
 	}
 	c := exec.Command(args[0], append(args[1:], msg.Path)...)
+	// The terminal itself, not the program's input: that is a reader over
+	// it (TerminalInput), which exec would copy through a pipe, leaving the
+	// editor without a terminal and the copy blocked on it after the editor
+	// exits.
+	c.Stdin = os.Stdin
 	return tea.ExecProcess(c, func(err error) tea.Msg {
 		if err != nil {
 			err = fmt.Errorf("editor %s: %w", args[0], err)
