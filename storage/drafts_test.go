@@ -5,29 +5,27 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/sitrep-dev/sitrep/model"
 )
 
 func TestDrafts(t *testing.T) {
 	st, _ := openTemp(t)
 	in := "01900000-0000-7000-8000-00000000abcd"
 	text := "Rolled back 4812 — EU error rate falling\n\x1b[31mstill red\x1b[0m"
-	if err := st.SaveDraft(in, model.NoteKindNote, text); err != nil {
+	if err := st.SaveDraft(in, "note", text); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SaveDraft(in, model.NoteKindAction, "page the DBA"); err != nil {
+	if err := st.SaveDraft(in, "action", "page the DBA"); err != nil {
 		t.Fatal(err)
 	}
 	drafts, err := st.Drafts(in)
 	if err != nil || len(drafts) != 2 {
 		t.Fatalf("drafts %+v %v", drafts, err)
 	}
-	byKind := map[model.NoteKind]string{}
+	byKind := map[string]string{}
 	for _, d := range drafts {
-		byKind[d.Kind] = d.Text
+		byKind[d.Slot] = d.Text
 	}
-	if byKind[model.NoteKindNote] != text || byKind[model.NoteKindAction] != "page the DBA" {
+	if byKind["note"] != text || byKind["action"] != "page the DBA" {
 		t.Errorf("read back %q", byKind)
 	}
 	// A plain text file a person can find, private like the store.
@@ -39,10 +37,10 @@ func TestDrafts(t *testing.T) {
 		t.Errorf("drafts folder mode %v %v", info.Mode(), err)
 	}
 	// Emptied, it is gone; nothing else is left behind.
-	if err := st.SaveDraft(in, model.NoteKindNote, "  "); err != nil {
+	if err := st.SaveDraft(in, "note", "  "); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SaveDraft(in, model.NoteKindAction, ""); err != nil {
+	if err := st.SaveDraft(in, "action", ""); err != nil {
 		t.Fatal(err)
 	}
 	if left, _ := os.ReadDir(st.DraftsDir()); len(left) != 0 {
@@ -50,11 +48,20 @@ func TestDrafts(t *testing.T) {
 	}
 	// An id from someone else's store never becomes a path.
 	for _, bad := range []string{"../../etc/passwd", "", "a/b", strings.Repeat("a", 65)} {
-		if err := st.SaveDraft(bad, model.NoteKindNote, "x"); err == nil {
+		if err := st.SaveDraft(bad, "note", "x"); err == nil {
 			t.Errorf("kept a draft for incident id %q", bad)
 		}
 	}
-	if err := st.SaveDraft(in, "rant", "x"); err == nil {
-		t.Error("kept a draft of an unknown kind")
+	for _, bad := range []string{"", "../x", "a.b", "Note"} {
+		if err := st.SaveDraft(in, bad, "x"); err == nil {
+			t.Errorf("kept a draft under %q", bad)
+		}
+	}
+	// Another incident's drafts are not this one's.
+	if err := st.SaveDraft("01900000-0000-7000-8000-00000000ffff", "review-summary", "theirs"); err != nil {
+		t.Fatal(err)
+	}
+	if mine, err := st.Drafts(in); err != nil || len(mine) != 0 {
+		t.Errorf("drafts of %s: %+v %v", in, mine, err)
 	}
 }

@@ -95,7 +95,7 @@ func (a App) promptKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	p.input, cmd = p.input.Update(msg)
 	if p.input.Value() != before {
 		p.notice = ""
-		cmd = tea.Batch(cmd, a.typedInPrompt())
+		cmd = tea.Batch(cmd, a.typed())
 	}
 	return a, cmd
 }
@@ -145,8 +145,8 @@ func (a *App) onSaved(msg savedMsg) tea.Cmd {
 			a.prompt.err = ""
 			a.keepDraft()
 		} else {
-			if kind, ok := a.drafting(); ok {
-				a.setDraft(kind, "")
+			if slot, _, ok := a.editingText(); ok {
+				a.setDraft(slot, "")
 			}
 			a.prompt = nil
 		}
@@ -244,7 +244,21 @@ func (a *App) onDeclared(msg declaredMsg) tea.Cmd {
 
 func (a App) reviewKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	r := a.review
+	wasEditing, before, slot := r.editing, r.area.Value(), reviewSlot(reviewParts[r.sel].key)
 	save, editAll, closed := r.Update(msg)
+	switch {
+	case !wasEditing && r.editing:
+		// A section opened again: the text left unsaved in it comes back.
+		if d, ok := a.draft(slot); ok && d.Text != r.area.Value() {
+			r.area.SetValue(d.Text)
+			r.notice = restoredNotice(d, "ctrl+s saves it, esc drops it.")
+		}
+	case wasEditing && !r.editing:
+		a.setDraft(slot, "") // esc: the edit is dropped on purpose
+	case r.editing && r.area.Value() != before:
+		r.notice = ""
+		return a, a.typed()
+	}
 	switch {
 	case closed:
 		a.review = nil
@@ -275,6 +289,9 @@ func (a *App) onReviewSaved(msg reviewSavedMsg) tea.Cmd {
 		a.setFlash(fmt.Sprintf("Review saved (%d action item(s)).", len(msg.Review.ActionItems)), false)
 	}
 	if r != nil && r.incID == msg.ID {
+		if r.editing && !msg.Editor {
+			a.setDraft(reviewSlot(reviewParts[r.sel].key), "") // saved: no longer a draft
+		}
 		r.editing = false
 		return loadReview(a.st, msg.ID)
 	}
@@ -283,7 +300,16 @@ func (a *App) onReviewSaved(msg reviewSavedMsg) tea.Cmd {
 
 func (a App) commsKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	c := a.comms
-	switch c.Update(msg) {
+	wasEditing, before, slot := c.editing, c.area.Value(), messageSlot(string(c.tmpl.Audience))
+	action := c.Update(msg)
+	switch {
+	case wasEditing && !c.editing:
+		a.setDraft(slot, "") // esc: the update is dropped on purpose
+	case c.editing && c.area.Value() != before:
+		c.notice = ""
+		return a, a.typed()
+	}
+	switch action {
 	case commsClose:
 		a.comms = nil
 	case commsFill:
@@ -309,6 +335,9 @@ func (a *App) onMessageSent(msg messageSentMsg) tea.Cmd {
 	} else if msg.Err != nil {
 		a.setFlash("Message not logged: "+msg.Err.Error(), true)
 		return nil
+	}
+	if msg.ID == a.incID {
+		a.setDraft(messageSlot(string(msg.Audience)), "") // logged: no longer a draft
 	}
 	a.setFlash("Logged as sent to "+string(msg.Audience)+"; its update timer starts again.", false)
 	if msg.ID == a.incID {

@@ -98,9 +98,9 @@ type App struct {
 	sync    syncState
 	seq     int64
 	nextReq int
-	// Drafts: the open incident's unsaved note lines by kind, the number of
+	// Drafts: the open incident's unsaved texts by slot, the number of
 	// the newest draft tick, and whether the last write failed (said once).
-	drafts      map[model.NoteKind]storage.Draft
+	drafts      map[string]storage.Draft
 	draftSeq    int
 	draftFailed bool
 
@@ -293,8 +293,13 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				c.err = msg.Err.Error()
 				break
 			}
-			c.tmpl, c.editing, c.err = msg.Tmpl, true, ""
+			c.tmpl, c.editing, c.err, c.notice = msg.Tmpl, true, "", ""
 			c.area = newTextArea(model.Printable(msg.Text), c.w-4, c.areaHeight())
+			// An update left unsaved to this audience comes back instead.
+			if d, ok := a.draft(messageSlot(string(msg.Tmpl.Audience))); ok {
+				c.area.SetValue(d.Text)
+				c.notice = restoredNotice(d, "ctrl+s logs it, esc drops it.")
+			}
 		}
 	case messageSentMsg:
 		cmd = a.onMessageSent(msg)

@@ -31,6 +31,7 @@ type commsScreen struct {
 	saving  bool
 	area    textarea.Model
 	err     string
+	notice  string // what the text area holds, if not filled just now (a restored draft)
 }
 
 func newCommsScreen(s *Styles, k *keyMap, id string) *commsScreen {
@@ -158,6 +159,8 @@ func (c *commsScreen) View(dues []model.UpdateDue, now time.Time) []string {
 		}
 		if c.err != "" {
 			out = append(out, clip(s.Error.Render("Not logged: "+model.OneLine(c.err)+" (your text is kept)"), w))
+		} else if c.notice != "" {
+			out = append(out, clip(s.Warn.Render(c.notice), w))
 		}
 		return out
 	}

@@ -1,36 +1,58 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
-// defaultDraftDelay is how long typing must pause before the note line is
-// written down as a draft: often enough that a dropped SSH connection loses
-// at most the last moment of typing, rarely enough to cost nothing.
+// Text typed in the cockpit and not saved yet is kept as a draft, one per
+// incident and slot: the note line by its kind ("note", "decision",
+// "action"), a review section ("review-summary") and an update being
+// written ("message-customers"). Drafts survive a quit, a dropped SSH
+// connection or a crash, and come back when the same text is edited again.
+
+// defaultDraftDelay is how long typing must pause before the text is
+// written down: often enough that a dropped SSH connection loses at most
+// the last moment of typing, rarely enough to cost nothing.
 const defaultDraftDelay = 300 * time.Millisecond
 
-// draftTickMsg asks to write the note line down, if nothing was typed
-// since the tick numbered seq was set.
+// draftTickMsg asks to write the text down, if nothing was typed since the
+// tick numbered seq was set.
 type draftTickMsg struct{ seq int }
 
-// drafting reports whether the open input is a note line, whose text is
-// kept as a draft until it is saved.
-func (a *App) drafting() (model.NoteKind, bool) {
-	if a.prompt == nil || a.incID == "" {
-		return "", false
+// editingText is what is being typed now that a draft keeps: its slot and
+// text. ok is false when nothing draftable is open.
+func (a *App) editingText() (slot, text string, ok bool) {
+	if a.incID == "" {
+		return "", "", false
 	}
-	return a.prompt.noteKind()
+	switch {
+	case a.prompt != nil:
+		if kind, ok := a.prompt.noteKind(); ok {
+			return string(kind), a.prompt.input.Value(), true
+		}
+	case a.review != nil && a.review.editing:
+		return reviewSlot(reviewParts[a.review.sel].key), a.review.area.Value(), true
+	case a.comms != nil && a.comms.editing:
+		return messageSlot(string(a.comms.tmpl.Audience)), a.comms.area.Value(), true
+	}
+	return "", "", false
 }
 
-// typedInPrompt notes that the note line changed: the draft is written
+func reviewSlot(part string) string {
+	return "review-" + strings.ReplaceAll(part, "_", "-")
+}
+
+func messageSlot(audience string) string { return "message-" + audience }
+
+// typed notes that the text being edited changed: the draft is written
 // once typing pauses.
-func (a *App) typedInPrompt() tea.Cmd {
-	if _, ok := a.drafting(); !ok {
+func (a *App) typed() tea.Cmd {
+	if _, _, ok := a.editingText(); !ok {
 		return nil
 	}
 	delay := a.opts.DraftDelay
@@ -52,22 +74,20 @@ func (a *App) onDraftTick(msg draftTickMsg) {
 	}
 }
 
-// keepDraft writes the note line's text down as the incident's draft of
-// that kind (empty text removes it). It writes here, in Update, not from a
-// command: writes from commands could land out of order and leave an older
-// text as the draft. A few hundred bytes to the page cache is quick.
+// keepDraft writes the text being edited down as its draft. It writes
+// here, in Update, not from a command: writes from commands could land out
+// of order and leave an older text as the draft. A few hundred bytes to
+// the page cache is quick.
 func (a *App) keepDraft() {
-	kind, ok := a.drafting()
-	if !ok {
-		return
+	if slot, text, ok := a.editingText(); ok {
+		a.setDraft(slot, text)
 	}
-	a.setDraft(kind, a.prompt.input.Value())
 }
 
-// setDraft keeps text as the draft of kind for the open incident.
-func (a *App) setDraft(kind model.NoteKind, text string) {
+// setDraft keeps text as the open incident's draft in slot (empty: none).
+func (a *App) setDraft(slot, text string) {
 	a.draftSeq++ // a tick already set is now stale
-	if err := a.st.SaveDraft(a.incID, kind, text); err != nil {
+	if err := a.st.SaveDraft(a.incID, slot, text); err != nil {
 		if !a.draftFailed {
 			a.setFlash("Draft not kept: "+err.Error(), true)
 		}
@@ -76,13 +96,23 @@ func (a *App) setDraft(kind model.NoteKind, text string) {
 	}
 	a.draftFailed = false
 	if a.drafts == nil {
-		a.drafts = map[model.NoteKind]storage.Draft{}
+		a.drafts = map[string]storage.Draft{}
 	}
-	if text == "" {
-		delete(a.drafts, kind)
+	if strings.TrimSpace(text) == "" {
+		delete(a.drafts, slot)
 	} else {
-		a.drafts[kind] = storage.Draft{Kind: kind, Text: text, Saved: a.now()}
+		a.drafts[slot] = storage.Draft{Slot: slot, Text: text, Saved: a.now()}
 	}
+}
+
+// draft is the open incident's draft in slot, if there is one.
+func (a *App) draft(slot string) (storage.Draft, bool) {
+	d, ok := a.drafts[slot]
+	return d, ok
+}
+
+func restoredNotice(d storage.Draft, how string) string {
+	return "Restored what you typed at " + d.Saved.Local().Format("15:04") + " and did not save: " + how
 }
 
 // restoreDraft fills a note line just opened with the incident's draft of
@@ -92,24 +122,39 @@ func (a *App) restoreDraft(p *prompt) {
 	if !ok {
 		return
 	}
-	if d, ok := a.drafts[kind]; ok {
+	if d, ok := a.draft(string(kind)); ok {
 		p.input.SetValue(d.Text)
 		p.input.CursorEnd()
-		p.notice = "Restored what you typed at " + d.Saved.Local().Format("15:04") + " and did not save: enter saves it, ctrl+u clears it."
+		p.notice = restoredNotice(d, "enter saves it, ctrl+u clears it.")
 	}
 }
 
-// onDrafts takes the drafts read with an incident's first load and, when
-// there are any and nothing else is open, reopens the newest where it was
-// left, so text typed before a crash or a lost connection is in front of
-// the responder at once.
+// onDrafts takes the drafts read with an incident's first load. A note
+// line left unsaved is reopened where it was, so text typed before a crash
+// or a lost connection is in front of the responder at once; a review
+// section or an update is named, to be finished where it was begun.
 func (a *App) onDrafts(drafts []storage.Draft) {
-	a.drafts = map[model.NoteKind]storage.Draft{}
+	a.drafts = map[string]storage.Draft{}
+	var elsewhere []string
 	for _, d := range drafts {
-		a.drafts[d.Kind] = d
+		a.drafts[d.Slot] = d
+		switch {
+		case strings.HasPrefix(d.Slot, "review-"):
+			elsewhere = append(elsewhere, "a review section (R)")
+		case strings.HasPrefix(d.Slot, "message-"):
+			elsewhere = append(elsewhere, "an update to "+strings.TrimPrefix(d.Slot, "message-")+" (m)")
+		}
 	}
-	if len(drafts) == 0 || a.prompt != nil || a.picker != nil || a.form != nil {
+	if len(elsewhere) > 0 {
+		a.setFlash("Unsaved text kept from before: "+strings.Join(elsewhere, ", ")+".", false)
+	}
+	if a.prompt != nil || a.picker != nil || a.form != nil {
 		return
 	}
-	a.openPrompt(notePrompt(drafts[0].Kind))
+	for _, d := range drafts { // newest first
+		if kind, ok := noteKindOf(d.Slot); ok {
+			a.openPrompt(notePrompt(kind))
+			return
+		}
+	}
 }

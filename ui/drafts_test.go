@@ -76,3 +76,49 @@ func TestDraftKeptOnEsc(t *testing.T) {
 		t.Errorf("an emptied line left a draft: %+v", drafts)
 	}
 }
+
+// TestReviewAndUpdateDraftsSurviveQuit: text typed into a review section
+// or an update and not saved comes back when the same section or update is
+// opened after a quit; esc drops it on purpose; saving clears it.
+func TestReviewAndUpdateDraftsSurviveQuit(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	d := newDriver(t, Options{Store: st, Now: c.Now, Cadence: model.DefaultCadence()}, 120, 40)
+	d.press("enter", "R", "enter") // edit the summary
+	d.typeText("EU checkout failed for 40 minutes")
+	d.press("ctrl+c")
+
+	d = newDriver(t, Options{Store: st, Now: c.Now, Cadence: model.DefaultCadence()}, 120, 40)
+	d.press("enter")
+	if v := d.view(); !strings.Contains(v, "Unsaved text kept from before: a review section (R)") {
+		t.Errorf("the kept review text is not mentioned:\n%s", v)
+	}
+	d.press("R", "enter")
+	r := d.app().review
+	if r == nil || !r.editing || !strings.Contains(r.area.Value(), "EU checkout failed for 40 minutes") || !strings.Contains(d.view(), "Restored what you typed") {
+		t.Fatalf("the summary reopened without its unsaved text: %+v\n%s", r, d.view())
+	}
+	d.press("ctrl+s")
+	if rv, _, err := st.Review(context.Background(), incA); err != nil || !strings.Contains(rv.Summary, "EU checkout failed for 40 minutes") {
+		t.Fatalf("summary saved as %q %v", rv.Summary, err)
+	}
+	if drafts, _ := st.Drafts(incA); len(drafts) != 0 {
+		t.Errorf("drafts after saving the review: %+v", drafts)
+	}
+
+	// An update being written: kept through a quit, dropped by esc.
+	d.press("esc", "m", "enter")
+	d.typeText(" Next: failover drill.")
+	d.press("ctrl+c")
+	d = newDriver(t, Options{Store: st, Now: c.Now, Cadence: model.DefaultCadence()}, 120, 40)
+	d.press("enter", "m", "enter")
+	cs := d.app().comms
+	if cs == nil || !strings.HasSuffix(cs.area.Value(), " Next: failover drill.") {
+		t.Fatalf("the internal update reopened without its unsaved text: %+v", cs)
+	}
+	d.press("esc")
+	if drafts, _ := st.Drafts(incA); len(drafts) != 0 {
+		t.Errorf("esc kept the update as a draft: %+v", drafts)
+	}
+}

@@ -72,6 +72,16 @@ func notePrompt(k model.NoteKind) (promptKind, string) {
 	return promptNote, "Note:"
 }
 
+// noteKindOf is the note kind a draft slot names, if it names one.
+func noteKindOf(slot string) (model.NoteKind, bool) {
+	for _, k := range model.NoteKinds {
+		if string(k) == slot {
+			return k, true
+		}
+	}
+	return "", false
+}
+
 // noteKind is the note kind a note prompt saves.
 func (p *prompt) noteKind() (model.NoteKind, bool) {
 	switch p.kind {

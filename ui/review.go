@@ -136,6 +136,7 @@ type reviewScreen struct {
 	saving  bool
 	area    textarea.Model
 	err     string
+	notice  string // what the text area holds, if not typed just now (a restored draft)
 }
 
 func newReviewScreen(s *Styles, k *keyMap, id string) *reviewScreen {
@@ -156,7 +157,7 @@ func (r *reviewScreen) areaHeight() int { return max(min(10, r.h-6), 3) }
 // edit opens the selected section in the text area.
 func (r *reviewScreen) edit() tea.Cmd {
 	p := reviewParts[r.sel]
-	r.editing, r.err = true, ""
+	r.editing, r.err, r.notice = true, "", ""
 	r.area = newTextArea(model.Printable(partText(r.saved, p.key)), r.w-4, r.areaHeight())
 	r.scroll()
 	return nil
@@ -385,6 +386,8 @@ func (r *reviewScreen) lines() (out []string, selAt, selEnd int) {
 			}
 			if r.err != "" {
 				out = append(out, clip("  "+s.Error.Render("Not saved: "+model.OneLine(r.err)+" (your text is kept)"), w))
+			} else if r.notice != "" {
+				out = append(out, clip("  "+s.Warn.Render(r.notice), w))
 			}
 		} else {
 			text := partText(r.saved, p.key)

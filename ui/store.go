@@ -32,7 +32,7 @@ type Store interface {
 	Append(ctx context.Context, d model.Draft) (model.Event, error)
 	MaxSeq(ctx context.Context) (int64, error)
 	SetCurrent(ctx context.Context, incidentID string) error
-	SaveDraft(incidentID string, kind model.NoteKind, text string) error
+	SaveDraft(incidentID, slot, text string) error
 	Drafts(incidentID string) ([]storage.Draft, error)
 	Author() string
 	Now() time.Time
