@@ -564,7 +564,12 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	}
 	if a.screen == screenList {
 		if key.Matches(msg, k.Quit) {
-			return a, tea.Quit
+			if !a.list.filtered() {
+				return a, tea.Quit
+			}
+			// q backs out of a filtered list as esc does, one step at a
+			// time, rather than closing the cockpit from a search.
+			msg = tea.KeyMsg{Type: tea.KeyEscape}
 		}
 		if key.Matches(msg, k.Stats) {
 			a.stats = newStatsScreen(a.styles, a.keys)

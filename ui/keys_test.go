@@ -463,3 +463,21 @@ func TestHelpScrollStopsAtEnds(t *testing.T) {
 		t.Fatalf("G then k: want 1 below, got\n%s", v)
 	}
 }
+
+// q on a filtered list clears the filter first; only then does it quit.
+func TestQuitFromFilteredList(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	d := newDriver(t, Options{Store: st, Now: c.Now, SearchDelay: -1}, 120, 40)
+	d.press("/")
+	d.typeText("checkout")
+	d.press("enter", "q")
+	if l := d.app().list; d.quit || l.filtered() {
+		t.Fatalf("q on a filtered list: quit %v, filter %q", d.quit, d.app().list.searchText)
+	}
+	d.press("q")
+	if !d.quit {
+		t.Error("q on the unfiltered list did not quit")
+	}
+}

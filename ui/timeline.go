@@ -220,6 +220,18 @@ func (t *timelinePane) ensureVisible() {
 		}
 		t.top++
 	}
+	// Leave no empty rows under the last entry while earlier ones wait
+	// above: after the terminal grows, or when the newest entries are few.
+	for t.top > 0 {
+		used := 0
+		for i := t.top - 1; i < len(t.entries) && used <= h; i++ {
+			used += len(t.entryLines(i))
+		}
+		if used > h {
+			break
+		}
+		t.top--
+	}
 }
 
 // move moves the cursor by delta entries.

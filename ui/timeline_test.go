@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sitrep-dev/sitrep/model"
@@ -92,5 +93,18 @@ func TestTimelinePaging(t *testing.T) {
 	d.send(tickMsg(c.Now()))
 	if got := sel(); got != "later news" {
 		t.Fatalf("following: %q, want the newest", got)
+	}
+}
+
+// Growing the terminal shows the earlier entries in the new room, instead
+// of the few that fitted before above rows of nothing.
+func TestTimelineFillsRoomAfterGrowing(t *testing.T) {
+	s := newSeeded(t)
+	d := s.driver(t, 70, 20)
+	d.press("enter")
+	d.send(tea.WindowSizeMsg{Width: 160, Height: 48})
+	tl := d.app().timeline
+	if tl.top != 0 {
+		t.Errorf("after growing to 160x48 the timeline starts at entry %d of %d, with room for all:\n%s", tl.top, len(tl.entries), d.view())
 	}
 }

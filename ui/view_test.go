@@ -299,3 +299,21 @@ func TestHostileTextIsDrawnHarmless(t *testing.T) {
 		}
 	}
 }
+
+// A resolved incident's header says how long it took, every digit of it.
+func TestHeaderResolvedAfter(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	in, err := st.Incident(context.Background(), incA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resolved := in.Started().Add(34*time.Minute + 36*time.Second)
+	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventStatusChanged, Occurred: resolved,
+		Payload: model.StatusPayload{Status: model.StatusResolved, From: in.Status}})
+	d := newDriver(t, Options{Store: st, Now: c.Now, Incident: incA}, 120, 40)
+	if v := d.view(); !strings.Contains(v, "resolved after 34m36s") {
+		t.Errorf("header lacks %q:\n%s", "resolved after 34m36s", strings.Join(strings.Split(v, "\n")[:2], "\n"))
+	}
+}
