@@ -279,6 +279,7 @@ func (a *App) onReviewSaved(msg reviewSavedMsg) tea.Cmd {
 	case msg.Err != nil:
 		if r != nil && r.editing && !msg.Editor {
 			r.err = msg.Err.Error()
+			r.scroll()
 		} else {
 			a.setFlash("Review not saved: "+msg.Err.Error(), true)
 		}

@@ -70,25 +70,34 @@ func partText(r model.Review, key string) string {
 // applyPart returns r with one section replaced by text, read the way the
 // review document is read (so dates, statuses and action lines are checked
 // the same way).
+// sectionLines renumbers a parse error's "line N" from the one-section
+// document applyPart builds (its heading is line 1) to the lines of the
+// text area the responder typed in.
+func sectionLines(err error) error {
+	msg := err.Error()
+	var n int
+	if _, scanErr := fmt.Sscanf(msg, "line %d:", &n); scanErr != nil || n < 2 {
+		return err
+	}
+	return model.Invalidf("line %d:%s", n-1, strings.SplitN(msg, ":", 2)[1])
+}
+
 func applyPart(r model.Review, p reviewPart, text string) (model.Review, error) {
 	body := text
 	if p.key == partActions {
-		var lines []string
-		for _, l := range strings.Split(text, "\n") {
+		lines := strings.Split(text, "\n")
+		for i, l := range lines {
 			l = strings.TrimSpace(l)
-			if l == "" {
-				continue
-			}
-			if !strings.HasPrefix(l, "- ") && !strings.HasPrefix(l, "* ") {
+			if l != "" && !strings.HasPrefix(l, "- ") && !strings.HasPrefix(l, "* ") {
 				l = "- [ ] " + l
 			}
-			lines = append(lines, l)
+			lines[i] = l // blank lines stay, so line numbers stay the section's
 		}
 		body = strings.Join(lines, "\n")
 	}
-	one, err := model.ParseReviewTemplate("## " + p.heading + "\n\n" + body + "\n")
+	one, err := model.ParseReviewTemplate("## " + p.heading + "\n" + body + "\n")
 	if err != nil {
-		return r, err
+		return r, sectionLines(err)
 	}
 	var all, part map[string]json.RawMessage
 	if err := remarshal(r, &all); err != nil {
@@ -308,6 +317,7 @@ func finishEditor(st Store, msg editorDoneMsg) tea.Cmd {
 // Update handles a key on the review screen; close reports esc/q.
 func (r *reviewScreen) Update(msg tea.KeyMsg) (save *model.Review, editAll, close bool) {
 	k := r.keys
+	defer r.scroll() // an error under the text area must be on screen
 	if r.editing {
 		switch {
 		case key.Matches(msg, k.SaveText):
@@ -346,7 +356,6 @@ func (r *reviewScreen) Update(msg tea.KeyMsg) (save *model.Review, editAll, clos
 	case key.Matches(msg, k.EditAll):
 		return nil, r.loaded, false
 	}
-	r.scroll()
 	return nil, false, false
 }
 

@@ -145,3 +145,25 @@ func TestReviewInEditor(t *testing.T) {
 		t.Errorf("flash %q does not say what and where", f)
 	}
 }
+
+// A refused action item says so on screen, even in the last section at the
+// bottom of a small terminal.
+func TestReviewErrorOnScreen(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	d := newDriver(t, Options{Store: st, Now: c.Now}, 80, 24)
+	d.press("enter", "R", "G", "enter")
+	d.typeText("Add an alert | bob | 2026-12-01 | open")
+	d.press("enter")
+	d.typeText("Fix the TLS config | alice | 2026-13-45 | open")
+	d.press("ctrl+s")
+	v := ansi.Strip(d.view())
+	if !strings.Contains(v, "Not saved") || !strings.Contains(v, "2026-13-45") {
+		t.Errorf("the refusal is not on screen:\n%s", v)
+	}
+	// Parse errors count lines as the text area shows them.
+	if _, err := applyPart(model.Review{}, reviewParts[len(reviewParts)-1], "Add an alert | bob | 2026-12-01 | open\n\n- [ ] x | y | z | open | extra"); err == nil || !strings.HasPrefix(err.Error(), "line 3:") {
+		t.Errorf("error for the third line: %v", err)
+	}
+}
