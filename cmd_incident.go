@@ -389,8 +389,9 @@ func (a *app) lsCmd() *cobra.Command {
 }
 
 func (a *app) showCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "show [ID]",
+	var ids bool
+	cmd := &cobra.Command{
+		Use:   "show [ID] [--ids]",
 		Short: "Print an incident's header and full timeline as plain text",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -411,17 +412,19 @@ func (a *app) showCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				writeShow(a.out, in, roles, entries)
+				writeShow(a.out, in, roles, entries, ids)
 				return nil
 			})
 		},
 	}
+	cmd.Flags().BoolVar(&ids, "ids", false, "start each entry with its id, for 'sitrep amend' and 'sitrep retract'")
+	return cmd
 }
 
 // writeShow prints an incident for reading or piping. Every piece of text
 // that came from a person or another store is neutralised: control
 // characters show in caret notation instead of acting on the terminal.
-func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries []model.TimelineEntry) {
+func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries []model.TimelineEntry, ids bool) {
 	n := model.Neutralise
 	title := n(model.OneLine(in.Title))
 	if in.Exercise {
@@ -478,6 +481,9 @@ func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries
 			offset = model.TPlus(e.Occurred.Sub(detected))
 		}
 		text := strings.ReplaceAll(n(strings.TrimRight(e.Text, "\n")), "\n", "\n    ")
+		if ids {
+			fmt.Fprintf(w, "%-8s  ", model.ShortID(e.EventID))
+		}
 		fmt.Fprintf(w, "%s  %-10s %s  %-8s %s%s\n", e.Occurred.UTC().Format("2006-01-02 15:04:05Z"), offset, n(e.Author), e.Label(), text, marks)
 	}
 }

@@ -100,6 +100,16 @@ func (a *appender) append(ctx context.Context, d model.Draft) (model.Event, erro
 			return model.Event{}, err
 		}
 	}
+	switch p := d.Payload.(type) {
+	case model.AmendedPayload:
+		if err := a.checkCorrection(ctx, d.IncidentID, p.Entry); err != nil {
+			return model.Event{}, err
+		}
+	case model.RetractedPayload:
+		if err := a.checkCorrection(ctx, d.IncidentID, p.Entry); err != nil {
+			return model.Event{}, err
+		}
+	}
 	payload, err := json.Marshal(d.Payload)
 	if err != nil {
 		return model.Event{}, fmt.Errorf("encode %s payload: %w", d.Kind, err)

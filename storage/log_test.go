@@ -18,6 +18,7 @@ func randomHistory(t *testing.T, st *storage.Store, rng *rand.Rand, n int) {
 	t.Helper()
 	ctx := context.Background()
 	var incidents, entries []string
+	notes := map[string][]string{} // note ids by incident: what may be amended
 	for i := 0; i < n; i++ {
 		var d model.Draft
 		if len(incidents) == 0 || rng.IntN(12) == 0 {
@@ -44,8 +45,8 @@ func randomHistory(t *testing.T, st *storage.Store, rng *rand.Rand, n int) {
 				}
 				fallthrough
 			case 6:
-				if len(entries) > 0 {
-					d.Kind, d.Payload = model.EventAmended, model.AmendedPayload{Entry: entries[rng.IntN(len(entries))], Text: "amended note"}
+				if ns := notes[in]; len(ns) > 0 {
+					d.Kind, d.Payload = model.EventAmended, model.AmendedPayload{Entry: ns[rng.IntN(len(ns))], Text: "amended note"}
 					break
 				}
 				fallthrough
@@ -58,8 +59,11 @@ func randomHistory(t *testing.T, st *storage.Store, rng *rand.Rand, n int) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e.Kind == model.EventDeclared {
+		switch e.Kind {
+		case model.EventDeclared:
 			incidents = append(incidents, e.IncidentID)
+		case model.EventNote:
+			notes[e.IncidentID] = append(notes[e.IncidentID], e.ID)
 		}
 		entries = append(entries, e.ID)
 	}

@@ -34,6 +34,13 @@ func validateDraft(d model.Draft) error {
 		return p.Validate()
 	case model.RoleAssignedPayload:
 		return model.ValidSlug("role", string(p.Role))
+	case model.AmendedPayload:
+		if strings.TrimSpace(p.Text) == "" {
+			return model.Invalidf("the amended text is empty: to withdraw an entry, retract it")
+		}
+		if len(p.Text) > MaxNote {
+			return model.Invalidf("the amended text is %d bytes; the limit is %d", len(p.Text), MaxNote)
+		}
 	case model.RetitledPayload:
 		decl := model.Declaration{Title: p.Title, Severity: model.SEV4}
 		return decl.Validate()

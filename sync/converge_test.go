@@ -350,7 +350,21 @@ func (w *world) op(i int, st *storage.Store) error {
 				return nil
 			}
 			entry := entries[r.IntN(len(entries))].EventID
-			switch r.IntN(3) {
+			// Only a standing note can be amended or retracted here;
+			// another replica may still retract it at the same time.
+			var notes []string
+			for _, e := range entries {
+				if e.Kind == model.EventNote && !e.Retracted {
+					notes = append(notes, e.EventID)
+				}
+			}
+			choice := r.IntN(3)
+			if len(notes) == 0 {
+				choice = 1
+			} else if choice != 1 {
+				entry = notes[r.IntN(len(notes))]
+			}
+			switch choice {
 			case 0:
 				d.Kind, d.Payload = model.EventAmended, model.AmendedPayload{Entry: entry, Text: fmt.Sprintf("amended by r%d #%d", i, r.IntN(100))}
 			case 1:

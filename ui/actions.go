@@ -20,6 +20,33 @@ func (a *App) openPrompt(kind promptKind, label string) *prompt {
 	return a.prompt
 }
 
+// correct opens the input that amends or retracts the selected timeline
+// entry. Only notes, decisions and action items are corrected; the rest
+// change through their own keys.
+func (a *App) correct(kind promptKind) {
+	e, ok := a.timeline.selected()
+	switch {
+	case !ok:
+		return
+	case e.Kind != model.EventNote:
+		a.setFlash("Only notes, decisions and action items are corrected; this entry changes with its own key.", true)
+		return
+	case e.Retracted:
+		a.setFlash("This entry is retracted already.", true)
+		return
+	}
+	a.focus = paneTimeline
+	if kind == promptAmend {
+		p := a.openPrompt(promptAmend, "Amend to:")
+		p.input.SetValue(model.Printable(e.Text))
+		p.input.CursorEnd()
+		p.entry = e.EventID
+		return
+	}
+	p := a.openPrompt(promptRetract, "Retract \""+clip(model.OneLine(e.Text), 30)+"\" because:")
+	p.entry = e.EventID
+}
+
 // pin toggles the pin on the selected timeline entry.
 func (a *App) pin() tea.Cmd {
 	e, ok := a.timeline.selected()
@@ -82,7 +109,7 @@ func (a App) promptKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			return a, nil
 		}
 		text := p.input.Value()
-		if p.kind != promptAssign && p.kind != promptEndDrill && strings.TrimSpace(text) == "" {
+		if p.kind != promptAssign && p.kind != promptEndDrill && p.kind != promptRetract && strings.TrimSpace(text) == "" {
 			p.err = "Type something first, or esc to cancel."
 			return a, nil
 		}
@@ -122,6 +149,12 @@ func (a *App) submit(p *prompt, text string) tea.Cmd {
 	case promptEndDrill:
 		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventExerciseEnded,
 			Payload: model.ExerciseEndedPayload{Reason: strings.TrimSpace(text)}})
+	case promptAmend:
+		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventAmended,
+			Payload: model.AmendedPayload{Entry: p.entry, Text: text}})
+	case promptRetract:
+		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventRetracted,
+			Payload: model.RetractedPayload{Entry: p.entry, Reason: strings.TrimSpace(text)}})
 	}
 	nk, _ := p.noteKind()
 	return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventNote,

@@ -620,6 +620,10 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		a.openPrompt(notePrompt(model.NoteKindAction))
 	case key.Matches(msg, k.Pin):
 		return a, a.pin()
+	case key.Matches(msg, k.Amend):
+		a.correct(promptAmend)
+	case key.Matches(msg, k.Retract):
+		a.correct(promptRetract)
 	case key.Matches(msg, k.Status):
 		if a.loaded {
 			a.picker = statusPicker(a.inc.Status)

@@ -27,6 +27,8 @@ type keyMap struct {
 	Decision key.Binding
 	Action   key.Binding
 	Pin      key.Binding
+	Amend    key.Binding
+	Retract  key.Binding
 
 	// Runbook stepper.
 	Done        key.Binding
@@ -110,6 +112,8 @@ func newKeyMap() keyMap {
 		Decision: b([]string{"d"}, "d", "log decision"),
 		Action:   b([]string{"a"}, "a", "log action item"),
 		Pin:      b([]string{"p"}, "p", "pin/unpin entry"),
+		Amend:    b([]string{"e"}, "e", "amend (correct) entry"),
+		Retract:  b([]string{"X"}, "X", "retract entry (why?)"),
 
 		Done:        b([]string{"x", " "}, "x/space", "step done"),
 		Skip:        b([]string{"s"}, "s", "skip step (why?)"),
@@ -177,7 +181,7 @@ func (k keyMap) groups() []helpGroup {
 		{"Incident list", []key.Binding{k.Open, k.Declare, k.Drill, k.Filter, k.Stats}},
 		{"Stats", []key.Binding{k.StatsSwitch}},
 		{"Panes", []key.Binding{k.NextPane, k.PrevPane, k.FocusTimeline, k.FocusRunbook, k.FocusRACI, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}},
-		{"Timeline", []key.Binding{k.Note, k.Decision, k.Action, k.Pin}},
+		{"Timeline", []key.Binding{k.Note, k.Decision, k.Action, k.Pin, k.Amend, k.Retract}},
 		{"Runbook", []key.Binding{k.Done, k.Skip, k.Block, k.Reopen, k.Copy, k.PrevRunbook, k.NextRunbook}},
 		{"RACI and incident", []key.Binding{k.Assign, k.Status, k.Severity, k.Review, k.Message}},
 		{"Message", []key.Binding{k.CopyText, k.SendMessage}},

@@ -481,3 +481,45 @@ func TestQuitFromFilteredList(t *testing.T) {
 		t.Error("q on the unfiltered list did not quit")
 	}
 }
+
+// TestAmendAndRetractKeys: e corrects the selected note, X withdraws it;
+// entries that are not notes are refused with a word why.
+func TestAmendAndRetractKeys(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	note := mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "Rolled back 4821"}})
+	d := newDriver(t, Options{Store: st, Now: c.Now, Incident: incA}, 120, 40)
+	d.press("G", "e")
+	p := d.app().prompt
+	if p == nil || p.input.Value() != "Rolled back 4821" {
+		t.Fatalf("e on a note: prompt %+v", p)
+	}
+	d.press("backspace", "backspace", "backspace", "backspace")
+	d.typeText("4812")
+	d.press("enter")
+	entries, err := st.Timeline(context.Background(), incA, storage.TimelinePage{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var amended model.TimelineEntry
+	for _, e := range entries {
+		if e.EventID == note.ID {
+			amended = e
+		}
+	}
+	if amended.Text != "Rolled back 4812" || amended.AmendedBy == "" {
+		t.Fatalf("after amending: %+v", amended)
+	}
+	// The amendment is an entry of its own, now the newest: not a note.
+	d.press("G", "e")
+	if d.app().prompt != nil || !strings.Contains(d.view(), "Only notes") {
+		t.Errorf("e on the amendment entry opened %+v", d.app().prompt)
+	}
+	d.press("k", "X")
+	d.typeText("wrong incident")
+	d.press("enter")
+	if r, err := st.ResolveEntry(context.Background(), incA, note.ID); err != nil || !r.Retracted {
+		t.Errorf("after X: %+v %v", r, err)
+	}
+}

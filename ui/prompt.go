@@ -21,6 +21,8 @@ const (
 	promptAssign     // who takes a role
 	promptSkipInject // why a drill's inject is skipped
 	promptEndDrill   // why a drill ends (may be empty)
+	promptAmend      // the corrected text of a timeline entry
+	promptRetract    // why a timeline entry is retracted (may be empty)
 )
 
 // prompt is the one-line input at the bottom of the incident view. Its text
@@ -41,6 +43,7 @@ type prompt struct {
 	step    model.Step
 	role    model.Role
 	inject  int
+	entry   string // event id of the timeline entry corrected
 }
 
 // newTextInput is a text input as every input here has it: a steady cursor
