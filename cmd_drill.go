@@ -259,17 +259,22 @@ func (a *app) drillEndCmd() *cobra.Command {
 	var reason string
 	cmd := &cobra.Command{
 		Use:   "end [ID]",
-		Short: "End the drill: the clock stops and objectives still open are missed",
+		Short: "End the drill: the clock stops, objectives still open are missed, the incident is resolved",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
 				if !x.Ended.IsZero() {
 					return model.Invalidf("the drill on %s already ended at %s", in.Short(), x.Ended.UTC().Format("15:04:05Z"))
 				}
-				if _, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: model.EventExerciseEnded, Payload: model.ExerciseEndedPayload{Reason: reason}}); err != nil {
+				now := a.now().UTC().Truncate(time.Millisecond)
+				if _, err := st.AppendAll(ctx, model.EndDrafts(in, reason, now)); err != nil {
 					return err
 				}
-				fmt.Fprintf(a.out, "%s: drill ended at %s; 'sitrep drill report %s' writes the after-action report\n", in.Short(), model.TPlus(x.Elapsed(a.now())), in.Short())
+				resolved := ""
+				if in.Status.Active() {
+					resolved = " and the exercise incident resolved"
+				}
+				fmt.Fprintf(a.out, "%s: drill ended at %s%s; 'sitrep drill report %s' writes the after-action report\n", in.Short(), model.TPlus(x.Elapsed(now)), resolved, in.Short())
 				return nil
 			})
 		},

@@ -32,9 +32,12 @@ type InjectResponse struct {
 func (a AfterAction) InjectResponses() []InjectResponse {
 	// What was logged with the declaration (the first commander, attached
 	// runbooks) answers no inject.
+	// Nor does anything logged from the end of the drill on (the
+	// resolution 'drill end' records).
 	var entries []TimelineEntry
+	ended := a.Exercise.Ended
 	for _, e := range a.Entries {
-		if !e.Occurred.Equal(a.Exercise.Started.Start) {
+		if !e.Occurred.Equal(a.Exercise.Started.Start) && (ended.IsZero() || e.Occurred.Before(ended)) {
 			entries = append(entries, e)
 		}
 	}

@@ -254,7 +254,8 @@ type UpdateDue struct {
 
 // NextUpdateDue is the most urgent update due for an active incident under
 // policy: the earliest due time over the audiences the policy names. ok is
-// false when nothing is due (resolved, or no cadence for the severity).
+// false when nothing is due (resolved, an ended drill, or no cadence for
+// the severity).
 // x is the incident's drill, nil for a real incident (see UpdatesDue).
 func NextUpdateDue(in Incident, x *Exercise, msgs []Message, policy CadencePolicy, now time.Time) (UpdateDue, bool) {
 	all := UpdatesDue(in, x, msgs, policy, now)
@@ -268,9 +269,10 @@ func NextUpdateDue(in Incident, x *Exercise, msgs []Message, policy CadencePolic
 // drill (x not nil) the cadence runs on the exercise clock, as the drill's
 // injects and objectives do: an update due every 20 minutes is due every 20
 // exercise minutes, sooner at double speed and not at all while the clock
-// is paused. The times returned are wall times either way.
+// is paused; once the drill has ended nothing is due. The times returned
+// are wall times either way.
 func UpdatesDue(in Incident, x *Exercise, msgs []Message, policy CadencePolicy, now time.Time) []UpdateDue {
-	if !in.Status.Active() {
+	if !in.Status.Active() || x != nil && x.Over(now) {
 		return nil
 	}
 	clock := cadenceClock{x}
@@ -381,6 +383,9 @@ func (c cadenceClock) wall(t, now time.Time) time.Time {
 	}
 	offset := t.Sub(c.x.Started.Start)
 	if w, ok := c.x.WallAt(offset); ok {
+		if w.Before(now) && offset >= c.x.Elapsed(now) {
+			return now // reached just as the clock stopped: due now, not in the past
+		}
 		return w
 	}
 	return now.Add(time.Duration(float64(offset-c.x.Elapsed(now)) / c.x.Speed(now)))

@@ -134,3 +134,23 @@ func TestDrillCadenceOnExerciseClock(t *testing.T) {
 		t.Errorf("wall-time score %+v, want 3 missed", wall)
 	}
 }
+
+// Once a drill has ended nothing falls due, even if its incident was left
+// active (finding 12); a deadline the clock reached just as it was paused
+// is due now, not in the past.
+func TestDrillCadenceAfterEnd(t *testing.T) {
+	p := CadencePolicy{SEV2: {AudienceCustomers: {First: 10 * time.Minute, Every: 20 * time.Minute}}}
+	in := Incident{Severity: SEV2, Status: StatusInvestigating, Exercise: true, DeclaredAt: t0, Milestones: MilestoneTimes{Detected: t0}}
+	ended, _ := BuildExercise([]Event{drillStart(1), exEvent(1, EventExerciseEnded, 30*time.Minute, ExerciseEndedPayload{})})
+	if _, ok := NextUpdateDue(in, &ended, nil, p, t0.Add(20*time.Minute)); !ok {
+		t.Error("nothing due before the end")
+	}
+	if d, ok := NextUpdateDue(in, &ended, nil, p, t0.Add(40*time.Minute)); ok {
+		t.Errorf("due after the end: %+v", d)
+	}
+	pausedAtDue, _ := BuildExercise([]Event{drillStart(1), exEvent(1, EventExercisePaused, 10*time.Minute, ExerciseClockPayload{})})
+	now := t0.Add(25 * time.Minute)
+	if d, ok := NextUpdateDue(in, &pausedAtDue, nil, p, now); !ok || d.Late || !d.At.Equal(now) {
+		t.Errorf("paused at the deadline: %+v, want due now (%v), not late", d, now)
+	}
+}
