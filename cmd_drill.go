@@ -36,7 +36,9 @@ speed, release an inject early or skip it. Objectives are judged live:
   rto        met when the incident reaches 'mitigated' within the target
   rpo        a note tagged #rpo with the data lost ("#rpo 4m of orders")
   milestone  a note containing #ID (see 'drill status'), or a message sent
-             to the audience it names (customers, executives, internal)
+             to the audience it names (customers, executives, internal);
+             "Incident declared and commander named" by the declaration
+             and the Incident Commander role being taken
   runbook    every step of the runbook done or skipped
 
 Tag notes #finding, #recommendation or #plan to put them in the report's

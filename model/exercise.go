@@ -350,9 +350,10 @@ var durationWord = regexp.MustCompile(`\b(\d+(?:\.\d+)?(?:h|m|s|d)(?:\d+(?:m|s))
 //   - milestone: a note, decision or action containing #ID (the
 //     objective's id, shown by `sitrep drill status`), a message sent to
 //     an audience the objective names (customers, executives, internal),
-//     or, for an objective that speaks of declaring the incident or naming
-//     its commander, the declaration and the Incident Commander role being
-//     taken; met if within the target.
+//     or, for an objective that asks only for the incident to be declared
+//     and its commander named ("Incident declared and commander named"),
+//     the declaration and the Incident Commander role being taken; met if
+//     within the target.
 //
 // Evidence logged from the moment the drill ends on does not count.
 //   - runbook: every step of the runbook done or skipped with a reason;
@@ -462,11 +463,11 @@ func isTagChar(c byte) bool {
 }
 
 // declaredAndCommanded judges a milestone about the start of the response
-// from the events that record it: a title that speaks of declaring the
-// incident is met by its declaration, one that names the commander (or IC)
-// by the Incident Commander role being taken, and one that says both by
-// the later of the two. ok is false if the title names neither or what it
-// names has not happened.
+// from the events that record it: a title that asks for the incident to be
+// declared is met by its declaration, one that asks for the commander (or
+// IC) to be named by the Incident Commander role being taken, and one that
+// asks for both by the later of the two. ok is false if the title asks for
+// neither, or for anything more, or what it asks for has not happened.
 func declaredAndCommanded(title string, log DrillLog) (time.Time, string, bool) {
 	words := strings.FieldsFunc(strings.ToLower(title), func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-')
@@ -478,6 +479,10 @@ func declaredAndCommanded(title string, log DrillLog) (time.Time, string, bool) 
 			declare = true
 		case strings.HasPrefix(w, "commander"), w == "ic", w == "incident-commander":
 			command = true
+		case !startWords[w]:
+			// It asks for more than the events show ("Attack confirmed and
+			// incident declared"): the team tags the note that shows it.
+			return time.Time{}, "", false
 		}
 	}
 	if !declare && !command {
@@ -514,6 +519,11 @@ func declaredAndCommanded(title string, log DrillLog) (time.Time, string, bool) 
 	}
 	return at, strings.Join(said, ", "), true
 }
+
+// startWords are the other words an objective about declaring the incident
+// and naming its commander may use.
+var startWords = map[string]bool{"incident": true, "and": true, "a": true, "an": true, "the": true, "is": true, "major": true,
+	"named": true, "name": true, "appointed": true, "assigned": true, "an-incident": true}
 
 // takesCommand reports whether a role entry's text (see Describe) gives
 // someone the Incident Commander role, rather than releasing it.

@@ -194,6 +194,7 @@ func TestObjectiveDeclaredAndCommanderNamed(t *testing.T) {
 		{ID: "incident-declared-and-commander-named", Kind: ObjectiveMilestone, Title: "Incident declared and commander named", Target: 10 * time.Minute},
 		{ID: "ic-named", Kind: ObjectiveMilestone, Title: "IC named", Target: 10 * time.Minute},
 		{ID: "decision-made", Kind: ObjectiveMilestone, Title: "Decision made", Target: 20 * time.Minute},
+		{ID: "attack-confirmed", Kind: ObjectiveMilestone, Title: "Attack confirmed and incident declared", Target: 15 * time.Minute},
 	}
 	start = exEvent(0, EventExerciseStarted, 0, p)
 	x, _ := BuildExercise([]Event{start})
@@ -205,7 +206,7 @@ func TestObjectiveDeclaredAndCommanderNamed(t *testing.T) {
 		},
 	}
 	got := x.Objectives(log, t0.Add(30*time.Minute))
-	want := []ObjectiveState{ObjectiveMet, ObjectiveMet, ObjectiveMissed}
+	want := []ObjectiveState{ObjectiveMet, ObjectiveMet, ObjectiveMissed, ObjectiveMissed} // the attack is confirmed by a tagged note
 	for i, o := range got {
 		if o.State != want[i] {
 			t.Errorf("%s: %s (%s), want %s", o.ID, o.State, o.Evidence, want[i])
