@@ -135,7 +135,12 @@ for=2h then=1h).`,
 					if err != nil {
 						return err
 					}
-					if body, err = model.ComposeMessage(t, in, drill, impact, latest, msgs, policy, now); err != nil {
+					r, _, err := st.Review(ctx, in.ID)
+					if err != nil {
+						return err
+					}
+					facts := model.MessageFacts{Impact: impact, ImpactStart: r.ImpactStart, Latest: latest}
+					if body, err = model.ComposeMessageFacts(t, in, drill, facts, msgs, policy, now); err != nil {
 						return err
 					}
 				}
