@@ -32,29 +32,36 @@ type IncidentTimes struct {
 	DeclaredAt  time.Time
 	ImpactStart time.Time // from the review; zero if not given
 	Milestones  MilestoneTimes
+	Status      Status // where the incident stands now; "" if unknown
 }
 
 // TimesOf takes the metric inputs from an incident and its review.
 func TimesOf(in Incident, r Review) IncidentTimes {
 	return IncidentTimes{ID: in.ID, Kind: in.Kind, Severity: in.Severity, Exercise: in.Exercise, DeclaredAt: in.DeclaredAt,
-		ImpactStart: r.ImpactStart, Milestones: in.Milestones}
+		ImpactStart: r.ImpactStart, Milestones: in.Milestones, Status: in.Status}
 }
 
 // Duration is the incident's value of m, and false when a milestone it
-// needs was never reached (or the times are out of order).
+// needs was never reached (or the times are out of order). A milestone the
+// incident has gone back from does not count: mitigated, then reopened to
+// investigating, has no time to mitigate until it is mitigated again.
 func (t IncidentTimes) Duration(m Metric) (time.Duration, bool) {
 	var from, to time.Time
+	var end Milestone
 	switch m {
 	case MetricDetect:
 		from, to = t.ImpactStart, t.Milestones.Detected
 	case MetricAcknowledge:
-		from, to = t.Milestones.Detected, t.Milestones.Acknowledged
+		from, to, end = t.Milestones.Detected, t.Milestones.Acknowledged, MilestoneAcknowledged
 	case MetricMitigate:
-		from, to = t.Milestones.Detected, t.Milestones.Mitigated
+		from, to, end = t.Milestones.Detected, t.Milestones.Mitigated, MilestoneMitigated
 	case MetricResolve:
-		from, to = t.Milestones.Detected, t.Milestones.Resolved
+		from, to, end = t.Milestones.Detected, t.Milestones.Resolved, MilestoneResolved
 	}
 	if from.IsZero() || to.IsZero() || to.Before(from) {
+		return 0, false
+	}
+	if end != "" && t.Status.Valid() && t.Status.Rank() < end.ReachedBy().Rank() {
 		return 0, false
 	}
 	return to.Sub(from), true

@@ -108,8 +108,8 @@ func Markdown(w io.Writer, in Incident) error {
 	}
 	para(rv.Detection)
 	b.WriteString("## Resolution\n\n")
-	if in.Metrics.TimeToMitigate != nil || in.Metrics.TimeToResolve != nil {
-		fmt.Fprintf(&b, "Mitigated %s and resolved %s after detection.\n\n", fmtSecs(in.Metrics.TimeToMitigate), fmtSecs(in.Metrics.TimeToResolve))
+	if line := resolutionLine(in.Metrics.TimeToMitigate, in.Metrics.TimeToResolve); line != "" {
+		b.WriteString(line + "\n\n")
 	}
 	para(rv.Resolution)
 
@@ -259,6 +259,21 @@ func fmtSecs(v *float64) string {
 		return "—"
 	}
 	return model.FormatAge(time.Duration(*v * float64(time.Second)))
+}
+
+// resolutionLine says how long mitigation and resolution took after
+// detection, naming only what happened: "Mitigated 12m after detection; not
+// resolved yet." rather than a dash in the sentence.
+func resolutionLine(mitigate, resolve *float64) string {
+	switch {
+	case mitigate != nil && resolve != nil:
+		return fmt.Sprintf("Mitigated %s and resolved %s after detection.", fmtSecs(mitigate), fmtSecs(resolve))
+	case mitigate != nil:
+		return fmt.Sprintf("Mitigated %s after detection; not resolved yet.", fmtSecs(mitigate))
+	case resolve != nil:
+		return fmt.Sprintf("Resolved %s after detection.", fmtSecs(resolve))
+	}
+	return ""
 }
 
 func orDash(s string) string {
