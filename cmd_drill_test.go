@@ -267,3 +267,15 @@ func TestDrillDeclaredObjectiveAndEnd(t *testing.T) {
 		t.Errorf("the resolution at the end met the RTO:\n%s", report)
 	}
 }
+
+// The command line refuses the speeds the cockpit refuses (finding 21).
+func TestDrillSpeedBounds(t *testing.T) {
+	c := newClockCLI(t, drillStart)
+	if _, errOut, code := c.run("", "drill", "golden-drill", "--speed", "100"); code == 0 || !strings.Contains(errOut, "from 0.125 to 64") {
+		t.Errorf("--speed 100: exit %d %q", code, errOut)
+	}
+	c.ok("drill", "golden-drill", "--speed", "64")
+	if _, errOut, code := c.run("", "drill", "speed", "128"); code == 0 || !strings.Contains(errOut, "invalid speed 128") {
+		t.Errorf("drill speed 128: exit %d %q", code, errOut)
+	}
+}

@@ -211,11 +211,20 @@ func (x Exercise) Paused(now time.Time) bool {
 	return false
 }
 
-// CheckSpeed accepts an exercise clock speed factor: above 0 (a stopped
-// clock is a pause, not a speed) and at most 1000.
+// MinSpeed and MaxSpeed bound the exercise clock's speed factor, on the
+// command line and in the cockpit alike: an eighth of real time at the
+// slowest (a stopped clock is a pause, not a speed), 64 times at the
+// fastest (a three-hour scenario in three minutes).
+const (
+	MinSpeed = 0.125
+	MaxSpeed = 64
+)
+
+// CheckSpeed accepts an exercise clock speed factor between MinSpeed and
+// MaxSpeed. It is the one check of a speed, wherever it is set.
 func CheckSpeed(speed float64) error {
-	if speed <= 0 || speed > 1000 {
-		return Invalidf("invalid speed %g: give a factor above 0 and at most 1000, like 2 for twice as fast or 0.5 for half", speed)
+	if !(speed >= MinSpeed && speed <= MaxSpeed) {
+		return Invalidf("invalid speed %g: give a factor from %g to %g, like 2 for twice as fast or 0.5 for half", speed, float64(MinSpeed), float64(MaxSpeed))
 	}
 	return nil
 }

@@ -240,3 +240,17 @@ func TestObjectivesReopenedAndAfterEnd(t *testing.T) {
 		t.Errorf("rto resolved as the drill ended: %s", o.State)
 	}
 }
+
+// One range of speeds for the command line and the cockpit (finding 21).
+func TestCheckSpeed(t *testing.T) {
+	for _, ok := range []float64{MinSpeed, 0.5, 1, 2, MaxSpeed} {
+		if err := CheckSpeed(ok); err != nil {
+			t.Errorf("CheckSpeed(%g): %v", ok, err)
+		}
+	}
+	for _, bad := range []float64{0, -1, 0.1, 100, 1000} {
+		if err := CheckSpeed(bad); err == nil {
+			t.Errorf("CheckSpeed(%g) accepted", bad)
+		}
+	}
+}
