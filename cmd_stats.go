@@ -112,7 +112,7 @@ func writeStats(w io.Writer, f storage.StatsFilter, st model.Stats) {
 				line += "—\t"
 				continue
 			}
-			line += fmt.Sprintf("%s / %s (n=%d)\t", model.FormatAge(s.Median), model.FormatAge(s.P90), s.N)
+			line += fmt.Sprintf("%s / %s (n=%d)\t", model.FormatMetric(s.Median), model.FormatMetric(s.P90), s.N)
 		}
 		fmt.Fprintln(tw, line)
 	}

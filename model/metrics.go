@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -167,4 +168,33 @@ func Percentile(ds []time.Duration, p float64) time.Duration {
 	rank := int(math.Ceil(p / 100 * float64(len(s))))
 	rank = max(1, min(rank, len(s)))
 	return s[rank-1]
+}
+
+// FormatMetric writes a response time the one way the command line, the
+// cockpit and the review document show it: rounded to its last unit, with
+// two units at most and the second left out when zero: 34s, 1m09s, 12m,
+// 3h05m, 2d04h.
+func FormatMetric(d time.Duration) string {
+	sign := ""
+	if d < 0 {
+		sign, d = "-", -d
+	}
+	two := func(big, small time.Duration, bu, su string) string {
+		d = d.Round(small)
+		b, r := d/big, (d%big)/small
+		if r == 0 {
+			return fmt.Sprintf("%s%d%s", sign, b, bu)
+		}
+		return fmt.Sprintf("%s%d%s%02d%s", sign, b, bu, r, su)
+	}
+	switch r := d.Round(time.Second); {
+	case r < time.Minute:
+		return fmt.Sprintf("%s%ds", sign, r/time.Second)
+	case r < time.Hour:
+		return two(time.Minute, time.Second, "m", "s")
+	case d.Round(time.Minute) < 48*time.Hour:
+		return two(time.Hour, time.Minute, "h", "m")
+	default:
+		return two(24*time.Hour, time.Hour, "d", "h")
+	}
 }

@@ -258,7 +258,7 @@ func fmtSecs(v *float64) string {
 	if v == nil {
 		return "—"
 	}
-	return model.FormatAge(time.Duration(*v * float64(time.Second)))
+	return model.FormatMetric(time.Duration(*v * float64(time.Second)))
 }
 
 // resolutionLine says how long mitigation and resolution took after
