@@ -74,8 +74,8 @@ findings, recommendations and improvements to the plan.`,
 					fmt.Fprintf(a.errOut, "sitrep: %s\n", w)
 				}
 				fmt.Fprintf(a.out, "%s\n", in.Short())
-				fmt.Fprintf(a.errOut, "EXERCISE %s started: %s (%d inject(s), %d objective(s)); 'sitrep drill status' shows the clock and what comes next\n",
-					in.Short(), model.Neutralise(model.OneLine(sc.Title)), len(sc.Injects), len(sc.Objectives))
+				fmt.Fprintf(a.errOut, "EXERCISE %s started: %s (%s, %s); 'sitrep drill status' shows the clock and what comes next\n",
+					in.Short(), model.Neutralise(model.OneLine(sc.Title)), model.Count(len(sc.Injects), "inject"), model.Count(len(sc.Objectives), "objective"))
 				return nil
 			})
 		},
@@ -227,7 +227,7 @@ func (a *app) drillInjectCmd(name string, kind model.EventKind) *cobra.Command {
 				now := a.now()
 				injects := x.Injects(now)
 				if n > len(injects) {
-					return model.Invalidf("the scenario has %d inject(s); there is no inject %d", len(injects), n)
+					return model.Invalidf("the scenario has %s; there is no inject %d", model.Count(len(injects), "inject"), n)
 				}
 				cur := injects[n-1]
 				switch {
