@@ -63,3 +63,20 @@ func TestCheckPast(t *testing.T) {
 		t.Errorf("a time in 2030: %v", err)
 	}
 }
+
+func FuzzParseWhen(f *testing.F) {
+	for _, s := range []string{"14:02", "14:02Z", "14:02:30+02:00", "-10m", "2026-01-01", "2026-11-23 14:02 UTC", "2026-11-23T14:02:00Z", "now", ""} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		at, err := ParseWhen(s, now, nil)
+		if err != nil {
+			return
+		}
+		// A bare clock time is never more than a minute ahead.
+		if len(s) <= 8 && !strings.HasPrefix(s, "-") && strings.Count(s, ":") >= 1 && !strings.ContainsAny(s, "Z+-") && at.After(now.Add(time.Minute)) {
+			t.Errorf("ParseWhen(%q) = %v, ahead of now", s, at)
+		}
+	})
+}
