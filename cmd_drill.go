@@ -36,7 +36,9 @@ speed, release an inject early or skip it. Objectives are judged live:
   rto        met when the incident reaches 'mitigated' within the target
   rpo        a note tagged #rpo with the data lost ("#rpo 4m of orders")
   milestone  a note containing #ID (see 'drill status'), or a message sent
-             to the audience it names (customers, executives, internal)
+             to the audience it names (customers, executives, internal);
+             "Incident declared and commander named" by the declaration
+             and the Incident Commander role being taken
   runbook    every step of the runbook done or skipped
 
 Tag notes #finding, #recommendation or #plan to put them in the report's
@@ -72,8 +74,8 @@ findings, recommendations and improvements to the plan.`,
 					fmt.Fprintf(a.errOut, "sitrep: %s\n", w)
 				}
 				fmt.Fprintf(a.out, "%s\n", in.Short())
-				fmt.Fprintf(a.errOut, "EXERCISE %s started: %s (%d inject(s), %d objective(s)); 'sitrep drill status' shows the clock and what comes next\n",
-					in.Short(), model.Neutralise(model.OneLine(sc.Title)), len(sc.Injects), len(sc.Objectives))
+				fmt.Fprintf(a.errOut, "EXERCISE %s started: %s (%s, %s); 'sitrep drill status' shows the clock and what comes next\n",
+					in.Short(), model.Neutralise(model.OneLine(sc.Title)), model.Count(len(sc.Injects), "inject"), model.Count(len(sc.Objectives), "objective"))
 				return nil
 			})
 		},
@@ -225,7 +227,7 @@ func (a *app) drillInjectCmd(name string, kind model.EventKind) *cobra.Command {
 				now := a.now()
 				injects := x.Injects(now)
 				if n > len(injects) {
-					return model.Invalidf("the scenario has %d inject(s); there is no inject %d", len(injects), n)
+					return model.Invalidf("the scenario has %s; there is no inject %d", model.Count(len(injects), "inject"), n)
 				}
 				cur := injects[n-1]
 				switch {
@@ -259,17 +261,22 @@ func (a *app) drillEndCmd() *cobra.Command {
 	var reason string
 	cmd := &cobra.Command{
 		Use:   "end [ID]",
-		Short: "End the drill: the clock stops and objectives still open are missed",
+		Short: "End the drill: the clock stops, objectives still open are missed, the incident is resolved",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
 				if !x.Ended.IsZero() {
 					return model.Invalidf("the drill on %s already ended at %s", in.Short(), x.Ended.UTC().Format("15:04:05Z"))
 				}
-				if _, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: model.EventExerciseEnded, Payload: model.ExerciseEndedPayload{Reason: reason}}); err != nil {
+				now := a.now().UTC().Truncate(time.Millisecond)
+				if _, err := st.AppendAll(ctx, model.EndDrafts(in, reason, now)); err != nil {
 					return err
 				}
-				fmt.Fprintf(a.out, "%s: drill ended at %s; 'sitrep drill report %s' writes the after-action report\n", in.Short(), model.TPlus(x.Elapsed(a.now())), in.Short())
+				resolved := ""
+				if in.Status.Active() {
+					resolved = " and the exercise incident resolved"
+				}
+				fmt.Fprintf(a.out, "%s: drill ended at %s%s; 'sitrep drill report %s' writes the after-action report\n", in.Short(), model.TPlus(x.Elapsed(now)), resolved, in.Short())
 				return nil
 			})
 		},

@@ -224,3 +224,58 @@ Error rate 40% on the web tier.
 		t.Errorf("the runbook that exists was not attached:\n%s", show)
 	}
 }
+
+// The bundled DR scenario's first objective is met by the declaration and
+// commander 'sitrep drill' records at T+0 (finding 11). After 'drill end'
+// nothing is due and the drill leaves the active list (finding 12).
+func TestDrillDeclaredObjectiveAndEnd(t *testing.T) {
+	c := newClockCLI(t, drillStart)
+	id := strings.TrimSpace(c.ok("drill", "region-outage-dr"))
+	c.at(2*time.Minute, drillStart)
+	status := c.ok("drill", "status")
+	if !strings.Contains(status, "MET    #incident-declared-and-commander-named Incident declared and commander named within 10m at T+0:00") {
+		t.Errorf("declared objective not met at T+0:\n%s", status)
+	}
+	c.at(30*time.Minute, drillStart)
+	due := c.ok("message", id, "--due")
+	if !strings.Contains(due, "LATE") {
+		t.Errorf("a SEV1 drill with no update at +30m is late:\n%s", due)
+	}
+	// Paused, deadlines wait: twenty minutes later nothing is later.
+	c.ok("drill", "pause")
+	c.at(50*time.Minute, drillStart)
+	paused := c.ok("message", id, "--due")
+	if !strings.Contains(paused, "exercise clock paused at T+30:00") || !strings.Contains(due, "internal  due 10:05:00Z (LATE by 25m)") ||
+		!strings.Contains(paused, "internal  due 10:05:00Z (LATE by 25m)") || strings.Contains(paused, "in -") {
+		t.Errorf("--due while paused:\n%s\nwant as at the pause:\n%s", paused, due)
+	}
+	if out := c.ok("drill", "end", "--reason", "time"); !strings.Contains(out, "drill ended at T+30:00 and the exercise incident resolved") {
+		t.Errorf("drill end: %s", out)
+	}
+	c.at(90*time.Minute, drillStart)
+	if due := c.ok("message", id, "--due"); strings.Contains(due, "LATE") || !strings.Contains(due, "no updates due") {
+		t.Errorf("updates still due after the drill ended:\n%s", due)
+	}
+	if ls := c.ok("ls"); !strings.Contains(ls, id+"  SEV1  resolved") {
+		t.Errorf("ended drill not resolved:\n%s", ls)
+	}
+	report := c.ok("drill", "report", id)
+	if !strings.Contains(report, "| milestone | 10m | **MET** | T+0:00 (10:00:00Z) | incident declared, commander named |") {
+		t.Errorf("report does not mark the declared objective met:\n%s", report)
+	}
+	if strings.Contains(report, "status reached mitigated") {
+		t.Errorf("the resolution at the end met the RTO:\n%s", report)
+	}
+}
+
+// The command line refuses the speeds the cockpit refuses (finding 21).
+func TestDrillSpeedBounds(t *testing.T) {
+	c := newClockCLI(t, drillStart)
+	if _, errOut, code := c.run("", "drill", "golden-drill", "--speed", "100"); code == 0 || !strings.Contains(errOut, "from 0.125 to 64") {
+		t.Errorf("--speed 100: exit %d %q", code, errOut)
+	}
+	c.ok("drill", "golden-drill", "--speed", "64")
+	if _, errOut, code := c.run("", "drill", "speed", "128"); code == 0 || !strings.Contains(errOut, "invalid speed 128") {
+		t.Errorf("drill speed 128: exit %d %q", code, errOut)
+	}
+}

@@ -57,7 +57,7 @@ func (a *app) declareCmd() *cobra.Command {
 			}
 			d := model.Declaration{Title: title, Kind: kind, Severity: severity, Exercise: exercise, Commander: commander}
 			if detected != "" {
-				if d.DetectedAt, err = model.ParseWhen(detected, a.now(), time.Local); err != nil {
+				if d.DetectedAt, err = a.pastWhen("--detected", detected); err != nil {
 					return err
 				}
 			}
@@ -74,7 +74,7 @@ func (a *app) declareCmd() *cobra.Command {
 	cmd.Flags().StringVar(&title, "title", "", "what is wrong, in a few words (required)")
 	cmd.Flags().StringVar(&sev, "sev", "", "severity 1-4: "+sevHelp())
 	cmd.Flags().StringVar(&kind, "kind", "other", "kind of incident: "+strings.Join(model.IncidentKinds, ", ")+", or your own")
-	cmd.Flags().StringVar(&detected, "detected", "", "when it was first detected, if before now (14:02, -10m)")
+	cmd.Flags().StringVar(&detected, "detected", "", "when it was first detected, if before now: 14:02 (UTC), -10m, 2026-11-23 14:02")
 	cmd.Flags().StringVar(&commander, "commander", "", "who takes the Incident Commander role (default: you)")
 	cmd.Flags().BoolVar(&exercise, "exercise", false, "a drill: marked EXERCISE everywhere, kept out of real metrics")
 	cmd.Flags().StringArrayVar(&runbookNames, "runbook", nil, "attach a runbook by name (repeatable; see 'sitrep runbook list')")
@@ -140,8 +140,10 @@ func (a *app) noteCmd() *cobra.Command {
 		Short: "Add a note, decision or action item to an incident's timeline",
 		Long: `Add a note to the timeline of the current incident (the one last declared or
 opened here, or the only active one), or of --incident ID. '-' reads the note
-from standard input. --at says when it happened if not now; the timeline is
-ordered by that time and also shows when the note was written.`,
+from standard input. --at says when it happened if not now, in UTC as every
+screen shows it (14:02, or 14:02+02:00 for another zone; at most a few
+minutes ahead); the timeline is ordered by that time and also shows when
+the note was written.`,
 		Example: `  sitrep note "Rolled back deploy 4812"
   sitrep note --kind decision "Fail over to eu-west"
   sitrep note --at 14:02 "Paged the DB on-call"
@@ -165,7 +167,7 @@ ordered by that time and also shows when the note was written.`,
 			}
 			var occurred time.Time
 			if at != "" {
-				if occurred, err = model.ParseWhen(at, a.now(), time.Local); err != nil {
+				if occurred, err = a.pastWhen("--at", at); err != nil {
 					return err
 				}
 			}
@@ -186,7 +188,7 @@ ordered by that time and also shows when the note was written.`,
 	}
 	cmd.Flags().StringVar(&incident, "incident", "", "incident id (default: the current one)")
 	cmd.Flags().StringVar(&kind, "kind", "note", "note, decision or action")
-	cmd.Flags().StringVar(&at, "at", "", "when it happened, if not now: 14:02, -10m, 2026-11-23 14:02")
+	cmd.Flags().StringVar(&at, "at", "", "when it happened, if not now: 14:02 (UTC), -10m, 2026-11-23 14:02")
 	return cmd
 }
 
@@ -204,9 +206,11 @@ func (a *app) statusCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			occurred, err := a.optionalWhen(at)
-			if err != nil {
-				return err
+			var occurred time.Time
+			if at != "" {
+				if occurred, err = a.pastWhen("--at", at); err != nil {
+					return err
+				}
 			}
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 				in, err := st.ResolveIncident(ctx, args[0])
@@ -226,7 +230,7 @@ func (a *app) statusCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why, for the timeline")
-	cmd.Flags().StringVar(&at, "at", "", "when it happened, if not now")
+	cmd.Flags().StringVar(&at, "at", "", "when it happened, if not now: 15:40 (UTC), -10m")
 	return cmd
 }
 
@@ -242,7 +246,19 @@ func (a *app) optionalWhen(text string) (time.Time, error) {
 	if text == "" {
 		return time.Time{}, nil
 	}
-	return model.ParseWhen(text, a.now(), time.Local)
+	return model.ParseWhen(text, a.now(), time.UTC)
+}
+
+// pastWhen reads a flag that says when something happened (note --at,
+// declare --detected, status --at): as UTC like everything sitrep shows,
+// and no more than model.MaxAhead in the future.
+func (a *app) pastWhen(flag, text string) (time.Time, error) {
+	now := a.now()
+	at, err := model.ParseWhen(text, now, time.UTC)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return at, model.CheckPast(flag, at, now)
 }
 
 func (a *app) severityCmd() *cobra.Command {

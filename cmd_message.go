@@ -94,13 +94,22 @@ for=2h then=1h).`,
 				policy := a.cadencePolicy()
 				if due {
 					dues := model.UpdatesDue(in, drill, msgs, policy, now)
-					if len(dues) == 0 {
+					switch {
+					case len(dues) == 0 && drill != nil && drill.Over(now):
+						fmt.Fprintf(a.out, "%s: no updates due (the drill ended %s)\n", in.Short(), drill.Ended.UTC().Format("15:04:05Z"))
+					case len(dues) == 0:
 						fmt.Fprintf(a.out, "%s: no updates due (%s, %s)\n", in.Short(), in.Severity, in.Status)
+					case drill != nil && drill.Paused(now):
+						fmt.Fprintf(a.out, "%s: exercise clock paused at %s; deadlines wait for it\n", in.Short(), model.TPlus(drill.Elapsed(now)))
 					}
 					for _, d := range dues {
 						state := "in " + model.FormatAge(d.At.Sub(now))
 						if d.Late {
-							state = "LATE by " + model.FormatAge(now.Sub(d.At))
+							late := now.Sub(d.At)
+							if drill != nil { // exercise time: a pause does not make it later
+								late = drill.Elapsed(now) - drill.Elapsed(d.At)
+							}
+							state = "LATE by " + model.FormatAge(late)
 						}
 						fmt.Fprintf(a.out, "%-9s due %s (%s)\n", d.Audience, d.At.UTC().Format("15:04:05Z"), state)
 					}
@@ -126,7 +135,12 @@ for=2h then=1h).`,
 					if err != nil {
 						return err
 					}
-					if body, err = model.ComposeMessage(t, in, drill, impact, latest, msgs, policy, now); err != nil {
+					r, _, err := st.Review(ctx, in.ID)
+					if err != nil {
+						return err
+					}
+					facts := model.MessageFacts{Impact: impact, ImpactStart: r.ImpactStart, Latest: latest}
+					if body, err = model.ComposeMessageFacts(t, in, drill, facts, msgs, policy, now); err != nil {
 						return err
 					}
 				}

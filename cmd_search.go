@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/muesli/termenv"
@@ -30,7 +31,8 @@ func (a *app) searchCmd() *cobra.Command {
 		Long: `Finds incidents whose title, timeline or review contains every word of
 QUERY (words match as prefixes: "fail" finds "failover"; "quoted words"
 match as a phrase), newest first within titles, reviews and timelines,
-one line per incident with the matching text highlighted.`,
+one line per incident with the matching text highlighted. A single word that
+reads as an incident id (a219f8cc) finds that incident first.`,
 		Example: `  sitrep search failover
   sitrep search "replica lag" --sev 1 --since 2026-01-01
   sitrep search dns --status resolved,reviewed --kind outage
@@ -70,9 +72,24 @@ one line per incident with the matching text highlighted.`,
 				f.Exercise = &no
 			}
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				hits, err := st.Search(ctx, strings.Join(args, " "), f)
+				query := strings.Join(args, " ")
+				hits, err := st.Search(ctx, query, f)
 				if err != nil {
 					return err
+				}
+				// One word that reads as an id: that incident first, as the
+				// cockpit's filter line does.
+				if w := strings.ToLower(strings.TrimSpace(query)); idLike(w) {
+					if in, err := st.ResolveIncident(ctx, w); err == nil && filterMatches(in, f) {
+						byID := storage.SearchHit{Incident: in, Where: "id", Snippet: in.Short(), Matches: [][2]int{{0, len(in.Short())}}}
+						kept := []storage.SearchHit{byID}
+						for _, h := range hits {
+							if h.Incident.ID != in.ID {
+								kept = append(kept, h)
+							}
+						}
+						hits = kept
+					}
 				}
 				if len(hits) == 0 {
 					fmt.Fprintln(a.errOut, "no incident matches")
@@ -93,6 +110,37 @@ one line per incident with the matching text highlighted.`,
 	cmd.Flags().BoolVar(&real, "real", false, "real incidents only, no drills")
 	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many incidents")
 	return cmd
+}
+
+// idLike reports whether w could be an incident id or short id: four or
+// more hex digits, dashes allowed.
+func idLike(w string) bool {
+	if len(w) < 4 {
+		return false
+	}
+	for _, r := range w {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// filterMatches applies a search's filters to one incident found by id.
+func filterMatches(in model.Incident, f storage.SearchFilter) bool {
+	if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, in.Status) {
+		return false
+	}
+	switch {
+	case f.Active && !in.Status.Active(),
+		f.Severity != 0 && in.Severity != f.Severity,
+		f.Kind != "" && in.Kind != f.Kind,
+		!f.From.IsZero() && in.DeclaredAt.Before(f.From),
+		!f.To.IsZero() && !in.DeclaredAt.Before(f.To),
+		f.Exercise != nil && in.Exercise != *f.Exercise:
+		return false
+	}
+	return true
 }
 
 // writeHits prints one result per incident and its snippet, the matches in

@@ -33,3 +33,18 @@ func TestCLISearch(t *testing.T) {
 		t.Errorf("no match: %q %q", out, errOut)
 	}
 }
+
+// A short id finds its incident, as in the cockpit, within the filters
+// given (finding 21).
+func TestCLISearchByID(t *testing.T) {
+	c := newCLI(t)
+	a := strings.TrimSpace(c.ok("declare", "--title", "Replica lag in eu-west", "--sev", "2"))
+	c.ok("declare", "--title", "Other", "--sev", "3")
+	out := c.ok("search", a)
+	if !strings.HasPrefix(out, a+"  SEV2") || !strings.Contains(out, "id: ["+a+"]") || strings.Contains(out, "Other") {
+		t.Errorf("search %s:\n%s", a, out)
+	}
+	if out, errOut, _ := c.run("", "search", a, "--sev", "1"); out != "" || !strings.Contains(errOut, "no incident matches") {
+		t.Errorf("search by id ignored --sev 1: %q %q", out, errOut)
+	}
+}

@@ -91,7 +91,7 @@ func writeStats(w io.Writer, f storage.StatsFilter, st model.Stats) {
 	if len(filters) > 0 {
 		period += ", " + strings.Join(filters, ", ")
 	}
-	fmt.Fprintf(w, "%s, %s: %d incident(s)\n", what, period, st.All.Count)
+	fmt.Fprintf(w, "%s, %s: %s\n", what, period, model.Count(st.All.Count, "incident"))
 	if st.All.Count == 0 {
 		return
 	}
@@ -112,7 +112,7 @@ func writeStats(w io.Writer, f storage.StatsFilter, st model.Stats) {
 				line += "—\t"
 				continue
 			}
-			line += fmt.Sprintf("%s / %s (n=%d)\t", model.FormatAge(s.Median), model.FormatAge(s.P90), s.N)
+			line += fmt.Sprintf("%s / %s (n=%d)\t", model.FormatMetric(s.Median), model.FormatMetric(s.P90), s.N)
 		}
 		fmt.Fprintln(tw, line)
 	}

@@ -22,7 +22,7 @@ func TestCLIStats(t *testing.T) {
 	c.ok("status", ex, "resolved")
 
 	out := c.ok("stats")
-	for _, want := range []string{"Real incidents, all time: 2 incident(s)", "10m / 30m (n=2)", "SEV1", "outage"} {
+	for _, want := range []string{"Real incidents, all time: 2 incidents", "10m / 30m (n=2)", "SEV1", "outage"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stats lacks %q:\n%s", want, out)
 		}
@@ -31,14 +31,14 @@ func TestCLIStats(t *testing.T) {
 		t.Errorf("the drill leaked into real stats:\n%s", out)
 	}
 	out = c.ok("stats", "--exercises")
-	if !strings.Contains(out, "EXERCISES") || !strings.Contains(out, "1 incident(s)") || !strings.Contains(out, "2m / 2m (n=1)") {
+	if !strings.Contains(out, "EXERCISES") || !strings.Contains(out, "1 incident\n") || !strings.Contains(out, "2m / 2m (n=1)") {
 		t.Errorf("exercise stats:\n%s", out)
 	}
 	out = c.ok("stats", "--since", "2026-06-02 00:00")
-	if !strings.Contains(out, "1 incident(s)") || !strings.Contains(out, "30m / 30m (n=1)") {
+	if !strings.Contains(out, "1 incident\n") || !strings.Contains(out, "30m / 30m (n=1)") {
 		t.Errorf("stats since:\n%s", out)
 	}
-	if out := c.ok("stats", "--sev", "3"); !strings.Contains(out, "0 incident(s)") {
+	if out := c.ok("stats", "--sev", "3"); !strings.Contains(out, "0 incidents") {
 		t.Errorf("empty filter:\n%s", out)
 	}
 }

@@ -32,9 +32,12 @@ type InjectResponse struct {
 func (a AfterAction) InjectResponses() []InjectResponse {
 	// What was logged with the declaration (the first commander, attached
 	// runbooks) answers no inject.
+	// Nor does anything logged from the end of the drill on (the
+	// resolution 'drill end' records).
 	var entries []TimelineEntry
+	ended := a.Exercise.Ended
 	for _, e := range a.Entries {
-		if !e.Occurred.Equal(a.Exercise.Started.Start) {
+		if !e.Occurred.Equal(a.Exercise.Started.Start) && (ended.IsZero() || e.Occurred.Before(ended)) {
 			entries = append(entries, e)
 		}
 	}
@@ -101,7 +104,7 @@ func AfterActionReport(a AfterAction) string {
 			speeds++
 		}
 	}
-	fmt.Fprintf(&b, " (%d pause(s), %d speed change(s)).\n\n", pauses, speeds)
+	fmt.Fprintf(&b, " (%s, %s).\n\n", Count(pauses, "pause"), Count(speeds, "speed change"))
 
 	objectives := x.Objectives(a.log(), end)
 	injects := a.InjectResponses()
@@ -149,7 +152,7 @@ func AfterActionReport(a AfterAction) string {
 	}
 	b.WriteString(".\n")
 	fmt.Fprintf(&b, "- Runbook steps: %d skipped, %d blocked.\n", len(skippedSteps), len(blockedSteps))
-	fmt.Fprintf(&b, "- Communications: %d update(s) sent, %d deadline(s) missed.\n\n", len(a.Messages), len(score.Missed))
+	fmt.Fprintf(&b, "- Communications: %s sent, %s missed.\n\n", Count(len(a.Messages), "update"), Count(len(score.Missed), "deadline"))
 
 	b.WriteString("## Objectives\n\n")
 	if len(objectives) == 0 {
@@ -300,7 +303,7 @@ func AfterActionReport(a AfterAction) string {
 		findings = append(findings, fmt.Sprintf("Step %d of %s was blocked: %s.", s.Step+1, s.Runbook, OneLine(s.Reason)))
 	}
 	if len(score.Missed) > 0 {
-		findings = append(findings, fmt.Sprintf("%d communication deadline(s) passed without an update.", len(score.Missed)))
+		findings = append(findings, fmt.Sprintf("%s passed without an update.", Count(len(score.Missed), "communication deadline")))
 	}
 	findings = append(findings, tagged("finding")...)
 	section(&b, "Findings", findings)
@@ -379,4 +382,14 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// Count writes n and a noun that takes -s in the plural: "1 inject",
+// "3 injects", "0 deadlines", so output never reads "1 injects" or
+// "inject(s)".
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

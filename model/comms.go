@@ -64,34 +64,51 @@ type MessageData struct {
 	Status     string
 	StatusText string // the status in words for outsiders
 	Commander  string
-	Impact     string // from the review, or "under investigation"
-	Latest     string // newest note, decision or action text
+	Impact     string // from the review, or a phrase that fits the status
+	Latest     string // newest note, decision or action text, or a phrase that fits the status
 	Now        string // UTC time the message is written
 	Started    string // UTC time of detection
-	Duration   string // since detection
-	NextUpdate string // UTC time of the next update, from the cadence
+	Since      string // UTC time the impact started: the review's, else detection
+	Duration   string // since detection; until resolution once resolved
+	NextUpdate string // UTC time of the next update, from the cadence; "" when none is scheduled
+	Mitigated  bool   // impact stopped, still being watched
+	Resolved   bool   // resolved or reviewed: this is the last update
+	Ended      string // UTC time of resolution, once resolved
 	Exercise   bool
 }
 
-// MessageTemplates are the predefined messages the seeds ask for.
+// MessageFacts are what an update is filled from besides the incident,
+// mostly from its review: all may be empty.
+type MessageFacts struct {
+	Impact      string
+	ImpactStart time.Time
+	Latest      string
+}
+
+// MessageTemplates are the predefined messages the seeds ask for. Each
+// says what fits the incident's stage: under way, mitigated and being
+// watched, or resolved (the last update, with no next one promised).
 var MessageTemplates = []MessageTemplate{
 	{Name: "internal", Audience: AudienceInternal, Title: "Internal update", Body: `{{if .Exercise}}[EXERCISE] {{end}}[{{.Severity}}] {{.Title}} — {{.Status}}
-Incident {{.Short}} · commander {{.Commander}} · started {{.Started}} ({{.Duration}} ago)
+Incident {{.Short}} · commander {{.Commander}} · started {{.Started}} {{if .Resolved}}(resolved {{.Ended}} after {{.Duration}}){{else}}({{.Duration}} ago){{end}}
 Impact: {{.Impact}}
 Latest: {{.Latest}}
-Next update by {{.NextUpdate}}.
+{{if .Resolved}}This is the final update.{{else if .NextUpdate}}Next update by {{.NextUpdate}}.{{else}}Next update when there is news.{{end}}
 `},
 	{Name: "customer", Audience: AudienceCustomers, Title: "Customer notice", Body: `{{if .Exercise}}[EXERCISE — NOT A REAL INCIDENT] {{end}}{{.StatusText}}: {{.Title}}
 
-Since {{.Started}} some customers may be affected: {{.Impact}}
-Our engineers are working on it and we will post the next update by {{.NextUpdate}}.
-We are sorry for the disruption.
+{{if .Resolved}}This issue is resolved. From {{.Since}} to {{.Ended}} some customers were affected: {{.Impact}}
+{{else if .Mitigated}}A fix is in place and we are monitoring the results. Since {{.Since}} some customers may have been affected: {{.Impact}}
+{{if .NextUpdate}}We will post the next update by {{.NextUpdate}}.{{else}}We will post an update when there is news.{{end}}
+{{else}}Since {{.Since}} some customers may be affected: {{.Impact}}
+Our engineers are working on it and {{if .NextUpdate}}we will post the next update by {{.NextUpdate}}.{{else}}we will post an update when there is news.{{end}}
+{{end}}We are sorry for the disruption.
 `},
 	{Name: "executive", Audience: AudienceExecutive, Title: "Executive update", Body: `{{if .Exercise}}[EXERCISE] {{end}}{{.Severity}} ({{.Meaning}}): {{.Title}}
-Status: {{.Status}} for {{.Duration}} (since {{.Started}}). Commander: {{.Commander}}.
+{{if .Resolved}}Status: {{.Status}} at {{.Ended}}, {{.Duration}} after it started ({{.Started}}).{{else}}Status: {{.Status}} for {{.Duration}} (since {{.Started}}).{{end}} Commander: {{.Commander}}.
 Customer impact: {{.Impact}}
 Latest: {{.Latest}}
-Next executive update by {{.NextUpdate}}.
+{{if .Resolved}}This is the final update; the post-incident review follows.{{else if .NextUpdate}}Next executive update by {{.NextUpdate}}.{{else}}Next executive update when there is news.{{end}}
 `},
 }
 
@@ -126,6 +143,12 @@ var statusWords = map[Status]string{
 // audience's following update falls due, counting this message as sent.
 // x is the incident's drill, nil for a real incident.
 func ComposeMessage(t MessageTemplate, in Incident, x *Exercise, impact, latest string, sent []Message, policy CadencePolicy, now time.Time) (string, error) {
+	return ComposeMessageFacts(t, in, x, MessageFacts{Impact: impact, Latest: latest}, sent, policy, now)
+}
+
+// ComposeMessageFacts is ComposeMessage with every fact from the review,
+// including when the impact started.
+func ComposeMessageFacts(t MessageTemplate, in Incident, x *Exercise, f MessageFacts, sent []Message, policy CadencePolicy, now time.Time) (string, error) {
 	var next time.Time
 	withThis := append(append([]Message(nil), sent...), Message{Audience: t.Audience, At: now})
 	for _, d := range UpdatesDue(in, x, withThis, policy, now) {
@@ -133,25 +156,42 @@ func ComposeMessage(t MessageTemplate, in Incident, x *Exercise, impact, latest 
 			next = d.At
 		}
 	}
-	return FillMessage(t, in, impact, latest, next, now)
+	return FillMessage(t, in, f, next, now)
 }
 
-// FillMessage fills a template for an incident at now. impact and latest
-// may be empty.
-func FillMessage(t MessageTemplate, in Incident, impact, latest string, next time.Time, now time.Time) (string, error) {
+// FillMessage fills a template for an incident at now; next is when the
+// following update is due (zero: none scheduled).
+func FillMessage(t MessageTemplate, in Incident, f MessageFacts, next time.Time, now time.Time) (string, error) {
+	const layout = "2006-01-02 15:04 UTC"
 	started := in.Started()
+	since := started
+	if !f.ImpactStart.IsZero() {
+		since = f.ImpactStart
+	}
 	d := MessageData{
 		Incident: in, Title: OneLine(in.Title), Short: in.Short(), Severity: in.Severity.String(),
 		Meaning: strings.SplitN(in.Severity.Meaning(), ":", 2)[0], Status: string(in.Status), StatusText: statusWords[in.Status],
-		Commander: in.Commander, Impact: OneLine(impact), Latest: OneLine(latest), Now: now.UTC().Format("15:04 UTC"),
-		Started: started.UTC().Format("2006-01-02 15:04 UTC"), Duration: FormatAge(now.Sub(started)), Exercise: in.Exercise,
-		NextUpdate: "the next scheduled update",
+		Commander: in.Commander, Impact: OneLine(f.Impact), Latest: OneLine(f.Latest), Now: now.UTC().Format("15:04 UTC"),
+		Started: started.UTC().Format(layout), Since: since.UTC().Format(layout), Duration: FormatAge(now.Sub(started)), Exercise: in.Exercise,
+		Resolved: in.Status.Valid() && !in.Status.Active(), Mitigated: in.Status == StatusMitigated,
+	}
+	impact, latest := "under investigation", "investigation under way"
+	switch {
+	case d.Resolved:
+		impact, latest = "details to follow", "resolved"
+		end := in.Milestones.Resolved
+		if end.IsZero() {
+			end = now
+		}
+		d.Ended, d.Duration = end.UTC().Format(layout), FormatAge(end.Sub(started))
+	case d.Mitigated:
+		impact, latest = "being assessed", "fix in place, monitoring"
 	}
 	if d.Impact == "" {
-		d.Impact = "under investigation"
+		d.Impact = impact
 	}
 	if d.Latest == "" {
-		d.Latest = "investigation under way"
+		d.Latest = latest
 	}
 	if d.Commander == "" {
 		d.Commander = "(none)"
@@ -159,7 +199,7 @@ func FillMessage(t MessageTemplate, in Incident, impact, latest string, next tim
 	if d.StatusText == "" {
 		d.StatusText = "Investigating"
 	}
-	if !next.IsZero() {
+	if !next.IsZero() && !d.Resolved {
 		d.NextUpdate = next.UTC().Format("15:04 UTC")
 	}
 	tmpl, err := template.New(t.Name).Option("missingkey=error").Parse(t.Body)
@@ -254,7 +294,8 @@ type UpdateDue struct {
 
 // NextUpdateDue is the most urgent update due for an active incident under
 // policy: the earliest due time over the audiences the policy names. ok is
-// false when nothing is due (resolved, or no cadence for the severity).
+// false when nothing is due (resolved, an ended drill, or no cadence for
+// the severity).
 // x is the incident's drill, nil for a real incident (see UpdatesDue).
 func NextUpdateDue(in Incident, x *Exercise, msgs []Message, policy CadencePolicy, now time.Time) (UpdateDue, bool) {
 	all := UpdatesDue(in, x, msgs, policy, now)
@@ -268,9 +309,10 @@ func NextUpdateDue(in Incident, x *Exercise, msgs []Message, policy CadencePolic
 // drill (x not nil) the cadence runs on the exercise clock, as the drill's
 // injects and objectives do: an update due every 20 minutes is due every 20
 // exercise minutes, sooner at double speed and not at all while the clock
-// is paused. The times returned are wall times either way.
+// is paused; once the drill has ended nothing is due. The times returned
+// are wall times either way.
 func UpdatesDue(in Incident, x *Exercise, msgs []Message, policy CadencePolicy, now time.Time) []UpdateDue {
-	if !in.Status.Active() {
+	if !in.Status.Active() || x != nil && x.Over(now) {
 		return nil
 	}
 	clock := cadenceClock{x}
@@ -381,6 +423,9 @@ func (c cadenceClock) wall(t, now time.Time) time.Time {
 	}
 	offset := t.Sub(c.x.Started.Start)
 	if w, ok := c.x.WallAt(offset); ok {
+		if w.Before(now) && offset >= c.x.Elapsed(now) {
+			return now // reached just as the clock stopped: due now, not in the past
+		}
 		return w
 	}
 	return now.Add(time.Duration(float64(offset-c.x.Elapsed(now)) / c.x.Speed(now)))

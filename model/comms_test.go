@@ -63,7 +63,7 @@ func TestFillMessageAndCadenceConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text, err := FillMessage(tm, in, "payments failing for EU", "", t0.Add(time.Hour), t0.Add(30*time.Minute))
+	text, err := FillMessage(tm, in, MessageFacts{Impact: "payments failing for EU"}, t0.Add(time.Hour), t0.Add(30*time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,5 +132,75 @@ func TestDrillCadenceOnExerciseClock(t *testing.T) {
 	}
 	if wall := ScoreCadence(in, nil, msgs, p, t0.Add(64*time.Minute)); len(wall.Missed) != 3 {
 		t.Errorf("wall-time score %+v, want 3 missed", wall)
+	}
+}
+
+// Once a drill has ended nothing falls due, even if its incident was left
+// active (finding 12); a deadline the clock reached just as it was paused
+// is due now, not in the past.
+func TestDrillCadenceAfterEnd(t *testing.T) {
+	p := CadencePolicy{SEV2: {AudienceCustomers: {First: 10 * time.Minute, Every: 20 * time.Minute}}}
+	in := Incident{Severity: SEV2, Status: StatusInvestigating, Exercise: true, DeclaredAt: t0, Milestones: MilestoneTimes{Detected: t0}}
+	ended, _ := BuildExercise([]Event{drillStart(1), exEvent(1, EventExerciseEnded, 30*time.Minute, ExerciseEndedPayload{})})
+	if _, ok := NextUpdateDue(in, &ended, nil, p, t0.Add(20*time.Minute)); !ok {
+		t.Error("nothing due before the end")
+	}
+	if d, ok := NextUpdateDue(in, &ended, nil, p, t0.Add(40*time.Minute)); ok {
+		t.Errorf("due after the end: %+v", d)
+	}
+	pausedAtDue, _ := BuildExercise([]Event{drillStart(1), exEvent(1, EventExercisePaused, 10*time.Minute, ExerciseClockPayload{})})
+	now := t0.Add(25 * time.Minute)
+	if d, ok := NextUpdateDue(in, &pausedAtDue, nil, p, now); !ok || d.Late || !d.At.Equal(now) {
+		t.Errorf("paused at the deadline: %+v, want due now (%v), not late", d, now)
+	}
+}
+
+// A resolved incident's updates say it is over, with no next update and no
+// "under investigation"; the customer notice dates the impact from the
+// review's impact start when there is one (finding 19).
+func TestMessagesFitTheStage(t *testing.T) {
+	in := Incident{ID: "0190aaaa-bbbb-7ccc-8ddd-eeeeffff0001", Title: "Checkout down", Severity: SEV1, Status: StatusResolved, Commander: "alice",
+		Milestones: MilestoneTimes{Detected: t0, Mitigated: t0.Add(20 * time.Minute), Resolved: t0.Add(45 * time.Minute)}}
+	now := t0.Add(2 * time.Hour)
+	facts := MessageFacts{ImpactStart: t0.Add(-10 * time.Minute)}
+	for _, tc := range []struct {
+		template string
+		want     []string
+	}{
+		{"internal", []string{"— resolved", "(resolved 2026-03-02 10:45 UTC after 45m)", "Impact: details to follow", "This is the final update."}},
+		{"customer", []string{"Resolved: Checkout down", "This issue is resolved. From 2026-03-02 09:50 UTC to 2026-03-02 10:45 UTC some customers were affected"}},
+		{"executive", []string{"Status: resolved at 2026-03-02 10:45 UTC, 45m after it started", "This is the final update"}},
+	} {
+		tm, _ := FindTemplate(tc.template)
+		text, err := ComposeMessageFacts(tm, in, nil, facts, nil, DefaultCadence(), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range tc.want {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s lacks %q:\n%s", tc.template, want, text)
+			}
+		}
+		for _, bad := range []string{"under investigation", "Next update by", "next scheduled update", "working on it"} {
+			if strings.Contains(text, bad) {
+				t.Errorf("%s for a resolved incident says %q:\n%s", tc.template, bad, text)
+			}
+		}
+	}
+
+	in.Status = StatusMitigated
+	tm, _ := FindTemplate("customer")
+	text, _ := ComposeMessageFacts(tm, in, nil, facts, nil, DefaultCadence(), t0.Add(30*time.Minute))
+	for _, want := range []string{"Monitoring: Checkout down", "A fix is in place", "Since 2026-03-02 09:50 UTC", "next update by 10:50 UTC"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("mitigated customer notice lacks %q:\n%s", want, text)
+		}
+	}
+	in.Status, in.Severity = StatusInvestigating, SEV4 // no cadence for SEV4
+	text, _ = ComposeMessageFacts(tm, in, nil, MessageFacts{}, nil, DefaultCadence(), t0.Add(30*time.Minute))
+	for _, want := range []string{"Since 2026-03-02 10:00 UTC some customers may be affected: under investigation", "we will post an update when there is news."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("SEV4 customer notice lacks %q:\n%s", want, text)
+		}
 	}
 }

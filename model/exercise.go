@@ -211,11 +211,20 @@ func (x Exercise) Paused(now time.Time) bool {
 	return false
 }
 
-// CheckSpeed accepts an exercise clock speed factor: above 0 (a stopped
-// clock is a pause, not a speed) and at most 1000.
+// MinSpeed and MaxSpeed bound the exercise clock's speed factor, on the
+// command line and in the cockpit alike: an eighth of real time at the
+// slowest (a stopped clock is a pause, not a speed), 64 times at the
+// fastest (a three-hour scenario in three minutes).
+const (
+	MinSpeed = 0.125
+	MaxSpeed = 64
+)
+
+// CheckSpeed accepts an exercise clock speed factor between MinSpeed and
+// MaxSpeed. It is the one check of a speed, wherever it is set.
 func CheckSpeed(speed float64) error {
-	if speed <= 0 || speed > 1000 {
-		return Invalidf("invalid speed %g: give a factor above 0 and at most 1000, like 2 for twice as fast or 0.5 for half", speed)
+	if !(speed >= MinSpeed && speed <= MaxSpeed) {
+		return Invalidf("invalid speed %g: give a factor from %g to %g, like 2 for twice as fast or 0.5 for half", speed, float64(MinSpeed), float64(MaxSpeed))
 	}
 	return nil
 }
@@ -230,6 +239,20 @@ func (x Exercise) Speed(now time.Time) float64 {
 		sp = s.speed
 	}
 	return sp
+}
+
+// EndDrafts are the events that end the drill on in at now: the end of the
+// exercise and, if the exercise incident is still active, its resolution
+// at the same moment, so an ended drill leaves the active list and asks for
+// no more updates. Nothing logged from the end on counts for an objective,
+// so the resolution meets no RTO and answers no inject.
+func EndDrafts(in Incident, reason string, now time.Time) []Draft {
+	out := []Draft{{IncidentID: in.ID, Kind: EventExerciseEnded, Occurred: now, Payload: ExerciseEndedPayload{Reason: reason}}}
+	if in.Status.Active() {
+		out = append(out, Draft{IncidentID: in.ID, Kind: EventStatusChanged, Occurred: now,
+			Payload: StatusPayload{Status: StatusResolved, From: in.Status, Reason: "drill ended"}})
+	}
+	return out
 }
 
 // Over reports whether the exercise has ended by now.
@@ -334,9 +357,14 @@ var durationWord = regexp.MustCompile(`\b(\d+(?:\.\d+)?(?:h|m|s|d)(?:\d+(?:m|s))
 //   - rpo: a note tagged #rpo with the data loss, e.g. "#rpo 4m of writes
 //     lost"; met if that is within the target.
 //   - milestone: a note, decision or action containing #ID (the
-//     objective's id, shown by `sitrep drill status`), or a message sent to
-//     an audience the objective names (customers, executives, internal);
-//     met if within the target.
+//     objective's id, shown by `sitrep drill status`), a message sent to
+//     an audience the objective names (customers, executives, internal),
+//     or, for an objective that asks only for the incident to be declared
+//     and its commander named ("Incident declared and commander named"),
+//     the declaration and the Incident Commander role being taken; met if
+//     within the target.
+//
+// Evidence logged from the moment the drill ends on does not count.
 //   - runbook: every step of the runbook done or skipped with a reason;
 //     met if within the target.
 func (x Exercise) Objectives(log DrillLog, now time.Time) []ObjectiveResult {
@@ -354,6 +382,9 @@ func (x Exercise) Objectives(log DrillLog, now time.Time) []ObjectiveResult {
 			at = log.Incident.Milestones.Mitigated
 			if at.IsZero() {
 				at = log.Incident.Milestones.Resolved
+			}
+			if Reopened(log.Incident.Status) {
+				at = time.Time{} // mitigated, then back to work: not restored
 			}
 			if !at.IsZero() {
 				evidence = "status reached mitigated"
@@ -379,9 +410,12 @@ func (x Exercise) Objectives(log DrillLog, now time.Time) []ObjectiveResult {
 					break
 				}
 			}
+			if t, ev, ok := declaredAndCommanded(o.Title, log); ok && (at.IsZero() || t.Before(at)) {
+				at, evidence = t, ev
+			}
 		}
-		if !x.Ended.IsZero() && at.After(x.Ended) {
-			at = time.Time{} // evidence after the end does not count
+		if !x.Ended.IsZero() && !at.Before(x.Ended) {
+			at = time.Time{} // evidence from the end on does not count
 		}
 		if !at.IsZero() && !now.Before(at) {
 			r.At, r.Evidence = at, evidence
@@ -435,6 +469,83 @@ func hasTag(text, tag string) bool {
 
 func isTagChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+}
+
+// declaredAndCommanded judges a milestone about the start of the response
+// from the events that record it: a title that asks for the incident to be
+// declared is met by its declaration, one that asks for the commander (or
+// IC) to be named by the Incident Commander role being taken, and one that
+// asks for both by the later of the two. ok is false if the title asks for
+// neither, or for anything more, or what it asks for has not happened.
+func declaredAndCommanded(title string, log DrillLog) (time.Time, string, bool) {
+	words := strings.FieldsFunc(strings.ToLower(title), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-')
+	})
+	var declare, command bool
+	for _, w := range words {
+		switch {
+		case strings.HasPrefix(w, "declar"):
+			declare = true
+		case strings.HasPrefix(w, "commander"), w == "ic", w == "incident-commander":
+			command = true
+		case !startWords[w]:
+			// It asks for more than the events show ("Attack confirmed and
+			// incident declared"): the team tags the note that shows it.
+			return time.Time{}, "", false
+		}
+	}
+	if !declare && !command {
+		return time.Time{}, "", false
+	}
+	var at time.Time
+	var said []string
+	if declare {
+		d := log.Incident.DeclaredAt
+		for _, e := range log.Entries {
+			if e.Kind == EventDeclared && (d.IsZero() || e.Occurred.Before(d)) {
+				d = e.Occurred
+			}
+		}
+		if d.IsZero() {
+			return time.Time{}, "", false
+		}
+		at, said = d, append(said, "incident declared")
+	}
+	if command {
+		var c time.Time
+		for _, e := range log.Entries {
+			if e.Kind == EventRoleAssigned && !e.Retracted && takesCommand(e.Text) && (c.IsZero() || e.Occurred.Before(c)) {
+				c = e.Occurred
+			}
+		}
+		if c.IsZero() {
+			return time.Time{}, "", false
+		}
+		if c.After(at) {
+			at = c
+		}
+		said = append(said, "commander named")
+	}
+	return at, strings.Join(said, ", "), true
+}
+
+// startWords are the other words an objective about declaring the incident
+// and naming its commander may use.
+var startWords = map[string]bool{"incident": true, "and": true, "a": true, "an": true, "the": true, "is": true, "major": true,
+	"named": true, "name": true, "appointed": true, "assigned": true, "an-incident": true}
+
+// takesCommand reports whether a role entry's text (see Describe) gives
+// someone the Incident Commander role, rather than releasing it.
+func takesCommand(text string) bool {
+	t := RoleCommander.Title()
+	return strings.HasPrefix(text, t+" taken by ") || strings.HasPrefix(text, t+" handed from ")
+}
+
+// Reopened reports whether an incident's status is back before mitigated
+// after it may have been mitigated: a mitigation it reached is not one that
+// held. An unknown status (a projection that did not carry it) says nothing.
+func Reopened(s Status) bool {
+	return s.Valid() && s.Rank() < StatusMitigated.Rank()
 }
 
 func objectiveNamesAudience(title string, a Audience) bool {

@@ -182,3 +182,75 @@ func TestHasTag(t *testing.T) {
 		}
 	}
 }
+
+// An objective about declaring the incident and naming its commander is met
+// by the declaration and the role taken at T+0 (finding 11); one that names
+// only one of them by that one; unrelated milestones are not.
+func TestObjectiveDeclaredAndCommanderNamed(t *testing.T) {
+	start := drillStart(0)
+	var p ExerciseStartedPayload
+	_ = json.Unmarshal(start.Payload, &p)
+	p.Objectives = []Objective{
+		{ID: "incident-declared-and-commander-named", Kind: ObjectiveMilestone, Title: "Incident declared and commander named", Target: 10 * time.Minute},
+		{ID: "ic-named", Kind: ObjectiveMilestone, Title: "IC named", Target: 10 * time.Minute},
+		{ID: "decision-made", Kind: ObjectiveMilestone, Title: "Decision made", Target: 20 * time.Minute},
+		{ID: "attack-confirmed", Kind: ObjectiveMilestone, Title: "Attack confirmed and incident declared", Target: 15 * time.Minute},
+	}
+	start = exEvent(0, EventExerciseStarted, 0, p)
+	x, _ := BuildExercise([]Event{start})
+	log := DrillLog{
+		Incident: Incident{ID: "inc", DeclaredAt: t0, Status: StatusInvestigating, Commander: "alice"},
+		Entries: []TimelineEntry{
+			{Kind: EventDeclared, Occurred: t0, Text: "Declared SEV1 dr incident (EXERCISE): DR"},
+			{Kind: EventRoleAssigned, Occurred: t0, Text: "Incident Commander taken by alice"},
+		},
+	}
+	got := x.Objectives(log, t0.Add(30*time.Minute))
+	want := []ObjectiveState{ObjectiveMet, ObjectiveMet, ObjectiveMissed, ObjectiveMissed} // the attack is confirmed by a tagged note
+	for i, o := range got {
+		if o.State != want[i] {
+			t.Errorf("%s: %s (%s), want %s", o.ID, o.State, o.Evidence, want[i])
+		}
+	}
+	if got[0].Took != 0 || got[0].Evidence != "incident declared, commander named" {
+		t.Errorf("declared objective: took %v, evidence %q", got[0].Took, got[0].Evidence)
+	}
+	// Commander named only later, after the role was released: met then, late.
+	log.Entries[1] = TimelineEntry{Kind: EventRoleAssigned, Occurred: t0, Text: "Incident Commander released by alice"}
+	log.Entries = append(log.Entries, TimelineEntry{Kind: EventRoleAssigned, Occurred: t0.Add(12 * time.Minute), Text: "Incident Commander handed from  to bob"})
+	if o := x.Objectives(log, t0.Add(30*time.Minute))[0]; o.State != ObjectiveMissed || o.Took != 12*time.Minute {
+		t.Errorf("commander named at +12m against 10m: %s at %v", o.State, o.Took)
+	}
+}
+
+// A drill's RTO is not met by a mitigation the team later reopened, and
+// nothing logged from the end of the drill on counts.
+func TestObjectivesReopenedAndAfterEnd(t *testing.T) {
+	x, _ := BuildExercise([]Event{drillStart(0), exEvent(1, EventExerciseEnded, 40*time.Minute, ExerciseEndedPayload{})})
+	in := Incident{ID: "inc", DeclaredAt: t0, Status: StatusInvestigating, Milestones: MilestoneTimes{Detected: t0, Mitigated: t0.Add(20 * time.Minute)}}
+	if o := x.Objectives(DrillLog{Incident: in}, t0.Add(time.Hour))[0]; o.State != ObjectiveMissed {
+		t.Errorf("rto with the mitigation reopened: %s", o.State)
+	}
+	in.Status = StatusMitigated
+	if o := x.Objectives(DrillLog{Incident: in}, t0.Add(time.Hour))[0]; o.State != ObjectiveMet {
+		t.Errorf("rto mitigated at +20m: %s", o.State)
+	}
+	in.Status, in.Milestones.Mitigated, in.Milestones.Resolved = StatusResolved, time.Time{}, t0.Add(40*time.Minute)
+	if o := x.Objectives(DrillLog{Incident: in}, t0.Add(time.Hour))[0]; o.State != ObjectiveMissed {
+		t.Errorf("rto resolved as the drill ended: %s", o.State)
+	}
+}
+
+// One range of speeds for the command line and the cockpit (finding 21).
+func TestCheckSpeed(t *testing.T) {
+	for _, ok := range []float64{MinSpeed, 0.5, 1, 2, MaxSpeed} {
+		if err := CheckSpeed(ok); err != nil {
+			t.Errorf("CheckSpeed(%g): %v", ok, err)
+		}
+	}
+	for _, bad := range []float64{0, -1, 0.1, 100, 1000} {
+		if err := CheckSpeed(bad); err == nil {
+			t.Errorf("CheckSpeed(%g) accepted", bad)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -32,29 +33,36 @@ type IncidentTimes struct {
 	DeclaredAt  time.Time
 	ImpactStart time.Time // from the review; zero if not given
 	Milestones  MilestoneTimes
+	Status      Status // where the incident stands now; "" if unknown
 }
 
 // TimesOf takes the metric inputs from an incident and its review.
 func TimesOf(in Incident, r Review) IncidentTimes {
 	return IncidentTimes{ID: in.ID, Kind: in.Kind, Severity: in.Severity, Exercise: in.Exercise, DeclaredAt: in.DeclaredAt,
-		ImpactStart: r.ImpactStart, Milestones: in.Milestones}
+		ImpactStart: r.ImpactStart, Milestones: in.Milestones, Status: in.Status}
 }
 
 // Duration is the incident's value of m, and false when a milestone it
-// needs was never reached (or the times are out of order).
+// needs was never reached (or the times are out of order). A milestone the
+// incident has gone back from does not count: mitigated, then reopened to
+// investigating, has no time to mitigate until it is mitigated again.
 func (t IncidentTimes) Duration(m Metric) (time.Duration, bool) {
 	var from, to time.Time
+	var end Milestone
 	switch m {
 	case MetricDetect:
 		from, to = t.ImpactStart, t.Milestones.Detected
 	case MetricAcknowledge:
-		from, to = t.Milestones.Detected, t.Milestones.Acknowledged
+		from, to, end = t.Milestones.Detected, t.Milestones.Acknowledged, MilestoneAcknowledged
 	case MetricMitigate:
-		from, to = t.Milestones.Detected, t.Milestones.Mitigated
+		from, to, end = t.Milestones.Detected, t.Milestones.Mitigated, MilestoneMitigated
 	case MetricResolve:
-		from, to = t.Milestones.Detected, t.Milestones.Resolved
+		from, to, end = t.Milestones.Detected, t.Milestones.Resolved, MilestoneResolved
 	}
 	if from.IsZero() || to.IsZero() || to.Before(from) {
+		return 0, false
+	}
+	if end != "" && t.Status.Valid() && t.Status.Rank() < end.ReachedBy().Rank() {
 		return 0, false
 	}
 	return to.Sub(from), true
@@ -160,4 +168,33 @@ func Percentile(ds []time.Duration, p float64) time.Duration {
 	rank := int(math.Ceil(p / 100 * float64(len(s))))
 	rank = max(1, min(rank, len(s)))
 	return s[rank-1]
+}
+
+// FormatMetric writes a response time the one way the command line, the
+// cockpit and the review document show it: rounded to its last unit, with
+// two units at most and the second left out when zero: 34s, 1m09s, 12m,
+// 3h05m, 2d04h.
+func FormatMetric(d time.Duration) string {
+	sign := ""
+	if d < 0 {
+		sign, d = "-", -d
+	}
+	two := func(big, small time.Duration, bu, su string) string {
+		d = d.Round(small)
+		b, r := d/big, (d%big)/small
+		if r == 0 {
+			return fmt.Sprintf("%s%d%s", sign, b, bu)
+		}
+		return fmt.Sprintf("%s%d%s%02d%s", sign, b, bu, r, su)
+	}
+	switch r := d.Round(time.Second); {
+	case r < time.Minute:
+		return fmt.Sprintf("%s%ds", sign, r/time.Second)
+	case r < time.Hour:
+		return two(time.Minute, time.Second, "m", "s")
+	case d.Round(time.Minute) < 48*time.Hour:
+		return two(time.Hour, time.Minute, "h", "m")
+	default:
+		return two(24*time.Hour, time.Hour, "d", "h")
+	}
 }

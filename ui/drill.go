@@ -96,14 +96,15 @@ func (a *App) drillAction(kind model.EventKind) tea.Cmd {
 	return appendEvent(a.st, a.nextReq, draft)
 }
 
-// speed changes the clock's speed by factor, within 1/8 and 64.
+// speed changes the clock's speed by factor, within the bounds
+// model.CheckSpeed sets for the command line too.
 func (a *App) speed(factor float64) tea.Cmd {
 	if a.exercise == nil {
 		return nil
 	}
 	next := a.exercise.Speed(a.now()) * factor
-	if next < 0.125 || next > 64 {
-		a.setFlash(fmt.Sprintf("The exercise clock stays between ×0.125 and ×64 (now ×%g).", a.exercise.Speed(a.now())), true)
+	if model.CheckSpeed(next) != nil {
+		a.setFlash(fmt.Sprintf("The exercise clock stays between ×%g and ×%g (now ×%g).", float64(model.MinSpeed), float64(model.MaxSpeed), a.exercise.Speed(a.now())), true)
 		return nil
 	}
 	if a.drillOver(a.now()) {

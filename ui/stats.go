@@ -152,8 +152,8 @@ func (v *statsScreen) lines() []string {
 				out = append(out, clip(row+s.Faint.Render(fmt.Sprintf("%8s %8s", "–", "–")), w))
 				continue
 			}
-			row += s.Bold.Render(fmt.Sprintf("%8s", shortDuration(m.Median.Round(time.Second)))) + " " +
-				fmt.Sprintf("%8s", shortDuration(m.P90.Round(time.Second))) + "  "
+			row += s.Bold.Render(fmt.Sprintf("%8s", model.FormatMetric(m.Median))) + " " +
+				fmt.Sprintf("%8s", model.FormatMetric(m.P90)) + "  "
 			row += v.bar(m, scale, barW)
 			if sparkW > 0 {
 				row += "  " + s.Faint.Render(sparkline(m.Values, sparkW))

@@ -80,7 +80,7 @@ func TestStatsView(t *testing.T) {
 				f := strings.Fields(lines[at+2+j])
 				wantF := []string{string(m.Metric), fmt.Sprint(m.N), "–", "–"}
 				if m.N > 0 {
-					wantF[2], wantF[3] = shortDuration(m.Median.Round(time.Second)), shortDuration(m.P90.Round(time.Second))
+					wantF[2], wantF[3] = model.FormatMetric(m.Median), model.FormatMetric(m.P90)
 				}
 				if len(f) < 4 || strings.Join(f[:4], " ") != strings.Join(wantF, " ") {
 					t.Errorf("exercises %v, %s, %s: row %q, want %v", ex, name, m.Metric, lines[at+2+j], wantF)

@@ -10,14 +10,15 @@ import (
 	"github.com/sitrep-dev/sitrep/model"
 )
 
-// MarkdownSections are the "## " headings of the review document, in order.
+// MarkdownSections are the "## " headings of the review document, in order,
+// in sentence case like every heading sitrep writes.
 // They follow what readers of postmortems expect: PagerDuty's template
 // (overview, what happened, contributing factors, resolution, impact,
 // responders, timeline, how we did, action items, messaging) and the
 // sections of the Kubernetes test-infra postmortems (summary, impact, root
 // cause, detection, resolution, lessons learned, action items, timeline).
-var MarkdownSections = []string{"Overview", "Summary", "What Happened", "Impact", "Root Cause", "Contributing Factors", "Detection",
-	"Resolution", "Responders", "Metrics", "How We Did: Lessons Learned", "Action Items", "Messaging", "Runbooks Followed", "Timeline (UTC)"}
+var MarkdownSections = []string{"Overview", "Summary", "What happened", "Impact", "Root cause", "Contributing factors", "Detection",
+	"Resolution", "Responders", "Metrics", "How we did: lessons learned", "Action items", "Messaging", "Runbooks followed", "Timeline (UTC)"}
 
 // cellEscaper keeps text from other people inside its table cell: a pipe
 // would end the cell, and a < could open raw HTML.
@@ -72,7 +73,7 @@ func Markdown(w io.Writer, in Incident) error {
 	b.WriteString("\n## Summary\n\n")
 	para(rv.Summary)
 
-	b.WriteString("## What Happened\n\n")
+	b.WriteString("## What happened\n\n")
 	var key []model.TimelineEntry
 	for _, e := range in.entries {
 		if e.Retracted {
@@ -98,9 +99,9 @@ func Markdown(w io.Writer, in Incident) error {
 		fmt.Fprintf(&b, "Impact started %s.\n\n", rv.ImpactStart.UTC().Format(utcLayout))
 	}
 	para(rv.Impact)
-	b.WriteString("## Root Cause\n\n")
+	b.WriteString("## Root cause\n\n")
 	para(rv.RootCause)
-	b.WriteString("## Contributing Factors\n\n")
+	b.WriteString("## Contributing factors\n\n")
 	para(rv.ContributingFactors)
 	b.WriteString("## Detection\n\n")
 	if in.Metrics.TimeToDetect != nil {
@@ -108,8 +109,8 @@ func Markdown(w io.Writer, in Incident) error {
 	}
 	para(rv.Detection)
 	b.WriteString("## Resolution\n\n")
-	if in.Metrics.TimeToMitigate != nil || in.Metrics.TimeToResolve != nil {
-		fmt.Fprintf(&b, "Mitigated %s and resolved %s after detection.\n\n", fmtSecs(in.Metrics.TimeToMitigate), fmtSecs(in.Metrics.TimeToResolve))
+	if line := resolutionLine(in.Metrics.TimeToMitigate, in.Metrics.TimeToResolve); line != "" {
+		b.WriteString(line + "\n\n")
 	}
 	para(rv.Resolution)
 
@@ -134,14 +135,14 @@ func Markdown(w io.Writer, in Incident) error {
 	}
 	b.WriteString("\n")
 
-	b.WriteString("## How We Did: Lessons Learned\n\n")
+	b.WriteString("## How we did: lessons learned\n\n")
 	for _, s := range []struct{ h, t string }{{"What went well", rv.WentWell}, {"What went poorly", rv.WentPoorly},
 		{"Where we got lucky", rv.Lucky}, {"Lessons", rv.Lessons}} {
 		fmt.Fprintf(&b, "### %s\n\n", s.h)
 		para(s.t)
 	}
 
-	b.WriteString("## Action Items\n\n")
+	b.WriteString("## Action items\n\n")
 	var actions []model.TimelineEntry
 	for _, e := range in.entries {
 		if e.Kind == model.EventNote && e.NoteKind == model.NoteKindAction && !e.Retracted {
@@ -177,7 +178,7 @@ func Markdown(w io.Writer, in Incident) error {
 		b.WriteString("\n")
 	}
 
-	b.WriteString("## Runbooks Followed\n\n")
+	b.WriteString("## Runbooks followed\n\n")
 	if len(in.Runbooks) == 0 {
 		b.WriteString("_No runbook was attached._\n\n")
 	}
@@ -204,7 +205,7 @@ func Markdown(w io.Writer, in Incident) error {
 		if x.Ended != nil {
 			fmt.Fprintf(&b, ", ended %s", x.Ended.Format(utcLayout))
 		}
-		fmt.Fprintf(&b, "; %d clock change(s). The after-action report (`sitrep drill report %s`) judges objectives and injects.\n\n", len(x.ClockChanges), in.Short)
+		fmt.Fprintf(&b, "; %s. The after-action report (`sitrep drill report %s`) judges objectives and injects.\n\n", model.Count(len(x.ClockChanges), "clock change"), in.Short)
 		for _, o := range x.Objectives {
 			state := o.State
 			if state == "" {
@@ -258,7 +259,22 @@ func fmtSecs(v *float64) string {
 	if v == nil {
 		return "—"
 	}
-	return model.FormatAge(time.Duration(*v * float64(time.Second)))
+	return model.FormatMetric(time.Duration(*v * float64(time.Second)))
+}
+
+// resolutionLine says how long mitigation and resolution took after
+// detection, naming only what happened: "Mitigated 12m after detection; not
+// resolved yet." rather than a dash in the sentence.
+func resolutionLine(mitigate, resolve *float64) string {
+	switch {
+	case mitigate != nil && resolve != nil:
+		return fmt.Sprintf("Mitigated %s and resolved %s after detection.", fmtSecs(mitigate), fmtSecs(resolve))
+	case mitigate != nil:
+		return fmt.Sprintf("Mitigated %s after detection; not resolved yet.", fmtSecs(mitigate))
+	case resolve != nil:
+		return fmt.Sprintf("Resolved %s after detection.", fmtSecs(resolve))
+	}
+	return ""
 }
 
 func orDash(s string) string {
