@@ -131,16 +131,11 @@ for=2h then=1h).`,
 					body = string(b)
 				}
 				if body == "" {
-					impact, latest, err := st.MessageFacts(ctx, in.ID)
+					facts, err := st.MessageFacts(ctx, in.ID)
 					if err != nil {
 						return err
 					}
-					r, _, err := st.Review(ctx, in.ID)
-					if err != nil {
-						return err
-					}
-					facts := model.MessageFacts{Impact: impact, ImpactStart: r.ImpactStart, Latest: latest}
-					if body, err = model.ComposeMessageFacts(t, in, drill, facts, msgs, policy, now); err != nil {
+					if body, err = model.ComposeMessage(t, in, drill, facts, msgs, policy, now); err != nil {
 						return err
 					}
 				}

@@ -79,14 +79,14 @@ change records nothing. --from reads the document from a file instead.`,
 						fmt.Fprintln(a.out, "no changes: nothing recorded")
 						return nil
 					}
-					r, perr := model.ParseReviewTemplate(edited)
+					r, perr := model.ParseReviewTemplate(edited, a.now())
 					if perr != nil {
 						return fmt.Errorf("review not saved: %w; your text is kept in %s (fix it and run 'sitrep review %s --from %s')", perr, path, in.Short(), path)
 					}
 					os.Remove(path)
 					return a.saveReview(ctx, st, in, cur, r)
 				}
-				r, err := model.ParseReviewTemplate(text)
+				r, err := model.ParseReviewTemplate(text, a.now())
 				if err != nil {
 					return fmt.Errorf("review not saved: %s: %w", from, err)
 				}
@@ -107,7 +107,7 @@ func (a *app) saveReview(ctx context.Context, st *storage.Store, in model.Incide
 	if _, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: r}}); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.out, "review of %s saved (%d action item(s))\n", in.Short(), len(r.ActionItems))
+	fmt.Fprintf(a.out, "review of %s saved (%s)\n", in.Short(), model.Count(len(r.ActionItems), "action item"))
 	return nil
 }
 

@@ -31,8 +31,8 @@ func TestCLIReviewFlow(t *testing.T) {
 	}
 
 	// The editor fills two sections and an action item.
-	fakeEditor(t, `sed -i -e 's/^## Root Cause$/## Root Cause\n\nReplica lag hid a full disk./' -e 's/^## Action Items$/## Action Items\n- [ ] Alert on disk | bob | 2026-12-01 | open/' "$1"`)
-	if out := c.ok("review", id); !strings.Contains(out, "saved (1 action item(s))") {
+	fakeEditor(t, `sed -i -e 's/^## Root cause$/## Root cause\n\nReplica lag hid a full disk./' -e 's/^## Action items$/## Action items\n- [ ] Alert on disk | bob | 2026-12-01 | open/' "$1"`)
+	if out := c.ok("review", id); !strings.Contains(out, "saved (1 action item)") {
 		t.Fatalf("save: %q", out)
 	}
 	show := c.ok("review", id, "--show")

@@ -139,16 +139,11 @@ var statusWords = map[Status]string{
 	StatusReviewed:      "Resolved",
 }
 
-// ComposeMessage fills t as it would go out now: next is when this
-// audience's following update falls due, counting this message as sent.
-// x is the incident's drill, nil for a real incident.
-func ComposeMessage(t MessageTemplate, in Incident, x *Exercise, impact, latest string, sent []Message, policy CadencePolicy, now time.Time) (string, error) {
-	return ComposeMessageFacts(t, in, x, MessageFacts{Impact: impact, Latest: latest}, sent, policy, now)
-}
-
-// ComposeMessageFacts is ComposeMessage with every fact from the review,
-// including when the impact started.
-func ComposeMessageFacts(t MessageTemplate, in Incident, x *Exercise, f MessageFacts, sent []Message, policy CadencePolicy, now time.Time) (string, error) {
+// ComposeMessage fills t as it would go out now from the incident and the
+// facts of its review and timeline: next is when this audience's following
+// update falls due, counting this message as sent. x is the incident's
+// drill, nil for a real incident.
+func ComposeMessage(t MessageTemplate, in Incident, x *Exercise, f MessageFacts, sent []Message, policy CadencePolicy, now time.Time) (string, error) {
 	var next time.Time
 	withThis := append(append([]Message(nil), sent...), Message{Audience: t.Audience, At: now})
 	for _, d := range UpdatesDue(in, x, withThis, policy, now) {

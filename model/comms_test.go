@@ -172,7 +172,7 @@ func TestMessagesFitTheStage(t *testing.T) {
 		{"executive", []string{"Status: resolved at 2026-03-02 10:45 UTC, 45m after it started", "This is the final update"}},
 	} {
 		tm, _ := FindTemplate(tc.template)
-		text, err := ComposeMessageFacts(tm, in, nil, facts, nil, DefaultCadence(), now)
+		text, err := ComposeMessage(tm, in, nil, facts, nil, DefaultCadence(), now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,14 +190,14 @@ func TestMessagesFitTheStage(t *testing.T) {
 
 	in.Status = StatusMitigated
 	tm, _ := FindTemplate("customer")
-	text, _ := ComposeMessageFacts(tm, in, nil, facts, nil, DefaultCadence(), t0.Add(30*time.Minute))
+	text, _ := ComposeMessage(tm, in, nil, facts, nil, DefaultCadence(), t0.Add(30*time.Minute))
 	for _, want := range []string{"Monitoring: Checkout down", "A fix is in place", "Since 2026-03-02 09:50 UTC", "next update by 10:50 UTC"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("mitigated customer notice lacks %q:\n%s", want, text)
 		}
 	}
 	in.Status, in.Severity = StatusInvestigating, SEV4 // no cadence for SEV4
-	text, _ = ComposeMessageFacts(tm, in, nil, MessageFacts{}, nil, DefaultCadence(), t0.Add(30*time.Minute))
+	text, _ = ComposeMessage(tm, in, nil, MessageFacts{}, nil, DefaultCadence(), t0.Add(30*time.Minute))
 	for _, want := range []string{"Since 2026-03-02 10:00 UTC some customers may be affected: under investigation", "we will post an update when there is news."} {
 		if !strings.Contains(text, want) {
 			t.Errorf("SEV4 customer notice lacks %q:\n%s", want, text)

@@ -13,13 +13,13 @@ func FuzzParseReviewTemplate(f *testing.F) {
 	f.Add("## Summary\n\n<!-- c -->text\n## Action Items\n- [x] done | me | 2026-01-02 | done\n")
 	f.Add("## Impact Started\n2026-11-23 14:02\n")
 	f.Fuzz(func(t *testing.T, doc string) {
-		r, err := ParseReviewTemplate(doc)
+		r, err := ParseReviewTemplate(doc, t0)
 		if err != nil {
 			return
 		}
 		roundTrip := func(r Review) Review {
 			t.Helper()
-			out, err := ParseReviewTemplate(RenderReviewTemplate(Incident{ID: "x", Title: "t"}, r, nil))
+			out, err := ParseReviewTemplate(RenderReviewTemplate(Incident{ID: "x", Title: "t"}, r, nil), t0)
 			if err != nil {
 				t.Fatalf("re-parse of a rendered review failed: %v", err)
 			}

@@ -118,27 +118,28 @@ type ReviewSection struct {
 
 // ReviewSections lists the free-text sections in document order. Their
 // headings follow the postmortems teams already write (Summary, Impact,
-// Root Cause, Detection, Resolution, Lessons Learned, Action Items).
+// Root cause, Detection, Resolution, Lessons learned, Action items), in
+// sentence case; reading a document back ignores case.
 var ReviewSections = []ReviewSection{
 	{"summary", "Summary", "What happened, in a few sentences a newcomer understands.", func(r *Review) *string { return &r.Summary }},
 	{"impact", "Impact", "Who and what was affected, for how long, how badly.", func(r *Review) *string { return &r.Impact }},
-	{"root_cause", "Root Cause", "The underlying cause, not just the trigger.", func(r *Review) *string { return &r.RootCause }},
-	{"contributing_factors", "Contributing Factors", "What made it possible, worse or slower to fix.", func(r *Review) *string { return &r.ContributingFactors }},
+	{"root_cause", "Root cause", "The underlying cause, not just the trigger.", func(r *Review) *string { return &r.RootCause }},
+	{"contributing_factors", "Contributing factors", "What made it possible, worse or slower to fix.", func(r *Review) *string { return &r.ContributingFactors }},
 	{"detection", "Detection", "How it was noticed, and how it could be noticed sooner.", func(r *Review) *string { return &r.Detection }},
 	{"resolution", "Resolution", "What stopped the impact and what restored service.", func(r *Review) *string { return &r.Resolution }},
 	{"went_well", "What went well", "", func(r *Review) *string { return &r.WentWell }},
 	{"went_poorly", "What went poorly", "", func(r *Review) *string { return &r.WentPoorly }},
 	{"lucky", "Where we got lucky", "", func(r *Review) *string { return &r.Lucky }},
-	{"lessons", "Lessons Learned", "What the team takes away.", func(r *Review) *string { return &r.Lessons }},
+	{"lessons", "Lessons learned", "What the team takes away.", func(r *Review) *string { return &r.Lessons }},
 }
 
 // Get returns the section's text in r.
 func (s ReviewSection) Get(r Review) string { return *s.get(&r) }
 
 const (
-	impactStartHeading = "Impact Started"
-	actionHeading      = "Action Items"
-	pinnedHeading      = "Pinned Timeline Entries"
+	impactStartHeading = "Impact started"
+	actionHeading      = "Action items"
+	pinnedHeading      = "Pinned timeline entries"
 )
 
 // RenderReviewTemplate writes the review as the Markdown document people
@@ -197,7 +198,7 @@ func RenderReviewTemplate(in Incident, r Review, pinned []TimelineEntry) string 
 
 // ParseReviewTemplate reads back a document written from
 // RenderReviewTemplate. Errors name the line.
-func ParseReviewTemplate(text string) (Review, error) {
+func ParseReviewTemplate(text string, now time.Time) (Review, error) {
 	var r Review
 	text = stripComments(text)
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
@@ -235,7 +236,7 @@ func ParseReviewTemplate(text string) (Review, error) {
 			if body == "" {
 				continue
 			}
-			t, err := ParseWhen(strings.TrimSuffix(strings.TrimSpace(body), " UTC"), time.Now(), time.UTC)
+			t, err := ParseWhen(strings.TrimSuffix(strings.TrimSpace(body), " UTC"), now, time.UTC)
 			if err != nil {
 				return r, Invalidf("line %d: impact start %q: %v", p.line, body, err)
 			}

@@ -16,14 +16,14 @@ func TestReviewTemplateRoundTrip(t *testing.T) {
 	}
 	pinned := []TimelineEntry{{Kind: EventNote, NoteKind: NoteKindDecision, Text: "Roll back -- now", Author: "alice", Occurred: r.ImpactStart}}
 	doc := RenderReviewTemplate(in, r, pinned)
-	got, err := ParseReviewTemplate(doc)
+	got, err := ParseReviewTemplate(doc, t0)
 	if err != nil {
 		t.Fatalf("parse: %v\n%s", err, doc)
 	}
 	if !got.Equal(r) {
 		t.Fatalf("round trip changed the review:\n got %+v\nwant %+v\n%s", got, r, doc)
 	}
-	empty, err := ParseReviewTemplate(RenderReviewTemplate(in, Review{}, nil))
+	empty, err := ParseReviewTemplate(RenderReviewTemplate(in, Review{}, nil), t0)
 	if err != nil || !empty.Empty() {
 		t.Fatalf("empty template: %+v %v", empty, err)
 	}
@@ -40,11 +40,11 @@ func TestReviewTemplateErrors(t *testing.T) {
 		"## Action Items\n- [ ] a | b | 2026-01-01 | open | x\n": "5 fields",
 	}
 	for doc, want := range cases {
-		if _, err := ParseReviewTemplate(doc); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := ParseReviewTemplate(doc, t0); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: error %v, want %q", doc, err, want)
 		}
 	}
-	r, err := ParseReviewTemplate("## Action Items\n- [x] Done thing | amy\n")
+	r, err := ParseReviewTemplate("## Action Items\n- [x] Done thing | amy\n", t0)
 	if err != nil || r.ActionItems[0].Status != ActionDone {
 		t.Errorf("checked box: %+v %v", r, err)
 	}

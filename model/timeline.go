@@ -159,6 +159,10 @@ func Describe(e Event) string {
 		if err != nil {
 			return err.Error()
 		}
+		// Describe's words are stored in the timeline when an event is
+		// projected and checked against it by verify: they stay as they
+		// were, awkward plural and all, or older stores would no longer
+		// match what their own events project to.
 		return fmt.Sprintf("Post-incident review saved (%d action item(s))", len(p.Review.ActionItems))
 	case EventExerciseStarted:
 		p, err := Decode[ExerciseStartedPayload](e)

@@ -41,18 +41,19 @@ func (s *Store) Messages(ctx context.Context, incidentID string) ([]model.Messag
 }
 
 // MessageFacts are what an update is filled from besides the incident: the
-// review's impact, and the newest note, decision or action item still
+// review's impact and when it started, and the newest note, decision or action item still
 // standing (amended text if amended), however far back it is.
-func (s *Store) MessageFacts(ctx context.Context, incidentID string) (impact, latest string, err error) {
+func (s *Store) MessageFacts(ctx context.Context, incidentID string) (model.MessageFacts, error) {
 	r, _, err := s.Review(ctx, incidentID)
 	if err != nil {
-		return "", "", err
+		return model.MessageFacts{}, err
 	}
+	var latest string
 	err = s.db.QueryRowContext(ctx, `SELECT coalesce(m.amended_text, t.text)`+timelineFrom+
 		`WHERE t.incident_id = ? AND t.kind = ? AND coalesce(m.retracted, 0) = 0
 		ORDER BY t.occurred DESC, t.hlc DESC, t.event_id DESC LIMIT 1`, incidentID, string(model.EventNote)).Scan(&latest)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return "", "", fmt.Errorf("read the latest note of %s: %w", incidentID, describeSQLiteError(err))
+		return model.MessageFacts{}, fmt.Errorf("read the latest note of %s: %w", incidentID, describeSQLiteError(err))
 	}
-	return r.Impact, latest, nil
+	return model.MessageFacts{Impact: r.Impact, ImpactStart: r.ImpactStart, Latest: latest}, nil
 }

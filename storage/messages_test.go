@@ -22,8 +22,8 @@ func TestMessageFacts(t *testing.T) {
 		}
 		return e
 	}
-	if impact, latest, err := st.MessageFacts(ctx, in); err != nil || impact != "" || latest != "" {
-		t.Fatalf("no notes yet: %q %q %v", impact, latest, err)
+	if f, err := st.MessageFacts(ctx, in); err != nil || f != (model.MessageFacts{}) {
+		t.Fatalf("no notes yet: %+v %v", f, err)
 	}
 	kept := note("rolled back deploy 4812")
 	if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventAmended, Payload: model.AmendedPayload{Entry: kept.ID, Text: "rolled back deploy 4813"}}); err != nil {
@@ -42,8 +42,8 @@ func TestMessageFacts(t *testing.T) {
 	if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventRetracted, Payload: model.RetractedPayload{Entry: wrong.ID, Reason: "it was not"}}); err != nil {
 		t.Fatal(err)
 	}
-	_, latest, err := st.MessageFacts(ctx, in)
-	if err != nil || latest != "rolled back deploy 4813" {
-		t.Fatalf("latest note: %q (%v), want the amended, unretracted one", latest, err)
+	f, err := st.MessageFacts(ctx, in)
+	if err != nil || f.Latest != "rolled back deploy 4813" {
+		t.Fatalf("latest note: %q (%v), want the amended, unretracted one", f.Latest, err)
 	}
 }

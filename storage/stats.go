@@ -23,7 +23,7 @@ type StatsFilter struct {
 // summarises.
 func (s *Store) IncidentTimes(ctx context.Context, f StatsFilter) ([]model.IncidentTimes, error) {
 	q := `SELECT i.id, i.kind, i.severity, i.exercise, i.declared_at, r.impact_start,
-		i.detected_at, i.acknowledged_at, i.mitigated_at, i.resolved_at, i.reviewed_at
+		i.detected_at, i.acknowledged_at, i.mitigated_at, i.resolved_at, i.reviewed_at, i.status
 		FROM incidents i INDEXED BY incidents_period LEFT JOIN reviews r ON r.incident_id = i.id
 		WHERE i.exercise = ? AND i.declared_at >= ? AND i.declared_at < ?`
 	until := int64(1<<62 - 1)
@@ -52,10 +52,11 @@ func (s *Store) IncidentTimes(ctx context.Context, f StatsFilter) ([]model.Incid
 		var t model.IncidentTimes
 		var sev, declared int64
 		var impact, det, ack, mit, res, rev sql.NullInt64
-		if err := rows.Scan(&t.ID, &t.Kind, &sev, &t.Exercise, &declared, &impact, &det, &ack, &mit, &res, &rev); err != nil {
+		var status string
+		if err := rows.Scan(&t.ID, &t.Kind, &sev, &t.Exercise, &declared, &impact, &det, &ack, &mit, &res, &rev, &status); err != nil {
 			return nil, fmt.Errorf("read incident metrics from %s: %w", s.path, describeSQLiteError(err))
 		}
-		t.Severity, t.DeclaredAt, t.ImpactStart = model.Severity(sev), fromMS(declared), nullMS(impact)
+		t.Severity, t.DeclaredAt, t.ImpactStart, t.Status = model.Severity(sev), fromMS(declared), nullMS(impact), model.Status(status)
 		t.Milestones = model.MilestoneTimes{Detected: nullMS(det), Acknowledged: nullMS(ack), Mitigated: nullMS(mit), Resolved: nullMS(res), Reviewed: nullMS(rev)}
 		out = append(out, t)
 	}

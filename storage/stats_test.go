@@ -22,6 +22,7 @@ type genIncident struct {
 	declared time.Time
 	impact   time.Time
 	reached  map[model.Milestone]time.Time // earliest time each milestone was reached
+	status   model.Status                  // where it stands at the end: the last status set
 }
 
 func (g genIncident) value(m model.Metric) (time.Duration, bool) {
@@ -38,6 +39,12 @@ func (g genIncident) value(m model.Metric) (time.Duration, bool) {
 		from, to = det, g.reached[model.MilestoneResolved]
 	}
 	if from.IsZero() || to.IsZero() || to.Before(from) {
+		return 0, false
+	}
+	// An incident reopened to before the milestone has no time to it yet.
+	end := map[model.Metric]model.Milestone{model.MetricAcknowledge: model.MilestoneAcknowledged,
+		model.MetricMitigate: model.MilestoneMitigated, model.MetricResolve: model.MilestoneResolved}[m]
+	if end != "" && g.status.Rank() < end.ReachedBy().Rank() {
 		return 0, false
 	}
 	return to.Sub(from), true
@@ -81,6 +88,7 @@ func TestStatsAgainstDirectComputation(t *testing.T) {
 			}
 		}
 		g.reached[model.MilestoneDetected] = detected
+		g.status = status
 		mark(status, g.declared)
 		e, err := st.Append(ctx, model.Draft{Kind: model.EventDeclared, Occurred: g.declared, Payload: model.DeclaredPayload{
 			Title: fmt.Sprintf("incident %d", i), Kind: g.kind, Severity: g.sev, Status: status, Exercise: g.exercise, DetectedAt: detected}})
@@ -92,6 +100,7 @@ func TestStatsAgainstDirectComputation(t *testing.T) {
 			s := model.Statuses[rng.IntN(len(model.Statuses))]
 			at := g.declared.Add(time.Duration(rng.IntN(6*3600)) * time.Second)
 			mark(s, at)
+			g.status = s
 			if _, err := st.Append(ctx, model.Draft{IncidentID: e.IncidentID, Kind: model.EventStatusChanged, Occurred: at, Payload: model.StatusPayload{Status: s}}); err != nil {
 				t.Fatal(err)
 			}

@@ -147,8 +147,9 @@ func (a *App) submit(p *prompt, text string) tea.Cmd {
 		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventInjectSkipped,
 			Payload: model.InjectPayload{Index: p.inject, Title: title, Reason: strings.TrimSpace(text)}})
 	case promptEndDrill:
-		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventExerciseEnded,
-			Payload: model.ExerciseEndedPayload{Reason: strings.TrimSpace(text)}})
+		// As 'sitrep drill end': the clock stops and the exercise incident
+		// is resolved, so it leaves the active list and nothing falls due.
+		return appendEvents(a.st, p.req, model.EndDrafts(a.inc, strings.TrimSpace(text), a.now()))
 	case promptAmend:
 		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventAmended,
 			Payload: model.AmendedPayload{Entry: p.entry, Text: text}})
@@ -320,7 +321,7 @@ func (a *App) onReviewSaved(msg reviewSavedMsg) tea.Cmd {
 	case msg.Unchanged:
 		a.setFlash("Review unchanged: nothing recorded.", false)
 	default:
-		a.setFlash(fmt.Sprintf("Review saved (%d action item(s)).", len(msg.Review.ActionItems)), false)
+		a.setFlash("Review saved ("+model.Count(len(msg.Review.ActionItems), "action item")+").", false)
 	}
 	if r != nil && r.incID == msg.ID {
 		if r.editing && !msg.Editor {

@@ -652,7 +652,7 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			a.comms.SetSize(a.w, a.bodyHeight())
 		}
 	case key.Matches(msg, k.Review):
-		a.review = newReviewScreen(a.styles, a.keys, a.incID)
+		a.review = newReviewScreen(a.styles, a.keys, a.incID, a.now)
 		a.review.SetSize(a.w, a.bodyHeight())
 		return a, loadReview(a.st, a.incID)
 	case key.Matches(msg, k.Done):

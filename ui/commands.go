@@ -346,6 +346,19 @@ func appendEvent(st Store, req int, d model.Draft) tea.Cmd {
 	})
 }
 
+// appendEvents records drafts that belong together in one transaction and
+// reports the first.
+func appendEvents(st Store, req int, drafts []model.Draft) tea.Cmd {
+	return bounded(func(ctx context.Context) tea.Msg {
+		events, err := st.AppendAll(ctx, drafts)
+		msg := savedMsg{ID: drafts[0].IncidentID, Req: req, Err: err}
+		if err == nil {
+			msg.Event = events[0]
+		}
+		return msg
+	})
+}
+
 // assignRole records a role change the way the CLI does: it notes the
 // holder and assignment the person saw, so a clash with someone doing the
 // same offline is recognised after sync, and "handed from A to B" reads

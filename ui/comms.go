@@ -67,12 +67,12 @@ type messageSentMsg struct {
 func fillMessage(st Store, in model.Incident, x *model.Exercise, msgs []model.Message, policy model.CadencePolicy, t model.MessageTemplate, now time.Time) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
 		out := messageFilledMsg{ID: in.ID, Tmpl: t}
-		impact, latest, err := st.MessageFacts(ctx, in.ID)
+		facts, err := st.MessageFacts(ctx, in.ID)
 		if err != nil {
 			out.Err = err
 			return out
 		}
-		out.Text, out.Err = model.ComposeMessage(t, in, x, impact, latest, msgs, policy, now)
+		out.Text, out.Err = model.ComposeMessage(t, in, x, facts, msgs, policy, now)
 		return out
 	})
 }

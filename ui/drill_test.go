@@ -157,6 +157,11 @@ func TestDrillFacilitator(t *testing.T) {
 	if x := d.app().exercise; !x.Over(c.Now()) || x.EndReason != "time is up" {
 		t.Errorf("E did not end the drill: %+v", x.Ended)
 	}
+	// As with 'sitrep drill end', the exercise incident is resolved: it
+	// leaves the active list and no update falls due.
+	if in := d.app().inc; in.Status != model.StatusResolved {
+		t.Errorf("after E the drill is %s, want resolved", in.Status)
+	}
 }
 
 // TestDrillKeysOnlyInDrills: the facilitator's keys do nothing on a real

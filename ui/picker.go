@@ -114,7 +114,7 @@ func (a *App) scenarioPicker() *picker {
 		if sc.Duration > 0 {
 			meaning += " · " + shortDuration(sc.Duration)
 		}
-		meaning += fmt.Sprintf(" · %d injects", len(sc.Injects))
+		meaning += " · " + model.Count(len(sc.Injects), "inject")
 		p.options = append(p.options, pickerOption{Label: sc.Name, Meaning: meaning})
 	}
 	return p

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textarea"
@@ -37,10 +38,10 @@ var reviewParts = func() []reviewPart {
 	for i, s := range model.ReviewSections {
 		out = append(out, reviewPart{s.Key, s.Heading})
 		if i == 1 {
-			out = append(out, reviewPart{partImpactStart, "Impact Started"})
+			out = append(out, reviewPart{partImpactStart, "Impact started"})
 		}
 	}
-	return append(out, reviewPart{partActions, "Action Items"})
+	return append(out, reviewPart{partActions, "Action items"})
 }()
 
 // partText is a section's text as the screen shows it and the editor
@@ -82,7 +83,8 @@ func sectionLines(err error) error {
 	return model.Invalidf("line %d:%s", n-1, strings.SplitN(msg, ":", 2)[1])
 }
 
-func applyPart(r model.Review, p reviewPart, text string) (model.Review, error) {
+// now reads a bare time of day (the impact start) as today or yesterday.
+func applyPart(r model.Review, p reviewPart, text string, now time.Time) (model.Review, error) {
 	body := text
 	if p.key == partActions {
 		lines := strings.Split(text, "\n")
@@ -95,7 +97,7 @@ func applyPart(r model.Review, p reviewPart, text string) (model.Review, error) 
 		}
 		body = strings.Join(lines, "\n")
 	}
-	one, err := model.ParseReviewTemplate("## " + p.heading + "\n" + body + "\n")
+	one, err := model.ParseReviewTemplate("## "+p.heading+"\n"+body+"\n", now)
 	if err != nil {
 		return r, sectionLines(err)
 	}
@@ -146,10 +148,11 @@ type reviewScreen struct {
 	area    textarea.Model
 	err     string
 	notice  string // what the text area holds, if not typed just now (a restored draft)
+	now     func() time.Time
 }
 
-func newReviewScreen(s *Styles, k *keyMap, id string) *reviewScreen {
-	return &reviewScreen{styles: s, keys: k, incID: id}
+func newReviewScreen(s *Styles, k *keyMap, id string, now func() time.Time) *reviewScreen {
+	return &reviewScreen{styles: s, keys: k, incID: id, now: now}
 }
 
 func (r *reviewScreen) SetSize(w, h int) {
@@ -301,7 +304,7 @@ func finishEditor(st Store, msg editorDoneMsg) tea.Cmd {
 			out.Unchanged = true
 			return out
 		}
-		r, err := model.ParseReviewTemplate(string(b))
+		r, err := model.ParseReviewTemplate(string(b), st.Now())
 		if err != nil {
 			out.Err = fmt.Errorf("%w; your text is kept in %s (fix it there and run 'sitrep review %s --from %s')", err, msg.Path, model.ShortID(msg.ID), msg.Path)
 			return out
@@ -324,7 +327,7 @@ func (r *reviewScreen) Update(msg tea.KeyMsg) (save *model.Review, editAll, clos
 			if r.saving {
 				return nil, false, false
 			}
-			next, err := applyPart(r.saved, reviewParts[r.sel], r.area.Value())
+			next, err := applyPart(r.saved, reviewParts[r.sel], r.area.Value(), r.now())
 			if err != nil {
 				r.err = err.Error()
 				return nil, false, false

@@ -40,14 +40,14 @@ func TestReviewKeyFlow(t *testing.T) {
 	d.press("enter", "G", "p") // pin the newest entry
 	d.press("R")
 	v := ansi.Strip(d.view())
-	for _, want := range []string{"Post-incident review", "Summary", "Root Cause", "Not written yet"} {
+	for _, want := range []string{"Post-incident review", "Summary", "Root cause", "Not written yet"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("the review screen lacks %q:\n%s", want, v)
 		}
 	}
 	d.press("G") // the action items, and the pinned entries under them
 	v = ansi.Strip(d.view())
-	for _, want := range []string{"Action Items", "Pinned timeline entries (1)", "deploy 4812 went out"} {
+	for _, want := range []string{"Action items", "Pinned timeline entries (1)", "deploy 4812 went out"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("the review screen lacks %q:\n%s", want, v)
 		}
@@ -163,7 +163,7 @@ func TestReviewErrorOnScreen(t *testing.T) {
 		t.Errorf("the refusal is not on screen:\n%s", v)
 	}
 	// Parse errors count lines as the text area shows them.
-	if _, err := applyPart(model.Review{}, reviewParts[len(reviewParts)-1], "Add an alert | bob | 2026-12-01 | open\n\n- [ ] x | y | z | open | extra"); err == nil || !strings.HasPrefix(err.Error(), "line 3:") {
+	if _, err := applyPart(model.Review{}, reviewParts[len(reviewParts)-1], "Add an alert | bob | 2026-12-01 | open\n\n- [ ] x | y | z | open | extra", c.Now()); err == nil || !strings.HasPrefix(err.Error(), "line 3:") {
 		t.Errorf("error for the third line: %v", err)
 	}
 }

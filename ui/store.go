@@ -28,8 +28,9 @@ type Store interface {
 	RoleEvent(ctx context.Context, incidentID string, role model.Role) (holder, eventID string, err error)
 	Attachments(ctx context.Context, incidentID string) ([]model.Attachment, error)
 	Messages(ctx context.Context, incidentID string) ([]model.Message, error)
-	MessageFacts(ctx context.Context, incidentID string) (impact, latest string, err error)
+	MessageFacts(ctx context.Context, incidentID string) (model.MessageFacts, error)
 	Append(ctx context.Context, d model.Draft) (model.Event, error)
+	AppendAll(ctx context.Context, drafts []model.Draft) ([]model.Event, error)
 	MaxSeq(ctx context.Context) (int64, error)
 	SetCurrent(ctx context.Context, incidentID string) error
 	SaveDraft(incidentID, slot, text string) error
