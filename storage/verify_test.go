@@ -147,7 +147,7 @@ func BenchmarkVerify(b *testing.B) {
 		b.Skip("builds a 100,000-entry store")
 	}
 	ctx := context.Background()
-	path, err := storagetest.Cached(ctx, storagetest.Spec{Incidents: 1000, Entries: 100000})
+	path, err := storagetest.Cached(ctx, storagetest.Spec{Incidents: 1000, Entries: 100000, Big: 1000, Seed: 7})
 	if err != nil {
 		b.Fatal(err)
 	}
