@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"sort"
 	"strings"
@@ -229,18 +230,49 @@ func (e Event) Model() model.Event {
 	}
 	m := model.Event{ID: e.ID, IncidentID: e.IncidentID, Kind: model.EventKind(e.Kind), Payload: payload, Author: e.Author,
 		Origin: e.Origin, At: e.At.UTC(), Occurred: e.Occurred.UTC(), HLC: model.HLC(e.HLC), ChainSeq: e.ChainSeq, Prev: e.Prev, Hash: e.Hash}
-	if m.ComputeHash() != m.Hash && e.PayloadText == "" {
-		// Re-encoded by another JSON tool (jq, Python): the hash covers the
-		// bytes Go's encoder wrote, so try those.
-		if canon, err := canonical(payload); err == nil {
+	if m.ComputeHash() == m.Hash {
+		return m
+	}
+	// Re-encoded by another JSON tool (jq, Python): the hash covers the
+	// bytes Go's encoder wrote, so try those; and jq 1.6 reads numbers as
+	// doubles, so an HLC past 2^53 may come back rounded: try the integers
+	// that round to the same double.
+	payloads := [][]byte{payload}
+	if e.PayloadText == "" {
+		if canon, err := canonical(payload); err == nil && !bytes.Equal(canon, payload) {
+			payloads = append(payloads, canon)
+		}
+	}
+	hlcs := append([]int64{e.HLC}, sameDouble(e.HLC)...)
+	for _, p := range payloads {
+		for _, h := range hlcs {
 			c := m
-			c.Payload = canon
+			c.Payload, c.HLC = p, model.HLC(h)
 			if c.ComputeHash() == c.Hash {
 				return c
 			}
 		}
 	}
 	return m
+}
+
+// sameDouble lists the other integers that a float64 reads as v does (none
+// below 2^53): the values v may have been before a tool that holds numbers
+// as doubles rounded it.
+func sameDouble(v int64) []int64 {
+	f := float64(v)
+	if math.Abs(f) < 1<<53 || math.Abs(f) >= 1<<62 {
+		return nil
+	}
+	half := int64((math.Nextafter(math.Abs(f), math.Inf(1)) - math.Abs(f)) / 2)
+	base := int64(f)
+	var out []int64
+	for x := base - half; x <= base+half; x++ {
+		if x != v && float64(x) == f {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // canonical re-encodes JSON as Go's json.Marshal writes it: compact, keys
