@@ -182,8 +182,8 @@ func (s *Store) verifyProjections(ctx context.Context) ([]Problem, error) {
 			return fail(err)
 		}
 	}
-	if err := replay.Rebuild(ctx); err != nil {
-		return nil, fmt.Errorf("verify the tables of %s against its log: %w", s.path, err)
+	if err := replay.replay(ctx); err != nil {
+		return fail(err)
 	}
 	var problems []Problem
 	for _, c := range projectionChecks {
@@ -194,6 +194,46 @@ func (s *Store) verifyProjections(ctx context.Context) ([]Problem, error) {
 		problems = append(problems, p...)
 	}
 	return problems, nil
+}
+
+// replay rebuilds the projections of a scratch copy from its log, as
+// Rebuild does, but a transaction per page of events: nothing needs the
+// replay atomic, and database/sql keeps every statement a transaction ran
+// until it ends (a single transaction held 170 MB for 100,000 events).
+func (s *Store) replay(ctx context.Context) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		for _, q := range clearProjections {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("%s: %w", q, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var after int64
+	for {
+		done := false
+		err := s.write(ctx, func(tx *sql.Tx) error {
+			page, last, err := eventsAfter(ctx, tx, after, 5000)
+			if err != nil || len(page) == 0 {
+				done = true
+				return err
+			}
+			proj := newProjector(s, tx)
+			for _, l := range page {
+				if err := proj.apply(ctx, l.Event, l.Future()); err != nil {
+					return err
+				}
+			}
+			after = last
+			return nil
+		})
+		if err != nil || done {
+			return err
+		}
+	}
 }
 
 // diffProjection compares table (rebuilt from the log) with verify_table (as
