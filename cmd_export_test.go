@@ -124,7 +124,7 @@ func TestCLIImportRefusalsLeaveNoStore(t *testing.T) {
 	os.WriteFile(cut, b, 0o600)
 
 	for _, tc := range []struct{ file, want string }{
-		{one, "the file holds only part of alice@laptop's history (a single-incident export): import takes a full export, 'sitrep export --all --format json'; nothing imported"},
+		{one, "the file holds only part of alice@laptop's history (a single-incident export, or events deleted from it); import takes a full export, 'sitrep export --all --format json'; nothing imported"},
 		{cut, "event(s) 2 of alice@laptop's chain are neither in the file nor in this store (deleted from the file?): nothing imported"},
 	} {
 		fresh := newClockCLI(t, start)

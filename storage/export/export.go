@@ -867,8 +867,11 @@ func (c *Checked) Links(ctx context.Context, st *storage.Store) error {
 		others = fmt.Sprintf(" (and %d other author(s)' chains)", len(lacking)-1)
 	}
 	if c.Incidents == 1 {
-		return model.Invalidf("the file holds only part of %s's history%s (a single-incident export): import takes a full export, 'sitrep export --all --format json'; nothing imported",
-			lacking[0], others)
+		// One incident's export lacks its authors' events in other
+		// incidents; a file cut by hand lacks what was cut. Both read the
+		// same here.
+		return model.Invalidf("%s%s: the file holds only part of %s's history (a single-incident export, or events deleted from it); import takes a full export, 'sitrep export --all --format json'; nothing imported",
+			detail, others, lacking[0])
 	}
 	return model.Invalidf("%s (deleted from the file?)%s: nothing imported", detail, others)
 }

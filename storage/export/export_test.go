@@ -465,7 +465,7 @@ func TestImportSingleIncidentExport(t *testing.T) {
 		_, err = export.Import(ctx, empty, file)
 		if err != nil {
 			refused++
-			if !strings.Contains(err.Error(), "the file holds only part of") || !strings.Contains(err.Error(), "(a single-incident export)") ||
+			if !strings.Contains(err.Error(), "the file holds only part of") || !strings.Contains(err.Error(), "(a single-incident export, or events deleted from it)") ||
 				!strings.Contains(err.Error(), "sitrep export --all --format json") {
 				t.Errorf("single-incident import: %v", err)
 			}
