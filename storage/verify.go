@@ -291,7 +291,7 @@ func (s *Store) diffProjection(ctx context.Context, table, key, columns string, 
 		}
 		keyVals := make([]string, len(keys))
 		for i := range keys {
-			keyVals[i] = text(row[i])
+			keyVals[i] = cellText(row[i])
 		}
 		pr := Problem{Table: table, Key: name(keyVals)}
 		if strings.HasPrefix(pr.Key, "event ") {
@@ -310,7 +310,7 @@ func (s *Store) diffProjection(ctx context.Context, table, key, columns string, 
 		default:
 			var changed []string
 			for i, c := range cols {
-				if text(p.stored[len(keys)+i]) != text(p.replayed[len(keys)+i]) {
+				if cellText(p.stored[len(keys)+i]) != cellText(p.replayed[len(keys)+i]) {
 					changed = append(changed, c)
 				}
 			}
@@ -322,8 +322,8 @@ func (s *Store) diffProjection(ctx context.Context, table, key, columns string, 
 	return problems, nil
 }
 
-// text renders a column value for comparing and naming.
-func text(v any) string {
+// cellText renders a column value for comparing and naming.
+func cellText(v any) string {
 	switch v := v.(type) {
 	case nil:
 		return "NULL"
