@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -163,10 +164,14 @@ func (a *app) importCmd() *cobra.Command {
 		Use:   "import FILE.json",
 		Short: "Import a JSON export: its events are checked and added, nothing is overwritten",
 		Long: `Reads a file written by 'sitrep export --format json' and adds its events to
-this store through the same path sync uses: every event's hash is checked
-before anything is stored (a file edited by hand is refused whole), events
-already here are skipped, and a different event under an id already here
-is reported and ours kept. '-' reads standard input.`,
+this store through the same path sync uses. Before anything is stored,
+every event's hash is checked and every author's hash chain must join up,
+with the file's events and this store's, without a hole: a file edited or
+cut by hand is refused whole. One incident's export holds only part of
+each author's chain, so import takes 'sitrep export --all --format json'
+(a one-incident file imports only into a store that already holds the
+rest). A file re-indented or re-encoded by jq or another JSON tool still
+imports. Events already here are skipped. '-' reads standard input.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
@@ -180,8 +185,19 @@ is reported and ours kept. '-' reads standard input.`,
 				defer os.Remove(tmp)
 				path = tmp
 			}
+			// The file is checked whole before the store is opened, so a
+			// refused import leaves no store behind where there was none.
+			checked, err := export.Check(path)
+			if err != nil {
+				return fmt.Errorf("import %s: %w", args[0], err)
+			}
+			if _, err := os.Stat(a.dbPath); errors.Is(err, os.ErrNotExist) {
+				if err := checked.Links(cmd.Context(), nil); err != nil {
+					return fmt.Errorf("import %s: %w", args[0], err)
+				}
+			}
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				res, err := export.Import(ctx, st, path)
+				res, err := checked.Import(ctx, st)
 				if err != nil {
 					return fmt.Errorf("import %s: %w", args[0], err)
 				}

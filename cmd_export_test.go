@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -87,4 +90,103 @@ func TestCLIExportImportRoundTrip(t *testing.T) {
 	if _, errOut, code := c.run("", "export", "--all", "--format", "md"); code == 0 || !strings.Contains(errOut, "one at a time") {
 		t.Errorf("--all md: %d %s", code, errOut)
 	}
+}
+
+// A refused import names what is wrong in one line, stores nothing and,
+// where there was no store, leaves none behind.
+func TestCLIImportRefusalsLeaveNoStore(t *testing.T) {
+	start := time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC)
+	c := newClockCLI(t, start)
+	first := strings.TrimSpace(c.ok("declare", "--title", "Login failures", "--sev", "2"))
+	c.ok("note", "US fine")
+	second := strings.TrimSpace(c.ok("declare", "--title", "Disk full", "--sev", "3"))
+	c.ok("note", "--incident", second, "Cleared /var/log")
+	c.ok("note", "--incident", first, "EU fine too")
+	dir := t.TempDir()
+	one := filepath.Join(dir, "one.json")
+	c.ok("export", second, "--format", "json", "-o", one)
+	all := filepath.Join(dir, "all.json")
+	c.ok("export", "--all", "--format", "json", "-o", all)
+	b, err := os.ReadFile(all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Cut the second event (the note "US fine") out of the file.
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var events []json.RawMessage
+	json.Unmarshal(doc["events"], &events)
+	doc["events"], _ = json.Marshal(append(events[:1:1], events[2:]...))
+	cut := filepath.Join(dir, "cut.json")
+	b, _ = json.Marshal(doc)
+	os.WriteFile(cut, b, 0o600)
+
+	for _, tc := range []struct{ file, want string }{
+		{one, "the file holds only part of alice@laptop's history (a single-incident export, or events deleted from it); import takes a full export, 'sitrep export --all --format json'; nothing imported"},
+		{cut, "event(s) 2 of alice@laptop's chain are neither in the file nor in this store (deleted from the file?): nothing imported"},
+	} {
+		fresh := newClockCLI(t, start)
+		fresh.fails(1, tc.want, "import", tc.file)
+		if _, err := os.Stat(fresh.db); !os.IsNotExist(err) {
+			t.Errorf("a refused import left a store file: %v", err)
+		}
+		// Into an existing store lacking the rest: refused, nothing stored,
+		// verify still passes.
+		fresh.ok("declare", "--title", "Elsewhere", "--sev", "4")
+		fresh.fails(1, tc.want, "import", tc.file)
+		if out := fresh.ok("verify"); !strings.Contains(out, "ok: 2 events in 1 chain") {
+			t.Errorf("verify after a refused import: %s", out)
+		}
+	}
+	// The store the single-incident export came from takes it back.
+	if out := c.ok("import", one); !strings.Contains(out, "imported 0 new event(s)") {
+		t.Errorf("import into its own store: %s", out)
+	}
+	// An export re-indented by jq imports.
+	needTool(t, "jq", "SITREP_REQUIRE_JQ")
+	jq := filepath.Join(dir, "jq.json")
+	cmd := exec.Command("jq", ".", all)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(jq, out, 0o600)
+	fresh := newClockCLI(t, start)
+	fresh.ok("import", jq)
+	fresh.ok("verify")
+	if again, want := fresh.ok("export", "--all", "--format", "json"), mustRead(t, all); again != want {
+		t.Error("jq's re-encoding imported differs from the original export")
+	}
+}
+
+// verify names a timeline line edited in the database, though the log was
+// not touched, and exits 2.
+func TestCLIVerifyNamesEditedTimeline(t *testing.T) {
+	c := newCLI(t)
+	c.ok("declare", "--title", "Login failures", "--sev", "2")
+	c.ok("note", "US fine")
+	st, err := (&app{dbPath: c.db, now: time.Now}).openStore(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().Exec(`UPDATE timeline SET text = replace(text, 'US fine', 'US totally fine')`); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	out, errOut, code := c.run("", "verify")
+	if code != 2 || !strings.Contains(out, "timeline row of event ") || !strings.Contains(out, "text differs from what the log says") ||
+		!strings.Contains(errOut, "1 problem(s)") {
+		t.Fatalf("verify after editing the timeline: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -507,21 +507,35 @@ func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries
 func (a *app) verifyCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "verify",
-		Short: "Check every author's hash chain; exit 2 if history was changed or deleted",
-		Args:  cobra.NoArgs,
+		Short: "Check every author's hash chain and every table against it; exit 2 if history was changed or deleted",
+		Long: `Checks that every event still hashes to its recorded hash and links to the
+one before it in its author's chain (an event edited or deleted shows), and
+that the tables show, the cockpit and exports read (incidents, timeline,
+steps, roles, reviews, messages) say what replaying the log says (a line
+edited in the database shows, naming the table, the event or incident, and
+the columns). Exits 2 if anything is wrong.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 				rep, err := st.Verify(ctx)
 				if err != nil {
 					return err
 				}
+				tables := 0
 				for _, p := range rep.Problems {
 					fmt.Fprintln(a.out, model.Neutralise(p.String()))
+					if p.Table != "" {
+						tables++
+					}
+				}
+				if tables > 0 {
+					fmt.Fprintln(a.out, "The log is what was recorded; the tables are built from it. Once the change is understood, 'sitrep rebuild' rebuilds them from the log.")
 				}
 				if len(rep.Problems) > 0 {
 					return exitError{code: 2, err: fmt.Errorf("verify %s: %d problem(s) in %d events", st.Path(), len(rep.Problems), rep.Events)}
 				}
-				fmt.Fprintf(a.out, "ok: %d event%s in %d chain%s, every hash and link checks out\n", rep.Events, plural(rep.Events), rep.Chains, plural(rep.Chains))
+				fmt.Fprintf(a.out, "ok: %d event%s in %d chain%s, every hash and link checks out, and every table agrees with the log\n",
+					rep.Events, plural(rep.Events), rep.Chains, plural(rep.Chains))
 				return nil
 			})
 		},

@@ -239,3 +239,27 @@ func CheckIncoming(e model.Event) error {
 	}
 	return nil
 }
+
+// ChainHashes calls fn with the place and hash of each event of the chain of
+// origin and author numbered from to to (both included), in order. Import
+// uses it to check that a file's chains join the store's without a hole.
+func (s *Store) ChainHashes(ctx context.Context, origin, author string, from, to int64, fn func(seq int64, hash string)) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT chain_seq, hash FROM events WHERE origin = ? AND author = ? AND chain_seq BETWEEN ? AND ? ORDER BY chain_seq`,
+		origin, author, from, to)
+	if err != nil {
+		return fmt.Errorf("read %s's chain in %s: %w", author, s.path, describeSQLiteError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var seq int64
+		var hash string
+		if err := rows.Scan(&seq, &hash); err != nil {
+			return fmt.Errorf("read %s's chain in %s: %w", author, s.path, describeSQLiteError(err))
+		}
+		fn(seq, hash)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read %s's chain in %s: %w", author, s.path, describeSQLiteError(err))
+	}
+	return nil
+}

@@ -303,19 +303,22 @@ func (s *Store) ProjectPending(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// clearProjections empties every projection, before a replay of the log.
+var clearProjections = []string{
+	`INSERT INTO timeline_fts(timeline_fts) VALUES ('delete-all')`,
+	`INSERT INTO incident_fts(incident_fts) VALUES ('delete-all')`,
+	`INSERT INTO review_fts(review_fts) VALUES ('delete-all')`,
+	`DELETE FROM reviews`, `DELETE FROM exercise_events`, `DELETE FROM messages`, `DELETE FROM unprojected`,
+	`DELETE FROM timeline`, `DELETE FROM entry_marks`, `DELETE FROM roles`, `DELETE FROM role_events`,
+	`DELETE FROM step_states`, `DELETE FROM attachments`, `DELETE FROM incidents`,
+}
+
 // Rebuild recreates every projection from the event log, in one transaction.
 // It is how a store recovers from a projection bug, and tests use it to prove
 // that incremental updates and a replay agree.
 func (s *Store) Rebuild(ctx context.Context) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		for _, q := range []string{
-			`INSERT INTO timeline_fts(timeline_fts) VALUES ('delete-all')`,
-			`INSERT INTO incident_fts(incident_fts) VALUES ('delete-all')`,
-			`INSERT INTO review_fts(review_fts) VALUES ('delete-all')`,
-			`DELETE FROM reviews`, `DELETE FROM exercise_events`, `DELETE FROM messages`, `DELETE FROM unprojected`,
-			`DELETE FROM timeline`, `DELETE FROM entry_marks`, `DELETE FROM roles`, `DELETE FROM role_events`,
-			`DELETE FROM step_states`, `DELETE FROM attachments`, `DELETE FROM incidents`,
-		} {
+		for _, q := range clearProjections {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("%s: %w", q, err)
 			}

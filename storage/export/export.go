@@ -9,11 +9,15 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/sitrep-dev/sitrep/model"
@@ -224,8 +228,127 @@ func (e Event) Model() model.Event {
 	if e.PayloadText != "" {
 		payload = []byte(e.PayloadText)
 	}
-	return model.Event{ID: e.ID, IncidentID: e.IncidentID, Kind: model.EventKind(e.Kind), Payload: payload, Author: e.Author,
+	m := model.Event{ID: e.ID, IncidentID: e.IncidentID, Kind: model.EventKind(e.Kind), Payload: payload, Author: e.Author,
 		Origin: e.Origin, At: e.At.UTC(), Occurred: e.Occurred.UTC(), HLC: model.HLC(e.HLC), ChainSeq: e.ChainSeq, Prev: e.Prev, Hash: e.Hash}
+	if m.ComputeHash() == m.Hash {
+		return m
+	}
+	// Re-encoded by another JSON tool (jq, Python): the hash covers the
+	// bytes Go's encoder wrote, so try those; and jq 1.6 reads numbers as
+	// doubles, so an HLC past 2^53 may come back rounded: try the integers
+	// that round to the same double.
+	payloads := [][]byte{payload}
+	if e.PayloadText == "" {
+		if canon, err := canonical(payload); err == nil && !bytes.Equal(canon, payload) {
+			payloads = append(payloads, canon)
+		}
+	}
+	hlcs := append([]int64{e.HLC}, sameDouble(e.HLC)...)
+	for _, p := range payloads {
+		for _, h := range hlcs {
+			c := m
+			c.Payload, c.HLC = p, model.HLC(h)
+			if c.ComputeHash() == c.Hash {
+				return c
+			}
+		}
+	}
+	return m
+}
+
+// sameDouble lists the other integers that a float64 reads as v does (none
+// below 2^53): the values v may have been before a tool that holds numbers
+// as doubles rounded it.
+func sameDouble(v int64) []int64 {
+	f := float64(v)
+	if math.Abs(f) < 1<<53 || math.Abs(f) >= 1<<62 {
+		return nil
+	}
+	half := int64((math.Nextafter(math.Abs(f), math.Inf(1)) - math.Abs(f)) / 2)
+	base := int64(f)
+	var out []int64
+	for x := base - half; x <= base+half; x++ {
+		if x != v && float64(x) == f {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// canonical re-encodes JSON as Go's json.Marshal writes it: compact, keys
+// in the order given, strings escaped as Go escapes them (<, >, & and
+// U+2028/U+2029 as \u escapes, other characters as themselves, "/" bare)
+// and fractional numbers in Go's shortest form. It cannot restore a key
+// order another tool sorted.
+func canonical(b []byte) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var out bytes.Buffer
+	// Each open container's state: whether its first element was written,
+	// and for objects whether a key is next.
+	type level struct {
+		object, started, key bool
+	}
+	var stack []level
+	for {
+		t, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if d, ok := t.(json.Delim); ok && (d == '}' || d == ']') {
+			out.WriteByte(byte(d))
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		if n := len(stack); n > 0 {
+			top := &stack[n-1]
+			switch {
+			case top.object && top.key:
+				if top.started {
+					out.WriteByte(',')
+				}
+				top.started = true
+			case top.object:
+				out.WriteByte(':')
+			case top.started:
+				out.WriteByte(',')
+			default:
+				top.started = true
+			}
+			if top.object {
+				top.key = !top.key
+			}
+		}
+		switch v := t.(type) {
+		case json.Delim:
+			out.WriteByte(byte(v))
+			stack = append(stack, level{object: v == '{', key: v == '{'})
+		case json.Number:
+			lit := string(v)
+			if strings.ContainsAny(lit, ".eE") {
+				f, err := v.Float64()
+				if err != nil {
+					return nil, err
+				}
+				enc, err := json.Marshal(f)
+				if err != nil {
+					return nil, err
+				}
+				lit = string(enc)
+			}
+			out.WriteString(lit)
+		default: // string, bool, nil
+			enc, err := json.Marshal(v)
+			if err != nil {
+				return nil, err
+			}
+			out.Write(enc)
+		}
+	}
+	return out.Bytes(), nil
 }
 
 // Load reads everything about one incident from the store.
@@ -554,30 +677,238 @@ type ImportResult struct {
 // MaxImport bounds the file an import reads.
 const MaxImport = 4 << 30
 
-// Import adds the events of the JSON export in the file at path to the
-// store through storage.Apply: events already held are skipped, a changed
-// copy is a conflict (reported, ours kept). The incidents part is not
-// stored: it is rebuilt from the events.
-//
-// The file is read twice, an element at a time, so memory stays that of one
-// incident or one batch however big the export. The first pass checks the
-// format, the version and every event's hash, so a file edited anywhere is
-// refused before anything is stored; the second stores the events in
-// batches of 5,000.
+// Import checks the JSON export at path (Check) and, if it passes, adds its
+// events to the store (Checked.Import).
 func Import(ctx context.Context, st *storage.Store, path string) (ImportResult, error) {
-	var res ImportResult
-	n := 0
+	c, err := Check(path)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	return c.Import(ctx, st)
+}
+
+// Checked is a JSON export whose every event passed the first read: the
+// format, version and each event's hash are right, and within the file every
+// author's chain links up. What is left to check needs the store: that each
+// chain's events missing from the file are there (Links).
+type Checked struct {
+	path      string
+	Incidents int
+	Events    int
+	chains    map[chainKey][]link
+	// needs are the chain positions the file does not hold but links to:
+	// the store must hold them, with these hashes.
+	needs map[chainKey][]link
+}
+
+type chainKey struct{ origin, author string }
+
+// link is what the chain checks need of one event: its place, its hash and
+// the hash it links to, 72 bytes however big the event.
+type link struct {
+	seq        int64
+	hash, prev [32]byte
+}
+
+// digest packs a hex hash into 32 bytes. Anything else (an empty prev, or
+// not hex) is hashed, so equal strings still give equal digests.
+func digest(s string) [32]byte {
+	if b, err := hex.DecodeString(s); err == nil && len(b) == 32 {
+		return [32]byte(b)
+	}
+	return sha256.Sum256([]byte("not a hash:" + s))
+}
+
+// Check reads the JSON export at path without a store: the format, the
+// version, every event's hash (payloads re-encoded by jq or another JSON
+// tool are put back in the form their hash covers), and every author's
+// chain within the file: no two different events at one place, each linking
+// to the one before it. Memory holds 72 bytes per event, not the events.
+func Check(path string) (*Checked, error) {
+	c := &Checked{path: path, chains: map[chainKey][]link{}, needs: map[chainKey][]link{}}
 	incidents, err := scanFile(path, func(e Event) error {
-		n++
-		if err := storage.CheckIncoming(e.Model()); err != nil {
-			return fmt.Errorf("event %d: %w", n, err)
+		c.Events++
+		m := e.Model()
+		if m.ComputeHash() != m.Hash {
+			return model.Invalidf("event %d (%s by %s): its hash does not match its content: the event was edited, or re-encoded in a way that changed its payload",
+				c.Events, e.ID, e.Author)
 		}
+		if err := storage.CheckIncoming(m); err != nil {
+			return fmt.Errorf("event %d: %w", c.Events, err)
+		}
+		if m.ChainSeq < 1 {
+			return model.Invalidf("event %d (%s by %s): chain number %d is not a chain position", c.Events, e.ID, e.Author, m.ChainSeq)
+		}
+		k := chainKey{m.Origin, m.Author}
+		c.chains[k] = append(c.chains[k], link{seq: m.ChainSeq, hash: digest(m.Hash), prev: digest(m.Prev)})
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	c.Incidents = incidents
+	start := digest("")
+	for k, links := range c.chains {
+		sort.Slice(links, func(i, j int) bool { return links[i].seq < links[j].seq })
+		out := links[:0]
+		for i, l := range links {
+			if i > 0 && links[i-1].seq == l.seq {
+				if links[i-1].hash != l.hash {
+					return nil, model.Invalidf("the file holds two different events numbered %d in %s's chain: one was rewritten; nothing imported", l.seq, k.author)
+				}
+				continue // the same event twice
+			}
+			out = append(out, l)
+		}
+		links = out
+		c.chains[k] = links
+		for i, l := range links {
+			switch {
+			case l.seq == 1 && l.prev != start:
+				return nil, model.Invalidf("event 1 of %s's chain links to an event before it: it was rewritten; nothing imported", k.author)
+			case l.seq == 1:
+			case i > 0 && links[i-1].seq == l.seq-1:
+				if links[i-1].hash != l.prev {
+					return nil, model.Invalidf("event %d of %s's chain does not link to event %d: one of them was replaced; nothing imported", l.seq, k.author, l.seq-1)
+				}
+			default:
+				// The event before this one is not in the file: the store
+				// must hold it.
+				c.needs[k] = append(c.needs[k], link{seq: l.seq - 1, hash: l.prev})
+			}
+		}
+	}
+	return c, nil
+}
+
+// Complete reports whether the file holds every author's chain whole, from
+// its first event: a full export does; one incident's export (or a file
+// with events deleted) does not.
+func (c *Checked) Complete() bool { return len(c.needs) == 0 }
+
+// Links checks the file against the store (nil: an empty one): every event
+// the file's chains link to but do not hold must be in the store with the
+// hash linked to, and no event of the file may stand where the store holds
+// a different one. Otherwise importing would leave the store failing verify
+// for good, so the whole file is refused, naming the author and the missing
+// chain positions.
+func (c *Checked) Links(ctx context.Context, st *storage.Store) error {
+	keys := make([]chainKey, 0, len(c.chains))
+	for k := range c.chains {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].author != keys[j].author {
+			return keys[i].author < keys[j].author
+		}
+		return keys[i].origin < keys[j].origin
+	})
+	var lacking []string // authors whose chains lack events, first one detailed
+	var detail string
+	for _, k := range keys {
+		held := map[int64][32]byte{}
+		if st != nil {
+			links := c.chains[k]
+			from, to := links[0].seq, links[len(links)-1].seq
+			if len(c.needs[k]) > 0 {
+				from = 1 // to name the whole of each hole
+			}
+			err := st.ChainHashes(ctx, k.origin, k.author, from, to, func(seq int64, hash string) {
+				held[seq] = digest(hash)
+			})
+			if err != nil {
+				return err
+			}
+			for _, l := range links {
+				if h, ok := held[l.seq]; ok && h != l.hash {
+					return model.Invalidf("event %d of %s's chain differs from the one this store holds: one of the two was rewritten; nothing imported", l.seq, k.author)
+				}
+			}
+		}
+		var missing []span
+		links := c.chains[k]
+		for _, n := range c.needs[k] {
+			h, ok := held[n.seq]
+			if ok && h != n.hash {
+				return model.Invalidf("event %d of %s's chain in the file does not link to the one this store holds: one of the two was rewritten; nothing imported", n.seq+1, k.author)
+			}
+			if ok {
+				continue
+			}
+			// The hole runs down to the event before it in the file or
+			// in the store.
+			j := sort.Search(len(links), func(j int) bool { return links[j].seq >= n.seq }) - 1
+			lo := int64(1)
+			if j >= 0 {
+				lo = links[j].seq + 1
+			}
+			p := n.seq
+			for p > lo {
+				if _, ok := held[p-1]; ok {
+					break
+				}
+				p--
+			}
+			missing = append(missing, span{p, n.seq})
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		if len(lacking) == 0 {
+			detail = fmt.Sprintf("event(s) %s of %s's chain are neither in the file nor in this store", spans(missing), k.author)
+		}
+		lacking = append(lacking, k.author)
+	}
+	if len(lacking) == 0 {
+		return nil
+	}
+	others := ""
+	if len(lacking) > 1 {
+		others = fmt.Sprintf(" (and %d other author(s)' chains)", len(lacking)-1)
+	}
+	if c.Incidents == 1 {
+		// One incident's export lacks its authors' events in other
+		// incidents; a file cut by hand lacks what was cut. Both read the
+		// same here.
+		return model.Invalidf("%s%s: the file holds only part of %s's history (a single-incident export, or events deleted from it); import takes a full export, 'sitrep export --all --format json'; nothing imported",
+			detail, others, lacking[0])
+	}
+	return model.Invalidf("%s (deleted from the file?)%s: nothing imported", detail, others)
+}
+
+// span is a run of chain positions, lo to hi.
+type span struct{ lo, hi int64 }
+
+// spans writes runs of positions as "3, 7-9", at most about 200 bytes.
+func spans(runs []span) string {
+	var b strings.Builder
+	for i, r := range runs {
+		if b.Len() > 200 {
+			fmt.Fprintf(&b, " and %d more", len(runs)-i)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if r.lo == r.hi {
+			fmt.Fprintf(&b, "%d", r.lo)
+		} else {
+			fmt.Fprintf(&b, "%d-%d", r.lo, r.hi)
+		}
+	}
+	return b.String()
+}
+
+// Import adds the checked file's events to the store through storage.Apply:
+// events already held are skipped. The incidents part is not stored: it is
+// rebuilt from the events. Links runs first, so nothing is stored from a
+// file that would leave a chain with a hole. The file is read a second
+// time, an element at a time, and stored in batches of 5,000.
+func (c *Checked) Import(ctx context.Context, st *storage.Store) (ImportResult, error) {
+	res := ImportResult{Incidents: c.Incidents}
+	if err := c.Links(ctx, st); err != nil {
 		return res, err
 	}
-	res.Incidents = incidents
 	const batch = 5000
 	events := make([]model.Event, 0, batch)
 	stored := 0
@@ -596,7 +927,7 @@ func Import(ctx context.Context, st *storage.Store, path string) (ImportResult, 
 		events = events[:0]
 		return nil
 	}
-	_, err = scanFile(path, func(e Event) error {
+	_, err := scanFile(c.path, func(e Event) error {
 		events = append(events, e.Model())
 		if len(events) == batch {
 			return flush()

@@ -9,6 +9,8 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -344,5 +346,210 @@ func TestImportRefusesTamperingAnywhere(t *testing.T) {
 	}
 	if n, _ := dst.CountEvents(ctx); n != 0 {
 		t.Errorf("the refused import stored %d events", n)
+	}
+}
+
+// rewrite decodes an export, lets edit change its events, and writes it
+// back as export does.
+func rewrite(t *testing.T, b []byte, edit func([]export.Event) []export.Event) []byte {
+	t.Helper()
+	doc := decode(t, b)
+	doc.Events = edit(doc.Events)
+	var out bytes.Buffer
+	if err := export.WriteJSON(&out, doc); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// A file with an event cut out of a chain is refused whole, naming the
+// author and the missing place: imported, it would leave the store failing
+// verify for good.
+func TestImportRefusesChainGaps(t *testing.T) {
+	ctx := context.Background()
+	events := append(incidentFixture(t), drillFixture(t)...)
+	var full bytes.Buffer
+	if err := export.WriteAll(ctx, storeWith(t, events), &full); err != nil {
+		t.Fatal(err)
+	}
+	// events[9] is bob's 4th event; [10] and [11] are his 5th and 6th.
+	cases := []struct {
+		name string
+		drop func(i int, e export.Event) bool
+		want string
+	}{
+		{"one event", func(i int, e export.Event) bool { return i == 9 }, "event(s) 4 of bob@desk's chain are neither in the file nor in this store (deleted from the file?)"},
+		{"a run", func(i int, e export.Event) bool { return i >= 9 && i <= 11 }, "event(s) 4-6 of bob@desk's chain"},
+		{"the first", func(i int, e export.Event) bool { return e.ID == fixtureIncident }, "event(s) 1 of alice@laptop's chain"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cut := rewrite(t, full.Bytes(), func(evs []export.Event) []export.Event {
+				var keep []export.Event
+				for i, e := range evs {
+					if !c.drop(i, e) {
+						keep = append(keep, e)
+					}
+				}
+				return keep
+			})
+			dst := storeWith(t, nil)
+			_, err := export.Import(ctx, dst, writeTemp(t, cut))
+			if err == nil || !errors.Is(err, model.ErrInvalid) || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "nothing imported") {
+				t.Fatalf("import of a file with a hole: %v, want %q", err, c.want)
+			}
+			if n, _ := dst.CountEvents(ctx); n != 0 {
+				t.Errorf("the refused import stored %d events", n)
+			}
+			// Into a store that holds the missing events, the same file
+			// joins up and imports.
+			have := storeWith(t, events)
+			if _, err := export.Import(ctx, have, writeTemp(t, cut)); err != nil {
+				t.Fatalf("import into a store holding the rest: %v", err)
+			}
+		})
+	}
+	// An event replaced by another (rehashed) event at its place is refused.
+	forged := rewrite(t, full.Bytes(), func(evs []export.Event) []export.Event {
+		m := evs[9].Model()
+		m.ID = "01900000-0000-7000-8000-0000000f0f0f"
+		m.Hash = m.ComputeHash()
+		evs[9] = export.Event{ID: m.ID, IncidentID: m.IncidentID, Kind: string(m.Kind), Payload: m.Payload, Author: m.Author, Origin: m.Origin,
+			At: m.At, Occurred: m.Occurred, HLC: int64(m.HLC), ChainSeq: m.ChainSeq, Prev: m.Prev, Hash: m.Hash}
+		return evs
+	})
+	if _, err := export.Import(ctx, storeWith(t, nil), writeTemp(t, forged)); err == nil || !strings.Contains(err.Error(), "event 5 of bob@desk's chain does not link to event 4") {
+		t.Fatalf("import of a file with a replaced event: %v", err)
+	}
+	alone := rewrite(t, forged, func(evs []export.Event) []export.Event { return evs[9:10] })
+	if _, err := export.Import(ctx, storeWith(t, events), writeTemp(t, alone)); err == nil || !strings.Contains(err.Error(), "event 4 of bob@desk's chain differs from the one this store holds") {
+		t.Fatalf("import of a replaced event into a store holding the original: %v", err)
+	}
+}
+
+// One incident's export holds only part of its authors' chains: refused by
+// a store that lacks the rest, with a message saying what to export
+// instead; taken by a store that has the rest. Either way the store still
+// verifies.
+func TestImportSingleIncidentExport(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "src.db")
+	if err := storagetest.Generate(ctx, path, storagetest.Spec{Incidents: 3, Entries: 60, Seed: 4}); err != nil {
+		t.Fatal(err)
+	}
+	src, err := storage.Open(ctx, path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	list, err := src.Incidents(ctx)
+	if err != nil || len(list) != 3 {
+		t.Fatalf("%d incidents, %v", len(list), err)
+	}
+	var full bytes.Buffer
+	if err := export.WriteAll(ctx, src, &full); err != nil {
+		t.Fatal(err)
+	}
+	refused := 0
+	for _, in := range list {
+		doc, err := export.One(ctx, src, in.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var one bytes.Buffer
+		if err := export.WriteJSON(&one, doc); err != nil {
+			t.Fatal(err)
+		}
+		file := writeTemp(t, one.Bytes())
+		empty := storeWith(t, nil)
+		_, err = export.Import(ctx, empty, file)
+		if err != nil {
+			refused++
+			if !strings.Contains(err.Error(), "the file holds only part of") || !strings.Contains(err.Error(), "(a single-incident export, or events deleted from it)") ||
+				!strings.Contains(err.Error(), "sitrep export --all --format json") {
+				t.Errorf("single-incident import: %v", err)
+			}
+		}
+		if rep, err := empty.Verify(ctx); err != nil || len(rep.Problems) != 0 {
+			t.Errorf("after importing one incident's export: %v %v", rep.Problems, err)
+		}
+		// A store holding everything takes it: nothing new.
+		have := storeWith(t, nil)
+		if _, err := export.Import(ctx, have, writeTemp(t, full.Bytes())); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := export.Import(ctx, have, file); err != nil || res.Applied != 0 {
+			t.Errorf("one incident into a store holding it: %+v %v", res, err)
+		}
+	}
+	if refused == 0 {
+		t.Fatal("no single-incident export was partial: the test proves nothing")
+	}
+}
+
+// An export re-indented or re-encoded by another JSON tool imports: each
+// payload is put back in the bytes its hash covers.
+func TestImportReencodedExport(t *testing.T) {
+	ctx := context.Background()
+	events := append(incidentFixture(t), drillFixture(t)...)
+	var full bytes.Buffer
+	if err := export.WriteAll(ctx, storeWith(t, events), &full); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(full.Bytes(), []byte(`\u003chtml\u003e \u0026 stuff`)) {
+		t.Fatal("the fixture's payload no longer holds escaped HTML characters: the test proves nothing")
+	}
+	var indented, compact bytes.Buffer
+	if err := json.Indent(&indented, full.Bytes(), "", "\t"); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Compact(&compact, full.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	// As Python writes it: <, > and & bare, "/" escaped, spaces after
+	// separators.
+	python := []byte(strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&", `":`, `": `, `/`, `\/`).Replace(full.String()))
+	// As jq 1.6 writes it: numbers read as doubles, so every HLC (past 2^53)
+	// comes back rounded to 17 digits.
+	rounded := 0
+	jq := regexp.MustCompile(`"hlc": (\d+)`).ReplaceAllFunc(indented.Bytes(), func(m []byte) []byte {
+		n, err := strconv.ParseInt(string(m[len(`"hlc": `):]), 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := strconv.FormatFloat(float64(n), 'f', -1, 64)
+		if r != strconv.FormatInt(n, 10) {
+			rounded++
+		}
+		return []byte(`"hlc": ` + r)
+	})
+	if rounded == 0 {
+		t.Fatal("no HLC changed when rounded to a double: the jq case proves nothing")
+	}
+	for name, b := range map[string][]byte{"indented": indented.Bytes(), "compact": compact.Bytes(), "python": python, "jq 1.6": jq} {
+		t.Run(name, func(t *testing.T) {
+			dst := storeWith(t, nil)
+			res, err := export.Import(ctx, dst, writeTemp(t, b))
+			if err != nil || res.Applied != len(events) {
+				t.Fatalf("import: %+v %v", res, err)
+			}
+			if rep, err := dst.Verify(ctx); err != nil || len(rep.Problems) != 0 {
+				t.Fatalf("verify after import: %v %v", rep.Problems, err)
+			}
+			var again bytes.Buffer
+			if err := export.WriteAll(ctx, dst, &again); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(again.Bytes(), full.Bytes()) {
+				t.Fatalf("export after import differs:\n%s", firstDiff(full.String(), again.String()))
+			}
+		})
+	}
+	// A real change is still refused, and says what may have happened.
+	edited := bytes.Replace(indented.Bytes(), []byte(`<html> & stuff`), []byte(`<b> & stuff`), 1)
+	edited = bytes.Replace(edited, []byte(`\u003chtml\u003e`), []byte(`\u003cb\u003e`), -1)
+	_, err := export.Import(ctx, storeWith(t, nil), writeTemp(t, edited))
+	if err == nil || !strings.Contains(err.Error(), "its hash does not match its content: the event was edited, or re-encoded in a way that changed its payload") {
+		t.Fatalf("import of an edited export: %v", err)
 	}
 }
