@@ -22,6 +22,9 @@ type config struct {
 	RemoteBin   string   // remote-sitrep = /opt/sitrep/bin/sitrep
 	RunbookDirs []string // runbooks = ~/team-runbooks (repeatable)
 	Extra       map[string]string
+	// Unknown names the lines whose key sitrep does not know (a typo like
+	// "remtoe" would otherwise be ignored without a word).
+	Unknown []string
 }
 
 func configPath() string {
@@ -65,6 +68,9 @@ func loadConfig(path string) (config, error) {
 			c.RunbookDirs = append(c.RunbookDirs, expandHome(value))
 		default:
 			c.Extra[key] = value
+			if !strings.HasPrefix(key, "cadence.") {
+				c.Unknown = append(c.Unknown, fmt.Sprintf("%s:%d: unknown setting %q (sitrep knows author, db, remote, ssh, remote-sitrep, runbooks and cadence.sevN.AUDIENCE)", path, n, key))
+			}
 		}
 	}
 	if err := sc.Err(); err != nil {

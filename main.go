@@ -124,6 +124,9 @@ func (a *app) setup(cmd *cobra.Command) error {
 		return err
 	}
 	a.cfg = cfg
+	for _, u := range cfg.Unknown {
+		fmt.Fprintln(a.errOut, "sitrep: config "+model.Neutralise(u))
+	}
 	if a.dbPath == "" {
 		a.dbPath = os.Getenv("SITREP_DB")
 	}

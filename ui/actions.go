@@ -98,7 +98,7 @@ func (a App) promptKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case key.Matches(msg, k.Cancel):
 		if p.saving {
 			// The save may yet fail, and then the text must still be here.
-			p.err = "Saving… esc again once it is done."
+			p.notice = "Saving… esc again once it is done."
 			return a, nil
 		}
 		a.keepDraft() // a note line closed unsaved is kept, not thrown away

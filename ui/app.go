@@ -11,7 +11,9 @@
 package ui
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -325,6 +327,11 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (a *App) setFlash(text string, isErr bool) {
+	if isErr && strings.Contains(text, context.DeadlineExceeded.Error()) {
+		// Every store call is bounded; what runs out is the wait for a
+		// database another program holds.
+		text = strings.ReplaceAll(text, context.DeadlineExceeded.Error(), "the database did not answer in 15 s (another sitrep may be holding it): try again")
+	}
 	a.flash, a.isErr, a.flashAt = text, isErr, a.now()
 }
 

@@ -523,3 +523,15 @@ func TestAmendAndRetractKeys(t *testing.T) {
 		t.Errorf("after X: %+v %v", r, err)
 	}
 }
+
+// A store call that runs out of time says why in words, not as
+// "context deadline exceeded".
+func TestTimeoutSaysWhy(t *testing.T) {
+	s := newSeeded(t)
+	d := s.driver(t, 100, 30)
+	a := d.app()
+	a.setFlash("save to s.db: "+context.DeadlineExceeded.Error(), true)
+	if strings.Contains(a.flash, "deadline") || !strings.Contains(a.flash, "another sitrep may be holding it") {
+		t.Errorf("flash %q", a.flash)
+	}
+}
