@@ -64,6 +64,18 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 			in, warnings, err := a.startDrill(ctx, st, lib, sc, 1, "", "")
 			return in, strings.Join(warnings, "; "), err
 		},
+		Attach: func(ctx context.Context, incidentID, name string) error {
+			lib, notice := library()
+			if lib == nil {
+				return model.Invalidf("%s", notice)
+			}
+			drafts, err := attachDraftsFrom(lib, incidentID, []string{name})
+			if err != nil {
+				return err
+			}
+			_, err = st.AppendAll(ctx, drafts)
+			return err
+		},
 		Cadence: a.cadencePolicy(),
 		Editor:  editorCommand(),
 	}

@@ -231,6 +231,8 @@ func (a App) pickerKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		name := p.options[chosen].Label
 		a.setFlash("Starting the "+name+" drill…", false)
 		return a, startDrill(a.opts.Drill, name)
+	case pickRunbook:
+		return a, attachRunbook(a.opts.Attach, a.nextReq, a.incID, p.options[chosen].Label)
 	}
 	return a, nil
 }

@@ -31,6 +31,7 @@ type Options struct {
 	Library  Library            // runbooks the declare form offers; may be nil
 	Declare  DeclareFunc        // how N declares; nil disables it
 	Drill    DrillFunc          // how D starts a drill; nil disables it
+	Attach   AttachFunc         // how A attaches a runbook; nil disables it
 	Renderer *lipgloss.Renderer // nil: lipgloss's default (stdout, termenv's profile)
 	Now      func() time.Time   // the clock; nil: the store's
 	Copy     func(string) error // the clipboard; nil: OSC 52 on stdout
@@ -267,6 +268,11 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = a.fetchPage()
 	case savedMsg:
 		cmd = a.onSaved(msg)
+	case attachedMsg:
+		a.setFlash("Attached the "+model.OneLine(msg.Name)+" runbook: 2 shows its steps.", false)
+		if msg.ID == a.incID {
+			cmd = tea.Batch(a.reload(), countPending(a.opts.Pending))
+		}
 	case draftTickMsg:
 		a.onDraftTick(msg)
 	case declaredMsg:
@@ -638,6 +644,10 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case key.Matches(msg, k.Severity):
 		if a.loaded {
 			a.picker = severityPicker(a.inc.Severity)
+		}
+	case key.Matches(msg, k.Attach):
+		if a.loaded {
+			a.picker = a.runbookPicker()
 		}
 	case key.Matches(msg, k.DrillPause):
 		return a, a.drillAction(model.EventExercisePaused)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"time"
 
@@ -358,6 +359,20 @@ func appendEvents(st Store, req int, drafts []model.Draft) tea.Cmd {
 		return msg
 	})
 }
+
+// attachRunbook attaches a runbook and reports it as a save, so the view
+// reloads and says what was done.
+func attachRunbook(attach AttachFunc, req int, incidentID, name string) tea.Cmd {
+	return bounded(func(ctx context.Context) tea.Msg {
+		if err := attach(ctx, incidentID, name); err != nil {
+			return savedMsg{ID: incidentID, Req: req, Err: fmt.Errorf("attach %s: %w", name, err)}
+		}
+		return attachedMsg{ID: incidentID, Name: name}
+	})
+}
+
+// attachedMsg reports a runbook attached from the cockpit.
+type attachedMsg struct{ ID, Name string }
 
 // assignRole records a role change the way the CLI does: it notes the
 // holder and assignment the person saw, so a clash with someone doing the

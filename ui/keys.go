@@ -38,6 +38,7 @@ type keyMap struct {
 	Copy        key.Binding
 	PrevRunbook key.Binding
 	NextRunbook key.Binding
+	Attach      key.Binding
 
 	// RACI.
 	Assign key.Binding
@@ -124,6 +125,7 @@ func newKeyMap() keyMap {
 		NextRunbook: b([]string{"]"}, "]", "next runbook"),
 
 		Assign: b([]string{"r"}, "r", "assign/hand over role"),
+		Attach: b([]string{"A"}, "A", "attach a runbook"),
 
 		Status:   b([]string{"S"}, "S", "change status"),
 		Severity: b([]string{"V"}, "V", "change severity"),
@@ -182,7 +184,7 @@ func (k keyMap) groups() []helpGroup {
 		{"Stats", []key.Binding{k.StatsSwitch}},
 		{"Panes", []key.Binding{k.NextPane, k.PrevPane, k.FocusTimeline, k.FocusRunbook, k.FocusRACI, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}},
 		{"Timeline", []key.Binding{k.Note, k.Decision, k.Action, k.Pin, k.Amend, k.Retract}},
-		{"Runbook", []key.Binding{k.Done, k.Skip, k.Block, k.Reopen, k.Copy, k.PrevRunbook, k.NextRunbook}},
+		{"Runbook", []key.Binding{k.Done, k.Skip, k.Block, k.Reopen, k.Copy, k.PrevRunbook, k.NextRunbook, k.Attach}},
 		{"RACI and incident", []key.Binding{k.Assign, k.Status, k.Severity, k.Review, k.Message}},
 		{"Message", []key.Binding{k.CopyText, k.SendMessage}},
 		{"Review", []key.Binding{k.EditSection, k.EditAll, k.SaveText}},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -533,5 +534,51 @@ func TestTimeoutSaysWhy(t *testing.T) {
 	a.setFlash("save to s.db: "+context.DeadlineExceeded.Error(), true)
 	if strings.Contains(a.flash, "deadline") || !strings.Contains(a.flash, "another sitrep may be holding it") {
 		t.Errorf("flash %q", a.flash)
+	}
+}
+
+// TestAttachRunbookMidIncident: A offers the library's runbooks for the
+// incident's kind that are not attached yet, and attaches the one picked.
+func TestAttachRunbookMidIncident(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	lib := bundled(t)
+	seed(t, st, c, lib)
+	attach := func(ctx context.Context, id, name string) error {
+		_, err := st.Append(ctx, attachDraft(t, lib, id, name))
+		return err
+	}
+	d := newDriver(t, Options{Store: st, Library: lib, Attach: attach, Now: c.Now, Incident: incA}, 120, 40)
+	before, _ := st.Attachments(context.Background(), incA)
+	d.press("A")
+	p := d.app().picker
+	if p == nil || p.kind != pickRunbook || len(p.options) == 0 {
+		t.Fatalf("A opened %+v", p)
+	}
+	for _, o := range p.options {
+		for _, b := range before {
+			if o.Label == b.Name {
+				t.Errorf("%s is offered but attached already", o.Label)
+			}
+		}
+	}
+	name := p.options[0].Label
+	d.press("enter")
+	after, err := st.Attachments(context.Background(), incA)
+	if err != nil || len(after) != len(before)+1 {
+		t.Fatalf("attachments %d -> %d (%v)", len(before), len(after), err)
+	}
+	if v := d.view(); !strings.Contains(v, "Attached the "+name+" runbook") {
+		t.Errorf("no word of the attachment:\n%s", v)
+	}
+	// A list longer than the screen shows a window around the selection.
+	long := &picker{title: "Attach a runbook"}
+	for i := 1; i <= 20; i++ {
+		long.options = append(long.options, pickerOption{Label: "runbook-" + strconv.Itoa(100 + i)[1:], Meaning: "m"})
+	}
+	long.sel = 15
+	v := strings.Join(long.view(NewStyles(asciiRenderer()), 60, 9), "\n")
+	if !strings.Contains(v, "runbook-16") || strings.Contains(v, "runbook-01") || !strings.Contains(v, "of 20") {
+		t.Errorf("a 20-item picker in 9 rows, 16th selected:\n%s", v)
 	}
 }

@@ -19,6 +19,7 @@ const (
 	pickStatus pickerKind = iota
 	pickSeverity
 	pickScenario
+	pickRunbook
 )
 
 type pickerOption struct {
@@ -78,9 +79,18 @@ func (p picker) Update(msg tea.KeyMsg, k *keyMap) (pk picker, chosen int, cancel
 	return p, -1, false
 }
 
-func (p picker) view(s *Styles, w int) []string {
+// view draws the picker in at most h lines (h < 1: no limit). A list too
+// long for them shows a window around the selection.
+func (p picker) view(s *Styles, w, h int) []string {
 	lines := []string{s.Title.Render(p.title), ""}
-	for i, o := range p.options {
+	first, last := 0, len(p.options)
+	if fit := (h - 5) / 2; h > 0 && fit < len(p.options) { // title, blank, blank, hint, box borders
+		fit = max(fit, 1)
+		first = min(max(p.sel-fit/2, 0), len(p.options)-fit)
+		last = first + fit
+	}
+	for i := first; i < last; i++ {
+		o := p.options[i]
 		label := fmt.Sprintf("%d %-14s", i+1, model.OneLine(o.Label))
 		if o.Current {
 			label += " (now)"
@@ -92,7 +102,14 @@ func (p picker) view(s *Styles, w int) []string {
 		lines = append(lines, clip(line, w))
 		lines = append(lines, clip("    "+s.Faint.Render(o.Meaning), w))
 	}
-	lines = append(lines, "", s.Faint.Render(clip("1-9 or enter picks · esc cancels", w)))
+	hint := "enter picks · esc cancels"
+	if n := min(len(p.options), 9); n > 1 {
+		hint = fmt.Sprintf("1-%d or enter picks · esc cancels", n)
+	}
+	if first > 0 || last < len(p.options) {
+		hint = fmt.Sprintf("%d-%d of %d · j/k for more · ", first+1, last, len(p.options)) + hint
+	}
+	lines = append(lines, "", s.Faint.Render(clip(hint, w)))
 	return lines
 }
 
@@ -116,6 +133,32 @@ func (a *App) scenarioPicker() *picker {
 		}
 		meaning += " · " + model.Count(len(sc.Injects), "inject")
 		p.options = append(p.options, pickerOption{Label: sc.Name, Meaning: meaning})
+	}
+	return p
+}
+
+// runbookPicker offers the library's runbooks that fit the incident and
+// are not attached yet; nil with a message when there are none.
+func (a *App) runbookPicker() *picker {
+	if a.opts.Attach == nil || a.opts.Library == nil {
+		a.setFlash("Attaching is not available here: use 'sitrep attach'.", true)
+		return nil
+	}
+	attached := map[string]bool{}
+	for _, r := range a.stepper.runbooks {
+		attached[r.Name] = true
+	}
+	p := &picker{kind: pickRunbook, title: "Attach a runbook"}
+	for _, rb := range a.opts.Library.RunbooksForKind(a.inc.Kind) {
+		if attached[rb.Name] {
+			continue
+		}
+		p.options = append(p.options, pickerOption{Label: rb.Name,
+			Meaning: model.OneLine(rb.Title) + " · " + model.Count(rb.StepCount(), "step")})
+	}
+	if len(p.options) == 0 {
+		a.setFlash("Every runbook for a "+model.OneLine(a.inc.Kind)+" incident is attached already.", false)
+		return nil
 	}
 	return p
 }

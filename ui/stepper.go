@@ -41,13 +41,13 @@ func (p *stepper) reset() {
 	*p = newStepper(p.styles, p.keys)
 }
 
-// attachHint tells how to attach a runbook to this incident from a shell.
+// attachHint tells how to attach a runbook to this incident.
 func (p *stepper) attachHint() string {
 	id := p.incident
 	if id == "" {
 		id = "ID"
 	}
-	return "Attach one with 'sitrep attach " + id + " NAME', or declare with N and pick runbooks."
+	return "Press A to attach one (or 'sitrep attach " + id + " NAME' from a shell)."
 }
 
 // setData takes freshly loaded runbooks and step states.

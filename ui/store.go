@@ -55,6 +55,10 @@ type Library interface {
 // transaction), and returns it.
 type DeclareFunc func(ctx context.Context, d model.Declaration, runbooks []string) (model.Incident, error)
 
+// AttachFunc attaches a library runbook to an incident mid-response, as
+// `sitrep attach` does: its exact text and hash are recorded.
+type AttachFunc func(ctx context.Context, incidentID, runbook string) error
+
 // DrillFunc starts a tabletop exercise from a scenario, as `sitrep drill`
 // does: an EXERCISE incident with the scenario's runbooks and its clock
 // started.

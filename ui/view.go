@@ -33,7 +33,7 @@ func (a App) View() string {
 	case a.form != nil:
 		body = a.centered(a.form.view(min(a.w-4, 96), bodyH-2), "Declare", bodyH, 100)
 	case a.picker != nil:
-		body = a.centered(a.picker.view(a.styles, min(a.w-4, 86)), "Pick", bodyH, 90)
+		body = a.centered(a.picker.view(a.styles, min(a.w-4, 86), bodyH), "Pick", bodyH, 90)
 	case a.stats != nil:
 		body = append([]string{a.styles.PaneFocused.Render(clip("Response times: median and 90th percentile", a.w))}, a.stats.View()...)
 	case a.screen == screenList:
