@@ -119,6 +119,9 @@ func (a App) promptKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	before := p.input.Value()
+	if _, isNote := p.noteKind(); isNote && msg.Paste {
+		msg.Runes = toLineBreakMarks(msg.Runes)
+	}
 	p.input, cmd = p.input.Update(msg)
 	if p.input.Value() != before {
 		p.notice = ""
@@ -159,7 +162,7 @@ func (a *App) submit(p *prompt, text string) tea.Cmd {
 	}
 	nk, _ := p.noteKind()
 	return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventNote,
-		Payload: model.NotePayload{Kind: nk, Text: text}})
+		Payload: model.NotePayload{Kind: nk, Text: fromLineBreakMarks(text)}})
 }
 
 // onSaved closes the input that asked for the save only when it succeeded;

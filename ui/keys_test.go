@@ -582,3 +582,26 @@ func TestAttachRunbookMidIncident(t *testing.T) {
 		t.Errorf("a 20-item picker in 9 rows, 16th selected:\n%s", v)
 	}
 }
+
+// A pasted block keeps its lines in the note saved; the one-line input
+// shows them as ↵.
+func TestPastedLinesKept(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	d := newDriver(t, Options{Store: st, Now: c.Now, Incident: incA}, 120, 40)
+	d.press("n")
+	d.typeText("pods:")
+	d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("\r\napi-7f9 CrashLoopBackOff\r\napi-2c1 Running\r\n"), Paste: true})
+	if v := d.app().prompt.input.Value(); v != "pods:↵api-7f9 CrashLoopBackOff↵api-2c1 Running↵" {
+		t.Fatalf("note line %q", v)
+	}
+	d.press("enter")
+	entries, err := st.Timeline(context.Background(), incA, storage.TimelinePage{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := entries[len(entries)-1].Text; last != "pods:\napi-7f9 CrashLoopBackOff\napi-2c1 Running" {
+		t.Errorf("saved %q", last)
+	}
+}

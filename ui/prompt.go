@@ -75,6 +75,23 @@ func notePrompt(k model.NoteKind) (promptKind, string) {
 	return promptNote, "Note:"
 }
 
+// lineBreakMark stands in the one-line note input for a line break of
+// pasted text: the input would turn it into a space, and a pasted log or
+// command output keeps its lines in the note saved.
+const lineBreakMark = '↵'
+
+// toLineBreakMarks puts marks for the line breaks of pasted runes.
+func toLineBreakMarks(rs []rune) []rune {
+	text := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(string(rs))
+	return []rune(strings.ReplaceAll(text, "\n", string(lineBreakMark)))
+}
+
+// fromLineBreakMarks turns the marks back into line breaks; the ones a
+// paste ended with are dropped.
+func fromLineBreakMarks(text string) string {
+	return strings.TrimRight(strings.ReplaceAll(text, string(lineBreakMark), "\n"), "\n")
+}
+
 // noteKindOf is the note kind a draft slot names, if it names one.
 func noteKindOf(slot string) (model.NoteKind, bool) {
 	for _, k := range model.NoteKinds {
