@@ -401,6 +401,11 @@ func (l *incidentList) drawRow(in model.Incident, selected bool, now time.Time, 
 	}
 	line := cursor + s.SeverityBadge(in.Severity) + " " + st.Render(status) + " " +
 		s.Faint.Render(in.Short()) + " " + s.Time.Render(fmt.Sprintf("%6s", age)) + " "
+	if w < 60 {
+		// Narrow: the status and age give way, or the title would not
+		// show at all; the incident view has them.
+		line = cursor + s.SeverityBadge(in.Severity) + " " + s.Faint.Render(in.Short()) + " "
+	}
 	if in.Exercise {
 		line += s.Exercise.Render("[EXERCISE] ")
 	}

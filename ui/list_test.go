@@ -82,3 +82,12 @@ func TestLibraryNoticeShown(t *testing.T) {
 		t.Fatalf("the notice is not on screen:\n%s", v)
 	}
 }
+
+// On a narrow terminal the list still shows what each incident is.
+func TestListNarrowShowsTitles(t *testing.T) {
+	s := newSeeded(t)
+	d := s.driver(t, 40, 12)
+	if v := d.view(); !strings.Contains(v, "Checkout") {
+		t.Errorf("no title at 40 columns:\n%s", v)
+	}
+}
