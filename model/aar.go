@@ -164,11 +164,7 @@ func AfterActionReport(a AfterAction) string {
 			if o.Target > 0 {
 				target = FormatOffset(o.Target)[1:]
 			}
-			at := "—"
-			if !o.At.IsZero() {
-				at = a.clockMark(o.At)
-			}
-			fmt.Fprintf(&b, "| %s (`#%s`) | %s | %s | **%s** | %s | %s |\n", md(o.Title), o.ID, o.Kind, target, strings.ToUpper(string(o.State)), at, orNone(md(o.Evidence)))
+			fmt.Fprintf(&b, "| %s (`#%s`) | %s | %s | **%s** | %s | %s |\n", md(o.Title), o.ID, o.Kind, target, strings.ToUpper(string(o.State)), a.clockMark(o.At), orNone(md(o.Evidence)))
 		}
 		b.WriteString("\n")
 	}
