@@ -444,10 +444,14 @@ func exerciseInfo(x model.Exercise, in model.Incident, entries []model.TimelineE
 		ex.ClockChanges = append(ex.ClockChanges, ClockChange{Kind: string(c.Kind), At: c.At.UTC(), Speed: c.Speed, By: c.By})
 	}
 	ended := !x.Ended.IsZero()
+	var states []model.InjectStatus
+	if ended {
+		states = x.Injects(x.Ended)
+	}
 	for i, inj := range x.Started.Injects {
 		out := Inject{Number: i + 1, Offset: model.FormatOffset(inj.Offset), Title: inj.Title}
 		if ended {
-			st := x.Injects(x.Ended)[i]
+			st := states[i]
 			out.State = string(st.State)
 			out.ReleasedAt = tp(st.ReleasedAt)
 		}
