@@ -16,16 +16,14 @@ const maxDepth = 3
 // lintRunbook adds the findings that need the whole parsed runbook. Parse
 // already reported what it met on the way (front matter, annotations).
 func lintRunbook(s *source, rb *model.Runbook) {
-	steps := 0
 	for _, p := range rb.Phases {
 		for _, st := range p.Steps {
-			steps++
 			if strings.TrimSpace(st.Title) == "" {
 				s.add(Warning, st.Line, 1, "step has no text on its first line, so lists and the timeline show it blank")
 			}
 		}
 	}
-	if steps == 0 {
+	if rb.StepCount() == 0 {
 		s.add(Warning, 1, 1, "no steps: there is nothing to walk through (add `- [ ]` items, numbered items or headed sections)")
 	}
 	lintNesting(s)
