@@ -226,8 +226,8 @@ Error rate 40% on the web tier.
 }
 
 // The bundled DR scenario's first objective is met by the declaration and
-// commander 'sitrep drill' records at T+0 (finding 11). After 'drill end'
-// nothing is due and the drill leaves the active list (finding 12).
+// commander 'sitrep drill' records at T+0. After 'drill end'
+// nothing is due and the drill leaves the active list.
 func TestDrillDeclaredObjectiveAndEnd(t *testing.T) {
 	c := newClockCLI(t, drillStart)
 	id := strings.TrimSpace(c.ok("drill", "region-outage-dr"))
@@ -268,7 +268,7 @@ func TestDrillDeclaredObjectiveAndEnd(t *testing.T) {
 	}
 }
 
-// The command line refuses the speeds the cockpit refuses (finding 21).
+// The command line refuses the speeds the cockpit refuses.
 func TestDrillSpeedBounds(t *testing.T) {
 	c := newClockCLI(t, drillStart)
 	if _, errOut, code := c.run("", "drill", "golden-drill", "--speed", "100"); code == 0 || !strings.Contains(errOut, "from 0.125 to 64") {

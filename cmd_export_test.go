@@ -190,3 +190,24 @@ func mustRead(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// An incident mitigated and then reopened has no time to mitigate in its
+// review document, and the Resolution section does not claim it was
+// resolved.
+func TestExportReopenedMitigation(t *testing.T) {
+	start := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	c := newClockCLI(t, start)
+	id := strings.TrimSpace(c.ok("declare", "--title", "Checkout 500s", "--sev", "2"))
+	c.at(time.Minute, start)
+	c.ok("status", id, "mitigated")
+	c.at(5*time.Minute, start)
+	md := c.ok("export", id, "--format", "md")
+	if !strings.Contains(md, "Mitigated 1m after detection; not resolved yet.") || strings.Contains(md, "and resolved —") {
+		t.Errorf("mitigated, not resolved:\n%s", md)
+	}
+	c.ok("status", id, "investigating", "--reason", "errors are back")
+	md = c.ok("export", id, "--format", "md")
+	if strings.Contains(md, "Mitigated 1m") || !strings.Contains(md, "| Time to mitigate | — |") {
+		t.Errorf("a reopened mitigation still counts:\n%s", md)
+	}
+}

@@ -199,7 +199,7 @@ func writeReview(w io.Writer, in model.Incident, r model.Review, info storage.Re
 		}
 	}
 	if len(r.ActionItems) > 0 {
-		fmt.Fprintln(w, "\n## Action Items")
+		fmt.Fprintln(w, "\n## Action items")
 		fmt.Fprintln(w)
 		for _, a := range r.ActionItems {
 			fmt.Fprintf(w, "- [%s] %s (owner %s, due %s)\n", a.Status, n(a.Title), orDash(n(a.Owner)), orDash(a.Due))

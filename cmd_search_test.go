@@ -35,7 +35,7 @@ func TestCLISearch(t *testing.T) {
 }
 
 // A short id finds its incident, as in the cockpit, within the filters
-// given (finding 21).
+// given.
 func TestCLISearchByID(t *testing.T) {
 	c := newCLI(t)
 	a := strings.TrimSpace(c.ok("declare", "--title", "Replica lag in eu-west", "--sev", "2"))

@@ -42,3 +42,16 @@ func TestCLIStats(t *testing.T) {
 		t.Errorf("empty filter:\n%s", out)
 	}
 }
+
+// stats writes response times as the cockpit does, with model.FormatMetric:
+// 69 seconds is 1m09s, not 1m.
+func TestStatsFormatsLikeTheCockpit(t *testing.T) {
+	start := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	c := newClockCLI(t, start)
+	id := strings.TrimSpace(c.ok("declare", "--title", "Checkout 500s", "--sev", "2"))
+	c.at(69*time.Second, start)
+	c.ok("status", id, "mitigated")
+	if out := c.ok("stats"); !strings.Contains(out, "1m09s / 1m09s (n=1)") {
+		t.Errorf("stats:\n%s", out)
+	}
+}

@@ -7,7 +7,7 @@ import (
 )
 
 // Times typed as HH:MM mean UTC, as every screen shows them, whatever the
-// laptop's zone; a time far in the future is refused (finding 7, 8).
+// laptop's zone; a time far in the future is refused.
 func TestCLITimesAreUTCAndNotInTheFuture(t *testing.T) {
 	saved := time.Local
 	if ny, err := time.LoadLocation("America/New_York"); err == nil {
@@ -50,8 +50,7 @@ func TestCLITimesAreUTCAndNotInTheFuture(t *testing.T) {
 	c.ok("note", "--at", "2026-11-23 14:03", "Slightly ahead")
 }
 
-// --since and --until take a date alone, as the help's examples say
-// (finding 10).
+// --since and --until take a date alone, as the help's examples say.
 func TestCLISinceDate(t *testing.T) {
 	c := newClockCLI(t, time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC))
 	c.ok("declare", "--title", "Replica lag", "--sev", "1")
