@@ -175,7 +175,7 @@ func (a App) Init() tea.Cmd {
 		cmds = append(cmds, func() tea.Msg { return syncTickMsg{} })
 	}
 	if a.incID != "" {
-		cmds = append(cmds, loadIncident(a.st, a.incID, a.timeline.request(), nil, a.now()))
+		cmds = append(cmds, loadIncident(a.st, a.incID, a.timeline.request(), nil, a.now(), true))
 	}
 	// A library that can fail to load (a broken team folder) says so once
 	// it has loaded, after the first frame rather than before it.
@@ -380,11 +380,13 @@ func (a *App) reload() tea.Cmd {
 		return nil
 	}
 	a.loading = true
-	return loadIncident(a.st, a.incID, a.timeline.request(), a.stepper.parsed(), a.now())
+	return loadIncident(a.st, a.incID, a.timeline.request(), a.stepper.parsed(), a.now(), false)
 }
 
 func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
-	if msg.ID != a.incID {
+	if msg.ID != a.incID || !a.loaded && !msg.First {
+		// Another incident's, or a reload from before this one was opened
+		// again: the load that opened it, with its drafts, is on its way.
 		return nil
 	}
 	a.loading = false
@@ -451,7 +453,7 @@ func (a *App) open(id string) tea.Cmd {
 	a.stepper.reset()
 	a.raci.reset()
 	a.resize(a.w, a.h)
-	return tea.Batch(loadIncident(a.st, id, a.timeline.request(), nil, a.now()), setCurrent(a.st, id))
+	return tea.Batch(loadIncident(a.st, id, a.timeline.request(), nil, a.now(), true), setCurrent(a.st, id))
 }
 
 func (a *App) back() tea.Cmd {

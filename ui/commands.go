@@ -60,7 +60,10 @@ type incidentDataMsg struct {
 	Exercise *model.Exercise
 	Log      model.DrillLog
 	Injects  int
-	// The incident's unsaved note lines, for the first load.
+	// First is an answer to the load that opened the incident: only it
+	// reads the incident's unsaved texts (Drafts), which a reload does not
+	// need.
+	First     bool
 	Drafts    []storage.Draft
 	DraftsErr error
 	Err       error
@@ -190,14 +193,15 @@ func loadIncidentPage(st Store, offset int) tea.Cmd {
 
 // loadIncident reads the incident view's data. known holds runbooks already
 // parsed, by hash, so a refresh does not parse them again; it is only read.
-func loadIncident(st Store, id string, win windowRequest, known map[string]*model.Runbook, now time.Time) tea.Cmd {
+// first is the load that opens the incident, which reads its drafts too.
+func loadIncident(st Store, id string, win windowRequest, known map[string]*model.Runbook, now time.Time, first bool) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
-		return readIncident(ctx, st, id, win, known, now)
+		return readIncident(ctx, st, id, win, known, now, first)
 	})
 }
 
-func readIncident(ctx context.Context, st Store, id string, win windowRequest, known map[string]*model.Runbook, now time.Time) incidentDataMsg {
-	msg := incidentDataMsg{ID: id, Window: win}
+func readIncident(ctx context.Context, st Store, id string, win windowRequest, known map[string]*model.Runbook, now time.Time, first bool) incidentDataMsg {
+	msg := incidentDataMsg{ID: id, Window: win, First: first}
 	fail := func(err error) incidentDataMsg { msg.Err = err; return msg }
 	var err error
 	if msg.Seq, err = st.MaxSeq(ctx); err != nil {
@@ -215,7 +219,9 @@ func readIncident(ctx context.Context, st Store, id string, win windowRequest, k
 	if msg.Messages, err = st.Messages(ctx, id); err != nil {
 		return fail(err)
 	}
-	msg.Drafts, msg.DraftsErr = st.Drafts(id)
+	if first {
+		msg.Drafts, msg.DraftsErr = st.Drafts(id)
+	}
 	atts, err := st.Attachments(ctx, id)
 	if err != nil {
 		return fail(err)

@@ -17,7 +17,7 @@ func RenderFrame(ctx context.Context, opts Options, w, h int) (string, error) {
 	m, _ = m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	if opts.Incident != "" {
 		a = m.(App)
-		msg := readIncident(ctx, a.st, opts.Incident, a.timeline.request(), nil, a.now())
+		msg := readIncident(ctx, a.st, opts.Incident, a.timeline.request(), nil, a.now(), true)
 		if msg.Err != nil {
 			return "", msg.Err
 		}
