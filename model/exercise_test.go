@@ -143,7 +143,11 @@ func TestObjectivesMetAndMissed(t *testing.T) {
 		Steps:        []StepStatus{{Runbook: "dr", Step: 0, State: StepDone, At: t0.Add(30 * time.Minute)}},
 	}
 	want := map[string]ObjectiveState{"rto": ObjectiveMet, "customers-informed": ObjectiveMet, "decision-made": ObjectiveMissed, "rpo": ObjectiveMet, "runbook-dr": ObjectiveOpen}
-	for _, r := range x.Objectives(log, t0.Add(55*time.Minute)) {
+	results := x.Objectives(log, t0.Add(55*time.Minute))
+	if len(results) != len(want) {
+		t.Fatalf("%d objectives, want %d: %+v", len(results), len(want), results)
+	}
+	for _, r := range results {
 		if r.State != want[r.ID] {
 			t.Errorf("%s: %s (%s), want %s", r.ID, r.State, r.Evidence, want[r.ID])
 		}
@@ -207,6 +211,9 @@ func TestObjectiveDeclaredAndCommanderNamed(t *testing.T) {
 	}
 	got := x.Objectives(log, t0.Add(30*time.Minute))
 	want := []ObjectiveState{ObjectiveMet, ObjectiveMet, ObjectiveMissed, ObjectiveMissed} // the attack is confirmed by a tagged note
+	if len(got) != len(want) {
+		t.Fatalf("%d objectives, want %d: %+v", len(got), len(want), got)
+	}
 	for i, o := range got {
 		if o.State != want[i] {
 			t.Errorf("%s: %s (%s), want %s", o.ID, o.State, o.Evidence, want[i])
