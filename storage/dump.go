@@ -8,26 +8,37 @@ import (
 	"strings"
 )
 
+// dumpSection is one part of the dump: what to select from, the columns
+// and their order.
+type dumpSection struct{ name, columns, order string }
+
 // digestTables lists each projection with the columns that follow from the
-// log alone, in a canonical order. Left out: rowids (arrival order) and
-// timeline.future, which is each store's own judgement of the sender's
-// clock against its own.
-var digestTables = []struct{ name, columns, order string }{
-	{"incidents", `id, short, title, title_v, kind, severity, severity_v, status, status_v, active, commander, exercise,
-		declared_by, declared_at, detected_at, acknowledged_at, mitigated_at, resolved_at, reviewed_at, updated_at, entries`, "id"},
-	{"timeline", "event_id, incident_id, kind, note_kind, occurred, typed, hlc, author, text", "event_id"},
-	{"entry_marks", "entry_id, pinned, pinned_v, amended_text, amended_by, amended_v, retracted", "entry_id"},
-	{"roles", "incident_id, role, holder, since, version, event_id", "incident_id, role"},
-	{"role_events", "event_id, incident_id, role, holder, replaces", "event_id"},
-	{"step_states", "incident_id, runbook, step, state, reason, by, at, version", "incident_id, runbook, step"},
-	{"attachments", "incident_id, name, title, source, hash, text, at, version", "incident_id, name"},
-	// The search index must agree with the timeline it indexes.
-	{"timeline_fts f JOIN timeline t ON t.rowid = f.rowid WHERE timeline_fts MATCH 'rolled OR deploy OR note'", "t.event_id", "t.event_id"},
-	{"reviews", "incident_id, doc, text, impact_start, by, at, version, event_id", "incident_id"},
-	{"review_fts f JOIN reviews r ON r.rowid = f.rowid WHERE review_fts MATCH 'review OR root OR cause OR lesson'", "r.incident_id", "r.incident_id"},
-	{"exercise_events", "event_id, incident_id", "event_id"},
-	{"messages", "event_id, incident_id, audience, template, text, channel, author, at", "event_id"},
-	{"unprojected", "event_id, kind", "event_id"},
+// log alone, in a canonical order: projectionChecks', keys first, so verify
+// and the dump cannot disagree on what a projection holds. Left out: rowids
+// (arrival order) and timeline.future, which is each store's own judgement
+// of the sender's clock against its own. The search indexes are dumped too
+// (searchIndexes).
+var digestTables = func() []dumpSection {
+	var out []dumpSection
+	for _, c := range projectionChecks {
+		out = append(out, dumpSection{c.table, c.key + ", " + c.columns, c.key})
+		for _, x := range searchIndexes {
+			if x.after == c.table {
+				out = append(out, x.dumpSection)
+			}
+		}
+	}
+	return out
+}()
+
+// searchIndexes must agree with the tables they index; each is dumped
+// after the table named, where it has always stood in the dump.
+var searchIndexes = []struct {
+	after string
+	dumpSection
+}{
+	{"attachments", dumpSection{"timeline_fts f JOIN timeline t ON t.rowid = f.rowid WHERE timeline_fts MATCH 'rolled OR deploy OR note'", "t.event_id", "t.event_id"}},
+	{"reviews", dumpSection{"review_fts f JOIN reviews r ON r.rowid = f.rowid WHERE review_fts MATCH 'review OR root OR cause OR lesson'", "r.incident_id", "r.incident_id"}},
 }
 
 // ProjectionDump writes every projection as text in a canonical order: two

@@ -119,9 +119,9 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 }
 
 // projectionChecks are the tables verify compares with a replay of the log:
-// every projection, each row named by its key. The columns are digestTables'
-// (what follows from the log alone). The search indexes are left out: they
-// are rebuilt with their tables and show nothing of their own.
+// every projection, each row named by its key, with the columns that follow
+// from the log alone (ProjectionDump dumps the same). The search indexes are
+// left out: they are rebuilt with their tables and show nothing of their own.
 var projectionChecks = []struct {
 	table, key, columns string
 	name                func(key []string) string
