@@ -131,9 +131,6 @@ func New(opts Options) App {
 	styles := NewStyles(opts.Renderer)
 	keys := newKeyMap()
 	keys.Drill.SetEnabled(opts.Drill != nil && opts.Library != nil)
-	for _, b := range []*key.Binding{&keys.DrillPause, &keys.DrillFaster, &keys.DrillSlower, &keys.DrillRelease, &keys.DrillSkip, &keys.DrillEnd, &keys.DrillPanel} {
-		b.SetEnabled(false) // on in drills only
-	}
 	now := opts.Now
 	if now == nil {
 		now = opts.Store.Now
@@ -162,6 +159,7 @@ func New(opts Options) App {
 	if a.list.searchDelay == 0 {
 		a.list.searchDelay = searchDelay
 	}
+	a.leaveDrill() // the facilitator's keys are on in drills only
 	if opts.Incident != "" {
 		a.screen, a.incID, a.loading = screenIncident, opts.Incident, true
 	}
@@ -447,8 +445,7 @@ func (a *App) open(id string) tea.Cmd {
 	a.messages = nil
 	a.focus = paneTimeline
 	a.prompt, a.picker, a.review, a.stats, a.comms = nil, nil, nil, nil, nil
-	a.exercise, a.drillLog, a.injectsShown, a.facilitator = nil, model.DrillLog{}, 0, false
-	a.drillKeysEnabled(false)
+	a.leaveDrill()
 	a.timeline.reset()
 	a.stepper.reset()
 	a.raci.reset()
@@ -461,8 +458,7 @@ func (a *App) back() tea.Cmd {
 	a.incID = ""
 	a.loaded = false
 	a.prompt, a.picker, a.review, a.comms = nil, nil, nil, nil
-	a.exercise, a.facilitator = nil, false
-	a.drillKeysEnabled(false)
+	a.leaveDrill()
 	return loadIncidents(a.st, len(a.list.pages))
 }
 

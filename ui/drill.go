@@ -28,6 +28,12 @@ func (a *App) drillKeysEnabled(on bool) {
 	}
 }
 
+// leaveDrill forgets the drill on screen, if any, and turns its keys off.
+func (a *App) leaveDrill() {
+	a.exercise, a.drillLog, a.injectsShown, a.facilitator = nil, model.DrillLog{}, 0, false
+	a.drillKeysEnabled(false)
+}
+
 // drillHeader is the header's drill field: the exercise clock and the
 // next inject.
 func (a App) drillHeader(now time.Time) string {
