@@ -67,11 +67,6 @@ type query struct {
 	err      error    // a field word that does not read (a bad date)
 }
 
-func (q query) empty() bool {
-	return len(q.statuses) == 0 && !q.active && !q.past && q.severity == 0 && q.kind == "" &&
-		q.exercise == nil && q.since.IsZero() && q.until.IsZero() && len(q.text) == 0 && q.err == nil
-}
-
 func parseQuery(s string) query {
 	var q query
 	yes, no := true, false
