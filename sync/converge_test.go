@@ -2,8 +2,6 @@ package sync
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -336,9 +334,8 @@ func (w *world) op(i int, st *storage.Store) error {
 			d.Kind, d.Payload = model.EventSeverityChanged, model.SeverityPayload{Severity: model.Severities[r.IntN(4)]}
 		case 6:
 			text := fmt.Sprintf("# Runbook v%d\n\n- [ ] Page the on-call\n- [ ] Roll back\n", r.IntN(4))
-			sum := sha256.Sum256([]byte(text))
 			d.Kind, d.Payload = model.EventRunbookAttached, model.RunbookAttachedPayload{Name: []string{"major-incident", "dos"}[r.IntN(2)],
-				Title: "Major incident", Source: "bundled", Hash: hex.EncodeToString(sum[:]), Text: text}
+				Title: "Major incident", Source: "bundled", Hash: model.TextHash(text), Text: text}
 		case 7:
 			d.Kind, d.Payload = model.EventRetitled, model.RetitledPayload{Title: fmt.Sprintf("retitled by r%d #%d", i, r.IntN(100))}
 		default:
