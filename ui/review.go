@@ -68,9 +68,6 @@ func partText(r model.Review, key string) string {
 	return ""
 }
 
-// applyPart returns r with one section replaced by text, read the way the
-// review document is read (so dates, statuses and action lines are checked
-// the same way).
 // sectionLines renumbers a parse error's "line N" from the one-section
 // document applyPart builds (its heading is line 1) to the lines of the
 // text area the responder typed in.
@@ -83,7 +80,10 @@ func sectionLines(err error) error {
 	return model.Invalidf("line %d:%s", n-1, strings.SplitN(msg, ":", 2)[1])
 }
 
-// now reads a bare time of day (the impact start) as today or yesterday.
+// applyPart returns r with one section replaced by text, read the way the
+// review document is read (so dates, statuses and action lines are checked
+// the same way). now reads a bare time of day (the impact start) as today
+// or yesterday.
 func applyPart(r model.Review, p reviewPart, text string, now time.Time) (model.Review, error) {
 	body := text
 	if p.key == partActions {
@@ -167,12 +167,10 @@ func (r *reviewScreen) SetSize(w, h int) {
 func (r *reviewScreen) areaHeight() int { return max(min(10, r.h-6), 3) }
 
 // edit opens the selected section in the text area.
-func (r *reviewScreen) edit() tea.Cmd {
+func (r *reviewScreen) edit() {
 	p := reviewParts[r.sel]
 	r.editing, r.err, r.notice = true, "", ""
 	r.area = newTextArea(model.Printable(partText(r.saved, p.key)), r.w-4, r.areaHeight())
-	r.scroll()
-	return nil
 }
 
 // Messages of the review screen.
