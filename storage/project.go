@@ -318,35 +318,48 @@ var clearProjections = []string{
 // that incremental updates and a replay agree.
 func (s *Store) Rebuild(ctx context.Context) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		for _, q := range clearProjections {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("%s: %w", q, err)
-			}
+		if err := clearAll(ctx, tx); err != nil {
+			return err
 		}
-		proj := newProjector(s, tx)
-		// Page through the log: the driver cannot run the projector's writes
-		// while a cursor is open on the same connection, and a million events
-		// should not all sit in memory at once.
-		var after int64
-		for {
-			page, last, err := eventsAfter(ctx, tx, after, 5000)
-			if err != nil {
+		for after := int64(0); ; {
+			last, err := s.projectPage(ctx, tx, after)
+			if err != nil || last == after {
 				return err
-			}
-			if len(page) == 0 {
-				break
-			}
-			for _, l := range page {
-				if err := proj.apply(ctx, l.Event, l.Future()); err != nil {
-					return err
-				}
 			}
 			after = last
 		}
-		return nil
 	})
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("rebuild %s: %w", s.path, describeSQLiteError(err))
 	}
 	return err
+}
+
+// clearAll runs clearProjections.
+func clearAll(ctx context.Context, tx *sql.Tx) error {
+	for _, q := range clearProjections {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	return nil
+}
+
+// projectPage projects the page of the log that follows seq after and
+// returns the seq of its last event (after itself: the log is done). The
+// log is read a page at a time: the driver cannot run the projector's
+// writes while a cursor is open on the same connection, and a million
+// events should not all sit in memory at once.
+func (s *Store) projectPage(ctx context.Context, tx *sql.Tx, after int64) (int64, error) {
+	page, last, err := eventsAfter(ctx, tx, after, 5000)
+	if err != nil {
+		return after, err
+	}
+	proj := newProjector(s, tx)
+	for _, l := range page {
+		if err := proj.apply(ctx, l.Event, l.Future()); err != nil {
+			return after, err
+		}
+	}
+	return last, nil
 }

@@ -201,38 +201,20 @@ func (s *Store) verifyProjections(ctx context.Context) ([]Problem, error) {
 // replay atomic, and database/sql keeps every statement a transaction ran
 // until it ends (a single transaction held 170 MB for 100,000 events).
 func (s *Store) replay(ctx context.Context) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		for _, q := range clearProjections {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("%s: %w", q, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.write(ctx, func(tx *sql.Tx) error { return clearAll(ctx, tx) }); err != nil {
 		return err
 	}
-	var after int64
-	for {
-		done := false
+	for after := int64(0); ; {
+		var last int64
 		err := s.write(ctx, func(tx *sql.Tx) error {
-			page, last, err := eventsAfter(ctx, tx, after, 5000)
-			if err != nil || len(page) == 0 {
-				done = true
-				return err
-			}
-			proj := newProjector(s, tx)
-			for _, l := range page {
-				if err := proj.apply(ctx, l.Event, l.Future()); err != nil {
-					return err
-				}
-			}
-			after = last
-			return nil
+			var err error
+			last, err = s.projectPage(ctx, tx, after)
+			return err
 		})
-		if err != nil || done {
+		if err != nil || last == after {
 			return err
 		}
+		after = last
 	}
 }
 
