@@ -462,11 +462,5 @@ func (r *reviewScreen) scroll() {
 // View draws the screen in its w×h area.
 func (r *reviewScreen) View() []string {
 	all, _, _ := r.lines()
-	if r.top < len(all) {
-		all = all[r.top:]
-	}
-	if len(all) > r.h {
-		all = all[:r.h]
-	}
-	return all
+	return window(all, r.top, r.h)
 }

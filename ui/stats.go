@@ -88,16 +88,7 @@ func (v *statsScreen) ShortHelp() []key.Binding {
 	return []key.Binding{k.StatsSwitch, k.Down, k.Up, k.Back}
 }
 
-func (v *statsScreen) View() []string {
-	all := v.lines()
-	if v.top < len(all) {
-		all = all[v.top:]
-	}
-	if len(all) > v.h {
-		all = all[:v.h]
-	}
-	return all
-}
+func (v *statsScreen) View() []string { return window(v.lines(), v.top, v.h) }
 
 // metricCol is the width of the metric name column.
 const metricCol = 12

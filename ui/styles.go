@@ -264,3 +264,14 @@ func wrap(text string, w int) []string {
 }
 
 func lineW(s string) int { return ansi.StringWidth(s) }
+
+// window is the h lines of a screen scrolled to top.
+func window(all []string, top, h int) []string {
+	if top < len(all) {
+		all = all[top:]
+	}
+	if len(all) > h {
+		all = all[:h]
+	}
+	return all
+}
