@@ -87,7 +87,7 @@ func AfterActionReport(a AfterAction) string {
 	fmt.Fprintf(&b, "**EXERCISE** — a drill, not a real incident. Scenario **%s** (`%s`, sha256 %.12s), incident %s.\n\n",
 		OneLine(x.Started.Title), x.Started.Scenario, x.Started.Hash, in.Short())
 	state := "still running"
-	if !x.Ended.IsZero() && !a.Now.Before(x.Ended) {
+	if x.Over(a.Now) {
 		state = "ended " + x.Ended.UTC().Format("2006-01-02 15:04:05 UTC")
 		if x.EndReason != "" {
 			state += " (" + OneLine(x.EndReason) + ")"
