@@ -195,11 +195,11 @@ func runQuery(st Store, seq int, q query) tea.Cmd {
 			msg.Err = q.err
 			return msg
 		}
+		f, ok := q.searchFilter()
+		if !ok {
+			return msg
+		}
 		if len(q.text) > 0 {
-			f, ok := q.searchFilter()
-			if !ok {
-				return msg
-			}
 			// One word that reads as an id: that incident first.
 			if len(q.text) == 1 && idLike(q.text[0]) {
 				if in, err := st.ResolveIncident(ctx, q.text[0]); err == nil && q.matches(in) {
@@ -221,10 +221,6 @@ func runQuery(st Store, seq int, q query) tea.Cmd {
 			}
 			msg.Full = len(hits) >= filterLimit
 			sortList(msg.List)
-			return msg
-		}
-		f, ok := q.searchFilter()
-		if !ok {
 			return msg
 		}
 		f.Limit = filterLimit + 1
