@@ -55,7 +55,7 @@ func (a AfterAction) InjectResponses() []InjectResponse {
 }
 
 func (a AfterAction) end() time.Time {
-	if !a.Exercise.Ended.IsZero() && a.Exercise.Ended.Before(a.Now) {
+	if a.Exercise.Over(a.Now) {
 		return a.Exercise.Ended
 	}
 	return a.Now
