@@ -103,8 +103,8 @@ func TestUnknownKindKeptNotProjected(t *testing.T) {
 	if n, _ := st.CountEvents(ctx); n != 1 {
 		t.Fatalf("log holds %d events, want 1", n)
 	}
-	if list, _ := st.Incidents(ctx); len(list) != 0 {
-		t.Fatalf("an unknown kind made an incident: %+v", list)
+	if list, err := st.Incidents(ctx); err != nil || len(list) != 0 {
+		t.Fatalf("an unknown kind made an incident: %+v %v", list, err)
 	}
 	if rep, err := st.Verify(ctx); err != nil || len(rep.Problems) != 0 {
 		t.Fatalf("verify: %v %v", rep.Problems, err)
