@@ -274,7 +274,7 @@ func parseActionLine(l string) (ActionItem, error) {
 	}
 	done := false
 	switch {
-	case strings.HasPrefix(rest, "[ ] "), strings.HasPrefix(rest, "[ ]"):
+	case strings.HasPrefix(rest, "[ ]"):
 		rest = strings.TrimPrefix(rest, "[ ]")
 	case strings.HasPrefix(strings.ToLower(rest), "[x]"):
 		rest, done = rest[3:], true
