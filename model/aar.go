@@ -35,9 +35,8 @@ func (a AfterAction) InjectResponses() []InjectResponse {
 	// Nor does anything logged from the end of the drill on (the
 	// resolution 'drill end' records).
 	var entries []TimelineEntry
-	ended := a.Exercise.Ended
 	for _, e := range a.Entries {
-		if !e.Occurred.Equal(a.Exercise.Started.Start) && (ended.IsZero() || e.Occurred.Before(ended)) {
+		if !e.Occurred.Equal(a.Exercise.Started.Start) && !a.Exercise.Over(e.Occurred) {
 			entries = append(entries, e)
 		}
 	}

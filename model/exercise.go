@@ -363,10 +363,10 @@ var durationWord = regexp.MustCompile(`\b(\d+(?:\.\d+)?(?:h|m|s|d)(?:\d+(?:m|s))
 //     and its commander named ("Incident declared and commander named"),
 //     the declaration and the Incident Commander role being taken; met if
 //     within the target.
-//
-// Evidence logged from the moment the drill ends on does not count.
 //   - runbook: every step of the runbook done or skipped with a reason;
 //     met if within the target.
+//
+// Evidence logged from the moment the drill ends on does not count.
 func (x Exercise) Objectives(log DrillLog, now time.Time) []ObjectiveResult {
 	var out []ObjectiveResult
 	elapsed := x.Elapsed(now)
@@ -414,7 +414,7 @@ func (x Exercise) Objectives(log DrillLog, now time.Time) []ObjectiveResult {
 				at, evidence = t, ev
 			}
 		}
-		if !x.Ended.IsZero() && !at.Before(x.Ended) {
+		if x.Over(at) {
 			at = time.Time{} // evidence from the end on does not count
 		}
 		if !at.IsZero() && !now.Before(at) {
