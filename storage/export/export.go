@@ -218,6 +218,12 @@ func fromModel(e model.Event) Event {
 
 // Model turns an exported event back into the store's event.
 func (e Event) Model() model.Event {
+	m, _ := e.toModel()
+	return m
+}
+
+// toModel is Model, and whether the event's hash covers its content.
+func (e Event) toModel() (model.Event, bool) {
 	// Payload was compact when exported (else it travels as PayloadText);
 	// the export's indentation is taken out again here.
 	var c bytes.Buffer
@@ -231,7 +237,7 @@ func (e Event) Model() model.Event {
 	m := model.Event{ID: e.ID, IncidentID: e.IncidentID, Kind: model.EventKind(e.Kind), Payload: payload, Author: e.Author,
 		Origin: e.Origin, At: e.At.UTC(), Occurred: e.Occurred.UTC(), HLC: model.HLC(e.HLC), ChainSeq: e.ChainSeq, Prev: e.Prev, Hash: e.Hash}
 	if m.ComputeHash() == m.Hash {
-		return m
+		return m, true
 	}
 	// Re-encoded by another JSON tool (jq, Python): the hash covers the
 	// bytes Go's encoder wrote, so try those; and jq 1.6 reads numbers as
@@ -249,11 +255,11 @@ func (e Event) Model() model.Event {
 			c := m
 			c.Payload, c.HLC = p, model.HLC(h)
 			if c.ComputeHash() == c.Hash {
-				return c
+				return c, true
 			}
 		}
 	}
-	return m
+	return m, false
 }
 
 // sameDouble lists the other integers that a float64 reads as v does (none
@@ -732,8 +738,8 @@ func Check(path string) (*Checked, error) {
 	c := &Checked{path: path, chains: map[chainKey][]link{}, needs: map[chainKey][]link{}}
 	incidents, err := scanFile(path, func(e Event) error {
 		c.Events++
-		m := e.Model()
-		if m.ComputeHash() != m.Hash {
+		m, ok := e.toModel()
+		if !ok {
 			return model.Invalidf("event %d (%s by %s): its hash does not match its content: the event was edited, or re-encoded in a way that changed its payload",
 				c.Events, e.ID, e.Author)
 		}
