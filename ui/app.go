@@ -334,7 +334,8 @@ func (a *App) setFlash(text string, isErr bool) {
 	if isErr && strings.Contains(text, context.DeadlineExceeded.Error()) {
 		// Every store call is bounded; what runs out is the wait for a
 		// database another program holds.
-		text = strings.ReplaceAll(text, context.DeadlineExceeded.Error(), "the database did not answer in 15 s (another sitrep may be holding it): try again")
+		text = strings.ReplaceAll(text, context.DeadlineExceeded.Error(),
+			fmt.Sprintf("the database did not answer in %d s (another sitrep may be holding it): try again", int(queryTimeout/time.Second)))
 	}
 	a.flash, a.isErr, a.flashAt = text, isErr, a.now()
 }
