@@ -276,7 +276,7 @@ func (s *Store) diffProjection(ctx context.Context, table, key, columns string, 
 			keyVals[i] = cellText(row[i])
 		}
 		pr := Problem{Table: table, Key: name(keyVals)}
-		if strings.HasPrefix(pr.Key, "event ") {
+		if keys[0] == "event_id" {
 			pr.EventID = keyVals[0]
 			// The author the log names, for the report.
 			s.db.QueryRowContext(ctx, `SELECT author FROM events WHERE id = ?`, keyVals[0]).Scan(&pr.Author)
