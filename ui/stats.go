@@ -28,20 +28,15 @@ type statsMsg struct {
 
 func loadStats(st Store) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
-		var msg statsMsg
-		for _, ex := range []bool{false, true} {
-			times, err := st.IncidentTimes(ctx, storage.StatsFilter{Exercises: ex})
-			if err != nil {
-				msg.Err = err
-				return msg
-			}
-			if ex {
-				msg.Drills = model.ComputeStats(times, true)
-			} else {
-				msg.Real = model.ComputeStats(times, false)
-			}
+		incidents, err := st.IncidentTimes(ctx, storage.StatsFilter{})
+		if err != nil {
+			return statsMsg{Err: err}
 		}
-		return msg
+		drills, err := st.IncidentTimes(ctx, storage.StatsFilter{Exercises: true})
+		if err != nil {
+			return statsMsg{Err: err}
+		}
+		return statsMsg{Real: model.ComputeStats(incidents, false), Drills: model.ComputeStats(drills, true)}
 	})
 }
 
