@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/muesli/termenv"
@@ -77,20 +76,6 @@ reads as an incident id (a219f8cc) finds that incident first.`,
 				if err != nil {
 					return err
 				}
-				// One word that reads as an id: that incident first, as the
-				// cockpit's filter line does.
-				if w := strings.ToLower(strings.TrimSpace(query)); idLike(w) {
-					if in, err := st.ResolveIncident(ctx, w); err == nil && filterMatches(in, f) {
-						byID := storage.SearchHit{Incident: in, Where: "id", Snippet: in.Short(), Matches: [][2]int{{0, len(in.Short())}}}
-						kept := []storage.SearchHit{byID}
-						for _, h := range hits {
-							if h.Incident.ID != in.ID {
-								kept = append(kept, h)
-							}
-						}
-						hits = kept
-					}
-				}
 				if len(hits) == 0 {
 					fmt.Fprintln(a.errOut, "no incident matches")
 					return nil
@@ -110,37 +95,6 @@ reads as an incident id (a219f8cc) finds that incident first.`,
 	cmd.Flags().BoolVar(&real, "real", false, "real incidents only, no drills")
 	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many incidents")
 	return cmd
-}
-
-// idLike reports whether w could be an incident id or short id: four or
-// more hex digits, dashes allowed.
-func idLike(w string) bool {
-	if len(w) < 4 {
-		return false
-	}
-	for _, r := range w {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r == '-') {
-			return false
-		}
-	}
-	return true
-}
-
-// filterMatches applies a search's filters to one incident found by id.
-func filterMatches(in model.Incident, f storage.SearchFilter) bool {
-	if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, in.Status) {
-		return false
-	}
-	switch {
-	case f.Active && !in.Status.Active(),
-		f.Severity != 0 && in.Severity != f.Severity,
-		f.Kind != "" && in.Kind != f.Kind,
-		!f.From.IsZero() && in.DeclaredAt.Before(f.From),
-		!f.To.IsZero() && !in.DeclaredAt.Before(f.To),
-		f.Exercise != nil && in.Exercise != *f.Exercise:
-		return false
-	}
-	return true
 }
 
 // writeHits prints one result per incident and its snippet, the matches in

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -25,7 +26,7 @@ type SearchFilter struct {
 // SearchHit is one incident that matched, with where and a snippet.
 type SearchHit struct {
 	Incident model.Incident
-	Where    string // "title", "review" or "timeline"
+	Where    string // "id", "title", "review" or "timeline"
 	EventID  string // the timeline entry that matched, for "timeline"
 	Snippet  string // one line, printable
 	Matches  [][2]int
@@ -46,8 +47,9 @@ const maxScan = 2000
 // Search finds incidents whose title, review or timeline text matches
 // query, through the FTS5 indexes. Words are matched as prefixes ("fail"
 // finds "failover"), all of them must appear, and "quoted words" match as a
-// phrase. Results come titles first, then reviews, then the newest timeline
-// matches, one per incident.
+// phrase. A query of one word that reads as an incident id finds that
+// incident first (Where "id"), within the filter. Results come titles
+// first, then reviews, then the newest timeline matches, one per incident.
 func (s *Store) Search(ctx context.Context, query string, f SearchFilter) ([]SearchHit, error) {
 	match := FTSQuery(query)
 	if match == "" {
@@ -70,6 +72,9 @@ func (s *Store) Search(ctx context.Context, query string, f SearchFilter) ([]Sea
 		text, matches := parseSnippet(snippet)
 		index[incident] = len(hits)
 		hits = append(hits, SearchHit{Incident: model.Incident{ID: incident}, Where: whereFound, EventID: eventID, Snippet: text, Matches: matches, Hits: 1})
+	}
+	if err := s.searchByID(ctx, query, where, args, add); err != nil {
+		return nil, err
 	}
 	sources := []struct {
 		where, query string
@@ -123,6 +128,29 @@ func (s *Store) Search(ctx context.Context, query string, f SearchFilter) ([]Sea
 		hits[i].Incident = in
 	}
 	return hits, nil
+}
+
+// searchByID adds the incident query names, when it is one word that reads
+// as an id (four or more hex digits, dashes allowed) and the incident passes
+// the filter's conditions (where, args).
+func (s *Store) searchByID(ctx context.Context, query, where string, args []any, add func(incident, whereFound, eventID, snippet string)) error {
+	word := strings.ToLower(strings.TrimSpace(query))
+	if len(word) < 4 || strings.Trim(word, "0123456789abcdef-") != "" {
+		return nil
+	}
+	in, err := s.ResolveIncident(ctx, word)
+	if errors.Is(err, model.ErrNotFound) || errors.Is(err, model.ErrInvalid) {
+		return nil // no such incident, or more than one
+	}
+	if err != nil {
+		return err
+	}
+	passes, err := s.listIncidents(ctx, where+` AND i.id = ?`, append(args[:len(args):len(args)], in.ID), 0, 1)
+	if err != nil || len(passes) == 0 {
+		return err
+	}
+	add(in.ID, "id", "", markOpen+in.Short()+markClose)
+	return nil
 }
 
 func (f SearchFilter) sql() (string, []any) {

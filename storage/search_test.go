@@ -143,3 +143,23 @@ func BenchmarkSearchBroad(b *testing.B) {
 		}
 	}
 }
+
+// One word that reads as an incident id finds that incident first, marked
+// as found by id, and only when it passes the filter.
+func TestSearchByID(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openTemp(t)
+	in := declare(t, st, "Replica lag in eu-west")
+	declare(t, st, "Other")
+	short := model.ShortID(in)
+	hits, err := st.Search(ctx, short, storage.SearchFilter{})
+	if err != nil || len(hits) != 1 || hits[0].Incident.ID != in || hits[0].Where != "id" || hits[0].Snippet != short {
+		t.Fatalf("search %s: %+v %v", short, hits, err)
+	}
+	if hits, err := st.Search(ctx, short, storage.SearchFilter{Severity: model.SEV1}); err != nil || len(hits) != 0 {
+		t.Errorf("search %s outside the filter: %+v %v", short, hits, err)
+	}
+	if hits, err := st.Search(ctx, "eu-west", storage.SearchFilter{}); err != nil || len(hits) != 1 || hits[0].Where != "title" {
+		t.Errorf("a word that is not an id: %+v %v", hits, err)
+	}
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -133,34 +134,6 @@ func isKind(w string) bool {
 	return false
 }
 
-// matches: every field of q holds for in (the text words are the index's).
-func (q query) matches(in model.Incident) bool {
-	if len(q.statuses) > 0 {
-		any := false
-		for _, s := range q.statuses {
-			any = any || in.Status == s
-		}
-		if !any {
-			return false
-		}
-	}
-	switch {
-	case q.active && !in.Status.Active(), q.past && in.Status.Active():
-		return false
-	case q.severity != 0 && in.Severity != q.severity:
-		return false
-	case q.kind != "" && in.Kind != q.kind:
-		return false
-	case q.exercise != nil && in.Exercise != *q.exercise:
-		return false
-	case !q.since.IsZero() && in.DeclaredAt.Before(q.since):
-		return false
-	case !q.until.IsZero() && !in.DeclaredAt.Before(q.until):
-		return false
-	}
-	return true
-}
-
 // searchFilter is q for st.Search. ok is false when nothing can match
 // (past and only active statuses).
 func (q query) searchFilter() (storage.SearchFilter, bool) {
@@ -173,7 +146,7 @@ func (q query) searchFilter() (storage.SearchFilter, bool) {
 			if s.Active() {
 				continue
 			}
-			if len(q.statuses) == 0 || q.matches(model.Incident{Status: s}) {
+			if len(q.statuses) == 0 || slices.Contains(q.statuses, s) {
 				past = append(past, s)
 			}
 		}
@@ -200,22 +173,12 @@ func runQuery(st Store, seq int, q query) tea.Cmd {
 			return msg
 		}
 		if len(q.text) > 0 {
-			// One word that reads as an id: that incident first.
-			if len(q.text) == 1 && idLike(q.text[0]) {
-				if in, err := st.ResolveIncident(ctx, q.text[0]); err == nil && q.matches(in) {
-					msg.List = append(msg.List, in)
-					msg.Hits = append(msg.Hits, SearchHit{IncidentID: in.ID, Where: "id", Snippet: SnippetStart + in.Short() + SnippetEnd})
-				}
-			}
 			hits, err := st.Search(ctx, strings.Join(q.text, " "), f)
 			if err != nil {
 				msg.Err = fmt.Errorf("search for %q: %w", strings.Join(q.text, " "), err)
 				return msg
 			}
 			for _, h := range hits {
-				if len(msg.List) > 0 && msg.List[0].ID == h.Incident.ID {
-					continue
-				}
 				msg.List = append(msg.List, h.Incident)
 				msg.Hits = append(msg.Hits, SearchHit{IncidentID: h.Incident.ID, Where: h.Where, Snippet: markSnippet(h.Snippet, h.Matches)})
 			}
@@ -235,19 +198,6 @@ func runQuery(st Store, seq int, q query) tea.Cmd {
 		msg.List = list
 		return msg
 	})
-}
-
-// idLike reports whether w could be an incident id or short id.
-func idLike(w string) bool {
-	if len(w) < 4 {
-		return false
-	}
-	for _, r := range w {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // sortList puts a result in the list's order: active first, then the most

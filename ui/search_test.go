@@ -63,6 +63,7 @@ func TestListSearch(t *testing.T) {
 		{"since:2026-03-15", nil},                     // the day after
 		{"until:2026-03-13", nil},                     // the day before
 		{"real past", []string{incC}},
+		{"sev3 past", []string{incC}},
 		{"00000002", []string{incB}}, // a short id
 		{"00000003 past", []string{incC}},
 		{"resolved investigating", []string{incA, incB, incC}}, // any of the statuses
