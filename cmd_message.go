@@ -105,11 +105,7 @@ for=2h then=1h).`,
 					for _, d := range dues {
 						state := "in " + model.FormatAge(d.At.Sub(now))
 						if d.Late {
-							late := now.Sub(d.At)
-							if drill != nil { // exercise time: a pause does not make it later
-								late = drill.Elapsed(now) - drill.Elapsed(d.At)
-							}
-							state = "LATE by " + model.FormatAge(late)
+							state = "LATE by " + model.FormatAge(d.LateBy)
 						}
 						fmt.Fprintf(a.out, "%-9s due %s (%s)\n", d.Audience, d.At.UTC().Format("15:04:05Z"), state)
 					}

@@ -285,6 +285,9 @@ type UpdateDue struct {
 	Audience Audience
 	At       time.Time // zero: nothing due (no cadence, or incident no longer active)
 	Late     bool
+	// LateBy is how far past the deadline it is, on the clock the cadence
+	// runs on: in a drill, exercise time, so a pause does not make it later.
+	LateBy time.Duration
 }
 
 // NextUpdateDue is the most urgent update due for an active incident under
@@ -336,6 +339,9 @@ func UpdatesDue(in Incident, x *Exercise, msgs []Message, policy CadencePolicy, 
 			continue
 		}
 		u.Late = onClock.After(u.At)
+		if u.Late {
+			u.LateBy = onClock.Sub(u.At)
+		}
 		u.At = clock.wall(u.At, now)
 		out = append(out, u)
 	}

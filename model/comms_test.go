@@ -103,8 +103,11 @@ func TestDrillCadenceOnExerciseClock(t *testing.T) {
 	if !ok || !d.At.Equal(t0.Add(5*time.Minute)) || d.Late {
 		t.Fatalf("at 2x: due +%v late %v, want +5m on time", d.At.Sub(t0), d.Late)
 	}
-	if d, _ := NextUpdateDue(in, &twice, nil, p, t0.Add(6*time.Minute)); !d.Late {
-		t.Error("at 2x: not late after 6 wall minutes (12 exercise minutes)")
+	if d, _ := NextUpdateDue(in, &twice, nil, p, t0.Add(6*time.Minute)); !d.Late || d.LateBy != 2*time.Minute {
+		t.Errorf("at 2x, 6 wall minutes (12 exercise minutes) in: late %v by %v, want late by 2m of exercise time", d.Late, d.LateBy)
+	}
+	if d, _ := NextUpdateDue(in, nil, nil, p, t0.Add(13*time.Minute)); !d.Late || d.LateBy != 3*time.Minute {
+		t.Errorf("a real incident 13 minutes in: late %v by %v, want 3m", d.Late, d.LateBy)
 	}
 	// The same policy on wall time says the opposite at wall +6m.
 	if d, _ := NextUpdateDue(in, nil, nil, p, t0.Add(6*time.Minute)); d.Late {

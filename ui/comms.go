@@ -173,7 +173,7 @@ func (c *commsScreen) View(dues []model.UpdateDue, now time.Time) []string {
 			}
 			switch {
 			case d.Late:
-				due = s.Error.Render("LATE by " + model.FormatAge(now.Sub(d.At)))
+				due = s.Error.Render("LATE by " + model.FormatAge(d.LateBy))
 			default:
 				due = s.Faint.Render("due in " + model.FormatAge(d.At.Sub(now)))
 			}

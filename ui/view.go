@@ -339,7 +339,7 @@ func (a App) updateDue(now time.Time) string {
 	s := a.styles
 	who := model.OneLine(string(due.Audience))
 	if due.Late {
-		return s.Error.Render(fmt.Sprintf("%s update LATE by %s", who, model.FormatAge(now.Sub(due.At))))
+		return s.Error.Render(fmt.Sprintf("%s update LATE by %s", who, model.FormatAge(due.LateBy)))
 	}
 	left := due.At.Sub(now)
 	st := s.Faint
