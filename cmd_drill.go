@@ -438,9 +438,9 @@ func writeDrillStatus(w io.Writer, aa model.AfterAction) {
 		target := ""
 		switch {
 		case o.Target > 0 && o.Kind == model.ObjectiveRPO:
-			target = " (at most " + model.FormatOffset(o.Target)[1:] + " lost; note it with #rpo)"
+			target = " (at most " + model.FormatLength(o.Target) + " lost; note it with #rpo)"
 		case o.Target > 0:
-			target = " within " + model.FormatOffset(o.Target)[1:]
+			target = " within " + model.FormatLength(o.Target)
 		}
 		at := ""
 		if !o.At.IsZero() {

@@ -189,7 +189,7 @@ func writeRunbook(w io.Writer, rb *model.Runbook) {
 		fmt.Fprintf(w, "raci:    %s\n", n(rb.DefaultRACI.String()))
 	}
 	for _, e := range rb.Escalation {
-		line := fmt.Sprintf("after %s: %s", strings.TrimPrefix(model.FormatOffset(e.After), "+"), e.Who)
+		line := fmt.Sprintf("after %s: %s", model.FormatLength(e.After), e.Who)
 		if e.Via != "" {
 			line += " (" + e.Via + ")"
 		}
@@ -313,9 +313,9 @@ func (a *app) scenarioListCmd() *cobra.Command {
 			for _, sc := range lib.Scenarios() {
 				length := "-"
 				if sc.Duration > 0 {
-					length = strings.TrimPrefix(model.FormatOffset(sc.Duration), "+")
+					length = model.FormatLength(sc.Duration)
 				} else if len(sc.Injects) > 0 {
-					length = "≥" + strings.TrimPrefix(model.FormatOffset(sc.Injects[len(sc.Injects)-1].Offset), "+")
+					length = "≥" + model.FormatLength(sc.Injects[len(sc.Injects)-1].Offset)
 				}
 				from := listedFrom(sc.Source, sc.Path, lib.ScenarioOverrides(sc.Name))
 				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", model.OneLine(sc.Name), len(sc.Injects), length, model.OneLine(sc.Title), model.OneLine(from))
@@ -376,7 +376,7 @@ func writeScenario(w io.Writer, sc *model.Scenario) {
 		fmt.Fprintf(w, "severity: %s\n", sc.Severity)
 	}
 	if sc.Duration > 0 {
-		fmt.Fprintf(w, "duration: %s\n", strings.TrimPrefix(model.FormatOffset(sc.Duration), "+"))
+		fmt.Fprintf(w, "duration: %s\n", model.FormatLength(sc.Duration))
 	}
 	if len(sc.Runbooks) > 0 {
 		fmt.Fprintf(w, "runbooks: %s\n", n(strings.Join(sc.Runbooks, ", ")))
@@ -386,7 +386,7 @@ func writeScenario(w io.Writer, sc *model.Scenario) {
 		for _, o := range sc.Objectives {
 			target := "no time limit"
 			if o.Target > 0 {
-				target = "within " + strings.TrimPrefix(model.FormatOffset(o.Target), "+")
+				target = "within " + model.FormatLength(o.Target)
 			}
 			fmt.Fprintf(w, "  - [%s] %s (%s)\n", o.Kind, n(model.OneLine(o.Title)), target)
 		}

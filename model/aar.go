@@ -161,7 +161,7 @@ func AfterActionReport(a AfterAction) string {
 		for _, o := range objectives {
 			target := "—"
 			if o.Target > 0 {
-				target = FormatOffset(o.Target)[1:]
+				target = FormatLength(o.Target)
 			}
 			fmt.Fprintf(&b, "| %s (`#%s`) | %s | %s | **%s** | %s | %s |\n", md(o.Title), o.ID, o.Kind, target, strings.ToUpper(string(o.State)), a.clockMark(o.At), orNone(md(o.Evidence)))
 		}
@@ -348,7 +348,7 @@ func targetPhrase(o Objective) string {
 	if o.Target == 0 {
 		return ""
 	}
-	return fmt.Sprintf(" (target %s)", FormatOffset(o.Target)[1:])
+	return fmt.Sprintf(" (target %s)", FormatLength(o.Target))
 }
 
 func section(b *strings.Builder, heading string, items []string) {

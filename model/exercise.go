@@ -426,7 +426,7 @@ func (x Exercise) Objectives(log DrillLog, now time.Time) []ObjectiveResult {
 					r.State = ObjectiveMissed
 				}
 				if statedOK {
-					r.Evidence += " (" + FormatOffset(stated)[1:] + " lost)"
+					r.Evidence += " (" + FormatLength(stated) + " lost)"
 				}
 			} else if !o.Met(r.Took) {
 				r.State = ObjectiveMissed

@@ -45,3 +45,13 @@ func TestFormatMetric(t *testing.T) {
 		}
 	}
 }
+
+// A length is written as scenarios write offsets, without the sign: the
+// scenario picker's planned lengths, objective targets, data lost.
+func TestFormatLength(t *testing.T) {
+	for d, want := range map[time.Duration]string{2 * time.Hour: "2h", 90 * time.Minute: "1h30m", 45 * time.Minute: "45m", 30 * time.Second: "30s", 61 * time.Second: "1m1s", -5 * time.Minute: "-5m"} {
+		if got := FormatLength(d); got != want {
+			t.Errorf("%v: %q, want %q", d, got, want)
+		}
+	}
+}

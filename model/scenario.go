@@ -139,6 +139,10 @@ func ParseOffset(text string) (time.Duration, error) {
 	return days + d, nil
 }
 
+// FormatLength writes a length of time as scenarios write it, without the
+// sign of an offset: "5m", "1h30m", "45s" (a negative one keeps its "-").
+func FormatLength(d time.Duration) string { return strings.TrimPrefix(FormatOffset(d), "+") }
+
 // FormatOffset writes d the way offsets are written in scenarios: "+5m",
 // "+1h30m", "+45s".
 func FormatOffset(d time.Duration) string {

@@ -175,7 +175,7 @@ func (a App) facilitatorPanel(w, h int) []string {
 		}
 		line := "  " + st.Render(fmt.Sprintf("%-6s", strings.ToUpper(string(o.State)))) + " " + model.OneLine(o.Title) + s.Faint.Render(" #"+model.OneLine(o.ID))
 		if o.Target > 0 {
-			line += s.Faint.Render(" within " + model.FormatOffset(o.Target)[1:])
+			line += s.Faint.Render(" within " + model.FormatLength(o.Target))
 		}
 		if !o.At.IsZero() {
 			line += s.Faint.Render(" at " + model.TPlus(o.Took))

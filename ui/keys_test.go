@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -368,14 +367,6 @@ func TestStartDrillFromList(t *testing.T) {
 	d.press("q")
 	if !strings.Contains(d.view(), "[EXERCISE]") {
 		t.Errorf("the list does not mark the drill:\n%s", d.view())
-	}
-}
-
-func TestShortDuration(t *testing.T) {
-	for d, want := range map[time.Duration]string{2 * time.Hour: "2h", 90 * time.Minute: "1h30m", 45 * time.Minute: "45m", 30 * time.Second: "30s", 61 * time.Second: "1m1s"} {
-		if got := shortDuration(d); got != want {
-			t.Errorf("%v: %q, want %q", d, got, want)
-		}
 	}
 }
 

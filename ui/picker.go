@@ -3,8 +3,6 @@ package ui
 import (
 	"fmt"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -129,7 +127,7 @@ func (a *App) scenarioPicker() *picker {
 	for _, sc := range scs {
 		meaning := model.OneLine(sc.Title)
 		if sc.Duration > 0 {
-			meaning += " · " + shortDuration(sc.Duration)
+			meaning += " · " + model.FormatLength(sc.Duration)
 		}
 		meaning += " · " + model.Count(len(sc.Injects), "inject")
 		p.options = append(p.options, pickerOption{Label: sc.Name, Meaning: meaning})
@@ -161,17 +159,4 @@ func (a *App) runbookPicker() *picker {
 		return nil
 	}
 	return p
-}
-
-// shortDuration writes 2h, 1h30m, 45m: a planned length, without the
-// zero seconds time.Duration prints.
-func shortDuration(d time.Duration) string {
-	out := d.String()
-	if strings.HasSuffix(out, "m0s") {
-		out = strings.TrimSuffix(out, "0s")
-	}
-	if strings.HasSuffix(out, "h0m") {
-		out = strings.TrimSuffix(out, "0m")
-	}
-	return out
 }

@@ -246,7 +246,7 @@ func (a App) incidentHeader(w int) []string {
 	detected := in.Started()
 	now := a.now()
 	if !in.Milestones.Resolved.IsZero() {
-		parts = append(parts, s.Faint.Render("resolved after ")+s.Bold.Render(strings.TrimPrefix(model.FormatOffset(in.Milestones.Resolved.Sub(detected)), "+")))
+		parts = append(parts, s.Faint.Render("resolved after ")+s.Bold.Render(model.FormatLength(in.Milestones.Resolved.Sub(detected))))
 	} else {
 		parts = append(parts, s.Bold.Render(model.FormatOffset(now.Sub(detected)))+s.Faint.Render(" since detection"))
 	}

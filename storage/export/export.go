@@ -474,7 +474,7 @@ func exerciseInfo(x model.Exercise, in model.Incident, entries []model.TimelineE
 	for i, o := range x.Started.Objectives {
 		r := ObjectiveResult{ID: o.ID, Kind: string(o.Kind), Title: o.Title}
 		if o.Target > 0 {
-			r.Target = model.FormatOffset(o.Target)[1:]
+			r.Target = model.FormatLength(o.Target)
 		}
 		if ended {
 			r.State = string(results[i].State)
