@@ -223,6 +223,9 @@ func checkExisting(ctx context.Context, path string) error {
 
 // describeSQLiteError turns the driver's corruption reports into words.
 func describeSQLiteError(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return timeoutError{err}
+	}
 	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "SQLITE_NOTADB") || strings.Contains(msg, "file is not a database"):
@@ -232,6 +235,17 @@ func describeSQLiteError(err error) error {
 	}
 	return err
 }
+
+// timeoutError is a store call that ran out of time, said in words: what
+// runs out is the wait for a database another program holds. It still
+// matches context.DeadlineExceeded.
+type timeoutError struct{ err error }
+
+func (e timeoutError) Error() string {
+	return "the database did not answer in time (another sitrep may be holding it): try again"
+}
+
+func (e timeoutError) Unwrap() error { return e.err }
 
 func migrationNames() []string {
 	entries, _ := migrationFiles.ReadDir("migrations")

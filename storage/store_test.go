@@ -458,3 +458,20 @@ func TestOpenSameNewStoreAtOnce(t *testing.T) {
 		st.Close()
 	}
 }
+
+// A call that runs out of time, waiting on a database another program
+// holds, says so in words wherever it is shown, and still matches
+// context.DeadlineExceeded for code.
+func TestTimeoutSaysWhy(t *testing.T) {
+	st, _ := openTemp(t)
+	in := declare(t, st, "slow disk")
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	_, appendErr := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "x"}})
+	_, readErr := st.Timeline(ctx, in, storage.TimelinePage{})
+	for _, err := range []error{appendErr, readErr} {
+		if err == nil || strings.Contains(err.Error(), "deadline") || !strings.Contains(err.Error(), "did not answer in time") || !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("timed-out call: %v", err)
+		}
+	}
+}

@@ -11,9 +11,7 @@
 package ui
 
 import (
-	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -331,12 +329,6 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (a *App) setFlash(text string, isErr bool) {
-	if isErr && strings.Contains(text, context.DeadlineExceeded.Error()) {
-		// Every store call is bounded; what runs out is the wait for a
-		// database another program holds.
-		text = strings.ReplaceAll(text, context.DeadlineExceeded.Error(),
-			fmt.Sprintf("the database did not answer in %d s (another sitrep may be holding it): try again", int(queryTimeout/time.Second)))
-	}
 	a.flash, a.isErr, a.flashAt = text, isErr, a.now()
 }
 

@@ -516,18 +516,6 @@ func TestAmendAndRetractKeys(t *testing.T) {
 	}
 }
 
-// A store call that runs out of time says why in words, not as
-// "context deadline exceeded".
-func TestTimeoutSaysWhy(t *testing.T) {
-	s := newSeeded(t)
-	d := s.driver(t, 100, 30)
-	a := d.app()
-	a.setFlash("save to s.db: "+context.DeadlineExceeded.Error(), true)
-	if strings.Contains(a.flash, "deadline") || !strings.Contains(a.flash, "another sitrep may be holding it") {
-		t.Errorf("flash %q", a.flash)
-	}
-}
-
 // TestAttachRunbookMidIncident: A offers the library's runbooks for the
 // incident's kind that are not attached yet, and attaches the one picked.
 func TestAttachRunbookMidIncident(t *testing.T) {
