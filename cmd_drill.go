@@ -434,7 +434,7 @@ func writeDrillStatus(w io.Writer, aa model.AfterAction) {
 		}
 	}
 	fmt.Fprintln(w, "\nObjectives:")
-	for _, o := range x.Objectives(model.DrillLog{Incident: aa.Incident, Entries: aa.Entries, Steps: aa.Steps, RunbookSteps: aa.RunbookSteps, Messages: aa.Messages}, now) {
+	for _, o := range x.Objectives(aa.Log(), now) {
 		target := ""
 		switch {
 		case o.Target > 0 && o.Kind == model.ObjectiveRPO:

@@ -60,7 +60,8 @@ func (a AfterAction) end() time.Time {
 	return a.Now
 }
 
-func (a AfterAction) log() DrillLog {
+// Log is what the drill's objectives are judged from.
+func (a AfterAction) Log() DrillLog {
 	return DrillLog{Incident: a.Incident, Entries: a.Entries, Steps: a.Steps, RunbookSteps: a.RunbookSteps, Messages: a.Messages}
 }
 
@@ -105,7 +106,7 @@ func AfterActionReport(a AfterAction) string {
 	}
 	fmt.Fprintf(&b, " (%s, %s).\n\n", Count(pauses, "pause"), Count(speeds, "speed change"))
 
-	objectives := x.Objectives(a.log(), end)
+	objectives := x.Objectives(a.Log(), end)
 	injects := a.InjectResponses()
 	var met, missed, open int
 	for _, o := range objectives {
