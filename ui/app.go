@@ -524,7 +524,7 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		return a, a.syncNow()
 	}
 	if a.help {
-		page := max(a.h-headerRows-footerRows-1, 1)
+		page := a.bodyHeight()
 		switch {
 		case key.Matches(msg, k.Back, k.Quit, k.Help):
 			a.help = false

@@ -14,7 +14,7 @@ import (
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
-// startDrill starts a bundled scenario as `sitrep drill` does, on the
+// startTestDrill starts a bundled scenario as `sitrep drill` does, on the
 // test clock, and returns its id and scenario.
 // f is the first inject after the start.
 func startTestDrill(t *testing.T, st *storage.Store, c *clock, lib *runbooks.Library) (id string, sc *model.Scenario, f int) {
