@@ -37,18 +37,46 @@ type VerifyReport struct {
 	Problems []Problem
 }
 
-// Verify walks every author's hash chain: each event must hash to its
-// recorded hash, point at the previous event's hash, and follow it in
-// number. Editing an event breaks its hash; deleting one leaves a gap. It
-// also checks that every timeline entry still has its event, which catches
-// the deletion of a chain's newest event, and that the tables people read
+// Verify checks the log (VerifyLog) and that the tables people read
 // (incidents, timeline, steps, roles, reviews, messages...) say what the log
 // says: see verifyProjections.
 func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
+	rep, edited, err := s.verifyLog(ctx)
+	if err != nil {
+		return rep, err
+	}
+	projected, err := s.verifyProjections(ctx)
+	if err != nil {
+		return rep, err
+	}
+	for _, p := range projected {
+		// A row built from an edited event differs as the event does:
+		// the event's own problem says it.
+		if !edited[p.EventID] {
+			rep.Problems = append(rep.Problems, p)
+		}
+	}
+	return rep, nil
+}
+
+// VerifyLog walks every author's hash chain: each event must hash to its
+// recorded hash, point at the previous event's hash, and follow it in
+// number. Editing an event breaks its hash; deleting one leaves a gap. It
+// also checks that every timeline entry still has its event, which catches
+// the deletion of a chain's newest event. It is Verify without replaying
+// the log, for a caller that has just projected what it checks (import).
+func (s *Store) VerifyLog(ctx context.Context) (VerifyReport, error) {
+	rep, _, err := s.verifyLog(ctx)
+	return rep, err
+}
+
+// verifyLog is VerifyLog, and the events whose content no longer matches
+// their hash.
+func (s *Store) verifyLog(ctx context.Context) (VerifyReport, map[string]bool, error) {
 	var rep VerifyReport
 	rows, err := s.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM events ORDER BY origin, author, chain_seq, id`)
 	if err != nil {
-		return rep, fmt.Errorf("verify %s: %w", s.path, describeSQLiteError(err))
+		return rep, nil, fmt.Errorf("verify %s: %w", s.path, describeSQLiteError(err))
 	}
 	defer rows.Close()
 	type chainKey struct{ origin, author string }
@@ -59,7 +87,7 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 	for rows.Next() {
 		l, err := scanLogged(rows)
 		if err != nil {
-			return rep, fmt.Errorf("verify %s: %w", s.path, describeSQLiteError(err))
+			return rep, nil, fmt.Errorf("verify %s: %w", s.path, describeSQLiteError(err))
 		}
 		rep.Events++
 		k := chainKey{l.Origin, l.Author}
@@ -85,37 +113,26 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 		prevSeq, prevHash = l.ChainSeq, l.Hash
 	}
 	if err := rows.Err(); err != nil {
-		return rep, fmt.Errorf("verify %s: %w", s.path, describeSQLiteError(err))
+		return rep, nil, fmt.Errorf("verify %s: %w", s.path, describeSQLiteError(err))
 	}
 	orphans, err := s.db.QueryContext(ctx, `SELECT t.event_id, t.author FROM timeline t WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = t.event_id)`)
 	if err != nil {
-		return rep, fmt.Errorf("verify %s: %w", s.path, describeSQLiteError(err))
+		return rep, nil, fmt.Errorf("verify %s: %w", s.path, describeSQLiteError(err))
 	}
 	defer orphans.Close()
 	for orphans.Next() {
 		var p Problem
 		if err := orphans.Scan(&p.EventID, &p.Author); err != nil {
-			return rep, err
+			return rep, nil, err
 		}
 		p.Message = "missing from the log (deleted), though the timeline still shows it"
 		rep.Problems = append(rep.Problems, p)
 	}
 	if err := orphans.Err(); err != nil {
-		return rep, fmt.Errorf("verify %s: %w", s.path, describeSQLiteError(err))
+		return rep, nil, fmt.Errorf("verify %s: %w", s.path, describeSQLiteError(err))
 	}
 	orphans.Close()
-	projected, err := s.verifyProjections(ctx)
-	if err != nil {
-		return rep, err
-	}
-	for _, p := range projected {
-		// A row built from an edited event differs as the event does:
-		// the event's own problem says it.
-		if !edited[p.EventID] {
-			rep.Problems = append(rep.Problems, p)
-		}
-	}
-	return rep, nil
+	return rep, edited, nil
 }
 
 // projectionChecks are the tables verify compares with a replay of the log:
