@@ -146,7 +146,7 @@ func TestDrillCadenceOnExerciseClock(t *testing.T) {
 }
 
 // Once a drill has ended nothing falls due, even if its incident was left
-// active (finding 12); a deadline the clock reached just as it was paused
+// active; a deadline the clock reached just as it was paused
 // is due now, not in the past.
 func TestDrillCadenceAfterEnd(t *testing.T) {
 	p := CadencePolicy{SEV2: {AudienceCustomers: {First: 10 * time.Minute, Every: 20 * time.Minute}}}
@@ -167,7 +167,7 @@ func TestDrillCadenceAfterEnd(t *testing.T) {
 
 // A resolved incident's updates say it is over, with no next update and no
 // "under investigation"; the customer notice dates the impact from the
-// review's impact start when there is one (finding 19).
+// review's impact start when there is one.
 func TestMessagesFitTheStage(t *testing.T) {
 	in := Incident{ID: "0190aaaa-bbbb-7ccc-8ddd-eeeeffff0001", Title: "Checkout down", Severity: SEV1, Status: StatusResolved, Commander: "alice",
 		Milestones: MilestoneTimes{Detected: t0, Mitigated: t0.Add(20 * time.Minute), Resolved: t0.Add(45 * time.Minute)}}

@@ -188,7 +188,7 @@ func TestHasTag(t *testing.T) {
 }
 
 // An objective about declaring the incident and naming its commander is met
-// by the declaration and the role taken at T+0 (finding 11); one that names
+// by the declaration and the role taken at T+0; one that names
 // only one of them by that one; unrelated milestones are not.
 func TestObjectiveDeclaredAndCommanderNamed(t *testing.T) {
 	start := drillStart(0)
@@ -248,7 +248,7 @@ func TestObjectivesReopenedAndAfterEnd(t *testing.T) {
 	}
 }
 
-// One range of speeds for the command line and the cockpit (finding 21).
+// One range of speeds for the command line and the cockpit.
 func TestCheckSpeed(t *testing.T) {
 	for _, ok := range []float64{MinSpeed, 0.5, 1, 2, MaxSpeed} {
 		if err := CheckSpeed(ok); err != nil {

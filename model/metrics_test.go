@@ -6,7 +6,7 @@ import (
 )
 
 // A mitigation the incident went back from does not count as time to
-// mitigate (finding 20); with the status unknown it counts as before.
+// mitigate; with the status unknown it counts as before.
 func TestDurationIgnoresReopenedMilestones(t *testing.T) {
 	times := IncidentTimes{Milestones: MilestoneTimes{Detected: t0, Acknowledged: t0.Add(time.Minute), Mitigated: t0.Add(10 * time.Minute)}}
 	for _, tc := range []struct {
@@ -28,7 +28,7 @@ func TestDurationIgnoresReopenedMilestones(t *testing.T) {
 	}
 }
 
-// One format for response times everywhere (finding 21): the cockpit said
+// One format for response times everywhere: the cockpit said
 // 34s and 1m9s where the command line said 33s and 1m for the same values.
 func TestFormatMetric(t *testing.T) {
 	for _, tc := range []struct {

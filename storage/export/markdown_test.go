@@ -2,7 +2,7 @@ package export
 
 import "testing"
 
-// The Resolution sentence names only what happened (finding 20).
+// The Resolution sentence names only what happened.
 func TestResolutionLine(t *testing.T) {
 	mit, res := 60.0, 3*3600.0+5*60
 	for _, tc := range []struct {
