@@ -18,17 +18,16 @@ import (
 	"github.com/sitrep-dev/sitrep/storage/export"
 )
 
-func init() {
-	commandSets = append(commandSets, exportCommands)
-	// Drill exports judge runbook objectives by the steps of the exact
-	// runbook text the incident recorded.
-	export.StepCounter = func(name, text string) int {
-		rb, _ := runbooks.Parse(name+".md", []byte(text))
-		if rb == nil {
-			return 0
-		}
-		return rb.StepCount()
+func init() { commandSets = append(commandSets, exportCommands) }
+
+// runbookSteps counts a runbook's steps from its exact text, as recorded
+// when it was attached, for judging a drill's runbook objectives.
+func runbookSteps(name, text string) int {
+	rb, _ := runbooks.Parse(name+".md", []byte(text))
+	if rb == nil {
+		return 0
 	}
+	return rb.StepCount()
 }
 
 func exportCommands(a *app) []*cobra.Command {
@@ -96,13 +95,13 @@ request answered in one command.`,
 
 func exportOne(ctx context.Context, st *storage.Store, id, format string, w io.Writer) error {
 	if format == "json" {
-		doc, err := export.One(ctx, st, id)
+		doc, err := export.One(ctx, st, id, runbookSteps)
 		if err != nil {
 			return err
 		}
 		return export.WriteJSON(w, doc)
 	}
-	in, err := export.Load(ctx, st, id)
+	in, err := export.Load(ctx, st, id, runbookSteps)
 	if err != nil {
 		return err
 	}
@@ -114,9 +113,9 @@ func exportOne(ctx context.Context, st *storage.Store, id, format string, w io.W
 
 func exportAll(ctx context.Context, st *storage.Store, format string, w io.Writer) error {
 	if format == "json" {
-		return export.WriteAll(ctx, st, w)
+		return export.WriteAll(ctx, st, w, runbookSteps)
 	}
-	return export.WriteAllCSV(ctx, st, w)
+	return export.WriteAllCSV(ctx, st, w, runbookSteps)
 }
 
 // writeOutput runs fn on standard output, or on FILE written privately

@@ -46,7 +46,7 @@ func BenchmarkExportAll(b *testing.B) {
 			for range b.N {
 				n := &countingWriter{}
 				peak = max(peak, peakHeap(b, func() {
-					if err := export.WriteAll(ctx, st, n); err != nil {
+					if err := export.WriteAll(ctx, st, n, nil); err != nil {
 						b.Fatal(err)
 					}
 				}))
@@ -85,7 +85,7 @@ func BenchmarkImport(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if err := export.WriteAll(ctx, src, f); err != nil {
+			if err := export.WriteAll(ctx, src, f, nil); err != nil {
 				b.Fatal(err)
 			}
 			f.Close()

@@ -358,7 +358,7 @@ func canonical(b []byte) ([]byte, error) {
 }
 
 // Load reads everything about one incident from the store.
-func Load(ctx context.Context, st *storage.Store, incidentID string) (Incident, error) {
+func Load(ctx context.Context, st *storage.Store, incidentID string, count StepCounter) (Incident, error) {
 	in, err := st.Incident(ctx, incidentID)
 	if err != nil {
 		return Incident{}, err
@@ -427,7 +427,7 @@ func Load(ctx context.Context, st *storage.Store, incidentID string) (Incident, 
 		return out, err
 	}
 	if isDrill {
-		out.ExerciseInfo = exerciseInfo(x, in, entries, steps, atts, msgs)
+		out.ExerciseInfo = exerciseInfo(x, in, entries, steps, atts, msgs, count)
 		if !x.Ended.IsZero() {
 			// Injects released by the clock are part of the story once the
 			// drill is over (before that they depend on the time of reading).
@@ -443,7 +443,7 @@ func Load(ctx context.Context, st *storage.Store, incidentID string) (Incident, 
 	return out, nil
 }
 
-func exerciseInfo(x model.Exercise, in model.Incident, entries []model.TimelineEntry, steps []model.StepStatus, atts []model.Attachment, msgs []model.Message) *Exercise {
+func exerciseInfo(x model.Exercise, in model.Incident, entries []model.TimelineEntry, steps []model.StepStatus, atts []model.Attachment, msgs []model.Message, count StepCounter) *Exercise {
 	ex := &Exercise{Scenario: x.Started.Scenario, Title: x.Started.Title, SHA256: x.Started.Hash, Start: x.Started.Start.UTC(), Ended: tp(x.Ended),
 		EndReason: x.EndReason, ClockChanges: []ClockChange{}, Injects: []Inject{}, Objectives: []ObjectiveResult{}}
 	for _, c := range x.Changes {
@@ -467,7 +467,7 @@ func exerciseInfo(x model.Exercise, in model.Incident, entries []model.TimelineE
 	if ended {
 		counts := map[string]int{}
 		for _, a := range atts {
-			counts[a.Name] = runbookStepCount(a.Name, a.Text)
+			counts[a.Name] = count.steps(a.Name, a.Text)
 		}
 		results = x.Objectives(model.DrillLog{Incident: in, Entries: entries, Steps: steps, RunbookSteps: counts, Messages: msgs}, x.Ended)
 	}
@@ -485,16 +485,16 @@ func exerciseInfo(x model.Exercise, in model.Incident, entries []model.TimelineE
 	return ex
 }
 
-// StepCounter counts the steps of a runbook's text; the main package sets
-// it to the runbook parser (storage/export cannot import runbooks without
-// reaching across), and without it runbook objectives stay unjudged.
-var StepCounter func(name, text string) int
+// StepCounter counts the steps of a runbook's text. The caller passes the
+// runbook parser's (storage/export cannot import runbooks without reaching
+// across); with nil, a drill's runbook objectives stay unjudged.
+type StepCounter func(name, text string) int
 
-func runbookStepCount(name, text string) int {
-	if StepCounter == nil {
+func (c StepCounter) steps(name, text string) int {
+	if c == nil {
 		return 0
 	}
-	return StepCounter(name, text)
+	return c(name, text)
 }
 
 func tp(t time.Time) *time.Time {
@@ -515,8 +515,8 @@ func secs(t model.IncidentTimes, m model.Metric) *float64 {
 }
 
 // One builds the JSON document for one incident with its raw events.
-func One(ctx context.Context, st *storage.Store, incidentID string) (Document, error) {
-	in, err := Load(ctx, st, incidentID)
+func One(ctx context.Context, st *storage.Store, incidentID string, count StepCounter) (Document, error) {
+	in, err := Load(ctx, st, incidentID, count)
 	if err != nil {
 		return Document{}, err
 	}
@@ -536,7 +536,7 @@ func One(ctx context.Context, st *storage.Store, incidentID string) (Document, e
 // included). It holds one incident and one page of events at a time, so a
 // store of any size exports in the memory of its largest incident. The
 // bytes are those WriteJSON writes for the same document.
-func WriteAll(ctx context.Context, st *storage.Store, w io.Writer) error {
+func WriteAll(ctx context.Context, st *storage.Store, w io.Writer, count StepCounter) error {
 	list, err := oldestFirst(ctx, st)
 	if err != nil {
 		return err
@@ -547,7 +547,7 @@ func WriteAll(ctx context.Context, st *storage.Store, w io.Writer) error {
 	}
 	elems := arrayWriter{w: w}
 	for _, l := range list {
-		in, err := Load(ctx, st, l.ID)
+		in, err := Load(ctx, st, l.ID, count)
 		if err != nil {
 			return err
 		}
@@ -581,7 +581,7 @@ func WriteAll(ctx context.Context, st *storage.Store, w io.Writer) error {
 
 // WriteAllCSV writes the timelines of every incident, oldest first, as one
 // CSV file with one header, an incident at a time.
-func WriteAllCSV(ctx context.Context, st *storage.Store, w io.Writer) error {
+func WriteAllCSV(ctx context.Context, st *storage.Store, w io.Writer, count StepCounter) error {
 	list, err := oldestFirst(ctx, st)
 	if err != nil {
 		return err
@@ -591,7 +591,7 @@ func WriteAllCSV(ctx context.Context, st *storage.Store, w io.Writer) error {
 	}
 	var b bytes.Buffer
 	for i, l := range list {
-		in, err := Load(ctx, st, l.ID)
+		in, err := Load(ctx, st, l.ID, count)
 		if err != nil {
 			return err
 		}

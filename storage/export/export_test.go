@@ -46,7 +46,7 @@ func exportAll(t *testing.T, format string, events []model.Event) []byte {
 	var b bytes.Buffer
 	switch format {
 	case "json":
-		doc, err := export.One(ctx, st, fixtureIncident)
+		doc, err := export.One(ctx, st, fixtureIncident, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +54,7 @@ func exportAll(t *testing.T, format string, events []model.Event) []byte {
 			t.Fatal(err)
 		}
 	default:
-		in, err := export.Load(ctx, st, fixtureIncident)
+		in, err := export.Load(ctx, st, fixtureIncident, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,7 +128,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	events := append(incidentFixture(t), drillFixture(t)...)
 	src := storeWith(t, events)
 	var first bytes.Buffer
-	if err := export.WriteAll(ctx, src, &first); err != nil {
+	if err := export.WriteAll(ctx, src, &first, nil); err != nil {
 		t.Fatal(err)
 	}
 	read := decode(t, first.Bytes())
@@ -154,7 +154,7 @@ func TestJSONRoundTrip(t *testing.T) {
 		t.Fatalf("verify after import: %v %v", rep.Problems, err)
 	}
 	var second bytes.Buffer
-	if err := export.WriteAll(ctx, dst, &second); err != nil {
+	if err := export.WriteAll(ctx, dst, &second, nil); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(first.Bytes(), second.Bytes()) {
@@ -202,7 +202,7 @@ func TestOddPayloadBytesSurvive(t *testing.T) {
 	e.Payload = []byte("{ \"title\": \"Spaced <out>\", \"kind\": \"outage\", \"severity\": 2, \"status\": \"investigating\", \"detected_at\": \"0001-01-01T00:00:00Z\" }")
 	e.Hash = e.ComputeHash()
 	st := storeWith(t, []model.Event{e})
-	doc, err := export.One(context.Background(), st, fixtureIncident)
+	doc, err := export.One(context.Background(), st, fixtureIncident, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func itoa(i int) string {
 func TestDrillMarkedExercise(t *testing.T) {
 	ctx := context.Background()
 	st := storeWith(t, drillFixture(t))
-	in, err := export.Load(ctx, st, drillIncident)
+	in, err := export.Load(ctx, st, drillIncident, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +287,7 @@ func TestExportAllEmptyStore(t *testing.T) {
 	ctx := context.Background()
 	st := storeWith(t, nil)
 	var streamed, whole bytes.Buffer
-	if err := export.WriteAll(ctx, st, &streamed); err != nil {
+	if err := export.WriteAll(ctx, st, &streamed, nil); err != nil {
 		t.Fatal(err)
 	}
 	doc := export.Document{Format: export.FormatName, Version: export.Version, Incidents: []export.Incident{}, Events: []export.Event{}}
@@ -298,7 +298,7 @@ func TestExportAllEmptyStore(t *testing.T) {
 		t.Fatalf("empty export:\n%s\nwant\n%s", streamed.String(), whole.String())
 	}
 	var csvOut bytes.Buffer
-	if err := export.WriteAllCSV(ctx, st, &csvOut); err != nil {
+	if err := export.WriteAllCSV(ctx, st, &csvOut, nil); err != nil {
 		t.Fatal(err)
 	}
 	if want := strings.Join(export.CSVHeader, ",") + "\n"; csvOut.String() != want {
@@ -320,7 +320,7 @@ func TestImportRefusesTamperingAnywhere(t *testing.T) {
 	}
 	defer src.Close()
 	var out bytes.Buffer
-	if err := export.WriteAll(ctx, src, &out); err != nil {
+	if err := export.WriteAll(ctx, src, &out, nil); err != nil {
 		t.Fatal(err)
 	}
 	doc := decode(t, out.Bytes())
@@ -380,7 +380,7 @@ func TestImportRefusesChainGaps(t *testing.T) {
 	ctx := context.Background()
 	events := append(incidentFixture(t), drillFixture(t)...)
 	var full bytes.Buffer
-	if err := export.WriteAll(ctx, storeWith(t, events), &full); err != nil {
+	if err := export.WriteAll(ctx, storeWith(t, events), &full, nil); err != nil {
 		t.Fatal(err)
 	}
 	// events[9] is bob's 4th event; [10] and [11] are his 5th and 6th.
@@ -458,12 +458,12 @@ func TestImportSingleIncidentExport(t *testing.T) {
 		t.Fatalf("%d incidents, %v", len(list), err)
 	}
 	var full bytes.Buffer
-	if err := export.WriteAll(ctx, src, &full); err != nil {
+	if err := export.WriteAll(ctx, src, &full, nil); err != nil {
 		t.Fatal(err)
 	}
 	refused := 0
 	for _, in := range list {
-		doc, err := export.One(ctx, src, in.ID)
+		doc, err := export.One(ctx, src, in.ID, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -504,7 +504,7 @@ func TestImportReencodedExport(t *testing.T) {
 	ctx := context.Background()
 	events := append(incidentFixture(t), drillFixture(t)...)
 	var full bytes.Buffer
-	if err := export.WriteAll(ctx, storeWith(t, events), &full); err != nil {
+	if err := export.WriteAll(ctx, storeWith(t, events), &full, nil); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Contains(full.Bytes(), []byte(`\u003chtml\u003e \u0026 stuff`)) {
@@ -548,7 +548,7 @@ func TestImportReencodedExport(t *testing.T) {
 				t.Fatalf("verify after import: %v %v", rep.Problems, err)
 			}
 			var again bytes.Buffer
-			if err := export.WriteAll(ctx, dst, &again); err != nil {
+			if err := export.WriteAll(ctx, dst, &again, nil); err != nil {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(again.Bytes(), full.Bytes()) {

@@ -157,7 +157,7 @@ func TestExportMatchesSchema(t *testing.T) {
 	schema := loadSchema(t)
 	st := storeWith(t, append(incidentFixture(t), drillFixture(t)...))
 	var b bytes.Buffer
-	if err := export.WriteAll(context.Background(), st, &b); err != nil {
+	if err := export.WriteAll(context.Background(), st, &b, nil); err != nil {
 		t.Fatal(err)
 	}
 	var v any
