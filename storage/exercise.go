@@ -8,21 +8,13 @@ import (
 	"github.com/sitrep-dev/sitrep/model"
 )
 
-// ExerciseEvents returns the events a drill on the incident is built from.
-func (s *Store) ExerciseEvents(ctx context.Context, incidentID string) ([]model.Event, error) {
-	out, err := queryEvents(ctx, s.db, `SELECT `+prefixed("e.", eventColumns)+` FROM exercise_events x JOIN events e ON e.id = x.event_id WHERE x.incident_id = ?`, incidentID)
-	if err != nil {
-		return nil, fmt.Errorf("read exercise of %s: %w", incidentID, describeSQLiteError(err))
-	}
-	return out, nil
-}
-
-// Exercise returns the drill state of an incident; ok is false when it is
-// not a drill started with `sitrep drill`.
+// Exercise returns the drill state of an incident, built from the events
+// of its drill; ok is false when it is not a drill started with `sitrep
+// drill`.
 func (s *Store) Exercise(ctx context.Context, incidentID string) (model.Exercise, bool, error) {
-	events, err := s.ExerciseEvents(ctx, incidentID)
+	events, err := queryEvents(ctx, s.db, `SELECT `+prefixed("e.", eventColumns)+` FROM exercise_events x JOIN events e ON e.id = x.event_id WHERE x.incident_id = ?`, incidentID)
 	if err != nil {
-		return model.Exercise{}, false, err
+		return model.Exercise{}, false, fmt.Errorf("read exercise of %s: %w", incidentID, describeSQLiteError(err))
 	}
 	x, ok := model.BuildExercise(events)
 	return x, ok, nil
