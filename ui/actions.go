@@ -288,7 +288,7 @@ func (a App) reviewKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	switch {
 	case !wasEditing && r.editing:
 		// A section opened again: the text left unsaved in it comes back.
-		if d, ok := a.draft(slot); ok && d.Text != r.area.Value() {
+		if d, ok := a.drafts[slot]; ok && d.Text != r.area.Value() {
 			r.area.SetValue(d.Text)
 			r.notice = restoredNotice(d, "ctrl+s saves it, esc drops it.")
 		}

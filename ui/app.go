@@ -300,7 +300,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			c.tmpl, c.editing, c.err, c.notice = msg.Tmpl, true, "", ""
 			c.area = newTextArea(model.Printable(msg.Text), c.w-4, c.areaHeight())
 			// An update left unsaved to this audience comes back instead.
-			if d, ok := a.draft(messageSlot(string(msg.Tmpl.Audience))); ok {
+			if d, ok := a.drafts[messageSlot(string(msg.Tmpl.Audience))]; ok {
 				c.area.SetValue(d.Text)
 				c.notice = restoredNotice(d, "ctrl+s logs it, esc drops it.")
 			}

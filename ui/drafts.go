@@ -105,12 +105,6 @@ func (a *App) setDraft(slot, text string) {
 	}
 }
 
-// draft is the open incident's draft in slot, if there is one.
-func (a *App) draft(slot string) (storage.Draft, bool) {
-	d, ok := a.drafts[slot]
-	return d, ok
-}
-
 func restoredNotice(d storage.Draft, how string) string {
 	return "Restored what you typed at " + d.Saved.Local().Format("15:04") + " and did not save: " + how
 }
@@ -122,7 +116,7 @@ func (a *App) restoreDraft(p *prompt) {
 	if !ok {
 		return
 	}
-	if d, ok := a.draft(string(kind)); ok {
+	if d, ok := a.drafts[string(kind)]; ok {
 		p.input.SetValue(d.Text)
 		p.input.CursorEnd()
 		p.notice = restoredNotice(d, "enter saves it, ctrl+u clears it.")
