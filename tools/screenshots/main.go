@@ -77,7 +77,7 @@ func run(ctx context.Context, outDir, bin string, log io.Writer) error {
 		"SITREP_AUTHOR=alice@laptop",
 		"XDG_CONFIG_HOME=" + filepath.Join(work, "config"),
 		"XDG_DATA_HOME=" + filepath.Join(work, "data"),
-		"SITREP_REMOTE=", "SITREP_RUNBOOKS=", "NO_COLOR=", "CLICOLOR_FORCE=",
+		"SITREP_REMOTE=", "NO_COLOR=", "CLICOLOR_FORCE=",
 		"VISUAL=", "EDITOR=true",
 	}
 	ids, err := seed(ctx, bin, env, work)
