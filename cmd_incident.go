@@ -80,6 +80,7 @@ func (a *app) declareCmd() *cobra.Command {
 	cmd.Flags().StringArrayVar(&runbookNames, "runbook", nil, "attach a runbook by name (repeatable; see 'sitrep runbook list')")
 	_ = cmd.MarkFlagRequired("title")
 	_ = cmd.MarkFlagRequired("sev")
+	a.completeFlags(cmd, map[string]completer{"sev": severityNumbers, "kind": kindNames, "runbook": libraryRunbooks})
 	return cmd
 }
 
@@ -189,6 +190,7 @@ the note was written.`,
 	cmd.Flags().StringVar(&incident, "incident", "", "incident id (default: the current one)")
 	cmd.Flags().StringVar(&kind, "kind", "note", "note, decision or action")
 	cmd.Flags().StringVar(&at, "at", "", "when it happened, if not now: 14:02 (UTC), -10m, 2026-11-23 14:02")
+	a.completeFlags(cmd, map[string]completer{"incident": incidentIDs, "kind": words("note", "decision", "action")})
 	return cmd
 }
 
@@ -200,7 +202,8 @@ func (a *app) statusCmd() *cobra.Command {
 		Long:  "Statuses, in order:\n" + statusHelp(),
 		Example: `  sitrep status a1b2c3d4 mitigated
   sitrep status a1b2c3d4 resolved --at 15:40`,
-		Args: cobra.ExactArgs(2),
+		Args:              cobra.ExactArgs(2),
+		ValidArgsFunction: a.completeArgs(incidentIDs, statusNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			status, err := model.ParseStatus(args[1])
 			if err != nil {
@@ -264,10 +267,11 @@ func (a *app) pastWhen(flag, text string) (time.Time, error) {
 func (a *app) severityCmd() *cobra.Command {
 	var reason string
 	cmd := &cobra.Command{
-		Use:     "severity ID SEV",
-		Aliases: []string{"sev"},
-		Short:   "Change an incident's severity (1-4)",
-		Args:    cobra.ExactArgs(2),
+		Use:               "severity ID SEV",
+		Aliases:           []string{"sev"},
+		Short:             "Change an incident's severity (1-4)",
+		Args:              cobra.ExactArgs(2),
+		ValidArgsFunction: a.completeArgs(incidentIDs, severityNumbers),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sev, err := model.ParseSeverity(args[1])
 			if err != nil {
@@ -303,7 +307,8 @@ Aliases: ic, comms, ops, sme, support, legal, exec. Teams may use their own
 role names too.`,
 		Example: `  sitrep assign a1b2c3d4 ic bob@laptop
   sitrep assign a1b2c3d4 comms`,
-		Args: cobra.RangeArgs(2, 3),
+		Args:              cobra.RangeArgs(2, 3),
+		ValidArgsFunction: a.completeArgs(incidentIDs, roleNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			role, err := model.ParseRole(args[1])
 			if err != nil {
@@ -353,9 +358,10 @@ func roleHelp() string {
 
 func (a *app) useCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "use ID",
-		Short: "Make an incident the current one, where notes go by default",
-		Args:  cobra.ExactArgs(1),
+		Use:               "use ID",
+		Short:             "Make an incident the current one, where notes go by default",
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: a.completeArgs(incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 				in, err := st.ResolveIncident(ctx, args[0])
@@ -407,9 +413,10 @@ func (a *app) lsCmd() *cobra.Command {
 func (a *app) showCmd() *cobra.Command {
 	var ids bool
 	cmd := &cobra.Command{
-		Use:   "show [ID] [--ids]",
-		Short: "Print an incident's header and full timeline as plain text",
-		Args:  cobra.MaximumNArgs(1),
+		Use:               "show [ID] [--ids]",
+		Short:             "Print an incident's header and full timeline as plain text",
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: a.completeArgs(incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 				ref := ""
@@ -544,10 +551,14 @@ the columns). Exits 2 if anything is wrong.`,
 
 func (a *app) rebuildCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:    "rebuild",
-		Short:  "Recreate every view (incidents, timeline, steps, roles) from the event log",
-		Args:   cobra.NoArgs,
-		Hidden: true,
+		Use:   "rebuild",
+		Short: "Recreate every view (incidents, timeline, steps, roles) from the event log",
+		Long: `Rebuilds the tables that show, the cockpit and exports read (incidents,
+timeline, steps, roles, reviews, messages) by replaying the event log, which
+is what was recorded. Use it after 'sitrep verify' reports a table that
+differs from the log, once the change is understood. The log itself is not
+touched.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 				return st.Rebuild(ctx)

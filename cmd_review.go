@@ -36,7 +36,8 @@ change records nothing. --from reads the document from a file instead.`,
 		Example: `  sitrep review 9f3c
   sitrep review 9f3c --show
   sitrep review 9f3c --from review.md`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: a.completeArgs(incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 				in, err := pickIncident(ctx, st, firstArg(args))
