@@ -255,7 +255,11 @@ func AfterActionReport(a AfterAction) string {
 		if ai.Status == ActionDone {
 			box = "x"
 		}
-		fmt.Fprintf(&b, "- [%s] %s (owner %s, due %s, %s)\n", box, OneLine(ai.Title), orNone(ai.Owner), orNone(ai.Due), ai.Status)
+		category := ""
+		if ai.Category != "" {
+			category = OneLine(ai.Category) + ": "
+		}
+		fmt.Fprintf(&b, "- [%s] %s%s (owner %s, due %s, %s)\n", box, category, OneLine(ai.Title), orNone(ai.Owner), orNone(ai.Due), ai.Status)
 	}
 	b.WriteString("\n")
 

@@ -151,13 +151,25 @@ func Markdown(w io.Writer, in Incident) error {
 	}
 	if len(rv.ActionItems)+len(actions) == 0 {
 		b.WriteString("_None recorded._\n\n")
-	} else {
+	}
+	// One table per ### category of the review, the uncategorised (and the
+	// action items logged in the timeline) first.
+	groups := model.GroupActionItems(rv.ActionItems)
+	if len(actions) > 0 && (len(groups) == 0 || groups[0].Category != "") {
+		groups = append([]model.ActionGroup{{}}, groups...)
+	}
+	for i, g := range groups {
+		if g.Category != "" {
+			fmt.Fprintf(&b, "### %s\n\n", cellEscaper.Replace(model.OneLine(g.Category)))
+		}
 		b.WriteString("| Action | Owner | Due | Status |\n| --- | --- | --- | --- |\n")
-		for _, a := range rv.ActionItems {
+		for _, a := range g.Items {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", cell(a.Title), orDash(cell(a.Owner)), orDash(a.Due), a.Status)
 		}
-		for _, e := range actions {
-			fmt.Fprintf(&b, "| %s | %s | — | logged %s |\n", cell(e.Text), cell(e.Author), e.Occurred.UTC().Format("2006-01-02 15:04Z"))
+		if i == 0 && g.Category == "" {
+			for _, e := range actions {
+				fmt.Fprintf(&b, "| %s | %s | — | logged %s |\n", cell(e.Text), cell(e.Author), e.Occurred.UTC().Format("2006-01-02 15:04Z"))
+			}
 		}
 		b.WriteString("\n")
 	}
