@@ -184,7 +184,14 @@ func (a App) facilitatorPanel(w, h int) []string {
 		expected[i], room = lines, room-len(lines)
 	}
 	out := []string{clip(s.PaneFocused.Render("Facilitator · "+model.OneLine(x.Started.Title))+"  "+a.drillHeader(now), w), ""}
-	out = append(out, s.Title.Render("Injects"))
+	title := s.Title.Render("Injects")
+	for _, l := range expected {
+		if len(l) > 0 {
+			title += s.Faint.Render("  · a note tagged #2a ticks inject 2's first thing to look for")
+			break
+		}
+	}
+	out = append(out, clip(title, w))
 	for i, in := range injects {
 		state := strings.ToUpper(string(in.State))
 		st := s.Faint

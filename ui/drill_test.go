@@ -194,7 +194,7 @@ func TestFacilitatorExpectedActions(t *testing.T) {
 	want := "#" + tag
 	d := newDriver(t, Options{Store: st, Library: lib, Now: c.Now, Incident: id}, 160, 48)
 	d.press("O")
-	if v := ansi.Strip(d.view()); strings.Contains(v, want) {
+	if v := ansi.Strip(d.view()); strings.Contains(v, "· "+fmt.Sprintf("%-5s", want)) {
 		t.Fatalf("inject %d's expected actions shown before its release:\n%s", f+1, v)
 	}
 	d.press("esc")
