@@ -488,29 +488,37 @@ func (x Exercise) Objectives(log DrillLog, now time.Time) []ObjectiveResult {
 // carries #tag, logged at since or later. It is how a note answers an
 // objective and an inject's expected action alike.
 func firstTagged(entries []TimelineEntry, tag string, since time.Time) (TimelineEntry, bool) {
-	for _, e := range entries {
-		if e.Kind == EventNote && !e.Retracted && !e.Occurred.Before(since) && hasTag(e.Text, tag) {
-			return e, true
+	for i := range entries { // by index: an entry is too big to copy for each look
+		if e := &entries[i]; e.Kind == EventNote && !e.Retracted && !e.Occurred.Before(since) && hasTag(e.Text, tag) {
+			return *e, true
 		}
 	}
 	return TimelineEntry{}, false
 }
 
 func hasTag(text, tag string) bool {
-	t := strings.ToLower(text)
-	tag = "#" + strings.ToLower(tag)
-	for i := strings.Index(t, tag); i >= 0; {
-		end := i + len(tag)
-		if end == len(t) || !isTagChar(t[end]) {
+	// Compared in place, without lower-casing the whole text: the
+	// facilitator panel asks this of every note, for every objective and
+	// expected action, on every frame.
+	for i := 0; ; {
+		j := strings.IndexByte(text[i:], '#')
+		if j < 0 {
+			return false
+		}
+		from := i + j + 1
+		to := from + len(tag)
+		if to <= len(text) && strings.EqualFold(text[from:to], tag) && (to == len(text) || !isTagChar(lowerASCII(text[to]))) {
 			return true
 		}
-		j := strings.Index(t[end:], tag)
-		if j < 0 {
-			break
-		}
-		i = end + j
+		i = from
 	}
-	return false
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 func isTagChar(c byte) bool {

@@ -315,3 +315,48 @@ func TestExpectedActions(t *testing.T) {
 		t.Errorf("27th tag %q", ExpectedTag(1, 26))
 	}
 }
+
+// BenchmarkExpectedActions judges every expected action of a drill with
+// seven released injects of three actions each against 2,000 notes (one
+// in ten tagged, none answering), as the
+// facilitator panel does on every frame.
+func BenchmarkExpectedActions(b *testing.B) {
+	start := drillStart(0)
+	p, _ := Decode[ExerciseStartedPayload](start)
+	p.Injects = nil
+	for i := range 7 {
+		p.Injects = append(p.Injects, Inject{Offset: time.Duration(i) * time.Minute, Title: "inject", Expected: []string{"one", "two", "three"}})
+	}
+	start.Payload, _ = json.Marshal(p)
+	x, _ := BuildExercise([]Event{start})
+	var entries []TimelineEntry
+	for i := range 2000 {
+		entries = append(entries, TimelineEntry{Kind: EventNote, Occurred: t0.Add(time.Duration(i) * time.Second),
+			Text: fmt.Sprintf("note %d about the replica lag and the DNS token", i)})
+		if i%10 == 0 {
+			entries[i].Text += " #finding"
+		}
+	}
+	now := t0.Add(time.Hour)
+	injects := x.Injects(now)
+	for b.Loop() {
+		for _, in := range injects {
+			x.ExpectedActions(in, entries, now)
+		}
+	}
+}
+
+// hasTag matches in any case, at a tag's end only, wherever the # is.
+func TestHasTagCases(t *testing.T) {
+	for _, tc := range []struct {
+		text, tag string
+		want      bool
+	}{
+		{"seen #2A.", "2a", true}, {"#2ab", "2a", false}, {"#2a-b", "2a", false}, {"x##2a", "2a", true}, {"#2", "2a", false},
+		{"é#2aé", "2a", true}, {"#Décision", "décision", true}, {"#decision_", "decision", false}, {"", "x", false}, {"#", "x", false},
+	} {
+		if got := hasTag(tc.text, tc.tag); got != tc.want {
+			t.Errorf("hasTag(%q, %q) = %v, want %v", tc.text, tc.tag, got, tc.want)
+		}
+	}
+}
