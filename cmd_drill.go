@@ -421,6 +421,13 @@ func writeDrillStatus(w io.Writer, aa model.AfterAction) {
 			}
 		}
 		fmt.Fprintf(w, "  %s %2d %-7s %s — %s\n", mark, r.Index+1, model.FormatOffset(r.Offset), n(model.OneLine(r.Title)), detail)
+		for _, e := range r.Expected {
+			if e.Answered {
+				fmt.Fprintf(w, "         ✓ #%-4s %s (seen at %s)\n", e.Tag, n(model.OneLine(e.Text)), model.TPlus(x.Elapsed(e.At)))
+			} else {
+				fmt.Fprintf(w, "         · #%-4s look for: %s\n", e.Tag, n(model.OneLine(e.Text)))
+			}
+		}
 	}
 	var latest *model.InjectResponse
 	for _, r := range responses {
@@ -436,8 +443,8 @@ func writeDrillStatus(w io.Writer, aa model.AfterAction) {
 	}
 	if next, ok := x.NextInject(now); ok {
 		fmt.Fprintf(w, "\nNext: inject %d at %s — %s\n", next.Index+1, model.FormatOffset(next.Offset), n(model.OneLine(next.Title)))
-		for _, e := range next.Expected {
-			fmt.Fprintf(w, "  look for: %s\n", n(model.OneLine(e)))
+		for i, e := range next.Expected {
+			fmt.Fprintf(w, "  look for: %s (note it with #%s)\n", n(model.OneLine(e)), model.ExpectedTag(next.Index, i))
 		}
 	}
 	fmt.Fprintln(w, "\nObjectives:")

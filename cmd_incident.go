@@ -41,14 +41,26 @@ func pickIncident(ctx context.Context, st *storage.Store, ref string) (model.Inc
 }
 
 func (a *app) declareCmd() *cobra.Command {
-	var title, sev, kind, detected, commander string
-	var exercise bool
+	var title, sev, kind, detected, commander, at string
+	var exercise, unacknowledged bool
 	var runbookNames []string
 	cmd := &cobra.Command{
-		Use:   "declare --title TEXT --sev N [--kind KIND]",
+		Use:   "declare --title TEXT --sev N [--kind KIND] [--at TIME]",
 		Short: "Declare an incident and print its id",
+		Long: `Declare an incident, make you (or --commander) its Incident Commander, and
+make it the current incident. Whoever declares has acknowledged it, so it
+starts as investigating.
+
+To record an incident after the fact, --at says when it was declared (UTC,
+as for 'note --at'; at most a few minutes ahead): the declaration takes
+that place in the timeline, acknowledged is that time, and the timeline
+also shows when it was written down. --unacknowledged records one nobody
+took: it starts as detected, and a later 'status ID resolved --at TIME'
+leaves acknowledged empty, so it stays out of time to acknowledge.`,
 		Example: `  sitrep declare --title "Checkout 500s" --sev 1 --kind outage
-  sitrep declare --title "Suspicious logins" --sev 2 --kind security --runbook security-incident`,
+  sitrep declare --title "Suspicious logins" --sev 2 --kind security --runbook security-incident
+  sitrep declare --title "Disk full on db-3" --sev 3 --at "2026-11-20 02:05" --detected "2026-11-20 02:00"
+  sitrep declare --title "Queue backlog, healed itself" --sev 4 --at -9h --unacknowledged`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			severity, err := model.ParseSeverity(sev)
@@ -56,6 +68,14 @@ func (a *app) declareCmd() *cobra.Command {
 				return err
 			}
 			d := model.Declaration{Title: title, Kind: kind, Severity: severity, Exercise: exercise, Commander: commander}
+			if unacknowledged {
+				d.Status = model.StatusDetected
+			}
+			if at != "" {
+				if d.At, err = a.pastWhen("--at", at); err != nil {
+					return err
+				}
+			}
 			if detected != "" {
 				if d.DetectedAt, err = a.pastWhen("--detected", detected); err != nil {
 					return err
@@ -75,6 +95,8 @@ func (a *app) declareCmd() *cobra.Command {
 	cmd.Flags().StringVar(&sev, "sev", "", "severity 1-4: "+sevHelp())
 	cmd.Flags().StringVar(&kind, "kind", "other", "kind of incident: "+strings.Join(model.IncidentKinds, ", ")+", or your own")
 	cmd.Flags().StringVar(&detected, "detected", "", "when it was first detected, if before now: 14:02 (UTC), -10m, 2026-11-23 14:02")
+	cmd.Flags().StringVar(&at, "at", "", "when it was declared, to record it after the fact: 14:02 (UTC), -3h, 2026-11-23 14:02")
+	cmd.Flags().BoolVar(&unacknowledged, "unacknowledged", false, "nobody acknowledged it: start as detected, with no acknowledged time")
 	cmd.Flags().StringVar(&commander, "commander", "", "who takes the Incident Commander role (default: you)")
 	cmd.Flags().BoolVar(&exercise, "exercise", false, "a drill: marked EXERCISE everywhere, kept out of real metrics")
 	cmd.Flags().StringArrayVar(&runbookNames, "runbook", nil, "attach a runbook by name (repeatable; see 'sitrep runbook list')")
@@ -94,9 +116,14 @@ func sevHelp() string {
 
 // declare opens an incident, makes the declarer (or --commander) Incident
 // Commander and attaches runbooks, all in one transaction, and makes it the
-// current incident.
+// current incident. The CLI and the cockpit's form both come here. A
+// declaration given a time (d.At, recorded after the fact) dates all of
+// these at that time, so the timeline starts with them.
 func (a *app) declare(ctx context.Context, st *storage.Store, d model.Declaration, runbookNames []string) (model.Incident, error) {
 	if err := d.Validate(); err != nil { // also fills in the defaults (kind, status)
+		return model.Incident{}, err
+	}
+	if err := model.CheckPast("declared", d.At, a.now()); err != nil {
 		return model.Incident{}, err
 	}
 	id := storage.NewID()
@@ -104,7 +131,10 @@ func (a *app) declare(ctx context.Context, st *storage.Store, d model.Declaratio
 	if err != nil {
 		return model.Incident{}, err
 	}
-	return saveNewIncident(ctx, st, id, append(declarationDrafts(st, id, d, time.Time{}), attach...))
+	for i := range attach {
+		attach[i].Occurred = d.At
+	}
+	return saveNewIncident(ctx, st, id, append(declarationDrafts(st, id, d, d.At), attach...))
 }
 
 // declarationDrafts are a new incident's first events: declared, and its
@@ -256,12 +286,7 @@ func (a *app) optionalWhen(text string) (time.Time, error) {
 // declare --detected, status --at): as UTC like everything sitrep shows,
 // and no more than model.MaxAhead in the future.
 func (a *app) pastWhen(flag, text string) (time.Time, error) {
-	now := a.now()
-	at, err := model.ParseWhen(text, now, time.UTC)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return at, model.CheckPast(flag, at, now)
+	return model.ParsePast(flag, text, a.now())
 }
 
 func (a *app) severityCmd() *cobra.Command {

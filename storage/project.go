@@ -62,7 +62,7 @@ func (p *projector) applyState(ctx context.Context, e model.Event) error {
 		if err := p.setSeverity(ctx, e.IncidentID, d.Severity, v); err != nil {
 			return err
 		}
-		if err := p.setStatus(ctx, e, d.Status, v); err != nil {
+		if err := p.setStatus(ctx, e, d.Status, "", v); err != nil {
 			return err
 		}
 		detected := d.DetectedAt
@@ -84,7 +84,7 @@ func (p *projector) applyState(ctx context.Context, e model.Event) error {
 		if err != nil {
 			return nil
 		}
-		return p.setStatus(ctx, e, d.Status, v)
+		return p.setStatus(ctx, e, d.Status, d.From, v)
 	case model.EventSeverityChanged:
 		d, err := model.Decode[model.SeverityPayload](e)
 		if err != nil {
@@ -185,8 +185,9 @@ func (p *projector) setSeverity(ctx context.Context, incident string, sev model.
 }
 
 // setStatus takes the newest status, and marks every milestone the status
-// implies at the earliest time any event reached it.
-func (p *projector) setStatus(ctx context.Context, e model.Event, status model.Status, v string) error {
+// implies (model.Milestone.MarkedBy) at the earliest time any event
+// reached it.
+func (p *projector) setStatus(ctx context.Context, e model.Event, status, from model.Status, v string) error {
 	if !status.Valid() {
 		return nil
 	}
@@ -196,7 +197,7 @@ func (p *projector) setStatus(ctx context.Context, e model.Event, status model.S
 	}
 	at := ms(e.Occurred)
 	for _, m := range model.Milestones {
-		if m == model.MilestoneDetected || status.Rank() < m.ReachedBy().Rank() {
+		if !m.MarkedBy(status, from) {
 			continue
 		}
 		col := string(m) + "_at"
