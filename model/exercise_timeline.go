@@ -36,8 +36,8 @@ func MergeEntries(a, b []TimelineEntry) []TimelineEntry {
 	out := append(append([]TimelineEntry(nil), a...), b...)
 	sort.SliceStable(out, func(i, j int) bool {
 		x, y := out[i], out[j]
-		if !x.Occurred.Equal(y.Occurred) {
-			return x.Occurred.Before(y.Occurred)
+		if !x.Placed().Equal(y.Placed()) {
+			return x.Placed().Before(y.Placed())
 		}
 		if x.HLC != y.HLC {
 			return x.HLC < y.HLC

@@ -24,16 +24,51 @@ func FormatAge(d time.Duration) string {
 	}
 }
 
-// TPlus is a T+ mark since detection: T+0:00, T+1:05:09.
+// TPlus is a T+ mark since detection (or on a drill's exercise clock), the
+// one offset format of the cockpit, show, the exports and the after-action
+// report: T+0:06, T+1:05:09, and in days and hours from a day on, where
+// seconds no longer matter and a back-filled incident would otherwise read
+// T+839:23:05: T+34d22h.
 func TPlus(d time.Duration) string {
 	sign := "+"
 	if d < 0 {
 		sign, d = "-", -d
 	}
 	d = d.Truncate(time.Second)
+	if d >= 24*time.Hour {
+		return fmt.Sprintf("T%s%dd%02dh", sign, int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
+	}
 	h, m, s := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
 	if h > 0 {
 		return fmt.Sprintf("T%s%d:%02d:%02d", sign, h, m, s)
 	}
 	return fmt.Sprintf("T%s%d:%02d", sign, m, s)
+}
+
+// DayLine is the line a timeline shows where the day changes, as chat
+// apps do, so entries that show only a time of day never lose their date:
+// "── Mon 23 Nov 2026 ──".
+func DayLine(t time.Time) string {
+	return "── " + t.UTC().Format("Mon 2 Jan 2006") + " ──"
+}
+
+// SameDay reports whether a and b fall on the same UTC day.
+func SameDay(a, b time.Time) bool {
+	ay, am, ad := a.UTC().Date()
+	by, bm, bd := b.UTC().Date()
+	return ay == by && am == bm && ad == bd
+}
+
+// FormatDeclared is when an incident was declared, for lists: the time of
+// day for today, the day and month for this year, the full date before
+// that, so a five-week-old back-filled incident never reads like a new one.
+func FormatDeclared(t, now time.Time) string {
+	t, now = t.UTC(), now.UTC()
+	switch {
+	case SameDay(t, now):
+		return t.Format("15:04Z")
+	case t.Year() == now.Year():
+		return t.Format("Jan _2")
+	}
+	return t.Format("2006-01-02")
 }

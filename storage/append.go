@@ -206,8 +206,7 @@ func (s *Store) Apply(ctx context.Context, events []model.Event, extra func(*sql
 			if err := s.insertEvent(ctx, tx, e, now); err != nil {
 				return err
 			}
-			future := e.At.After(now.Add(FutureSkew)) || e.Occurred.After(now.Add(FutureSkew))
-			if err := proj.apply(ctx, e, future); err != nil {
+			if err := proj.apply(ctx, e, StampedAhead(e, now)); err != nil {
 				return err
 			}
 			res.Applied++

@@ -470,10 +470,9 @@ func (c *client) apply(ctx context.Context, ws []wireEvent, last int64, lastID s
 		c.rep.Conflicts = append(c.rep.Conflicts, "here: "+x)
 	}
 	if res.Applied > 0 {
-		horizon := c.st.Now().Add(storage.FutureSkew)
-		flagged := 0
+		now, flagged := c.st.Now(), 0
 		for _, e := range events {
-			if e.At.After(horizon) || e.Occurred.After(horizon) {
+			if storage.StampedAhead(e, now) {
 				flagged++
 			}
 		}
