@@ -59,8 +59,8 @@ type Report struct {
 	// ClockOffset is how far this store's clock is ahead of the hub's
 	// (negative: behind), as read from the hub's hello; zero if the hub
 	// did not say.
-	ClockOffset time.Duration
-	Banner        string   // what the hub's login shell printed before sitrep started, made safe
+	ClockOffset   time.Duration
+	Banner        string // what the hub's login shell printed before sitrep started, made safe
 	BytesSent     int64
 	BytesReceived int64
 	Duration      time.Duration
