@@ -61,7 +61,8 @@ func SameDay(a, b time.Time) bool {
 
 // FormatDeclared is when an incident was declared, for lists: the time of
 // day for today, the day and month for this year, the full date before
-// that, so a five-week-old back-filled incident never reads like a new one.
+// that (at most 8 columns), so a five-week-old back-filled incident never
+// reads like a new one.
 func FormatDeclared(t, now time.Time) string {
 	t, now = t.UTC(), now.UTC()
 	switch {
@@ -70,5 +71,48 @@ func FormatDeclared(t, now time.Time) string {
 	case t.Year() == now.Year():
 		return t.Format("Jan _2")
 	}
-	return t.Format("2006-01-02")
+	return t.Format("Jan 2006")
+}
+
+// IncidentClock reads an incident's times as offsets: T+ since detection,
+// or, for a drill, on the exercise clock, so that everything a drill shows
+// (the timeline's T+ column, time to first response, the header, the
+// stats) is in the one clock the players and the scenario use.
+type IncidentClock struct {
+	Start time.Time // detection (or the declaration); zero: no offsets
+	Drill *Exercise // a drill's exercise; nil for a real incident
+}
+
+// ClockOf is the clock of in; x is its drill, or nil.
+func ClockOf(in Incident, x *Exercise) IncidentClock {
+	return IncidentClock{Start: in.Started(), Drill: x}
+}
+
+// Offset is how far into the incident t is, and false when there is
+// nothing to measure from.
+func (c IncidentClock) Offset(t time.Time) (time.Duration, bool) {
+	switch {
+	case c.Drill != nil:
+		return c.Drill.Elapsed(t), true
+	case c.Start.IsZero() || t.IsZero():
+		return 0, false
+	}
+	return t.Sub(c.Start), true
+}
+
+// TPlus is Offset as a T+ mark, "" when there is none.
+func (c IncidentClock) TPlus(t time.Time) string {
+	if d, ok := c.Offset(t); ok {
+		return TPlus(d)
+	}
+	return ""
+}
+
+// Length is how long it was from a to b, never negative: exercise time
+// for a drill, wall time otherwise.
+func (c IncidentClock) Length(a, b time.Time) time.Duration {
+	if c.Drill != nil {
+		return c.Drill.Between(a, b)
+	}
+	return max(b.Sub(a), 0)
 }

@@ -28,6 +28,9 @@ type TimelineEntry struct {
 // it, so a slow laptop's entries sit where they happened.
 func (t TimelineEntry) Placed() time.Time { return t.Occurred.Add(ClockBehind(t.HLC, t.Typed)) }
 
+// Logged is when the entry was written down, on the same clock as Placed.
+func (t TimelineEntry) Logged() time.Time { return t.Typed.Add(ClockBehind(t.HLC, t.Typed)) }
+
 // ClockBehind is how far the author's clock was behind what the author had
 // already seen, when that is more than ClockTolerance (zero otherwise): the
 // entry is flagged, and placed by the logical clock instead of its stamp.
