@@ -27,16 +27,16 @@ type timelinePane struct {
 	keys   *keyMap
 	w, h   int
 
-	clock    model.IncidentClock // reads the T+ column: since detection, or the exercise clock
-	entries  []model.TimelineEntry
-	offset   int // position of entries[0] in the whole timeline
-	total    int // entries in the whole timeline
-	sel      int // selected entry, an index into entries
-	top      int // first entry drawn
-	atHead   bool
-	atTail   bool
-	follow   bool // the newest entry stays selected as new ones arrive
-	pending  bool // a page request is out
+	clock   model.IncidentClock // reads the T+ column: since detection, or the exercise clock
+	entries []model.TimelineEntry
+	offset  int // position of entries[0] in the whole timeline
+	total   int // entries in the whole timeline
+	sel     int // selected entry, an index into entries
+	top     int // first entry drawn
+	atHead  bool
+	atTail  bool
+	follow  bool // the newest entry stays selected as new ones arrive
+	pending bool // a page request is out
 
 	lines map[string][]string // drawn lines per entry at the current width
 }
