@@ -437,7 +437,7 @@ func (a *app) showCmd() *cobra.Command {
 				if isDrill {
 					drill = &x
 				}
-				writeShow(a.out, in, roles, entries, model.ClockOf(in, drill), ids)
+				writeShow(a.out, in, roles, model.CoalesceSpeedChanges(entries), model.ClockOf(in, drill), ids)
 				return nil
 			})
 		},

@@ -46,3 +46,37 @@ func MergeEntries(a, b []TimelineEntry) []TimelineEntry {
 	})
 	return out
 }
+
+// speedPrefix starts the timeline text of every exercise.speed event (see
+// Describe).
+const speedPrefix = "Exercise clock speed set to "
+
+// CoalesceSpeedChanges shows a run of speed changes one after another (a
+// facilitator pressing + four times) as one line: "Exercise clock speed set
+// to 2x → 4x → 8x → 16x", kept at the last change's place. Only what is
+// shown is merged; the log keeps every change, and the exercise clock is
+// computed from all of them.
+func CoalesceSpeedChanges(entries []TimelineEntry) []TimelineEntry {
+	out := entries[:0:0]
+	for i := 0; i < len(entries); i++ {
+		e := entries[i]
+		if !isSpeedChange(e) {
+			out = append(out, e)
+			continue
+		}
+		text := e.Text
+		for i+1 < len(entries) && isSpeedChange(entries[i+1]) && entries[i+1].Author == e.Author &&
+			entries[i+1].Placed().Sub(entries[i].Placed()) < time.Minute {
+			i++
+			text += " → " + strings.TrimPrefix(entries[i].Text, speedPrefix)
+		}
+		last := entries[i]
+		last.Text = text
+		out = append(out, last)
+	}
+	return out
+}
+
+func isSpeedChange(e TimelineEntry) bool {
+	return e.Kind == EventExerciseSpeed && !e.Retracted && e.AmendedBy == "" && strings.HasPrefix(e.Text, speedPrefix)
+}

@@ -143,3 +143,34 @@ func TestOpenRebuildsStoreFromBeforePlacement(t *testing.T) {
 		t.Errorf("the rebuild request is still there: %q", v)
 	}
 }
+
+// A drill's metrics read on its exercise clock: mitigated 45 s of wall
+// time into a drill running at 40 times speed took 30 minutes.
+func TestDrillStatsInExerciseTime(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+	now := t0
+	st, err := storage.Open(ctx, filepath.Join(t.TempDir(), "drill.db"), storage.Options{Author: "fac", Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	in := storage.NewID()
+	if _, err := st.AppendAll(ctx, []model.Draft{
+		{IncidentID: in, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "DR drill", Kind: "dr", Severity: model.SEV1, Status: model.StatusInvestigating, Exercise: true}},
+		{IncidentID: in, Kind: model.EventExerciseStarted, Payload: model.ExerciseStartedPayload{Scenario: "dr", Title: "DR", Hash: "x", Start: t0, Speed: 40}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	now = t0.Add(45 * time.Second)
+	if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: model.StatusMitigated}}); err != nil {
+		t.Fatal(err)
+	}
+	times, err := st.IncidentTimes(ctx, storage.StatsFilter{Exercises: true})
+	if err != nil || len(times) != 1 {
+		t.Fatalf("%v %v", times, err)
+	}
+	if d, ok := times[0].Duration(model.MetricMitigate); !ok || d != 30*time.Minute {
+		t.Errorf("time to mitigate %s (%v), want 30m on the exercise clock", d, ok)
+	}
+}

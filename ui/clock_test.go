@@ -77,3 +77,37 @@ func TestListShowsDeclaredDate(t *testing.T) {
 		t.Errorf("list row lacks the declared date and age:\n%s", view)
 	}
 }
+
+// A facilitator pressing + three times sees one timeline line for the
+// three speed changes, and a drill's T+ column and first-response times
+// read on the exercise clock.
+func TestDrillSpeedChangesShowAsOneLine(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	lib := bundled(t)
+	id, _, _ := startTestDrill(t, st, c, lib)
+	d := newDriver(t, Options{Store: st, Library: lib, Now: c.Now, Incident: id}, 140, 40)
+	d.press("+", "+", "+")
+	if x := d.app().exercise; x == nil || x.Speed(c.Now()) != 8 {
+		t.Fatalf("three + did not set ×8")
+	}
+	n := 0
+	for _, e := range d.app().timeline.entries {
+		if e.Kind == model.EventExerciseSpeed {
+			n++
+			if e.Text != "Exercise clock speed set to 2x → 4x → 8x" {
+				t.Errorf("speed line %q", e.Text)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d speed lines, want one", n)
+	}
+	// Two wall minutes at ×8 are sixteen on the exercise clock.
+	c.Add(2 * time.Minute)
+	mustAppend(t, st, model.Draft{IncidentID: id, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "responding"}})
+	d.send(tickMsg(c.Now()))
+	if view := ansi.Strip(d.view()); !strings.Contains(view, "T+16:00 alice@laptop note") {
+		t.Errorf("the note is not at T+16:00 on the exercise clock:\n%s", view)
+	}
+}

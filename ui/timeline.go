@@ -101,9 +101,12 @@ func (t *timelinePane) setWindow(entries []model.TimelineEntry, req windowReques
 	if e, ok := t.selected(); ok {
 		selID = e.EventID
 	}
+	// Whether the window reached an end is judged on what the store sent,
+	// before a run of speed changes is drawn as one line.
+	short := len(entries) < req.Count
+	entries = model.CoalesceSpeedChanges(entries)
 	t.entries, t.total, t.clock = entries, total, clock
 	t.lines = map[string][]string{}
-	short := len(entries) < req.Count
 	switch {
 	case req.Tail:
 		t.atTail, t.atHead = true, short
@@ -136,6 +139,7 @@ func (t *timelinePane) addPage(msg timelinePageMsg) {
 	t.pending = false
 	got := msg.Entries
 	short := len(got) < msg.Limit
+	got = model.CoalesceSpeedChanges(got)
 	switch msg.Dir {
 	case pageHead:
 		t.entries, t.offset, t.sel, t.top = got, 0, 0, 0

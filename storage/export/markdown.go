@@ -224,7 +224,7 @@ func Markdown(w io.Writer, in Incident) error {
 
 	b.WriteString("## Timeline (UTC)\n\n")
 	b.WriteString("| Time (UTC) | T+ | Who | What | Entry |\n| --- | --- | --- | --- | --- |\n")
-	for _, e := range in.entries {
+	for _, e := range model.CoalesceSpeedChanges(in.entries) {
 		tplus := in.clock.TPlus(e.Placed())
 		text := cell(e.Text)
 		var marks []string
