@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/sitrep-dev/sitrep/model"
+
 	"strings"
 	"testing"
 	"time"
@@ -49,5 +51,30 @@ func TestCLIDrillShowsExerciseTime(t *testing.T) {
 	show := c.ok("show", id)
 	if !strings.Contains(show, "T+8:00") {
 		t.Errorf("show lacks the note at T+8:00 on the exercise clock:\n%s", show)
+	}
+}
+
+// show flags an entry from a clock an hour behind with what that clock
+// stamped, places it by the logical clock, and shows no negative T+.
+func TestShowFlagsSlowClock(t *testing.T) {
+	t0 := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+	stamp := t0.Add(-time.Hour + time.Minute)
+	in := model.Incident{ID: "inc", Title: "Checkout down", Severity: model.SEV2, Status: model.StatusInvestigating, DeclaredAt: t0,
+		Milestones: model.MilestoneTimes{Detected: t0, Acknowledged: t0}}
+	entries := []model.TimelineEntry{
+		{EventID: "a", Kind: model.EventDeclared, Occurred: t0, Typed: t0, HLC: model.NewHLC(t0), Author: "carol", Text: "Declared"},
+		{EventID: "b", Kind: model.EventNote, NoteKind: model.NoteKindNote, Occurred: stamp, Typed: stamp, HLC: model.NewHLC(t0) + 1, Author: "alice", Text: "on it"},
+		{EventID: "c", Kind: model.EventNote, NoteKind: model.NoteKindNote, Occurred: t0.Add(time.Hour), Typed: t0.Add(time.Hour), HLC: model.NewHLC(t0.Add(time.Hour)), Author: "bob", Text: "from tomorrow", Future: true},
+	}
+	var b strings.Builder
+	writeShow(&b, in, nil, entries, model.ClockOf(in, nil), false)
+	out := b.String()
+	for _, want := range []string{"14:00:00Z  T+0:00    alice  note     on it [clock 59m behind: stamped 2026-11-23 13:01:00Z]", "[clock ahead: stamped later than the clock that received it]"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "T-") {
+		t.Errorf("show has a negative offset:\n%s", out)
 	}
 }
