@@ -1,11 +1,11 @@
 package main
 
 import (
-	"github.com/sitrep-dev/sitrep/model"
-
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sitrep-dev/sitrep/model"
 )
 
 // An incident recorded over five weeks: show writes a date line where the
