@@ -407,7 +407,7 @@ func (a *app) lsCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:     "ls",
 		Aliases: []string{"list"},
-		Short:   "List incidents, active first: id, severity, status, age, title",
+		Short:   "List incidents, active first: id, severity, status, when declared, age, title",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
@@ -420,14 +420,15 @@ func (a *app) lsCmd() *cobra.Command {
 					return nil
 				}
 				tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tSEV\tSTATUS\tAGE\tTITLE")
+				fmt.Fprintln(tw, "ID\tSEV\tSTATUS\tDECLARED\tAGE\tTITLE")
 				now := a.now()
 				for _, in := range list {
 					title := model.OneLine(in.Title)
 					if in.Exercise {
 						title = "[EXERCISE] " + title
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", in.Short(), in.Severity, in.Status, model.FormatAge(now.Sub(in.DeclaredAt)), title)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", in.Short(), in.Severity, in.Status, in.DeclaredAt.UTC().Format("2006-01-02 15:04Z"),
+						model.FormatAge(max(now.Sub(in.DeclaredAt), 0)), title)
 				}
 				return tw.Flush()
 			})
@@ -460,7 +461,15 @@ func (a *app) showCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				writeShow(a.out, in, roles, entries, ids)
+				x, isDrill, err := st.Exercise(ctx, in.ID)
+				if err != nil {
+					return err
+				}
+				var drill *model.Exercise
+				if isDrill {
+					drill = &x
+				}
+				writeShow(a.out, in, roles, model.CoalesceSpeedChanges(entries), model.ClockOf(in, drill), ids)
 				return nil
 			})
 		},
@@ -472,7 +481,11 @@ func (a *app) showCmd() *cobra.Command {
 // writeShow prints an incident for reading or piping. Every piece of text
 // that came from a person or another store is neutralised: control
 // characters show in caret notation instead of acting on the terminal.
-func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries []model.TimelineEntry, ids bool) {
+//
+// Entries show their time of day under a date line where the day changes,
+// their T+ on clock (the exercise clock for a drill), and, when the clock
+// that stamped them disagreed with the others, what it stamped.
+func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries []model.TimelineEntry, clock model.IncidentClock, ids bool) {
 	n := model.Neutralise
 	title := n(model.OneLine(in.Title))
 	if in.Exercise {
@@ -487,8 +500,8 @@ func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries
 		v := "—"
 		if !t.IsZero() {
 			v = t.UTC().Format("2006-01-02 15:04:05")
-			if d, ok := in.Milestones.Since(m); ok && m != model.MilestoneDetected {
-				v += " (" + model.FormatAge(d) + ")"
+			if _, ok := in.Milestones.Since(m); ok && m != model.MilestoneDetected {
+				v += " (" + model.FormatAge(clock.Length(in.Milestones.Detected, t)) + ")"
 			}
 		}
 		ms = append(ms, fmt.Sprintf("%s %s", m, v))
@@ -506,8 +519,13 @@ func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries
 		fmt.Fprintln(w, line)
 	}
 	fmt.Fprintln(w)
-	detected := in.Milestones.Detected
-	for _, e := range entries {
+	for i, e := range entries {
+		if i == 0 || !model.SameDay(e.Placed(), entries[i-1].Placed()) {
+			if i > 0 {
+				fmt.Fprintln(w)
+			}
+			fmt.Fprintln(w, model.DayLine(e.Placed()))
+		}
 		marks := ""
 		if e.Pinned {
 			marks += " [pinned]"
@@ -519,20 +537,21 @@ func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries
 			marks += " [amended]"
 		}
 		if e.Late() {
-			marks += " (logged " + e.Typed.UTC().Format("15:04:05") + ")"
+			logged := e.Logged().UTC().Format("15:04:05Z")
+			if !model.SameDay(e.Logged(), e.Placed()) {
+				logged = e.Logged().UTC().Format("2006-01-02 15:04:05Z")
+			}
+			marks += " (logged " + logged + ")"
 		}
-		if e.Future {
-			marks += " [clock ahead]"
+		if note := e.ClockNote(); note != "" {
+			marks += " [" + note + "]"
 		}
-		offset := ""
-		if !detected.IsZero() {
-			offset = model.TPlus(e.Occurred.Sub(detected))
-		}
+		offset := clock.TPlus(e.Placed())
 		text := strings.ReplaceAll(n(strings.TrimRight(e.Text, "\n")), "\n", "\n    ")
 		if ids {
 			fmt.Fprintf(w, "%-8s  ", model.ShortID(e.EventID))
 		}
-		fmt.Fprintf(w, "%s  %-10s %s  %-8s %s%s\n", e.Occurred.UTC().Format("2006-01-02 15:04:05Z"), offset, n(e.Author), e.Label(), text, marks)
+		fmt.Fprintf(w, "%s  %-9s %s  %-8s %s%s\n", e.Placed().UTC().Format("15:04:05Z"), offset, n(e.Author), e.Label(), text, marks)
 	}
 }
 

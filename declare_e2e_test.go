@@ -40,13 +40,22 @@ func TestDeclareFormWhenInTmux(t *testing.T) {
 	if err != nil {
 		t.Fatalf("show: %v\n%s", err, show)
 	}
-	var declared string
+	// show heads each day's entries with a date line: the declaration's
+	// date is the last one above it.
+	var day, declared string
 	for _, l := range strings.Split(show, "\n") {
+		if strings.HasPrefix(l, "── ") && strings.HasSuffix(l, " ──") && declared == "" {
+			day = strings.TrimSuffix(strings.TrimPrefix(l, "── "), " ──")
+		}
 		if strings.Contains(l, " declared ") && strings.Contains(l, "Queue backlog on billing") {
 			declared = l
 		}
 	}
-	at, err := time.Parse("2006-01-02 15:04:05Z", strings.Join(strings.Fields(declared)[:2], " "))
+	var clock string
+	if f := strings.Fields(declared); len(f) > 0 {
+		clock = f[0]
+	}
+	at, err := time.Parse("Mon 2 Jan 2006 15:04:05Z", day+" "+clock)
 	if err != nil {
 		t.Fatalf("no declared line in show (%v):\n%s", err, show)
 	}

@@ -26,7 +26,7 @@ type InjectResponse struct {
 	InjectStatus
 	Response   TimelineEntry
 	Responded  bool
-	ResponseIn time.Duration // wall time from release to the response
+	ResponseIn time.Duration // exercise time from release to the response
 	Expected   []ExpectedAction
 }
 
@@ -38,7 +38,7 @@ func (a AfterAction) InjectResponses() []InjectResponse {
 	// resolution 'drill end' records).
 	var entries []TimelineEntry
 	for _, e := range a.Entries {
-		if !e.Occurred.Equal(a.Exercise.Started.Start) && !a.Exercise.Over(e.Occurred) {
+		if !e.Placed().Equal(a.Exercise.Started.Start) && !a.Exercise.Over(e.Placed()) {
 			entries = append(entries, e)
 		}
 	}
@@ -47,7 +47,9 @@ func (a AfterAction) InjectResponses() []InjectResponse {
 		r := InjectResponse{InjectStatus: st, Expected: a.Exercise.ExpectedActions(st, entries, a.end())}
 		if st.State == InjectReleased {
 			if e, ok := FirstResponse(entries, st.ReleasedAt); ok {
-				r.Response, r.Responded, r.ResponseIn = e, true, e.Occurred.Sub(st.ReleasedAt)
+				// On the exercise clock, like every time a drill reports: an
+				// eight-minute response at 16 times speed took 8m, not 30s.
+				r.Response, r.Responded, r.ResponseIn = e, true, a.Exercise.Between(st.ReleasedAt, e.Placed())
 			}
 		}
 		out = append(out, r)
@@ -264,7 +266,7 @@ func AfterActionReport(a AfterAction) string {
 			return
 		}
 		for _, e := range es {
-			fmt.Fprintf(&b, "- %s %s: %s\n", a.clockMark(e.Occurred), e.Author, OneLine(e.Text))
+			fmt.Fprintf(&b, "- %s %s: %s\n", a.clockMark(e.Placed()), e.Author, OneLine(e.Text))
 		}
 		b.WriteString("\n")
 	}
@@ -276,7 +278,7 @@ func AfterActionReport(a AfterAction) string {
 		b.WriteString("None recorded.\n")
 	}
 	for _, e := range notes[NoteKindAction] {
-		fmt.Fprintf(&b, "- [ ] %s (logged %s by %s)\n", OneLine(e.Text), a.clockMark(e.Occurred), e.Author)
+		fmt.Fprintf(&b, "- [ ] %s (logged %s by %s)\n", OneLine(e.Text), a.clockMark(e.Placed()), e.Author)
 	}
 	for _, ai := range a.Review.ActionItems {
 		box := " "
@@ -299,7 +301,7 @@ func AfterActionReport(a AfterAction) string {
 			}
 			for _, t := range tags {
 				if hasTag(e.Text, t) {
-					out = append(out, fmt.Sprintf("%s (%s, %s)", OneLine(e.Text), e.Author, a.clockMark(e.Occurred)))
+					out = append(out, fmt.Sprintf("%s (%s, %s)", OneLine(e.Text), e.Author, a.clockMark(e.Placed())))
 					break
 				}
 			}

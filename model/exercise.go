@@ -65,8 +65,8 @@ func BuildExercise(events []Event) (Exercise, bool) {
 	sorted := append([]Event(nil), events...)
 	sort.Slice(sorted, func(i, j int) bool {
 		a, b := sorted[i], sorted[j]
-		if !a.Occurred.Equal(b.Occurred) {
-			return a.Occurred.Before(b.Occurred)
+		if !a.Placed().Equal(b.Placed()) {
+			return a.Placed().Before(b.Placed())
 		}
 		return a.Version() < b.Version()
 	})
@@ -88,22 +88,22 @@ func BuildExercise(events []Event) (Exercise, bool) {
 			found, startVersion = true, e.Version()
 			x.IncidentID, x.Started, x.StartedBy, x.StartEvent = e.IncidentID, p, e.Author, e.ID
 			if x.Started.Start.IsZero() {
-				x.Started.Start = e.Occurred
+				x.Started.Start = e.Placed()
 			}
 		case EventExercisePaused, EventExerciseResumed, EventExerciseSpeed:
 			p, _ := Decode[ExerciseClockPayload](e)
-			x.Changes = append(x.Changes, ClockChange{EventID: e.ID, Kind: e.Kind, At: e.Occurred, HLC: e.HLC, Speed: p.Speed, By: e.Author})
+			x.Changes = append(x.Changes, ClockChange{EventID: e.ID, Kind: e.Kind, At: e.Placed(), HLC: e.HLC, Speed: p.Speed, By: e.Author})
 		case EventExerciseEnded:
 			p, _ := Decode[ExerciseEndedPayload](e)
-			if x.Ended.IsZero() || e.Occurred.Before(x.Ended) {
-				x.Ended, x.EndReason = e.Occurred, p.Reason
+			if x.Ended.IsZero() || e.Placed().Before(x.Ended) {
+				x.Ended, x.EndReason = e.Placed(), p.Reason
 			}
 		case EventInjectReleased, EventInjectSkipped:
 			p, err := Decode[InjectPayload](e)
 			if err != nil {
 				continue
 			}
-			o := InjectOverride{EventID: e.ID, Kind: e.Kind, At: e.Occurred, By: e.Author, Reason: p.Reason, version: e.Version()}
+			o := InjectOverride{EventID: e.ID, Kind: e.Kind, At: e.Placed(), By: e.Author, Reason: p.Reason, version: e.Version()}
 			if old, ok := x.Overrides[p.Index]; !ok || o.version > old.version {
 				x.Overrides[p.Index] = o
 			}
@@ -177,6 +177,12 @@ func (x Exercise) Elapsed(now time.Time) time.Duration {
 		}
 	}
 	return acc
+}
+
+// Between is the exercise time from wall time a to wall time b: how long
+// something took in the drill's own time. It is never negative.
+func (x Exercise) Between(a, b time.Time) time.Duration {
+	return max(x.Elapsed(b)-x.Elapsed(a), 0)
 }
 
 // WallAt is the wall time at which the exercise clock reads offset, and
@@ -356,8 +362,8 @@ func (x Exercise) ExpectedActions(st InjectStatus, entries []TimelineEntry, now 
 	out := make([]ExpectedAction, 0, len(st.Expected))
 	for i, text := range st.Expected {
 		a := ExpectedAction{Inject: st.Index, Tag: ExpectedTag(st.Index, i), Text: text}
-		if e, ok := firstTagged(entries, a.Tag, st.ReleasedAt); ok && !x.Over(e.Occurred) && !now.Before(e.Occurred) {
-			a.Answered, a.At, a.By, a.Evidence = true, e.Occurred, e.Author, OneLine(e.Text)
+		if e, ok := firstTagged(entries, a.Tag, st.ReleasedAt); ok && !x.Over(e.Placed()) && !now.Before(e.Placed()) {
+			a.Answered, a.At, a.By, a.Evidence = true, e.Placed(), e.Author, OneLine(e.Text)
 		}
 		out = append(out, a)
 	}
@@ -436,7 +442,7 @@ func (x Exercise) Objectives(log DrillLog, now time.Time) []ObjectiveResult {
 			}
 		case ObjectiveRPO:
 			if e, ok := firstTagged(log.Entries, "rpo", time.Time{}); ok {
-				at, evidence = e.Occurred, "noted: "+OneLine(e.Text)
+				at, evidence = e.Placed(), "noted: "+OneLine(e.Text)
 				if m := durationWord.FindString(strings.ToLower(e.Text)); m != "" {
 					if d, err := ParseOffset(m); err == nil {
 						stated, statedOK = d, true
@@ -447,7 +453,7 @@ func (x Exercise) Objectives(log DrillLog, now time.Time) []ObjectiveResult {
 			at, evidence = runbookFinished(o.Runbook, log)
 		default:
 			if e, ok := firstTagged(log.Entries, o.ID, time.Time{}); ok {
-				at, evidence = e.Occurred, "noted: "+OneLine(e.Text)
+				at, evidence = e.Placed(), "noted: "+OneLine(e.Text)
 			}
 			for _, m := range log.Messages {
 				if objectiveNamesAudience(o.Title, m.Audience) && (at.IsZero() || m.At.Before(at)) {
@@ -489,7 +495,7 @@ func (x Exercise) Objectives(log DrillLog, now time.Time) []ObjectiveResult {
 // objective and an inject's expected action alike.
 func firstTagged(entries []TimelineEntry, tag string, since time.Time) (TimelineEntry, bool) {
 	for i := range entries { // by index: an entry is too big to copy for each look
-		if e := &entries[i]; e.Kind == EventNote && !e.Retracted && !e.Occurred.Before(since) && hasTag(e.Text, tag) {
+		if e := &entries[i]; e.Kind == EventNote && !e.Retracted && !e.Placed().Before(since) && hasTag(e.Text, tag) {
 			return *e, true
 		}
 	}
@@ -556,8 +562,8 @@ func declaredAndCommanded(title string, log DrillLog) (time.Time, string, bool) 
 	if declare {
 		d := log.Incident.DeclaredAt
 		for _, e := range log.Entries {
-			if e.Kind == EventDeclared && (d.IsZero() || e.Occurred.Before(d)) {
-				d = e.Occurred
+			if e.Kind == EventDeclared && (d.IsZero() || e.Placed().Before(d)) {
+				d = e.Placed()
 			}
 		}
 		if d.IsZero() {
@@ -568,8 +574,8 @@ func declaredAndCommanded(title string, log DrillLog) (time.Time, string, bool) 
 	if command {
 		var c time.Time
 		for _, e := range log.Entries {
-			if e.Kind == EventRoleAssigned && !e.Retracted && takesCommand(e.Text) && (c.IsZero() || e.Occurred.Before(c)) {
-				c = e.Occurred
+			if e.Kind == EventRoleAssigned && !e.Retracted && takesCommand(e.Text) && (c.IsZero() || e.Placed().Before(c)) {
+				c = e.Placed()
 			}
 		}
 		if c.IsZero() {
@@ -649,7 +655,7 @@ func FirstResponse(entries []TimelineEntry, t time.Time) (TimelineEntry, bool) {
 	var best TimelineEntry
 	found := false
 	for _, e := range entries {
-		if e.Retracted || e.Occurred.Before(t) {
+		if e.Retracted || e.Placed().Before(t) {
 			continue
 		}
 		switch e.Kind {
@@ -657,7 +663,7 @@ func FirstResponse(entries []TimelineEntry, t time.Time) (TimelineEntry, bool) {
 		default:
 			continue
 		}
-		if !found || e.Occurred.Before(best.Occurred) {
+		if !found || e.Placed().Before(best.Placed()) {
 			best, found = e, true
 		}
 	}

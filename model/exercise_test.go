@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -358,5 +359,24 @@ func TestHasTagCases(t *testing.T) {
 		if got := hasTag(tc.text, tc.tag); got != tc.want {
 			t.Errorf("hasTag(%q, %q) = %v, want %v", tc.text, tc.tag, got, tc.want)
 		}
+	}
+}
+
+func TestCoalesceSpeedChanges(t *testing.T) {
+	speed := func(sec int, x string) TimelineEntry {
+		return TimelineEntry{EventID: x, Kind: EventExerciseSpeed, Author: "fac", Occurred: t0.Add(time.Duration(sec) * time.Second), Text: "Exercise clock speed set to " + x}
+	}
+	note := TimelineEntry{EventID: "n", Kind: EventNote, Author: "fac", Occurred: t0.Add(10 * time.Second), Text: "hello"}
+	got := CoalesceSpeedChanges([]TimelineEntry{speed(1, "2x"), speed(2, "4x"), speed(3, "8x"), note, speed(20, "4x"), speed(200, "2x")})
+	var texts []string
+	for _, e := range got {
+		texts = append(texts, e.Text)
+	}
+	want := []string{"Exercise clock speed set to 2x → 4x → 8x", "hello", "Exercise clock speed set to 4x", "Exercise clock speed set to 2x"}
+	if strings.Join(texts, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q, want %q", texts, want)
+	}
+	if got[0].EventID != "8x" {
+		t.Errorf("the merged line is not at the last change: %+v", got[0])
 	}
 }

@@ -134,10 +134,12 @@ func (t MilestoneTimes) Get(m Milestone) time.Time {
 }
 
 // Since is how long from detection to m, and false if either is unknown.
+// It is never negative: a milestone recorded before detection (a time given
+// by hand, a clock that disagreed) was reached at detection at the earliest.
 func (t MilestoneTimes) Since(m Milestone) (time.Duration, bool) {
 	end := t.Get(m)
 	if t.Detected.IsZero() || end.IsZero() {
 		return 0, false
 	}
-	return end.Sub(t.Detected), true
+	return max(end.Sub(t.Detected), 0), true
 }

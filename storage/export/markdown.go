@@ -87,8 +87,14 @@ func Markdown(w io.Writer, in Incident) error {
 	if len(key) == 0 {
 		b.WriteString("_Nothing pinned or decided yet; see the timeline._\n\n")
 	}
-	for _, e := range key {
-		fmt.Fprintf(&b, "- **%s** %s\n", e.Occurred.UTC().Format("15:04Z"), model.OneLine(firstLine(e.Text)))
+	for i, e := range key {
+		// The date on the first bullet and wherever the day changes, so an
+		// incident that ran for days reads in order without a calendar.
+		layout := "15:04Z"
+		if i == 0 || !model.SameDay(e.Placed(), key[i-1].Placed()) {
+			layout = "2006-01-02 15:04Z"
+		}
+		fmt.Fprintf(&b, "- **%s** %s\n", e.Placed().UTC().Format(layout), model.OneLine(firstLine(e.Text)))
 		if multiLine(e.Text) {
 			b.WriteString("\n")
 			writeVerbatim(&b, e.Text, "  ")
@@ -172,7 +178,7 @@ func Markdown(w io.Writer, in Incident) error {
 		}
 		if i == 0 && g.Category == "" {
 			for _, e := range actions {
-				fmt.Fprintf(&b, "| %s | %s | — | logged %s |\n", cell(e.Text), cell(e.Author), e.Occurred.UTC().Format("2006-01-02 15:04Z"))
+				fmt.Fprintf(&b, "| %s | %s | — | logged %s |\n", cell(e.Text), cell(e.Author), e.Placed().UTC().Format("2006-01-02 15:04Z"))
 			}
 		}
 		b.WriteString("\n")
@@ -234,13 +240,9 @@ func Markdown(w io.Writer, in Incident) error {
 
 	b.WriteString("## Timeline (UTC)\n\n")
 	b.WriteString("| Time (UTC) | T+ | Who | What | Entry |\n| --- | --- | --- | --- | --- |\n")
-	det := in.Milestones.Detected
 	var long []model.TimelineEntry
-	for _, e := range in.entries {
-		tplus := ""
-		if det != nil {
-			tplus = model.TPlus(e.Occurred.Sub(*det))
-		}
+	for _, e := range model.CoalesceSpeedChanges(in.entries) {
+		tplus := in.clock.TPlus(e.Placed())
 		text := cell(e.Text)
 		if multiLine(e.Text) {
 			// A table cell holds one line: the row keeps the first, and the
@@ -263,7 +265,10 @@ func Markdown(w io.Writer, in Incident) error {
 			marks = append(marks, "retracted")
 		}
 		if e.Late() {
-			marks = append(marks, "logged "+e.Typed.UTC().Format("15:04:05Z"))
+			marks = append(marks, "logged "+e.Logged().UTC().Format("2006-01-02 15:04:05Z"))
+		}
+		if note := e.ClockNote(); note != "" {
+			marks = append(marks, note)
 		}
 		switch {
 		case multiLine(e.Text) && e.Kind == model.EventMessageSent:
@@ -274,7 +279,7 @@ func Markdown(w io.Writer, in Incident) error {
 		if len(marks) > 0 {
 			text += " _(" + strings.Join(marks, ", ") + ")_"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", e.Occurred.UTC().Format("2006-01-02 15:04:05"), tplus, cell(e.Author), e.Label(), text)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", e.Placed().UTC().Format("2006-01-02 15:04:05"), tplus, cell(e.Author), e.Label(), text)
 	}
 	if len(long) > 0 {
 		b.WriteString("\n### Longer entries in full\n")
@@ -369,7 +374,9 @@ func orDash(s string) string {
 }
 
 // CSVHeader is the first row of the CSV export.
-var CSVHeader = []string{"occurred_utc", "t_plus", "recorded_utc", "author", "kind", "note_kind", "text", "pinned", "amended", "retracted", "event_id", "incident_id", "exercise"}
+// occurred_utc is where the log places the entry; clock says when the clock
+// that stamped it disagreed with the others, and what it stamped.
+var CSVHeader = []string{"occurred_utc", "t_plus", "recorded_utc", "author", "kind", "note_kind", "text", "pinned", "amended", "retracted", "event_id", "incident_id", "exercise", "clock"}
 
 // CSV writes the timeline, one row per entry, for spreadsheets. Cells that
 // a spreadsheet would run as a formula are prefixed with an apostrophe.
@@ -379,12 +386,8 @@ func CSV(w io.Writer, in Incident) error {
 		return err
 	}
 	for _, e := range in.entries {
-		tplus := ""
-		if in.Milestones.Detected != nil {
-			tplus = model.TPlus(e.Occurred.Sub(*in.Milestones.Detected))
-		}
-		rec := []string{e.Occurred.UTC().Format(time.RFC3339Nano), tplus, e.Typed.UTC().Format(time.RFC3339Nano), safeCell(e.Author), e.Label(),
-			string(e.NoteKind), safeCell(model.Printable(e.Text)), yes(e.Pinned), yes(e.AmendedBy != ""), yes(e.Retracted), e.EventID, in.ID, exerciseMark(in.Exercise)}
+		rec := []string{e.Placed().UTC().Format(time.RFC3339Nano), in.clock.TPlus(e.Placed()), e.Logged().UTC().Format(time.RFC3339Nano), safeCell(e.Author), e.Label(),
+			string(e.NoteKind), safeCell(model.Printable(e.Text)), yes(e.Pinned), yes(e.AmendedBy != ""), yes(e.Retracted), e.EventID, in.ID, exerciseMark(in.Exercise), e.ClockNote()}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}

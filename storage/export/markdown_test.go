@@ -49,6 +49,7 @@ func TestMarkdownMultiLineEntries(t *testing.T) {
 			{Kind: model.EventNote, NoteKind: model.NoteKindDecision, Occurred: at.Add(5 * time.Minute), Typed: at.Add(5 * time.Minute), Author: "alice", Text: decision},
 			{Kind: model.EventNote, NoteKind: model.NoteKindNote, Occurred: at.Add(7 * time.Minute), Typed: at.Add(7 * time.Minute), Author: "bob", Text: pasted},
 		}}
+	in.clock = model.IncidentClock{Start: det}
 	var b strings.Builder
 	if err := Markdown(&b, in); err != nil {
 		t.Fatal(err)
@@ -58,7 +59,7 @@ func TestMarkdownMultiLineEntries(t *testing.T) {
 		"| 2026-02-10 14:01:00 | T+1:00 | bob | note | Rolled back deploy 4812 |\n",
 		"| alice | decision | Fail over to eu-west. … _(in full below)_ |\n",
 		"| bob | note | Pods crashing: … _(in full below)_ |\n",
-		"- **14:05Z** Fail over to eu-west.\n\n  ```text\n  Fail over to eu-west.\n\n  Why:\n    - replica healthy\n    - lag 2s\n  ```\n",
+		"- **2026-02-10 14:05Z** Fail over to eu-west.\n\n  ```text\n  Fail over to eu-west.\n\n  Why:\n    - replica healthy\n    - lag 2s\n  ```\n",
 		"### Longer entries in full\n\n**2026-02-10 14:05:00** · alice · decision\n\n```text\n" + decision + "\n```\n",
 		"**2026-02-10 14:07:00** · bob · note\n\n````text\n" + pasted + "\n````\n",
 	} {
