@@ -233,7 +233,7 @@ func TestDrillDeclaredObjectiveAndEnd(t *testing.T) {
 	id := strings.TrimSpace(c.ok("drill", "region-outage-dr"))
 	c.at(2*time.Minute, drillStart)
 	status := c.ok("drill", "status")
-	if !strings.Contains(status, "MET    #incident-declared-and-commander-named Incident declared and commander named within 10m at T+0:00") {
+	if !strings.Contains(status, "MET    #incident-declared Incident declared and commander named within 10m at T+0:00") {
 		t.Errorf("declared objective not met at T+0:\n%s", status)
 	}
 	c.at(30*time.Minute, drillStart)
