@@ -44,6 +44,9 @@ func fuzzSeeds(f *testing.F) {
 		"<<<<<<< HEAD\n- [ ] a\n=======\n>>>>>>> b\n",
 		"#\n##\n- [ ]\n1.\n-\n",
 		"\x00\xff\xfe# bad utf8 \xc3\n- [ ] \x1b[31mred\n",
+		// past the nesting limit, on one line and by indentation
+		strings.Repeat("- ", 40) + "x\n\n\n\n\n" + strings.Repeat("> ", 40) + "y\n",
+		nestedSteps(MaxNesting + 3),
 	} {
 		f.Add([]byte(s))
 	}
