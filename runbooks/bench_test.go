@@ -160,6 +160,10 @@ var worstCases = []worstCase{
 	{"braces-in-a-step", func(n int) []byte { return append([]byte("- [ ] "), repeatTo(n, "{R: ", "\n")...) }, false},
 	{"link-definitions", func(n int) []byte { return repeatTo(n, "[a]: http://x\n", "") }, false},
 	{"one-long-line", func(n int) []byte { return repeatTo(n, "word ", "\n") }, false},
+	{"front-matter-roles", func(n int) []byte {
+		return append([]byte("---\nroles:\n"), repeatTo(n, "  - database administrator\n", "---\n- [ ] x\n")...)
+	}, false},
+	{"front-matter-nested", func(n int) []byte { return append([]byte("---\nraci: "), repeatTo(n, "[", "\n---\n- [ ] x\n")...) }, false},
 }
 
 // BenchmarkParseWorstCase parses a 1 MB file of each worst case: the
