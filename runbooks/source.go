@@ -29,7 +29,10 @@ import (
 //
 // No inline parsers are registered beyond the task-list checkbox: sitrep
 // reads steps' text as written, so links, emphasis and code spans never
-// need to be found, and inline parsing is most of goldmark's time.
+// need to be found, and inline parsing is most of goldmark's time. For the
+// same reason there are no paragraph transformers: link reference
+// definitions stay paragraphs shown as written, and extracting them took
+// time that grew with the square of how many a paragraph held.
 var markdown = goldmark.New(
 	goldmark.WithParser(parser.NewParser(
 		parser.WithBlockParsers(cappedBlockParsers()...),
