@@ -20,6 +20,9 @@ var (
 	// offsetHeading: "+5m Title", "T+1h30m: Title", "+10m — Title", and
 	// the run-sheet's "T+15 Title" and "T+1:30 Title".
 	offsetHeading = regexp.MustCompile(`^([Tt]?\+(?:\d+:\d\d|[^\s:|,–—]*))[\s:|,–—-]*(.*)$`)
+	// unitWord is a unit written out after a bare offset: "+5 minutes".
+	unitWord   = regexp.MustCompile(`(?i)^(minutes?|mins?|hours?|hrs?)\b[\s:|,–—-]*(.*)$`)
+	bareNumber = regexp.MustCompile(`^[Tt]?\+\d+$`)
 	// clockHeading: "10:40 - Disable AZ A", the run-sheet style of game days
 	// planned against the wall clock.
 	clockHeading = regexp.MustCompile(`^(\d{1,2}):(\d{2})(?:\s|$|[:|,–—-])[\s:|,–—-]*(.*)$`)
@@ -369,12 +372,18 @@ func (b *scenarioBuilder) body() {
 // means it is one but its offset is wrong (already reported).
 func (b *scenarioBuilder) injectHeading(text string, line, col int, underInjects bool) (*injectHead, bool) {
 	if m := offsetHeading.FindStringSubmatch(text); m != nil {
-		d, err := model.ParseOffset(m[1])
+		offset, title := m[1], m[2]
+		// "+5 minutes Title", "T+2 hours: Title": the unit as a word
+		if u := unitWord.FindStringSubmatch(title); u != nil && bareNumber.MatchString(offset) {
+			offset += strings.ToLower(u[1][:1])
+			title = u[2]
+		}
+		d, err := model.ParseOffset(offset)
 		if err != nil {
 			b.s.add(Error, line, col, "inject offset %v", trimInvalid(err))
 			return nil, true
 		}
-		return &injectHead{offset: d, title: strings.TrimSpace(m[2])}, true
+		return &injectHead{offset: d, title: strings.TrimSpace(title)}, true
 	}
 	if m := clockHeading.FindStringSubmatch(text); m != nil {
 		h, _ := strconv.Atoi(m[1])

@@ -19,7 +19,7 @@ import (
 func TestScenarioRunSheetOffsets(t *testing.T) {
 	src := "---\nobjectives: [\"Decision recorded\"]\n---\n# Tabletop\n\n## Injects\n\n" +
 		"### T+00 - Alerts fire\nThe pager goes off.\n\n### T+15 Status page asks\nA reporter calls.\n\n" +
-		"### T+1:30: Region down\nEverything is red.\n\n### +5 Early news\nA tweet.\n"
+		"### T+1:30: Region down\nEverything is red.\n\n### +5 Early news\nA tweet.\n\n### +2 hours: Regulator\nA letter.\n\n### T+45 mins Board\nA call.\n"
 	sc, diags := ParseScenario("tabletop.md", []byte(src))
 	if HasErrors(diags) {
 		t.Fatalf("errors:\n%s", diagList(diags))
@@ -28,7 +28,7 @@ func TestScenarioRunSheetOffsets(t *testing.T) {
 	for _, in := range sc.Injects {
 		got = append(got, model.FormatOffset(in.Offset)+" "+in.Title)
 	}
-	want := []string{"+0m Alerts fire", "+5m Early news", "+15m Status page asks", "+1h30m Region down"}
+	want := []string{"+0m Alerts fire", "+5m Early news", "+15m Status page asks", "+45m Board", "+1h30m Region down", "+2h Regulator"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("injects %q, want %q", got, want)
 	}
