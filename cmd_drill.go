@@ -127,6 +127,7 @@ func (a *app) startDrill(ctx context.Context, st *storage.Store, lib *runbooks.L
 	drafts = append(drafts, model.Draft{IncidentID: id, Kind: model.EventExerciseStarted, Occurred: now, Payload: model.ExerciseStartedPayload{
 		Scenario: sc.Name, Title: sc.Title, Source: sc.Source, Hash: sc.Hash, Text: sc.Text, Start: now, Speed: speed,
 		Duration: sc.Duration, Runbooks: sc.Runbooks, Objectives: sc.Objectives, Injects: sc.Injects,
+		Cadence: sc.Cadence,
 	}})
 	in, err := saveNewIncident(ctx, st, id, drafts)
 	return in, warnings, err

@@ -380,3 +380,22 @@ func TestCoalesceSpeedChanges(t *testing.T) {
 		t.Errorf("the merged line is not at the last change: %+v", got[0])
 	}
 }
+
+// TestParseOffsetRunSheet: offsets written with their plus sign may leave
+// the unit out, as facilitators' run-sheets do (T+00, T+15 are minutes,
+// T+1:30 hours and minutes); without the sign a unit is still required.
+func TestParseOffsetRunSheet(t *testing.T) {
+	for text, want := range map[string]time.Duration{
+		"T+00": 0, "T+15": 15 * time.Minute, "+5": 5 * time.Minute, "t+90": 90 * time.Minute,
+		"T+1:30": 90 * time.Minute, "T+00:15": 15 * time.Minute, "+5m": 5 * time.Minute, "T+1h30m": 90 * time.Minute, "+2d": 48 * time.Hour,
+	} {
+		if got, err := ParseOffset(text); err != nil || got != want {
+			t.Errorf("ParseOffset(%q) = %v, %v; want %v", text, got, err, want)
+		}
+	}
+	for _, text := range []string{"5", "30", "01:30", "T+1.5", "T+1:75", "T+1:5", "T+-5", "T++5", "T+", "T+1:30:00"} {
+		if d, err := ParseOffset(text); err == nil {
+			t.Errorf("ParseOffset(%q) = %v, want an error", text, d)
+		}
+	}
+}

@@ -110,7 +110,13 @@ func ActionItemLines(items []ActionItem) []string {
 			if a.Status == ActionDone {
 				box = "x"
 			}
-			lines = append(lines, fmt.Sprintf("- [%s] %s | %s | %s | %s", box, OneLine(a.Title), OneLine(a.Owner), a.Due, a.Status))
+			title := actionField(a.Title)
+			if title == "" {
+				// only a review from elsewhere (sync, import) can lack one;
+				// written empty, it would fail every later edit on this line
+				title = "(no title)"
+			}
+			lines = append(lines, fmt.Sprintf("- [%s] %s | %s | %s | %s", box, title, actionField(a.Owner), a.Due, a.Status))
 		}
 	}
 	return lines
@@ -355,10 +361,21 @@ func parseActionLine(l string) (ActionItem, error) {
 	if done && (f[3] == "" || st == ActionOpen) {
 		st = ActionDone
 	}
-	if f[0] == "" {
+	// Saved as the document will show it next time: read back raw, a title
+	// of control characters was saved, then written as nothing, and every
+	// later edit failed on a line the user never wrote.
+	title, owner := actionField(f[0]), actionField(f[1])
+	if title == "" {
 		return ActionItem{}, Invalidf("action item %q has no title", l)
 	}
-	return ActionItem{Title: f[0], Owner: f[1], Due: f[2], Status: st}, nil
+	return ActionItem{Title: title, Owner: owner, Due: f[2], Status: st}, nil
+}
+
+// actionField is a title or owner as an action item line holds it: on one
+// line, without control characters, and without the "|" that separates
+// the fields (only a review from elsewhere can hold one).
+func actionField(s string) string {
+	return strings.ReplaceAll(OneLine(s), "|", "¦")
 }
 
 func stripComments(s string) string {

@@ -89,3 +89,36 @@ func TestReviewActionCategoriesRoundTrip(t *testing.T) {
 		t.Errorf("an empty ### heading: %v", err)
 	}
 }
+
+// TestReviewActionItemsWithControlCharacters: an action item is saved as
+// the document will show it next time, so a title of control characters
+// is refused on the line the user wrote, and one that held some is edited
+// again without error. A review from elsewhere (sync, import) with a
+// title that would be written as nothing, or with a "|", still renders
+// to a document that reads back.
+func TestReviewActionItemsWithControlCharacters(t *testing.T) {
+	in := Incident{ID: "x", Title: "t"}
+	if _, err := ParseReviewTemplate("## Action items\n- [ ] \x1b[ | me | | open\n", t0); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Fatalf("a title that is only an escape sequence: %v, want an error at line 2", err)
+	}
+	r, err := ParseReviewTemplate("## Action items\n- [ ] restart\x01 api\x1b[31m | bob\x07 | | open\n", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := r.ActionItems[0]; a.Title != "restart\ufffd api" || a.Owner != "bob\ufffd" {
+		t.Fatalf("saved %q / %q, not what the document will show", a.Title, a.Owner)
+	}
+	again, err := ParseReviewTemplate(RenderReviewTemplate(in, r, nil), t0)
+	if err != nil || !again.Equal(r) {
+		t.Fatalf("editing again: %v\n%+v\n%+v", err, again, r)
+	}
+	foreign := Review{ActionItems: []ActionItem{{Title: "\x1b[2J", Status: ActionOpen}, {Title: "a | b", Owner: "c|d", Status: ActionOpen}}}
+	doc := RenderReviewTemplate(in, foreign, nil)
+	back, err := ParseReviewTemplate(doc, t0)
+	if err != nil {
+		t.Fatalf("a review from elsewhere no longer reads back: %v\n%s", err, doc)
+	}
+	if len(back.ActionItems) != 2 || back.ActionItems[1].Title != "a ¦ b" || back.ActionItems[1].Owner != "c¦d" {
+		t.Fatalf("read back %+v", back.ActionItems)
+	}
+}
