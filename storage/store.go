@@ -182,16 +182,15 @@ func checkExisting(ctx context.Context, path string) error {
 	if pageSize == 1 {
 		pageSize = 65536
 	}
-	pages := int64(binary.BigEndian.Uint32(header[28:32]))
-	changeCounter := binary.BigEndian.Uint32(header[24:28])
-	validFor := binary.BigEndian.Uint32(header[92:96])
 	if pageSize < 512 || pageSize&(pageSize-1) != 0 {
 		return fmt.Errorf("open store %s: damaged header: page size %d is not valid", path, pageSize)
 	}
-	if validFor == changeCounter && pages > 0 && info.Size() < pages*pageSize {
-		return fmt.Errorf("open store %s: truncated: the header says %d bytes (%d pages of %d) but the file has %d", path, pages*pageSize, pages, pageSize, info.Size())
-	}
 
+	// Whether the file is complete is SQLite's to say, not the header's: a
+	// process killed (or a disk filled) while SQLite copies its -wal log
+	// into the main file leaves the header counting pages the file does
+	// not have yet, and SQLite reads them from the log. Only a store SQLite
+	// cannot read is refused.
 	db, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		return fmt.Errorf("open store %s: %w", path, err)
@@ -203,7 +202,16 @@ func checkExisting(ctx context.Context, path string) error {
 	var appID int64
 	var tables int
 	if err := db.QueryRowContext(ctx, "SELECT (SELECT application_id FROM pragma_application_id), (SELECT count(*) FROM sqlite_master)").Scan(&appID, &tables); err != nil {
-		return fmt.Errorf("open store %s: %w", path, describeSQLiteError(err))
+		err = describeSQLiteError(err)
+		// Said as "truncated" when that is what the header shows, so
+		// whoever looks for the missing part knows what to look for.
+		pages := int64(binary.BigEndian.Uint32(header[28:32]))
+		counted := binary.BigEndian.Uint32(header[24:28]) == binary.BigEndian.Uint32(header[92:96])
+		if errors.Is(err, ErrDamaged) && counted && info.Size() < pages*pageSize {
+			return fmt.Errorf("open store %s: truncated: the header says %d bytes (%d pages of %d) but the file has %d, and SQLite cannot read it: %s",
+				path, pages*pageSize, pages, pageSize, info.Size(), RecoverHint)
+		}
+		return fmt.Errorf("open store %s: %w", path, err)
 	}
 	if appID != applicationID {
 		if tables == 0 && appID == 0 {
@@ -220,32 +228,6 @@ func checkExisting(ctx context.Context, path string) error {
 	}
 	return nil
 }
-
-// describeSQLiteError turns the driver's corruption reports into words.
-func describeSQLiteError(err error) error {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return timeoutError{err}
-	}
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "SQLITE_NOTADB") || strings.Contains(msg, "file is not a database"):
-		return errors.New("not a SQLite database")
-	case strings.Contains(msg, "SQLITE_CORRUPT") || strings.Contains(msg, "malformed"):
-		return errors.New("the database file is damaged (malformed); restore it from a backup or the team's shared store")
-	}
-	return err
-}
-
-// timeoutError is a store call that ran out of time, said in words: what
-// runs out is the wait for a database another program holds. It still
-// matches context.DeadlineExceeded.
-type timeoutError struct{ err error }
-
-func (e timeoutError) Error() string {
-	return "the database did not answer in time (another sitrep may be holding it): try again"
-}
-
-func (e timeoutError) Unwrap() error { return e.err }
 
 func migrationNames() []string {
 	entries, _ := migrationFiles.ReadDir("migrations")
