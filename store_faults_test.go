@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -55,15 +56,15 @@ func TestHubKilledDuringCheckpoint(t *testing.T) {
 	}
 }
 
-// needMount mounts a tmpfs of size bytes at a new folder and returns it,
-// unmounted when the test ends. Mounting needs root (CI runs as root): a
-// laptop skips, and SITREP_REQUIRE_MOUNT=1 makes that a failure.
-func needMount(t *testing.T, size int64) string {
+// needMount runs mount with args, the mount point last, and unmounts it
+// when the test ends. Mounting needs root (CI runs as root): a laptop
+// skips, and SITREP_REQUIRE_MOUNT=1 makes that a failure.
+func needMount(t *testing.T, args ...string) {
 	t.Helper()
-	dir := t.TempDir()
-	out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d,mode=0700", size), "tmpfs", dir).CombinedOutput()
+	dir := args[len(args)-1]
+	out, err := exec.Command("mount", args...).CombinedOutput()
 	if err != nil {
-		msg := fmt.Sprintf("cannot mount a tmpfs (needs root): %v %s", err, strings.TrimSpace(string(out)))
+		msg := fmt.Sprintf("cannot mount (needs root): %v %s", err, strings.TrimSpace(string(out)))
 		if os.Getenv("SITREP_REQUIRE_MOUNT") == "1" {
 			t.Fatalf("%s; SITREP_REQUIRE_MOUNT=1 requires it", msg)
 		}
@@ -74,6 +75,23 @@ func needMount(t *testing.T, size int64) string {
 			t.Errorf("umount %s: %v %s", dir, err, out)
 		}
 	})
+}
+
+// smallDisk is a new tmpfs of size bytes.
+func smallDisk(t *testing.T, size int64) string {
+	dir := t.TempDir()
+	needMount(t, "-t", "tmpfs", "-o", fmt.Sprintf("size=%d,mode=0700", size), "tmpfs", dir)
+	return dir
+}
+
+// readOnlyView is src mounted read-only somewhere else: a read-only file
+// system, which root cannot write either.
+func readOnlyView(t *testing.T, src string) string {
+	dir := t.TempDir()
+	needMount(t, "--bind", src, dir)
+	if out, err := exec.Command("mount", "-o", "remount,bind,ro", dir).CombinedOutput(); err != nil {
+		t.Fatalf("remount %s read-only: %v %s", dir, err, out)
+	}
 	return dir
 }
 
@@ -96,7 +114,7 @@ func TestDiskFull(t *testing.T) {
 	bin := buildSitrep(t)
 	for _, noteSize := range []int{300, 4000, 30000} {
 		t.Run(fmt.Sprint(noteSize), func(t *testing.T) {
-			dir := needMount(t, 4<<20)
+			dir := smallDisk(t, 4<<20)
 			r := newResponder(t, bin, t.TempDir(), "alice@laptop")
 			r.db = filepath.Join(dir, "sitrep.db")
 			id := strings.TrimSpace(r.ok("declare", "--title", "Disk full", "--sev", "1", "--kind", "outage"))
@@ -142,4 +160,205 @@ func TestDiskFull(t *testing.T) {
 			r.ok("verify")
 		})
 	}
+}
+
+// asUser runs the built binary as an unprivileged user: permission bits are
+// what the read-only tests are about, and root ignores them. Without root
+// the test's own user is unprivileged already.
+type asUser struct {
+	bin  string
+	db   string
+	env  []string
+	wrap []string // runs the command as nobody
+	uid  int
+}
+
+// newUnprivileged copies the binary where any user may run it and makes a
+// home folder the user owns, under a base every user may enter.
+func newUnprivileged(t *testing.T) (*asUser, string) {
+	t.Helper()
+	bin := buildSitrep(t)
+	base, err := os.MkdirTemp("", "sitrep-ro-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { exec.Command("chattr", "-R", "-i", base).Run(); os.RemoveAll(base) })
+	if err := os.Chmod(base, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &asUser{bin: filepath.Join(base, "sitrep"), uid: os.Getuid()}
+	if err := os.WriteFile(u.bin, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	home := filepath.Join(base, "home")
+	if err := os.Mkdir(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() == 0 {
+		setpriv, err := exec.LookPath("setpriv")
+		if err != nil {
+			t.Skip("running as root without setpriv: cannot drop to an unprivileged user, and root ignores permission bits")
+		}
+		u.uid = 65534
+		u.wrap = []string{setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"}
+		if err := os.Chown(home, u.uid, u.uid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u.db = filepath.Join(home, "sitrep.db")
+	u.env = append(os.Environ(), "SITREP_AUTHOR=alice@laptop", "SITREP_DB=", "SITREP_REMOTE=", "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"))
+	return u, home
+}
+
+func (u *asUser) run(t *testing.T, args ...string) (string, string, int) {
+	argv := append(append(append([]string(nil), u.wrap...), u.bin, "--db", u.db), args...)
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = u.env
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errOut.String(), code
+}
+
+func (u *asUser) ok(t *testing.T, args ...string) string {
+	t.Helper()
+	out, errOut, code := u.run(t, args...)
+	if code != 0 {
+		t.Fatalf("sitrep %s: exit %d: %s%s", strings.Join(args, " "), code, out, errOut)
+	}
+	return out
+}
+
+// readingWorks runs every reading command and checks each shows the store.
+func (u *asUser) readingWorks(t *testing.T, id, note string) {
+	t.Helper()
+	for _, args := range [][]string{{"ls"}, {"show", id}, {"search", "replica"}, {"export", "--all", "--format", "json"}, {"stats"}, {"verify"}} {
+		out, errOut, code := u.run(t, args...)
+		if code != 0 {
+			t.Errorf("sitrep %s on a read-only store: exit %d: %s", strings.Join(args, " "), code, errOut)
+			continue
+		}
+		want := note
+		if args[0] == "search" {
+			want = id // search shows the incident, with the words it matched
+		}
+		if args[0] == "show" || args[0] == "export" || args[0] == "search" {
+			if !strings.Contains(out, want) {
+				t.Errorf("sitrep %s lacks the note:\n%s", strings.Join(args, " "), out)
+			}
+		}
+	}
+}
+
+// writingSays checks that a note fails in one line naming what is
+// read-only.
+func (u *asUser) writingSays(t *testing.T, what string) {
+	t.Helper()
+	_, errOut, code := u.run(t, "note", "cannot be saved")
+	if code != 1 || !strings.Contains(errOut, "read-only") || !strings.Contains(errOut, what) ||
+		strings.Count(strings.TrimRight(errOut, "\n"), "\n") > 0 || regexp.MustCompile(`\(\d+\)`).MatchString(errOut) {
+		t.Errorf("a note on a read-only store: exit %d, %q; want one line saying %s is read-only", code, errOut, what)
+	}
+}
+
+// Reading commands work on a store this user may not write, writing says
+// what is read-only, and a read-only session leaves nothing that blocks
+// writing once the permission is back.
+func TestReadOnlyStore(t *testing.T) {
+	u, home := newUnprivileged(t)
+	id := strings.TrimSpace(u.ok(t, "declare", "--title", "Replica lag", "--sev", "2", "--kind", "outage"))
+	const note = "replica lag on db-3"
+	u.ok(t, "note", note)
+	chmod := func(t *testing.T, p string, mode os.FileMode) {
+		t.Helper()
+		if err := os.Chmod(p, mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	leftovers := func(t *testing.T) {
+		t.Helper()
+		for _, suffix := range []string{"-wal", "-shm"} {
+			if _, err := os.Stat(u.db + suffix); err == nil {
+				t.Errorf("a read-only session left %s", u.db+suffix)
+			}
+		}
+	}
+
+	t.Run("read-only file", func(t *testing.T) {
+		chmod(t, u.db, 0o400)
+		u.readingWorks(t, id, note)
+		u.writingSays(t, u.db)
+		leftovers(t)
+		chmod(t, u.db, 0o600)
+		u.ok(t, "note", "writable again (file)")
+	})
+	t.Run("read-only folder", func(t *testing.T) {
+		chmod(t, home, 0o500)
+		u.readingWorks(t, id, note)
+		u.writingSays(t, "the folder "+home)
+		chmod(t, home, 0o700)
+		u.ok(t, "note", "writable again (folder)")
+		leftovers(t)
+	})
+	if show := u.ok(t, "show", id); !strings.Contains(show, "writable again (file)") || !strings.Contains(show, "writable again (folder)") {
+		t.Errorf("notes written after the read-only sessions are missing:\n%s", show)
+	}
+}
+
+// A store on a read-only file system (a backup mounted read-only, a full
+// disk remounted read-only by the kernel) can be read, including what a
+// killed writer left in its -wal; writing says what is read-only.
+func TestReadOnlyFileSystem(t *testing.T) {
+	c := newCLI(t)
+	src := t.TempDir()
+	c.db = filepath.Join(src, "sitrep.db")
+	id := strings.TrimSpace(c.ok("declare", "--title", "Replica lag", "--sev", "2", "--kind", "outage"))
+	c.ok("note", "replica lag on db-3")
+	view := &cli{t: t, db: filepath.Join(readOnlyView(t, src), "sitrep.db")}
+	reads := func(want string) {
+		t.Helper()
+		for _, args := range [][]string{{"ls"}, {"show", id}, {"search", "replica"}, {"export", "--all", "--format", "json"}, {"stats"}, {"verify"}} {
+			view.ok(args...)
+		}
+		if show := view.ok("show", id); !strings.Contains(show, want) {
+			t.Errorf("show lacks %q:\n%s", want, show)
+		}
+	}
+	reads("replica lag on db-3")
+	view.fails(1, "the folder "+filepath.Dir(view.db)+" is on a read-only file system", "note", "x")
+
+	// A writer killed with changes still in its log.
+	storagetest.KilledMidCheckpoint(t, c.db, func() {
+		for i := 0; i < 30; i++ {
+			c.ok("note", fmt.Sprintf("in the log %02d %s", i, strings.Repeat("lag ", 50)))
+		}
+	})
+	reads("in the log 29")
+	view.fails(1, "read-only file system", "note", "x")
+
+	// The same with the -shm a live (or killed) writer keeps: SQLite reads
+	// the log in place through it.
+	holder, err := sql.Open("sqlite", c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	var n int
+	if err := holder.QueryRow("SELECT count(*) FROM events").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(c.db + "-shm"); err != nil {
+		t.Fatalf("no -shm beside a store held open: %v", err)
+	}
+	reads("in the log 29")
 }

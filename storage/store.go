@@ -48,6 +48,12 @@ type Store struct {
 	author string
 	now    func() time.Time
 	id     string
+	// readOnly says why this process cannot write the store ("" when it
+	// can): it is then opened for reading only and every write says so.
+	readOnly string
+	// snapshot is the private copy a read-only store is read from when
+	// SQLite cannot read it in place (see readOnlySnapshot), or "".
+	snapshot string
 
 	// stmts caches prepared statements for the life of the store; database/sql
 	// prepares each once per connection. Parsing the same SQL for every
@@ -62,10 +68,12 @@ type Store struct {
 }
 
 // Open opens the store at path, creating it (mode 0600, parent 0700) on first
-// use and running any migrations. A file that is not a sitrep store, is
-// truncated, or was written by a newer sitrep is refused with an error naming
-// it, before anything is written to it.
-func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+// use and running any migrations. A file that is not a sitrep store, that
+// SQLite cannot read, or that was written by a newer sitrep is refused with
+// an error naming it, before anything is written to it. A store this process
+// may not write (a read-only file, folder or file system) is opened for
+// reading, creating nothing beside it; its writes fail with ErrReadOnly.
+func Open(ctx context.Context, path string, opts Options) (_ *Store, err error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -76,12 +84,30 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	readOnly := readOnlyReason(path)
+	if fresh && readOnly != "" {
+		return nil, &faultError{ErrReadOnly, fmt.Sprintf("create store %s: %s", path, readOnly), nil}
+	}
+	source, snapshot := dsn(path, false), ""
+	if readOnly != "" {
+		if snapshot, err = readOnlySnapshot(path); err != nil {
+			return nil, err
+		}
+		if snapshot != "" {
+			defer func() {
+				if err != nil {
+					os.RemoveAll(filepath.Dir(snapshot))
+				}
+			}()
+		}
+		source = readOnlyDSN(path, snapshot)
+	}
 	if !fresh {
-		if err := checkExisting(ctx, path); err != nil {
+		if err := checkExisting(ctx, path, source); err != nil {
 			return nil, err
 		}
 	}
-	db, err := sql.Open("sqlite", dsn(path, false))
+	db, err := sql.Open("sqlite", source)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -89,7 +115,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// writes are serialised by BEGIN IMMEDIATE and the busy timeout.
 	db.SetMaxOpenConns(4)
 	db.SetConnMaxIdleTime(time.Minute)
-	s := &Store{db: db, path: path, author: opts.Author, now: opts.Now, stmts: map[string]*sql.Stmt{}}
+	s := &Store{db: db, path: path, author: opts.Author, now: opts.Now, stmts: map[string]*sql.Stmt{}, readOnly: readOnly, snapshot: snapshot}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -99,7 +125,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	// Events an older sitrep kept without projecting (their kind was new to
-	// it) are projected by the first version that knows them.
+	// it) are projected by the first version that knows them, and can
+	// write them.
+	if readOnly != "" {
+		return s, nil
+	}
 	if _, err := s.ProjectPending(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -160,7 +190,7 @@ func prepareFile(path string) (bool, error) {
 
 // checkExisting reads the file's header and schema without writing, so a
 // wrong or damaged file is refused and left exactly as it was.
-func checkExisting(ctx context.Context, path string) error {
+func checkExisting(ctx context.Context, path, source string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("open store %s: %w", path, err)
@@ -191,7 +221,10 @@ func checkExisting(ctx context.Context, path string) error {
 	// into the main file leaves the header counting pages the file does
 	// not have yet, and SQLite reads them from the log. Only a store SQLite
 	// cannot read is refused.
-	db, err := sql.Open("sqlite", dsn(path, true))
+	if source == dsn(path, false) {
+		source = dsn(path, true)
+	}
+	db, err := sql.Open("sqlite", source)
 	if err != nil {
 		return fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -254,6 +287,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current)
 	if err == nil && current == len(names) {
 		return nil
+	}
+	if s.readOnly != "" {
+		if current > len(names) {
+			return fmt.Errorf("open store %s: written by a newer sitrep (schema %d; this one knows up to %d): upgrade sitrep to use it", s.path, current, len(names))
+		}
+		return &faultError{ErrReadOnly, fmt.Sprintf("open store %s: it needs upgrading to this sitrep's schema (%d to %d), and %s", s.path, current, len(names), s.readOnly), err}
 	}
 	// Otherwise each step reads the version and applies the next migration
 	// in one write transaction, with the bookkeeping table and the
@@ -340,6 +379,9 @@ func (s *Store) loadID(ctx context.Context) error {
 // write runs fn in one BEGIN IMMEDIATE transaction and commits it, durable
 // on return (synchronous=FULL).
 func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.readOnly != "" {
+		return s.readOnlyError()
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -439,7 +481,11 @@ func (s *Store) Close() error {
 	}
 	s.stmts = map[string]*sql.Stmt{}
 	s.stmtMu.Unlock()
-	return s.db.Close()
+	err := s.db.Close()
+	if s.snapshot != "" {
+		os.RemoveAll(filepath.Dir(s.snapshot))
+	}
+	return err
 }
 
 // Path is the file the store lives in.

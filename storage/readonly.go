@@ -1,0 +1,106 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// readOnlyReason says why this process cannot write the store at path (the
+// file, its folder, or the -wal and -shm files SQLite keeps beside it), or
+// "" when it can. Reading commands then still work; writing ones say this.
+func readOnlyReason(path string) string {
+	dir := filepath.Dir(path)
+	if err := writable(dir); err != nil {
+		return fmt.Sprintf("the folder %s is %s", dir, why(err))
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := writable(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Sprintf("%s is %s", p, why(err))
+		}
+	}
+	return ""
+}
+
+func why(err error) string {
+	if errors.Is(err, syscall.EROFS) {
+		return "on a read-only file system"
+	}
+	return "read-only for you (" + err.Error() + ")"
+}
+
+// readOnlyDSN opens a store this process may not write. SQLite in WAL mode
+// wants to create its -wal and -shm files even to read; it cannot here, and
+// where it could (a read-only file in a folder that is not) the -shm it
+// made would carry the file's read-only mode and block every later write.
+// With no -wal beside it, every committed change is in the main file, and
+// immutable=1 reads just that, creating nothing. With one (a writer is at
+// work, or was killed), the log holds committed changes that only reading
+// through it shows, so SQLite reads it with the -shm that must then exist.
+// A snapshot, when there is one, is read instead of path.
+func readOnlyDSN(path, snapshot string) string {
+	if snapshot != "" {
+		path = snapshot
+	}
+	u := "file:" + escapePath(path) + "?_pragma=busy_timeout(15000)&_pragma=foreign_keys(1)&mode=ro"
+	if info, err := os.Stat(path + "-wal"); err != nil || info.Size() == 0 {
+		u += "&immutable=1"
+	}
+	return u
+}
+
+// readOnlySnapshot copies the store and its -wal into a private folder, for
+// the one read-only case SQLite cannot read in place: a -wal left with no
+// -shm beside it (its writer was killed and the -shm removed, or the files
+// were copied without it). SQLite must rebuild the -shm to read the log and
+// cannot create it here; in the copy it can. Nothing can be writing the
+// original meanwhile: a live writer keeps a -shm. The folder is removed when
+// the store closes.
+func readOnlySnapshot(path string) (copyPath string, err error) {
+	if _, err := os.Stat(path + "-shm"); err == nil {
+		return "", nil
+	}
+	if info, err := os.Stat(path + "-wal"); err != nil || info.Size() == 0 {
+		return "", nil
+	}
+	dir, err := os.MkdirTemp("", "sitrep-readonly-")
+	if err != nil {
+		return "", fmt.Errorf("open store %s read-only: copy it to read its -wal: %w", path, err)
+	}
+	copyPath = filepath.Join(dir, filepath.Base(path))
+	for _, suffix := range []string{"", "-wal"} {
+		if err := copyFile(path+suffix, copyPath+suffix); err != nil {
+			os.RemoveAll(dir)
+			return "", fmt.Errorf("open store %s read-only: copy it to read its -wal: %w", path, err)
+		}
+	}
+	return copyPath, nil
+}
+
+func copyFile(from, to string) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
+}
+
+// readOnlyError is what every write to a read-only store returns.
+func (s *Store) readOnlyError() error {
+	return &faultError{ErrReadOnly, s.readOnly + ": sitrep can show this store but not save to it; nothing was saved", nil}
+}
+
+// ReadOnly says why this store cannot be written, or "" when it can.
+func (s *Store) ReadOnly() string { return s.readOnly }
