@@ -336,6 +336,8 @@ func TestReadOnlyFileSystem(t *testing.T) {
 	}
 	reads("replica lag on db-3")
 	view.fails(1, "the folder "+filepath.Dir(view.db)+" is on a read-only file system", "note", "x")
+	fresh := &cli{t: t, db: filepath.Join(filepath.Dir(view.db), "new", "sitrep.db")}
+	fresh.fails(1, "create store "+fresh.db+": the folder "+filepath.Dir(view.db)+" is on a read-only file system", "ls")
 
 	// A writer killed with changes still in its log.
 	storagetest.KilledMidCheckpoint(t, c.db, func() {

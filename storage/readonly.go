@@ -32,6 +32,22 @@ func why(err error) string {
 	return "read-only for you (" + err.Error() + ")"
 }
 
+// cannotCreate says why a new store could not be made at path, naming the
+// folder that refused when that is the reason.
+func cannotCreate(path string, err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) && (errors.Is(err, syscall.EROFS) || errors.Is(err, os.ErrPermission)) {
+		// The folder that refused is the one the file or folder was to
+		// be made in.
+		dir := filepath.Dir(pe.Path)
+		return &faultError{ErrReadOnly, fmt.Sprintf("create store %s: the folder %s is %s", path, dir, why(pe.Err)), err}
+	}
+	if errors.Is(err, syscall.ENOSPC) {
+		return &faultError{ErrDiskFull, fmt.Sprintf("create store %s: the disk is full: free some space and try again", path), err}
+	}
+	return fmt.Errorf("create store %s: %w", path, err)
+}
+
 // readOnlyDSN opens a store this process may not write. SQLite in WAL mode
 // wants to create its -wal and -shm files even to read; it cannot here, and
 // where it could (a read-only file in a folder that is not) the -shm it

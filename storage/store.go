@@ -176,11 +176,11 @@ func prepareFile(path string) (bool, error) {
 		return false, fmt.Errorf("open store %s: %w", path, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return false, fmt.Errorf("create store folder %s: %w", filepath.Dir(path), err)
+		return false, cannotCreate(path, err)
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil && !errors.Is(err, os.ErrExist) {
-		return false, fmt.Errorf("create store %s: %w", path, err)
+		return false, cannotCreate(path, err)
 	}
 	if f != nil {
 		f.Close()
