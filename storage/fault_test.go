@@ -1,8 +1,11 @@
 package storage_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -55,5 +58,56 @@ func TestOpenAfterKillDuringCheckpoint(t *testing.T) {
 	}
 	if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "after"}}); err != nil {
 		t.Fatalf("writing after the crash: %v", err)
+	}
+}
+
+// A store SQLite cannot read is refused in one line that names it and says
+// what to do, with nothing written to it.
+func TestUnreadableStoreSaysWhatToDo(t *testing.T) {
+	ctx := context.Background()
+	good := func(t *testing.T) (string, []byte) {
+		st, path := openTemp(t)
+		in := declare(t, st, "damaged")
+		for i := 0; i < 50; i++ {
+			if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: strings.Repeat("x", 500)}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st.Close()
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return path, b
+	}
+	for name, damage := range map[string]func([]byte) []byte{
+		"truncated": func(b []byte) []byte { return b[:len(b)/2] },
+		// The first page's b-tree header: the schema cannot be read.
+		"damaged schema": func(b []byte) []byte { b[100] = 0x42; return b },
+	} {
+		t.Run(name, func(t *testing.T) {
+			path, b := good(t)
+			b = damage(b)
+			if err := os.WriteFile(path, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := storage.Open(ctx, path, storage.Options{})
+			if err == nil {
+				t.Fatal("opened a store SQLite cannot read")
+			}
+			msg := err.Error()
+			t.Log(msg)
+			for _, want := range []string{path, "sync REMOTE", "verify", "backup"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("%q lacks %q", msg, want)
+				}
+			}
+			if !errors.Is(err, storage.ErrDamaged) || strings.Contains(msg, "\n") || strings.Contains(msg, "(11)") {
+				t.Errorf("want one line matching ErrDamaged, got %q", msg)
+			}
+			if after, _ := os.ReadFile(path); !bytes.Equal(after, b) {
+				t.Error("the damaged file was changed")
+			}
+		})
 	}
 }

@@ -241,8 +241,8 @@ func checkExisting(ctx context.Context, path, source string) error {
 		pages := int64(binary.BigEndian.Uint32(header[28:32]))
 		counted := binary.BigEndian.Uint32(header[24:28]) == binary.BigEndian.Uint32(header[92:96])
 		if errors.Is(err, ErrDamaged) && counted && info.Size() < pages*pageSize {
-			return fmt.Errorf("open store %s: truncated: the header says %d bytes (%d pages of %d) but the file has %d, and SQLite cannot read it: %s",
-				path, pages*pageSize, pages, pageSize, info.Size(), RecoverHint)
+			return &faultError{ErrDamaged, fmt.Sprintf("open store %s: truncated: the header says %d bytes (%d pages of %d) but the file has %d, and SQLite cannot read it: %s",
+				path, pages*pageSize, pages, pageSize, info.Size(), RecoverHint), err}
 		}
 		return fmt.Errorf("open store %s: %w", path, err)
 	}
