@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/sitrep-dev/sitrep/storage/storagetest"
 )
@@ -71,9 +72,17 @@ func needMount(t *testing.T, args ...string) {
 		t.Skipf("%s; set SITREP_REQUIRE_MOUNT=1 to require it", msg)
 	}
 	t.Cleanup(func() {
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount %s: %v %s", dir, err, out)
+		// A sitrep the test started may take a moment to exit.
+		var out []byte
+		var err error
+		for i := 0; i < 40; i++ {
+			if out, err = exec.Command("umount", dir).CombinedOutput(); err == nil {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
 		}
+		t.Errorf("umount %s: %v %s", dir, err, out)
+		exec.Command("umount", "-l", dir).Run()
 	})
 }
 
@@ -363,4 +372,26 @@ func TestReadOnlyFileSystem(t *testing.T) {
 		t.Fatalf("no -shm beside a store held open: %v", err)
 	}
 	reads("in the log 29")
+}
+
+// The cockpit opens a store on a read-only file system and, when a note
+// cannot be saved, says why in the words the CLI uses.
+func TestCockpitOnReadOnlyStore(t *testing.T) {
+	tmux := needTool(t, "tmux", "SITREP_REQUIRE_E2E")
+	bin := buildSitrep(t)
+	c := newCLI(t)
+	src := t.TempDir()
+	c.db = filepath.Join(src, "sitrep.db")
+	short := strings.TrimSpace(c.ok("declare", "--title", "Replica lag", "--sev", "2", "--kind", "outage"))
+	view := readOnlyView(t, src)
+	s := startCockpit(t, tmux, bin, []string{"SITREP_DB=" + filepath.Join(view, "sitrep.db"), "SITREP_AUTHOR=tess@tmux",
+		"XDG_CONFIG_HOME=" + t.TempDir(), "SITREP_REMOTE="})
+	s.waitFor("the list", "Incidents", "Replica lag", short)
+	s.keys("Enter")
+	s.waitFor("the incident", "Timeline")
+	s.keys("n")
+	s.waitFor("the note input", "Note:")
+	s.literal("cannot be saved here")
+	s.keys("Enter")
+	s.waitFor("the refusal", "read-only file system")
 }

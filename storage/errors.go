@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -27,6 +28,18 @@ var (
 const RecoverHint = "keep this file as it is for later; restore the store from a backup, or from the team's hub with 'sitrep --db NEW-FILE sync REMOTE', then run 'sitrep --db NEW-FILE verify'"
 
 const diskFullText = "the disk is full: this change was not saved (everything saved before it is kept); free some space and try again"
+
+// describe is describeSQLiteError for this store's own calls: a full disk
+// also names the store, last, so the cause still shows when a status line
+// cuts the message short.
+func (s *Store) describe(err error) error {
+	err = describeSQLiteError(err)
+	var f *faultError
+	if errors.As(err, &f) && f.kind == ErrDiskFull && !strings.Contains(f.msg, s.path) {
+		return &faultError{ErrDiskFull, fmt.Sprintf("%s (the store is %s)", f.msg, s.path), f.err}
+	}
+	return err
+}
 
 // faultError is one of the faults above, in words, still matching the
 // driver's error underneath.

@@ -115,7 +115,7 @@ func copyFile(from, to string) error {
 
 // readOnlyError is what every write to a read-only store returns.
 func (s *Store) readOnlyError() error {
-	return &faultError{ErrReadOnly, s.readOnly + ": sitrep can show this store but not save to it; nothing was saved", nil}
+	return &faultError{ErrReadOnly, "read-only: " + s.readOnly + "; sitrep can show this store but not save to it, and nothing was saved", nil}
 }
 
 // ReadOnly says why this store cannot be written, or "" when it can.
