@@ -395,3 +395,45 @@ func TestCockpitOnReadOnlyStore(t *testing.T) {
 	s.keys("Enter")
 	s.waitFor("the refusal", "read-only file system")
 }
+
+// A hub whose disk fills refuses the sync that does not fit, saying so, and
+// keeps what it had; once space is freed the same sync goes through and a
+// new laptop pulls everything.
+func TestHubDiskFull(t *testing.T) {
+	alice := newCLI(t)
+	disk := smallDisk(t, 4<<20)
+	hub := filepath.Join(disk, "team.db")
+	id := strings.TrimSpace(alice.ok("declare", "--title", "Bastion disk full", "--sev", "1", "--kind", "outage"))
+	alice.ok("sync", hub)
+	filler := filepath.Join(disk, "filler")
+	if err := os.WriteFile(filler, make([]byte, freeBytes(t, disk)-100<<10), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var notes []string
+	for i := 0; i < 60; i++ {
+		n := fmt.Sprintf("note %02d %s", i, strings.Repeat("var/log at 100% ", 30))
+		alice.ok("note", n)
+		notes = append(notes, n)
+	}
+	_, errOut, code := alice.run("", "sync", hub)
+	if code == 0 || !strings.Contains(errOut, "disk is full") || strings.Count(strings.TrimRight(errOut, "\n"), "\n") > 0 {
+		t.Fatalf("a sync into a full hub: exit %d, %q; want one line saying the disk is full", code, errOut)
+	}
+	t.Logf("sync into a full hub: %s", strings.TrimSpace(errOut))
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	if out := alice.ok("sync", hub); !strings.Contains(out, "sent 60 new events") {
+		t.Errorf("the sync after freeing space: %s", out)
+	}
+	bob := alice.as("bob")
+	if _, errOut, code := bob.runAs("bob@laptop", "sync", hub); code != 0 {
+		t.Fatal(errOut)
+	}
+	show, _, _ := bob.runAs("bob@laptop", "show", id)
+	for _, n := range notes {
+		if !strings.Contains(show, n) {
+			t.Fatalf("the hub lost %.20q…", n)
+		}
+	}
+}
