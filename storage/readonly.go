@@ -57,6 +57,12 @@ func cannotCreate(path string, err error) error {
 // work, or was killed), the log holds committed changes that only reading
 // through it shows, so SQLite reads it with the -shm that must then exist.
 // A snapshot, when there is one, is read instead of path.
+//
+// immutable=1 also tells SQLite to take no locks. If someone who may write
+// the store (its owner, on a folder only this user cannot write) starts
+// while this process reads, a read can fail as damaged or see an older
+// state; running the command again reads the new one. On a read-only mount
+// nothing can write.
 func readOnlyDSN(path, snapshot string) string {
 	if snapshot != "" {
 		path = snapshot

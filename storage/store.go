@@ -88,7 +88,9 @@ func Open(ctx context.Context, path string, opts Options) (_ *Store, err error) 
 	if fresh && readOnly != "" {
 		return nil, &faultError{ErrReadOnly, fmt.Sprintf("create store %s: %s", path, readOnly), nil}
 	}
-	source, snapshot := dsn(path, false), ""
+	// source is what the store is read and written through; probe is what
+	// checkExisting reads it through before anything is written.
+	source, probe, snapshot := dsn(path, false), dsn(path, true), ""
 	if readOnly != "" {
 		if snapshot, err = readOnlySnapshot(path); err != nil {
 			return nil, err
@@ -101,9 +103,10 @@ func Open(ctx context.Context, path string, opts Options) (_ *Store, err error) 
 			}()
 		}
 		source = readOnlyDSN(path, snapshot)
+		probe = source
 	}
 	if !fresh {
-		if err := checkExisting(ctx, path, source); err != nil {
+		if err := checkExisting(ctx, path, probe); err != nil {
 			return nil, err
 		}
 	}
@@ -189,7 +192,8 @@ func prepareFile(path string) (bool, error) {
 }
 
 // checkExisting reads the file's header and schema without writing, so a
-// wrong or damaged file is refused and left exactly as it was.
+// wrong or damaged file is refused and left exactly as it was. SQLite reads
+// it through source, a read-only DSN.
 func checkExisting(ctx context.Context, path, source string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -221,9 +225,6 @@ func checkExisting(ctx context.Context, path, source string) error {
 	// into the main file leaves the header counting pages the file does
 	// not have yet, and SQLite reads them from the log. Only a store SQLite
 	// cannot read is refused.
-	if source == dsn(path, false) {
-		source = dsn(path, true)
-	}
 	db, err := sql.Open("sqlite", source)
 	if err != nil {
 		return fmt.Errorf("open store %s: %w", path, err)
