@@ -25,6 +25,7 @@ import (
 )
 
 func main() {
+	takeStartupAnswers()
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

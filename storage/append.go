@@ -49,7 +49,11 @@ func (s *Store) AppendAll(ctx context.Context, drafts []model.Draft) ([]model.Ev
 		if errors.Is(err, model.ErrInvalid) || errors.Is(err, model.ErrNotFound) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("save to %s: %w", s.path, describeSQLiteError(err))
+		err = s.describe(err)
+		if errors.Is(err, ErrReadOnly) || errors.Is(err, ErrDiskFull) {
+			return nil, err // the cause first, so a narrow status line shows it
+		}
+		return nil, fmt.Errorf("save to %s: %w", s.path, err)
 	}
 	return out, nil
 }
