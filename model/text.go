@@ -9,12 +9,16 @@ import (
 // Printable makes text from files, other people or the network safe to draw
 // in a terminal: escape sequences (CSI, OSC, DCS and the like) are removed
 // whole, other control characters become U+FFFD, tabs become spaces, and
-// newlines stay. Invalid UTF-8 is replaced too.
+// newlines stay. Invalid UTF-8 is replaced too. Unicode format characters
+// (bidi overrides, zero-width spaces, BOMs, tags) show as a marker like
+// <U+202E>, so what is on screen is what is stored and every character
+// drawn has the width the layout counted; soft hyphens are dropped.
 func Printable(s string) string { return clean(s, false) }
 
 // Neutralise keeps every byte of meaning visible but harmless, for plain-text
 // output that may be piped or read in a terminal: ESC shows as "^[" and other
 // controls in caret notation, so a reader sees that the text held them.
+// Format characters are shown and dropped as Printable does.
 func Neutralise(s string) string { return clean(s, true) }
 
 func clean(s string, visible bool) string {
@@ -51,15 +55,38 @@ func clean(s string, visible bool) string {
 			} else {
 				b.WriteRune(unicode.ReplacementChar)
 			}
-		case r == '\u2028' || r == '\u2029' || r == '\u202e' || r == '\u2066' || r == '\u2067' || r == '\u2068' || r == '\u2069' || r == '\u202d':
-			// line separators and bidi overrides reorder what a reader sees
-			b.WriteRune(unicode.ReplacementChar)
+		case r == '\u00ad':
+			// A soft hyphen is invisible unless a line breaks at it, and
+			// terminals disagree on its width: dropped, so columns hold.
+		case r >= '\u0600' && (r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Cf, r)):
+			// Format characters (bidi overrides, zero-width spaces, tags)
+			// and line separators reorder or hide what a reader sees and
+			// take no agreed width: each shows as a visible marker.
+			b.WriteString(FormatMarker(r))
 		default:
 			b.WriteString(s[i : i+size])
 		}
 		i += size
 	}
 	return b.String()
+}
+
+// FormatMarker is how a format character is drawn: its code point, in a
+// form that reads as what it is and is plain ASCII, so its width is known.
+func FormatMarker(r rune) string {
+	const hex = "0123456789ABCDEF"
+	buf := []byte("<U+")
+	digits := 4
+	if r > 0xffff {
+		digits = 5
+		if r > 0xfffff {
+			digits = 6
+		}
+	}
+	for i := digits - 1; i >= 0; i-- {
+		buf = append(buf, hex[(r>>(4*i))&0xf])
+	}
+	return string(append(buf, '>'))
 }
 
 func isPlain(s string) bool {
