@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/adrg/xdg"
 
@@ -144,4 +145,65 @@ func TestCLIRefusesHostileAuthor(t *testing.T) {
 		t.Errorf("config author: exit %d, %q", code, errOut)
 	}
 	checkHarmless(t, "the refusal", errOut)
+}
+
+// An event dated outside the years 0-9999 (which JSON cannot hold) is
+// refused when it is made; one a store already holds (an older sitrep, or
+// sqlite3) no longer fails the export of the whole store: it is left out
+// with a warning and every other event is exported.
+func TestCLIExportSurvivesAnOutOfRangeYear(t *testing.T) {
+	c := newCLI(t)
+	c.ok("declare", "--title", "Checkout 500s", "--sev", "1")
+	c.ok("note", "before")
+	ctx := context.Background()
+	st, err := storage.Open(ctx, c.db, storage.Options{Author: "alice@laptop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _ := st.Incidents(ctx)
+	in := list[0].ID
+	_, err = st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Occurred: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "far future"}})
+	if err == nil || !strings.Contains(err.Error(), "year 10000") {
+		t.Fatalf("a note dated in the year 10000 was not refused: %v", err)
+	}
+	f := &storagetest.Forger{Origin: "old-store", Author: "bob@old", At: time.Date(10000, 3, 1, 0, 0, 0, 0, time.UTC)}
+	far := f.Event(in, model.EventNote, model.NotePayload{Kind: model.NoteKindNote, Text: "far future"}, nil)
+	if err := storagetest.Insert(ctx, st, far); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	for _, args := range [][]string{{"export", "--all", "--format", "json"}, {"export", "--format", "json"}} {
+		out, errOut, code := c.run("", args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		if !strings.Contains(errOut, "warning: left out 1 event") || !strings.Contains(errOut, far.ID+" by bob@old (year 10000)") {
+			t.Errorf("%v: no warning naming the event: %q", args, errOut)
+		}
+		var doc export.Document
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatalf("%v: the export does not parse: %v", args, err)
+		}
+		if len(doc.Events) != 3 || len(doc.Incidents) != 1 {
+			t.Errorf("%v: %d events and %d incidents, want 3 and 1", args, len(doc.Events), len(doc.Incidents))
+		}
+		if !strings.Contains(out, `"text": "far future"`) || !strings.Contains(out, "9999-12-31T23:59:59.999Z") {
+			t.Errorf("%v: the timeline does not show the entry at the last time that fits", args)
+		}
+	}
+	// To a file: written whole, with the same warning.
+	path := filepath.Join(t.TempDir(), "all.json")
+	if _, errOut, code := c.run("", "export", "--all", "--format", "json", "-o", path); code != 0 || !strings.Contains(errOut, "warning") {
+		t.Fatalf("export -o: exit %d %q", code, errOut)
+	}
+	if b, err := os.ReadFile(path); err != nil || !json.Valid(b) {
+		t.Fatalf("export -o wrote no valid file: %v", err)
+	}
+	c.ok("export", "--all", "--format", "csv")
+	c.ok("export", "--format", "md")
 }

@@ -127,15 +127,20 @@ func ValidTime(what string, t time.Time) error {
 	return nil
 }
 
-// ClampTime brings a time into the years 0 to 9999, for output that must
-// not fail on one bad row a store already holds.
+// The times every export can write.
+var (
+	minTime = time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(9999, 12, 31, 23, 59, 59, 999e6, time.UTC)
+)
+
+// ClampTime brings a time into the years 0 to 9999 (in UTC), for output that
+// must not fail on one bad row a store already holds.
 func ClampTime(t time.Time) time.Time {
-	t = t.UTC()
-	if lo := time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC); t.Before(lo) {
-		return lo
+	switch {
+	case t.Before(minTime):
+		return minTime
+	case t.After(maxTime):
+		return maxTime
 	}
-	if hi := time.Date(9999, 12, 31, 23, 59, 59, 999e6, time.UTC); t.After(hi) {
-		return hi
-	}
-	return t
+	return t.UTC()
 }

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/sitrep-dev/sitrep/model"
@@ -300,7 +301,11 @@ func checkIncomingFields(e model.Event) error {
 	}
 	p, err := decodePayload(e)
 	if err != nil {
-		return model.Invalidf("its payload does not fit a %s event", e.Kind)
+		cause := err
+		if u := errors.Unwrap(err); u != nil {
+			cause = u
+		}
+		return model.Invalidf("its payload does not fit its kind %s (%s)", e.Kind, model.OneLine(cause.Error()))
 	}
 	return validatePayload(e.Kind, p)
 }
