@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/adrg/xdg"
 
@@ -206,4 +207,37 @@ func TestCLIExportSurvivesAnOutOfRangeYear(t *testing.T) {
 	}
 	c.ok("export", "--all", "--format", "csv")
 	c.ok("export", "--format", "md")
+}
+
+// Format characters are shown the same way in show, Markdown and CSV as in
+// the cockpit: soft hyphens dropped, every other one as a <U+XXXX> marker.
+func TestCLIFormatCharactersShownAsMarkers(t *testing.T) {
+	c := newCLI(t)
+	c.ok("declare", "--title", "Fail\u00adover \u202eevil", "--sev", "2")
+	c.ok("note", "Fail\u00adover of pri\u00admary; zero\u200bwidth, \ufeffBOM, \u202eReversed\u202c, tag\U000E0041")
+	for _, args := range [][]string{{"show"}, {"export", "--format", "md"}, {"export", "--format", "csv"}, {"ls"}} {
+		out := c.ok(args...)
+		if args[0] == "export" {
+			// Markdown escapes the < (a reader of the rendered file sees it).
+			out = strings.ReplaceAll(out, `\<U+`, "<U+")
+		}
+		for _, want := range []string{"Failover of primary", "zero<U+200B>width", "<U+FEFF>BOM", "<U+202E>Reversed<U+202C>", "tag<U+E0041>"} {
+			if args[0] == "ls" {
+				want = "Failover <U+202E>evil"
+			}
+			if !strings.Contains(out, want) {
+				t.Errorf("%v lacks %q:\n%s", args, want, out)
+			}
+		}
+		for _, r := range out {
+			if unicode.Is(unicode.Cf, r) {
+				t.Errorf("%v prints the format character %U", args, r)
+				break
+			}
+		}
+	}
+	// JSON keeps the exact text: it is data, not a display.
+	if js := c.ok("export", "--format", "json"); !strings.Contains(js, "pri\u00admary") {
+		t.Error("the JSON export changed the stored text")
+	}
 }

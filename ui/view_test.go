@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -343,5 +344,49 @@ func TestHeaderResolvedAfter(t *testing.T) {
 	d := newDriver(t, Options{Store: st, Now: c.Now, Incident: incA}, 120, 40)
 	if v := d.view(); !strings.Contains(v, "resolved after 34m36s") {
 		t.Errorf("header lacks %q:\n%s", "resolved after 34m36s", strings.Join(strings.Split(v, "\n")[:2], "\n"))
+	}
+}
+
+// formatChars is text as pasted from web pages and documents: a soft hyphen,
+// zero-width characters, a byte-order mark, bidi controls and a tag
+// character. Terminals disagree on their widths, and bidi controls reorder
+// what follows them.
+const formatChars = "Fail\u00adover of pri\u00admary done; zero\u200bwidth\u200d join, \ufeffBOM, \u202eReversed\u202c and \u2066isolated\u2069, tag\U000E0041 end"
+
+// TestGoldenFormatCharacters: a note holding Unicode format characters is
+// drawn with each shown as a visible <U+XXXX> marker (soft hyphens
+// dropped), so what is on screen is what is stored and every line of the
+// cockpit keeps the terminal's width.
+func TestGoldenFormatCharacters(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: formatChars}})
+	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleOperations, Holder: "ops"}})
+	for _, sz := range [][2]int{{160, 48}, {100, 30}, {60, 20}} {
+		name := fmt.Sprintf("format-chars-%dx%d", sz[0], sz[1])
+		t.Run(name, func(t *testing.T) {
+			d := newDriver(t, Options{Store: st, Now: c.Now, Incident: incA}, sz[0], sz[1])
+			d.press("G")
+			v := d.view()
+			checkGolden(t, name, v)
+			if !strings.Contains(v, "<U+200B>") || !strings.Contains(v, "Failover") {
+				t.Errorf("the note is not drawn with markers:\n%s", v)
+			}
+			lines := strings.Split(v, "\n")
+			if len(lines) != sz[1] {
+				t.Errorf("%d lines, want %d", len(lines), sz[1])
+			}
+			for i, l := range lines {
+				for _, r := range l {
+					if unicode.Is(unicode.Cf, r) {
+						t.Errorf("line %d draws the format character %U: %q", i, r, l)
+					}
+				}
+				if w := ansi.StringWidth(l); w != sz[0] {
+					t.Errorf("line %d is %d wide, want %d: %q", i, w, sz[0], l)
+				}
+			}
+		})
 	}
 }
