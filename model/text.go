@@ -58,11 +58,11 @@ func clean(s string, visible bool) string {
 		case r == '\u00ad':
 			// A soft hyphen is invisible unless a line breaks at it, and
 			// terminals disagree on its width: dropped, so columns hold.
-		case r >= '\u0600' && (r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Cf, r)):
+		case isFormat(r):
 			// Format characters (bidi overrides, zero-width spaces, tags)
 			// and line separators reorder or hide what a reader sees and
 			// take no agreed width: each shows as a visible marker.
-			b.WriteString(FormatMarker(r))
+			writeMarker(&b, r)
 		default:
 			b.WriteString(s[i : i+size])
 		}
@@ -71,22 +71,37 @@ func clean(s string, visible bool) string {
 	return b.String()
 }
 
-// FormatMarker is how a format character is drawn: its code point, in a
-// form that reads as what it is and is plain ASCII, so its width is known.
-func FormatMarker(r rune) string {
+// writeMarker draws a format character as its code point, <U+202E>: it
+// reads as what it is, and it is plain ASCII, so its width is known.
+func writeMarker(b *strings.Builder, r rune) {
 	const hex = "0123456789ABCDEF"
-	buf := []byte("<U+")
+	b.WriteString("<U+")
 	digits := 4
-	if r > 0xffff {
-		digits = 5
-		if r > 0xfffff {
-			digits = 6
-		}
+	for r>>(4*digits) != 0 {
+		digits++
 	}
 	for i := digits - 1; i >= 0; i-- {
-		buf = append(buf, hex[(r>>(4*i))&0xf])
+		b.WriteByte(hex[(r>>(4*i))&0xf])
 	}
-	return string(append(buf, '>'))
+	b.WriteByte('>')
+}
+
+// isFormat reports whether r is a format character (category Cf, the soft
+// hyphen aside) or a line or paragraph separator. The ranges most text
+// lives in are answered without the table lookup: below U+0600 (Latin,
+// Greek, Cyrillic, Hebrew), General Punctuation, U+2070 to U+FEFE (CJK,
+// Hangul, symbols) and U+1F000 to U+E0000 (emoji).
+// TestIsFormatCoversEveryFormatCharacter holds this to Go's tables.
+func isFormat(r rune) bool {
+	switch {
+	case r < 0x0600, r >= 0x2070 && r < 0xfeff, r >= 0x1f000 && r < 0xe0000:
+		return false
+	case r >= 0x2000 && r < 0x2070:
+		// General Punctuation: dashes, quotes, bullets and ellipses are
+		// common in ordinary text; its format characters are these.
+		return r >= 0x200b && r <= 0x200f || r >= 0x2028 && r <= 0x202e || r >= 0x2060 && r != 0x2065
+	}
+	return unicode.Is(unicode.Cf, r)
 }
 
 func isPlain(s string) bool {

@@ -36,6 +36,10 @@ func (t TimelineEntry) Late() bool {
 func (t TimelineEntry) Label() string {
 	switch t.Kind {
 	case EventNote:
+		switch t.NoteKind {
+		case NoteKindNote, NoteKindDecision, NoteKindAction:
+			return string(t.NoteKind) // drawn for every visible entry: no copy
+		}
 		return OneLine(string(t.NoteKind))
 	case EventDeclared:
 		return "declared"
