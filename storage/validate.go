@@ -158,6 +158,14 @@ func validatePayload(kind model.EventKind, payload any) error {
 		if err := p.Review.Validate(); err != nil {
 			return err
 		}
+		for _, a := range p.Review.ActionItems {
+			if err := label("action item title", a.Title, model.MaxLabel); err != nil {
+				return err
+			}
+			if err := label("action item owner", a.Owner, model.MaxLabel); err != nil {
+				return err
+			}
+		}
 	case model.MessagePayload:
 		if a, err := model.ParseAudience(string(p.Audience)); err != nil {
 			return err
@@ -189,6 +197,23 @@ func validatePayload(kind model.EventKind, payload any) error {
 		}
 		for what, s := range map[string]string{"scenario name": p.Scenario, "scenario title": p.Title, "scenario source": p.Source} {
 			if err := label(what, s, model.MaxLabel); err != nil {
+				return err
+			}
+		}
+		for _, r := range p.Runbooks {
+			if err := label("runbook name", r, model.MaxLabel); err != nil {
+				return err
+			}
+		}
+		for _, o := range p.Objectives {
+			for what, s := range map[string]string{"objective id": o.ID, "objective title": o.Title, "objective runbook": o.Runbook} {
+				if err := label(what, s, model.MaxLabel); err != nil {
+					return err
+				}
+			}
+		}
+		for _, in := range p.Injects {
+			if err := label("inject title", in.Title, model.MaxLabel); err != nil {
 				return err
 			}
 		}

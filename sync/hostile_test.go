@@ -46,6 +46,9 @@ func forgedCases() []forgedCase {
 		{"a 2 MiB runbook", model.EventRunbookAttached, model.RunbookAttachedPayload{Name: "big", Title: "Big", Source: "team", Text: strings.Repeat("- [ ] step\n", 2<<20/11)}, nil, "1 MiB"},
 		{"the year 10000", model.EventNote, note, func(e *model.Event) { e.At = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC); e.Occurred = e.At }, "year 10000"},
 		{"the year -1", model.EventNote, note, func(e *model.Event) { e.Occurred = time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC) }, "year -1"},
+		{"escape in an action item", model.EventReviewSaved, model.ReviewPayload{Review: model.Review{ActionItems: []model.ActionItem{{Title: "fix\x1b[2J", Status: model.ActionOpen}}}}, nil, "action item title"},
+		{"OSC 52 in an inject title", model.EventExerciseStarted, model.ExerciseStartedPayload{Scenario: "dr", Title: "DR", Hash: "x", Text: "# DR", Start: time.Now(),
+			Injects: []model.Inject{{Title: "region down" + osc52}}}, nil, "inject title"},
 		{"a payload that is not a note", model.EventNote, json.RawMessage(`{"kind":7}`), nil, "payload"},
 	}
 }
