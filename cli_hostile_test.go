@@ -67,7 +67,7 @@ func TestCLIHostileStoreDrawsHarmless(t *testing.T) {
 	if err := st.Rebuild(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.DB().ExecContext(ctx, `UPDATE incidents SET kind = ? WHERE id = ?`, "outage"+evil, in); err != nil {
+	if _, err := st.DB().ExecContext(ctx, `UPDATE incidents SET kind = ?, status = ?, short = ? WHERE id = ?`, "outage"+evil, "mitigated"+evil, "ab"+evil, in); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
@@ -80,6 +80,7 @@ func TestCLIHostileStoreDrawsHarmless(t *testing.T) {
 		}
 	}
 	checkHarmless(t, "ls", c.ok("ls"))
+	checkHarmless(t, "search", c.ok("search", "note"))
 	md := c.ok("export", "--format", "md")
 	checkHarmless(t, "Markdown export", md)
 	if !strings.Contains(md, "mallory") || !strings.Contains(md, "Runbook") {

@@ -396,7 +396,7 @@ func (a *app) lsCmd() *cobra.Command {
 					if in.Exercise {
 						title = "[EXERCISE] " + title
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", in.Short(), in.Severity, in.Status, model.FormatAge(now.Sub(in.DeclaredAt)), title)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", model.Neutralise(in.Short()), in.Severity, model.Neutralise(string(in.Status)), model.FormatAge(now.Sub(in.DeclaredAt)), title)
 				}
 				return tw.Flush()
 			})

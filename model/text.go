@@ -145,7 +145,13 @@ func escapeLen(s string) int {
 	return 2
 }
 
-// OneLine folds text onto one line for lists and headers.
+// OneLine folds text onto one line for lists and headers. Plain text that
+// is already one line with single spaces comes back as it is, without a
+// copy: every row of every frame goes through here.
 func OneLine(s string) string {
+	if isPlain(s) && strings.IndexByte(s, '\n') < 0 && !strings.Contains(s, "  ") &&
+		(s == "" || s[0] != ' ' && s[len(s)-1] != ' ') {
+		return s
+	}
 	return strings.Join(strings.Fields(Printable(s)), " ")
 }

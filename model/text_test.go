@@ -38,3 +38,12 @@ func TestFormatCharactersShownAsMarkers(t *testing.T) {
 		}
 	}
 }
+
+// OneLine's shortcut for plain text gives what the full fold gives.
+func TestOneLineShortcut(t *testing.T) {
+	for _, s := range []string{"", " ", "a", "a b", " a", "a ", "a  b", "a\nb", "a\tb", "a\rb", "\n", "Checkout returns 500"} {
+		if got, want := OneLine(s), strings.Join(strings.Fields(Printable(s)), " "); got != want {
+			t.Errorf("OneLine(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

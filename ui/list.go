@@ -388,7 +388,7 @@ func (l *incidentList) scroll() {
 
 func (l *incidentList) drawRow(in model.Incident, selected bool, now time.Time, w int) string {
 	s := l.styles
-	status := fmt.Sprintf("%-13s", in.Status)
+	status := fmt.Sprintf("%-13s", model.OneLine(string(in.Status)))
 	age := model.FormatAge(now.Sub(in.DeclaredAt))
 	title := model.OneLine(in.Title)
 	cursor := "  "

@@ -286,6 +286,10 @@ func TestHostileTextIsDrawnHarmless(t *testing.T) {
 	if err := st.Rebuild(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	// Columns of the projection edited directly, as sqlite3 would.
+	if _, err := st.DB().Exec(`UPDATE incidents SET short = ?, status = ? WHERE id = ?`, "ab"+evil, "mitigated"+evil, hostile.IncidentID); err != nil {
+		t.Fatal(err)
+	}
 	for _, sz := range [][2]int{{160, 48}, {100, 30}, {60, 20}} {
 		d := newDriver(t, Options{Store: st, Now: c.Now, Cadence: model.DefaultCadence()}, sz[0], sz[1])
 		views := []string{d.view()}
