@@ -242,3 +242,38 @@ func TestCLIFormatCharactersShownAsMarkers(t *testing.T) {
 		t.Error("the JSON export changed the stored text")
 	}
 }
+
+// A title or role holder an older sitrep allowed (an escape sequence in
+// it) can still be replaced: the new event echoes the old value, and that
+// echo is not held to the new rules.
+func TestCLIFixesOldHostileTitleAndHolder(t *testing.T) {
+	c := newCLI(t)
+	id := strings.TrimSpace(c.ok("declare", "--title", "plain", "--sev", "2"))
+	c.ok("assign", id, "ops", "bob")
+	ctx := context.Background()
+	st, err := storage.Open(ctx, c.db, storage.Options{Author: "alice@laptop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _ := st.Incidents(ctx)
+	f := &storagetest.Forger{Origin: "old-store", Author: "bob@old"}
+	for _, e := range []model.Event{
+		f.Event(list[0].ID, model.EventRetitled, model.RetitledPayload{Title: "old \x1b]0;pwned\x07 title"}, nil),
+		f.Event(list[0].ID, model.EventRoleAssigned, model.RoleAssignedPayload{Role: "ops", Holder: "bob\x1b[2J"}, nil),
+	} {
+		if err := storagetest.Insert(ctx, st, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	c.ok("assign", id, "ops", "carol")
+	c.ok("retitle", id, "Checkout 500s")
+	show := c.ok("show")
+	checkHarmless(t, "show", show)
+	if !strings.Contains(show, "Checkout 500s") || !strings.Contains(show, "carol") {
+		t.Errorf("the fixes are not shown:\n%s", show)
+	}
+}

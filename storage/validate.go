@@ -101,13 +101,17 @@ func validatePayload(kind model.EventKind, payload any) error {
 		if err := model.ValidSlug("role", string(p.Role)); err != nil {
 			return err
 		}
-		for what, name := range map[string]string{"role holder": p.Holder, "previous holder": p.Previous} {
-			if name == "" {
-				continue // "" releases the role, or there was none
-			}
-			if err := model.ValidName(what, name); err != nil {
+		if p.Holder != "" { // "" releases the role
+			if err := model.ValidName("role holder", p.Holder); err != nil {
 				return err
 			}
+		}
+		// Previous echoes who held the role in the author's store, which a
+		// store made before these rules may hold with any character:
+		// checking it would stop the role being handed on. Only its length
+		// is bounded; it is drawn neutralised like all text.
+		if err := textLimit("previous holder", p.Previous, model.MaxLabel); err != nil {
+			return err
 		}
 		if p.Replaces != "" {
 			return model.ValidID("replaced assignment", p.Replaces)
@@ -133,7 +137,10 @@ func validatePayload(kind model.EventKind, payload any) error {
 		if err := label("title", p.Title, model.MaxTitle); err != nil {
 			return err
 		}
-		if err := label("previous title", p.From, model.MaxLabel); err != nil {
+		// From echoes the title being replaced, which may hold anything
+		// an older store allowed: only its length is bounded, so a bad
+		// title can still be fixed.
+		if err := textLimit("previous title", p.From, 4*model.MaxLabel); err != nil {
 			return err
 		}
 		decl := model.Declaration{Title: p.Title, Severity: model.SEV4}
