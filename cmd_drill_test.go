@@ -87,7 +87,7 @@ func scriptedDrill(t *testing.T, c *clockCLI) string {
 	at(8 * time.Minute) // clock at +5m
 	c.ok("drill", "resume")
 	at(14 * time.Minute) // inject 2 fell due at 13m
-	c.ok("note", "Provider status page lags reality by 10 minutes #finding")
+	c.ok("note", "Provider status page lags reality by 10 minutes #finding #2a")
 	at(15 * time.Minute) // clock +12m
 	c.ok("drill", "speed", "2")
 	at(20 * time.Minute) // clock +22m; inject 3 fell due at 19m
@@ -178,6 +178,19 @@ func TestDrillClockAndStatus(t *testing.T) {
 		if !strings.Contains(st, want) {
 			t.Errorf("status lacks %q:\n%s", want, st)
 		}
+	}
+	// Every released inject keeps its expected actions in view, ticked
+	// once a note tagged with one shows it was done.
+	for _, want := range []string{"· #1a   look for: Declare and name a commander", "· #2a   look for: Compare the provider's status with our own dashboards",
+		"· #2b   look for: Name who watches"} {
+		if !strings.Contains(st, want) {
+			t.Errorf("status lacks %q:\n%s", want, st)
+		}
+	}
+	c.ok("note", "Our dashboards agree with the provider #2a")
+	if st := c.ok("drill", "status"); !strings.Contains(st, "✓ #2a   Compare the provider's status with our own dashboards (seen at T+12:00)") ||
+		!strings.Contains(st, "· #2b   look for:") {
+		t.Errorf("the tagged note does not tick #2a:\n%s", st)
 	}
 	c.ok("drill", "pause")
 	if _, errOut, code := c.run("", "drill", "pause"); code == 0 || !strings.Contains(errOut, "already paused") {

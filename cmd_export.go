@@ -57,7 +57,8 @@ request answered in one command.`,
   sitrep export 9f3c --format json -o 9f3c.json
   sitrep export 9f3c --format csv > timeline.csv
   sitrep export --all --format json -o everything.json`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: a.completeArgs(incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format = strings.ToLower(strings.TrimSpace(format))
 			switch format {
@@ -103,6 +104,7 @@ request answered in one command.`,
 	cmd.Flags().StringVarP(&format, "format", "f", "md", "md, json or csv")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE (created private) instead of standard output")
 	cmd.Flags().BoolVar(&all, "all", false, "every incident in the store (json or csv)")
+	a.completeFlags(cmd, map[string]completer{"format": words("md", "json", "csv")})
 	return cmd
 }
 

@@ -94,6 +94,7 @@ reads as an incident id (a219f8cc) finds that incident first.`,
 	cmd.Flags().BoolVar(&exercises, "exercises", false, "drills only")
 	cmd.Flags().BoolVar(&real, "real", false, "real incidents only, no drills")
 	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many incidents")
+	a.completeFlags(cmd, map[string]completer{"sev": severityNumbers, "kind": kindNames})
 	return cmd
 }
 

@@ -105,7 +105,10 @@ Run it with no command to open the cockpit.`,
 	}
 	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "the store file (default $SITREP_DB, then the config's db, then $XDG_DATA_HOME/sitrep/sitrep.db)")
 	root.PersistentFlags().StringArrayVar(&a.runbookDirs, "runbooks", nil, "a folder of team runbooks and scenarios (repeatable; later ones override earlier by name)")
-	root.CompletionOptions.DisableDefaultCmd = true
+	// --version prints what the build stamped (see version.go); "sitrep
+	// version" would read as a command and is not one.
+	root.Version = version()
+	root.SetVersionTemplate("sitrep {{.Version}}\n")
 	for _, add := range commandSets {
 		for _, c := range add(a) {
 			root.AddCommand(c)

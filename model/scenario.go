@@ -144,16 +144,22 @@ func ParseOffset(text string) (time.Duration, error) {
 func FormatLength(d time.Duration) string { return strings.TrimPrefix(FormatOffset(d), "+") }
 
 // FormatOffset writes d the way offsets are written in scenarios: "+5m",
-// "+1h30m", "+45s".
+// "+1h30m", "+45s", and from a day on "+2d3h" (ParseOffset reads it back),
+// never "+51h".
 func FormatOffset(d time.Duration) string {
 	sign := "+"
 	if d < 0 {
 		sign, d = "-", -d
 	}
 	d = d.Round(time.Second)
+	days := d / (24 * time.Hour)
+	d -= days * 24 * time.Hour
 	h, m, s := d/time.Hour, (d%time.Hour)/time.Minute, (d%time.Minute)/time.Second
 	var b strings.Builder
 	b.WriteString(sign)
+	if days > 0 {
+		b.WriteString(strconv.FormatInt(int64(days), 10) + "d")
+	}
 	if h > 0 {
 		b.WriteString(strconv.FormatInt(int64(h), 10) + "h")
 	}
@@ -163,7 +169,7 @@ func FormatOffset(d time.Duration) string {
 	if s > 0 {
 		b.WriteString(strconv.FormatInt(int64(s), 10) + "s")
 	}
-	if h == 0 && m == 0 && s == 0 {
+	if days == 0 && h == 0 && m == 0 && s == 0 {
 		b.WriteString("0m")
 	}
 	return b.String()

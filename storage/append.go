@@ -190,11 +190,21 @@ type ApplyResult struct {
 // extra, when not nil, runs inside the same transaction (sync advances its
 // cursor there, so cursor and events commit together).
 func (s *Store) Apply(ctx context.Context, events []model.Event, extra func(*sql.Tx) error) (ApplyResult, error) {
+	return s.ApplyWithClock(ctx, events, time.Time{}, extra)
+}
+
+// ApplyWithClock is Apply judging the arriving events' clocks (StampedAhead)
+// by now instead of this store's clock (zero: this store's). Sync passes
+// the hub's clock when this store's own is off; it is recorded as when the
+// events arrived, so a rebuild judges them the same way.
+func (s *Store) ApplyWithClock(ctx context.Context, events []model.Event, now time.Time, extra func(*sql.Tx) error) (ApplyResult, error) {
+	if now.IsZero() {
+		now = s.now()
+	}
 	var res ApplyResult
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		res = ApplyResult{}
 		proj := newProjector(s, tx)
-		now := s.now()
 		for _, e := range events {
 			if err := CheckIncoming(e); err != nil {
 				return err
@@ -214,8 +224,7 @@ func (s *Store) Apply(ctx context.Context, events []model.Event, extra func(*sql
 			if err := s.insertEvent(ctx, tx, e, now); err != nil {
 				return err
 			}
-			future := e.At.After(now.Add(FutureSkew)) || e.Occurred.After(now.Add(FutureSkew))
-			if err := proj.apply(ctx, e, future); err != nil {
+			if err := proj.apply(ctx, e, StampedAhead(e, now)); err != nil {
 				return err
 			}
 			res.Applied++

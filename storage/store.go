@@ -22,6 +22,8 @@ import (
 
 	"github.com/google/uuid"
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+
+	"github.com/sitrep-dev/sitrep/model"
 )
 
 //go:embed migrations/*.sql
@@ -33,7 +35,15 @@ const applicationID = 0x53495452
 
 // FutureSkew is how far ahead of this store's clock an event may be stamped
 // before the timeline flags it as coming from a clock that runs fast.
-const FutureSkew = 5 * time.Minute
+const FutureSkew = model.ClockTolerance
+
+// StampedAhead reports whether an event arriving at now was stamped by a
+// clock running ahead: its wall time is more than FutureSkew past now, or
+// the time its author gave is further ahead than a time for something that
+// already happened may be (model.MaxAhead) on top of that.
+func StampedAhead(e model.Event, now time.Time) bool {
+	return e.At.After(now.Add(FutureSkew)) || e.Occurred.After(now.Add(FutureSkew+model.MaxAhead))
+}
 
 // Options configures a store.
 type Options struct {
@@ -95,6 +105,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	if err := s.loadID(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.rebuildIfAsked(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}

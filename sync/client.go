@@ -55,8 +55,12 @@ type Report struct {
 	Pushed        int      // events the hub stored for the first time
 	Pulled        int      // events this store stored for the first time
 	Conflicts     []string // same id, different content: each side kept its own
-	Flagged       int      // pulled events stamped well ahead of this clock (kept, marked)
-	Banner        string   // what the hub's login shell printed before sitrep started, made safe
+	Flagged       int      // pulled events stamped well ahead of the clock they were judged by (kept, marked)
+	// ClockOffset is how far this store's clock is ahead of the hub's
+	// (negative: behind), as read from the hub's hello; zero if the hub
+	// did not say.
+	ClockOffset   time.Duration
+	Banner        string // what the hub's login shell printed before sitrep started, made safe
 	BytesSent     int64
 	BytesReceived int64
 	Duration      time.Duration
@@ -168,6 +172,9 @@ func (c *client) run(ctx context.Context) error {
 	}
 	c.helloDone = true
 	c.rep.RemoteVersion = fromRemote(hello.Version)
+	if hello.Now != 0 {
+		c.rep.ClockOffset = c.st.Now().Sub(time.UnixMilli(hello.Now))
+	}
 	proto, err := c.negotiate(hello)
 	if err != nil {
 		_ = c.s.send(&message{T: tError, Msg: err.Error()})
@@ -439,7 +446,8 @@ func (c *client) apply(ctx context.Context, ws []wireEvent, last int64, lastID s
 	events := eventsOf(ws)
 	ids := idsOf(events)
 	pushed := c.pushed
-	res, err := c.st.Apply(ctx, events, func(tx *sql.Tx) error {
+	judge := c.judgeClock()
+	res, err := c.st.ApplyWithClock(ctx, events, judge, func(tx *sql.Tx) error {
 		top, _, ok, err := c.st.CoveredThrough(ctx, tx, c.pushed, ids)
 		if err != nil {
 			return err
@@ -470,16 +478,28 @@ func (c *client) apply(ctx context.Context, ws []wireEvent, last int64, lastID s
 		c.rep.Conflicts = append(c.rep.Conflicts, "here: "+x)
 	}
 	if res.Applied > 0 {
-		horizon := c.st.Now().Add(storage.FutureSkew)
 		flagged := 0
 		for _, e := range events {
-			if e.At.After(horizon) || e.Occurred.After(horizon) {
+			if storage.StampedAhead(e, judge) {
 				flagged++
 			}
 		}
 		c.rep.Flagged += min(flagged, res.Applied)
 	}
 	return nil
+}
+
+// judgeClock is the time arriving events are judged by: this store's clock,
+// or the hub's when the two disagree by more than model.ClockTolerance. A
+// laptop an hour slow would otherwise mark every honest teammate's entry
+// [clock ahead]; judged by the hub's clock, only a clock that really runs
+// ahead is.
+func (c *client) judgeClock() time.Time {
+	now := c.st.Now()
+	if off := c.rep.ClockOffset; off > model.ClockTolerance || off < -model.ClockTolerance {
+		return now.Add(-off)
+	}
+	return now
 }
 
 // pullByID walks the hub's ids and fetches only the events missing here.

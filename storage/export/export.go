@@ -62,6 +62,7 @@ type Incident struct {
 	Timeline     []TimelineEntry `json:"timeline"`
 	entries      []model.TimelineEntry
 	in           model.Incident
+	clock        model.IncidentClock // T+ marks: since detection, or the drill's exercise clock
 }
 
 // Milestones are when each milestone was first reached (UTC), null if not.
@@ -182,6 +183,11 @@ type TimelineEntry struct {
 	Pinned    bool      `json:"pinned,omitempty"`
 	Amended   bool      `json:"amended,omitempty"`
 	Retracted bool      `json:"retracted,omitempty"`
+	// Clock is "behind" or "ahead" when the clock that stamped the entry
+	// disagreed with the others by more than a minute; Occurred is then
+	// where the log places it, and Stamped what that clock said.
+	Clock   string     `json:"clock,omitempty"`
+	Stamped *time.Time `json:"stamped,omitempty"`
 }
 
 // Event is one event of the log, exactly as stored: import re-applies it
@@ -404,7 +410,16 @@ func Load(ctx context.Context, st *storage.Store, incidentID string, count StepC
 		r.ImpactStart = utc(r.ImpactStart)
 		out.Review = &Review{Review: r, SavedBy: info.By, SavedAt: utc(info.At)}
 	}
+	x, isDrill, err := st.Exercise(ctx, in.ID)
+	if err != nil {
+		return out, err
+	}
 	t := model.TimesOf(in, r)
+	out.clock = model.ClockOf(in, nil)
+	if isDrill {
+		// A drill's metrics and T+ marks read on its exercise clock.
+		t.Drill, out.clock.Drill = &x, &x
+	}
 	out.Metrics = Metrics{TimeToDetect: secs(t, model.MetricDetect), TimeToAcknowledge: secs(t, model.MetricAcknowledge),
 		TimeToMitigate: secs(t, model.MetricMitigate), TimeToResolve: secs(t, model.MetricResolve)}
 
@@ -422,10 +437,6 @@ func Load(ctx context.Context, st *storage.Store, incidentID string, count StepC
 	if err != nil {
 		return out, err
 	}
-	x, isDrill, err := st.Exercise(ctx, in.ID)
-	if err != nil {
-		return out, err
-	}
 	if isDrill {
 		out.ExerciseInfo = exerciseInfo(x, in, entries, steps, atts, msgs, count)
 		if !x.Ended.IsZero() {
@@ -437,8 +448,13 @@ func Load(ctx context.Context, st *storage.Store, incidentID string, count StepC
 	out.entries = entries
 	out.Timeline = []TimelineEntry{}
 	for _, e := range entries {
-		out.Timeline = append(out.Timeline, TimelineEntry{EventID: e.EventID, Kind: string(e.Kind), Label: e.Label(), NoteKind: string(e.NoteKind),
-			Occurred: utc(e.Occurred), Recorded: utc(e.Typed), Author: e.Author, Text: e.Text, Pinned: e.Pinned, Amended: e.AmendedBy != "", Retracted: e.Retracted})
+		te := TimelineEntry{EventID: e.EventID, Kind: string(e.Kind), Label: e.Label(), NoteKind: string(e.NoteKind),
+			Occurred: utc(e.Placed()), Recorded: utc(e.Logged()), Author: e.Author, Text: e.Text, Pinned: e.Pinned, Amended: e.AmendedBy != "", Retracted: e.Retracted}
+		if mark := e.ClockMark(); mark != "" {
+			te.Clock = strings.TrimPrefix(mark, "clock ")
+			te.Stamped = tp(e.Occurred)
+		}
+		out.Timeline = append(out.Timeline, te)
 	}
 	return out, nil
 }

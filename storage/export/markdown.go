@@ -90,8 +90,18 @@ func Markdown(w io.Writer, in Incident) error {
 	if len(key) == 0 {
 		b.WriteString("_Nothing pinned or decided yet; see the timeline._\n\n")
 	}
-	for _, e := range key {
-		fmt.Fprintf(&b, "- **%s** %s\n", e.Occurred.UTC().Format("15:04Z"), model.OneLine(e.Text))
+	for i, e := range key {
+		// The date on the first bullet and wherever the day changes, so an
+		// incident that ran for days reads in order without a calendar.
+		layout := "15:04Z"
+		if i == 0 || !model.SameDay(e.Placed(), key[i-1].Placed()) {
+			layout = "2006-01-02 15:04Z"
+		}
+		fmt.Fprintf(&b, "- **%s** %s\n", e.Placed().UTC().Format(layout), model.OneLine(firstLine(e.Text)))
+		if multiLine(e.Text) {
+			b.WriteString("\n")
+			writeVerbatim(&b, e.Text, "  ")
+		}
 	}
 	if len(key) > 0 {
 		b.WriteString("\n")
@@ -154,13 +164,25 @@ func Markdown(w io.Writer, in Incident) error {
 	}
 	if len(rv.ActionItems)+len(actions) == 0 {
 		b.WriteString("_None recorded._\n\n")
-	} else {
+	}
+	// One table per ### category of the review, the uncategorised (and the
+	// action items logged in the timeline) first.
+	groups := model.GroupActionItems(rv.ActionItems)
+	if len(actions) > 0 && (len(groups) == 0 || groups[0].Category != "") {
+		groups = append([]model.ActionGroup{{}}, groups...)
+	}
+	for i, g := range groups {
+		if g.Category != "" {
+			fmt.Fprintf(&b, "### %s\n\n", cellEscaper.Replace(model.OneLine(g.Category)))
+		}
 		b.WriteString("| Action | Owner | Due | Status |\n| --- | --- | --- | --- |\n")
-		for _, a := range rv.ActionItems {
+		for _, a := range g.Items {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", cell(a.Title), orDash(cell(a.Owner)), orDash(cell(a.Due)), cell(string(a.Status)))
 		}
-		for _, e := range actions {
-			fmt.Fprintf(&b, "| %s | %s | — | logged %s |\n", cell(e.Text), cell(e.Author), e.Occurred.UTC().Format("2006-01-02 15:04Z"))
+		if i == 0 && g.Category == "" {
+			for _, e := range actions {
+				fmt.Fprintf(&b, "| %s | %s | — | logged %s |\n", cell(e.Text), cell(e.Author), e.Placed().UTC().Format("2006-01-02 15:04Z"))
+			}
 		}
 		b.WriteString("\n")
 	}
@@ -221,13 +243,19 @@ func Markdown(w io.Writer, in Incident) error {
 
 	b.WriteString("## Timeline (UTC)\n\n")
 	b.WriteString("| Time (UTC) | T+ | Who | What | Entry |\n| --- | --- | --- | --- | --- |\n")
-	det := in.Milestones.Detected
-	for _, e := range in.entries {
-		tplus := ""
-		if det != nil {
-			tplus = model.TPlus(e.Occurred.Sub(*det))
-		}
+	var long []model.TimelineEntry
+	for _, e := range model.CoalesceSpeedChanges(in.entries) {
+		tplus := in.clock.TPlus(e.Placed())
 		text := cell(e.Text)
+		if multiLine(e.Text) {
+			// A table cell holds one line: the row keeps the first, and the
+			// entry is written in full, as typed, after the table (a
+			// message is already, under Messaging).
+			text = cell(firstLine(e.Text)) + " …"
+			if e.Kind != model.EventMessageSent {
+				long = append(long, e)
+			}
+		}
 		var marks []string
 		if e.Pinned {
 			marks = append(marks, "pinned")
@@ -240,15 +268,76 @@ func Markdown(w io.Writer, in Incident) error {
 			marks = append(marks, "retracted")
 		}
 		if e.Late() {
-			marks = append(marks, "logged "+e.Typed.UTC().Format("15:04:05Z"))
+			marks = append(marks, "logged "+e.Logged().UTC().Format("2006-01-02 15:04:05Z"))
+		}
+		if note := e.ClockNote(); note != "" {
+			marks = append(marks, note)
+		}
+		switch {
+		case multiLine(e.Text) && e.Kind == model.EventMessageSent:
+			marks = append(marks, "in full under Messaging")
+		case multiLine(e.Text):
+			marks = append(marks, "in full below")
 		}
 		if len(marks) > 0 {
 			text += " _(" + strings.Join(marks, ", ") + ")_"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", e.Occurred.UTC().Format("2006-01-02 15:04:05"), tplus, cell(e.Author), e.Label(), text)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", e.Placed().UTC().Format("2006-01-02 15:04:05"), tplus, cell(e.Author), e.Label(), text)
+	}
+	if len(long) > 0 {
+		b.WriteString("\n### Longer entries in full\n")
+		for _, e := range long {
+			state := ""
+			if e.Retracted {
+				state = " (retracted)"
+			}
+			fmt.Fprintf(&b, "\n**%s** · %s · %s%s\n\n", e.Occurred.UTC().Format("2006-01-02 15:04:05"), model.OneLine(e.Author), e.Label(), state)
+			writeVerbatim(&b, e.Text, "")
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// multiLine reports whether a timeline entry has more than one line to it
+// (paragraphs, a pasted command and its output), which a table cell or a
+// bullet would flatten.
+func multiLine(text string) bool {
+	return strings.Contains(strings.TrimSpace(text), "\n")
+}
+
+// firstLine is the first line of text that has something on it.
+func firstLine(text string) string {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) != "" {
+			return l
+		}
+	}
+	return ""
+}
+
+// writeVerbatim writes text exactly as it was typed, in a fenced block
+// longer than any run of backticks in it: lines, blank lines and
+// indentation stay, on GitHub and in a terminal alike, and nothing in it
+// (a heading, HTML, a fence of its own) is read as part of the document.
+// indent puts the block inside a list item.
+func writeVerbatim(b *strings.Builder, text, indent string) {
+	text = strings.Trim(model.Printable(text), "\n")
+	fence, run := 3, 0
+	for _, r := range text {
+		if r == '`' {
+			run++
+			fence = max(fence, run+1)
+		} else {
+			run = 0
+		}
+	}
+	f := strings.Repeat("`", fence)
+	b.WriteString(indent + f + "text\n")
+	for _, l := range strings.Split(text, "\n") {
+		b.WriteString(strings.TrimRight(indent+l, " ") + "\n")
+	}
+	b.WriteString(indent + f + "\n")
 }
 
 func timeOrDash(t *time.Time) string {
@@ -288,7 +377,9 @@ func orDash(s string) string {
 }
 
 // CSVHeader is the first row of the CSV export.
-var CSVHeader = []string{"occurred_utc", "t_plus", "recorded_utc", "author", "kind", "note_kind", "text", "pinned", "amended", "retracted", "event_id", "incident_id", "exercise"}
+// occurred_utc is where the log places the entry; clock says when the clock
+// that stamped it disagreed with the others, and what it stamped.
+var CSVHeader = []string{"occurred_utc", "t_plus", "recorded_utc", "author", "kind", "note_kind", "text", "pinned", "amended", "retracted", "event_id", "incident_id", "exercise", "clock"}
 
 // CSV writes the timeline, one row per entry, for spreadsheets. Cells that
 // a spreadsheet would run as a formula are prefixed with an apostrophe.
@@ -298,15 +389,11 @@ func CSV(w io.Writer, in Incident) error {
 		return err
 	}
 	for _, e := range in.entries {
-		tplus := ""
-		if in.Milestones.Detected != nil {
-			tplus = model.TPlus(e.Occurred.Sub(*in.Milestones.Detected))
-		}
 		// Every cell from the store is made printable, names and ids too: a
 		// spreadsheet or a terminal showing the file must not act on it.
 		p := func(s string) string { return safeCell(model.Printable(s)) }
-		rec := []string{e.Occurred.UTC().Format(time.RFC3339Nano), tplus, e.Typed.UTC().Format(time.RFC3339Nano), p(e.Author), p(e.Label()),
-			p(string(e.NoteKind)), p(e.Text), yes(e.Pinned), yes(e.AmendedBy != ""), yes(e.Retracted), p(e.EventID), p(in.ID), exerciseMark(in.Exercise)}
+		rec := []string{e.Placed().UTC().Format(time.RFC3339Nano), in.clock.TPlus(e.Placed()), e.Logged().UTC().Format(time.RFC3339Nano), p(e.Author), p(e.Label()),
+			p(string(e.NoteKind)), p(e.Text), yes(e.Pinned), yes(e.AmendedBy != ""), yes(e.Retracted), p(e.EventID), p(in.ID), exerciseMark(in.Exercise), e.ClockNote()}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
