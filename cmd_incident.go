@@ -427,7 +427,7 @@ func (a *app) lsCmd() *cobra.Command {
 					if in.Exercise {
 						title = "[EXERCISE] " + title
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", in.Short(), in.Severity, in.Status, in.DeclaredAt.UTC().Format("2006-01-02 15:04Z"),
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", model.Neutralise(in.Short()), in.Severity, model.Neutralise(string(in.Status)), in.DeclaredAt.UTC().Format("2006-01-02 15:04Z"),
 						model.FormatAge(max(now.Sub(in.DeclaredAt), 0)), title)
 				}
 				return tw.Flush()
@@ -492,7 +492,7 @@ func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries
 		title = "EXERCISE — " + title
 	}
 	fmt.Fprintln(w, title)
-	fmt.Fprintf(w, "id %s (%s) · %s · %s · %s\n", in.Short(), in.ID, in.Severity, n(in.Kind), in.Status)
+	fmt.Fprintf(w, "id %s (%s) · %s · %s · %s\n", n(in.Short()), n(in.ID), in.Severity, n(in.Kind), n(string(in.Status)))
 	fmt.Fprintf(w, "declared %s by %s\n", in.DeclaredAt.UTC().Format("2006-01-02 15:04:05 UTC"), n(in.DeclaredBy))
 	var ms []string
 	for _, m := range model.Milestones {
@@ -512,7 +512,7 @@ func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries
 		if holder == "" {
 			holder = "(nobody)"
 		}
-		line := fmt.Sprintf("%s: %s", r.Role.Title(), holder)
+		line := fmt.Sprintf("%s: %s", n(model.OneLine(r.Role.Title())), holder)
 		if len(r.Clash) > 0 {
 			line += fmt.Sprintf("  [CLASH: also taken by %s — assign it again to settle]", n(strings.Join(r.Clash, ", ")))
 		}
@@ -549,7 +549,7 @@ func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries
 		offset := clock.TPlus(e.Placed())
 		text := strings.ReplaceAll(n(strings.TrimRight(e.Text, "\n")), "\n", "\n    ")
 		if ids {
-			fmt.Fprintf(w, "%-8s  ", model.ShortID(e.EventID))
+			fmt.Fprintf(w, "%-8s  ", n(model.ShortID(e.EventID)))
 		}
 		fmt.Fprintf(w, "%s  %-9s %s  %-8s %s%s\n", e.Placed().UTC().Format("15:04:05Z"), offset, n(e.Author), e.Label(), text, marks)
 	}

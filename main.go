@@ -141,6 +141,18 @@ func (a *app) setup(cmd *cobra.Command) error {
 		a.dbPath = filepath.Join(xdg.DataHome, "sitrep", "sitrep.db")
 	}
 	a.runbookDirs = append(append([]string(nil), cfg.RunbookDirs...), a.runbookDirs...)
+	// Every event this process records carries the author name, and every
+	// teammate's screen draws it: a name holding an escape sequence is
+	// refused here, before it is written anywhere.
+	if v := strings.TrimSpace(os.Getenv("SITREP_AUTHOR")); v != "" {
+		if err := model.ValidName("SITREP_AUTHOR", v); err != nil {
+			return fmt.Errorf("%w: set SITREP_AUTHOR to a plain name like alice@laptop", err)
+		}
+	} else if cfg.Author != "" {
+		if err := model.ValidName("the author in "+cfg.path, cfg.Author); err != nil {
+			return fmt.Errorf("%w: set author to a plain name like alice@laptop", err)
+		}
+	}
 	return nil
 }
 

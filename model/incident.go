@@ -31,10 +31,12 @@ type Incident struct {
 // eight hex digits, which in a UUIDv7 are random.
 func ShortID(id string) string {
 	clean := strings.ReplaceAll(id, "-", "")
-	if len(clean) <= 8 {
-		return clean
+	if len(clean) > 8 {
+		clean = clean[len(clean)-8:]
 	}
-	return clean[len(clean)-8:]
+	// Ids from elsewhere are checked on arrival; one edited into a store
+	// by hand still draws harmless everywhere a short id is shown.
+	return Printable(clean)
 }
 
 // Short is the incident's ShortID.

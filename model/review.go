@@ -243,7 +243,7 @@ func RenderReviewTemplate(in Incident, r Review, pinned []TimelineEntry) string 
 	if len(pinned) > 0 {
 		fmt.Fprintf(&b, "## %s\n\n<!-- For reference while writing; this section is not saved.\n", pinnedHeading)
 		for _, e := range pinned {
-			fmt.Fprintf(&b, "- %s %s (%s): %s\n", e.Placed().UTC().Format("2006-01-02 15:04Z"), e.Author, e.Label(),
+			fmt.Fprintf(&b, "- %s %s (%s): %s\n", e.Placed().UTC().Format("2006-01-02 15:04Z"), OneLine(e.Author), e.Label(),
 				strings.ReplaceAll(OneLine(e.Text), "--", "- -"))
 		}
 		b.WriteString("-->\n")

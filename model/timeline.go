@@ -74,11 +74,17 @@ func (t TimelineEntry) Late() bool {
 	return d > time.Minute || d < -time.Minute
 }
 
-// Label is the short kind shown in the timeline's kind column.
+// Label is the short kind shown in the timeline's kind column. Note kinds
+// and unknown event kinds come from the store as they are, so they are made
+// printable here, once for every place that shows a label.
 func (t TimelineEntry) Label() string {
 	switch t.Kind {
 	case EventNote:
-		return string(t.NoteKind)
+		switch t.NoteKind {
+		case NoteKindNote, NoteKindDecision, NoteKindAction:
+			return string(t.NoteKind) // drawn for every visible entry: no copy
+		}
+		return OneLine(string(t.NoteKind))
 	case EventDeclared:
 		return "declared"
 	case EventStatusChanged:
@@ -106,7 +112,7 @@ func (t TimelineEntry) Label() string {
 	case EventMessageSent:
 		return "message"
 	}
-	return string(t.Kind)
+	return OneLine(string(t.Kind))
 }
 
 // Describe is the timeline text for an event: what a person typed, or a

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -74,6 +76,9 @@ type appender struct {
 
 func newAppender(ctx context.Context, tx *sql.Tx, s *Store) (*appender, error) {
 	a := &appender{s: s, tx: tx, declared: map[string]bool{}}
+	if err := model.ValidName("the author name", s.author); err != nil {
+		return nil, err
+	}
 	var hlc sql.NullInt64
 	if err := s.queryRowTx(ctx, tx, `SELECT max(hlc) FROM events`).Scan(&hlc); err != nil {
 		return nil, err
@@ -122,6 +127,9 @@ func (a *appender) append(ctx context.Context, d model.Draft) (model.Event, erro
 	id, err := uuid.NewV7()
 	if err != nil {
 		return model.Event{}, fmt.Errorf("make event id: %w", err)
+	}
+	if err := model.ValidTime("this computer's clock", now); err != nil {
+		return model.Event{}, err
 	}
 	occurred := d.Occurred.UTC().Truncate(time.Millisecond)
 	if d.Occurred.IsZero() {
@@ -239,18 +247,31 @@ func (s *Store) ApplyWithClock(ctx context.Context, events []model.Event, now ti
 	return res, nil
 }
 
-// CheckIncoming refuses an event from elsewhere that is malformed or whose
-// hash does not cover its content.
+// CheckIncoming refuses an event from elsewhere (sync, import) that is
+// malformed, whose hash does not cover its content, or any of whose fields
+// breaks a rule a change made here meets (checkIncomingFields). The error
+// names the event and its author, quoted so that neither can reach the
+// terminal as anything but text.
 func CheckIncoming(e model.Event) error {
-	switch {
-	case e.ID == "" || e.IncidentID == "" || e.Kind == "" || e.Author == "" || e.Origin == "":
+	if e.ID == "" || e.IncidentID == "" || e.Kind == "" || e.Author == "" || e.Origin == "" {
 		return model.Invalidf("incoming event %q lacks an id, incident, kind, author or origin", e.ID)
-	case !json.Valid(e.Payload):
-		return model.Invalidf("incoming event %s: payload is not JSON", e.ID)
-	case e.ComputeHash() != e.Hash:
+	}
+	if err := checkIncomingFields(e); err != nil {
+		return model.Invalidf("refused event %s by %s: %s; nothing from this batch was stored", quoteField(e.ID), quoteField(e.Author), err)
+	}
+	if e.ComputeHash() != e.Hash {
 		return model.Invalidf("incoming event %s by %s: its hash does not match its content", e.ID, e.Author)
 	}
 	return nil
+}
+
+// quoteField writes a field from elsewhere for a message: as it is when it
+// is plain, else Go-quoted so escapes show as \x1b and the like.
+func quoteField(s string) string {
+	if model.ValidID("", s) == nil || model.ValidName("", s) == nil && !strings.ContainsAny(s, " \"'") {
+		return s
+	}
+	return strconv.Quote(s)
 }
 
 // ChainHashes calls fn with the place and hash of each event of the chain of

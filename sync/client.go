@@ -464,7 +464,7 @@ func (c *client) apply(ctx context.Context, ws []wireEvent, last int64, lastID s
 	})
 	if err != nil {
 		if errors.Is(err, model.ErrInvalid) {
-			return fmt.Errorf("%w: the hub sent an event this store refuses: %v", errGarbage, err)
+			return &refusedEvent{err}
 		}
 		return localError(err)
 	}
@@ -591,6 +591,8 @@ func (c *client) explain(err error, code int, stderr string) error {
 		e.Kind, e.Reason = KindProtocol, withTail(fmt.Sprintf("the remote ended (exit %d) without sitrep's hello; it printed %q", code, fromRemote(c.rep.Banner)))
 	case !c.helloDone:
 		e.Kind, e.Reason = KindProtocol, withTail(fmt.Sprintf("the remote ended (exit %d) before sitrep's hello", code))
+	case errors.As(err, new(*refusedEvent)):
+		e.Kind, e.Reason = KindRefused, "the hub holds an event this store refuses: "+fromRemote(err.Error())
 	case errors.Is(err, errGarbage):
 		e.Kind, e.Reason = KindProtocol, "the other end sent something that is not the sitrep sync protocol: "+fromRemote(err.Error())+"; nothing half-done was kept"
 	case errors.Is(err, errTimeout):

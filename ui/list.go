@@ -388,7 +388,7 @@ func (l *incidentList) scroll() {
 
 func (l *incidentList) drawRow(in model.Incident, selected bool, now time.Time, w int) string {
 	s := l.styles
-	status := fmt.Sprintf("%-13s", in.Status)
+	status := fmt.Sprintf("%-13s", model.OneLine(string(in.Status)))
 	// When it was declared, then how long ago: a back-filled incident from
 	// five weeks ago must not read like one declared a moment ago.
 	declared := model.FormatDeclared(in.DeclaredAt, now)

@@ -230,7 +230,7 @@ func (a App) incidentHeader(w int) []string {
 	if !a.loaded {
 		return []string{s.Faint.Render("Loading incident " + model.ShortID(a.incID) + "…"), ""}
 	}
-	line1 := s.SeverityBadge(in.Severity) + " " + s.Status.Render(strings.ToUpper(string(in.Status))) + " "
+	line1 := s.SeverityBadge(in.Severity) + " " + s.Status.Render(strings.ToUpper(model.OneLine(string(in.Status)))) + " "
 	if in.Exercise {
 		line1 += s.Exercise.Render("EXERCISE") + " "
 	}

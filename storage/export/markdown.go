@@ -43,20 +43,23 @@ func Markdown(w io.Writer, in Incident) error {
 		rv = in.Review.Review
 	}
 	fmt.Fprintf(&b, "# Post-incident review: %s\n\n", model.OneLine(in.Title))
+	// Every field below that came from the store is drawn through cell,
+	// para or OneLine, ids and names included: a store edited by hand may
+	// hold anything.
 	if in.Exercise {
 		b.WriteString("> **EXERCISE** — this was a drill, not a real incident. It is kept out of real-incident metrics.\n\n")
 	}
 
 	b.WriteString("## Overview\n\n| | |\n| --- | --- |\n")
 	row := func(k, v string) { fmt.Fprintf(&b, "| %s | %s |\n", k, v) }
-	row("Incident", fmt.Sprintf("%s (`%s`)", in.Short, in.ID))
+	row("Incident", fmt.Sprintf("%s (`%s`)", cell(in.Short), cell(in.ID)))
 	if in.Exercise {
 		row("Type", "**EXERCISE**")
 	}
 	sev, _ := model.ParseSeverity(in.Severity)
 	row("Severity", fmt.Sprintf("%s — %s", in.Severity, strings.SplitN(sev.Meaning(), ":", 2)[0]))
 	row("Kind", cell(in.Kind))
-	row("Status", in.Status)
+	row("Status", cell(in.Status))
 	row("Incident Commander", orDash(cell(in.Commander)))
 	row("Declared", fmt.Sprintf("%s by %s", in.DeclaredAt.Format(utcLayout), cell(in.DeclaredBy)))
 	ms := []struct {
@@ -174,7 +177,7 @@ func Markdown(w io.Writer, in Incident) error {
 		}
 		b.WriteString("| Action | Owner | Due | Status |\n| --- | --- | --- | --- |\n")
 		for _, a := range g.Items {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", cell(a.Title), orDash(cell(a.Owner)), orDash(a.Due), a.Status)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", cell(a.Title), orDash(cell(a.Owner)), orDash(cell(a.Due)), cell(string(a.Status)))
 		}
 		if i == 0 && g.Category == "" {
 			for _, e := range actions {
@@ -193,7 +196,7 @@ func Markdown(w io.Writer, in Incident) error {
 		if m.Channel != "" {
 			via = " via " + model.OneLine(m.Channel)
 		}
-		fmt.Fprintf(&b, "**%s** to %s%s, by %s:\n\n", m.At.Format(utcLayout), m.Audience, via, model.OneLine(m.Author))
+		fmt.Fprintf(&b, "**%s** to %s%s, by %s:\n\n", m.At.Format(utcLayout), model.OneLine(m.Audience), via, model.OneLine(m.Author))
 		for _, l := range strings.Split(strings.TrimRight(p(m.Text), "\n"), "\n") {
 			b.WriteString(strings.TrimRight("> "+l, " ") + "\n")
 		}
@@ -209,11 +212,11 @@ func Markdown(w io.Writer, in Incident) error {
 		for _, s := range rb.Steps {
 			counts[s.State]++
 		}
-		fmt.Fprintf(&b, "- **%s** (`%s`, %s, sha256 `%.12s`), attached %s: %d done, %d skipped, %d blocked\n", model.OneLine(rb.Title), rb.Name,
-			model.OneLine(rb.Source), rb.SHA256, rb.AttachedAt.Format(utcLayout), counts["done"], counts["skipped"], counts["blocked"])
+		fmt.Fprintf(&b, "- **%s** (`%s`, %s, sha256 `%.12s`), attached %s: %d done, %d skipped, %d blocked\n", model.OneLine(rb.Title), model.OneLine(rb.Name),
+			model.OneLine(rb.Source), model.OneLine(rb.SHA256), rb.AttachedAt.Format(utcLayout), counts["done"], counts["skipped"], counts["blocked"])
 		for _, s := range rb.Steps {
 			if s.State == "skipped" || s.State == "blocked" {
-				fmt.Fprintf(&b, "  - step %d %s: %s (%s)\n", s.Index+1, s.State, model.OneLine(s.Reason), model.OneLine(s.By))
+				fmt.Fprintf(&b, "  - step %d %s: %s (%s)\n", s.Index+1, model.OneLine(s.State), model.OneLine(s.Reason), model.OneLine(s.By))
 			}
 		}
 	}
@@ -223,17 +226,17 @@ func Markdown(w io.Writer, in Incident) error {
 
 	if x := in.ExerciseInfo; x != nil {
 		b.WriteString("## Exercise\n\n")
-		fmt.Fprintf(&b, "Scenario **%s** (`%s`, sha256 `%.12s`), started %s", model.OneLine(x.Title), x.Scenario, x.SHA256, x.Start.Format(utcLayout))
+		fmt.Fprintf(&b, "Scenario **%s** (`%s`, sha256 `%.12s`), started %s", model.OneLine(x.Title), model.OneLine(x.Scenario), model.OneLine(x.SHA256), x.Start.Format(utcLayout))
 		if x.Ended != nil {
 			fmt.Fprintf(&b, ", ended %s", x.Ended.Format(utcLayout))
 		}
-		fmt.Fprintf(&b, "; %s. The after-action report (`sitrep drill report %s`) judges objectives and injects.\n\n", model.Count(len(x.ClockChanges), "clock change"), in.Short)
+		fmt.Fprintf(&b, "; %s. The after-action report (`sitrep drill report %s`) judges objectives and injects.\n\n", model.Count(len(x.ClockChanges), "clock change"), model.OneLine(in.Short))
 		for _, o := range x.Objectives {
 			state := o.State
 			if state == "" {
 				state = "in progress"
 			}
-			fmt.Fprintf(&b, "- Objective `%s` %s: %s\n", o.ID, model.OneLine(o.Title), state)
+			fmt.Fprintf(&b, "- Objective `%s` %s: %s\n", model.OneLine(o.ID), model.OneLine(o.Title), state)
 		}
 		b.WriteString("\n")
 	}
@@ -386,8 +389,11 @@ func CSV(w io.Writer, in Incident) error {
 		return err
 	}
 	for _, e := range in.entries {
-		rec := []string{e.Placed().UTC().Format(time.RFC3339Nano), in.clock.TPlus(e.Placed()), e.Logged().UTC().Format(time.RFC3339Nano), safeCell(e.Author), e.Label(),
-			string(e.NoteKind), safeCell(model.Printable(e.Text)), yes(e.Pinned), yes(e.AmendedBy != ""), yes(e.Retracted), e.EventID, in.ID, exerciseMark(in.Exercise), e.ClockNote()}
+		// Every cell from the store is made printable, names and ids too: a
+		// spreadsheet or a terminal showing the file must not act on it.
+		p := func(s string) string { return safeCell(model.Printable(s)) }
+		rec := []string{e.Placed().UTC().Format(time.RFC3339Nano), in.clock.TPlus(e.Placed()), e.Logged().UTC().Format(time.RFC3339Nano), p(e.Author), p(e.Label()),
+			p(string(e.NoteKind)), p(e.Text), yes(e.Pinned), yes(e.AmendedBy != ""), yes(e.Retracted), p(e.EventID), p(in.ID), exerciseMark(in.Exercise), e.ClockNote()}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
