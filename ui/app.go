@@ -12,12 +12,12 @@ package ui
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
@@ -32,7 +32,7 @@ type Options struct {
 	Attach   AttachFunc         // how A attaches a runbook; nil disables it
 	Renderer *lipgloss.Renderer // nil: lipgloss's default (stdout, termenv's profile)
 	Now      func() time.Time   // the clock; nil: the store's
-	Copy     func(string) error // the clipboard; nil: OSC 52 on stdout
+	Copy     CopyFunc           // the clipboard; nil: clipboard.Copy with OSC 52 on stdout
 	// Sync, when set, syncs with the team's hub: at start, every SyncEvery
 	// and on ctrl+s. Pending counts what waits to go out. Remote names
 	// the hub in messages.
@@ -134,8 +134,7 @@ func New(opts Options) App {
 		now = opts.Store.Now
 	}
 	if opts.Copy == nil {
-		out := termenv.DefaultOutput()
-		opts.Copy = func(s string) error { out.Copy(s); return nil }
+		opts.Copy = systemCopy(os.Stdout)
 	}
 	poll := opts.Poll
 	if poll == 0 {
@@ -321,7 +320,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.Err != nil {
 			a.setFlash("Copy failed: "+msg.Err.Error(), true)
 		} else {
-			a.setFlash("Copied "+msg.What+" to the clipboard (OSC 52)", false)
+			a.setFlash(msg.Result.Describe(msg.What), false)
 		}
 	}
 	a.settle()

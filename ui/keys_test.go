@@ -10,6 +10,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/sitrep-dev/sitrep/clipboard"
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
 )
@@ -243,7 +244,10 @@ func TestCopyStepCommand(t *testing.T) {
 	st := openStore(t, c, "alice@laptop")
 	seed(t, st, c, bundled(t))
 	var copied string
-	d := newDriver(t, Options{Store: st, Now: c.Now, Copy: func(s string) error { copied = s; return nil }}, 160, 48)
+	d := newDriver(t, Options{Store: st, Now: c.Now, Copy: func(_ context.Context, s string) (clipboard.Result, error) {
+		copied = s
+		return clipboard.Result{OSC52: true}, nil
+	}}, 160, 48)
 	d.press("enter", "2", "g", "j", "y")
 	if !strings.Contains(copied, "prometheus.example.internal") {
 		t.Errorf("copied %q, want step 2's curl command", copied)

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// cockpitEnv is a fresh store and config for a cockpit test, and a way to
+// run the CLI against them.
+func cockpitEnv(t *testing.T, extra ...string) (env []string, sitrep func(args ...string) string) {
+	t.Helper()
+	bin := buildSitrep(t)
+	dir := t.TempDir()
+	env = append([]string{"SITREP_DB=" + filepath.Join(dir, "sitrep.db"), "SITREP_AUTHOR=tess@tmux", "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), "SITREP_REMOTE=",
+		"DISPLAY=", "WAYLAND_DISPLAY="}, extra...)
+	return env, func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("sitrep %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+}
+
+// TestCopyInTmuxFillsTheBuffer: inside tmux with its default settings
+// (set-clipboard external, which ignores an application's OSC 52), y puts
+// the step's command in tmux's paste buffer and says so. It used to send
+// OSC 52 alone, say "Copied", and leave the buffer empty.
+func TestCopyInTmuxFillsTheBuffer(t *testing.T) {
+	tmux := needTool(t, "tmux", "SITREP_REQUIRE_E2E")
+	env, sitrep := cockpitEnv(t, "NO_COLOR=1")
+	short := strings.TrimSpace(sitrep("declare", "--title", "Edge 5xx", "--sev", "1", "--kind", "outage", "--runbook", "major-incident"))
+
+	s := startCockpit(t, tmux, buildSitrep(t), env)
+	s.waitFor("the list", short)
+	s.keys("Enter")
+	s.waitFor("the incident", "Runbook 1/1")
+	s.keys("2", "j", "y")
+	s.waitFor("the copy reported", "to the tmux buffer")
+	buf, err := s.run("show-buffer")
+	if err != nil || !strings.Contains(buf, "prometheus.example.internal/api/v1/query") {
+		t.Errorf("tmux buffer after y: %v %q", err, buf)
+	}
+}
