@@ -48,3 +48,31 @@ func TestCopyInTmuxFillsTheBuffer(t *testing.T) {
 		t.Errorf("tmux buffer after y: %v %q", err, buf)
 	}
 }
+
+// TestRefusalDoesNotRunTypedText: in a real terminal, X on an entry that
+// cannot be retracted, then the reason typed as if the input had opened
+// and enter. The text is held by the refusal; no role changes. It used to
+// be read as keys: its r opened the role input and "tess@tmuxong
+// incident" became the Incident Commander.
+func TestRefusalDoesNotRunTypedText(t *testing.T) {
+	tmux := needTool(t, "tmux", "SITREP_REQUIRE_E2E")
+	env, sitrep := cockpitEnv(t, "NO_COLOR=1")
+	short := strings.TrimSpace(sitrep("declare", "--title", "Queue backlog", "--sev", "2", "--kind", "outage"))
+
+	s := startCockpit(t, tmux, buildSitrep(t), env)
+	s.waitFor("the list", short)
+	s.keys("Enter")
+	s.waitFor("the incident", "Timeline", "IC tess@tmux")
+	s.keys("g", "X")
+	s.waitFor("the refusal", "Only notes, decisions and action items are corrected")
+	s.literal("wrong incident")
+	s.waitFor("the held text", `Not run as keys: "wrong incident"`)
+	s.keys("Enter")
+	s.waitFor("the notice closed", "add note")
+	s.keys("q")
+	s.waitFor("the list", "Incidents")
+	show := sitrep("show", short)
+	if strings.Contains(show, "ong incident") || !strings.Contains(show, "tess@tmux") {
+		t.Errorf("a role changed after the refusal:\n%s", show)
+	}
+}

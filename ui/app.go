@@ -90,6 +90,8 @@ type App struct {
 	form    *declareForm
 	picker  *picker
 	prompt  *prompt
+	confirm *confirmation // a yes/no question, over everything
+	notice  *notice       // a refusal holding the keys typed after it
 	review  *reviewScreen // the review of the incident on screen, when open
 	stats   *statsScreen  // the stats view, over the list, when open
 	comms   *commsScreen  // the message screen, over the incident, when open
@@ -344,6 +346,7 @@ func (a *App) onTick() tea.Cmd {
 	if a.flash != "" && !a.isErr && a.now().Sub(a.flashAt) > 5*time.Second {
 		a.flash = ""
 	}
+	a.expireNotice()
 	if !a.loading {
 		cmds = append(cmds, pollSeq(a.st))
 	}
@@ -502,7 +505,7 @@ func (a *App) splitKeys(msg tea.KeyMsg) []tea.KeyMsg {
 
 // typing reports whether keys go to a text input now.
 func (a *App) typing() bool {
-	return a.prompt != nil || (a.review != nil && a.review.editing) || (a.comms != nil && a.comms.editing) || (a.form != nil && a.form.field == fieldTitle) || (a.screen == screenList && a.list.filtering)
+	return a.prompt != nil || a.confirm != nil || a.notice != nil || (a.review != nil && a.review.editing) || (a.comms != nil && a.comms.editing) || (a.form != nil && a.form.field == fieldTitle) || (a.screen == screenList && a.list.filtering)
 }
 
 // handleKey: ctrl+c always quits; an open help, form, picker or input takes
@@ -512,6 +515,12 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	if key.Matches(msg, k.ForceQ) {
 		a.keepDraft()
 		return a, tea.Quit
+	}
+	if a.confirm != nil {
+		return a.confirmKey(msg)
+	}
+	if a.notice != nil {
+		return a.noticeKey(msg)
 	}
 	if a.review != nil && a.review.editing && !a.help {
 		return a.reviewKey(msg) // ctrl+s saves the text here
@@ -673,7 +682,7 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case key.Matches(msg, k.Copy):
 		text, n, of, ok := a.stepper.nextCode()
 		if !ok {
-			a.setFlash("This step has no command to copy.", true)
+			a.refuse("This step has no command to copy.")
 			return a, nil
 		}
 		what := "the step's command"
@@ -687,10 +696,7 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			return a, nil
 		}
 		a.focus = paneRACI
-		p := a.openPrompt(promptAssign, fmt.Sprintf("Who takes %s? (empty releases)", a.raci.title(role)))
-		p.role = role
-		p.input.SetValue(a.st.Author())
-		p.input.CursorEnd()
+		a.openAssign(role)
 	default:
 		switch a.focus {
 		case paneTimeline:

@@ -86,6 +86,9 @@ type keyMap struct {
 	Submit    key.Binding
 	Cancel    key.Binding
 	Toggle    key.Binding
+	FillMe    key.Binding
+	Yes       key.Binding
+	No        key.Binding
 	FieldNext key.Binding
 	FieldPrev key.Binding
 	Left      key.Binding
@@ -163,6 +166,9 @@ func newKeyMap() keyMap {
 		Submit:    b([]string{"enter"}, "enter", "save"),
 		Cancel:    b([]string{"esc"}, "esc", "cancel"),
 		Toggle:    b([]string{" "}, "space", "toggle"),
+		FillMe:    b([]string{"ctrl+o"}, "ctrl+o", "fill in yourself (role input)"),
+		Yes:       b([]string{"y", "Y", "enter"}, "y/enter", "confirm"),
+		No:        b([]string{"n", "N", "esc"}, "n/esc", "do not"),
 		FieldNext: b([]string{"tab", "down"}, "tab/↓", "next field"),
 		FieldPrev: b([]string{"shift+tab", "up"}, "shift+tab/↑", "previous field"),
 		Left:      b([]string{"left"}, "←", "previous choice"),
@@ -189,7 +195,7 @@ func (k keyMap) groups() []helpGroup {
 		{"Message", []key.Binding{k.CopyText, k.SendMessage}},
 		{"Review", []key.Binding{k.EditSection, k.EditAll, k.SaveText}},
 		{"Drill (facilitator)", []key.Binding{k.DrillPause, k.DrillFaster, k.DrillSlower, k.DrillRelease, k.DrillSkip, k.DrillEnd, k.DrillPanel}},
-		{"Inputs and pickers", []key.Binding{k.Submit, k.Cancel, k.FieldNext, k.FieldPrev, k.Left, k.Right, k.Toggle}},
+		{"Inputs and pickers", []key.Binding{k.Submit, k.Cancel, k.FieldNext, k.FieldPrev, k.Left, k.Right, k.Toggle, k.FillMe, k.Yes, k.No}},
 	}
 }
 

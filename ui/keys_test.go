@@ -80,8 +80,9 @@ func TestWorkAnIncidentByKeys(t *testing.T) {
 		t.Error("the saved note is not on screen")
 	}
 
-	// Complete the first step, skip the second with a reason.
-	d.press("2", "x", "j", "s")
+	// Complete the first step, skip the second with a reason: x moves on
+	// to the next step by itself.
+	d.press("2", "x", "s")
 	if p := d.app().prompt; p == nil || p.kind != promptSkip {
 		t.Fatal("s did not ask why")
 	}
@@ -93,12 +94,17 @@ func TestWorkAnIncidentByKeys(t *testing.T) {
 	if p := d.app().prompt; p == nil || p.kind != promptAssign || p.role != model.RoleScribe {
 		t.Fatalf("r did not ask who takes the scribe role: %+v", d.app().prompt)
 	}
-	d.press("ctrl+u")
+	if v := d.app().prompt.input.Value(); v != "" {
+		t.Fatalf("the role input starts with %q; typing would add to it", v)
+	}
 	d.typeText("bob@desk")
 	d.press("enter")
 
 	// Status through the picker: S, then 2 (identified).
 	d.press("S", "2")
+	if d.app().notice != nil {
+		d.press("esc") // already so: the refusal holds keys until closed
+	}
 
 	steps, err := st.Steps(ctx, id)
 	if err != nil {
@@ -394,9 +400,15 @@ func TestMoreIncidentKeys(t *testing.T) {
 	d.press("2", "b")
 	d.typeText("waiting for DBA")
 	d.press("enter")
+	// b moved on to the next step; k goes back to the blocked one.
+	d.press("k")
 	rb, step, _ := func() (*attachedRunbook, model.Step, bool) { a := d.app(); return a.stepper.selected() }()
 	d.press("u")
 	d.press("V", "2")
+	if in, _ := st.Incident(ctx, incA); in.Severity != model.SEV1 {
+		t.Fatalf("severity changed to %s before it was confirmed", in.Severity)
+	}
+	d.press("y")
 
 	entries, err := st.Timeline(ctx, incA, storage.TimelinePage{})
 	if err != nil {
@@ -512,7 +524,7 @@ func TestAmendAndRetractKeys(t *testing.T) {
 	if d.app().prompt != nil || !strings.Contains(d.view(), "Only notes") {
 		t.Errorf("e on the amendment entry opened %+v", d.app().prompt)
 	}
-	d.press("k", "X")
+	d.press("esc", "k", "X")
 	d.typeText("wrong incident")
 	d.press("enter")
 	if r, err := st.ResolveEntry(context.Background(), incA, note.ID); err != nil || !r.Retracted {

@@ -265,6 +265,10 @@ func (a App) footer(w int) []string {
 	s := a.styles
 	var first, second string
 	switch {
+	case a.confirm != nil:
+		return a.confirmLines(w)
+	case a.notice != nil:
+		return a.noticeLines(w)
 	case a.prompt != nil:
 		first = a.prompt.view(s, w)
 		if a.prompt.err != "" {
