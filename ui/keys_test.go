@@ -224,7 +224,7 @@ func TestTextTypedWhileSavingStays(t *testing.T) {
 // lists it.
 func TestKeysInHelp(t *testing.T) {
 	k := newKeyMap()
-	help := strings.Join(helpView(NewStyles(asciiRenderer()), k, 200, 80), "\n")
+	help := strings.Join(helpView(NewStyles(asciiRenderer()), "all", k.groups(), 200, 80), "\n")
 	bound := map[string]bool{}
 	for _, g := range k.groups() {
 		for _, b := range g.Bindings {

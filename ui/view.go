@@ -68,7 +68,8 @@ func (a App) View() string {
 // helpBody is the help view scrolled to helpTop, with a line saying how
 // to see the rest when it does not fit.
 func (a App) helpBody(h int) []string {
-	all := helpView(a.styles, *a.keys, a.w, h)
+	screen, groups := a.helpGroups()
+	all := helpView(a.styles, screen, groups, a.w, h)
 	if len(all) <= h {
 		return all
 	}
@@ -86,7 +87,8 @@ func (a App) helpLastTop() int {
 	if a.screen == screenIncident {
 		h = a.h - footerRows - headerRows
 	}
-	return max(len(helpView(a.styles, *a.keys, a.w, h))-max(h-1, 0), 0)
+	screen, groups := a.helpGroups()
+	return max(len(helpView(a.styles, screen, groups, a.w, h))-max(h-1, 0), 0)
 }
 
 func (a App) tooSmall() string {
@@ -286,7 +288,8 @@ func (a App) footer(w int) []string {
 		}
 		first = st.Render(clip(model.OneLine(a.flash), w))
 	}
-	second = shortHelp(s, a.hints(), w)
+	pinned := a.pinnedHints()
+	second = hintLine(s, without(a.hints(), pinned), pinned, w)
 	return []string{first, second}
 }
 
