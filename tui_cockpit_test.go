@@ -76,3 +76,27 @@ func TestRefusalDoesNotRunTypedText(t *testing.T) {
 		t.Errorf("a role changed after the refusal:\n%s", show)
 	}
 }
+
+// TestFocusShowsWithoutColour: with NO_COLOR=1 every attribute is gone,
+// and with colour and bold went the only sign of the focused pane. A mark
+// before its title shows it, and moves with the focus.
+func TestFocusShowsWithoutColour(t *testing.T) {
+	tmux := needTool(t, "tmux", "SITREP_REQUIRE_E2E")
+	env, sitrep := cockpitEnv(t, "NO_COLOR=1")
+	short := strings.TrimSpace(sitrep("declare", "--title", "Disk full on db-3", "--sev", "2", "--kind", "outage", "--runbook", "major-incident"))
+
+	s := startCockpit(t, tmux, buildSitrep(t), env)
+	s.waitFor("the list", short)
+	s.keys("Enter")
+	scr := s.waitFor("the timeline focused", "▶ Timeline")
+	if strings.Contains(scr, "▶ Runbook") || strings.Contains(scr, "▶ Roles") {
+		t.Errorf("more than one pane marked:\n%s", scr)
+	}
+	s.keys("2")
+	scr = s.waitFor("the runbook focused", "▶ Runbook 1/1")
+	if strings.Contains(scr, "▶ Timeline") {
+		t.Errorf("the timeline is still marked:\n%s", scr)
+	}
+	s.keys("3")
+	s.waitFor("the RACI focused", "▶ Roles · RACI")
+}

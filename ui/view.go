@@ -112,7 +112,7 @@ func (a App) tooSmall() string {
 func (a App) centered(lines []string, title string, h, maxW int) []string {
 	w := min(a.w, maxW)
 	boxH := min(len(lines)+2, h)
-	box := a.styles.box(title, lines, w, boxH, true)
+	box := a.styles.frame(title, lines, w, boxH, true)
 	pad := strings.Repeat(" ", max((a.w-w)/2, 0))
 	out := make([]string, 0, h)
 	for i := 0; i < (h-boxH)/3; i++ {
@@ -173,6 +173,7 @@ func (a App) tabs(w int) string {
 	for p := pane(0); p < paneCount; p++ {
 		label := fmt.Sprintf(" %d %s ", p+1, paneNames[p])
 		if p == a.focus {
+			label = fmt.Sprintf("▶%d %s ", p+1, paneNames[p]) // seen without colour too
 			parts = append(parts, a.styles.TabActive.Render(label))
 		} else {
 			parts = append(parts, a.styles.Tab.Render(label))
