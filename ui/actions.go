@@ -349,9 +349,9 @@ func (a *App) onReviewSaved(msg reviewSavedMsg) tea.Cmd {
 		if r != nil && r.editing && !msg.Editor {
 			r.err = msg.Err.Error()
 			r.scroll()
-		} else {
-			a.setFlash("Review not saved: "+msg.Err.Error(), true)
 		}
+		// The status line too: it may still say an earlier save worked.
+		a.setFlash("Review not saved: "+msg.Err.Error(), true)
 		return nil
 	case msg.Unchanged:
 		a.setFlash("Review unchanged: nothing recorded.", false)

@@ -266,8 +266,10 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case savedMsg:
 		cmd = a.onSaved(msg)
 	case attachedMsg:
-		a.setFlash("Attached the "+model.OneLine(msg.Name)+" runbook: 2 shows its steps.", false)
+		a.setFlash("Attached the "+model.OneLine(msg.Name)+" runbook: the Runbook pane shows it ([ ] switch runbooks).", false)
 		if msg.ID == a.incID {
+			a.stepper.show = msg.Name
+			a.focus = paneStepper
 			cmd = tea.Batch(a.reload(), countPending(a.opts.Pending))
 		}
 	case draftTickMsg:

@@ -563,8 +563,13 @@ func TestAttachRunbookMidIncident(t *testing.T) {
 	if err != nil || len(after) != len(before)+1 {
 		t.Fatalf("attachments %d -> %d (%v)", len(before), len(after), err)
 	}
-	if v := d.view(); !strings.Contains(v, "Attached the "+name+" runbook") {
-		t.Errorf("no word of the attachment:\n%s", v)
+	if v := d.view(); !strings.Contains(v, "Attached the "+name+" runbook") || strings.Contains(v, "2 shows its steps") {
+		t.Errorf("no word of the attachment, or a wrong one:\n%s", v)
+	}
+	// The message said "2 shows its steps", but 2 showed the first runbook
+	// still: the one attached is shown now.
+	if a := d.app(); a.focus != paneStepper || a.stepper.current() == nil || a.stepper.current().Name != name {
+		t.Errorf("after attaching %s: focus %d, stepper on %+v", name, a.focus, a.stepper.current())
 	}
 	// A list longer than the screen shows a window around the selection.
 	long := &picker{title: "Attach a runbook"}

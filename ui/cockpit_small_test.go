@@ -1,0 +1,100 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+// TestReviewSaveFailureInStatusLine: a save of the review that fails says
+// so in the status line too; it went on saying "Review saved" from the
+// save before.
+func TestReviewSaveFailureInStatusLine(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	fail := false
+	d := newDriver(t, Options{Store: failingStore{st, &fail}, Now: c.Now, Incident: incA}, 160, 48)
+	d.press("R", "enter")
+	d.typeText("A bad TLS config")
+	d.press("ctrl+s")
+	if a := d.app(); !strings.Contains(a.flash, "Review saved") {
+		t.Fatalf("first save: flash %q", a.flash)
+	}
+	fail = true
+	d.press("enter")
+	d.typeText(" in deploy 4812")
+	d.press("ctrl+s")
+	a := d.app()
+	if strings.Contains(a.flash, "Review saved") || !strings.Contains(a.flash, "not saved") || !a.isErr {
+		t.Errorf("after a failed save the status line says %q", a.flash)
+	}
+}
+
+// TestDeclareFormTicksTheBestRunbook: the form ticks the one runbook that
+// fits the kind and severity best, not every runbook of the kind (four for
+// an outage); space ticks more.
+func TestDeclareFormTicksTheBestRunbook(t *testing.T) {
+	lib := bundled(t)
+	s := NewStyles(asciiRenderer())
+	k := newKeyMap()
+	f := newDeclareForm(s, &k, lib)
+	for _, c := range []struct {
+		kind string
+		sev  model.Severity
+		want string
+	}{
+		{"outage", model.SEV1, "major-incident"},
+		{"outage", model.SEV3, "denial-of-service"},
+		{"ddos", model.SEV1, "denial-of-service"},
+		{"security", model.SEV2, "security-incident"},
+		{"data-request", model.SEV4, "customer-data-return"},
+	} {
+		for i, kind := range model.IncidentKinds {
+			if kind == c.kind {
+				f.kind = i
+			}
+		}
+		f.severity = c.sev
+		f.offer()
+		_, names := f.declaration()
+		if len(names) != 1 || names[0] != c.want {
+			t.Errorf("%s %s: ticked %v (of %d offered), want [%s]", c.kind, c.sev, names, len(f.offered), c.want)
+		}
+	}
+	// Space on a runbook row ticks it as well.
+	f.kind = 0
+	for i, kind := range model.IncidentKinds {
+		if kind == "outage" {
+			f.kind = i
+		}
+	}
+	f.severity = model.SEV1
+	f.offer()
+	f.setField(fieldRunbooks)
+	if f.checked[f.offered[0].Name] {
+		f.setField(fieldRunbooks + 1)
+	}
+	f.Update(keyMsg("space"))
+	if _, names := f.declaration(); len(names) != 2 {
+		t.Errorf("after space: %v", names)
+	}
+}
+
+// TestWrappedCodeIsMarked: a command longer than the pane goes on under
+// a mark, so its wrapped part does not read as a command of its own.
+func TestWrappedCodeIsMarked(t *testing.T) {
+	p := newStepper(NewStyles(asciiRenderer()), nil)
+	st := model.Step{Body: "```sh\ncurl -s 'https://prometheus.example.internal/api/v1/query' --data-urlencode 'query=sum(rate(x[5m]))'\necho done\n```"}
+	lines := p.body(st, 40)
+	var plain []string
+	for _, l := range lines {
+		plain = append(plain, ansi.Strip(l))
+	}
+	if len(plain) < 4 || !strings.HasPrefix(plain[0], "┃ curl") || !strings.HasPrefix(plain[1], "┃"+codeWrapMark) || !strings.HasPrefix(plain[len(plain)-1], "┃ echo done") {
+		t.Errorf("wrapped code:\n%s", strings.Join(plain, "\n"))
+	}
+}
