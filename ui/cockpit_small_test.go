@@ -98,3 +98,26 @@ func TestWrappedCodeIsMarked(t *testing.T) {
 		t.Errorf("wrapped code:\n%s", strings.Join(plain, "\n"))
 	}
 }
+
+// TestRoleNamesFitAt160: at 160 columns the RACI pane shows every role's
+// name whole; "Subject Matter Expert" was cut to "Subject Matter Exp…".
+func TestRoleNamesFitAt160(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	d := newDriver(t, Options{Store: st, Now: c.Now, Incident: incA}, 160, 48)
+	v := d.view()
+	for _, line := range strings.Split(v, "\n") {
+		if strings.Contains(line, "Exp…") {
+			t.Errorf("a role name is cut: %q", line)
+		}
+	}
+	for _, role := range model.StandardRoles {
+		if !strings.Contains(v, role.Title()) {
+			t.Errorf("%q is not whole in the RACI pane:\n%s", role.Title(), v)
+		}
+	}
+	if !strings.Contains(v, "Scribe") || !strings.Contains(v, "bob@desk") {
+		t.Errorf("holders not shown:\n%s", v)
+	}
+}
