@@ -121,3 +121,29 @@ func TestRoleNamesFitAt160(t *testing.T) {
 		t.Errorf("holders not shown:\n%s", v)
 	}
 }
+
+// TestFilterReopensSelected: / on a list filtered by "checkout" shows the
+// filter selected; typing replaces it (it used to append: "checkoutdns"),
+// and an arrow key keeps it to edit.
+func TestFilterReopensSelected(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	d := newDriver(t, Options{Store: st, Now: c.Now, SearchDelay: -1}, 120, 40)
+	d.press("/")
+	d.typeText("checkout")
+	d.press("enter", "/")
+	d.typeText("dns")
+	a := d.app()
+	if v := a.list.filter.Value(); v != "dns" {
+		t.Errorf("/ then typing: filter %q, want dns", v)
+	}
+	if v := d.view(); !strings.Contains(v, "Stale DNS cache") || strings.Contains(v, "Checkout returns 500") {
+		t.Errorf("the list is not filtered by dns:\n%s", v)
+	}
+	d.press("enter", "/", "left")
+	d.typeText("x")
+	if v := d.app().list.filter.Value(); v != "dnxs" {
+		t.Errorf("/ then ← then x: filter %q, want dnxs", v)
+	}
+}
