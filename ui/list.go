@@ -35,7 +35,7 @@ type incidentList struct {
 	// search box does, so typing replaces it (it was appended to:
 	// "checkoutdns"); an arrow key keeps it to edit.
 	filterSelected bool
-	loaded      bool
+	loaded         bool
 
 	searchDelay time.Duration
 	searchSeq   int    // bumped when the filter changes
