@@ -105,7 +105,7 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 	lipgloss.SetHasDarkBackground(dark)
 	opts.Renderer = renderer
 
-	p := tea.NewProgram(ui.New(opts), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(ui.NewTerminalInput(in)), tea.WithOutput(a.out))
+	p := tea.NewProgram(ui.New(opts), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx), tea.WithInput(ui.NewTerminalInput(in)), tea.WithOutput(a.out))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("cockpit: %w", err)
 	}

@@ -214,6 +214,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			msg.Paste = true
 		}
 		a, cmd = a.handleKey(msg)
+	case tea.MouseMsg:
+		a, cmd = a.onMouse(msg)
 	case tickMsg:
 		cmd = a.onTick()
 	case seqMsg:
@@ -700,21 +702,7 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		a.focus = paneRACI
 		a.openAssign(role)
 	default:
-		switch a.focus {
-		case paneTimeline:
-			var dir pageDir
-			var ok bool
-			a.timeline, dir, ok = a.timeline.Update(msg)
-			if ok {
-				edge := model.TimelineEntry{}
-				return a, loadPage(a.st, a.incID, dir, edge, timelinePage, a.exercise, a.now())
-			}
-			return a, a.fetchPage()
-		case paneStepper:
-			a.stepper = a.stepper.Update(msg)
-		case paneRACI:
-			a.raci = a.raci.Update(msg)
-		}
+		return a, a.paneKey(a.focus, msg)
 	}
 	return a, nil
 }
