@@ -75,6 +75,9 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 			_, err = st.AppendAll(ctx, drafts)
 			return err
 		},
+		Write: func(ctx context.Context, id, path string) error {
+			return a.writeReport(ctx, st, id, path)
+		},
 		Cadence: a.cadencePolicy(),
 		Editor:  editorCommand(),
 	}

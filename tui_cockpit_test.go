@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // cockpitEnv is a fresh store and config for a cockpit test, and a way to
@@ -99,4 +100,61 @@ func TestFocusShowsWithoutColour(t *testing.T) {
 	}
 	s.keys("3")
 	s.waitFor("the RACI focused", "▶ Roles · RACI")
+}
+
+// TestWriteReportFromCockpit: W writes the incident's Markdown review, as
+// 'sitrep export --format md' does, to the path typed over the default; on
+// a drill it writes the after-action report. Both were CLI-only.
+func TestWriteReportFromCockpit(t *testing.T) {
+	tmux := needTool(t, "tmux", "SITREP_REQUIRE_E2E")
+	env, sitrep := cockpitEnv(t, "NO_COLOR=1")
+	short := strings.TrimSpace(sitrep("declare", "--title", "Search index stale", "--sev", "3", "--kind", "outage"))
+	sitrep("note", "--incident", short, "Reindex started")
+	out := t.TempDir()
+
+	s := startCockpit(t, tmux, buildSitrep(t), env)
+	s.waitFor("the list", short)
+	s.keys("Enter")
+	s.waitFor("the incident", "Reindex started", "Runbook")
+	s.keys("W")
+	s.waitFor("the path asked", "Write the review to:", "sitrep-"+short+"-review.md")
+	s.literal(filepath.Join(out, "review.md"))
+	s.keys("Enter")
+	s.waitFor("written", "Wrote the review to "+filepath.Join(out, "review.md"))
+	b, err := os.ReadFile(filepath.Join(out, "review.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := sitrep("export", short, "--format", "md"); string(b) != want {
+		t.Errorf("the file differs from 'sitrep export --format md':\n%s\n---\n%s", b, want)
+	}
+	s.keys("q")
+	s.waitFor("the list", "Incidents")
+
+	sitrep("drill", "credential-stuffing")
+	s.waitFor("the drill listed", "[EXERCISE]")
+	s.keys("g")
+	selectedRow := func() string {
+		for _, l := range strings.Split(s.screen(), "\n") {
+			if strings.Contains(l, "▸ ") {
+				return l
+			}
+		}
+		return ""
+	}
+	for i := 0; i < 3 && !strings.Contains(selectedRow(), "[EXERCISE]"); i++ {
+		s.keys("j")
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.keys("Enter")
+	s.waitFor("the drill", "EXERCISE started")
+	s.keys("W")
+	s.waitFor("the path asked", "Write the after-action report to:")
+	s.literal(filepath.Join(out, "aar.md"))
+	s.keys("Enter")
+	s.waitFor("written", "Wrote the after-action report to")
+	b, err = os.ReadFile(filepath.Join(out, "aar.md"))
+	if err != nil || !strings.Contains(string(b), "After-action") && !strings.Contains(string(b), "after-action") {
+		t.Errorf("after-action report: %v\n%s", err, b)
+	}
 }

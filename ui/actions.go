@@ -148,6 +148,16 @@ func (a App) promptKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		p.input.CursorEnd()
 		return a, nil
 	}
+	if p.selected {
+		p.selected = false
+		switch msg.Type {
+		case tea.KeyRunes, tea.KeySpace, tea.KeyBackspace, tea.KeyDelete:
+			p.input.SetValue("")
+			if msg.Type == tea.KeyBackspace || msg.Type == tea.KeyDelete {
+				return a, nil
+			}
+		}
+	}
 	var cmd tea.Cmd
 	before := p.input.Value()
 	if _, isNote := p.noteKind(); isNote && msg.Paste {
@@ -191,6 +201,8 @@ func (a *App) submit(p *prompt, text string) tea.Cmd {
 	case promptRetract:
 		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventRetracted,
 			Payload: model.RetractedPayload{Entry: p.entry, Reason: strings.TrimSpace(text)}})
+	case promptWrite:
+		return writeReport(a.opts.Write, p.req, a.incID, a.exercise != nil, strings.TrimSpace(text))
 	}
 	nk, _ := p.noteKind()
 	return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventNote,

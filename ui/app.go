@@ -30,6 +30,7 @@ type Options struct {
 	Declare  DeclareFunc        // how N declares; nil disables it
 	Drill    DrillFunc          // how D starts a drill; nil disables it
 	Attach   AttachFunc         // how A attaches a runbook; nil disables it
+	Write    WriteFunc          // how W writes the review or a drill's report; nil disables it
 	Renderer *lipgloss.Renderer // nil: lipgloss's default (stdout, termenv's profile)
 	Now      func() time.Time   // the clock; nil: the store's
 	Copy     CopyFunc           // the clipboard; nil: clipboard.Copy with OSC 52 on stdout
@@ -131,6 +132,7 @@ func New(opts Options) App {
 	styles := NewStyles(opts.Renderer)
 	keys := newKeyMap()
 	keys.Drill.SetEnabled(opts.Drill != nil && opts.Library != nil)
+	keys.Write.SetEnabled(opts.Write != nil)
 	now := opts.Now
 	if now == nil {
 		now = opts.Store.Now
@@ -267,6 +269,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = a.fetchPage()
 	case savedMsg:
 		cmd = a.onSaved(msg)
+	case writtenMsg:
+		a.onWritten(msg)
 	case attachedMsg:
 		a.setFlash("Attached the "+model.OneLine(msg.Name)+" runbook: the Runbook pane shows it ([ ] switch runbooks).", false)
 		if msg.ID == a.incID {
@@ -671,6 +675,8 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			a.comms = newCommsScreen(a.styles, a.keys, a.incID)
 			a.comms.SetSize(a.w, a.bodyHeight())
 		}
+	case key.Matches(msg, k.Write):
+		a.openWrite()
 	case key.Matches(msg, k.Review):
 		a.review = newReviewScreen(a.styles, a.keys, a.incID, a.now)
 		a.review.SetSize(a.w, a.bodyHeight())

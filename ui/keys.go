@@ -47,6 +47,7 @@ type keyMap struct {
 	Status   key.Binding
 	Severity key.Binding
 	Review   key.Binding
+	Write    key.Binding
 
 	// Drill facilitator.
 	DrillPause   key.Binding
@@ -133,6 +134,7 @@ func newKeyMap() keyMap {
 		Status:   b([]string{"S"}, "S", "change status"),
 		Severity: b([]string{"V"}, "V", "change severity"),
 		Review:   b([]string{"R"}, "R", "post-incident review"),
+		Write:    b([]string{"W"}, "W", "write the review (a drill's report) to a file"),
 
 		DrillPause:   b([]string{"P"}, "P", "pause/resume the exercise clock"),
 		DrillFaster:  b([]string{"+", "="}, "+", "clock twice as fast"),
@@ -191,7 +193,7 @@ func (k keyMap) groups() []helpGroup {
 		{"Panes", []key.Binding{k.NextPane, k.PrevPane, k.FocusTimeline, k.FocusRunbook, k.FocusRACI, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}},
 		{"Timeline", []key.Binding{k.Note, k.Decision, k.Action, k.Pin, k.Amend, k.Retract}},
 		{"Runbook", []key.Binding{k.Done, k.Skip, k.Block, k.Reopen, k.Copy, k.PrevRunbook, k.NextRunbook, k.Attach}},
-		{"RACI and incident", []key.Binding{k.Assign, k.Status, k.Severity, k.Review, k.Message}},
+		{"RACI and incident", []key.Binding{k.Assign, k.Status, k.Severity, k.Review, k.Write, k.Message}},
 		{"Message", []key.Binding{k.CopyText, k.SendMessage}},
 		{"Review", []key.Binding{k.EditSection, k.EditAll, k.SaveText}},
 		{"Drill (facilitator)", []key.Binding{k.DrillPause, k.DrillFaster, k.DrillSlower, k.DrillRelease, k.DrillSkip, k.DrillEnd, k.DrillPanel}},
