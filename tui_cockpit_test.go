@@ -158,3 +158,59 @@ func TestWriteReportFromCockpit(t *testing.T) {
 		t.Errorf("after-action report: %v\n%s", err, b)
 	}
 }
+
+// TestEverydayLoopKeys drives the everyday loop in a real terminal and
+// counts the keys each task takes (typed text counts as one): declaring
+// through the form, five steps done, handing command to someone else, and
+// copying a step's command into tmux's buffer. The counts are the issue's
+// keys-per-task figures; the store is checked after each.
+func TestEverydayLoopKeys(t *testing.T) {
+	tmux := needTool(t, "tmux", "SITREP_REQUIRE_E2E")
+	env, _ := cockpitEnv(t, "NO_COLOR=1")
+	s := startCockpit(t, tmux, buildSitrep(t), env)
+	n := 0
+	press := func(keys ...string) { n += len(keys); s.keys(keys...) }
+	text := func(t string) { n++; s.literal(t) }
+	task := func(name string, want int) {
+		t.Helper()
+		t.Logf("%s: %d keys", name, n)
+		if n > want {
+			t.Errorf("%s took %d keys, want at most %d", name, n, want)
+		}
+		n = 0
+	}
+
+	s.waitFor("the list", "No incidents yet")
+	press("N")
+	s.waitFor("the form", "Declare an incident")
+	text("Checkout 500s in EU")
+	press("Tab", "1", "Enter")
+	s.waitFor("the incident", "Checkout 500s in EU", "Runbook 1/1")
+	task("declare (SEV1 outage, best runbook only)", 5)
+
+	press("2", "x", "x", "x", "x", "x")
+	s.waitFor("five steps done", "5/38 done")
+	task("five steps done", 6)
+
+	press("3", "r")
+	s.waitFor("the role input", "Who takes Incident Commander?", "now tess@tmux")
+	text("bob@desk")
+	press("Enter")
+	s.waitFor("the question", "Take Incident Commander from tess@tmux and give it to bob@desk?")
+	press("y")
+	s.waitFor("handed over", "IC bob@desk")
+	task("hand over IC", 5)
+
+	press("2", "g", "j", "y")
+	s.waitFor("copied", "to the tmux buffer")
+	task("copy a command", 4)
+	if buf, err := s.run("show-buffer"); err != nil || !strings.Contains(buf, "prometheus.example.internal") {
+		t.Errorf("tmux buffer: %v %q", err, buf)
+	}
+
+	// At 100 columns help and the way out are still in the footer.
+	if out, err := s.run("resize-window", "-t", "cockpit", "-x", "100", "-y", "30"); err != nil {
+		t.Fatalf("resize: %v %s", err, out)
+	}
+	s.waitFor("the footer at 100 columns", "? help · q back/quit")
+}
