@@ -148,7 +148,7 @@ func newKeyMap() keyMap {
 		StatsSwitch: b([]string{"tab"}, "tab", "real incidents / exercises"),
 
 		Message:     b([]string{"m"}, "m", "send an update (templates)"),
-		CopyText:    b([]string{"ctrl+y"}, "ctrl+y", "copy the message (OSC 52)"),
+		CopyText:    b([]string{"ctrl+y"}, "ctrl+y", "copy the message"),
 		SendMessage: b([]string{"ctrl+s"}, "ctrl+s", "log it as sent"),
 
 		EditSection: b([]string{"enter"}, "enter", "edit section"),
