@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // cockpitEnv is a fresh store and config for a cockpit test, and a way to
@@ -133,19 +132,11 @@ func TestWriteReportFromCockpit(t *testing.T) {
 
 	sitrep("drill", "credential-stuffing")
 	s.waitFor("the drill listed", "[EXERCISE]")
-	s.keys("g")
-	selectedRow := func() string {
-		for _, l := range strings.Split(s.screen(), "\n") {
-			if strings.Contains(l, "▸ ") {
-				return l
-			}
-		}
-		return ""
-	}
-	for i := 0; i < 3 && !strings.Contains(selectedRow(), "[EXERCISE]"); i++ {
-		s.keys("j")
-		time.Sleep(100 * time.Millisecond)
-	}
+	s.keys("/")
+	s.literal("exercise")
+	s.waitFor("the drill found", "1 found")
+	s.keys("Enter")
+	s.waitFor("the filter closed", "filter: exercise")
 	s.keys("Enter")
 	s.waitFor("the drill", "EXERCISE started")
 	s.keys("W")
