@@ -187,7 +187,7 @@ func TestEverydayLoopKeys(t *testing.T) {
 	s.waitFor("the role input", "Who takes Incident Commander?", "now tess@tmux")
 	text("bob@desk")
 	press("Enter")
-	s.waitFor("the question", "Take Incident Commander from tess@tmux and give it to bob@desk?")
+	s.waitFor("the question", "Hand Incident Commander from tess@tmux over to bob@desk?")
 	press("y")
 	s.waitFor("handed over", "IC bob@desk")
 	task("hand over IC", 5)

@@ -88,5 +88,5 @@ func (a *App) handOverNeedsAsking(role model.Role, holder string) (string, bool)
 	if holder == "" {
 		return fmt.Sprintf("Release %s, held by %s?", a.raci.title(role), cur), true
 	}
-	return fmt.Sprintf("Take %s from %s and give it to %s?", a.raci.title(role), cur, model.OneLine(holder)), true
+	return fmt.Sprintf("Hand %s from %s over to %s?", a.raci.title(role), cur, model.OneLine(holder)), true
 }

@@ -91,7 +91,7 @@ func TestRoleInputStartsEmpty(t *testing.T) {
 	d.press("g", "r")
 	d.typeText("bob@desk")
 	d.press("enter")
-	if d.app().confirm == nil || !strings.Contains(d.view(), "Take Incident Commander from alice@laptop and give it to bob@desk?") {
+	if d.app().confirm == nil || !strings.Contains(d.view(), "Hand Incident Commander from alice@laptop over to bob@desk?") {
 		t.Fatalf("no question before taking command:\n%s", d.view())
 	}
 	d.press("n")
