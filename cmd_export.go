@@ -147,6 +147,16 @@ func (a *app) writeOutput(path string, fn func(io.Writer) error) error {
 		}
 		return bw.Flush()
 	}
+	if err := writeFileAtomic(path, fn); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.errOut, "written to %s\n", path)
+	return nil
+}
+
+// writeFileAtomic writes a file through a temporary one beside it, renamed
+// over it once whole: the CLI's -o and the cockpit's W both write this way.
+func writeFileAtomic(path string, fn func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -173,8 +183,31 @@ func (a *app) writeOutput(path string, fn func(io.Writer) error) error {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	fmt.Fprintf(a.errOut, "written to %s\n", path)
 	return nil
+}
+
+// writeReport writes what 'sitrep export ID --format md' prints, or for a
+// drill what 'sitrep drill report ID' prints, to path: the cockpit's W.
+func (a *app) writeReport(ctx context.Context, st *storage.Store, id, path string) error {
+	in, err := st.Incident(ctx, id)
+	if err != nil {
+		return err
+	}
+	x, drill, err := st.Exercise(ctx, id)
+	if err != nil {
+		return err
+	}
+	if drill {
+		aa, err := a.afterAction(ctx, st, in, x)
+		if err != nil {
+			return err
+		}
+		return writeFileAtomic(path, func(w io.Writer) error {
+			_, err := io.WriteString(w, model.Neutralise(model.AfterActionReport(aa)))
+			return err
+		})
+	}
+	return writeFileAtomic(path, func(w io.Writer) error { return exportOne(ctx, st, id, "md", w) })
 }
 
 func (a *app) importCmd() *cobra.Command {

@@ -6,9 +6,9 @@ import (
 	"os"
 	"strings"
 
-	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 
+	"github.com/sitrep-dev/sitrep/clipboard"
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
 )
@@ -149,9 +149,15 @@ for=2h then=1h).`,
 					body, send = edited, true
 				}
 				if copyText {
-					// OSC 52 through the terminal on standard error, so it
-					// works over SSH and never lands in piped output.
-					termenv.NewOutput(a.errOut).Copy(body)
+					// As the cockpit's y: tmux's buffer, the desktop's
+					// clipboard, or OSC 52 through the terminal on standard
+					// error (so it works over SSH and never lands in piped
+					// output). What was done is said on standard error too.
+					r, err := clipboard.Copy(ctx, a.clipboardEnv(), body)
+					if err != nil {
+						return fmt.Errorf("copy the message: %w", err)
+					}
+					fmt.Fprintln(a.errOut, r.Describe("the message"))
 				}
 				if !send {
 					fmt.Fprint(a.out, model.Neutralise(body))
@@ -180,3 +186,7 @@ for=2h then=1h).`,
 }
 
 func removeQuietly(path string) { _ = os.Remove(path) }
+
+// clipboardEnv is where 'message --copy' copies: this process's tmux and
+// desktop, and OSC 52 on standard error.
+func (a *app) clipboardEnv() clipboard.Env { return clipboard.System(a.errOut) }

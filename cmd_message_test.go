@@ -11,6 +11,10 @@ import (
 )
 
 func TestCLIMessageFlow(t *testing.T) {
+	// No tmux and no desktop: --copy can only send OSC 52.
+	for _, v := range []string{"TMUX", "DISPLAY", "WAYLAND_DISPLAY"} {
+		t.Setenv(v, "")
+	}
 	start := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
 	c := newClockCLI(t, start)
 	id := strings.TrimSpace(c.ok("declare", "--title", "Checkout 500s", "--sev", "1", "--kind", "outage"))
@@ -29,6 +33,9 @@ func TestCLIMessageFlow(t *testing.T) {
 	_, errOut, _ := c.run("", "message", id, "--template", "customer", "--copy")
 	if !strings.Contains(errOut, "\x1b]52;c;") {
 		t.Errorf("--copy wrote no OSC 52 sequence: %q", errOut)
+	}
+	if !strings.Contains(errOut, "Sent the message to the terminal via OSC 52") {
+		t.Errorf("--copy did not say what it did: %q", errOut)
 	}
 	if show := c.ok("show", id); strings.Contains(show, "Message sent") {
 		t.Error("a preview was logged as sent")

@@ -13,7 +13,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/term"
-	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 
 	"github.com/sitrep-dev/sitrep/model"
@@ -76,6 +75,9 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 			_, err = st.AppendAll(ctx, drafts)
 			return err
 		},
+		Write: func(ctx context.Context, id, path string) error {
+			return a.writeReport(ctx, st, id, path)
+		},
 		Cadence: a.cadencePolicy(),
 		Editor:  editorCommand(),
 	}
@@ -98,7 +100,6 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 		return model.Invalidf("the cockpit needs a terminal, and standard input is not one: run sitrep in a terminal, or use the commands ('sitrep --help')")
 	}
 
-	out := termenv.NewOutput(os.Stdout)
 	renderer := lipgloss.NewRenderer(os.Stdout)
 	// Ask the terminal for its background before Bubble Tea owns the input,
 	// so the answer is not read as key presses; bubbles' own styles use the
@@ -106,9 +107,8 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 	dark := renderer.HasDarkBackground()
 	lipgloss.SetHasDarkBackground(dark)
 	opts.Renderer = renderer
-	opts.Copy = func(text string) error { out.Copy(text); return nil }
 
-	p := tea.NewProgram(ui.New(opts), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(ui.NewTerminalInput(in)), tea.WithOutput(a.out))
+	p := tea.NewProgram(ui.New(opts), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx), tea.WithInput(ui.NewTerminalInput(in)), tea.WithOutput(a.out))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("cockpit: %w", err)
 	}

@@ -185,16 +185,48 @@ func (s *Store) IncidentsWhere(ctx context.Context, f SearchFilter) ([]model.Inc
 }
 
 // listIncidents reads the list's columns for incidents matching where (SQL
-// conditions on alias i, each starting with " AND ").
+// conditions on alias i, each starting with " AND "): the active ones most
+// severe first, then most recently declared first, so rows stay put while
+// notes arrive (ordered by last change, they jumped at every note); then
+// the past ones, most recently changed first. The active ones are few and
+// sorted; the past ones are read in the index's order, a page at a time.
 func (s *Store) listIncidents(ctx context.Context, where string, args []any, offset, limit int) ([]model.Incident, error) {
+	activeLimit := -1
+	if limit >= 0 {
+		activeLimit = offset + limit
+	}
+	buf := make([]model.Incident, 0, s.listCapacity(ctx, limit))
+	active, err := s.queryList(ctx, buf, ` AND i.active = 1`+where, args, `severity, declared_at DESC, id`, activeLimit, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := active[min(offset, len(active)):]
+	if limit >= 0 && len(out) >= limit {
+		return out[:limit], nil
+	}
+	// Fewer active ones than offset+limit: all of them were read, and the
+	// page goes on into the past ones.
+	pastLimit := -1
+	if limit >= 0 {
+		pastLimit = limit - len(out)
+	}
+	past, err := s.queryList(ctx, out, ` AND i.active = 0`+where, args, `updated_at DESC`, pastLimit, max(offset-len(active), 0))
+	if err != nil {
+		return nil, err
+	}
+	return past, nil
+}
+
+// queryList appends to out the list's columns for incidents matching
+// where, in order, limit of them (-1: all) after offset.
+func (s *Store) queryList(ctx context.Context, out []model.Incident, where string, args []any, order string, limit, offset int) ([]model.Incident, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, title, kind, severity, status, exercise, declared_at, updated_at
-		FROM incidents i INDEXED BY incidents_list WHERE 1 = 1`+where+` ORDER BY active DESC, updated_at DESC LIMIT ? OFFSET ?`,
-		append(args, limit, offset)...)
+		FROM incidents i INDEXED BY incidents_list WHERE 1 = 1`+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		append(args[:len(args):len(args)], limit, offset)...)
 	if err != nil {
 		return nil, fmt.Errorf("list incidents in %s: %w", s.path, describeSQLiteError(err))
 	}
 	defer rows.Close()
-	out := make([]model.Incident, 0, s.listCapacity(ctx, limit))
 	for rows.Next() {
 		var in model.Incident
 		// int64 destinations: database/sql converts into a plain int by

@@ -75,6 +75,14 @@ type Store struct {
 	// each until the transaction ends, which cost about 1.7 KB per event
 	// of a long transaction (a rebuild, a big import batch).
 	txStmts map[*sql.Tx]map[string]*sql.Stmt
+
+	// writing admits one write transaction of this process at a time.
+	// SQLite has one writer anyway; without this, writers started together
+	// (the cockpit's x pressed five times in a row) each held one of the
+	// pool's connections waiting for the write lock while the one holding
+	// it waited for a connection to prepare a statement on, and all of
+	// them ran out of time.
+	writing chan struct{}
 }
 
 // Open opens the store at path, creating it (mode 0600, parent 0700) on first
@@ -128,7 +136,8 @@ func Open(ctx context.Context, path string, opts Options) (_ *Store, err error) 
 	// writes are serialised by BEGIN IMMEDIATE and the busy timeout.
 	db.SetMaxOpenConns(4)
 	db.SetConnMaxIdleTime(time.Minute)
-	s := &Store{db: db, path: path, author: opts.Author, now: opts.Now, stmts: map[string]*sql.Stmt{}, readOnly: readOnly, snapshot: snapshot}
+	s := &Store{db: db, path: path, author: opts.Author, now: opts.Now, stmts: map[string]*sql.Stmt{}, readOnly: readOnly, snapshot: snapshot,
+		writing: make(chan struct{}, 1)}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -396,6 +405,14 @@ func (s *Store) loadID(ctx context.Context) error {
 func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	if s.readOnly != "" {
 		return s.readOnlyError()
+	}
+	if s.writing != nil {
+		select {
+		case s.writing <- struct{}{}:
+			defer func() { <-s.writing }()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {

@@ -20,6 +20,20 @@ func (a *App) openPrompt(kind promptKind, label string) *prompt {
 	return a.prompt
 }
 
+// openAssign asks who takes role. The input starts empty, the holder and
+// you as hints: pre-filled with your name, the text typed was added to it
+// and "root@vmbob" went into the permanent log. ctrl+o fills you in.
+func (a *App) openAssign(role model.Role) {
+	a.focus = paneRACI
+	p := a.openPrompt(promptAssign, fmt.Sprintf("Who takes %s? (empty releases)", a.raci.title(role)))
+	p.role = role
+	hint := "nobody holds it"
+	if cur := a.raci.holder(role); cur != "" {
+		hint = "now " + cur
+	}
+	p.input.Placeholder = hint + " · ctrl+o: you (" + model.OneLine(a.st.Author()) + ")"
+}
+
 // correct opens the input that amends or retracts the selected timeline
 // entry. Only notes, decisions and action items are corrected; the rest
 // change through their own keys.
@@ -29,10 +43,10 @@ func (a *App) correct(kind promptKind) {
 	case !ok:
 		return
 	case e.Kind != model.EventNote:
-		a.setFlash("Only notes, decisions and action items are corrected; this entry changes with its own key.", true)
+		a.refuse("Only notes, decisions and action items are corrected; this entry changes with its own key.")
 		return
 	case e.Retracted:
-		a.setFlash("This entry is retracted already.", true)
+		a.refuse("This entry is retracted already.")
 		return
 	}
 	a.focus = paneTimeline
@@ -63,7 +77,7 @@ func (a *App) pin() tea.Cmd {
 func (a *App) stepChange(state model.StepState) tea.Cmd {
 	rb, st, ok := a.stepper.selected()
 	if !ok {
-		a.setFlash("No step selected: attach a runbook to work through it.", true)
+		a.refuse("No step selected: attach a runbook to work through it.")
 		return nil
 	}
 	cur := a.stepper.state(rb.Name, st.Index).State
@@ -72,7 +86,7 @@ func (a *App) stepChange(state model.StepState) tea.Cmd {
 		if state != model.StepOpen {
 			hint = " (u reopens it)"
 		}
-		a.setFlash(fmt.Sprintf("Step %d is already %s%s.", st.Index+1, state, hint), true)
+		a.refuse(fmt.Sprintf("Step %d is already %s%s.", st.Index+1, state, hint))
 		return nil
 	}
 	switch state {
@@ -87,6 +101,9 @@ func (a *App) stepChange(state model.StepState) tea.Cmd {
 		return nil
 	}
 	a.nextReq++
+	if state == model.StepDone {
+		a.stepper.moveOn(rb.Name, st.Index)
+	}
 	return appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventStepChanged,
 		Payload: model.StepPayload{Runbook: rb.Name, Step: st.Index, Title: model.OneLine(st.Title), State: state}})
 }
@@ -113,9 +130,33 @@ func (a App) promptKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			p.err = "Type something first, or esc to cancel."
 			return a, nil
 		}
-		a.nextReq++
-		p.req, p.saving, p.err, p.sent = a.nextReq, true, "", text
-		return a, a.submit(p, text)
+		save := func(a *App) tea.Cmd {
+			a.nextReq++
+			p.req, p.saving, p.err, p.sent = a.nextReq, true, "", text
+			return a.submit(p, text)
+		}
+		if p.kind == promptAssign {
+			if q, ok := a.handOverNeedsAsking(p.role, strings.TrimSpace(text)); ok {
+				p.saving = true // held while the question is open
+				a.ask(q, save)
+				return a, nil
+			}
+		}
+		return a, save(&a)
+	case p.kind == promptAssign && key.Matches(msg, k.FillMe):
+		p.input.SetValue(a.st.Author())
+		p.input.CursorEnd()
+		return a, nil
+	}
+	if p.selected {
+		p.selected = false
+		switch msg.Type {
+		case tea.KeyRunes, tea.KeySpace, tea.KeyBackspace, tea.KeyDelete:
+			p.input.SetValue("")
+			if msg.Type == tea.KeyBackspace || msg.Type == tea.KeyDelete {
+				return a, nil
+			}
+		}
 	}
 	var cmd tea.Cmd
 	before := p.input.Value()
@@ -138,6 +179,7 @@ func (a *App) submit(p *prompt, text string) tea.Cmd {
 		if p.kind == promptBlock {
 			state = model.StepBlocked
 		}
+		a.stepper.moveOn(p.runbook, p.step.Index)
 		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventStepChanged,
 			Payload: model.StepPayload{Runbook: p.runbook, Step: p.step.Index, Title: model.OneLine(p.step.Title), State: state, Reason: strings.TrimSpace(text)}})
 	case promptAssign:
@@ -159,6 +201,8 @@ func (a *App) submit(p *prompt, text string) tea.Cmd {
 	case promptRetract:
 		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventRetracted,
 			Payload: model.RetractedPayload{Entry: p.entry, Reason: strings.TrimSpace(text)}})
+	case promptWrite:
+		return writeReport(a.opts.Write, p.req, a.incID, a.exercise != nil, strings.TrimSpace(text))
 	}
 	nk, _ := p.noteKind()
 	return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventNote,
@@ -217,19 +261,17 @@ func (a App) pickerKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case pickStatus:
 		s := model.Statuses[chosen]
 		if s == a.inc.Status {
-			a.setFlash("The incident is already "+string(s)+".", true)
+			a.refuse("The incident is already " + string(s) + ".")
 			return a, nil
 		}
-		return a, appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventStatusChanged,
-			Payload: model.StatusPayload{Status: s, From: a.inc.Status}})
+		return a, a.statusChange(s)
 	case pickSeverity:
 		s := model.Severities[chosen]
 		if s == a.inc.Severity {
-			a.setFlash("The incident is already "+s.String()+".", true)
+			a.refuse("The incident is already " + s.String() + ".")
 			return a, nil
 		}
-		return a, appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventSeverityChanged,
-			Payload: model.SeverityPayload{Severity: s, From: a.inc.Severity}})
+		return a, a.severityChange(s)
 	case pickScenario:
 		name := p.options[chosen].Label
 		a.setFlash("Starting the "+name+" drill…", false)
@@ -322,9 +364,9 @@ func (a *App) onReviewSaved(msg reviewSavedMsg) tea.Cmd {
 		if r != nil && r.editing && !msg.Editor {
 			r.err = msg.Err.Error()
 			r.scroll()
-		} else {
-			a.setFlash("Review not saved: "+msg.Err.Error(), true)
 		}
+		// The status line too: it may still say an earlier save worked.
+		a.setFlash("Review not saved: "+msg.Err.Error(), true)
 		return nil
 	case msg.Unchanged:
 		a.setFlash("Review unchanged: nothing recorded.", false)

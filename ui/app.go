@@ -12,12 +12,12 @@ package ui
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
@@ -30,9 +30,10 @@ type Options struct {
 	Declare  DeclareFunc        // how N declares; nil disables it
 	Drill    DrillFunc          // how D starts a drill; nil disables it
 	Attach   AttachFunc         // how A attaches a runbook; nil disables it
+	Write    WriteFunc          // how W writes the review or a drill's report; nil disables it
 	Renderer *lipgloss.Renderer // nil: lipgloss's default (stdout, termenv's profile)
 	Now      func() time.Time   // the clock; nil: the store's
-	Copy     func(string) error // the clipboard; nil: OSC 52 on stdout
+	Copy     CopyFunc           // the clipboard; nil: clipboard.Copy with OSC 52 on stdout
 	// Sync, when set, syncs with the team's hub: at start, every SyncEvery
 	// and on ctrl+s. Pending counts what waits to go out. Remote names
 	// the hub in messages.
@@ -90,6 +91,8 @@ type App struct {
 	form    *declareForm
 	picker  *picker
 	prompt  *prompt
+	confirm *confirmation // a yes/no question, over everything
+	notice  *notice       // a refusal holding the keys typed after it
 	review  *reviewScreen // the review of the incident on screen, when open
 	stats   *statsScreen  // the stats view, over the list, when open
 	comms   *commsScreen  // the message screen, over the incident, when open
@@ -129,13 +132,13 @@ func New(opts Options) App {
 	styles := NewStyles(opts.Renderer)
 	keys := newKeyMap()
 	keys.Drill.SetEnabled(opts.Drill != nil && opts.Library != nil)
+	keys.Write.SetEnabled(opts.Write != nil)
 	now := opts.Now
 	if now == nil {
 		now = opts.Store.Now
 	}
 	if opts.Copy == nil {
-		out := termenv.DefaultOutput()
-		opts.Copy = func(s string) error { out.Copy(s); return nil }
+		opts.Copy = systemCopy(os.Stdout)
 	}
 	poll := opts.Poll
 	if poll == 0 {
@@ -213,6 +216,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			msg.Paste = true
 		}
 		a, cmd = a.handleKey(msg)
+	case tea.MouseMsg:
+		a, cmd = a.onMouse(msg)
 	case tickMsg:
 		cmd = a.onTick()
 	case seqMsg:
@@ -264,9 +269,13 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = a.fetchPage()
 	case savedMsg:
 		cmd = a.onSaved(msg)
+	case writtenMsg:
+		a.onWritten(msg)
 	case attachedMsg:
-		a.setFlash("Attached the "+model.OneLine(msg.Name)+" runbook: 2 shows its steps.", false)
+		a.setFlash("Attached the "+model.OneLine(msg.Name)+" runbook: the Runbook pane shows it ([ ] switch runbooks).", false)
 		if msg.ID == a.incID {
+			a.stepper.show = msg.Name
+			a.focus = paneStepper
 			cmd = tea.Batch(a.reload(), countPending(a.opts.Pending))
 		}
 	case draftTickMsg:
@@ -321,7 +330,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.Err != nil {
 			a.setFlash("Copy failed: "+msg.Err.Error(), true)
 		} else {
-			a.setFlash("Copied "+msg.What+" to the clipboard (OSC 52)", false)
+			a.setFlash(msg.Result.Describe(msg.What), false)
 		}
 	}
 	a.settle()
@@ -345,6 +354,7 @@ func (a *App) onTick() tea.Cmd {
 	if a.flash != "" && !a.isErr && a.now().Sub(a.flashAt) > 5*time.Second {
 		a.flash = ""
 	}
+	a.expireNotice()
 	if !a.loading {
 		cmds = append(cmds, pollSeq(a.st))
 	}
@@ -502,7 +512,7 @@ func (a *App) splitKeys(msg tea.KeyMsg) []tea.KeyMsg {
 
 // typing reports whether keys go to a text input now.
 func (a *App) typing() bool {
-	return a.prompt != nil || (a.review != nil && a.review.editing) || (a.comms != nil && a.comms.editing) || (a.form != nil && a.form.field == fieldTitle) || (a.screen == screenList && a.list.filtering)
+	return a.prompt != nil || a.confirm != nil || a.notice != nil || (a.review != nil && a.review.editing) || (a.comms != nil && a.comms.editing) || (a.form != nil && a.form.field == fieldTitle) || (a.screen == screenList && a.list.filtering)
 }
 
 // handleKey: ctrl+c always quits; an open help, form, picker or input takes
@@ -512,6 +522,12 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	if key.Matches(msg, k.ForceQ) {
 		a.keepDraft()
 		return a, tea.Quit
+	}
+	if a.confirm != nil {
+		return a.confirmKey(msg)
+	}
+	if a.notice != nil {
+		return a.noticeKey(msg)
 	}
 	if a.review != nil && a.review.editing && !a.help {
 		return a.reviewKey(msg) // ctrl+s saves the text here
@@ -658,6 +674,8 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			a.comms = newCommsScreen(a.styles, a.keys, a.incID)
 			a.comms.SetSize(a.w, a.bodyHeight())
 		}
+	case key.Matches(msg, k.Write):
+		a.openWrite()
 	case key.Matches(msg, k.Review):
 		a.review = newReviewScreen(a.styles, a.keys, a.incID, a.now)
 		a.review.SetSize(a.w, a.bodyHeight())
@@ -673,7 +691,7 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case key.Matches(msg, k.Copy):
 		text, n, of, ok := a.stepper.nextCode()
 		if !ok {
-			a.setFlash("This step has no command to copy.", true)
+			a.refuse("This step has no command to copy.")
 			return a, nil
 		}
 		what := "the step's command"
@@ -687,26 +705,9 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			return a, nil
 		}
 		a.focus = paneRACI
-		p := a.openPrompt(promptAssign, fmt.Sprintf("Who takes %s? (empty releases)", a.raci.title(role)))
-		p.role = role
-		p.input.SetValue(a.st.Author())
-		p.input.CursorEnd()
+		a.openAssign(role)
 	default:
-		switch a.focus {
-		case paneTimeline:
-			var dir pageDir
-			var ok bool
-			a.timeline, dir, ok = a.timeline.Update(msg)
-			if ok {
-				edge := model.TimelineEntry{}
-				return a, loadPage(a.st, a.incID, dir, edge, timelinePage, a.exercise, a.now())
-			}
-			return a, a.fetchPage()
-		case paneStepper:
-			a.stepper = a.stepper.Update(msg)
-		case paneRACI:
-			a.raci = a.raci.Update(msg)
-		}
+		return a, a.paneKey(a.focus, msg)
 	}
 	return a, nil
 }

@@ -3,11 +3,13 @@ package ui
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/sitrep-dev/sitrep/clipboard"
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
 )
@@ -99,8 +101,9 @@ type declaredMsg struct {
 
 // copiedMsg reports a clipboard copy.
 type copiedMsg struct {
-	What string
-	Err  error
+	What   string
+	Result clipboard.Result
+	Err    error
 }
 
 // attachedRunbook is a runbook as attached to an incident: parsed from the
@@ -420,12 +423,25 @@ func setCurrent(st Store, id string) tea.Cmd {
 	})
 }
 
-func copyText(copyFn func(string) error, what, text string) tea.Cmd {
-	return func() tea.Msg {
+func copyText(copyFn CopyFunc, what, text string) tea.Cmd {
+	return bounded(func(ctx context.Context) tea.Msg {
 		if copyFn == nil {
 			return copiedMsg{What: what, Err: model.Invalidf("no clipboard here")}
 		}
-		return copiedMsg{What: what, Err: copyFn(text)}
+		r, err := copyFn(ctx, text)
+		return copiedMsg{What: what, Result: r, Err: err}
+	})
+}
+
+// CopyFunc puts text on the clipboards within reach and says which.
+type CopyFunc func(ctx context.Context, text string) (clipboard.Result, error)
+
+// systemCopy copies through tmux, the desktop's tool or OSC 52 written to
+// terminal, as this process's environment allows.
+func systemCopy(terminal io.Writer) CopyFunc {
+	env := clipboard.System(terminal)
+	return func(ctx context.Context, text string) (clipboard.Result, error) {
+		return clipboard.Copy(ctx, env, text)
 	}
 }
 

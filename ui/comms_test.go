@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/sitrep-dev/sitrep/clipboard"
 	"github.com/sitrep-dev/sitrep/model"
 )
 
@@ -20,7 +21,10 @@ func TestMessageFlow(t *testing.T) {
 	seed(t, st, c, bundled(t))
 	var copied []string
 	d := newDriver(t, Options{Store: st, Now: c.Now, Cadence: model.DefaultCadence(),
-		Copy: func(s string) error { copied = append(copied, s); return nil }}, 120, 40)
+		Copy: func(_ context.Context, s string) (clipboard.Result, error) {
+			copied = append(copied, s)
+			return clipboard.Result{OSC52: true}, nil
+		}}, 120, 40)
 	d.press("enter")
 	header := func() string { return ansi.Strip(strings.Split(d.view(), "\n")[1]) }
 	if h := header(); !strings.Contains(h, "internal update LATE") {

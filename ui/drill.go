@@ -85,7 +85,7 @@ func (a *App) drillAction(kind model.EventKind) tea.Cmd {
 	case model.EventInjectReleased, model.EventInjectSkipped:
 		next, ok := x.NextInject(now)
 		if !ok {
-			a.setFlash("No inject left to release or skip.", true)
+			a.refuse("No inject left to release or skip.")
 			return nil
 		}
 		if kind == model.EventInjectSkipped {
@@ -110,7 +110,7 @@ func (a *App) speed(factor float64) tea.Cmd {
 	}
 	next := a.exercise.Speed(a.now()) * factor
 	if model.CheckSpeed(next) != nil {
-		a.setFlash(fmt.Sprintf("The exercise clock stays between ×%g and ×%g (now ×%g).", float64(model.MinSpeed), float64(model.MaxSpeed), a.exercise.Speed(a.now())), true)
+		a.refuse(fmt.Sprintf("The exercise clock stays between ×%g and ×%g (now ×%g).", float64(model.MinSpeed), float64(model.MaxSpeed), a.exercise.Speed(a.now())))
 		return nil
 	}
 	if a.drillOver(a.now()) {
@@ -123,7 +123,7 @@ func (a *App) speed(factor float64) tea.Cmd {
 // drillOver says, on screen, when a facilitator's key comes after the end.
 func (a *App) drillOver(now time.Time) bool {
 	if a.exercise.Over(now) {
-		a.setFlash("This drill has ended.", true)
+		a.refuse("This drill has ended.")
 		return true
 	}
 	return false

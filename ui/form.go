@@ -62,19 +62,47 @@ func newDeclareForm(s *Styles, k *keyMap, library Library) *declareForm {
 }
 
 // offer lists the runbooks for the chosen kind, those written for it
-// first. Ticked to start with: the ones that name this kind or this
-// severity and apply to both.
+// first, and ticks the one that fits best (bestRunbook); space ticks
+// others. Ticking every runbook of the kind (four for an outage) attached
+// runbooks nobody would work through.
 func (f *declareForm) offer() {
 	f.offered, f.checked = nil, map[string]bool{}
 	if f.library == nil {
 		return
 	}
 	f.offered = f.library.RunbooksForKind(model.IncidentKinds[f.kind])
-	for _, rb := range f.offered {
-		if (len(rb.Kinds) > 0 || len(rb.Severities) > 0) && rb.AppliesToSeverity(f.severity) {
-			f.checked[rb.Name] = true
+	if rb := bestRunbook(f.offered, model.IncidentKinds[f.kind], f.severity); rb != nil {
+		f.checked[rb.Name] = true
+	}
+}
+
+// bestRunbook is the runbook that fits an incident of kind and sev best:
+// first one written for this severity (over one for every severity), then
+// one written for this kind above all (its first kind, or its name) over a
+// general process (no kinds), over one that lists the kind among others.
+// Ties go to the first offered. Nil when none applies to sev.
+func bestRunbook(offered []*model.Runbook, kind string, sev model.Severity) *model.Runbook {
+	var best *model.Runbook
+	bestScore := -1
+	for _, rb := range offered {
+		if !rb.AppliesToSeverity(sev) {
+			continue
+		}
+		score := 10
+		if len(rb.Severities) > 0 {
+			score = 20
+		}
+		switch {
+		case len(rb.Kinds) > 0 && strings.EqualFold(rb.Kinds[0], kind), strings.Contains(rb.Name, kind):
+			score += 2
+		case len(rb.Kinds) == 0:
+			score++
+		}
+		if score > bestScore {
+			best, bestScore = rb, score
 		}
 	}
+	return best
 }
 
 func (f *declareForm) lastField() int { return fieldRunbooks + len(f.offered) - 1 }

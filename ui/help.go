@@ -8,13 +8,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// helpView lists every key from the keymap, in sections. It lays the
-// sections out in as many columns as fit.
-func helpView(s *Styles, k keyMap, w, h int) []string {
+// helpView lists the keys of groups, in sections, under a title naming
+// the screen they are for. It lays the sections out in as many columns as
+// fit, filling each top to bottom, so the first sections read first.
+func helpView(s *Styles, screen string, groups []helpGroup, w, h int) []string {
 	type block struct{ lines []string }
 	var blocks []block
 	colW := 0
-	for _, g := range k.groups() {
+	for _, g := range groups {
 		b := block{lines: []string{s.Title.Render(g.Title)}}
 		keyW := 0
 		for _, kb := range g.Bindings {
@@ -54,7 +55,7 @@ func helpView(s *Styles, k keyMap, w, h int) []string {
 	for _, c := range columns {
 		rows = max(rows, len(c))
 	}
-	lines := []string{s.Title.Render("Keys") + s.Faint.Render("  (esc, q or ? closes)"), ""}
+	lines := []string{s.Title.Render("Keys: "+screen) + s.Faint.Render("  (esc, q or ? closes)"), ""}
 	for r := 0; r < rows; r++ {
 		var b strings.Builder
 		for ci, c := range columns {

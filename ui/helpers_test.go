@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"github.com/sitrep-dev/sitrep/clipboard"
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/runbooks"
 	"github.com/sitrep-dev/sitrep/storage"
@@ -174,7 +175,7 @@ func newDriver(t testing.TB, opts Options, w, h int) *driver {
 		opts.DraftDelay = -1 // drafts written at every key: no timers in tests
 	}
 	if opts.Copy == nil {
-		opts.Copy = func(string) error { return nil }
+		opts.Copy = func(context.Context, string) (clipboard.Result, error) { return clipboard.Result{OSC52: true}, nil }
 	}
 	d := &driver{t: t, m: New(opts)}
 	d.run(d.m.Init())
@@ -239,6 +240,8 @@ func keyMsg(k string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyCtrlY}
 	case "ctrl+u":
 		return tea.KeyMsg{Type: tea.KeyCtrlU}
+	case "ctrl+o":
+		return tea.KeyMsg{Type: tea.KeyCtrlO}
 	case "pgdown":
 		return tea.KeyMsg{Type: tea.KeyPgDown}
 	case "pgup":

@@ -47,6 +47,7 @@ type keyMap struct {
 	Status   key.Binding
 	Severity key.Binding
 	Review   key.Binding
+	Write    key.Binding
 
 	// Drill facilitator.
 	DrillPause   key.Binding
@@ -86,6 +87,9 @@ type keyMap struct {
 	Submit    key.Binding
 	Cancel    key.Binding
 	Toggle    key.Binding
+	FillMe    key.Binding
+	Yes       key.Binding
+	No        key.Binding
 	FieldNext key.Binding
 	FieldPrev key.Binding
 	Left      key.Binding
@@ -130,6 +134,7 @@ func newKeyMap() keyMap {
 		Status:   b([]string{"S"}, "S", "change status"),
 		Severity: b([]string{"V"}, "V", "change severity"),
 		Review:   b([]string{"R"}, "R", "post-incident review"),
+		Write:    b([]string{"W"}, "W", "write the review (a drill's report) to a file"),
 
 		DrillPause:   b([]string{"P"}, "P", "pause/resume the exercise clock"),
 		DrillFaster:  b([]string{"+", "="}, "+", "clock twice as fast"),
@@ -143,7 +148,7 @@ func newKeyMap() keyMap {
 		StatsSwitch: b([]string{"tab"}, "tab", "real incidents / exercises"),
 
 		Message:     b([]string{"m"}, "m", "send an update (templates)"),
-		CopyText:    b([]string{"ctrl+y"}, "ctrl+y", "copy the message (OSC 52)"),
+		CopyText:    b([]string{"ctrl+y"}, "ctrl+y", "copy the message"),
 		SendMessage: b([]string{"ctrl+s"}, "ctrl+s", "log it as sent"),
 
 		EditSection: b([]string{"enter"}, "enter", "edit section"),
@@ -163,6 +168,9 @@ func newKeyMap() keyMap {
 		Submit:    b([]string{"enter"}, "enter", "save"),
 		Cancel:    b([]string{"esc"}, "esc", "cancel"),
 		Toggle:    b([]string{" "}, "space", "toggle"),
+		FillMe:    b([]string{"ctrl+o"}, "ctrl+o", "fill in yourself (role input)"),
+		Yes:       b([]string{"y", "Y", "enter"}, "y/enter", "confirm"),
+		No:        b([]string{"n", "N", "esc"}, "n/esc", "do not"),
 		FieldNext: b([]string{"tab", "down"}, "tab/↓", "next field"),
 		FieldPrev: b([]string{"shift+tab", "up"}, "shift+tab/↑", "previous field"),
 		Left:      b([]string{"left"}, "←", "previous choice"),
@@ -185,11 +193,11 @@ func (k keyMap) groups() []helpGroup {
 		{"Panes", []key.Binding{k.NextPane, k.PrevPane, k.FocusTimeline, k.FocusRunbook, k.FocusRACI, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}},
 		{"Timeline", []key.Binding{k.Note, k.Decision, k.Action, k.Pin, k.Amend, k.Retract}},
 		{"Runbook", []key.Binding{k.Done, k.Skip, k.Block, k.Reopen, k.Copy, k.PrevRunbook, k.NextRunbook, k.Attach}},
-		{"RACI and incident", []key.Binding{k.Assign, k.Status, k.Severity, k.Review, k.Message}},
+		{"RACI and incident", []key.Binding{k.Assign, k.Status, k.Severity, k.Review, k.Write, k.Message}},
 		{"Message", []key.Binding{k.CopyText, k.SendMessage}},
 		{"Review", []key.Binding{k.EditSection, k.EditAll, k.SaveText}},
 		{"Drill (facilitator)", []key.Binding{k.DrillPause, k.DrillFaster, k.DrillSlower, k.DrillRelease, k.DrillSkip, k.DrillEnd, k.DrillPanel}},
-		{"Inputs and pickers", []key.Binding{k.Submit, k.Cancel, k.FieldNext, k.FieldPrev, k.Left, k.Right, k.Toggle}},
+		{"Inputs and pickers", []key.Binding{k.Submit, k.Cancel, k.FieldNext, k.FieldPrev, k.Left, k.Right, k.Toggle, k.FillMe, k.Yes, k.No}},
 	}
 }
 

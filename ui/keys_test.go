@@ -10,6 +10,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/sitrep-dev/sitrep/clipboard"
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
 )
@@ -79,8 +80,9 @@ func TestWorkAnIncidentByKeys(t *testing.T) {
 		t.Error("the saved note is not on screen")
 	}
 
-	// Complete the first step, skip the second with a reason.
-	d.press("2", "x", "j", "s")
+	// Complete the first step, skip the second with a reason: x moves on
+	// to the next step by itself.
+	d.press("2", "x", "s")
 	if p := d.app().prompt; p == nil || p.kind != promptSkip {
 		t.Fatal("s did not ask why")
 	}
@@ -92,12 +94,17 @@ func TestWorkAnIncidentByKeys(t *testing.T) {
 	if p := d.app().prompt; p == nil || p.kind != promptAssign || p.role != model.RoleScribe {
 		t.Fatalf("r did not ask who takes the scribe role: %+v", d.app().prompt)
 	}
-	d.press("ctrl+u")
+	if v := d.app().prompt.input.Value(); v != "" {
+		t.Fatalf("the role input starts with %q; typing would add to it", v)
+	}
 	d.typeText("bob@desk")
 	d.press("enter")
 
 	// Status through the picker: S, then 2 (identified).
 	d.press("S", "2")
+	if d.app().notice != nil {
+		d.press("esc") // already so: the refusal holds keys until closed
+	}
 
 	steps, err := st.Steps(ctx, id)
 	if err != nil {
@@ -217,7 +224,7 @@ func TestTextTypedWhileSavingStays(t *testing.T) {
 // lists it.
 func TestKeysInHelp(t *testing.T) {
 	k := newKeyMap()
-	help := strings.Join(helpView(NewStyles(asciiRenderer()), k, 200, 80), "\n")
+	help := strings.Join(helpView(NewStyles(asciiRenderer()), "all", k.groups(), 200, 80), "\n")
 	bound := map[string]bool{}
 	for _, g := range k.groups() {
 		for _, b := range g.Bindings {
@@ -243,7 +250,10 @@ func TestCopyStepCommand(t *testing.T) {
 	st := openStore(t, c, "alice@laptop")
 	seed(t, st, c, bundled(t))
 	var copied string
-	d := newDriver(t, Options{Store: st, Now: c.Now, Copy: func(s string) error { copied = s; return nil }}, 160, 48)
+	d := newDriver(t, Options{Store: st, Now: c.Now, Copy: func(_ context.Context, s string) (clipboard.Result, error) {
+		copied = s
+		return clipboard.Result{OSC52: true}, nil
+	}}, 160, 48)
 	d.press("enter", "2", "g", "j", "y")
 	if !strings.Contains(copied, "prometheus.example.internal") {
 		t.Errorf("copied %q, want step 2's curl command", copied)
@@ -390,9 +400,15 @@ func TestMoreIncidentKeys(t *testing.T) {
 	d.press("2", "b")
 	d.typeText("waiting for DBA")
 	d.press("enter")
+	// b moved on to the next step; k goes back to the blocked one.
+	d.press("k")
 	rb, step, _ := func() (*attachedRunbook, model.Step, bool) { a := d.app(); return a.stepper.selected() }()
 	d.press("u")
 	d.press("V", "2")
+	if in, _ := st.Incident(ctx, incA); in.Severity != model.SEV1 {
+		t.Fatalf("severity changed to %s before it was confirmed", in.Severity)
+	}
+	d.press("y")
 
 	entries, err := st.Timeline(ctx, incA, storage.TimelinePage{})
 	if err != nil {
@@ -508,7 +524,7 @@ func TestAmendAndRetractKeys(t *testing.T) {
 	if d.app().prompt != nil || !strings.Contains(d.view(), "Only notes") {
 		t.Errorf("e on the amendment entry opened %+v", d.app().prompt)
 	}
-	d.press("k", "X")
+	d.press("esc", "k", "X")
 	d.typeText("wrong incident")
 	d.press("enter")
 	if r, err := st.ResolveEntry(context.Background(), incA, note.ID); err != nil || !r.Retracted {
@@ -547,8 +563,13 @@ func TestAttachRunbookMidIncident(t *testing.T) {
 	if err != nil || len(after) != len(before)+1 {
 		t.Fatalf("attachments %d -> %d (%v)", len(before), len(after), err)
 	}
-	if v := d.view(); !strings.Contains(v, "Attached the "+name+" runbook") {
-		t.Errorf("no word of the attachment:\n%s", v)
+	if v := d.view(); !strings.Contains(v, "Attached the "+name+" runbook") || strings.Contains(v, "2 shows its steps") {
+		t.Errorf("no word of the attachment, or a wrong one:\n%s", v)
+	}
+	// The message said "2 shows its steps", but 2 showed the first runbook
+	// still: the one attached is shown now.
+	if a := d.app(); a.focus != paneStepper || a.stepper.current() == nil || a.stepper.current().Name != name {
+		t.Errorf("after attaching %s: focus %d, stepper on %+v", name, a.focus, a.stepper.current())
 	}
 	// A list longer than the screen shows a window around the selection.
 	long := &picker{title: "Attach a runbook"}

@@ -31,7 +31,11 @@ type incidentList struct {
 	sel, top    int // sel is an index into items()
 	filter      textinput.Model
 	filtering   bool
-	loaded      bool
+	// filterSelected: / reopened the filter with its text selected, as a
+	// search box does, so typing replaces it (it was appended to:
+	// "checkoutdns"); an arrow key keeps it to edit.
+	filterSelected bool
+	loaded         bool
 
 	searchDelay time.Duration
 	searchSeq   int    // bumped when the filter changes
@@ -180,6 +184,16 @@ func (l *incidentList) selected() (model.Incident, bool) {
 func (l incidentList) Update(msg tea.KeyMsg) (il incidentList, open bool, cmd tea.Cmd) {
 	k := l.keys
 	if l.filtering {
+		if l.filterSelected {
+			l.filterSelected = false
+			switch msg.Type {
+			case tea.KeyRunes, tea.KeySpace:
+				l.filter.SetValue("")
+			case tea.KeyBackspace, tea.KeyDelete, tea.KeyCtrlU:
+				l.filter.SetValue("")
+				return l, false, l.filterChanged()
+			}
+		}
 		switch {
 		case key.Matches(msg, k.Cancel):
 			l.filtering = false
@@ -211,6 +225,8 @@ func (l incidentList) Update(msg tea.KeyMsg) (il incidentList, open bool, cmd te
 		return l, ok, nil
 	case key.Matches(msg, k.Filter):
 		l.filtering = true
+		l.filterSelected = l.filter.Value() != ""
+		l.filter.CursorEnd()
 		return l, false, l.filter.Focus()
 	case key.Matches(msg, k.Back):
 		if l.filter.Value() != "" {
@@ -258,7 +274,9 @@ func (l incidentList) View(now time.Time) []string {
 		head += s.Error.Render("  search failed: " + model.OneLine(l.searchErr))
 	}
 	lines = append(lines, clip(head, w))
-	if l.filtering {
+	if l.filtering && l.filterSelected {
+		lines = append(lines, clip(l.filter.Prompt+s.Selected.Render(l.filter.Value())+s.Faint.Render("  typing replaces it · ← → edit it"), w))
+	} else if l.filtering {
 		lines = append(lines, clip(l.filter.View(), w))
 	} else {
 		lines = append(lines, "")

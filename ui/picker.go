@@ -115,12 +115,12 @@ func (p picker) view(s *Styles, w, h int) []string {
 // message when there are none or drills are off.
 func (a *App) scenarioPicker() *picker {
 	if a.opts.Drill == nil || a.opts.Library == nil {
-		a.setFlash("Drills are not available here: use 'sitrep drill SCENARIO'.", true)
+		a.refuse("Drills are not available here: use 'sitrep drill SCENARIO'.")
 		return nil
 	}
 	scs := a.opts.Library.Scenarios()
 	if len(scs) == 0 {
-		a.setFlash("No scenarios in the runbook library: add one to a team folder.", true)
+		a.refuse("No scenarios in the runbook library: add one to a team folder.")
 		return nil
 	}
 	p := &picker{kind: pickScenario, title: "Start a drill (an EXERCISE incident)"}
@@ -139,7 +139,7 @@ func (a *App) scenarioPicker() *picker {
 // are not attached yet; nil with a message when there are none.
 func (a *App) runbookPicker() *picker {
 	if a.opts.Attach == nil || a.opts.Library == nil {
-		a.setFlash("Attaching is not available here: use 'sitrep attach'.", true)
+		a.refuse("Attaching is not available here: use 'sitrep attach'.")
 		return nil
 	}
 	attached := map[string]bool{}

@@ -23,6 +23,7 @@ const (
 	promptEndDrill   // why a drill ends (may be empty)
 	promptAmend      // the corrected text of a timeline entry
 	promptRetract    // why a timeline entry is retracted (may be empty)
+	promptWrite      // the file W writes the review to
 )
 
 // prompt is the one-line input at the bottom of the incident view. Its text
@@ -37,6 +38,9 @@ type prompt struct {
 	sent   string // the text of the save in flight
 	err    string
 	notice string // what the line holds, if not typed just now (a restored draft)
+	// selected: the text is a default shown selected; typing replaces it,
+	// an arrow key keeps it to edit.
+	selected bool
 
 	// What the answer applies to.
 	runbook string
@@ -118,6 +122,9 @@ func (p *prompt) noteKind() (model.NoteKind, bool) {
 // view draws the input line.
 func (p *prompt) view(s *Styles, w int) string {
 	line := s.Prompt.Render(p.label+" ") + p.input.View()
+	if p.selected {
+		line = s.Prompt.Render(p.label+" ") + s.Selected.Render(p.input.Value()) + s.Faint.Render("  enter writes · typing replaces · ← → edit")
+	}
 	if p.saving {
 		line += s.Faint.Render("  saving…")
 	}

@@ -154,7 +154,10 @@ func (r raciPanel) View(focused bool, rb *attachedRunbook, step model.Step, hasS
 	for _, role := range r.roles {
 		titleW = max(titleW, len([]rune(r.title(role))))
 	}
-	titleW = min(titleW, max(w/2, 8))
+	// Role names take what they need, leaving a name's worth (13 cells,
+	// "alice@laptop") for the holder: half the pane cut "Subject Matter
+	// Expert" at 160 columns.
+	titleW = min(titleW, max(w-13, w/2, 8))
 	var lines []string
 	for i := top; i < len(r.roles) && len(lines) < listH; i++ {
 		role := r.roles[i]

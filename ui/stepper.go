@@ -29,6 +29,7 @@ type stepper struct {
 	top      int            // first list row drawn
 	codeNext int            // which code block y copies next
 	incident string         // the incident's short id, for the attach hint
+	show     string         // a runbook just attached, to show once loaded
 }
 
 func newStepper(s *Styles, k *keyMap) stepper {
@@ -65,6 +66,11 @@ func (p *stepper) setData(runbooks []attachedRunbook, steps []model.StepStatus) 
 	for i, r := range runbooks {
 		if r.Name == curName {
 			p.cur = i
+		}
+	}
+	for i, r := range runbooks {
+		if p.show != "" && r.Name == p.show {
+			p.cur, p.show, p.top = i, "", 0
 		}
 	}
 	// A runbook opened for the first time starts at its first open step.
@@ -416,8 +422,14 @@ func (p *stepper) body(st model.Step, w int) []string {
 			continue
 		}
 		if inFence {
-			for _, c := range wrap(strings.TrimRight(l, " "), max(w-2, 1)) {
-				lines = append(lines, s.Border.Render("┃ ")+s.Code.Render(c))
+			// A command cut to the pane's width marks where it goes on:
+			// read (or typed) as shown, a wrapped line is another command.
+			for i, c := range wrap(strings.TrimRight(l, " "), max(w-2, 1)) {
+				mark := s.Border.Render("┃ ")
+				if i > 0 {
+					mark = s.Border.Render("┃") + s.Faint.Render(codeWrapMark)
+				}
+				lines = append(lines, mark+s.Code.Render(c))
 			}
 			continue
 		}
@@ -425,6 +437,9 @@ func (p *stepper) body(st model.Step, w int) []string {
 	}
 	return lines
 }
+
+// codeWrapMark starts a line of code that goes on from the line above.
+const codeWrapMark = "↪"
 
 func wrapStyled(style interface{ Render(...string) string }, text string, w int) []string {
 	var out []string

@@ -181,11 +181,24 @@ func (s *Styles) stepStyle(state model.StepState) lipgloss.Style {
 	return s.StepOpen
 }
 
-// box draws a bordered pane of exactly w×h cells: the title sits in the top
-// border, every content line is cut or padded to the inner width, and
-// missing lines are blank. It is the one place pane borders are drawn, so
-// no pane can draw past its rectangle.
+// focusMark stands before the focused pane's title. Colour and bold are
+// gone under NO_COLOR (termenv's Ascii profile drops every attribute), and
+// with them any sign of which pane the keys go to.
+const focusMark = "▶ "
+
+// box draws a pane, its title marked when it has the focus.
 func (s *Styles) box(title string, lines []string, w, h int, focused bool) []string {
+	if focused && title != "" {
+		title = focusMark + title
+	}
+	return s.frame(title, lines, w, h, focused)
+}
+
+// frame draws a bordered box of exactly w×h cells: the title sits in the
+// top border, every content line is cut or padded to the inner width, and
+// missing lines are blank. It is the one place borders are drawn, so no
+// pane can draw past its rectangle.
+func (s *Styles) frame(title string, lines []string, w, h int, focused bool) []string {
 	if w <= 0 || h <= 0 {
 		return nil
 	}

@@ -61,7 +61,7 @@ func (a *App) startSync() tea.Cmd {
 // syncNow is ctrl+s.
 func (a *App) syncNow() tea.Cmd {
 	if a.opts.Sync == nil {
-		a.setFlash("No hub to sync with: set remote = ... in the config or SITREP_REMOTE.", true)
+		a.refuse("No hub to sync with: set remote = ... in the config or SITREP_REMOTE.")
 		return nil
 	}
 	if a.sync.Running {

@@ -68,7 +68,8 @@ func (a App) View() string {
 // helpBody is the help view scrolled to helpTop, with a line saying how
 // to see the rest when it does not fit.
 func (a App) helpBody(h int) []string {
-	all := helpView(a.styles, *a.keys, a.w, h)
+	screen, groups := a.helpGroups()
+	all := helpView(a.styles, screen, groups, a.w, h)
 	if len(all) <= h {
 		return all
 	}
@@ -86,7 +87,8 @@ func (a App) helpLastTop() int {
 	if a.screen == screenIncident {
 		h = a.h - footerRows - headerRows
 	}
-	return max(len(helpView(a.styles, *a.keys, a.w, h))-max(h-1, 0), 0)
+	screen, groups := a.helpGroups()
+	return max(len(helpView(a.styles, screen, groups, a.w, h))-max(h-1, 0), 0)
 }
 
 func (a App) tooSmall() string {
@@ -110,7 +112,7 @@ func (a App) tooSmall() string {
 func (a App) centered(lines []string, title string, h, maxW int) []string {
 	w := min(a.w, maxW)
 	boxH := min(len(lines)+2, h)
-	box := a.styles.box(title, lines, w, boxH, true)
+	box := a.styles.frame(title, lines, w, boxH, true)
 	pad := strings.Repeat(" ", max((a.w-w)/2, 0))
 	out := make([]string, 0, h)
 	for i := 0; i < (h-boxH)/3; i++ {
@@ -171,6 +173,7 @@ func (a App) tabs(w int) string {
 	for p := pane(0); p < paneCount; p++ {
 		label := fmt.Sprintf(" %d %s ", p+1, paneNames[p])
 		if p == a.focus {
+			label = fmt.Sprintf("▶%d %s ", p+1, paneNames[p]) // seen without colour too
 			parts = append(parts, a.styles.TabActive.Render(label))
 		} else {
 			parts = append(parts, a.styles.Tab.Render(label))
@@ -267,6 +270,10 @@ func (a App) footer(w int) []string {
 	s := a.styles
 	var first, second string
 	switch {
+	case a.confirm != nil:
+		return a.confirmLines(w)
+	case a.notice != nil:
+		return a.noticeLines(w)
 	case a.prompt != nil:
 		first = a.prompt.view(s, w)
 		if a.prompt.err != "" {
@@ -284,7 +291,8 @@ func (a App) footer(w int) []string {
 		}
 		first = st.Render(clip(model.OneLine(a.flash), w))
 	}
-	second = shortHelp(s, a.hints(), w)
+	pinned := a.pinnedHints()
+	second = hintLine(s, without(a.hints(), pinned), pinned, w)
 	return []string{first, second}
 }
 

@@ -1,0 +1,92 @@
+package ui
+
+import (
+	"fmt"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+// confirmation asks one yes/no question before a change that is easy to
+// make by mistake and lands in the permanent log: taking command from
+// someone else, resolving with steps unfinished, changing severity. Every
+// other key is held, so text typed by mistake runs nothing.
+type confirmation struct {
+	question string
+	yes      func(a *App) tea.Cmd
+}
+
+func (a *App) ask(question string, yes func(a *App) tea.Cmd) {
+	a.confirm = &confirmation{question: question, yes: yes}
+}
+
+func (a App) confirmKey(msg tea.KeyMsg) (App, tea.Cmd) {
+	k := a.keys
+	c := a.confirm
+	switch {
+	case key.Matches(msg, k.Yes):
+		a.confirm = nil
+		return a, c.yes(&a)
+	case key.Matches(msg, k.No):
+		a.confirm = nil
+		if a.prompt != nil && a.prompt.kind == promptAssign {
+			a.prompt.saving = false // back to the input, text kept
+		}
+	}
+	return a, nil
+}
+
+// confirmLines are the footer's two lines while a question is open.
+func (a App) confirmLines(w int) []string {
+	s := a.styles
+	return []string{s.Warn.Render(clip(a.confirm.question, w)), shortHelp(s, []key.Binding{a.keys.Yes, a.keys.No}, w)}
+}
+
+// severityChange asks before the severity changes: it pages people and
+// sets every deadline.
+func (a *App) severityChange(to model.Severity) tea.Cmd {
+	from := a.inc.Severity
+	a.ask(fmt.Sprintf("Change severity from %s to %s?", from, to), func(a *App) tea.Cmd {
+		a.nextReq++
+		return appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventSeverityChanged,
+			Payload: model.SeverityPayload{Severity: to, From: from}})
+	})
+	return nil
+}
+
+// statusChange records a new status; resolving with steps still open or
+// blocked asks first.
+func (a *App) statusChange(to model.Status) tea.Cmd {
+	from := a.inc.Status
+	save := func(a *App) tea.Cmd {
+		a.nextReq++
+		return appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventStatusChanged,
+			Payload: model.StatusPayload{Status: to, From: from}})
+	}
+	if to == model.StatusResolved {
+		if open, blocked := a.stepper.unfinished(); open+blocked > 0 {
+			what := model.Count(open, "step") + " open"
+			if blocked > 0 {
+				what += " and " + fmt.Sprint(blocked) + " blocked"
+			}
+			a.ask("Resolve with "+what+"?", save)
+			return nil
+		}
+	}
+	return save(a)
+}
+
+// handOverNeedsAsking reports whether giving role to holder takes command
+// from someone else, and the question to ask.
+func (a *App) handOverNeedsAsking(role model.Role, holder string) (string, bool) {
+	cur := a.raci.holder(role)
+	if role != model.RoleCommander || cur == "" || cur == holder {
+		return "", false
+	}
+	if holder == "" {
+		return fmt.Sprintf("Release %s, held by %s?", a.raci.title(role), cur), true
+	}
+	return fmt.Sprintf("Hand %s from %s over to %s?", a.raci.title(role), cur, model.OneLine(holder)), true
+}

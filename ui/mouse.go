@@ -1,0 +1,187 @@
+package ui
+
+import (
+	"fmt"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+// The mouse: the wheel scrolls what is under the pointer (a pane of the
+// incident view, the list, help), a click focuses the pane under it and
+// selects the step, role or incident clicked; a click on the incident
+// already selected opens it. Terminals select text with shift held while
+// the program takes the mouse (option in iTerm2).
+
+// wheelLines is how far one notch of the wheel moves.
+const wheelLines = 3
+
+func (a App) onMouse(msg tea.MouseMsg) (App, tea.Cmd) {
+	if a.confirm != nil || a.notice != nil || a.form != nil || a.picker != nil || a.comms != nil {
+		return a, nil
+	}
+	wheel := 0
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		wheel = -1
+	case tea.MouseButtonWheelDown:
+		wheel = 1
+	case tea.MouseButtonLeft:
+		if msg.Action != tea.MouseActionPress {
+			return a, nil
+		}
+	default:
+		return a, nil
+	}
+	onPanes := a.screen == screenIncident && !a.help && a.review == nil && a.stats == nil && !(a.facilitator && a.exercise != nil)
+	if wheel != 0 && !onPanes {
+		// Elsewhere the wheel is the arrow keys, for whatever is on screen
+		// (help, the list, the review's sections, the stats).
+		k := tea.KeyMsg{Type: tea.KeyDown}
+		if wheel < 0 {
+			k = tea.KeyMsg{Type: tea.KeyUp}
+		}
+		var cmds []tea.Cmd
+		for range wheelLines {
+			var c tea.Cmd
+			a, c = a.handleKey(k)
+			cmds = append(cmds, c)
+		}
+		return a, tea.Batch(cmds...)
+	}
+	if wheel == 0 && a.screen == screenList && !a.help && a.stats == nil {
+		return a.clickList(msg.Y)
+	}
+	if !onPanes || a.prompt != nil && wheel == 0 {
+		return a, nil
+	}
+	p, r, ok := a.paneAt(msg.X, msg.Y)
+	if !ok {
+		return a, nil
+	}
+	if wheel != 0 {
+		k := tea.KeyMsg{Type: tea.KeyDown}
+		if wheel < 0 {
+			k = tea.KeyMsg{Type: tea.KeyUp}
+		}
+		var cmd tea.Cmd
+		for range wheelLines {
+			cmd = a.paneKey(p, k)
+		}
+		return a, cmd
+	}
+	a.focus = p
+	row := msg.Y - r.Y - 1 // the box's inner rows
+	switch p {
+	case paneStepper:
+		a.stepper.clickRow(row)
+	case paneRACI:
+		rb, st, has := a.stepper.selected()
+		stepLines := len(a.raci.stepSection(rb, st, has, max(a.raci.w-2, 0)))
+		if row >= 0 && row < a.raci.listHeight(stepLines) && a.raci.top+row < len(a.raci.roles) {
+			a.raci.sel = a.raci.top + row
+		}
+	}
+	return a, nil
+}
+
+// paneAt is the pane drawn at x, y, and its rectangle. In tab mode a click
+// on the tabs line picks the tab.
+func (a *App) paneAt(x, y int) (pane, rect, bool) {
+	l := computeLayout(a.w, a.h)
+	in := func(r rect) bool { return x >= r.X && x < r.X+r.W && y >= r.Y && y < r.Y+r.H }
+	switch l.Mode {
+	case modeWide, modeSplit:
+		for p, r := range map[pane]rect{paneTimeline: l.Timeline, paneStepper: l.Stepper, paneRACI: l.RACI} {
+			if in(r) {
+				return p, r, true
+			}
+		}
+	case modeTabs:
+		if y == l.Body.Y {
+			at := 0
+			for p := pane(0); p < paneCount; p++ {
+				w := lineW(fmt.Sprintf(" %d %s ", p+1, paneNames[p])) + 1 // and the bar
+				if x >= at && x < at+w {
+					return p, l.Timeline, true
+				}
+				at += w
+			}
+			return 0, rect{}, false
+		}
+		if in(l.Timeline) {
+			return a.focus, l.Timeline, true
+		}
+	}
+	return 0, rect{}, false
+}
+
+// paneKey gives a key to pane p, focused or not, as the focused pane
+// would take it.
+func (a *App) paneKey(p pane, msg tea.KeyMsg) tea.Cmd {
+	switch p {
+	case paneTimeline:
+		var dir pageDir
+		var ok bool
+		a.timeline, dir, ok = a.timeline.Update(msg)
+		if ok {
+			return loadPage(a.st, a.incID, dir, model.TimelineEntry{}, timelinePage, a.exercise, a.now())
+		}
+		return a.fetchPage()
+	case paneStepper:
+		a.stepper = a.stepper.Update(msg)
+	case paneRACI:
+		a.raci = a.raci.Update(msg)
+	}
+	return nil
+}
+
+// clickList selects the incident on screen row y; a click on the one
+// selected already opens it.
+func (a App) clickList(y int) (App, tea.Cmd) {
+	const above = 3 // the app's header, the list's title and filter lines
+	r := a.list.top + y - above
+	if y < above || r < a.list.top || r >= a.list.top+a.list.bodyHeight() {
+		return a, nil
+	}
+	active, past := a.list.counts()
+	if r >= a.list.rowCount(active, past) {
+		return a, nil
+	}
+	row := a.list.rowAt(r, active, past)
+	if row.idx < 0 {
+		return a, nil
+	}
+	if row.idx == a.list.sel {
+		return a, a.open(a.list.items()[row.idx].ID)
+	}
+	a.list.sel = row.idx
+	a.list.scroll()
+	return a, nil
+}
+
+// clickRow selects the step drawn on the pane's inner row (0 is the
+// runbook's name, 1 the progress bar, then the list).
+func (p *stepper) clickRow(row int) {
+	rb := p.current()
+	if rb == nil || rb.Runbook == nil || row < 2 || row >= 2+p.listHeight() {
+		return
+	}
+	want := p.top + row - 2
+	n := 0
+	for _, ph := range rb.Runbook.Phases {
+		if model.OneLine(ph.Title) != "" && len(ph.Steps) > 0 { // as rows draws it
+			n++
+		}
+		for _, st := range ph.Steps {
+			if n == want {
+				p.sel[rb.Name] = st.Index
+				p.codeNext = 0
+				p.scroll()
+				return
+			}
+			n++
+		}
+	}
+}

@@ -1,0 +1,67 @@
+package ui
+
+import (
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+// notice is a refusal shown in place of what a key would have opened. A
+// key that opens an input when it works (X asks why, s asks why) is often
+// followed at once by the text meant for that input; read as keys, that
+// text ran commands ("wrong incident" made its r hand a role over). So a
+// refusal holds the keys typed after it, and shows them, until esc or
+// enter; left alone, untouched, it goes after noticeLife.
+type notice struct {
+	text      string
+	at        time.Time
+	swallowed []rune // what was typed while it was open
+}
+
+// noticeLife is how long a notice no key has touched stays on screen.
+const noticeLife = 4 * time.Second
+
+// refuse says why a key did nothing, and holds what is typed next.
+func (a *App) refuse(text string) {
+	a.notice = &notice{text: text, at: a.now()}
+	a.flash = ""
+}
+
+func (a App) noticeKey(msg tea.KeyMsg) (App, tea.Cmd) {
+	k := a.keys
+	switch {
+	case key.Matches(msg, k.Back, k.Submit):
+		a.notice = nil
+	case msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace:
+		a.notice.swallowed = append(a.notice.swallowed, msg.Runes...)
+		if msg.Type == tea.KeySpace {
+			a.notice.swallowed = append(a.notice.swallowed, ' ')
+		}
+	default:
+		// Any other key counts as touching it: it stays until closed.
+		a.notice.at = time.Time{}
+	}
+	return a, nil
+}
+
+// expireNotice closes a notice nobody has typed into after noticeLife.
+func (a *App) expireNotice() {
+	n := a.notice
+	if n != nil && len(n.swallowed) == 0 && !n.at.IsZero() && a.now().Sub(n.at) > noticeLife {
+		a.notice = nil
+	}
+}
+
+// noticeLines are the footer's two lines while a notice is open.
+func (a App) noticeLines(w int) []string {
+	s := a.styles
+	n := a.notice
+	second := s.Faint.Render("esc or enter closes this")
+	if len(n.swallowed) > 0 {
+		second = s.Warn.Render("Not run as keys: \""+clip(model.OneLine(string(n.swallowed)), max(w-40, 8))+"\"") + s.Faint.Render(" · esc or enter closes")
+	}
+	return []string{s.Error.Render(clip(model.OneLine(n.text), w)), clip(second, w)}
+}

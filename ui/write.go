@@ -1,0 +1,89 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+// WriteFunc writes an incident's Markdown review ('sitrep export ID
+// --format md'), or a drill's after-action report ('sitrep drill report
+// ID'), to the file at path, through a temporary file renamed over it.
+type WriteFunc func(ctx context.Context, incidentID, path string) error
+
+// writtenMsg reports a file W wrote.
+type writtenMsg struct {
+	Req   int
+	Path  string
+	Drill bool
+	Err   error
+}
+
+// openWrite asks where to write, offering a file in the working directory
+// named for the incident, selected so typing a path replaces it.
+func (a *App) openWrite() {
+	if !a.loaded || a.opts.Write == nil {
+		return
+	}
+	label, name := "Write the review to:", "sitrep-"+a.inc.Short()+"-review.md"
+	if a.exercise != nil {
+		label, name = "Write the after-action report to:", "sitrep-"+a.inc.Short()+"-after-action.md"
+	}
+	p := a.openPrompt(promptWrite, label)
+	p.input.SetValue(name)
+	p.input.CursorEnd()
+	p.selected = true
+}
+
+func writeReport(fn WriteFunc, req int, id string, drill bool, path string) tea.Cmd {
+	return bounded(func(ctx context.Context) tea.Msg {
+		abs, err := expandPath(path)
+		if err == nil {
+			err = fn(ctx, id, abs)
+		}
+		return writtenMsg{Req: req, Path: abs, Drill: drill, Err: err}
+	})
+}
+
+// expandPath makes a path typed in the cockpit absolute: ~/ is the home
+// directory, a relative path is under the directory sitrep started in.
+func expandPath(path string) (string, error) {
+	if path == "" {
+		return "", model.Invalidf("type a file name, or esc to cancel")
+	}
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("find your home directory for %s: %w", path, err)
+		}
+		path = filepath.Join(home, rest)
+	}
+	return filepath.Abs(path)
+}
+
+func (a *App) onWritten(msg writtenMsg) {
+	p := a.prompt
+	if p == nil || p.kind != promptWrite || p.req != msg.Req {
+		if msg.Err != nil {
+			a.setFlash("Not written: "+msg.Err.Error(), true)
+		}
+		return
+	}
+	p.saving = false
+	if msg.Err != nil {
+		p.err = msg.Err.Error()
+		return
+	}
+	a.prompt = nil
+	what := "the review"
+	if msg.Drill {
+		what = "the after-action report"
+	}
+	a.setFlash("Wrote "+what+" to "+msg.Path, false)
+}
