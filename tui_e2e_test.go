@@ -142,6 +142,9 @@ func TestCockpitInTmux(t *testing.T) {
 	s.keys("e")
 	s.waitFor("the review saved from $EDITOR", "Review saved", "Fixed by the tmux editor.")
 	s.keys("Escape")
+	// Wait for the review to close before the next key: an Escape and an
+	// "m" read together arrive as alt+m.
+	s.waitFor("the incident again", "x/space step done")
 	s.keys("m")
 	s.waitFor("the templates", "Send an update", "Internal update")
 	s.keys("Enter")
