@@ -180,7 +180,7 @@ for=2h then=1h).`,
 	cmd.Flags().StringVar(&text, "text", "", "your own text instead of the template ('-' reads standard input)")
 	cmd.Flags().StringVar(&channel, "channel", "", "where it went: status page, email, #incident")
 	cmd.Flags().BoolVar(&due, "due", false, "show when each audience is due its next update")
-	cmd.Flags().BoolVar(&copyText, "copy", false, "also copy the text to the clipboard (OSC 52, works over SSH)")
+	cmd.Flags().BoolVar(&copyText, "copy", false, "also copy the text: to tmux's buffer inside tmux, the desktop clipboard where there is one, and OSC 52 (works over SSH)")
 	a.completeFlags(cmd, map[string]completer{"template": words("internal", "customer", "executive")})
 	return cmd
 }
