@@ -182,35 +182,27 @@ type ApplyResult struct {
 // extra, when not nil, runs inside the same transaction (sync advances its
 // cursor there, so cursor and events commit together).
 func (s *Store) Apply(ctx context.Context, events []model.Event, extra func(*sql.Tx) error) (ApplyResult, error) {
+	return s.apply(ctx, events, false, extra)
+}
+
+// ApplyNoFork is Apply for a shared store (the hub): an event that would
+// take a place in its author's chain that another event already holds
+// fails the whole batch with ErrFork, so the hub never holds two histories
+// of one author. Such an event comes from a store restored from a backup,
+// or copied, by a sitrep that does not rejoin the history before pushing.
+func (s *Store) ApplyNoFork(ctx context.Context, events []model.Event, extra func(*sql.Tx) error) (ApplyResult, error) {
+	return s.apply(ctx, events, true, extra)
+}
+
+// ErrFork marks a batch refused because it would fork a chain.
+var ErrFork = errors.New("would fork an author's history")
+
+func (s *Store) apply(ctx context.Context, events []model.Event, refuseForks bool, extra func(*sql.Tx) error) (ApplyResult, error) {
 	var res ApplyResult
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		res = ApplyResult{}
-		proj := newProjector(s, tx)
-		now := s.now()
-		for _, e := range events {
-			if err := CheckIncoming(e); err != nil {
-				return err
-			}
-			var have string
-			err := s.queryRowTx(ctx, tx, `SELECT hash FROM events WHERE id = ?`, e.ID).Scan(&have)
-			switch {
-			case err == nil && have == e.Hash:
-				res.Known++
-				continue
-			case err == nil:
-				res.Conflicts = append(res.Conflicts, fmt.Sprintf("event %s by %s differs from the copy here (kept ours)", e.ID, e.Author))
-				continue
-			case !errors.Is(err, sql.ErrNoRows):
-				return err
-			}
-			if err := s.insertEvent(ctx, tx, e, now); err != nil {
-				return err
-			}
-			future := e.At.After(now.Add(FutureSkew)) || e.Occurred.After(now.Add(FutureSkew))
-			if err := proj.apply(ctx, e, future); err != nil {
-				return err
-			}
-			res.Applied++
+		if err := s.applyTx(ctx, tx, newProjector(s, tx), events, refuseForks, &res); err != nil {
+			return err
 		}
 		if extra != nil {
 			return extra(tx)
@@ -218,12 +210,54 @@ func (s *Store) Apply(ctx context.Context, events []model.Event, extra func(*sql
 		return nil
 	})
 	if err != nil {
-		if errors.Is(err, model.ErrInvalid) {
+		if errors.Is(err, model.ErrInvalid) || errors.Is(err, ErrFork) {
 			return ApplyResult{}, err
 		}
 		return ApplyResult{}, fmt.Errorf("store events in %s: %w", s.path, describeSQLiteError(err))
 	}
 	return res, nil
+}
+
+// applyTx stores events inside tx, adding to res.
+func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, proj *projector, events []model.Event, refuseForks bool, res *ApplyResult) error {
+	now := s.now()
+	for _, e := range events {
+		if err := CheckIncoming(e); err != nil {
+			return err
+		}
+		var have string
+		err := s.queryRowTx(ctx, tx, `SELECT hash FROM events WHERE id = ?`, e.ID).Scan(&have)
+		switch {
+		case err == nil && have == e.Hash:
+			res.Known++
+			continue
+		case err == nil:
+			res.Conflicts = append(res.Conflicts, fmt.Sprintf("event %s by %s differs from the copy here (kept ours)", e.ID, e.Author))
+			continue
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if refuseForks {
+			var other string
+			err := s.queryRowTx(ctx, tx, `SELECT id FROM events WHERE origin = ? AND author = ? AND chain_seq = ? LIMIT 1`, e.Origin, e.Author, e.ChainSeq).Scan(&other)
+			if err == nil {
+				return fmt.Errorf("%w: event %s by %s would be number %d of %s's history, which already holds event %s there (the sending store was restored from a backup or copied)",
+					ErrFork, e.ID, e.Author, e.ChainSeq, e.Author, other)
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		if err := s.insertEvent(ctx, tx, e, now); err != nil {
+			return err
+		}
+		future := e.At.After(now.Add(FutureSkew)) || e.Occurred.After(now.Add(FutureSkew))
+		if err := proj.apply(ctx, e, future); err != nil {
+			return err
+		}
+		res.Applied++
+	}
+	return nil
 }
 
 // CheckIncoming refuses an event from elsewhere that is malformed or whose

@@ -35,6 +35,10 @@ type Options struct {
 	Version string
 	// Timeout is the longest wait for any one answer; default 60 s.
 	Timeout time.Duration
+	// Full compares every event with the hub by id instead of trusting
+	// where the last sync stopped: after a repair, or to take back events
+	// deleted here that nothing else points to.
+	Full bool
 
 	// Test hooks: a transport of the test's own, a wrapper around the
 	// in-process server's streams (to cut them), how that server opens the
@@ -56,7 +60,13 @@ type Report struct {
 	Pulled        int      // events this store stored for the first time
 	Conflicts     []string // same id, different content: each side kept its own
 	Flagged       int      // pulled events stamped well ahead of this clock (kept, marked)
-	Banner        string   // what the hub's login shell printed before sitrep started, made safe
+	// TakenBack: events the hub held and this store had lost (restored
+	// from a backup, a damaged WAL, deleted), taken back before pushing.
+	TakenBack int
+	// Renumbered: events made here that nobody had seen, moved to follow
+	// the hub's copy of this store's history (see storage.Rejoin).
+	Renumbered    int
+	Banner        string // what the hub's login shell printed before sitrep started, made safe
 	BytesSent     int64
 	BytesReceived int64
 	Duration      time.Duration
@@ -78,6 +88,34 @@ func (o *Options) defaults() {
 // pulls the hub's new events here. Running it again at once moves nothing.
 // Errors are *Error.
 func Sync(ctx context.Context, st *storage.Store, remote string, opts Options) (Report, error) {
+	return session(ctx, st, remote, opts, (*client).run)
+}
+
+// Heads asks the hub named by remote for the head of every chain it holds,
+// reading only: a missing shared file is an error, not created. Errors
+// are *Error.
+func Heads(ctx context.Context, st *storage.Store, remote string, opts Options) ([]storage.ChainHead, Report, error) {
+	var heads []storage.ChainHead
+	rep, err := session(ctx, st, remote, opts, func(c *client, ctx context.Context) error {
+		if _, err := c.handshake(ctx, 2, true); err != nil {
+			return err
+		}
+		if err := c.s.send(&message{T: tHeads}); err != nil {
+			return err
+		}
+		m, err := c.s.expect(ctx, tHeads)
+		if err != nil {
+			return err
+		}
+		heads = headsOf(m.Heads)
+		return c.bye(ctx)
+	})
+	return heads, rep, err
+}
+
+// session connects to remote, runs fn over the connection, and turns what
+// went wrong into an *Error.
+func session(ctx context.Context, st *storage.Store, remote string, opts Options, fn func(*client, context.Context) error) (Report, error) {
 	start := time.Now()
 	opts.defaults()
 	rep := Report{Remote: remote}
@@ -98,7 +136,7 @@ func Sync(ctx context.Context, st *storage.Store, remote string, opts Options) (
 		return rep, &Error{Remote: rep.Remote, Kind: KindUsage, Reason: err.Error(), Err: err}
 	}
 	c := &client{st: st, t: t, opts: opts, tr: tr, rep: &rep, s: newStream(tr, tr, tr.Abort, opts.Timeout, true)}
-	err = c.run(ctx)
+	err = fn(c, ctx)
 	c.s.close()
 	tr.CloseWrite()
 	wait := opts.Timeout
@@ -137,6 +175,9 @@ type client struct {
 	rep  *Report
 
 	helloDone bool
+	proto     int
+	byName    storage.SyncCursor // the cursor last used under this remote's name
+	named     bool
 	hub       string
 	pushed    int64 // local seq: all here up to it is in the hub
 	pulled    int64 // hub seq: all there up to it is here
@@ -148,9 +189,40 @@ type client struct {
 	// between only means the hub is told again about events it has.
 	dirty bool
 	saved bool // the cursor was saved at least once in this sync
+
+	// acked: how far the hub is now known to hold each chain, saved with
+	// the cursor (storage.RecordAcked).
+	acked map[chainKey]storage.ChainHead
 }
 
-func (c *client) run(ctx context.Context) error {
+type chainKey struct{ origin, author string }
+
+// noteAcked records that the hub holds events (it confirmed or sent them).
+func (c *client) noteAcked(heads []storage.ChainHead) {
+	if c.acked == nil {
+		c.acked = map[chainKey]storage.ChainHead{}
+	}
+	for _, h := range heads {
+		k := chainKey{h.Origin, h.Author}
+		if old, ok := c.acked[k]; !ok || h.Seq > old.Seq {
+			c.acked[k] = h
+		}
+	}
+}
+
+// takeAcked hands the pending marks to a transaction about to save them.
+func (c *client) takeAcked() []storage.ChainHead {
+	out := make([]storage.ChainHead, 0, len(c.acked))
+	for _, h := range c.acked {
+		out = append(out, h)
+	}
+	return out
+}
+
+// handshake reads the hello, agrees a protocol, names the shared file and
+// reads the hub's answer. min is the lowest protocol the caller can work
+// with: checked before the shared file is named, so nothing is written.
+func (c *client) handshake(ctx context.Context, min int, noCreate bool) (*message, error) {
 	hello, err := c.s.recv(ctx)
 	select {
 	case b := <-c.s.banner:
@@ -158,53 +230,80 @@ func (c *client) run(ctx context.Context) error {
 	default:
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if hello.T == tError {
-		return remoteError{msg: hello.Msg}
+		return nil, remoteError{msg: hello.Msg}
 	}
 	if hello.T != tHello {
-		return fmt.Errorf("%w: expected the hello, got a %q message", errGarbage, fromRemote(hello.T))
+		return nil, fmt.Errorf("%w: expected the hello, got a %q message", errGarbage, fromRemote(hello.T))
 	}
 	c.helloDone = true
 	c.rep.RemoteVersion = fromRemote(hello.Version)
 	proto, err := c.negotiate(hello)
+	if err == nil && proto < min {
+		err = &Error{Kind: KindIncompatible, Reason: fmt.Sprintf("the remote sitrep (%s) is too old to compare histories (sync protocol %d; this needs %d): upgrade it on the hub; nothing was read or written", c.rep.RemoteVersion, proto, min)}
+	}
 	if err != nil {
 		_ = c.s.send(&message{T: tError, Msg: err.Error()})
-		return err
+		return nil, err
 	}
+	c.proto = proto
 
 	byName, named, err := c.st.SyncCursorForRemote(ctx, c.t.String())
 	if err != nil {
-		return localError(err)
+		return nil, localError(err)
 	}
-	open := &message{T: tOpen, Proto: []int{proto}, Version: c.opts.Version, Schema: storage.SchemaVersion(), Path: c.t.Path, Client: c.st.ID()}
+	c.byName, c.named = byName, named
+	open := &message{T: tOpen, Proto: []int{proto}, Version: c.opts.Version, Schema: storage.SchemaVersion(), Path: c.t.Path, Client: c.st.ID(), NoCreate: noCreate}
 	if named {
 		open.Hub, open.Seq, open.ID = byName.HubID, byName.Pulled, byName.PulledID
 	}
 	if err := c.s.send(open); err != nil {
-		return err
+		return nil, err
 	}
 	opened, err := c.s.expect(ctx, tOpened)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	c.hub = opened.Store
 	c.rep.HubID, c.rep.Created = opened.Store, opened.Created
 	if c.hub == "" {
-		return fmt.Errorf("%w: the hub did not say its id", errGarbage)
+		return nil, fmt.Errorf("%w: the hub did not say its id", errGarbage)
 	}
 	if c.hub == c.st.ID() {
 		_ = c.s.send(&message{T: tBye})
-		return &Error{Kind: KindUsage, Reason: "that is this store itself: name the team's shared file"}
+		return nil, &Error{Kind: KindUsage, Reason: "that is this store itself: name the team's shared file"}
 	}
 	if opened.Schema > storage.SchemaVersion() {
 		_ = c.s.send(&message{T: tBye})
-		return &Error{Kind: KindIncompatible, Reason: fmt.Sprintf("the shared store is at schema %d, newer than this sitrep knows (%d): upgrade sitrep here; nothing was written", opened.Schema, storage.SchemaVersion())}
+		return nil, &Error{Kind: KindIncompatible, Reason: fmt.Sprintf("the shared store is at schema %d, newer than this sitrep knows (%d): upgrade sitrep here; nothing was written", opened.Schema, storage.SchemaVersion())}
 	}
-	reconcile, err := c.loadCursor(ctx, byName, named, opened)
+	return opened, nil
+}
+
+// bye ends the conversation politely.
+func (c *client) bye(ctx context.Context) error {
+	if err := c.s.send(&message{T: tBye}); err != nil {
+		return err
+	}
+	_, err := c.s.expect(ctx, tBye)
+	return err
+}
+
+func (c *client) run(ctx context.Context) error {
+	opened, err := c.handshake(ctx, ProtoMin, false)
 	if err != nil {
 		return err
+	}
+	reconcile, err := c.loadCursor(ctx, c.byName, c.named, opened)
+	if err != nil {
+		return err
+	}
+	if c.proto >= 2 {
+		if err := c.catchUp(ctx, headsOf(opened.Heads)); err != nil {
+			return err
+		}
 	}
 	if err := c.push(ctx, reconcile); err != nil {
 		return err
@@ -217,16 +316,12 @@ func (c *client) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if c.dirty || !c.saved {
+	if c.dirty || !c.saved || len(c.acked) > 0 {
 		if err := c.saveCursor(ctx); err != nil {
 			return err
 		}
 	}
-	if err := c.s.send(&message{T: tBye}); err != nil {
-		return err
-	}
-	_, err = c.s.expect(ctx, tBye)
-	return err
+	return c.bye(ctx)
 }
 
 // negotiate picks the protocol both ends speak and refuses a newer schema
@@ -260,6 +355,8 @@ func (c *client) loadCursor(ctx context.Context, byName storage.SyncCursor, name
 	}
 	valid := true
 	switch {
+	case c.opts.Full:
+		valid = false
 	case !ok && named:
 		valid = false // this name reached another hub before
 	case ok && cur.Pulled > opened.Seq:
@@ -292,10 +389,10 @@ func (c *client) cursor() storage.SyncCursor {
 }
 
 func (c *client) saveCursor(ctx context.Context) error {
-	if err := c.st.SaveSyncCursor(ctx, c.cursor()); err != nil {
+	if err := c.st.SaveSyncState(ctx, c.cursor(), c.takeAcked()); err != nil {
 		return localError(err)
 	}
-	c.dirty, c.saved = false, true
+	c.dirty, c.saved, c.acked = false, true, nil
 	return nil
 }
 
@@ -357,11 +454,15 @@ func (c *client) missingAtHub(ctx context.Context, page []storage.LoggedEvent) (
 		lacks[id] = true
 	}
 	out := page[:0]
+	var held []model.Event
 	for _, l := range page {
 		if lacks[l.ID] {
 			out = append(out, l)
+		} else {
+			held = append(held, l.Event)
 		}
 	}
+	c.noteAcked(storage.HeadsOf(held))
 	return out, nil
 }
 
@@ -384,11 +485,153 @@ func (c *client) pushBatch(ctx context.Context, part []storage.LoggedEvent, upTo
 	}
 	// Only now, with the hub's commit confirmed, does the cursor move.
 	c.pushed = upTo
+	c.noteAcked(storage.HeadsOf(loggedEvents(part)))
 	if m.PullTo > c.pulled {
 		c.pulled, c.pulledID = m.PullTo, m.PullToID
 	}
 	c.dirty = true
 	return nil
+}
+
+// catchUp takes back from the hub what it holds of a chain beyond what
+// this store holds, before anything is pushed: this store's own history
+// after a restore from a backup or a damaged WAL (heads: the hub's heads of
+// this store's chains, from its opened answer), and any other chain whose
+// newest events were deleted here after the hub acknowledged them (the
+// marks saved by earlier syncs). Events made here since, which nobody has
+// seen, are renumbered to follow the hub's copy (storage.Rejoin), so
+// pushing them never forks the author's history; nothing the hub holds is
+// changed.
+func (c *client) catchUp(ctx context.Context, heads []storage.ChainHead) error {
+	var check []storage.ChainHead
+	for _, h := range heads {
+		if h.Origin == c.st.ID() {
+			check = append(check, h)
+		}
+	}
+	marks, err := c.st.AckedHeads(ctx)
+	if err != nil {
+		return localError(err)
+	}
+	for _, m := range marks {
+		if m.Hub == c.hub && m.Origin != c.st.ID() {
+			check = append(check, m.ChainHead)
+		}
+	}
+	for _, h := range check {
+		l, ok, err := c.st.ChainEventAt(ctx, h.Origin, h.Author, h.Seq)
+		if err != nil {
+			return localError(err)
+		}
+		if ok && l.Hash == h.Hash {
+			continue // the hub's head is here, so is all before it
+		}
+		mine, err := c.st.ChainHead(ctx, h.Origin, h.Author)
+		if err != nil {
+			return localError(err)
+		}
+		from := mine.Seq
+		var unseen []string
+		if h.Origin == c.st.ID() {
+			var first int64
+			if unseen, first, err = c.unseen(ctx, h); err != nil {
+				return err
+			}
+			if len(unseen) > 0 {
+				from = min(from, first-1)
+			}
+		}
+		if from >= h.Seq {
+			continue // the same place holds another event: verify names it, sync cannot mend it
+		}
+		tail, err := c.fetchChain(ctx, h.Origin, h.Author, from)
+		if err != nil {
+			return err
+		}
+		res, err := c.st.Rejoin(ctx, tail, unseen, func(tx *sql.Tx) error {
+			return c.st.RecordAcked(ctx, tx, c.hub, storage.HeadsOf(tail))
+		})
+		if err != nil {
+			if errors.Is(err, model.ErrInvalid) {
+				return fmt.Errorf("%w: the hub sent a history this store refuses: %v", errGarbage, err)
+			}
+			return localError(err)
+		}
+		c.rep.TakenBack += res.Taken
+		c.rep.Renumbered += res.Moved
+	}
+	return nil
+}
+
+// unseen lists the events of this store's own chain that arrived after the
+// push cursor and that the hub says it lacks, and the first place among
+// them.
+func (c *client) unseen(ctx context.Context, h storage.ChainHead) ([]string, int64, error) {
+	var out []string
+	var first int64
+	after := int64(0)
+	for {
+		page, err := c.st.ChainEventsArrivedAfter(ctx, h.Origin, h.Author, c.pushed, after, idBatch)
+		if err != nil {
+			return nil, 0, localError(err)
+		}
+		if len(page) == 0 {
+			return out, first, nil
+		}
+		ids := make([]string, len(page))
+		place := make(map[string]int64, len(page))
+		for i, l := range page {
+			ids[i] = l.ID
+			place[l.ID] = l.ChainSeq
+		}
+		if err := c.s.send(&message{T: tHave, IDs: ids}); err != nil {
+			return nil, 0, err
+		}
+		m, err := c.s.expect(ctx, tMissing)
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, id := range m.IDs {
+			if p, ok := place[id]; ok && (first == 0 || p < first) {
+				first = p
+			}
+		}
+		out = append(out, m.IDs...)
+		after = page[len(page)-1].ChainSeq
+	}
+}
+
+// fetchChain reads the hub's copy of one chain after a place, whole: it is
+// applied in one transaction with the renumbering it may call for.
+func (c *client) fetchChain(ctx context.Context, origin, author string, after int64) ([]model.Event, error) {
+	if err := c.s.send(&message{T: tChain, Origin: origin, Author: author, Seq: after}); err != nil {
+		return nil, err
+	}
+	var out []model.Event
+	for {
+		m, err := c.s.recv(ctx)
+		if err != nil {
+			return nil, err
+		}
+		switch m.T {
+		case tEnd:
+			return out, nil
+		case tError:
+			return nil, remoteError{msg: m.Msg}
+		case tEvents:
+			out = append(out, eventsOf(m.Events)...)
+		default:
+			return nil, fmt.Errorf("%w: expected events, got a %q message", errGarbage, fromRemote(m.T))
+		}
+	}
+}
+
+func loggedEvents(ls []storage.LoggedEvent) []model.Event {
+	out := make([]model.Event, len(ls))
+	for i, l := range ls {
+		out[i] = l.Event
+	}
+	return out
 }
 
 // pull applies the hub's stream batch by batch, each with its cursor in
@@ -439,7 +682,11 @@ func (c *client) apply(ctx context.Context, ws []wireEvent, last int64, lastID s
 	events := eventsOf(ws)
 	ids := idsOf(events)
 	pushed := c.pushed
+	c.noteAcked(storage.HeadsOf(events))
 	res, err := c.st.Apply(ctx, events, func(tx *sql.Tx) error {
+		if err := c.st.RecordAcked(ctx, tx, c.hub, c.takeAcked()); err != nil {
+			return err
+		}
 		top, _, ok, err := c.st.CoveredThrough(ctx, tx, c.pushed, ids)
 		if err != nil {
 			return err
@@ -464,7 +711,7 @@ func (c *client) apply(ctx context.Context, ws []wireEvent, last int64, lastID s
 	if last > 0 {
 		c.pulled, c.pulledID = last, lastID
 	}
-	c.dirty, c.saved = false, true // the transaction saved the whole cursor
+	c.dirty, c.saved, c.acked = false, true, nil // the transaction saved the whole cursor and the marks
 	c.rep.Pulled += res.Applied
 	for _, x := range res.Conflicts {
 		c.rep.Conflicts = append(c.rep.Conflicts, "here: "+x)
