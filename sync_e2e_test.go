@@ -222,7 +222,7 @@ func TestE2ESyncOverSSHD(t *testing.T) {
 
 	// No sitrep at the given path: exit 127 from the remote shell.
 	out, errOut, code := alice.run("sync", "--ssh", srv.sshOpts, "--remote-sitrep", "/nonexistent/sitrep", hub)
-	if code != 1 || !strings.Contains(errOut, "--remote-sitrep") || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+	if code != 5 || !strings.Contains(errOut, "--remote-sitrep") || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
 		t.Fatalf("missing remote sitrep: exit %d\n%s%s", code, out, errOut)
 	}
 }

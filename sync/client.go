@@ -804,8 +804,13 @@ func (c *client) explain(err error, code int, stderr string) error {
 		e.Kind, e.Reason = KindNoSitrep, fmt.Sprintf("the remote has no %s (exit 127): install it there or pass --remote-sitrep PATH", fromRemote(bin))
 	case !c.helloDone && code == 126:
 		e.Kind, e.Reason = KindNoSitrep, withTail("the remote sitrep cannot be run (exit 126)")
-	case !c.helloDone && code == 255 && !c.t.Local:
+	case !c.helloDone && code == 255 && !c.t.Local && tail != "":
 		e.Kind, e.Reason = KindUnreachable, withTail("ssh could not connect (exit 255)")
+	case !c.helloDone && code == 255 && !c.t.Local:
+		// ssh says why it could not connect (unless its LogLevel is
+		// QUIET); a remote command killed before its first word leaves it
+		// nothing to say.
+		e.Kind, e.Reason = KindInterrupted, "the hub's sitrep stopped before its hello (killed or crashed; ssh gave no reason): nothing was exchanged; run sync again, and look at the hub if it happens again"
 	case !c.helloDone && strings.Contains(stderr, "unknown command"):
 		e.Kind, e.Reason = KindNoSitrep, withTail(fmt.Sprintf("the remote sitrep does not know serve-sync (exit %d): upgrade it there", code))
 	case !c.helloDone && errors.Is(err, errGarbage) && c.rep.Banner != "":
@@ -822,10 +827,14 @@ func (c *client) explain(err error, code int, stderr string) error {
 		e.Kind, e.Reason = KindProtocol, "the other end sent something that is not the sitrep sync protocol: "+fromRemote(err.Error())+"; nothing half-done was kept"
 	case errors.Is(err, errTimeout):
 		e.Kind, e.Reason = KindInterrupted, fmt.Sprintf("the hub stopped answering (%s); what was exchanged is kept, run sync again to finish", c.opts.Timeout)
+	case code == 255 && !c.t.Local && tail != "":
+		e.Kind, e.Reason = KindUnreachable, "the connection to the hub dropped ("+tail+"); what was exchanged is kept, run sync again to finish"
 	case code == 255 && !c.t.Local:
-		e.Kind, e.Reason = KindUnreachable, withTail("the connection dropped; what was exchanged is kept, run sync again to finish")
+		e.Kind, e.Reason = KindInterrupted, "the hub's sitrep stopped part way (killed or crashed; ssh gave no reason); what was exchanged is kept, run sync again to finish"
+	case isDrop(err):
+		e.Kind, e.Reason = KindInterrupted, withTail("the connection to the hub dropped")+"; what was exchanged is kept, run sync again to finish"
 	default:
-		e.Kind, e.Reason = KindInterrupted, withTail("the connection dropped ("+fromRemote(err.Error())+"); what was exchanged is kept, run sync again to finish")
+		e.Kind, e.Reason = KindInterrupted, withTail("the sync stopped part way ("+fromRemote(err.Error())+")")+"; what was exchanged is kept, run sync again to finish"
 	}
 	return e
 }
