@@ -328,10 +328,10 @@ func HeadsOf(events []model.Event) []ChainHead {
 // `verify --against`, or the marks sync recorded): a chain the hub holds
 // further than this store does lost its newest events here; one it holds
 // and this store lacks entirely was deleted here; one whose event at the
-// hub's head differs was changed. where names the hub in the messages.
-// ahead counts the chains this store holds further than the hub (events
+// hub's head differs was changed. where names the hub in the messages,
+// fix the command that takes missing events back. ahead counts the chains this store holds further than the hub (events
 // not synced yet: no problem).
-func (s *Store) CompareHeads(ctx context.Context, heads []ChainHead, where string) (problems []Problem, ahead int, err error) {
+func (s *Store) CompareHeads(ctx context.Context, heads []ChainHead, where, fix string) (problems []Problem, ahead int, err error) {
 	for _, h := range heads {
 		mine, err := s.ChainHead(ctx, h.Origin, h.Author)
 		if err != nil {
@@ -343,11 +343,11 @@ func (s *Store) CompareHeads(ctx context.Context, heads []ChainHead, where strin
 		}
 		switch {
 		case mine.Seq == 0:
-			bad("history made in store %s is missing here: %s holds its events 1–%d (deleted or lost here; 'sitrep sync' takes them back)", short, where, h.Seq)
+			bad("history made in store %s is missing here: %s holds its events 1–%d (deleted or lost here; '%s' takes them back)", short, where, h.Seq, fix)
 			continue
 		case mine.Seq < h.Seq:
-			bad("history made in store %s ends at event %d here, but %s holds it up to event %d: events %s missing here (deleted or lost; 'sitrep sync' takes them back)",
-				short, mine.Seq, where, h.Seq, span(mine.Seq+1, h.Seq))
+			bad("history made in store %s ends at event %d here, but %s holds it up to event %d: %s missing here (deleted or lost; '%s' takes them back)",
+				short, mine.Seq, where, h.Seq, span(mine.Seq+1, h.Seq), fix)
 			continue
 		case mine.Seq > h.Seq:
 			ahead++
@@ -368,7 +368,7 @@ func (s *Store) CompareHeads(ctx context.Context, heads []ChainHead, where strin
 
 func span(from, to int64) string {
 	if from == to {
-		return fmt.Sprintf("%d is", from)
+		return fmt.Sprintf("event %d is", from)
 	}
-	return fmt.Sprintf("%d–%d are", from, to)
+	return fmt.Sprintf("events %d–%d are", from, to)
 }

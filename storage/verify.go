@@ -156,7 +156,7 @@ func (s *Store) verifyAcked(ctx context.Context) ([]Problem, error) {
 		if err := s.db.QueryRowContext(ctx, `SELECT remote FROM sync_peers WHERE hub_id = ?`, m.Hub).Scan(&remote); err != nil {
 			remote = "store " + m.Hub
 		}
-		p, _, err := s.CompareHeads(ctx, []ChainHead{m.ChainHead}, "the hub "+remote+" acknowledged that it")
+		p, _, err := s.CompareHeads(ctx, []ChainHead{m.ChainHead}, "the hub "+remote+" acknowledged that it", "sitrep sync")
 		if err != nil {
 			return nil, err
 		}

@@ -244,3 +244,170 @@ func TestManyFirstSyncsOneCreator(t *testing.T) {
 		}
 	}
 }
+
+// verifyAgainst is 'sitrep verify --against': the hub's heads compared
+// with the store's log.
+func verifyAgainst(t testing.TB, st *storage.Store, hub string) []storage.Problem {
+	t.Helper()
+	heads, _, err := Heads(context.Background(), st, hub, localOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := st.CompareHeads(context.Background(), heads, "the hub", "sitrep sync --full")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func problems(t testing.TB, st *storage.Store) []storage.Problem {
+	t.Helper()
+	rep, err := st.Verify(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep.Problems
+}
+
+func mustExec(t testing.TB, st *storage.Store, q string, args ...any) {
+	t.Helper()
+	if _, err := st.DB().Exec(q, args...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestVerifyFindsDeletedHistory: alice's newest notes, then her whole
+// history, deleted from bob's store with sqlite3 and the tables rebuilt.
+// The hash chains still link, so only what the hub acknowledged shows it:
+// plain verify names them from the marks sync recorded; with the marks
+// deleted too, only verify --against does. A sync takes them back (with
+// the marks; --full without).
+func TestVerifyFindsDeletedHistory(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	hub := filepath.Join(dir, "hub.db")
+	a := openStore(t, filepath.Join(dir, "a.db"), "alice", nil)
+	b := openStore(t, filepath.Join(dir, "b.db"), "bob", nil)
+	in := declare(t, b, "bob's incident")
+	mustSync(t, b, hub, localOpts())
+	mustSync(t, a, hub, localOpts())
+	for i := range 5 {
+		note(t, a, in, fmt.Sprintf("alice %d", i))
+	}
+	mustSync(t, a, hub, localOpts())
+	mustSync(t, b, hub, localOpts())
+	all := eventIDs(t, b)
+
+	for _, c := range []struct {
+		name, del, want string
+		forgetMarks     bool
+	}{
+		{"newest two", `DELETE FROM events WHERE author = 'alice' AND chain_seq > 3`, "ends at event 3 here", false},
+		{"whole chain", `DELETE FROM events WHERE author = 'alice'`, "is missing here", false},
+		{"newest two, marks too", `DELETE FROM events WHERE author = 'alice' AND chain_seq > 3`, "events 4–5 are missing", true},
+		{"whole chain, marks too", `DELETE FROM events WHERE author = 'alice'`, "events 1–5", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if len(problems(t, b)) != 0 || len(verifyAgainst(t, b, hub)) != 0 {
+				t.Fatal("not clean before")
+			}
+			mustExec(t, b, c.del)
+			if c.forgetMarks {
+				mustExec(t, b, `DELETE FROM meta WHERE key LIKE 'acked %'`)
+			}
+			if err := b.Rebuild(ctx); err != nil {
+				t.Fatal(err)
+			}
+			ps := problems(t, b)
+			if c.forgetMarks {
+				if len(ps) != 0 {
+					t.Fatalf("verify without marks found %v (it cannot know)", ps)
+				}
+			} else if len(ps) != 1 || ps[0].Author != "alice" || !strings.Contains(ps[0].Message, c.want) {
+				t.Fatalf("verify: %v; want one problem naming alice: %q", ps, c.want)
+			}
+			ps = verifyAgainst(t, b, hub)
+			if len(ps) != 1 || ps[0].Author != "alice" || !strings.Contains(ps[0].String(), c.want) {
+				t.Fatalf("verify --against: %v; want one problem naming alice: %q", ps, c.want)
+			}
+			t.Logf("verify --against: %s", ps[0])
+			opts := localOpts()
+			opts.Full = c.forgetMarks
+			rep := mustSync(t, b, hub, opts)
+			if rep.TakenBack+rep.Pulled == 0 {
+				t.Fatalf("the sync took nothing back: %+v", rep)
+			}
+			sameIDs(t, all, b)
+			checkConsistent(t, b)
+			if ps := verifyAgainst(t, b, hub); len(ps) != 0 {
+				t.Fatalf("after the sync: %v", ps)
+			}
+		})
+	}
+}
+
+// TestCorruptWALLosesNewestEvents: a store's WAL is damaged after its
+// newest notes were synced, so SQLite drops those commits when it opens
+// the file. verify alone cannot see it; verify --against names the
+// missing events the hub holds, and the next sync takes them back (and
+// renumbers a note written in between).
+func TestCorruptWALLosesNewestEvents(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	hub := filepath.Join(dir, "hub.db")
+	a := openStore(t, filepath.Join(dir, "a.db"), "alice", nil)
+	in := declare(t, a, "wal")
+	mustSync(t, a, hub, localOpts())
+	mustExec(t, a, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	for i := range 3 {
+		note(t, a, in, fmt.Sprintf("in the WAL %d", i))
+	}
+	mustSync(t, a, hub, localOpts())
+	// The crash: the files as they are on disk, with the WAL's first frame
+	// damaged, so every commit in it is dropped.
+	crashed := filepath.Join(dir, "crashed.db")
+	for _, sfx := range []string{"", "-wal"} {
+		b, err := os.ReadFile(a.Path() + sfx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sfx == "-wal" {
+			if len(b) < 32+24+100 {
+				t.Fatalf("the WAL holds %d bytes", len(b))
+			}
+			b[32+24+50] ^= 0xff
+		}
+		if err := os.WriteFile(crashed+sfx, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := eventIDs(t, a)
+	a.Close()
+	c, err := storage.Open(ctx, crashed, storage.Options{Author: "alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	lost := len(want) - len(eventIDs(t, c))
+	if lost != 3 {
+		t.Fatalf("the damaged WAL lost %d events, want 3", lost)
+	}
+	if ps := problems(t, c); len(ps) != 0 {
+		t.Fatalf("verify alone: %v", ps)
+	}
+	ps := verifyAgainst(t, c, hub)
+	if len(ps) != 1 || !strings.Contains(ps[0].String(), "events 3–5 are missing here") {
+		t.Fatalf("verify --against: %v", ps)
+	}
+	t.Logf("verify --against: %s", ps[0])
+	after := note(t, c, in, "written after the crash")
+	rep := mustSync(t, c, hub, localOpts())
+	if rep.TakenBack != 3 || rep.Renumbered != 1 {
+		t.Errorf("sync: %+v", rep)
+	}
+	want[after.ID] = true
+	h := openHub(t, hub)
+	sameIDs(t, want, c, h)
+	checkConsistent(t, c)
+	checkConsistent(t, h)
+}
