@@ -195,7 +195,7 @@ func (s *Store) ApplyNoFork(ctx context.Context, events []model.Event, extra fun
 }
 
 // ErrFork marks a batch refused because it would fork a chain.
-var ErrFork = errors.New("would fork an author's history")
+var ErrFork = errors.New("refused a fork")
 
 func (s *Store) apply(ctx context.Context, events []model.Event, refuseForks bool, extra func(*sql.Tx) error) (ApplyResult, error) {
 	var res ApplyResult
@@ -241,8 +241,8 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, proj *projector, events
 			var other string
 			err := s.queryRowTx(ctx, tx, `SELECT id FROM events WHERE origin = ? AND author = ? AND chain_seq = ? LIMIT 1`, e.Origin, e.Author, e.ChainSeq).Scan(&other)
 			if err == nil {
-				return fmt.Errorf("%w: event %s by %s would be number %d of %s's history, which already holds event %s there (the sending store was restored from a backup or copied)",
-					ErrFork, e.ID, e.Author, e.ChainSeq, e.Author, other)
+				return fmt.Errorf("%w: event %s by %s would be number %d of a history that already holds event %s there (a store restored or copied)",
+					ErrFork, e.ID, e.Author, e.ChainSeq, other)
 			}
 			if !errors.Is(err, sql.ErrNoRows) {
 				return err

@@ -47,6 +47,9 @@ type Options struct {
 	wrapServer func(r io.Reader, w io.Writer, abort func()) (io.Reader, io.Writer)
 	serverOpen func(context.Context, string) (*storage.Store, error)
 	serverNow  func() time.Time
+	// maxProto and serverProto play an older sitrep at either end.
+	maxProto    int
+	serverProto int
 }
 
 // Report says what a sync did.
@@ -340,7 +343,11 @@ func (c *client) negotiate(hello *message) (int, error) {
 	case hello.Schema > storage.SchemaVersion():
 		return 0, &Error{Kind: KindIncompatible, Reason: fmt.Sprintf("the remote sitrep (%s) uses store schema %d, newer than this one (%d): upgrade sitrep here; nothing was written", version, hello.Schema, storage.SchemaVersion())}
 	}
-	return min(hi, ProtoMax), nil
+	top := ProtoMax
+	if c.opts.maxProto > 0 {
+		top = c.opts.maxProto
+	}
+	return min(hi, top), nil
 }
 
 // loadCursor decides whether the cursors can be trusted. They cannot when

@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -410,4 +411,62 @@ func TestCorruptWALLosesNewestEvents(t *testing.T) {
 	sameIDs(t, want, c, h)
 	checkConsistent(t, c)
 	checkConsistent(t, h)
+}
+
+// TestOlderPeers: protocol 2 is an extension. A client speaking 1 syncs
+// with a new hub; when it was restored and pushes into a place of its
+// history the hub fills, the hub refuses the batch, untouched, saying to
+// upgrade. A new client syncs with a hub speaking 1 as before, and
+// verify --against says the hub is too old without creating anything.
+func TestOlderPeers(t *testing.T) {
+	dir := t.TempDir()
+	hub := filepath.Join(dir, "hub.db")
+	old := localOpts()
+	old.maxProto = 1
+	a := openStore(t, filepath.Join(dir, "a.db"), "alice", nil)
+	b := openStore(t, filepath.Join(dir, "b.db"), "bob", nil)
+	in := declare(t, a, "shared")
+	mustSync(t, a, hub, old)
+	mustSync(t, b, hub, localOpts())
+	note(t, b, in, "bob")
+	mustSync(t, b, hub, localOpts())
+	if rep := mustSync(t, a, hub, old); rep.Pulled != 1 {
+		t.Fatalf("old client: %+v", rep)
+	}
+	bak := filepath.Join(dir, "a.bak")
+	backup(t, a, bak)
+	note(t, a, in, "pushed")
+	mustSync(t, a, hub, old)
+	a = restore(t, a, bak)
+	note(t, a, in, "forks")
+	before := fileState(t, hub)
+	se := syncFails(t, a, hub, old)
+	if se.Kind != KindRefused || se.ExitCode() != ExitHub || !strings.Contains(se.Error(), "Upgrade sitrep") || !strings.Contains(se.Error(), "already holds event") {
+		t.Fatalf("old client forking: %v (kind %d)", se, se.Kind)
+	}
+	if fileState(t, hub) != before {
+		t.Fatal("the hub changed")
+	}
+	t.Logf("old client forking: %s", se)
+	// Upgraded, the same laptop mends it.
+	if rep := mustSync(t, a, hub, localOpts()); rep.TakenBack != 1 || rep.Renumbered != 1 {
+		t.Fatalf("upgraded: %+v", rep)
+	}
+	checkConsistent(t, a)
+
+	oldHub := localOpts()
+	oldHub.serverProto = 1
+	note(t, b, in, "to an old hub")
+	if rep := mustSync(t, b, hub, oldHub); rep.Pushed != 1 {
+		t.Fatalf("new client, old hub: %+v", rep)
+	}
+	missing := filepath.Join(dir, "none.db")
+	_, _, err := Heads(context.Background(), b, missing, oldHub)
+	var he *Error
+	if !errors.As(err, &he) || he.Kind != KindIncompatible || !strings.Contains(err.Error(), "too old to compare") {
+		t.Fatalf("verify --against an old hub: %v", err)
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Fatal("a hub was created")
+	}
 }

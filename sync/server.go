@@ -28,6 +28,8 @@ type ServeOptions struct {
 	Open func(ctx context.Context, path string) (*storage.Store, error)
 	// Now is the hub's clock (tests skew it).
 	Now func() time.Time
+	// maxProto plays an older hub in tests.
+	maxProto int
 }
 
 // Serve speaks the hub's side of the protocol on r and w, the stdin and
@@ -44,13 +46,16 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, opts ServeOptions) (er
 	if opts.Version == "" {
 		opts.Version = "dev"
 	}
+	if opts.maxProto == 0 {
+		opts.maxProto = ProtoMax
+	}
 	if _, err := io.WriteString(w, Marker+"\n"); err != nil {
 		return fmt.Errorf("serve-sync: write hello: %w", err)
 	}
 	s := newStream(r, w, opts.Abort, opts.Timeout, false)
 	defer s.close()
 	srv := &server{s: s, opts: opts}
-	if err := s.send(&message{T: tHello, Proto: []int{ProtoMin, ProtoMax}, Version: opts.Version, Schema: storage.SchemaVersion()}); err != nil {
+	if err := s.send(&message{T: tHello, Proto: []int{ProtoMin, opts.maxProto}, Version: opts.Version, Schema: storage.SchemaVersion()}); err != nil {
 		return fmt.Errorf("serve-sync: write hello: %w", err)
 	}
 	defer func() {
@@ -83,8 +88,8 @@ func (srv *server) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if len(m.Proto) != 1 || m.Proto[0] < ProtoMin || m.Proto[0] > ProtoMax {
-		return fmt.Errorf("the client asked for protocol %v; this sitrep (%s) speaks %d to %d", m.Proto, srv.opts.Version, ProtoMin, ProtoMax)
+	if len(m.Proto) != 1 || m.Proto[0] < ProtoMin || m.Proto[0] > srv.opts.maxProto {
+		return fmt.Errorf("the client asked for protocol %v; this sitrep (%s) speaks %d to %d", m.Proto, srv.opts.Version, ProtoMin, srv.opts.maxProto)
 	}
 	proto := m.Proto[0]
 	created, err := srv.open(ctx, m.Path, proto >= 2 && m.NoCreate)
@@ -289,7 +294,7 @@ func (srv *server) push(ctx context.Context, m *message) error {
 		if errors.Is(err, storage.ErrFork) {
 			// Written for the person at the other end, whatever their
 			// version: an older sitrep pushes such events blindly.
-			return fmt.Errorf("the hub refused a batch, nothing of it was stored: %w. Upgrade sitrep on that machine if it is older than this hub's (%s), then sync again: sync takes the hub's copy of the history back first and renumbers the events made since to follow it", err, srv.opts.Version)
+			return fmt.Errorf("%w; nothing was stored. Upgrade sitrep there and sync again: it takes the hub's copy back first and renumbers the events made since", err)
 		}
 		if errors.Is(err, model.ErrInvalid) {
 			return fmt.Errorf("the hub refused a batch: %w", err)
