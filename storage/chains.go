@@ -167,6 +167,23 @@ func (s *Store) Rejoin(ctx context.Context, tail []model.Event, unseen []string,
 	head := tail[len(tail)-1]
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		res = RejoinResult{}
+		// An event of tail this store holds under other numbers: one this
+		// store renumbered and pushed, then lost to an older backup that
+		// still had its first numbers, which nobody else ever saw. The
+		// hub's numbers stand.
+		for _, e := range tail {
+			mine, err := queryLogged(ctx, tx, `SELECT `+eventColumns+` FROM events WHERE id = ?`, e.ID)
+			if err != nil {
+				return err
+			}
+			if len(mine) == 0 || mine[0].Hash == e.Hash || !sameButPlace(mine[0].Event, e) {
+				continue
+			}
+			if _, err := s.execTx(ctx, tx, `UPDATE events SET chain_seq = ?, prev = ?, hash = ? WHERE id = ?`, e.ChainSeq, e.Prev, e.Hash, e.ID); err != nil {
+				return fmt.Errorf("renumber event %s: %w", e.ID, err)
+			}
+			res.Moved++
+		}
 		local, err := queryLogged(ctx, tx, `SELECT `+eventColumns+` FROM events WHERE origin = ? AND author = ? AND chain_seq >= ? ORDER BY chain_seq, seq`, origin, author, tail[0].ChainSeq)
 		if err != nil {
 			return err
@@ -231,6 +248,13 @@ func (s *Store) Rejoin(ctx context.Context, tail []model.Event, unseen []string,
 		return RejoinResult{}, fmt.Errorf("rejoin %s's history in %s with the hub's: %w", author, s.path, describeSQLiteError(err))
 	}
 	return res, nil
+}
+
+// sameButPlace reports whether two copies of an event differ only in their
+// place in the chain (number, link and so hash).
+func sameButPlace(a, b model.Event) bool {
+	return a.ID == b.ID && a.IncidentID == b.IncidentID && a.Kind == b.Kind && string(a.Payload) == string(b.Payload) &&
+		a.Author == b.Author && a.Origin == b.Origin && a.At.Equal(b.At) && a.Occurred.Equal(b.Occurred) && a.HLC == b.HLC
 }
 
 // Acknowledged heads. After a sync, this store knows how far the hub holds

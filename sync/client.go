@@ -544,7 +544,7 @@ func (c *client) catchUp(ctx context.Context, heads []storage.ChainHead) error {
 			if unseen, first, err = c.unseen(ctx, h); err != nil {
 				return err
 			}
-			if len(unseen) > 0 {
+			if first > 0 {
 				from = min(from, first-1)
 			}
 		}
@@ -571,8 +571,11 @@ func (c *client) catchUp(ctx context.Context, heads []storage.ChainHead) error {
 }
 
 // unseen lists the events of this store's own chain that arrived after the
-// push cursor and that the hub says it lacks, and the first place among
-// them.
+// push cursor and that the hub says it lacks, and the first place of any
+// event that arrived after the cursor: from there on this store's numbers
+// may not be the hub's (an event renumbered and pushed, then lost to an
+// older backup that holds it under its first numbers), so the hub's copy
+// is fetched from there.
 func (c *client) unseen(ctx context.Context, h storage.ChainHead) ([]string, int64, error) {
 	var out []string
 	var first int64
@@ -586,10 +589,11 @@ func (c *client) unseen(ctx context.Context, h storage.ChainHead) ([]string, int
 			return out, first, nil
 		}
 		ids := make([]string, len(page))
-		place := make(map[string]int64, len(page))
 		for i, l := range page {
 			ids[i] = l.ID
-			place[l.ID] = l.ChainSeq
+			if first == 0 || l.ChainSeq < first {
+				first = l.ChainSeq
+			}
 		}
 		if err := c.s.send(&message{T: tHave, IDs: ids}); err != nil {
 			return nil, 0, err
@@ -597,11 +601,6 @@ func (c *client) unseen(ctx context.Context, h storage.ChainHead) ([]string, int
 		m, err := c.s.expect(ctx, tMissing)
 		if err != nil {
 			return nil, 0, err
-		}
-		for _, id := range m.IDs {
-			if p, ok := place[id]; ok && (first == 0 || p < first) {
-				first = p
-			}
 		}
 		out = append(out, m.IDs...)
 		after = page[len(page)-1].ChainSeq
