@@ -47,6 +47,7 @@ amendment is an entry of its own, so the history of what was said is kept.
 		},
 	}
 	cmd.Flags().StringVar(&incident, "incident", "", "incident id (default: the current one)")
+	a.completeFlags(cmd, map[string]completer{"incident": incidentIDs})
 	return cmd
 }
 
@@ -69,6 +70,7 @@ A retraction cannot be undone; add a new note instead.`,
 	}
 	cmd.Flags().StringVar(&incident, "incident", "", "incident id (default: the current one)")
 	cmd.Flags().StringVar(&reason, "reason", "", "why it is withdrawn")
+	a.completeFlags(cmd, map[string]completer{"incident": incidentIDs})
 	return cmd
 }
 
@@ -95,10 +97,11 @@ func (a *app) correct(cmd *cobra.Command, incident, ref string, draft func(model
 
 func (a *app) retitleCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:     "retitle ID TITLE",
-		Short:   "Change an incident's title (the change is a timeline entry)",
-		Example: `  sitrep retitle 9f3c "Checkout 500s for EU card payments"`,
-		Args:    cobra.MinimumNArgs(2),
+		Use:               "retitle ID TITLE",
+		Short:             "Change an incident's title (the change is a timeline entry)",
+		Example:           `  sitrep retitle 9f3c "Checkout 500s for EU card payments"`,
+		Args:              cobra.MinimumNArgs(2),
+		ValidArgsFunction: a.completeArgs(incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 				in, err := pickIncident(ctx, st, args[0])

@@ -51,7 +51,8 @@ findings, recommendations and improvements to the plan.`,
   sitrep drill skip 4 --reason "out of time"
   sitrep drill end
   sitrep drill report 9f3c > after-action.md`,
-		Args: cobra.ExactArgs(1),
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: a.completeArgs(libraryScenarios),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := model.CheckSpeed(speed); err != nil {
 				return err
@@ -126,6 +127,7 @@ func (a *app) startDrill(ctx context.Context, st *storage.Store, lib *runbooks.L
 	drafts = append(drafts, model.Draft{IncidentID: id, Kind: model.EventExerciseStarted, Occurred: now, Payload: model.ExerciseStartedPayload{
 		Scenario: sc.Name, Title: sc.Title, Source: sc.Source, Hash: sc.Hash, Text: sc.Text, Start: now, Speed: speed,
 		Duration: sc.Duration, Runbooks: sc.Runbooks, Objectives: sc.Objectives, Injects: sc.Injects,
+		Cadence: sc.Cadence,
 	}})
 	in, err := saveNewIncident(ctx, st, id, drafts)
 	return in, warnings, err
@@ -153,9 +155,10 @@ func (a *app) withDrill(cmd *cobra.Command, ref string, fn func(context.Context,
 func (a *app) drillClockCmd(name, short string, kind model.EventKind) *cobra.Command {
 	var reason string
 	cmd := &cobra.Command{
-		Use:   name + " [ID]",
-		Short: short,
-		Args:  cobra.MaximumNArgs(1),
+		Use:               name + " [ID]",
+		Short:             short,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: a.completeArgs(exerciseIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
 				now := a.now()
@@ -183,9 +186,10 @@ func (a *app) drillClockCmd(name, short string, kind model.EventKind) *cobra.Com
 
 func (a *app) drillSpeedCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "speed N [ID]",
-		Short: "Set the exercise clock's speed factor (2 = twice as fast, 0.5 = half)",
-		Args:  cobra.RangeArgs(1, 2),
+		Use:               "speed N [ID]",
+		Short:             "Set the exercise clock's speed factor (2 = twice as fast, 0.5 = half)",
+		Args:              cobra.RangeArgs(1, 2),
+		ValidArgsFunction: a.completeArgs(nil, exerciseIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sp, err := strconv.ParseFloat(strings.TrimSuffix(args[0], "x"), 64)
 			if err != nil {
@@ -215,9 +219,10 @@ func (a *app) drillInjectCmd(name string, kind model.EventKind) *cobra.Command {
 		short = "Skip inject N: it will not be released"
 	}
 	cmd := &cobra.Command{
-		Use:   name + " N [ID]",
-		Short: short,
-		Args:  cobra.RangeArgs(1, 2),
+		Use:               name + " N [ID]",
+		Short:             short,
+		Args:              cobra.RangeArgs(1, 2),
+		ValidArgsFunction: a.completeArgs(nil, exerciseIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			n, err := strconv.Atoi(args[0])
 			if err != nil || n < 1 {
@@ -260,9 +265,10 @@ func (a *app) drillInjectCmd(name string, kind model.EventKind) *cobra.Command {
 func (a *app) drillEndCmd() *cobra.Command {
 	var reason string
 	cmd := &cobra.Command{
-		Use:   "end [ID]",
-		Short: "End the drill: the clock stops, objectives still open are missed, the incident is resolved",
-		Args:  cobra.MaximumNArgs(1),
+		Use:               "end [ID]",
+		Short:             "End the drill: the clock stops, objectives still open are missed, the incident is resolved",
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: a.completeArgs(exerciseIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
 				if !x.Ended.IsZero() {
@@ -287,9 +293,10 @@ func (a *app) drillEndCmd() *cobra.Command {
 
 func (a *app) drillStatusCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "status [ID]",
-		Short: "The facilitator's view: clock, injects released and next, objectives, updates due",
-		Args:  cobra.MaximumNArgs(1),
+		Use:               "status [ID]",
+		Short:             "The facilitator's view: clock, injects released and next, objectives, updates due",
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: a.completeArgs(exerciseIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
 				aa, err := a.afterAction(ctx, st, in, x)
@@ -306,9 +313,10 @@ func (a *app) drillStatusCmd() *cobra.Command {
 func (a *app) drillReportCmd() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
-		Use:   "report [ID]",
-		Short: "Print the after-action report (Markdown)",
-		Args:  cobra.MaximumNArgs(1),
+		Use:               "report [ID]",
+		Short:             "Print the after-action report (Markdown)",
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: a.completeArgs(exerciseIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
 				aa, err := a.afterAction(ctx, st, in, x)
@@ -414,6 +422,13 @@ func writeDrillStatus(w io.Writer, aa model.AfterAction) {
 			}
 		}
 		fmt.Fprintf(w, "  %s %2d %-7s %s — %s\n", mark, r.Index+1, model.FormatOffset(r.Offset), n(model.OneLine(r.Title)), detail)
+		for _, e := range r.Expected {
+			if e.Answered {
+				fmt.Fprintf(w, "         ✓ #%-4s %s (seen at %s)\n", e.Tag, n(model.OneLine(e.Text)), model.TPlus(x.Elapsed(e.At)))
+			} else {
+				fmt.Fprintf(w, "         · #%-4s look for: %s\n", e.Tag, n(model.OneLine(e.Text)))
+			}
+		}
 	}
 	var latest *model.InjectResponse
 	for _, r := range responses {
@@ -429,8 +444,8 @@ func writeDrillStatus(w io.Writer, aa model.AfterAction) {
 	}
 	if next, ok := x.NextInject(now); ok {
 		fmt.Fprintf(w, "\nNext: inject %d at %s — %s\n", next.Index+1, model.FormatOffset(next.Offset), n(model.OneLine(next.Title)))
-		for _, e := range next.Expected {
-			fmt.Fprintf(w, "  look for: %s\n", n(model.OneLine(e)))
+		for i, e := range next.Expected {
+			fmt.Fprintf(w, "  look for: %s (note it with #%s)\n", n(model.OneLine(e)), model.ExpectedTag(next.Index, i))
 		}
 	}
 	fmt.Fprintln(w, "\nObjectives:")

@@ -57,7 +57,8 @@ request answered in one command.`,
   sitrep export 9f3c --format json -o 9f3c.json
   sitrep export 9f3c --format csv > timeline.csv
   sitrep export --all --format json -o everything.json`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: a.completeArgs(incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format = strings.ToLower(strings.TrimSpace(format))
 			switch format {
@@ -74,32 +75,50 @@ request answered in one command.`,
 				return model.Invalidf("--all exports json or csv; export reviews one at a time with 'sitrep export ID --format md'")
 			}
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				return a.writeOutput(output, func(w io.Writer) error {
+				var skipped *export.SkippedEvents
+				err := a.writeOutput(output, func(w io.Writer) error {
+					var err error
 					if all {
-						return exportAll(ctx, st, format, w)
+						err = exportAll(ctx, st, format, w)
+					} else {
+						var in model.Incident
+						if in, err = pickIncident(ctx, st, firstArg(args)); err != nil {
+							return err
+						}
+						err = exportOne(ctx, st, in.ID, format, w)
 					}
-					in, err := pickIncident(ctx, st, firstArg(args))
-					if err != nil {
-						return err
+					// Events JSON cannot hold are a warning, not a failed
+					// export: everything else is written.
+					if errors.As(err, &skipped) {
+						return nil
 					}
-					return exportOne(ctx, st, in.ID, format, w)
+					return err
 				})
+				if err == nil && skipped != nil {
+					fmt.Fprintln(a.errOut, "sitrep: warning: "+oneLineError(skipped))
+				}
+				return err
 			})
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "md", "md, json or csv")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE (created private) instead of standard output")
 	cmd.Flags().BoolVar(&all, "all", false, "every incident in the store (json or csv)")
+	a.completeFlags(cmd, map[string]completer{"format": words("md", "json", "csv")})
 	return cmd
 }
 
 func exportOne(ctx context.Context, st *storage.Store, id, format string, w io.Writer) error {
 	if format == "json" {
 		doc, err := export.One(ctx, st, id, runbookSteps)
-		if err != nil {
+		var skipped *export.SkippedEvents
+		if err != nil && !errors.As(err, &skipped) {
 			return err
 		}
-		return export.WriteJSON(w, doc)
+		if werr := export.WriteJSON(w, doc); werr != nil {
+			return werr
+		}
+		return err
 	}
 	in, err := export.Load(ctx, st, id, runbookSteps)
 	if err != nil {

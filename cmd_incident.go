@@ -42,14 +42,26 @@ func pickIncident(ctx context.Context, st *storage.Store, ref string) (model.Inc
 }
 
 func (a *app) declareCmd() *cobra.Command {
-	var title, sev, kind, detected, commander string
-	var exercise bool
+	var title, sev, kind, detected, commander, at string
+	var exercise, unacknowledged bool
 	var runbookNames []string
 	cmd := &cobra.Command{
-		Use:   "declare --title TEXT --sev N [--kind KIND]",
+		Use:   "declare --title TEXT --sev N [--kind KIND] [--at TIME]",
 		Short: "Declare an incident and print its id",
+		Long: `Declare an incident, make you (or --commander) its Incident Commander, and
+make it the current incident. Whoever declares has acknowledged it, so it
+starts as investigating.
+
+To record an incident after the fact, --at says when it was declared (UTC,
+as for 'note --at'; at most a few minutes ahead): the declaration takes
+that place in the timeline, acknowledged is that time, and the timeline
+also shows when it was written down. --unacknowledged records one nobody
+took: it starts as detected, and a later 'status ID resolved --at TIME'
+leaves acknowledged empty, so it stays out of time to acknowledge.`,
 		Example: `  sitrep declare --title "Checkout 500s" --sev 1 --kind outage
-  sitrep declare --title "Suspicious logins" --sev 2 --kind security --runbook security-incident`,
+  sitrep declare --title "Suspicious logins" --sev 2 --kind security --runbook security-incident
+  sitrep declare --title "Disk full on db-3" --sev 3 --at "2026-11-20 02:05" --detected "2026-11-20 02:00"
+  sitrep declare --title "Queue backlog, healed itself" --sev 4 --at -9h --unacknowledged`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			severity, err := model.ParseSeverity(sev)
@@ -57,6 +69,14 @@ func (a *app) declareCmd() *cobra.Command {
 				return err
 			}
 			d := model.Declaration{Title: title, Kind: kind, Severity: severity, Exercise: exercise, Commander: commander}
+			if unacknowledged {
+				d.Status = model.StatusDetected
+			}
+			if at != "" {
+				if d.At, err = a.pastWhen("--at", at); err != nil {
+					return err
+				}
+			}
 			if detected != "" {
 				if d.DetectedAt, err = a.pastWhen("--detected", detected); err != nil {
 					return err
@@ -76,11 +96,14 @@ func (a *app) declareCmd() *cobra.Command {
 	cmd.Flags().StringVar(&sev, "sev", "", "severity 1-4: "+sevHelp())
 	cmd.Flags().StringVar(&kind, "kind", "other", "kind of incident: "+strings.Join(model.IncidentKinds, ", ")+", or your own")
 	cmd.Flags().StringVar(&detected, "detected", "", "when it was first detected, if before now: 14:02 (UTC), -10m, 2026-11-23 14:02")
+	cmd.Flags().StringVar(&at, "at", "", "when it was declared, to record it after the fact: 14:02 (UTC), -3h, 2026-11-23 14:02")
+	cmd.Flags().BoolVar(&unacknowledged, "unacknowledged", false, "nobody acknowledged it: start as detected, with no acknowledged time")
 	cmd.Flags().StringVar(&commander, "commander", "", "who takes the Incident Commander role (default: you)")
 	cmd.Flags().BoolVar(&exercise, "exercise", false, "a drill: marked EXERCISE everywhere, kept out of real metrics")
 	cmd.Flags().StringArrayVar(&runbookNames, "runbook", nil, "attach a runbook by name (repeatable; see 'sitrep runbook list')")
 	_ = cmd.MarkFlagRequired("title")
 	_ = cmd.MarkFlagRequired("sev")
+	a.completeFlags(cmd, map[string]completer{"sev": severityNumbers, "kind": kindNames, "runbook": libraryRunbooks})
 	return cmd
 }
 
@@ -94,9 +117,14 @@ func sevHelp() string {
 
 // declare opens an incident, makes the declarer (or --commander) Incident
 // Commander and attaches runbooks, all in one transaction, and makes it the
-// current incident.
+// current incident. The CLI and the cockpit's form both come here. A
+// declaration given a time (d.At, recorded after the fact) dates all of
+// these at that time, so the timeline starts with them.
 func (a *app) declare(ctx context.Context, st *storage.Store, d model.Declaration, runbookNames []string) (model.Incident, error) {
 	if err := d.Validate(); err != nil { // also fills in the defaults (kind, status)
+		return model.Incident{}, err
+	}
+	if err := model.CheckPast("declared", d.At, a.now()); err != nil {
 		return model.Incident{}, err
 	}
 	id := storage.NewID()
@@ -104,7 +132,10 @@ func (a *app) declare(ctx context.Context, st *storage.Store, d model.Declaratio
 	if err != nil {
 		return model.Incident{}, err
 	}
-	return saveNewIncident(ctx, st, id, append(declarationDrafts(st, id, d, time.Time{}), attach...))
+	for i := range attach {
+		attach[i].Occurred = d.At
+	}
+	return saveNewIncident(ctx, st, id, append(declarationDrafts(st, id, d, d.At), attach...))
 }
 
 // declarationDrafts are a new incident's first events: declared, and its
@@ -190,6 +221,7 @@ the note was written.`,
 	cmd.Flags().StringVar(&incident, "incident", "", "incident id (default: the current one)")
 	cmd.Flags().StringVar(&kind, "kind", "note", "note, decision or action")
 	cmd.Flags().StringVar(&at, "at", "", "when it happened, if not now: 14:02 (UTC), -10m, 2026-11-23 14:02")
+	a.completeFlags(cmd, map[string]completer{"incident": incidentIDs, "kind": words("note", "decision", "action")})
 	return cmd
 }
 
@@ -201,7 +233,8 @@ func (a *app) statusCmd() *cobra.Command {
 		Long:  "Statuses, in order:\n" + statusHelp(),
 		Example: `  sitrep status a1b2c3d4 mitigated
   sitrep status a1b2c3d4 resolved --at 15:40`,
-		Args: cobra.ExactArgs(2),
+		Args:              cobra.ExactArgs(2),
+		ValidArgsFunction: a.completeArgs(incidentIDs, statusNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			status, err := model.ParseStatus(args[1])
 			if err != nil {
@@ -254,21 +287,17 @@ func (a *app) optionalWhen(text string) (time.Time, error) {
 // declare --detected, status --at): as UTC like everything sitrep shows,
 // and no more than model.MaxAhead in the future.
 func (a *app) pastWhen(flag, text string) (time.Time, error) {
-	now := a.now()
-	at, err := model.ParseWhen(text, now, time.UTC)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return at, model.CheckPast(flag, at, now)
+	return model.ParsePast(flag, text, a.now())
 }
 
 func (a *app) severityCmd() *cobra.Command {
 	var reason string
 	cmd := &cobra.Command{
-		Use:     "severity ID SEV",
-		Aliases: []string{"sev"},
-		Short:   "Change an incident's severity (1-4)",
-		Args:    cobra.ExactArgs(2),
+		Use:               "severity ID SEV",
+		Aliases:           []string{"sev"},
+		Short:             "Change an incident's severity (1-4)",
+		Args:              cobra.ExactArgs(2),
+		ValidArgsFunction: a.completeArgs(incidentIDs, severityNumbers),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sev, err := model.ParseSeverity(args[1])
 			if err != nil {
@@ -304,7 +333,8 @@ Aliases: ic, comms, ops, sme, support, legal, exec. Teams may use their own
 role names too.`,
 		Example: `  sitrep assign a1b2c3d4 ic bob@laptop
   sitrep assign a1b2c3d4 comms`,
-		Args: cobra.RangeArgs(2, 3),
+		Args:              cobra.RangeArgs(2, 3),
+		ValidArgsFunction: a.completeArgs(incidentIDs, roleNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			role, err := model.ParseRole(args[1])
 			if err != nil {
@@ -354,9 +384,10 @@ func roleHelp() string {
 
 func (a *app) useCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "use ID",
-		Short: "Make an incident the current one, where notes go by default",
-		Args:  cobra.ExactArgs(1),
+		Use:               "use ID",
+		Short:             "Make an incident the current one, where notes go by default",
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: a.completeArgs(incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 				in, err := st.ResolveIncident(ctx, args[0])
@@ -377,7 +408,7 @@ func (a *app) lsCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:     "ls",
 		Aliases: []string{"list"},
-		Short:   "List incidents, active first: id, severity, status, age, title",
+		Short:   "List incidents, active first: id, severity, status, when declared, age, title",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
@@ -390,14 +421,15 @@ func (a *app) lsCmd() *cobra.Command {
 					return nil
 				}
 				tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tSEV\tSTATUS\tAGE\tTITLE")
+				fmt.Fprintln(tw, "ID\tSEV\tSTATUS\tDECLARED\tAGE\tTITLE")
 				now := a.now()
 				for _, in := range list {
 					title := model.OneLine(in.Title)
 					if in.Exercise {
 						title = "[EXERCISE] " + title
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", in.Short(), in.Severity, in.Status, model.FormatAge(now.Sub(in.DeclaredAt)), title)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", model.Neutralise(in.Short()), in.Severity, model.Neutralise(string(in.Status)), in.DeclaredAt.UTC().Format("2006-01-02 15:04Z"),
+						model.FormatAge(max(now.Sub(in.DeclaredAt), 0)), title)
 				}
 				return tw.Flush()
 			})
@@ -408,9 +440,10 @@ func (a *app) lsCmd() *cobra.Command {
 func (a *app) showCmd() *cobra.Command {
 	var ids bool
 	cmd := &cobra.Command{
-		Use:   "show [ID] [--ids]",
-		Short: "Print an incident's header and full timeline as plain text",
-		Args:  cobra.MaximumNArgs(1),
+		Use:               "show [ID] [--ids]",
+		Short:             "Print an incident's header and full timeline as plain text",
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: a.completeArgs(incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 				ref := ""
@@ -429,7 +462,15 @@ func (a *app) showCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				writeShow(a.out, in, roles, entries, ids)
+				x, isDrill, err := st.Exercise(ctx, in.ID)
+				if err != nil {
+					return err
+				}
+				var drill *model.Exercise
+				if isDrill {
+					drill = &x
+				}
+				writeShow(a.out, in, roles, model.CoalesceSpeedChanges(entries), model.ClockOf(in, drill), ids)
 				return nil
 			})
 		},
@@ -441,14 +482,18 @@ func (a *app) showCmd() *cobra.Command {
 // writeShow prints an incident for reading or piping. Every piece of text
 // that came from a person or another store is neutralised: control
 // characters show in caret notation instead of acting on the terminal.
-func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries []model.TimelineEntry, ids bool) {
+//
+// Entries show their time of day under a date line where the day changes,
+// their T+ on clock (the exercise clock for a drill), and, when the clock
+// that stamped them disagreed with the others, what it stamped.
+func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries []model.TimelineEntry, clock model.IncidentClock, ids bool) {
 	n := model.Neutralise
 	title := n(model.OneLine(in.Title))
 	if in.Exercise {
 		title = "EXERCISE — " + title
 	}
 	fmt.Fprintln(w, title)
-	fmt.Fprintf(w, "id %s (%s) · %s · %s · %s\n", in.Short(), in.ID, in.Severity, n(in.Kind), in.Status)
+	fmt.Fprintf(w, "id %s (%s) · %s · %s · %s\n", n(in.Short()), n(in.ID), in.Severity, n(in.Kind), n(string(in.Status)))
 	fmt.Fprintf(w, "declared %s by %s\n", in.DeclaredAt.UTC().Format("2006-01-02 15:04:05 UTC"), n(in.DeclaredBy))
 	var ms []string
 	for _, m := range model.Milestones {
@@ -456,8 +501,8 @@ func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries
 		v := "—"
 		if !t.IsZero() {
 			v = t.UTC().Format("2006-01-02 15:04:05")
-			if d, ok := in.Milestones.Since(m); ok && m != model.MilestoneDetected {
-				v += " (" + model.FormatAge(d) + ")"
+			if _, ok := in.Milestones.Since(m); ok && m != model.MilestoneDetected {
+				v += " (" + model.FormatAge(clock.Length(in.Milestones.Detected, t)) + ")"
 			}
 		}
 		ms = append(ms, fmt.Sprintf("%s %s", m, v))
@@ -468,15 +513,20 @@ func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries
 		if holder == "" {
 			holder = "(nobody)"
 		}
-		line := fmt.Sprintf("%s: %s", r.Role.Title(), holder)
+		line := fmt.Sprintf("%s: %s", n(model.OneLine(r.Role.Title())), holder)
 		if len(r.Clash) > 0 {
 			line += fmt.Sprintf("  [CLASH: also taken by %s — assign it again to settle]", n(strings.Join(r.Clash, ", ")))
 		}
 		fmt.Fprintln(w, line)
 	}
 	fmt.Fprintln(w)
-	detected := in.Milestones.Detected
-	for _, e := range entries {
+	for i, e := range entries {
+		if i == 0 || !model.SameDay(e.Placed(), entries[i-1].Placed()) {
+			if i > 0 {
+				fmt.Fprintln(w)
+			}
+			fmt.Fprintln(w, model.DayLine(e.Placed()))
+		}
 		marks := ""
 		if e.Pinned {
 			marks += " [pinned]"
@@ -488,20 +538,21 @@ func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries
 			marks += " [amended]"
 		}
 		if e.Late() {
-			marks += " (logged " + e.Typed.UTC().Format("15:04:05") + ")"
+			logged := e.Logged().UTC().Format("15:04:05Z")
+			if !model.SameDay(e.Logged(), e.Placed()) {
+				logged = e.Logged().UTC().Format("2006-01-02 15:04:05Z")
+			}
+			marks += " (logged " + logged + ")"
 		}
-		if e.Future {
-			marks += " [clock ahead]"
+		if note := e.ClockNote(); note != "" {
+			marks += " [" + note + "]"
 		}
-		offset := ""
-		if !detected.IsZero() {
-			offset = model.TPlus(e.Occurred.Sub(detected))
-		}
+		offset := clock.TPlus(e.Placed())
 		text := strings.ReplaceAll(n(strings.TrimRight(e.Text, "\n")), "\n", "\n    ")
 		if ids {
-			fmt.Fprintf(w, "%-8s  ", model.ShortID(e.EventID))
+			fmt.Fprintf(w, "%-8s  ", n(model.ShortID(e.EventID)))
 		}
-		fmt.Fprintf(w, "%s  %-10s %s  %-8s %s%s\n", e.Occurred.UTC().Format("2006-01-02 15:04:05Z"), offset, n(e.Author), e.Label(), text, marks)
+		fmt.Fprintf(w, "%s  %-9s %s  %-8s %s%s\n", e.Placed().UTC().Format("15:04:05Z"), offset, n(e.Author), e.Label(), text, marks)
 	}
 }
 
@@ -596,10 +647,14 @@ takes them back. It only reads: a missing shared file is not created.`,
 
 func (a *app) rebuildCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:    "rebuild",
-		Short:  "Recreate every view (incidents, timeline, steps, roles) from the event log",
-		Args:   cobra.NoArgs,
-		Hidden: true,
+		Use:   "rebuild",
+		Short: "Recreate every view (incidents, timeline, steps, roles) from the event log",
+		Long: `Rebuilds the tables that show, the cockpit and exports read (incidents,
+timeline, steps, roles, reviews, messages) by replaying the event log, which
+is what was recorded. Use it after 'sitrep verify' reports a table that
+differs from the log, once the change is understood. The log itself is not
+touched.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 				return st.Rebuild(ctx)

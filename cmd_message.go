@@ -72,7 +72,8 @@ for=2h then=1h).`,
   sitrep message 9f3c --template customer --edit --channel "status page"
   sitrep message 9f3c --template internal --send
   sitrep message 9f3c --due`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: a.completeArgs(incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 				in, err := pickIncident(ctx, st, firstArg(args))
@@ -174,6 +175,7 @@ for=2h then=1h).`,
 	cmd.Flags().StringVar(&channel, "channel", "", "where it went: status page, email, #incident")
 	cmd.Flags().BoolVar(&due, "due", false, "show when each audience is due its next update")
 	cmd.Flags().BoolVar(&copyText, "copy", false, "also copy the text to the clipboard (OSC 52, works over SSH)")
+	a.completeFlags(cmd, map[string]completer{"template": words("internal", "customer", "executive")})
 	return cmd
 }
 

@@ -36,7 +36,8 @@ change records nothing. --from reads the document from a file instead.`,
 		Example: `  sitrep review 9f3c
   sitrep review 9f3c --show
   sitrep review 9f3c --from review.md`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: a.completeArgs(incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 				in, err := pickIncident(ctx, st, firstArg(args))
@@ -201,8 +202,13 @@ func writeReview(w io.Writer, in model.Incident, r model.Review, info storage.Re
 	if len(r.ActionItems) > 0 {
 		fmt.Fprintln(w, "\n## Action items")
 		fmt.Fprintln(w)
-		for _, a := range r.ActionItems {
-			fmt.Fprintf(w, "- [%s] %s (owner %s, due %s)\n", a.Status, n(a.Title), orDash(n(a.Owner)), orDash(a.Due))
+		for _, g := range model.GroupActionItems(r.ActionItems) {
+			if g.Category != "" {
+				fmt.Fprintf(w, "\n### %s\n\n", n(model.OneLine(g.Category)))
+			}
+			for _, a := range g.Items {
+				fmt.Fprintf(w, "- [%s] %s (owner %s, due %s)\n", a.Status, n(a.Title), orDash(n(a.Owner)), orDash(a.Due))
+			}
 		}
 	}
 }

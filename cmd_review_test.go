@@ -61,3 +61,28 @@ func TestCLIReviewFlow(t *testing.T) {
 		t.Fatalf("the edited text was not kept: %v", err)
 	}
 }
+
+// Action items grouped under ### headings in $EDITOR survive the save and
+// the next edit, and the export groups them the same way.
+func TestCLIReviewActionCategories(t *testing.T) {
+	c := newCLI(t)
+	id := strings.TrimSpace(c.ok("declare", "--title", "DB failover", "--sev", "2", "--kind", "outage"))
+	fakeEditor(t, `sed -i -e 's/^## Action items$/## Action items\n\n### Process\n\n- [ ] Add a canary stage | bob | 2026-12-01 | open\n\n### Monitoring\n- [ ] Alert on disk | cy/' "$1"`)
+	if out := c.ok("review", id); !strings.Contains(out, "saved (2 action items)") {
+		t.Fatalf("save: %q", out)
+	}
+	// The next edit starts from the same headings and, untouched, saves
+	// nothing new.
+	fakeEditor(t, `grep -q '^### Process$' "$1" && grep -q '^### Monitoring$' "$1"`)
+	if out := c.ok("review", id); !strings.Contains(out, "no changes") {
+		t.Fatalf("re-open: %q", out)
+	}
+	md := c.ok("export", id, "--format", "md")
+	p, m := strings.Index(md, "### Process\n\n| Action"), strings.Index(md, "### Monitoring\n\n| Action")
+	if p < 0 || m < p || !strings.Contains(md[p:m], "Add a canary stage") || !strings.Contains(md[m:], "Alert on disk") {
+		t.Errorf("export does not group the action items:\n%s", md)
+	}
+	if show := c.ok("review", id, "--show"); !strings.Contains(show, "### Process") {
+		t.Errorf("--show lacks the category:\n%s", show)
+	}
+}

@@ -127,7 +127,8 @@ func (a *app) runbookShowCmd() *cobra.Command {
 		Short: "Print a runbook's phases and steps, with RACI and code, as plain text",
 		Example: `  sitrep runbook show major-incident
   sitrep runbook show ./docs/runbooks/db-failover.md`,
-		Args: cobra.ExactArgs(1),
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: a.completeNameOrFile(libraryRunbooks),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rb, err := a.findRunbook(args[0])
 			if err != nil {
@@ -331,9 +332,10 @@ func (a *app) scenarioListCmd() *cobra.Command {
 
 func (a *app) scenarioShowCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "show NAME|FILE",
-		Short: "Print a scenario's objectives and timed injects as plain text",
-		Args:  cobra.ExactArgs(1),
+		Use:               "show NAME|FILE",
+		Short:             "Print a scenario's objectives and timed injects as plain text",
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: a.completeNameOrFile(libraryScenarios),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := a.findScenario(args[0])
 			if err != nil {
@@ -417,7 +419,8 @@ what was actually followed. Attaching the same version twice is refused; a
 changed version of the same runbook may be attached and replaces it.`,
 		Example: `  sitrep attach 4f2a9c1b security-incident
   sitrep attach 4f2a9c1b data-exposure soc2-evidence`,
-		Args: cobra.MinimumNArgs(2),
+		Args:              cobra.MinimumNArgs(2),
+		ValidArgsFunction: a.completeArgsThen(libraryRunbooks, incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 				return a.attach(ctx, st, args[0], args[1:])

@@ -94,6 +94,7 @@ reads as an incident id (a219f8cc) finds that incident first.`,
 	cmd.Flags().BoolVar(&exercises, "exercises", false, "drills only")
 	cmd.Flags().BoolVar(&real, "real", false, "real incidents only, no drills")
 	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many incidents")
+	a.completeFlags(cmd, map[string]completer{"sev": severityNumbers, "kind": kindNames})
 	return cmd
 }
 
@@ -110,7 +111,7 @@ func writeHits(w io.Writer, hits []storage.SearchHit, color bool) {
 		if in.Exercise {
 			title = "[EXERCISE] " + title
 		}
-		fmt.Fprintf(w, "%s  %s  %-13s %s  %s\n", in.Short(), in.Severity, in.Status, in.DeclaredAt.UTC().Format("2006-01-02"), title)
+		fmt.Fprintf(w, "%s  %s  %-13s %s  %s\n", model.Neutralise(in.Short()), in.Severity, model.Neutralise(string(in.Status)), in.DeclaredAt.UTC().Format("2006-01-02"), title)
 		var b strings.Builder
 		last := 0
 		for _, m := range h.Matches {

@@ -64,6 +64,7 @@ per severity and per kind. Drills are never mixed with real incidents:
 	cmd.Flags().StringVar(&kind, "kind", "", "only incidents of this kind")
 	cmd.Flags().StringVar(&sev, "sev", "", "only this severity")
 	cmd.Flags().BoolVar(&exercises, "exercises", false, "drills instead of real incidents (never mixed)")
+	a.completeFlags(cmd, map[string]completer{"sev": severityNumbers, "kind": kindNames})
 	return cmd
 }
 

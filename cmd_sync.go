@@ -132,8 +132,16 @@ func writeSyncReport(a *app, rep ssync.Report) {
 	if rep.Reconciled {
 		fmt.Fprintln(a.out, "the hub was replaced or restored from a backup since the last sync: compared every event by id")
 	}
+	if off := rep.ClockOffset; off > model.ClockTolerance || off < -model.ClockTolerance {
+		way := "ahead of"
+		if off < 0 {
+			way, off = "behind", -off
+		}
+		fmt.Fprintf(a.out, "this machine's clock is %s %s the hub's: what arrived was judged by the hub's clock; set this clock right (timedatectl set-ntp true, or your system's time settings)\n",
+			model.FormatAge(off), way)
+	}
 	if rep.Flagged > 0 {
-		fmt.Fprintf(a.out, "%d received event%s stamped more than %s ahead of this clock: kept, marked [clock ahead]\n", rep.Flagged, plural(rep.Flagged), storage.FutureSkew)
+		fmt.Fprintf(a.out, "%d received event%s stamped more than %s ahead of the clock: kept, marked [clock ahead]\n", rep.Flagged, plural(rep.Flagged), model.FormatAge(storage.FutureSkew))
 	}
 	for _, c := range rep.Conflicts {
 		fmt.Fprintf(a.out, "conflict: %s\n", model.Neutralise(c))

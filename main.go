@@ -25,6 +25,7 @@ import (
 )
 
 func main() {
+	takeStartupAnswers()
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -105,7 +106,10 @@ Run it with no command to open the cockpit.`,
 	}
 	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "the store file (default $SITREP_DB, then the config's db, then $XDG_DATA_HOME/sitrep/sitrep.db)")
 	root.PersistentFlags().StringArrayVar(&a.runbookDirs, "runbooks", nil, "a folder of team runbooks and scenarios (repeatable; later ones override earlier by name)")
-	root.CompletionOptions.DisableDefaultCmd = true
+	// --version prints what the build stamped (see version.go); "sitrep
+	// version" would read as a command and is not one.
+	root.Version = version()
+	root.SetVersionTemplate("sitrep {{.Version}}\n")
 	for _, add := range commandSets {
 		for _, c := range add(a) {
 			root.AddCommand(c)
@@ -137,6 +141,18 @@ func (a *app) setup(cmd *cobra.Command) error {
 		a.dbPath = filepath.Join(xdg.DataHome, "sitrep", "sitrep.db")
 	}
 	a.runbookDirs = append(append([]string(nil), cfg.RunbookDirs...), a.runbookDirs...)
+	// Every event this process records carries the author name, and every
+	// teammate's screen draws it: a name holding an escape sequence is
+	// refused here, before it is written anywhere.
+	if v := strings.TrimSpace(os.Getenv("SITREP_AUTHOR")); v != "" {
+		if err := model.ValidName("SITREP_AUTHOR", v); err != nil {
+			return fmt.Errorf("%w: set SITREP_AUTHOR to a plain name like alice@laptop", err)
+		}
+	} else if cfg.Author != "" {
+		if err := model.ValidName("the author in "+cfg.path, cfg.Author); err != nil {
+			return fmt.Errorf("%w: set author to a plain name like alice@laptop", err)
+		}
+	}
 	return nil
 }
 

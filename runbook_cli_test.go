@@ -236,7 +236,7 @@ func TestCLIScenario(t *testing.T) {
 		}
 	}
 
-	bad := writeFile(t, t.TempDir(), "bad.md", "---\ntitle: x\nobjectives: [Done within 1h]\n---\n# x\n\n## Injects\n\n### +5 minutes Something\n\nText.\n\n### +10m Other\n\nMore.\n")
+	bad := writeFile(t, t.TempDir(), "bad.md", "---\ntitle: x\nobjectives: [Done within 1h]\n---\n# x\n\n## Injects\n\n### +5x Something\n\nText.\n\n### +10m Other\n\nMore.\n")
 	out, _, code := c.run("", "scenario", "lint", bad)
 	if code != 1 || !regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(bad)+`:9:\d+: error: `).MatchString(out) {
 		t.Errorf("bad inject offset: exit %d\n%s", code, out)

@@ -20,12 +20,14 @@ type AfterAction struct {
 	Cadence      CadencePolicy
 }
 
-// InjectResponse is an inject with the first thing the team did after it.
+// InjectResponse is an inject with the first thing the team did after it,
+// and its expected actions judged (Exercise.ExpectedActions).
 type InjectResponse struct {
 	InjectStatus
 	Response   TimelineEntry
 	Responded  bool
-	ResponseIn time.Duration // wall time from release to the response
+	ResponseIn time.Duration // exercise time from release to the response
+	Expected   []ExpectedAction
 }
 
 // InjectResponses pairs every released inject with its first response.
@@ -36,16 +38,18 @@ func (a AfterAction) InjectResponses() []InjectResponse {
 	// resolution 'drill end' records).
 	var entries []TimelineEntry
 	for _, e := range a.Entries {
-		if !e.Occurred.Equal(a.Exercise.Started.Start) && !a.Exercise.Over(e.Occurred) {
+		if !e.Placed().Equal(a.Exercise.Started.Start) && !a.Exercise.Over(e.Placed()) {
 			entries = append(entries, e)
 		}
 	}
 	var out []InjectResponse
 	for _, st := range a.Exercise.Injects(a.end()) {
-		r := InjectResponse{InjectStatus: st}
+		r := InjectResponse{InjectStatus: st, Expected: a.Exercise.ExpectedActions(st, entries, a.end())}
 		if st.State == InjectReleased {
 			if e, ok := FirstResponse(entries, st.ReleasedAt); ok {
-				r.Response, r.Responded, r.ResponseIn = e, true, e.Occurred.Sub(st.ReleasedAt)
+				// On the exercise clock, like every time a drill reports: an
+				// eight-minute response at 16 times speed took 8m, not 30s.
+				r.Response, r.Responded, r.ResponseIn = e, true, a.Exercise.Between(st.ReleasedAt, e.Placed())
 			}
 		}
 		out = append(out, r)
@@ -119,9 +123,15 @@ func AfterActionReport(a AfterAction) string {
 			open++
 		}
 	}
-	var released, skipped, responded int
+	var released, skipped, responded, expected, answered int
 	var times []time.Duration
 	for _, r := range injects {
+		for _, e := range r.Expected {
+			expected++
+			if e.Answered {
+				answered++
+			}
+		}
 		switch r.State {
 		case InjectReleased:
 			released++
@@ -151,6 +161,9 @@ func AfterActionReport(a AfterAction) string {
 		fmt.Fprintf(&b, ", median time to first response %s", FormatAge(Percentile(times, 50)))
 	}
 	b.WriteString(".\n")
+	if expected > 0 {
+		fmt.Fprintf(&b, "- Expected actions after the injects released: %d of %d seen.\n", answered, expected)
+	}
 	fmt.Fprintf(&b, "- Runbook steps: %d skipped, %d blocked.\n", len(skippedSteps), len(blockedSteps))
 	fmt.Fprintf(&b, "- Communications: %s sent, %s missed.\n\n", Count(len(a.Messages), "update"), Count(len(score.Missed), "deadline"))
 
@@ -197,6 +210,23 @@ func AfterActionReport(a AfterAction) string {
 			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s |\n", r.Index+1, FormatOffset(r.Offset), md(r.Title), rel, resp, took)
 		}
 		b.WriteString("\n")
+		if expected > 0 {
+			b.WriteString("### Expected actions\n\nWhat the facilitator looked for after each inject; a note tagged with the action's `#tag` after the inject's release shows it was seen.\n\n")
+			for _, r := range injects {
+				if len(r.Expected) == 0 {
+					continue
+				}
+				fmt.Fprintf(&b, "**Inject %d, %s**, released %s:\n\n", r.Index+1, md(r.Title), a.clockMark(r.ReleasedAt))
+				for _, e := range r.Expected {
+					if e.Answered {
+						fmt.Fprintf(&b, "- [x] `#%s` %s — seen %s, %s: %s\n", e.Tag, md(e.Text), a.clockMark(e.At), e.By, md(clip(e.Evidence, 80)))
+					} else {
+						fmt.Fprintf(&b, "- [ ] `#%s` %s — not seen\n", e.Tag, md(e.Text))
+					}
+				}
+				b.WriteString("\n")
+			}
+		}
 	}
 
 	b.WriteString("## Steps skipped or blocked\n\n")
@@ -236,7 +266,7 @@ func AfterActionReport(a AfterAction) string {
 			return
 		}
 		for _, e := range es {
-			fmt.Fprintf(&b, "- %s %s: %s\n", a.clockMark(e.Occurred), e.Author, OneLine(e.Text))
+			fmt.Fprintf(&b, "- %s %s: %s\n", a.clockMark(e.Placed()), e.Author, OneLine(e.Text))
 		}
 		b.WriteString("\n")
 	}
@@ -248,14 +278,18 @@ func AfterActionReport(a AfterAction) string {
 		b.WriteString("None recorded.\n")
 	}
 	for _, e := range notes[NoteKindAction] {
-		fmt.Fprintf(&b, "- [ ] %s (logged %s by %s)\n", OneLine(e.Text), a.clockMark(e.Occurred), e.Author)
+		fmt.Fprintf(&b, "- [ ] %s (logged %s by %s)\n", OneLine(e.Text), a.clockMark(e.Placed()), e.Author)
 	}
 	for _, ai := range a.Review.ActionItems {
 		box := " "
 		if ai.Status == ActionDone {
 			box = "x"
 		}
-		fmt.Fprintf(&b, "- [%s] %s (owner %s, due %s, %s)\n", box, OneLine(ai.Title), orNone(ai.Owner), orNone(ai.Due), ai.Status)
+		category := ""
+		if ai.Category != "" {
+			category = OneLine(ai.Category) + ": "
+		}
+		fmt.Fprintf(&b, "- [%s] %s%s (owner %s, due %s, %s)\n", box, category, OneLine(ai.Title), orNone(ai.Owner), orNone(ai.Due), ai.Status)
 	}
 	b.WriteString("\n")
 
@@ -267,7 +301,7 @@ func AfterActionReport(a AfterAction) string {
 			}
 			for _, t := range tags {
 				if hasTag(e.Text, t) {
-					out = append(out, fmt.Sprintf("%s (%s, %s)", OneLine(e.Text), e.Author, a.clockMark(e.Occurred)))
+					out = append(out, fmt.Sprintf("%s (%s, %s)", OneLine(e.Text), e.Author, a.clockMark(e.Placed())))
 					break
 				}
 			}
@@ -293,6 +327,11 @@ func AfterActionReport(a AfterAction) string {
 	for _, r := range injects {
 		if r.State == InjectReleased && !r.Responded {
 			findings = append(findings, fmt.Sprintf("No response was logged to inject %d (%s).", r.Index+1, OneLine(r.Title)))
+		}
+		for _, e := range r.Expected {
+			if !e.Answered {
+				findings = append(findings, fmt.Sprintf("Not seen after inject %d (%s): %s.", r.Index+1, OneLine(r.Title), strings.TrimRight(OneLine(e.Text), ".")))
+			}
 		}
 	}
 	for _, s := range blockedSteps {
@@ -334,7 +373,7 @@ func AfterActionReport(a AfterAction) string {
 	plan = append(plan, tagged("plan", "improvement")...)
 	section(&b, "Improvements to the plan", plan)
 
-	b.WriteString("## Tags\n\nNotes feed this report through tags: `#finding`, `#recommendation`, `#plan` or `#improvement`, `#rpo` with the data lost, and `#ID` of an objective when it is achieved.\n")
+	b.WriteString("## Tags\n\nNotes feed this report through tags: `#finding`, `#recommendation`, `#plan` or `#improvement`, `#rpo` with the data lost, `#ID` of an objective when it is achieved, and `#2a` (inject 2's first expected action, `#2b` its second) when the team is seen doing it.\n")
 	return b.String()
 }
 

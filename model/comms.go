@@ -271,6 +271,53 @@ func ParseCadence(text string) (Cadence, error) {
 	return c, nil
 }
 
+// DrillCadence is the update cadence a scenario sets for its drills, in
+// place of the team's policy: a tabletop about decisions alone has no
+// updates to send, and scoring it against the team's would report every
+// twenty minutes as a missed deadline. No audiences and no All is no
+// deadlines at all (`cadence: none`).
+type DrillCadence struct {
+	// All applies to each audience the team's policy expects to hear at
+	// the drill's severity, or to the internal one if it names none.
+	All *Cadence `json:"all,omitempty"`
+	// Audiences set one audience's cadence (a zero one: none), over All.
+	Audiences map[Audience]Cadence `json:"audiences,omitempty"`
+}
+
+// Policy is the policy a drill runs under: the scenario's if it set one,
+// otherwise the team's.
+func (c *DrillCadence) Policy(team CadencePolicy) CadencePolicy {
+	if c == nil {
+		return team
+	}
+	out := CadencePolicy{}
+	for _, sev := range []Severity{SEV1, SEV2, SEV3, SEV4} {
+		m := map[Audience]Cadence{}
+		if c.All != nil {
+			for a := range team[sev] {
+				m[a] = *c.All
+			}
+			if len(m) == 0 {
+				m[AudienceInternal] = *c.All
+			}
+		}
+		for a, ac := range c.Audiences {
+			m[a] = ac
+		}
+		out[sev] = m
+	}
+	return out
+}
+
+// drillPolicy is the policy deadlines are set by: in a drill (x not nil),
+// the scenario's when it has one.
+func drillPolicy(x *Exercise, team CadencePolicy) CadencePolicy {
+	if x == nil {
+		return team
+	}
+	return x.Started.Cadence.Policy(team)
+}
+
 // Interval is the longest gap allowed after a message sent at since
 // (measured from detection at start).
 func (c Cadence) Interval(start, since time.Time) time.Duration {
@@ -313,6 +360,7 @@ func UpdatesDue(in Incident, x *Exercise, msgs []Message, policy CadencePolicy, 
 	if !in.Status.Active() || x != nil && x.Over(now) {
 		return nil
 	}
+	policy = drillPolicy(x, policy)
 	clock := cadenceClock{x}
 	in, msgs = clock.rebase(in, msgs)
 	onClock := clock.on(now)
@@ -363,6 +411,7 @@ type CadenceScore struct {
 // drill (x not nil) deadlines fall on the exercise clock, as in UpdatesDue.
 func ScoreCadence(in Incident, x *Exercise, msgs []Message, policy CadencePolicy, end time.Time) CadenceScore {
 	var sc CadenceScore
+	policy = drillPolicy(x, policy)
 	clock := cadenceClock{x}
 	in, msgs = clock.rebase(in, msgs)
 	wallEnd, end := end, clock.on(end)

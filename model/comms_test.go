@@ -214,3 +214,61 @@ func TestMessagesFitTheStage(t *testing.T) {
 		}
 	}
 }
+
+// A scenario's own cadence replaces the team's for its drills: with
+// `cadence: none` a decision-only tabletop has no deadlines, so its
+// after-action report finds none passed; a single cadence applies to the
+// audiences the team's policy names at the severity; a mapping sets
+// audiences one by one.
+func TestDrillCadenceFromScenario(t *testing.T) {
+	in := Incident{Severity: SEV2, Status: StatusInvestigating, Exercise: true, DeclaredAt: t0, Milestones: MilestoneTimes{Detected: t0}}
+	started := func(c *DrillCadence) Exercise {
+		p := ExerciseStartedPayload{Scenario: "tabletop", Title: "Decisions", Start: t0, Cadence: c}
+		x, _ := BuildExercise([]Event{exEvent(0, EventExerciseStarted, 0, p)})
+		return x
+	}
+	end := t0.Add(3*time.Hour + 20*time.Minute)
+	report := func(x Exercise) string {
+		return AfterActionReport(AfterAction{Incident: in, Exercise: x, Now: end, Cadence: DefaultCadence()})
+	}
+
+	team := started(nil)
+	if sc := ScoreCadence(in, &team, nil, DefaultCadence(), end); len(sc.Missed) < 10 {
+		t.Fatalf("under the team's policy a silent 3h20m drill misses %d deadlines; the test needs it to miss many", len(sc.Missed))
+	}
+	if r := report(team); !strings.Contains(r, "communication deadlines passed without an update") {
+		t.Fatalf("the team's policy: no missed deadlines in the report:\n%s", r)
+	}
+
+	none := started(&DrillCadence{})
+	if sc := ScoreCadence(in, &none, nil, DefaultCadence(), end); len(sc.Missed) != 0 {
+		t.Errorf("cadence: none, yet %d deadlines missed", len(sc.Missed))
+	}
+	if d, ok := NextUpdateDue(in, &none, nil, DefaultCadence(), t0.Add(time.Hour)); ok {
+		t.Errorf("cadence: none, yet an update is due: %+v", d)
+	}
+	r := report(none)
+	if strings.Contains(r, "communication deadline") || !strings.Contains(r, "0 updates sent, 0 deadlines missed") {
+		t.Errorf("cadence: none: the report still counts deadlines:\n%s", r)
+	}
+
+	// 30m for every audience SEV2 expects to hear (customers, internal):
+	// 6 deadlines each in 3h20m
+	every := started(&DrillCadence{All: &Cadence{Every: 30 * time.Minute}})
+	if sc := ScoreCadence(in, &every, nil, DefaultCadence(), end); len(sc.Missed) != 12 {
+		t.Errorf("cadence: 30m: %d missed, want 6 each for customers and internal", len(sc.Missed))
+	}
+	sev4 := in
+	sev4.Severity = SEV4
+	if dues := UpdatesDue(sev4, &every, nil, DefaultCadence(), t0); len(dues) != 1 || dues[0].Audience != AudienceInternal {
+		t.Errorf("cadence: 30m at a severity the team expects no updates for: %+v, want internal", dues)
+	}
+	only := started(&DrillCadence{Audiences: map[Audience]Cadence{AudienceExecutive: {First: time.Hour}}})
+	if dues := UpdatesDue(in, &only, nil, DefaultCadence(), t0); len(dues) != 1 || dues[0].Audience != AudienceExecutive || !dues[0].At.Equal(t0.Add(time.Hour)) {
+		t.Errorf("cadence: {executive: [1h, 0]}: %+v", dues)
+	}
+	// a real incident is never affected
+	if dues := UpdatesDue(in, nil, nil, DefaultCadence(), t0); len(dues) != 2 {
+		t.Errorf("a real incident: %d audiences due, want the team's 2", len(dues))
+	}
+}

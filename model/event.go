@@ -263,6 +263,7 @@ type ExerciseStartedPayload struct {
 	Runbooks   []string      `json:"runbooks,omitempty"`
 	Objectives []Objective   `json:"objectives,omitempty"`
 	Injects    []Inject      `json:"injects,omitempty"`
+	Cadence    *DrillCadence `json:"cadence,omitempty"` // nil: the team's policy
 }
 
 // ExerciseClockPayload pauses, resumes or changes the speed of the exercise

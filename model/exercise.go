@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -64,8 +65,8 @@ func BuildExercise(events []Event) (Exercise, bool) {
 	sorted := append([]Event(nil), events...)
 	sort.Slice(sorted, func(i, j int) bool {
 		a, b := sorted[i], sorted[j]
-		if !a.Occurred.Equal(b.Occurred) {
-			return a.Occurred.Before(b.Occurred)
+		if !a.Placed().Equal(b.Placed()) {
+			return a.Placed().Before(b.Placed())
 		}
 		return a.Version() < b.Version()
 	})
@@ -87,22 +88,22 @@ func BuildExercise(events []Event) (Exercise, bool) {
 			found, startVersion = true, e.Version()
 			x.IncidentID, x.Started, x.StartedBy, x.StartEvent = e.IncidentID, p, e.Author, e.ID
 			if x.Started.Start.IsZero() {
-				x.Started.Start = e.Occurred
+				x.Started.Start = e.Placed()
 			}
 		case EventExercisePaused, EventExerciseResumed, EventExerciseSpeed:
 			p, _ := Decode[ExerciseClockPayload](e)
-			x.Changes = append(x.Changes, ClockChange{EventID: e.ID, Kind: e.Kind, At: e.Occurred, HLC: e.HLC, Speed: p.Speed, By: e.Author})
+			x.Changes = append(x.Changes, ClockChange{EventID: e.ID, Kind: e.Kind, At: e.Placed(), HLC: e.HLC, Speed: p.Speed, By: e.Author})
 		case EventExerciseEnded:
 			p, _ := Decode[ExerciseEndedPayload](e)
-			if x.Ended.IsZero() || e.Occurred.Before(x.Ended) {
-				x.Ended, x.EndReason = e.Occurred, p.Reason
+			if x.Ended.IsZero() || e.Placed().Before(x.Ended) {
+				x.Ended, x.EndReason = e.Placed(), p.Reason
 			}
 		case EventInjectReleased, EventInjectSkipped:
 			p, err := Decode[InjectPayload](e)
 			if err != nil {
 				continue
 			}
-			o := InjectOverride{EventID: e.ID, Kind: e.Kind, At: e.Occurred, By: e.Author, Reason: p.Reason, version: e.Version()}
+			o := InjectOverride{EventID: e.ID, Kind: e.Kind, At: e.Placed(), By: e.Author, Reason: p.Reason, version: e.Version()}
 			if old, ok := x.Overrides[p.Index]; !ok || o.version > old.version {
 				x.Overrides[p.Index] = o
 			}
@@ -176,6 +177,12 @@ func (x Exercise) Elapsed(now time.Time) time.Duration {
 		}
 	}
 	return acc
+}
+
+// Between is the exercise time from wall time a to wall time b: how long
+// something took in the drill's own time. It is never negative.
+func (x Exercise) Between(a, b time.Time) time.Duration {
+	return max(x.Elapsed(b)-x.Elapsed(a), 0)
 }
 
 // WallAt is the wall time at which the exercise clock reads offset, and
@@ -319,6 +326,50 @@ func (x Exercise) NextInject(now time.Time) (InjectStatus, bool) {
 	return InjectStatus{}, false
 }
 
+// ExpectedAction is one thing the facilitator looks for after an inject is
+// read out, and the note that shows the team did it.
+type ExpectedAction struct {
+	Inject   int    // index of the inject
+	Tag      string // see ExpectedTag
+	Text     string
+	Answered bool
+	At       time.Time // wall time of the note that answers it
+	By       string
+	Evidence string // the note, on one line
+}
+
+// ExpectedTag is the tag a note carries to answer the i-th expected action
+// of the inject at index inject: "2a" for the first of inject 2, "2b" for
+// the second (a 27th would be "2-27"). It is short, to type while the drill
+// runs, and written #2a in a note, like an objective's #ID.
+func ExpectedTag(inject, i int) string {
+	if i < 26 {
+		return fmt.Sprintf("%d%c", inject+1, 'a'+i)
+	}
+	return fmt.Sprintf("%d-%d", inject+1, i+1)
+}
+
+// ExpectedActions judges, at now, the expected actions of an inject. The
+// rule is a milestone objective's: a note, decision or action carrying the
+// action's tag (#2a), logged once the inject was released and before the
+// drill ended, answers it; the facilitator or the scribe logs it when they
+// see the team do it. An inject not released (pending or skipped) has
+// nothing to judge yet: nil.
+func (x Exercise) ExpectedActions(st InjectStatus, entries []TimelineEntry, now time.Time) []ExpectedAction {
+	if st.State != InjectReleased {
+		return nil
+	}
+	out := make([]ExpectedAction, 0, len(st.Expected))
+	for i, text := range st.Expected {
+		a := ExpectedAction{Inject: st.Index, Tag: ExpectedTag(st.Index, i), Text: text}
+		if e, ok := firstTagged(entries, a.Tag, st.ReleasedAt); ok && !x.Over(e.Placed()) && !now.Before(e.Placed()) {
+			a.Answered, a.At, a.By, a.Evidence = true, e.Placed(), e.Author, OneLine(e.Text)
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
 // ObjectiveState is how an objective stands.
 type ObjectiveState string
 
@@ -390,8 +441,8 @@ func (x Exercise) Objectives(log DrillLog, now time.Time) []ObjectiveResult {
 				evidence = "status reached mitigated"
 			}
 		case ObjectiveRPO:
-			if e, ok := firstTagged(log.Entries, "rpo"); ok {
-				at, evidence = e.Occurred, "noted: "+OneLine(e.Text)
+			if e, ok := firstTagged(log.Entries, "rpo", time.Time{}); ok {
+				at, evidence = e.Placed(), "noted: "+OneLine(e.Text)
 				if m := durationWord.FindString(strings.ToLower(e.Text)); m != "" {
 					if d, err := ParseOffset(m); err == nil {
 						stated, statedOK = d, true
@@ -401,8 +452,8 @@ func (x Exercise) Objectives(log DrillLog, now time.Time) []ObjectiveResult {
 		case ObjectiveRunbook:
 			at, evidence = runbookFinished(o.Runbook, log)
 		default:
-			if e, ok := firstTagged(log.Entries, o.ID); ok {
-				at, evidence = e.Occurred, "noted: "+OneLine(e.Text)
+			if e, ok := firstTagged(log.Entries, o.ID, time.Time{}); ok {
+				at, evidence = e.Placed(), "noted: "+OneLine(e.Text)
 			}
 			for _, m := range log.Messages {
 				if objectiveNamesAudience(o.Title, m.Audience) && (at.IsZero() || m.At.Before(at)) {
@@ -440,31 +491,40 @@ func (x Exercise) Objectives(log DrillLog, now time.Time) []ObjectiveResult {
 }
 
 // firstTagged is the first note, decision or action (not retracted) that
-// carries #tag.
-func firstTagged(entries []TimelineEntry, tag string) (TimelineEntry, bool) {
-	for _, e := range entries {
-		if e.Kind == EventNote && !e.Retracted && hasTag(e.Text, tag) {
-			return e, true
+// carries #tag, logged at since or later. It is how a note answers an
+// objective and an inject's expected action alike.
+func firstTagged(entries []TimelineEntry, tag string, since time.Time) (TimelineEntry, bool) {
+	for i := range entries { // by index: an entry is too big to copy for each look
+		if e := &entries[i]; e.Kind == EventNote && !e.Retracted && !e.Placed().Before(since) && hasTag(e.Text, tag) {
+			return *e, true
 		}
 	}
 	return TimelineEntry{}, false
 }
 
 func hasTag(text, tag string) bool {
-	t := strings.ToLower(text)
-	tag = "#" + strings.ToLower(tag)
-	for i := strings.Index(t, tag); i >= 0; {
-		end := i + len(tag)
-		if end == len(t) || !isTagChar(t[end]) {
+	// Compared in place, without lower-casing the whole text: the
+	// facilitator panel asks this of every note, for every objective and
+	// expected action, on every frame.
+	for i := 0; ; {
+		j := strings.IndexByte(text[i:], '#')
+		if j < 0 {
+			return false
+		}
+		from := i + j + 1
+		to := from + len(tag)
+		if to <= len(text) && strings.EqualFold(text[from:to], tag) && (to == len(text) || !isTagChar(lowerASCII(text[to]))) {
 			return true
 		}
-		j := strings.Index(t[end:], tag)
-		if j < 0 {
-			break
-		}
-		i = end + j
+		i = from
 	}
-	return false
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 func isTagChar(c byte) bool {
@@ -502,8 +562,8 @@ func declaredAndCommanded(title string, log DrillLog) (time.Time, string, bool) 
 	if declare {
 		d := log.Incident.DeclaredAt
 		for _, e := range log.Entries {
-			if e.Kind == EventDeclared && (d.IsZero() || e.Occurred.Before(d)) {
-				d = e.Occurred
+			if e.Kind == EventDeclared && (d.IsZero() || e.Placed().Before(d)) {
+				d = e.Placed()
 			}
 		}
 		if d.IsZero() {
@@ -514,8 +574,8 @@ func declaredAndCommanded(title string, log DrillLog) (time.Time, string, bool) 
 	if command {
 		var c time.Time
 		for _, e := range log.Entries {
-			if e.Kind == EventRoleAssigned && !e.Retracted && takesCommand(e.Text) && (c.IsZero() || e.Occurred.Before(c)) {
-				c = e.Occurred
+			if e.Kind == EventRoleAssigned && !e.Retracted && takesCommand(e.Text) && (c.IsZero() || e.Placed().Before(c)) {
+				c = e.Placed()
 			}
 		}
 		if c.IsZero() {
@@ -595,7 +655,7 @@ func FirstResponse(entries []TimelineEntry, t time.Time) (TimelineEntry, bool) {
 	var best TimelineEntry
 	found := false
 	for _, e := range entries {
-		if e.Retracted || e.Occurred.Before(t) {
+		if e.Retracted || e.Placed().Before(t) {
 			continue
 		}
 		switch e.Kind {
@@ -603,7 +663,7 @@ func FirstResponse(entries []TimelineEntry, t time.Time) (TimelineEntry, bool) {
 		default:
 			continue
 		}
-		if !found || e.Occurred.Before(best.Occurred) {
+		if !found || e.Placed().Before(best.Placed()) {
 			best, found = e, true
 		}
 	}

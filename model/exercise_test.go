@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -258,6 +259,143 @@ func TestCheckSpeed(t *testing.T) {
 	for _, bad := range []float64{0, -1, 0.1, 100, 1000} {
 		if err := CheckSpeed(bad); err == nil {
 			t.Errorf("CheckSpeed(%g) accepted", bad)
+		}
+	}
+}
+
+// An inject's expected actions are judged as milestone objectives are: a
+// note, decision or action carrying the action's tag (#2a), logged once the
+// inject was released and before the drill ended, answers it. Nothing
+// before the release, nothing retracted, nothing after the end, and no
+// longer tag (#2ab) counts; an inject not yet released has nothing to judge.
+func TestExpectedActions(t *testing.T) {
+	start := drillStart(0)
+	p, _ := Decode[ExerciseStartedPayload](start)
+	p.Injects[1].Expected = []string{"Check the provider's status page", "Name who watches it", "Tell support"}
+	p.Injects[2].Expected = []string{"Fail over"}
+	start.Payload, _ = json.Marshal(p)
+	x, _ := BuildExercise([]Event{start, exEvent(1, EventExerciseEnded, 40*time.Minute, ExerciseEndedPayload{})})
+	note := func(at time.Duration, text string, retracted bool) TimelineEntry {
+		return TimelineEntry{Kind: EventNote, NoteKind: NoteKindNote, Occurred: t0.Add(at), Author: "bob", Text: text, Retracted: retracted}
+	}
+	entries := []TimelineEntry{
+		note(5*time.Minute, "#2a looked early", false),                                        // before inject 2's release at 10m
+		note(11*time.Minute, "wrong #2ab tag", false),                                         // another tag
+		note(12*time.Minute, "retracted #2b", true),                                           // retracted
+		note(14*time.Minute, "Provider page is green #2A", false),                             // tags ignore case
+		{Kind: EventStepChanged, Occurred: t0.Add(15 * time.Minute), Text: "Done step 1 #2b"}, // not a note
+		note(45*time.Minute, "after the end #2c", false),
+	}
+	now := t0.Add(50 * time.Minute)
+	injects := x.Injects(now)
+	got := x.ExpectedActions(injects[1], entries, now)
+	if len(got) != 3 {
+		t.Fatalf("%d expected actions, want 3", len(got))
+	}
+	if a := got[0]; a.Tag != "2a" || !a.Answered || !a.At.Equal(t0.Add(14*time.Minute)) || a.By != "bob" || a.Evidence != "Provider page is green #2A" {
+		t.Errorf("2a: %+v", a)
+	}
+	for _, a := range got[1:] {
+		if a.Answered {
+			t.Errorf("%s answered by %q", a.Tag, a.Evidence)
+		}
+	}
+	if got[1].Tag != "2b" || got[2].Tag != "2c" || got[2].Text != "Tell support" {
+		t.Errorf("tags %s %s %q", got[1].Tag, got[2].Tag, got[2].Text)
+	}
+	// Inject 3 at 30m: released; its action not seen.
+	if got := x.ExpectedActions(injects[2], entries, now); len(got) != 1 || got[0].Tag != "3a" || got[0].Answered {
+		t.Errorf("inject 3: %+v", got)
+	}
+	// Before inject 2's release its actions are not judged.
+	early := t0.Add(9 * time.Minute)
+	if got := x.ExpectedActions(x.Injects(early)[1], entries, early); got != nil {
+		t.Errorf("pending inject judged: %+v", got)
+	}
+	if ExpectedTag(1, 26) != "2-27" {
+		t.Errorf("27th tag %q", ExpectedTag(1, 26))
+	}
+}
+
+// BenchmarkExpectedActions judges every expected action of a drill with
+// seven released injects of three actions each against 2,000 notes (one
+// in ten tagged, none answering), as the
+// facilitator panel does on every frame.
+func BenchmarkExpectedActions(b *testing.B) {
+	start := drillStart(0)
+	p, _ := Decode[ExerciseStartedPayload](start)
+	p.Injects = nil
+	for i := range 7 {
+		p.Injects = append(p.Injects, Inject{Offset: time.Duration(i) * time.Minute, Title: "inject", Expected: []string{"one", "two", "three"}})
+	}
+	start.Payload, _ = json.Marshal(p)
+	x, _ := BuildExercise([]Event{start})
+	var entries []TimelineEntry
+	for i := range 2000 {
+		entries = append(entries, TimelineEntry{Kind: EventNote, Occurred: t0.Add(time.Duration(i) * time.Second),
+			Text: fmt.Sprintf("note %d about the replica lag and the DNS token", i)})
+		if i%10 == 0 {
+			entries[i].Text += " #finding"
+		}
+	}
+	now := t0.Add(time.Hour)
+	injects := x.Injects(now)
+	for b.Loop() {
+		for _, in := range injects {
+			x.ExpectedActions(in, entries, now)
+		}
+	}
+}
+
+// hasTag matches in any case, at a tag's end only, wherever the # is.
+func TestHasTagCases(t *testing.T) {
+	for _, tc := range []struct {
+		text, tag string
+		want      bool
+	}{
+		{"seen #2A.", "2a", true}, {"#2ab", "2a", false}, {"#2a-b", "2a", false}, {"x##2a", "2a", true}, {"#2", "2a", false},
+		{"é#2aé", "2a", true}, {"#Décision", "décision", true}, {"#decision_", "decision", false}, {"", "x", false}, {"#", "x", false},
+	} {
+		if got := hasTag(tc.text, tc.tag); got != tc.want {
+			t.Errorf("hasTag(%q, %q) = %v, want %v", tc.text, tc.tag, got, tc.want)
+		}
+	}
+}
+
+func TestCoalesceSpeedChanges(t *testing.T) {
+	speed := func(sec int, x string) TimelineEntry {
+		return TimelineEntry{EventID: x, Kind: EventExerciseSpeed, Author: "fac", Occurred: t0.Add(time.Duration(sec) * time.Second), Text: "Exercise clock speed set to " + x}
+	}
+	note := TimelineEntry{EventID: "n", Kind: EventNote, Author: "fac", Occurred: t0.Add(10 * time.Second), Text: "hello"}
+	got := CoalesceSpeedChanges([]TimelineEntry{speed(1, "2x"), speed(2, "4x"), speed(3, "8x"), note, speed(20, "4x"), speed(200, "2x")})
+	var texts []string
+	for _, e := range got {
+		texts = append(texts, e.Text)
+	}
+	want := []string{"Exercise clock speed set to 2x → 4x → 8x", "hello", "Exercise clock speed set to 4x", "Exercise clock speed set to 2x"}
+	if strings.Join(texts, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q, want %q", texts, want)
+	}
+	if got[0].EventID != "8x" {
+		t.Errorf("the merged line is not at the last change: %+v", got[0])
+	}
+}
+
+// TestParseOffsetRunSheet: offsets written with their plus sign may leave
+// the unit out, as facilitators' run-sheets do (T+00, T+15 are minutes,
+// T+1:30 hours and minutes); without the sign a unit is still required.
+func TestParseOffsetRunSheet(t *testing.T) {
+	for text, want := range map[string]time.Duration{
+		"T+00": 0, "T+15": 15 * time.Minute, "+5": 5 * time.Minute, "t+90": 90 * time.Minute,
+		"T+1:30": 90 * time.Minute, "T+00:15": 15 * time.Minute, "+5m": 5 * time.Minute, "T+1h30m": 90 * time.Minute, "+2d": 48 * time.Hour,
+	} {
+		if got, err := ParseOffset(text); err != nil || got != want {
+			t.Errorf("ParseOffset(%q) = %v, %v; want %v", text, got, err, want)
+		}
+	}
+	for _, text := range []string{"5", "30", "01:30", "T+1.5", "T+1:75", "T+1:5", "T+-5", "T++5", "T+", "T+1:30:00"} {
+		if d, err := ParseOffset(text); err == nil {
+			t.Errorf("ParseOffset(%q) = %v, want an error", text, d)
 		}
 	}
 }

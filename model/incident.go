@@ -31,10 +31,12 @@ type Incident struct {
 // eight hex digits, which in a UUIDv7 are random.
 func ShortID(id string) string {
 	clean := strings.ReplaceAll(id, "-", "")
-	if len(clean) <= 8 {
-		return clean
+	if len(clean) > 8 {
+		clean = clean[len(clean)-8:]
 	}
-	return clean[len(clean)-8:]
+	// Ids from elsewhere are checked on arrival; one edited into a store
+	// by hand still draws harmless everywhere a short id is shown.
+	return Printable(clean)
 }
 
 // Short is the incident's ShortID.
@@ -58,6 +60,10 @@ type Declaration struct {
 	Exercise   bool      // a drill
 	DetectedAt time.Time // zero means when declared
 	Commander  string    // optional first incident commander
+	// At is when it was declared, for an incident recorded after the fact;
+	// zero means now. The log still records when it was written down, so
+	// the timeline shows both, as for a note given a time.
+	At time.Time
 }
 
 // MaxTitle bounds titles so lists stay readable.
@@ -84,6 +90,10 @@ func (d *Declaration) Validate() error {
 	}
 	if d.Status == "" {
 		d.Status = StatusInvestigating
+	}
+	if !d.At.IsZero() && !d.DetectedAt.IsZero() && d.DetectedAt.After(d.At) {
+		return Invalidf("detected %s is after declared %s: an incident is detected before it is declared (give --detected earlier, or leave it out)",
+			d.DetectedAt.UTC().Format("2006-01-02 15:04Z"), d.At.UTC().Format("2006-01-02 15:04Z"))
 	}
 	if !d.Status.Valid() {
 		_, err := ParseStatus(string(d.Status))

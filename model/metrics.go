@@ -34,6 +34,10 @@ type IncidentTimes struct {
 	ImpactStart time.Time // from the review; zero if not given
 	Milestones  MilestoneTimes
 	Status      Status // where the incident stands now; "" if unknown
+	// Drill is the exercise of a drill, whose metrics are read on its
+	// exercise clock (a drill mitigated at T+30:30 took 30m30s, whatever
+	// the speed it ran at); nil for a real incident.
+	Drill *Exercise
 }
 
 // TimesOf takes the metric inputs from an incident and its review.
@@ -64,6 +68,9 @@ func (t IncidentTimes) Duration(m Metric) (time.Duration, bool) {
 	}
 	if end != "" && t.Status.Valid() && t.Status.Rank() < end.ReachedBy().Rank() {
 		return 0, false
+	}
+	if t.Drill != nil {
+		return t.Drill.Between(from, to), true
 	}
 	return to.Sub(from), true
 }

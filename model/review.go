@@ -58,6 +58,68 @@ type ActionItem struct {
 	Owner  string       `json:"owner,omitempty"`
 	Due    string       `json:"due,omitempty"` // YYYY-MM-DD
 	Status ActionStatus `json:"status"`
+	// Category is the "### " heading the item was written under in the
+	// review ("Process", "Monitoring"); "" for none.
+	Category string `json:"category,omitempty"`
+}
+
+// ActionGroup is the action items under one category.
+type ActionGroup struct {
+	Category string // "" for the items under no heading
+	Items    []ActionItem
+}
+
+// GroupActionItems groups items by category, in the order the review
+// document writes them: the uncategorised first, then each category in the
+// order it first appears, so a document read back and written again keeps
+// its shape.
+func GroupActionItems(items []ActionItem) []ActionGroup {
+	var groups []ActionGroup
+	at := map[string]int{}
+	for _, a := range items {
+		i, ok := at[a.Category]
+		if !ok {
+			i = len(groups)
+			at[a.Category] = i
+			groups = append(groups, ActionGroup{Category: a.Category})
+		}
+		groups[i].Items = append(groups[i].Items, a)
+	}
+	if i, ok := at[""]; ok && i > 0 {
+		none := groups[i]
+		copy(groups[1:i+1], groups[:i])
+		groups[0] = none
+	}
+	return groups
+}
+
+// ActionItemLines writes items as the review document's lines, under
+// "### " headings for their categories: `- [ ] title | owner | due |
+// status`.
+func ActionItemLines(items []ActionItem) []string {
+	var lines []string
+	for _, g := range GroupActionItems(items) {
+		if g.Category != "" {
+			if len(lines) > 0 {
+				lines = append(lines, "")
+			}
+			lines = append(lines, "### "+OneLine(g.Category), "")
+		}
+		for _, a := range g.Items {
+			box := " "
+			if a.Status == ActionDone {
+				box = "x"
+			}
+			title := actionField(a.Title)
+			if title == "" {
+				// only a review from elsewhere (sync, import) can lack one;
+				// written empty, it would fail every later edit on this line
+				title = "(no title)"
+			}
+			lines = append(lines, fmt.Sprintf("- [%s] %s | %s | %s | %s", box, title, actionField(a.Owner), a.Due, a.Status))
+		}
+	}
+	return lines
 }
 
 // Empty reports whether nothing has been written.
@@ -176,19 +238,12 @@ func RenderReviewTemplate(in Incident, r Review, pinned []TimelineEntry) string 
 			section(impactStartHeading, "When impact began (UTC, e.g. 2026-11-23 14:02); it gives the time to detect.", start)
 		}
 	}
-	var items strings.Builder
-	for _, a := range r.ActionItems {
-		box := " "
-		if a.Status == ActionDone {
-			box = "x"
-		}
-		fmt.Fprintf(&items, "- [%s] %s | %s | %s | %s\n", box, OneLine(a.Title), OneLine(a.Owner), a.Due, a.Status)
-	}
-	section(actionHeading, "One per line: - [ ] what | owner | due YYYY-MM-DD | open, in-progress, done or wont-do", items.String())
+	section(actionHeading, "One per line: - [ ] what | owner | due YYYY-MM-DD | open, in-progress, done or wont-do;\n     group them under ### headings (### Process, ### Monitoring) if you like",
+		strings.Join(ActionItemLines(r.ActionItems), "\n"))
 	if len(pinned) > 0 {
 		fmt.Fprintf(&b, "## %s\n\n<!-- For reference while writing; this section is not saved.\n", pinnedHeading)
 		for _, e := range pinned {
-			fmt.Fprintf(&b, "- %s %s (%s): %s\n", e.Occurred.UTC().Format("2006-01-02 15:04Z"), e.Author, e.Label(),
+			fmt.Fprintf(&b, "- %s %s (%s): %s\n", e.Placed().UTC().Format("2006-01-02 15:04Z"), OneLine(e.Author), e.Label(),
 				strings.ReplaceAll(OneLine(e.Text), "--", "- -"))
 		}
 		b.WriteString("-->\n")
@@ -242,15 +297,25 @@ func ParseReviewTemplate(text string, now time.Time) (Review, error) {
 			}
 			r.ImpactStart = t.UTC()
 		case normHeading(actionHeading):
+			category := ""
 			for j, l := range p.body {
 				l = strings.TrimSpace(l)
 				if l == "" {
+					continue
+				}
+				if strings.HasPrefix(l, "###") {
+					// A category, as the template suggests: "### Process".
+					category = strings.TrimSpace(strings.TrimLeft(l, "#"))
+					if category == "" {
+						return r, Invalidf("line %d: a ### heading in %s needs a name, like ### Process", p.line+1+j, actionHeading)
+					}
 					continue
 				}
 				a, err := parseActionLine(l)
 				if err != nil {
 					return r, Invalidf("line %d: %v", p.line+1+j, err)
 				}
+				a.Category = category
 				r.ActionItems = append(r.ActionItems, a)
 			}
 		default:
@@ -296,10 +361,21 @@ func parseActionLine(l string) (ActionItem, error) {
 	if done && (f[3] == "" || st == ActionOpen) {
 		st = ActionDone
 	}
-	if f[0] == "" {
+	// Saved as the document will show it next time: read back raw, a title
+	// of control characters was saved, then written as nothing, and every
+	// later edit failed on a line the user never wrote.
+	title, owner := actionField(f[0]), actionField(f[1])
+	if title == "" {
 		return ActionItem{}, Invalidf("action item %q has no title", l)
 	}
-	return ActionItem{Title: f[0], Owner: f[1], Due: f[2], Status: st}, nil
+	return ActionItem{Title: title, Owner: owner, Due: f[2], Status: st}, nil
+}
+
+// actionField is a title or owner as an action item line holds it: on one
+// line, without control characters, and without the "|" that separates
+// the fields (only a review from elsewhere can hold one).
+func actionField(s string) string {
+	return strings.ReplaceAll(OneLine(s), "|", "¦")
 }
 
 func stripComments(s string) string {

@@ -49,3 +49,76 @@ func TestReviewTemplateErrors(t *testing.T) {
 		t.Errorf("checked box: %+v %v", r, err)
 	}
 }
+
+// Action items grouped under ### headings, as the template suggests, keep
+// their groups through $EDITOR and back: a document written by hand reads
+// with categories, and the template written from it reads the same again.
+func TestReviewActionCategoriesRoundTrip(t *testing.T) {
+	doc := "## Summary\nBad deploy.\n\n## Action Items\n\n- [ ] Page earlier | amy\n\n### Process\n\n" +
+		"- [ ] Add a canary stage | bob | 2026-12-01 | open\n- [ ] Write the rollback runbook | cy\n\n" +
+		"### Monitoring\n- [x] Alert on 5xx rate | dan\n\n#### Process\n- [ ] Freeze deploys on Fridays | eve\n"
+	r, err := ParseReviewTemplate(doc, t0)
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	want := []ActionItem{
+		{Title: "Page earlier", Owner: "amy", Status: ActionOpen},
+		{Title: "Add a canary stage", Owner: "bob", Due: "2026-12-01", Status: ActionOpen, Category: "Process"},
+		{Title: "Write the rollback runbook", Owner: "cy", Status: ActionOpen, Category: "Process"},
+		{Title: "Alert on 5xx rate", Owner: "dan", Status: ActionDone, Category: "Monitoring"},
+		{Title: "Freeze deploys on Fridays", Owner: "eve", Status: ActionOpen, Category: "Process"},
+	}
+	if !r.Equal(Review{Summary: "Bad deploy.", ActionItems: want}) {
+		t.Fatalf("parsed %+v\nwant %+v", r.ActionItems, want)
+	}
+	in := Incident{ID: "0190aaaa-bbbb-7ccc-8ddd-eeeeffff0001", Title: "Checkout 500s", Severity: SEV1}
+	again := RenderReviewTemplate(in, r, nil)
+	if strings.Count(again, "\n### Process\n") != 1 || !strings.Contains(again, "\n### Monitoring\n") {
+		t.Errorf("the template does not group the items under their headings:\n%s", again)
+	}
+	back, err := ParseReviewTemplate(again, t0)
+	if err != nil {
+		t.Fatalf("parse the template again: %v\n%s", err, again)
+	}
+	// Grouped on the way out: the Process items come together.
+	if len(back.ActionItems) != 5 || back.ActionItems[3].Title != "Freeze deploys on Fridays" || back.ActionItems[3].Category != "Process" ||
+		back.ActionItems[4].Category != "Monitoring" {
+		t.Errorf("second round trip: %+v\n%s", back.ActionItems, again)
+	}
+	if _, err := ParseReviewTemplate("## Action items\n###\n- [ ] x\n", t0); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("an empty ### heading: %v", err)
+	}
+}
+
+// TestReviewActionItemsWithControlCharacters: an action item is saved as
+// the document will show it next time, so a title of control characters
+// is refused on the line the user wrote, and one that held some is edited
+// again without error. A review from elsewhere (sync, import) with a
+// title that would be written as nothing, or with a "|", still renders
+// to a document that reads back.
+func TestReviewActionItemsWithControlCharacters(t *testing.T) {
+	in := Incident{ID: "x", Title: "t"}
+	if _, err := ParseReviewTemplate("## Action items\n- [ ] \x1b[ | me | | open\n", t0); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Fatalf("a title that is only an escape sequence: %v, want an error at line 2", err)
+	}
+	r, err := ParseReviewTemplate("## Action items\n- [ ] restart\x01 api\x1b[31m | bob\x07 | | open\n", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := r.ActionItems[0]; a.Title != "restart\ufffd api" || a.Owner != "bob\ufffd" {
+		t.Fatalf("saved %q / %q, not what the document will show", a.Title, a.Owner)
+	}
+	again, err := ParseReviewTemplate(RenderReviewTemplate(in, r, nil), t0)
+	if err != nil || !again.Equal(r) {
+		t.Fatalf("editing again: %v\n%+v\n%+v", err, again, r)
+	}
+	foreign := Review{ActionItems: []ActionItem{{Title: "\x1b[2J", Status: ActionOpen}, {Title: "a | b", Owner: "c|d", Status: ActionOpen}}}
+	doc := RenderReviewTemplate(in, foreign, nil)
+	back, err := ParseReviewTemplate(doc, t0)
+	if err != nil {
+		t.Fatalf("a review from elsewhere no longer reads back: %v\n%s", err, doc)
+	}
+	if len(back.ActionItems) != 2 || back.ActionItems[1].Title != "a ¦ b" || back.ActionItems[1].Owner != "c¦d" {
+		t.Fatalf("read back %+v", back.ActionItems)
+	}
+}

@@ -26,6 +26,9 @@ type Scenario struct {
 	Runbooks   []string // names of the runbooks the drill exercises
 	Objectives []Objective
 	Injects    []Inject // ordered by Offset
+	// Cadence is the update cadence the scenario sets (front matter
+	// `cadence:`); nil leaves the team's policy in force.
+	Cadence *DrillCadence
 	// Brief is everything in the file that is not an inject: the setting,
 	// the facilitator's notes, the debrief questions.
 	Brief string
@@ -99,11 +102,14 @@ func (s *Scenario) Objective(id string) (Objective, bool) {
 }
 
 // ParseOffset reads a time on the exercise clock or a delay: "+5m", "T+90s",
-// "1h30m", "72h", "3d". A unit is required, so "+5" is not silently five
-// nanoseconds or five minutes depending on who wrote it.
+// "1h30m", "72h", "3d". An offset written with its plus sign may leave the
+// unit out, as run-sheets do: "T+15" is fifteen minutes and "T+1:30" an
+// hour and a half. Without the sign a unit is required, so "after: 5" in
+// an escalation is not silently five minutes or five hours.
 func ParseOffset(text string) (time.Duration, error) {
 	t := strings.TrimSpace(text)
 	t = strings.TrimPrefix(strings.TrimPrefix(t, "T"), "t")
+	signed := strings.HasPrefix(t, "+")
 	t = strings.TrimPrefix(t, "+")
 	if t == "" {
 		return 0, Invalidf("empty offset: write it like +5m, +1h30m or +2d")
@@ -111,10 +117,21 @@ func ParseOffset(text string) (time.Duration, error) {
 	if strings.HasPrefix(t, "-") {
 		return 0, Invalidf("offset %q is negative: injects run forward from the start", text)
 	}
+	if signed {
+		if d, ok := runSheetOffset(t); ok {
+			return d, nil
+		}
+	}
 	if _, err := strconv.ParseFloat(t, 64); err == nil {
+		if signed {
+			return 0, Invalidf("offset %q: minutes are whole numbers, like T+15; write +90s for seconds", text)
+		}
 		return 0, Invalidf("offset %q has no unit: write +%sm for minutes or +%sh for hours", text, t, t)
 	}
 	if strings.Contains(t, ":") {
+		if signed {
+			return 0, Invalidf("offset %q: write hours and minutes like T+1:30", text)
+		}
 		return 0, Invalidf("offset %q reads as a clock time: write +1h30m, not 01:30", text)
 	}
 	var days time.Duration
@@ -139,21 +156,44 @@ func ParseOffset(text string) (time.Duration, error) {
 	return days + d, nil
 }
 
+// runSheetOffset reads the offsets of a run-sheet, after the "T+": whole
+// minutes ("15", "00") or hours and minutes ("1:30", "00:15").
+func runSheetOffset(t string) (time.Duration, bool) {
+	whole := func(s string, max uint64) (time.Duration, bool) {
+		n, err := strconv.ParseUint(s, 10, 32)
+		return time.Duration(n), err == nil && n <= max && s != "" && s[0] != '+'
+	}
+	h, m, clock := strings.Cut(t, ":")
+	if !clock {
+		mins, ok := whole(t, 100000)
+		return mins * time.Minute, ok
+	}
+	hours, ok1 := whole(h, 10000)
+	mins, ok2 := whole(m, 59)
+	return hours*time.Hour + mins*time.Minute, ok1 && ok2 && len(m) == 2
+}
+
 // FormatLength writes a length of time as scenarios write it, without the
 // sign of an offset: "5m", "1h30m", "45s" (a negative one keeps its "-").
 func FormatLength(d time.Duration) string { return strings.TrimPrefix(FormatOffset(d), "+") }
 
 // FormatOffset writes d the way offsets are written in scenarios: "+5m",
-// "+1h30m", "+45s".
+// "+1h30m", "+45s", and from a day on "+2d3h" (ParseOffset reads it back),
+// never "+51h".
 func FormatOffset(d time.Duration) string {
 	sign := "+"
 	if d < 0 {
 		sign, d = "-", -d
 	}
 	d = d.Round(time.Second)
+	days := d / (24 * time.Hour)
+	d -= days * 24 * time.Hour
 	h, m, s := d/time.Hour, (d%time.Hour)/time.Minute, (d%time.Minute)/time.Second
 	var b strings.Builder
 	b.WriteString(sign)
+	if days > 0 {
+		b.WriteString(strconv.FormatInt(int64(days), 10) + "d")
+	}
 	if h > 0 {
 		b.WriteString(strconv.FormatInt(int64(h), 10) + "h")
 	}
@@ -163,7 +203,7 @@ func FormatOffset(d time.Duration) string {
 	if s > 0 {
 		b.WriteString(strconv.FormatInt(int64(s), 10) + "s")
 	}
-	if h == 0 && m == 0 && s == 0 {
+	if days == 0 && h == 0 && m == 0 && s == 0 {
 		b.WriteString("0m")
 	}
 	return b.String()

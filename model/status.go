@@ -93,6 +93,20 @@ func (m Milestone) ReachedBy() Status {
 	return StatusDetected
 }
 
+// MarkedBy reports whether a change to status, from the status the author
+// saw (from; "" when unknown, as for a declaration), marks m. Reaching m's
+// status or a later one marks it, so skipping a stage still records it,
+// with one exception: going from detected, where nobody has taken the
+// incident, straight to mitigated or later does not mark acknowledged. That
+// is an incident that healed (or was fixed) before anyone acknowledged it,
+// and a time to acknowledge made up from its end would skew the metric.
+func (m Milestone) MarkedBy(status, from Status) bool {
+	if m == MilestoneDetected || status.Rank() < m.ReachedBy().Rank() {
+		return false
+	}
+	return m != MilestoneAcknowledged || from != StatusDetected || status.Rank() < StatusMitigated.Rank()
+}
+
 // Milestones holds when each milestone was first reached; zero when not yet.
 type MilestoneTimes struct {
 	Detected     time.Time
@@ -120,10 +134,12 @@ func (t MilestoneTimes) Get(m Milestone) time.Time {
 }
 
 // Since is how long from detection to m, and false if either is unknown.
+// It is never negative: a milestone recorded before detection (a time given
+// by hand, a clock that disagreed) was reached at detection at the earliest.
 func (t MilestoneTimes) Since(m Milestone) (time.Duration, bool) {
 	end := t.Get(m)
 	if t.Detected.IsZero() || end.IsZero() {
 		return 0, false
 	}
-	return end.Sub(t.Detected), true
+	return max(end.Sub(t.Detected), 0), true
 }

@@ -9,12 +9,16 @@ import (
 // Printable makes text from files, other people or the network safe to draw
 // in a terminal: escape sequences (CSI, OSC, DCS and the like) are removed
 // whole, other control characters become U+FFFD, tabs become spaces, and
-// newlines stay. Invalid UTF-8 is replaced too.
+// newlines stay. Invalid UTF-8 is replaced too. Unicode format characters
+// (bidi overrides, zero-width spaces, BOMs, tags) show as a marker like
+// <U+202E>, so what is on screen is what is stored and every character
+// drawn has the width the layout counted; soft hyphens are dropped.
 func Printable(s string) string { return clean(s, false) }
 
 // Neutralise keeps every byte of meaning visible but harmless, for plain-text
 // output that may be piped or read in a terminal: ESC shows as "^[" and other
 // controls in caret notation, so a reader sees that the text held them.
+// Format characters are shown and dropped as Printable does.
 func Neutralise(s string) string { return clean(s, true) }
 
 func clean(s string, visible bool) string {
@@ -51,15 +55,53 @@ func clean(s string, visible bool) string {
 			} else {
 				b.WriteRune(unicode.ReplacementChar)
 			}
-		case r == '\u2028' || r == '\u2029' || r == '\u202e' || r == '\u2066' || r == '\u2067' || r == '\u2068' || r == '\u2069' || r == '\u202d':
-			// line separators and bidi overrides reorder what a reader sees
-			b.WriteRune(unicode.ReplacementChar)
+		case r == '\u00ad':
+			// A soft hyphen is invisible unless a line breaks at it, and
+			// terminals disagree on its width: dropped, so columns hold.
+		case isFormat(r):
+			// Format characters (bidi overrides, zero-width spaces, tags)
+			// and line separators reorder or hide what a reader sees and
+			// take no agreed width: each shows as a visible marker.
+			writeMarker(&b, r)
 		default:
 			b.WriteString(s[i : i+size])
 		}
 		i += size
 	}
 	return b.String()
+}
+
+// writeMarker draws a format character as its code point, <U+202E>: it
+// reads as what it is, and it is plain ASCII, so its width is known.
+func writeMarker(b *strings.Builder, r rune) {
+	const hex = "0123456789ABCDEF"
+	b.WriteString("<U+")
+	digits := 4
+	for r>>(4*digits) != 0 {
+		digits++
+	}
+	for i := digits - 1; i >= 0; i-- {
+		b.WriteByte(hex[(r>>(4*i))&0xf])
+	}
+	b.WriteByte('>')
+}
+
+// isFormat reports whether r is a format character (category Cf, the soft
+// hyphen aside) or a line or paragraph separator. The ranges most text
+// lives in are answered without the table lookup: below U+0600 (Latin,
+// Greek, Cyrillic, Hebrew), General Punctuation, U+2070 to U+FEFE (CJK,
+// Hangul, symbols) and U+1F000 to U+E0000 (emoji).
+// TestIsFormatCoversEveryFormatCharacter holds this to Go's tables.
+func isFormat(r rune) bool {
+	switch {
+	case r < 0x0600, r >= 0x2070 && r < 0xfeff, r >= 0x1f000 && r < 0xe0000:
+		return false
+	case r >= 0x2000 && r < 0x2070:
+		// General Punctuation: dashes, quotes, bullets and ellipses are
+		// common in ordinary text; its format characters are these.
+		return r >= 0x200b && r <= 0x200f || r >= 0x2028 && r <= 0x202e || r >= 0x2060 && r != 0x2065
+	}
+	return unicode.Is(unicode.Cf, r)
 }
 
 func isPlain(s string) bool {
@@ -103,7 +145,13 @@ func escapeLen(s string) int {
 	return 2
 }
 
-// OneLine folds text onto one line for lists and headers.
+// OneLine folds text onto one line for lists and headers. Plain text that
+// is already one line with single spaces comes back as it is, without a
+// copy: every row of every frame goes through here.
 func OneLine(s string) string {
+	if isPlain(s) && strings.IndexByte(s, '\n') < 0 && !strings.Contains(s, "  ") &&
+		(s == "" || s[0] != ' ' && s[len(s)-1] != ' ') {
+		return s
+	}
 	return strings.Join(strings.Fields(Printable(s)), " ")
 }

@@ -83,6 +83,18 @@ func CheckPast(what string, at, now time.Time) error {
 	return nil
 }
 
+// ParsePast reads when something already happened, as ParseWhen does in
+// UTC, and refuses it more than MaxAhead past now: the one rule for every
+// "when" a person gives, on the command line and in the cockpit. what
+// names the field in errors.
+func ParsePast(what, text string, now time.Time) (time.Time, error) {
+	at, err := ParseWhen(text, now, time.UTC)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return at, CheckPast(what, at, now)
+}
+
 func cutSuffixFold(s, suffix string) (string, bool) {
 	if len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix) {
 		return s[:len(s)-len(suffix)], true

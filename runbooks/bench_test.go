@@ -97,3 +97,88 @@ func reportCPU(b *testing.B, start time.Duration) {
 		b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
 	}
 }
+
+// worstCase is a runbook shaped to make a parser slow, built to size bytes.
+type worstCase struct {
+	name string
+	make func(size int) []byte
+	deep bool // nests past MaxNesting, so reading it must report an error
+}
+
+// repeatTo repeats unit until the result holds at least size bytes, then
+// adds tail.
+func repeatTo(size int, unit, tail string) []byte {
+	var b strings.Builder
+	b.Grow(size + len(unit) + len(tail))
+	for b.Len() < size {
+		b.WriteString(unit)
+	}
+	b.WriteString(tail)
+	return []byte(b.String())
+}
+
+// nestedSteps is a checklist nested depth levels deep by indentation, with
+// a code block and a lazy line in the innermost step.
+func nestedSteps(depth int) string {
+	var b strings.Builder
+	for i := 0; i < depth; i++ {
+		fmt.Fprintf(&b, "%s- [ ] level %d {R: dba}\n", strings.Repeat("  ", i), i)
+	}
+	ind := strings.Repeat("  ", depth)
+	fmt.Fprintf(&b, "%s```sh\n%secho deep\n%s```\nlazy text\n\n", ind, ind, ind)
+	return b.String()
+}
+
+// worstCases are the shapes that made goldmark or sitrep's own walk over
+// the tree slow, or could: the quadratic ones were markers opening a new
+// block each on one line, and blocks open over many lines.
+var worstCases = []worstCase{
+	{"bullets-on-one-line", func(n int) []byte { return repeatTo(n, "- ", "x\n") }, true},
+	{"numbers-on-one-line", func(n int) []byte { return repeatTo(n, "1. ", "x\n") }, true},
+	{"quotes-on-one-line", func(n int) []byte { return repeatTo(n, ">", " x\n") }, true},
+	{"quotes-and-bullets", func(n int) []byte { return repeatTo(n, "> - ", "x\n") }, true},
+	{"deep-then-blank-lines", func(n int) []byte {
+		return append([]byte(strings.Repeat("- ", 40)+"x\n"), repeatTo(n, "\n", "")...)
+	}, true},
+	{"deep-then-lazy-lines", func(n int) []byte {
+		return append([]byte(strings.Repeat("> ", 40)+"x\n"), repeatTo(n, "lazy\n", "")...)
+	}, true},
+	{"indented-nesting", func(n int) []byte { return repeatTo(n, nestedSteps(40), "") }, true},
+	{"deep-steps-at-the-limit", func(n int) []byte { return repeatTo(n, nestedSteps(MaxNesting), "") }, false},
+	{"long-checklist", func(n int) []byte {
+		return repeatTo(n, "- [ ] restart the api pods and watch the error rate {R: dba}\n", "")
+	}, false},
+	{"long-numbered-list", func(n int) []byte { return repeatTo(n, "1. drain the node\n", "") }, false},
+	{"many-code-blocks", func(n int) []byte { return repeatTo(n, "```sh\nkubectl get pods\n```\n", "") }, false},
+	{"steps-with-code", func(n int) []byte { return repeatTo(n, "- [ ] look\n  ```sh\n  kubectl get pods\n  ```\n", "") }, false},
+	{"unclosed-fence", func(n int) []byte { return repeatTo(n, "```\n- [ ] x\n", "") }, false},
+	{"headings", func(n int) []byte { return repeatTo(n, "## Phase {A: incident-commander}\ntext\n", "") }, false},
+	{"wide-table", func(n int) []byte {
+		return append(repeatTo(n/2, "| a ", "|\n"), repeatTo(n/2, "|---", "|\n| x |\n")...)
+	}, false},
+	{"brackets", func(n int) []byte { return repeatTo(n, "[", "\n") }, false},
+	{"braces-in-a-step", func(n int) []byte { return append([]byte("- [ ] "), repeatTo(n, "{R: ", "\n")...) }, false},
+	{"link-definitions", func(n int) []byte { return repeatTo(n, "[a]: http://x\n", "") }, false},
+	{"one-long-line", func(n int) []byte { return repeatTo(n, "word ", "\n") }, false},
+	{"front-matter-roles", func(n int) []byte {
+		return append([]byte("---\nroles:\n"), repeatTo(n, "  - database administrator\n", "---\n- [ ] x\n")...)
+	}, false},
+	{"front-matter-nested", func(n int) []byte { return append([]byte("---\nraci: "), repeatTo(n, "[", "\n---\n- [ ] x\n")...) }, false},
+}
+
+// BenchmarkParseWorstCase parses a 1 MB file of each worst case: the
+// limit is 50 ms each.
+func BenchmarkParseWorstCase(b *testing.B) {
+	for _, wc := range worstCases {
+		src := wc.make(1 << 20)
+		b.Run(wc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			cpu := processCPU()
+			for i := 0; i < b.N; i++ {
+				Parse("worst.md", src)
+			}
+			reportCPU(b, cpu)
+		})
+	}
+}

@@ -40,10 +40,14 @@ func fuzzSeeds(f *testing.F) {
 		"<details>\n- [ ] inside html\n</details>\n\n{{< ref x >}} {{% y %}}\n",
 		"## +5m inject\ntext\n- [ ] expected\n## Injects\n### 10:40 clock\n### 25:99 bad\n### nope\n",
 		"---\ntype: scenario\nobjectives: [{rto: 1h, rpo: 2m}, {milestone: x, within: -5m}, 7]\nduration: 1d\n---\n### T+1d2h x\n",
+		"---\ncadence: {customers: [5m, 20m], executive: none}\nobjectives: [Decision recorded on the breach, Decision recorded on the breach again, {id: x, milestone: y}]\n---\n### T+00 a\n### T+1:30 b\n### +15 c\n",
 		"\r\n# crlf\r\n\r\n- [ ] a\r\n  ```\r\n  b\r\n  ```\r\n",
 		"<<<<<<< HEAD\n- [ ] a\n=======\n>>>>>>> b\n",
 		"#\n##\n- [ ]\n1.\n-\n",
 		"\x00\xff\xfe# bad utf8 \xc3\n- [ ] \x1b[31mred\n",
+		// past the nesting limit, on one line and by indentation
+		strings.Repeat("- ", 40) + "x\n\n\n\n\n" + strings.Repeat("> ", 40) + "y\n",
+		nestedSteps(MaxNesting + 3),
 	} {
 		f.Add([]byte(s))
 	}
@@ -100,6 +104,14 @@ func FuzzParseScenario(f *testing.F) {
 			if in.Index != i || in.Offset < 0 || (i > 0 && in.Offset < sc.Injects[i-1].Offset) {
 				t.Fatalf("inject %d: index %d offset %v", i, in.Index, in.Offset)
 			}
+		}
+		// every objective has its own tag, one a note can name
+		ids := map[string]bool{}
+		for _, o := range sc.Objectives {
+			if !validTag(o.ID) || ids[o.ID] {
+				t.Fatalf("objective %q has tag %q (taken: %v)", o.Title, o.ID, ids[o.ID])
+			}
+			ids[o.ID] = true
 		}
 	})
 }

@@ -22,8 +22,9 @@ import (
 const BundledSource = "bundled"
 
 // maxFileSize bounds what is read from a team folder: runbooks are a few
-// kilobytes, and a stray data file should not stall startup.
-const maxFileSize = 1 << 20
+// kilobytes, and a stray data file should not stall startup. It is the
+// limit a runbook attached elsewhere must meet to arrive by sync or import.
+const maxFileSize = model.MaxAttachment
 
 //go:embed library
 var bundledFiles embed.FS

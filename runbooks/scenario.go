@@ -1,6 +1,7 @@
 package runbooks
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
@@ -13,11 +14,15 @@ import (
 	"github.com/sitrep-dev/sitrep/model"
 )
 
-var scenarioKeys = []string{"title", "kind", "severity", "duration", "runbooks", "objectives", "type"}
+var scenarioKeys = []string{"title", "kind", "severity", "duration", "runbooks", "objectives", "cadence", "type"}
 
 var (
-	// offsetHeading: "+5m Title", "T+1h30m: Title", "+10m — Title".
-	offsetHeading = regexp.MustCompile(`^([Tt]?\+[^\s:|,–—]*)[\s:|,–—-]*(.*)$`)
+	// offsetHeading: "+5m Title", "T+1h30m: Title", "+10m — Title", and
+	// the run-sheet's "T+15 Title" and "T+1:30 Title".
+	offsetHeading = regexp.MustCompile(`^([Tt]?\+(?:\d+:\d\d|[^\s:|,–—]*))[\s:|,–—-]*(.*)$`)
+	// unitWord is a unit written out after a bare offset: "+5 minutes".
+	unitWord   = regexp.MustCompile(`(?i)^(minutes?|mins?|hours?|hrs?)\b[\s:|,–—-]*(.*)$`)
+	bareNumber = regexp.MustCompile(`^[Tt]?\+\d+$`)
 	// clockHeading: "10:40 - Disable AZ A", the run-sheet style of game days
 	// planned against the wall clock.
 	clockHeading = regexp.MustCompile(`^(\d{1,2}):(\d{2})(?:\s|$|[:|,–—-])[\s:|,–—-]*(.*)$`)
@@ -92,6 +97,9 @@ func (b *scenarioBuilder) frontMatter(f *frontMatter) {
 	if fl := f.get("objectives"); fl != nil {
 		b.objectives(f, fl.value)
 	}
+	if fl := f.get("cadence"); fl != nil {
+		sc.Cadence = readCadence(f, fl.value)
+	}
 	if fl := f.get("type"); fl != nil {
 		if t := f.fileType(); t != "" && t != "scenario" {
 			f.warnf(fl.value, "type %q in a scenario file: read as a scenario", t)
@@ -110,21 +118,81 @@ func (b *scenarioBuilder) objectives(f *frontMatter, n *yaml.Node) {
 	ids := map[string]bool{}
 	for _, e := range n.Content {
 		e = resolve(e)
-		o, ok := b.objective(f, e)
+		o, given, ok := b.objective(f, e)
 		if !ok {
 			continue
 		}
 		if ids[o.ID] {
-			f.errorf(e, "objective id %q is used twice: give one of them an `id:`", o.ID)
-			continue
+			if given {
+				f.errorf(e, "objective id %q is used twice: give one of them another `id:`", o.ID)
+				continue
+			}
+			// two titles that start alike: number the later one
+			base := o.ID
+			for i := 2; ids[o.ID]; i++ {
+				o.ID = fmt.Sprintf("%s-%d", base, i)
+			}
 		}
 		ids[o.ID] = true
 		b.sc.Objectives = append(b.sc.Objectives, o)
 	}
 }
 
-func (b *scenarioBuilder) objective(f *frontMatter, e *yaml.Node) (model.Objective, bool) {
-	o := model.Objective{Line: f.line(e), Kind: model.ObjectiveMilestone}
+// maxTagLen is the longest objective id made from a title: it is the
+// #tag a note gives as evidence, typed mid-drill, and shown beside the
+// objective in a panel a third of a terminal wide.
+const maxTagLen = 24
+
+// objectiveSlug is an objective's title as a tag: lower case, words joined
+// by "-", cut at a word to at most maxTagLen characters.
+func objectiveSlug(title string) string {
+	slug := NameFor(title)
+	if len(slug) <= maxTagLen {
+		return slug
+	}
+	// the words that say least go first, so the tag keeps the ones that
+	// name the objective
+	var kept []string
+	for _, w := range strings.Split(slug, "-") {
+		if !slugStopWords[w] {
+			kept = append(kept, w)
+		}
+	}
+	if len(kept) > 0 {
+		slug = strings.Join(kept, "-")
+	}
+	if len(slug) <= maxTagLen {
+		return slug
+	}
+	cut := strings.LastIndexByte(slug[:maxTagLen+1], '-')
+	if cut < maxTagLen/2 { // one long word: cut inside it
+		cut = maxTagLen
+	}
+	return strings.Trim(slug[:cut], "-_")
+}
+
+var slugStopWords = map[string]bool{"a": true, "an": true, "the": true, "and": true, "or": true, "of": true, "on": true,
+	"in": true, "to": true, "for": true, "by": true, "with": true, "is": true, "are": true, "be": true, "this": true,
+	"that": true, "whether": true, "within": true, "at": true, "from": true, "its": true, "their": true}
+
+// validTag: an id a note can name as #id, so evidence can be found.
+func validTag(id string) bool {
+	if id == "" {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// objective reads one objective; given says its id was written in the file.
+func (b *scenarioBuilder) objective(f *frontMatter, e *yaml.Node) (o model.Objective, given, ok bool) {
+	o = model.Objective{Line: f.line(e), Kind: model.ObjectiveMilestone}
+	var idNode *yaml.Node
 	duration := func(v *yaml.Node, what string) (time.Duration, bool) {
 		text, ok := f.scalar(v, what)
 		if !ok {
@@ -155,7 +223,7 @@ func (b *scenarioBuilder) objective(f *frontMatter, e *yaml.Node) (model.Objecti
 				o.Kind = model.ObjectiveKind(key)
 				d, ok := duration(v, strings.ToUpper(key))
 				if !ok {
-					return o, false
+					return o, false, false
 				}
 				o.Target = d
 			case "milestone":
@@ -170,24 +238,25 @@ func (b *scenarioBuilder) objective(f *frontMatter, e *yaml.Node) (model.Objecti
 			case "within", "target":
 				d, ok := duration(v, key)
 				if !ok {
-					return o, false
+					return o, false, false
 				}
 				o.Target = d
 			case "title":
 				o.Title, _ = f.scalar(v, "title")
 			case "id":
 				o.ID, _ = f.scalar(v, "id")
+				idNode = v
 			default:
 				f.warnf(k, "unknown objective key %q: use rto, rpo, milestone or runbook, with within, title and id", k.Value)
 			}
 		}
 		if kinds != 1 {
 			f.errorf(e, "an objective needs exactly one of rto, rpo, milestone or runbook")
-			return o, false
+			return o, false, false
 		}
 	default:
 		f.errorf(e, "an objective is one line of text or a mapping like `rto: 1h`")
-		return o, false
+		return o, false, false
 	}
 	switch o.Kind {
 	case model.ObjectiveRTO:
@@ -205,22 +274,27 @@ func (b *scenarioBuilder) objective(f *frontMatter, e *yaml.Node) (model.Objecti
 	}
 	if strings.TrimSpace(o.Title) == "" {
 		f.errorf(e, "objective has no text: say what the team must achieve")
-		return o, false
+		return o, false, false
 	}
-	if o.ID == "" {
-		switch o.Kind {
-		case model.ObjectiveRTO, model.ObjectiveRPO:
-			o.ID = string(o.Kind)
-		case model.ObjectiveRunbook:
-			o.ID = "runbook-" + o.Runbook
-		default:
-			o.ID = NameFor(o.Title)
-			if len(o.ID) > 40 {
-				o.ID = strings.TrimRight(o.ID[:40], "-")
-			}
+	if o.ID != "" {
+		if !validTag(o.ID) {
+			f.errorf(idNode, "objective id %q cannot be typed as a #tag: use lower-case letters, digits, - and _, like %q", o.ID, objectiveSlug(o.ID))
+			return o, false, false
 		}
+		if len(o.ID) > maxTagLen {
+			f.warnf(idNode, "objective id %q is %d characters: players type it as #%s in notes; keep it to %d or fewer", o.ID, len(o.ID), o.ID, maxTagLen)
+		}
+		return o, true, true
 	}
-	return o, true
+	switch o.Kind {
+	case model.ObjectiveRTO, model.ObjectiveRPO:
+		o.ID = string(o.Kind)
+	case model.ObjectiveRunbook:
+		o.ID = objectiveSlug("runbook-" + o.Runbook)
+	default:
+		o.ID = objectiveSlug(o.Title)
+	}
+	return o, false, true
 }
 
 // injectHead is a heading recognised as an inject, before its offset is
@@ -298,12 +372,18 @@ func (b *scenarioBuilder) body() {
 // means it is one but its offset is wrong (already reported).
 func (b *scenarioBuilder) injectHeading(text string, line, col int, underInjects bool) (*injectHead, bool) {
 	if m := offsetHeading.FindStringSubmatch(text); m != nil {
-		d, err := model.ParseOffset(m[1])
+		offset, title := m[1], m[2]
+		// "+5 minutes Title", "T+2 hours: Title": the unit as a word
+		if u := unitWord.FindStringSubmatch(title); u != nil && bareNumber.MatchString(offset) {
+			offset += strings.ToLower(u[1][:1])
+			title = u[2]
+		}
+		d, err := model.ParseOffset(offset)
 		if err != nil {
 			b.s.add(Error, line, col, "inject offset %v", trimInvalid(err))
 			return nil, true
 		}
-		return &injectHead{offset: d, title: strings.TrimSpace(m[2])}, true
+		return &injectHead{offset: d, title: strings.TrimSpace(title)}, true
 	}
 	if m := clockHeading.FindStringSubmatch(text); m != nil {
 		h, _ := strconv.Atoi(m[1])
@@ -444,4 +524,98 @@ func (b *scenarioBuilder) lint() {
 		}
 	}
 	lintSourceLines(s)
+}
+
+// readCadence reads a scenario's `cadence:`, the update cadence its drills
+// are scored against in place of the team's:
+//
+//	cadence: none                      # no updates expected
+//	cadence: 30m                       # every 30 minutes
+//	cadence: [5m, 30m]                 # first within 5m, then every 30m
+//	cadence: first=5m every=20m for=2h then=1h
+//	cadence: {customers: 15m, executive: none}
+//
+// A single cadence applies to the audiences the team's policy expects to
+// hear at the drill's severity; a mapping sets audiences one by one.
+func readCadence(f *frontMatter, n *yaml.Node) *model.DrillCadence {
+	if n.Kind == yaml.MappingNode {
+		dc := &model.DrillCadence{Audiences: map[model.Audience]model.Cadence{}}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
+			a, err := model.ParseAudience(k.Value)
+			if err != nil {
+				f.errorf(k, "cadence: %v", err)
+				continue
+			}
+			if c, ok := readOneCadence(f, v); ok {
+				dc.Audiences[a] = c
+			}
+		}
+		return dc
+	}
+	c, ok := readOneCadence(f, n)
+	if !ok {
+		return nil
+	}
+	if c == (model.Cadence{}) {
+		return &model.DrillCadence{}
+	}
+	return &model.DrillCadence{All: &c}
+}
+
+// readOneCadence reads none, one interval, a list of first, every (and
+// for, then), or the key=duration form of the config file. ok is false
+// when it did not read, already reported.
+func readOneCadence(f *frontMatter, n *yaml.Node) (model.Cadence, bool) {
+	const how = "write none, an interval like 30m, a list like [5m, 30m] (first, then every), or first=5m every=20m"
+	var ds []time.Duration
+	switch n.Kind {
+	case yaml.ScalarNode:
+		text := strings.TrimSpace(n.Value)
+		switch strings.ToLower(text) {
+		case "none", "off", "no", "false", "never":
+			return model.Cadence{}, true
+		}
+		if strings.Contains(text, "=") {
+			c, err := model.ParseCadence(text)
+			if err != nil {
+				f.errorf(n, "%v", err)
+				return c, false
+			}
+			return c, true
+		}
+		d, err := model.ParseOffset(text)
+		if err != nil {
+			f.errorf(n, "cadence %q: %s", text, how)
+			return model.Cadence{}, false
+		}
+		ds = []time.Duration{d}
+	case yaml.SequenceNode:
+		for _, it := range n.Content {
+			it = resolve(it)
+			text, ok := f.scalar(it, "cadence")
+			if !ok {
+				return model.Cadence{}, false
+			}
+			d, err := model.ParseOffset(text)
+			if err != nil {
+				f.errorf(it, "cadence: %v", err)
+				return model.Cadence{}, false
+			}
+			ds = append(ds, d)
+		}
+	default:
+		f.errorf(n, "cadence: %s", how)
+		return model.Cadence{}, false
+	}
+	switch len(ds) {
+	case 1:
+		return model.Cadence{Every: ds[0]}, true
+	case 2:
+		return model.Cadence{First: ds[0], Every: ds[1]}, true
+	case 4:
+		return model.Cadence{First: ds[0], Every: ds[1], EarlyFor: ds[2], EveryAfter: ds[3]}, true
+	}
+	f.errorf(n, "cadence: a list is [every], [first, every] or [first, every, for, then]; got %d", len(ds))
+	return model.Cadence{}, false
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // markdown is GitHub-flavoured Markdown as far as structure goes: tables
@@ -28,14 +29,220 @@ import (
 //
 // No inline parsers are registered beyond the task-list checkbox: sitrep
 // reads steps' text as written, so links, emphasis and code spans never
-// need to be found, and inline parsing is most of goldmark's time.
+// need to be found, and inline parsing is most of goldmark's time. For the
+// same reason there are no paragraph transformers: link reference
+// definitions stay paragraphs shown as written, and extracting them took
+// time that grew with the square of how many a paragraph held.
 var markdown = goldmark.New(
 	goldmark.WithParser(parser.NewParser(
-		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
-		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+		parser.WithBlockParsers(cappedBlockParsers()...),
 	)),
 	goldmark.WithExtensions(extension.Table, extension.TaskList),
 )
+
+// MaxNesting is how many lists and block quotes may sit inside one another.
+// goldmark's work on a line grows with the number of blocks open on it, so
+// without a limit a file of 200 KB nested 100,000 deep took 20 s to read,
+// and freezing the cockpit is the one thing a runbook must never do. Deeper
+// markers are read as plain text and reported as an error.
+const MaxNesting = 32
+
+// tooDeepKey holds, in a parse's context, the body offset of the first
+// list or quote marker that was read as text because it was too deep.
+var tooDeepKey = parser.NewContextKey()
+
+// cappedBlockParsers are goldmark's block parsers with the ones that open
+// lists and quotes wrapped so they open nothing more than MaxNesting deep:
+// that bounds the blocks open on any line, and with it each line's cost.
+func cappedBlockParsers() []util.PrioritizedValue {
+	ps := parser.DefaultBlockParsers()
+	for i, p := range ps {
+		switch p.Value {
+		case parser.NewListParser():
+			ps[i].Value = nestingCap{p.Value.(parser.BlockParser), looksLikeListItem}
+		case parser.NewBlockquoteParser():
+			ps[i].Value = nestingCap{p.Value.(parser.BlockParser), looksLikeQuote}
+		case parser.NewThematicBreakParser():
+			ps[i].Value = thematicBreakOnce{p.Value.(parser.BlockParser)}
+		}
+	}
+	return ps
+}
+
+// collapseBlankRuns returns body, or a copy in which every run of three or
+// more blank lines reads as two: the second line onwards become one line
+// of spaces of the same length. goldmark does work for every line and
+// every list open on it, and keeps a record of each, so a megabyte of
+// blank lines inside a deep list took seconds and gigabytes. No byte moves,
+// so every offset in the tree is an offset in body, and Markdown gives
+// two blank lines and twenty the same meaning. Inside a fenced code block
+// the lines do count: codeBlock puts them back from body.
+func collapseBlankRuns(body []byte) []byte {
+	out := body
+	copied := false
+	run, second := 0, 0 // blank lines in the current run; where its second starts
+	flush := func(end int) {
+		if run >= 3 {
+			if !copied {
+				out = bytes.Clone(body)
+				copied = true
+			}
+			for i := second; i < end; i++ {
+				out[i] = ' '
+			}
+		}
+		run = 0
+	}
+	for off := 0; off < len(body); {
+		end := bytes.IndexByte(body[off:], '\n')
+		if end < 0 {
+			end = len(body)
+		} else {
+			end += off
+		}
+		if isBlank(body[off:end]) {
+			run++
+			if run == 2 {
+				second = off
+			}
+		} else {
+			// the run's last newline stays: it ends the line of spaces
+			flush(off - 1)
+		}
+		off = end + 1
+	}
+	if run >= 3 {
+		end := len(body)
+		if body[end-1] == '\n' {
+			end--
+		}
+		flush(end)
+	}
+	return out
+}
+
+func isBlank(line []byte) bool {
+	for _, c := range line {
+		if c != ' ' && c != '\t' && c != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+// nestingCap is a block parser that opens nothing inside MaxNesting lists
+// and quotes. Items of a list already open are not its business: they sit
+// at their list's depth.
+type nestingCap struct {
+	parser.BlockParser
+	marker func(line []byte) bool // would the wrapped parser open here
+}
+
+func (c nestingCap) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
+	// a list is never opened directly in a list: goldmark asks, and its
+	// parser says no, right after opening one
+	if parent.Kind() == ast.KindList || nesting(parent) < MaxNesting {
+		return c.BlockParser.Open(parent, reader, pc)
+	}
+	line, seg := reader.PeekLine()
+	if pc.Get(tooDeepKey) == nil && line != nil && c.marker(line[max(pc.BlockOffset(), 0):]) {
+		pc.Set(tooDeepKey, seg.Start+max(pc.BlockOffset(), 0))
+	}
+	return nil, parser.NoChildren
+}
+
+// thematicBreakOnce asks goldmark's thematic break parser only about lines
+// that can be a break from where it would look. goldmark tries it at every
+// list marker and reads the rest of the line each time, so "- - - … x"
+// costs the square of its length even with nesting capped.
+type thematicBreakOnce struct{ parser.BlockParser }
+
+// lineMarks is, for the line ending at stop, the last offset of a byte that
+// is neither a space nor each of the three break characters: a break
+// starting at p is possible only if that offset is below p.
+type lineMarks struct {
+	stop      int
+	lastOther [3]int // for '-', '*', '_'
+}
+
+var lineMarksKey = parser.NewContextKey()
+
+func (t thematicBreakOnce) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
+	line, seg := reader.PeekLine()
+	_, p := util.IndentWidth(line, reader.LineOffset())
+	if p >= len(line) {
+		return nil, parser.NoChildren
+	}
+	k := strings.IndexByte("-*_", line[p])
+	if k < 0 {
+		return nil, parser.NoChildren
+	}
+	lm, _ := pc.Get(lineMarksKey).(*lineMarks)
+	if lm == nil || lm.stop != seg.Stop {
+		lm = marksOf(reader.Source(), seg.Stop)
+		pc.Set(lineMarksKey, lm)
+	}
+	if lm.lastOther[k] >= seg.Start+p {
+		return nil, parser.NoChildren
+	}
+	return t.BlockParser.Open(parent, reader, pc)
+}
+
+// marksOf reads the line ending at stop backwards, once per line.
+func marksOf(src []byte, stop int) *lineMarks {
+	lm := &lineMarks{stop: stop, lastOther: [3]int{-1, -1, -1}}
+	left := 3
+	for i := stop - 1; i >= 0 && left > 0; i-- {
+		c := src[i]
+		if c == '\n' && i < stop-1 {
+			break
+		}
+		if util.IsSpace(c) {
+			continue
+		}
+		for k, m := range []byte("-*_") {
+			if c != m && lm.lastOther[k] < 0 {
+				lm.lastOther[k] = i
+				left--
+			}
+		}
+	}
+	return lm
+}
+
+// nesting counts the lists and quotes n is in, n included. It stops
+// counting at MaxNesting, which is all a caller needs to know.
+func nesting(n ast.Node) int {
+	d := 0
+	for ; n != nil && d < MaxNesting; n = n.Parent() {
+		if k := n.Kind(); k == ast.KindList || k == ast.KindBlockquote {
+			d++
+		}
+	}
+	return d
+}
+
+// looksLikeListItem: a bullet or a number of up to nine digits with its
+// delimiter, followed by a space, a tab or the end of the line, as
+// CommonMark opens a list item. It only decides whether a refused marker
+// is reported, so it need not be exact.
+func looksLikeListItem(line []byte) bool {
+	i := 0
+	if len(line) > 0 && (line[0] == '-' || line[0] == '+' || line[0] == '*') {
+		i = 1
+	} else {
+		for i < len(line) && i < 9 && line[i] >= '0' && line[i] <= '9' {
+			i++
+		}
+		if i == 0 || i >= len(line) || (line[i] != '.' && line[i] != ')') {
+			return false
+		}
+		i++
+	}
+	return i == len(line) || line[i] == ' ' || line[i] == '\t' || line[i] == '\n' || line[i] == '\r'
+}
+
+func looksLikeQuote(line []byte) bool { return len(line) > 0 && line[0] == '>' }
 
 // source is one file being read: its bytes, where its lines start, where the
 // Markdown body starts after any front matter, and the diagnostics found so
@@ -52,13 +259,20 @@ type source struct {
 	body   []byte
 	doc    ast.Node
 	diags  []Diagnostic
+	// nonBlank[n] is the last line at or before n with text on it
+	nonBlank []int32
 }
 
 func newSource(filePath string, src []byte) *source {
 	s := &source{path: filePath, src: src, str: string(src), lines: lineStarts(src)}
 	s.splitFrontMatter()
 	s.body = src[s.bodyAt:]
-	s.doc = markdown.Parser().Parse(text.NewReader(s.body))
+	pc := parser.NewContext()
+	s.doc = markdown.Parser().Parse(text.NewReader(collapseBlankRuns(s.body)), parser.WithContext(pc))
+	if off, ok := pc.Get(tooDeepKey).(int); ok {
+		line, col := s.bodyPos(off)
+		s.add(Error, line, col, "lists and quotes nested more than %d deep: what is deeper is read as plain text; flatten the list or split the step", MaxNesting)
+	}
 	if !utf8.Valid(src) {
 		off := firstInvalidUTF8(src)
 		line, col := s.pos(off)
@@ -253,10 +467,32 @@ func (s *source) nodeSpan(n ast.Node) span {
 	if last < first {
 		last = first
 	}
-	for last > first && strings.TrimSpace(s.lineText(last)) == "" {
-		last--
+	if nb := s.lastNonBlank(last); nb > first {
+		last = nb
+	} else {
+		last = first
 	}
 	return span{first, last}
+}
+
+// lastNonBlank is the last line at or before line n with text on it, 0 if
+// none. Blocks nested in one another can end on the same run of blank
+// lines, so it is worked out once for the whole file rather than walked
+// back over for each block.
+func (s *source) lastNonBlank(n int) int {
+	if s.nonBlank == nil {
+		s.nonBlank = make([]int32, len(s.lines)+1)
+		for i := 1; i <= len(s.lines); i++ {
+			s.nonBlank[i] = s.nonBlank[i-1]
+			if strings.TrimSpace(s.lineText(i)) != "" {
+				s.nonBlank[i] = int32(i)
+			}
+		}
+	}
+	if n < 1 || n >= len(s.nonBlank) {
+		return 0
+	}
+	return int(s.nonBlank[n])
 }
 
 // text joins the lines of the spans, skipping holes. With strip, the
@@ -356,9 +592,18 @@ func (s *source) inlineText(n ast.Node) string {
 func (s *source) codeBlock(fc *ast.FencedCodeBlock) codeRef {
 	var b strings.Builder
 	lines := fc.Lines()
+	prev := -1
 	for i := 0; i < lines.Len(); i++ {
 		seg := lines.At(i)
+		if prev >= 0 && seg.Start > prev {
+			// blank lines collapseBlankRuns joined, whose newlines
+			// a list item's blank-line handling left out of the segment
+			for range bytes.Count(s.body[prev:seg.Start], []byte{'\n'}) {
+				b.WriteByte('\n')
+			}
+		}
 		b.Write(seg.Value(s.body))
+		prev = seg.Stop
 	}
 	lang := ""
 	if fc.Info != nil {

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -49,7 +51,11 @@ func (s *Store) AppendAll(ctx context.Context, drafts []model.Draft) ([]model.Ev
 		if errors.Is(err, model.ErrInvalid) || errors.Is(err, model.ErrNotFound) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("save to %s: %w", s.path, describeSQLiteError(err))
+		err = s.describe(err)
+		if errors.Is(err, ErrReadOnly) || errors.Is(err, ErrDiskFull) {
+			return nil, err // the cause first, so a narrow status line shows it
+		}
+		return nil, fmt.Errorf("save to %s: %w", s.path, err)
 	}
 	return out, nil
 }
@@ -70,6 +76,9 @@ type appender struct {
 
 func newAppender(ctx context.Context, tx *sql.Tx, s *Store) (*appender, error) {
 	a := &appender{s: s, tx: tx, declared: map[string]bool{}}
+	if err := model.ValidName("the author name", s.author); err != nil {
+		return nil, err
+	}
 	var hlc sql.NullInt64
 	if err := s.queryRowTx(ctx, tx, `SELECT max(hlc) FROM events`).Scan(&hlc); err != nil {
 		return nil, err
@@ -118,6 +127,9 @@ func (a *appender) append(ctx context.Context, d model.Draft) (model.Event, erro
 	id, err := uuid.NewV7()
 	if err != nil {
 		return model.Event{}, fmt.Errorf("make event id: %w", err)
+	}
+	if err := model.ValidTime("this computer's clock", now); err != nil {
+		return model.Event{}, err
 	}
 	occurred := d.Occurred.UTC().Truncate(time.Millisecond)
 	if d.Occurred.IsZero() {
@@ -182,7 +194,15 @@ type ApplyResult struct {
 // extra, when not nil, runs inside the same transaction (sync advances its
 // cursor there, so cursor and events commit together).
 func (s *Store) Apply(ctx context.Context, events []model.Event, extra func(*sql.Tx) error) (ApplyResult, error) {
-	return s.apply(ctx, events, false, extra)
+	return s.ApplyWithClock(ctx, events, time.Time{}, extra)
+}
+
+// ApplyWithClock is Apply judging the arriving events' clocks (StampedAhead)
+// by now instead of this store's clock (zero: this store's). Sync passes
+// the hub's clock when this store's own is off; it is recorded as when the
+// events arrived, so a rebuild judges them the same way.
+func (s *Store) ApplyWithClock(ctx context.Context, events []model.Event, now time.Time, extra func(*sql.Tx) error) (ApplyResult, error) {
+	return s.apply(ctx, events, now, false, extra)
 }
 
 // ApplyNoFork is Apply for a shared store (the hub): an event that would
@@ -191,17 +211,17 @@ func (s *Store) Apply(ctx context.Context, events []model.Event, extra func(*sql
 // of one author. Such an event comes from a store restored from a backup,
 // or copied, by a sitrep that does not rejoin the history before pushing.
 func (s *Store) ApplyNoFork(ctx context.Context, events []model.Event, extra func(*sql.Tx) error) (ApplyResult, error) {
-	return s.apply(ctx, events, true, extra)
+	return s.apply(ctx, events, time.Time{}, true, extra)
 }
 
 // ErrFork marks a batch refused because it would fork a chain.
 var ErrFork = errors.New("refused a fork")
 
-func (s *Store) apply(ctx context.Context, events []model.Event, refuseForks bool, extra func(*sql.Tx) error) (ApplyResult, error) {
+func (s *Store) apply(ctx context.Context, events []model.Event, now time.Time, refuseForks bool, extra func(*sql.Tx) error) (ApplyResult, error) {
 	var res ApplyResult
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		res = ApplyResult{}
-		if err := s.applyTx(ctx, tx, newProjector(s, tx), events, refuseForks, &res); err != nil {
+		if err := s.applyTx(ctx, tx, newProjector(s, tx), events, now, refuseForks, &res); err != nil {
 			return err
 		}
 		if extra != nil {
@@ -218,9 +238,12 @@ func (s *Store) apply(ctx context.Context, events []model.Event, refuseForks boo
 	return res, nil
 }
 
-// applyTx stores events inside tx, adding to res.
-func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, proj *projector, events []model.Event, refuseForks bool, res *ApplyResult) error {
-	now := s.now()
+// applyTx stores events inside tx, adding to res; now judges their clocks
+// (zero: this store's clock).
+func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, proj *projector, events []model.Event, now time.Time, refuseForks bool, res *ApplyResult) error {
+	if now.IsZero() {
+		now = s.now()
+	}
 	for _, e := range events {
 		if err := CheckIncoming(e); err != nil {
 			return err
@@ -242,7 +265,7 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, proj *projector, events
 			err := s.queryRowTx(ctx, tx, `SELECT id FROM events WHERE origin = ? AND author = ? AND chain_seq = ? LIMIT 1`, e.Origin, e.Author, e.ChainSeq).Scan(&other)
 			if err == nil {
 				return fmt.Errorf("%w: event %s by %s would be number %d of a history that already holds event %s there (a store restored or copied)",
-					ErrFork, e.ID, e.Author, e.ChainSeq, other)
+					ErrFork, e.ID, quoteField(e.Author), e.ChainSeq, other)
 			}
 			if !errors.Is(err, sql.ErrNoRows) {
 				return err
@@ -251,8 +274,7 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, proj *projector, events
 		if err := s.insertEvent(ctx, tx, e, now); err != nil {
 			return err
 		}
-		future := e.At.After(now.Add(FutureSkew)) || e.Occurred.After(now.Add(FutureSkew))
-		if err := proj.apply(ctx, e, future); err != nil {
+		if err := proj.apply(ctx, e, StampedAhead(e, now)); err != nil {
 			return err
 		}
 		res.Applied++
@@ -260,18 +282,31 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, proj *projector, events
 	return nil
 }
 
-// CheckIncoming refuses an event from elsewhere that is malformed or whose
-// hash does not cover its content.
+// CheckIncoming refuses an event from elsewhere (sync, import) that is
+// malformed, whose hash does not cover its content, or any of whose fields
+// breaks a rule a change made here meets (checkIncomingFields). The error
+// names the event and its author, quoted so that neither can reach the
+// terminal as anything but text.
 func CheckIncoming(e model.Event) error {
-	switch {
-	case e.ID == "" || e.IncidentID == "" || e.Kind == "" || e.Author == "" || e.Origin == "":
+	if e.ID == "" || e.IncidentID == "" || e.Kind == "" || e.Author == "" || e.Origin == "" {
 		return model.Invalidf("incoming event %q lacks an id, incident, kind, author or origin", e.ID)
-	case !json.Valid(e.Payload):
-		return model.Invalidf("incoming event %s: payload is not JSON", e.ID)
-	case e.ComputeHash() != e.Hash:
+	}
+	if err := checkIncomingFields(e); err != nil {
+		return model.Invalidf("refused event %s by %s: %s; nothing from this batch was stored", quoteField(e.ID), quoteField(e.Author), err)
+	}
+	if e.ComputeHash() != e.Hash {
 		return model.Invalidf("incoming event %s by %s: its hash does not match its content", e.ID, e.Author)
 	}
 	return nil
+}
+
+// quoteField writes a field from elsewhere for a message: as it is when it
+// is plain, else Go-quoted so escapes show as \x1b and the like.
+func quoteField(s string) string {
+	if model.ValidID("", s) == nil || model.ValidName("", s) == nil && !strings.ContainsAny(s, " \"'") {
+		return s
+	}
+	return strconv.Quote(s)
 }
 
 // ChainHashes calls fn with the place and hash of each event of the chain of

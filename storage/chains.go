@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/sitrep-dev/sitrep/model"
 )
@@ -138,8 +139,9 @@ type RejoinResult struct {
 // must be in unseen (the ids the hub said it lacks) and past every push
 // cursor this store holds, or nothing is changed.
 //
-// extra, when not nil, runs in the same transaction.
-func (s *Store) Rejoin(ctx context.Context, tail []model.Event, unseen []string, extra func(*sql.Tx) error) (RejoinResult, error) {
+// now judges the taken events' clocks as in ApplyWithClock (zero: this
+// store's clock); extra, when not nil, runs in the same transaction.
+func (s *Store) Rejoin(ctx context.Context, tail []model.Event, unseen []string, now time.Time, extra func(*sql.Tx) error) (RejoinResult, error) {
 	var res RejoinResult
 	if len(tail) == 0 {
 		return res, nil
@@ -217,7 +219,7 @@ func (s *Store) Rejoin(ctx context.Context, tail []model.Event, unseen []string,
 		}
 		proj := newProjector(s, tx)
 		var applied ApplyResult
-		if err := s.applyTx(ctx, tx, proj, tail, false, &applied); err != nil {
+		if err := s.applyTx(ctx, tx, proj, tail, now, false, &applied); err != nil {
 			return err
 		}
 		if len(applied.Conflicts) > 0 {

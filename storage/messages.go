@@ -15,7 +15,7 @@ func (p *projector) addMessage(ctx context.Context, e model.Event) error {
 		return nil
 	}
 	_, err = p.exec(ctx, `INSERT OR IGNORE INTO messages(event_id, incident_id, audience, template, text, channel, author, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, e.IncidentID, string(d.Audience), d.Template, d.Text, d.Channel, e.Author, ms(e.Occurred))
+		e.ID, e.IncidentID, string(d.Audience), d.Template, d.Text, d.Channel, e.Author, ms(e.Placed()))
 	return err
 }
 

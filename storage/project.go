@@ -62,16 +62,22 @@ func (p *projector) applyState(ctx context.Context, e model.Event) error {
 		if err := p.setSeverity(ctx, e.IncidentID, d.Severity, v); err != nil {
 			return err
 		}
-		if err := p.setStatus(ctx, e, d.Status, v); err != nil {
+		if err := p.setStatus(ctx, e, d.Status, "", v); err != nil {
 			return err
 		}
+		// The detection time was given on the author's clock: it moves
+		// with the declaration when that clock was behind.
+		placed := e.Placed()
 		detected := d.DetectedAt
-		if detected.IsZero() || detected.After(e.Occurred) {
-			detected = e.Occurred
+		if !detected.IsZero() {
+			detected = detected.Add(model.ClockBehind(e.HLC, e.At))
+		}
+		if detected.IsZero() || detected.After(placed) {
+			detected = placed
 		}
 		_, err = p.exec(ctx, `UPDATE incidents SET kind = ?, exercise = ?, declared_by = ?, declared_at = ?,
 			detected_at = min(coalesce(detected_at, ?), ?) WHERE id = ?`,
-			d.Kind, d.Exercise, e.Author, ms(e.Occurred), ms(detected), ms(detected), e.IncidentID)
+			d.Kind, d.Exercise, e.Author, ms(placed), ms(detected), ms(detected), e.IncidentID)
 		return err
 	case model.EventRetitled:
 		d, err := model.Decode[model.RetitledPayload](e)
@@ -84,7 +90,7 @@ func (p *projector) applyState(ctx context.Context, e model.Event) error {
 		if err != nil {
 			return nil
 		}
-		return p.setStatus(ctx, e, d.Status, v)
+		return p.setStatus(ctx, e, d.Status, d.From, v)
 	case model.EventSeverityChanged:
 		d, err := model.Decode[model.SeverityPayload](e)
 		if err != nil {
@@ -129,7 +135,7 @@ func (p *projector) applyState(ctx context.Context, e model.Event) error {
 			ON CONFLICT(incident_id, name) DO UPDATE SET title = excluded.title, source = excluded.source, hash = excluded.hash,
 				text = excluded.text, at = excluded.at, version = excluded.version
 			WHERE excluded.version > attachments.version`,
-			e.IncidentID, d.Name, d.Title, d.Source, d.Hash, d.Text, ms(e.Occurred), v)
+			e.IncidentID, d.Name, d.Title, d.Source, d.Hash, d.Text, ms(e.Placed()), v)
 		return err
 	case model.EventStepChanged:
 		d, err := model.Decode[model.StepPayload](e)
@@ -140,7 +146,7 @@ func (p *projector) applyState(ctx context.Context, e model.Event) error {
 			ON CONFLICT(incident_id, runbook, step) DO UPDATE SET state = excluded.state, reason = excluded.reason,
 				by = excluded.by, at = excluded.at, version = excluded.version
 			WHERE excluded.version > step_states.version`,
-			e.IncidentID, d.Runbook, d.Step, string(d.State), d.Reason, e.Author, ms(e.Occurred), v)
+			e.IncidentID, d.Runbook, d.Step, string(d.State), d.Reason, e.Author, ms(e.Placed()), v)
 		return err
 	case model.EventReviewSaved:
 		return p.saveReview(ctx, e, v)
@@ -185,8 +191,10 @@ func (p *projector) setSeverity(ctx context.Context, incident string, sev model.
 }
 
 // setStatus takes the newest status, and marks every milestone the status
-// implies at the earliest time any event reached it.
-func (p *projector) setStatus(ctx context.Context, e model.Event, status model.Status, v string) error {
+// implies (model.Milestone.MarkedBy) at the earliest time any event
+// reached it, on the log's clock (Event.Placed): a laptop an hour slow does
+// not acknowledge an incident an hour before it was declared.
+func (p *projector) setStatus(ctx context.Context, e model.Event, status, from model.Status, v string) error {
 	if !status.Valid() {
 		return nil
 	}
@@ -194,9 +202,9 @@ func (p *projector) setStatus(ctx context.Context, e model.Event, status model.S
 		string(status), v, status.Active(), e.IncidentID, v); err != nil {
 		return err
 	}
-	at := ms(e.Occurred)
+	at := ms(e.Placed())
 	for _, m := range model.Milestones {
-		if m == model.MilestoneDetected || status.Rank() < m.ReachedBy().Rank() {
+		if !m.MarkedBy(status, from) {
 			continue
 		}
 		col := string(m) + "_at"
@@ -220,7 +228,7 @@ func (p *projector) assignRole(ctx context.Context, e model.Event, v string) err
 		ON CONFLICT(incident_id, role) DO UPDATE SET holder = excluded.holder, since = excluded.since,
 			version = excluded.version, event_id = excluded.event_id
 		WHERE excluded.version > roles.version`,
-		e.IncidentID, string(d.Role), d.Holder, ms(e.Occurred), v, e.ID); err != nil {
+		e.IncidentID, string(d.Role), d.Holder, ms(e.Placed()), v, e.ID); err != nil {
 		return err
 	}
 	if d.Role != model.RoleCommander {
@@ -239,9 +247,10 @@ func (p *projector) addEntry(ctx context.Context, e model.Event, future bool) er
 		}
 	}
 	text := model.Describe(e)
-	res, err := p.exec(ctx, `INSERT OR IGNORE INTO timeline(event_id, incident_id, kind, note_kind, occurred, typed, hlc, author, text, future)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, e.IncidentID, string(e.Kind), noteKind, ms(e.Occurred), ms(e.At), int64(e.HLC), e.Author, text, future)
+	placed := ms(e.Placed())
+	res, err := p.exec(ctx, `INSERT OR IGNORE INTO timeline(event_id, incident_id, kind, note_kind, occurred, typed, hlc, author, text, future, placed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.IncidentID, string(e.Kind), noteKind, ms(e.Occurred), ms(e.At), int64(e.HLC), e.Author, text, future, placed)
 	if err != nil {
 		return err
 	}
@@ -255,7 +264,7 @@ func (p *projector) addEntry(ctx context.Context, e model.Event, future bool) er
 	if _, err := p.exec(ctx, `INSERT INTO timeline_fts(rowid, text) VALUES (?, ?)`, rowid, text); err != nil {
 		return err
 	}
-	_, err = p.exec(ctx, `UPDATE incidents SET entries = entries + 1, updated_at = max(updated_at, ?) WHERE id = ?`, ms(e.Occurred), e.IncidentID)
+	_, err = p.exec(ctx, `UPDATE incidents SET entries = entries + 1, updated_at = max(updated_at, ?) WHERE id = ?`, placed, e.IncidentID)
 	return err
 }
 
@@ -317,22 +326,58 @@ var clearProjections = []string{
 // It is how a store recovers from a projection bug, and tests use it to prove
 // that incremental updates and a replay agree.
 func (s *Store) Rebuild(ctx context.Context) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		if err := clearAll(ctx, tx); err != nil {
-			return err
-		}
-		for after := int64(0); ; {
-			last, err := s.projectPage(ctx, tx, after)
-			if err != nil || last == after {
-				return err
-			}
-			after = last
-		}
-	})
+	err := s.write(ctx, func(tx *sql.Tx) error { return s.rebuildTx(ctx, tx) })
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("rebuild %s: %w", s.path, describeSQLiteError(err))
 	}
 	return err
+}
+
+// rebuildKey is the meta entry a migration sets when it changes how events
+// are projected, so the tables of an existing store are rebuilt once, at
+// the next open, and verify keeps agreeing with them.
+const rebuildKey = "rebuild_projections"
+
+// rebuildIfAsked rebuilds every projection when a migration asked for it.
+// The common case is a read: opening costs no write lock. Two processes
+// opening at once take turns, and the second finds the work done.
+func (s *Store) rebuildIfAsked(ctx context.Context) error {
+	var why string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, rebuildKey).Scan(&why)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("open store %s: %w", s.path, describeSQLiteError(err))
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = ?`, rebuildKey)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // another process rebuilt them meanwhile
+		}
+		return s.rebuildTx(ctx, tx)
+	})
+	if err != nil {
+		return fmt.Errorf("open store %s: rebuild its tables (%s): %w", s.path, why, describeSQLiteError(err))
+	}
+	return nil
+}
+
+// rebuildTx is Rebuild inside tx.
+func (s *Store) rebuildTx(ctx context.Context, tx *sql.Tx) error {
+	if err := clearAll(ctx, tx); err != nil {
+		return err
+	}
+	for after := int64(0); ; {
+		last, err := s.projectPage(ctx, tx, after)
+		if err != nil || last == after {
+			return err
+		}
+		after = last
+	}
 }
 
 // clearAll runs clearProjections.

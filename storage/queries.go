@@ -22,10 +22,7 @@ type LoggedEvent struct {
 
 // Future reports whether the event was stamped well ahead of the clock of
 // the store that received it: a laptop whose clock runs fast.
-func (l LoggedEvent) Future() bool {
-	rcv := fromMS(l.Received).Add(FutureSkew)
-	return l.At.After(rcv) || l.Occurred.After(rcv)
-}
+func (l LoggedEvent) Future() bool { return StampedAhead(l.Event, fromMS(l.Received)) }
 
 type scanner interface{ Scan(...any) error }
 
@@ -346,14 +343,14 @@ func scanEntry(r scanner) (model.TimelineEntry, error) {
 // TimelineKey is a position in an incident's timeline, for paging without
 // OFFSET (which would read every skipped row of a long timeline).
 type TimelineKey struct {
-	Occurred int64
-	HLC      int64
-	EventID  string
+	Placed  int64 // unix ms of model.TimelineEntry.Placed
+	HLC     int64
+	EventID string
 }
 
-// Key is the entry's position.
+// KeyOf is the entry's position.
 func KeyOf(t model.TimelineEntry) TimelineKey {
-	return TimelineKey{Occurred: ms(t.Occurred), HLC: int64(t.HLC), EventID: t.EventID}
+	return TimelineKey{Placed: ms(t.Placed()), HLC: int64(t.HLC), EventID: t.EventID}
 }
 
 // TimelinePage asks for part of a timeline. With neither bound it returns the
@@ -365,24 +362,26 @@ type TimelinePage struct {
 	Limit  int // 0 means all
 }
 
-// Timeline returns entries of one incident, ordered by when they happened,
-// then by clock and id so every store shows the same order.
+// Timeline returns entries of one incident, ordered by when they happened
+// on the log's clock (model.TimelineEntry.Placed: the author's time, moved
+// past what the author had already seen when its clock was behind), then
+// by clock and id so every store shows the same order.
 func (s *Store) Timeline(ctx context.Context, incidentID string, page TimelinePage) ([]model.TimelineEntry, error) {
 	q := `SELECT ` + timelineColumns + timelineFrom + `WHERE t.incident_id = ?`
 	args := []any{incidentID}
 	desc := page.After == nil && page.Limit > 0
 	if page.Before != nil {
-		q += ` AND (t.occurred, t.hlc, t.event_id) < (?, ?, ?)`
-		args = append(args, page.Before.Occurred, page.Before.HLC, page.Before.EventID)
+		q += ` AND (t.placed, t.hlc, t.event_id) < (?, ?, ?)`
+		args = append(args, page.Before.Placed, page.Before.HLC, page.Before.EventID)
 	}
 	if page.After != nil {
-		q += ` AND (t.occurred, t.hlc, t.event_id) > (?, ?, ?)`
-		args = append(args, page.After.Occurred, page.After.HLC, page.After.EventID)
+		q += ` AND (t.placed, t.hlc, t.event_id) > (?, ?, ?)`
+		args = append(args, page.After.Placed, page.After.HLC, page.After.EventID)
 	}
 	if desc {
-		q += ` ORDER BY t.occurred DESC, t.hlc DESC, t.event_id DESC`
+		q += ` ORDER BY t.placed DESC, t.hlc DESC, t.event_id DESC`
 	} else {
-		q += ` ORDER BY t.occurred, t.hlc, t.event_id`
+		q += ` ORDER BY t.placed, t.hlc, t.event_id`
 	}
 	if page.Limit > 0 {
 		q += ` LIMIT ?`

@@ -33,7 +33,7 @@ func (p *projector) saveReview(ctx context.Context, e model.Event, v string) err
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		res, err := p.exec(ctx, `INSERT INTO reviews(incident_id, doc, text, impact_start, by, at, version, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.IncidentID, string(doc), text, impact, e.Author, ms(e.Occurred), v, e.ID)
+			e.IncidentID, string(doc), text, impact, e.Author, ms(e.Placed()), v, e.ID)
 		if err != nil {
 			return err
 		}
@@ -50,7 +50,7 @@ func (p *projector) saveReview(ctx context.Context, e model.Event, v string) err
 			return err
 		}
 		if _, err := p.exec(ctx, `UPDATE reviews SET doc = ?, text = ?, impact_start = ?, by = ?, at = ?, version = ?, event_id = ? WHERE rowid = ?`,
-			string(doc), text, impact, e.Author, ms(e.Occurred), v, e.ID, rowid); err != nil {
+			string(doc), text, impact, e.Author, ms(e.Placed()), v, e.ID, rowid); err != nil {
 			return err
 		}
 	}

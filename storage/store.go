@@ -22,6 +22,8 @@ import (
 
 	"github.com/google/uuid"
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+
+	"github.com/sitrep-dev/sitrep/model"
 )
 
 //go:embed migrations/*.sql
@@ -33,7 +35,15 @@ const applicationID = 0x53495452
 
 // FutureSkew is how far ahead of this store's clock an event may be stamped
 // before the timeline flags it as coming from a clock that runs fast.
-const FutureSkew = 5 * time.Minute
+const FutureSkew = model.ClockTolerance
+
+// StampedAhead reports whether an event arriving at now was stamped by a
+// clock running ahead: its wall time is more than FutureSkew past now, or
+// the time its author gave is further ahead than a time for something that
+// already happened may be (model.MaxAhead) on top of that.
+func StampedAhead(e model.Event, now time.Time) bool {
+	return e.At.After(now.Add(FutureSkew)) || e.Occurred.After(now.Add(FutureSkew+model.MaxAhead))
+}
 
 // Options configures a store.
 type Options struct {
@@ -48,6 +58,12 @@ type Store struct {
 	author string
 	now    func() time.Time
 	id     string
+	// readOnly says why this process cannot write the store ("" when it
+	// can): it is then opened for reading only and every write says so.
+	readOnly string
+	// snapshot is the private copy a read-only store is read from when
+	// SQLite cannot read it in place (see readOnlySnapshot), or "".
+	snapshot string
 
 	// stmts caches prepared statements for the life of the store; database/sql
 	// prepares each once per connection. Parsing the same SQL for every
@@ -62,10 +78,12 @@ type Store struct {
 }
 
 // Open opens the store at path, creating it (mode 0600, parent 0700) on first
-// use and running any migrations. A file that is not a sitrep store, is
-// truncated, or was written by a newer sitrep is refused with an error naming
-// it, before anything is written to it.
-func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+// use and running any migrations. A file that is not a sitrep store, that
+// SQLite cannot read, or that was written by a newer sitrep is refused with
+// an error naming it, before anything is written to it. A store this process
+// may not write (a read-only file, folder or file system) is opened for
+// reading, creating nothing beside it; its writes fail with ErrReadOnly.
+func Open(ctx context.Context, path string, opts Options) (_ *Store, err error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -76,12 +94,33 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	readOnly := readOnlyReason(path)
+	if fresh && readOnly != "" {
+		return nil, &faultError{ErrReadOnly, fmt.Sprintf("create store %s: %s", path, readOnly), nil}
+	}
+	// source is what the store is read and written through; probe is what
+	// checkExisting reads it through before anything is written.
+	source, probe, snapshot := dsn(path, false), dsn(path, true), ""
+	if readOnly != "" {
+		if snapshot, err = readOnlySnapshot(path); err != nil {
+			return nil, err
+		}
+		if snapshot != "" {
+			defer func() {
+				if err != nil {
+					os.RemoveAll(filepath.Dir(snapshot))
+				}
+			}()
+		}
+		source = readOnlyDSN(path, snapshot)
+		probe = source
+	}
 	if !fresh {
-		if err := checkExisting(ctx, path); err != nil {
+		if err := checkExisting(ctx, path, probe); err != nil {
 			return nil, err
 		}
 	}
-	db, err := sql.Open("sqlite", dsn(path, false))
+	db, err := sql.Open("sqlite", source)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -89,7 +128,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// writes are serialised by BEGIN IMMEDIATE and the busy timeout.
 	db.SetMaxOpenConns(4)
 	db.SetConnMaxIdleTime(time.Minute)
-	s := &Store{db: db, path: path, author: opts.Author, now: opts.Now, stmts: map[string]*sql.Stmt{}}
+	s := &Store{db: db, path: path, author: opts.Author, now: opts.Now, stmts: map[string]*sql.Stmt{}, readOnly: readOnly, snapshot: snapshot}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -98,8 +137,16 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.rebuildIfAsked(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	// Events an older sitrep kept without projecting (their kind was new to
-	// it) are projected by the first version that knows them.
+	// it) are projected by the first version that knows them, and can
+	// write them.
+	if readOnly != "" {
+		return s, nil
+	}
 	if _, err := s.ProjectPending(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -146,11 +193,11 @@ func prepareFile(path string) (bool, error) {
 		return false, fmt.Errorf("open store %s: %w", path, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return false, fmt.Errorf("create store folder %s: %w", filepath.Dir(path), err)
+		return false, cannotCreate(path, err)
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil && !errors.Is(err, os.ErrExist) {
-		return false, fmt.Errorf("create store %s: %w", path, err)
+		return false, cannotCreate(path, err)
 	}
 	if f != nil {
 		f.Close()
@@ -159,8 +206,9 @@ func prepareFile(path string) (bool, error) {
 }
 
 // checkExisting reads the file's header and schema without writing, so a
-// wrong or damaged file is refused and left exactly as it was.
-func checkExisting(ctx context.Context, path string) error {
+// wrong or damaged file is refused and left exactly as it was. SQLite reads
+// it through source, a read-only DSN.
+func checkExisting(ctx context.Context, path, source string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("open store %s: %w", path, err)
@@ -182,17 +230,16 @@ func checkExisting(ctx context.Context, path string) error {
 	if pageSize == 1 {
 		pageSize = 65536
 	}
-	pages := int64(binary.BigEndian.Uint32(header[28:32]))
-	changeCounter := binary.BigEndian.Uint32(header[24:28])
-	validFor := binary.BigEndian.Uint32(header[92:96])
 	if pageSize < 512 || pageSize&(pageSize-1) != 0 {
 		return fmt.Errorf("open store %s: damaged header: page size %d is not valid", path, pageSize)
 	}
-	if validFor == changeCounter && pages > 0 && info.Size() < pages*pageSize {
-		return fmt.Errorf("open store %s: truncated: the header says %d bytes (%d pages of %d) but the file has %d", path, pages*pageSize, pages, pageSize, info.Size())
-	}
 
-	db, err := sql.Open("sqlite", dsn(path, true))
+	// Whether the file is complete is SQLite's to say, not the header's: a
+	// process killed (or a disk filled) while SQLite copies its -wal log
+	// into the main file leaves the header counting pages the file does
+	// not have yet, and SQLite reads them from the log. Only a store SQLite
+	// cannot read is refused.
+	db, err := sql.Open("sqlite", source)
 	if err != nil {
 		return fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -203,7 +250,16 @@ func checkExisting(ctx context.Context, path string) error {
 	var appID int64
 	var tables int
 	if err := db.QueryRowContext(ctx, "SELECT (SELECT application_id FROM pragma_application_id), (SELECT count(*) FROM sqlite_master)").Scan(&appID, &tables); err != nil {
-		return fmt.Errorf("open store %s: %w", path, describeSQLiteError(err))
+		err = describeSQLiteError(err)
+		// Said as "truncated" when that is what the header shows, so
+		// whoever looks for the missing part knows what to look for.
+		pages := int64(binary.BigEndian.Uint32(header[28:32]))
+		counted := binary.BigEndian.Uint32(header[24:28]) == binary.BigEndian.Uint32(header[92:96])
+		if errors.Is(err, ErrDamaged) && counted && info.Size() < pages*pageSize {
+			return &faultError{ErrDamaged, fmt.Sprintf("open store %s: truncated: the header says %d bytes (%d pages of %d) but the file has %d, and SQLite cannot read it: %s",
+				path, pages*pageSize, pages, pageSize, info.Size(), RecoverHint), err}
+		}
+		return fmt.Errorf("open store %s: %w", path, err)
 	}
 	if appID != applicationID {
 		if tables == 0 && appID == 0 {
@@ -220,32 +276,6 @@ func checkExisting(ctx context.Context, path string) error {
 	}
 	return nil
 }
-
-// describeSQLiteError turns the driver's corruption reports into words.
-func describeSQLiteError(err error) error {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return timeoutError{err}
-	}
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "SQLITE_NOTADB") || strings.Contains(msg, "file is not a database"):
-		return errors.New("not a SQLite database")
-	case strings.Contains(msg, "SQLITE_CORRUPT") || strings.Contains(msg, "malformed"):
-		return errors.New("the database file is damaged (malformed); restore it from a backup or the team's shared store")
-	}
-	return err
-}
-
-// timeoutError is a store call that ran out of time, said in words: what
-// runs out is the wait for a database another program holds. It still
-// matches context.DeadlineExceeded.
-type timeoutError struct{ err error }
-
-func (e timeoutError) Error() string {
-	return "the database did not answer in time (another sitrep may be holding it): try again"
-}
-
-func (e timeoutError) Unwrap() error { return e.err }
 
 func migrationNames() []string {
 	entries, _ := migrationFiles.ReadDir("migrations")
@@ -272,6 +302,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current)
 	if err == nil && current == len(names) {
 		return nil
+	}
+	if s.readOnly != "" {
+		if current > len(names) {
+			return fmt.Errorf("open store %s: written by a newer sitrep (schema %d; this one knows up to %d): upgrade sitrep to use it", s.path, current, len(names))
+		}
+		return &faultError{ErrReadOnly, fmt.Sprintf("open store %s: it needs upgrading to this sitrep's schema (%d to %d), and %s", s.path, current, len(names), s.readOnly), err}
 	}
 	// Otherwise each step reads the version and applies the next migration
 	// in one write transaction, with the bookkeeping table and the
@@ -358,6 +394,9 @@ func (s *Store) loadID(ctx context.Context) error {
 // write runs fn in one BEGIN IMMEDIATE transaction and commits it, durable
 // on return (synchronous=FULL).
 func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.readOnly != "" {
+		return s.readOnlyError()
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -457,7 +496,11 @@ func (s *Store) Close() error {
 	}
 	s.stmts = map[string]*sql.Stmt{}
 	s.stmtMu.Unlock()
-	return s.db.Close()
+	err := s.db.Close()
+	if s.snapshot != "" {
+		os.RemoveAll(filepath.Dir(s.snapshot))
+	}
+	return err
 }
 
 // Path is the file the store lives in.

@@ -175,7 +175,7 @@ var projectionChecks = []struct {
 }{
 	{"incidents", "id", "short, title, title_v, kind, severity, severity_v, status, status_v, active, commander, exercise, " +
 		"declared_by, declared_at, detected_at, acknowledged_at, mitigated_at, resolved_at, reviewed_at, updated_at, entries", incidentKey},
-	{"timeline", "event_id", "incident_id, kind, note_kind, occurred, typed, hlc, author, text", eventKey},
+	{"timeline", "event_id", "incident_id, kind, note_kind, occurred, typed, hlc, author, text, placed", eventKey},
 	{"entry_marks", "entry_id", "pinned, pinned_v, amended_text, amended_by, amended_v, retracted", func(k []string) string { return "entry " + k[0] }},
 	{"roles", "incident_id, role", "holder, since, version, event_id", func(k []string) string { return "incident " + k[0] + " role " + k[1] }},
 	{"role_events", "event_id", "incident_id, role, holder, replaces", eventKey},

@@ -62,7 +62,11 @@ type Report struct {
 	Pushed        int      // events the hub stored for the first time
 	Pulled        int      // events this store stored for the first time
 	Conflicts     []string // same id, different content: each side kept its own
-	Flagged       int      // pulled events stamped well ahead of this clock (kept, marked)
+	Flagged       int      // pulled events stamped well ahead of the clock they were judged by (kept, marked)
+	// ClockOffset is how far this store's clock is ahead of the hub's
+	// (negative: behind), as read from the hub's hello; zero if the hub
+	// did not say.
+	ClockOffset time.Duration
 	// TakenBack: events the hub held and this store had lost (restored
 	// from a backup, a damaged WAL, deleted), taken back before pushing.
 	TakenBack int
@@ -243,6 +247,9 @@ func (c *client) handshake(ctx context.Context, min int, noCreate bool) (*messag
 	}
 	c.helloDone = true
 	c.rep.RemoteVersion = fromRemote(hello.Version)
+	if hello.Now != 0 {
+		c.rep.ClockOffset = c.st.Now().Sub(time.UnixMilli(hello.Now))
+	}
 	proto, err := c.negotiate(hello)
 	if err == nil && proto < min {
 		err = &Error{Kind: KindIncompatible, Reason: fmt.Sprintf("the remote sitrep (%s) is too old to compare histories (sync protocol %d; this needs %d): upgrade it on the hub; nothing was read or written", c.rep.RemoteVersion, proto, min)}
@@ -555,12 +562,12 @@ func (c *client) catchUp(ctx context.Context, heads []storage.ChainHead) error {
 		if err != nil {
 			return err
 		}
-		res, err := c.st.Rejoin(ctx, tail, unseen, func(tx *sql.Tx) error {
+		res, err := c.st.Rejoin(ctx, tail, unseen, c.judgeClock(), func(tx *sql.Tx) error {
 			return c.st.RecordAcked(ctx, tx, c.hub, storage.HeadsOf(tail))
 		})
 		if err != nil {
 			if errors.Is(err, model.ErrInvalid) {
-				return fmt.Errorf("%w: the hub sent a history this store refuses: %v", errGarbage, err)
+				return &refusedEvent{err}
 			}
 			return localError(err)
 		}
@@ -688,8 +695,9 @@ func (c *client) apply(ctx context.Context, ws []wireEvent, last int64, lastID s
 	events := eventsOf(ws)
 	ids := idsOf(events)
 	pushed := c.pushed
+	judge := c.judgeClock()
 	c.noteAcked(storage.HeadsOf(events))
-	res, err := c.st.Apply(ctx, events, func(tx *sql.Tx) error {
+	res, err := c.st.ApplyWithClock(ctx, events, judge, func(tx *sql.Tx) error {
 		if err := c.st.RecordAcked(ctx, tx, c.hub, c.takeAcked()); err != nil {
 			return err
 		}
@@ -709,7 +717,7 @@ func (c *client) apply(ctx context.Context, ws []wireEvent, last int64, lastID s
 	})
 	if err != nil {
 		if errors.Is(err, model.ErrInvalid) {
-			return fmt.Errorf("%w: the hub sent an event this store refuses: %v", errGarbage, err)
+			return &refusedEvent{err}
 		}
 		return localError(err)
 	}
@@ -723,16 +731,28 @@ func (c *client) apply(ctx context.Context, ws []wireEvent, last int64, lastID s
 		c.rep.Conflicts = append(c.rep.Conflicts, "here: "+x)
 	}
 	if res.Applied > 0 {
-		horizon := c.st.Now().Add(storage.FutureSkew)
 		flagged := 0
 		for _, e := range events {
-			if e.At.After(horizon) || e.Occurred.After(horizon) {
+			if storage.StampedAhead(e, judge) {
 				flagged++
 			}
 		}
 		c.rep.Flagged += min(flagged, res.Applied)
 	}
 	return nil
+}
+
+// judgeClock is the time arriving events are judged by: this store's clock,
+// or the hub's when the two disagree by more than model.ClockTolerance. A
+// laptop an hour slow would otherwise mark every honest teammate's entry
+// [clock ahead]; judged by the hub's clock, only a clock that really runs
+// ahead is.
+func (c *client) judgeClock() time.Time {
+	now := c.st.Now()
+	if off := c.rep.ClockOffset; off > model.ClockTolerance || off < -model.ClockTolerance {
+		return now.Add(-off)
+	}
+	return now
 }
 
 // pullByID walks the hub's ids and fetches only the events missing here.
@@ -829,6 +849,8 @@ func (c *client) explain(err error, code int, stderr string) error {
 		e.Kind, e.Reason = KindProtocol, withTail(fmt.Sprintf("the remote ended (exit %d) without sitrep's hello; it printed %q", code, fromRemote(c.rep.Banner)))
 	case !c.helloDone:
 		e.Kind, e.Reason = KindProtocol, withTail(fmt.Sprintf("the remote ended (exit %d) before sitrep's hello", code))
+	case errors.As(err, new(*refusedEvent)):
+		e.Kind, e.Reason = KindRefused, "the hub holds an event this store refuses: "+fromRemote(err.Error())
 	case errors.Is(err, errGarbage):
 		e.Kind, e.Reason = KindProtocol, "the other end sent something that is not the sitrep sync protocol: "+fromRemote(err.Error())+"; nothing half-done was kept"
 	case errors.Is(err, errTimeout):

@@ -171,3 +171,10 @@ func lastLine(s string) string {
 	}
 	return ""
 }
+
+// refusedEvent is a pulled event this store's checks refuse (storage's
+// CheckIncoming): the protocol was fine, the content was not.
+type refusedEvent struct{ err error }
+
+func (r *refusedEvent) Error() string { return r.err.Error() }
+func (r *refusedEvent) Unwrap() error { return r.err }

@@ -55,7 +55,11 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, opts ServeOptions) (er
 	s := newStream(r, w, opts.Abort, opts.Timeout, false)
 	defer s.close()
 	srv := &server{s: s, opts: opts}
-	if err := s.send(&message{T: tHello, Proto: []int{ProtoMin, opts.maxProto}, Version: opts.Version, Schema: storage.SchemaVersion()}); err != nil {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	if err := s.send(&message{T: tHello, Proto: []int{ProtoMin, opts.maxProto}, Version: opts.Version, Schema: storage.SchemaVersion(), Now: now().UnixMilli()}); err != nil {
 		return fmt.Errorf("serve-sync: write hello: %w", err)
 	}
 	defer func() {

@@ -85,6 +85,10 @@ type message struct {
 	Proto   []int  `json:"proto,omitempty"` // hello: [min, max]; open: [chosen]
 	Version string `json:"version,omitempty"`
 	Schema  int    `json:"schema,omitempty"`
+	// hello: the hub's clock (unix ms), so a client whose own clock is off
+	// judges what it receives by the hub's instead of blaming every honest
+	// clock for running ahead. Older hubs leave it out.
+	Now int64 `json:"now,omitempty"`
 
 	// open
 	Path   string `json:"path,omitempty"`

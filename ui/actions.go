@@ -246,7 +246,10 @@ func (a App) formKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case cancel:
 		a.form = nil
 	case submit:
-		d, names := a.form.declaration()
+		d, names, err := a.form.declaration(a.now())
+		if err != nil {
+			return a, nil // the form shows why, on the field
+		}
 		a.form.saving = true
 		return a, declare(a.opts.Declare, d, names)
 	}

@@ -401,13 +401,12 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 		a.onDrafts(msg.Drafts)
 	}
 	a.loaded = true
-	detected := msg.Incident.Started()
 	a.exercise, a.drillLog, a.injectsShown = msg.Exercise, msg.Log, msg.Injects
 	a.drillKeysEnabled(msg.Exercise != nil)
 	if msg.Exercise == nil {
 		a.facilitator = false
 	}
-	a.timeline.setWindow(msg.Entries, msg.Window, msg.Incident.Entries+msg.Injects, detected)
+	a.timeline.setWindow(msg.Entries, msg.Window, msg.Incident.Entries+msg.Injects, model.ClockOf(msg.Incident, msg.Exercise))
 	a.stepper.incident = msg.Incident.Short()
 	a.stepper.setData(msg.Runbooks, msg.Steps)
 	a.raci.setData(msg.Roles, msg.Runbooks)

@@ -133,7 +133,7 @@ type windowRequest struct {
 
 // beforeAll sorts before every timeline entry: paging after it starts at
 // the oldest.
-var beforeAll = storage.TimelineKey{Occurred: math.MinInt64}
+var beforeAll = storage.TimelineKey{Placed: math.MinInt64}
 
 // queryTimeout bounds one round of reads, so a store locked by a stuck
 // writer shows an error instead of freezing the screen's data forever.

@@ -144,9 +144,55 @@ func (a App) facilitatorPanel(w, h int) []string {
 		return []string{s.Faint.Render("Not a drill.")}
 	}
 	now := a.now()
+	var objectives []string
+	for _, o := range x.Objectives(a.drillLog, now) {
+		st := s.Faint
+		switch o.State {
+		case model.ObjectiveMet:
+			st = s.OK
+		case model.ObjectiveMissed:
+			st = s.Error
+		}
+		line := "  " + st.Render(fmt.Sprintf("%-6s", strings.ToUpper(string(o.State)))) + " " + model.OneLine(o.Title) + s.Faint.Render(" #"+model.OneLine(o.ID))
+		if o.Target > 0 {
+			line += s.Faint.Render(" within " + model.FormatLength(o.Target))
+		}
+		if !o.At.IsZero() {
+			line += s.Faint.Render(" at " + model.TPlus(o.Took))
+		}
+		objectives = append(objectives, clip(line, w))
+	}
+	injects := x.Injects(now)
+	// What to look for stays in view once an inject is read out, ticked
+	// when a note tagged #2a (and so on) shows it was done. When the panel
+	// is short, the newest injects' lists come first and the objectives
+	// keep their place.
+	expected := make([][]string, len(injects))
+	room := h - (4 + len(injects) + 1 + len(objectives))
+	for i := len(injects) - 1; i >= 0; i-- {
+		var lines []string
+		for _, e := range x.ExpectedActions(injects[i], a.drillLog.Entries, now) {
+			mark, st, seen := "·", s.Faint, ""
+			if e.Answered {
+				mark, st, seen = "✓", s.OK, " seen at "+model.TPlus(x.Elapsed(e.At))
+			}
+			lines = append(lines, clip(fmt.Sprintf("             %s %s ", st.Render(mark), s.Faint.Render(fmt.Sprintf("#%-4s", e.Tag)))+model.OneLine(e.Text)+s.Faint.Render(seen), w))
+		}
+		if len(lines) > room {
+			break
+		}
+		expected[i], room = lines, room-len(lines)
+	}
 	out := []string{clip(s.PaneFocused.Render("Facilitator · "+model.OneLine(x.Started.Title))+"  "+a.drillHeader(now), w), ""}
-	out = append(out, s.Title.Render("Injects"))
-	for _, in := range x.Injects(now) {
+	title := s.Title.Render("Injects")
+	for _, l := range expected {
+		if len(l) > 0 {
+			title += s.Faint.Render("  · a note tagged #2a ticks inject 2's first thing to look for")
+			break
+		}
+	}
+	out = append(out, clip(title, w))
+	for i, in := range injects {
 		state := strings.ToUpper(string(in.State))
 		st := s.Faint
 		switch in.State {
@@ -163,25 +209,10 @@ func (a App) facilitatorPanel(w, h int) []string {
 			line += s.Faint.Render(" (" + model.OneLine(in.Reason) + ")")
 		}
 		out = append(out, clip(line, w))
+		out = append(out, expected[i]...)
 	}
 	out = append(out, "", s.Title.Render("Objectives"))
-	for _, o := range x.Objectives(a.drillLog, now) {
-		st := s.Faint
-		switch o.State {
-		case model.ObjectiveMet:
-			st = s.OK
-		case model.ObjectiveMissed:
-			st = s.Error
-		}
-		line := "  " + st.Render(fmt.Sprintf("%-6s", strings.ToUpper(string(o.State)))) + " " + model.OneLine(o.Title) + s.Faint.Render(" #"+model.OneLine(o.ID))
-		if o.Target > 0 {
-			line += s.Faint.Render(" within " + model.FormatLength(o.Target))
-		}
-		if !o.At.IsZero() {
-			line += s.Faint.Render(" at " + model.TPlus(o.Took))
-		}
-		out = append(out, clip(line, w))
-	}
+	out = append(out, objectives...)
 	if len(out) > h {
 		out = out[:h]
 	}

@@ -177,3 +177,42 @@ func TestDrillKeysOnlyInDrills(t *testing.T) {
 		t.Errorf("facilitator keys acted on a real incident (%d events, panel %v)", after-before, d.app().facilitator)
 	}
 }
+
+// TestFacilitatorExpectedActions: once an inject is read out, the panel
+// keeps what to look for under it, and ticks an action when a note tagged
+// with it (#2a) is logged.
+func TestFacilitatorExpectedActions(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	lib := bundled(t)
+	id, sc, f := startTestDrill(t, st, c, lib)
+	in := sc.Injects[f]
+	if len(in.Expected) == 0 {
+		t.Skipf("inject %d of %s expects nothing", f+1, sc.Name)
+	}
+	tag := model.ExpectedTag(f, 0)
+	want := "#" + tag
+	d := newDriver(t, Options{Store: st, Library: lib, Now: c.Now, Incident: id}, 160, 48)
+	d.press("O")
+	if v := ansi.Strip(d.view()); strings.Contains(v, "· "+fmt.Sprintf("%-5s", want)) {
+		t.Fatalf("inject %d's expected actions shown before its release:\n%s", f+1, v)
+	}
+	d.press("esc")
+	c.Add(in.Offset)
+	d.send(tickMsg(c.Now()))
+	d.press("O")
+	first := model.OneLine(in.Expected[0])
+	if v := ansi.Strip(d.view()); !strings.Contains(v, "· "+fmt.Sprintf("%-5s", want)+" "+first[:20]) {
+		t.Fatalf("panel lacks %q unticked under inject %d:\n%s", want, f+1, v)
+	}
+	d.press("esc")
+	c.Add(time.Minute)
+	d.press("n")
+	d.typeText("Seen it " + want)
+	d.press("enter")
+	d.press("O")
+	v := ansi.Strip(d.view())
+	if !strings.Contains(v, "✓ "+fmt.Sprintf("%-5s", want)+" "+first[:20]) || !strings.Contains(v, "seen at T+") {
+		t.Errorf("the note tagged %s does not tick it:\n%s", want, v)
+	}
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -17,11 +18,13 @@ const (
 	fieldSeverity
 	fieldKind
 	fieldExercise
+	fieldWhen     // when it was declared, for one recorded after the fact
 	fieldRunbooks // the first runbook row
 )
 
 // declareForm declares an incident: title, severity, kind, whether it is an
-// exercise, and the runbooks to attach, offered by kind.
+// exercise, when (empty: now; a time records it after the fact), and the
+// runbooks to attach, offered by kind.
 type declareForm struct {
 	styles *Styles
 	keys   *keyMap
@@ -30,6 +33,7 @@ type declareForm struct {
 	severity model.Severity
 	kind     int // into model.IncidentKinds
 	exercise bool
+	when     textinput.Model
 	library  Library
 	offered  []*model.Runbook
 	checked  map[string]bool
@@ -44,6 +48,10 @@ func newDeclareForm(s *Styles, k *keyMap, library Library) *declareForm {
 	f.title.CharLimit = model.MaxTitle
 	f.title.Width = 60
 	f.title.Focus()
+	f.when = newTextInput()
+	f.when.Placeholder = "now (or 14:02 UTC, -3h, 2026-11-20 14:02)"
+	f.when.CharLimit = 40
+	f.when.Width = 40
 	for i, kind := range model.IncidentKinds {
 		if kind == "outage" {
 			f.kind = i
@@ -88,7 +96,7 @@ func (f *declareForm) Update(msg tea.KeyMsg) (submit, cancel bool, cmd tea.Cmd) 
 		}
 		return true, false, nil
 	case key.Matches(msg, k.FieldNext):
-		f.setField(min(f.field+1, max(f.lastField(), fieldExercise)))
+		f.setField(min(f.field+1, max(f.lastField(), fieldWhen)))
 		return false, false, nil
 	case key.Matches(msg, k.FieldPrev):
 		f.setField(max(f.field-1, 0))
@@ -125,6 +133,10 @@ func (f *declareForm) Update(msg tea.KeyMsg) (submit, cancel bool, cmd tea.Cmd) 
 		if key.Matches(msg, k.Toggle) || msg.String() == "x" {
 			f.exercise = !f.exercise
 		}
+	case fieldWhen:
+		f.when, cmd = f.when.Update(msg)
+		f.err = ""
+		return false, false, cmd
 	default:
 		if key.Matches(msg, k.Toggle) || msg.String() == "x" {
 			if i := f.field - fieldRunbooks; i >= 0 && i < len(f.offered) {
@@ -138,20 +150,34 @@ func (f *declareForm) Update(msg tea.KeyMsg) (submit, cancel bool, cmd tea.Cmd) 
 
 func (f *declareForm) setField(n int) {
 	f.field = n
-	if n == fieldTitle {
+	f.title.Blur()
+	f.when.Blur()
+	switch n {
+	case fieldTitle:
 		f.title.Focus()
-	} else {
-		f.title.Blur()
+	case fieldWhen:
+		f.when.Focus()
 	}
 }
 
-// declaration is what the form says to declare.
-func (f *declareForm) declaration() (model.Declaration, []string) {
+// declaration is what the form says to declare. A "when" that does not
+// read as a time, or lies ahead of now, is refused by the rule the
+// command line's --at follows, and the cursor goes to it.
+func (f *declareForm) declaration(now time.Time) (model.Declaration, []string, error) {
 	d := model.Declaration{
 		Title:    strings.TrimSpace(f.title.Value()),
 		Kind:     model.IncidentKinds[f.kind],
 		Severity: f.severity,
 		Exercise: f.exercise,
+	}
+	if w := strings.TrimSpace(f.when.Value()); w != "" {
+		at, err := model.ParsePast("when", w, now)
+		if err != nil {
+			f.err = err.Error()
+			f.setField(fieldWhen)
+			return d, nil, err
+		}
+		d.At = at
 	}
 	var names []string
 	for _, rb := range f.offered {
@@ -159,7 +185,7 @@ func (f *declareForm) declaration() (model.Declaration, []string) {
 			names = append(names, rb.Name)
 		}
 	}
-	return d, names
+	return d, names, nil
 }
 
 func (f *declareForm) ShortHelp() []key.Binding {
@@ -193,6 +219,8 @@ func (f *declareForm) view(w, h int) []string {
 		ex = "[x] " + s.Exercise.Render("EXERCISE")
 	}
 	lines = append(lines, label(fieldExercise, "Exercise")+"   "+ex)
+	f.when.Width = max(w-16, 1)
+	lines = append(lines, label(fieldWhen, "When")+" "+f.when.View())
 	lines = append(lines, "", s.Bold.Render("Runbooks to attach")+s.Faint.Render(" (offered for "+model.IncidentKinds[f.kind]+"; space toggles)"))
 	if len(f.offered) == 0 {
 		lines = append(lines, s.Faint.Render("  none in the library for this kind"))

@@ -103,8 +103,8 @@ func declareFunc(t testing.TB, st *storage.Store, lib *runbooks.Library) Declare
 		}
 		id := storage.NewID()
 		drafts := []model.Draft{
-			{IncidentID: id, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: d.Title, Kind: d.Kind, Severity: d.Severity, Status: d.Status, Exercise: d.Exercise}},
-			{IncidentID: id, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: st.Author()}},
+			{IncidentID: id, Kind: model.EventDeclared, Occurred: d.At, Payload: model.DeclaredPayload{Title: d.Title, Kind: d.Kind, Severity: d.Severity, Status: d.Status, Exercise: d.Exercise}},
+			{IncidentID: id, Kind: model.EventRoleAssigned, Occurred: d.At, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: st.Author()}},
 		}
 		for _, n := range names {
 			drafts = append(drafts, attachDraft(t, lib, id, n))

@@ -388,8 +388,11 @@ func (l *incidentList) scroll() {
 
 func (l *incidentList) drawRow(in model.Incident, selected bool, now time.Time, w int) string {
 	s := l.styles
-	status := fmt.Sprintf("%-13s", in.Status)
-	age := model.FormatAge(now.Sub(in.DeclaredAt))
+	status := fmt.Sprintf("%-13s", model.OneLine(string(in.Status)))
+	// When it was declared, then how long ago: a back-filled incident from
+	// five weeks ago must not read like one declared a moment ago.
+	declared := model.FormatDeclared(in.DeclaredAt, now)
+	age := model.FormatAge(max(now.Sub(in.DeclaredAt), 0))
 	title := model.OneLine(in.Title)
 	cursor := "  "
 	if selected {
@@ -400,7 +403,7 @@ func (l *incidentList) drawRow(in model.Incident, selected bool, now time.Time, 
 		st = s.Faint
 	}
 	line := cursor + s.SeverityBadge(in.Severity) + " " + st.Render(status) + " " +
-		s.Faint.Render(in.Short()) + " " + s.Time.Render(fmt.Sprintf("%6s", age)) + " "
+		s.Faint.Render(in.Short()) + " " + s.Time.Render(fmt.Sprintf("%-8s %6s", declared, age)) + " "
 	if w < 60 {
 		// Narrow: the status and age give way, or the title would not
 		// show at all; the incident view has them.

@@ -55,8 +55,13 @@ func partText(r model.Review, key string) string {
 		return r.ImpactStart.UTC().Format("2006-01-02 15:04:05") + " UTC"
 	case partActions:
 		var lines []string
-		for _, a := range r.ActionItems {
-			lines = append(lines, strings.Join([]string{model.OneLine(a.Title), model.OneLine(a.Owner), a.Due, string(a.Status)}, " | "))
+		for _, g := range model.GroupActionItems(r.ActionItems) {
+			if g.Category != "" {
+				lines = append(lines, "### "+model.OneLine(g.Category))
+			}
+			for _, a := range g.Items {
+				lines = append(lines, strings.Join([]string{model.OneLine(a.Title), model.OneLine(a.Owner), a.Due, string(a.Status)}, " | "))
+			}
 		}
 		return strings.Join(lines, "\n")
 	}
@@ -90,7 +95,7 @@ func applyPart(r model.Review, p reviewPart, text string, now time.Time) (model.
 		lines := strings.Split(text, "\n")
 		for i, l := range lines {
 			l = strings.TrimSpace(l)
-			if l != "" && !strings.HasPrefix(l, "- ") && !strings.HasPrefix(l, "* ") {
+			if l != "" && !strings.HasPrefix(l, "- ") && !strings.HasPrefix(l, "* ") && !strings.HasPrefix(l, "###") {
 				l = "- [ ] " + l
 			}
 			lines[i] = l // blank lines stay, so line numbers stay the section's
@@ -118,6 +123,16 @@ func applyPart(r model.Review, p reviewPart, text string, now time.Time) (model.
 		return r, err
 	}
 	return out, out.Validate()
+}
+
+// groupedActions lists action items in the order the review document
+// writes them, under their categories.
+func groupedActions(items []model.ActionItem) []model.ActionItem {
+	var out []model.ActionItem
+	for _, g := range model.GroupActionItems(items) {
+		out = append(out, g.Items...)
+	}
+	return out
 }
 
 func remarshal(from, to any) error {
@@ -404,7 +419,12 @@ func (r *reviewScreen) lines() (out []string, selAt, selEnd int) {
 			if strings.TrimSpace(text) == "" {
 				out = append(out, "  "+s.Faint.Render("(empty)"))
 			} else if p.key == partActions {
-				for _, a := range r.saved.ActionItems {
+				category := ""
+				for _, a := range groupedActions(r.saved.ActionItems) {
+					if a.Category != category {
+						category = a.Category
+						out = append(out, clip("  "+s.Bold.Render(model.OneLine(category)), w))
+					}
 					box := "[ ]"
 					if a.Status == model.ActionDone {
 						box = "[x]"

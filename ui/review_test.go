@@ -167,3 +167,22 @@ func TestReviewErrorOnScreen(t *testing.T) {
 		t.Errorf("error for the third line: %v", err)
 	}
 }
+
+// Editing the action items in the cockpit keeps their ### categories: the
+// text the editor starts from carries them and reads back the same.
+func TestReviewActionCategoriesInCockpit(t *testing.T) {
+	r := model.Review{ActionItems: []model.ActionItem{
+		{Title: "Page earlier", Owner: "amy", Status: model.ActionOpen},
+		{Title: "Add a canary stage", Owner: "bob", Due: "2026-12-01", Status: model.ActionOpen, Category: "Process"},
+		{Title: "Alert on 5xx rate", Status: model.ActionDone, Category: "Monitoring"},
+	}}
+	part := reviewParts[len(reviewParts)-1]
+	text := partText(r, part.key)
+	if !strings.Contains(text, "### Process\nAdd a canary stage") {
+		t.Errorf("the editor text lacks the category:\n%s", text)
+	}
+	got, err := applyPart(model.Review{}, part, text, newClock().Now())
+	if err != nil || !got.Equal(r) {
+		t.Errorf("edited back: %+v %v\nwant %+v", got.ActionItems, err, r.ActionItems)
+	}
+}

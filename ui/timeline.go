@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -28,16 +27,16 @@ type timelinePane struct {
 	keys   *keyMap
 	w, h   int
 
-	detected time.Time
-	entries  []model.TimelineEntry
-	offset   int // position of entries[0] in the whole timeline
-	total    int // entries in the whole timeline
-	sel      int // selected entry, an index into entries
-	top      int // first entry drawn
-	atHead   bool
-	atTail   bool
-	follow   bool // the newest entry stays selected as new ones arrive
-	pending  bool // a page request is out
+	clock   model.IncidentClock // reads the T+ column: since detection, or the exercise clock
+	entries []model.TimelineEntry
+	offset  int // position of entries[0] in the whole timeline
+	total   int // entries in the whole timeline
+	sel     int // selected entry, an index into entries
+	top     int // first entry drawn
+	atHead  bool
+	atTail  bool
+	follow  bool // the newest entry stays selected as new ones arrive
+	pending bool // a page request is out
 
 	lines map[string][]string // drawn lines per entry at the current width
 }
@@ -97,14 +96,17 @@ func (t *timelinePane) request() windowRequest {
 
 // setWindow replaces the loaded entries after a reload, keeping the
 // selection on the same entry when it is still there.
-func (t *timelinePane) setWindow(entries []model.TimelineEntry, req windowRequest, total int, detected time.Time) {
+func (t *timelinePane) setWindow(entries []model.TimelineEntry, req windowRequest, total int, clock model.IncidentClock) {
 	var selID string
 	if e, ok := t.selected(); ok {
 		selID = e.EventID
 	}
-	t.entries, t.total, t.detected = entries, total, detected
-	t.lines = map[string][]string{}
+	// Whether the window reached an end is judged on what the store sent,
+	// before a run of speed changes is drawn as one line.
 	short := len(entries) < req.Count
+	entries = model.CoalesceSpeedChanges(entries)
+	t.entries, t.total, t.clock = entries, total, clock
+	t.lines = map[string][]string{}
 	switch {
 	case req.Tail:
 		t.atTail, t.atHead = true, short
@@ -137,6 +139,7 @@ func (t *timelinePane) addPage(msg timelinePageMsg) {
 	t.pending = false
 	got := msg.Entries
 	short := len(got) < msg.Limit
+	got = model.CoalesceSpeedChanges(got)
 	switch msg.Dir {
 	case pageHead:
 		t.entries, t.offset, t.sel, t.top = got, 0, 0, 0
@@ -278,24 +281,34 @@ func (t timelinePane) ShortHelp() []key.Binding {
 	return []key.Binding{k.Note, k.Decision, k.Action, k.Pin, k.Up, k.Down, k.Bottom}
 }
 
-// entryLines draws entry i, cached per entry for the current width.
+// entryLines draws entry i, cached per entry for the current width. An
+// entry that starts a day (or the loaded window) is drawn under a date
+// line, as chat apps do: the time column shows only the time of day.
 func (t *timelinePane) entryLines(i int) []string {
 	w := t.innerW() - 1 // one column for the selection gutter
 	e := t.entries[i]
-	if l, ok := t.lines[e.EventID]; ok {
+	day := i == 0 || !model.SameDay(e.Placed(), t.entries[i-1].Placed())
+	k := e.EventID
+	if day {
+		k += "\x00day"
+	}
+	if l, ok := t.lines[k]; ok {
 		return l
 	}
 	l := t.drawEntry(e, w)
-	t.lines[e.EventID] = l
+	if day {
+		l = append([]string{t.styles.Faint.Render(clip(model.DayLine(e.Placed()), w))}, l...)
+	}
+	t.lines[k] = l
 	return l
 }
 
 func (t *timelinePane) drawEntry(e model.TimelineEntry, w int) []string {
 	s := t.styles
 	var head strings.Builder
-	head.WriteString(s.Time.Render(e.Occurred.UTC().Format("15:04:05Z")))
-	if !t.detected.IsZero() {
-		head.WriteString(" " + s.Time.Render(model.FormatOffset(e.Occurred.Sub(t.detected))))
+	head.WriteString(s.Time.Render(e.Placed().UTC().Format("15:04:05Z")))
+	if off := t.clock.TPlus(e.Placed()); off != "" {
+		head.WriteString(" " + s.Time.Render(off))
 	}
 	head.WriteString(" " + s.Author.Render(model.OneLine(e.Author)))
 	head.WriteString(" " + s.kindStyle(e).Render(e.Label()))
@@ -309,10 +322,10 @@ func (t *timelinePane) drawEntry(e model.TimelineEntry, w int) []string {
 		head.WriteString(" " + s.Faint.Render("amended"))
 	}
 	if e.Late() {
-		head.WriteString(" " + s.Faint.Render("(logged "+e.Typed.UTC().Format("15:04Z")+")"))
+		head.WriteString(" " + s.Faint.Render("(logged "+loggedAt(e)+")"))
 	}
-	if e.Future {
-		head.WriteString(" " + s.Warn.Render("⚠ clock ahead"))
+	if mark := e.ClockMark(); mark != "" {
+		head.WriteString(" " + s.Warn.Render("⚠ "+mark))
 	}
 	lines := []string{clip(head.String(), w)}
 	style := s.kindStyle(e)
@@ -338,6 +351,11 @@ func (t timelinePane) View(focused bool) []string {
 	if t.follow && t.atTail {
 		title += " · live"
 	}
+	// The selected entry's day, always in sight: the date lines above each
+	// day's first entry scroll away.
+	if e, ok := t.selected(); ok {
+		title += " · " + e.Placed().UTC().Format("Mon 2 Jan 2006")
+	}
 	h := t.innerH()
 	var lines []string
 	if len(t.entries) == 0 {
@@ -360,4 +378,13 @@ func (t timelinePane) View(focused bool) []string {
 		}
 	}
 	return t.styles.box(title, lines, t.w, t.h, focused)
+}
+
+// loggedAt is when an entry written down late was logged: the time of day,
+// with the date when that is another day than the entry's own.
+func loggedAt(e model.TimelineEntry) string {
+	if model.SameDay(e.Logged(), e.Placed()) {
+		return e.Logged().UTC().Format("15:04Z")
+	}
+	return e.Logged().UTC().Format("Jan 2 15:04Z")
 }

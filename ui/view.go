@@ -230,7 +230,7 @@ func (a App) incidentHeader(w int) []string {
 	if !a.loaded {
 		return []string{s.Faint.Render("Loading incident " + model.ShortID(a.incID) + "…"), ""}
 	}
-	line1 := s.SeverityBadge(in.Severity) + " " + s.Status.Render(strings.ToUpper(string(in.Status))) + " "
+	line1 := s.SeverityBadge(in.Severity) + " " + s.Status.Render(strings.ToUpper(model.OneLine(string(in.Status)))) + " "
 	if in.Exercise {
 		line1 += s.Exercise.Render("EXERCISE") + " "
 	}
@@ -243,12 +243,14 @@ func (a App) incidentHeader(w int) []string {
 	} else {
 		parts = append(parts, s.Warn.Render("IC: nobody (r in RACI to assign)"))
 	}
-	detected := in.Started()
+	// A drill reads in exercise time, like its clock beside it.
+	clock := model.ClockOf(in, a.exercise)
 	now := a.now()
-	if !in.Milestones.Resolved.IsZero() {
-		parts = append(parts, s.Faint.Render("resolved after ")+s.Bold.Render(model.FormatLength(in.Milestones.Resolved.Sub(detected))))
-	} else {
-		parts = append(parts, s.Bold.Render(model.FormatOffset(now.Sub(detected)))+s.Faint.Render(" since detection"))
+	switch {
+	case !in.Milestones.Resolved.IsZero():
+		parts = append(parts, s.Faint.Render("resolved after ")+s.Bold.Render(model.FormatLength(clock.Length(in.Started(), in.Milestones.Resolved))))
+	case a.exercise == nil:
+		parts = append(parts, s.Bold.Render(clock.TPlus(now))+s.Faint.Render(" since detection"))
 	}
 	if drill := a.drillHeader(now); drill != "" {
 		parts = append(parts, drill)

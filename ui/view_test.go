@@ -8,12 +8,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/runbooks"
 	"github.com/sitrep-dev/sitrep/storage"
+	"github.com/sitrep-dev/sitrep/storage/storagetest"
 )
 
 // screens are the views the layout and golden tests draw: each sets up a
@@ -252,20 +254,42 @@ func checkGolden(t *testing.T, name, got string) {
 }
 
 // TestHostileTextIsDrawnHarmless: escape sequences and control characters
-// in titles, notes, names and reasons never reach the terminal.
+// in titles, notes, names, kinds, roles and reasons never reach the
+// terminal. Sync and import refuse such fields, and so does a change made
+// here, so the events are written straight into the log (as sqlite3 or a
+// modified sitrep would) and projected by a rebuild: what is drawn must be
+// harmless whatever a store holds.
 func TestHostileTextIsDrawnHarmless(t *testing.T) {
 	c := newClock()
-	st := openStore(t, c, "mallory\x1b]0;pwned\x07@host")
+	st := openStore(t, c, "alice@laptop")
 	lib := bundled(t)
 	seed(t, st, c, lib)
 	evil := "\x1b[2J\x1b[31mred\x1b[0m \x1b]52;c;ZXZpbA==\x07 bell\x07 back\bspace\r\nnewline\x9b31m"
-	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "note " + evil}})
-	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleOperations, Holder: "ops" + evil}})
-	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventStepChanged, Payload: model.StepPayload{Runbook: "major-incident", Step: 4, Title: "t" + evil, State: model.StepBlocked, Reason: "why" + evil}})
-	hostile := mustAppend(t, st, model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "title" + evil, Kind: "outage", Severity: model.SEV1, Status: model.StatusInvestigating}})
-	mustAppend(t, st, model.Draft{IncidentID: hostile.IncidentID, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "note " + evil}})
-	mustAppend(t, st, model.Draft{IncidentID: hostile.IncidentID, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: model.Review{
-		Summary: "summary " + evil, ActionItems: []model.ActionItem{{Title: "act" + evil, Owner: "own" + evil, Status: model.ActionOpen}}}}})
+	f := &storagetest.Forger{Origin: "mallory-store", Author: "mallory\x1b]0;pwned\x07@host", At: c.Now()}
+	forge := func(incident string, kind model.EventKind, p any) model.Event {
+		e := f.Event(incident, kind, p, nil)
+		if err := storagetest.Insert(context.Background(), st, e); err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	forge(incA, model.EventNote, model.NotePayload{Kind: model.NoteKindNote, Text: "note " + evil})
+	forge(incA, model.EventNote, model.NotePayload{Kind: model.NoteKind("decision" + evil), Text: "kind of note"})
+	forge(incA, model.EventRoleAssigned, model.RoleAssignedPayload{Role: model.RoleOperations, Holder: "ops" + evil})
+	forge(incA, model.EventRoleAssigned, model.RoleAssignedPayload{Role: model.Role("role" + evil), Holder: "someone"})
+	forge(incA, model.EventStepChanged, model.StepPayload{Runbook: "major-incident", Step: 4, Title: "t" + evil, State: model.StepBlocked, Reason: "why" + evil})
+	forge(incA, model.EventKind("evil"+evil), model.NotePayload{Kind: model.NoteKindNote, Text: "unknown kind"})
+	hostile := forge("", model.EventDeclared, model.DeclaredPayload{Title: "title" + evil, Kind: "outage" + evil, Severity: model.SEV1, Status: model.StatusInvestigating})
+	forge(hostile.IncidentID, model.EventNote, model.NotePayload{Kind: model.NoteKindNote, Text: "note " + evil})
+	forge(hostile.IncidentID, model.EventReviewSaved, model.ReviewPayload{Review: model.Review{
+		Summary: "summary " + evil, ActionItems: []model.ActionItem{{Title: "act" + evil, Owner: "own" + evil, Status: model.ActionOpen}}}})
+	if err := st.Rebuild(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// Columns of the projection edited directly, as sqlite3 would.
+	if _, err := st.DB().Exec(`UPDATE incidents SET short = ?, status = ? WHERE id = ?`, "ab"+evil, "mitigated"+evil, hostile.IncidentID); err != nil {
+		t.Fatal(err)
+	}
 	for _, sz := range [][2]int{{160, 48}, {100, 30}, {60, 20}} {
 		d := newDriver(t, Options{Store: st, Now: c.Now, Cadence: model.DefaultCadence()}, sz[0], sz[1])
 		views := []string{d.view()}
@@ -287,10 +311,19 @@ func TestHostileTextIsDrawnHarmless(t *testing.T) {
 		if !strings.Contains(views[len(views)-4], "summary") {
 			t.Errorf("%dx%d: the hostile review is not drawn:\n%s", sz[0], sz[1], views[len(views)-4])
 		}
+		// The working incident, where the forged notes, roles and step sit.
+		d = newDriver(t, Options{Store: st, Now: c.Now, Incident: incA}, sz[0], sz[1])
+		d.press("G")
+		views = append(views, d.view())
+		d.press("3")
+		views = append(views, d.view())
+		if sz[0] >= 120 && !strings.Contains(views[len(views)-1], "ops") {
+			t.Errorf("%dx%d: the forged role holder is not drawn:\n%s", sz[0], sz[1], views[len(views)-1])
+		}
 		for i, v := range views {
 			for _, bad := range []string{"\x1b", "\x07", "\b", "\r", "\x9b"} {
 				if strings.Contains(v, bad) {
-					t.Errorf("%dx%d view %d holds %q", sz[0], sz[1], i, bad)
+					t.Errorf("%dx%d view %d holds %q:\n%s", sz[0], sz[1], i, bad, v)
 				}
 			}
 			if n := len(strings.Split(v, "\n")); n != sz[1] {
@@ -315,5 +348,49 @@ func TestHeaderResolvedAfter(t *testing.T) {
 	d := newDriver(t, Options{Store: st, Now: c.Now, Incident: incA}, 120, 40)
 	if v := d.view(); !strings.Contains(v, "resolved after 34m36s") {
 		t.Errorf("header lacks %q:\n%s", "resolved after 34m36s", strings.Join(strings.Split(v, "\n")[:2], "\n"))
+	}
+}
+
+// formatChars is text as pasted from web pages and documents: a soft hyphen,
+// zero-width characters, a byte-order mark, bidi controls and a tag
+// character. Terminals disagree on their widths, and bidi controls reorder
+// what follows them.
+const formatChars = "Fail\u00adover of pri\u00admary done; zero\u200bwidth\u200d join, \ufeffBOM, \u202eReversed\u202c and \u2066isolated\u2069, tag\U000E0041 end"
+
+// TestGoldenFormatCharacters: a note holding Unicode format characters is
+// drawn with each shown as a visible <U+XXXX> marker (soft hyphens
+// dropped), so what is on screen is what is stored and every line of the
+// cockpit keeps the terminal's width.
+func TestGoldenFormatCharacters(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: formatChars}})
+	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleOperations, Holder: "ops"}})
+	for _, sz := range [][2]int{{160, 48}, {100, 30}, {60, 20}} {
+		name := fmt.Sprintf("format-chars-%dx%d", sz[0], sz[1])
+		t.Run(name, func(t *testing.T) {
+			d := newDriver(t, Options{Store: st, Now: c.Now, Incident: incA}, sz[0], sz[1])
+			d.press("G")
+			v := d.view()
+			checkGolden(t, name, v)
+			if !strings.Contains(v, "<U+200B>") || !strings.Contains(v, "Failover") {
+				t.Errorf("the note is not drawn with markers:\n%s", v)
+			}
+			lines := strings.Split(v, "\n")
+			if len(lines) != sz[1] {
+				t.Errorf("%d lines, want %d", len(lines), sz[1])
+			}
+			for i, l := range lines {
+				for _, r := range l {
+					if unicode.Is(unicode.Cf, r) {
+						t.Errorf("line %d draws the format character %U: %q", i, r, l)
+					}
+				}
+				if w := ansi.StringWidth(l); w != sz[0] {
+					t.Errorf("line %d is %d wide, want %d: %q", i, w, sz[0], l)
+				}
+			}
+		})
 	}
 }

@@ -62,6 +62,7 @@ type Incident struct {
 	Timeline     []TimelineEntry `json:"timeline"`
 	entries      []model.TimelineEntry
 	in           model.Incident
+	clock        model.IncidentClock // T+ marks: since detection, or the drill's exercise clock
 }
 
 // Milestones are when each milestone was first reached (UTC), null if not.
@@ -182,6 +183,11 @@ type TimelineEntry struct {
 	Pinned    bool      `json:"pinned,omitempty"`
 	Amended   bool      `json:"amended,omitempty"`
 	Retracted bool      `json:"retracted,omitempty"`
+	// Clock is "behind" or "ahead" when the clock that stamped the entry
+	// disagreed with the others by more than a minute; Occurred is then
+	// where the log places it, and Stamped what that clock said.
+	Clock   string     `json:"clock,omitempty"`
+	Stamped *time.Time `json:"stamped,omitempty"`
 }
 
 // Event is one event of the log, exactly as stored: import re-applies it
@@ -364,7 +370,7 @@ func Load(ctx context.Context, st *storage.Store, incidentID string, count StepC
 		return Incident{}, err
 	}
 	out := Incident{ID: in.ID, Short: in.Short(), Title: in.Title, Kind: in.Kind, Severity: in.Severity.String(), Status: string(in.Status),
-		Exercise: in.Exercise, Commander: in.Commander, DeclaredBy: in.DeclaredBy, DeclaredAt: in.DeclaredAt.UTC(), in: in}
+		Exercise: in.Exercise, Commander: in.Commander, DeclaredBy: in.DeclaredBy, DeclaredAt: utc(in.DeclaredAt), in: in}
 	m := in.Milestones
 	out.Milestones = Milestones{Detected: tp(m.Detected), Acknowledged: tp(m.Acknowledged), Mitigated: tp(m.Mitigated), Resolved: tp(m.Resolved), Reviewed: tp(m.Reviewed)}
 
@@ -374,7 +380,7 @@ func Load(ctx context.Context, st *storage.Store, incidentID string, count StepC
 	}
 	out.Roles = []Role{}
 	for _, r := range roles {
-		out.Roles = append(out.Roles, Role{Role: string(r.Role), Title: r.Role.Title(), Holder: r.Holder, Since: r.Since.UTC()})
+		out.Roles = append(out.Roles, Role{Role: string(r.Role), Title: r.Role.Title(), Holder: r.Holder, Since: utc(r.Since)})
 	}
 
 	atts, err := st.Attachments(ctx, in.ID)
@@ -387,10 +393,10 @@ func Load(ctx context.Context, st *storage.Store, incidentID string, count StepC
 	}
 	out.Runbooks = []Runbook{}
 	for _, a := range atts {
-		rb := Runbook{Name: a.Name, Title: a.Title, Source: a.Source, SHA256: a.Hash, AttachedAt: a.At.UTC(), Text: a.Text, Steps: []Step{}}
+		rb := Runbook{Name: a.Name, Title: a.Title, Source: a.Source, SHA256: a.Hash, AttachedAt: utc(a.At), Text: a.Text, Steps: []Step{}}
 		for _, s := range steps {
 			if s.Runbook == a.Name {
-				rb.Steps = append(rb.Steps, Step{Index: s.Step, State: string(s.State), Reason: s.Reason, By: s.By, At: s.At.UTC()})
+				rb.Steps = append(rb.Steps, Step{Index: s.Step, State: string(s.State), Reason: s.Reason, By: s.By, At: utc(s.At)})
 			}
 		}
 		out.Runbooks = append(out.Runbooks, rb)
@@ -401,10 +407,19 @@ func Load(ctx context.Context, st *storage.Store, incidentID string, count StepC
 		return out, err
 	}
 	if info.EventID != "" {
-		r.ImpactStart = r.ImpactStart.UTC()
-		out.Review = &Review{Review: r, SavedBy: info.By, SavedAt: info.At.UTC()}
+		r.ImpactStart = utc(r.ImpactStart)
+		out.Review = &Review{Review: r, SavedBy: info.By, SavedAt: utc(info.At)}
+	}
+	x, isDrill, err := st.Exercise(ctx, in.ID)
+	if err != nil {
+		return out, err
 	}
 	t := model.TimesOf(in, r)
+	out.clock = model.ClockOf(in, nil)
+	if isDrill {
+		// A drill's metrics and T+ marks read on its exercise clock.
+		t.Drill, out.clock.Drill = &x, &x
+	}
 	out.Metrics = Metrics{TimeToDetect: secs(t, model.MetricDetect), TimeToAcknowledge: secs(t, model.MetricAcknowledge),
 		TimeToMitigate: secs(t, model.MetricMitigate), TimeToResolve: secs(t, model.MetricResolve)}
 
@@ -415,14 +430,10 @@ func Load(ctx context.Context, st *storage.Store, incidentID string, count StepC
 	out.Messages = []Message{}
 	for _, m := range msgs {
 		out.Messages = append(out.Messages, Message{EventID: m.EventID, Audience: string(m.Audience), Template: m.Template, Channel: m.Channel,
-			Author: m.Author, At: m.At.UTC(), Text: m.Text})
+			Author: m.Author, At: utc(m.At), Text: m.Text})
 	}
 
 	entries, err := st.Timeline(ctx, in.ID, storage.TimelinePage{})
-	if err != nil {
-		return out, err
-	}
-	x, isDrill, err := st.Exercise(ctx, in.ID)
 	if err != nil {
 		return out, err
 	}
@@ -437,17 +448,22 @@ func Load(ctx context.Context, st *storage.Store, incidentID string, count StepC
 	out.entries = entries
 	out.Timeline = []TimelineEntry{}
 	for _, e := range entries {
-		out.Timeline = append(out.Timeline, TimelineEntry{EventID: e.EventID, Kind: string(e.Kind), Label: e.Label(), NoteKind: string(e.NoteKind),
-			Occurred: e.Occurred.UTC(), Recorded: e.Typed.UTC(), Author: e.Author, Text: e.Text, Pinned: e.Pinned, Amended: e.AmendedBy != "", Retracted: e.Retracted})
+		te := TimelineEntry{EventID: e.EventID, Kind: string(e.Kind), Label: e.Label(), NoteKind: string(e.NoteKind),
+			Occurred: utc(e.Placed()), Recorded: utc(e.Logged()), Author: e.Author, Text: e.Text, Pinned: e.Pinned, Amended: e.AmendedBy != "", Retracted: e.Retracted}
+		if mark := e.ClockMark(); mark != "" {
+			te.Clock = strings.TrimPrefix(mark, "clock ")
+			te.Stamped = tp(e.Occurred)
+		}
+		out.Timeline = append(out.Timeline, te)
 	}
 	return out, nil
 }
 
 func exerciseInfo(x model.Exercise, in model.Incident, entries []model.TimelineEntry, steps []model.StepStatus, atts []model.Attachment, msgs []model.Message, count StepCounter) *Exercise {
-	ex := &Exercise{Scenario: x.Started.Scenario, Title: x.Started.Title, SHA256: x.Started.Hash, Start: x.Started.Start.UTC(), Ended: tp(x.Ended),
+	ex := &Exercise{Scenario: x.Started.Scenario, Title: x.Started.Title, SHA256: x.Started.Hash, Start: utc(x.Started.Start), Ended: tp(x.Ended),
 		EndReason: x.EndReason, ClockChanges: []ClockChange{}, Injects: []Inject{}, Objectives: []ObjectiveResult{}}
 	for _, c := range x.Changes {
-		ex.ClockChanges = append(ex.ClockChanges, ClockChange{Kind: string(c.Kind), At: c.At.UTC(), Speed: c.Speed, By: c.By})
+		ex.ClockChanges = append(ex.ClockChanges, ClockChange{Kind: string(c.Kind), At: utc(c.At), Speed: c.Speed, By: c.By})
 	}
 	ended := !x.Ended.IsZero()
 	var states []model.InjectStatus
@@ -501,9 +517,14 @@ func tp(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
 	}
-	u := t.UTC()
+	u := utc(t)
 	return &u
 }
+
+// utc is a time as the export writes it: in UTC, and within the years 0 to
+// 9999 that JSON can hold. Arrival refuses times outside them; a store that
+// already holds one (from an older sitrep, or edited by hand) still exports.
+func utc(t time.Time) time.Time { return model.ClampTime(t) }
 
 func secs(t model.IncidentTimes, m model.Metric) *float64 {
 	d, ok := t.Duration(m)
@@ -525,15 +546,53 @@ func One(ctx context.Context, st *storage.Store, incidentID string, count StepCo
 		return Document{}, err
 	}
 	doc := Document{Format: FormatName, Version: Version, Incidents: []Incident{in}, Events: make([]Event, 0, len(events))}
+	var skipped SkippedEvents
 	for _, e := range events {
+		if !skipped.check(e) {
+			continue
+		}
 		doc.Events = append(doc.Events, fromModel(e))
+	}
+	if len(skipped.Events) > 0 {
+		return doc, &skipped
 	}
 	return doc, nil
 }
 
+// SkippedEvents is what an export that left events out returns, after
+// writing everything else: events dated outside the years 0 to 9999, which
+// JSON cannot hold and sync and import now refuse, but which a store made
+// by an older sitrep or edited by hand may already hold. One such row must
+// not stop the export of a whole store; the caller says what was left out.
+type SkippedEvents struct {
+	Events []string // "ID by AUTHOR (year N)", printable
+}
+
+func (s *SkippedEvents) Error() string {
+	more := ""
+	list := s.Events
+	if len(list) > 3 {
+		list, more = list[:3], fmt.Sprintf(" and %d more", len(s.Events)-3)
+	}
+	return fmt.Sprintf("left out %s dated outside the years 0 to 9999, which JSON cannot hold: %s%s (everything else was exported; the incidents show such times as the nearest year that fits)",
+		model.Count(len(s.Events), "event"), strings.Join(list, ", "), more)
+}
+
+// check reports whether e can be written, and notes it if not.
+func (s *SkippedEvents) check(e model.Event) bool {
+	for _, t := range []time.Time{e.At, e.Occurred} {
+		if model.ValidTime("", t) != nil {
+			s.Events = append(s.Events, fmt.Sprintf("%s by %s (year %d)", model.OneLine(e.ID), model.OneLine(e.Author), t.UTC().Year()))
+			return false
+		}
+	}
+	return true
+}
+
 // WriteAll writes the JSON export of every incident in the store, oldest
 // first, and every event of its log (kinds this sitrep does not know
-// included). It holds one incident and one page of events at a time, so a
+// included). Events JSON cannot hold are left out and reported as a
+// *SkippedEvents error once the rest is written. It holds one incident and one page of events at a time, so a
 // store of any size exports in the memory of its largest incident. The
 // bytes are those WriteJSON writes for the same document.
 func WriteAll(ctx context.Context, st *storage.Store, w io.Writer, count StepCounter) error {
@@ -561,6 +620,7 @@ func WriteAll(ctx context.Context, st *storage.Store, w io.Writer, count StepCou
 	elems = arrayWriter{w: w}
 	var hlc model.HLC
 	var id string
+	var skipped SkippedEvents
 	for {
 		page, err := st.EventsInOrder(ctx, hlc, id, 5000)
 		if err != nil {
@@ -570,13 +630,22 @@ func WriteAll(ctx context.Context, st *storage.Store, w io.Writer, count StepCou
 			break
 		}
 		for _, e := range page {
+			if !skipped.check(e) {
+				continue
+			}
 			if err := elems.write(fromModel(e)); err != nil {
 				return err
 			}
 		}
 		hlc, id = page[len(page)-1].HLC, page[len(page)-1].ID
 	}
-	return elems.close("\n}\n")
+	if err := elems.close("\n}\n"); err != nil {
+		return err
+	}
+	if len(skipped.Events) > 0 {
+		return &skipped
+	}
+	return nil
 }
 
 // WriteAllCSV writes the timelines of every incident, oldest first, as one

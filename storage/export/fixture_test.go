@@ -98,8 +98,8 @@ func incidentFixture(t *testing.T) []model.Event {
 		Detection: "Paged by the error-rate alert.", Resolution: "Rolled back deploy 4812.", WentWell: "Rollback took 8 minutes.",
 		WentPoorly: "The first customer update came 8 minutes after detection.", Lucky: "Low traffic on a Tuesday afternoon.",
 		Lessons: "Shared library flags need owners.",
-		ActionItems: []model.ActionItem{{Title: "Add a canary stage for checkout", Owner: "bob", Due: "2026-03-01", Status: model.ActionInProgress},
-			{Title: "Lower the error-rate alert threshold", Owner: "alice", Due: "2026-02-20", Status: model.ActionDone}},
+		ActionItems: []model.ActionItem{{Title: "Add a canary stage for checkout", Owner: "bob", Due: "2026-03-01", Status: model.ActionInProgress, Category: "Process"},
+			{Title: "Lower the error-rate alert threshold", Owner: "alice", Due: "2026-02-20", Status: model.ActionDone, Category: "Monitoring"}},
 	}})
 	return f.events
 }

@@ -43,20 +43,23 @@ func Markdown(w io.Writer, in Incident) error {
 		rv = in.Review.Review
 	}
 	fmt.Fprintf(&b, "# Post-incident review: %s\n\n", model.OneLine(in.Title))
+	// Every field below that came from the store is drawn through cell,
+	// para or OneLine, ids and names included: a store edited by hand may
+	// hold anything.
 	if in.Exercise {
 		b.WriteString("> **EXERCISE** — this was a drill, not a real incident. It is kept out of real-incident metrics.\n\n")
 	}
 
 	b.WriteString("## Overview\n\n| | |\n| --- | --- |\n")
 	row := func(k, v string) { fmt.Fprintf(&b, "| %s | %s |\n", k, v) }
-	row("Incident", fmt.Sprintf("%s (`%s`)", in.Short, in.ID))
+	row("Incident", fmt.Sprintf("%s (`%s`)", cell(in.Short), cell(in.ID)))
 	if in.Exercise {
 		row("Type", "**EXERCISE**")
 	}
 	sev, _ := model.ParseSeverity(in.Severity)
 	row("Severity", fmt.Sprintf("%s — %s", in.Severity, strings.SplitN(sev.Meaning(), ":", 2)[0]))
 	row("Kind", cell(in.Kind))
-	row("Status", in.Status)
+	row("Status", cell(in.Status))
 	row("Incident Commander", orDash(cell(in.Commander)))
 	row("Declared", fmt.Sprintf("%s by %s", in.DeclaredAt.Format(utcLayout), cell(in.DeclaredBy)))
 	ms := []struct {
@@ -87,8 +90,18 @@ func Markdown(w io.Writer, in Incident) error {
 	if len(key) == 0 {
 		b.WriteString("_Nothing pinned or decided yet; see the timeline._\n\n")
 	}
-	for _, e := range key {
-		fmt.Fprintf(&b, "- **%s** %s\n", e.Occurred.UTC().Format("15:04Z"), model.OneLine(e.Text))
+	for i, e := range key {
+		// The date on the first bullet and wherever the day changes, so an
+		// incident that ran for days reads in order without a calendar.
+		layout := "15:04Z"
+		if i == 0 || !model.SameDay(e.Placed(), key[i-1].Placed()) {
+			layout = "2006-01-02 15:04Z"
+		}
+		fmt.Fprintf(&b, "- **%s** %s\n", e.Placed().UTC().Format(layout), model.OneLine(firstLine(e.Text)))
+		if multiLine(e.Text) {
+			b.WriteString("\n")
+			writeVerbatim(&b, e.Text, "  ")
+		}
 	}
 	if len(key) > 0 {
 		b.WriteString("\n")
@@ -151,13 +164,25 @@ func Markdown(w io.Writer, in Incident) error {
 	}
 	if len(rv.ActionItems)+len(actions) == 0 {
 		b.WriteString("_None recorded._\n\n")
-	} else {
-		b.WriteString("| Action | Owner | Due | Status |\n| --- | --- | --- | --- |\n")
-		for _, a := range rv.ActionItems {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", cell(a.Title), orDash(cell(a.Owner)), orDash(a.Due), a.Status)
+	}
+	// One table per ### category of the review, the uncategorised (and the
+	// action items logged in the timeline) first.
+	groups := model.GroupActionItems(rv.ActionItems)
+	if len(actions) > 0 && (len(groups) == 0 || groups[0].Category != "") {
+		groups = append([]model.ActionGroup{{}}, groups...)
+	}
+	for i, g := range groups {
+		if g.Category != "" {
+			fmt.Fprintf(&b, "### %s\n\n", cellEscaper.Replace(model.OneLine(g.Category)))
 		}
-		for _, e := range actions {
-			fmt.Fprintf(&b, "| %s | %s | — | logged %s |\n", cell(e.Text), cell(e.Author), e.Occurred.UTC().Format("2006-01-02 15:04Z"))
+		b.WriteString("| Action | Owner | Due | Status |\n| --- | --- | --- | --- |\n")
+		for _, a := range g.Items {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", cell(a.Title), orDash(cell(a.Owner)), orDash(cell(a.Due)), cell(string(a.Status)))
+		}
+		if i == 0 && g.Category == "" {
+			for _, e := range actions {
+				fmt.Fprintf(&b, "| %s | %s | — | logged %s |\n", cell(e.Text), cell(e.Author), e.Placed().UTC().Format("2006-01-02 15:04Z"))
+			}
 		}
 		b.WriteString("\n")
 	}
@@ -171,7 +196,7 @@ func Markdown(w io.Writer, in Incident) error {
 		if m.Channel != "" {
 			via = " via " + model.OneLine(m.Channel)
 		}
-		fmt.Fprintf(&b, "**%s** to %s%s, by %s:\n\n", m.At.Format(utcLayout), m.Audience, via, model.OneLine(m.Author))
+		fmt.Fprintf(&b, "**%s** to %s%s, by %s:\n\n", m.At.Format(utcLayout), model.OneLine(m.Audience), via, model.OneLine(m.Author))
 		for _, l := range strings.Split(strings.TrimRight(p(m.Text), "\n"), "\n") {
 			b.WriteString(strings.TrimRight("> "+l, " ") + "\n")
 		}
@@ -187,11 +212,11 @@ func Markdown(w io.Writer, in Incident) error {
 		for _, s := range rb.Steps {
 			counts[s.State]++
 		}
-		fmt.Fprintf(&b, "- **%s** (`%s`, %s, sha256 `%.12s`), attached %s: %d done, %d skipped, %d blocked\n", model.OneLine(rb.Title), rb.Name,
-			model.OneLine(rb.Source), rb.SHA256, rb.AttachedAt.Format(utcLayout), counts["done"], counts["skipped"], counts["blocked"])
+		fmt.Fprintf(&b, "- **%s** (`%s`, %s, sha256 `%.12s`), attached %s: %d done, %d skipped, %d blocked\n", model.OneLine(rb.Title), model.OneLine(rb.Name),
+			model.OneLine(rb.Source), model.OneLine(rb.SHA256), rb.AttachedAt.Format(utcLayout), counts["done"], counts["skipped"], counts["blocked"])
 		for _, s := range rb.Steps {
 			if s.State == "skipped" || s.State == "blocked" {
-				fmt.Fprintf(&b, "  - step %d %s: %s (%s)\n", s.Index+1, s.State, model.OneLine(s.Reason), model.OneLine(s.By))
+				fmt.Fprintf(&b, "  - step %d %s: %s (%s)\n", s.Index+1, model.OneLine(s.State), model.OneLine(s.Reason), model.OneLine(s.By))
 			}
 		}
 	}
@@ -201,30 +226,36 @@ func Markdown(w io.Writer, in Incident) error {
 
 	if x := in.ExerciseInfo; x != nil {
 		b.WriteString("## Exercise\n\n")
-		fmt.Fprintf(&b, "Scenario **%s** (`%s`, sha256 `%.12s`), started %s", model.OneLine(x.Title), x.Scenario, x.SHA256, x.Start.Format(utcLayout))
+		fmt.Fprintf(&b, "Scenario **%s** (`%s`, sha256 `%.12s`), started %s", model.OneLine(x.Title), model.OneLine(x.Scenario), model.OneLine(x.SHA256), x.Start.Format(utcLayout))
 		if x.Ended != nil {
 			fmt.Fprintf(&b, ", ended %s", x.Ended.Format(utcLayout))
 		}
-		fmt.Fprintf(&b, "; %s. The after-action report (`sitrep drill report %s`) judges objectives and injects.\n\n", model.Count(len(x.ClockChanges), "clock change"), in.Short)
+		fmt.Fprintf(&b, "; %s. The after-action report (`sitrep drill report %s`) judges objectives and injects.\n\n", model.Count(len(x.ClockChanges), "clock change"), model.OneLine(in.Short))
 		for _, o := range x.Objectives {
 			state := o.State
 			if state == "" {
 				state = "in progress"
 			}
-			fmt.Fprintf(&b, "- Objective `%s` %s: %s\n", o.ID, model.OneLine(o.Title), state)
+			fmt.Fprintf(&b, "- Objective `%s` %s: %s\n", model.OneLine(o.ID), model.OneLine(o.Title), state)
 		}
 		b.WriteString("\n")
 	}
 
 	b.WriteString("## Timeline (UTC)\n\n")
 	b.WriteString("| Time (UTC) | T+ | Who | What | Entry |\n| --- | --- | --- | --- | --- |\n")
-	det := in.Milestones.Detected
-	for _, e := range in.entries {
-		tplus := ""
-		if det != nil {
-			tplus = model.TPlus(e.Occurred.Sub(*det))
-		}
+	var long []model.TimelineEntry
+	for _, e := range model.CoalesceSpeedChanges(in.entries) {
+		tplus := in.clock.TPlus(e.Placed())
 		text := cell(e.Text)
+		if multiLine(e.Text) {
+			// A table cell holds one line: the row keeps the first, and the
+			// entry is written in full, as typed, after the table (a
+			// message is already, under Messaging).
+			text = cell(firstLine(e.Text)) + " …"
+			if e.Kind != model.EventMessageSent {
+				long = append(long, e)
+			}
+		}
 		var marks []string
 		if e.Pinned {
 			marks = append(marks, "pinned")
@@ -237,15 +268,76 @@ func Markdown(w io.Writer, in Incident) error {
 			marks = append(marks, "retracted")
 		}
 		if e.Late() {
-			marks = append(marks, "logged "+e.Typed.UTC().Format("15:04:05Z"))
+			marks = append(marks, "logged "+e.Logged().UTC().Format("2006-01-02 15:04:05Z"))
+		}
+		if note := e.ClockNote(); note != "" {
+			marks = append(marks, note)
+		}
+		switch {
+		case multiLine(e.Text) && e.Kind == model.EventMessageSent:
+			marks = append(marks, "in full under Messaging")
+		case multiLine(e.Text):
+			marks = append(marks, "in full below")
 		}
 		if len(marks) > 0 {
 			text += " _(" + strings.Join(marks, ", ") + ")_"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", e.Occurred.UTC().Format("2006-01-02 15:04:05"), tplus, cell(e.Author), e.Label(), text)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", e.Placed().UTC().Format("2006-01-02 15:04:05"), tplus, cell(e.Author), e.Label(), text)
+	}
+	if len(long) > 0 {
+		b.WriteString("\n### Longer entries in full\n")
+		for _, e := range long {
+			state := ""
+			if e.Retracted {
+				state = " (retracted)"
+			}
+			fmt.Fprintf(&b, "\n**%s** · %s · %s%s\n\n", e.Occurred.UTC().Format("2006-01-02 15:04:05"), model.OneLine(e.Author), e.Label(), state)
+			writeVerbatim(&b, e.Text, "")
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// multiLine reports whether a timeline entry has more than one line to it
+// (paragraphs, a pasted command and its output), which a table cell or a
+// bullet would flatten.
+func multiLine(text string) bool {
+	return strings.Contains(strings.TrimSpace(text), "\n")
+}
+
+// firstLine is the first line of text that has something on it.
+func firstLine(text string) string {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) != "" {
+			return l
+		}
+	}
+	return ""
+}
+
+// writeVerbatim writes text exactly as it was typed, in a fenced block
+// longer than any run of backticks in it: lines, blank lines and
+// indentation stay, on GitHub and in a terminal alike, and nothing in it
+// (a heading, HTML, a fence of its own) is read as part of the document.
+// indent puts the block inside a list item.
+func writeVerbatim(b *strings.Builder, text, indent string) {
+	text = strings.Trim(model.Printable(text), "\n")
+	fence, run := 3, 0
+	for _, r := range text {
+		if r == '`' {
+			run++
+			fence = max(fence, run+1)
+		} else {
+			run = 0
+		}
+	}
+	f := strings.Repeat("`", fence)
+	b.WriteString(indent + f + "text\n")
+	for _, l := range strings.Split(text, "\n") {
+		b.WriteString(strings.TrimRight(indent+l, " ") + "\n")
+	}
+	b.WriteString(indent + f + "\n")
 }
 
 func timeOrDash(t *time.Time) string {
@@ -285,7 +377,9 @@ func orDash(s string) string {
 }
 
 // CSVHeader is the first row of the CSV export.
-var CSVHeader = []string{"occurred_utc", "t_plus", "recorded_utc", "author", "kind", "note_kind", "text", "pinned", "amended", "retracted", "event_id", "incident_id", "exercise"}
+// occurred_utc is where the log places the entry; clock says when the clock
+// that stamped it disagreed with the others, and what it stamped.
+var CSVHeader = []string{"occurred_utc", "t_plus", "recorded_utc", "author", "kind", "note_kind", "text", "pinned", "amended", "retracted", "event_id", "incident_id", "exercise", "clock"}
 
 // CSV writes the timeline, one row per entry, for spreadsheets. Cells that
 // a spreadsheet would run as a formula are prefixed with an apostrophe.
@@ -295,12 +389,11 @@ func CSV(w io.Writer, in Incident) error {
 		return err
 	}
 	for _, e := range in.entries {
-		tplus := ""
-		if in.Milestones.Detected != nil {
-			tplus = model.TPlus(e.Occurred.Sub(*in.Milestones.Detected))
-		}
-		rec := []string{e.Occurred.UTC().Format(time.RFC3339Nano), tplus, e.Typed.UTC().Format(time.RFC3339Nano), safeCell(e.Author), e.Label(),
-			string(e.NoteKind), safeCell(model.Printable(e.Text)), yes(e.Pinned), yes(e.AmendedBy != ""), yes(e.Retracted), e.EventID, in.ID, exerciseMark(in.Exercise)}
+		// Every cell from the store is made printable, names and ids too: a
+		// spreadsheet or a terminal showing the file must not act on it.
+		p := func(s string) string { return safeCell(model.Printable(s)) }
+		rec := []string{e.Placed().UTC().Format(time.RFC3339Nano), in.clock.TPlus(e.Placed()), e.Logged().UTC().Format(time.RFC3339Nano), p(e.Author), p(e.Label()),
+			p(string(e.NoteKind)), p(e.Text), yes(e.Pinned), yes(e.AmendedBy != ""), yes(e.Retracted), p(e.EventID), p(in.ID), exerciseMark(in.Exercise), e.ClockNote()}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}

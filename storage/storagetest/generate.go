@@ -151,7 +151,10 @@ func Cached(ctx context.Context, spec Spec) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("cache folder %s: %w", dir, err)
 	}
-	name := fmt.Sprintf("v2-i%d-e%d-b%d-s%d", spec.Incidents, spec.Entries, spec.Big, spec.Seed)
+	// The schema is in the name: benchmarks open the cached file in place,
+	// and a newer sitrep would migrate it under an older one sharing the
+	// machine, which would then refuse it.
+	name := fmt.Sprintf("v2-schema%d-i%d-e%d-b%d-s%d", storage.SchemaVersion(), spec.Incidents, spec.Entries, spec.Big, spec.Seed)
 	path := filepath.Join(dir, name+".db")
 	lock, err := os.OpenFile(filepath.Join(dir, name+".lock"), os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
