@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -583,7 +584,7 @@ takes them back. It only reads: a missing shared file is not created.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 				var hubHeads []storage.ChainHead
-				var remote string
+				var remote, hubID string
 				if cmd.Flags().Changed("against") {
 					var opts ssync.Options
 					remote, opts = a.syncSettings(against, sshCmd, remoteBin, timeout)
@@ -594,11 +595,15 @@ takes them back. It only reads: a missing shared file is not created.`,
 					if err != nil {
 						return err
 					}
-					hubHeads, remote = heads, rep.Remote
+					hubHeads, remote, hubID = heads, rep.Remote, rep.HubID
 				}
 				rep, err := st.Verify(ctx)
 				if err != nil {
 					return err
+				}
+				if hubID != "" {
+					// The hub's answer says all its own marks say, and more.
+					rep.Problems = slices.DeleteFunc(rep.Problems, func(p storage.Problem) bool { return p.Hub == hubID })
 				}
 				ahead := 0
 				if remote != "" {

@@ -101,7 +101,7 @@ Nothing is lost if the connection drops: run sync again. Exit status:
 				if err != nil {
 					return err // a *sync.Error carries its exit status (sync/errors.go)
 				}
-				writeSyncReport(a, rep)
+				writeSyncReport(a, rep, full)
 				return nil
 			})
 		},
@@ -113,10 +113,11 @@ Nothing is lost if the connection drops: run sync again. Exit status:
 	return cmd
 }
 
-func writeSyncReport(a *app, rep ssync.Report) {
+func writeSyncReport(a *app, rep ssync.Report, full bool) {
 	moved := "up to date"
-	if rep.Pushed > 0 || rep.Pulled > 0 {
-		moved = fmt.Sprintf("sent %d new event%s, received %d", rep.Pushed, plural(rep.Pushed), rep.Pulled)
+	// Events taken back are received too; the line below says why.
+	if received := rep.Pulled + rep.TakenBack; rep.Pushed > 0 || received > 0 {
+		moved = fmt.Sprintf("sent %d new event%s, received %d", rep.Pushed, plural(rep.Pushed), received)
 	}
 	fmt.Fprintf(a.out, "synced with %s in %s: %s\n", model.Neutralise(rep.Remote), rep.Duration.Round(time.Millisecond), moved)
 	if rep.Created {
@@ -129,7 +130,10 @@ func writeSyncReport(a *app, rep ssync.Report) {
 		}
 		fmt.Fprintln(a.out, line)
 	}
-	if rep.Reconciled {
+	switch {
+	case rep.Reconciled && full:
+		fmt.Fprintln(a.out, "compared every event with the hub by id (--full)")
+	case rep.Reconciled:
 		fmt.Fprintln(a.out, "the hub was replaced or restored from a backup since the last sync: compared every event by id")
 	}
 	if off := rep.ClockOffset; off > model.ClockTolerance || off < -model.ClockTolerance {

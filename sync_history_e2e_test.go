@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sitrep-dev/sitrep/storage"
 )
 
 // copyStoreFile copies a closed store's files, as a backup tool would.
@@ -107,5 +110,74 @@ func TestE2EVerifyAgainstOverSSHD(t *testing.T) {
 	out = alice.ok(append([]string{"verify", "--against", hub}, ssh...)...)
 	if !strings.Contains(out, "is here in full") || !strings.Contains(out, "1 chain here runs past the hub's copy") {
 		t.Fatalf("verify --against:\n%s", out)
+	}
+}
+
+// TestE2EDeletedHistory: the issue's steps with the real binary: delete a
+// teammate's newest notes, then their whole history, with SQL, and run
+// 'sitrep rebuild'. verify exits 2 naming them from what the hub
+// acknowledged; with those records deleted too, only verify --against does.
+// sync (or sync --full without the records) takes the events back.
+func TestE2EDeletedHistory(t *testing.T) {
+	bin := buildSitrep(t)
+	dir := t.TempDir()
+	hub := filepath.Join(dir, "team.db")
+	alice := newResponder(t, bin, dir, "alice@laptop")
+	bob := newResponder(t, bin, dir, "bob@laptop")
+	id := strings.TrimSpace(bob.ok("declare", "--title", "Checkout 500s", "--sev", "1", "--kind", "outage"))
+	bob.ok("sync", hub)
+	alice.ok("sync", hub)
+	for _, n := range []string{"one", "two", "three"} {
+		alice.ok("note", "--incident", id, "alice "+n)
+	}
+	alice.ok("sync", hub)
+	bob.ok("sync", hub)
+	want := bob.ok("show", id)
+	exec := func(q string) {
+		t.Helper()
+		st, err := storage.Open(context.Background(), bob.db, storage.Options{Author: "sql"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if _, err := st.DB().Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		name, del string
+		marks     bool
+	}{
+		{"newest two", `DELETE FROM events WHERE author = 'alice@laptop' AND chain_seq > 1`, true},
+		{"whole history", `DELETE FROM events WHERE author = 'alice@laptop'`, true},
+		{"whole history and the sync records", `DELETE FROM events WHERE author = 'alice@laptop'`, false},
+	} {
+		exec(c.del)
+		if !c.marks {
+			exec(`DELETE FROM meta WHERE key LIKE 'acked %'`)
+		}
+		bob.ok("rebuild")
+		out, errOut, code := bob.run("verify")
+		if c.marks && (code != 2 || !strings.Contains(out, "alice@laptop: history made in store") || !strings.Contains(out, "missing here")) {
+			t.Fatalf("%s: verify: exit %d\n%s%s", c.name, code, out, errOut)
+		}
+		if !c.marks && code != 0 {
+			t.Fatalf("%s: verify without the records: exit %d\n%s%s", c.name, code, out, errOut)
+		}
+		out, errOut, code = bob.run("verify", "--against", hub)
+		if code != 2 || !strings.Contains(out, "alice@laptop: history made in store") || !strings.Contains(out, "the hub "+hub) {
+			t.Fatalf("%s: verify --against: exit %d\n%s%s", c.name, code, out, errOut)
+		}
+		t.Logf("%s: verify --against: %s", c.name, strings.TrimSpace(out))
+		args := []string{"sync", hub}
+		if !c.marks {
+			args = append(args, "--full")
+		}
+		out = bob.ok(args...)
+		t.Logf("%s: %s", c.name, strings.TrimSpace(out))
+		bob.ok("verify", "--against", hub)
+		if got := bob.ok("show", id); got != want {
+			t.Fatalf("%s: show after the sync:\n%s\nwant:\n%s", c.name, got, want)
+		}
 	}
 }

@@ -18,6 +18,7 @@ type Problem struct {
 	Message string
 	Table   string // the projection, for a problem in one
 	Key     string // its row, as "event ID" or "incident ID"
+	Hub     string // the hub whose acknowledgement shows it, for a missing tail
 }
 
 func (p Problem) String() string {
@@ -159,6 +160,9 @@ func (s *Store) verifyAcked(ctx context.Context) ([]Problem, error) {
 		p, _, err := s.CompareHeads(ctx, []ChainHead{m.ChainHead}, "the hub "+remote+" acknowledged that it", "sitrep sync")
 		if err != nil {
 			return nil, err
+		}
+		for i := range p {
+			p[i].Hub = m.Hub
 		}
 		out = append(out, p...)
 	}
