@@ -343,11 +343,13 @@ func TestE2ETenProcessesAtOnce(t *testing.T) {
 	}
 	for round := range 2 {
 		errs := make(chan string, len(rs))
+		created := make(chan bool, len(rs))
 		start := make(chan struct{})
 		for _, r := range rs {
 			go func() {
 				<-start
 				out, errOut, code := r.run("sync", hub)
+				created <- strings.Contains(out, "created the shared store")
 				if code != 0 {
 					errs <- fmt.Sprintf("exit %d: %s%s", code, out, errOut)
 					return
@@ -356,10 +358,18 @@ func TestE2ETenProcessesAtOnce(t *testing.T) {
 			}()
 		}
 		close(start)
+		creators := 0
 		for range rs {
 			if e := <-errs; e != "" {
 				t.Fatalf("round %d: %s", round, e)
 			}
+			if <-created {
+				creators++
+			}
+		}
+		// Ten first syncs raced to make the hub: one of them made it.
+		if want := map[int]int{0: 1, 1: 0}[round]; creators != want {
+			t.Fatalf("round %d: %d syncs said they created the shared store, want %d", round, creators, want)
 		}
 	}
 	rs[0].ok("sync", hub) // may have pushed before the last ones
