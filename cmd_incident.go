@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
+	ssync "github.com/sitrep-dev/sitrep/sync"
 )
 
 func init() { commandSets = append(commandSets, incidentCommands) }
@@ -556,21 +558,60 @@ func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries
 }
 
 func (a *app) verifyCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "verify",
+	var against, sshCmd, remoteBin string
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "verify [--against REMOTE]",
 		Short: "Check every author's hash chain and every table against it; exit 2 if history was changed or deleted",
 		Long: `Checks that every event still hashes to its recorded hash and links to the
 one before it in its author's chain (an event edited or deleted shows), and
 that the tables show, the cockpit and exports read (incidents, timeline,
 steps, roles, reviews, messages) say what replaying the log says (a line
 edited in the database shows, naming the table, the event or incident, and
-the columns). Exits 2 if anything is wrong.`,
+the columns). It also checks each chain against how far the hub last
+acknowledged holding it, so a chain's newest events deleted here show.
+Exits 2 if anything is wrong.
+
+Alone, verify cannot see a chain's newest events deleted together with
+the sync records, a whole store restored from an older copy, or events
+lost before they were ever synced. --against REMOTE (a hub, named as for
+sync) also asks the hub for the head of every history it holds and names
+every one this store lacks in part or in full (exit 2); 'sitrep sync --full'
+takes them back. It only reads: a missing shared file is not created.`,
+		Example: `  sitrep verify
+  sitrep verify --against ops@bastion:/srv/sitrep/team.db`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+				var hubHeads []storage.ChainHead
+				var remote, hubID string
+				if cmd.Flags().Changed("against") {
+					var opts ssync.Options
+					remote, opts = a.syncSettings(against, sshCmd, remoteBin, timeout)
+					if remote == "" {
+						return model.Invalidf("--against needs a hub, like ops@bastion:/srv/sitrep/team.db")
+					}
+					heads, rep, err := ssync.Heads(ctx, st, remote, opts)
+					if err != nil {
+						return err
+					}
+					hubHeads, remote, hubID = heads, rep.Remote, rep.HubID
+				}
 				rep, err := st.Verify(ctx)
 				if err != nil {
 					return err
+				}
+				if hubID != "" {
+					// The hub's answer says all its own marks say, and more.
+					rep.Problems = slices.DeleteFunc(rep.Problems, func(p storage.Problem) bool { return p.Hub == hubID })
+				}
+				ahead := 0
+				if remote != "" {
+					problems, n, err := st.CompareHeads(ctx, hubHeads, "the hub "+remote, "sitrep sync --full")
+					if err != nil {
+						return err
+					}
+					rep.Problems, ahead = append(rep.Problems, problems...), n
 				}
 				tables := 0
 				for _, p := range rep.Problems {
@@ -587,10 +628,26 @@ the columns). Exits 2 if anything is wrong.`,
 				}
 				fmt.Fprintf(a.out, "ok: %d event%s in %d chain%s, every hash and link checks out, and every table agrees with the log\n",
 					rep.Events, plural(rep.Events), rep.Chains, plural(rep.Chains))
+				if remote != "" {
+					fmt.Fprintf(a.out, "ok: every history the hub %s holds (%d chain%s) is here in full", model.Neutralise(remote), len(hubHeads), plural(len(hubHeads)))
+					if ahead > 0 {
+						verb := "run"
+						if ahead == 1 {
+							verb = "runs"
+						}
+						fmt.Fprintf(a.out, "; %d chain%s here %s past the hub's copy (events not synced yet)", ahead, plural(ahead), verb)
+					}
+					fmt.Fprintln(a.out)
+				}
 				return nil
 			})
 		},
 	}
+	cmd.Flags().StringVar(&against, "against", "", "also compare every history with the hub's, REMOTE named as for sync ([user@]host:path or a local path)")
+	cmd.Flags().StringVar(&sshCmd, "ssh", "", "the ssh command and options for --against (as for sync)")
+	cmd.Flags().StringVar(&remoteBin, "remote-sitrep", "", "path of sitrep on the hub, when it is not on the PATH there")
+	cmd.Flags().DurationVar(&timeout, "timeout", 60*time.Second, "give up when the hub does not answer for this long")
+	return cmd
 }
 
 func (a *app) rebuildCmd() *cobra.Command {

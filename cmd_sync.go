@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"runtime/debug"
@@ -21,10 +20,6 @@ func init() { commandSets = append(commandSets, syncCommands) }
 func syncCommands(a *app) []*cobra.Command {
 	return []*cobra.Command{a.syncCmd(), a.serveSyncCmd()}
 }
-
-// exitOffline is sync's exit code when the hub cannot be reached, so a
-// script can tell "try later" from a real problem.
-const exitOffline = 3
 
 // syncSettings resolves the remote and options from flags, then the
 // environment, then the config. The TUI uses it too, with empty flags.
@@ -56,6 +51,7 @@ func buildVersion() string {
 func (a *app) syncCmd() *cobra.Command {
 	var sshCmd, remoteBin string
 	var timeout time.Duration
+	var full bool
 	cmd := &cobra.Command{
 		Use:   "sync [REMOTE]",
 		Short: "Share events with the team's shared store: push what is new here, pull what is new there",
@@ -69,8 +65,22 @@ machine can lock. Without REMOTE: $SITREP_REMOTE, then 'remote = ...' in the
 config. The hub needs sitrep installed; its folder must exist, and the file
 is created on the first sync.
 
-Nothing is lost if the connection drops: run sync again. Exit status 3
-means the hub could not be reached (offline); 1 any other failure.`,
+If this store holds less of its own history than the hub (it was restored
+from a backup, or a damaged file lost its newest events), sync first takes
+the missing events back from the hub, then renumbers the events made here
+since, which nobody has seen, to follow them, and says so. Nothing the hub
+holds is ever changed. --full compares every event with the hub by id.
+
+Nothing is lost if the connection drops: run sync again. Exit status:
+  0  synced
+  1  the remote or an option as written cannot work, or this machine's
+     store failed
+  3  the hub could not be reached (offline, wrong host, key refused): try
+     again later
+  4  interrupted: the connection dropped or the hub's sitrep stopped part
+     way; what was exchanged is kept, run sync again
+  5  the hub's side needs a person: it refused, has no sitrep or one that
+     cannot talk to this one, or answered with something else`,
 		Example: `  sitrep sync ops@bastion:/srv/sitrep/team.db
   sitrep sync /mnt/team/sitrep.db
   sitrep sync --ssh 'ssh -p 2222 -i ~/.ssh/ops' ops@bastion:team.db
@@ -81,6 +91,7 @@ means the hub could not be reached (offline); 1 any other failure.`,
 			if remote == "" {
 				return model.Invalidf("no remote: name one (sitrep sync ops@bastion:/srv/sitrep/team.db), set SITREP_REMOTE, or put remote = ... in %s", configPath())
 			}
+			opts.Full = full
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 				rep, err := ssync.Sync(ctx, st, remote, opts)
 				if rep.Banner != "" {
@@ -88,13 +99,9 @@ means the hub could not be reached (offline); 1 any other failure.`,
 						strings.Join(strings.Fields(rep.Banner), " "))
 				}
 				if err != nil {
-					var se *ssync.Error
-					if errors.As(err, &se) && se.Offline() {
-						return exitError{code: exitOffline, err: err}
-					}
-					return err
+					return err // a *sync.Error carries its exit status (sync/errors.go)
 				}
-				writeSyncReport(a, rep)
+				writeSyncReport(a, rep, full)
 				return nil
 			})
 		},
@@ -102,19 +109,31 @@ means the hub could not be reached (offline); 1 any other failure.`,
 	cmd.Flags().StringVar(&sshCmd, "ssh", "", "the ssh command and options, like rsync's -e (default $SITREP_SSH, then the config's ssh, then ssh)")
 	cmd.Flags().StringVar(&remoteBin, "remote-sitrep", "", "path of sitrep on the hub, when it is not on the PATH there")
 	cmd.Flags().DurationVar(&timeout, "timeout", 60*time.Second, "give up when the hub does not answer for this long")
+	cmd.Flags().BoolVar(&full, "full", false, "compare every event with the hub by id, not from where the last sync stopped")
 	return cmd
 }
 
-func writeSyncReport(a *app, rep ssync.Report) {
+func writeSyncReport(a *app, rep ssync.Report, full bool) {
 	moved := "up to date"
-	if rep.Pushed > 0 || rep.Pulled > 0 {
-		moved = fmt.Sprintf("sent %d new event%s, received %d", rep.Pushed, plural(rep.Pushed), rep.Pulled)
+	// Events taken back are received too; the line below says why.
+	if received := rep.Pulled + rep.TakenBack; rep.Pushed > 0 || received > 0 {
+		moved = fmt.Sprintf("sent %d new event%s, received %d", rep.Pushed, plural(rep.Pushed), received)
 	}
 	fmt.Fprintf(a.out, "synced with %s in %s: %s\n", model.Neutralise(rep.Remote), rep.Duration.Round(time.Millisecond), moved)
 	if rep.Created {
 		fmt.Fprintf(a.out, "created the shared store at %s\n", model.Neutralise(rep.Remote))
 	}
-	if rep.Reconciled {
+	if rep.TakenBack > 0 || rep.Renumbered > 0 {
+		line := fmt.Sprintf("took back %d event%s the hub holds that this store had lost (restored from a backup, a damaged file, or deleted)", rep.TakenBack, plural(rep.TakenBack))
+		if rep.Renumbered > 0 {
+			line += fmt.Sprintf(", and renumbered the %d made here since to follow them (same ids and content; nobody had seen them)", rep.Renumbered)
+		}
+		fmt.Fprintln(a.out, line)
+	}
+	switch {
+	case rep.Reconciled && full:
+		fmt.Fprintln(a.out, "compared every event with the hub by id (--full)")
+	case rep.Reconciled:
 		fmt.Fprintln(a.out, "the hub was replaced or restored from a backup since the last sync: compared every event by id")
 	}
 	if off := rep.ClockOffset; off > model.ClockTolerance || off < -model.ClockTolerance {

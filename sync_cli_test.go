@@ -92,12 +92,12 @@ func TestCLISyncErrors(t *testing.T) {
 	t.Setenv("SITREP_REMOTE", "")
 	c.fails(1, "no remote", "sync")
 	missing := filepath.Join(t.TempDir(), "nope", "team.db")
-	c.fails(1, "does not exist", "sync", missing)
+	c.fails(5, "does not exist", "sync", missing)
 	c.fails(1, "starts with '-'", "sync", "--", "-oProxyCommand=reboot:team.db")
 
 	// A remote shell without sitrep, played by a stand-in for ssh.
 	noSitrep := `sh -c "echo 'bash: line 1: sitrep: command not found' >&2; exit 127" fake-ssh`
-	c.fails(1, "--remote-sitrep", "sync", "--ssh", noSitrep, "ops@bastion:/srv/team.db")
+	c.fails(5, "--remote-sitrep", "sync", "--ssh", noSitrep, "ops@bastion:/srv/team.db")
 	c.fails(1, "unfinished quote", "sync", "--ssh", "ssh -o 'broken", "ops@bastion:/srv/team.db")
 
 	// Offline is exit 3, so a script can tell it from a real problem.

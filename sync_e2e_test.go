@@ -222,7 +222,7 @@ func TestE2ESyncOverSSHD(t *testing.T) {
 
 	// No sitrep at the given path: exit 127 from the remote shell.
 	out, errOut, code := alice.run("sync", "--ssh", srv.sshOpts, "--remote-sitrep", "/nonexistent/sitrep", hub)
-	if code != 1 || !strings.Contains(errOut, "--remote-sitrep") || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+	if code != 5 || !strings.Contains(errOut, "--remote-sitrep") || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
 		t.Fatalf("missing remote sitrep: exit %d\n%s%s", code, out, errOut)
 	}
 }
@@ -343,11 +343,13 @@ func TestE2ETenProcessesAtOnce(t *testing.T) {
 	}
 	for round := range 2 {
 		errs := make(chan string, len(rs))
+		created := make(chan bool, len(rs))
 		start := make(chan struct{})
 		for _, r := range rs {
 			go func() {
 				<-start
 				out, errOut, code := r.run("sync", hub)
+				created <- strings.Contains(out, "created the shared store")
 				if code != 0 {
 					errs <- fmt.Sprintf("exit %d: %s%s", code, out, errOut)
 					return
@@ -356,10 +358,18 @@ func TestE2ETenProcessesAtOnce(t *testing.T) {
 			}()
 		}
 		close(start)
+		creators := 0
 		for range rs {
 			if e := <-errs; e != "" {
 				t.Fatalf("round %d: %s", round, e)
 			}
+			if <-created {
+				creators++
+			}
+		}
+		// Ten first syncs raced to make the hub: one of them made it.
+		if want := map[int]int{0: 1, 1: 0}[round]; creators != want {
+			t.Fatalf("round %d: %d syncs said they created the shared store, want %d", round, creators, want)
 		}
 	}
 	rs[0].ok("sync", hub) // may have pushed before the last ones

@@ -202,36 +202,27 @@ func (s *Store) Apply(ctx context.Context, events []model.Event, extra func(*sql
 // the hub's clock when this store's own is off; it is recorded as when the
 // events arrived, so a rebuild judges them the same way.
 func (s *Store) ApplyWithClock(ctx context.Context, events []model.Event, now time.Time, extra func(*sql.Tx) error) (ApplyResult, error) {
-	if now.IsZero() {
-		now = s.now()
-	}
+	return s.apply(ctx, events, now, false, extra)
+}
+
+// ApplyNoFork is Apply for a shared store (the hub): an event that would
+// take a place in its author's chain that another event already holds
+// fails the whole batch with ErrFork, so the hub never holds two histories
+// of one author. Such an event comes from a store restored from a backup,
+// or copied, by a sitrep that does not rejoin the history before pushing.
+func (s *Store) ApplyNoFork(ctx context.Context, events []model.Event, extra func(*sql.Tx) error) (ApplyResult, error) {
+	return s.apply(ctx, events, time.Time{}, true, extra)
+}
+
+// ErrFork marks a batch refused because it would fork a chain.
+var ErrFork = errors.New("refused a fork")
+
+func (s *Store) apply(ctx context.Context, events []model.Event, now time.Time, refuseForks bool, extra func(*sql.Tx) error) (ApplyResult, error) {
 	var res ApplyResult
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		res = ApplyResult{}
-		proj := newProjector(s, tx)
-		for _, e := range events {
-			if err := CheckIncoming(e); err != nil {
-				return err
-			}
-			var have string
-			err := s.queryRowTx(ctx, tx, `SELECT hash FROM events WHERE id = ?`, e.ID).Scan(&have)
-			switch {
-			case err == nil && have == e.Hash:
-				res.Known++
-				continue
-			case err == nil:
-				res.Conflicts = append(res.Conflicts, fmt.Sprintf("event %s by %s differs from the copy here (kept ours)", e.ID, e.Author))
-				continue
-			case !errors.Is(err, sql.ErrNoRows):
-				return err
-			}
-			if err := s.insertEvent(ctx, tx, e, now); err != nil {
-				return err
-			}
-			if err := proj.apply(ctx, e, StampedAhead(e, now)); err != nil {
-				return err
-			}
-			res.Applied++
+		if err := s.applyTx(ctx, tx, newProjector(s, tx), events, now, refuseForks, &res); err != nil {
+			return err
 		}
 		if extra != nil {
 			return extra(tx)
@@ -239,12 +230,56 @@ func (s *Store) ApplyWithClock(ctx context.Context, events []model.Event, now ti
 		return nil
 	})
 	if err != nil {
-		if errors.Is(err, model.ErrInvalid) {
+		if errors.Is(err, model.ErrInvalid) || errors.Is(err, ErrFork) {
 			return ApplyResult{}, err
 		}
 		return ApplyResult{}, fmt.Errorf("store events in %s: %w", s.path, describeSQLiteError(err))
 	}
 	return res, nil
+}
+
+// applyTx stores events inside tx, adding to res; now judges their clocks
+// (zero: this store's clock).
+func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, proj *projector, events []model.Event, now time.Time, refuseForks bool, res *ApplyResult) error {
+	if now.IsZero() {
+		now = s.now()
+	}
+	for _, e := range events {
+		if err := CheckIncoming(e); err != nil {
+			return err
+		}
+		var have string
+		err := s.queryRowTx(ctx, tx, `SELECT hash FROM events WHERE id = ?`, e.ID).Scan(&have)
+		switch {
+		case err == nil && have == e.Hash:
+			res.Known++
+			continue
+		case err == nil:
+			res.Conflicts = append(res.Conflicts, fmt.Sprintf("event %s by %s differs from the copy here (kept ours)", e.ID, e.Author))
+			continue
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if refuseForks {
+			var other string
+			err := s.queryRowTx(ctx, tx, `SELECT id FROM events WHERE origin = ? AND author = ? AND chain_seq = ? LIMIT 1`, e.Origin, e.Author, e.ChainSeq).Scan(&other)
+			if err == nil {
+				return fmt.Errorf("%w: event %s by %s would be number %d of a history that already holds event %s there (a store restored or copied)",
+					ErrFork, e.ID, quoteField(e.Author), e.ChainSeq, other)
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		if err := s.insertEvent(ctx, tx, e, now); err != nil {
+			return err
+		}
+		if err := proj.apply(ctx, e, StampedAhead(e, now)); err != nil {
+			return err
+		}
+		res.Applied++
+	}
+	return nil
 }
 
 // CheckIncoming refuses an event from elsewhere (sync, import) that is

@@ -76,7 +76,18 @@ func (s *Store) AdvanceSyncCursor(ctx context.Context, tx *sql.Tx, c SyncCursor,
 
 // SaveSyncCursor is AdvanceSyncCursor in a transaction of its own.
 func (s *Store) SaveSyncCursor(ctx context.Context, c SyncCursor) error {
-	err := s.write(ctx, func(tx *sql.Tx) error { return s.AdvanceSyncCursor(ctx, tx, c, s.now()) })
+	return s.SaveSyncState(ctx, c, nil)
+}
+
+// SaveSyncState advances a hub's cursor and records how far the hub holds
+// the chains in acked (RecordAcked), in one transaction.
+func (s *Store) SaveSyncState(ctx context.Context, c SyncCursor, acked []ChainHead) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := s.AdvanceSyncCursor(ctx, tx, c, s.now()); err != nil {
+			return err
+		}
+		return s.RecordAcked(ctx, tx, c.HubID, acked)
+	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.path, describeSQLiteError(err))
 	}
@@ -205,6 +216,25 @@ func (s *Store) CoveredThrough(ctx context.Context, tx *sql.Tx, seq int64, ids [
 		return seq, "", false, err
 	}
 	return top, topID, true, nil
+}
+
+// Claim records key in meta unless it is there already, and reports
+// whether this call recorded it: one winner among racers.
+func (s *Store) Claim(ctx context.Context, key, value string) (bool, error) {
+	won := false
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)`, key, value)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		won = n == 1
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("write to %s: %w", s.path, describeSQLiteError(err))
+	}
+	return won, nil
 }
 
 // Reidentify gives a store a new id. Only for a store that has made no

@@ -18,6 +18,7 @@ type Problem struct {
 	Message string
 	Table   string // the projection, for a problem in one
 	Key     string // its row, as "event ID" or "incident ID"
+	Hub     string // the hub whose acknowledgement shows it, for a missing tail
 }
 
 func (p Problem) String() string {
@@ -132,7 +133,40 @@ func (s *Store) verifyLog(ctx context.Context) (VerifyReport, map[string]bool, e
 		return rep, nil, fmt.Errorf("verify %s: %w", s.path, describeSQLiteError(err))
 	}
 	orphans.Close()
+	acked, err := s.verifyAcked(ctx)
+	if err != nil {
+		return rep, nil, err
+	}
+	rep.Problems = append(rep.Problems, acked...)
 	return rep, edited, nil
+}
+
+// verifyAcked compares each chain with how far a hub last acknowledged
+// holding it (RecordAcked): a chain's newest events, or a whole chain,
+// deleted here still link, so only these marks show it. The marks live in
+// the same file: someone who deletes them too, or restores an older copy of
+// the file, is caught only by 'verify --against' the hub.
+func (s *Store) verifyAcked(ctx context.Context) ([]Problem, error) {
+	marks, err := s.AckedHeads(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Problem
+	for _, m := range marks {
+		var remote string
+		if err := s.db.QueryRowContext(ctx, `SELECT remote FROM sync_peers WHERE hub_id = ?`, m.Hub).Scan(&remote); err != nil {
+			remote = "store " + m.Hub
+		}
+		p, _, err := s.CompareHeads(ctx, []ChainHead{m.ChainHead}, "the hub "+remote+" acknowledged that it", "sitrep sync")
+		if err != nil {
+			return nil, err
+		}
+		for i := range p {
+			p[i].Hub = m.Hub
+		}
+		out = append(out, p...)
+	}
+	return out, nil
 }
 
 // projectionChecks are the tables verify compares with a replay of the log:

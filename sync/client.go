@@ -35,6 +35,10 @@ type Options struct {
 	Version string
 	// Timeout is the longest wait for any one answer; default 60 s.
 	Timeout time.Duration
+	// Full compares every event with the hub by id instead of trusting
+	// where the last sync stopped: after a repair, or to take back events
+	// deleted here that nothing else points to.
+	Full bool
 
 	// Test hooks: a transport of the test's own, a wrapper around the
 	// in-process server's streams (to cut them), how that server opens the
@@ -43,6 +47,9 @@ type Options struct {
 	wrapServer func(r io.Reader, w io.Writer, abort func()) (io.Reader, io.Writer)
 	serverOpen func(context.Context, string) (*storage.Store, error)
 	serverNow  func() time.Time
+	// maxProto and serverProto play an older sitrep at either end.
+	maxProto    int
+	serverProto int
 }
 
 // Report says what a sync did.
@@ -59,7 +66,13 @@ type Report struct {
 	// ClockOffset is how far this store's clock is ahead of the hub's
 	// (negative: behind), as read from the hub's hello; zero if the hub
 	// did not say.
-	ClockOffset   time.Duration
+	ClockOffset time.Duration
+	// TakenBack: events the hub held and this store had lost (restored
+	// from a backup, a damaged WAL, deleted), taken back before pushing.
+	TakenBack int
+	// Renumbered: events made here that nobody had seen, moved to follow
+	// the hub's copy of this store's history (see storage.Rejoin).
+	Renumbered    int
 	Banner        string // what the hub's login shell printed before sitrep started, made safe
 	BytesSent     int64
 	BytesReceived int64
@@ -82,6 +95,34 @@ func (o *Options) defaults() {
 // pulls the hub's new events here. Running it again at once moves nothing.
 // Errors are *Error.
 func Sync(ctx context.Context, st *storage.Store, remote string, opts Options) (Report, error) {
+	return session(ctx, st, remote, opts, (*client).run)
+}
+
+// Heads asks the hub named by remote for the head of every chain it holds,
+// reading only: a missing shared file is an error, not created. Errors
+// are *Error.
+func Heads(ctx context.Context, st *storage.Store, remote string, opts Options) ([]storage.ChainHead, Report, error) {
+	var heads []storage.ChainHead
+	rep, err := session(ctx, st, remote, opts, func(c *client, ctx context.Context) error {
+		if _, err := c.handshake(ctx, 2, true); err != nil {
+			return err
+		}
+		if err := c.s.send(&message{T: tHeads}); err != nil {
+			return err
+		}
+		m, err := c.s.expect(ctx, tHeads)
+		if err != nil {
+			return err
+		}
+		heads = headsOf(m.Heads)
+		return c.bye(ctx)
+	})
+	return heads, rep, err
+}
+
+// session connects to remote, runs fn over the connection, and turns what
+// went wrong into an *Error.
+func session(ctx context.Context, st *storage.Store, remote string, opts Options, fn func(*client, context.Context) error) (Report, error) {
 	start := time.Now()
 	opts.defaults()
 	rep := Report{Remote: remote}
@@ -102,7 +143,7 @@ func Sync(ctx context.Context, st *storage.Store, remote string, opts Options) (
 		return rep, &Error{Remote: rep.Remote, Kind: KindUsage, Reason: err.Error(), Err: err}
 	}
 	c := &client{st: st, t: t, opts: opts, tr: tr, rep: &rep, s: newStream(tr, tr, tr.Abort, opts.Timeout, true)}
-	err = c.run(ctx)
+	err = fn(c, ctx)
 	c.s.close()
 	tr.CloseWrite()
 	wait := opts.Timeout
@@ -141,6 +182,9 @@ type client struct {
 	rep  *Report
 
 	helloDone bool
+	proto     int
+	byName    storage.SyncCursor // the cursor last used under this remote's name
+	named     bool
 	hub       string
 	pushed    int64 // local seq: all here up to it is in the hub
 	pulled    int64 // hub seq: all there up to it is here
@@ -152,9 +196,40 @@ type client struct {
 	// between only means the hub is told again about events it has.
 	dirty bool
 	saved bool // the cursor was saved at least once in this sync
+
+	// acked: how far the hub is now known to hold each chain, saved with
+	// the cursor (storage.RecordAcked).
+	acked map[chainKey]storage.ChainHead
 }
 
-func (c *client) run(ctx context.Context) error {
+type chainKey struct{ origin, author string }
+
+// noteAcked records that the hub holds events (it confirmed or sent them).
+func (c *client) noteAcked(heads []storage.ChainHead) {
+	if c.acked == nil {
+		c.acked = map[chainKey]storage.ChainHead{}
+	}
+	for _, h := range heads {
+		k := chainKey{h.Origin, h.Author}
+		if old, ok := c.acked[k]; !ok || h.Seq > old.Seq {
+			c.acked[k] = h
+		}
+	}
+}
+
+// takeAcked hands the pending marks to a transaction about to save them.
+func (c *client) takeAcked() []storage.ChainHead {
+	out := make([]storage.ChainHead, 0, len(c.acked))
+	for _, h := range c.acked {
+		out = append(out, h)
+	}
+	return out
+}
+
+// handshake reads the hello, agrees a protocol, names the shared file and
+// reads the hub's answer. min is the lowest protocol the caller can work
+// with: checked before the shared file is named, so nothing is written.
+func (c *client) handshake(ctx context.Context, min int, noCreate bool) (*message, error) {
 	hello, err := c.s.recv(ctx)
 	select {
 	case b := <-c.s.banner:
@@ -162,13 +237,13 @@ func (c *client) run(ctx context.Context) error {
 	default:
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if hello.T == tError {
-		return remoteError{msg: hello.Msg}
+		return nil, remoteError{msg: hello.Msg}
 	}
 	if hello.T != tHello {
-		return fmt.Errorf("%w: expected the hello, got a %q message", errGarbage, fromRemote(hello.T))
+		return nil, fmt.Errorf("%w: expected the hello, got a %q message", errGarbage, fromRemote(hello.T))
 	}
 	c.helloDone = true
 	c.rep.RemoteVersion = fromRemote(hello.Version)
@@ -176,42 +251,69 @@ func (c *client) run(ctx context.Context) error {
 		c.rep.ClockOffset = c.st.Now().Sub(time.UnixMilli(hello.Now))
 	}
 	proto, err := c.negotiate(hello)
+	if err == nil && proto < min {
+		err = &Error{Kind: KindIncompatible, Reason: fmt.Sprintf("the remote sitrep (%s) is too old to compare histories (sync protocol %d; this needs %d): upgrade it on the hub; nothing was read or written", c.rep.RemoteVersion, proto, min)}
+	}
 	if err != nil {
 		_ = c.s.send(&message{T: tError, Msg: err.Error()})
-		return err
+		return nil, err
 	}
+	c.proto = proto
 
 	byName, named, err := c.st.SyncCursorForRemote(ctx, c.t.String())
 	if err != nil {
-		return localError(err)
+		return nil, localError(err)
 	}
-	open := &message{T: tOpen, Proto: []int{proto}, Version: c.opts.Version, Schema: storage.SchemaVersion(), Path: c.t.Path, Client: c.st.ID()}
+	c.byName, c.named = byName, named
+	open := &message{T: tOpen, Proto: []int{proto}, Version: c.opts.Version, Schema: storage.SchemaVersion(), Path: c.t.Path, Client: c.st.ID(), NoCreate: noCreate}
 	if named {
 		open.Hub, open.Seq, open.ID = byName.HubID, byName.Pulled, byName.PulledID
 	}
 	if err := c.s.send(open); err != nil {
-		return err
+		return nil, err
 	}
 	opened, err := c.s.expect(ctx, tOpened)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	c.hub = opened.Store
 	c.rep.HubID, c.rep.Created = opened.Store, opened.Created
 	if c.hub == "" {
-		return fmt.Errorf("%w: the hub did not say its id", errGarbage)
+		return nil, fmt.Errorf("%w: the hub did not say its id", errGarbage)
 	}
 	if c.hub == c.st.ID() {
 		_ = c.s.send(&message{T: tBye})
-		return &Error{Kind: KindUsage, Reason: "that is this store itself: name the team's shared file"}
+		return nil, &Error{Kind: KindUsage, Reason: "that is this store itself: name the team's shared file"}
 	}
 	if opened.Schema > storage.SchemaVersion() {
 		_ = c.s.send(&message{T: tBye})
-		return &Error{Kind: KindIncompatible, Reason: fmt.Sprintf("the shared store is at schema %d, newer than this sitrep knows (%d): upgrade sitrep here; nothing was written", opened.Schema, storage.SchemaVersion())}
+		return nil, &Error{Kind: KindIncompatible, Reason: fmt.Sprintf("the shared store is at schema %d, newer than this sitrep knows (%d): upgrade sitrep here; nothing was written", opened.Schema, storage.SchemaVersion())}
 	}
-	reconcile, err := c.loadCursor(ctx, byName, named, opened)
+	return opened, nil
+}
+
+// bye ends the conversation politely.
+func (c *client) bye(ctx context.Context) error {
+	if err := c.s.send(&message{T: tBye}); err != nil {
+		return err
+	}
+	_, err := c.s.expect(ctx, tBye)
+	return err
+}
+
+func (c *client) run(ctx context.Context) error {
+	opened, err := c.handshake(ctx, ProtoMin, false)
 	if err != nil {
 		return err
+	}
+	reconcile, err := c.loadCursor(ctx, c.byName, c.named, opened)
+	if err != nil {
+		return err
+	}
+	if c.proto >= 2 {
+		if err := c.catchUp(ctx, headsOf(opened.Heads)); err != nil {
+			return err
+		}
 	}
 	if err := c.push(ctx, reconcile); err != nil {
 		return err
@@ -224,16 +326,12 @@ func (c *client) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if c.dirty || !c.saved {
+	if c.dirty || !c.saved || len(c.acked) > 0 {
 		if err := c.saveCursor(ctx); err != nil {
 			return err
 		}
 	}
-	if err := c.s.send(&message{T: tBye}); err != nil {
-		return err
-	}
-	_, err = c.s.expect(ctx, tBye)
-	return err
+	return c.bye(ctx)
 }
 
 // negotiate picks the protocol both ends speak and refuses a newer schema
@@ -252,7 +350,11 @@ func (c *client) negotiate(hello *message) (int, error) {
 	case hello.Schema > storage.SchemaVersion():
 		return 0, &Error{Kind: KindIncompatible, Reason: fmt.Sprintf("the remote sitrep (%s) uses store schema %d, newer than this one (%d): upgrade sitrep here; nothing was written", version, hello.Schema, storage.SchemaVersion())}
 	}
-	return min(hi, ProtoMax), nil
+	top := ProtoMax
+	if c.opts.maxProto > 0 {
+		top = c.opts.maxProto
+	}
+	return min(hi, top), nil
 }
 
 // loadCursor decides whether the cursors can be trusted. They cannot when
@@ -267,6 +369,8 @@ func (c *client) loadCursor(ctx context.Context, byName storage.SyncCursor, name
 	}
 	valid := true
 	switch {
+	case c.opts.Full:
+		valid = false
 	case !ok && named:
 		valid = false // this name reached another hub before
 	case ok && cur.Pulled > opened.Seq:
@@ -299,10 +403,10 @@ func (c *client) cursor() storage.SyncCursor {
 }
 
 func (c *client) saveCursor(ctx context.Context) error {
-	if err := c.st.SaveSyncCursor(ctx, c.cursor()); err != nil {
+	if err := c.st.SaveSyncState(ctx, c.cursor(), c.takeAcked()); err != nil {
 		return localError(err)
 	}
-	c.dirty, c.saved = false, true
+	c.dirty, c.saved, c.acked = false, true, nil
 	return nil
 }
 
@@ -364,11 +468,15 @@ func (c *client) missingAtHub(ctx context.Context, page []storage.LoggedEvent) (
 		lacks[id] = true
 	}
 	out := page[:0]
+	var held []model.Event
 	for _, l := range page {
 		if lacks[l.ID] {
 			out = append(out, l)
+		} else {
+			held = append(held, l.Event)
 		}
 	}
+	c.noteAcked(storage.HeadsOf(held))
 	return out, nil
 }
 
@@ -391,11 +499,152 @@ func (c *client) pushBatch(ctx context.Context, part []storage.LoggedEvent, upTo
 	}
 	// Only now, with the hub's commit confirmed, does the cursor move.
 	c.pushed = upTo
+	c.noteAcked(storage.HeadsOf(loggedEvents(part)))
 	if m.PullTo > c.pulled {
 		c.pulled, c.pulledID = m.PullTo, m.PullToID
 	}
 	c.dirty = true
 	return nil
+}
+
+// catchUp takes back from the hub what it holds of a chain beyond what
+// this store holds, before anything is pushed: this store's own history
+// after a restore from a backup or a damaged WAL (heads: the hub's heads of
+// this store's chains, from its opened answer), and any other chain whose
+// newest events were deleted here after the hub acknowledged them (the
+// marks saved by earlier syncs). Events made here since, which nobody has
+// seen, are renumbered to follow the hub's copy (storage.Rejoin), so
+// pushing them never forks the author's history; nothing the hub holds is
+// changed.
+func (c *client) catchUp(ctx context.Context, heads []storage.ChainHead) error {
+	var check []storage.ChainHead
+	for _, h := range heads {
+		if h.Origin == c.st.ID() {
+			check = append(check, h)
+		}
+	}
+	marks, err := c.st.AckedHeads(ctx)
+	if err != nil {
+		return localError(err)
+	}
+	for _, m := range marks {
+		if m.Hub == c.hub && m.Origin != c.st.ID() {
+			check = append(check, m.ChainHead)
+		}
+	}
+	for _, h := range check {
+		l, ok, err := c.st.ChainEventAt(ctx, h.Origin, h.Author, h.Seq)
+		if err != nil {
+			return localError(err)
+		}
+		if ok && l.Hash == h.Hash {
+			continue // the hub's head is here, so is all before it
+		}
+		mine, err := c.st.ChainHead(ctx, h.Origin, h.Author)
+		if err != nil {
+			return localError(err)
+		}
+		from := mine.Seq
+		var unseen []string
+		if h.Origin == c.st.ID() {
+			var first int64
+			if unseen, first, err = c.unseen(ctx, h); err != nil {
+				return err
+			}
+			if first > 0 {
+				from = min(from, first-1)
+			}
+		}
+		if from >= h.Seq {
+			continue // the same place holds another event: verify names it, sync cannot mend it
+		}
+		tail, err := c.fetchChain(ctx, h.Origin, h.Author, from)
+		if err != nil {
+			return err
+		}
+		res, err := c.st.Rejoin(ctx, tail, unseen, c.judgeClock(), func(tx *sql.Tx) error {
+			return c.st.RecordAcked(ctx, tx, c.hub, storage.HeadsOf(tail))
+		})
+		if err != nil {
+			if errors.Is(err, model.ErrInvalid) {
+				return &refusedEvent{err}
+			}
+			return localError(err)
+		}
+		c.rep.TakenBack += res.Taken
+		c.rep.Renumbered += res.Moved
+	}
+	return nil
+}
+
+// unseen lists the events of this store's own chain that arrived after the
+// push cursor and that the hub says it lacks, and the first place of any
+// event that arrived after the cursor: from there on this store's numbers
+// may not be the hub's (an event renumbered and pushed, then lost to an
+// older backup that holds it under its first numbers), so the hub's copy
+// is fetched from there.
+func (c *client) unseen(ctx context.Context, h storage.ChainHead) ([]string, int64, error) {
+	var out []string
+	var first int64
+	after := int64(0)
+	for {
+		page, err := c.st.ChainEventsArrivedAfter(ctx, h.Origin, h.Author, c.pushed, after, idBatch)
+		if err != nil {
+			return nil, 0, localError(err)
+		}
+		if len(page) == 0 {
+			return out, first, nil
+		}
+		ids := make([]string, len(page))
+		for i, l := range page {
+			ids[i] = l.ID
+			if first == 0 || l.ChainSeq < first {
+				first = l.ChainSeq
+			}
+		}
+		if err := c.s.send(&message{T: tHave, IDs: ids}); err != nil {
+			return nil, 0, err
+		}
+		m, err := c.s.expect(ctx, tMissing)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, m.IDs...)
+		after = page[len(page)-1].ChainSeq
+	}
+}
+
+// fetchChain reads the hub's copy of one chain after a place, whole: it is
+// applied in one transaction with the renumbering it may call for.
+func (c *client) fetchChain(ctx context.Context, origin, author string, after int64) ([]model.Event, error) {
+	if err := c.s.send(&message{T: tChain, Origin: origin, Author: author, Seq: after}); err != nil {
+		return nil, err
+	}
+	var out []model.Event
+	for {
+		m, err := c.s.recv(ctx)
+		if err != nil {
+			return nil, err
+		}
+		switch m.T {
+		case tEnd:
+			return out, nil
+		case tError:
+			return nil, remoteError{msg: m.Msg}
+		case tEvents:
+			out = append(out, eventsOf(m.Events)...)
+		default:
+			return nil, fmt.Errorf("%w: expected events, got a %q message", errGarbage, fromRemote(m.T))
+		}
+	}
+}
+
+func loggedEvents(ls []storage.LoggedEvent) []model.Event {
+	out := make([]model.Event, len(ls))
+	for i, l := range ls {
+		out[i] = l.Event
+	}
+	return out
 }
 
 // pull applies the hub's stream batch by batch, each with its cursor in
@@ -447,7 +696,11 @@ func (c *client) apply(ctx context.Context, ws []wireEvent, last int64, lastID s
 	ids := idsOf(events)
 	pushed := c.pushed
 	judge := c.judgeClock()
+	c.noteAcked(storage.HeadsOf(events))
 	res, err := c.st.ApplyWithClock(ctx, events, judge, func(tx *sql.Tx) error {
+		if err := c.st.RecordAcked(ctx, tx, c.hub, c.takeAcked()); err != nil {
+			return err
+		}
 		top, _, ok, err := c.st.CoveredThrough(ctx, tx, c.pushed, ids)
 		if err != nil {
 			return err
@@ -472,7 +725,7 @@ func (c *client) apply(ctx context.Context, ws []wireEvent, last int64, lastID s
 	if last > 0 {
 		c.pulled, c.pulledID = last, lastID
 	}
-	c.dirty, c.saved = false, true // the transaction saved the whole cursor
+	c.dirty, c.saved, c.acked = false, true, nil // the transaction saved the whole cursor and the marks
 	c.rep.Pulled += res.Applied
 	for _, x := range res.Conflicts {
 		c.rep.Conflicts = append(c.rep.Conflicts, "here: "+x)
@@ -577,8 +830,13 @@ func (c *client) explain(err error, code int, stderr string) error {
 		e.Kind, e.Reason = KindNoSitrep, fmt.Sprintf("the remote has no %s (exit 127): install it there or pass --remote-sitrep PATH", fromRemote(bin))
 	case !c.helloDone && code == 126:
 		e.Kind, e.Reason = KindNoSitrep, withTail("the remote sitrep cannot be run (exit 126)")
-	case !c.helloDone && code == 255 && !c.t.Local:
+	case !c.helloDone && code == 255 && !c.t.Local && tail != "":
 		e.Kind, e.Reason = KindUnreachable, withTail("ssh could not connect (exit 255)")
+	case !c.helloDone && code == 255 && !c.t.Local:
+		// ssh says why it could not connect (unless its LogLevel is
+		// QUIET); a remote command killed before its first word leaves it
+		// nothing to say.
+		e.Kind, e.Reason = KindInterrupted, "the hub's sitrep stopped before its hello (killed or crashed; ssh gave no reason): nothing was exchanged; run sync again, and look at the hub if it happens again"
 	case !c.helloDone && strings.Contains(stderr, "unknown command"):
 		e.Kind, e.Reason = KindNoSitrep, withTail(fmt.Sprintf("the remote sitrep does not know serve-sync (exit %d): upgrade it there", code))
 	case !c.helloDone && errors.Is(err, errGarbage) && c.rep.Banner != "":
@@ -597,10 +855,14 @@ func (c *client) explain(err error, code int, stderr string) error {
 		e.Kind, e.Reason = KindProtocol, "the other end sent something that is not the sitrep sync protocol: "+fromRemote(err.Error())+"; nothing half-done was kept"
 	case errors.Is(err, errTimeout):
 		e.Kind, e.Reason = KindInterrupted, fmt.Sprintf("the hub stopped answering (%s); what was exchanged is kept, run sync again to finish", c.opts.Timeout)
+	case code == 255 && !c.t.Local && tail != "":
+		e.Kind, e.Reason = KindUnreachable, "the connection to the hub dropped ("+tail+"); what was exchanged is kept, run sync again to finish"
 	case code == 255 && !c.t.Local:
-		e.Kind, e.Reason = KindUnreachable, withTail("the connection dropped; what was exchanged is kept, run sync again to finish")
+		e.Kind, e.Reason = KindInterrupted, "the hub's sitrep stopped part way (killed or crashed; ssh gave no reason); what was exchanged is kept, run sync again to finish"
+	case isDrop(err):
+		e.Kind, e.Reason = KindInterrupted, withTail("the connection to the hub dropped")+"; what was exchanged is kept, run sync again to finish"
 	default:
-		e.Kind, e.Reason = KindInterrupted, withTail("the connection dropped ("+fromRemote(err.Error())+"); what was exchanged is kept, run sync again to finish")
+		e.Kind, e.Reason = KindInterrupted, withTail("the sync stopped part way ("+fromRemote(err.Error())+")")+"; what was exchanged is kept, run sync again to finish"
 	}
 	return e
 }

@@ -28,6 +28,8 @@ type ServeOptions struct {
 	Open func(ctx context.Context, path string) (*storage.Store, error)
 	// Now is the hub's clock (tests skew it).
 	Now func() time.Time
+	// maxProto plays an older hub in tests.
+	maxProto int
 }
 
 // Serve speaks the hub's side of the protocol on r and w, the stdin and
@@ -44,6 +46,9 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, opts ServeOptions) (er
 	if opts.Version == "" {
 		opts.Version = "dev"
 	}
+	if opts.maxProto == 0 {
+		opts.maxProto = ProtoMax
+	}
 	if _, err := io.WriteString(w, Marker+"\n"); err != nil {
 		return fmt.Errorf("serve-sync: write hello: %w", err)
 	}
@@ -54,7 +59,7 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, opts ServeOptions) (er
 	if now == nil {
 		now = time.Now
 	}
-	if err := s.send(&message{T: tHello, Proto: []int{ProtoMin, ProtoMax}, Version: opts.Version, Schema: storage.SchemaVersion(), Now: now().UnixMilli()}); err != nil {
+	if err := s.send(&message{T: tHello, Proto: []int{ProtoMin, opts.maxProto}, Version: opts.Version, Schema: storage.SchemaVersion(), Now: now().UnixMilli()}); err != nil {
 		return fmt.Errorf("serve-sync: write hello: %w", err)
 	}
 	defer func() {
@@ -87,10 +92,11 @@ func (srv *server) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if len(m.Proto) != 1 || m.Proto[0] < ProtoMin || m.Proto[0] > ProtoMax {
-		return fmt.Errorf("the client asked for protocol %v; this sitrep (%s) speaks %d to %d", m.Proto, srv.opts.Version, ProtoMin, ProtoMax)
+	if len(m.Proto) != 1 || m.Proto[0] < ProtoMin || m.Proto[0] > srv.opts.maxProto {
+		return fmt.Errorf("the client asked for protocol %v; this sitrep (%s) speaks %d to %d", m.Proto, srv.opts.Version, ProtoMin, srv.opts.maxProto)
 	}
-	created, err := srv.open(ctx, m.Path)
+	proto := m.Proto[0]
+	created, err := srv.open(ctx, m.Path, proto >= 2 && m.NoCreate)
 	if err != nil {
 		return err
 	}
@@ -112,7 +118,15 @@ func (srv *server) run(ctx context.Context) error {
 		}
 		matches = id == m.ID
 	}
-	if err := srv.s.send(&message{T: tOpened, Store: srv.st.ID(), Seq: seq, Schema: schema, Created: created, Version: srv.opts.Version, OK: matches}); err != nil {
+	var heads []wireHead
+	if proto >= 2 && m.Client != "" {
+		hs, err := srv.st.OriginHeads(ctx, m.Client)
+		if err != nil {
+			return err
+		}
+		heads = wireHeads(hs)
+	}
+	if err := srv.s.send(&message{T: tOpened, Store: srv.st.ID(), Seq: seq, Schema: schema, Created: created, Version: srv.opts.Version, OK: matches, Heads: heads}); err != nil {
 		return err
 	}
 	for {
@@ -175,6 +189,18 @@ func (srv *server) run(ctx context.Context) error {
 			if err := srv.s.send(&message{T: tEnd}); err != nil {
 				return err
 			}
+		case tChain:
+			if err := srv.chain(ctx, m.Origin, m.Author, m.Seq); err != nil {
+				return err
+			}
+		case tHeads:
+			hs, err := srv.st.ChainHeads(ctx)
+			if err != nil {
+				return err
+			}
+			if err := srv.s.send(&message{T: tHeads, Heads: wireHeads(hs)}); err != nil {
+				return err
+			}
 		default:
 			return fmt.Errorf("%w: unknown request %q", errGarbage, model.OneLine(m.T))
 		}
@@ -183,7 +209,7 @@ func (srv *server) run(ctx context.Context) error {
 
 // open opens the shared file. A missing folder is an error, not something
 // to create: it is far more likely a typo than a wish.
-func (srv *server) open(ctx context.Context, path string) (bool, error) {
+func (srv *server) open(ctx context.Context, path string, noCreate bool) (bool, error) {
 	if strings.TrimSpace(path) == "" {
 		return false, errors.New("no shared file was named")
 	}
@@ -216,18 +242,42 @@ func (srv *server) open(ctx context.Context, path string) (bool, error) {
 		wal, err := os.Stat(path + "-wal")
 		created = err != nil || wal.Size() == 0
 	}
+	if created && noCreate {
+		return false, fmt.Errorf("there is no shared store at %s on the hub", path)
+	}
 	if srv.opts.Open != nil {
 		srv.st, err = srv.opts.Open(ctx, path)
-		return created, err
+	} else {
+		// Several first syncs may race to create one hub: storage.Open
+		// lets them take turns (TestTenRespondersAtOnce).
+		srv.st, err = storage.Open(ctx, path, storage.Options{Author: "sitrep-hub", Now: srv.opts.Now})
+		srv.closeStore = err == nil
 	}
-	// Several first syncs may race to create one hub: storage.Open lets
-	// them take turns (TestTenRespondersAtOnce).
-	srv.st, err = storage.Open(ctx, path, storage.Options{Author: "sitrep-hub", Now: srv.opts.Now})
-	if err != nil {
+	if err != nil || !created {
 		return false, err
 	}
-	srv.closeStore = true
-	return created, nil
+	// Every sync that raced to a missing file saw it missing; the one
+	// whose claim lands first says it created the store, the others not.
+	created, err = srv.st.Claim(ctx, "created_by_sync", time.Now().UTC().Format(time.RFC3339Nano))
+	return created, err
+}
+
+// chain streams one chain's events placed after seq, then the end: how a
+// store takes back its own history, or a deleted one, from the hub.
+func (srv *server) chain(ctx context.Context, origin, author string, after int64) error {
+	for {
+		page, err := srv.st.ChainEventsAfter(ctx, origin, author, after, batchEvents)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			return srv.s.send(&message{T: tEnd})
+		}
+		if err := srv.sendEvents(page); err != nil {
+			return err
+		}
+		after = page[len(page)-1].ChainSeq
+	}
 }
 
 // push applies one batch in one transaction. The answer goes out only
@@ -237,7 +287,7 @@ func (srv *server) push(ctx context.Context, m *message) error {
 	ids := idsOf(events)
 	var pullTo int64
 	var pullToID string
-	res, err := srv.st.Apply(ctx, events, func(tx *sql.Tx) error {
+	res, err := srv.st.ApplyNoFork(ctx, events, func(tx *sql.Tx) error {
 		top, topID, ok, err := srv.st.CoveredThrough(ctx, tx, m.Pulled, ids)
 		if ok {
 			pullTo, pullToID = top, topID
@@ -245,6 +295,11 @@ func (srv *server) push(ctx context.Context, m *message) error {
 		return err
 	})
 	if err != nil {
+		if errors.Is(err, storage.ErrFork) {
+			// Written for the person at the other end, whatever their
+			// version: an older sitrep pushes such events blindly.
+			return fmt.Errorf("%w; nothing was stored. Upgrade sitrep there and sync again: it takes the hub's copy back first and renumbers the events made since", err)
+		}
 		if errors.Is(err, model.ErrInvalid) {
 			return fmt.Errorf("the hub refused a batch: %w", err)
 		}

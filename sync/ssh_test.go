@@ -39,6 +39,10 @@ type sshMode struct {
 	banner string // printed to stdout before the server starts
 	exit   int    // >0: print "not found" and exit with it instead of serving
 	cut    int    // >0: drop the connection after this many bytes both ways
+	// kill >0: the hub's sitrep is killed after this many bytes both ways
+	// (-1: before its first): its output ends and the session reports
+	// the signal, with no exit status, as sshd does for a killed command.
+	kill int
 }
 
 // sshServer is an SSH server in this process that runs sync.Serve on each
@@ -183,6 +187,18 @@ func (s *sshServer) session(raw net.Conn, ch ssh.Channel, reqs <-chan *ssh.Reque
 		s.commands = append(s.commands, payload.Command)
 		mode := s.mode
 		s.mu.Unlock()
+		if mode.kill != 0 {
+			if mode.kill > 0 {
+				cu := &cutter{budget: mode.kill, abort: func() {}}
+				Serve(context.Background(), cutReader{cu, ch}, cutWriter{cu, ch}, ServeOptions{Version: "test-hub", Timeout: 20 * time.Second})
+			}
+			ch.SendRequest("exit-signal", false, ssh.Marshal(struct {
+				Signal     string
+				CoreDumped bool
+				Msg, Lang  string
+			}{Signal: "KILL"}))
+			return
+		}
 		code := s.run(raw, ch, payload.Command, mode)
 		ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{uint32(code)}))
 		return
@@ -370,4 +386,42 @@ func TestSSHCut(t *testing.T) {
 		checkConsistent(t, h)
 		h.Close()
 	}
+}
+
+// TestSSHHubKilled: the hub's sitrep is killed before its hello, or part
+// way through a sync. Neither is "ssh could not connect" or offline, and
+// no Go pipe names reach the message: the hub's sitrep stopped, run sync
+// again (exit 4). The next sync finishes the job.
+func TestSSHHubKilled(t *testing.T) {
+	srv := newSSHServer(t)
+	smallBatches(t, 4)
+	dir := t.TempDir()
+	hub := filepath.Join(dir, "hub.db")
+	a := openStore(t, filepath.Join(dir, "a.db"), "alice", nil)
+	in := declare(t, a, "killed")
+	for i := range 30 {
+		note(t, a, in, fmt.Sprintf("note %d", i))
+	}
+	for _, kill := range []int{-1, 300, 2500, 6000} {
+		srv.setMode(sshMode{kill: kill})
+		se := syncFails(t, a, srv.remote(hub), srv.opts())
+		srv.setMode(sshMode{})
+		msg := se.Error()
+		t.Logf("killed after %d bytes: %s", kill, msg)
+		if se.Kind != KindInterrupted || se.ExitCode() != ExitInterrupted || se.Offline() {
+			t.Errorf("killed after %d bytes: kind %d, exit %d; want interrupted (exit %d): %s", kill, se.Kind, se.ExitCode(), ExitInterrupted, msg)
+		}
+		for _, bad := range []string{"could not connect", "|1", "|0", "broken pipe", "EOF"} {
+			if strings.Contains(msg, bad) {
+				t.Errorf("killed after %d bytes: %q in %s", kill, bad, msg)
+			}
+		}
+		if !strings.Contains(msg, "hub's sitrep stopped") {
+			t.Errorf("killed after %d bytes: the message does not say the hub's sitrep stopped: %s", kill, msg)
+		}
+	}
+	mustSync(t, a, srv.remote(hub), srv.opts())
+	h := openHub(t, hub)
+	sameIDs(t, eventIDs(t, a), h)
+	checkConsistent(t, a)
 }

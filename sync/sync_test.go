@@ -2,6 +2,9 @@ package sync
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -63,13 +66,59 @@ func TestSyncTwoReplicasThroughLocalHub(t *testing.T) {
 	}
 }
 
-// What the hub says is cut to a readable length without splitting a
-// character, so an error line is always valid UTF-8.
+// What the hub says is cut to a readable length (in the middle: the cause
+// comes last) without splitting a character, so an error line is always
+// valid UTF-8.
 func TestFromRemoteCutsWholeCharacters(t *testing.T) {
 	for pad := 0; pad < 4; pad++ {
 		s := fromRemote(strings.Repeat("x", pad) + strings.Repeat("é€😀", 200))
-		if !utf8.ValidString(s) || !strings.HasSuffix(s, "…") {
+		if !utf8.ValidString(s) || !strings.Contains(s, " … ") || len(s) > maxRemote+8 {
 			t.Fatalf("pad %d: %q", pad, s)
 		}
+	}
+}
+
+// TestFromRemoteKeepsTheCause: a hub's message made long by a deep path
+// keeps its cause (at the end) and loses the middle of the path instead.
+func TestFromRemoteKeepsTheCause(t *testing.T) {
+	path := "/srv/" + strings.Repeat("very-long-folder-name/", 30) + "team.db"
+	msg := "open store " + path + ": not a sitrep store (it has tables of another program); name the team's shared file"
+	got := fromRemote(msg)
+	if len(got) > maxRemote+8 || !strings.HasSuffix(got, "not a sitrep store (it has tables of another program); name the team's shared file") || !strings.HasPrefix(got, "open store ") || !strings.Contains(got, "team.db") {
+		t.Fatalf("%d bytes: %s", len(got), got)
+	}
+	long := strings.Repeat("word ", 200) + "the cause"
+	if got := fromRemote(long); len(got) > maxRemote+8 || !strings.HasSuffix(got, "the cause") {
+		t.Fatalf("%d bytes: %s", len(got), got)
+	}
+	if got := fromRemote("serve-sync: write |1: broken pipe"); got != "serve-sync: the connection dropped" {
+		t.Fatalf("%q", got)
+	}
+}
+
+// TestLongHubPathKeepsCause: a shared file deep in folders that is not a
+// store: the refusal names the cause, however long the path.
+func TestLongHubPathKeepsCause(t *testing.T) {
+	dir := t.TempDir()
+	deep := dir
+	for i := 0; len(deep) < 700; i++ {
+		deep = filepath.Join(deep, fmt.Sprintf("a-rather-long-folder-name-%02d", i))
+	}
+	if err := os.MkdirAll(deep, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	hub := filepath.Join(deep, "team.db")
+	if err := os.WriteFile(hub, []byte("shopping list\nmilk\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := openStore(t, filepath.Join(dir, "a.db"), "alice", nil)
+	declare(t, a, "x")
+	_, err := Sync(context.Background(), a, hub, localOpts())
+	var se *Error
+	if !errors.As(err, &se) || se.Kind != KindRefused || se.ExitCode() != ExitHub {
+		t.Fatalf("%v", err)
+	}
+	if reason := se.Reason; !strings.Contains(reason, "not a SQLite database") || len(reason) > maxRemote+40 {
+		t.Fatalf("%d bytes: %s", len(reason), reason)
 	}
 }

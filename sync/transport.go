@@ -147,7 +147,7 @@ func dialLocal(ctx context.Context, t Target, opts Options) (transport, error) {
 	go func() {
 		defer close(p.done)
 		p.err = Serve(ctx, serverIn, serverOut, ServeOptions{
-			Version: opts.Version, Timeout: opts.Timeout, Abort: p.Abort, Open: opts.serverOpen, Now: opts.serverNow,
+			Version: opts.Version, Timeout: opts.Timeout, Abort: p.Abort, Open: opts.serverOpen, Now: opts.serverNow, maxProto: opts.serverProto,
 		})
 		p.sw.CloseWithError(io.EOF)
 		p.sr.CloseWithError(io.ErrClosedPipe)

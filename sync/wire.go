@@ -17,9 +17,15 @@ import (
 
 // The protocol versions this build speaks. A peer whose range does not
 // overlap is refused in the handshake, before anything is written.
+//
+// Protocol 2 adds, all ignored by a peer speaking 1: the heads of the
+// client's own chains in the opened answer (so a store restored from a
+// backup learns before pushing that the hub holds more of its history),
+// the chain request (one chain's events after a place), the heads request
+// (every chain's head, for verify --against) and open's no_create.
 const (
 	ProtoMin = 1
-	ProtoMax = 1
+	ProtoMax = 2
 )
 
 // Marker is the line the server prints before its first message. Anything
@@ -63,6 +69,8 @@ const (
 	tHave    = "have"    // reconcile: which of these ids do you lack?
 	tMissing = "missing" // reconcile: these
 	tFetch   = "fetch"   // reconcile: send these events
+	tChain   = "chain"   // 2: client → server: one chain's events after seq; answered with events, then end
+	tHeads   = "heads"   // 2: every chain's head (request and answer)
 	tBye     = "bye"     // either way: done
 	tError   = "error"   // either way: a reason in plain words, then the sender stops
 )
@@ -86,6 +94,9 @@ type message struct {
 	Path   string `json:"path,omitempty"`
 	Client string `json:"client,omitempty"` // the client store's id
 	Hub    string `json:"hub,omitempty"`    // the hub id the client last saw under this name
+	// 2: a missing shared file is an error, not something to create
+	// (verify --against reads; it never makes a hub).
+	NoCreate bool `json:"no_create,omitempty"`
 
 	// opened
 	Store   string `json:"store,omitempty"`
@@ -115,8 +126,39 @@ type message struct {
 	// ids, have, missing, fetch
 	IDs []string `json:"ids,omitempty"`
 
+	// 2: opened: the heads of the chains made in the client's store;
+	// heads: every chain's.
+	Heads []wireHead `json:"heads,omitempty"`
+	// 2: chain: which chain (with Seq: after which place)
+	Origin string `json:"origin,omitempty"`
+	Author string `json:"author,omitempty"`
+
 	// error
 	Msg string `json:"msg,omitempty"`
+}
+
+// wireHead is a chain's head on the wire.
+type wireHead struct {
+	Origin string `json:"o"`
+	Author string `json:"a"`
+	Seq    int64  `json:"c"`
+	Hash   string `json:"x"`
+}
+
+func wireHeads(hs []storage.ChainHead) []wireHead {
+	out := make([]wireHead, len(hs))
+	for i, h := range hs {
+		out[i] = wireHead(h)
+	}
+	return out
+}
+
+func headsOf(ws []wireHead) []storage.ChainHead {
+	out := make([]storage.ChainHead, len(ws))
+	for i, w := range ws {
+		out[i] = storage.ChainHead(w)
+	}
+	return out
 }
 
 // wireEvent is an event with short field names: ids and hashes dominate an

@@ -119,7 +119,7 @@ func (a *App) onSynced(msg syncDoneMsg) tea.Cmd {
 	if msg.Manual {
 		a.setFlash(syncSummary(msg.Report), false)
 	}
-	if msg.Report.Pulled > 0 {
+	if msg.Report.Pulled > 0 || msg.Report.TakenBack > 0 {
 		return tea.Batch(next, a.reload())
 	}
 	return next
@@ -141,6 +141,9 @@ func syncErrorWords(err error) (string, bool) {
 }
 
 func syncSummary(rep ssync.Report) string {
+	if rep.TakenBack > 0 {
+		return fmt.Sprintf("Synced: sent %d, received %d; took back %d event(s) this store had lost.", rep.Pushed, rep.Pulled, rep.TakenBack)
+	}
 	if rep.Pushed == 0 && rep.Pulled == 0 {
 		return "Synced: up to date."
 	}
