@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
@@ -29,13 +30,18 @@ import (
 // No inline parsers are registered beyond the task-list checkbox: sitrep
 // reads steps' text as written, so links, emphasis and code spans never
 // need to be found, and inline parsing is most of goldmark's time.
-var markdown = goldmark.New(
-	goldmark.WithParser(parser.NewParser(
-		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
-		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
-	)),
-	goldmark.WithExtensions(extension.Table, extension.TaskList),
-)
+//
+// It is built on first use, not at start-up: most commands ('sitrep note'
+// from a script) never read a runbook.
+var markdown = sync.OnceValue(func() goldmark.Markdown {
+	return goldmark.New(
+		goldmark.WithParser(parser.NewParser(
+			parser.WithBlockParsers(parser.DefaultBlockParsers()...),
+			parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+		)),
+		goldmark.WithExtensions(extension.Table, extension.TaskList),
+	)
+})
 
 // source is one file being read: its bytes, where its lines start, where the
 // Markdown body starts after any front matter, and the diagnostics found so
@@ -58,7 +64,7 @@ func newSource(filePath string, src []byte) *source {
 	s := &source{path: filePath, src: src, str: string(src), lines: lineStarts(src)}
 	s.splitFrontMatter()
 	s.body = src[s.bodyAt:]
-	s.doc = markdown.Parser().Parse(text.NewReader(s.body))
+	s.doc = markdown().Parser().Parse(text.NewReader(s.body))
 	if !utf8.Valid(src) {
 		off := firstInvalidUTF8(src)
 		line, col := s.pos(off)
