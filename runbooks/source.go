@@ -11,11 +11,10 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // markdown is GitHub-flavoured Markdown as far as structure goes: tables
@@ -33,13 +32,15 @@ import (
 //
 // It is built on first use, not at start-up: most commands ('sitrep note'
 // from a script) never read a runbook.
-var markdown = sync.OnceValue(func() goldmark.Markdown {
-	return goldmark.New(
-		goldmark.WithParser(parser.NewParser(
-			parser.WithBlockParsers(parser.DefaultBlockParsers()...),
-			parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
-		)),
-		goldmark.WithExtensions(extension.Table, extension.TaskList),
+//
+// The two extensions are sitrep's own copies (gfm.go), registered with the
+// priorities goldmark's extension.Table and extension.TaskList use.
+var markdown = sync.OnceValue(func() parser.Parser {
+	return parser.NewParser(
+		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
+		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+		parser.WithParagraphTransformers(util.Prioritized(tableTransformer{}, 200)),
+		parser.WithInlineParsers(util.Prioritized(taskCheckBoxParser{}, 0)),
 	)
 })
 
@@ -64,7 +65,7 @@ func newSource(filePath string, src []byte) *source {
 	s := &source{path: filePath, src: src, str: string(src), lines: lineStarts(src)}
 	s.splitFrontMatter()
 	s.body = src[s.bodyAt:]
-	s.doc = markdown().Parser().Parse(text.NewReader(s.body))
+	s.doc = markdown().Parse(text.NewReader(s.body))
 	if !utf8.Valid(src) {
 		off := firstInvalidUTF8(src)
 		line, col := s.pos(off)
