@@ -8,11 +8,10 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -33,12 +32,19 @@ import (
 // same reason there are no paragraph transformers: link reference
 // definitions stay paragraphs shown as written, and extracting them took
 // time that grew with the square of how many a paragraph held.
-var markdown = goldmark.New(
-	goldmark.WithParser(parser.NewParser(
+//
+// It is built on first use, not at start-up: most commands ('sitrep note'
+// from a script) never read a runbook.
+//
+// The two extensions are sitrep's own copies (gfm.go), registered with the
+// priorities goldmark's extension.Table and extension.TaskList use.
+var markdown = sync.OnceValue(func() parser.Parser {
+	return parser.NewParser(
 		parser.WithBlockParsers(cappedBlockParsers()...),
-	)),
-	goldmark.WithExtensions(extension.Table, extension.TaskList),
-)
+		parser.WithParagraphTransformers(util.Prioritized(tableTransformer{}, 200)),
+		parser.WithInlineParsers(util.Prioritized(taskCheckBoxParser{}, 0)),
+	)
+})
 
 // MaxNesting is how many lists and block quotes may sit inside one another.
 // goldmark's work on a line grows with the number of blocks open on it, so
@@ -268,7 +274,7 @@ func newSource(filePath string, src []byte) *source {
 	s.splitFrontMatter()
 	s.body = src[s.bodyAt:]
 	pc := parser.NewContext()
-	s.doc = markdown.Parser().Parse(text.NewReader(collapseBlankRuns(s.body)), parser.WithContext(pc))
+	s.doc = markdown().Parse(text.NewReader(collapseBlankRuns(s.body)), parser.WithContext(pc))
 	if off, ok := pc.Get(tooDeepKey).(int); ok {
 		line, col := s.bodyPos(off)
 		s.add(Error, line, col, "lists and quotes nested more than %d deep: what is deeper is read as plain text; flatten the list or split the step", MaxNesting)

@@ -83,6 +83,10 @@ type Store struct {
 	// it waited for a connection to prepare a statement on, and all of
 	// them ran out of time.
 	writing chan struct{}
+
+	// seen holds the statements a transaction has prepared for itself
+	// (see txStmt); their next use prepares them store-wide.
+	seen map[string]bool
 }
 
 // Open opens the store at path, creating it (mode 0600, parent 0700) on first
@@ -123,8 +127,9 @@ func Open(ctx context.Context, path string, opts Options) (_ *Store, err error) 
 		source = readOnlyDSN(path, snapshot)
 		probe = source
 	}
+	known := false
 	if !fresh {
-		if err := checkExisting(ctx, path, probe); err != nil {
+		if known, err = checkExisting(ctx, path, probe, readOnly == ""); err != nil {
 			return nil, err
 		}
 	}
@@ -138,7 +143,7 @@ func Open(ctx context.Context, path string, opts Options) (_ *Store, err error) 
 	db.SetConnMaxIdleTime(time.Minute)
 	s := &Store{db: db, path: path, author: opts.Author, now: opts.Now, stmts: map[string]*sql.Stmt{}, readOnly: readOnly, snapshot: snapshot,
 		writing: make(chan struct{}, 1)}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, known); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -217,30 +222,48 @@ func prepareFile(path string) (bool, error) {
 // checkExisting reads the file's header and schema without writing, so a
 // wrong or damaged file is refused and left exactly as it was. SQLite reads
 // it through source, a read-only DSN.
-func checkExisting(ctx context.Context, path, source string) error {
+//
+// It reports known when the header alone shows a complete sitrep store in
+// WAL mode and the store may be written (fast): then opening it read-write
+// writes nothing (the DSN's journal_mode(WAL) is already so), and migrate,
+// reading the schema version before it takes any lock, refuses a newer
+// schema in the same words. Skipping the read-only connection this way
+// halves the SQLite work of a one-shot command such as 'sitrep note' (each
+// connection parses the whole schema).
+func checkExisting(ctx context.Context, path, source string, fast bool) (known bool, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("open store %s: %w", path, err)
+		return false, fmt.Errorf("open store %s: %w", path, err)
 	}
 	header := make([]byte, 100)
 	n, err := io.ReadFull(f, header)
 	info, statErr := f.Stat()
 	f.Close()
 	if statErr != nil {
-		return fmt.Errorf("open store %s: %w", path, statErr)
+		return false, fmt.Errorf("open store %s: %w", path, statErr)
 	}
 	if !strings.HasPrefix(string(header[:n]), "SQLite format 3\x00") {
-		return fmt.Errorf("open store %s: not a SQLite database (it does not start with the SQLite header)", path)
+		return false, fmt.Errorf("open store %s: not a SQLite database (it does not start with the SQLite header)", path)
 	}
 	if err != nil {
-		return fmt.Errorf("open store %s: truncated: only %d bytes, less than a SQLite header", path, n)
+		return false, fmt.Errorf("open store %s: truncated: only %d bytes, less than a SQLite header", path, n)
 	}
 	pageSize := int64(binary.BigEndian.Uint16(header[16:18]))
 	if pageSize == 1 {
 		pageSize = 65536
 	}
 	if pageSize < 512 || pageSize&(pageSize-1) != 0 {
-		return fmt.Errorf("open store %s: damaged header: page size %d is not valid", path, pageSize)
+		return false, fmt.Errorf("open store %s: damaged header: page size %d is not valid", path, pageSize)
+	}
+	// Bytes 18 and 19 are the read and write format versions, 2 for WAL;
+	// bytes 68-71 the application id. The id is set in the transaction that
+	// creates the first tables and never cleared, so a header that shows
+	// it is a sitrep store whatever a WAL not yet checkpointed holds. A file
+	// shorter than its header says (a checkpoint cut short, or a truncated
+	// copy) takes the full check below, which tells the two apart.
+	pages := int64(binary.BigEndian.Uint32(header[28:32]))
+	if fast && header[18] == 2 && header[19] == 2 && binary.BigEndian.Uint32(header[68:72]) == applicationID && info.Size() >= pages*pageSize {
+		return true, nil
 	}
 
 	// Whether the file is complete is SQLite's to say, not the header's: a
@@ -250,7 +273,7 @@ func checkExisting(ctx context.Context, path, source string) error {
 	// cannot read is refused.
 	db, err := sql.Open("sqlite", source)
 	if err != nil {
-		return fmt.Errorf("open store %s: %w", path, err)
+		return false, fmt.Errorf("open store %s: %w", path, err)
 	}
 	defer db.Close()
 	// One statement, one snapshot: read apart, another process creating
@@ -262,28 +285,27 @@ func checkExisting(ctx context.Context, path, source string) error {
 		err = describeSQLiteError(err)
 		// Said as "truncated" when that is what the header shows, so
 		// whoever looks for the missing part knows what to look for.
-		pages := int64(binary.BigEndian.Uint32(header[28:32]))
 		counted := binary.BigEndian.Uint32(header[24:28]) == binary.BigEndian.Uint32(header[92:96])
 		if errors.Is(err, ErrDamaged) && counted && info.Size() < pages*pageSize {
-			return &faultError{ErrDamaged, fmt.Sprintf("open store %s: truncated: the header says %d bytes (%d pages of %d) but the file has %d, and SQLite cannot read it: %s",
+			return false, &faultError{ErrDamaged, fmt.Sprintf("open store %s: truncated: the header says %d bytes (%d pages of %d) but the file has %d, and SQLite cannot read it: %s",
 				path, pages*pageSize, pages, pageSize, info.Size(), RecoverHint), err}
 		}
-		return fmt.Errorf("open store %s: %w", path, err)
+		return false, fmt.Errorf("open store %s: %w", path, err)
 	}
 	if appID != applicationID {
 		if tables == 0 && appID == 0 {
-			return nil // an empty SQLite file: ours to initialise
+			return false, nil // an empty SQLite file: ours to initialise
 		}
-		return fmt.Errorf("open store %s: a SQLite database, but not a sitrep store", path)
+		return false, fmt.Errorf("open store %s: a SQLite database, but not a sitrep store", path)
 	}
 	var version int
 	if err := db.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&version); err != nil {
-		return fmt.Errorf("open store %s: reading schema version: %w", path, describeSQLiteError(err))
+		return false, fmt.Errorf("open store %s: reading schema version: %w", path, describeSQLiteError(err))
 	}
 	if known := len(migrationNames()); version > known {
-		return fmt.Errorf("open store %s: written by a newer sitrep (schema %d; this one knows up to %d): upgrade sitrep to use it", path, version, known)
+		return false, fmt.Errorf("open store %s: written by a newer sitrep (schema %d; this one knows up to %d): upgrade sitrep to use it", path, version, known)
 	}
-	return nil
+	return false, nil
 }
 
 func migrationNames() []string {
@@ -298,7 +320,9 @@ func migrationNames() []string {
 
 // migrate applies each numbered migration not yet recorded, each in its own
 // transaction, so a failure leaves the store at the last good version.
-func (s *Store) migrate(ctx context.Context) error {
+// known says checkExisting vouched for the file from its header alone, so
+// the schema version is read here for the first time.
+func (s *Store) migrate(ctx context.Context, known bool) error {
 	names := migrationNames()
 	for i, name := range names {
 		if version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0]); err != nil || version != i+1 {
@@ -317,6 +341,17 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("open store %s: written by a newer sitrep (schema %d; this one knows up to %d): upgrade sitrep to use it", s.path, current, len(names))
 		}
 		return &faultError{ErrReadOnly, fmt.Sprintf("open store %s: it needs upgrading to this sitrep's schema (%d to %d), and %s", s.path, current, len(names), s.readOnly), err}
+	}
+	if known {
+		// A sitrep store has its bookkeeping table from its first
+		// migration on, so failing to read it is damage, and a version past
+		// ours is a newer sitrep's: refuse both before any write lock.
+		if err != nil {
+			return fmt.Errorf("open store %s: %w", s.path, describeSQLiteError(err))
+		}
+		if current > len(names) {
+			return fmt.Errorf("open store %s: written by a newer sitrep (schema %d; this one knows up to %d): upgrade sitrep to use it", s.path, current, len(names))
+		}
 	}
 	// Otherwise each step reads the version and applies the next migration
 	// in one write transaction, with the bookkeeping table and the
@@ -433,9 +468,38 @@ func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 // txStmt is tx's handle on the cached statement for query, made once per
 // transaction.
 func (s *Store) txStmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
-	st, err := s.stmt(ctx, query)
-	if err != nil {
-		return nil, err
+	s.stmtMu.Lock()
+	if ts, ok := s.txStmts[tx][query]; ok {
+		s.stmtMu.Unlock()
+		return ts, nil
+	}
+	_, cached := s.stmts[query]
+	first := !cached && !s.seen[query]
+	if first {
+		if s.seen == nil {
+			s.seen = map[string]bool{}
+		}
+		s.seen[query] = true
+	}
+	s.stmtMu.Unlock()
+
+	var ts *sql.Stmt
+	if first {
+		// The first transaction to use a statement prepares it on its own
+		// connection. A store-wide one would need a second connection (the
+		// transaction holds the first), which opens the file again and
+		// parses the whole schema: a fifth of a one-shot 'sitrep note'. A
+		// process that uses it again gets it prepared store-wide then.
+		var err error
+		if ts, err = tx.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
+	} else {
+		st, err := s.stmt(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		ts = tx.StmtContext(ctx, st)
 	}
 	s.stmtMu.Lock()
 	defer s.stmtMu.Unlock()
@@ -447,10 +511,6 @@ func (s *Store) txStmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt
 		byQuery = map[string]*sql.Stmt{}
 		s.txStmts[tx] = byQuery
 	}
-	if ts, ok := byQuery[query]; ok {
-		return ts, nil
-	}
-	ts := tx.StmtContext(ctx, st)
 	byQuery[query] = ts
 	return ts, nil
 }
