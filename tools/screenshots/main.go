@@ -337,7 +337,13 @@ func (s *session) open(id string, want ...string) error {
 		return err
 	}
 	s.keys("Enter")
-	time.Sleep(200 * time.Millisecond)
+	// Open once the store has answered: the search line has closed when
+	// the footer offers to open an incident, and the one incident the id
+	// names is listed when the header says so. An enter before that (a
+	// busy machine) finds nothing to open yet.
+	if err := s.waitFor("enter open incident", "1 found"); err != nil {
+		return err
+	}
 	s.keys("Enter")
 	return s.waitFor(append([]string{id}, want...)...)
 }
