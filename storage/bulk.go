@@ -30,6 +30,7 @@ import (
 // projector, so the two cannot drift on what an event means.
 type bulkProjector struct {
 	db execer
+	tx *sql.Tx // when set up by beginBulk
 
 	incidents map[string]*bulkIncident
 	incOrder  []*bulkIncident
@@ -45,6 +46,11 @@ type bulkProjector struct {
 	revOrder  []*bulkReview
 
 	timeline, roleEvents, messages, exercise, unprojected *batchInsert
+
+	// Set by beginBulk: the indexes to make again, and the page cache size
+	// to put back.
+	indexes []string
+	cache   int64
 }
 
 // execer is what the bulk projector writes through: a transaction, or a
@@ -113,6 +119,43 @@ type bulkReview struct {
 	by                  string
 	at                  int64
 	version, eventID    string
+}
+
+// beginBulk readies tx for building the projections in bulk: tables
+// empty (or emptied next, before the first add), their secondary indexes
+// dropped, to be made again by finish. restore must be called when done.
+func beginBulk(ctx context.Context, tx *sql.Tx) (*bulkProjector, error) {
+	b := newBulkProjector(tx)
+	b.tx = tx
+	// Timeline rows go in before the incidents they belong to, which are
+	// written once, at the end: the foreign keys are checked at commit.
+	if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+		return nil, err
+	}
+	// A page cache big enough that inserting does not spill pages to the
+	// log midway, put back afterwards (restore): the connection returns
+	// to the pool.
+	if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&b.cache); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -32768`); err != nil {
+		return nil, err
+	}
+	// The secondary indexes of the tables filled row by row are made again
+	// at the end: sorting once beats keeping them in order row by row.
+	var err error
+	if b.indexes, err = dropIndexes(ctx, tx, bulkIndexed...); err != nil {
+		b.restore()
+		return nil, err
+	}
+	return b, nil
+}
+
+// restore puts back the connection's page cache size.
+func (b *bulkProjector) restore() {
+	if b.tx != nil && b.cache != 0 {
+		b.tx.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA cache_size = %d`, b.cache))
+	}
 }
 
 func newBulkProjector(db execer) *bulkProjector {
@@ -373,11 +416,64 @@ func (in *bulkIncident) mark(i int, at int64) {
 	}
 }
 
-// finish writes the reduced rows and builds the search indexes.
-func (b *bulkProjector) finish(ctx context.Context) error {
+// flushEntries writes what is left of the rows keyed by event.
+func (b *bulkProjector) flushEntries(ctx context.Context) error {
 	for _, t := range []*batchInsert{b.timeline, b.roleEvents, b.messages, b.exercise, b.unprojected} {
 		if err := t.flush(ctx); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// bulkIndexed are the tables the bulk projector fills row by row, whose
+// secondary indexes are dropped before and made again after.
+var bulkIndexed = []string{"timeline", "role_events", "messages", "exercise_events", "unprojected"}
+
+// dropIndexes drops the secondary indexes of tables (not those of their
+// keys) and returns the statements that make them again, as the schema
+// has them.
+func dropIndexes(ctx context.Context, tx *sql.Tx, tables ...string) ([]string, error) {
+	args := make([]any, len(tables))
+	for i, t := range tables {
+		args[i] = t
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+		AND tbl_name IN (?`+strings.Repeat(", ?", len(tables)-1)+`) ORDER BY name`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var names, make []string
+	for rows.Next() {
+		var name, q string
+		if err := rows.Scan(&name, &q); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names, make = append(names, name), append(make, q)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		if _, err := tx.ExecContext(ctx, `DROP INDEX "`+name+`"`); err != nil {
+			return nil, err
+		}
+	}
+	return make, nil
+}
+
+// finish writes the reduced rows and builds the search indexes.
+func (b *bulkProjector) finish(ctx context.Context) error {
+	if err := b.flushEntries(ctx); err != nil {
+		return err
+	}
+	// Made again before the incidents go in: each finds the rows waiting
+	// on it for the deferred foreign key check through these indexes.
+	for _, q := range b.indexes {
+		if _, err := b.db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
 		}
 	}
 	cols := "id, short, title, title_v, kind, severity, severity_v, status, status_v, active, commander, exercise, declared_by, declared_at, updated_at, entries"
@@ -529,6 +625,22 @@ func (s *Store) ApplyBulk(ctx context.Context, each func(add func(model.Event) e
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM events`).Scan(&before); err != nil {
 			return err
 		}
+		// Into an empty store (a new laptop's first pull, an import to
+		// start from), the log's own indexes are made once at the end, and
+		// each event is projected in bulk as it is stored: in the order
+		// stored, as a rebuild would.
+		var indexes []string
+		var bulk *bulkProjector
+		if before == 0 {
+			var err error
+			if indexes, err = dropIndexes(ctx, tx, "events"); err != nil {
+				return err
+			}
+			if bulk, err = beginBulk(ctx, tx); err != nil {
+				return err
+			}
+			defer bulk.restore()
+		}
 		insert, err := tx.PrepareContext(ctx, strings.Replace(insertEventSQL, "INSERT INTO", "INSERT OR IGNORE INTO", 1))
 		if err != nil {
 			return err
@@ -546,6 +658,11 @@ func (s *Store) ApplyBulk(ctx context.Context, each func(add func(model.Event) e
 			}
 			if n, _ := r.RowsAffected(); n == 1 {
 				res.Applied++
+				if bulk != nil {
+					// Judged as a rebuild will judge it, by the time
+					// stored as its arrival.
+					return bulk.add(ctx, e, StampedAhead(e, fromMS(received)))
+				}
 				return nil
 			}
 			var have string
@@ -562,7 +679,16 @@ func (s *Store) ApplyBulk(ctx context.Context, each func(add func(model.Event) e
 		if err != nil {
 			return err
 		}
+		for _, q := range indexes {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("%s: %w", q, err)
+			}
+		}
 		switch {
+		case bulk != nil:
+			if err := bulk.finish(ctx); err != nil {
+				return err
+			}
 		case res.Applied == 0:
 		case int64(res.Applied)*10 < before:
 			if err := s.projectAfter(ctx, tx, before, now); err != nil {

@@ -369,15 +369,14 @@ func (s *Store) rebuildIfAsked(ctx context.Context) error {
 // rebuildTx is Rebuild inside tx: every projection emptied and built again
 // in bulk (bulkProjector), the log read a page at a time.
 func (s *Store) rebuildTx(ctx context.Context, tx *sql.Tx) error {
+	b, err := beginBulk(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer b.restore()
 	if err := clearAll(ctx, tx); err != nil {
 		return err
 	}
-	// Timeline rows go in before the incidents they belong to, which are
-	// written once, at the end: the foreign keys are checked at commit.
-	if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
-		return err
-	}
-	b := newBulkProjector(tx)
 	for after := int64(0); ; {
 		// The driver cannot write while a cursor is open on the same
 		// connection: read a page, then project it.
