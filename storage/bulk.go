@@ -399,18 +399,21 @@ func (in *bulkIncident) setStatus(e model.Event, status, from model.Status, v st
 	}
 }
 
-// detectedIndex is detection's place in model.Milestones.
+// detectedIndex is detection's place in model.Milestones (-1: none).
 var detectedIndex = func() int {
 	for i, m := range model.Milestones {
 		if m == model.MilestoneDetected {
 			return i
 		}
 	}
-	panic("model.Milestones lacks detection")
+	return -1
 }()
 
 // mark keeps the earliest time of milestone i.
 func (in *bulkIncident) mark(i int, at int64) {
+	if i < 0 {
+		return
+	}
 	if p := in.milestones[i]; p == nil || at < *p {
 		in.milestones[i] = &at
 	}
