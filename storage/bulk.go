@@ -446,14 +446,14 @@ func dropIndexes(ctx context.Context, tx *sql.Tx, tables ...string) ([]string, e
 	if err != nil {
 		return nil, err
 	}
-	var names, make []string
+	var names, remake []string
 	for rows.Next() {
 		var name, q string
 		if err := rows.Scan(&name, &q); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		names, make = append(names, name), append(make, q)
+		names, remake = append(names, name), append(remake, q)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -464,7 +464,7 @@ func dropIndexes(ctx context.Context, tx *sql.Tx, tables ...string) ([]string, e
 			return nil, err
 		}
 	}
-	return make, nil
+	return remake, nil
 }
 
 // finish writes the reduced rows and builds the search indexes.
