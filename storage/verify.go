@@ -181,54 +181,55 @@ func eventKey(k []string) string    { return "event " + k[0] }
 func incidentKey(k []string) string { return "incident " + k[0] }
 
 // verifyProjections checks that every projection says what the log says.
-// The common answer is yes, and is had at about the speed of reading the
-// store (matchesLog): the log replayed in bulk into a scratch database that
-// holds only projections, and the two compared by digest. Only when they
-// differ is the replay done again beside a copy of the tables, to name
-// every row that differs (diffProjections).
+// The log is replayed in bulk into a scratch database that holds only
+// projections, smaller than the store, and the two are compared by digest
+// (ProjectionDigest): the common answer, yes, costs about a read of the
+// store. Only when they differ are the tables compared row by row, to name
+// every row that differs (diffProjection). The log and the store's tables
+// are read in one read transaction, so writes made meanwhile by the cockpit
+// or sync cannot look like edits.
 func (s *Store) verifyProjections(ctx context.Context) ([]Problem, error) {
-	same, err := s.matchesLog(ctx)
+	problems, err := s.compareWithReplay(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("verify the tables of %s against its log: %w", s.path, describeSQLiteError(err))
 	}
-	if same {
-		return nil, nil
-	}
-	return s.diffProjections(ctx)
+	return problems, nil
 }
 
-// matchesLog replays the log with the bulk projector into a scratch
-// database and compares its projections with the store's by digest
-// (ProjectionDigest). The log and the store's tables are read in one read
-// transaction, so writes made meanwhile by the cockpit or sync cannot look
-// like edits. The scratch database holds the projections and no log:
-// smaller than the store.
-func (s *Store) matchesLog(ctx context.Context) (bool, error) {
+// compareWithReplay is verifyProjections.
+func (s *Store) compareWithReplay(ctx context.Context) ([]Problem, error) {
 	replay, cleanup, err := scratchStore(ctx, s)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	defer cleanup()
 	src, err := s.db.Conn(ctx)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	defer src.Close()
+	// Attached before the read transaction (SQLite allows no ATTACH inside
+	// one), read only after the replay is committed: for naming the rows
+	// that differ, in the same snapshot of the store.
+	if _, err := src.ExecContext(ctx, `ATTACH DATABASE ? AS replay`, replay.path); err != nil {
+		return nil, err
+	}
+	defer src.ExecContext(context.WithoutCancel(ctx), `DETACH DATABASE replay`)
 	// A plain BEGIN, not the pool's BEGIN IMMEDIATE: a read that takes no
 	// write lock, whose snapshot starts at the first read.
 	if _, err := src.ExecContext(ctx, `BEGIN DEFERRED`); err != nil {
-		return false, err
+		return nil, err
 	}
 	defer src.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
 	tx, err := replay.db.BeginTx(ctx, nil)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	defer tx.Rollback()
 	b := newBulkProjector(tx)
-	rows, err := src.QueryContext(ctx, `SELECT `+eventColumns+` FROM events ORDER BY seq`)
+	rows, err := src.QueryContext(ctx, `SELECT `+eventColumns+` FROM main.events ORDER BY seq`)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	for rows.Next() {
 		l, err := scanLogged(rows)
@@ -237,18 +238,18 @@ func (s *Store) matchesLog(ctx context.Context) (bool, error) {
 		}
 		if err != nil {
 			rows.Close()
-			return false, err
+			return nil, err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return false, err
+		return nil, err
 	}
 	rows.Close()
 	if err := b.finish(ctx); err != nil {
-		return false, err
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
-		return false, err
+		return nil, err
 	}
 	var replayed string
 	var rerr error
@@ -260,12 +261,23 @@ func (s *Store) matchesLog(ctx context.Context) (bool, error) {
 	stored, err := s.digestOf(ctx, src)
 	<-done
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	if rerr != nil {
-		return false, rerr
+		return nil, rerr
 	}
-	return stored == replayed, nil
+	if stored == replayed {
+		return nil, nil
+	}
+	var problems []Problem
+	for _, c := range projectionChecks {
+		p, err := diffProjection(ctx, src, c.table, c.key, c.columns, c.name)
+		if err != nil {
+			return nil, err
+		}
+		problems = append(problems, p...)
+	}
+	return problems, nil
 }
 
 // scratchStore makes an empty store in a private temporary folder, for a
@@ -305,68 +317,17 @@ func scratchStore(ctx context.Context, s *Store) (*Store, func(), error) {
 	return replay, cleanup, nil
 }
 
-// diffProjections compares every projection with what replaying the log
-// gives, row by row: it snapshots the store into a private
-// temporary copy (VACUUM INTO, a read for this store), keeps the copy's
-// tables as they were, rebuilds them from the copy's log and reports every
-// row that differs, by table, row and column. Someone who edits a timeline
-// line, a title or a step state with plain SQL changes what show, the
-// cockpit and every export display without touching the log; this is where
-// it shows. Both sides come from the one snapshot, so writes made meanwhile
-// by the cockpit or sync cannot look like edits.
-func (s *Store) diffProjections(ctx context.Context) ([]Problem, error) {
-	fail := func(err error) ([]Problem, error) {
-		return nil, fmt.Errorf("verify the tables of %s against its log: %w", s.path, describeSQLiteError(err))
-	}
-	dir, err := os.MkdirTemp("", "sitrep-verify-")
-	if err != nil {
-		return fail(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "replay.db")
-	if _, err := s.db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
-		return fail(err)
-	}
-	// A scratch copy: nothing here needs to survive a crash.
-	db, err := sql.Open("sqlite", "file:"+escapePath(path)+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)&_txlock=immediate")
-	if err != nil {
-		return fail(err)
-	}
-	// Statements are prepared on the pool while a transaction holds a
-	// connection: two are needed.
-	db.SetMaxOpenConns(2)
-	replay := &Store{db: db, path: path, author: s.author, now: s.now, stmts: map[string]*sql.Stmt{}}
-	defer replay.Close()
-	for _, c := range projectionChecks {
-		if _, err := db.ExecContext(ctx, `CREATE TABLE verify_`+c.table+` AS SELECT `+c.key+`, `+c.columns+` FROM `+c.table); err != nil {
-			return fail(err)
-		}
-	}
-	if err := replay.Rebuild(ctx); err != nil {
-		return fail(err)
-	}
-	var problems []Problem
-	for _, c := range projectionChecks {
-		p, err := replay.diffProjection(ctx, c.table, c.key, c.columns, c.name)
-		if err != nil {
-			return fail(err)
-		}
-		problems = append(problems, p...)
-	}
-	return problems, nil
-}
-
-// diffProjection compares table (rebuilt from the log) with verify_table (as
-// it was) row by row, keyed by key.
-func (s *Store) diffProjection(ctx context.Context, table, key, columns string, name func([]string) string) ([]Problem, error) {
+// diffProjection compares the store's table (main) with the replay's
+// (replay, attached to q) row by row, keyed by key.
+func diffProjection(ctx context.Context, q *sql.Conn, table, key, columns string, name func([]string) string) ([]Problem, error) {
 	keys := strings.Split(key, ", ")
 	cols := strings.Split(columns, ", ")
 	all := key + ", " + columns
 	type pair struct{ stored, replayed []any }
 	diff := map[string]*pair{}
 	var order []string
-	read := func(q string, replayed bool) error {
-		rows, err := s.db.QueryContext(ctx, q)
+	read := func(query string, replayed bool) error {
+		rows, err := q.QueryContext(ctx, query)
 		if err != nil {
 			return err
 		}
@@ -395,10 +356,10 @@ func (s *Store) diffProjection(ctx context.Context, table, key, columns string, 
 		}
 		return rows.Err()
 	}
-	if err := read(`SELECT `+all+` FROM verify_`+table+` EXCEPT SELECT `+all+` FROM `+table, false); err != nil {
+	if err := read(`SELECT `+all+` FROM main.`+table+` EXCEPT SELECT `+all+` FROM replay.`+table, false); err != nil {
 		return nil, err
 	}
-	if err := read(`SELECT `+all+` FROM `+table+` EXCEPT SELECT `+all+` FROM verify_`+table, true); err != nil {
+	if err := read(`SELECT `+all+` FROM replay.`+table+` EXCEPT SELECT `+all+` FROM main.`+table, true); err != nil {
 		return nil, err
 	}
 	slices.Sort(order)
@@ -417,7 +378,7 @@ func (s *Store) diffProjection(ctx context.Context, table, key, columns string, 
 		if keys[0] == "event_id" {
 			pr.EventID = keyVals[0]
 			// The author the log names, for the report.
-			s.db.QueryRowContext(ctx, `SELECT author FROM events WHERE id = ?`, keyVals[0]).Scan(&pr.Author)
+			q.QueryRowContext(ctx, `SELECT author FROM main.events WHERE id = ?`, keyVals[0]).Scan(&pr.Author)
 		}
 		switch {
 		case p.stored == nil:
