@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -214,7 +215,13 @@ func (s *Store) compareWithReplay(ctx context.Context) ([]Problem, error) {
 	if _, err := src.ExecContext(ctx, `ATTACH DATABASE ? AS replay`, replay.path); err != nil {
 		return nil, err
 	}
-	defer src.ExecContext(context.WithoutCancel(ctx), `DETACH DATABASE replay`)
+	defer func() {
+		// A pooled connection must not keep the replay attached: the
+		// next verify attaches its own under the same name.
+		if _, err := src.ExecContext(context.WithoutCancel(ctx), `DETACH DATABASE replay`); err != nil {
+			src.Raw(func(any) error { return driver.ErrBadConn }) // closes it
+		}
+	}()
 	// A plain BEGIN, not the pool's BEGIN IMMEDIATE: a read that takes no
 	// write lock, whose snapshot starts at the first read.
 	if _, err := src.ExecContext(ctx, `BEGIN DEFERRED`); err != nil {
