@@ -611,7 +611,8 @@ func (b *batchInsert) flush(ctx context.Context) error {
 	return nil
 }
 
-// ApplyBulk is Apply for a large batch (an import, a first pull): each
+// ApplyBulk is Apply for a large batch (an import; a first pull could use
+// it too, though sync does not yet): each
 // calls add for every event, all inside one transaction, so a failure or a
 // cut midway leaves the store as it was. Each event is checked against its
 // hash as Apply does. When the batch is large beside what the store already
