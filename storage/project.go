@@ -366,18 +366,35 @@ func (s *Store) rebuildIfAsked(ctx context.Context) error {
 	return nil
 }
 
-// rebuildTx is Rebuild inside tx.
+// rebuildTx is Rebuild inside tx: every projection emptied and built again
+// in bulk (bulkProjector), the log read a page at a time.
 func (s *Store) rebuildTx(ctx context.Context, tx *sql.Tx) error {
+	b, err := beginBulk(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer b.restore()
 	if err := clearAll(ctx, tx); err != nil {
 		return err
 	}
 	for after := int64(0); ; {
-		last, err := s.projectPage(ctx, tx, after)
-		if err != nil || last == after {
+		// The driver cannot write while a cursor is open on the same
+		// connection: read a page, then project it.
+		page, last, err := eventsAfter(ctx, tx, after, 5000)
+		if err != nil {
 			return err
+		}
+		if last == after {
+			break
+		}
+		for _, l := range page {
+			if err := b.add(ctx, l.Event, l.Future()); err != nil {
+				return err
+			}
 		}
 		after = last
 	}
+	return b.finish(ctx)
 }
 
 // clearAll runs clearProjections.
@@ -388,23 +405,4 @@ func clearAll(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	return nil
-}
-
-// projectPage projects the page of the log that follows seq after and
-// returns the seq of its last event (after itself: the log is done). The
-// log is read a page at a time: the driver cannot run the projector's
-// writes while a cursor is open on the same connection, and a million
-// events should not all sit in memory at once.
-func (s *Store) projectPage(ctx context.Context, tx *sql.Tx, after int64) (int64, error) {
-	page, last, err := eventsAfter(ctx, tx, after, 5000)
-	if err != nil {
-		return after, err
-	}
-	proj := newProjector(s, tx)
-	for _, l := range page {
-		if err := proj.apply(ctx, l.Event, l.Future()); err != nil {
-			return after, err
-		}
-	}
-	return last, nil
 }

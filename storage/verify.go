@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -42,13 +43,22 @@ type VerifyReport struct {
 // (incidents, timeline, steps, roles, reviews, messages...) say what the log
 // says: see verifyProjections.
 func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
+	// The two checks read the store apart, each on its own connection:
+	// side by side they take the time of the longer one.
+	var projected []Problem
+	var perr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		projected, perr = s.verifyProjections(ctx)
+	}()
 	rep, edited, err := s.verifyLog(ctx)
+	<-done
 	if err != nil {
 		return rep, err
 	}
-	projected, err := s.verifyProjections(ctx)
-	if err != nil {
-		return rep, err
+	if perr != nil {
+		return rep, perr
 	}
 	for _, p := range projected {
 		// A row built from an edited event differs as the event does:
@@ -193,71 +203,172 @@ var projectionChecks = []struct {
 	{"unprojected", "event_id", "kind", eventKey},
 }
 
+// projectionTables names the tables of projectionChecks.
+func projectionTables() []string {
+	var out []string
+	for _, c := range projectionChecks {
+		out = append(out, c.table)
+	}
+	return out
+}
+
 func eventKey(k []string) string    { return "event " + k[0] }
 func incidentKey(k []string) string { return "incident " + k[0] }
 
-// verifyProjections compares every projection with what replaying the log
-// gives, reusing the projector itself: it snapshots the store into a private
-// temporary copy (VACUUM INTO, a read for this store), keeps the copy's
-// tables as they were, rebuilds them from the copy's log and reports every
-// row that differs, by table, row and column. Someone who edits a timeline
-// line, a title or a step state with plain SQL changes what show, the
-// cockpit and every export display without touching the log; this is where
-// it shows. Both sides come from the one snapshot, so writes made meanwhile
-// by the cockpit or sync cannot look like edits.
+// verifyProjections checks that every projection says what the log says.
+// The log is replayed in bulk into a scratch database that holds only
+// projections, smaller than the store, and the two are compared by digest
+// (ProjectionDigest): the common answer, yes, costs about a read of the
+// store. Only when they differ are the tables compared row by row, to name
+// every row that differs (diffProjection). The log and the store's tables
+// are read in one read transaction, so writes made meanwhile by the cockpit
+// or sync cannot look like edits.
 func (s *Store) verifyProjections(ctx context.Context) ([]Problem, error) {
-	fail := func(err error) ([]Problem, error) {
+	problems, err := s.compareWithReplay(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("verify the tables of %s against its log: %w", s.path, describeSQLiteError(err))
 	}
-	dir, err := os.MkdirTemp("", "sitrep-verify-")
+	return problems, nil
+}
+
+// compareWithReplay is verifyProjections.
+func (s *Store) compareWithReplay(ctx context.Context) ([]Problem, error) {
+	replay, cleanup, err := scratchStore(ctx, s)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "replay.db")
-	if _, err := s.db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
-		return fail(err)
-	}
-	// A scratch copy: nothing here needs to survive a crash.
-	db, err := sql.Open("sqlite", "file:"+escapePath(path)+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)&_txlock=immediate")
+	defer cleanup()
+	src, err := s.db.Conn(ctx)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
-	// Statements are prepared on the pool while a transaction holds a
-	// connection: two are needed.
-	db.SetMaxOpenConns(2)
-	replay := &Store{db: db, path: path, author: s.author, now: s.now, stmts: map[string]*sql.Stmt{}}
-	defer replay.Close()
-	for _, c := range projectionChecks {
-		if _, err := db.ExecContext(ctx, `CREATE TABLE verify_`+c.table+` AS SELECT `+c.key+`, `+c.columns+` FROM `+c.table); err != nil {
-			return fail(err)
+	defer src.Close()
+	// Attached before the read transaction (SQLite allows no ATTACH inside
+	// one), read only after the replay is committed: for naming the rows
+	// that differ, in the same snapshot of the store.
+	if _, err := src.ExecContext(ctx, `ATTACH DATABASE ? AS replay`, replay.path); err != nil {
+		return nil, err
+	}
+	defer func() {
+		// A pooled connection must not keep the replay attached: the
+		// next verify attaches its own under the same name.
+		if _, err := src.ExecContext(context.WithoutCancel(ctx), `DETACH DATABASE replay`); err != nil {
+			src.Raw(func(any) error { return driver.ErrBadConn }) // closes it
+		}
+	}()
+	// A plain BEGIN, not the pool's BEGIN IMMEDIATE: a read that takes no
+	// write lock, whose snapshot starts at the first read.
+	if _, err := src.ExecContext(ctx, `BEGIN DEFERRED`); err != nil {
+		return nil, err
+	}
+	defer src.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+	tx, err := replay.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	b := newBulkProjector(tx)
+	rows, err := src.QueryContext(ctx, `SELECT `+eventColumns+` FROM main.events ORDER BY seq`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		l, err := scanLogged(rows)
+		if err == nil {
+			err = b.add(ctx, l.Event, l.Future())
+		}
+		if err != nil {
+			rows.Close()
+			return nil, err
 		}
 	}
-	if err := replay.Rebuild(ctx); err != nil {
-		return fail(err)
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	if err := b.finish(ctx); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	var replayed string
+	var rerr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		replayed, rerr = replay.digestOf(ctx, replay.db)
+	}()
+	stored, err := s.digestOf(ctx, src)
+	<-done
+	if err != nil {
+		return nil, err
+	}
+	if rerr != nil {
+		return nil, rerr
+	}
+	if stored == replayed {
+		return nil, nil
 	}
 	var problems []Problem
 	for _, c := range projectionChecks {
-		p, err := replay.diffProjection(ctx, c.table, c.key, c.columns, c.name)
+		p, err := diffProjection(ctx, src, c.table, c.key, c.columns, c.name)
 		if err != nil {
-			return fail(err)
+			return nil, err
 		}
 		problems = append(problems, p...)
 	}
 	return problems, nil
 }
 
-// diffProjection compares table (rebuilt from the log) with verify_table (as
-// it was) row by row, keyed by key.
-func (s *Store) diffProjection(ctx context.Context, table, key, columns string, name func([]string) string) ([]Problem, error) {
+// scratchStore makes an empty store in a private temporary folder, for a
+// replay nothing needs to survive: no journal, no flushes. cleanup closes
+// and removes it.
+func scratchStore(ctx context.Context, s *Store) (*Store, func(), error) {
+	dir, err := os.MkdirTemp("", "sitrep-verify-")
+	if err != nil {
+		return nil, nil, err
+	}
+	path := filepath.Join(dir, "replay.db")
+	db, err := sql.Open("sqlite", "file:"+escapePath(path)+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)&_txlock=immediate")
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	db.SetMaxOpenConns(2)
+	replay := &Store{db: db, path: path, author: s.author, now: s.now, stmts: map[string]*sql.Stmt{}}
+	cleanup := func() {
+		replay.Close()
+		os.RemoveAll(dir)
+	}
+	if err := replay.migrate(ctx); err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	// Nothing reads the replay but the dump, which goes by the tables'
+	// keys: the other indexes would only cost their upkeep.
+	err = replay.write(ctx, func(tx *sql.Tx) error {
+		_, err := dropIndexes(ctx, tx, projectionTables()...)
+		return err
+	})
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	return replay, cleanup, nil
+}
+
+// diffProjection compares the store's table (main) with the replay's
+// (replay, attached to q) row by row, keyed by key.
+func diffProjection(ctx context.Context, q *sql.Conn, table, key, columns string, name func([]string) string) ([]Problem, error) {
 	keys := strings.Split(key, ", ")
 	cols := strings.Split(columns, ", ")
 	all := key + ", " + columns
 	type pair struct{ stored, replayed []any }
 	diff := map[string]*pair{}
 	var order []string
-	read := func(q string, replayed bool) error {
-		rows, err := s.db.QueryContext(ctx, q)
+	read := func(query string, replayed bool) error {
+		rows, err := q.QueryContext(ctx, query)
 		if err != nil {
 			return err
 		}
@@ -286,10 +397,10 @@ func (s *Store) diffProjection(ctx context.Context, table, key, columns string, 
 		}
 		return rows.Err()
 	}
-	if err := read(`SELECT `+all+` FROM verify_`+table+` EXCEPT SELECT `+all+` FROM `+table, false); err != nil {
+	if err := read(`SELECT `+all+` FROM main.`+table+` EXCEPT SELECT `+all+` FROM replay.`+table, false); err != nil {
 		return nil, err
 	}
-	if err := read(`SELECT `+all+` FROM `+table+` EXCEPT SELECT `+all+` FROM verify_`+table, true); err != nil {
+	if err := read(`SELECT `+all+` FROM replay.`+table+` EXCEPT SELECT `+all+` FROM main.`+table, true); err != nil {
 		return nil, err
 	}
 	slices.Sort(order)
@@ -308,7 +419,7 @@ func (s *Store) diffProjection(ctx context.Context, table, key, columns string, 
 		if keys[0] == "event_id" {
 			pr.EventID = keyVals[0]
 			// The author the log names, for the report.
-			s.db.QueryRowContext(ctx, `SELECT author FROM events WHERE id = ?`, keyVals[0]).Scan(&pr.Author)
+			q.QueryRowContext(ctx, `SELECT author FROM main.events WHERE id = ?`, keyVals[0]).Scan(&pr.Author)
 		}
 		switch {
 		case p.stored == nil:

@@ -978,45 +978,33 @@ func spans(runs []span) string {
 	return b.String()
 }
 
-// Import adds the checked file's events to the store through storage.Apply:
-// events already held are skipped. The incidents part is not stored: it is
-// rebuilt from the events. Links runs first, so nothing is stored from a
-// file that would leave a chain with a hole. The file is read a second
-// time, an element at a time, and stored in batches of 5,000.
+// Import adds the checked file's events to the store through
+// storage.ApplyBulk: events already held are skipped. The incidents part is
+// not stored: it is rebuilt from the events. Links runs first, so nothing is
+// stored from a file that would leave a chain with a hole. The file is read
+// a second time, an element at a time, inside the one transaction that
+// stores it: an import that fails or is cut midway stores nothing.
 func (c *Checked) Import(ctx context.Context, st *storage.Store) (ImportResult, error) {
 	res := ImportResult{Incidents: c.Incidents}
 	if err := c.Links(ctx, st); err != nil {
 		return res, err
 	}
-	const batch = 5000
-	events := make([]model.Event, 0, batch)
-	stored := 0
-	flush := func() error {
-		if len(events) == 0 {
+	read := 0
+	r, err := st.ApplyBulk(ctx, func(add func(model.Event) error) error {
+		_, err := scanFile(c.path, func(e Event) error {
+			read++
+			if err := add(e.Model()); err != nil {
+				return fmt.Errorf("event %d: %w", read, err)
+			}
 			return nil
-		}
-		r, err := st.Apply(ctx, events, nil)
-		if err != nil {
-			return fmt.Errorf("events %d-%d: %w", stored+1, stored+len(events), err)
-		}
-		stored += len(events)
-		res.Applied += r.Applied
-		res.Known += r.Known
-		res.Conflicts = append(res.Conflicts, r.Conflicts...)
-		events = events[:0]
-		return nil
+		})
+		return err
+	}, nil)
+	if err != nil {
+		return res, err
 	}
-	_, err := scanFile(c.path, func(e Event) error {
-		events = append(events, e.Model())
-		if len(events) == batch {
-			return flush()
-		}
-		return nil
-	})
-	if err == nil {
-		err = flush()
-	}
-	return res, err
+	res.ApplyResult = r
+	return res, nil
 }
 
 // scanFile opens path and scans it as a JSON export.
