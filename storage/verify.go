@@ -341,7 +341,7 @@ func scratchStore(ctx context.Context, s *Store) (*Store, func(), error) {
 		replay.Close()
 		os.RemoveAll(dir)
 	}
-	if err := replay.migrate(ctx); err != nil {
+	if err := replay.migrate(ctx, false); err != nil {
 		cleanup()
 		return nil, nil, err
 	}
