@@ -224,14 +224,7 @@ func (b *bulkProjector) state(ctx context.Context, e model.Event) error {
 		in.setTitle(d.Title, v)
 		in.setSeverity(d.Severity, v)
 		in.setStatus(e, d.Status, "", v)
-		placed := e.Placed()
-		detected := d.DetectedAt
-		if !detected.IsZero() {
-			detected = detected.Add(model.ClockBehind(e.HLC, e.At))
-		}
-		if detected.IsZero() || detected.After(placed) {
-			detected = placed
-		}
+		placed, detected := e.Placed(), declaredDetection(e, d)
 		in.kind, in.exercise, in.declaredBy, in.declaredAt = d.Kind, d.Exercise, e.Author, ms(placed)
 		in.mark(detectedIndex, ms(detected))
 		return nil

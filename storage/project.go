@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/sitrep-dev/sitrep/model"
 )
@@ -65,16 +66,7 @@ func (p *projector) applyState(ctx context.Context, e model.Event) error {
 		if err := p.setStatus(ctx, e, d.Status, "", v); err != nil {
 			return err
 		}
-		// The detection time was given on the author's clock: it moves
-		// with the declaration when that clock was behind.
-		placed := e.Placed()
-		detected := d.DetectedAt
-		if !detected.IsZero() {
-			detected = detected.Add(model.ClockBehind(e.HLC, e.At))
-		}
-		if detected.IsZero() || detected.After(placed) {
-			detected = placed
-		}
+		placed, detected := e.Placed(), declaredDetection(e, d)
 		_, err = p.exec(ctx, `UPDATE incidents SET kind = ?, exercise = ?, declared_by = ?, declared_at = ?,
 			detected_at = min(coalesce(detected_at, ?), ?) WHERE id = ?`,
 			d.Kind, d.Exercise, e.Author, ms(placed), ms(detected), ms(detected), e.IncidentID)
@@ -405,4 +397,20 @@ func clearAll(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	return nil
+}
+
+// declaredDetection is when a declaration says the problem was detected,
+// on the log's clock: the time was given on the author's clock, so it moves
+// with the declaration when that clock was behind, and it is never after
+// the declaration itself. The per-event and the bulk projections share it.
+func declaredDetection(e model.Event, d model.DeclaredPayload) time.Time {
+	placed := e.Placed()
+	detected := d.DetectedAt
+	if !detected.IsZero() {
+		detected = detected.Add(model.ClockBehind(e.HLC, e.At))
+	}
+	if detected.IsZero() || detected.After(placed) {
+		detected = placed
+	}
+	return detected
 }
