@@ -184,9 +184,6 @@ func (a App) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// noticeMsg is a warning from loading the runbook library; empty if none.
-type noticeMsg string
-
 // Update routes a message to the part it is for.
 func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -47,43 +46,6 @@ func (c *commsScreen) SetSize(w, h int) {
 }
 
 func (c *commsScreen) areaHeight() int { return max(min(14, c.h-4), 3) }
-
-type messageFilledMsg struct {
-	ID   string
-	Tmpl model.MessageTemplate
-	Text string
-	Err  error
-}
-
-type messageSentMsg struct {
-	ID       string
-	Audience model.Audience
-	Err      error
-}
-
-// fillMessage fills t from the incident: the impact from the review, the
-// newest note, and when the next update will be due once this one is sent
-// (on the drill's clock when x is not nil).
-func fillMessage(st Store, in model.Incident, x *model.Exercise, msgs []model.Message, policy model.CadencePolicy, t model.MessageTemplate, now time.Time) tea.Cmd {
-	return bounded(func(ctx context.Context) tea.Msg {
-		out := messageFilledMsg{ID: in.ID, Tmpl: t}
-		facts, err := st.MessageFacts(ctx, in.ID)
-		if err != nil {
-			out.Err = err
-			return out
-		}
-		out.Text, out.Err = model.ComposeMessage(t, in, x, facts, msgs, policy, now)
-		return out
-	})
-}
-
-func sendMessage(st Store, id string, t model.MessageTemplate, text string) tea.Cmd {
-	return bounded(func(ctx context.Context) tea.Msg {
-		_, err := st.Append(ctx, model.Draft{IncidentID: id, Kind: model.EventMessageSent, Payload: model.MessagePayload{
-			Audience: t.Audience, Template: t.Name, Text: strings.TrimRight(text, "\n") + "\n"}})
-		return messageSentMsg{ID: id, Audience: t.Audience, Err: err}
-	})
-}
 
 // commsAction is what a key on the message screen asks of the App.
 type commsAction int

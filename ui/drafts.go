@@ -20,10 +20,6 @@ import (
 // the last moment of typing, rarely enough to cost nothing.
 const defaultDraftDelay = 300 * time.Millisecond
 
-// draftTickMsg asks to write the text down, if nothing was typed since the
-// tick numbered seq was set.
-type draftTickMsg struct{ seq int }
-
 // editingText is what is being typed now that a draft keeps: its slot and
 // text. ok is false when nothing draftable is open.
 func (a *App) editingText() (slot, text string, ok bool) {

@@ -24,24 +24,6 @@ const defaultSyncEvery = 30 * time.Second
 // next one off for ever.
 const syncTimeout = 2 * time.Minute
 
-// syncTickMsg asks for a sync.
-type syncTickMsg struct{}
-
-// syncDoneMsg is a finished sync and what waits to go out after it.
-type syncDoneMsg struct {
-	Report  ssync.Report
-	Err     error
-	Pending int64
-	PendErr error
-	Manual  bool
-}
-
-// pendingMsg is a fresh count of events waiting to go out.
-type pendingMsg struct {
-	N   int64
-	Err error
-}
-
 func (a *App) syncEvery() time.Duration {
 	if a.opts.SyncEvery > 0 {
 		return a.opts.SyncEvery
@@ -71,29 +53,6 @@ func (a *App) syncNow() tea.Cmd {
 	a.sync.Running = true
 	a.setFlash("Syncing with "+model.OneLine(a.opts.Remote)+"…", false)
 	return runSync(a.opts.Sync, a.opts.Pending, true)
-}
-
-func runSync(fn SyncFunc, pending PendingFunc, manual bool) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), syncTimeout)
-		defer cancel()
-		rep, err := fn(ctx)
-		msg := syncDoneMsg{Report: rep, Err: err, Pending: -1, Manual: manual}
-		if pending != nil {
-			msg.Pending, msg.PendErr = pending(ctx)
-		}
-		return msg
-	}
-}
-
-func countPending(fn PendingFunc) tea.Cmd {
-	if fn == nil {
-		return nil
-	}
-	return bounded(func(ctx context.Context) tea.Msg {
-		n, err := fn(ctx)
-		return pendingMsg{N: n, Err: err}
-	})
 }
 
 // onSynced records a sync's outcome, reloads when it brought events in,

@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/sitrep-dev/sitrep/model"
 )
 
@@ -16,14 +14,6 @@ import (
 // --format md'), or a drill's after-action report ('sitrep drill report
 // ID'), to the file at path, through a temporary file renamed over it.
 type WriteFunc func(ctx context.Context, incidentID, path string) error
-
-// writtenMsg reports a file W wrote.
-type writtenMsg struct {
-	Req   int
-	Path  string
-	Drill bool
-	Err   error
-}
 
 // openWrite asks where to write, offering a file in the working directory
 // named for the incident, selected so typing a path replaces it.
@@ -39,16 +29,6 @@ func (a *App) openWrite() {
 	p.input.SetValue(name)
 	p.input.CursorEnd()
 	p.selected = true
-}
-
-func writeReport(fn WriteFunc, req int, id string, drill bool, path string) tea.Cmd {
-	return bounded(func(ctx context.Context) tea.Msg {
-		abs, err := expandPath(path)
-		if err == nil {
-			err = fn(ctx, id, abs)
-		}
-		return writtenMsg{Req: req, Path: abs, Drill: drill, Err: err}
-	})
 }
 
 // expandPath makes a path typed in the cockpit absolute: ~/ is the home
