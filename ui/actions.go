@@ -15,9 +15,10 @@ import (
 // saved in commands, and what happens when the store answers.
 
 func (a *App) openPrompt(kind promptKind, label string) *prompt {
-	a.prompt = newPrompt(kind, label, a.w)
-	a.restoreDraft(a.prompt)
-	return a.prompt
+	p := newPrompt(kind, label, a.w)
+	a.openModal(p)
+	a.restoreDraft(p)
+	return p
 }
 
 // openAssign asks who takes role. The input starts empty, the holder and
@@ -108,27 +109,27 @@ func (a *App) stepChange(state model.StepState) tea.Cmd {
 		Payload: model.StepPayload{Runbook: rb.Name, Step: st.Index, Title: model.OneLine(st.Title), State: state}})
 }
 
-func (a App) promptKey(msg tea.KeyMsg) (App, tea.Cmd) {
+func (a *App) promptKey(msg tea.KeyMsg) tea.Cmd {
 	k := a.keys
-	p := a.prompt
+	p := a.prompt()
 	switch {
 	case key.Matches(msg, k.Cancel):
 		if p.saving {
 			// The save may yet fail, and then the text must still be here.
 			p.notice = "Saving… esc again once it is done."
-			return a, nil
+			return nil
 		}
 		a.keepDraft() // a note line closed unsaved is kept, not thrown away
-		a.prompt = nil
-		return a, nil
+		a.closeModal()
+		return nil
 	case key.Matches(msg, k.Submit):
 		if p.saving {
-			return a, nil
+			return nil
 		}
 		text := p.input.Value()
 		if p.kind != promptAssign && p.kind != promptEndDrill && p.kind != promptRetract && strings.TrimSpace(text) == "" {
 			p.err = "Type something first, or esc to cancel."
-			return a, nil
+			return nil
 		}
 		save := func(a *App) tea.Cmd {
 			a.nextReq++
@@ -139,14 +140,14 @@ func (a App) promptKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			if q, ok := a.handOverNeedsAsking(p.role, strings.TrimSpace(text)); ok {
 				p.saving = true // held while the question is open
 				a.ask(q, save)
-				return a, nil
+				return nil
 			}
 		}
-		return a, save(&a)
+		return save(a)
 	case p.kind == promptAssign && key.Matches(msg, k.FillMe):
 		p.input.SetValue(a.st.Author())
 		p.input.CursorEnd()
-		return a, nil
+		return nil
 	}
 	if p.selected {
 		p.selected = false
@@ -154,7 +155,7 @@ func (a App) promptKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		case tea.KeyRunes, tea.KeySpace, tea.KeyBackspace, tea.KeyDelete:
 			p.input.SetValue("")
 			if msg.Type == tea.KeyBackspace || msg.Type == tea.KeyDelete {
-				return a, nil
+				return nil
 			}
 		}
 	}
@@ -168,7 +169,7 @@ func (a App) promptKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		p.notice = ""
 		cmd = tea.Batch(cmd, a.typed())
 	}
-	return a, cmd
+	return cmd
 }
 
 // submit saves what a prompt asked for.
@@ -212,24 +213,24 @@ func (a *App) submit(p *prompt, text string) tea.Cmd {
 // onSaved closes the input that asked for the save only when it succeeded;
 // on failure the text stays where it was typed, with the error under it.
 func (a *App) onSaved(msg savedMsg) tea.Cmd {
-	if a.prompt != nil && a.prompt.req == msg.Req {
-		a.prompt.saving = false
+	if p := a.prompt(); p != nil && p.req == msg.Req {
+		p.saving = false
 		if msg.Err != nil {
-			a.prompt.err = msg.Err.Error()
+			p.err = msg.Err.Error()
 			return nil
 		}
 		// Anything typed while the save was in flight stays in the input,
 		// and is the draft now.
-		if rest, kept := a.prompt.leftover(); kept {
-			a.prompt.input.SetValue(rest)
-			a.prompt.input.CursorEnd()
-			a.prompt.err = ""
+		if rest, kept := p.leftover(); kept {
+			p.input.SetValue(rest)
+			p.input.CursorEnd()
+			p.err = ""
 			a.keepDraft()
 		} else {
 			if slot, _, ok := a.editingText(); ok {
 				a.setDraft(slot, "")
 			}
-			a.prompt = nil
+			a.remove(p)
 		}
 	} else if msg.Err != nil {
 		a.setFlash(msg.Err.Error(), true)
@@ -245,57 +246,57 @@ func (a *App) onSaved(msg savedMsg) tea.Cmd {
 	return nil
 }
 
-func (a App) pickerKey(msg tea.KeyMsg) (App, tea.Cmd) {
-	p, chosen, cancel := a.picker.Update(msg, a.keys)
+func (a *App) pickerKey(msg tea.KeyMsg) tea.Cmd {
+	p := a.picker()
+	chosen, cancel := p.Update(msg, a.keys)
 	if cancel {
-		a.picker = nil
-		return a, nil
+		a.closeModal()
+		return nil
 	}
-	a.picker = &p
 	if chosen < 0 {
-		return a, nil
+		return nil
 	}
-	a.picker = nil
+	a.closeModal()
 	a.nextReq++
 	switch p.kind {
 	case pickStatus:
 		s := model.Statuses[chosen]
 		if s == a.inc.Status {
 			a.refuse("The incident is already " + string(s) + ".")
-			return a, nil
+			return nil
 		}
-		return a, a.statusChange(s)
+		return a.statusChange(s)
 	case pickSeverity:
 		s := model.Severities[chosen]
 		if s == a.inc.Severity {
 			a.refuse("The incident is already " + s.String() + ".")
-			return a, nil
+			return nil
 		}
-		return a, a.severityChange(s)
+		return a.severityChange(s)
 	case pickScenario:
 		name := p.options[chosen].Label
 		a.setFlash("Starting the "+name+" drill…", false)
-		return a, startDrill(a.opts.Drill, name)
+		return startDrill(a.opts.Drill, name)
 	case pickRunbook:
-		return a, attachRunbook(a.opts.Attach, a.nextReq, a.incID, p.options[chosen].Label)
+		return attachRunbook(a.opts.Attach, a.nextReq, a.incID, p.options[chosen].Label)
 	}
-	return a, nil
+	return nil
 }
 
-func (a App) formKey(msg tea.KeyMsg) (App, tea.Cmd) {
-	submit, cancel, cmd := a.form.Update(msg)
+func (a *App) formKey(msg tea.KeyMsg) tea.Cmd {
+	submit, cancel, cmd := a.form().Update(msg)
 	switch {
 	case cancel:
-		a.form = nil
+		a.closeModal()
 	case submit:
-		d, names, err := a.form.declaration(a.now())
+		d, names, err := a.form().declaration(a.now())
 		if err != nil {
-			return a, nil // the form shows why, on the field
+			return nil // the form shows why, on the field
 		}
-		a.form.saving = true
-		return a, declare(a.opts.Declare, d, names)
+		a.form().saving = true
+		return declare(a.opts.Declare, d, names)
 	}
-	return a, cmd
+	return cmd
 }
 
 func (a *App) onDeclared(msg declaredMsg) tea.Cmd {
@@ -305,15 +306,15 @@ func (a *App) onDeclared(msg declaredMsg) tea.Cmd {
 			a.setFlash("Drill not started: "+msg.Err.Error(), true)
 			return nil
 		}
-	case a.form == nil:
+	case a.form() == nil:
 		return nil
 	default:
-		a.form.saving = false
+		a.form().saving = false
 		if msg.Err != nil {
-			a.form.err = msg.Err.Error()
+			a.form().err = msg.Err.Error()
 			return nil
 		}
-		a.form = nil
+		a.remove(a.form())
 	}
 	what := "Declared "
 	if msg.Drill {
@@ -326,8 +327,8 @@ func (a *App) onDeclared(msg declaredMsg) tea.Cmd {
 	return a.open(msg.Incident.ID)
 }
 
-func (a App) reviewKey(msg tea.KeyMsg) (App, tea.Cmd) {
-	r := a.review
+func (a *App) reviewKey(msg tea.KeyMsg) tea.Cmd {
+	r := a.review()
 	wasEditing, before, slot := r.editing, r.area.Value(), reviewSlot(reviewParts[r.sel].key)
 	save, editAll, closed := r.Update(msg)
 	switch {
@@ -341,21 +342,21 @@ func (a App) reviewKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		a.setDraft(slot, "") // esc: the edit is dropped on purpose
 	case r.editing && r.area.Value() != before:
 		r.notice = ""
-		return a, a.typed()
+		return a.typed()
 	}
 	switch {
 	case closed:
-		a.review = nil
+		a.closeModal()
 	case save != nil:
-		return a, saveReview(a.st, r.incID, *save, false)
+		return saveReview(a.st, r.incID, *save, false)
 	case editAll:
-		return a, prepareEditor(r.incID, a.inc, r.saved, r.pinned)
+		return prepareEditor(r.incID, a.inc, r.saved, r.pinned)
 	}
-	return a, nil
+	return nil
 }
 
 func (a *App) onReviewSaved(msg reviewSavedMsg) tea.Cmd {
-	r := a.review
+	r := a.review()
 	if r != nil && r.incID == msg.ID {
 		r.saving = false
 	}
@@ -383,8 +384,8 @@ func (a *App) onReviewSaved(msg reviewSavedMsg) tea.Cmd {
 	return nil
 }
 
-func (a App) commsKey(msg tea.KeyMsg) (App, tea.Cmd) {
-	c := a.comms
+func (a *App) commsKey(msg tea.KeyMsg) tea.Cmd {
+	c := a.comms()
 	wasEditing, before, slot := c.editing, c.area.Value(), messageSlot(string(c.tmpl.Audience))
 	action := c.Update(msg)
 	switch {
@@ -392,31 +393,31 @@ func (a App) commsKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		a.setDraft(slot, "") // esc: the update is dropped on purpose
 	case c.editing && c.area.Value() != before:
 		c.notice = ""
-		return a, a.typed()
+		return a.typed()
 	}
 	switch action {
 	case commsClose:
-		a.comms = nil
+		a.closeModal()
 	case commsFill:
 		t := model.MessageTemplates[c.sel]
-		return a, fillMessage(a.st, a.inc, a.exercise, a.messages, a.opts.Cadence, t, a.now())
+		return fillMessage(a.st, a.inc, a.exercise, a.messages, a.opts.Cadence, t, a.now())
 	case commsCopy:
-		return a, copyText(a.opts.Copy, "the "+string(c.tmpl.Audience)+" message", c.area.Value())
+		return copyText(a.opts.Copy, "the "+string(c.tmpl.Audience)+" message", c.area.Value())
 	case commsSend:
-		return a, sendMessage(a.st, c.incID, c.tmpl, c.area.Value())
+		return sendMessage(a.st, c.incID, c.tmpl, c.area.Value())
 	}
-	return a, nil
+	return nil
 }
 
 func (a *App) onMessageSent(msg messageSentMsg) tea.Cmd {
-	c := a.comms
+	c := a.comms()
 	if c != nil && c.incID == msg.ID {
 		c.saving = false
 		if msg.Err != nil {
 			c.err = msg.Err.Error()
 			return nil
 		}
-		a.comms = nil
+		a.remove(c)
 	} else if msg.Err != nil {
 		a.setFlash("Message not logged: "+msg.Err.Error(), true)
 		return nil

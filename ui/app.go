@@ -88,14 +88,7 @@ type App struct {
 	help    bool
 	helpTop int // first help line shown
 	list    incidentList
-	form    *declareForm
-	picker  *picker
-	prompt  *prompt
-	confirm *confirmation // a yes/no question, over everything
-	notice  *notice       // a refusal holding the keys typed after it
-	review  *reviewScreen // the review of the incident on screen, when open
-	stats   *statsScreen  // the stats view, over the list, when open
-	comms   *commsScreen  // the message screen, over the incident, when open
+	modal   modal // what holds the keys over the screen, if anything (modal.go)
 	flash   string
 	flashAt time.Time
 	isErr   bool
@@ -280,24 +273,24 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case declaredMsg:
 		cmd = a.onDeclared(msg)
 	case reviewLoadedMsg:
-		if a.review != nil && msg.ID == a.review.incID {
+		if a.review() != nil && msg.ID == a.review().incID {
 			if msg.Err != nil {
 				a.setFlash("Review not loaded: "+msg.Err.Error(), true)
 				break
 			}
-			a.review.saved, a.review.info, a.review.pinned, a.review.loaded = msg.Review, msg.Info, msg.Pinned, true
-			a.review.scroll()
+			a.review().saved, a.review().info, a.review().pinned, a.review().loaded = msg.Review, msg.Info, msg.Pinned, true
+			a.review().scroll()
 		}
 	case statsMsg:
-		if a.stats != nil {
-			a.stats.loaded, a.stats.real, a.stats.drills = true, msg.Real, msg.Drills
+		if a.stats() != nil {
+			a.stats().loaded, a.stats().real, a.stats().drills = true, msg.Real, msg.Drills
 			if msg.Err != nil {
-				a.stats.err = msg.Err.Error()
+				a.stats().err = msg.Err.Error()
 			}
-			a.stats.clamp()
+			a.stats().clamp()
 		}
 	case messageFilledMsg:
-		if c := a.comms; c != nil && c.incID == msg.ID {
+		if c := a.comms(); c != nil && c.incID == msg.ID {
 			c.filling = false
 			if msg.Err != nil {
 				c.err = msg.Err.Error()
@@ -443,7 +436,7 @@ func (a *App) open(id string) tea.Cmd {
 	a.inc = model.Incident{ID: id}
 	a.messages = nil
 	a.focus = paneTimeline
-	a.prompt, a.picker, a.review, a.stats, a.comms = nil, nil, nil, nil, nil
+	a.dropModals()
 	a.leaveDrill()
 	a.timeline.reset()
 	a.stepper.reset()
@@ -456,7 +449,7 @@ func (a *App) back() tea.Cmd {
 	a.screen = screenList
 	a.incID = ""
 	a.loaded = false
-	a.prompt, a.picker, a.review, a.comms = nil, nil, nil, nil
+	a.dropModals()
 	a.leaveDrill()
 	return loadIncidents(a.st, len(a.list.pages))
 }
@@ -468,17 +461,17 @@ func (a *App) resize(w, h int) {
 	a.stepper.SetSize(l.Stepper.W, l.Stepper.H)
 	a.raci.SetSize(l.RACI.W, l.RACI.H)
 	a.list.SetSize(w, max(h-1-footerRows, 0))
-	if a.review != nil {
-		a.review.SetSize(w, a.bodyHeight())
+	if a.review() != nil {
+		a.review().SetSize(w, a.bodyHeight())
 	}
-	if a.stats != nil {
-		a.stats.SetSize(w, a.listBodyHeight())
+	if a.stats() != nil {
+		a.stats().SetSize(w, a.listBodyHeight())
 	}
-	if a.comms != nil {
-		a.comms.SetSize(w, a.bodyHeight())
+	if a.comms() != nil {
+		a.comms().SetSize(w, a.bodyHeight())
 	}
-	if a.prompt != nil {
-		a.prompt.input.Width = max(w-len([]rune(a.prompt.label))-3, 1)
+	if a.prompt() != nil {
+		a.prompt().input.Width = max(w-len([]rune(a.prompt().label))-3, 1)
 	}
 }
 
@@ -509,7 +502,7 @@ func (a *App) splitKeys(msg tea.KeyMsg) []tea.KeyMsg {
 
 // typing reports whether keys go to a text input now.
 func (a *App) typing() bool {
-	return a.prompt != nil || a.confirm != nil || a.notice != nil || (a.review != nil && a.review.editing) || (a.comms != nil && a.comms.editing) || (a.form != nil && a.form.field == fieldTitle) || (a.screen == screenList && a.list.filtering)
+	return a.modal != nil && a.modal.typing() || a.screen == screenList && a.list.filtering
 }
 
 // handleKey: ctrl+c always quits; an open help, form, picker or input takes
@@ -520,17 +513,10 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		a.keepDraft()
 		return a, tea.Quit
 	}
-	if a.confirm != nil {
-		return a.confirmKey(msg)
-	}
-	if a.notice != nil {
-		return a.noticeKey(msg)
-	}
-	if a.review != nil && a.review.editing && !a.help {
-		return a.reviewKey(msg) // ctrl+s saves the text here
-	}
-	if a.comms != nil && !a.help {
-		return a.commsKey(msg) // ctrl+s logs the message
+	if m := a.modal; m != nil && (!a.help || m.overHelp()) {
+		if cmd, took := m.key(&a, msg); took {
+			return a, cmd
+		}
 	}
 	if key.Matches(msg, k.SyncNow) {
 		return a, a.syncNow()
@@ -547,24 +533,6 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		}
 		return a, nil
 	}
-	if a.form != nil {
-		return a.formKey(msg)
-	}
-	if a.picker != nil {
-		return a.pickerKey(msg)
-	}
-	if a.prompt != nil {
-		return a.promptKey(msg)
-	}
-	if a.review != nil && !key.Matches(msg, k.Help) {
-		return a.reviewKey(msg)
-	}
-	if a.stats != nil && !key.Matches(msg, k.Help) {
-		if a.stats.Update(msg) {
-			a.stats = nil
-		}
-		return a, nil
-	}
 	if a.screen == screenList && a.list.filtering {
 		var cmd tea.Cmd
 		a.list, _, cmd = a.list.Update(msg)
@@ -575,7 +543,7 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		a.help, a.helpTop = true, 0
 		return a, nil
 	case key.Matches(msg, k.Declare):
-		a.form = newDeclareForm(a.styles, a.keys, a.opts.Library)
+		a.openModal(newDeclareForm(a.styles, a.keys, a.opts.Library))
 		return a, nil
 	}
 	if a.screen == screenList {
@@ -588,12 +556,15 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			msg = tea.KeyMsg{Type: tea.KeyEscape}
 		}
 		if key.Matches(msg, k.Stats) {
-			a.stats = newStatsScreen(a.styles, a.keys)
-			a.stats.SetSize(a.w, a.listBodyHeight())
+			v := newStatsScreen(a.styles, a.keys)
+			v.SetSize(a.w, a.listBodyHeight())
+			a.openModal(v)
 			return a, loadStats(a.st)
 		}
 		if key.Matches(msg, k.Drill) { // enabled only with drills and a library
-			a.picker = a.scenarioPicker()
+			if p := a.scenarioPicker(); p != nil {
+				a.openModal(p)
+			}
 			return a, nil
 		}
 		var open bool
@@ -642,15 +613,17 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		a.correct(promptRetract)
 	case key.Matches(msg, k.Status):
 		if a.loaded {
-			a.picker = statusPicker(a.inc.Status)
+			a.openModal(statusPicker(a.inc.Status))
 		}
 	case key.Matches(msg, k.Severity):
 		if a.loaded {
-			a.picker = severityPicker(a.inc.Severity)
+			a.openModal(severityPicker(a.inc.Severity))
 		}
 	case key.Matches(msg, k.Attach):
 		if a.loaded {
-			a.picker = a.runbookPicker()
+			if p := a.runbookPicker(); p != nil {
+				a.openModal(p)
+			}
 		}
 	case key.Matches(msg, k.DrillPause):
 		return a, a.drillAction(model.EventExercisePaused)
@@ -668,14 +641,16 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		a.facilitator = !a.facilitator
 	case key.Matches(msg, k.Message):
 		if a.loaded {
-			a.comms = newCommsScreen(a.styles, a.keys, a.incID)
-			a.comms.SetSize(a.w, a.bodyHeight())
+			c := newCommsScreen(a.styles, a.keys, a.incID)
+			c.SetSize(a.w, a.bodyHeight())
+			a.openModal(c)
 		}
 	case key.Matches(msg, k.Write):
 		a.openWrite()
 	case key.Matches(msg, k.Review):
-		a.review = newReviewScreen(a.styles, a.keys, a.incID, a.now)
-		a.review.SetSize(a.w, a.bodyHeight())
+		r := newReviewScreen(a.styles, a.keys, a.incID, a.now)
+		r.SetSize(a.w, a.bodyHeight())
+		a.openModal(r)
 		return a, loadReview(a.st, a.incID)
 	case key.Matches(msg, k.Done):
 		return a, a.stepChange(model.StepDone)

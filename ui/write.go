@@ -48,7 +48,7 @@ func expandPath(path string) (string, error) {
 }
 
 func (a *App) onWritten(msg writtenMsg) {
-	p := a.prompt
+	p := a.prompt()
 	if p == nil || p.kind != promptWrite || p.req != msg.Req {
 		if msg.Err != nil {
 			a.setFlash("Not written: "+msg.Err.Error(), true)
@@ -60,7 +60,7 @@ func (a *App) onWritten(msg writtenMsg) {
 		p.err = msg.Err.Error()
 		return
 	}
-	a.prompt = nil
+	a.remove(p)
 	what := "the review"
 	if msg.Drill {
 		what = "the after-action report"
