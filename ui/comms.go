@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
 )
 
 // The message screen (m in an incident): pick a template (internal,
@@ -155,4 +156,21 @@ func (c *commsScreen) View(dues []model.UpdateDue, now time.Time) []string {
 		out = append(out, "", clip(s.Error.Render(model.OneLine(c.err)), w))
 	}
 	return out
+}
+
+// filled opens the template filled from the incident for editing, or the
+// draft of an update to the same audience left unsaved (d, when its text
+// is not empty).
+func (c *commsScreen) filled(msg messageFilledMsg, d storage.Draft) {
+	c.filling = false
+	if msg.Err != nil {
+		c.err = msg.Err.Error()
+		return
+	}
+	c.tmpl, c.editing, c.err, c.notice = msg.Tmpl, true, "", ""
+	c.area = newTextArea(model.Printable(msg.Text), c.w-4, c.areaHeight())
+	if d.Slot != "" {
+		c.area.SetValue(d.Text)
+		c.notice = restoredNotice(d, "ctrl+s logs it, esc drops it.")
+	}
 }

@@ -442,3 +442,10 @@ func (l *incidentList) drawRow(in model.Incident, selected bool, now time.Time, 
 	}
 	return clip(line+t, w)
 }
+
+// pageFailed forgets the page asked for, so the next move asks again.
+func (l *incidentList) pageFailed() { l.fetching = false }
+
+// searchDue reports whether the search tick seq is for the filter on
+// screen, which then asks the store.
+func (l *incidentList) searchDue(seq int) bool { return seq == l.searchSeq && l.filtered() }

@@ -339,3 +339,13 @@ func (r *reviewScreen) View() []string {
 	all, _, _ := r.lines()
 	return window(all, r.top, r.h)
 }
+
+// take takes the review read from the store; the error is the load's.
+func (r *reviewScreen) take(msg reviewLoadedMsg) error {
+	if msg.Err != nil {
+		return msg.Err
+	}
+	r.saved, r.info, r.pinned, r.loaded = msg.Review, msg.Info, msg.Pinned, true
+	r.scroll()
+	return nil
+}

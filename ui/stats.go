@@ -179,3 +179,12 @@ func sparkline(vals []time.Duration, w int) string {
 	}
 	return b.String()
 }
+
+// take takes the figures counted by the store.
+func (v *statsScreen) take(msg statsMsg) {
+	v.loaded, v.real, v.drills = true, msg.Real, msg.Drills
+	if msg.Err != nil {
+		v.err = msg.Err.Error()
+	}
+	v.clamp()
+}

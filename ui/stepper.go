@@ -455,3 +455,6 @@ func errText(err error) string {
 	}
 	return err.Error()
 }
+
+// showAttached shows the runbook just attached once the reload brings it.
+func (p *stepper) showAttached(name string) { p.show = name }

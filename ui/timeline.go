@@ -388,3 +388,6 @@ func loggedAt(e model.TimelineEntry) string {
 	}
 	return e.Logged().UTC().Format("Jan 2 15:04Z")
 }
+
+// pageFailed forgets the page asked for, so the next move asks again.
+func (t *timelinePane) pageFailed() { t.pending = false }
