@@ -5,9 +5,10 @@
 // and holds one component per pane as a plain field. Keys live in one
 // keymap (keys.go) that also feeds help; colours in one Styles (styles.go);
 // pane geometry in one pure function (layout.go). Every read and write of
-// the store happens in a tea.Cmd (commands.go), never in Update or View.
-// The one exception is the draft of the note line (drafts.go): a small file
-// written in Update, so that drafts land in the order they were typed.
+// the store, the drafts and the runbook library happens in a tea.Cmd
+// (commands.go), never in Update or View; the answers are the messages of
+// messages.go, routed in results.go. Overlays share one modal slot
+// (modal.go).
 package ui
 
 import (
@@ -64,6 +65,12 @@ type App struct {
 	drafts      map[string]storage.Draft
 	draftSeq    int
 	draftFailed bool
+	unwritten   []draftWrite // set in this Update, written by its command
+	writer      *draftWriter
+	// The runbook library: whether it has loaded, and the keys that wait
+	// for it (library.go).
+	libReady bool
+	libWait  []tea.KeyMsg
 
 	// The incident on screen.
 	incID    string
@@ -108,6 +115,7 @@ func New(opts Options) App {
 		keys:     &keys,
 		now:      now,
 		poll:     poll,
+		writer:   newDraftWriter(),
 		list:     newIncidentList(styles, &keys),
 		timeline: newTimelinePane(styles, &keys),
 		stepper:  newStepper(styles, &keys),
@@ -117,6 +125,8 @@ func New(opts Options) App {
 	if a.list.searchDelay == 0 {
 		a.list.searchDelay = searchDelay
 	}
+	_, lazy := opts.Library.(lazyLibrary)
+	a.libReady = !lazy
 	a.leaveDrill() // the facilitator's keys are on in drills only
 	if opts.Incident != "" {
 		a.screen, a.incID, a.loading = screenIncident, opts.Incident, true
@@ -133,10 +143,10 @@ func (a App) Init() tea.Cmd {
 	if a.incID != "" {
 		cmds = append(cmds, loadIncident(a.st, a.incID, a.timeline.request(), nil, a.now(), true))
 	}
-	// A library that can fail to load (a broken team folder) says so once
-	// it has loaded, after the first frame rather than before it.
-	if lib, ok := a.opts.Library.(interface{ Notice() string }); ok {
-		cmds = append(cmds, func() tea.Msg { return noticeMsg(lib.Notice()) })
+	// A library loaded on first use reads team folders: in a command,
+	// after the first frame, never in Update (library.go).
+	if lib, ok := a.opts.Library.(lazyLibrary); ok {
+		cmds = append(cmds, loadLibrary(lib))
 	}
 	return tea.Batch(cmds...)
 }
@@ -157,7 +167,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = a.onResult(msg)
 	}
 	a.settle()
-	return a, cmd
+	return a, tea.Batch(cmd, a.flushDrafts())
 }
 
 // onKey handles a key, or each key of a burst typed outside an input.
@@ -250,7 +260,11 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	k := a.keys
 	if key.Matches(msg, k.ForceQ) {
 		a.keepDraft()
-		return a, tea.Quit
+		return a, quitAfter(a.flushDrafts())
+	}
+	if len(a.libWait) > 0 { // keys typed after one waiting for the library wait too
+		a.libWait = append(a.libWait, msg)
+		return a, nil
 	}
 	if m := a.modal; m != nil && (!a.help || m.overHelp()) {
 		if cmd, took := m.key(&a, msg); took {
@@ -276,6 +290,9 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		var cmd tea.Cmd
 		a.list, _, cmd = a.list.Update(msg)
 		return a, cmd
+	}
+	if a.waitForLibrary(msg) {
+		return a, nil
 	}
 	switch {
 	case key.Matches(msg, k.Help):

@@ -595,3 +595,38 @@ func writeReport(fn WriteFunc, req int, id string, drill bool, path string) tea.
 		return writtenMsg{Req: req, Path: abs, Drill: drill, Err: err}
 	})
 }
+
+// writeDrafts writes drafts down in the order they were set, through the
+// one writer that keeps that order across commands.
+func writeDrafts(w *draftWriter, st Store, ds []draftWrite) tea.Cmd {
+	if len(ds) == 0 {
+		return nil
+	}
+	return func() tea.Msg {
+		var first error
+		for _, d := range ds {
+			if err := w.write(st, d); err != nil && first == nil {
+				first = err
+			}
+		}
+		return draftWrittenMsg{Err: first}
+	}
+}
+
+// quitAfter quits once cmd has run: the drafts of what was being typed
+// are on disk before the program ends.
+func quitAfter(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return tea.Quit
+	}
+	return func() tea.Msg {
+		cmd()
+		return tea.QuitMsg{}
+	}
+}
+
+// loadLibrary loads a runbook library that loads on first use, reading
+// the team folders off the UI goroutine.
+func loadLibrary(lib lazyLibrary) tea.Cmd {
+	return func() tea.Msg { return libraryMsg(lib.Notice()) }
+}

@@ -3,7 +3,11 @@ package ui
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
@@ -120,5 +124,72 @@ func TestReviewAndUpdateDraftsSurviveQuit(t *testing.T) {
 	d.press("esc")
 	if drafts, _ := st.Drafts(incA); len(drafts) != 0 {
 		t.Errorf("esc kept the update as a draft: %+v", drafts)
+	}
+}
+
+// gatedStore holds draft writes until release is closed, once gated: a
+// home directory on a slow or hung network share.
+type gatedStore struct {
+	*storage.Store
+	gated   atomic.Bool
+	release chan struct{}
+}
+
+func (s *gatedStore) SaveDraft(incidentID, slot, text string) error {
+	if s.gated.Load() {
+		<-s.release
+	}
+	return s.Store.SaveDraft(incidentID, slot, text)
+}
+
+// TestDraftWritesLeaveTheKeyboardFree: typing while draft files cannot be
+// written does not wait for them (they are written from commands), and
+// the commands, run in any order, leave the newest text as the draft.
+func TestDraftWritesLeaveTheKeyboardFree(t *testing.T) {
+	c := newClock()
+	plain := openStore(t, c, "alice@laptop")
+	seed(t, plain, c, bundled(t))
+	st := &gatedStore{Store: plain, release: make(chan struct{})}
+	d := newDriver(t, Options{Store: st, Now: c.Now}, 120, 40)
+	d.press("enter", "n")
+	st.gated.Store(true)
+	done := make(chan []tea.Cmd)
+	go func() {
+		var cmds []tea.Cmd
+		for _, r := range "abc" {
+			var cmd tea.Cmd
+			d.m, cmd = d.m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+			cmds = append(cmds, cmd)
+		}
+		done <- cmds
+	}()
+	var cmds []tea.Cmd
+	select {
+	case cmds = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("typing waited for the draft file to be written")
+	}
+	if p := d.app().prompt(); p == nil || p.input.Value() != "abc" {
+		t.Fatalf("note line %+v, want abc typed", p)
+	}
+	close(st.release)
+	// Newest first: the older writes come last and must not win.
+	var run func(cmd tea.Cmd)
+	run = func(cmd tea.Cmd) {
+		if cmd == nil {
+			return
+		}
+		if batch, ok := cmd().(tea.BatchMsg); ok {
+			for i := len(batch) - 1; i >= 0; i-- {
+				run(batch[i])
+			}
+		}
+	}
+	for i := len(cmds) - 1; i >= 0; i-- {
+		run(cmds[i])
+	}
+	drafts, err := plain.Drafts(incA)
+	if err != nil || len(drafts) != 1 || drafts[0].Text != "abc" {
+		t.Fatalf("drafts %+v %v, want the newest text, abc", drafts, err)
 	}
 }

@@ -115,7 +115,7 @@ func (a *App) fetchPage() tea.Cmd {
 
 func (a *App) onTick() tea.Cmd {
 	cmds := []tea.Cmd{tick(a.poll)}
-	if a.flash != "" && !a.isErr && a.now().Sub(a.flashAt) > 5*time.Second {
+	if a.flash != "" && !a.isErr && len(a.libWait) == 0 && a.now().Sub(a.flashAt) > 5*time.Second {
 		a.flash = ""
 	}
 	a.expireNotice()

@@ -105,8 +105,12 @@ type copiedMsg struct {
 // attachedMsg reports a runbook attached from the cockpit.
 type attachedMsg struct{ ID, Name string }
 
-// noticeMsg is a warning from loading the runbook library; empty if none.
-type noticeMsg string
+// libraryMsg reports the runbook library loaded, with a warning to show
+// (a broken team folder); empty if none.
+type libraryMsg string
+
+// draftWrittenMsg is the outcome of writing drafts down.
+type draftWrittenMsg struct{ Err error }
 
 // draftTickMsg asks to write the text down, if nothing was typed since the
 // tick numbered seq was set.

@@ -13,10 +13,8 @@ import (
 // onResult routes a message that is not a key, a click or a resize.
 func (a *App) onResult(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case noticeMsg:
-		if msg != "" {
-			a.setFlash(string(msg), true)
-		}
+	case libraryMsg:
+		return a.onLibrary(msg)
 	case tickMsg:
 		return a.onTick()
 	case seqMsg:
@@ -33,6 +31,8 @@ func (a *App) onResult(msg tea.Msg) tea.Cmd {
 		}
 	case draftTickMsg:
 		a.onDraftTick(msg)
+	case draftWrittenMsg:
+		a.onDraftWritten(msg)
 	case copiedMsg:
 		if msg.Err != nil {
 			a.setFlash("Copy failed: "+msg.Err.Error(), true)
