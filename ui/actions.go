@@ -14,11 +14,17 @@ import (
 // step changes, roles, status and severity, declaring), turned into events
 // saved in commands, and what happens when the store answers.
 
-func (a *App) openPrompt(kind promptKind, label string) *prompt {
-	p := newPrompt(kind, label, a.w)
+func (a *App) openPrompt(kind promptKind, label string, about promptAbout) *prompt {
+	p := newPrompt(kind, label, a.w, about)
 	a.openModal(p)
 	a.restoreDraft(p)
 	return p
+}
+
+// openNote opens the note line for a note of kind k.
+func (a *App) openNote(k model.NoteKind) {
+	kind, label := notePrompt(k)
+	a.openPrompt(kind, label, promptAbout{})
 }
 
 // openAssign asks who takes role. The input starts empty, the holder and
@@ -26,13 +32,12 @@ func (a *App) openPrompt(kind promptKind, label string) *prompt {
 // and "root@vmbob" went into the permanent log. ctrl+o fills you in.
 func (a *App) openAssign(role model.Role) {
 	a.focus = paneRACI
-	p := a.openPrompt(promptAssign, fmt.Sprintf("Who takes %s? (empty releases)", a.raci.title(role)))
-	p.role = role
+	p := a.openPrompt(promptAssign, fmt.Sprintf("Who takes %s? (empty releases)", a.raci.title(role)), promptAbout{role: role})
 	hint := "nobody holds it"
 	if cur := a.raci.holder(role); cur != "" {
 		hint = "now " + cur
 	}
-	p.input.Placeholder = hint + " · ctrl+o: you (" + model.OneLine(a.st.Author()) + ")"
+	p.hint(hint + " · ctrl+o: you (" + model.OneLine(a.st.Author()) + ")")
 }
 
 // correct opens the input that amends or retracts the selected timeline
@@ -52,14 +57,10 @@ func (a *App) correct(kind promptKind) {
 	}
 	a.focus = paneTimeline
 	if kind == promptAmend {
-		p := a.openPrompt(promptAmend, "Amend to:")
-		p.input.SetValue(model.Printable(e.Text))
-		p.input.CursorEnd()
-		p.entry = e.EventID
+		a.openPrompt(promptAmend, "Amend to:", promptAbout{entry: e.EventID}).fill(model.Printable(e.Text), false)
 		return
 	}
-	p := a.openPrompt(promptRetract, "Retract \""+clip(model.OneLine(e.Text), 30)+"\" because:")
-	p.entry = e.EventID
+	a.openPrompt(promptRetract, "Retract \""+clip(model.OneLine(e.Text), 30)+"\" because:", promptAbout{entry: e.EventID})
 }
 
 // pin toggles the pin on the selected timeline entry.
@@ -97,8 +98,7 @@ func (a *App) stepChange(state model.StepState) tea.Cmd {
 		if state == model.StepBlocked {
 			label, kind = fmt.Sprintf("What blocks step %d?", st.Index+1), promptBlock
 		}
-		p := a.openPrompt(kind, label)
-		p.runbook, p.step = rb.Name, st
+		a.openPrompt(kind, label, promptAbout{runbook: rb.Name, step: st})
 		return nil
 	}
 	a.nextReq++
@@ -114,59 +114,35 @@ func (a *App) promptKey(msg tea.KeyMsg) tea.Cmd {
 	p := a.prompt()
 	switch {
 	case key.Matches(msg, k.Cancel):
-		if p.saving {
-			// The save may yet fail, and then the text must still be here.
-			p.notice = "Saving… esc again once it is done."
-			return nil
+		if p.cancel() {
+			a.keepDraft() // a note line closed unsaved is kept, not thrown away
+			a.closeModal()
 		}
-		a.keepDraft() // a note line closed unsaved is kept, not thrown away
-		a.closeModal()
 		return nil
 	case key.Matches(msg, k.Submit):
-		if p.saving {
-			return nil
-		}
-		text := p.input.Value()
-		if p.kind != promptAssign && p.kind != promptEndDrill && p.kind != promptRetract && strings.TrimSpace(text) == "" {
-			p.err = "Type something first, or esc to cancel."
+		text, ok := p.answer()
+		if !ok {
 			return nil
 		}
 		save := func(a *App) tea.Cmd {
 			a.nextReq++
-			p.req, p.saving, p.err, p.sent = a.nextReq, true, "", text
+			p.send(a.nextReq, text)
 			return a.submit(p, text)
 		}
 		if p.kind == promptAssign {
 			if q, ok := a.handOverNeedsAsking(p.role, strings.TrimSpace(text)); ok {
-				p.saving = true // held while the question is open
+				p.hold() // while the question is open
 				a.ask(q, save)
 				return nil
 			}
 		}
 		return save(a)
 	case p.kind == promptAssign && key.Matches(msg, k.FillMe):
-		p.input.SetValue(a.st.Author())
-		p.input.CursorEnd()
+		p.fill(a.st.Author(), false)
 		return nil
 	}
-	if p.selected {
-		p.selected = false
-		switch msg.Type {
-		case tea.KeyRunes, tea.KeySpace, tea.KeyBackspace, tea.KeyDelete:
-			p.input.SetValue("")
-			if msg.Type == tea.KeyBackspace || msg.Type == tea.KeyDelete {
-				return nil
-			}
-		}
-	}
-	var cmd tea.Cmd
-	before := p.input.Value()
-	if _, isNote := p.noteKind(); isNote && msg.Paste {
-		msg.Runes = toLineBreakMarks(msg.Runes)
-	}
-	p.input, cmd = p.input.Update(msg)
-	if p.input.Value() != before {
-		p.notice = ""
+	cmd, changed := p.Update(msg)
+	if changed {
 		cmd = tea.Batch(cmd, a.typed())
 	}
 	return cmd
@@ -214,19 +190,11 @@ func (a *App) submit(p *prompt, text string) tea.Cmd {
 // on failure the text stays where it was typed, with the error under it.
 func (a *App) onSaved(msg savedMsg) tea.Cmd {
 	if p := a.prompt(); p != nil && p.req == msg.Req {
-		p.saving = false
-		if msg.Err != nil {
-			p.err = msg.Err.Error()
-			return nil
-		}
-		// Anything typed while the save was in flight stays in the input,
-		// and is the draft now.
-		if rest, kept := p.leftover(); kept {
-			p.input.SetValue(rest)
-			p.input.CursorEnd()
-			p.err = ""
-			a.keepDraft()
-		} else {
+		closed, kept := p.saved(msg.Err)
+		switch {
+		case kept:
+			a.keepDraft() // typed while the save was in flight: the draft now
+		case closed:
 			if slot, _, ok := a.editingText(); ok {
 				a.setDraft(slot, "")
 			}
@@ -284,16 +252,17 @@ func (a *App) pickerKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (a *App) formKey(msg tea.KeyMsg) tea.Cmd {
-	submit, cancel, cmd := a.form().Update(msg)
+	f := a.form()
+	submit, cancel, cmd := f.Update(msg)
 	switch {
 	case cancel:
 		a.closeModal()
 	case submit:
-		d, names, err := a.form().declaration(a.now())
+		d, names, err := f.declaration(a.now())
 		if err != nil {
 			return nil // the form shows why, on the field
 		}
-		a.form().saving = true
+		f.sending()
 		return declare(a.opts.Declare, d, names)
 	}
 	return cmd
@@ -309,9 +278,7 @@ func (a *App) onDeclared(msg declaredMsg) tea.Cmd {
 	case a.form() == nil:
 		return nil
 	default:
-		a.form().saving = false
-		if msg.Err != nil {
-			a.form().err = msg.Err.Error()
+		if f := a.form(); !f.declared(msg.Err) {
 			return nil
 		}
 		a.remove(a.form())
@@ -334,14 +301,12 @@ func (a *App) reviewKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case !wasEditing && r.editing:
 		// A section opened again: the text left unsaved in it comes back.
-		if d, ok := a.drafts[slot]; ok && d.Text != r.area.Value() {
-			r.area.SetValue(d.Text)
-			r.notice = restoredNotice(d, "ctrl+s saves it, esc drops it.")
+		if d, ok := a.drafts[slot]; ok {
+			r.restore(d)
 		}
 	case wasEditing && !r.editing:
 		a.setDraft(slot, "") // esc: the edit is dropped on purpose
 	case r.editing && r.area.Value() != before:
-		r.notice = ""
 		return a.typed()
 	}
 	switch {
@@ -357,14 +322,11 @@ func (a *App) reviewKey(msg tea.KeyMsg) tea.Cmd {
 
 func (a *App) onReviewSaved(msg reviewSavedMsg) tea.Cmd {
 	r := a.review()
-	if r != nil && r.incID == msg.ID {
-		r.saving = false
-	}
+	mine := r != nil && r.incID == msg.ID
 	switch {
 	case msg.Err != nil:
-		if r != nil && r.editing && !msg.Editor {
-			r.err = msg.Err.Error()
-			r.scroll()
+		if r != nil {
+			r.saveFailed(msg, mine)
 		}
 		// The status line too: it may still say an earlier save worked.
 		a.setFlash("Review not saved: "+msg.Err.Error(), true)
@@ -374,14 +336,13 @@ func (a *App) onReviewSaved(msg reviewSavedMsg) tea.Cmd {
 	default:
 		a.setFlash("Review saved ("+model.Count(len(msg.Review.ActionItems), "action item")+").", false)
 	}
-	if r != nil && r.incID == msg.ID {
-		if r.editing && !msg.Editor {
-			a.setDraft(reviewSlot(reviewParts[r.sel].key), "") // saved: no longer a draft
-		}
-		r.editing = false
-		return loadReview(a.st, msg.ID)
+	if !mine {
+		return nil
 	}
-	return nil
+	if slot, ok := r.stored(msg); ok {
+		a.setDraft(slot, "") // saved: no longer a draft
+	}
+	return loadReview(a.st, msg.ID)
 }
 
 func (a *App) commsKey(msg tea.KeyMsg) tea.Cmd {
@@ -392,7 +353,6 @@ func (a *App) commsKey(msg tea.KeyMsg) tea.Cmd {
 	case wasEditing && !c.editing:
 		a.setDraft(slot, "") // esc: the update is dropped on purpose
 	case c.editing && c.area.Value() != before:
-		c.notice = ""
 		return a.typed()
 	}
 	switch action {
@@ -412,9 +372,7 @@ func (a *App) commsKey(msg tea.KeyMsg) tea.Cmd {
 func (a *App) onMessageSent(msg messageSentMsg) tea.Cmd {
 	c := a.comms()
 	if c != nil && c.incID == msg.ID {
-		c.saving = false
-		if msg.Err != nil {
-			c.err = msg.Err.Error()
+		if !c.sent(msg.Err) {
 			return nil
 		}
 		a.remove(c)

@@ -219,8 +219,8 @@ func (a *App) resize(w, h int) {
 	if a.comms() != nil {
 		a.comms().SetSize(w, a.bodyHeight())
 	}
-	if a.prompt() != nil {
-		a.prompt().input.Width = max(w-len([]rune(a.prompt().label))-3, 1)
+	if p := a.prompt(); p != nil {
+		p.SetSize(w)
 	}
 }
 

@@ -79,7 +79,10 @@ func (c *commsScreen) Update(msg tea.KeyMsg) commsAction {
 			c.editing, c.err = false, "" // back to the templates
 			return commsNone
 		}
-		c.area, _ = c.area.Update(msg)
+		before := c.area.Value()
+		if c.area, _ = c.area.Update(msg); c.area.Value() != before {
+			c.notice = ""
+		}
 		return commsNone
 	}
 	n := len(model.MessageTemplates)
@@ -173,4 +176,15 @@ func (c *commsScreen) filled(msg messageFilledMsg, d storage.Draft) {
 		c.area.SetValue(d.Text)
 		c.notice = restoredNotice(d, "ctrl+s logs it, esc drops it.")
 	}
+}
+
+// sent takes the answer to logging the message; ok is false when it
+// failed, and the text stays with the error under it.
+func (c *commsScreen) sent(err error) (ok bool) {
+	c.saving = false
+	if err != nil {
+		c.err = err.Error()
+		return false
+	}
+	return true
 }

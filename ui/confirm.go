@@ -32,8 +32,8 @@ func (a *App) confirmKey(msg tea.KeyMsg) tea.Cmd {
 		return c.yes(a)
 	case key.Matches(msg, k.No):
 		a.closeModal()
-		if a.prompt() != nil && a.prompt().kind == promptAssign {
-			a.prompt().saving = false // back to the input, text kept
+		if p := a.prompt(); p != nil && p.kind == promptAssign {
+			p.release() // back to the input, text kept
 		}
 	}
 	return nil

@@ -167,9 +167,7 @@ func (a *App) restoreDraft(p *prompt) {
 		return
 	}
 	if d, ok := a.drafts[string(kind)]; ok {
-		p.input.SetValue(d.Text)
-		p.input.CursorEnd()
-		p.notice = restoredNotice(d, "enter saves it, ctrl+u clears it.")
+		p.restore(d)
 	}
 }
 
@@ -197,7 +195,7 @@ func (a *App) onDrafts(drafts []storage.Draft) {
 	}
 	for _, d := range drafts { // newest first
 		if kind, ok := noteKindOf(d.Slot); ok {
-			a.openPrompt(notePrompt(kind))
+			a.openNote(kind)
 			return
 		}
 	}

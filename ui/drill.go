@@ -89,13 +89,12 @@ func (a *App) drillAction(kind model.EventKind) tea.Cmd {
 			return nil
 		}
 		if kind == model.EventInjectSkipped {
-			p := a.openPrompt(promptSkipInject, fmt.Sprintf("Why skip inject %d (%s)?", next.Index+1, model.OneLine(next.Title)))
-			p.inject = next.Index
+			a.openPrompt(promptSkipInject, fmt.Sprintf("Why skip inject %d (%s)?", next.Index+1, model.OneLine(next.Title)), promptAbout{inject: next.Index})
 			return nil
 		}
 		draft.Payload = model.InjectPayload{Index: next.Index, Title: model.OneLine(next.Title)}
 	case model.EventExerciseEnded:
-		a.openPrompt(promptEndDrill, "End the drill? Why (enter ends it, esc keeps it running):")
+		a.openPrompt(promptEndDrill, "End the drill? Why (enter ends it, esc keeps it running):", promptAbout{})
 		return nil
 	}
 	a.nextReq++

@@ -146,11 +146,11 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case key.Matches(msg, k.FocusRACI):
 		a.focus = paneRACI
 	case key.Matches(msg, k.Note):
-		a.openPrompt(notePrompt(model.NoteKindNote))
+		a.openNote(model.NoteKindNote)
 	case key.Matches(msg, k.Decision):
-		a.openPrompt(notePrompt(model.NoteKindDecision))
+		a.openNote(model.NoteKindDecision)
 	case key.Matches(msg, k.Action):
-		a.openPrompt(notePrompt(model.NoteKindAction))
+		a.openNote(model.NoteKindAction)
 	case key.Matches(msg, k.Pin):
 		return a, a.pin()
 	case key.Matches(msg, k.Amend):

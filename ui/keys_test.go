@@ -208,7 +208,7 @@ func TestNoteKeptWhenSaveFails(t *testing.T) {
 // TestTextTypedWhileSavingStays: keys typed after enter, before the store
 // answers, are not dropped when the input closes.
 func TestTextTypedWhileSavingStays(t *testing.T) {
-	p := newPrompt(promptNote, "Note:", 80)
+	p := newPrompt(promptNote, "Note:", 80, promptAbout{})
 	p.input.SetValue("first")
 	p.sent = "first"
 	if _, kept := p.leftover(); kept {

@@ -32,20 +32,28 @@ func (a *App) refuse(text string) {
 }
 
 func (a *App) noticeKey(msg tea.KeyMsg) tea.Cmd {
-	k := a.keys
+	if a.notice().Update(msg, a.keys) {
+		a.closeModal()
+	}
+	return nil
+}
+
+// Update holds a key typed while the refusal is shown; closed reports esc
+// or enter.
+func (n *notice) Update(msg tea.KeyMsg, k *keyMap) (closed bool) {
 	switch {
 	case key.Matches(msg, k.Back, k.Submit):
-		a.closeModal()
+		return true
 	case msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace:
-		a.notice().swallowed = append(a.notice().swallowed, msg.Runes...)
+		n.swallowed = append(n.swallowed, msg.Runes...)
 		if msg.Type == tea.KeySpace {
-			a.notice().swallowed = append(a.notice().swallowed, ' ')
+			n.swallowed = append(n.swallowed, ' ')
 		}
 	default:
 		// Any other key counts as touching it: it stays until closed.
-		a.notice().at = time.Time{}
+		n.at = time.Time{}
 	}
-	return nil
+	return false
 }
 
 // expireNotice closes a notice nobody has typed into after noticeLife.

@@ -206,7 +206,10 @@ func (r *reviewScreen) Update(msg tea.KeyMsg) (save *model.Review, editAll, clos
 			r.editing, r.err = false, ""
 			return nil, false, false
 		}
-		r.area, _ = r.area.Update(msg)
+		before := r.area.Value()
+		if r.area, _ = r.area.Update(msg); r.area.Value() != before {
+			r.notice = ""
+		}
 		return nil, false, false
 	}
 	switch {
@@ -348,4 +351,37 @@ func (r *reviewScreen) take(msg reviewLoadedMsg) error {
 	r.saved, r.info, r.pinned, r.loaded = msg.Review, msg.Info, msg.Pinned, true
 	r.scroll()
 	return nil
+}
+
+// restore puts a section's text left unsaved back in the text area, and
+// says so.
+func (r *reviewScreen) restore(d storage.Draft) {
+	if d.Text == r.area.Value() {
+		return
+	}
+	r.area.SetValue(d.Text)
+	r.notice = restoredNotice(d, "ctrl+s saves it, esc drops it.")
+}
+
+// saveFailed shows why a save failed under the section edited; mine is
+// false for a save of another incident's review.
+func (r *reviewScreen) saveFailed(msg reviewSavedMsg, mine bool) {
+	if mine {
+		r.saving = false
+	}
+	if r.editing && !msg.Editor {
+		r.err = msg.Err.Error()
+		r.scroll()
+	}
+}
+
+// stored closes the section edited once its save is stored; slot is the
+// draft that is no longer one (ok false when it came from $EDITOR).
+func (r *reviewScreen) stored(msg reviewSavedMsg) (slot string, ok bool) {
+	r.saving = false
+	if r.editing && !msg.Editor {
+		slot, ok = reviewSlot(reviewParts[r.sel].key), true
+	}
+	r.editing = false
+	return slot, ok
 }

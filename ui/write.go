@@ -25,10 +25,7 @@ func (a *App) openWrite() {
 	if a.exercise != nil {
 		label, name = "Write the after-action report to:", "sitrep-"+a.inc.Short()+"-after-action.md"
 	}
-	p := a.openPrompt(promptWrite, label)
-	p.input.SetValue(name)
-	p.input.CursorEnd()
-	p.selected = true
+	a.openPrompt(promptWrite, label, promptAbout{}).fill(name, true)
 }
 
 // expandPath makes a path typed in the cockpit absolute: ~/ is the home
@@ -55,9 +52,8 @@ func (a *App) onWritten(msg writtenMsg) {
 		}
 		return
 	}
-	p.saving = false
 	if msg.Err != nil {
-		p.err = msg.Err.Error()
+		p.saved(msg.Err) // the error under the path typed, kept
 		return
 	}
 	a.remove(p)
