@@ -45,9 +45,8 @@ func (a *App) back() tea.Cmd {
 func (a *App) reload() tea.Cmd {
 	if a.screen == screenList {
 		cmds := []tea.Cmd{loadIncidents(a.st, len(a.list.pages))}
-		if a.list.filtered() {
-			a.list.searchSeq++
-			cmds = append(cmds, runQuery(a.st, a.list.searchSeq, parseQuery(a.list.searchText)))
+		if seq, ok := a.list.searchAgain(); ok {
+			cmds = append(cmds, runQuery(a.st, seq, parseQuery(a.list.searchText)))
 		}
 		return tea.Batch(cmds...)
 	}
@@ -92,8 +91,7 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 		a.facilitator = false
 	}
 	a.timeline.setWindow(msg.Entries, msg.Window, msg.Incident.Entries+msg.Injects, model.ClockOf(msg.Incident, msg.Exercise))
-	a.stepper.incident = msg.Incident.Short()
-	a.stepper.setData(msg.Runbooks, msg.Steps)
+	a.stepper.setData(msg.Incident.Short(), msg.Runbooks, msg.Steps)
 	a.raci.setData(msg.Roles, msg.Runbooks)
 	if a.stale {
 		a.stale = false
@@ -109,7 +107,6 @@ func (a *App) fetchPage() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	a.timeline.pending = true
 	return loadPage(a.st, a.incID, dir, edge, timelinePage, a.exercise, a.now())
 }
 

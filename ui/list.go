@@ -449,3 +449,19 @@ func (l *incidentList) pageFailed() { l.fetching = false }
 // searchDue reports whether the search tick seq is for the filter on
 // screen, which then asks the store.
 func (l *incidentList) searchDue(seq int) bool { return seq == l.searchSeq && l.filtered() }
+
+// searchAgain numbers a new search for the filter on screen, when there
+// is one, after the store changed.
+func (l *incidentList) searchAgain() (seq int, ok bool) {
+	if !l.filtered() {
+		return 0, false
+	}
+	l.searchSeq++
+	return l.searchSeq, true
+}
+
+// selectRow selects the incident at index i of the items on screen.
+func (l *incidentList) selectRow(i int) {
+	l.sel = i
+	l.scroll()
+}

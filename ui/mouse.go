@@ -78,10 +78,7 @@ func (a App) onMouse(msg tea.MouseMsg) (App, tea.Cmd) {
 		a.stepper.clickRow(row)
 	case paneRACI:
 		rb, st, has := a.stepper.selected()
-		stepLines := len(a.raci.stepSection(rb, st, has, max(a.raci.w-2, 0)))
-		if row >= 0 && row < a.raci.listHeight(stepLines) && a.raci.top+row < len(a.raci.roles) {
-			a.raci.sel = a.raci.top + row
-		}
+		a.raci.clickRow(row, len(a.raci.stepSection(rb, st, has, max(a.raci.w-2, 0))))
 	}
 	return a, nil
 }
@@ -156,8 +153,7 @@ func (a App) clickList(y int) (App, tea.Cmd) {
 	if row.idx == a.list.sel {
 		return a, a.open(a.list.items()[row.idx].ID)
 	}
-	a.list.sel = row.idx
-	a.list.scroll()
+	a.list.selectRow(row.idx)
 	return a, nil
 }
 

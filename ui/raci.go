@@ -237,3 +237,11 @@ func (r *raciPanel) stepSection(rb *attachedRunbook, step model.Step, ok bool, w
 	}
 	return lines
 }
+
+// clickRow selects the role drawn on the pane's inner row, under a step
+// section stepLines tall.
+func (r *raciPanel) clickRow(row, stepLines int) {
+	if row >= 0 && row < r.listHeight(stepLines) && r.top+row < len(r.roles) {
+		r.sel = r.top + row
+	}
+}

@@ -51,8 +51,10 @@ func (p *stepper) attachHint() string {
 	return "Press A to attach one (or 'sitrep attach " + id + " NAME' from a shell)."
 }
 
-// setData takes freshly loaded runbooks and step states.
-func (p *stepper) setData(runbooks []attachedRunbook, steps []model.StepStatus) {
+// setData takes the incident's short id, its freshly loaded runbooks and
+// step states.
+func (p *stepper) setData(incident string, runbooks []attachedRunbook, steps []model.StepStatus) {
+	p.incident = incident
 	curName := ""
 	if rb := p.current(); rb != nil {
 		curName = rb.Name

@@ -173,19 +173,26 @@ func (t *timelinePane) addPage(msg timelinePageMsg) {
 }
 
 // want says which page to fetch next, if the cursor is near an edge of the
-// window that is not the edge of the timeline.
+// window that is not the edge of the timeline; the page asked for is then
+// pending until it comes.
 func (t *timelinePane) want() (pageDir, model.TimelineEntry, bool) {
 	if t.pending || len(t.entries) == 0 {
 		return 0, model.TimelineEntry{}, false
 	}
 	if !t.atHead && t.sel < prefetchMargin {
+		t.pending = true
 		return pageOlder, t.entries[0], true
 	}
 	if !t.atTail && t.sel >= len(t.entries)-prefetchMargin {
+		t.pending = true
 		return pageNewer, t.entries[len(t.entries)-1], true
 	}
 	return 0, model.TimelineEntry{}, false
 }
+
+// followIf keeps the newest entry in view after the save of one the
+// person made, when follow is true (a note).
+func (t *timelinePane) followIf(follow bool) { t.follow = t.follow || follow }
 
 func (t *timelinePane) clamp() {
 	if t.sel >= len(t.entries) {
