@@ -210,18 +210,7 @@ func (a *App) resize(w, h int) {
 	a.stepper.SetSize(l.Stepper.W, l.Stepper.H)
 	a.raci.SetSize(l.RACI.W, l.RACI.H)
 	a.list.SetSize(w, max(h-1-footerRows, 0))
-	if a.review() != nil {
-		a.review().SetSize(w, a.bodyHeight())
-	}
-	if a.stats() != nil {
-		a.stats().SetSize(w, a.listBodyHeight())
-	}
-	if a.comms() != nil {
-		a.comms().SetSize(w, a.bodyHeight())
-	}
-	if p := a.prompt(); p != nil {
-		p.SetSize(w)
-	}
+	a.sizeModals()
 }
 
 // bodyHeight is the rows between the incident header and the footer, less
@@ -312,9 +301,7 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			msg = tea.KeyMsg{Type: tea.KeyEscape}
 		}
 		if key.Matches(msg, k.Stats) {
-			v := newStatsScreen(a.styles, a.keys)
-			v.SetSize(a.w, a.listBodyHeight())
-			a.openModal(v)
+			a.openModal(newStatsScreen(a.styles, a.keys))
 			return a, loadStats(a.st)
 		}
 		if key.Matches(msg, k.Drill) { // enabled only with drills and a library

@@ -184,16 +184,12 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		a.facilitator = !a.facilitator
 	case key.Matches(msg, k.Message):
 		if a.loaded {
-			c := newCommsScreen(a.styles, a.keys, a.incID)
-			c.SetSize(a.w, a.bodyHeight())
-			a.openModal(c)
+			a.openModal(newCommsScreen(a.styles, a.keys, a.incID))
 		}
 	case key.Matches(msg, k.Write):
 		a.openWrite()
 	case key.Matches(msg, k.Review):
-		r := newReviewScreen(a.styles, a.keys, a.incID, a.now)
-		r.SetSize(a.w, a.bodyHeight())
-		a.openModal(r)
+		a.openModal(newReviewScreen(a.styles, a.keys, a.incID, a.now))
 		return a, loadReview(a.st, a.incID)
 	case key.Matches(msg, k.Done):
 		return a, a.stepChange(model.StepDone)

@@ -3,6 +3,8 @@ package ui
 import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sitrep-dev/sitrep/model"
 )
 
 // modal is what holds the keys over the screen: the declare form, a
@@ -21,10 +23,22 @@ type modal interface {
 	typing() bool
 	// overHelp reports whether it takes keys even while help is open.
 	overHelp() bool
+	// SetSize gives it the width of the screen and the height of the body
+	// under the header, less a title line.
+	SetSize(w, h int)
+	// draw draws it in a body h lines tall: the body's lines, or the
+	// footer's two; nil for a part it leaves to what is under it.
+	draw(a *App, h int) (body, footer []string)
+	// hints are the keys the footer's hint line shows while it is open;
+	// nil: those of what is under it.
+	hints(k *keyMap) []key.Binding
 }
 
 // covering is a modal that covers another: a question or a refusal.
-type covering interface{ below() modal }
+type covering interface {
+	below() modal
+	cover(m modal) // puts m under it
+}
 
 // findModal is the modal of type T open now, on top or covered; the zero
 // T when there is none.
@@ -43,21 +57,14 @@ func findModal[T modal](m modal) T {
 	return zero
 }
 
-// openModal puts m in the slot. A question or refusal open already stays
-// on top of it: only a load's answer opens a modal then (a note line
-// reopened from its draft).
+// openModal puts m in the slot, sized for the screen. A question or
+// refusal open already stays on top of it: only a load's answer opens a
+// modal then (a note line reopened from its draft).
 func (a *App) openModal(m modal) {
-	switch top := a.modal.(type) {
-	case *confirmation:
-		if top.under == nil {
-			top.under = m
-			return
-		}
-	case *notice:
-		if top.under == nil {
-			top.under = m
-			return
-		}
+	m.SetSize(a.w, a.modalHeight())
+	if c, ok := a.modal.(covering); ok && c.below() == nil {
+		c.cover(m)
+		return
 	}
 	a.modal = m
 }
@@ -69,12 +76,6 @@ func (a *App) closeModal() { a.remove(a.modal) }
 // remove closes m, on top or covered by a question or refusal (a save's
 // answer closes the input under a refusal shown since).
 func (a *App) remove(m modal) {
-	below := func(m modal) modal {
-		if c, ok := m.(covering); ok {
-			return c.below()
-		}
-		return nil
-	}
 	if m == nil {
 		return
 	}
@@ -83,17 +84,9 @@ func (a *App) remove(m modal) {
 		return
 	}
 	for cur := a.modal; cur != nil; cur = below(cur) {
-		switch c := cur.(type) {
-		case *confirmation:
-			if c.under == m {
-				c.under = below(m)
-				return
-			}
-		case *notice:
-			if c.under == m {
-				c.under = below(m)
-				return
-			}
+		if c, ok := cur.(covering); ok && c.below() == m {
+			c.cover(below(m))
+			return
 		}
 	}
 }
@@ -101,14 +94,61 @@ func (a *App) remove(m modal) {
 // dropModals closes every modal but a question or refusal on top, which
 // stays until answered: the screen under them changed.
 func (a *App) dropModals() {
-	switch m := a.modal.(type) {
-	case *confirmation:
-		m.under = nil
-	case *notice:
-		m.under = nil
-	default:
-		a.modal = nil
+	if c, ok := a.modal.(covering); ok {
+		c.cover(nil)
+		return
 	}
+	a.modal = nil
+}
+
+// below is the modal m covers, if any.
+func below(m modal) modal {
+	if c, ok := m.(covering); ok {
+		return c.below()
+	}
+	return nil
+}
+
+// modalHeight is the body's height under the screen's header, less a
+// title line: what a modal is sized to.
+func (a *App) modalHeight() int {
+	if a.screen == screenList {
+		return a.listBodyHeight()
+	}
+	return a.bodyHeight()
+}
+
+// sizeModals fits every open modal to the screen.
+func (a *App) sizeModals() {
+	for m := a.modal; m != nil; m = below(m) {
+		m.SetSize(a.w, a.modalHeight())
+	}
+}
+
+// modalView is what the open modals draw, the top one first: the body
+// and the footer, each nil when no modal draws it.
+func (a *App) modalView(h int) (body, footer []string) {
+	for m := a.modal; m != nil && (body == nil || footer == nil); m = below(m) {
+		b, f := m.draw(a, h)
+		if body == nil {
+			body = b
+		}
+		if footer == nil {
+			footer = f
+		}
+	}
+	return body, footer
+}
+
+// modalHints are the hint line's keys for the open modals; nil when none
+// has its own.
+func (a *App) modalHints() []key.Binding {
+	for m := a.modal; m != nil; m = below(m) {
+		if h := m.hints(a.keys); h != nil {
+			return h
+		}
+	}
+	return nil
 }
 
 func (a *App) form() *declareForm     { return findModal[*declareForm](a.modal) }
@@ -153,11 +193,13 @@ func (c *confirmation) key(a *App, msg tea.KeyMsg) (tea.Cmd, bool) { return a.co
 func (c *confirmation) typing() bool                               { return true }
 func (c *confirmation) overHelp() bool                             { return true }
 func (c *confirmation) below() modal                               { return c.under }
+func (c *confirmation) cover(m modal)                              { c.under = m }
 
 func (n *notice) key(a *App, msg tea.KeyMsg) (tea.Cmd, bool) { return a.noticeKey(msg), true }
 func (n *notice) typing() bool                               { return true }
 func (n *notice) overHelp() bool                             { return true }
 func (n *notice) below() modal                               { return n.under }
+func (n *notice) cover(m modal)                              { n.under = m }
 
 // The review takes every key while a section is edited (ctrl+s saves
 // it); otherwise ? and ctrl+s are the global keys.
@@ -186,3 +228,63 @@ func (v *statsScreen) overHelp() bool { return false }
 func (c *commsScreen) key(a *App, msg tea.KeyMsg) (tea.Cmd, bool) { return a.commsKey(msg), true }
 func (c *commsScreen) typing() bool                               { return c.editing }
 func (c *commsScreen) overHelp() bool                             { return false }
+
+// How each modal draws and sizes itself.
+
+func (f *declareForm) SetSize(w, h int) {}
+func (f *declareForm) draw(a *App, h int) ([]string, []string) {
+	return a.centered(f.view(min(a.w-4, 96), h-2), "Declare", h, 100), nil
+}
+func (f *declareForm) hints(k *keyMap) []key.Binding { return f.ShortHelp() }
+
+func (p *picker) SetSize(w, h int) {}
+func (p *picker) draw(a *App, h int) ([]string, []string) {
+	return a.centered(p.view(a.styles, min(a.w-4, 86), h), "Pick", h, 90), nil
+}
+func (p *picker) hints(k *keyMap) []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Submit, k.Cancel}
+}
+
+func (p *prompt) draw(a *App, h int) ([]string, []string) {
+	s := a.styles
+	second := shortHelp(s, []key.Binding{a.keys.Submit, a.keys.Cancel}, a.w)
+	if p.err != "" {
+		second = s.Error.Render("Not saved: " + model.OneLine(p.err) + " (your text is kept)")
+	} else if p.notice != "" {
+		second = s.Warn.Render(p.notice)
+	}
+	return nil, []string{p.view(s, a.w), clip(second, a.w)}
+}
+func (p *prompt) hints(k *keyMap) []key.Binding { return nil }
+
+func (c *confirmation) SetSize(w, h int)                        {}
+func (c *confirmation) draw(a *App, h int) ([]string, []string) { return nil, a.confirmLines(a.w) }
+func (c *confirmation) hints(k *keyMap) []key.Binding           { return nil }
+
+func (n *notice) SetSize(w, h int)                        {}
+func (n *notice) draw(a *App, h int) ([]string, []string) { return nil, a.noticeLines(a.w) }
+func (n *notice) hints(k *keyMap) []key.Binding           { return nil }
+
+func (r *reviewScreen) draw(a *App, h int) ([]string, []string) {
+	return append([]string{a.styles.PaneFocused.Render(clip("Post-incident review", a.w))}, r.View()...), nil
+}
+func (r *reviewScreen) hints(k *keyMap) []key.Binding {
+	if r.editing {
+		return r.ShortHelp()
+	}
+	return append(r.ShortHelp(), k.Help)
+}
+
+func (v *statsScreen) draw(a *App, h int) ([]string, []string) {
+	return append([]string{a.styles.PaneFocused.Render(clip("Response times: median and 90th percentile", a.w))}, v.View()...), nil
+}
+func (v *statsScreen) hints(k *keyMap) []key.Binding { return append(v.ShortHelp(), k.Help) }
+
+func (c *commsScreen) draw(a *App, h int) ([]string, []string) {
+	var dues []model.UpdateDue
+	if a.opts.Cadence != nil {
+		dues = model.UpdatesDue(a.inc, a.exercise, a.messages, a.opts.Cadence, a.now())
+	}
+	return c.View(dues, a.now()), nil
+}
+func (c *commsScreen) hints(k *keyMap) []key.Binding { return c.ShortHelp() }

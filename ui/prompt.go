@@ -151,7 +151,7 @@ func (p *prompt) leftover() (rest string, kept bool) {
 }
 
 // SetSize fits the input to a footer w wide.
-func (p *prompt) SetSize(w int) { p.input.Width = max(w-len([]rune(p.label))-3, 1) }
+func (p *prompt) SetSize(w, h int) { p.input.Width = max(w-len([]rune(p.label))-3, 1) }
 
 // fill puts text in the input, the cursor at its end; selected shows it as
 // a default that typing replaces.
