@@ -109,14 +109,15 @@ func (a *App) stepChange(state model.StepState) tea.Cmd {
 		Payload: model.StepPayload{Runbook: rb.Name, Step: st.Index, Title: model.OneLine(st.Title), State: state}})
 }
 
-func (a *App) promptKey(msg tea.KeyMsg) tea.Cmd {
+// act is what a key does in the note line: esc closes it (keeping a
+// draft), enter saves what it asks for, anything else edits.
+func (p *prompt) act(a *App, msg tea.KeyMsg) tea.Cmd {
 	k := a.keys
-	p := a.prompt()
 	switch {
 	case key.Matches(msg, k.Cancel):
 		if p.cancel() {
 			a.keepDraft() // a note line closed unsaved is kept, not thrown away
-			a.closeModal()
+			a.slot.close()
 		}
 		return nil
 	case key.Matches(msg, k.Submit):
@@ -189,7 +190,7 @@ func (a *App) submit(p *prompt, text string) tea.Cmd {
 // onSaved closes the input that asked for the save only when it succeeded;
 // on failure the text stays where it was typed, with the error under it.
 func (a *App) onSaved(msg savedMsg) tea.Cmd {
-	if p := a.prompt(); p != nil && p.req == msg.Req {
+	if p := a.slot.prompt(); p != nil && p.req == msg.Req {
 		closed, kept := p.saved(msg.Err)
 		switch {
 		case kept:
@@ -198,7 +199,7 @@ func (a *App) onSaved(msg savedMsg) tea.Cmd {
 			if slot, _, ok := a.editingText(); ok {
 				a.setDraft(slot, "")
 			}
-			a.remove(p)
+			a.slot.remove(p)
 		}
 	} else if msg.Err != nil {
 		a.setFlash(msg.Err.Error(), true)
@@ -214,17 +215,18 @@ func (a *App) onSaved(msg savedMsg) tea.Cmd {
 	return nil
 }
 
-func (a *App) pickerKey(msg tea.KeyMsg) tea.Cmd {
-	p := a.picker()
+// act is what a key does in a picker: the value chosen is recorded, or
+// starts what it names.
+func (p *picker) act(a *App, msg tea.KeyMsg) tea.Cmd {
 	chosen, cancel := p.Update(msg, a.keys)
 	if cancel {
-		a.closeModal()
+		a.slot.close()
 		return nil
 	}
 	if chosen < 0 {
 		return nil
 	}
-	a.closeModal()
+	a.slot.close()
 	a.nextReq++
 	switch p.kind {
 	case pickStatus:
@@ -251,12 +253,12 @@ func (a *App) pickerKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func (a *App) formKey(msg tea.KeyMsg) tea.Cmd {
-	f := a.form()
+// act is what a key does in the declare form: enter declares.
+func (f *declareForm) act(a *App, msg tea.KeyMsg) tea.Cmd {
 	submit, cancel, cmd := f.Update(msg)
 	switch {
 	case cancel:
-		a.closeModal()
+		a.slot.close()
 	case submit:
 		d, names, err := f.declaration(a.now())
 		if err != nil {
@@ -275,13 +277,13 @@ func (a *App) onDeclared(msg declaredMsg) tea.Cmd {
 			a.setFlash("Drill not started: "+msg.Err.Error(), true)
 			return nil
 		}
-	case a.form() == nil:
+	case a.slot.form() == nil:
 		return nil
 	default:
-		if f := a.form(); !f.declared(msg.Err) {
+		if f := a.slot.form(); !f.declared(msg.Err) {
 			return nil
 		}
-		a.remove(a.form())
+		a.slot.remove(a.slot.form())
 	}
 	what := "Declared "
 	if msg.Drill {
@@ -294,8 +296,9 @@ func (a *App) onDeclared(msg declaredMsg) tea.Cmd {
 	return a.open(msg.Incident.ID)
 }
 
-func (a *App) reviewKey(msg tea.KeyMsg) tea.Cmd {
-	r := a.review()
+// act is what a key does on the review screen: sections are edited in
+// place, with their drafts, or the whole review in $EDITOR.
+func (r *reviewScreen) act(a *App, msg tea.KeyMsg) tea.Cmd {
 	wasEditing, before, slot := r.editing, r.area.Value(), reviewSlot(reviewParts[r.sel].key)
 	save, editAll, closed := r.Update(msg)
 	switch {
@@ -311,7 +314,7 @@ func (a *App) reviewKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case closed:
-		a.closeModal()
+		a.slot.close()
 	case save != nil:
 		return saveReview(a.st, r.incID, *save, false)
 	case editAll:
@@ -321,7 +324,7 @@ func (a *App) reviewKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (a *App) onReviewSaved(msg reviewSavedMsg) tea.Cmd {
-	r := a.review()
+	r := a.slot.review()
 	mine := r != nil && r.incID == msg.ID
 	switch {
 	case msg.Err != nil:
@@ -345,8 +348,8 @@ func (a *App) onReviewSaved(msg reviewSavedMsg) tea.Cmd {
 	return loadReview(a.st, msg.ID)
 }
 
-func (a *App) commsKey(msg tea.KeyMsg) tea.Cmd {
-	c := a.comms()
+// act is what a key does on the message screen: fill, edit, copy, log.
+func (c *commsScreen) act(a *App, msg tea.KeyMsg) tea.Cmd {
 	wasEditing, before, slot := c.editing, c.area.Value(), messageSlot(string(c.tmpl.Audience))
 	action := c.Update(msg)
 	switch {
@@ -357,7 +360,7 @@ func (a *App) commsKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch action {
 	case commsClose:
-		a.closeModal()
+		a.slot.close()
 	case commsFill:
 		t := model.MessageTemplates[c.sel]
 		return fillMessage(a.st, a.inc, a.exercise, a.messages, a.opts.Cadence, t, a.now())
@@ -370,12 +373,12 @@ func (a *App) commsKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (a *App) onMessageSent(msg messageSentMsg) tea.Cmd {
-	c := a.comms()
+	c := a.slot.comms()
 	if c != nil && c.incID == msg.ID {
 		if !c.sent(msg.Err) {
 			return nil
 		}
-		a.remove(c)
+		a.slot.remove(c)
 	} else if msg.Err != nil {
 		a.setFlash("Message not logged: "+msg.Err.Error(), true)
 		return nil

@@ -53,7 +53,7 @@ type App struct {
 	help    bool
 	helpTop int // first help line shown
 	list    incidentList
-	modal   modal // what holds the keys over the screen, if anything (modal.go)
+	slot    modalSlot // the modal holding the keys over the screen, if any (modal.go)
 	flash   string
 	flashAt time.Time
 	isErr   bool
@@ -210,7 +210,7 @@ func (a *App) resize(w, h int) {
 	a.stepper.SetSize(l.Stepper.W, l.Stepper.H)
 	a.raci.SetSize(l.RACI.W, l.RACI.H)
 	a.list.SetSize(w, max(h-1-footerRows, 0))
-	a.sizeModals()
+	a.slot.size(a.w, a.modalHeight())
 }
 
 // bodyHeight is the rows between the incident header and the footer, less
@@ -240,7 +240,7 @@ func (a *App) splitKeys(msg tea.KeyMsg) []tea.KeyMsg {
 
 // typing reports whether keys go to a text input now.
 func (a *App) typing() bool {
-	return a.modal != nil && a.modal.typing() || a.screen == screenList && a.list.filtering
+	return a.slot.typing() || a.screen == screenList && a.list.filtering
 }
 
 // handleKey: ctrl+c always quits; an open help, form, picker or input takes
@@ -255,7 +255,7 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		a.libWait = append(a.libWait, msg)
 		return a, nil
 	}
-	if m := a.modal; m != nil && (!a.help || m.overHelp()) {
+	if m := a.slot.top; m != nil && (!a.help || m.overHelp()) {
 		if cmd, took := m.key(&a, msg); took {
 			return a, cmd
 		}

@@ -20,19 +20,20 @@ type confirmation struct {
 }
 
 func (a *App) ask(question string, yes func(a *App) tea.Cmd) {
-	a.modal = &confirmation{question: question, yes: yes, under: a.modal}
+	a.slot.over(&confirmation{question: question, yes: yes})
 }
 
-func (a *App) confirmKey(msg tea.KeyMsg) tea.Cmd {
+// act is what a key does to a question: y runs what it asked about, n
+// gives the input it covered back.
+func (c *confirmation) act(a *App, msg tea.KeyMsg) tea.Cmd {
 	k := a.keys
-	c := a.confirm()
 	switch {
 	case key.Matches(msg, k.Yes):
-		a.closeModal()
+		a.slot.close()
 		return c.yes(a)
 	case key.Matches(msg, k.No):
-		a.closeModal()
-		if p := a.prompt(); p != nil && p.kind == promptAssign {
+		a.slot.close()
+		if p := a.slot.prompt(); p != nil && p.kind == promptAssign {
 			p.release() // back to the input, text kept
 		}
 	}
@@ -42,7 +43,7 @@ func (a *App) confirmKey(msg tea.KeyMsg) tea.Cmd {
 // confirmLines are the footer's two lines while a question is open.
 func (a App) confirmLines(w int) []string {
 	s := a.styles
-	return []string{s.Warn.Render(clip(a.confirm().question, w)), shortHelp(s, []key.Binding{a.keys.Yes, a.keys.No}, w)}
+	return []string{s.Warn.Render(clip(a.slot.confirm().question, w)), shortHelp(s, []key.Binding{a.keys.Yes, a.keys.No}, w)}
 }
 
 // severityChange asks before the severity changes: it pages people and

@@ -28,14 +28,14 @@ func (a *App) editingText() (slot, text string, ok bool) {
 		return "", "", false
 	}
 	switch {
-	case a.prompt() != nil:
-		if kind, ok := a.prompt().noteKind(); ok {
-			return string(kind), a.prompt().input.Value(), true
+	case a.slot.prompt() != nil:
+		if kind, ok := a.slot.prompt().noteKind(); ok {
+			return string(kind), a.slot.prompt().input.Value(), true
 		}
-	case a.review() != nil && a.review().editing:
-		return reviewSlot(reviewParts[a.review().sel].key), a.review().area.Value(), true
-	case a.comms() != nil && a.comms().editing:
-		return messageSlot(string(a.comms().tmpl.Audience)), a.comms().area.Value(), true
+	case a.slot.review() != nil && a.slot.review().editing:
+		return reviewSlot(reviewParts[a.slot.review().sel].key), a.slot.review().area.Value(), true
+	case a.slot.comms() != nil && a.slot.comms().editing:
+		return messageSlot(string(a.slot.comms().tmpl.Audience)), a.slot.comms().area.Value(), true
 	}
 	return "", "", false
 }
@@ -190,7 +190,7 @@ func (a *App) onDrafts(drafts []storage.Draft) {
 	if len(elsewhere) > 0 {
 		a.setFlash("Unsaved text kept from before: "+strings.Join(elsewhere, ", ")+".", false)
 	}
-	if a.prompt() != nil || a.picker() != nil || a.form() != nil {
+	if a.slot.prompt() != nil || a.slot.picker() != nil || a.slot.form() != nil {
 		return
 	}
 	for _, d := range drafts { // newest first

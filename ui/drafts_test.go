@@ -30,7 +30,7 @@ func TestDraftSurvivesQuit(t *testing.T) {
 
 	again := newDriver(t, Options{Store: st, Now: c.Now}, 120, 40)
 	again.press("enter")
-	p := again.app().prompt()
+	p := again.app().slot.prompt()
 	if p == nil || p.kind != promptDecision || p.input.Value() != "Fail over to eu-west if p99 stays above 2s" {
 		t.Fatalf("reopened: prompt %+v, want the decision typed before quitting", p)
 	}
@@ -60,15 +60,15 @@ func TestDraftKeptOnEsc(t *testing.T) {
 	d.press("enter", "n")
 	d.typeText("half a thought")
 	d.press("esc")
-	if d.app().prompt() != nil {
+	if d.app().slot.prompt() != nil {
 		t.Fatal("esc did not close the note line")
 	}
 	d.press("a") // another kind starts empty
-	if p := d.app().prompt(); p == nil || p.input.Value() != "" {
+	if p := d.app().slot.prompt(); p == nil || p.input.Value() != "" {
 		t.Fatalf("action line: %+v", p)
 	}
 	d.press("esc", "n")
-	if p := d.app().prompt(); p == nil || p.input.Value() != "half a thought" {
+	if p := d.app().slot.prompt(); p == nil || p.input.Value() != "half a thought" {
 		t.Fatalf("note line reopened: %+v", p)
 	}
 	drafts, err := st.Drafts(incA)
@@ -99,7 +99,7 @@ func TestReviewAndUpdateDraftsSurviveQuit(t *testing.T) {
 		t.Errorf("the kept review text is not mentioned:\n%s", v)
 	}
 	d.press("R", "enter")
-	r := d.app().review()
+	r := d.app().slot.review()
 	if r == nil || !r.editing || !strings.Contains(r.area.Value(), "EU checkout failed for 40 minutes") || !strings.Contains(d.view(), "Restored what you typed") {
 		t.Fatalf("the summary reopened without its unsaved text: %+v\n%s", r, d.view())
 	}
@@ -117,7 +117,7 @@ func TestReviewAndUpdateDraftsSurviveQuit(t *testing.T) {
 	d.press("ctrl+c")
 	d = newDriver(t, Options{Store: st, Now: c.Now, Cadence: model.DefaultCadence()}, 120, 40)
 	d.press("enter", "m", "enter")
-	cs := d.app().comms()
+	cs := d.app().slot.comms()
 	if cs == nil || !strings.HasSuffix(cs.area.Value(), " Next: failover drill.") {
 		t.Fatalf("the internal update reopened without its unsaved text: %+v", cs)
 	}
@@ -169,7 +169,7 @@ func TestDraftWritesLeaveTheKeyboardFree(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("typing waited for the draft file to be written")
 	}
-	if p := d.app().prompt(); p == nil || p.input.Value() != "abc" {
+	if p := d.app().slot.prompt(); p == nil || p.input.Value() != "abc" {
 		t.Fatalf("note line %+v, want abc typed", p)
 	}
 	close(st.release)

@@ -21,7 +21,7 @@ func (a *App) open(id string) tea.Cmd {
 	a.inc = model.Incident{ID: id}
 	a.messages = nil
 	a.focus = paneTimeline
-	a.dropModals()
+	a.slot.drop()
 	a.leaveDrill()
 	a.timeline.reset()
 	a.stepper.reset()
@@ -34,7 +34,7 @@ func (a *App) back() tea.Cmd {
 	a.screen = screenList
 	a.incID = ""
 	a.loaded = false
-	a.dropModals()
+	a.slot.drop()
 	a.leaveDrill()
 	return loadIncidents(a.st, len(a.list.pages))
 }

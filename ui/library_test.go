@@ -76,13 +76,13 @@ func TestKeysWaitForTheLibrary(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("N blocked the keyboard on the library's load")
 	}
-	if a := m.(App); a.form() != nil || !strings.Contains(m.View(), "Loading runbooks…") {
-		t.Fatalf("before the library loaded: form %v, screen:\n%s", a.form() != nil, m.View())
+	if a := m.(App); a.slot.form() != nil || !strings.Contains(m.View(), "Loading runbooks…") {
+		t.Fatalf("before the library loaded: form %v, screen:\n%s", a.slot.form() != nil, m.View())
 	}
 	close(lib.release)
 	m, _ = m.Update(loadLibrary(lib)())
 	a := m.(App)
-	if f := a.form(); f == nil || f.title.Value() != "Disk full" {
+	if f := a.slot.form(); f == nil || f.title.Value() != "Disk full" {
 		t.Fatalf("after the library loaded: form %+v, want it open with the title typed while waiting", f)
 	}
 	if strings.Contains(m.View(), "Loading runbooks…") {

@@ -16,7 +16,7 @@ import (
 type modal interface {
 	// key handles a key. took is false for a key the modal leaves to the
 	// global keys (ctrl+s syncs from a picker; ? opens help over the
-	// review). A modal closes itself with a.closeModal.
+	// review). A modal closes itself with a.slot.close.
 	key(a *App, msg tea.KeyMsg) (cmd tea.Cmd, took bool)
 	// typing reports whether keys go to a text input now: a burst of
 	// characters is then text, not a run of commands.
@@ -36,6 +36,7 @@ type modal interface {
 
 // covering is a modal that covers another: a question or a refusal.
 type covering interface {
+	modal
 	below() modal
 	cover(m modal) // puts m under it
 }
@@ -57,33 +58,42 @@ func findModal[T modal](m modal) T {
 	return zero
 }
 
+// modalSlot holds the modal open, if any, and what it covers.
+type modalSlot struct{ top modal }
+
 // openModal puts m in the slot, sized for the screen. A question or
 // refusal open already stays on top of it: only a load's answer opens a
 // modal then (a note line reopened from its draft).
 func (a *App) openModal(m modal) {
 	m.SetSize(a.w, a.modalHeight())
-	if c, ok := a.modal.(covering); ok && c.below() == nil {
+	if c, ok := a.slot.top.(covering); ok && c.below() == nil {
 		c.cover(m)
 		return
 	}
-	a.modal = m
+	a.slot.top = m
 }
 
-// closeModal closes the modal on top; the one it covered, if any, is on
-// top again.
-func (a *App) closeModal() { a.remove(a.modal) }
+// over opens a question or refusal over what is open.
+func (s *modalSlot) over(c covering) {
+	c.cover(s.top)
+	s.top = c
+}
+
+// close closes the modal on top; the one it covered, if any, is on top
+// again.
+func (s *modalSlot) close() { s.remove(s.top) }
 
 // remove closes m, on top or covered by a question or refusal (a save's
 // answer closes the input under a refusal shown since).
-func (a *App) remove(m modal) {
+func (s *modalSlot) remove(m modal) {
 	if m == nil {
 		return
 	}
-	if a.modal == m {
-		a.modal = below(m)
+	if s.top == m {
+		s.top = below(m)
 		return
 	}
-	for cur := a.modal; cur != nil; cur = below(cur) {
+	for cur := s.top; cur != nil; cur = below(cur) {
 		if c, ok := cur.(covering); ok && c.below() == m {
 			c.cover(below(m))
 			return
@@ -91,14 +101,14 @@ func (a *App) remove(m modal) {
 	}
 }
 
-// dropModals closes every modal but a question or refusal on top, which
-// stays until answered: the screen under them changed.
-func (a *App) dropModals() {
-	if c, ok := a.modal.(covering); ok {
+// drop closes every modal but a question or refusal on top, which stays
+// until answered: the screen under them changed.
+func (s *modalSlot) drop() {
+	if c, ok := s.top.(covering); ok {
 		c.cover(nil)
 		return
 	}
-	a.modal = nil
+	s.top = nil
 }
 
 // below is the modal m covers, if any.
@@ -118,17 +128,17 @@ func (a *App) modalHeight() int {
 	return a.bodyHeight()
 }
 
-// sizeModals fits every open modal to the screen.
-func (a *App) sizeModals() {
-	for m := a.modal; m != nil; m = below(m) {
-		m.SetSize(a.w, a.modalHeight())
+// size fits every open modal to the screen.
+func (s *modalSlot) size(w, h int) {
+	for m := s.top; m != nil; m = below(m) {
+		m.SetSize(w, h)
 	}
 }
 
-// modalView is what the open modals draw, the top one first: the body
-// and the footer, each nil when no modal draws it.
-func (a *App) modalView(h int) (body, footer []string) {
-	for m := a.modal; m != nil && (body == nil || footer == nil); m = below(m) {
+// view is what the open modals draw, the top one first: the body and the
+// footer, each nil when no modal draws it.
+func (s *modalSlot) view(a *App, h int) (body, footer []string) {
+	for m := s.top; m != nil && (body == nil || footer == nil); m = below(m) {
 		b, f := m.draw(a, h)
 		if body == nil {
 			body = b
@@ -140,33 +150,37 @@ func (a *App) modalView(h int) (body, footer []string) {
 	return body, footer
 }
 
-// modalHints are the hint line's keys for the open modals; nil when none
-// has its own.
-func (a *App) modalHints() []key.Binding {
-	for m := a.modal; m != nil; m = below(m) {
-		if h := m.hints(a.keys); h != nil {
+// hints are the hint line's keys for the open modals; nil when none has
+// its own.
+func (s *modalSlot) hints(k *keyMap) []key.Binding {
+	for m := s.top; m != nil; m = below(m) {
+		if h := m.hints(k); h != nil {
 			return h
 		}
 	}
 	return nil
 }
 
-func (a *App) form() *declareForm     { return findModal[*declareForm](a.modal) }
-func (a *App) picker() *picker        { return findModal[*picker](a.modal) }
-func (a *App) prompt() *prompt        { return findModal[*prompt](a.modal) }
-func (a *App) confirm() *confirmation { return findModal[*confirmation](a.modal) }
-func (a *App) notice() *notice        { return findModal[*notice](a.modal) }
-func (a *App) review() *reviewScreen  { return findModal[*reviewScreen](a.modal) }
-func (a *App) stats() *statsScreen    { return findModal[*statsScreen](a.modal) }
-func (a *App) comms() *commsScreen    { return findModal[*commsScreen](a.modal) }
+// typing reports whether keys go to a text input of the modal on top.
+func (s *modalSlot) typing() bool { return s.top != nil && s.top.typing() }
 
-// The modals' keys: each hands its key to the App's handler for it.
+func (s *modalSlot) form() *declareForm     { return findModal[*declareForm](s.top) }
+func (s *modalSlot) picker() *picker        { return findModal[*picker](s.top) }
+func (s *modalSlot) prompt() *prompt        { return findModal[*prompt](s.top) }
+func (s *modalSlot) confirm() *confirmation { return findModal[*confirmation](s.top) }
+func (s *modalSlot) notice() *notice        { return findModal[*notice](s.top) }
+func (s *modalSlot) review() *reviewScreen  { return findModal[*reviewScreen](s.top) }
+func (s *modalSlot) stats() *statsScreen    { return findModal[*statsScreen](s.top) }
+func (s *modalSlot) comms() *commsScreen    { return findModal[*commsScreen](s.top) }
+
+// The modals' keys: which a modal takes; act (beside each modal's
+// actions) is what it does with them.
 
 func (f *declareForm) key(a *App, msg tea.KeyMsg) (tea.Cmd, bool) {
 	if key.Matches(msg, a.keys.SyncNow) {
 		return nil, false
 	}
-	return a.formKey(msg), true
+	return f.act(a, msg), true
 }
 func (f *declareForm) typing() bool   { return f.field == fieldTitle }
 func (f *declareForm) overHelp() bool { return false }
@@ -175,7 +189,7 @@ func (p *picker) key(a *App, msg tea.KeyMsg) (tea.Cmd, bool) {
 	if key.Matches(msg, a.keys.SyncNow) {
 		return nil, false
 	}
-	return a.pickerKey(msg), true
+	return p.act(a, msg), true
 }
 func (p *picker) typing() bool   { return false }
 func (p *picker) overHelp() bool { return false }
@@ -184,18 +198,18 @@ func (p *prompt) key(a *App, msg tea.KeyMsg) (tea.Cmd, bool) {
 	if key.Matches(msg, a.keys.SyncNow) {
 		return nil, false
 	}
-	return a.promptKey(msg), true
+	return p.act(a, msg), true
 }
 func (p *prompt) typing() bool   { return true }
 func (p *prompt) overHelp() bool { return false }
 
-func (c *confirmation) key(a *App, msg tea.KeyMsg) (tea.Cmd, bool) { return a.confirmKey(msg), true }
+func (c *confirmation) key(a *App, msg tea.KeyMsg) (tea.Cmd, bool) { return c.act(a, msg), true }
 func (c *confirmation) typing() bool                               { return true }
 func (c *confirmation) overHelp() bool                             { return true }
 func (c *confirmation) below() modal                               { return c.under }
 func (c *confirmation) cover(m modal)                              { c.under = m }
 
-func (n *notice) key(a *App, msg tea.KeyMsg) (tea.Cmd, bool) { return a.noticeKey(msg), true }
+func (n *notice) key(a *App, msg tea.KeyMsg) (tea.Cmd, bool) { return n.act(a, msg), true }
 func (n *notice) typing() bool                               { return true }
 func (n *notice) overHelp() bool                             { return true }
 func (n *notice) below() modal                               { return n.under }
@@ -207,7 +221,7 @@ func (r *reviewScreen) key(a *App, msg tea.KeyMsg) (tea.Cmd, bool) {
 	if !r.editing && key.Matches(msg, a.keys.SyncNow, a.keys.Help) {
 		return nil, false
 	}
-	return a.reviewKey(msg), true
+	return r.act(a, msg), true
 }
 func (r *reviewScreen) typing() bool   { return r.editing }
 func (r *reviewScreen) overHelp() bool { return false }
@@ -217,7 +231,7 @@ func (v *statsScreen) key(a *App, msg tea.KeyMsg) (tea.Cmd, bool) {
 		return nil, false
 	}
 	if v.Update(msg) {
-		a.closeModal()
+		a.slot.close()
 	}
 	return nil, true
 }
@@ -225,7 +239,7 @@ func (v *statsScreen) typing() bool   { return false }
 func (v *statsScreen) overHelp() bool { return false }
 
 // The message screen takes every key: ctrl+s logs the message.
-func (c *commsScreen) key(a *App, msg tea.KeyMsg) (tea.Cmd, bool) { return a.commsKey(msg), true }
+func (c *commsScreen) key(a *App, msg tea.KeyMsg) (tea.Cmd, bool) { return c.act(a, msg), true }
 func (c *commsScreen) typing() bool                               { return c.editing }
 func (c *commsScreen) overHelp() bool                             { return false }
 

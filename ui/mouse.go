@@ -18,7 +18,7 @@ import (
 const wheelLines = 3
 
 func (a App) onMouse(msg tea.MouseMsg) (App, tea.Cmd) {
-	if a.confirm() != nil || a.notice() != nil || a.form() != nil || a.picker() != nil || a.comms() != nil {
+	if a.slot.confirm() != nil || a.slot.notice() != nil || a.slot.form() != nil || a.slot.picker() != nil || a.slot.comms() != nil {
 		return a, nil
 	}
 	wheel := 0
@@ -34,7 +34,7 @@ func (a App) onMouse(msg tea.MouseMsg) (App, tea.Cmd) {
 	default:
 		return a, nil
 	}
-	onPanes := a.screen == screenIncident && !a.help && a.review() == nil && a.stats() == nil && !(a.facilitator && a.exercise != nil)
+	onPanes := a.screen == screenIncident && !a.help && a.slot.review() == nil && a.slot.stats() == nil && !(a.facilitator && a.exercise != nil)
 	if wheel != 0 && !onPanes {
 		// Elsewhere the wheel is the arrow keys, for whatever is on screen
 		// (help, the list, the review's sections, the stats).
@@ -50,10 +50,10 @@ func (a App) onMouse(msg tea.MouseMsg) (App, tea.Cmd) {
 		}
 		return a, tea.Batch(cmds...)
 	}
-	if wheel == 0 && a.screen == screenList && !a.help && a.stats() == nil {
+	if wheel == 0 && a.screen == screenList && !a.help && a.slot.stats() == nil {
 		return a.clickList(msg.Y)
 	}
-	if !onPanes || a.prompt() != nil && wheel == 0 {
+	if !onPanes || a.slot.prompt() != nil && wheel == 0 {
 		return a, nil
 	}
 	p, r, ok := a.paneAt(msg.X, msg.Y)

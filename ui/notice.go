@@ -27,13 +27,15 @@ const noticeLife = 4 * time.Second
 
 // refuse says why a key did nothing, and holds what is typed next.
 func (a *App) refuse(text string) {
-	a.modal = &notice{text: text, at: a.now(), under: a.modal}
+	a.slot.over(&notice{text: text, at: a.now()})
 	a.flash = ""
 }
 
-func (a *App) noticeKey(msg tea.KeyMsg) tea.Cmd {
-	if a.notice().Update(msg, a.keys) {
-		a.closeModal()
+// act is what a key does to a refusal: esc or enter closes it; other
+// keys are held.
+func (n *notice) act(a *App, msg tea.KeyMsg) tea.Cmd {
+	if n.Update(msg, a.keys) {
+		a.slot.close()
 	}
 	return nil
 }
@@ -58,16 +60,16 @@ func (n *notice) Update(msg tea.KeyMsg, k *keyMap) (closed bool) {
 
 // expireNotice closes a notice nobody has typed into after noticeLife.
 func (a *App) expireNotice() {
-	n := a.notice()
+	n := a.slot.notice()
 	if n != nil && len(n.swallowed) == 0 && !n.at.IsZero() && a.now().Sub(n.at) > noticeLife {
-		a.remove(n)
+		a.slot.remove(n)
 	}
 }
 
 // noticeLines are the footer's two lines while a notice is open.
 func (a App) noticeLines(w int) []string {
 	s := a.styles
-	n := a.notice()
+	n := a.slot.notice()
 	second := s.Faint.Render("esc or enter closes this")
 	if len(n.swallowed) > 0 {
 		second = s.Warn.Render("Not run as keys: \""+clip(model.OneLine(string(n.swallowed)), max(w-40, 8))+"\"") + s.Faint.Render(" · esc or enter closes")

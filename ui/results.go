@@ -76,7 +76,7 @@ func (a *App) onListResult(msg tea.Msg) tea.Cmd {
 	case declaredMsg:
 		return a.onDeclared(msg)
 	case statsMsg:
-		if v := a.stats(); v != nil {
+		if v := a.slot.stats(); v != nil {
 			v.take(msg)
 		}
 	}
@@ -112,7 +112,7 @@ func (a *App) onIncidentResult(msg tea.Msg) tea.Cmd {
 			return tea.Batch(a.reload(), countPending(a.opts.Pending))
 		}
 	case reviewLoadedMsg:
-		if r := a.review(); r != nil && msg.ID == r.incID {
+		if r := a.slot.review(); r != nil && msg.ID == r.incID {
 			if err := r.take(msg); err != nil {
 				a.setFlash("Review not loaded: "+err.Error(), true)
 			}
@@ -128,7 +128,7 @@ func (a *App) onIncidentResult(msg tea.Msg) tea.Cmd {
 	case editorDoneMsg:
 		return finishEditor(a.st, msg)
 	case messageFilledMsg:
-		if c := a.comms(); c != nil && c.incID == msg.ID {
+		if c := a.slot.comms(); c != nil && c.incID == msg.ID {
 			c.filled(msg, a.drafts[messageSlot(string(msg.Tmpl.Audience))])
 		}
 	case messageSentMsg:

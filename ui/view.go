@@ -26,7 +26,7 @@ func (a App) View() string {
 		lines = append(lines, a.listHeader(a.w))
 	}
 	bodyH := a.h - len(lines) - footerRows
-	body, footer := a.modalView(bodyH)
+	body, footer := a.slot.view(&a, bodyH)
 	switch {
 	case a.help:
 		body = a.helpBody(bodyH)
@@ -279,7 +279,7 @@ func (a App) hints() []key.Binding {
 	case a.help:
 		return []key.Binding{k.Back, k.Up, k.Down}
 	}
-	if h := a.modalHints(); h != nil {
+	if h := a.slot.hints(a.keys); h != nil {
 		return h
 	}
 	if a.screen == screenList {

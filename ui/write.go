@@ -45,7 +45,7 @@ func expandPath(path string) (string, error) {
 }
 
 func (a *App) onWritten(msg writtenMsg) {
-	p := a.prompt()
+	p := a.slot.prompt()
 	if p == nil || p.kind != promptWrite || p.req != msg.Req {
 		if msg.Err != nil {
 			a.setFlash("Not written: "+msg.Err.Error(), true)
@@ -56,7 +56,7 @@ func (a *App) onWritten(msg writtenMsg) {
 		p.saved(msg.Err) // the error under the path typed, kept
 		return
 	}
-	a.remove(p)
+	a.slot.remove(p)
 	what := "the review"
 	if msg.Drill {
 		what = "the after-action report"
