@@ -251,8 +251,8 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		a.keepDraft()
 		return a, quitAfter(a.flushDrafts())
 	}
-	if len(a.libWait) > 0 { // keys typed after one waiting for the library wait too
-		a.libWait = append(a.libWait, msg)
+	if len(a.libWait) > 0 {
+		a.holdForLibrary(msg)
 		return a, nil
 	}
 	if m := a.slot.top; m != nil && (!a.help || m.overHelp()) {

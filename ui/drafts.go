@@ -190,7 +190,9 @@ func (a *App) onDrafts(drafts []storage.Draft) {
 	if len(elsewhere) > 0 {
 		a.setFlash("Unsaved text kept from before: "+strings.Join(elsewhere, ", ")+".", false)
 	}
-	if a.slot.prompt() != nil || a.slot.picker() != nil || a.slot.form() != nil {
+	if a.slot.base() != nil {
+		// Something else is open (a form, a picker, the review): the
+		// draft waits for its key rather than closing it.
 		return
 	}
 	for _, d := range drafts { // newest first

@@ -37,6 +37,19 @@ func (a *App) waitForLibrary(msg tea.KeyMsg) bool {
 	return true
 }
 
+// holdForLibrary holds a key typed after one waiting for the library; esc
+// stops waiting, and drops the keys held.
+func (a *App) holdForLibrary(msg tea.KeyMsg) {
+	if key.Matches(msg, a.keys.Cancel) {
+		a.libWait = nil
+		if a.flash == loadingLibrary {
+			a.flash = ""
+		}
+		return
+	}
+	a.libWait = append(a.libWait, msg)
+}
+
 // onLibrary takes the library loaded, says what went wrong loading it, and
 // gives the keys that waited for it their turn, in order.
 func (a *App) onLibrary(msg libraryMsg) tea.Cmd {

@@ -89,3 +89,24 @@ func TestKeysWaitForTheLibrary(t *testing.T) {
 		t.Errorf("still says loading after the load:\n%s", m.View())
 	}
 }
+
+// TestEscStopsWaitingForTheLibrary: esc while N waits for the library
+// drops the wait, so a load that takes long opens nothing later.
+func TestEscStopsWaitingForTheLibrary(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	lib := &slowLibrary{t: t, lib: bundled(t), release: make(chan struct{}), loaded: make(chan struct{})}
+	var m tea.Model = New(Options{Store: st, Now: c.Now, Library: lib, Poll: -1, Renderer: asciiRenderer(), DraftDelay: -1})
+	m, _ = m.Update(resize(120, 40))
+	m, _ = m.Update(readIncidents(context.Background(), st, listPage))
+	m, _ = m.Update(keyMsg("N"))
+	m, _ = m.Update(keyMsg("esc"))
+	if strings.Contains(m.View(), "Loading runbooks…") {
+		t.Errorf("esc left the wait on screen:\n%s", m.View())
+	}
+	close(lib.release)
+	m, _ = m.Update(loadLibrary(lib)())
+	if a := m.(App); a.slot.form() != nil {
+		t.Error("the form opened after esc dropped the wait")
+	}
+}

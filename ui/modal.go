@@ -111,6 +111,18 @@ func (s *modalSlot) drop() {
 	s.top = nil
 }
 
+// base is the modal open under any question or refusal; nil if none.
+func (s *modalSlot) base() modal {
+	m := s.top
+	for {
+		c, ok := m.(covering)
+		if !ok {
+			return m
+		}
+		m = c.below()
+	}
+}
+
 // below is the modal m covers, if any.
 func below(m modal) modal {
 	if c, ok := m.(covering); ok {
