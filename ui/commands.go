@@ -630,3 +630,16 @@ func quitAfter(cmd tea.Cmd) tea.Cmd {
 func loadLibrary(lib lazyLibrary) tea.Cmd {
 	return func() tea.Msg { return libraryMsg(lib.Notice()) }
 }
+
+// pageLoader reads pages of incident id's timeline for the timeline pane,
+// merging a drill's injects as of now.
+func pageLoader(st Store, id string, x *model.Exercise, now func() time.Time) func(pageDir, model.TimelineEntry) tea.Cmd {
+	return func(dir pageDir, edge model.TimelineEntry) tea.Cmd {
+		return loadPage(st, id, dir, edge, timelinePage, x, now())
+	}
+}
+
+// flash says text on the status line.
+func flash(text string, isErr bool) tea.Cmd {
+	return func() tea.Msg { return flashMsg{Text: text, IsErr: isErr} }
+}

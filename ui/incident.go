@@ -90,6 +90,7 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 	if msg.Exercise == nil {
 		a.facilitator = false
 	}
+	a.timeline.source(msg.ID, pageLoader(a.st, msg.ID, msg.Exercise, a.now))
 	a.timeline.setWindow(msg.Entries, msg.Window, msg.Incident.Entries+msg.Injects, model.ClockOf(msg.Incident, msg.Exercise))
 	a.stepper.setData(msg.Incident.Short(), msg.Runbooks, msg.Steps)
 	a.raci.setData(msg.Roles, msg.Runbooks)
@@ -97,17 +98,7 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 		a.stale = false
 		return a.reload()
 	}
-	return a.fetchPage()
-}
-
-// fetchPage asks for the next page of the timeline when the cursor nears
-// the edge of the loaded window.
-func (a *App) fetchPage() tea.Cmd {
-	dir, edge, ok := a.timeline.want()
-	if !ok {
-		return nil
-	}
-	return loadPage(a.st, a.incID, dir, edge, timelinePage, a.exercise, a.now())
+	return a.timeline.fetch()
 }
 
 func (a *App) onTick() tea.Cmd {

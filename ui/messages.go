@@ -109,6 +109,13 @@ type attachedMsg struct{ ID, Name string }
 // (a broken team folder); empty if none.
 type libraryMsg string
 
+// flashMsg is a word for the status line from a part that has no other
+// way to say it (a timeline page that failed to load).
+type flashMsg struct {
+	Text  string
+	IsErr bool
+}
+
 // draftWrittenMsg is the outcome of writing drafts down.
 type draftWrittenMsg struct{ Err error }
 

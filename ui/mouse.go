@@ -119,13 +119,9 @@ func (a *App) paneAt(x, y int) (pane, rect, bool) {
 func (a *App) paneKey(p pane, msg tea.KeyMsg) tea.Cmd {
 	switch p {
 	case paneTimeline:
-		var dir pageDir
-		var ok bool
-		a.timeline, dir, ok = a.timeline.Update(msg)
-		if ok {
-			return loadPage(a.st, a.incID, dir, model.TimelineEntry{}, timelinePage, a.exercise, a.now())
-		}
-		return a.fetchPage()
+		var cmd tea.Cmd
+		a.timeline, cmd = a.timeline.Update(msg)
+		return cmd
 	case paneStepper:
 		a.stepper = a.stepper.Update(msg)
 	case paneRACI:

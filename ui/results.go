@@ -90,16 +90,11 @@ func (a *App) onIncidentResult(msg tea.Msg) tea.Cmd {
 	case incidentDataMsg:
 		return a.onIncidentData(msg)
 	case timelinePageMsg:
-		if msg.ID != a.incID {
-			return nil
-		}
-		if msg.Err != nil {
-			a.timeline.pageFailed()
-			a.setFlash(msg.Err.Error(), true)
-			return nil
-		}
-		a.timeline.addPage(msg)
-		return a.fetchPage()
+		var cmd tea.Cmd
+		a.timeline, cmd = a.timeline.Update(msg)
+		return cmd
+	case flashMsg:
+		a.setFlash(msg.Text, msg.IsErr)
 	case savedMsg:
 		return a.onSaved(msg)
 	case writtenMsg:
