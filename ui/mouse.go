@@ -123,9 +123,13 @@ func (a *App) paneKey(p pane, msg tea.KeyMsg) tea.Cmd {
 		a.timeline, cmd = a.timeline.Update(msg)
 		return cmd
 	case paneStepper:
-		a.stepper = a.stepper.Update(msg)
+		var cmd tea.Cmd
+		a.stepper, cmd = a.stepper.Update(msg)
+		return cmd
 	case paneRACI:
-		a.raci = a.raci.Update(msg)
+		var cmd tea.Cmd
+		a.raci, cmd = a.raci.Update(msg)
+		return cmd
 	}
 	return nil
 }
