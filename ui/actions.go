@@ -164,8 +164,8 @@ func (a *App) submit(p *prompt, text string) tea.Cmd {
 		return assignRole(a.st, p.req, a.incID, p.role, strings.TrimSpace(text))
 	case promptSkipInject:
 		title := ""
-		if a.exercise != nil && p.inject < len(a.exercise.Started.Injects) {
-			title = model.OneLine(a.exercise.Started.Injects[p.inject].Title)
+		if a.drill.x != nil && p.inject < len(a.drill.x.Started.Injects) {
+			title = model.OneLine(a.drill.x.Started.Injects[p.inject].Title)
 		}
 		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventInjectSkipped,
 			Payload: model.InjectPayload{Index: p.inject, Title: title, Reason: strings.TrimSpace(text)}})
@@ -180,7 +180,7 @@ func (a *App) submit(p *prompt, text string) tea.Cmd {
 		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventRetracted,
 			Payload: model.RetractedPayload{Entry: p.entry, Reason: strings.TrimSpace(text)}})
 	case promptWrite:
-		return writeReport(a.opts.Write, p.req, a.incID, a.exercise != nil, strings.TrimSpace(text))
+		return writeReport(a.opts.Write, p.req, a.incID, a.drill.x != nil, strings.TrimSpace(text))
 	}
 	nk, _ := p.noteKind()
 	return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventNote,
@@ -363,7 +363,7 @@ func (c *commsScreen) act(a *App, msg tea.KeyMsg) tea.Cmd {
 		a.slot.close()
 	case commsFill:
 		t := model.MessageTemplates[c.sel]
-		return fillMessage(a.st, a.inc, a.exercise, a.messages, a.opts.Cadence, t, a.now())
+		return fillMessage(a.st, a.inc, a.drill.x, a.messages, a.opts.Cadence, t, a.now())
 	case commsCopy:
 		return copyText(a.opts.Copy, "the "+string(c.tmpl.Audience)+" message", c.area.Value())
 	case commsSend:

@@ -84,11 +84,8 @@ type App struct {
 	stepper  stepper
 	raci     raciPanel
 
-	// A drill's clock and what its objectives are judged from (drill.go).
-	exercise     *model.Exercise
-	drillLog     model.DrillLog
-	injectsShown int  // released injects in the timeline read last
-	facilitator  bool // the O panel is open
+	// The drill on screen, if any (drill.go).
+	drill drillState
 }
 
 // New builds the App.

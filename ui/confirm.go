@@ -40,10 +40,9 @@ func (c *confirmation) act(a *App, msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// confirmLines are the footer's two lines while a question is open.
-func (a App) confirmLines(w int) []string {
-	s := a.styles
-	return []string{s.Warn.Render(clip(a.slot.confirm().question, w)), shortHelp(s, []key.Binding{a.keys.Yes, a.keys.No}, w)}
+// lines are the footer's two lines while a question is open.
+func (c *confirmation) lines(s *Styles, k *keyMap, w int) []string {
+	return []string{s.Warn.Render(clip(c.question, w)), shortHelp(s, []key.Binding{k.Yes, k.No}, w)}
 }
 
 // severityChange asks before the severity changes: it pages people and

@@ -121,7 +121,7 @@ func (a App) helpGroups() (screen string, groups []helpGroup) {
 		screen, titles = "review", []string{"Review"}
 	case a.slot.comms() != nil:
 		screen, titles = "message", []string{"Message"}
-	case a.facilitator && a.exercise != nil:
+	case a.drill.panel && a.drill.x != nil:
 		screen, titles = "drill facilitator", []string{"Drill (facilitator)", "Panes"}
 	default:
 		panes := map[pane]string{paneTimeline: "Timeline", paneStepper: "Runbook", paneRACI: "RACI and incident"}
@@ -132,7 +132,7 @@ func (a App) helpGroups() (screen string, groups []helpGroup) {
 				titles = append(titles, panes[p])
 			}
 		}
-		if a.exercise != nil {
+		if a.drill.x != nil {
 			titles = append(titles, "Drill (facilitator)")
 		}
 	}

@@ -85,10 +85,10 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 		a.onDrafts(msg.Drafts)
 	}
 	a.loaded = true
-	a.exercise, a.drillLog, a.injectsShown = msg.Exercise, msg.Log, msg.Injects
+	a.drill.x, a.drill.log, a.drill.injects = msg.Exercise, msg.Log, msg.Injects
 	a.drillKeysEnabled(msg.Exercise != nil)
 	if msg.Exercise == nil {
-		a.facilitator = false
+		a.drill.panel = false
 	}
 	a.timeline.source(msg.ID, pageLoader(a.st, msg.ID, msg.Exercise, a.now))
 	a.timeline.setWindow(msg.Entries, msg.Window, msg.Incident.Entries+msg.Injects, model.ClockOf(msg.Incident, msg.Exercise))
@@ -110,7 +110,7 @@ func (a *App) onTick() tea.Cmd {
 	if !a.loading {
 		cmds = append(cmds, pollSeq(a.st))
 	}
-	if a.screen == screenIncident && a.injectsDue() {
+	if a.screen == screenIncident && a.drill.due(a.now()) {
 		cmds = append(cmds, a.reload()) // an inject fell due on the exercise clock
 	}
 	return tea.Batch(cmds...)
@@ -119,8 +119,8 @@ func (a *App) onTick() tea.Cmd {
 func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	k := a.keys
 	switch {
-	case a.facilitator && key.Matches(msg, k.Back, k.Quit):
-		a.facilitator = false
+	case a.drill.panel && key.Matches(msg, k.Back, k.Quit):
+		a.drill.panel = false
 	case key.Matches(msg, k.Back, k.Quit):
 		return a, a.back()
 	case key.Matches(msg, k.NextPane):
@@ -172,7 +172,7 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case key.Matches(msg, k.DrillEnd):
 		return a, a.drillAction(model.EventExerciseEnded)
 	case key.Matches(msg, k.DrillPanel):
-		a.facilitator = !a.facilitator
+		a.drill.panel = !a.drill.panel
 	case key.Matches(msg, k.Message):
 		if a.loaded {
 			a.openModal(newCommsScreen(a.styles, a.keys, a.incID))

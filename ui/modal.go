@@ -283,12 +283,14 @@ func (p *prompt) draw(a *App, h int) ([]string, []string) {
 }
 func (p *prompt) hints(k *keyMap) []key.Binding { return nil }
 
-func (c *confirmation) SetSize(w, h int)                        {}
-func (c *confirmation) draw(a *App, h int) ([]string, []string) { return nil, a.confirmLines(a.w) }
-func (c *confirmation) hints(k *keyMap) []key.Binding           { return nil }
+func (c *confirmation) SetSize(w, h int) {}
+func (c *confirmation) draw(a *App, h int) ([]string, []string) {
+	return nil, c.lines(a.styles, a.keys, a.w)
+}
+func (c *confirmation) hints(k *keyMap) []key.Binding { return nil }
 
 func (n *notice) SetSize(w, h int)                        {}
-func (n *notice) draw(a *App, h int) ([]string, []string) { return nil, a.noticeLines(a.w) }
+func (n *notice) draw(a *App, h int) ([]string, []string) { return nil, n.lines(a.styles, a.w) }
 func (n *notice) hints(k *keyMap) []key.Binding           { return nil }
 
 func (r *reviewScreen) draw(a *App, h int) ([]string, []string) {
@@ -309,7 +311,7 @@ func (v *statsScreen) hints(k *keyMap) []key.Binding { return append(v.ShortHelp
 func (c *commsScreen) draw(a *App, h int) ([]string, []string) {
 	var dues []model.UpdateDue
 	if a.opts.Cadence != nil {
-		dues = model.UpdatesDue(a.inc, a.exercise, a.messages, a.opts.Cadence, a.now())
+		dues = model.UpdatesDue(a.inc, a.drill.x, a.messages, a.opts.Cadence, a.now())
 	}
 	return c.View(dues, a.now()), nil
 }

@@ -34,7 +34,7 @@ func (a App) onMouse(msg tea.MouseMsg) (App, tea.Cmd) {
 	default:
 		return a, nil
 	}
-	onPanes := a.screen == screenIncident && !a.help && a.slot.review() == nil && a.slot.stats() == nil && !(a.facilitator && a.exercise != nil)
+	onPanes := a.screen == screenIncident && !a.help && a.slot.review() == nil && a.slot.stats() == nil && !(a.drill.panel && a.drill.x != nil)
 	if wheel != 0 && !onPanes {
 		// Elsewhere the wheel is the arrow keys, for whatever is on screen
 		// (help, the list, the review's sections, the stats).

@@ -66,10 +66,8 @@ func (a *App) expireNotice() {
 	}
 }
 
-// noticeLines are the footer's two lines while a notice is open.
-func (a App) noticeLines(w int) []string {
-	s := a.styles
-	n := a.slot.notice()
+// lines are the footer's two lines while a notice is open.
+func (n *notice) lines(s *Styles, w int) []string {
 	second := s.Faint.Render("esc or enter closes this")
 	if len(n.swallowed) > 0 {
 		second = s.Warn.Render("Not run as keys: \""+clip(model.OneLine(string(n.swallowed)), max(w-40, 8))+"\"") + s.Faint.Render(" · esc or enter closes")

@@ -33,8 +33,8 @@ func (a App) View() string {
 	case body != nil:
 	case a.screen == screenList:
 		body = a.list.View(a.now())
-	case a.facilitator && a.exercise != nil:
-		body = a.facilitatorPanel(a.w, bodyH)
+	case a.drill.panel && a.drill.x != nil:
+		body = a.drill.view(a.styles, a.w, bodyH, a.now())
 	default:
 		body = a.panes(l)
 	}
@@ -237,15 +237,15 @@ func (a App) incidentHeader(w int) []string {
 		parts = append(parts, s.Warn.Render("IC: nobody (r in RACI to assign)"))
 	}
 	// A drill reads in exercise time, like its clock beside it.
-	clock := model.ClockOf(in, a.exercise)
+	clock := model.ClockOf(in, a.drill.x)
 	now := a.now()
 	switch {
 	case !in.Milestones.Resolved.IsZero():
 		parts = append(parts, s.Faint.Render("resolved after ")+s.Bold.Render(model.FormatLength(clock.Length(in.Started(), in.Milestones.Resolved))))
-	case a.exercise == nil:
+	case a.drill.x == nil:
 		parts = append(parts, s.Bold.Render(clock.TPlus(now))+s.Faint.Render(" since detection"))
 	}
-	if drill := a.drillHeader(now); drill != "" {
+	if drill := a.drill.header(a.styles, now); drill != "" {
 		parts = append(parts, drill)
 	}
 	if due := a.updateDue(now); due != "" {
@@ -294,10 +294,10 @@ func (a App) hints() []key.Binding {
 	default:
 		pane = a.raci.ShortHelp()
 	}
-	if a.facilitator && a.exercise != nil {
+	if a.drill.panel && a.drill.x != nil {
 		return []key.Binding{k.DrillPause, k.DrillFaster, k.DrillSlower, k.DrillRelease, k.DrillSkip, k.DrillEnd, k.DrillPanel, k.Back}
 	}
-	if a.exercise != nil {
+	if a.drill.x != nil {
 		pane = append(pane, k.DrillPanel, k.DrillPause)
 	}
 	return append(pane, k.NextPane, k.Help, k.Quit)
@@ -310,7 +310,7 @@ func (a App) updateDue(now time.Time) string {
 	if a.opts.Cadence == nil {
 		return ""
 	}
-	due, ok := model.NextUpdateDue(a.inc, a.exercise, a.messages, a.opts.Cadence, now)
+	due, ok := model.NextUpdateDue(a.inc, a.drill.x, a.messages, a.opts.Cadence, now)
 	if !ok || due.At.IsZero() {
 		return ""
 	}

@@ -22,7 +22,7 @@ func (a *App) openWrite() {
 		return
 	}
 	label, name := "Write the review to:", "sitrep-"+a.inc.Short()+"-review.md"
-	if a.exercise != nil {
+	if a.drill.x != nil {
 		label, name = "Write the after-action report to:", "sitrep-"+a.inc.Short()+"-after-action.md"
 	}
 	a.openPrompt(promptWrite, label, promptAbout{}).fill(name, true)
