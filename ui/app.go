@@ -135,7 +135,7 @@ func New(opts Options) App {
 func (a App) Init() tea.Cmd {
 	cmds := []tea.Cmd{loadIncidents(a.st, listPage), tick(a.poll)}
 	if a.opts.Sync != nil {
-		cmds = append(cmds, func() tea.Msg { return syncTickMsg{} })
+		cmds = append(cmds, syncTick(0))
 	}
 	if a.incID != "" {
 		cmds = append(cmds, loadIncident(a.st, a.incID, a.timeline.request(), nil, a.now(), true))

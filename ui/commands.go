@@ -643,3 +643,25 @@ func pageLoader(st Store, id string, x *model.Exercise, now func() time.Time) fu
 func flash(text string, isErr bool) tea.Cmd {
 	return func() tea.Msg { return flashMsg{Text: text, IsErr: isErr} }
 }
+
+// syncTick asks for a sync after d (at once when d is 0).
+func syncTick(d time.Duration) tea.Cmd {
+	if d <= 0 {
+		return func() tea.Msg { return syncTickMsg{} }
+	}
+	return tea.Tick(d, func(time.Time) tea.Msg { return syncTickMsg{} })
+}
+
+// draftTick asks to write the draft down after a pause of d in typing.
+func draftTick(d time.Duration, seq int) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return draftTickMsg{seq} })
+}
+
+// searchTick asks the store for the list filter's matches after a pause
+// of d in typing (at once when d is 0).
+func searchTick(d time.Duration, seq int) tea.Cmd {
+	if d <= 0 {
+		return func() tea.Msg { return searchTickMsg{Seq: seq} }
+	}
+	return tea.Tick(d, func(time.Time) tea.Msg { return searchTickMsg{Seq: seq} })
+}

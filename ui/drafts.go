@@ -62,7 +62,7 @@ func (a *App) typed() tea.Cmd {
 	}
 	a.draftSeq++
 	seq := a.draftSeq
-	return tea.Tick(delay, func(time.Time) tea.Msg { return draftTickMsg{seq} })
+	return draftTick(delay, seq)
 }
 
 func (a *App) onDraftTick(msg draftTickMsg) {

@@ -143,11 +143,7 @@ func (l *incidentList) filterChanged() tea.Cmd {
 	}
 	l.reshow(selID)
 	l.searching = true
-	seq := l.searchSeq
-	if l.searchDelay > 0 {
-		return tea.Tick(l.searchDelay, func(time.Time) tea.Msg { return searchTickMsg{Seq: seq} })
-	}
-	return func() tea.Msg { return searchTickMsg{Seq: seq} }
+	return searchTick(l.searchDelay, l.searchSeq) // none: at once
 }
 
 // searched takes the store's answer, if it is for the filter on screen.

@@ -64,7 +64,7 @@ func (a *App) onSynced(msg syncDoneMsg) tea.Cmd {
 	}
 	var next tea.Cmd
 	if a.poll > 0 { // no timers when polling is off (one frame, tests)
-		next = tea.Tick(a.syncEvery(), func(time.Time) tea.Msg { return syncTickMsg{} })
+		next = syncTick(a.syncEvery())
 	}
 	if msg.Err != nil {
 		a.sync.Err, a.sync.Offline = syncErrorWords(msg.Err)
