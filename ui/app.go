@@ -113,7 +113,7 @@ func New(opts Options) App {
 		now:      now,
 		poll:     poll,
 		writer:   newDraftWriter(),
-		list:     newIncidentList(styles, &keys),
+		list:     newIncidentList(styles, &keys, listSourceOf(opts.Store)),
 		timeline: newTimelinePane(styles, &keys),
 		stepper:  newStepper(styles, &keys),
 		raci:     newRACIPanel(styles, &keys),
@@ -274,7 +274,7 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	}
 	if a.screen == screenList && a.list.filtering {
 		var cmd tea.Cmd
-		a.list, _, cmd = a.list.Update(msg)
+		a.list, cmd = a.list.Update(msg)
 		return a, cmd
 	}
 	if a.waitForLibrary(msg) {
@@ -307,15 +307,10 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			}
 			return a, nil
 		}
-		var open bool
 		var cmd tea.Cmd
-		a.list, open, cmd = a.list.Update(msg)
-		if open {
-			in, _ := a.list.selected()
-			return a, a.open(in.ID)
-		}
-		if off, ok := a.list.wantPage(); ok {
-			cmd = tea.Batch(cmd, loadIncidentPage(a.st, off))
+		a.list, cmd = a.list.Update(msg)
+		if id, ok := a.list.takeOpen(); ok {
+			return a, a.open(id)
 		}
 		return a, cmd
 	}

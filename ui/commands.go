@@ -665,3 +665,11 @@ func searchTick(d time.Duration, seq int) tea.Cmd {
 	}
 	return tea.Tick(d, func(time.Time) tea.Msg { return searchTickMsg{Seq: seq} })
 }
+
+// listSourceOf reads the list's pages and search answers from st.
+func listSourceOf(st Store) listSource {
+	return listSource{
+		page:  func(offset int) tea.Cmd { return loadIncidentPage(st, offset) },
+		query: func(seq int, q query) tea.Cmd { return runQuery(st, seq, q) },
+	}
+}

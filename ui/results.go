@@ -51,12 +51,10 @@ func (a *App) onResult(msg tea.Msg) tea.Cmd {
 // it.
 func (a *App) onListResult(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case searchTickMsg:
-		if a.list.searchDue(msg.Seq) {
-			return runQuery(a.st, msg.Seq, parseQuery(a.list.searchText))
-		}
-	case searchMsg:
-		a.list.searched(msg)
+	case searchTickMsg, searchMsg, incidentsPageMsg:
+		var cmd tea.Cmd
+		a.list, cmd = a.list.Update(msg)
+		return cmd
 	case incidentsMsg:
 		if msg.Err != nil {
 			a.setFlash(msg.Err.Error(), true)
@@ -66,13 +64,6 @@ func (a *App) onListResult(msg tea.Msg) tea.Cmd {
 		if a.screen == screenList {
 			a.seq = msg.Seq
 		}
-	case incidentsPageMsg:
-		if msg.Err != nil {
-			a.list.pageFailed()
-			a.setFlash(msg.Err.Error(), true)
-			return nil
-		}
-		a.list.addPage(msg)
 	case declaredMsg:
 		return a.onDeclared(msg)
 	case statsMsg:
