@@ -14,10 +14,17 @@ import (
 // step changes, roles, status and severity, declaring), turned into events
 // saved in commands, and what happens when the store answers.
 
-func (a *App) openPrompt(kind promptKind, label string) *prompt {
-	a.prompt = newPrompt(kind, label, a.w)
-	a.restoreDraft(a.prompt)
-	return a.prompt
+func (a *App) openPrompt(kind promptKind, label string, about promptAbout) *prompt {
+	p := newPrompt(kind, label, a.w, about)
+	a.openModal(p)
+	a.restoreDraft(p)
+	return p
+}
+
+// openNote opens the note line for a note of kind k.
+func (a *App) openNote(k model.NoteKind) {
+	kind, label := notePrompt(k)
+	a.openPrompt(kind, label, promptAbout{})
 }
 
 // openAssign asks who takes role. The input starts empty, the holder and
@@ -25,13 +32,12 @@ func (a *App) openPrompt(kind promptKind, label string) *prompt {
 // and "root@vmbob" went into the permanent log. ctrl+o fills you in.
 func (a *App) openAssign(role model.Role) {
 	a.focus = paneRACI
-	p := a.openPrompt(promptAssign, fmt.Sprintf("Who takes %s? (empty releases)", a.raci.title(role)))
-	p.role = role
+	p := a.openPrompt(promptAssign, fmt.Sprintf("Who takes %s? (empty releases)", a.raci.title(role)), promptAbout{role: role})
 	hint := "nobody holds it"
 	if cur := a.raci.holder(role); cur != "" {
 		hint = "now " + cur
 	}
-	p.input.Placeholder = hint + " · ctrl+o: you (" + model.OneLine(a.st.Author()) + ")"
+	p.hint(hint + " · ctrl+o: you (" + model.OneLine(a.st.Author()) + ")")
 }
 
 // correct opens the input that amends or retracts the selected timeline
@@ -51,14 +57,10 @@ func (a *App) correct(kind promptKind) {
 	}
 	a.focus = paneTimeline
 	if kind == promptAmend {
-		p := a.openPrompt(promptAmend, "Amend to:")
-		p.input.SetValue(model.Printable(e.Text))
-		p.input.CursorEnd()
-		p.entry = e.EventID
+		a.openPrompt(promptAmend, "Amend to:", promptAbout{entry: e.EventID}).fill(model.Printable(e.Text), false)
 		return
 	}
-	p := a.openPrompt(promptRetract, "Retract \""+clip(model.OneLine(e.Text), 30)+"\" because:")
-	p.entry = e.EventID
+	a.openPrompt(promptRetract, "Retract \""+clip(model.OneLine(e.Text), 30)+"\" because:", promptAbout{entry: e.EventID})
 }
 
 // pin toggles the pin on the selected timeline entry.
@@ -96,8 +98,7 @@ func (a *App) stepChange(state model.StepState) tea.Cmd {
 		if state == model.StepBlocked {
 			label, kind = fmt.Sprintf("What blocks step %d?", st.Index+1), promptBlock
 		}
-		p := a.openPrompt(kind, label)
-		p.runbook, p.step = rb.Name, st
+		a.openPrompt(kind, label, promptAbout{runbook: rb.Name, step: st})
 		return nil
 	}
 	a.nextReq++
@@ -108,67 +109,44 @@ func (a *App) stepChange(state model.StepState) tea.Cmd {
 		Payload: model.StepPayload{Runbook: rb.Name, Step: st.Index, Title: model.OneLine(st.Title), State: state}})
 }
 
-func (a App) promptKey(msg tea.KeyMsg) (App, tea.Cmd) {
+// act is what a key does in the note line: esc closes it (keeping a
+// draft), enter saves what it asks for, anything else edits.
+func (p *prompt) act(a *App, msg tea.KeyMsg) tea.Cmd {
 	k := a.keys
-	p := a.prompt
 	switch {
 	case key.Matches(msg, k.Cancel):
-		if p.saving {
-			// The save may yet fail, and then the text must still be here.
-			p.notice = "Saving… esc again once it is done."
-			return a, nil
+		if p.cancel() {
+			a.keepDraft() // a note line closed unsaved is kept, not thrown away
+			a.slot.close()
 		}
-		a.keepDraft() // a note line closed unsaved is kept, not thrown away
-		a.prompt = nil
-		return a, nil
+		return nil
 	case key.Matches(msg, k.Submit):
-		if p.saving {
-			return a, nil
-		}
-		text := p.input.Value()
-		if p.kind != promptAssign && p.kind != promptEndDrill && p.kind != promptRetract && strings.TrimSpace(text) == "" {
-			p.err = "Type something first, or esc to cancel."
-			return a, nil
+		text, ok := p.answer()
+		if !ok {
+			return nil
 		}
 		save := func(a *App) tea.Cmd {
 			a.nextReq++
-			p.req, p.saving, p.err, p.sent = a.nextReq, true, "", text
+			p.send(a.nextReq, text)
 			return a.submit(p, text)
 		}
 		if p.kind == promptAssign {
 			if q, ok := a.handOverNeedsAsking(p.role, strings.TrimSpace(text)); ok {
-				p.saving = true // held while the question is open
+				p.hold() // while the question is open
 				a.ask(q, save)
-				return a, nil
+				return nil
 			}
 		}
-		return a, save(&a)
+		return save(a)
 	case p.kind == promptAssign && key.Matches(msg, k.FillMe):
-		p.input.SetValue(a.st.Author())
-		p.input.CursorEnd()
-		return a, nil
+		p.fill(a.st.Author(), false)
+		return nil
 	}
-	if p.selected {
-		p.selected = false
-		switch msg.Type {
-		case tea.KeyRunes, tea.KeySpace, tea.KeyBackspace, tea.KeyDelete:
-			p.input.SetValue("")
-			if msg.Type == tea.KeyBackspace || msg.Type == tea.KeyDelete {
-				return a, nil
-			}
-		}
-	}
-	var cmd tea.Cmd
-	before := p.input.Value()
-	if _, isNote := p.noteKind(); isNote && msg.Paste {
-		msg.Runes = toLineBreakMarks(msg.Runes)
-	}
-	p.input, cmd = p.input.Update(msg)
-	if p.input.Value() != before {
-		p.notice = ""
+	cmd, changed := p.Update(msg)
+	if changed {
 		cmd = tea.Batch(cmd, a.typed())
 	}
-	return a, cmd
+	return cmd
 }
 
 // submit saves what a prompt asked for.
@@ -186,8 +164,8 @@ func (a *App) submit(p *prompt, text string) tea.Cmd {
 		return assignRole(a.st, p.req, a.incID, p.role, strings.TrimSpace(text))
 	case promptSkipInject:
 		title := ""
-		if a.exercise != nil && p.inject < len(a.exercise.Started.Injects) {
-			title = model.OneLine(a.exercise.Started.Injects[p.inject].Title)
+		if a.drill.x != nil && p.inject < len(a.drill.x.Started.Injects) {
+			title = model.OneLine(a.drill.x.Started.Injects[p.inject].Title)
 		}
 		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventInjectSkipped,
 			Payload: model.InjectPayload{Index: p.inject, Title: title, Reason: strings.TrimSpace(text)}})
@@ -202,7 +180,7 @@ func (a *App) submit(p *prompt, text string) tea.Cmd {
 		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventRetracted,
 			Payload: model.RetractedPayload{Entry: p.entry, Reason: strings.TrimSpace(text)}})
 	case promptWrite:
-		return writeReport(a.opts.Write, p.req, a.incID, a.exercise != nil, strings.TrimSpace(text))
+		return writeReport(a.opts.Write, p.req, a.incID, a.drill.x != nil, strings.TrimSpace(text))
 	}
 	nk, _ := p.noteKind()
 	return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventNote,
@@ -212,24 +190,16 @@ func (a *App) submit(p *prompt, text string) tea.Cmd {
 // onSaved closes the input that asked for the save only when it succeeded;
 // on failure the text stays where it was typed, with the error under it.
 func (a *App) onSaved(msg savedMsg) tea.Cmd {
-	if a.prompt != nil && a.prompt.req == msg.Req {
-		a.prompt.saving = false
-		if msg.Err != nil {
-			a.prompt.err = msg.Err.Error()
-			return nil
-		}
-		// Anything typed while the save was in flight stays in the input,
-		// and is the draft now.
-		if rest, kept := a.prompt.leftover(); kept {
-			a.prompt.input.SetValue(rest)
-			a.prompt.input.CursorEnd()
-			a.prompt.err = ""
-			a.keepDraft()
-		} else {
+	if p := a.slot.prompt(); p != nil && p.req == msg.Req {
+		closed, kept := p.saved(msg.Err)
+		switch {
+		case kept:
+			a.keepDraft() // typed while the save was in flight: the draft now
+		case closed:
 			if slot, _, ok := a.editingText(); ok {
 				a.setDraft(slot, "")
 			}
-			a.prompt = nil
+			a.slot.remove(p)
 		}
 	} else if msg.Err != nil {
 		a.setFlash(msg.Err.Error(), true)
@@ -237,7 +207,7 @@ func (a *App) onSaved(msg savedMsg) tea.Cmd {
 	if msg.Err == nil {
 		a.setFlash("Saved: "+model.OneLine(model.Describe(msg.Event)), false)
 		if msg.ID == a.incID {
-			a.timeline.follow = a.timeline.follow || msg.Event.Kind == model.EventNote
+			a.timeline.followIf(msg.Event.Kind == model.EventNote)
 			return tea.Batch(a.reload(), countPending(a.opts.Pending))
 		}
 		return countPending(a.opts.Pending)
@@ -245,57 +215,59 @@ func (a *App) onSaved(msg savedMsg) tea.Cmd {
 	return nil
 }
 
-func (a App) pickerKey(msg tea.KeyMsg) (App, tea.Cmd) {
-	p, chosen, cancel := a.picker.Update(msg, a.keys)
+// act is what a key does in a picker: the value chosen is recorded, or
+// starts what it names.
+func (p *picker) act(a *App, msg tea.KeyMsg) tea.Cmd {
+	chosen, cancel := p.Update(msg, a.keys)
 	if cancel {
-		a.picker = nil
-		return a, nil
+		a.slot.close()
+		return nil
 	}
-	a.picker = &p
 	if chosen < 0 {
-		return a, nil
+		return nil
 	}
-	a.picker = nil
+	a.slot.close()
 	a.nextReq++
 	switch p.kind {
 	case pickStatus:
 		s := model.Statuses[chosen]
 		if s == a.inc.Status {
 			a.refuse("The incident is already " + string(s) + ".")
-			return a, nil
+			return nil
 		}
-		return a, a.statusChange(s)
+		return a.statusChange(s)
 	case pickSeverity:
 		s := model.Severities[chosen]
 		if s == a.inc.Severity {
 			a.refuse("The incident is already " + s.String() + ".")
-			return a, nil
+			return nil
 		}
-		return a, a.severityChange(s)
+		return a.severityChange(s)
 	case pickScenario:
 		name := p.options[chosen].Label
 		a.setFlash("Starting the "+name+" drill…", false)
-		return a, startDrill(a.opts.Drill, name)
+		return startDrill(a.opts.Drill, name)
 	case pickRunbook:
-		return a, attachRunbook(a.opts.Attach, a.nextReq, a.incID, p.options[chosen].Label)
+		return attachRunbook(a.opts.Attach, a.nextReq, a.incID, p.options[chosen].Label)
 	}
-	return a, nil
+	return nil
 }
 
-func (a App) formKey(msg tea.KeyMsg) (App, tea.Cmd) {
-	submit, cancel, cmd := a.form.Update(msg)
+// act is what a key does in the declare form: enter declares.
+func (f *declareForm) act(a *App, msg tea.KeyMsg) tea.Cmd {
+	submit, cancel, cmd := f.Update(msg)
 	switch {
 	case cancel:
-		a.form = nil
+		a.slot.close()
 	case submit:
-		d, names, err := a.form.declaration(a.now())
+		d, names, err := f.declaration(a.now())
 		if err != nil {
-			return a, nil // the form shows why, on the field
+			return nil // the form shows why, on the field
 		}
-		a.form.saving = true
-		return a, declare(a.opts.Declare, d, names)
+		f.sending()
+		return declare(a.opts.Declare, d, names)
 	}
-	return a, cmd
+	return cmd
 }
 
 func (a *App) onDeclared(msg declaredMsg) tea.Cmd {
@@ -305,15 +277,13 @@ func (a *App) onDeclared(msg declaredMsg) tea.Cmd {
 			a.setFlash("Drill not started: "+msg.Err.Error(), true)
 			return nil
 		}
-	case a.form == nil:
+	case a.slot.form() == nil:
 		return nil
 	default:
-		a.form.saving = false
-		if msg.Err != nil {
-			a.form.err = msg.Err.Error()
+		if f := a.slot.form(); !f.declared(msg.Err) {
 			return nil
 		}
-		a.form = nil
+		a.slot.remove(a.slot.form())
 	}
 	what := "Declared "
 	if msg.Drill {
@@ -326,44 +296,40 @@ func (a *App) onDeclared(msg declaredMsg) tea.Cmd {
 	return a.open(msg.Incident.ID)
 }
 
-func (a App) reviewKey(msg tea.KeyMsg) (App, tea.Cmd) {
-	r := a.review
+// act is what a key does on the review screen: sections are edited in
+// place, with their drafts, or the whole review in $EDITOR.
+func (r *reviewScreen) act(a *App, msg tea.KeyMsg) tea.Cmd {
 	wasEditing, before, slot := r.editing, r.area.Value(), reviewSlot(reviewParts[r.sel].key)
 	save, editAll, closed := r.Update(msg)
 	switch {
 	case !wasEditing && r.editing:
 		// A section opened again: the text left unsaved in it comes back.
-		if d, ok := a.drafts[slot]; ok && d.Text != r.area.Value() {
-			r.area.SetValue(d.Text)
-			r.notice = restoredNotice(d, "ctrl+s saves it, esc drops it.")
+		if d, ok := a.drafts[slot]; ok {
+			r.restore(d)
 		}
 	case wasEditing && !r.editing:
 		a.setDraft(slot, "") // esc: the edit is dropped on purpose
 	case r.editing && r.area.Value() != before:
-		r.notice = ""
-		return a, a.typed()
+		return a.typed()
 	}
 	switch {
 	case closed:
-		a.review = nil
+		a.slot.close()
 	case save != nil:
-		return a, saveReview(a.st, r.incID, *save, false)
+		return saveReview(a.st, r.incID, *save, false)
 	case editAll:
-		return a, prepareEditor(r.incID, a.inc, r.saved, r.pinned)
+		return prepareEditor(r.incID, a.inc, r.saved, r.pinned)
 	}
-	return a, nil
+	return nil
 }
 
 func (a *App) onReviewSaved(msg reviewSavedMsg) tea.Cmd {
-	r := a.review
-	if r != nil && r.incID == msg.ID {
-		r.saving = false
-	}
+	r := a.slot.review()
+	mine := r != nil && r.incID == msg.ID
 	switch {
 	case msg.Err != nil:
-		if r != nil && r.editing && !msg.Editor {
-			r.err = msg.Err.Error()
-			r.scroll()
+		if r != nil {
+			r.saveFailed(msg, mine)
 		}
 		// The status line too: it may still say an earlier save worked.
 		a.setFlash("Review not saved: "+msg.Err.Error(), true)
@@ -373,50 +339,46 @@ func (a *App) onReviewSaved(msg reviewSavedMsg) tea.Cmd {
 	default:
 		a.setFlash("Review saved ("+model.Count(len(msg.Review.ActionItems), "action item")+").", false)
 	}
-	if r != nil && r.incID == msg.ID {
-		if r.editing && !msg.Editor {
-			a.setDraft(reviewSlot(reviewParts[r.sel].key), "") // saved: no longer a draft
-		}
-		r.editing = false
-		return loadReview(a.st, msg.ID)
+	if !mine {
+		return nil
 	}
-	return nil
+	if slot, ok := r.stored(msg); ok {
+		a.setDraft(slot, "") // saved: no longer a draft
+	}
+	return loadReview(a.st, msg.ID)
 }
 
-func (a App) commsKey(msg tea.KeyMsg) (App, tea.Cmd) {
-	c := a.comms
+// act is what a key does on the message screen: fill, edit, copy, log.
+func (c *commsScreen) act(a *App, msg tea.KeyMsg) tea.Cmd {
 	wasEditing, before, slot := c.editing, c.area.Value(), messageSlot(string(c.tmpl.Audience))
 	action := c.Update(msg)
 	switch {
 	case wasEditing && !c.editing:
 		a.setDraft(slot, "") // esc: the update is dropped on purpose
 	case c.editing && c.area.Value() != before:
-		c.notice = ""
-		return a, a.typed()
+		return a.typed()
 	}
 	switch action {
 	case commsClose:
-		a.comms = nil
+		a.slot.close()
 	case commsFill:
 		t := model.MessageTemplates[c.sel]
-		return a, fillMessage(a.st, a.inc, a.exercise, a.messages, a.opts.Cadence, t, a.now())
+		return fillMessage(a.st, a.inc, a.drill.x, a.messages, a.opts.Cadence, t, a.now())
 	case commsCopy:
-		return a, copyText(a.opts.Copy, "the "+string(c.tmpl.Audience)+" message", c.area.Value())
+		return copyText(a.opts.Copy, "the "+string(c.tmpl.Audience)+" message", c.area.Value())
 	case commsSend:
-		return a, sendMessage(a.st, c.incID, c.tmpl, c.area.Value())
+		return sendMessage(a.st, c.incID, c.tmpl, c.area.Value())
 	}
-	return a, nil
+	return nil
 }
 
 func (a *App) onMessageSent(msg messageSentMsg) tea.Cmd {
-	c := a.comms
+	c := a.slot.comms()
 	if c != nil && c.incID == msg.ID {
-		c.saving = false
-		if msg.Err != nil {
-			c.err = msg.Err.Error()
+		if !c.sent(msg.Err) {
 			return nil
 		}
-		a.comms = nil
+		a.slot.remove(c)
 	} else if msg.Err != nil {
 		a.setFlash("Message not logged: "+msg.Err.Error(), true)
 		return nil

@@ -5,57 +5,22 @@
 // and holds one component per pane as a plain field. Keys live in one
 // keymap (keys.go) that also feeds help; colours in one Styles (styles.go);
 // pane geometry in one pure function (layout.go). Every read and write of
-// the store happens in a tea.Cmd (commands.go), never in Update or View.
-// The one exception is the draft of the note line (drafts.go): a small file
-// written in Update, so that drafts land in the order they were typed.
+// the store, the drafts and the runbook library happens in a tea.Cmd
+// (commands.go), never in Update or View; the answers are the messages of
+// messages.go, routed in results.go. Overlays share one modal slot
+// (modal.go).
 package ui
 
 import (
-	"fmt"
 	"os"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
 )
-
-// Options configures an App.
-type Options struct {
-	Store    Store
-	Library  Library            // runbooks the declare form offers; may be nil
-	Declare  DeclareFunc        // how N declares; nil disables it
-	Drill    DrillFunc          // how D starts a drill; nil disables it
-	Attach   AttachFunc         // how A attaches a runbook; nil disables it
-	Write    WriteFunc          // how W writes the review or a drill's report; nil disables it
-	Renderer *lipgloss.Renderer // nil: lipgloss's default (stdout, termenv's profile)
-	Now      func() time.Time   // the clock; nil: the store's
-	Copy     CopyFunc           // the clipboard; nil: clipboard.Copy with OSC 52 on stdout
-	// Sync, when set, syncs with the team's hub: at start, every SyncEvery
-	// and on ctrl+s. Pending counts what waits to go out. Remote names
-	// the hub in messages.
-	Sync      SyncFunc
-	Pending   PendingFunc
-	SyncEvery time.Duration // 0 is every 30 s
-	Remote    string
-	// SearchDelay is the pause after typing in the list filter before the
-	// store is asked; 0 is 150 ms, negative none.
-	SearchDelay time.Duration
-	// DraftDelay is the pause in typing after which the note line is
-	// written down as a draft; 0 is 300 ms, negative at every key.
-	DraftDelay time.Duration
-	// Cadence is how often each audience must hear from the responders;
-	// the header counts down to the next update due. Nil: no timer.
-	Cadence model.CadencePolicy
-	// Editor edits the whole review document (e on the review screen);
-	// "" is vi. It may carry arguments ("code -w").
-	Editor   string
-	Incident string        // an incident id to open at start
-	Poll     time.Duration // how often to look for changes; 0 is every second, negative never (and no timed syncs: one frame, tests)
-}
 
 type screen int
 
@@ -88,14 +53,7 @@ type App struct {
 	help    bool
 	helpTop int // first help line shown
 	list    incidentList
-	form    *declareForm
-	picker  *picker
-	prompt  *prompt
-	confirm *confirmation // a yes/no question, over everything
-	notice  *notice       // a refusal holding the keys typed after it
-	review  *reviewScreen // the review of the incident on screen, when open
-	stats   *statsScreen  // the stats view, over the list, when open
-	comms   *commsScreen  // the message screen, over the incident, when open
+	slot    modalSlot // the modal holding the keys over the screen, if any (modal.go)
 	flash   string
 	flashAt time.Time
 	isErr   bool
@@ -107,6 +65,12 @@ type App struct {
 	drafts      map[string]storage.Draft
 	draftSeq    int
 	draftFailed bool
+	unwritten   []draftWrite // set in this Update, written by its command
+	writer      *draftWriter
+	// The runbook library: whether it has loaded, and the keys that wait
+	// for it (library.go).
+	libReady bool
+	libWait  []tea.KeyMsg
 
 	// The incident on screen.
 	incID    string
@@ -120,11 +84,8 @@ type App struct {
 	stepper  stepper
 	raci     raciPanel
 
-	// A drill's clock and what its objectives are judged from (drill.go).
-	exercise     *model.Exercise
-	drillLog     model.DrillLog
-	injectsShown int  // released injects in the timeline read last
-	facilitator  bool // the O panel is open
+	// The drill on screen, if any (drill.go).
+	drill drillState
 }
 
 // New builds the App.
@@ -151,7 +112,8 @@ func New(opts Options) App {
 		keys:     &keys,
 		now:      now,
 		poll:     poll,
-		list:     newIncidentList(styles, &keys),
+		writer:   newDraftWriter(),
+		list:     newIncidentList(styles, &keys, listSourceOf(opts.Store)),
 		timeline: newTimelinePane(styles, &keys),
 		stepper:  newStepper(styles, &keys),
 		raci:     newRACIPanel(styles, &keys),
@@ -160,6 +122,8 @@ func New(opts Options) App {
 	if a.list.searchDelay == 0 {
 		a.list.searchDelay = searchDelay
 	}
+	_, lazy := opts.Library.(lazyLibrary)
+	a.libReady = !lazy
 	a.leaveDrill() // the facilitator's keys are on in drills only
 	if opts.Incident != "" {
 		a.screen, a.incID, a.loading = screenIncident, opts.Incident, true
@@ -171,170 +135,57 @@ func New(opts Options) App {
 func (a App) Init() tea.Cmd {
 	cmds := []tea.Cmd{loadIncidents(a.st, listPage), tick(a.poll)}
 	if a.opts.Sync != nil {
-		cmds = append(cmds, func() tea.Msg { return syncTickMsg{} })
+		cmds = append(cmds, syncTick(0))
 	}
 	if a.incID != "" {
 		cmds = append(cmds, loadIncident(a.st, a.incID, a.timeline.request(), nil, a.now(), true))
 	}
-	// A library that can fail to load (a broken team folder) says so once
-	// it has loaded, after the first frame rather than before it.
-	if lib, ok := a.opts.Library.(interface{ Notice() string }); ok {
-		cmds = append(cmds, func() tea.Msg { return noticeMsg(lib.Notice()) })
+	// A library loaded on first use reads team folders: in a command,
+	// after the first frame, never in Update (library.go).
+	if lib, ok := a.opts.Library.(lazyLibrary); ok {
+		cmds = append(cmds, loadLibrary(lib))
 	}
 	return tea.Batch(cmds...)
 }
 
-// noticeMsg is a warning from loading the runbook library; empty if none.
-type noticeMsg string
-
-// Update routes a message to the part it is for.
+// Update routes a message to the part it is for: keys to the modal, the
+// global keys or the focused pane; answers of I/O to what asked for them
+// (results.go).
 func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.resize(msg.Width, msg.Height)
-	case noticeMsg:
-		if msg != "" {
-			a.setFlash(string(msg), true)
-		}
 	case tea.KeyMsg:
-		if keys := a.splitKeys(msg); keys != nil {
-			var cmds []tea.Cmd
-			for _, k := range keys {
-				var c tea.Cmd
-				a, c = a.handleKey(k)
-				cmds = append(cmds, c)
-			}
-			cmd = tea.Batch(cmds...)
-			break
-		}
-		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 {
-			// Typed into an input: a burst is text. Bubble Tea spells a
-			// burst as its characters, so a typed word like "ctrl+c" or
-			// "esc" would otherwise match that key and quit or close the
-			// input mid-sentence. Marked as a paste, it matches no key.
-			msg.Paste = true
-		}
-		a, cmd = a.handleKey(msg)
+		a, cmd = a.onKey(msg)
 	case tea.MouseMsg:
 		a, cmd = a.onMouse(msg)
-	case tickMsg:
-		cmd = a.onTick()
-	case seqMsg:
-		if msg.Err == nil && msg.Seq != a.seq {
-			cmd = tea.Batch(a.reload(), countPending(a.opts.Pending))
-		}
-	case searchTickMsg:
-		if msg.Seq == a.list.searchSeq && a.list.filtered() {
-			cmd = runQuery(a.st, msg.Seq, parseQuery(a.list.searchText))
-		}
-	case searchMsg:
-		a.list.searched(msg)
-	case syncTickMsg:
-		cmd = a.startSync()
-	case syncDoneMsg:
-		cmd = a.onSynced(msg)
-	case pendingMsg:
-		if msg.Err == nil {
-			a.sync.Pending = msg.N
-		}
-	case incidentsMsg:
-		if msg.Err != nil {
-			a.setFlash(msg.Err.Error(), true)
-			break
-		}
-		a.list.setIncidents(msg)
-		if a.screen == screenList {
-			a.seq = msg.Seq
-		}
-	case incidentsPageMsg:
-		if msg.Err != nil {
-			a.list.fetching = false
-			a.setFlash(msg.Err.Error(), true)
-			break
-		}
-		a.list.addPage(msg)
-	case incidentDataMsg:
-		cmd = a.onIncidentData(msg)
-	case timelinePageMsg:
-		if msg.ID != a.incID {
-			break
-		}
-		if msg.Err != nil {
-			a.timeline.pending = false
-			a.setFlash(msg.Err.Error(), true)
-			break
-		}
-		a.timeline.addPage(msg)
-		cmd = a.fetchPage()
-	case savedMsg:
-		cmd = a.onSaved(msg)
-	case writtenMsg:
-		a.onWritten(msg)
-	case attachedMsg:
-		a.setFlash("Attached the "+model.OneLine(msg.Name)+" runbook: the Runbook pane shows it ([ ] switch runbooks).", false)
-		if msg.ID == a.incID {
-			a.stepper.show = msg.Name
-			a.focus = paneStepper
-			cmd = tea.Batch(a.reload(), countPending(a.opts.Pending))
-		}
-	case draftTickMsg:
-		a.onDraftTick(msg)
-	case declaredMsg:
-		cmd = a.onDeclared(msg)
-	case reviewLoadedMsg:
-		if a.review != nil && msg.ID == a.review.incID {
-			if msg.Err != nil {
-				a.setFlash("Review not loaded: "+msg.Err.Error(), true)
-				break
-			}
-			a.review.saved, a.review.info, a.review.pinned, a.review.loaded = msg.Review, msg.Info, msg.Pinned, true
-			a.review.scroll()
-		}
-	case statsMsg:
-		if a.stats != nil {
-			a.stats.loaded, a.stats.real, a.stats.drills = true, msg.Real, msg.Drills
-			if msg.Err != nil {
-				a.stats.err = msg.Err.Error()
-			}
-			a.stats.clamp()
-		}
-	case messageFilledMsg:
-		if c := a.comms; c != nil && c.incID == msg.ID {
-			c.filling = false
-			if msg.Err != nil {
-				c.err = msg.Err.Error()
-				break
-			}
-			c.tmpl, c.editing, c.err, c.notice = msg.Tmpl, true, "", ""
-			c.area = newTextArea(model.Printable(msg.Text), c.w-4, c.areaHeight())
-			// An update left unsaved to this audience comes back instead.
-			if d, ok := a.drafts[messageSlot(string(msg.Tmpl.Audience))]; ok {
-				c.area.SetValue(d.Text)
-				c.notice = restoredNotice(d, "ctrl+s logs it, esc drops it.")
-			}
-		}
-	case messageSentMsg:
-		cmd = a.onMessageSent(msg)
-	case reviewSavedMsg:
-		cmd = a.onReviewSaved(msg)
-	case editorReadyMsg:
-		if msg.Err != nil {
-			a.setFlash(msg.Err.Error(), true)
-			break
-		}
-		cmd = runEditor(a.opts.Editor, msg)
-	case editorDoneMsg:
-		cmd = finishEditor(a.st, msg)
-	case copiedMsg:
-		if msg.Err != nil {
-			a.setFlash("Copy failed: "+msg.Err.Error(), true)
-		} else {
-			a.setFlash(msg.Result.Describe(msg.What), false)
-		}
+	default:
+		cmd = a.onResult(msg)
 	}
 	a.settle()
-	return a, cmd
+	return a, tea.Batch(cmd, a.flushDrafts())
+}
+
+// onKey handles a key, or each key of a burst typed outside an input.
+func (a App) onKey(msg tea.KeyMsg) (App, tea.Cmd) {
+	if keys := a.splitKeys(msg); keys != nil {
+		var cmds []tea.Cmd
+		for _, k := range keys {
+			var c tea.Cmd
+			a, c = a.handleKey(k)
+			cmds = append(cmds, c)
+		}
+		return a, tea.Batch(cmds...)
+	}
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 {
+		// Typed into an input: a burst is text. Bubble Tea spells a
+		// burst as its characters, so a typed word like "ctrl+c" or
+		// "esc" would otherwise match that key and quit or close the
+		// input mid-sentence. Marked as a paste, it matches no key.
+		msg.Paste = true
+	}
+	return a.handleKey(msg)
 }
 
 func (a *App) setFlash(text string, isErr bool) {
@@ -349,121 +200,6 @@ func (a *App) settle() {
 	a.raci.scroll(len(a.raci.stepSection(rb, st, ok, max(a.raci.w-2, 0))))
 }
 
-func (a *App) onTick() tea.Cmd {
-	cmds := []tea.Cmd{tick(a.poll)}
-	if a.flash != "" && !a.isErr && a.now().Sub(a.flashAt) > 5*time.Second {
-		a.flash = ""
-	}
-	a.expireNotice()
-	if !a.loading {
-		cmds = append(cmds, pollSeq(a.st))
-	}
-	if a.screen == screenIncident && a.injectsDue() {
-		cmds = append(cmds, a.reload()) // an inject fell due on the exercise clock
-	}
-	return tea.Batch(cmds...)
-}
-
-// reload reads again what the screen shows, after a change here or
-// elsewhere. One reload is in flight at a time; changes during it ask for
-// one more.
-func (a *App) reload() tea.Cmd {
-	if a.screen == screenList {
-		cmds := []tea.Cmd{loadIncidents(a.st, len(a.list.pages))}
-		if a.list.filtered() {
-			a.list.searchSeq++
-			cmds = append(cmds, runQuery(a.st, a.list.searchSeq, parseQuery(a.list.searchText)))
-		}
-		return tea.Batch(cmds...)
-	}
-	if a.loading {
-		a.stale = true
-		return nil
-	}
-	a.loading = true
-	return loadIncident(a.st, a.incID, a.timeline.request(), a.stepper.parsed(), a.now(), false)
-}
-
-func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
-	if msg.ID != a.incID || !a.loaded && !msg.First {
-		// Another incident's, or a reload from before this one was opened
-		// again: the load that opened it, with its drafts, is on its way.
-		return nil
-	}
-	a.loading = false
-	if msg.Err != nil {
-		a.setFlash(msg.Err.Error(), true)
-		if !a.loaded {
-			a.screen = screenList
-			a.incID = ""
-			return loadIncidents(a.st, len(a.list.pages))
-		}
-		return nil
-	}
-	a.screen = screenIncident
-	a.seq = msg.Seq
-	a.inc = msg.Incident
-	a.messages = msg.Messages
-	if !a.loaded {
-		if msg.DraftsErr != nil {
-			a.setFlash("Drafts not read: "+msg.DraftsErr.Error(), true)
-		}
-		a.onDrafts(msg.Drafts)
-	}
-	a.loaded = true
-	a.exercise, a.drillLog, a.injectsShown = msg.Exercise, msg.Log, msg.Injects
-	a.drillKeysEnabled(msg.Exercise != nil)
-	if msg.Exercise == nil {
-		a.facilitator = false
-	}
-	a.timeline.setWindow(msg.Entries, msg.Window, msg.Incident.Entries+msg.Injects, model.ClockOf(msg.Incident, msg.Exercise))
-	a.stepper.incident = msg.Incident.Short()
-	a.stepper.setData(msg.Runbooks, msg.Steps)
-	a.raci.setData(msg.Roles, msg.Runbooks)
-	if a.stale {
-		a.stale = false
-		return a.reload()
-	}
-	return a.fetchPage()
-}
-
-// fetchPage asks for the next page of the timeline when the cursor nears
-// the edge of the loaded window.
-func (a *App) fetchPage() tea.Cmd {
-	dir, edge, ok := a.timeline.want()
-	if !ok {
-		return nil
-	}
-	a.timeline.pending = true
-	return loadPage(a.st, a.incID, dir, edge, timelinePage, a.exercise, a.now())
-}
-
-// open shows an incident.
-func (a *App) open(id string) tea.Cmd {
-	a.screen = screenIncident
-	a.incID = id
-	a.loaded, a.loading, a.stale = false, true, false
-	a.inc = model.Incident{ID: id}
-	a.messages = nil
-	a.focus = paneTimeline
-	a.prompt, a.picker, a.review, a.stats, a.comms = nil, nil, nil, nil, nil
-	a.leaveDrill()
-	a.timeline.reset()
-	a.stepper.reset()
-	a.raci.reset()
-	a.resize(a.w, a.h)
-	return tea.Batch(loadIncident(a.st, id, a.timeline.request(), nil, a.now(), true), setCurrent(a.st, id))
-}
-
-func (a *App) back() tea.Cmd {
-	a.screen = screenList
-	a.incID = ""
-	a.loaded = false
-	a.prompt, a.picker, a.review, a.comms = nil, nil, nil, nil
-	a.leaveDrill()
-	return loadIncidents(a.st, len(a.list.pages))
-}
-
 func (a *App) resize(w, h int) {
 	a.w, a.h = w, h
 	l := computeLayout(w, h)
@@ -471,18 +207,7 @@ func (a *App) resize(w, h int) {
 	a.stepper.SetSize(l.Stepper.W, l.Stepper.H)
 	a.raci.SetSize(l.RACI.W, l.RACI.H)
 	a.list.SetSize(w, max(h-1-footerRows, 0))
-	if a.review != nil {
-		a.review.SetSize(w, a.bodyHeight())
-	}
-	if a.stats != nil {
-		a.stats.SetSize(w, a.listBodyHeight())
-	}
-	if a.comms != nil {
-		a.comms.SetSize(w, a.bodyHeight())
-	}
-	if a.prompt != nil {
-		a.prompt.input.Width = max(w-len([]rune(a.prompt.label))-3, 1)
-	}
+	a.slot.size(a.w, a.modalHeight())
 }
 
 // bodyHeight is the rows between the incident header and the footer, less
@@ -512,7 +237,7 @@ func (a *App) splitKeys(msg tea.KeyMsg) []tea.KeyMsg {
 
 // typing reports whether keys go to a text input now.
 func (a *App) typing() bool {
-	return a.prompt != nil || a.confirm != nil || a.notice != nil || (a.review != nil && a.review.editing) || (a.comms != nil && a.comms.editing) || (a.form != nil && a.form.field == fieldTitle) || (a.screen == screenList && a.list.filtering)
+	return a.slot.typing() || a.screen == screenList && a.list.filtering
 }
 
 // handleKey: ctrl+c always quits; an open help, form, picker or input takes
@@ -521,19 +246,16 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	k := a.keys
 	if key.Matches(msg, k.ForceQ) {
 		a.keepDraft()
-		return a, tea.Quit
+		return a, quitAfter(a.flushDrafts())
 	}
-	if a.confirm != nil {
-		return a.confirmKey(msg)
+	if len(a.libWait) > 0 {
+		a.holdForLibrary(msg)
+		return a, nil
 	}
-	if a.notice != nil {
-		return a.noticeKey(msg)
-	}
-	if a.review != nil && a.review.editing && !a.help {
-		return a.reviewKey(msg) // ctrl+s saves the text here
-	}
-	if a.comms != nil && !a.help {
-		return a.commsKey(msg) // ctrl+s logs the message
+	if m := a.slot.top; m != nil && (!a.help || m.overHelp()) {
+		if cmd, took := m.key(&a, msg); took {
+			return a, cmd
+		}
 	}
 	if key.Matches(msg, k.SyncNow) {
 		return a, a.syncNow()
@@ -550,35 +272,20 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		}
 		return a, nil
 	}
-	if a.form != nil {
-		return a.formKey(msg)
-	}
-	if a.picker != nil {
-		return a.pickerKey(msg)
-	}
-	if a.prompt != nil {
-		return a.promptKey(msg)
-	}
-	if a.review != nil && !key.Matches(msg, k.Help) {
-		return a.reviewKey(msg)
-	}
-	if a.stats != nil && !key.Matches(msg, k.Help) {
-		if a.stats.Update(msg) {
-			a.stats = nil
-		}
-		return a, nil
-	}
 	if a.screen == screenList && a.list.filtering {
 		var cmd tea.Cmd
-		a.list, _, cmd = a.list.Update(msg)
+		a.list, cmd = a.list.Update(msg)
 		return a, cmd
+	}
+	if a.waitForLibrary(msg) {
+		return a, nil
 	}
 	switch {
 	case key.Matches(msg, k.Help):
 		a.help, a.helpTop = true, 0
 		return a, nil
 	case key.Matches(msg, k.Declare):
-		a.form = newDeclareForm(a.styles, a.keys, a.opts.Library)
+		a.openModal(newDeclareForm(a.styles, a.keys, a.opts.Library))
 		return a, nil
 	}
 	if a.screen == screenList {
@@ -591,123 +298,21 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			msg = tea.KeyMsg{Type: tea.KeyEscape}
 		}
 		if key.Matches(msg, k.Stats) {
-			a.stats = newStatsScreen(a.styles, a.keys)
-			a.stats.SetSize(a.w, a.listBodyHeight())
+			a.openModal(newStatsScreen(a.styles, a.keys))
 			return a, loadStats(a.st)
 		}
 		if key.Matches(msg, k.Drill) { // enabled only with drills and a library
-			a.picker = a.scenarioPicker()
+			if p := a.scenarioPicker(); p != nil {
+				a.openModal(p)
+			}
 			return a, nil
 		}
-		var open bool
 		var cmd tea.Cmd
-		a.list, open, cmd = a.list.Update(msg)
-		if open {
-			in, _ := a.list.selected()
-			return a, a.open(in.ID)
-		}
-		if off, ok := a.list.wantPage(); ok {
-			cmd = tea.Batch(cmd, loadIncidentPage(a.st, off))
+		a.list, cmd = a.list.Update(msg)
+		if id, ok := a.list.takeOpen(); ok {
+			return a, a.open(id)
 		}
 		return a, cmd
 	}
 	return a.incidentKey(msg)
-}
-
-func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
-	k := a.keys
-	switch {
-	case a.facilitator && key.Matches(msg, k.Back, k.Quit):
-		a.facilitator = false
-	case key.Matches(msg, k.Back, k.Quit):
-		return a, a.back()
-	case key.Matches(msg, k.NextPane):
-		a.focus = (a.focus + 1) % paneCount
-	case key.Matches(msg, k.PrevPane):
-		a.focus = (a.focus + paneCount - 1) % paneCount
-	case key.Matches(msg, k.FocusTimeline):
-		a.focus = paneTimeline
-	case key.Matches(msg, k.FocusRunbook):
-		a.focus = paneStepper
-	case key.Matches(msg, k.FocusRACI):
-		a.focus = paneRACI
-	case key.Matches(msg, k.Note):
-		a.openPrompt(notePrompt(model.NoteKindNote))
-	case key.Matches(msg, k.Decision):
-		a.openPrompt(notePrompt(model.NoteKindDecision))
-	case key.Matches(msg, k.Action):
-		a.openPrompt(notePrompt(model.NoteKindAction))
-	case key.Matches(msg, k.Pin):
-		return a, a.pin()
-	case key.Matches(msg, k.Amend):
-		a.correct(promptAmend)
-	case key.Matches(msg, k.Retract):
-		a.correct(promptRetract)
-	case key.Matches(msg, k.Status):
-		if a.loaded {
-			a.picker = statusPicker(a.inc.Status)
-		}
-	case key.Matches(msg, k.Severity):
-		if a.loaded {
-			a.picker = severityPicker(a.inc.Severity)
-		}
-	case key.Matches(msg, k.Attach):
-		if a.loaded {
-			a.picker = a.runbookPicker()
-		}
-	case key.Matches(msg, k.DrillPause):
-		return a, a.drillAction(model.EventExercisePaused)
-	case key.Matches(msg, k.DrillFaster):
-		return a, a.speed(2)
-	case key.Matches(msg, k.DrillSlower):
-		return a, a.speed(0.5)
-	case key.Matches(msg, k.DrillRelease):
-		return a, a.drillAction(model.EventInjectReleased)
-	case key.Matches(msg, k.DrillSkip):
-		return a, a.drillAction(model.EventInjectSkipped)
-	case key.Matches(msg, k.DrillEnd):
-		return a, a.drillAction(model.EventExerciseEnded)
-	case key.Matches(msg, k.DrillPanel):
-		a.facilitator = !a.facilitator
-	case key.Matches(msg, k.Message):
-		if a.loaded {
-			a.comms = newCommsScreen(a.styles, a.keys, a.incID)
-			a.comms.SetSize(a.w, a.bodyHeight())
-		}
-	case key.Matches(msg, k.Write):
-		a.openWrite()
-	case key.Matches(msg, k.Review):
-		a.review = newReviewScreen(a.styles, a.keys, a.incID, a.now)
-		a.review.SetSize(a.w, a.bodyHeight())
-		return a, loadReview(a.st, a.incID)
-	case key.Matches(msg, k.Done):
-		return a, a.stepChange(model.StepDone)
-	case key.Matches(msg, k.Skip):
-		return a, a.stepChange(model.StepSkipped)
-	case key.Matches(msg, k.Block):
-		return a, a.stepChange(model.StepBlocked)
-	case key.Matches(msg, k.Reopen):
-		return a, a.stepChange(model.StepOpen)
-	case key.Matches(msg, k.Copy):
-		text, n, of, ok := a.stepper.nextCode()
-		if !ok {
-			a.refuse("This step has no command to copy.")
-			return a, nil
-		}
-		what := "the step's command"
-		if of > 1 {
-			what = fmt.Sprintf("command %d of %d", n, of)
-		}
-		return a, copyText(a.opts.Copy, what, text)
-	case key.Matches(msg, k.Assign):
-		role, ok := a.raci.selected()
-		if !ok {
-			return a, nil
-		}
-		a.focus = paneRACI
-		a.openAssign(role)
-	default:
-		return a, a.paneKey(a.focus, msg)
-	}
-	return a, nil
 }

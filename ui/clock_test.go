@@ -88,7 +88,7 @@ func TestDrillSpeedChangesShowAsOneLine(t *testing.T) {
 	id, _, _ := startTestDrill(t, st, c, lib)
 	d := newDriver(t, Options{Store: st, Library: lib, Now: c.Now, Incident: id}, 140, 40)
 	d.press("+", "+", "+")
-	if x := d.app().exercise; x == nil || x.Speed(c.Now()) != 8 {
+	if x := d.app().drill.x; x == nil || x.Speed(c.Now()) != 8 {
 		t.Fatalf("three + did not set ×8")
 	}
 	n := 0

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"os/exec"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -14,97 +17,10 @@ import (
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
-// Messages. Every result of I/O is a message, and every message about an
-// incident carries its id so a late answer for an incident no longer on
-// screen is dropped instead of drawn over the wrong one.
-
-// tickMsg drives the header clock and the change poll, once a second.
-type tickMsg time.Time
-
-// seqMsg is the store's newest arrival number, polled to notice changes made
-// by other processes (a sync, the CLI, another window).
-type seqMsg struct {
-	Seq int64
-	Err error
-}
-
-// incidentsMsg is the first pages of the incident list, loaded, with the
-// store's totals.
-type incidentsMsg struct {
-	List         []model.Incident
-	Limit        int // asked for; fewer means the end
-	Active, Past int
-	Seq          int64
-	Err          error
-}
-
-// incidentsPageMsg is one more page of the list.
-type incidentsPageMsg struct {
-	Offset, Limit int
-	List          []model.Incident
-	Err           error
-}
-
-// incidentDataMsg is everything the incident view shows, loaded together so
-// the panes never disagree with each other.
-type incidentDataMsg struct {
-	ID       string
-	Seq      int64
-	Incident model.Incident
-	Roles    []model.RoleHolder
-	Steps    []model.StepStatus
-	Runbooks []attachedRunbook
-	Messages []model.Message // sent to audiences, for the cadence timer
-	Entries  []model.TimelineEntry
-	Window   windowRequest
-	// For a drill: its exercise clock, what objectives are judged from,
-	// and how many injects the clock has released (in Entries' count).
-	Exercise *model.Exercise
-	Log      model.DrillLog
-	Injects  int
-	// First is an answer to the load that opened the incident: only it
-	// reads the incident's unsaved texts (Drafts), which a reload does not
-	// need.
-	First     bool
-	Drafts    []storage.Draft
-	DraftsErr error
-	Err       error
-}
-
-// timelinePageMsg is a page of timeline entries older or newer than the
-// loaded window, or the first or last page after a jump.
-type timelinePageMsg struct {
-	ID      string
-	Dir     pageDir
-	Limit   int
-	Entries []model.TimelineEntry
-	Err     error
-}
-
-// savedMsg reports an event the person made: a note, a step change, a role.
-// Req matches the input that asked for it, so its text is cleared only when
-// it is safely stored.
-type savedMsg struct {
-	ID    string
-	Req   int
-	Event model.Event
-	Err   error
-}
-
-// declaredMsg reports the declare form's result, or a drill's start.
-type declaredMsg struct {
-	Incident model.Incident
-	Drill    bool
-	Warning  string // something to tell, though it worked
-	Err      error
-}
-
-// copiedMsg reports a clipboard copy.
-type copiedMsg struct {
-	What   string
-	Result clipboard.Result
-	Err    error
-}
+// Commands: every tea.Cmd the cockpit runs, in one place. Every read and
+// write of the store, the clipboard, the editor and the files happens
+// here, in a command, never in Update or View; the results come back as
+// the messages of messages.go.
 
 // attachedRunbook is a runbook as attached to an incident: parsed from the
 // exact text stored with the incident, not the library's current file.
@@ -380,9 +296,6 @@ func attachRunbook(attach AttachFunc, req int, incidentID, name string) tea.Cmd 
 	})
 }
 
-// attachedMsg reports a runbook attached from the cockpit.
-type attachedMsg struct{ ID, Name string }
-
 // assignRole records a role change the way the CLI does: it notes the
 // holder and assignment the person saw, so a clash with someone doing the
 // same offline is recognised after sync, and "handed from A to B" reads
@@ -453,4 +366,310 @@ func startDrill(fn DrillFunc, scenario string) tea.Cmd {
 		in, warning, err := fn(ctx, scenario)
 		return declaredMsg{Incident: in, Drill: true, Warning: warning, Err: err}
 	})
+}
+
+func loadReview(st Store, id string) tea.Cmd {
+	return bounded(func(ctx context.Context) tea.Msg {
+		r, info, err := st.Review(ctx, id)
+		if err != nil {
+			return reviewLoadedMsg{ID: id, Err: err}
+		}
+		entries, err := st.Timeline(ctx, id, storage.TimelinePage{})
+		if err != nil {
+			return reviewLoadedMsg{ID: id, Err: err}
+		}
+		var pinned []model.TimelineEntry
+		for _, e := range entries {
+			if e.Pinned && !e.Retracted {
+				pinned = append(pinned, e)
+			}
+		}
+		return reviewLoadedMsg{ID: id, Review: r, Info: info, Pinned: pinned}
+	})
+}
+
+// saveReview records r unless it is what the store already has.
+func saveReview(st Store, id string, r model.Review, editor bool) tea.Cmd {
+	return bounded(func(ctx context.Context) tea.Msg {
+		return storeReview(ctx, st, id, r, editor)
+	})
+}
+
+func storeReview(ctx context.Context, st Store, id string, r model.Review, editor bool) reviewSavedMsg {
+	msg := reviewSavedMsg{ID: id, Review: r, Editor: editor}
+	cur, _, err := st.Review(ctx, id)
+	if err != nil {
+		msg.Err = err
+		return msg
+	}
+	if r.Equal(cur) {
+		msg.Unchanged = true
+		return msg
+	}
+	_, msg.Err = st.Append(ctx, model.Draft{IncidentID: id, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: r}})
+	return msg
+}
+
+// prepareEditor writes the review document to a file for $EDITOR.
+func prepareEditor(id string, in model.Incident, r model.Review, pinned []model.TimelineEntry) tea.Cmd {
+	return func() tea.Msg {
+		text := model.RenderReviewTemplate(in, r, pinned)
+		f, err := os.CreateTemp("", "sitrep-review-"+in.Short()+"-*.md")
+		if err != nil {
+			return editorReadyMsg{ID: id, Err: fmt.Errorf("create a file to edit the review in: %w", err)}
+		}
+		_, err = f.WriteString(text)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(f.Name())
+			return editorReadyMsg{ID: id, Err: fmt.Errorf("write %s: %w", f.Name(), err)}
+		}
+		return editorReadyMsg{ID: id, Path: f.Name(), Text: text}
+	}
+}
+
+// runEditor hands the terminal to the editor; Bubble Tea takes it back
+// when the editor exits.
+func runEditor(editor string, msg editorReadyMsg) tea.Cmd {
+	args := strings.Fields(editor)
+	if len(args) == 0 {
+		args = []string{"vi"}
+	}
+	c := exec.Command(args[0], append(args[1:], msg.Path)...)
+	// The terminal itself, not the program's input: that is a reader over
+	// it (TerminalInput), which exec would copy through a pipe, leaving the
+	// editor without a terminal and the copy blocked on it after the editor
+	// exits.
+	c.Stdin = os.Stdin
+	return tea.ExecProcess(c, func(err error) tea.Msg {
+		if err != nil {
+			err = fmt.Errorf("editor %s: %w", args[0], err)
+		}
+		return editorDoneMsg{ID: msg.ID, Path: msg.Path, Text: msg.Text, Err: err}
+	})
+}
+
+// finishEditor reads the document back and saves it. A document that does
+// not read is kept in its file, and the error names it.
+func finishEditor(st Store, msg editorDoneMsg) tea.Cmd {
+	return bounded(func(ctx context.Context) tea.Msg {
+		out := reviewSavedMsg{ID: msg.ID, Editor: true}
+		if msg.Err != nil {
+			out.Err = fmt.Errorf("%w; the document is in %s", msg.Err, msg.Path)
+			return out
+		}
+		b, err := os.ReadFile(msg.Path)
+		if err != nil {
+			out.Err = fmt.Errorf("read the edited review %s: %w", msg.Path, err)
+			return out
+		}
+		if string(b) == msg.Text {
+			os.Remove(msg.Path)
+			out.Unchanged = true
+			return out
+		}
+		r, err := model.ParseReviewTemplate(string(b), st.Now())
+		if err != nil {
+			out.Err = fmt.Errorf("%w; your text is kept in %s (fix it there and run 'sitrep review %s --from %s')", err, msg.Path, model.ShortID(msg.ID), msg.Path)
+			return out
+		}
+		out = storeReview(ctx, st, msg.ID, r, true)
+		if out.Err == nil {
+			os.Remove(msg.Path)
+		}
+		return out
+	})
+}
+
+// runQuery asks the store for what a filter shows: through the full-text
+// index when it has text words, else with the fields alone (in the
+// background either way, so the screen never waits).
+func runQuery(st Store, seq int, q query) tea.Cmd {
+	return bounded(func(ctx context.Context) tea.Msg {
+		msg := searchMsg{Seq: seq}
+		if q.err != nil {
+			msg.Err = q.err
+			return msg
+		}
+		f, ok := q.searchFilter()
+		if !ok {
+			return msg
+		}
+		if len(q.text) > 0 {
+			hits, err := st.Search(ctx, strings.Join(q.text, " "), f)
+			if err != nil {
+				msg.Err = fmt.Errorf("search for %q: %w", strings.Join(q.text, " "), err)
+				return msg
+			}
+			for _, h := range hits {
+				msg.List = append(msg.List, h.Incident)
+				msg.Hits = append(msg.Hits, SearchHit{IncidentID: h.Incident.ID, Where: h.Where, Snippet: markSnippet(h.Snippet, h.Matches)})
+			}
+			msg.Full = len(hits) >= filterLimit
+			sortList(msg.List)
+			return msg
+		}
+		f.Limit = filterLimit + 1
+		list, err := st.IncidentsWhere(ctx, f)
+		if err != nil {
+			msg.Err = err
+			return msg
+		}
+		if len(list) > filterLimit {
+			list, msg.Full = list[:filterLimit], true
+		}
+		msg.List = list
+		return msg
+	})
+}
+
+func loadStats(st Store) tea.Cmd {
+	return bounded(func(ctx context.Context) tea.Msg {
+		incidents, err := st.IncidentTimes(ctx, storage.StatsFilter{})
+		if err != nil {
+			return statsMsg{Err: err}
+		}
+		drills, err := st.IncidentTimes(ctx, storage.StatsFilter{Exercises: true})
+		if err != nil {
+			return statsMsg{Err: err}
+		}
+		return statsMsg{Real: model.ComputeStats(incidents, false), Drills: model.ComputeStats(drills, true)}
+	})
+}
+
+// fillMessage fills t from the incident: the impact from the review, the
+// newest note, and when the next update will be due once this one is sent
+// (on the drill's clock when x is not nil).
+func fillMessage(st Store, in model.Incident, x *model.Exercise, msgs []model.Message, policy model.CadencePolicy, t model.MessageTemplate, now time.Time) tea.Cmd {
+	return bounded(func(ctx context.Context) tea.Msg {
+		out := messageFilledMsg{ID: in.ID, Tmpl: t}
+		facts, err := st.MessageFacts(ctx, in.ID)
+		if err != nil {
+			out.Err = err
+			return out
+		}
+		out.Text, out.Err = model.ComposeMessage(t, in, x, facts, msgs, policy, now)
+		return out
+	})
+}
+
+func sendMessage(st Store, id string, t model.MessageTemplate, text string) tea.Cmd {
+	return bounded(func(ctx context.Context) tea.Msg {
+		_, err := st.Append(ctx, model.Draft{IncidentID: id, Kind: model.EventMessageSent, Payload: model.MessagePayload{
+			Audience: t.Audience, Template: t.Name, Text: strings.TrimRight(text, "\n") + "\n"}})
+		return messageSentMsg{ID: id, Audience: t.Audience, Err: err}
+	})
+}
+
+func runSync(fn SyncFunc, pending PendingFunc, manual bool) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), syncTimeout)
+		defer cancel()
+		rep, err := fn(ctx)
+		msg := syncDoneMsg{Report: rep, Err: err, Pending: -1, Manual: manual}
+		if pending != nil {
+			msg.Pending, msg.PendErr = pending(ctx)
+		}
+		return msg
+	}
+}
+
+func countPending(fn PendingFunc) tea.Cmd {
+	if fn == nil {
+		return nil
+	}
+	return bounded(func(ctx context.Context) tea.Msg {
+		n, err := fn(ctx)
+		return pendingMsg{N: n, Err: err}
+	})
+}
+
+func writeReport(fn WriteFunc, req int, id string, drill bool, path string) tea.Cmd {
+	return bounded(func(ctx context.Context) tea.Msg {
+		abs, err := expandPath(path)
+		if err == nil {
+			err = fn(ctx, id, abs)
+		}
+		return writtenMsg{Req: req, Path: abs, Drill: drill, Err: err}
+	})
+}
+
+// writeDrafts writes drafts down in the order they were set, through the
+// one writer that keeps that order across commands.
+func writeDrafts(w *draftWriter, st Store, ds []draftWrite) tea.Cmd {
+	if len(ds) == 0 {
+		return nil
+	}
+	return func() tea.Msg {
+		var first error
+		for _, d := range ds {
+			if err := w.write(st, d); err != nil && first == nil {
+				first = err
+			}
+		}
+		return draftWrittenMsg{Err: first}
+	}
+}
+
+// quitAfter quits once cmd has run: the drafts of what was being typed
+// are on disk before the program ends.
+func quitAfter(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return tea.Quit
+	}
+	return func() tea.Msg {
+		cmd()
+		return tea.QuitMsg{}
+	}
+}
+
+// loadLibrary loads a runbook library that loads on first use, reading
+// the team folders off the UI goroutine.
+func loadLibrary(lib lazyLibrary) tea.Cmd {
+	return func() tea.Msg { return libraryMsg(lib.Notice()) }
+}
+
+// pageLoader reads pages of incident id's timeline for the timeline pane,
+// merging a drill's injects as of now.
+func pageLoader(st Store, id string, x *model.Exercise, now func() time.Time) func(pageDir, model.TimelineEntry) tea.Cmd {
+	return func(dir pageDir, edge model.TimelineEntry) tea.Cmd {
+		return loadPage(st, id, dir, edge, timelinePage, x, now())
+	}
+}
+
+// flash says text on the status line.
+func flash(text string, isErr bool) tea.Cmd {
+	return func() tea.Msg { return flashMsg{Text: text, IsErr: isErr} }
+}
+
+// syncTick asks for a sync after d (at once when d is 0).
+func syncTick(d time.Duration) tea.Cmd {
+	if d <= 0 {
+		return func() tea.Msg { return syncTickMsg{} }
+	}
+	return tea.Tick(d, func(time.Time) tea.Msg { return syncTickMsg{} })
+}
+
+// draftTick asks to write the draft down after a pause of d in typing.
+func draftTick(d time.Duration, seq int) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return draftTickMsg{seq} })
+}
+
+// searchTick asks the store for the list filter's matches after a pause
+// of d in typing (at once when d is 0).
+func searchTick(d time.Duration, seq int) tea.Cmd {
+	if d <= 0 {
+		return func() tea.Msg { return searchTickMsg{Seq: seq} }
+	}
+	return tea.Tick(d, func(time.Time) tea.Msg { return searchTickMsg{Seq: seq} })
+}
+
+// listSourceOf reads the list's pages and search answers from st.
+func listSourceOf(st Store) listSource {
+	return listSource{
+		page:  func(offset int) tea.Cmd { return loadIncidentPage(st, offset) },
+		query: func(seq int, q query) tea.Cmd { return runQuery(st, seq, q) },
+	}
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
 )
 
 // The message screen (m in an incident): pick a template (internal,
@@ -48,43 +48,6 @@ func (c *commsScreen) SetSize(w, h int) {
 
 func (c *commsScreen) areaHeight() int { return max(min(14, c.h-4), 3) }
 
-type messageFilledMsg struct {
-	ID   string
-	Tmpl model.MessageTemplate
-	Text string
-	Err  error
-}
-
-type messageSentMsg struct {
-	ID       string
-	Audience model.Audience
-	Err      error
-}
-
-// fillMessage fills t from the incident: the impact from the review, the
-// newest note, and when the next update will be due once this one is sent
-// (on the drill's clock when x is not nil).
-func fillMessage(st Store, in model.Incident, x *model.Exercise, msgs []model.Message, policy model.CadencePolicy, t model.MessageTemplate, now time.Time) tea.Cmd {
-	return bounded(func(ctx context.Context) tea.Msg {
-		out := messageFilledMsg{ID: in.ID, Tmpl: t}
-		facts, err := st.MessageFacts(ctx, in.ID)
-		if err != nil {
-			out.Err = err
-			return out
-		}
-		out.Text, out.Err = model.ComposeMessage(t, in, x, facts, msgs, policy, now)
-		return out
-	})
-}
-
-func sendMessage(st Store, id string, t model.MessageTemplate, text string) tea.Cmd {
-	return bounded(func(ctx context.Context) tea.Msg {
-		_, err := st.Append(ctx, model.Draft{IncidentID: id, Kind: model.EventMessageSent, Payload: model.MessagePayload{
-			Audience: t.Audience, Template: t.Name, Text: strings.TrimRight(text, "\n") + "\n"}})
-		return messageSentMsg{ID: id, Audience: t.Audience, Err: err}
-	})
-}
-
 // commsAction is what a key on the message screen asks of the App.
 type commsAction int
 
@@ -116,7 +79,10 @@ func (c *commsScreen) Update(msg tea.KeyMsg) commsAction {
 			c.editing, c.err = false, "" // back to the templates
 			return commsNone
 		}
-		c.area, _ = c.area.Update(msg)
+		before := c.area.Value()
+		if c.area, _ = c.area.Update(msg); c.area.Value() != before {
+			c.notice = ""
+		}
 		return commsNone
 	}
 	n := len(model.MessageTemplates)
@@ -193,4 +159,32 @@ func (c *commsScreen) View(dues []model.UpdateDue, now time.Time) []string {
 		out = append(out, "", clip(s.Error.Render(model.OneLine(c.err)), w))
 	}
 	return out
+}
+
+// filled opens the template filled from the incident for editing, or the
+// draft of an update to the same audience left unsaved (d, when its text
+// is not empty).
+func (c *commsScreen) filled(msg messageFilledMsg, d storage.Draft) {
+	c.filling = false
+	if msg.Err != nil {
+		c.err = msg.Err.Error()
+		return
+	}
+	c.tmpl, c.editing, c.err, c.notice = msg.Tmpl, true, "", ""
+	c.area = newTextArea(model.Printable(msg.Text), c.w-4, c.areaHeight())
+	if d.Slot != "" {
+		c.area.SetValue(d.Text)
+		c.notice = restoredNotice(d, "ctrl+s logs it, esc drops it.")
+	}
+}
+
+// sent takes the answer to logging the message; ok is false when it
+// failed, and the text stays with the error under it.
+func (c *commsScreen) sent(err error) (ok bool) {
+	c.saving = false
+	if err != nil {
+		c.err = err.Error()
+		return false
+	}
+	return true
 }

@@ -38,7 +38,7 @@ func TestMessageFlow(t *testing.T) {
 		}
 	}
 	d.press("enter") // the internal update
-	cs := d.app().comms
+	cs := d.app().slot.comms()
 	if cs == nil || !cs.editing || cs.tmpl.Audience != model.AudienceInternal {
 		t.Fatalf("enter did not open the internal update for editing: %+v", cs)
 	}
@@ -59,7 +59,7 @@ func TestMessageFlow(t *testing.T) {
 		!strings.Contains(msgs[0].Text, "Posted on the status page.") || !strings.Contains(msgs[0].Text, "Checkout returns 500") {
 		t.Fatalf("logged %+v", msgs)
 	}
-	if d.app().comms != nil {
+	if d.app().slot.comms() != nil {
 		t.Error("the message screen stayed open after logging")
 	}
 	for _, due := range model.UpdatesDue(d.app().inc, nil, msgs, model.DefaultCadence(), c.Now()) {

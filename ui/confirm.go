@@ -16,32 +16,33 @@ import (
 type confirmation struct {
 	question string
 	yes      func(a *App) tea.Cmd
+	under    modal // what it was asked over, open again once answered
 }
 
 func (a *App) ask(question string, yes func(a *App) tea.Cmd) {
-	a.confirm = &confirmation{question: question, yes: yes}
+	a.slot.over(&confirmation{question: question, yes: yes})
 }
 
-func (a App) confirmKey(msg tea.KeyMsg) (App, tea.Cmd) {
+// act is what a key does to a question: y runs what it asked about, n
+// gives the input it covered back.
+func (c *confirmation) act(a *App, msg tea.KeyMsg) tea.Cmd {
 	k := a.keys
-	c := a.confirm
 	switch {
 	case key.Matches(msg, k.Yes):
-		a.confirm = nil
-		return a, c.yes(&a)
+		a.slot.close()
+		return c.yes(a)
 	case key.Matches(msg, k.No):
-		a.confirm = nil
-		if a.prompt != nil && a.prompt.kind == promptAssign {
-			a.prompt.saving = false // back to the input, text kept
+		a.slot.close()
+		if p := a.slot.prompt(); p != nil && p.kind == promptAssign {
+			p.release() // back to the input, text kept
 		}
 	}
-	return a, nil
+	return nil
 }
 
-// confirmLines are the footer's two lines while a question is open.
-func (a App) confirmLines(w int) []string {
-	s := a.styles
-	return []string{s.Warn.Render(clip(a.confirm.question, w)), shortHelp(s, []key.Binding{a.keys.Yes, a.keys.No}, w)}
+// lines are the footer's two lines while a question is open.
+func (c *confirmation) lines(s *Styles, k *keyMap, w int) []string {
+	return []string{s.Warn.Render(clip(c.question, w)), shortHelp(s, []key.Binding{k.Yes, k.No}, w)}
 }
 
 // severityChange asks before the severity changes: it pages people and

@@ -37,8 +37,8 @@ func TestRefusalHoldsTypedText(t *testing.T) {
 	d := newDriver(t, Options{Store: st, Now: c.Now, Incident: incA}, 160, 48)
 	before := holders(t, d, incA)
 	d.press("g", "X") // the declaration: not a note
-	if d.app().notice == nil || d.app().prompt != nil {
-		t.Fatalf("X on the declaration: notice %v, prompt %v", d.app().notice, d.app().prompt)
+	if d.app().slot.notice() == nil || d.app().slot.prompt() != nil {
+		t.Fatalf("X on the declaration: notice %v, prompt %v", d.app().slot.notice(), d.app().slot.prompt())
 	}
 	// Typed one key at a time, and as tmux delivers it: in one burst.
 	d.typeText("wrong ")
@@ -47,8 +47,8 @@ func TestRefusalHoldsTypedText(t *testing.T) {
 		t.Errorf("the held text is not shown:\n%s", v)
 	}
 	d.press("enter")
-	if a := d.app(); a.notice != nil || a.prompt != nil {
-		t.Fatalf("after enter: notice %v, prompt %+v", a.notice, a.prompt)
+	if a := d.app(); a.slot.notice() != nil || a.slot.prompt() != nil {
+		t.Fatalf("after enter: notice %v, prompt %+v", a.slot.notice(), a.slot.prompt())
 	}
 	if after := holders(t, d, incA); !maps.Equal(before, after) {
 		t.Errorf("roles changed: %v, were %v", after, before)
@@ -57,7 +57,7 @@ func TestRefusalHoldsTypedText(t *testing.T) {
 	d.press("g", "X")
 	c.Add(5 * noticeLife)
 	d.send(tickMsg{})
-	if d.app().notice != nil {
+	if d.app().slot.notice() != nil {
 		t.Error("an untouched notice stayed")
 	}
 }
@@ -71,7 +71,7 @@ func TestRoleInputStartsEmpty(t *testing.T) {
 	seed(t, st, c, bundled(t))
 	d := newDriver(t, Options{Store: st, Now: c.Now, Incident: incA}, 160, 48)
 	d.press("3", "j", "r") // the scribe, held by bob
-	p := d.app().prompt
+	p := d.app().slot.prompt()
 	if p == nil || p.kind != promptAssign || p.role != model.RoleScribe {
 		t.Fatalf("r: prompt %+v", p)
 	}
@@ -79,7 +79,7 @@ func TestRoleInputStartsEmpty(t *testing.T) {
 		t.Errorf("role input starts %q, hints %q", p.input.Value(), p.input.Placeholder)
 	}
 	d.press("ctrl+o")
-	if v := d.app().prompt.input.Value(); v != "carol@ops" {
+	if v := d.app().slot.prompt().input.Value(); v != "carol@ops" {
 		t.Errorf("ctrl+o filled in %q", v)
 	}
 	d.press("enter")
@@ -91,11 +91,11 @@ func TestRoleInputStartsEmpty(t *testing.T) {
 	d.press("g", "r")
 	d.typeText("bob@desk")
 	d.press("enter")
-	if d.app().confirm == nil || !strings.Contains(d.view(), "Hand Incident Commander from alice@laptop over to bob@desk?") {
+	if d.app().slot.confirm() == nil || !strings.Contains(d.view(), "Hand Incident Commander from alice@laptop over to bob@desk?") {
 		t.Fatalf("no question before taking command:\n%s", d.view())
 	}
 	d.press("n")
-	if p := d.app().prompt; p == nil || p.input.Value() != "bob@desk" || p.saving {
+	if p := d.app().slot.prompt(); p == nil || p.input.Value() != "bob@desk" || p.saving {
 		t.Fatalf("n: prompt %+v", p)
 	}
 	if h := holders(t, d, incA)[model.RoleCommander]; h != "alice@laptop" {
@@ -118,7 +118,7 @@ func TestResolveAndSeverityAsk(t *testing.T) {
 	ctx := context.Background()
 	resolved := strconv.Itoa(slices.Index(model.Statuses, model.StatusResolved) + 1)
 	d.press("S", resolved)
-	if v := d.view(); d.app().confirm == nil || !strings.Contains(v, "Resolve with") || !strings.Contains(v, "1 blocked?") {
+	if v := d.view(); d.app().slot.confirm() == nil || !strings.Contains(v, "Resolve with") || !strings.Contains(v, "1 blocked?") {
 		t.Fatalf("no question before resolving:\n%s", v)
 	}
 	d.typeText("q") // held: does not leave the incident

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	gosync "sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -20,10 +21,6 @@ import (
 // the last moment of typing, rarely enough to cost nothing.
 const defaultDraftDelay = 300 * time.Millisecond
 
-// draftTickMsg asks to write the text down, if nothing was typed since the
-// tick numbered seq was set.
-type draftTickMsg struct{ seq int }
-
 // editingText is what is being typed now that a draft keeps: its slot and
 // text. ok is false when nothing draftable is open.
 func (a *App) editingText() (slot, text string, ok bool) {
@@ -31,14 +28,14 @@ func (a *App) editingText() (slot, text string, ok bool) {
 		return "", "", false
 	}
 	switch {
-	case a.prompt != nil:
-		if kind, ok := a.prompt.noteKind(); ok {
-			return string(kind), a.prompt.input.Value(), true
+	case a.slot.prompt() != nil:
+		if kind, ok := a.slot.prompt().noteKind(); ok {
+			return string(kind), a.slot.prompt().input.Value(), true
 		}
-	case a.review != nil && a.review.editing:
-		return reviewSlot(reviewParts[a.review.sel].key), a.review.area.Value(), true
-	case a.comms != nil && a.comms.editing:
-		return messageSlot(string(a.comms.tmpl.Audience)), a.comms.area.Value(), true
+	case a.slot.review() != nil && a.slot.review().editing:
+		return reviewSlot(reviewParts[a.slot.review().sel].key), a.slot.review().area.Value(), true
+	case a.slot.comms() != nil && a.slot.comms().editing:
+		return messageSlot(string(a.slot.comms().tmpl.Audience)), a.slot.comms().area.Value(), true
 	}
 	return "", "", false
 }
@@ -65,7 +62,7 @@ func (a *App) typed() tea.Cmd {
 	}
 	a.draftSeq++
 	seq := a.draftSeq
-	return tea.Tick(delay, func(time.Time) tea.Msg { return draftTickMsg{seq} })
+	return draftTick(delay, seq)
 }
 
 func (a *App) onDraftTick(msg draftTickMsg) {
@@ -74,10 +71,7 @@ func (a *App) onDraftTick(msg draftTickMsg) {
 	}
 }
 
-// keepDraft writes the text being edited down as its draft. It writes
-// here, in Update, not from a command: writes from commands could land out
-// of order and leave an older text as the draft. A few hundred bytes to
-// the page cache is quick.
+// keepDraft keeps the text being edited as its draft.
 func (a *App) keepDraft() {
 	if slot, text, ok := a.editingText(); ok {
 		a.setDraft(slot, text)
@@ -85,16 +79,11 @@ func (a *App) keepDraft() {
 }
 
 // setDraft keeps text as the open incident's draft in slot (empty: none).
+// The file is written by a command (writeDrafts), not here: a slow or
+// network home directory must not hold the keyboard up.
 func (a *App) setDraft(slot, text string) {
 	a.draftSeq++ // a tick already set is now stale
-	if err := a.st.SaveDraft(a.incID, slot, text); err != nil {
-		if !a.draftFailed {
-			a.setFlash("Draft not kept: "+err.Error(), true)
-		}
-		a.draftFailed = true
-		return
-	}
-	a.draftFailed = false
+	a.unwritten = append(a.unwritten, draftWrite{n: a.writer.number(), incident: a.incID, slot: slot, text: text})
 	if a.drafts == nil {
 		a.drafts = map[string]storage.Draft{}
 	}
@@ -103,6 +92,67 @@ func (a *App) setDraft(slot, text string) {
 	} else {
 		a.drafts[slot] = storage.Draft{Slot: slot, Text: text, Saved: a.now()}
 	}
+}
+
+// flushDrafts is the command that writes the drafts set since the last
+// one, in the order they were set.
+func (a *App) flushDrafts() tea.Cmd {
+	ds := a.unwritten
+	a.unwritten = nil
+	return writeDrafts(a.writer, a.st, ds)
+}
+
+// onDraftWritten says once that drafts are not being kept, and again only
+// after one was.
+func (a *App) onDraftWritten(msg draftWrittenMsg) {
+	if msg.Err != nil {
+		if !a.draftFailed {
+			a.setFlash("Draft not kept: "+msg.Err.Error(), true)
+		}
+		a.draftFailed = true
+		return
+	}
+	a.draftFailed = false
+}
+
+// draftWrite is one draft to write down, numbered in the order Update set
+// it.
+type draftWrite struct {
+	n                    int
+	incident, slot, text string
+}
+
+// draftWriter writes drafts from commands in the order they were set.
+// Commands run on goroutines in no set order, so each write carries its
+// number, and one older than the newest written to its slot is dropped:
+// the newest text is what stays on disk, whichever command ran last.
+type draftWriter struct {
+	mu   gosync.Mutex
+	last int            // the number given to the newest draft set
+	done map[string]int // by incident and slot, the newest number written
+}
+
+func newDraftWriter() *draftWriter { return &draftWriter{done: map[string]int{}} }
+
+// number gives the next draft its place in the order.
+func (w *draftWriter) number() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.last++
+	return w.last
+}
+
+// write writes d unless a newer text for its slot is down already. It
+// holds the lock while writing, so two writes never race on one file.
+func (w *draftWriter) write(st Store, d draftWrite) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	k := d.incident + "\x00" + d.slot
+	if w.done[k] > d.n {
+		return nil
+	}
+	w.done[k] = d.n
+	return st.SaveDraft(d.incident, d.slot, d.text)
 }
 
 func restoredNotice(d storage.Draft, how string) string {
@@ -117,9 +167,7 @@ func (a *App) restoreDraft(p *prompt) {
 		return
 	}
 	if d, ok := a.drafts[string(kind)]; ok {
-		p.input.SetValue(d.Text)
-		p.input.CursorEnd()
-		p.notice = restoredNotice(d, "enter saves it, ctrl+u clears it.")
+		p.restore(d)
 	}
 }
 
@@ -142,12 +190,14 @@ func (a *App) onDrafts(drafts []storage.Draft) {
 	if len(elsewhere) > 0 {
 		a.setFlash("Unsaved text kept from before: "+strings.Join(elsewhere, ", ")+".", false)
 	}
-	if a.prompt != nil || a.picker != nil || a.form != nil {
+	if a.slot.base() != nil {
+		// Something else is open (a form, a picker, the review): the
+		// draft waits for its key rather than closing it.
 		return
 	}
 	for _, d := range drafts { // newest first
 		if kind, ok := noteKindOf(d.Slot); ok {
-			a.openPrompt(notePrompt(kind))
+			a.openNote(kind)
 			return
 		}
 	}

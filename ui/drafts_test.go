@@ -3,7 +3,11 @@ package ui
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
@@ -26,7 +30,7 @@ func TestDraftSurvivesQuit(t *testing.T) {
 
 	again := newDriver(t, Options{Store: st, Now: c.Now}, 120, 40)
 	again.press("enter")
-	p := again.app().prompt
+	p := again.app().slot.prompt()
 	if p == nil || p.kind != promptDecision || p.input.Value() != "Fail over to eu-west if p99 stays above 2s" {
 		t.Fatalf("reopened: prompt %+v, want the decision typed before quitting", p)
 	}
@@ -56,15 +60,15 @@ func TestDraftKeptOnEsc(t *testing.T) {
 	d.press("enter", "n")
 	d.typeText("half a thought")
 	d.press("esc")
-	if d.app().prompt != nil {
+	if d.app().slot.prompt() != nil {
 		t.Fatal("esc did not close the note line")
 	}
 	d.press("a") // another kind starts empty
-	if p := d.app().prompt; p == nil || p.input.Value() != "" {
+	if p := d.app().slot.prompt(); p == nil || p.input.Value() != "" {
 		t.Fatalf("action line: %+v", p)
 	}
 	d.press("esc", "n")
-	if p := d.app().prompt; p == nil || p.input.Value() != "half a thought" {
+	if p := d.app().slot.prompt(); p == nil || p.input.Value() != "half a thought" {
 		t.Fatalf("note line reopened: %+v", p)
 	}
 	drafts, err := st.Drafts(incA)
@@ -95,7 +99,7 @@ func TestReviewAndUpdateDraftsSurviveQuit(t *testing.T) {
 		t.Errorf("the kept review text is not mentioned:\n%s", v)
 	}
 	d.press("R", "enter")
-	r := d.app().review
+	r := d.app().slot.review()
 	if r == nil || !r.editing || !strings.Contains(r.area.Value(), "EU checkout failed for 40 minutes") || !strings.Contains(d.view(), "Restored what you typed") {
 		t.Fatalf("the summary reopened without its unsaved text: %+v\n%s", r, d.view())
 	}
@@ -113,12 +117,79 @@ func TestReviewAndUpdateDraftsSurviveQuit(t *testing.T) {
 	d.press("ctrl+c")
 	d = newDriver(t, Options{Store: st, Now: c.Now, Cadence: model.DefaultCadence()}, 120, 40)
 	d.press("enter", "m", "enter")
-	cs := d.app().comms
+	cs := d.app().slot.comms()
 	if cs == nil || !strings.HasSuffix(cs.area.Value(), " Next: failover drill.") {
 		t.Fatalf("the internal update reopened without its unsaved text: %+v", cs)
 	}
 	d.press("esc")
 	if drafts, _ := st.Drafts(incA); len(drafts) != 0 {
 		t.Errorf("esc kept the update as a draft: %+v", drafts)
+	}
+}
+
+// gatedStore holds draft writes until release is closed, once gated: a
+// home directory on a slow or hung network share.
+type gatedStore struct {
+	*storage.Store
+	gated   atomic.Bool
+	release chan struct{}
+}
+
+func (s *gatedStore) SaveDraft(incidentID, slot, text string) error {
+	if s.gated.Load() {
+		<-s.release
+	}
+	return s.Store.SaveDraft(incidentID, slot, text)
+}
+
+// TestDraftWritesLeaveTheKeyboardFree: typing while draft files cannot be
+// written does not wait for them (they are written from commands), and
+// the commands, run in any order, leave the newest text as the draft.
+func TestDraftWritesLeaveTheKeyboardFree(t *testing.T) {
+	c := newClock()
+	plain := openStore(t, c, "alice@laptop")
+	seed(t, plain, c, bundled(t))
+	st := &gatedStore{Store: plain, release: make(chan struct{})}
+	d := newDriver(t, Options{Store: st, Now: c.Now}, 120, 40)
+	d.press("enter", "n")
+	st.gated.Store(true)
+	done := make(chan []tea.Cmd)
+	go func() {
+		var cmds []tea.Cmd
+		for _, r := range "abc" {
+			var cmd tea.Cmd
+			d.m, cmd = d.m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+			cmds = append(cmds, cmd)
+		}
+		done <- cmds
+	}()
+	var cmds []tea.Cmd
+	select {
+	case cmds = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("typing waited for the draft file to be written")
+	}
+	if p := d.app().slot.prompt(); p == nil || p.input.Value() != "abc" {
+		t.Fatalf("note line %+v, want abc typed", p)
+	}
+	close(st.release)
+	// Newest first: the older writes come last and must not win.
+	var run func(cmd tea.Cmd)
+	run = func(cmd tea.Cmd) {
+		if cmd == nil {
+			return
+		}
+		if batch, ok := cmd().(tea.BatchMsg); ok {
+			for i := len(batch) - 1; i >= 0; i-- {
+				run(batch[i])
+			}
+		}
+	}
+	for i := len(cmds) - 1; i >= 0; i-- {
+		run(cmds[i])
+	}
+	drafts, err := plain.Drafts(incA)
+	if err != nil || len(drafts) != 1 || drafts[0].Text != "abc" {
+		t.Fatalf("drafts %+v %v, want the newest text, abc", drafts, err)
 	}
 }

@@ -20,6 +20,15 @@ import (
 // clock, so the App reloads when one does, and merges them into the
 // timeline (commands.go).
 
+// drillState is the drill on screen, if any: its clock, what its
+// objectives are judged from, and the facilitator's panel.
+type drillState struct {
+	x       *model.Exercise // nil: not a drill
+	log     model.DrillLog
+	injects int  // released injects in the timeline read last
+	panel   bool // the O panel is open
+}
+
 // drillKeysEnabled turns the facilitator's keys on for a drill.
 func (a *App) drillKeysEnabled(on bool) {
 	k := a.keys
@@ -30,18 +39,17 @@ func (a *App) drillKeysEnabled(on bool) {
 
 // leaveDrill forgets the drill on screen, if any, and turns its keys off.
 func (a *App) leaveDrill() {
-	a.exercise, a.drillLog, a.injectsShown, a.facilitator = nil, model.DrillLog{}, 0, false
+	a.drill = drillState{}
 	a.drillKeysEnabled(false)
 }
 
-// drillHeader is the header's drill field: the exercise clock and the
+// header is the header's drill field: the exercise clock and the
 // next inject.
-func (a App) drillHeader(now time.Time) string {
-	x := a.exercise
+func (d *drillState) header(s *Styles, now time.Time) string {
+	x := d.x
 	if x == nil {
 		return ""
 	}
-	s := a.styles
 	clock := "drill " + model.TPlus(x.Elapsed(now))
 	switch {
 	case x.Over(now):
@@ -67,7 +75,7 @@ func (a App) drillHeader(now time.Time) string {
 
 // drillAction records a facilitator's key as an event.
 func (a *App) drillAction(kind model.EventKind) tea.Cmd {
-	x := a.exercise
+	x := a.drill.x
 	if x == nil {
 		return nil
 	}
@@ -89,13 +97,12 @@ func (a *App) drillAction(kind model.EventKind) tea.Cmd {
 			return nil
 		}
 		if kind == model.EventInjectSkipped {
-			p := a.openPrompt(promptSkipInject, fmt.Sprintf("Why skip inject %d (%s)?", next.Index+1, model.OneLine(next.Title)))
-			p.inject = next.Index
+			a.openPrompt(promptSkipInject, fmt.Sprintf("Why skip inject %d (%s)?", next.Index+1, model.OneLine(next.Title)), promptAbout{inject: next.Index})
 			return nil
 		}
 		draft.Payload = model.InjectPayload{Index: next.Index, Title: model.OneLine(next.Title)}
 	case model.EventExerciseEnded:
-		a.openPrompt(promptEndDrill, "End the drill? Why (enter ends it, esc keeps it running):")
+		a.openPrompt(promptEndDrill, "End the drill? Why (enter ends it, esc keeps it running):", promptAbout{})
 		return nil
 	}
 	a.nextReq++
@@ -105,12 +112,12 @@ func (a *App) drillAction(kind model.EventKind) tea.Cmd {
 // speed changes the clock's speed by factor, within the bounds
 // model.CheckSpeed sets for the command line too.
 func (a *App) speed(factor float64) tea.Cmd {
-	if a.exercise == nil {
+	if a.drill.x == nil {
 		return nil
 	}
-	next := a.exercise.Speed(a.now()) * factor
+	next := a.drill.x.Speed(a.now()) * factor
 	if model.CheckSpeed(next) != nil {
-		a.refuse(fmt.Sprintf("The exercise clock stays between ×%g and ×%g (now ×%g).", float64(model.MinSpeed), float64(model.MaxSpeed), a.exercise.Speed(a.now())))
+		a.refuse(fmt.Sprintf("The exercise clock stays between ×%g and ×%g (now ×%g).", float64(model.MinSpeed), float64(model.MaxSpeed), a.drill.x.Speed(a.now())))
 		return nil
 	}
 	if a.drillOver(a.now()) {
@@ -122,30 +129,28 @@ func (a *App) speed(factor float64) tea.Cmd {
 
 // drillOver says, on screen, when a facilitator's key comes after the end.
 func (a *App) drillOver(now time.Time) bool {
-	if a.exercise.Over(now) {
+	if a.drill.x.Over(now) {
 		a.refuse("This drill has ended.")
 		return true
 	}
 	return false
 }
 
-// injectsDue reports whether the clock has released an inject (or taken
+// due reports whether the clock has released an inject (or taken
 // one back, after a pause) since the timeline was read.
-func (a *App) injectsDue() bool {
-	return a.exercise != nil && len(a.exercise.InjectEntries(a.now())) != a.injectsShown
+func (d *drillState) due(now time.Time) bool {
+	return d.x != nil && len(d.x.InjectEntries(now)) != d.injects
 }
 
-// facilitatorPanel is the O panel: the clock, every inject and every
+// view is the O panel: the clock, every inject and every
 // objective.
-func (a App) facilitatorPanel(w, h int) []string {
-	s := a.styles
-	x := a.exercise
+func (d *drillState) view(s *Styles, w, h int, now time.Time) []string {
+	x := d.x
 	if x == nil {
 		return []string{s.Faint.Render("Not a drill.")}
 	}
-	now := a.now()
 	var objectives []string
-	for _, o := range x.Objectives(a.drillLog, now) {
+	for _, o := range x.Objectives(d.log, now) {
 		st := s.Faint
 		switch o.State {
 		case model.ObjectiveMet:
@@ -171,7 +176,7 @@ func (a App) facilitatorPanel(w, h int) []string {
 	room := h - (4 + len(injects) + 1 + len(objectives))
 	for i := len(injects) - 1; i >= 0; i-- {
 		var lines []string
-		for _, e := range x.ExpectedActions(injects[i], a.drillLog.Entries, now) {
+		for _, e := range x.ExpectedActions(injects[i], d.log.Entries, now) {
 			mark, st, seen := "·", s.Faint, ""
 			if e.Answered {
 				mark, st, seen = "✓", s.OK, " seen at "+model.TPlus(x.Elapsed(e.At))
@@ -183,7 +188,7 @@ func (a App) facilitatorPanel(w, h int) []string {
 		}
 		expected[i], room = lines, room-len(lines)
 	}
-	out := []string{clip(s.PaneFocused.Render("Facilitator · "+model.OneLine(x.Started.Title))+"  "+a.drillHeader(now), w), ""}
+	out := []string{clip(s.PaneFocused.Render("Facilitator · "+model.OneLine(x.Started.Title))+"  "+d.header(s, now), w), ""}
 	title := s.Title.Render("Injects")
 	for _, l := range expected {
 		if len(l) > 0 {

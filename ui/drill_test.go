@@ -98,7 +98,7 @@ func TestDrillFacilitator(t *testing.T) {
 
 	// Pause: the clock stops, and inject 2 does not come at its time.
 	d.press("P")
-	if x := d.app().exercise; x == nil || !x.Paused(c.Now()) {
+	if x := d.app().drill.x; x == nil || !x.Paused(c.Now()) {
 		t.Fatal("P did not pause the exercise clock")
 	}
 	if head := ansi.Strip(strings.Split(d.view(), "\n")[1]); !strings.Contains(head, "PAUSED") {
@@ -111,7 +111,7 @@ func TestDrillFacilitator(t *testing.T) {
 	}
 	// Resume at double speed: inject 2 comes after half the time left.
 	d.press("P", "+")
-	x := d.app().exercise
+	x := d.app().drill.x
 	if x.Paused(c.Now()) || x.Speed(c.Now()) != 2 {
 		t.Fatalf("after P and +: paused %v, speed %g", x.Paused(c.Now()), x.Speed(c.Now()))
 	}
@@ -129,13 +129,13 @@ func TestDrillFacilitator(t *testing.T) {
 
 	// Release inject 3 early; skip the next with a reason.
 	d.press("I")
-	if st := d.app().exercise.Injects(c.Now())[f+2]; st.State != model.InjectReleased || !st.Early {
+	if st := d.app().drill.x.Injects(c.Now())[f+2]; st.State != model.InjectReleased || !st.Early {
 		t.Errorf("inject %d after I: %+v", f+3, st)
 	}
 	d.press("K")
 	d.typeText("out of time")
 	d.press("enter")
-	x = d.app().exercise
+	x = d.app().drill.x
 	if st := x.Injects(c.Now())[f+3]; st.State != model.InjectSkipped || st.Reason != "out of time" {
 		t.Errorf("inject %d after K: %+v", f+4, st)
 	}
@@ -148,13 +148,13 @@ func TestDrillFacilitator(t *testing.T) {
 		}
 	}
 	d.press("esc")
-	if d.app().facilitator || d.app().screen != screenIncident {
+	if d.app().drill.panel || d.app().screen != screenIncident {
 		t.Error("esc did not close the panel (only)")
 	}
 	d.press("E")
 	d.typeText("time is up")
 	d.press("enter")
-	if x := d.app().exercise; !x.Over(c.Now()) || x.EndReason != "time is up" {
+	if x := d.app().drill.x; !x.Over(c.Now()) || x.EndReason != "time is up" {
 		t.Errorf("E did not end the drill: %+v", x.Ended)
 	}
 	// As with 'sitrep drill end', the exercise incident is resolved: it
@@ -173,8 +173,8 @@ func TestDrillKeysOnlyInDrills(t *testing.T) {
 	before, _ := store.st.MaxSeq(context.Background())
 	d.press("P", "I", "+", "O")
 	after, _ := store.st.MaxSeq(context.Background())
-	if after != before || d.app().facilitator {
-		t.Errorf("facilitator keys acted on a real incident (%d events, panel %v)", after-before, d.app().facilitator)
+	if after != before || d.app().drill.panel {
+		t.Errorf("facilitator keys acted on a real incident (%d events, panel %v)", after-before, d.app().drill.panel)
 	}
 }
 

@@ -287,3 +287,17 @@ func (f *declareForm) view(w, h int) []string {
 	}
 	return lines
 }
+
+// sending marks the declaration as on its way: keys wait for the answer.
+func (f *declareForm) sending() { f.saving = true }
+
+// declared takes the answer; ok is false when it failed, and the form
+// stays with the error on it.
+func (f *declareForm) declared(err error) (ok bool) {
+	f.saving = false
+	if err != nil {
+		f.err = err.Error()
+		return false
+	}
+	return true
+}

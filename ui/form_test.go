@@ -21,7 +21,7 @@ func TestDeclareFormWhen(t *testing.T) {
 	d.press("N")
 	d.typeText("Disk full on db-3")
 	d.press("tab", "tab", "tab", "tab") // severity, kind, exercise, when
-	if f := d.app().form; f == nil || f.field != fieldWhen {
+	if f := d.app().slot.form(); f == nil || f.field != fieldWhen {
 		t.Fatalf("four tabs did not reach the when field")
 	}
 	if v := d.view(); !strings.Contains(v, "When") || !strings.Contains(v, "now (or 14:02 UTC") {
@@ -29,7 +29,7 @@ func TestDeclareFormWhen(t *testing.T) {
 	}
 	d.typeText("2026-03-16 09:00")
 	d.press("enter")
-	f := d.app().form
+	f := d.app().slot.form()
 	if f == nil {
 		t.Fatal("a declaration two days ahead was accepted")
 	}
@@ -46,8 +46,8 @@ func TestDeclareFormWhen(t *testing.T) {
 	d.typeText("2026-03-13 22:15")
 	d.press("enter")
 	a := d.app()
-	if a.form != nil {
-		t.Fatalf("form still open: %q", a.form.err)
+	if a.slot.form() != nil {
+		t.Fatalf("form still open: %q", a.slot.form().err)
 	}
 	in, err := st.Incident(ctx, a.incID)
 	if err != nil {

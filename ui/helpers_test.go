@@ -183,7 +183,7 @@ func newDriver(t testing.TB, opts Options, w, h int) *driver {
 	return d
 }
 
-func (d *driver) app() App { return d.m.(App) }
+func (d *driver) app() *App { a := d.m.(App); return &a }
 
 func (d *driver) send(msg tea.Msg) {
 	d.t.Helper()

@@ -65,9 +65,9 @@ func hintLine(s *Styles, left, pinned []key.Binding, w int) string {
 func (a App) pinnedHints() []key.Binding {
 	k := a.keys
 	switch {
-	case a.help, a.form != nil, a.picker != nil, a.comms != nil:
+	case a.help, a.slot.form() != nil, a.slot.picker() != nil, a.slot.comms() != nil:
 		return nil
-	case a.review != nil && a.review.editing:
+	case a.slot.review() != nil && a.slot.review().editing:
 		return nil
 	case a.screen == screenList && a.list.filtering:
 		return nil
@@ -113,15 +113,15 @@ func (a App) helpGroups() (screen string, groups []helpGroup) {
 	}
 	var titles []string
 	switch {
-	case a.stats != nil:
+	case a.slot.stats() != nil:
 		screen, titles = "stats", []string{"Stats"}
 	case a.screen == screenList:
 		screen, titles = "incident list", []string{"Incident list"}
-	case a.review != nil:
+	case a.slot.review() != nil:
 		screen, titles = "review", []string{"Review"}
-	case a.comms != nil:
+	case a.slot.comms() != nil:
 		screen, titles = "message", []string{"Message"}
-	case a.facilitator && a.exercise != nil:
+	case a.drill.panel && a.drill.x != nil:
 		screen, titles = "drill facilitator", []string{"Drill (facilitator)", "Panes"}
 	default:
 		panes := map[pane]string{paneTimeline: "Timeline", paneStepper: "Runbook", paneRACI: "RACI and incident"}
@@ -132,7 +132,7 @@ func (a App) helpGroups() (screen string, groups []helpGroup) {
 				titles = append(titles, panes[p])
 			}
 		}
-		if a.exercise != nil {
+		if a.drill.x != nil {
 			titles = append(titles, "Drill (facilitator)")
 		}
 	}

@@ -29,14 +29,14 @@ func TestWorkAnIncidentByKeys(t *testing.T) {
 	// The declare form: title, then severity 1 (the form offers and ticks
 	// major-incident for a SEV1 outage).
 	d.press("N")
-	if d.app().form == nil {
+	if d.app().slot.form() == nil {
 		t.Fatal("N did not open the declare form")
 	}
 	d.typeText("Payments API timing out")
 	d.press("tab", "1", "enter")
 	a := d.app()
-	if a.form != nil {
-		t.Fatalf("form still open after enter: %q", a.form.err)
+	if a.slot.form() != nil {
+		t.Fatalf("form still open after enter: %q", a.slot.form().err)
 	}
 	if a.screen != screenIncident || !a.loaded {
 		t.Fatalf("declaring did not open the incident (screen %d, loaded %v)", a.screen, a.loaded)
@@ -73,8 +73,8 @@ func TestWorkAnIncidentByKeys(t *testing.T) {
 	d.press("n")
 	d.typeText("Timeouts started at 02:10 after the pool resize")
 	d.press("enter")
-	if d.app().prompt != nil {
-		t.Fatalf("note input still open: %q", d.app().prompt.err)
+	if d.app().slot.prompt() != nil {
+		t.Fatalf("note input still open: %q", d.app().slot.prompt().err)
 	}
 	if !strings.Contains(d.view(), "Timeouts started at 02:10") {
 		t.Error("the saved note is not on screen")
@@ -83,7 +83,7 @@ func TestWorkAnIncidentByKeys(t *testing.T) {
 	// Complete the first step, skip the second with a reason: x moves on
 	// to the next step by itself.
 	d.press("2", "x", "s")
-	if p := d.app().prompt; p == nil || p.kind != promptSkip {
+	if p := d.app().slot.prompt(); p == nil || p.kind != promptSkip {
 		t.Fatal("s did not ask why")
 	}
 	d.typeText("no support queue at night")
@@ -91,10 +91,10 @@ func TestWorkAnIncidentByKeys(t *testing.T) {
 
 	// Hand the scribe role (second row) to bob.
 	d.press("3", "j", "r")
-	if p := d.app().prompt; p == nil || p.kind != promptAssign || p.role != model.RoleScribe {
-		t.Fatalf("r did not ask who takes the scribe role: %+v", d.app().prompt)
+	if p := d.app().slot.prompt(); p == nil || p.kind != promptAssign || p.role != model.RoleScribe {
+		t.Fatalf("r did not ask who takes the scribe role: %+v", d.app().slot.prompt())
 	}
-	if v := d.app().prompt.input.Value(); v != "" {
+	if v := d.app().slot.prompt().input.Value(); v != "" {
 		t.Fatalf("the role input starts with %q; typing would add to it", v)
 	}
 	d.typeText("bob@desk")
@@ -102,7 +102,7 @@ func TestWorkAnIncidentByKeys(t *testing.T) {
 
 	// Status through the picker: S, then 2 (identified).
 	d.press("S", "2")
-	if d.app().notice != nil {
+	if d.app().slot.notice() != nil {
 		d.press("esc") // already so: the refusal holds keys until closed
 	}
 
@@ -187,7 +187,7 @@ func TestNoteKeptWhenSaveFails(t *testing.T) {
 	d.press("enter", "n")
 	d.typeText("the one line that matters")
 	d.press("enter")
-	p := d.app().prompt
+	p := d.app().slot.prompt()
 	if p == nil || p.input.Value() != "the one line that matters" || !strings.Contains(p.err, "disk full") {
 		t.Fatalf("after a failed save: prompt %+v", p)
 	}
@@ -196,7 +196,7 @@ func TestNoteKeptWhenSaveFails(t *testing.T) {
 	}
 	fail = false
 	d.press("enter")
-	if d.app().prompt != nil {
+	if d.app().slot.prompt() != nil {
 		t.Fatal("input still open after the retry saved")
 	}
 	entries, _ := st.Timeline(context.Background(), incA, storage.TimelinePage{})
@@ -208,7 +208,7 @@ func TestNoteKeptWhenSaveFails(t *testing.T) {
 // TestTextTypedWhileSavingStays: keys typed after enter, before the store
 // answers, are not dropped when the input closes.
 func TestTextTypedWhileSavingStays(t *testing.T) {
-	p := newPrompt(promptNote, "Note:", 80)
+	p := newPrompt(promptNote, "Note:", 80, promptAbout{})
 	p.input.SetValue("first")
 	p.sent = "first"
 	if _, kept := p.leftover(); kept {
@@ -285,7 +285,7 @@ func TestBurstOfKeys(t *testing.T) {
 	}
 	d.press("n")
 	d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("sb2x")})
-	if p := d.app().prompt; p == nil || p.input.Value() != "sb2x" {
+	if p := d.app().slot.prompt(); p == nil || p.input.Value() != "sb2x" {
 		t.Errorf("a burst typed into the note input: %+v", p)
 	}
 }
@@ -310,7 +310,7 @@ func TestWordsThatNameKeysAreText(t *testing.T) {
 	if d.quit {
 		t.Fatal("the typed word ctrl+c quit the cockpit")
 	}
-	if p := d.app().prompt; p == nil || p.input.Value() != "see ctrl+c then esc and enter, or q" {
+	if p := d.app().slot.prompt(); p == nil || p.input.Value() != "see ctrl+c then esc and enter, or q" {
 		t.Fatalf("note line after typing words that name keys: %+v", p)
 	}
 	// The list filter takes words as text too.
@@ -356,7 +356,7 @@ func TestStartDrillFromList(t *testing.T) {
 	}
 	d := newDriver(t, Options{Store: st, Library: lib, Drill: drill, Now: c.Now}, 120, 40)
 	d.press("D")
-	p := d.app().picker
+	p := d.app().slot.picker()
 	if p == nil || p.kind != pickScenario || len(p.options) != len(lib.Scenarios()) {
 		t.Fatalf("D did not offer the %d scenarios: %+v", len(lib.Scenarios()), p)
 	}
@@ -499,7 +499,7 @@ func TestAmendAndRetractKeys(t *testing.T) {
 	note := mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "Rolled back 4821"}})
 	d := newDriver(t, Options{Store: st, Now: c.Now, Incident: incA}, 120, 40)
 	d.press("G", "e")
-	p := d.app().prompt
+	p := d.app().slot.prompt()
 	if p == nil || p.input.Value() != "Rolled back 4821" {
 		t.Fatalf("e on a note: prompt %+v", p)
 	}
@@ -521,8 +521,8 @@ func TestAmendAndRetractKeys(t *testing.T) {
 	}
 	// The amendment is an entry of its own, now the newest: not a note.
 	d.press("G", "e")
-	if d.app().prompt != nil || !strings.Contains(d.view(), "Only notes") {
-		t.Errorf("e on the amendment entry opened %+v", d.app().prompt)
+	if d.app().slot.prompt() != nil || !strings.Contains(d.view(), "Only notes") {
+		t.Errorf("e on the amendment entry opened %+v", d.app().slot.prompt())
 	}
 	d.press("esc", "k", "X")
 	d.typeText("wrong incident")
@@ -546,7 +546,7 @@ func TestAttachRunbookMidIncident(t *testing.T) {
 	d := newDriver(t, Options{Store: st, Library: lib, Attach: attach, Now: c.Now, Incident: incA}, 120, 40)
 	before, _ := st.Attachments(context.Background(), incA)
 	d.press("A")
-	p := d.app().picker
+	p := d.app().slot.picker()
 	if p == nil || p.kind != pickRunbook || len(p.options) == 0 {
 		t.Fatalf("A opened %+v", p)
 	}
@@ -593,7 +593,7 @@ func TestPastedLinesKept(t *testing.T) {
 	d.press("n")
 	d.typeText("pods:")
 	d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("\r\napi-7f9 CrashLoopBackOff\r\napi-2c1 Running\r\n"), Paste: true})
-	if v := d.app().prompt.input.Value(); v != "pods:↵api-7f9 CrashLoopBackOff↵api-2c1 Running↵" {
+	if v := d.app().slot.prompt().input.Value(); v != "pods:↵api-7f9 CrashLoopBackOff↵api-2c1 Running↵" {
 		t.Fatalf("note line %q", v)
 	}
 	d.press("enter")

@@ -43,16 +43,66 @@ type incidentList struct {
 	hits        map[string]SearchHit
 	searching   bool
 	searchErr   string
+
+	src     listSource // where pages and search answers come from
+	opening string     // the incident enter asked to open, until taken
+}
+
+// listSource reads for the list: a page of incidents from offset, and the
+// matches of a search (commands.go builds it over the store).
+type listSource struct {
+	page  func(offset int) tea.Cmd
+	query func(seq int, q query) tea.Cmd
+}
+
+// Update moves through the list and filters it on a key, takes the pages
+// and search answers it asked for, and asks for the next page when the
+// cursor nears the end of what is loaded. enter marks the incident to
+// open, for the App to take (takeOpen).
+func (l incidentList) Update(msg tea.Msg) (incidentList, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		wasFiltering := l.filtering
+		open, cmd := l.key(msg)
+		if open {
+			in, _ := l.selected()
+			l.opening = in.ID
+			return l, nil
+		}
+		if off, ok := l.wantPage(); ok && !wasFiltering && l.src.page != nil {
+			cmd = tea.Batch(cmd, l.src.page(off))
+		}
+		return l, cmd
+	case searchTickMsg:
+		if l.searchDue(msg.Seq) && l.src.query != nil {
+			return l, l.src.query(msg.Seq, parseQuery(l.searchText))
+		}
+	case searchMsg:
+		l.searched(msg)
+	case incidentsPageMsg:
+		if msg.Err != nil {
+			l.fetching = false
+			return l, flash(msg.Err.Error(), true)
+		}
+		l.addPage(msg)
+	}
+	return l, nil
+}
+
+// takeOpen is the incident enter asked to open, once.
+func (l *incidentList) takeOpen() (id string, ok bool) {
+	id, l.opening = l.opening, ""
+	return id, id != ""
 }
 
 // listPage is how many incidents the list reads at a time.
 const listPage = 300
 
-func newIncidentList(s *Styles, k *keyMap) incidentList {
+func newIncidentList(s *Styles, k *keyMap, src listSource) incidentList {
 	f := newTextInput()
 	f.Prompt = "/"
 	f.Placeholder = "search titles, notes and reviews; or sev1, resolved, outage, exercise, active, past, since:2026-01-01"
-	return incidentList{styles: s, keys: k, filter: f}
+	return incidentList{styles: s, keys: k, filter: f, src: src}
 }
 
 func (l *incidentList) SetSize(w, h int) {
@@ -143,11 +193,7 @@ func (l *incidentList) filterChanged() tea.Cmd {
 	}
 	l.reshow(selID)
 	l.searching = true
-	seq := l.searchSeq
-	if l.searchDelay > 0 {
-		return tea.Tick(l.searchDelay, func(time.Time) tea.Msg { return searchTickMsg{Seq: seq} })
-	}
-	return func() tea.Msg { return searchTickMsg{Seq: seq} }
+	return searchTick(l.searchDelay, l.searchSeq) // none: at once
 }
 
 // searched takes the store's answer, if it is for the filter on screen.
@@ -181,7 +227,7 @@ func (l *incidentList) selected() (model.Incident, bool) {
 
 // Update handles keys while the list is on screen; open reports that enter
 // chose an incident.
-func (l incidentList) Update(msg tea.KeyMsg) (il incidentList, open bool, cmd tea.Cmd) {
+func (l *incidentList) key(msg tea.KeyMsg) (open bool, cmd tea.Cmd) {
 	k := l.keys
 	if l.filtering {
 		if l.filterSelected {
@@ -191,7 +237,7 @@ func (l incidentList) Update(msg tea.KeyMsg) (il incidentList, open bool, cmd te
 				l.filter.SetValue("")
 			case tea.KeyBackspace, tea.KeyDelete, tea.KeyCtrlU:
 				l.filter.SetValue("")
-				return l, false, l.filterChanged()
+				return false, l.filterChanged()
 			}
 		}
 		switch {
@@ -199,45 +245,45 @@ func (l incidentList) Update(msg tea.KeyMsg) (il incidentList, open bool, cmd te
 			l.filtering = false
 			l.filter.Blur()
 			l.filter.SetValue("")
-			return l, false, l.filterChanged()
+			return false, l.filterChanged()
 		case key.Matches(msg, k.Submit):
 			l.filtering = false
 			l.filter.Blur()
-			return l, false, nil
+			return false, nil
 		case key.Matches(msg, k.Up):
 			if msg.String() == "up" {
 				l.move(-1)
-				return l, false, nil
+				return false, nil
 			}
 		case key.Matches(msg, k.Down):
 			if msg.String() == "down" {
 				l.move(1)
-				return l, false, nil
+				return false, nil
 			}
 		}
 		l.filter, cmd = l.filter.Update(msg)
-		return l, false, tea.Batch(cmd, l.filterChanged())
+		return false, tea.Batch(cmd, l.filterChanged())
 	}
 	page := max(l.bodyHeight()-1, 1)
 	switch {
 	case key.Matches(msg, k.Open):
 		_, ok := l.selected()
-		return l, ok, nil
+		return ok, nil
 	case key.Matches(msg, k.Filter):
 		l.filtering = true
 		l.filterSelected = l.filter.Value() != ""
 		l.filter.CursorEnd()
-		return l, false, l.filter.Focus()
+		return false, l.filter.Focus()
 	case key.Matches(msg, k.Back):
 		if l.filter.Value() != "" {
 			l.filter.SetValue("")
-			return l, false, l.filterChanged()
+			return false, l.filterChanged()
 		}
 	}
 	if d, ok := k.move(msg, page); ok {
 		l.move(d)
 	}
-	return l, false, nil
+	return false, nil
 }
 
 func (l *incidentList) move(delta int) {
@@ -441,4 +487,24 @@ func (l *incidentList) drawRow(in model.Incident, selected bool, now time.Time, 
 		t += s.Faint.Render("  "+hit.Where+": ") + drawSnippet(s, hit.Snippet)
 	}
 	return clip(line+t, w)
+}
+
+// searchDue reports whether the search tick seq is for the filter on
+// screen, which then asks the store.
+func (l *incidentList) searchDue(seq int) bool { return seq == l.searchSeq && l.filtered() }
+
+// searchAgain numbers a new search for the filter on screen, when there
+// is one, after the store changed.
+func (l *incidentList) searchAgain() (seq int, ok bool) {
+	if !l.filtered() {
+		return 0, false
+	}
+	l.searchSeq++
+	return l.searchSeq, true
+}
+
+// selectRow selects the incident at index i of the items on screen.
+func (l *incidentList) selectRow(i int) {
+	l.sel = i
+	l.scroll()
 }

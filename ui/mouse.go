@@ -18,7 +18,7 @@ import (
 const wheelLines = 3
 
 func (a App) onMouse(msg tea.MouseMsg) (App, tea.Cmd) {
-	if a.confirm != nil || a.notice != nil || a.form != nil || a.picker != nil || a.comms != nil {
+	if a.slot.confirm() != nil || a.slot.notice() != nil || a.slot.form() != nil || a.slot.picker() != nil || a.slot.comms() != nil {
 		return a, nil
 	}
 	wheel := 0
@@ -34,7 +34,7 @@ func (a App) onMouse(msg tea.MouseMsg) (App, tea.Cmd) {
 	default:
 		return a, nil
 	}
-	onPanes := a.screen == screenIncident && !a.help && a.review == nil && a.stats == nil && !(a.facilitator && a.exercise != nil)
+	onPanes := a.screen == screenIncident && !a.help && a.slot.review() == nil && a.slot.stats() == nil && !(a.drill.panel && a.drill.x != nil)
 	if wheel != 0 && !onPanes {
 		// Elsewhere the wheel is the arrow keys, for whatever is on screen
 		// (help, the list, the review's sections, the stats).
@@ -50,10 +50,10 @@ func (a App) onMouse(msg tea.MouseMsg) (App, tea.Cmd) {
 		}
 		return a, tea.Batch(cmds...)
 	}
-	if wheel == 0 && a.screen == screenList && !a.help && a.stats == nil {
+	if wheel == 0 && a.screen == screenList && !a.help && a.slot.stats() == nil {
 		return a.clickList(msg.Y)
 	}
-	if !onPanes || a.prompt != nil && wheel == 0 {
+	if !onPanes || a.slot.prompt() != nil && wheel == 0 {
 		return a, nil
 	}
 	p, r, ok := a.paneAt(msg.X, msg.Y)
@@ -78,10 +78,7 @@ func (a App) onMouse(msg tea.MouseMsg) (App, tea.Cmd) {
 		a.stepper.clickRow(row)
 	case paneRACI:
 		rb, st, has := a.stepper.selected()
-		stepLines := len(a.raci.stepSection(rb, st, has, max(a.raci.w-2, 0)))
-		if row >= 0 && row < a.raci.listHeight(stepLines) && a.raci.top+row < len(a.raci.roles) {
-			a.raci.sel = a.raci.top + row
-		}
+		a.raci.clickRow(row, len(a.raci.stepSection(rb, st, has, max(a.raci.w-2, 0))))
 	}
 	return a, nil
 }
@@ -122,17 +119,17 @@ func (a *App) paneAt(x, y int) (pane, rect, bool) {
 func (a *App) paneKey(p pane, msg tea.KeyMsg) tea.Cmd {
 	switch p {
 	case paneTimeline:
-		var dir pageDir
-		var ok bool
-		a.timeline, dir, ok = a.timeline.Update(msg)
-		if ok {
-			return loadPage(a.st, a.incID, dir, model.TimelineEntry{}, timelinePage, a.exercise, a.now())
-		}
-		return a.fetchPage()
+		var cmd tea.Cmd
+		a.timeline, cmd = a.timeline.Update(msg)
+		return cmd
 	case paneStepper:
-		a.stepper = a.stepper.Update(msg)
+		var cmd tea.Cmd
+		a.stepper, cmd = a.stepper.Update(msg)
+		return cmd
 	case paneRACI:
-		a.raci = a.raci.Update(msg)
+		var cmd tea.Cmd
+		a.raci, cmd = a.raci.Update(msg)
+		return cmd
 	}
 	return nil
 }
@@ -156,8 +153,7 @@ func (a App) clickList(y int) (App, tea.Cmd) {
 	if row.idx == a.list.sel {
 		return a, a.open(a.list.items()[row.idx].ID)
 	}
-	a.list.sel = row.idx
-	a.list.scroll()
+	a.list.selectRow(row.idx)
 	return a, nil
 }
 

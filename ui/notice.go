@@ -19,6 +19,7 @@ type notice struct {
 	text      string
 	at        time.Time
 	swallowed []rune // what was typed while it was open
+	under     modal  // what it was shown over, open again once closed
 }
 
 // noticeLife is how long a notice no key has touched stays on screen.
@@ -26,39 +27,47 @@ const noticeLife = 4 * time.Second
 
 // refuse says why a key did nothing, and holds what is typed next.
 func (a *App) refuse(text string) {
-	a.notice = &notice{text: text, at: a.now()}
+	a.slot.over(&notice{text: text, at: a.now()})
 	a.flash = ""
 }
 
-func (a App) noticeKey(msg tea.KeyMsg) (App, tea.Cmd) {
-	k := a.keys
+// act is what a key does to a refusal: esc or enter closes it; other
+// keys are held.
+func (n *notice) act(a *App, msg tea.KeyMsg) tea.Cmd {
+	if n.Update(msg, a.keys) {
+		a.slot.close()
+	}
+	return nil
+}
+
+// Update holds a key typed while the refusal is shown; closed reports esc
+// or enter.
+func (n *notice) Update(msg tea.KeyMsg, k *keyMap) (closed bool) {
 	switch {
 	case key.Matches(msg, k.Back, k.Submit):
-		a.notice = nil
+		return true
 	case msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace:
-		a.notice.swallowed = append(a.notice.swallowed, msg.Runes...)
+		n.swallowed = append(n.swallowed, msg.Runes...)
 		if msg.Type == tea.KeySpace {
-			a.notice.swallowed = append(a.notice.swallowed, ' ')
+			n.swallowed = append(n.swallowed, ' ')
 		}
 	default:
 		// Any other key counts as touching it: it stays until closed.
-		a.notice.at = time.Time{}
+		n.at = time.Time{}
 	}
-	return a, nil
+	return false
 }
 
 // expireNotice closes a notice nobody has typed into after noticeLife.
 func (a *App) expireNotice() {
-	n := a.notice
+	n := a.slot.notice()
 	if n != nil && len(n.swallowed) == 0 && !n.at.IsZero() && a.now().Sub(n.at) > noticeLife {
-		a.notice = nil
+		a.slot.remove(n)
 	}
 }
 
-// noticeLines are the footer's two lines while a notice is open.
-func (a App) noticeLines(w int) []string {
-	s := a.styles
-	n := a.notice
+// lines are the footer's two lines while a notice is open.
+func (n *notice) lines(s *Styles, w int) []string {
 	second := s.Faint.Render("esc or enter closes this")
 	if len(n.swallowed) > 0 {
 		second = s.Warn.Render("Not run as keys: \""+clip(model.OneLine(string(n.swallowed)), max(w-40, 8))+"\"") + s.Faint.Render(" · esc or enter closes")

@@ -58,23 +58,23 @@ func severityPicker(cur model.Severity) *picker {
 }
 
 // Update moves or chooses; chosen is the picked index, or -1.
-func (p picker) Update(msg tea.KeyMsg, k *keyMap) (pk picker, chosen int, cancel bool) {
+func (p *picker) Update(msg tea.KeyMsg, k *keyMap) (chosen int, cancel bool) {
 	switch {
 	case key.Matches(msg, k.Cancel), key.Matches(msg, k.Quit):
-		return p, -1, true
+		return -1, true
 	case key.Matches(msg, k.Up):
 		p.sel = max(p.sel-1, 0)
 	case key.Matches(msg, k.Down):
 		p.sel = min(p.sel+1, len(p.options)-1)
 	case key.Matches(msg, k.Submit):
-		return p, p.sel, false
+		return p.sel, false
 	default:
 		if n, err := strconv.Atoi(msg.String()); err == nil && n >= 1 && n <= len(p.options) {
 			p.sel = n - 1
-			return p, p.sel, false
+			return p.sel, false
 		}
 	}
-	return p, -1, false
+	return -1, false
 }
 
 // view draws the picker in at most h lines (h < 1: no limit). A list too

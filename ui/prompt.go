@@ -5,8 +5,10 @@ import (
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
 )
 
 // promptKind is what the input at the bottom of the incident view asks for.
@@ -42,7 +44,11 @@ type prompt struct {
 	// an arrow key keeps it to edit.
 	selected bool
 
-	// What the answer applies to.
+	promptAbout // what the answer applies to
+}
+
+// promptAbout is what a prompt's answer applies to.
+type promptAbout struct {
 	runbook string
 	step    model.Step
 	role    model.Role
@@ -61,8 +67,8 @@ func newTextInput() textinput.Model {
 	return ti
 }
 
-func newPrompt(kind promptKind, label string, w int) *prompt {
-	p := &prompt{kind: kind, label: label, input: newTextInput()}
+func newPrompt(kind promptKind, label string, w int, about promptAbout) *prompt {
+	p := &prompt{kind: kind, label: label, input: newTextInput(), promptAbout: about}
 	p.input.Width = max(w-len([]rune(label))-3, 1)
 	p.input.Focus()
 	return p
@@ -142,4 +148,99 @@ func (p *prompt) leftover() (rest string, kept bool) {
 		return strings.TrimLeft(after, " "), strings.TrimSpace(after) != ""
 	}
 	return cur, true
+}
+
+// SetSize fits the input to a footer w wide.
+func (p *prompt) SetSize(w, h int) { p.input.Width = max(w-len([]rune(p.label))-3, 1) }
+
+// fill puts text in the input, the cursor at its end; selected shows it as
+// a default that typing replaces.
+func (p *prompt) fill(text string, selected bool) {
+	p.input.SetValue(text)
+	p.input.CursorEnd()
+	p.selected = selected
+}
+
+// restore fills the input with a draft left unsaved, and says so.
+func (p *prompt) restore(d storage.Draft) {
+	p.fill(d.Text, false)
+	p.notice = restoredNotice(d, "enter saves it, ctrl+u clears it.")
+}
+
+// hint is the placeholder shown while the input is empty.
+func (p *prompt) hint(text string) { p.input.Placeholder = text }
+
+// Update edits the text; changed reports that it changed (a draft to keep).
+func (p *prompt) Update(msg tea.KeyMsg) (cmd tea.Cmd, changed bool) {
+	if p.selected {
+		p.selected = false
+		switch msg.Type {
+		case tea.KeyRunes, tea.KeySpace, tea.KeyBackspace, tea.KeyDelete:
+			p.input.SetValue("")
+			if msg.Type == tea.KeyBackspace || msg.Type == tea.KeyDelete {
+				return nil, false
+			}
+		}
+	}
+	before := p.input.Value()
+	if _, isNote := p.noteKind(); isNote && msg.Paste {
+		msg.Runes = toLineBreakMarks(msg.Runes)
+	}
+	p.input, cmd = p.input.Update(msg)
+	if p.input.Value() == before {
+		return cmd, false
+	}
+	p.notice = ""
+	return cmd, true
+}
+
+// cancel reports whether esc may close the input: not while a save is in
+// flight, which may yet fail and then the text must still be here.
+func (p *prompt) cancel() bool {
+	if p.saving {
+		p.notice = "Saving… esc again once it is done."
+		return false
+	}
+	return true
+}
+
+// answer is the text enter submits; ok is false when there is nothing to
+// submit (the input says why).
+func (p *prompt) answer() (text string, ok bool) {
+	if p.saving {
+		return "", false
+	}
+	text = p.input.Value()
+	if p.kind != promptAssign && p.kind != promptEndDrill && p.kind != promptRetract && strings.TrimSpace(text) == "" {
+		p.err = "Type something first, or esc to cancel."
+		return "", false
+	}
+	return text, true
+}
+
+// send marks text as saving under request req.
+func (p *prompt) send(req int, text string) { p.req, p.saving, p.err, p.sent = req, true, "", text }
+
+// hold keeps the input from sending again while a question about it is
+// open; release gives it back.
+func (p *prompt) hold()    { p.saving = true }
+func (p *prompt) release() { p.saving = false }
+
+// saved takes the answer to the save of request req; closed reports that
+// the input can close (saved, nothing typed since). On failure the text
+// stays, with the error under it; anything typed while the save was in
+// flight stays in the input (kept).
+func (p *prompt) saved(err error) (closed, kept bool) {
+	p.saving = false
+	if err != nil {
+		p.err = err.Error()
+		return false, false
+	}
+	rest, kept := p.leftover()
+	if !kept {
+		return true, false
+	}
+	p.fill(rest, false)
+	p.err = ""
+	return false, true
 }

@@ -99,7 +99,16 @@ func (r *raciPanel) holder(role model.Role) string {
 	return model.OneLine(r.holders[role].Holder)
 }
 
-func (r raciPanel) Update(msg tea.KeyMsg) raciPanel {
+// Update moves through the roles. Its data comes with the incident's
+// load (setData); it asks for nothing.
+func (r raciPanel) Update(msg tea.Msg) (raciPanel, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		r.key(k)
+	}
+	return r, nil
+}
+
+func (r *raciPanel) key(msg tea.KeyMsg) {
 	k := r.keys
 	switch {
 	case key.Matches(msg, k.Up):
@@ -112,7 +121,6 @@ func (r raciPanel) Update(msg tea.KeyMsg) raciPanel {
 		r.sel = len(r.roles) - 1
 	}
 	r.sel = min(max(r.sel, 0), max(len(r.roles)-1, 0))
-	return r
 }
 
 func (r raciPanel) ShortHelp() []key.Binding {
@@ -236,4 +244,12 @@ func (r *raciPanel) stepSection(rb *attachedRunbook, step model.Step, ok bool, w
 		lines = append(lines, s.Warn.Render(clip("⚠ nobody holds "+r.title(role), w)))
 	}
 	return lines
+}
+
+// clickRow selects the role drawn on the pane's inner row, under a step
+// section stepLines tall.
+func (r *raciPanel) clickRow(row, stepLines int) {
+	if row >= 0 && row < r.listHeight(stepLines) && r.top+row < len(r.roles) {
+		r.sel = r.top + row
+	}
 }

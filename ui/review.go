@@ -1,11 +1,8 @@
 package ui
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"time"
 
@@ -188,148 +185,6 @@ func (r *reviewScreen) edit() {
 	r.area = newTextArea(model.Printable(partText(r.saved, p.key)), r.w-4, r.areaHeight())
 }
 
-// Messages of the review screen.
-type reviewLoadedMsg struct {
-	ID     string
-	Review model.Review
-	Info   storage.ReviewInfo
-	Pinned []model.TimelineEntry
-	Err    error
-}
-
-type reviewSavedMsg struct {
-	ID        string
-	Review    model.Review
-	Unchanged bool
-	Editor    bool // from $EDITOR
-	Err       error
-}
-
-type editorReadyMsg struct {
-	ID, Path, Text string
-	Err            error
-}
-
-type editorDoneMsg struct {
-	ID, Path, Text string
-	Err            error
-}
-
-func loadReview(st Store, id string) tea.Cmd {
-	return bounded(func(ctx context.Context) tea.Msg {
-		r, info, err := st.Review(ctx, id)
-		if err != nil {
-			return reviewLoadedMsg{ID: id, Err: err}
-		}
-		entries, err := st.Timeline(ctx, id, storage.TimelinePage{})
-		if err != nil {
-			return reviewLoadedMsg{ID: id, Err: err}
-		}
-		var pinned []model.TimelineEntry
-		for _, e := range entries {
-			if e.Pinned && !e.Retracted {
-				pinned = append(pinned, e)
-			}
-		}
-		return reviewLoadedMsg{ID: id, Review: r, Info: info, Pinned: pinned}
-	})
-}
-
-// saveReview records r unless it is what the store already has.
-func saveReview(st Store, id string, r model.Review, editor bool) tea.Cmd {
-	return bounded(func(ctx context.Context) tea.Msg {
-		return storeReview(ctx, st, id, r, editor)
-	})
-}
-
-func storeReview(ctx context.Context, st Store, id string, r model.Review, editor bool) reviewSavedMsg {
-	msg := reviewSavedMsg{ID: id, Review: r, Editor: editor}
-	cur, _, err := st.Review(ctx, id)
-	if err != nil {
-		msg.Err = err
-		return msg
-	}
-	if r.Equal(cur) {
-		msg.Unchanged = true
-		return msg
-	}
-	_, msg.Err = st.Append(ctx, model.Draft{IncidentID: id, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: r}})
-	return msg
-}
-
-// prepareEditor writes the review document to a file for $EDITOR.
-func prepareEditor(id string, in model.Incident, r model.Review, pinned []model.TimelineEntry) tea.Cmd {
-	return func() tea.Msg {
-		text := model.RenderReviewTemplate(in, r, pinned)
-		f, err := os.CreateTemp("", "sitrep-review-"+in.Short()+"-*.md")
-		if err != nil {
-			return editorReadyMsg{ID: id, Err: fmt.Errorf("create a file to edit the review in: %w", err)}
-		}
-		_, err = f.WriteString(text)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(f.Name())
-			return editorReadyMsg{ID: id, Err: fmt.Errorf("write %s: %w", f.Name(), err)}
-		}
-		return editorReadyMsg{ID: id, Path: f.Name(), Text: text}
-	}
-}
-
-// runEditor hands the terminal to the editor; Bubble Tea takes it back
-// when the editor exits.
-func runEditor(editor string, msg editorReadyMsg) tea.Cmd {
-	args := strings.Fields(editor)
-	if len(args) == 0 {
-		args = []string{"vi"}
-	}
-	c := exec.Command(args[0], append(args[1:], msg.Path)...)
-	// The terminal itself, not the program's input: that is a reader over
-	// it (TerminalInput), which exec would copy through a pipe, leaving the
-	// editor without a terminal and the copy blocked on it after the editor
-	// exits.
-	c.Stdin = os.Stdin
-	return tea.ExecProcess(c, func(err error) tea.Msg {
-		if err != nil {
-			err = fmt.Errorf("editor %s: %w", args[0], err)
-		}
-		return editorDoneMsg{ID: msg.ID, Path: msg.Path, Text: msg.Text, Err: err}
-	})
-}
-
-// finishEditor reads the document back and saves it. A document that does
-// not read is kept in its file, and the error names it.
-func finishEditor(st Store, msg editorDoneMsg) tea.Cmd {
-	return bounded(func(ctx context.Context) tea.Msg {
-		out := reviewSavedMsg{ID: msg.ID, Editor: true}
-		if msg.Err != nil {
-			out.Err = fmt.Errorf("%w; the document is in %s", msg.Err, msg.Path)
-			return out
-		}
-		b, err := os.ReadFile(msg.Path)
-		if err != nil {
-			out.Err = fmt.Errorf("read the edited review %s: %w", msg.Path, err)
-			return out
-		}
-		if string(b) == msg.Text {
-			os.Remove(msg.Path)
-			out.Unchanged = true
-			return out
-		}
-		r, err := model.ParseReviewTemplate(string(b), st.Now())
-		if err != nil {
-			out.Err = fmt.Errorf("%w; your text is kept in %s (fix it there and run 'sitrep review %s --from %s')", err, msg.Path, model.ShortID(msg.ID), msg.Path)
-			return out
-		}
-		out = storeReview(ctx, st, msg.ID, r, true)
-		if out.Err == nil {
-			os.Remove(msg.Path)
-		}
-		return out
-	})
-}
-
 // Update handles a key on the review screen; close reports esc/q.
 func (r *reviewScreen) Update(msg tea.KeyMsg) (save *model.Review, editAll, close bool) {
 	k := r.keys
@@ -351,7 +206,10 @@ func (r *reviewScreen) Update(msg tea.KeyMsg) (save *model.Review, editAll, clos
 			r.editing, r.err = false, ""
 			return nil, false, false
 		}
-		r.area, _ = r.area.Update(msg)
+		before := r.area.Value()
+		if r.area, _ = r.area.Update(msg); r.area.Value() != before {
+			r.notice = ""
+		}
 		return nil, false, false
 	}
 	switch {
@@ -483,4 +341,47 @@ func (r *reviewScreen) scroll() {
 func (r *reviewScreen) View() []string {
 	all, _, _ := r.lines()
 	return window(all, r.top, r.h)
+}
+
+// take takes the review read from the store; the error is the load's.
+func (r *reviewScreen) take(msg reviewLoadedMsg) error {
+	if msg.Err != nil {
+		return msg.Err
+	}
+	r.saved, r.info, r.pinned, r.loaded = msg.Review, msg.Info, msg.Pinned, true
+	r.scroll()
+	return nil
+}
+
+// restore puts a section's text left unsaved back in the text area, and
+// says so.
+func (r *reviewScreen) restore(d storage.Draft) {
+	if d.Text == r.area.Value() {
+		return
+	}
+	r.area.SetValue(d.Text)
+	r.notice = restoredNotice(d, "ctrl+s saves it, esc drops it.")
+}
+
+// saveFailed shows why a save failed under the section edited; mine is
+// false for a save of another incident's review.
+func (r *reviewScreen) saveFailed(msg reviewSavedMsg, mine bool) {
+	if mine {
+		r.saving = false
+	}
+	if r.editing && !msg.Editor {
+		r.err = msg.Err.Error()
+		r.scroll()
+	}
+}
+
+// stored closes the section edited once its save is stored; slot is the
+// draft that is no longer one (ok false when it came from $EDITOR).
+func (r *reviewScreen) stored(msg reviewSavedMsg) (slot string, ok bool) {
+	r.saving = false
+	if r.editing && !msg.Editor {
+		slot, ok = reviewSlot(reviewParts[r.sel].key), true
+	}
+	r.editing = false
+	return slot, ok
 }

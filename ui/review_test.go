@@ -55,7 +55,7 @@ func TestReviewKeyFlow(t *testing.T) {
 	d.press("g")
 	// Root Cause is the fourth part: summary, impact, impact started.
 	d.press("j", "j", "j", "enter")
-	if r := d.app().review; r == nil || !r.editing || reviewParts[r.sel].key != "root_cause" {
+	if r := d.app().slot.review(); r == nil || !r.editing || reviewParts[r.sel].key != "root_cause" {
 		t.Fatalf("enter did not edit the root cause: %+v", r)
 	}
 	d.typeText("Deploy 4812 shipped a bad TLS config")
@@ -69,10 +69,10 @@ func TestReviewKeyFlow(t *testing.T) {
 	if r.RootCause != "Deploy 4812 shipped a bad TLS config\nto the EU edge." || info.By != "alice@laptop" {
 		t.Fatalf("root cause saved as %q by %q", r.RootCause, info.By)
 	}
-	if d.app().review.editing {
+	if d.app().slot.review().editing {
 		t.Error("still editing after the save")
 	}
-	if v := ansi.Strip(d.view()); !strings.Contains(v, "to the EU edge.") || d.app().review.info.By != "alice@laptop" {
+	if v := ansi.Strip(d.view()); !strings.Contains(v, "to the EU edge.") || d.app().slot.review().info.By != "alice@laptop" {
 		t.Errorf("the saved text is not shown:\n%s", v)
 	}
 
@@ -99,11 +99,11 @@ func TestReviewKeyFlow(t *testing.T) {
 	d.press("enter", "ctrl+u")
 	d.typeText("Rotate keys | carol | someday | open")
 	d.press("ctrl+s")
-	if rv := d.app().review; !rv.editing || !strings.Contains(rv.err, "someday") || !strings.Contains(rv.area.Value(), "Rotate keys") {
+	if rv := d.app().slot.review(); !rv.editing || !strings.Contains(rv.err, "someday") || !strings.Contains(rv.area.Value(), "Rotate keys") {
 		t.Errorf("a bad due date: editing %v, err %q, text %q", rv.editing, rv.err, rv.area.Value())
 	}
 	d.press("esc", "esc")
-	if d.app().review != nil {
+	if d.app().slot.review() != nil {
 		t.Error("esc did not close the review")
 	}
 }
@@ -118,7 +118,7 @@ func TestReviewInEditor(t *testing.T) {
 	d := newDriver(t, Options{Store: st, Now: c.Now}, 100, 30)
 	d.press("enter", "R")
 	a := d.app()
-	ready := prepareEditor(incA, a.inc, a.review.saved, nil)().(editorReadyMsg)
+	ready := prepareEditor(incA, a.inc, a.slot.review().saved, nil)().(editorReadyMsg)
 	if ready.Err != nil {
 		t.Fatal(ready.Err)
 	}

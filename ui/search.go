@@ -1,14 +1,10 @@
 package ui
 
 import (
-	"context"
-	"fmt"
 	"slices"
 	"sort"
 	"strings"
 	"time"
-
-	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
@@ -42,17 +38,6 @@ const searchDelay = 150 * time.Millisecond
 
 // filterLimit bounds the incidents one filter shows.
 const filterLimit = 200
-
-type searchTickMsg struct{ Seq int }
-
-// searchMsg is the store's answer to a filter.
-type searchMsg struct {
-	Seq  int
-	List []model.Incident
-	Hits []SearchHit
-	Full bool // the limit was reached: there may be more
-	Err  error
-}
 
 // query is a filter line taken apart.
 type query struct {
@@ -156,48 +141,6 @@ func (q query) searchFilter() (storage.SearchFilter, bool) {
 		f.Statuses = past
 	}
 	return f, !(q.active && q.past)
-}
-
-// runQuery asks the store for what a filter shows: through the full-text
-// index when it has text words, else with the fields alone (in the
-// background either way, so the screen never waits).
-func runQuery(st Store, seq int, q query) tea.Cmd {
-	return bounded(func(ctx context.Context) tea.Msg {
-		msg := searchMsg{Seq: seq}
-		if q.err != nil {
-			msg.Err = q.err
-			return msg
-		}
-		f, ok := q.searchFilter()
-		if !ok {
-			return msg
-		}
-		if len(q.text) > 0 {
-			hits, err := st.Search(ctx, strings.Join(q.text, " "), f)
-			if err != nil {
-				msg.Err = fmt.Errorf("search for %q: %w", strings.Join(q.text, " "), err)
-				return msg
-			}
-			for _, h := range hits {
-				msg.List = append(msg.List, h.Incident)
-				msg.Hits = append(msg.Hits, SearchHit{IncidentID: h.Incident.ID, Where: h.Where, Snippet: markSnippet(h.Snippet, h.Matches)})
-			}
-			msg.Full = len(hits) >= filterLimit
-			sortList(msg.List)
-			return msg
-		}
-		f.Limit = filterLimit + 1
-		list, err := st.IncidentsWhere(ctx, f)
-		if err != nil {
-			msg.Err = err
-			return msg
-		}
-		if len(list) > filterLimit {
-			list, msg.Full = list[:filterLimit], true
-		}
-		msg.List = list
-		return msg
-	})
 }
 
 // sortList puts a result in the list's order: active first, then the most

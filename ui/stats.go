@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -10,7 +9,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sitrep-dev/sitrep/model"
-	"github.com/sitrep-dev/sitrep/storage"
 )
 
 // The stats view (T on the list): median and 90th percentile of the time
@@ -20,25 +18,6 @@ import (
 // never mixed: tab switches between them. The figures are
 // model.ComputeStats over storage's IncidentTimes, as `sitrep stats`
 // prints them.
-
-type statsMsg struct {
-	Real, Drills model.Stats
-	Err          error
-}
-
-func loadStats(st Store) tea.Cmd {
-	return bounded(func(ctx context.Context) tea.Msg {
-		incidents, err := st.IncidentTimes(ctx, storage.StatsFilter{})
-		if err != nil {
-			return statsMsg{Err: err}
-		}
-		drills, err := st.IncidentTimes(ctx, storage.StatsFilter{Exercises: true})
-		if err != nil {
-			return statsMsg{Err: err}
-		}
-		return statsMsg{Real: model.ComputeStats(incidents, false), Drills: model.ComputeStats(drills, true)}
-	})
-}
 
 type statsScreen struct {
 	styles *Styles
@@ -199,4 +178,13 @@ func sparkline(vals []time.Duration, w int) string {
 		b.WriteRune(r[min((c*len(r)-1)/peak, len(r)-1)])
 	}
 	return b.String()
+}
+
+// take takes the figures counted by the store.
+func (v *statsScreen) take(msg statsMsg) {
+	v.loaded, v.real, v.drills = true, msg.Real, msg.Drills
+	if msg.Err != nil {
+		v.err = msg.Err.Error()
+	}
+	v.clamp()
 }

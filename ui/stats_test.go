@@ -89,7 +89,7 @@ func TestStatsView(t *testing.T) {
 		}
 	}
 	d.press("esc")
-	if d.app().stats != nil {
+	if d.app().slot.stats() != nil {
 		t.Error("esc did not close the stats")
 	}
 }

@@ -51,8 +51,10 @@ func (p *stepper) attachHint() string {
 	return "Press A to attach one (or 'sitrep attach " + id + " NAME' from a shell)."
 }
 
-// setData takes freshly loaded runbooks and step states.
-func (p *stepper) setData(runbooks []attachedRunbook, steps []model.StepStatus) {
+// setData takes the incident's short id, its freshly loaded runbooks and
+// step states.
+func (p *stepper) setData(incident string, runbooks []attachedRunbook, steps []model.StepStatus) {
+	p.incident = incident
 	curName := ""
 	if rb := p.current(); rb != nil {
 		curName = rb.Name
@@ -145,12 +147,20 @@ func (p *stepper) move(delta int) {
 	p.scroll()
 }
 
-// Update handles the keys that move through steps and runbooks.
-func (p stepper) Update(msg tea.KeyMsg) stepper {
+// Update handles the keys that move through steps and runbooks. Its
+// data comes with the incident's load (setData); it asks for nothing.
+func (p stepper) Update(msg tea.Msg) (stepper, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		p.key(k)
+	}
+	return p, nil
+}
+
+func (p *stepper) key(msg tea.KeyMsg) {
 	k := p.keys
 	if d, ok := k.move(msg, max(p.listHeight()-1, 1)); ok {
 		p.move(d)
-		return p
+		return
 	}
 	switch {
 	case key.Matches(msg, k.PrevRunbook):
@@ -158,7 +168,6 @@ func (p stepper) Update(msg tea.KeyMsg) stepper {
 	case key.Matches(msg, k.NextRunbook):
 		p.switchRunbook(1)
 	}
-	return p
 }
 
 func (p *stepper) switchRunbook(delta int) {
@@ -455,3 +464,6 @@ func errText(err error) string {
 	}
 	return err.Error()
 }
+
+// showAttached shows the runbook just attached once the reload brings it.
+func (p *stepper) showAttached(name string) { p.show = name }

@@ -24,24 +24,6 @@ const defaultSyncEvery = 30 * time.Second
 // next one off for ever.
 const syncTimeout = 2 * time.Minute
 
-// syncTickMsg asks for a sync.
-type syncTickMsg struct{}
-
-// syncDoneMsg is a finished sync and what waits to go out after it.
-type syncDoneMsg struct {
-	Report  ssync.Report
-	Err     error
-	Pending int64
-	PendErr error
-	Manual  bool
-}
-
-// pendingMsg is a fresh count of events waiting to go out.
-type pendingMsg struct {
-	N   int64
-	Err error
-}
-
 func (a *App) syncEvery() time.Duration {
 	if a.opts.SyncEvery > 0 {
 		return a.opts.SyncEvery
@@ -73,29 +55,6 @@ func (a *App) syncNow() tea.Cmd {
 	return runSync(a.opts.Sync, a.opts.Pending, true)
 }
 
-func runSync(fn SyncFunc, pending PendingFunc, manual bool) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), syncTimeout)
-		defer cancel()
-		rep, err := fn(ctx)
-		msg := syncDoneMsg{Report: rep, Err: err, Pending: -1, Manual: manual}
-		if pending != nil {
-			msg.Pending, msg.PendErr = pending(ctx)
-		}
-		return msg
-	}
-}
-
-func countPending(fn PendingFunc) tea.Cmd {
-	if fn == nil {
-		return nil
-	}
-	return bounded(func(ctx context.Context) tea.Msg {
-		n, err := fn(ctx)
-		return pendingMsg{N: n, Err: err}
-	})
-}
-
 // onSynced records a sync's outcome, reloads when it brought events in,
 // and schedules the next.
 func (a *App) onSynced(msg syncDoneMsg) tea.Cmd {
@@ -105,7 +64,7 @@ func (a *App) onSynced(msg syncDoneMsg) tea.Cmd {
 	}
 	var next tea.Cmd
 	if a.poll > 0 { // no timers when polling is off (one frame, tests)
-		next = tea.Tick(a.syncEvery(), func(time.Time) tea.Msg { return syncTickMsg{} })
+		next = syncTick(a.syncEvery())
 	}
 	if msg.Err != nil {
 		a.sync.Err, a.sync.Offline = syncErrorWords(msg.Err)

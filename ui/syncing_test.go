@@ -96,7 +96,7 @@ func TestSyncFailureInHeader(t *testing.T) {
 	d.press("enter", "n")
 	d.typeText("still works offline")
 	d.press("enter")
-	if p := d.app().prompt; p != nil {
+	if p := d.app().slot.prompt(); p != nil {
 		t.Fatalf("note not saved: %q", p.err)
 	}
 }

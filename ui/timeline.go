@@ -38,6 +38,11 @@ type timelinePane struct {
 	follow  bool // the newest entry stays selected as new ones arrive
 	pending bool // a page request is out
 
+	// Where pages come from: the incident on screen, and the command that
+	// reads a page of it (pageLoader, commands.go).
+	incID string
+	load  func(dir pageDir, edge model.TimelineEntry) tea.Cmd
+
 	lines map[string][]string // drawn lines per entry at the current width
 }
 
@@ -173,19 +178,26 @@ func (t *timelinePane) addPage(msg timelinePageMsg) {
 }
 
 // want says which page to fetch next, if the cursor is near an edge of the
-// window that is not the edge of the timeline.
+// window that is not the edge of the timeline; the page asked for is then
+// pending until it comes.
 func (t *timelinePane) want() (pageDir, model.TimelineEntry, bool) {
 	if t.pending || len(t.entries) == 0 {
 		return 0, model.TimelineEntry{}, false
 	}
 	if !t.atHead && t.sel < prefetchMargin {
+		t.pending = true
 		return pageOlder, t.entries[0], true
 	}
 	if !t.atTail && t.sel >= len(t.entries)-prefetchMargin {
+		t.pending = true
 		return pageNewer, t.entries[len(t.entries)-1], true
 	}
 	return 0, model.TimelineEntry{}, false
 }
+
+// followIf keeps the newest entry in view after the save of one the
+// person made, when follow is true (a note).
+func (t *timelinePane) followIf(follow bool) { t.follow = t.follow || follow }
 
 func (t *timelinePane) clamp() {
 	if t.sel >= len(t.entries) {
@@ -247,32 +259,77 @@ func (t *timelinePane) move(delta int) {
 	t.follow = t.atTail && t.sel == len(t.entries)-1
 }
 
-// Update handles the keys that move through the timeline. It returns a
-// page to fetch, through the app, when the cursor nears a window edge.
-func (t timelinePane) Update(msg tea.KeyMsg) (timelinePane, pageDir, bool) {
+// source says where the pane's pages come from: incident id, read by load.
+func (t *timelinePane) source(id string, load func(dir pageDir, edge model.TimelineEntry) tea.Cmd) {
+	t.incID, t.load = id, load
+}
+
+// Update moves through the timeline on a key, and takes the pages it
+// asked for; it asks for the next page when the cursor nears an edge of
+// the loaded window.
+func (t timelinePane) Update(msg tea.Msg) (timelinePane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if dir, jump := t.key(msg); jump {
+			return t, t.page(dir, model.TimelineEntry{})
+		}
+	case timelinePageMsg:
+		if msg.ID != t.incID {
+			return t, nil // another incident's
+		}
+		if msg.Err != nil {
+			t.pending = false
+			return t, flash(msg.Err.Error(), true)
+		}
+		t.addPage(msg)
+	}
+	return t, t.fetch()
+}
+
+// fetch asks for the next page when the cursor is near an edge of the
+// loaded window.
+func (t *timelinePane) fetch() tea.Cmd {
+	dir, edge, ok := t.want()
+	if !ok {
+		return nil
+	}
+	return t.page(dir, edge)
+}
+
+func (t *timelinePane) page(dir pageDir, edge model.TimelineEntry) tea.Cmd {
+	if t.load == nil {
+		t.pending = false
+		return nil
+	}
+	return t.load(dir, edge)
+}
+
+// key handles the keys that move through the timeline. It returns the
+// page to jump to when top or bottom is past the loaded window.
+func (t *timelinePane) key(msg tea.KeyMsg) (pageDir, bool) {
 	k := t.keys
 	page := max(t.innerH()/3, 1)
 	switch {
 	case key.Matches(msg, k.Top):
 		if t.atHead {
 			t.move(-toEnd)
-			return t, 0, false
+			return 0, false
 		}
 		t.pending = true
-		return t, pageHead, true
+		return pageHead, true
 	case key.Matches(msg, k.Bottom):
 		if t.atTail {
 			t.move(toEnd)
 			t.follow = true
-			return t, 0, false
+			return 0, false
 		}
 		t.pending = true
-		return t, pageTail, true
+		return pageTail, true
 	}
 	if d, ok := k.move(msg, page); ok {
 		t.move(d)
 	}
-	return t, 0, false
+	return 0, false
 }
 
 // ShortHelp is the keys shown in the footer while the timeline has focus.

@@ -26,28 +26,15 @@ func (a App) View() string {
 		lines = append(lines, a.listHeader(a.w))
 	}
 	bodyH := a.h - len(lines) - footerRows
-	var body []string
+	body, footer := a.slot.view(&a, bodyH)
 	switch {
 	case a.help:
 		body = a.helpBody(bodyH)
-	case a.form != nil:
-		body = a.centered(a.form.view(min(a.w-4, 96), bodyH-2), "Declare", bodyH, 100)
-	case a.picker != nil:
-		body = a.centered(a.picker.view(a.styles, min(a.w-4, 86), bodyH), "Pick", bodyH, 90)
-	case a.stats != nil:
-		body = append([]string{a.styles.PaneFocused.Render(clip("Response times: median and 90th percentile", a.w))}, a.stats.View()...)
+	case body != nil:
 	case a.screen == screenList:
 		body = a.list.View(a.now())
-	case a.review != nil:
-		body = append([]string{a.styles.PaneFocused.Render(clip("Post-incident review", a.w))}, a.review.View()...)
-	case a.comms != nil:
-		var dues []model.UpdateDue
-		if a.opts.Cadence != nil {
-			dues = model.UpdatesDue(a.inc, a.exercise, a.messages, a.opts.Cadence, a.now())
-		}
-		body = a.comms.View(dues, a.now())
-	case a.facilitator && a.exercise != nil:
-		body = a.facilitatorPanel(a.w, bodyH)
+	case a.drill.panel && a.drill.x != nil:
+		body = a.drill.view(a.styles, a.w, bodyH, a.now())
 	default:
 		body = a.panes(l)
 	}
@@ -58,7 +45,10 @@ func (a App) View() string {
 		}
 		lines = append(lines, line)
 	}
-	lines = append(lines, a.footer(a.w)...)
+	if footer == nil {
+		footer = a.footer(a.w)
+	}
+	lines = append(lines, footer...)
 	for i := range lines {
 		lines[i] = fit(lines[i], a.w)
 	}
@@ -247,15 +237,15 @@ func (a App) incidentHeader(w int) []string {
 		parts = append(parts, s.Warn.Render("IC: nobody (r in RACI to assign)"))
 	}
 	// A drill reads in exercise time, like its clock beside it.
-	clock := model.ClockOf(in, a.exercise)
+	clock := model.ClockOf(in, a.drill.x)
 	now := a.now()
 	switch {
 	case !in.Milestones.Resolved.IsZero():
 		parts = append(parts, s.Faint.Render("resolved after ")+s.Bold.Render(model.FormatLength(clock.Length(in.Started(), in.Milestones.Resolved))))
-	case a.exercise == nil:
+	case a.drill.x == nil:
 		parts = append(parts, s.Bold.Render(clock.TPlus(now))+s.Faint.Render(" since detection"))
 	}
-	if drill := a.drillHeader(now); drill != "" {
+	if drill := a.drill.header(a.styles, now); drill != "" {
 		parts = append(parts, drill)
 	}
 	if due := a.updateDue(now); due != "" {
@@ -270,20 +260,6 @@ func (a App) footer(w int) []string {
 	s := a.styles
 	var first, second string
 	switch {
-	case a.confirm != nil:
-		return a.confirmLines(w)
-	case a.notice != nil:
-		return a.noticeLines(w)
-	case a.prompt != nil:
-		first = a.prompt.view(s, w)
-		if a.prompt.err != "" {
-			second = s.Error.Render("Not saved: " + model.OneLine(a.prompt.err) + " (your text is kept)")
-		} else if a.prompt.notice != "" {
-			second = s.Warn.Render(a.prompt.notice)
-		} else {
-			second = shortHelp(s, []key.Binding{a.keys.Submit, a.keys.Cancel}, w)
-		}
-		return []string{first, clip(second, w)}
 	case a.flash != "":
 		st := s.OK
 		if a.isErr {
@@ -302,20 +278,12 @@ func (a App) hints() []key.Binding {
 	switch {
 	case a.help:
 		return []key.Binding{k.Back, k.Up, k.Down}
-	case a.form != nil:
-		return a.form.ShortHelp()
-	case a.picker != nil:
-		return []key.Binding{k.Up, k.Down, k.Submit, k.Cancel}
-	case a.stats != nil:
-		return append(a.stats.ShortHelp(), k.Help)
-	case a.screen == screenList:
+	}
+	if h := a.slot.hints(a.keys); h != nil {
+		return h
+	}
+	if a.screen == screenList {
 		return a.list.ShortHelp()
-	case a.comms != nil:
-		return a.comms.ShortHelp()
-	case a.review != nil && a.review.editing:
-		return a.review.ShortHelp()
-	case a.review != nil:
-		return append(a.review.ShortHelp(), k.Help)
 	}
 	var pane []key.Binding
 	switch a.focus {
@@ -326,10 +294,10 @@ func (a App) hints() []key.Binding {
 	default:
 		pane = a.raci.ShortHelp()
 	}
-	if a.facilitator && a.exercise != nil {
+	if a.drill.panel && a.drill.x != nil {
 		return []key.Binding{k.DrillPause, k.DrillFaster, k.DrillSlower, k.DrillRelease, k.DrillSkip, k.DrillEnd, k.DrillPanel, k.Back}
 	}
-	if a.exercise != nil {
+	if a.drill.x != nil {
 		pane = append(pane, k.DrillPanel, k.DrillPause)
 	}
 	return append(pane, k.NextPane, k.Help, k.Quit)
@@ -342,7 +310,7 @@ func (a App) updateDue(now time.Time) string {
 	if a.opts.Cadence == nil {
 		return ""
 	}
-	due, ok := model.NextUpdateDue(a.inc, a.exercise, a.messages, a.opts.Cadence, now)
+	due, ok := model.NextUpdateDue(a.inc, a.drill.x, a.messages, a.opts.Cadence, now)
 	if !ok || due.At.IsZero() {
 		return ""
 	}

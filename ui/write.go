@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/sitrep-dev/sitrep/model"
 )
 
@@ -17,14 +15,6 @@ import (
 // ID'), to the file at path, through a temporary file renamed over it.
 type WriteFunc func(ctx context.Context, incidentID, path string) error
 
-// writtenMsg reports a file W wrote.
-type writtenMsg struct {
-	Req   int
-	Path  string
-	Drill bool
-	Err   error
-}
-
 // openWrite asks where to write, offering a file in the working directory
 // named for the incident, selected so typing a path replaces it.
 func (a *App) openWrite() {
@@ -32,23 +22,10 @@ func (a *App) openWrite() {
 		return
 	}
 	label, name := "Write the review to:", "sitrep-"+a.inc.Short()+"-review.md"
-	if a.exercise != nil {
+	if a.drill.x != nil {
 		label, name = "Write the after-action report to:", "sitrep-"+a.inc.Short()+"-after-action.md"
 	}
-	p := a.openPrompt(promptWrite, label)
-	p.input.SetValue(name)
-	p.input.CursorEnd()
-	p.selected = true
-}
-
-func writeReport(fn WriteFunc, req int, id string, drill bool, path string) tea.Cmd {
-	return bounded(func(ctx context.Context) tea.Msg {
-		abs, err := expandPath(path)
-		if err == nil {
-			err = fn(ctx, id, abs)
-		}
-		return writtenMsg{Req: req, Path: abs, Drill: drill, Err: err}
-	})
+	a.openPrompt(promptWrite, label, promptAbout{}).fill(name, true)
 }
 
 // expandPath makes a path typed in the cockpit absolute: ~/ is the home
@@ -68,19 +45,18 @@ func expandPath(path string) (string, error) {
 }
 
 func (a *App) onWritten(msg writtenMsg) {
-	p := a.prompt
+	p := a.slot.prompt()
 	if p == nil || p.kind != promptWrite || p.req != msg.Req {
 		if msg.Err != nil {
 			a.setFlash("Not written: "+msg.Err.Error(), true)
 		}
 		return
 	}
-	p.saving = false
 	if msg.Err != nil {
-		p.err = msg.Err.Error()
+		p.saved(msg.Err) // the error under the path typed, kept
 		return
 	}
-	a.prompt = nil
+	a.slot.remove(p)
 	what := "the review"
 	if msg.Drill {
 		what = "the after-action report"
