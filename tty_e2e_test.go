@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,9 +31,13 @@ func TestNoStrayTerminalAnswers(t *testing.T) {
 		t.Fatalf("tmux: %v %s", err, out)
 	}
 	s.waitFor("the shell", "PROMPT$")
-	for _, args := range []string{"show " + id, "ls", "verify"} {
-		s.keys("clear; "+shellQuote(bin)+" --db "+shellQuote(db)+" "+args+" >/dev/tty; echo END-OF-RUN", "Enter")
-		s.waitFor(args, "END-OF-RUN\nPROMPT$")
+	for i, args := range []string{"show " + id, "ls", "verify"} {
+		// Each run ends with its own mark, printed by the shell's arithmetic
+		// so that the typed line never shows it: the previous run's mark is
+		// still on screen until clear has run.
+		done := fmt.Sprintf("END-OF-RUN-%d", 100+i)
+		s.keys(fmt.Sprintf("clear; %s --db %s %s >/dev/tty; echo END-OF-RUN-$((%d+100))", shellQuote(bin), shellQuote(db), args, i), "Enter")
+		s.waitFor(args, done+"\nPROMPT$")
 		// An answer arrives within milliseconds; give it time to show.
 		time.Sleep(400 * time.Millisecond)
 		scr := s.screen()
