@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sitrep-dev/sitrep/model"
@@ -146,5 +147,44 @@ func TestFilterReopensSelected(t *testing.T) {
 	d.typeText("x")
 	if v := d.app().list.filter.Value(); v != "dnxs" {
 		t.Errorf("/ then ← then x: filter %q, want dnxs", v)
+	}
+}
+
+// TestEnterWhileSearchingOpensTheMatch: '/', an id, enter, enter typed
+// faster than the store answers the filter opens the incident the id names
+// when the answer arrives; it used to open nothing (the list was still
+// empty when the second enter came).
+func TestEnterWhileSearchingOpensTheMatch(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	list, err := st.Incidents(t.Context())
+	if err != nil || len(list) < 2 {
+		t.Fatalf("seeded incidents: %v %d", err, len(list))
+	}
+	want := list[len(list)-1]
+	d := newDriver(t, Options{Store: st, Now: c.Now, SearchDelay: -1}, 120, 40)
+	d.press("/")
+	// Typed with the search's answers held back, as when keys come faster
+	// than the store answers.
+	var held []tea.Cmd
+	for _, r := range model.ShortID(want.ID) {
+		var cmd tea.Cmd
+		d.m, cmd = d.m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		held = append(held, cmd)
+	}
+	for _, k := range []string{"enter", "enter"} {
+		var cmd tea.Cmd
+		d.m, cmd = d.m.Update(keyMsg(k))
+		held = append(held, cmd)
+	}
+	if d.app().screen != screenList {
+		t.Fatalf("opened before the search answered")
+	}
+	for _, cmd := range held {
+		d.run(cmd)
+	}
+	if a := d.app(); a.screen != screenIncident || a.incID != want.ID {
+		t.Errorf("after the answer: screen %v, incident %q; want %s open:\n%s", a.screen, a.incID, want.ID, d.view())
 	}
 }

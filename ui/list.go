@@ -46,6 +46,10 @@ type incidentList struct {
 
 	src     listSource // where pages and search answers come from
 	opening string     // the incident enter asked to open, until taken
+	// openWhenFound: enter came while the store was still answering the
+	// filter, so the first match opens when the answer arrives (typing
+	// '/', an id, enter, enter quickly would otherwise open nothing).
+	openWhenFound bool
 }
 
 // listSource reads for the list: a page of incidents from offset, and the
@@ -185,7 +189,7 @@ func (l *incidentList) filterChanged() tea.Cmd {
 	selID := l.selectedID()
 	l.searchText = text
 	l.searchSeq++
-	l.hits, l.searchErr, l.searching = nil, "", false
+	l.hits, l.searchErr, l.searching, l.openWhenFound = nil, "", false, false
 	if text == "" {
 		l.found = nil
 		l.reshow(selID)
@@ -202,9 +206,18 @@ func (l *incidentList) searched(msg searchMsg) {
 		return
 	}
 	l.searching = false
+	openNow := l.openWhenFound
+	l.openWhenFound = false
 	if msg.Err != nil {
 		l.searchErr = msg.Err.Error()
 		return
+	}
+	if openNow {
+		defer func() {
+			if in, ok := l.selected(); ok {
+				l.opening = in.ID
+			}
+		}()
 	}
 	selID := l.selectedID()
 	l.found, l.foundFull = msg.List, msg.Full
@@ -267,6 +280,10 @@ func (l *incidentList) key(msg tea.KeyMsg) (open bool, cmd tea.Cmd) {
 	page := max(l.bodyHeight()-1, 1)
 	switch {
 	case key.Matches(msg, k.Open):
+		if l.searching {
+			l.openWhenFound = true
+			return false, nil
+		}
 		_, ok := l.selected()
 		return ok, nil
 	case key.Matches(msg, k.Filter):
