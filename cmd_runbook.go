@@ -144,6 +144,20 @@ func (a *app) runbookShowCmd() *cobra.Command {
 // runbook can be previewed before it is put in a folder.
 func (a *app) findRunbook(ref string) (*model.Runbook, error) {
 	if looksLikePath(ref) {
+		return runbookByRef(nil, ref)
+	}
+	lib, _, err := a.library()
+	if err != nil {
+		return nil, err
+	}
+	return runbookByRef(lib, ref)
+}
+
+// runbookByRef is the runbook a command names: a file when ref is the path
+// of one (so a runbook from a checkout can be shown or attached as it is),
+// else the library's runbook of that name.
+func runbookByRef(lib *runbooks.Library, ref string) (*model.Runbook, error) {
+	if looksLikePath(ref) {
 		src, err := runbooks.ReadFile(ref)
 		if err != nil {
 			return nil, err
@@ -151,10 +165,6 @@ func (a *app) findRunbook(ref string) (*model.Runbook, error) {
 		rb, _ := runbooks.Parse(ref, src)
 		rb.Source = ref
 		return rb, nil
-	}
-	lib, _, err := a.library()
-	if err != nil {
-		return nil, err
 	}
 	return lib.Runbook(ref)
 }
@@ -411,14 +421,17 @@ func writeScenario(w io.Writer, sc *model.Scenario) {
 
 func (a *app) attachCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "attach ID NAME...",
+		Use:   "attach ID NAME|FILE...",
 		Short: "Attach runbooks to an incident: their exact text and hash go on its timeline",
 		Long: `Attach runbooks to an incident. The runbook's exact text and its SHA-256 are
 recorded as a timeline event (and travel with sync), so a review later shows
 what was actually followed. Attaching the same version twice is refused; a
-changed version of the same runbook may be attached and replaces it.`,
+changed version of the same runbook may be attached and replaces it. A path
+to a Markdown file attaches that file as it is, without adding its folder
+to the library.`,
 		Example: `  sitrep attach 4f2a9c1b security-incident
-  sitrep attach 4f2a9c1b data-exposure soc2-evidence`,
+  sitrep attach 4f2a9c1b data-exposure soc2-evidence
+  sitrep attach 4f2a9c1b ./runbooks/db/failover.md`,
 		Args:              cobra.MinimumNArgs(2),
 		ValidArgsFunction: a.completeArgsThen(libraryRunbooks, incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -487,7 +500,7 @@ func attachDraftsFrom(lib *runbooks.Library, incidentID string, names []string) 
 	var drafts []model.Draft
 	seen := map[string]bool{}
 	for _, name := range names {
-		rb, err := lib.Runbook(name)
+		rb, err := runbookByRef(lib, name)
 		if err != nil {
 			return nil, err
 		}

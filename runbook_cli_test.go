@@ -301,6 +301,22 @@ func TestCLIAttach(t *testing.T) {
 		t.Errorf("declare with an unknown runbook still created the incident")
 	}
 	c.fails(1, "no incident with id ffffffff", "attach", "ffffffff", "major-incident")
+
+	// A runbook file from a checkout is attached by its path, as
+	// 'runbook show' takes it, without adding its folder to the library.
+	other := t.TempDir()
+	writeFile(t, other, "cache-flush.md", "# Flush the CDN cache\n\n1. Purge the edge\n2. Check the hit rate\n")
+	out = c.ok("attach", id, filepath.Join(other, "cache-flush.md"))
+	if !strings.Contains(out, "attached cache-flush to "+id) {
+		t.Errorf("attach by path printed %q", out)
+	}
+	found := false
+	for _, a := range attachments(t, c.db, id) {
+		found = found || a.Name == "cache-flush" && a.Title == "Flush the CDN cache"
+	}
+	if !found {
+		t.Errorf("attach by path stored no cache-flush attachment")
+	}
 }
 
 // TestBinaryRunbookLintExitCodes runs the built binary, as CI would call
