@@ -152,7 +152,7 @@ func ClampTime(t time.Time) time.Time {
 // (Event.CheckFields), so what a teammate's store sends can hold nothing a
 // change made here could not. What needs the store (that the incident
 // exists, that an amended entry belongs to it) the store checks itself.
-func (d Draft) Validate() error {
+func (d Change) Validate() error {
 	if err := d.Kind.Valid(); err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func (d Draft) Validate() error {
 // rules a change made here meets: ids are ids, the kind is a known kind or a
 // safe identifier, the author is a printable name, times are in years
 // 0-9999, and a known kind's payload decodes into its type and passes
-// Draft.Validate's rules. The hash is the store's to compare.
+// Change.Validate's rules. The hash is the store's to compare.
 func (e Event) CheckFields() error {
 	if err := ValidID("event id", e.ID); err != nil {
 		return err

@@ -61,13 +61,19 @@ func (e Event) ComputeHash() string {
 // arrived in. The result compares correctly as a plain string.
 func (e Event) Version() string { return fmt.Sprintf("%016x:%s", uint64(e.HLC), e.ID) }
 
-// Draft is an event before the store stamps its id, clock and hash.
-type Draft struct {
+// Change is an event before the store stamps its id, clock and hash: what
+// a responder's action asks the store to record.
+type Change struct {
 	IncidentID string
 	Kind       EventKind
 	Payload    any       // one of the payload structs; marshalled to JSON
 	Occurred   time.Time // zero means now
 }
+
+// Draft is Change's old name, kept so code on branches made before the
+// rename still compiles when merged; use Change. (storage.Draft, typed text
+// kept for later, is another thing.)
+type Draft = Change
 
 // Decode unmarshals an event's payload into the struct for its kind.
 func Decode[T any](e Event) (T, error) {

@@ -21,8 +21,8 @@ const MaxNote = model.MaxNote
 
 // Append records one change made here and updates the projections, in one
 // durable transaction. It stamps the id, clocks and hash chain.
-func (s *Store) Append(ctx context.Context, d model.Draft) (model.Event, error) {
-	events, err := s.AppendAll(ctx, []model.Draft{d})
+func (s *Store) Append(ctx context.Context, d model.Change) (model.Event, error) {
+	events, err := s.AppendAll(ctx, []model.Change{d})
 	if err != nil {
 		return model.Event{}, err
 	}
@@ -31,7 +31,7 @@ func (s *Store) Append(ctx context.Context, d model.Draft) (model.Event, error) 
 
 // AppendAll records several changes atomically: all or none (declaring an
 // incident and attaching its runbooks, or a generator's batch).
-func (s *Store) AppendAll(ctx context.Context, drafts []model.Draft) ([]model.Event, error) {
+func (s *Store) AppendAll(ctx context.Context, drafts []model.Change) ([]model.Event, error) {
 	var out []model.Event
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
@@ -96,7 +96,7 @@ func newAppender(ctx context.Context, tx *sql.Tx, s *Store) (*appender, error) {
 const insertEventSQL = `INSERT INTO events (id, incident_id, kind, payload, author, origin, at, occurred, hlc, chain_seq, prev, hash, received)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-func (a *appender) append(ctx context.Context, d model.Draft) (model.Event, error) {
+func (a *appender) append(ctx context.Context, d model.Change) (model.Event, error) {
 	if err := d.Validate(); err != nil {
 		return model.Event{}, err
 	}
