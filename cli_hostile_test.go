@@ -164,7 +164,7 @@ func TestCLIExportSurvivesAnOutOfRangeYear(t *testing.T) {
 	}
 	list, _ := st.Incidents(ctx)
 	in := list[0].ID
-	_, err = st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Occurred: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+	_, err = st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Occurred: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
 		Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "far future"}})
 	if err == nil || !strings.Contains(err.Error(), "year 10000") {
 		t.Fatalf("a note dated in the year 10000 was not refused: %v", err)

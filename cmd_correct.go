@@ -41,8 +41,8 @@ amendment is an entry of its own, so the history of what was said is kept.
 				}
 				text = string(b)
 			}
-			return a.correct(cmd, incident, args[0], func(e model.TimelineEntry) model.Draft {
-				return model.Draft{IncidentID: e.IncidentID, Kind: model.EventAmended, Payload: model.AmendedPayload{Entry: e.EventID, Text: text}}
+			return a.correct(cmd, incident, args[0], func(e model.TimelineEntry) model.Change {
+				return model.Change{IncidentID: e.IncidentID, Kind: model.EventAmended, Payload: model.AmendedPayload{Entry: e.EventID, Text: text}}
 			})
 		},
 	}
@@ -63,8 +63,8 @@ A retraction cannot be undone; add a new note instead.`,
 		Example: `  sitrep retract 7c41d2e9 --reason "wrong incident"`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.correct(cmd, incident, args[0], func(e model.TimelineEntry) model.Draft {
-				return model.Draft{IncidentID: e.IncidentID, Kind: model.EventRetracted, Payload: model.RetractedPayload{Entry: e.EventID, Reason: reason}}
+			return a.correct(cmd, incident, args[0], func(e model.TimelineEntry) model.Change {
+				return model.Change{IncidentID: e.IncidentID, Kind: model.EventRetracted, Payload: model.RetractedPayload{Entry: e.EventID, Reason: reason}}
 			})
 		},
 	}
@@ -76,7 +76,7 @@ A retraction cannot be undone; add a new note instead.`,
 
 // correct finds ENTRY in the incident and appends the correction draft
 // makes for it.
-func (a *app) correct(cmd *cobra.Command, incident, ref string, draft func(model.TimelineEntry) model.Draft) error {
+func (a *app) correct(cmd *cobra.Command, incident, ref string, draft func(model.TimelineEntry) model.Change) error {
 	return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 		in, err := pickIncident(ctx, st, incident)
 		if err != nil {
@@ -108,7 +108,7 @@ func (a *app) retitleCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				e, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: model.EventRetitled,
+				e, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventRetitled,
 					Payload: model.RetitledPayload{Title: strings.Join(args[1:], " "), From: in.Title}})
 				if err != nil {
 					return err

@@ -124,7 +124,7 @@ func (a *app) startDrill(ctx context.Context, st *storage.Store, lib *runbooks.L
 	if speed == 1 {
 		speed = 0
 	}
-	drafts = append(drafts, model.Draft{IncidentID: id, Kind: model.EventExerciseStarted, Occurred: now, Payload: model.ExerciseStartedPayload{
+	drafts = append(drafts, model.Change{IncidentID: id, Kind: model.EventExerciseStarted, Occurred: now, Payload: model.ExerciseStartedPayload{
 		Scenario: sc.Name, Title: sc.Title, Source: sc.Source, Hash: sc.Hash, Text: sc.Text, Start: now, Speed: speed,
 		Duration: sc.Duration, Runbooks: sc.Runbooks, Objectives: sc.Objectives, Injects: sc.Injects,
 		Cadence: sc.Cadence,
@@ -172,7 +172,7 @@ func (a *app) drillClockCmd(name, short string, kind model.EventKind) *cobra.Com
 				if kind == model.EventExerciseResumed && !paused {
 					return model.Invalidf("the exercise clock of %s is running", in.Short())
 				}
-				if _, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: kind, Payload: model.ExerciseClockPayload{Reason: reason}}); err != nil {
+				if _, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: kind, Payload: model.ExerciseClockPayload{Reason: reason}}); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.out, "%s: exercise clock %sd at %s\n", in.Short(), name, model.TPlus(x.Elapsed(now)))
@@ -202,7 +202,7 @@ func (a *app) drillSpeedCmd() *cobra.Command {
 				if x.Over(a.now()) {
 					return model.Invalidf("the drill on %s has ended", in.Short())
 				}
-				if _, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: model.EventExerciseSpeed, Payload: model.ExerciseClockPayload{Speed: sp}}); err != nil {
+				if _, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventExerciseSpeed, Payload: model.ExerciseClockPayload{Speed: sp}}); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.out, "%s: exercise clock runs at %gx\n", in.Short(), sp)
@@ -243,7 +243,7 @@ func (a *app) drillInjectCmd(name string, kind model.EventKind) *cobra.Command {
 				case kind == model.EventInjectSkipped && cur.State == model.InjectSkipped:
 					return model.Invalidf("inject %d is already skipped", n)
 				}
-				if _, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: kind, Payload: model.InjectPayload{Index: n - 1, Title: cur.Title, Reason: reason}}); err != nil {
+				if _, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: kind, Payload: model.InjectPayload{Index: n - 1, Title: cur.Title, Reason: reason}}); err != nil {
 					return err
 				}
 				verb := "released"
@@ -275,7 +275,7 @@ func (a *app) drillEndCmd() *cobra.Command {
 					return model.Invalidf("the drill on %s already ended at %s", in.Short(), x.Ended.UTC().Format("15:04:05Z"))
 				}
 				now := a.now().UTC().Truncate(time.Millisecond)
-				if _, err := st.AppendAll(ctx, model.EndDrafts(in, reason, now)); err != nil {
+				if _, err := st.AppendAll(ctx, model.EndChanges(in, reason, now)); err != nil {
 					return err
 				}
 				resolved := ""

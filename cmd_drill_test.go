@@ -72,7 +72,7 @@ func scriptedDrill(t *testing.T, c *clockCLI) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.Append(context.Background(), model.Draft{IncidentID: in.ID, Kind: model.EventStepChanged,
+		if _, err := st.Append(context.Background(), model.Change{IncidentID: in.ID, Kind: model.EventStepChanged,
 			Payload: model.StepPayload{Runbook: "failover", Step: n, Title: "step", State: state, Reason: reason}}); err != nil {
 			t.Fatal(err)
 		}

@@ -142,11 +142,11 @@ func (a *app) declare(ctx context.Context, st *storage.Store, d model.Declaratio
 // declarationDrafts are a new incident's first events: declared, and its
 // Incident Commander (the author when d names none), occurred at at (zero:
 // when they are saved).
-func declarationDrafts(st *storage.Store, id string, d model.Declaration, at time.Time) []model.Draft {
+func declarationDrafts(st *storage.Store, id string, d model.Declaration, at time.Time) []model.Change {
 	if d.Commander == "" {
 		d.Commander = st.Author()
 	}
-	return []model.Draft{
+	return []model.Change{
 		{IncidentID: id, Kind: model.EventDeclared, Occurred: at, Payload: model.DeclaredPayload{
 			Title: d.Title, Kind: d.Kind, Severity: d.Severity, Status: d.Status, Exercise: d.Exercise, DetectedAt: d.DetectedAt,
 		}},
@@ -156,7 +156,7 @@ func declarationDrafts(st *storage.Store, id string, d model.Declaration, at tim
 
 // saveNewIncident appends a new incident's events in one transaction and
 // makes it the current incident.
-func saveNewIncident(ctx context.Context, st *storage.Store, id string, drafts []model.Draft) (model.Incident, error) {
+func saveNewIncident(ctx context.Context, st *storage.Store, id string, drafts []model.Change) (model.Incident, error) {
 	if _, err := st.AppendAll(ctx, drafts); err != nil {
 		return model.Incident{}, err
 	}
@@ -209,7 +209,7 @@ the note was written.`,
 				if err != nil {
 					return err
 				}
-				e, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: model.EventNote, Occurred: occurred,
+				e, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventNote, Occurred: occurred,
 					Payload: model.NotePayload{Kind: nk, Text: text}})
 				if err != nil {
 					return err
@@ -255,7 +255,7 @@ func (a *app) statusCmd() *cobra.Command {
 				if in.Status == status {
 					return model.Invalidf("incident %s is already %s", in.Short(), status)
 				}
-				_, err = st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: model.EventStatusChanged, Occurred: occurred,
+				_, err = st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventStatusChanged, Occurred: occurred,
 					Payload: model.StatusPayload{Status: status, From: in.Status, Reason: reason}})
 				if err == nil {
 					fmt.Fprintf(a.out, "%s: %s → %s\n", in.Short(), in.Status, status)
@@ -312,7 +312,7 @@ func (a *app) severityCmd() *cobra.Command {
 				if in.Severity == sev {
 					return model.Invalidf("incident %s is already %s", in.Short(), sev)
 				}
-				_, err = st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: model.EventSeverityChanged,
+				_, err = st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventSeverityChanged,
 					Payload: model.SeverityPayload{Severity: sev, From: in.Severity, Reason: reason}})
 				if err == nil {
 					fmt.Fprintf(a.out, "%s: %s → %s\n", in.Short(), in.Severity, sev)
@@ -371,7 +371,7 @@ func assignRole(ctx context.Context, st *storage.Store, incidentID string, role 
 	if prev == holder && prevEvent != "" {
 		return model.Event{}, model.Invalidf("%s already holds %s", holder, role.Title())
 	}
-	return st.Append(ctx, model.Draft{IncidentID: incidentID, Kind: model.EventRoleAssigned,
+	return st.Append(ctx, model.Change{IncidentID: incidentID, Kind: model.EventRoleAssigned,
 		Payload: model.RoleAssignedPayload{Role: role, Holder: holder, Previous: prev, Replaces: prevEvent}})
 }
 

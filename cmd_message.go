@@ -163,7 +163,7 @@ for=2h then=1h).`,
 					fmt.Fprint(a.out, model.Neutralise(body))
 					return nil
 				}
-				e, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: model.EventMessageSent, Payload: model.MessagePayload{
+				e, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventMessageSent, Payload: model.MessagePayload{
 					Audience: t.Audience, Template: t.Name, Text: strings.TrimRight(body, "\n") + "\n", Channel: channel}})
 				if err != nil {
 					return err

@@ -105,7 +105,7 @@ func (a *app) saveReview(ctx context.Context, st *storage.Store, in model.Incide
 		fmt.Fprintln(a.out, "review unchanged: nothing recorded")
 		return nil
 	}
-	if _, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: r}}); err != nil {
+	if _, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: r}}); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "review of %s saved (%s)\n", in.Short(), model.Count(len(r.ActionItems), "action item"))

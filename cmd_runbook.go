@@ -484,7 +484,7 @@ func (a *app) attach(ctx context.Context, st *storage.Store, ref string, names [
 // resolved in the library every command sees; an unknown name fails the
 // whole call with the closest match, so a typo attaches nothing. A name
 // given twice is attached once.
-func (a *app) attachDrafts(incidentID string, names []string) ([]model.Draft, error) {
+func (a *app) attachDrafts(incidentID string, names []string) ([]model.Change, error) {
 	if len(names) == 0 {
 		return nil, nil
 	}
@@ -496,8 +496,8 @@ func (a *app) attachDrafts(incidentID string, names []string) ([]model.Draft, er
 }
 
 // attachDraftsFrom is attachDrafts with the library already loaded.
-func attachDraftsFrom(lib *runbooks.Library, incidentID string, names []string) ([]model.Draft, error) {
-	var drafts []model.Draft
+func attachDraftsFrom(lib *runbooks.Library, incidentID string, names []string) ([]model.Change, error) {
+	var drafts []model.Change
 	seen := map[string]bool{}
 	for _, name := range names {
 		rb, err := runbookByRef(lib, name)
@@ -512,7 +512,7 @@ func attachDraftsFrom(lib *runbooks.Library, incidentID string, names []string) 
 		if err != nil {
 			return nil, err
 		}
-		drafts = append(drafts, model.Draft{IncidentID: incidentID, Kind: model.EventRunbookAttached, Payload: p})
+		drafts = append(drafts, model.Change{IncidentID: incidentID, Kind: model.EventRunbookAttached, Payload: p})
 	}
 	return drafts, nil
 }

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"encoding/json"
+	"errors"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -143,4 +145,82 @@ func ClampTime(t time.Time) time.Time {
 		return maxTime
 	}
 	return t.UTC()
+}
+
+// Validate applies the domain's rules to a change before anything is
+// written. An event arriving from another store passes the same rules
+// (Event.CheckFields), so what a teammate's store sends can hold nothing a
+// change made here could not. What needs the store (that the incident
+// exists, that an amended entry belongs to it) the store checks itself.
+func (d Change) Validate() error {
+	if err := d.Kind.Valid(); err != nil {
+		return err
+	}
+	if d.Kind != EventDeclared && d.IncidentID == "" {
+		return Invalidf("no incident given for %s", d.Kind)
+	}
+	if d.IncidentID != "" {
+		if err := ValidID("incident id", d.IncidentID); err != nil {
+			return err
+		}
+	}
+	if !d.Occurred.IsZero() {
+		if err := ValidTime("the time it happened", d.Occurred); err != nil {
+			return err
+		}
+	}
+	return ValidatePayload(d.Kind, d.Payload)
+}
+
+// CheckFields checks every field of an event from elsewhere against the
+// rules a change made here meets: ids are ids, the kind is a known kind or a
+// safe identifier, the author is a printable name, times are in years
+// 0-9999, and a known kind's payload decodes into its type and passes
+// Change.Validate's rules. The hash is the store's to compare.
+func (e Event) CheckFields() error {
+	if err := ValidID("event id", e.ID); err != nil {
+		return err
+	}
+	if err := ValidID("incident id", e.IncidentID); err != nil {
+		return err
+	}
+	if err := ValidID("store id", e.Origin); err != nil {
+		return err
+	}
+	if err := e.Kind.Valid(); err != nil {
+		return err
+	}
+	if err := ValidName("author", e.Author); err != nil {
+		return err
+	}
+	if err := ValidHash("hash", e.Hash, false); err != nil {
+		return err
+	}
+	if err := ValidHash("previous hash", e.Prev, true); err != nil {
+		return err
+	}
+	if e.ChainSeq < 1 {
+		return Invalidf("chain number %d is not a chain position", e.ChainSeq)
+	}
+	if err := ValidTime("its time", e.At); err != nil {
+		return err
+	}
+	if err := ValidTime("the time it happened", e.Occurred); err != nil {
+		return err
+	}
+	if !json.Valid(e.Payload) {
+		return Invalidf("the payload is not JSON")
+	}
+	if !e.Kind.Known() {
+		return nil // a newer sitrep's kind: kept, never projected or drawn
+	}
+	p, err := DecodePayload(e)
+	if err != nil {
+		cause := err
+		if u := errors.Unwrap(err); u != nil {
+			cause = u
+		}
+		return Invalidf("its payload does not fit its kind %s (%s)", e.Kind, OneLine(cause.Error()))
+	}
+	return ValidatePayload(e.Kind, p)
 }

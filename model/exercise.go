@@ -248,15 +248,15 @@ func (x Exercise) Speed(now time.Time) float64 {
 	return sp
 }
 
-// EndDrafts are the events that end the drill on in at now: the end of the
+// EndChanges are the events that end the drill on in at now: the end of the
 // exercise and, if the exercise incident is still active, its resolution
 // at the same moment, so an ended drill leaves the active list and asks for
 // no more updates. Nothing logged from the end on counts for an objective,
 // so the resolution meets no RTO and answers no inject.
-func EndDrafts(in Incident, reason string, now time.Time) []Draft {
-	out := []Draft{{IncidentID: in.ID, Kind: EventExerciseEnded, Occurred: now, Payload: ExerciseEndedPayload{Reason: reason}}}
+func EndChanges(in Incident, reason string, now time.Time) []Change {
+	out := []Change{{IncidentID: in.ID, Kind: EventExerciseEnded, Occurred: now, Payload: ExerciseEndedPayload{Reason: reason}}}
 	if in.Status.Active() {
-		out = append(out, Draft{IncidentID: in.ID, Kind: EventStatusChanged, Occurred: now,
+		out = append(out, Change{IncidentID: in.ID, Kind: EventStatusChanged, Occurred: now,
 			Payload: StatusPayload{Status: StatusResolved, From: in.Status, Reason: "drill ended"}})
 	}
 	return out

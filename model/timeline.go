@@ -1,8 +1,6 @@
 package model
 
 import (
-	"fmt"
-	"strings"
 	"time"
 )
 
@@ -85,196 +83,13 @@ func (t TimelineEntry) Label() string {
 			return string(t.NoteKind) // drawn for every visible entry: no copy
 		}
 		return OneLine(string(t.NoteKind))
-	case EventDeclared:
-		return "declared"
-	case EventStatusChanged:
-		return "status"
-	case EventSeverityChanged:
-		return "severity"
-	case EventRoleAssigned:
-		return "role"
-	case EventRunbookAttached:
-		return "runbook"
-	case EventStepChanged:
-		return "step"
-	case EventAmended:
-		return "amend"
-	case EventRetracted:
-		return "retract"
-	case EventRetitled:
-		return "title"
-	case EventReviewSaved:
-		return "review"
-	case EventExerciseStarted, EventExercisePaused, EventExerciseResumed, EventExerciseSpeed, EventExerciseEnded:
-		return "exercise"
-	case EventInjectReleased, EventInjectSkipped, EventInjectDue:
+	case EventInjectDue:
 		return "inject"
-	case EventMessageSent:
-		return "message"
+	}
+	if l := kinds[t.Kind].label; l != "" {
+		return l
 	}
 	return OneLine(string(t.Kind))
-}
-
-// Describe is the timeline text for an event: what a person typed, or a
-// sentence for the automatic entries.
-func Describe(e Event) string {
-	switch e.Kind {
-	case EventDeclared:
-		p, err := Decode[DeclaredPayload](e)
-		if err != nil {
-			return err.Error()
-		}
-		ex := ""
-		if p.Exercise {
-			ex = " (EXERCISE)"
-		}
-		return fmt.Sprintf("Declared %s %s incident%s: %s", p.Severity, p.Kind, ex, p.Title)
-	case EventRetitled:
-		p, err := Decode[RetitledPayload](e)
-		if err != nil {
-			return err.Error()
-		}
-		return fmt.Sprintf("Title changed to %q", p.Title)
-	case EventStatusChanged:
-		p, err := Decode[StatusPayload](e)
-		if err != nil {
-			return err.Error()
-		}
-		return withReason(fromTo("Status", string(p.From), string(p.Status)), p.Reason)
-	case EventSeverityChanged:
-		p, err := Decode[SeverityPayload](e)
-		if err != nil {
-			return err.Error()
-		}
-		from := ""
-		if p.From.Valid() {
-			from = p.From.String()
-		}
-		return withReason(fromTo("Severity", from, p.Severity.String()), p.Reason)
-	case EventNote:
-		p, err := Decode[NotePayload](e)
-		if err != nil {
-			return err.Error()
-		}
-		return p.Text
-	case EventPinned:
-		p, err := Decode[PinnedPayload](e)
-		if err != nil {
-			return err.Error()
-		}
-		if p.Pinned {
-			return "Pinned an entry"
-		}
-		return "Unpinned an entry"
-	case EventAmended:
-		p, err := Decode[AmendedPayload](e)
-		if err != nil {
-			return err.Error()
-		}
-		return "Amended an entry: " + p.Text
-	case EventRetracted:
-		p, err := Decode[RetractedPayload](e)
-		if err != nil {
-			return err.Error()
-		}
-		return withReason("Retracted an entry", p.Reason)
-	case EventRoleAssigned:
-		p, err := Decode[RoleAssignedPayload](e)
-		if err != nil {
-			return err.Error()
-		}
-		switch {
-		case p.Holder == "":
-			return fmt.Sprintf("%s released by %s", p.Role.Title(), p.Previous)
-		case p.Previous == "":
-			return fmt.Sprintf("%s taken by %s", p.Role.Title(), p.Holder)
-		default:
-			return fmt.Sprintf("%s handed from %s to %s", p.Role.Title(), p.Previous, p.Holder)
-		}
-	case EventRunbookAttached:
-		p, err := Decode[RunbookAttachedPayload](e)
-		if err != nil {
-			return err.Error()
-		}
-		return fmt.Sprintf("Runbook attached: %s (%s, sha256 %.12s)", p.Title, p.Name, p.Hash)
-	case EventStepChanged:
-		p, err := Decode[StepPayload](e)
-		if err != nil {
-			return err.Error()
-		}
-		verb := map[StepState]string{StepDone: "Done", StepSkipped: "Skipped", StepBlocked: "Blocked", StepOpen: "Reopened"}[p.State]
-		return withReason(fmt.Sprintf("%s step %d of %s: %s", verb, p.Step+1, p.Runbook, p.Title), p.Reason)
-	case EventReviewSaved:
-		p, err := Decode[ReviewPayload](e)
-		if err != nil {
-			return err.Error()
-		}
-		// Describe's words are stored in the timeline when an event is
-		// projected and checked against it by verify: they stay as they
-		// were, awkward plural and all, or older stores would no longer
-		// match what their own events project to.
-		return fmt.Sprintf("Post-incident review saved (%d action item(s))", len(p.Review.ActionItems))
-	case EventExerciseStarted:
-		p, err := Decode[ExerciseStartedPayload](e)
-		if err != nil {
-			return err.Error()
-		}
-		speed := ""
-		if p.Speed > 0 && p.Speed != 1 {
-			speed = fmt.Sprintf(" at %gx speed", p.Speed)
-		}
-		return fmt.Sprintf("EXERCISE started: scenario %s (%s, sha256 %.12s), %d inject(s), %d objective(s)%s",
-			p.Title, p.Scenario, p.Hash, len(p.Injects), len(p.Objectives), speed)
-	case EventExercisePaused:
-		p, _ := Decode[ExerciseClockPayload](e)
-		return withReason("Exercise clock paused", p.Reason)
-	case EventExerciseResumed:
-		p, _ := Decode[ExerciseClockPayload](e)
-		return withReason("Exercise clock resumed", p.Reason)
-	case EventExerciseSpeed:
-		p, _ := Decode[ExerciseClockPayload](e)
-		return withReason(fmt.Sprintf("Exercise clock speed set to %gx", p.Speed), p.Reason)
-	case EventExerciseEnded:
-		p, _ := Decode[ExerciseEndedPayload](e)
-		return withReason("Exercise ended", p.Reason)
-	case EventInjectReleased:
-		p, err := Decode[InjectPayload](e)
-		if err != nil {
-			return err.Error()
-		}
-		return withReason(fmt.Sprintf("Inject %d released by the facilitator: %s", p.Index+1, p.Title), p.Reason)
-	case EventInjectSkipped:
-		p, err := Decode[InjectPayload](e)
-		if err != nil {
-			return err.Error()
-		}
-		return withReason(fmt.Sprintf("Inject %d skipped: %s", p.Index+1, p.Title), p.Reason)
-	case EventMessageSent:
-		p, err := Decode[MessagePayload](e)
-		if err != nil {
-			return err.Error()
-		}
-		via := ""
-		if p.Channel != "" {
-			via = " via " + p.Channel
-		}
-		return fmt.Sprintf("Message sent to %s%s: %s", p.Audience, via, strings.TrimSpace(p.Text))
-	}
-	return string(e.Kind)
-}
-
-func fromTo(what, from, to string) string {
-	if from == "" || from == to {
-		return fmt.Sprintf("%s set to %s", what, to)
-	}
-	return fmt.Sprintf("%s %s → %s", what, from, to)
-}
-
-func withReason(s, reason string) string {
-	if strings.TrimSpace(reason) == "" {
-		return s
-	}
-	return s + " — " + reason
 }
 
 // StepStatus is the current state of one runbook step on one incident.

@@ -15,13 +15,14 @@ import (
 	"github.com/sitrep-dev/sitrep/model"
 )
 
-// MaxNote bounds one note. A megabyte pasted log is fine; a runaway pipe is not.
-const MaxNote = 4 << 20
+// MaxNote bounds one note: model.MaxNote, kept here for callers that read
+// typed text before it becomes an event.
+const MaxNote = model.MaxNote
 
 // Append records one change made here and updates the projections, in one
 // durable transaction. It stamps the id, clocks and hash chain.
-func (s *Store) Append(ctx context.Context, d model.Draft) (model.Event, error) {
-	events, err := s.AppendAll(ctx, []model.Draft{d})
+func (s *Store) Append(ctx context.Context, d model.Change) (model.Event, error) {
+	events, err := s.AppendAll(ctx, []model.Change{d})
 	if err != nil {
 		return model.Event{}, err
 	}
@@ -30,7 +31,7 @@ func (s *Store) Append(ctx context.Context, d model.Draft) (model.Event, error) 
 
 // AppendAll records several changes atomically: all or none (declaring an
 // incident and attaching its runbooks, or a generator's batch).
-func (s *Store) AppendAll(ctx context.Context, drafts []model.Draft) ([]model.Event, error) {
+func (s *Store) AppendAll(ctx context.Context, drafts []model.Change) ([]model.Event, error) {
 	var out []model.Event
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
@@ -95,8 +96,8 @@ func newAppender(ctx context.Context, tx *sql.Tx, s *Store) (*appender, error) {
 const insertEventSQL = `INSERT INTO events (id, incident_id, kind, payload, author, origin, at, occurred, hlc, chain_seq, prev, hash, received)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-func (a *appender) append(ctx context.Context, d model.Draft) (model.Event, error) {
-	if err := validateDraft(d); err != nil {
+func (a *appender) append(ctx context.Context, d model.Change) (model.Event, error) {
+	if err := d.Validate(); err != nil {
 		return model.Event{}, err
 	}
 	if d.Kind != model.EventDeclared && !a.declared[d.IncidentID] {
@@ -284,14 +285,14 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, proj *projector, events
 
 // CheckIncoming refuses an event from elsewhere (sync, import) that is
 // malformed, whose hash does not cover its content, or any of whose fields
-// breaks a rule a change made here meets (checkIncomingFields). The error
+// breaks a rule a change made here meets (model's Event.CheckFields). The error
 // names the event and its author, quoted so that neither can reach the
 // terminal as anything but text.
 func CheckIncoming(e model.Event) error {
 	if e.ID == "" || e.IncidentID == "" || e.Kind == "" || e.Author == "" || e.Origin == "" {
 		return model.Invalidf("incoming event %q lacks an id, incident, kind, author or origin", e.ID)
 	}
-	if err := checkIncomingFields(e); err != nil {
+	if err := e.CheckFields(); err != nil {
 		return model.Invalidf("refused event %s by %s: %s; nothing from this batch was stored", quoteField(e.ID), quoteField(e.Author), err)
 	}
 	if e.ComputeHash() != e.Hash {

@@ -38,7 +38,7 @@ func BenchmarkAppendNote(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
-		if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "Rolled back deploy " + strconv.Itoa(i)}}); err != nil {
+		if _, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "Rolled back deploy " + strconv.Itoa(i)}}); err != nil {
 			b.Fatal(err)
 		}
 		durations = append(durations, time.Since(start))
@@ -174,7 +174,7 @@ func peakRSSMiB() float64 {
 
 func declare(tb testing.TB, st *storage.Store, title string) string {
 	tb.Helper()
-	e, err := st.Append(context.Background(), model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{
+	e, err := st.Append(context.Background(), model.Change{Kind: model.EventDeclared, Payload: model.DeclaredPayload{
 		Title: title, Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}})
 	if err != nil {
 		tb.Fatal(err)

@@ -194,7 +194,7 @@ func (b *bulkProjector) add(ctx context.Context, e model.Event, future bool) err
 	if err := b.state(ctx, e); err != nil {
 		return fmt.Errorf("project event %s (%s): %w", e.ID, e.Kind, err)
 	}
-	if e.Kind == model.EventPinned {
+	if !e.Kind.MakesEntry() {
 		return nil
 	}
 	noteKind := ""

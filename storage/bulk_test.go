@@ -42,7 +42,7 @@ func richHistory(t *testing.T) *storage.Store {
 	retracted := 0
 	for _, l := range logged {
 		if l.Kind == model.EventNote && l.IncidentID == in && retracted < 3 {
-			if _, err := src.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventRetracted, Payload: model.RetractedPayload{Entry: l.ID, Reason: "wrong"}}); err != nil {
+			if _, err := src.Append(ctx, model.Change{IncidentID: in, Kind: model.EventRetracted, Payload: model.RetractedPayload{Entry: l.ID, Reason: "wrong"}}); err != nil {
 				t.Fatal(err)
 			}
 			retracted++
@@ -51,7 +51,7 @@ func richHistory(t *testing.T) *storage.Store {
 	if retracted == 0 {
 		t.Fatal("no note to retract: the test covers no retraction")
 	}
-	if _, err := src.Append(ctx, model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "detected earlier", Kind: "outage",
+	if _, err := src.Append(ctx, model.Change{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "detected earlier", Kind: "outage",
 		Severity: model.SEV1, Status: model.StatusInvestigating, DetectedAt: src.Now().Add(-20 * time.Minute).UTC()}}); err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func richHistory(t *testing.T) *storage.Store {
 			t.Fatal(err)
 		}
 		for i := 0; i < 5; i++ {
-			for _, d := range []model.Draft{
+			for _, d := range []model.Change{
 				{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: fmt.Sprintf("skewed note %d", i)}},
 				{IncidentID: in, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: model.Statuses[i%len(model.Statuses)]}},
 				{IncidentID: in, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: fmt.Sprintf("skewed%d", i)}},

@@ -23,12 +23,12 @@ func slowClockIncident(t *testing.T, honest *storage.Store) (incident string) {
 	}
 	defer slow.Close()
 	in := storage.NewID()
-	if _, err := honest.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventDeclared,
+	if _, err := honest.Append(ctx, model.Change{IncidentID: in, Kind: model.EventDeclared,
 		Payload: model.DeclaredPayload{Title: "checkout down", Kind: "outage", Severity: model.SEV2, Status: model.StatusDetected}}); err != nil {
 		t.Fatal(err)
 	}
 	copyEvents(t, honest, slow)
-	if _, err := slow.AppendAll(ctx, []model.Draft{
+	if _, err := slow.AppendAll(ctx, []model.Change{
 		{IncidentID: in, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: model.StatusInvestigating, From: model.StatusDetected}},
 		{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "looking at the dashboards"}},
 	}); err != nil {
@@ -156,14 +156,14 @@ func TestDrillStatsInExerciseTime(t *testing.T) {
 	}
 	defer st.Close()
 	in := storage.NewID()
-	if _, err := st.AppendAll(ctx, []model.Draft{
+	if _, err := st.AppendAll(ctx, []model.Change{
 		{IncidentID: in, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "DR drill", Kind: "dr", Severity: model.SEV1, Status: model.StatusInvestigating, Exercise: true}},
 		{IncidentID: in, Kind: model.EventExerciseStarted, Payload: model.ExerciseStartedPayload{Scenario: "dr", Title: "DR", Hash: "x", Start: t0, Speed: 40}},
 	}); err != nil {
 		t.Fatal(err)
 	}
 	now = t0.Add(45 * time.Second)
-	if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: model.StatusMitigated}}); err != nil {
+	if _, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: model.StatusMitigated}}); err != nil {
 		t.Fatal(err)
 	}
 	times, err := st.IncidentTimes(ctx, storage.StatsFilter{Exercises: true})

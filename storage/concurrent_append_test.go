@@ -25,7 +25,7 @@ func TestConcurrentAppendsInOneProcess(t *testing.T) {
 			defer wg.Done()
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			_, err := st.Append(ctx, model.Draft{IncidentID: id, Kind: model.EventStepChanged,
+			_, err := st.Append(ctx, model.Change{IncidentID: id, Kind: model.EventStepChanged,
 				Payload: model.StepPayload{Runbook: "r", Step: i, Title: "t", State: model.StepDone}})
 			errs <- err
 		}(i)

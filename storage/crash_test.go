@@ -48,7 +48,7 @@ func crashChild(path string) {
 	}
 	w := bufio.NewWriter(os.Stdout)
 	for i := 0; ; i++ {
-		e, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: fmt.Sprint("note ", i)}})
+		e, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: fmt.Sprint("note ", i)}})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
@@ -158,7 +158,7 @@ func checkpointChild(path string) {
 	pad := strings.Repeat("replica lag on db-3 climbing ", 40)
 	for i := 0; ; i++ {
 		for j := 0; j < 25; j++ {
-			e, err := st.Append(ctx, model.Draft{IncidentID: in.ID, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: fmt.Sprint("note ", i, ".", j, " ", pad)}})
+			e, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: fmt.Sprint("note ", i, ".", j, " ", pad)}})
 			if err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(1)

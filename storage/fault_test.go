@@ -31,7 +31,7 @@ func TestOpenAfterKillDuringCheckpoint(t *testing.T) {
 		}
 		defer st.Close()
 		for i := 0; i < 60; i++ {
-			e, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{
+			e, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{
 				Kind: model.NoteKindNote, Text: fmt.Sprintf("note %d: %s", i, strings.Repeat("disk latency on db-3 ", 20))}})
 			if err != nil {
 				t.Fatal(err)
@@ -56,7 +56,7 @@ func TestOpenAfterKillDuringCheckpoint(t *testing.T) {
 	if rep, err := st.Verify(ctx); err != nil || len(rep.Problems) > 0 {
 		t.Fatalf("verify: %v %v", rep.Problems, err)
 	}
-	if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "after"}}); err != nil {
+	if _, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "after"}}); err != nil {
 		t.Fatalf("writing after the crash: %v", err)
 	}
 }
@@ -69,7 +69,7 @@ func TestUnreadableStoreSaysWhatToDo(t *testing.T) {
 		st, path := openTemp(t)
 		in := declare(t, st, "damaged")
 		for i := 0; i < 50; i++ {
-			if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: strings.Repeat("x", 500)}}); err != nil {
+			if _, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: strings.Repeat("x", 500)}}); err != nil {
 				t.Fatal(err)
 			}
 		}

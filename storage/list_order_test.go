@@ -25,14 +25,14 @@ func TestActiveListOrder(t *testing.T) {
 	ids := map[string]string{}
 	add := func(title string, sev model.Severity, resolved bool) {
 		now = now.Add(time.Minute)
-		e, err := st.Append(ctx, model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: title, Kind: "outage", Severity: sev, Status: model.StatusInvestigating}})
+		e, err := st.Append(ctx, model.Change{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: title, Kind: "outage", Severity: sev, Status: model.StatusInvestigating}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids[title] = e.IncidentID
 		if resolved {
 			now = now.Add(time.Minute)
-			if _, err := st.Append(ctx, model.Draft{IncidentID: e.IncidentID, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: model.StatusResolved}}); err != nil {
+			if _, err := st.Append(ctx, model.Change{IncidentID: e.IncidentID, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: model.StatusResolved}}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -44,7 +44,7 @@ func TestActiveListOrder(t *testing.T) {
 	add("past b", model.SEV3, true)
 	add("sev3", model.SEV3, false)
 	now = now.Add(time.Minute)
-	if _, err := st.Append(ctx, model.Draft{IncidentID: ids["old sev2"], Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "still on it"}}); err != nil {
+	if _, err := st.Append(ctx, model.Change{IncidentID: ids["old sev2"], Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "still on it"}}); err != nil {
 		t.Fatal(err)
 	}
 	all, err := st.Incidents(ctx)

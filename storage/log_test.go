@@ -20,9 +20,9 @@ func randomHistory(t *testing.T, st *storage.Store, rng *rand.Rand, n int) {
 	var incidents, entries []string
 	notes := map[string][]string{} // note ids by incident: what may be amended
 	for i := 0; i < n; i++ {
-		var d model.Draft
+		var d model.Change
 		if len(incidents) == 0 || rng.IntN(12) == 0 {
-			d = model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: fmt.Sprintf("incident %d", i), Kind: "outage",
+			d = model.Change{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: fmt.Sprintf("incident %d", i), Kind: "outage",
 				Severity: model.Severities[rng.IntN(4)], Status: model.StatusInvestigating}}
 		} else {
 			in := incidents[rng.IntN(len(incidents))]
@@ -145,7 +145,7 @@ func TestApplyRefusesForgedEvents(t *testing.T) {
 	ctx := context.Background()
 	src, _ := openTemp(t)
 	in := declare(t, src, "forge")
-	e, err := src.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "original"}})
+	e, err := src.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "original"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestFutureEventsFlaggedNotDropped(t *testing.T) {
 		t.Fatalf("want one flagged entry, got %+v", entries)
 	}
 	// A note made here after seeing the fast clock still sorts after it.
-	e, err := dst.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "after"}})
+	e, err := dst.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "after"}})
 	if err != nil {
 		t.Fatal(err)
 	}

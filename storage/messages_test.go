@@ -16,7 +16,7 @@ func TestMessageFacts(t *testing.T) {
 	st, _ := openTemp(t)
 	in := declare(t, st, "facts")
 	note := func(text string) model.Event {
-		e, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}})
+		e, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -26,7 +26,7 @@ func TestMessageFacts(t *testing.T) {
 		t.Fatalf("no notes yet: %+v %v", f, err)
 	}
 	kept := note("rolled back deploy 4812")
-	if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventAmended, Payload: model.AmendedPayload{Entry: kept.ID, Text: "rolled back deploy 4813"}}); err != nil {
+	if _, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventAmended, Payload: model.AmendedPayload{Entry: kept.ID, Text: "rolled back deploy 4813"}}); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 250; i++ { // more than a screenful of automatic entries
@@ -34,12 +34,12 @@ func TestMessageFacts(t *testing.T) {
 		if i%2 == 0 {
 			sev = model.SEV3
 		}
-		if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventSeverityChanged, Payload: model.SeverityPayload{Severity: sev}}); err != nil {
+		if _, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventSeverityChanged, Payload: model.SeverityPayload{Severity: sev}}); err != nil {
 			t.Fatal(fmt.Errorf("entry %d: %w", i, err))
 		}
 	}
 	wrong := note("it was DNS")
-	if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventRetracted, Payload: model.RetractedPayload{Entry: wrong.ID, Reason: "it was not"}}); err != nil {
+	if _, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventRetracted, Payload: model.RetractedPayload{Entry: wrong.ID, Reason: "it was not"}}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := st.MessageFacts(ctx, in)

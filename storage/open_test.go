@@ -42,7 +42,7 @@ func TestOneShotNoteUsesOneConnection(t *testing.T) {
 	defer st.Close()
 	note := func(text string) {
 		t.Helper()
-		if _, err := st.Append(ctx, model.Draft{IncidentID: id, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}}); err != nil {
+		if _, err := st.Append(ctx, model.Change{IncidentID: id, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -40,8 +40,8 @@ func (p *projector) apply(ctx context.Context, e model.Event, future bool) error
 	if err := p.applyState(ctx, e); err != nil {
 		return fmt.Errorf("project event %s (%s): %w", e.ID, e.Kind, err)
 	}
-	if e.Kind == model.EventPinned {
-		return nil // a mark on another entry, not an entry of its own
+	if !e.Kind.MakesEntry() {
+		return nil // a mark on another entry (a pin), not an entry of its own
 	}
 	return p.addEntry(ctx, e, future)
 }

@@ -22,7 +22,7 @@ func moreHistory(t *testing.T, st *storage.Store, rng *rand.Rand, n int) {
 	}
 	for i := 0; i < n; i++ {
 		in := list[rng.IntN(len(list))].ID
-		d := model.Draft{IncidentID: in}
+		d := model.Change{IncidentID: in}
 		switch rng.IntN(7) {
 		case 0, 1:
 			d.Kind, d.Payload = model.EventReviewSaved, model.ReviewPayload{Review: model.Review{
@@ -123,7 +123,7 @@ func TestReviewLastWriterWinsAndSearchable(t *testing.T) {
 	st, _ := openTemp(t)
 	in := declare(t, st, "db outage")
 	for _, s := range []string{"first draft mentions zebras", "final text mentions quokkas"} {
-		if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: model.Review{Summary: s}}}); err != nil {
+		if _, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: model.Review{Summary: s}}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -137,7 +137,7 @@ func TestReviewLastWriterWinsAndSearchable(t *testing.T) {
 			t.Errorf("review index: %d matches for %q (%v), want %d: the index must hold the current review only", n, word, err, want)
 		}
 	}
-	if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: model.Review{
+	if _, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: model.Review{
 		ActionItems: []model.ActionItem{{Title: "x", Due: "next week"}}}}}); err == nil {
 		t.Error("accepted a bad due date")
 	}
@@ -147,14 +147,14 @@ func TestTimelineAtMergesInjects(t *testing.T) {
 	ctx := context.Background()
 	st, _ := openTemp(t)
 	start := time.Now().UTC().Truncate(time.Millisecond)
-	e, err := st.AppendAll(ctx, []model.Draft{
+	e, err := st.AppendAll(ctx, []model.Change{
 		{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "drill", Kind: "dr", Severity: model.SEV2, Status: model.StatusInvestigating, Exercise: true}},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	in := e[0].IncidentID
-	if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventExerciseStarted, Payload: model.ExerciseStartedPayload{Scenario: "s", Start: start,
+	if _, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventExerciseStarted, Payload: model.ExerciseStartedPayload{Scenario: "s", Start: start,
 		Injects: []model.Inject{{Offset: 0, Title: "first"}, {Offset: time.Hour, Title: "later"}}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestOpenProjectsWhatAnOlderVersionKept(t *testing.T) {
 	ctx := context.Background()
 	st, path := openTemp(t)
 	in := declare(t, st, "upgrade")
-	e, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "kept by an old version"}})
+	e, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "kept by an old version"}})
 	if err != nil {
 		t.Fatal(err)
 	}

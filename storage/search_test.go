@@ -15,24 +15,24 @@ func TestSearch(t *testing.T) {
 	st, _ := openTemp(t)
 	db := declare(t, st, "Database failover stuck")
 	web := declare(t, st, "Web tier 500s")
-	drill, err := st.Append(ctx, model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "DR drill", Kind: "dr", Severity: model.SEV1,
+	drill, err := st.Append(ctx, model.Change{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "DR drill", Kind: "dr", Severity: model.SEV1,
 		Status: model.StatusInvestigating, Exercise: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	note := func(in, text string) {
-		if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}}); err != nil {
+		if _, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	note(web, "Load balancer health checks failing\non two targets")
 	note(web, "Rolled back the canary")
 	note(drill.IncidentID, "Simulated failover of the primary database")
-	if _, err := st.Append(ctx, model.Draft{IncidentID: web, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: model.Review{
+	if _, err := st.Append(ctx, model.Change{IncidentID: web, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: model.Review{
 		RootCause: "A misconfigured quokka flag in the load balancer"}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Append(ctx, model.Draft{IncidentID: web, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: model.StatusResolved}}); err != nil {
+	if _, err := st.Append(ctx, model.Change{IncidentID: web, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: model.StatusResolved}}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -90,7 +90,7 @@ func TestStatsAgainstDirectComputation(t *testing.T) {
 		g.reached[model.MilestoneDetected] = detected
 		g.status = status
 		mark(status, g.declared)
-		e, err := st.Append(ctx, model.Draft{Kind: model.EventDeclared, Occurred: g.declared, Payload: model.DeclaredPayload{
+		e, err := st.Append(ctx, model.Change{Kind: model.EventDeclared, Occurred: g.declared, Payload: model.DeclaredPayload{
 			Title: fmt.Sprintf("incident %d", i), Kind: g.kind, Severity: g.sev, Status: status, Exercise: g.exercise, DetectedAt: detected}})
 		if err != nil {
 			t.Fatal(err)
@@ -101,13 +101,13 @@ func TestStatsAgainstDirectComputation(t *testing.T) {
 			at := g.declared.Add(time.Duration(rng.IntN(6*3600)) * time.Second)
 			mark(s, at)
 			g.status = s
-			if _, err := st.Append(ctx, model.Draft{IncidentID: e.IncidentID, Kind: model.EventStatusChanged, Occurred: at, Payload: model.StatusPayload{Status: s}}); err != nil {
+			if _, err := st.Append(ctx, model.Change{IncidentID: e.IncidentID, Kind: model.EventStatusChanged, Occurred: at, Payload: model.StatusPayload{Status: s}}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if rng.IntN(3) > 0 {
 			g.impact = detected.Add(-time.Duration(rng.IntN(3600)) * time.Second)
-			if _, err := st.Append(ctx, model.Draft{IncidentID: e.IncidentID, Kind: model.EventReviewSaved,
+			if _, err := st.Append(ctx, model.Change{IncidentID: e.IncidentID, Kind: model.EventReviewSaved,
 				Payload: model.ReviewPayload{Review: model.Review{Summary: "x", ImpactStart: g.impact}}}); err != nil {
 				t.Fatal(err)
 			}

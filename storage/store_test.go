@@ -156,16 +156,16 @@ func TestAppendValidation(t *testing.T) {
 	in := declare(t, st, "validation")
 	cases := []struct {
 		name  string
-		draft model.Draft
+		draft model.Change
 		want  error
 		text  string
 	}{
-		{"empty note", model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "  \n"}}, model.ErrInvalid, "empty"},
-		{"unknown incident", model.Draft{IncidentID: "nope", Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "x"}}, model.ErrNotFound, "no incident"},
-		{"bad status", model.Draft{IncidentID: in, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: "fixed"}}, model.ErrInvalid, "investigating"},
-		{"bad severity", model.Draft{IncidentID: in, Kind: model.EventSeverityChanged, Payload: model.SeverityPayload{Severity: 7}}, model.ErrInvalid, "SEV1"},
-		{"skip without reason", model.Draft{IncidentID: in, Kind: model.EventStepChanged, Payload: model.StepPayload{Runbook: "r", Step: 1, State: model.StepSkipped}}, model.ErrInvalid, "why"},
-		{"untitled", model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Severity: 1}}, model.ErrInvalid, "title"},
+		{"empty note", model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "  \n"}}, model.ErrInvalid, "empty"},
+		{"unknown incident", model.Change{IncidentID: "nope", Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "x"}}, model.ErrNotFound, "no incident"},
+		{"bad status", model.Change{IncidentID: in, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: "fixed"}}, model.ErrInvalid, "investigating"},
+		{"bad severity", model.Change{IncidentID: in, Kind: model.EventSeverityChanged, Payload: model.SeverityPayload{Severity: 7}}, model.ErrInvalid, "SEV1"},
+		{"skip without reason", model.Change{IncidentID: in, Kind: model.EventStepChanged, Payload: model.StepPayload{Runbook: "r", Step: 1, State: model.StepSkipped}}, model.ErrInvalid, "why"},
+		{"untitled", model.Change{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Severity: 1}}, model.ErrInvalid, "title"},
 	}
 	before, _ := st.CountEvents(ctx)
 	for _, c := range cases {
@@ -187,7 +187,7 @@ func TestNotesStoredExactly(t *testing.T) {
 	big := strings.Repeat("0123456789abcdef\n", 1<<20/17+1)
 	hostile := "\x1b]0;pwned\x07\x1b[2J\x1b[31mred\x1b[0m\r\x00bell\x07 \u202eevil"
 	for _, text := range []string{big, hostile} {
-		e, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}})
+		e, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -214,7 +214,7 @@ func TestTimelineOrdersByOccurred(t *testing.T) {
 	in := declare(t, st, "ordering")
 	late := clock.Add(-20 * time.Minute)
 	clock = clock.Add(time.Minute)
-	if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "typed late"}, Occurred: late}); err != nil {
+	if _, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "typed late"}, Occurred: late}); err != nil {
 		t.Fatal(err)
 	}
 	entries, err := st.Timeline(ctx, in, storage.TimelinePage{})
@@ -233,9 +233,9 @@ func TestTimelinePaging(t *testing.T) {
 	st, _ := openTemp(t)
 	ctx := context.Background()
 	in := declare(t, st, "paging")
-	var drafts []model.Draft
+	var drafts []model.Change
 	for i := 0; i < 99; i++ {
-		drafts = append(drafts, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "n"}})
+		drafts = append(drafts, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "n"}})
 	}
 	if _, err := st.AppendAll(ctx, drafts); err != nil {
 		t.Fatal(err)
@@ -307,13 +307,13 @@ func TestMilestones(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	e, err := st.Append(ctx, model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "m", Kind: "outage", Severity: 1,
+	e, err := st.Append(ctx, model.Change{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "m", Kind: "outage", Severity: 1,
 		Status: model.StatusInvestigating, DetectedAt: clock.Add(-5 * time.Minute)}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	clock = clock.Add(30 * time.Minute)
-	if _, err := st.Append(ctx, model.Draft{IncidentID: e.IncidentID, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: model.StatusResolved}}); err != nil {
+	if _, err := st.Append(ctx, model.Change{IncidentID: e.IncidentID, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: model.StatusResolved}}); err != nil {
 		t.Fatal(err)
 	}
 	in, _ := st.Incident(ctx, e.IncidentID)
@@ -344,7 +344,7 @@ func TestRoleClash(t *testing.T) {
 	// Two people take the commander role from the same starting point, as
 	// two offline laptops would.
 	for _, who := range []string{"alice", "bob"} {
-		if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: who}}); err != nil {
+		if _, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: who}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -358,7 +358,7 @@ func TestRoleClash(t *testing.T) {
 	}
 	// Settling: the commander assigns again, replacing the winner.
 	holder, ev, _ := st.RoleEvent(ctx, in, model.RoleCommander)
-	if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: "alice", Previous: holder, Replaces: ev}}); err != nil {
+	if _, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: "alice", Previous: holder, Replaces: ev}}); err != nil {
 		t.Fatal(err)
 	}
 	roles, _ = st.Roles(ctx, in)
@@ -375,7 +375,7 @@ func TestIncidentsPageAndCounts(t *testing.T) {
 	for i := 0; i < 7; i++ {
 		id := declare(t, st, fmt.Sprintf("incident %d", i))
 		if i%3 == 0 {
-			if _, err := st.Append(ctx, model.Draft{IncidentID: id, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: model.StatusResolved}}); err != nil {
+			if _, err := st.Append(ctx, model.Change{IncidentID: id, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: model.StatusResolved}}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -435,7 +435,7 @@ func TestOpenSameNewStoreAtOnce(t *testing.T) {
 				<-start
 				st, err := storage.Open(ctx, path, storage.Options{Author: fmt.Sprintf("r%d", i)})
 				if err == nil {
-					_, err = st.Append(ctx, model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{
+					_, err = st.Append(ctx, model.Change{Kind: model.EventDeclared, Payload: model.DeclaredPayload{
 						Title: "race", Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}})
 					st.Close()
 				}
@@ -467,7 +467,7 @@ func TestTimeoutSaysWhy(t *testing.T) {
 	in := declare(t, st, "slow disk")
 	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel()
-	_, appendErr := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "x"}})
+	_, appendErr := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "x"}})
 	_, readErr := st.Timeline(ctx, in, storage.TimelinePage{})
 	for _, err := range []error{appendErr, readErr} {
 		if err == nil || strings.Contains(err.Error(), "deadline") || !strings.Contains(err.Error(), "did not answer in time") || !errors.Is(err, context.DeadlineExceeded) {

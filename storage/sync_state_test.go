@@ -22,13 +22,13 @@ func openSyncTestStore(t *testing.T, name string) *Store {
 func appendNotes(t *testing.T, st *Store, n int) (string, []model.Event) {
 	t.Helper()
 	ctx := context.Background()
-	d, err := st.Append(ctx, model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "x", Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}})
+	d, err := st.Append(ctx, model.Change{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "x", Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := []model.Event{d}
 	for range n {
-		e, err := st.Append(ctx, model.Draft{IncidentID: d.IncidentID, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "note"}})
+		e, err := st.Append(ctx, model.Change{IncidentID: d.IncidentID, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "note"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +144,7 @@ func TestProjectionDumpOrderIndependent(t *testing.T) {
 	ctx := context.Background()
 	src := openSyncTestStore(t, "src.db")
 	in, _ := appendNotes(t, src, 3)
-	for _, d := range []model.Draft{
+	for _, d := range []model.Change{
 		{IncidentID: in, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: model.StatusMitigated}},
 		{IncidentID: in, Kind: model.EventSeverityChanged, Payload: model.SeverityPayload{Severity: model.SEV1}},
 		{IncidentID: in, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: "dana"}},
@@ -190,7 +190,7 @@ func TestProjectionDumpOrderIndependent(t *testing.T) {
 		t.Fatalf("digests %s %s", ga, gb)
 	}
 	// The digest sees a change.
-	if _, err := a.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "more"}}); err != nil {
+	if _, err := a.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "more"}}); err != nil {
 		t.Fatal(err)
 	}
 	if g := must(a.ProjectionDigest(ctx)); g == gb {

@@ -56,7 +56,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 			in := declare(t, st, "tamper")
 			ids := []string{in}
 			for i := 0; i < 9; i++ {
-				e, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: fmt.Sprint("note ", i)}})
+				e, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: fmt.Sprint("note ", i)}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -101,11 +101,11 @@ func TestVerifyFindsEditedProjections(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			st, _ := openTemp(t)
 			in := declare(t, st, "EU down")
-			note, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "US fine"}})
+			note, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "US fine"}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventStepChanged,
+			if _, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventStepChanged,
 				Payload: model.StepPayload{Runbook: "db", Step: 1, Title: "Fail over", State: model.StepSkipped, Reason: "not needed"}}); err != nil {
 				t.Fatal(err)
 			}

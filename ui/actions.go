@@ -70,7 +70,7 @@ func (a *App) pin() tea.Cmd {
 		return nil
 	}
 	a.nextReq++
-	return appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventPinned,
+	return appendEvent(a.st, a.nextReq, model.Change{IncidentID: a.incID, Kind: model.EventPinned,
 		Payload: model.PinnedPayload{Entry: e.EventID, Pinned: !e.Pinned}})
 }
 
@@ -105,7 +105,7 @@ func (a *App) stepChange(state model.StepState) tea.Cmd {
 	if state == model.StepDone {
 		a.stepper.moveOn(rb.Name, st.Index)
 	}
-	return appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventStepChanged,
+	return appendEvent(a.st, a.nextReq, model.Change{IncidentID: a.incID, Kind: model.EventStepChanged,
 		Payload: model.StepPayload{Runbook: rb.Name, Step: st.Index, Title: model.OneLine(st.Title), State: state}})
 }
 
@@ -158,7 +158,7 @@ func (a *App) submit(p *prompt, text string) tea.Cmd {
 			state = model.StepBlocked
 		}
 		a.stepper.moveOn(p.runbook, p.step.Index)
-		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventStepChanged,
+		return appendEvent(a.st, p.req, model.Change{IncidentID: a.incID, Kind: model.EventStepChanged,
 			Payload: model.StepPayload{Runbook: p.runbook, Step: p.step.Index, Title: model.OneLine(p.step.Title), State: state, Reason: strings.TrimSpace(text)}})
 	case promptAssign:
 		return assignRole(a.st, p.req, a.incID, p.role, strings.TrimSpace(text))
@@ -167,23 +167,23 @@ func (a *App) submit(p *prompt, text string) tea.Cmd {
 		if a.drill.x != nil && p.inject < len(a.drill.x.Started.Injects) {
 			title = model.OneLine(a.drill.x.Started.Injects[p.inject].Title)
 		}
-		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventInjectSkipped,
+		return appendEvent(a.st, p.req, model.Change{IncidentID: a.incID, Kind: model.EventInjectSkipped,
 			Payload: model.InjectPayload{Index: p.inject, Title: title, Reason: strings.TrimSpace(text)}})
 	case promptEndDrill:
 		// As 'sitrep drill end': the clock stops and the exercise incident
 		// is resolved, so it leaves the active list and nothing falls due.
-		return appendEvents(a.st, p.req, model.EndDrafts(a.inc, strings.TrimSpace(text), a.now()))
+		return appendEvents(a.st, p.req, model.EndChanges(a.inc, strings.TrimSpace(text), a.now()))
 	case promptAmend:
-		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventAmended,
+		return appendEvent(a.st, p.req, model.Change{IncidentID: a.incID, Kind: model.EventAmended,
 			Payload: model.AmendedPayload{Entry: p.entry, Text: text}})
 	case promptRetract:
-		return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventRetracted,
+		return appendEvent(a.st, p.req, model.Change{IncidentID: a.incID, Kind: model.EventRetracted,
 			Payload: model.RetractedPayload{Entry: p.entry, Reason: strings.TrimSpace(text)}})
 	case promptWrite:
 		return writeReport(a.opts.Write, p.req, a.incID, a.drill.x != nil, strings.TrimSpace(text))
 	}
 	nk, _ := p.noteKind()
-	return appendEvent(a.st, p.req, model.Draft{IncidentID: a.incID, Kind: model.EventNote,
+	return appendEvent(a.st, p.req, model.Change{IncidentID: a.incID, Kind: model.EventNote,
 		Payload: model.NotePayload{Kind: nk, Text: fromLineBreakMarks(text)}})
 }
 

@@ -36,9 +36,9 @@ func copyAll(t *testing.T, from, to *storage.Store) {
 func TestTimelineDatesAndSlowClock(t *testing.T) {
 	c := newClock()
 	st := openStore(t, c, "alice@laptop")
-	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Slow burn", Kind: "outage", Severity: model.SEV3, Status: model.StatusInvestigating}})
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Slow burn", Kind: "outage", Severity: model.SEV3, Status: model.StatusInvestigating}})
 	c.Add(35*24*time.Hour + 90*time.Minute)
-	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "still seeing it"}})
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "still seeing it"}})
 
 	slow, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "slow.db"), storage.Options{Author: "bob@slow", Now: func() time.Time { return c.Now().Add(-time.Hour) }})
 	if err != nil {
@@ -46,7 +46,7 @@ func TestTimelineDatesAndSlowClock(t *testing.T) {
 	}
 	defer slow.Close()
 	copyAll(t, st, slow)
-	mustAppend(t, slow, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "from the slow laptop"}})
+	mustAppend(t, slow, model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "from the slow laptop"}})
 	copyAll(t, slow, st)
 
 	d := newDriver(t, Options{Store: st, Now: c.Now, Incident: incA}, 120, 40)
@@ -69,7 +69,7 @@ func TestTimelineDatesAndSlowClock(t *testing.T) {
 func TestListShowsDeclaredDate(t *testing.T) {
 	c := newClock()
 	st := openStore(t, c, "alice@laptop")
-	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Old one", Kind: "outage", Severity: model.SEV3, Status: model.StatusResolved}})
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Old one", Kind: "outage", Severity: model.SEV3, Status: model.StatusResolved}})
 	c.Add(35 * 24 * time.Hour)
 	d := newDriver(t, Options{Store: st, Now: c.Now}, 120, 30)
 	view := ansi.Strip(d.view())
@@ -105,7 +105,7 @@ func TestDrillSpeedChangesShowAsOneLine(t *testing.T) {
 	}
 	// Two wall minutes at ×8 are sixteen on the exercise clock.
 	c.Add(2 * time.Minute)
-	mustAppend(t, st, model.Draft{IncidentID: id, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "responding"}})
+	mustAppend(t, st, model.Change{IncidentID: id, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "responding"}})
 	d.send(tickMsg(c.Now()))
 	if view := ansi.Strip(d.view()); !strings.Contains(view, "T+16:00 alice@laptop note") {
 		t.Errorf("the note is not at T+16:00 on the exercise clock:\n%s", view)

@@ -265,7 +265,7 @@ func loadPage(st Store, id string, dir pageDir, edge model.TimelineEntry, limit 
 }
 
 // appendEvent stores one event the person made.
-func appendEvent(st Store, req int, d model.Draft) tea.Cmd {
+func appendEvent(st Store, req int, d model.Change) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
 		e, err := st.Append(ctx, d)
 		return savedMsg{ID: d.IncidentID, Req: req, Event: e, Err: err}
@@ -274,7 +274,7 @@ func appendEvent(st Store, req int, d model.Draft) tea.Cmd {
 
 // appendEvents records drafts that belong together in one transaction and
 // reports the first.
-func appendEvents(st Store, req int, drafts []model.Draft) tea.Cmd {
+func appendEvents(st Store, req int, drafts []model.Change) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
 		events, err := st.AppendAll(ctx, drafts)
 		msg := savedMsg{ID: drafts[0].IncidentID, Req: req, Err: err}
@@ -312,7 +312,7 @@ func assignRole(st Store, req int, incidentID string, role model.Role, holder st
 		if holder == "" && prev == "" {
 			return savedMsg{ID: incidentID, Req: req, Err: model.Invalidf("nobody holds %s", role.Title())}
 		}
-		e, err := st.Append(ctx, model.Draft{IncidentID: incidentID, Kind: model.EventRoleAssigned,
+		e, err := st.Append(ctx, model.Change{IncidentID: incidentID, Kind: model.EventRoleAssigned,
 			Payload: model.RoleAssignedPayload{Role: role, Holder: holder, Previous: prev, Replaces: prevEvent}})
 		return savedMsg{ID: incidentID, Req: req, Event: e, Err: err}
 	})
@@ -406,7 +406,7 @@ func storeReview(ctx context.Context, st Store, id string, r model.Review, edito
 		msg.Unchanged = true
 		return msg
 	}
-	_, msg.Err = st.Append(ctx, model.Draft{IncidentID: id, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: r}})
+	_, msg.Err = st.Append(ctx, model.Change{IncidentID: id, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: r}})
 	return msg
 }
 
@@ -557,7 +557,7 @@ func fillMessage(st Store, in model.Incident, x *model.Exercise, msgs []model.Me
 
 func sendMessage(st Store, id string, t model.MessageTemplate, text string) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
-		_, err := st.Append(ctx, model.Draft{IncidentID: id, Kind: model.EventMessageSent, Payload: model.MessagePayload{
+		_, err := st.Append(ctx, model.Change{IncidentID: id, Kind: model.EventMessageSent, Payload: model.MessagePayload{
 			Audience: t.Audience, Template: t.Name, Text: strings.TrimRight(text, "\n") + "\n"}})
 		return messageSentMsg{ID: id, Audience: t.Audience, Err: err}
 	})

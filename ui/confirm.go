@@ -51,7 +51,7 @@ func (a *App) severityChange(to model.Severity) tea.Cmd {
 	from := a.inc.Severity
 	a.ask(fmt.Sprintf("Change severity from %s to %s?", from, to), func(a *App) tea.Cmd {
 		a.nextReq++
-		return appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventSeverityChanged,
+		return appendEvent(a.st, a.nextReq, model.Change{IncidentID: a.incID, Kind: model.EventSeverityChanged,
 			Payload: model.SeverityPayload{Severity: to, From: from}})
 	})
 	return nil
@@ -63,7 +63,7 @@ func (a *App) statusChange(to model.Status) tea.Cmd {
 	from := a.inc.Status
 	save := func(a *App) tea.Cmd {
 		a.nextReq++
-		return appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventStatusChanged,
+		return appendEvent(a.st, a.nextReq, model.Change{IncidentID: a.incID, Kind: model.EventStatusChanged,
 			Payload: model.StatusPayload{Status: to, From: from}})
 	}
 	if to == model.StatusResolved {

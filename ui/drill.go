@@ -83,7 +83,7 @@ func (a *App) drillAction(kind model.EventKind) tea.Cmd {
 	if a.drillOver(now) {
 		return nil
 	}
-	draft := model.Draft{IncidentID: a.incID, Kind: kind}
+	draft := model.Change{IncidentID: a.incID, Kind: kind}
 	switch kind {
 	case model.EventExercisePaused:
 		if x.Paused(now) {
@@ -124,7 +124,7 @@ func (a *App) speed(factor float64) tea.Cmd {
 		return nil
 	}
 	a.nextReq++
-	return appendEvent(a.st, a.nextReq, model.Draft{IncidentID: a.incID, Kind: model.EventExerciseSpeed, Payload: model.ExerciseClockPayload{Speed: next}})
+	return appendEvent(a.st, a.nextReq, model.Change{IncidentID: a.incID, Kind: model.EventExerciseSpeed, Payload: model.ExerciseClockPayload{Speed: next}})
 }
 
 // drillOver says, on screen, when a facilitator's key comes after the end.

@@ -34,7 +34,7 @@ func startTestDrill(t *testing.T, st *storage.Store, c *clock, lib *runbooks.Lib
 	}
 	id = storage.NewID()
 	now := c.Now()
-	drafts := []model.Draft{
+	drafts := []model.Change{
 		{IncidentID: id, Kind: model.EventDeclared, Occurred: now, Payload: model.DeclaredPayload{Title: sc.Title, Kind: sc.Kind, Severity: model.SEV2, Status: model.StatusInvestigating, Exercise: true}},
 		{IncidentID: id, Kind: model.EventRoleAssigned, Occurred: now, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: st.Author()}},
 		{IncidentID: id, Kind: model.EventExerciseStarted, Occurred: now, Payload: model.ExerciseStartedPayload{

@@ -82,7 +82,7 @@ func bundled(t testing.TB) *runbooks.Library {
 
 // attachDraft is the event that attaches a bundled runbook, as `sitrep
 // attach` writes it.
-func attachDraft(t testing.TB, lib *runbooks.Library, incident, name string) model.Draft {
+func attachDraft(t testing.TB, lib *runbooks.Library, incident, name string) model.Change {
 	t.Helper()
 	rb, err := lib.Runbook(name)
 	if err != nil {
@@ -92,7 +92,7 @@ func attachDraft(t testing.TB, lib *runbooks.Library, incident, name string) mod
 	if err != nil {
 		t.Fatalf("attachment %s: %v", name, err)
 	}
-	return model.Draft{IncidentID: incident, Kind: model.EventRunbookAttached, Payload: p}
+	return model.Change{IncidentID: incident, Kind: model.EventRunbookAttached, Payload: p}
 }
 
 // declareFunc declares as the CLI does: the declaration, the first
@@ -103,7 +103,7 @@ func declareFunc(t testing.TB, st *storage.Store, lib *runbooks.Library) Declare
 			return model.Incident{}, err
 		}
 		id := storage.NewID()
-		drafts := []model.Draft{
+		drafts := []model.Change{
 			{IncidentID: id, Kind: model.EventDeclared, Occurred: d.At, Payload: model.DeclaredPayload{Title: d.Title, Kind: d.Kind, Severity: d.Severity, Status: d.Status, Exercise: d.Exercise}},
 			{IncidentID: id, Kind: model.EventRoleAssigned, Occurred: d.At, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: st.Author()}},
 		}
@@ -117,7 +117,7 @@ func declareFunc(t testing.TB, st *storage.Store, lib *runbooks.Library) Declare
 	}
 }
 
-func mustAppend(t testing.TB, st *storage.Store, d model.Draft) model.Event {
+func mustAppend(t testing.TB, st *storage.Store, d model.Change) model.Event {
 	t.Helper()
 	e, err := st.Append(context.Background(), d)
 	if err != nil {
@@ -138,21 +138,21 @@ const (
 // a resolved one. The clock moves a minute between events.
 func seed(t testing.TB, st *storage.Store, c *clock, lib *runbooks.Library) {
 	t.Helper()
-	step := func(d model.Draft) { c.Add(time.Minute); mustAppend(t, st, d) }
-	step(model.Draft{IncidentID: incC, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Stale DNS cache after registrar change", Kind: "outage", Severity: model.SEV3, Status: model.StatusInvestigating}})
-	step(model.Draft{IncidentID: incC, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: model.StatusResolved, From: model.StatusInvestigating}})
-	step(model.Draft{IncidentID: incB, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Game day: primary database failover", Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating, Exercise: true}})
-	step(model.Draft{IncidentID: incA, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Checkout returns 500 for EU customers", Kind: "outage", Severity: model.SEV1, Status: model.StatusInvestigating}})
-	step(model.Draft{IncidentID: incA, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: "alice@laptop"}})
+	step := func(d model.Change) { c.Add(time.Minute); mustAppend(t, st, d) }
+	step(model.Change{IncidentID: incC, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Stale DNS cache after registrar change", Kind: "outage", Severity: model.SEV3, Status: model.StatusInvestigating}})
+	step(model.Change{IncidentID: incC, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: model.StatusResolved, From: model.StatusInvestigating}})
+	step(model.Change{IncidentID: incB, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Game day: primary database failover", Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating, Exercise: true}})
+	step(model.Change{IncidentID: incA, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Checkout returns 500 for EU customers", Kind: "outage", Severity: model.SEV1, Status: model.StatusInvestigating}})
+	step(model.Change{IncidentID: incA, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: "alice@laptop"}})
 	step(attachDraft(t, lib, incA, "major-incident"))
-	step(model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "Error rate at 38% on the EU edge since 02:14; US looks fine."}})
-	step(model.Draft{IncidentID: incA, Kind: model.EventStepChanged, Payload: model.StepPayload{Runbook: "major-incident", Step: 0, Title: "Acknowledge the page", State: model.StepDone}})
-	step(model.Draft{IncidentID: incA, Kind: model.EventStepChanged, Payload: model.StepPayload{Runbook: "major-incident", Step: 1, Title: "Confirm the signal is real", State: model.StepDone}})
-	step(model.Draft{IncidentID: incA, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleScribe, Holder: "bob@desk"}})
-	step(model.Draft{IncidentID: incA, Kind: model.EventStepChanged, Payload: model.StepPayload{Runbook: "major-incident", Step: 2, Title: "Collect user reports", State: model.StepSkipped, Reason: "support queue is empty at this hour"}})
-	step(model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindDecision, Text: "Roll back deploy 4812 on checkout-eu."}})
-	step(model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindAction, Text: "Bob: add an alert on EU edge 5xx rate."}})
-	step(model.Draft{IncidentID: incA, Kind: model.EventStepChanged, Payload: model.StepPayload{Runbook: "major-incident", Step: 3, Title: "Decide whether this is a major incident", State: model.StepBlocked, Reason: "waiting for the EU traffic numbers"}})
+	step(model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "Error rate at 38% on the EU edge since 02:14; US looks fine."}})
+	step(model.Change{IncidentID: incA, Kind: model.EventStepChanged, Payload: model.StepPayload{Runbook: "major-incident", Step: 0, Title: "Acknowledge the page", State: model.StepDone}})
+	step(model.Change{IncidentID: incA, Kind: model.EventStepChanged, Payload: model.StepPayload{Runbook: "major-incident", Step: 1, Title: "Confirm the signal is real", State: model.StepDone}})
+	step(model.Change{IncidentID: incA, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleScribe, Holder: "bob@desk"}})
+	step(model.Change{IncidentID: incA, Kind: model.EventStepChanged, Payload: model.StepPayload{Runbook: "major-incident", Step: 2, Title: "Collect user reports", State: model.StepSkipped, Reason: "support queue is empty at this hour"}})
+	step(model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindDecision, Text: "Roll back deploy 4812 on checkout-eu."}})
+	step(model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindAction, Text: "Bob: add an alert on EU edge 5xx rate."}})
+	step(model.Change{IncidentID: incA, Kind: model.EventStepChanged, Payload: model.StepPayload{Runbook: "major-incident", Step: 3, Title: "Decide whether this is a major incident", State: model.StepBlocked, Reason: "waiting for the EU traffic numbers"}})
 	c.Add(7 * time.Minute)
 }
 

@@ -169,7 +169,7 @@ type failingStore struct {
 	fail *bool
 }
 
-func (f failingStore) Append(ctx context.Context, d model.Draft) (model.Event, error) {
+func (f failingStore) Append(ctx context.Context, d model.Change) (model.Event, error) {
 	if *f.fail {
 		return model.Event{}, errors.New("disk full")
 	}
@@ -346,7 +346,7 @@ func TestStartDrillFromList(t *testing.T) {
 			return model.Incident{}, "", err
 		}
 		started = name
-		e, err := st.Append(ctx, model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{
+		e, err := st.Append(ctx, model.Change{Kind: model.EventDeclared, Payload: model.DeclaredPayload{
 			Title: sc.Title, Kind: "dr", Severity: model.SEV2, Status: model.StatusInvestigating, Exercise: true}})
 		if err != nil {
 			return model.Incident{}, "", err
@@ -496,7 +496,7 @@ func TestAmendAndRetractKeys(t *testing.T) {
 	c := newClock()
 	st := openStore(t, c, "alice@laptop")
 	seed(t, st, c, bundled(t))
-	note := mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "Rolled back 4821"}})
+	note := mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "Rolled back 4821"}})
 	d := newDriver(t, Options{Store: st, Now: c.Now, Incident: incA}, 120, 40)
 	d.press("G", "e")
 	p := d.app().slot.prompt()

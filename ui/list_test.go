@@ -20,9 +20,9 @@ func TestListPages(t *testing.T) {
 	c := newClock()
 	st := openStore(t, c, "alice@laptop")
 	const n = 2*listPage + 50
-	var drafts []model.Draft
+	var drafts []model.Change
 	for i := range n {
-		drafts = append(drafts, model.Draft{IncidentID: storage.NewID(), Kind: model.EventDeclared, Payload: model.DeclaredPayload{
+		drafts = append(drafts, model.Change{IncidentID: storage.NewID(), Kind: model.EventDeclared, Payload: model.DeclaredPayload{
 			Title: fmt.Sprintf("Incident number %d", i), Kind: "outage", Severity: model.SEV3, Status: model.StatusInvestigating}})
 	}
 	if _, err := st.AppendAll(context.Background(), drafts); err != nil {

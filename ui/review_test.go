@@ -35,7 +35,7 @@ func TestReviewKeyFlow(t *testing.T) {
 	c := newClock()
 	st := openStore(t, c, "alice@laptop")
 	seed(t, st, c, bundled(t))
-	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "Pinned: deploy 4812 went out at 02:10"}})
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "Pinned: deploy 4812 went out at 02:10"}})
 	d := newDriver(t, Options{Store: st, Now: c.Now}, 100, 30)
 	d.press("enter", "G", "p") // pin the newest entry
 	d.press("R")

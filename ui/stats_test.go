@@ -29,15 +29,15 @@ func TestStatsView(t *testing.T) {
 		min := func(n int) time.Duration {
 			return time.Duration(n)*time.Minute + time.Duration(rng.IntN(60))*time.Second
 		}
-		drafts := []model.Draft{{IncidentID: id, Kind: model.EventDeclared, Occurred: at, Payload: model.DeclaredPayload{
+		drafts := []model.Change{{IncidentID: id, Kind: model.EventDeclared, Occurred: at, Payload: model.DeclaredPayload{
 			Title: fmt.Sprintf("Incident %d", i), Kind: kinds[i%3], Severity: model.Severity(1 + i%4), Status: model.StatusDetected, Exercise: i%5 == 0}}}
 		ack := at.Add(min(1 + rng.IntN(10)))
-		drafts = append(drafts, model.Draft{IncidentID: id, Kind: model.EventStatusChanged, Occurred: ack, Payload: model.StatusPayload{Status: model.StatusInvestigating, From: model.StatusDetected}})
+		drafts = append(drafts, model.Change{IncidentID: id, Kind: model.EventStatusChanged, Occurred: ack, Payload: model.StatusPayload{Status: model.StatusInvestigating, From: model.StatusDetected}})
 		if i%4 != 3 {
 			mit := ack.Add(min(5 + rng.IntN(60)))
-			drafts = append(drafts, model.Draft{IncidentID: id, Kind: model.EventStatusChanged, Occurred: mit, Payload: model.StatusPayload{Status: model.StatusMitigated, From: model.StatusInvestigating}})
+			drafts = append(drafts, model.Change{IncidentID: id, Kind: model.EventStatusChanged, Occurred: mit, Payload: model.StatusPayload{Status: model.StatusMitigated, From: model.StatusInvestigating}})
 			if i%3 != 0 {
-				drafts = append(drafts, model.Draft{IncidentID: id, Kind: model.EventStatusChanged, Occurred: mit.Add(min(10 + rng.IntN(120))), Payload: model.StatusPayload{Status: model.StatusResolved, From: model.StatusMitigated}})
+				drafts = append(drafts, model.Change{IncidentID: id, Kind: model.EventStatusChanged, Occurred: mit.Add(min(10 + rng.IntN(120))), Payload: model.StatusPayload{Status: model.StatusResolved, From: model.StatusMitigated}})
 			}
 		}
 		if _, err := st.AppendAll(ctx, drafts); err != nil {

@@ -29,8 +29,8 @@ type Store interface {
 	Attachments(ctx context.Context, incidentID string) ([]model.Attachment, error)
 	Messages(ctx context.Context, incidentID string) ([]model.Message, error)
 	MessageFacts(ctx context.Context, incidentID string) (model.MessageFacts, error)
-	Append(ctx context.Context, d model.Draft) (model.Event, error)
-	AppendAll(ctx context.Context, drafts []model.Draft) ([]model.Event, error)
+	Append(ctx context.Context, d model.Change) (model.Event, error)
+	AppendAll(ctx context.Context, drafts []model.Change) ([]model.Event, error)
 	MaxSeq(ctx context.Context) (int64, error)
 	SetCurrent(ctx context.Context, incidentID string) error
 	SaveDraft(incidentID, slot, text string) error

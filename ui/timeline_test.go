@@ -20,11 +20,11 @@ func TestTimelinePaging(t *testing.T) {
 	c := newClock()
 	st := openStore(t, c, "alice@laptop")
 	ctx := context.Background()
-	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Long one", Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}})
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Long one", Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}})
 	const n = 1500
-	var drafts []model.Draft
+	var drafts []model.Change
 	for i := 0; i < n; i++ {
-		drafts = append(drafts, model.Draft{IncidentID: incA, Kind: model.EventNote, Occurred: t0.Add(time.Duration(i+1) * time.Second),
+		drafts = append(drafts, model.Change{IncidentID: incA, Kind: model.EventNote, Occurred: t0.Add(time.Duration(i+1) * time.Second),
 			Payload: model.NotePayload{Kind: model.NoteKindNote, Text: fmt.Sprintf("note %04d", i)}})
 	}
 	if _, err := st.AppendAll(ctx, drafts); err != nil {
@@ -79,7 +79,7 @@ func TestTimelinePaging(t *testing.T) {
 	}
 	// Not following: a new note does not move the cursor.
 	c.Add(time.Hour)
-	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "late news"}})
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "late news"}})
 	d.send(tickMsg(c.Now()))
 	if got := sel(); got != "note 0299" {
 		t.Fatalf("a new note moved the cursor to %q", got)
@@ -89,7 +89,7 @@ func TestTimelinePaging(t *testing.T) {
 	if got := sel(); got != "late news" {
 		t.Fatalf("G: %q, want the newest", got)
 	}
-	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "later news"}})
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "later news"}})
 	d.send(tickMsg(c.Now()))
 	if got := sel(); got != "later news" {
 		t.Fatalf("following: %q, want the newest", got)

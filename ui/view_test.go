@@ -52,7 +52,7 @@ func openDrill(d *driver) {
 	if _, err := a.st.Incident(ctx, incD); err != nil {
 		sc := a.opts.Library.Scenarios()[0]
 		at := t0.Add(10 * time.Minute)
-		_, err := a.st.(*storage.Store).AppendAll(ctx, []model.Draft{
+		_, err := a.st.(*storage.Store).AppendAll(ctx, []model.Change{
 			{IncidentID: incD, Kind: model.EventDeclared, Occurred: at, Payload: model.DeclaredPayload{Title: sc.Title, Kind: sc.Kind, Severity: model.SEV2, Status: model.StatusInvestigating, Exercise: true}},
 			{IncidentID: incD, Kind: model.EventRoleAssigned, Occurred: at, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: "alice@laptop"}},
 			{IncidentID: incD, Kind: model.EventExerciseStarted, Occurred: at, Payload: model.ExerciseStartedPayload{
@@ -343,7 +343,7 @@ func TestHeaderResolvedAfter(t *testing.T) {
 		t.Fatal(err)
 	}
 	resolved := in.Started().Add(34*time.Minute + 36*time.Second)
-	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventStatusChanged, Occurred: resolved,
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventStatusChanged, Occurred: resolved,
 		Payload: model.StatusPayload{Status: model.StatusResolved, From: in.Status}})
 	d := newDriver(t, Options{Store: st, Now: c.Now, Incident: incA}, 120, 40)
 	if v := d.view(); !strings.Contains(v, "resolved after 34m36s") {
@@ -365,8 +365,8 @@ func TestGoldenFormatCharacters(t *testing.T) {
 	c := newClock()
 	st := openStore(t, c, "alice@laptop")
 	seed(t, st, c, bundled(t))
-	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: formatChars}})
-	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleOperations, Holder: "ops"}})
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: formatChars}})
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleOperations, Holder: "ops"}})
 	for _, sz := range [][2]int{{160, 48}, {100, 30}, {60, 20}} {
 		name := fmt.Sprintf("format-chars-%dx%d", sz[0], sz[1])
 		t.Run(name, func(t *testing.T) {

@@ -74,7 +74,7 @@ func Generate(ctx context.Context, path string, spec Spec) error {
 	others := rest - big
 
 	ids := make([]string, spec.Incidents)
-	var drafts []model.Draft
+	var drafts []model.Change
 	flush := func(author string) error {
 		if len(drafts) == 0 {
 			return nil
@@ -100,11 +100,11 @@ func Generate(ctx context.Context, path string, spec Spec) error {
 			status = model.StatusInvestigating
 		}
 		drafts = append(drafts,
-			model.Draft{IncidentID: ids[i], Kind: model.EventDeclared, Payload: model.DeclaredPayload{
+			model.Change{IncidentID: ids[i], Kind: model.EventDeclared, Payload: model.DeclaredPayload{
 				Title: fmt.Sprintf("%s: %s #%d", kind, phrases[rng.IntN(len(phrases))], i), Kind: kind, Severity: sev,
 				Status: status, Exercise: rng.IntN(10) == 0,
 			}},
-			model.Draft{IncidentID: ids[i], Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{
+			model.Change{IncidentID: ids[i], Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{
 				Role: model.RoleCommander, Holder: authors[rng.IntN(len(authors))],
 			}})
 		if len(drafts) >= batch {
@@ -113,9 +113,9 @@ func Generate(ctx context.Context, path string, spec Spec) error {
 			}
 		}
 	}
-	note := func(incident string) model.Draft {
+	note := func(incident string) model.Change {
 		kinds := model.NoteKinds
-		return model.Draft{IncidentID: incident, Kind: model.EventNote, Payload: model.NotePayload{
+		return model.Change{IncidentID: incident, Kind: model.EventNote, Payload: model.NotePayload{
 			Kind: kinds[rng.IntN(len(kinds))], Text: phrases[rng.IntN(len(phrases))],
 		}}
 	}
