@@ -203,7 +203,7 @@ func (a *app) writeReport(ctx context.Context, st *storage.Store, id, path strin
 			return err
 		}
 		return writeFileAtomic(path, func(w io.Writer) error {
-			_, err := io.WriteString(w, model.Neutralise(model.AfterActionReport(aa)))
+			_, err := io.WriteString(w, model.Neutralise(export.AfterActionReport(aa)))
 			return err
 		})
 	}

@@ -24,13 +24,18 @@ var MarkdownSections = []string{"Overview", "Summary", "What happened", "Impact"
 // would end the cell, and a < could open raw HTML.
 var cellEscaper = strings.NewReplacer("|", `\|`, "<", `\<`)
 
+// mdCell is the one Markdown escaper of every document export writes (the
+// review, the after-action report): text from the store on one line, a
+// pipe or a < taken literally, so it stays in its table cell or line.
+func mdCell(s string) string { return cellEscaper.Replace(model.OneLine(s)) }
+
 const utcLayout = "2006-01-02 15:04:05 UTC"
 
 // Markdown writes the review document of one incident.
 func Markdown(w io.Writer, in Incident) error {
 	var b strings.Builder
 	p := func(s string) string { return model.Printable(s) }
-	cell := func(s string) string { return cellEscaper.Replace(model.OneLine(s)) }
+	cell := mdCell
 	para := func(s string) {
 		if t := strings.TrimSpace(p(s)); t != "" {
 			b.WriteString(t + "\n\n")
@@ -173,7 +178,7 @@ func Markdown(w io.Writer, in Incident) error {
 	}
 	for i, g := range groups {
 		if g.Category != "" {
-			fmt.Fprintf(&b, "### %s\n\n", cellEscaper.Replace(model.OneLine(g.Category)))
+			fmt.Fprintf(&b, "### %s\n\n", mdCell(g.Category))
 		}
 		b.WriteString("| Action | Owner | Due | Status |\n| --- | --- | --- | --- |\n")
 		for _, a := range g.Items {
