@@ -12,9 +12,9 @@ import (
 
 	"github.com/adrg/xdg"
 
+	"github.com/sitrep-dev/sitrep/export"
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
-	"github.com/sitrep-dev/sitrep/storage/export"
 	"github.com/sitrep-dev/sitrep/storage/storagetest"
 )
 

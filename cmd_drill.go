@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sitrep-dev/sitrep/export"
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/runbooks"
 	"github.com/sitrep-dev/sitrep/storage"
@@ -324,7 +325,7 @@ func (a *app) drillReportCmd() *cobra.Command {
 					return err
 				}
 				return a.writeOutput(out, func(w io.Writer) error {
-					_, err := io.WriteString(w, model.Neutralise(model.AfterActionReport(aa)))
+					_, err := io.WriteString(w, model.Neutralise(export.AfterActionReport(aa)))
 					return err
 				})
 			})

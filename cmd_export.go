@@ -12,10 +12,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sitrep-dev/sitrep/export"
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/runbooks"
 	"github.com/sitrep-dev/sitrep/storage"
-	"github.com/sitrep-dev/sitrep/storage/export"
 )
 
 func init() { commandSets = append(commandSets, exportCommands) }
@@ -203,7 +203,7 @@ func (a *app) writeReport(ctx context.Context, st *storage.Store, id, path strin
 			return err
 		}
 		return writeFileAtomic(path, func(w io.Writer) error {
-			_, err := io.WriteString(w, model.Neutralise(model.AfterActionReport(aa)))
+			_, err := io.WriteString(w, model.Neutralise(export.AfterActionReport(aa)))
 			return err
 		})
 	}

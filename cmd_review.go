@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sitrep-dev/sitrep/export"
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
 )
@@ -70,7 +71,7 @@ change records nothing. --from reads the document from a file instead.`,
 							pinned = append(pinned, e)
 						}
 					}
-					template := model.RenderReviewTemplate(in, cur, pinned)
+					template := export.RenderReviewTemplate(in, cur, pinned)
 					edited, path, err := a.editText("sitrep-review-"+in.Short()+"-*.md", template)
 					if err != nil {
 						return err
@@ -80,14 +81,14 @@ change records nothing. --from reads the document from a file instead.`,
 						fmt.Fprintln(a.out, "no changes: nothing recorded")
 						return nil
 					}
-					r, perr := model.ParseReviewTemplate(edited, a.now())
+					r, perr := export.ParseReviewTemplate(edited, a.now())
 					if perr != nil {
 						return fmt.Errorf("review not saved: %w; your text is kept in %s (fix it and run 'sitrep review %s --from %s')", perr, path, in.Short(), path)
 					}
 					os.Remove(path)
 					return a.saveReview(ctx, st, in, cur, r)
 				}
-				r, err := model.ParseReviewTemplate(text, a.now())
+				r, err := export.ParseReviewTemplate(text, a.now())
 				if err != nil {
 					return fmt.Errorf("review not saved: %s: %w", from, err)
 				}

@@ -216,10 +216,10 @@ func TestMessagesFitTheStage(t *testing.T) {
 }
 
 // A scenario's own cadence replaces the team's for its drills: with
-// `cadence: none` a decision-only tabletop has no deadlines, so its
-// after-action report finds none passed; a single cadence applies to the
-// audiences the team's policy names at the severity; a mapping sets
-// audiences one by one.
+// `cadence: none` a decision-only tabletop has no deadlines (what its
+// after-action report says of it is checked in export); a single cadence
+// applies to the audiences the team's policy names at the severity; a
+// mapping sets audiences one by one.
 func TestDrillCadenceFromScenario(t *testing.T) {
 	in := Incident{Severity: SEV2, Status: StatusInvestigating, Exercise: true, DeclaredAt: t0, Milestones: MilestoneTimes{Detected: t0}}
 	started := func(c *DrillCadence) Exercise {
@@ -228,16 +228,10 @@ func TestDrillCadenceFromScenario(t *testing.T) {
 		return x
 	}
 	end := t0.Add(3*time.Hour + 20*time.Minute)
-	report := func(x Exercise) string {
-		return AfterActionReport(AfterAction{Incident: in, Exercise: x, Now: end, Cadence: DefaultCadence()})
-	}
 
 	team := started(nil)
 	if sc := ScoreCadence(in, &team, nil, DefaultCadence(), end); len(sc.Missed) < 10 {
 		t.Fatalf("under the team's policy a silent 3h20m drill misses %d deadlines; the test needs it to miss many", len(sc.Missed))
-	}
-	if r := report(team); !strings.Contains(r, "communication deadlines passed without an update") {
-		t.Fatalf("the team's policy: no missed deadlines in the report:\n%s", r)
 	}
 
 	none := started(&DrillCadence{})
@@ -246,10 +240,6 @@ func TestDrillCadenceFromScenario(t *testing.T) {
 	}
 	if d, ok := NextUpdateDue(in, &none, nil, DefaultCadence(), t0.Add(time.Hour)); ok {
 		t.Errorf("cadence: none, yet an update is due: %+v", d)
-	}
-	r := report(none)
-	if strings.Contains(r, "communication deadline") || !strings.Contains(r, "0 updates sent, 0 deadlines missed") {
-		t.Errorf("cadence: none: the report still counts deadlines:\n%s", r)
 	}
 
 	// 30m for every audience SEV2 expects to hear (customers, internal):

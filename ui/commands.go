@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sitrep-dev/sitrep/clipboard"
+	"github.com/sitrep-dev/sitrep/export"
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
 )
@@ -413,7 +414,7 @@ func storeReview(ctx context.Context, st Store, id string, r model.Review, edito
 // prepareEditor writes the review document to a file for $EDITOR.
 func prepareEditor(id string, in model.Incident, r model.Review, pinned []model.TimelineEntry) tea.Cmd {
 	return func() tea.Msg {
-		text := model.RenderReviewTemplate(in, r, pinned)
+		text := export.RenderReviewTemplate(in, r, pinned)
 		f, err := os.CreateTemp("", "sitrep-review-"+in.Short()+"-*.md")
 		if err != nil {
 			return editorReadyMsg{ID: id, Err: fmt.Errorf("create a file to edit the review in: %w", err)}
@@ -470,7 +471,7 @@ func finishEditor(st Store, msg editorDoneMsg) tea.Cmd {
 			out.Unchanged = true
 			return out
 		}
-		r, err := model.ParseReviewTemplate(string(b), st.Now())
+		r, err := export.ParseReviewTemplate(string(b), st.Now())
 		if err != nil {
 			out.Err = fmt.Errorf("%w; your text is kept in %s (fix it there and run 'sitrep review %s --from %s')", err, msg.Path, model.ShortID(msg.ID), msg.Path)
 			return out

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/textarea"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/sitrep-dev/sitrep/export"
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
 )
@@ -99,7 +100,7 @@ func applyPart(r model.Review, p reviewPart, text string, now time.Time) (model.
 		}
 		body = strings.Join(lines, "\n")
 	}
-	one, err := model.ParseReviewTemplate("## "+p.heading+"\n"+body+"\n", now)
+	one, err := export.ParseReviewTemplate("## "+p.heading+"\n"+body+"\n", now)
 	if err != nil {
 		return r, sectionLines(err)
 	}

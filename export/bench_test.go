@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sitrep-dev/sitrep/export"
 	"github.com/sitrep-dev/sitrep/storage"
-	"github.com/sitrep-dev/sitrep/storage/export"
 	"github.com/sitrep-dev/sitrep/storage/storagetest"
 )
 

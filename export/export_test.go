@@ -14,9 +14,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sitrep-dev/sitrep/export"
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
-	"github.com/sitrep-dev/sitrep/storage/export"
 	"github.com/sitrep-dev/sitrep/storage/storagetest"
 )
 
@@ -32,7 +32,7 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./storage/export -update to create it)", err)
+		t.Fatalf("%v (run go test ./export -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the golden file (run with -update after checking the change):\n%s", path, got)

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sitrep-dev/sitrep/export"
 	"github.com/sitrep-dev/sitrep/storage"
-	"github.com/sitrep-dev/sitrep/storage/export"
 	"github.com/sitrep-dev/sitrep/storage/storagetest"
 )
 

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sitrep-dev/sitrep/storage/export"
+	"github.com/sitrep-dev/sitrep/export"
 )
 
 // validate checks v against the subset of JSON Schema the export schema
@@ -140,7 +140,7 @@ func asStrings(v any) []string {
 
 func loadSchema(t *testing.T) map[string]any {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "export-schema.json"))
+	b, err := os.ReadFile(filepath.Join("..", "docs", "export-schema.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

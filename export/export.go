@@ -502,8 +502,8 @@ func exerciseInfo(x model.Exercise, in model.Incident, entries []model.TimelineE
 }
 
 // StepCounter counts the steps of a runbook's text. The caller passes the
-// runbook parser's (storage/export cannot import runbooks without reaching
-// across); with nil, a drill's runbook objectives stay unjudged.
+// runbook parser's (export reads only model and storage, so a format layer
+// never pulls in the runbook library); with nil, a drill's runbook objectives stay unjudged.
 type StepCounter func(name, text string) int
 
 func (c StepCounter) steps(name, text string) int {

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sitrep-dev/sitrep/export"
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
-	"github.com/sitrep-dev/sitrep/storage/export"
 )
 
 // Every export marks an entry from a clock that was an hour behind, and

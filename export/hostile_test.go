@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sitrep-dev/sitrep/export"
 	"github.com/sitrep-dev/sitrep/model"
-	"github.com/sitrep-dev/sitrep/storage/export"
 	"github.com/sitrep-dev/sitrep/storage/storagetest"
 )
 

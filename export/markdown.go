@@ -24,44 +24,72 @@ var MarkdownSections = []string{"Overview", "Summary", "What happened", "Impact"
 // would end the cell, and a < could open raw HTML.
 var cellEscaper = strings.NewReplacer("|", `\|`, "<", `\<`)
 
+// mdCell is the one Markdown escaper of every document export writes (the
+// review, the after-action report): text from the store on one line, a
+// pipe or a < taken literally, so it stays in its table cell or line.
+func mdCell(s string) string { return cellEscaper.Replace(model.OneLine(s)) }
+
 const utcLayout = "2006-01-02 15:04:05 UTC"
 
 // Markdown writes the review document of one incident.
 func Markdown(w io.Writer, in Incident) error {
-	var b strings.Builder
-	p := func(s string) string { return model.Printable(s) }
-	cell := func(s string) string { return cellEscaper.Replace(model.OneLine(s)) }
-	para := func(s string) {
-		if t := strings.TrimSpace(p(s)); t != "" {
-			b.WriteString(t + "\n\n")
-		} else {
-			b.WriteString("_Not written yet._\n\n")
-		}
-	}
-	var rv model.Review
+	d := &reviewDoc{in: in}
 	if in.Review != nil {
-		rv = in.Review.Review
+		d.rv = in.Review.Review
 	}
-	fmt.Fprintf(&b, "# Post-incident review: %s\n\n", model.OneLine(in.Title))
-	// Every field below that came from the store is drawn through cell,
-	// para or OneLine, ids and names included: a store edited by hand may
-	// hold anything.
+	d.overview()
+	d.whatHappened()
+	d.narrative()
+	d.responders()
+	d.metrics()
+	d.lessons()
+	d.actionItems()
+	d.messaging()
+	d.runbooks()
+	d.exercise()
+	d.timeline()
+	_, err := io.WriteString(w, d.b.String())
+	return err
+}
+
+// reviewDoc is one review document being written, a section at a time.
+// Every field that came from the store is drawn through mdCell, para or
+// OneLine, ids and names included: a store edited by hand may hold
+// anything.
+type reviewDoc struct {
+	b  strings.Builder
+	in Incident
+	rv model.Review
+}
+
+// para writes a paragraph the team wrote, or says it is not written yet.
+func (d *reviewDoc) para(s string) {
+	if t := strings.TrimSpace(model.Printable(s)); t != "" {
+		d.b.WriteString(t + "\n\n")
+	} else {
+		d.b.WriteString("_Not written yet._\n\n")
+	}
+}
+
+func (d *reviewDoc) overview() {
+	b, in := &d.b, d.in
+	fmt.Fprintf(b, "# Post-incident review: %s\n\n", model.OneLine(in.Title))
 	if in.Exercise {
 		b.WriteString("> **EXERCISE** — this was a drill, not a real incident. It is kept out of real-incident metrics.\n\n")
 	}
 
 	b.WriteString("## Overview\n\n| | |\n| --- | --- |\n")
-	row := func(k, v string) { fmt.Fprintf(&b, "| %s | %s |\n", k, v) }
-	row("Incident", fmt.Sprintf("%s (`%s`)", cell(in.Short), cell(in.ID)))
+	row := func(k, v string) { fmt.Fprintf(b, "| %s | %s |\n", k, v) }
+	row("Incident", fmt.Sprintf("%s (`%s`)", mdCell(in.Short), mdCell(in.ID)))
 	if in.Exercise {
 		row("Type", "**EXERCISE**")
 	}
 	sev, _ := model.ParseSeverity(in.Severity)
 	row("Severity", fmt.Sprintf("%s — %s", in.Severity, strings.SplitN(sev.Meaning(), ":", 2)[0]))
-	row("Kind", cell(in.Kind))
-	row("Status", cell(in.Status))
-	row("Incident Commander", orDash(cell(in.Commander)))
-	row("Declared", fmt.Sprintf("%s by %s", in.DeclaredAt.Format(utcLayout), cell(in.DeclaredBy)))
+	row("Kind", mdCell(in.Kind))
+	row("Status", mdCell(in.Status))
+	row("Incident Commander", orDash(mdCell(in.Commander)))
+	row("Declared", fmt.Sprintf("%s by %s", in.DeclaredAt.Format(utcLayout), mdCell(in.DeclaredBy)))
 	ms := []struct {
 		name string
 		t    *time.Time
@@ -71,14 +99,17 @@ func Markdown(w io.Writer, in Incident) error {
 		row(m.name, timeOrDash(m.t))
 	}
 	if in.Review != nil {
-		row("Review saved", fmt.Sprintf("%s by %s", in.Review.SavedAt.Format(utcLayout), cell(in.Review.SavedBy)))
+		row("Review saved", fmt.Sprintf("%s by %s", in.Review.SavedAt.Format(utcLayout), mdCell(in.Review.SavedBy)))
 	}
 	b.WriteString("\n## Summary\n\n")
-	para(rv.Summary)
+	d.para(d.rv.Summary)
+}
 
+func (d *reviewDoc) whatHappened() {
+	b := &d.b
 	b.WriteString("## What happened\n\n")
 	var key []model.TimelineEntry
-	for _, e := range in.entries {
+	for _, e := range d.in.entries {
 		if e.Retracted {
 			continue
 		}
@@ -97,67 +128,84 @@ func Markdown(w io.Writer, in Incident) error {
 		if i == 0 || !model.SameDay(e.Placed(), key[i-1].Placed()) {
 			layout = "2006-01-02 15:04Z"
 		}
-		fmt.Fprintf(&b, "- **%s** %s\n", e.Placed().UTC().Format(layout), model.OneLine(firstLine(e.Text)))
+		fmt.Fprintf(b, "- **%s** %s\n", e.Placed().UTC().Format(layout), model.OneLine(firstLine(e.Text)))
 		if multiLine(e.Text) {
 			b.WriteString("\n")
-			writeVerbatim(&b, e.Text, "  ")
+			writeVerbatim(b, e.Text, "  ")
 		}
 	}
 	if len(key) > 0 {
 		b.WriteString("\n")
 	}
+}
 
+// narrative writes the review's prose sections, impact to resolution, each
+// after the figure the store has for it.
+func (d *reviewDoc) narrative() {
+	b, in, rv := &d.b, d.in, d.rv
 	b.WriteString("## Impact\n\n")
 	if !rv.ImpactStart.IsZero() {
-		fmt.Fprintf(&b, "Impact started %s.\n\n", rv.ImpactStart.UTC().Format(utcLayout))
+		fmt.Fprintf(b, "Impact started %s.\n\n", rv.ImpactStart.UTC().Format(utcLayout))
 	}
-	para(rv.Impact)
+	d.para(rv.Impact)
 	b.WriteString("## Root cause\n\n")
-	para(rv.RootCause)
+	d.para(rv.RootCause)
 	b.WriteString("## Contributing factors\n\n")
-	para(rv.ContributingFactors)
+	d.para(rv.ContributingFactors)
 	b.WriteString("## Detection\n\n")
 	if in.Metrics.TimeToDetect != nil {
-		fmt.Fprintf(&b, "Time to detect: %s.\n\n", fmtSecs(in.Metrics.TimeToDetect))
+		fmt.Fprintf(b, "Time to detect: %s.\n\n", fmtSecs(in.Metrics.TimeToDetect))
 	}
-	para(rv.Detection)
+	d.para(rv.Detection)
 	b.WriteString("## Resolution\n\n")
 	if line := resolutionLine(in.Metrics.TimeToMitigate, in.Metrics.TimeToResolve); line != "" {
 		b.WriteString(line + "\n\n")
 	}
-	para(rv.Resolution)
+	d.para(rv.Resolution)
+}
 
+func (d *reviewDoc) responders() {
+	b := &d.b
 	b.WriteString("## Responders\n\n")
-	if len(in.Roles) == 0 {
+	if len(d.in.Roles) == 0 {
 		b.WriteString("_No roles were assigned._\n\n")
-	} else {
-		b.WriteString("| Role | Holder | Since |\n| --- | --- | --- |\n")
-		for _, r := range in.Roles {
-			fmt.Fprintf(&b, "| %s | %s | %s |\n", cell(r.Title), orDash(cell(r.Holder)), r.Since.Format(utcLayout))
-		}
-		b.WriteString("\n")
+		return
 	}
+	b.WriteString("| Role | Holder | Since |\n| --- | --- | --- |\n")
+	for _, r := range d.in.Roles {
+		fmt.Fprintf(b, "| %s | %s | %s |\n", mdCell(r.Title), orDash(mdCell(r.Holder)), r.Since.Format(utcLayout))
+	}
+	b.WriteString("\n")
+}
 
+func (d *reviewDoc) metrics() {
+	b, in := &d.b, d.in
 	b.WriteString("## Metrics\n\n| Metric | Value |\n| --- | --- |\n")
 	for _, m := range []struct {
 		name string
 		v    *float64
 	}{{"Time to detect", in.Metrics.TimeToDetect}, {"Time to acknowledge", in.Metrics.TimeToAcknowledge},
 		{"Time to mitigate", in.Metrics.TimeToMitigate}, {"Time to resolve", in.Metrics.TimeToResolve}} {
-		fmt.Fprintf(&b, "| %s | %s |\n", m.name, fmtSecs(m.v))
+		fmt.Fprintf(b, "| %s | %s |\n", m.name, fmtSecs(m.v))
 	}
 	b.WriteString("\n")
+}
 
-	b.WriteString("## How we did: lessons learned\n\n")
+func (d *reviewDoc) lessons() {
+	rv := d.rv
+	d.b.WriteString("## How we did: lessons learned\n\n")
 	for _, s := range []struct{ h, t string }{{"What went well", rv.WentWell}, {"What went poorly", rv.WentPoorly},
 		{"Where we got lucky", rv.Lucky}, {"Lessons", rv.Lessons}} {
-		fmt.Fprintf(&b, "### %s\n\n", s.h)
-		para(s.t)
+		fmt.Fprintf(&d.b, "### %s\n\n", s.h)
+		d.para(s.t)
 	}
+}
 
+func (d *reviewDoc) actionItems() {
+	b, rv := &d.b, d.rv
 	b.WriteString("## Action items\n\n")
 	var actions []model.TimelineEntry
-	for _, e := range in.entries {
+	for _, e := range d.in.entries {
 		if e.Kind == model.EventNote && e.NoteKind == model.NoteKindAction && !e.Retracted {
 			actions = append(actions, e)
 		}
@@ -173,116 +221,96 @@ func Markdown(w io.Writer, in Incident) error {
 	}
 	for i, g := range groups {
 		if g.Category != "" {
-			fmt.Fprintf(&b, "### %s\n\n", cellEscaper.Replace(model.OneLine(g.Category)))
+			fmt.Fprintf(b, "### %s\n\n", mdCell(g.Category))
 		}
 		b.WriteString("| Action | Owner | Due | Status |\n| --- | --- | --- | --- |\n")
 		for _, a := range g.Items {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", cell(a.Title), orDash(cell(a.Owner)), orDash(cell(a.Due)), cell(string(a.Status)))
+			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", mdCell(a.Title), orDash(mdCell(a.Owner)), orDash(mdCell(a.Due)), mdCell(string(a.Status)))
 		}
 		if i == 0 && g.Category == "" {
 			for _, e := range actions {
-				fmt.Fprintf(&b, "| %s | %s | — | logged %s |\n", cell(e.Text), cell(e.Author), e.Placed().UTC().Format("2006-01-02 15:04Z"))
+				fmt.Fprintf(b, "| %s | %s | — | logged %s |\n", mdCell(e.Text), mdCell(e.Author), e.Placed().UTC().Format("2006-01-02 15:04Z"))
 			}
 		}
 		b.WriteString("\n")
 	}
+}
 
+func (d *reviewDoc) messaging() {
+	b := &d.b
 	b.WriteString("## Messaging\n\n")
-	if len(in.Messages) == 0 {
+	if len(d.in.Messages) == 0 {
 		b.WriteString("_No updates were logged as sent._\n\n")
 	}
-	for _, m := range in.Messages {
+	for _, m := range d.in.Messages {
 		via := ""
 		if m.Channel != "" {
 			via = " via " + model.OneLine(m.Channel)
 		}
-		fmt.Fprintf(&b, "**%s** to %s%s, by %s:\n\n", m.At.Format(utcLayout), model.OneLine(m.Audience), via, model.OneLine(m.Author))
-		for _, l := range strings.Split(strings.TrimRight(p(m.Text), "\n"), "\n") {
+		fmt.Fprintf(b, "**%s** to %s%s, by %s:\n\n", m.At.Format(utcLayout), model.OneLine(m.Audience), via, model.OneLine(m.Author))
+		for _, l := range strings.Split(strings.TrimRight(model.Printable(m.Text), "\n"), "\n") {
 			b.WriteString(strings.TrimRight("> "+l, " ") + "\n")
 		}
 		b.WriteString("\n")
 	}
+}
 
+func (d *reviewDoc) runbooks() {
+	b := &d.b
 	b.WriteString("## Runbooks followed\n\n")
-	if len(in.Runbooks) == 0 {
+	if len(d.in.Runbooks) == 0 {
 		b.WriteString("_No runbook was attached._\n\n")
+		return
 	}
-	for _, rb := range in.Runbooks {
+	for _, rb := range d.in.Runbooks {
 		counts := map[string]int{}
 		for _, s := range rb.Steps {
 			counts[s.State]++
 		}
-		fmt.Fprintf(&b, "- **%s** (`%s`, %s, sha256 `%.12s`), attached %s: %d done, %d skipped, %d blocked\n", model.OneLine(rb.Title), model.OneLine(rb.Name),
+		fmt.Fprintf(b, "- **%s** (`%s`, %s, sha256 `%.12s`), attached %s: %d done, %d skipped, %d blocked\n", model.OneLine(rb.Title), model.OneLine(rb.Name),
 			model.OneLine(rb.Source), model.OneLine(rb.SHA256), rb.AttachedAt.Format(utcLayout), counts["done"], counts["skipped"], counts["blocked"])
 		for _, s := range rb.Steps {
 			if s.State == "skipped" || s.State == "blocked" {
-				fmt.Fprintf(&b, "  - step %d %s: %s (%s)\n", s.Index+1, model.OneLine(s.State), model.OneLine(s.Reason), model.OneLine(s.By))
+				fmt.Fprintf(b, "  - step %d %s: %s (%s)\n", s.Index+1, model.OneLine(s.State), model.OneLine(s.Reason), model.OneLine(s.By))
 			}
 		}
 	}
-	if len(in.Runbooks) > 0 {
-		b.WriteString("\n")
-	}
+	b.WriteString("\n")
+}
 
-	if x := in.ExerciseInfo; x != nil {
-		b.WriteString("## Exercise\n\n")
-		fmt.Fprintf(&b, "Scenario **%s** (`%s`, sha256 `%.12s`), started %s", model.OneLine(x.Title), model.OneLine(x.Scenario), model.OneLine(x.SHA256), x.Start.Format(utcLayout))
-		if x.Ended != nil {
-			fmt.Fprintf(&b, ", ended %s", x.Ended.Format(utcLayout))
-		}
-		fmt.Fprintf(&b, "; %s. The after-action report (`sitrep drill report %s`) judges objectives and injects.\n\n", model.Count(len(x.ClockChanges), "clock change"), model.OneLine(in.Short))
-		for _, o := range x.Objectives {
-			state := o.State
-			if state == "" {
-				state = "in progress"
-			}
-			fmt.Fprintf(&b, "- Objective `%s` %s: %s\n", model.OneLine(o.ID), model.OneLine(o.Title), state)
-		}
-		b.WriteString("\n")
+func (d *reviewDoc) exercise() {
+	x := d.in.ExerciseInfo
+	if x == nil {
+		return
 	}
+	b := &d.b
+	b.WriteString("## Exercise\n\n")
+	fmt.Fprintf(b, "Scenario **%s** (`%s`, sha256 `%.12s`), started %s", model.OneLine(x.Title), model.OneLine(x.Scenario), model.OneLine(x.SHA256), x.Start.Format(utcLayout))
+	if x.Ended != nil {
+		fmt.Fprintf(b, ", ended %s", x.Ended.Format(utcLayout))
+	}
+	fmt.Fprintf(b, "; %s. The after-action report (`sitrep drill report %s`) judges objectives and injects.\n\n", model.Count(len(x.ClockChanges), "clock change"), model.OneLine(d.in.Short))
+	for _, o := range x.Objectives {
+		state := o.State
+		if state == "" {
+			state = "in progress"
+		}
+		fmt.Fprintf(b, "- Objective `%s` %s: %s\n", model.OneLine(o.ID), model.OneLine(o.Title), state)
+	}
+	b.WriteString("\n")
+}
 
+func (d *reviewDoc) timeline() {
+	b := &d.b
 	b.WriteString("## Timeline (UTC)\n\n")
 	b.WriteString("| Time (UTC) | T+ | Who | What | Entry |\n| --- | --- | --- | --- | --- |\n")
 	var long []model.TimelineEntry
-	for _, e := range model.CoalesceSpeedChanges(in.entries) {
-		tplus := in.clock.TPlus(e.Placed())
-		text := cell(e.Text)
-		if multiLine(e.Text) {
-			// A table cell holds one line: the row keeps the first, and the
-			// entry is written in full, as typed, after the table (a
-			// message is already, under Messaging).
-			text = cell(firstLine(e.Text)) + " …"
-			if e.Kind != model.EventMessageSent {
-				long = append(long, e)
-			}
+	for _, e := range model.CoalesceSpeedChanges(d.in.entries) {
+		text, inFull := timelineCell(e)
+		if inFull {
+			long = append(long, e)
 		}
-		var marks []string
-		if e.Pinned {
-			marks = append(marks, "pinned")
-		}
-		if e.AmendedBy != "" {
-			marks = append(marks, "amended")
-		}
-		if e.Retracted {
-			text = "~~" + text + "~~"
-			marks = append(marks, "retracted")
-		}
-		if e.Late() {
-			marks = append(marks, "logged "+e.Logged().UTC().Format("2006-01-02 15:04:05Z"))
-		}
-		if note := e.ClockNote(); note != "" {
-			marks = append(marks, note)
-		}
-		switch {
-		case multiLine(e.Text) && e.Kind == model.EventMessageSent:
-			marks = append(marks, "in full under Messaging")
-		case multiLine(e.Text):
-			marks = append(marks, "in full below")
-		}
-		if len(marks) > 0 {
-			text += " _(" + strings.Join(marks, ", ") + ")_"
-		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", e.Placed().UTC().Format("2006-01-02 15:04:05"), tplus, cell(e.Author), e.Label(), text)
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", e.Placed().UTC().Format("2006-01-02 15:04:05"), d.in.clock.TPlus(e.Placed()), mdCell(e.Author), e.Label(), text)
 	}
 	if len(long) > 0 {
 		b.WriteString("\n### Longer entries in full\n")
@@ -291,12 +319,51 @@ func Markdown(w io.Writer, in Incident) error {
 			if e.Retracted {
 				state = " (retracted)"
 			}
-			fmt.Fprintf(&b, "\n**%s** · %s · %s%s\n\n", e.Occurred.UTC().Format("2006-01-02 15:04:05"), model.OneLine(e.Author), e.Label(), state)
-			writeVerbatim(&b, e.Text, "")
+			fmt.Fprintf(b, "\n**%s** · %s · %s%s\n\n", e.Occurred.UTC().Format("2006-01-02 15:04:05"), model.OneLine(e.Author), e.Label(), state)
+			writeVerbatim(b, e.Text, "")
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+}
+
+// timelineCell is an entry's text as its timeline row shows it, with its
+// marks (pinned, amended, retracted, logged late, the clock), and whether
+// the entry is to be written in full after the table.
+func timelineCell(e model.TimelineEntry) (text string, inFull bool) {
+	text = mdCell(e.Text)
+	if multiLine(e.Text) {
+		// A table cell holds one line: the row keeps the first, and the
+		// entry is written in full, as typed, after the table (a
+		// message is already, under Messaging).
+		text = mdCell(firstLine(e.Text)) + " …"
+		inFull = e.Kind != model.EventMessageSent
+	}
+	var marks []string
+	if e.Pinned {
+		marks = append(marks, "pinned")
+	}
+	if e.AmendedBy != "" {
+		marks = append(marks, "amended")
+	}
+	if e.Retracted {
+		text = "~~" + text + "~~"
+		marks = append(marks, "retracted")
+	}
+	if e.Late() {
+		marks = append(marks, "logged "+e.Logged().UTC().Format("2006-01-02 15:04:05Z"))
+	}
+	if note := e.ClockNote(); note != "" {
+		marks = append(marks, note)
+	}
+	switch {
+	case multiLine(e.Text) && e.Kind == model.EventMessageSent:
+		marks = append(marks, "in full under Messaging")
+	case multiLine(e.Text):
+		marks = append(marks, "in full below")
+	}
+	if len(marks) > 0 {
+		text += " _(" + strings.Join(marks, ", ") + ")_"
+	}
+	return text, inFull
 }
 
 // multiLine reports whether a timeline entry has more than one line to it
