@@ -179,7 +179,7 @@ func TestExportMatchesSchema(t *testing.T) {
 // A reader of the Kubernetes test-infra postmortems finds every section
 // they expect in the Markdown review, and so does a reader of PagerDuty's.
 func TestMarkdownHasCorpusSections(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "corpus", "kubernetes-test-infra-postmortems", "docs", "post-mortems")
+	dir := filepath.Join("..", "..", "shared", "corpus", "kubernetes-test-infra-postmortems", "docs", "post-mortems")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.md"))
 	if len(files) == 0 {
 		if os.Getenv("SITREP_REQUIRE_CORPUS") == "1" {
