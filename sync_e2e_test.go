@@ -275,7 +275,7 @@ func BenchmarkSSHDIncrementalSync(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { st.Close() })
-		ev, err := st.Append(ctx, model.Draft{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: name, Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}})
+		ev, err := st.Append(ctx, model.Change{Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: name, Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -291,7 +291,7 @@ func BenchmarkSSHDIncrementalSync(b *testing.B) {
 	}
 	notes := func(st *storage.Store, in string) {
 		for j := range 100 {
-			if _, err := st.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: fmt.Sprintf("note %d: checked the load balancer", j)}}); err != nil {
+			if _, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: fmt.Sprintf("note %d: checked the load balancer", j)}}); err != nil {
 				b.Fatal(err)
 			}
 		}

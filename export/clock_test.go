@@ -41,12 +41,12 @@ func TestExportsMarkSlowClock(t *testing.T) {
 	}
 	honest, slow := open("carol", t0), open("alice", t0.Add(-time.Hour+time.Minute))
 	in := storage.NewID()
-	if _, err := honest.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventDeclared,
+	if _, err := honest.Append(ctx, model.Change{IncidentID: in, Kind: model.EventDeclared,
 		Payload: model.DeclaredPayload{Title: "checkout down", Kind: "outage", Severity: model.SEV2, Status: model.StatusDetected}}); err != nil {
 		t.Fatal(err)
 	}
 	copyAll(honest, slow)
-	if _, err := slow.Append(ctx, model.Draft{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "on it"}}); err != nil {
+	if _, err := slow.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "on it"}}); err != nil {
 		t.Fatal(err)
 	}
 	copyAll(slow, honest)

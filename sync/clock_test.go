@@ -25,7 +25,7 @@ func TestSlowClockPlaced(t *testing.T) {
 
 	// Declared as detected, so the acknowledgement is the slow laptop's.
 	in := storage.NewID()
-	if _, err := honest.AppendAll(ctx, []model.Draft{
+	if _, err := honest.AppendAll(ctx, []model.Change{
 		{IncidentID: in, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "checkout down", Kind: "outage", Severity: model.SEV2, Status: model.StatusDetected}},
 		{IncidentID: in, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: "carol"}},
 	}); err != nil {

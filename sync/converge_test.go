@@ -299,15 +299,15 @@ func (w *world) op(i int, st *storage.Store) error {
 		}
 	}
 	r := w.rng
-	var drafts []model.Draft
+	var drafts []model.Change
 	if len(known) == 0 || r.IntN(12) == 0 {
-		drafts = []model.Draft{{Kind: model.EventDeclared, Payload: model.DeclaredPayload{
+		drafts = []model.Change{{Kind: model.EventDeclared, Payload: model.DeclaredPayload{
 			Title: fmt.Sprintf("incident %d by r%d", len(w.made), i), Kind: "outage",
 			Severity: model.Severities[r.IntN(4)], Status: model.StatusInvestigating}}}
 		w.logf("r%d declares", i)
 	} else {
 		inc := known[r.IntN(len(known))].ID
-		d := model.Draft{IncidentID: inc}
+		d := model.Change{IncidentID: inc}
 		switch k := r.IntN(10); k {
 		case 0, 1:
 			d.Kind, d.Payload = model.EventNote, model.NotePayload{Kind: model.NoteKinds[r.IntN(len(model.NoteKinds))],
@@ -370,7 +370,7 @@ func (w *world) op(i int, st *storage.Store) error {
 				d.Kind, d.Payload = model.EventRetracted, model.RetractedPayload{Entry: entry, Reason: "wrong incident"}
 			}
 		}
-		drafts = []model.Draft{d}
+		drafts = []model.Change{d}
 		w.logf("r%d %s on %s", i, d.Kind, model.ShortID(inc))
 	}
 	events, err := st.AppendAll(ctx, drafts)

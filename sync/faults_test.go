@@ -570,7 +570,7 @@ func TestClockSkew(t *testing.T) {
 
 func setStatus(t testing.TB, st *storage.Store, in string, s model.Status) {
 	t.Helper()
-	if _, err := st.Append(context.Background(), model.Draft{IncidentID: in, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: s}}); err != nil {
+	if _, err := st.Append(context.Background(), model.Change{IncidentID: in, Kind: model.EventStatusChanged, Payload: model.StatusPayload{Status: s}}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -581,7 +581,7 @@ func takeRole(t testing.TB, st *storage.Store, in string, role model.Role, holde
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Append(context.Background(), model.Draft{IncidentID: in, Kind: model.EventRoleAssigned,
+	if _, err := st.Append(context.Background(), model.Change{IncidentID: in, Kind: model.EventRoleAssigned,
 		Payload: model.RoleAssignedPayload{Role: role, Holder: holder, Previous: prev, Replaces: replaces}}); err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func openStore(t testing.TB, path, author string, now func() time.Time) *storage
 func declare(t testing.TB, st *storage.Store, title string) string {
 	t.Helper()
 	id := storage.NewID()
-	_, err := st.AppendAll(context.Background(), []model.Draft{
+	_, err := st.AppendAll(context.Background(), []model.Change{
 		{IncidentID: id, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: title, Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}},
 		{IncidentID: id, Kind: model.EventRoleAssigned, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: st.Author()}},
 	})
@@ -91,7 +91,7 @@ func declare(t testing.TB, st *storage.Store, title string) string {
 
 func note(t testing.TB, st *storage.Store, incident, text string) model.Event {
 	t.Helper()
-	e, err := st.Append(context.Background(), model.Draft{IncidentID: incident, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}})
+	e, err := st.Append(context.Background(), model.Change{IncidentID: incident, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,7 +42,7 @@ func TestSyncInTheCockpit(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Add(time.Minute)
-	mustAppend(t, bob, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "Bob here: EU edge recovered at 02:52"}})
+	mustAppend(t, bob, model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "Bob here: EU edge recovered at 02:52"}})
 	if _, err := ssync.Sync(ctx, bob, hub, ssync.Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestOtherProcessWritesShow(t *testing.T) {
 	defer other.Close()
 	d := newDriver(t, Options{Store: st, Now: c.Now}, 160, 48)
 	d.press("enter")
-	mustAppend(t, other, model.Draft{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "written by sitrep note in another terminal"}})
+	mustAppend(t, other, model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "written by sitrep note in another terminal"}})
 	d.send(tickMsg(c.Now()))
 	if !strings.Contains(d.view(), "written by sitrep note in another terminal") {
 		t.Error("a note written by another process did not show after a poll")
@@ -152,7 +152,7 @@ func TestCadenceTimer(t *testing.T) {
 	if h := head(); !strings.Contains(h, "customers update LATE by 12m") {
 		t.Errorf("header %q, want the customer update 12m late", h)
 	}
-	mustAppend(t, st, model.Draft{IncidentID: incA, Kind: model.EventMessageSent, Payload: model.MessagePayload{Audience: model.AudienceCustomers, Text: "We are investigating failed checkouts in the EU."}})
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventMessageSent, Payload: model.MessagePayload{Audience: model.AudienceCustomers, Text: "We are investigating failed checkouts in the EU."}})
 	d.send(tickMsg(c.Now()))
 	if h := head(); !strings.Contains(h, "customers update due in 20m") {
 		t.Errorf("after a message, header %q, want due in 20m", h)
