@@ -39,6 +39,7 @@ type Options struct {
 	// the hub in messages.
 	Sync      SyncFunc
 	Pending   PendingFunc
+	Live      LiveFunc // when set, a live session replaces the timed syncs (ctrl+s still syncs once)
 	SyncEvery time.Duration // 0 is every 30 s
 	Remote    string
 	// SearchDelay is the pause after typing in the list filter before the
@@ -234,6 +235,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = a.startSync()
 	case syncDoneMsg:
 		cmd = a.onSynced(msg)
+	case liveMsg:
+		cmd = a.onLive(msg)
 	case pendingMsg:
 		if msg.Err == nil {
 			a.sync.Pending = msg.N
