@@ -190,8 +190,9 @@ func (c *client) live(ctx context.Context, notify func(LiveEvent)) error {
 	if err := pushNext(); err != nil {
 		return err
 	}
-	tick := time.NewTicker(livePoll)
+	tick := time.NewTicker(pollEvery(w))
 	defer tick.Stop()
+	var look looker
 	ping := time.NewTicker(pingEvery)
 	defer ping.Stop()
 	heard := time.Now()
@@ -253,6 +254,23 @@ func (c *client) live(ctx context.Context, notify func(LiveEvent)) error {
 				}
 			default:
 				return fmt.Errorf("%w: expected events, got a %q message", errGarbage, fromRemote(m.T))
+			}
+		case <-w.Wake():
+			look.woken()
+		case <-look.c:
+			if pushing {
+				look.looked() // the answer pushes what is new anyway
+				continue
+			}
+			changed, err := w.Changed(ctx)
+			if err != nil {
+				return localError(err)
+			}
+			look.looked()
+			if changed {
+				if err := pushNext(); err != nil {
+					return err
+				}
 			}
 		case <-tick.C:
 			if pushing {

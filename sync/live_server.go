@@ -10,14 +10,69 @@ import (
 
 // livePoll is how often a live session looks for new commits to its store
 // (the hub's side for other clients' events, the client's for events made
-// here). One look is one data_version pragma, so fifty idle sessions cost
-// the hub well under 1% of a core; a new event waits at most this long.
-var livePoll = 200 * time.Millisecond
+// here) where the kernel cannot say when the files change: one look is
+// one data_version pragma, and a new event waits at most this long.
+// Where it can (Linux's inotify), a session looks when woken, and polls
+// only every liveSafetyPoll for writes the kernel does not see (a network
+// mount written from another machine): fifty idle sessions then cost
+// almost nothing.
+var (
+	livePoll       = 200 * time.Millisecond
+	liveSafetyPoll = 10 * time.Second
+)
+
+// pollEvery is how often to look at w without being woken.
+func pollEvery(w interface{ Notified() bool }) time.Duration {
+	if w.Notified() {
+		return liveSafetyPoll
+	}
+	return livePoll
+}
 
 // pingEvery is how often a quiet live client asks whether the hub is
 // there: a hub that stops answering is noticed within the client's
 // timeout, and a hub notices a stuck client within its own.
 var pingEvery = 20 * time.Second
+
+// lookAfter are the pauses between a wake and the looks it asks for: a
+// commit writes its WAL frames, syncs them to disk, then publishes them in
+// the shared-memory index, which the kernel does not report; so a look
+// may come too early, or find another commit than the one that woke it,
+// and nothing else would wake the session. Every look in the list is
+// made, counting again from the latest wake: close together at first,
+// then every livePoll for a few seconds, since a busy disk can take that
+// long to sync a commit (measured: over a second, now and then, on a
+// shared machine).
+var lookAfter = func() []time.Duration {
+	out := []time.Duration{2 * time.Millisecond, 8 * time.Millisecond, 15 * time.Millisecond, 25 * time.Millisecond, 50 * time.Millisecond, 100 * time.Millisecond}
+	for range 15 {
+		out = append(out, 200*time.Millisecond)
+	}
+	return out
+}()
+
+// looker schedules the looks a wake asks for.
+type looker struct {
+	c <-chan time.Time
+	n int
+}
+
+// woken starts a round of looks, or starts the one under way again.
+func (l *looker) woken() {
+	if l.c == nil {
+		l.c = time.After(lookAfter[0])
+	}
+	l.n = 1
+}
+
+// looked schedules the next look of the round, if any.
+func (l *looker) looked() {
+	l.c = nil
+	if l.n < len(lookAfter) {
+		l.c = time.After(lookAfter[l.n])
+		l.n++
+	}
+}
 
 // live keeps the session open after the one-shot exchange: every commit
 // to the hub (another client's push, a local note on the hub's host) goes
@@ -52,9 +107,10 @@ func (srv *server) live(ctx context.Context, sent int64) error {
 	if err := next(); err != nil {
 		return err
 	}
-	tick := time.NewTicker(livePoll)
+	tick := time.NewTicker(pollEvery(w))
 	defer tick.Stop()
 	heard := time.Now()
+	var look looker
 	for {
 		select {
 		case <-ctx.Done():
@@ -94,6 +150,19 @@ func (srv *server) live(ctx context.Context, sent int64) error {
 				}
 			default:
 				return fmt.Errorf("%w: unknown request %q in a live session", errGarbage, model.OneLine(m.T))
+			}
+		case <-w.Wake():
+			look.woken()
+		case <-look.c:
+			changed, err := w.Changed(ctx)
+			if err != nil {
+				return err
+			}
+			look.looked()
+			if changed && !inflight {
+				if err := next(); err != nil {
+					return err
+				}
 			}
 		case <-tick.C:
 			if time.Since(heard) > srv.opts.Timeout {

@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"path/filepath"
 	stdsync "sync"
@@ -94,7 +95,13 @@ func arrives(t testing.TB, st *storage.Store, id string, within time.Duration) t
 			return time.Since(start)
 		}
 		if time.Since(start) > within {
-			t.Fatalf("%s: event %s did not arrive within %s", st.Author(), id, within)
+			where := ""
+			if h, err := storage.Open(context.Background(), filepath.Join(filepath.Dir(st.Path()), "hub.db"), storage.Options{}); err == nil {
+				m, _ := h.MissingIDs(context.Background(), []string{id})
+				where = fmt.Sprintf(" (the hub lacks it: %v)", len(m) > 0)
+				h.Close()
+			}
+			t.Fatalf("%s: event %s did not arrive within %s%s", st.Author(), id, within, where)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
