@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -133,4 +134,93 @@ func TestE2ELiveOverSSHD(t *testing.T) {
 	t.Logf("alice's watch:\n%s", wa.output())
 	alice.ok("verify")
 	bob.ok("verify")
+}
+
+// serveSyncCPU reads the CPU time (clock ticks, 1/100 s) of every running
+// 'bin serve-sync' process (the hub's side of each session) from
+// /proc/<pid>/stat.
+func serveSyncCPU(bin string) map[string]int64 {
+	out := map[string]int64{}
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		cmd, err := os.ReadFile(filepath.Join(d, "cmdline"))
+		if err != nil || string(cmd) != bin+"\x00serve-sync\x00" {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join(d, "stat"))
+		if err != nil {
+			continue
+		}
+		// Fields after the command name, which is in parentheses.
+		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
+		ut, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		out[d] = ut + st
+	}
+	return out
+}
+
+// TestE2ELiveIdleOverSSHD: 50 idle 'sync --watch' sessions over real
+// OpenSSH on one hub; their 50 serve-sync processes must use under 1% of
+// one core together over 20 s. Slow to set up (50 ssh logins): it runs
+// when SITREP_LIVE_IDLE_SSHD=1.
+func TestE2ELiveIdleOverSSHD(t *testing.T) {
+	if os.Getenv("SITREP_LIVE_IDLE_SSHD") != "1" {
+		t.Skip("set SITREP_LIVE_IDLE_SSHD=1 to measure 50 idle live sessions over sshd")
+	}
+	srv := startSSHD(t)
+	bin := buildSitrep(t)
+	dir := t.TempDir()
+	hub := srv.remote(filepath.Join(dir, "team.db"))
+	first := newResponder(t, bin, dir, "r0")
+	id := strings.TrimSpace(first.ok("declare", "--title", "Idle hub", "--sev", "3", "--kind", "outage"))
+	first.ok("sync", "--ssh", srv.sshOpts, "--remote-sitrep", bin, hub)
+	n := 50
+	if v, err := strconv.Atoi(os.Getenv("SITREP_LIVE_IDLE_SESSIONS")); err == nil && v > 1 {
+		n = v
+	}
+	var ws []*watcher
+	for i := range n {
+		r := newResponder(t, bin, dir, fmt.Sprintf("r%d", i))
+		w := startWatch(t, r, "--ssh", srv.sshOpts, "--remote-sitrep", bin, hub)
+		if i%5 == 4 {
+			w.waitOutput(t, "live with", 1) // sshd admits a few logins at a time
+		}
+		ws = append(ws, w)
+	}
+	for _, w := range ws {
+		w.waitOutput(t, "live with", 1)
+	}
+	time.Sleep(3 * time.Second)
+	before := serveSyncCPU(bin)
+	if len(before) != n {
+		t.Fatalf("%d serve-sync processes, want %d", len(before), n)
+	}
+	const window = 20 * time.Second
+	time.Sleep(window)
+	after := serveSyncCPU(bin)
+	var ticks int64
+	for pid, v := range before {
+		w, ok := after[pid]
+		if !ok {
+			t.Fatalf("serve-sync %s ended during the quiet window (a session dropped)", pid)
+		}
+		ticks += w - v
+	}
+	used := time.Duration(ticks) * 10 * time.Millisecond
+	share := float64(used) / float64(window) * 100
+	t.Logf("%d idle live sessions over sshd: their serve-sync processes used %s CPU in %s = %.2f%% of one core", n, used, window, share)
+	if share >= 1 {
+		t.Fatalf("idle sessions use %.2f%% of a core, want under 1%%", share)
+	}
+	first.ok("note", "--incident", id, "to everyone")
+	start := time.Now()
+	for _, w := range ws[1:] {
+		w.waitOutput(t, "received 1 event", 1)
+	}
+	t.Logf("one note reached all %d sessions over sshd in %s", n-1, time.Since(start).Round(time.Millisecond))
+	for _, w := range ws {
+		w.cmd.Process.Signal(syscall.SIGTERM)
+		w.cmd.Wait()
+	}
 }
