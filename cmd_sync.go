@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -147,7 +148,14 @@ func (a *app) watchSync(ctx context.Context, st *storage.Store, remote string, o
 				fmt.Fprintf(a.out, "%s sent %d event%s\n", stamp(), e.Sent, plural(e.Sent))
 			}
 		case ssync.LiveRetrying:
-			fmt.Fprintf(a.out, "%s link to %s down (%s); reconnecting in %s\n", stamp(), name, model.OneLine(e.Err.Error()), time.Until(e.RetryAt).Round(time.Second))
+			why := e.Err.Error()
+			var se *ssync.Error
+			if errors.As(e.Err, &se) {
+				// The advice to run sync again is for a one-shot sync;
+				// this one reconnects by itself.
+				why, _, _ = strings.Cut(se.Reason, "; what was exchanged is kept")
+			}
+			fmt.Fprintf(a.out, "%s link to %s down (%s); reconnecting in %s\n", stamp(), name, model.OneLine(why), time.Until(e.RetryAt).Round(time.Second))
 		case ssync.LiveOneShot:
 			fmt.Fprintf(a.out, "%s synced with %s: sent %d, received %d; %s\n", stamp(), name, e.Sent, e.Received, e.Err)
 		}

@@ -233,7 +233,9 @@ func waitLive(ch chan ssync.LiveEvent) tea.Cmd {
 func (a *App) onLive(msg liveMsg) tea.Cmd {
 	e := ssync.LiveEvent(msg)
 	cmds := []tea.Cmd{waitLive(a.sync.Live.ch)}
-	if e.State != ssync.LiveBatch {
+	// A reconnect attempt keeps the words of the drop before it, so the
+	// header does not flicker between them and "connecting…".
+	if e.State != ssync.LiveBatch && (e.State != ssync.LiveConnecting || e.OfflineSince.IsZero()) {
 		a.sync.Live.last = e
 	}
 	switch e.State {
@@ -262,9 +264,6 @@ func (a App) liveField() (string, bool) {
 	e := a.sync.Live.last
 	switch e.State {
 	case ssync.LiveConnecting:
-		if !e.OfflineSince.IsZero() {
-			return s.Warn.Render("offline since " + e.OfflineSince.Local().Format("15:04")), true
-		}
 		return s.Faint.Render("connecting…"), true
 	case ssync.LiveOn, ssync.LiveBatch:
 		return s.OK.Render("live"), true
@@ -275,7 +274,13 @@ func (a App) liveField() (string, bool) {
 		if errors.As(e.Err, &se) && se.Offline() {
 			return s.Warn.Render("offline since " + e.OfflineSince.Local().Format("15:04")), true
 		}
-		wait := max(time.Until(e.RetryAt).Round(time.Second), 0)
+		wait := time.Until(e.RetryAt).Round(time.Second)
+		if wait <= 0 {
+			if errors.As(e.Err, &se) && se.Kind != ssync.KindInterrupted {
+				return s.Error.Render(a.sync.Err) + s.Faint.Render(" · retrying"), true
+			}
+			return s.Warn.Render("reconnecting…"), true
+		}
 		if errors.As(e.Err, &se) && se.Kind != ssync.KindInterrupted {
 			return s.Error.Render(a.sync.Err) + s.Faint.Render(fmt.Sprintf(" · retry in %s", wait)), true
 		}

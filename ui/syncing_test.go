@@ -189,6 +189,10 @@ func TestLiveInHeader(t *testing.T) {
 	if h := head(ssync.LiveEvent{State: ssync.LiveRetrying, Err: drop, RetryAt: time.Now().Add(8*time.Second + 300*time.Millisecond)}); h != "sync reconnecting in 8s" {
 		t.Errorf("dropped: %q", h)
 	}
+	head(ssync.LiveEvent{State: ssync.LiveRetrying, Err: drop, RetryAt: time.Now().Add(-time.Second)})
+	if h := head(ssync.LiveEvent{State: ssync.LiveConnecting, OfflineSince: time.Now()}); h != "sync reconnecting…" {
+		t.Errorf("reconnecting: %q", h)
+	}
 	since := time.Date(2026, 3, 1, 14, 2, 0, 0, time.Local)
 	gone := &ssync.Error{Kind: ssync.KindUnreachable, Reason: "ssh could not connect"}
 	if h := head(ssync.LiveEvent{State: ssync.LiveRetrying, Err: gone, RetryAt: time.Now().Add(time.Minute), OfflineSince: since}); h != "sync offline since 14:02" {
