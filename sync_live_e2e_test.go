@@ -206,6 +206,16 @@ func TestE2ELiveIdleOverSSHD(t *testing.T) {
 			t.Fatalf("serve-sync %s ended during the quiet window (a session dropped)", pid)
 		}
 		ticks += w - v
+		if os.Getenv("SITREP_LIVE_IDLE_DEBUG") != "" && w > v {
+			st, _ := os.ReadFile(filepath.Join(pid, "status"))
+			var sw string
+			for _, l := range strings.Split(string(st), "\n") {
+				if strings.Contains(l, "ctxt_switches") {
+					sw += " " + strings.Join(strings.Fields(l), " ")
+				}
+			}
+			t.Logf("%s: %d ticks in the window;%s", pid, w-v, sw)
+		}
 	}
 	used := time.Duration(ticks) * 10 * time.Millisecond
 	share := float64(used) / float64(window) * 100
