@@ -109,3 +109,35 @@ func TestLiveIdleCost(t *testing.T) {
 	}
 	t.Logf("a note fanned out to all %d in %s", n, time.Since(start).Round(time.Millisecond))
 }
+
+// BenchmarkLiveFanOut: b.N notes saved in one store as fast as it can,
+// until every one is in all 20 other stores through their live sessions
+// on a local-path hub; reports notes per second fanned out to all.
+func BenchmarkLiveFanOut(b *testing.B) {
+	dir := b.TempDir()
+	hub := filepath.Join(dir, "hub.db")
+	const n = 20
+	src := openStore(b, filepath.Join(dir, "src.db"), "src", nil)
+	in := declare(b, src, "fan-out")
+	startLive(b, src, hub, localOpts(), true)
+	var stores []*storage.Store
+	for i := range n {
+		st := openStore(b, filepath.Join(dir, fmt.Sprintf("s%d.db", i)), fmt.Sprintf("r%d", i), nil)
+		startLive(b, st, hub, localOpts(), true)
+		stores = append(stores, st)
+	}
+	for _, st := range stores {
+		arrives(b, st, note(b, src, in, "warm up").ID, 10*time.Second)
+	}
+	b.ResetTimer()
+	start := time.Now()
+	var last string
+	for i := 0; i < b.N; i++ {
+		last = note(b, src, in, fmt.Sprintf("note %d", i)).ID
+	}
+	for _, st := range stores {
+		arrives(b, st, last, time.Minute)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "notes/s")
+}
