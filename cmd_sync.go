@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -51,7 +54,7 @@ func buildVersion() string {
 func (a *app) syncCmd() *cobra.Command {
 	var sshCmd, remoteBin string
 	var timeout time.Duration
-	var full bool
+	var full, watch bool
 	cmd := &cobra.Command{
 		Use:   "sync [REMOTE]",
 		Short: "Share events with the team's shared store: push what is new here, pull what is new there",
@@ -70,6 +73,12 @@ from a backup, or a damaged file lost its newest events), sync first takes
 the missing events back from the hub, then renumbers the events made here
 since, which nobody has seen, to follow them, and says so. Nothing the hub
 holds is ever changed. --full compares every event with the hub by id.
+
+--watch stays connected after catching up, as the cockpit does: events
+saved here (by any sitrep on this store) go to the hub as they are saved,
+and the hub's arrive as it receives them. It prints a line per batch and
+when the link drops, reconnects by itself (1 s, 2 s, 4 s ... at most a
+minute apart), and stops cleanly on Ctrl-C or SIGTERM.
 
 Nothing is lost if the connection drops: run sync again. Exit status:
   0  synced
@@ -92,6 +101,11 @@ Nothing is lost if the connection drops: run sync again. Exit status:
 				return model.Invalidf("no remote: name one (sitrep sync ops@bastion:/srv/sitrep/team.db), set SITREP_REMOTE, or put remote = ... in %s", configPath())
 			}
 			opts.Full = full
+			if watch {
+				return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+					return a.watchSync(ctx, st, remote, opts)
+				})
+			}
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 				rep, err := ssync.Sync(ctx, st, remote, opts)
 				if rep.Banner != "" {
@@ -110,7 +124,46 @@ Nothing is lost if the connection drops: run sync again. Exit status:
 	cmd.Flags().StringVar(&remoteBin, "remote-sitrep", "", "path of sitrep on the hub, when it is not on the PATH there")
 	cmd.Flags().DurationVar(&timeout, "timeout", 60*time.Second, "give up when the hub does not answer for this long")
 	cmd.Flags().BoolVar(&full, "full", false, "compare every event with the hub by id, not from where the last sync stopped")
+	cmd.Flags().BoolVar(&watch, "watch", false, "stay connected: send and receive events as they are saved, reconnecting when the link drops, until interrupted")
 	return cmd
+}
+
+// watchSync is sync --watch: the cockpit's live session with no screen,
+// for a bastion mirror or a wall display. One line per batch and per
+// change of the link; SIGINT or SIGTERM ends it cleanly (exit 0).
+func (a *app) watchSync(ctx context.Context, st *storage.Store, remote string, opts ssync.Options) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	name := model.Neutralise(remote)
+	stamp := func() string { return time.Now().Format("15:04:05") }
+	err := ssync.Live(ctx, st, remote, opts, ssync.LiveOptions{Notify: func(e ssync.LiveEvent) {
+		switch e.State {
+		case ssync.LiveOn:
+			fmt.Fprintf(a.out, "%s live with %s (caught up: sent %d, received %d)\n", stamp(), name, e.Sent, e.Received)
+		case ssync.LiveBatch:
+			if e.Received > 0 {
+				fmt.Fprintf(a.out, "%s received %d event%s\n", stamp(), e.Received, plural(e.Received))
+			}
+			if e.Sent > 0 {
+				fmt.Fprintf(a.out, "%s sent %d event%s\n", stamp(), e.Sent, plural(e.Sent))
+			}
+		case ssync.LiveRetrying:
+			why := e.Err.Error()
+			var se *ssync.Error
+			if errors.As(e.Err, &se) {
+				// The advice to run sync again is for a one-shot sync;
+				// this one reconnects by itself.
+				why, _, _ = strings.Cut(se.Reason, "; what was exchanged is kept")
+			}
+			fmt.Fprintf(a.out, "%s link to %s down (%s); reconnecting in %s\n", stamp(), name, model.OneLine(why), time.Until(e.RetryAt).Round(time.Second))
+		case ssync.LiveOneShot:
+			fmt.Fprintf(a.out, "%s synced with %s: sent %d, received %d; %s\n", stamp(), name, e.Sent, e.Received, e.Err)
+		}
+	}})
+	if err == nil {
+		fmt.Fprintf(a.out, "%s stopped\n", stamp())
+	}
+	return err
 }
 
 func writeSyncReport(a *app, rep ssync.Report, full bool) {

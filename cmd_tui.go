@@ -81,12 +81,16 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 		Cadence: a.cadencePolicy(),
 		Editor:  editorCommand(),
 	}
-	// With a hub configured, the cockpit syncs by itself (every 30 s and
-	// on ctrl+s), as 'sitrep sync' would with no arguments.
+	// With a hub configured, the cockpit holds one live session to it for
+	// as long as it runs (sync --watch's), and ctrl+s syncs once, as
+	// 'sitrep sync' would with no arguments.
 	if remote, syncOpts := a.syncSettings("", "", "", 60*time.Second); remote != "" {
 		opts.Remote = remote
 		opts.Sync = func(ctx context.Context) (ssync.Report, error) { return ssync.Sync(ctx, st, remote, syncOpts) }
 		opts.Pending = func(ctx context.Context) (int64, error) { return ssync.Pending(ctx, st, remote) }
+		opts.Live = func(ctx context.Context, notify func(ssync.LiveEvent)) error {
+			return ssync.Live(ctx, st, remote, syncOpts, ssync.LiveOptions{Notify: notify})
+		}
 	}
 	if frame := os.Getenv(frameEnv); frame != "" {
 		return a.printFrame(ctx, st, opts, frame)

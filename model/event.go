@@ -70,11 +70,6 @@ type Change struct {
 	Occurred   time.Time // zero means now
 }
 
-// Draft is Change's old name, kept so code on branches made before the
-// rename still compiles when merged; use Change. (storage.Draft, typed text
-// kept for later, is another thing.)
-type Draft = Change
-
 // Decode unmarshals an event's payload into the struct for its kind.
 func Decode[T any](e Event) (T, error) {
 	var v T

@@ -302,6 +302,15 @@ func (c *client) bye(ctx context.Context) error {
 }
 
 func (c *client) run(ctx context.Context) error {
+	if err := c.exchange(ctx); err != nil {
+		return err
+	}
+	return c.bye(ctx)
+}
+
+// exchange is a one-shot sync up to its goodbye: catch up, push, pull, and
+// save the cursor.
+func (c *client) exchange(ctx context.Context) error {
 	opened, err := c.handshake(ctx, ProtoMin, false)
 	if err != nil {
 		return err
@@ -331,7 +340,7 @@ func (c *client) run(ctx context.Context) error {
 			return err
 		}
 	}
-	return c.bye(ctx)
+	return nil
 }
 
 // negotiate picks the protocol both ends speak and refuses a newer schema

@@ -145,10 +145,28 @@ func (w *world) fail(format string, args ...any) error {
 func (w *world) schedule() error {
 	ctx := context.Background()
 	steps := 2 + w.rng.IntN(5)
+	// In one schedule of four, a replica holds a live session while the
+	// others work and sync, its link cut now and then; it ends before the
+	// final round.
+	live := -1
+	var lv *liveWorld
+	if w.rng.IntN(4) == 0 {
+		live = w.rng.IntN(len(w.replicas))
+		lv = w.startLive(live)
+		w.logf("r%d live", live)
+	}
 	for range steps {
 		i := w.rng.IntN(len(w.replicas))
 		st := w.replicas[i]
-		if w.rng.IntN(3) == 0 {
+		if lv != nil && w.rng.IntN(3) == 0 {
+			time.Sleep(time.Duration(w.rng.IntN(15)) * time.Millisecond) // let it move something
+		}
+		if i == live && w.rng.IntN(3) == 0 {
+			lv.k.cut()
+			w.logf("r%d live: cut", i)
+			continue
+		}
+		if w.rng.IntN(3) == 0 && i != live {
 			opts := w.opts
 			cut := w.rng.IntN(3) == 0
 			budget := 0
@@ -167,6 +185,11 @@ func (w *world) schedule() error {
 			if err := w.op(i, st); err != nil {
 				return w.fail("r%d: %v", i, err)
 			}
+		}
+	}
+	if lv != nil {
+		if err := lv.stop(); err != nil {
+			return w.fail("r%d live: %v", live, err)
 		}
 	}
 	// Final round: everyone pushes, then everyone pulls what the others
@@ -381,4 +404,31 @@ func (w *world) op(i int, st *storage.Store) error {
 		w.made[e.ID] = true
 	}
 	return nil
+}
+
+// liveWorld is a live session one replica holds during a schedule.
+type liveWorld struct {
+	k      killable
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func (w *world) startLive(i int) *liveWorld {
+	ctx, cancel := context.WithCancel(context.Background())
+	lv := &liveWorld{cancel: cancel, done: make(chan error, 1)}
+	opts := lv.k.opts(w.opts)
+	go func() {
+		lv.done <- Live(ctx, w.replicas[i], w.hubPath, opts, LiveOptions{MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond})
+	}()
+	return lv
+}
+
+func (lv *liveWorld) stop() error {
+	lv.cancel()
+	select {
+	case err := <-lv.done:
+		return err
+	case <-time.After(20 * time.Second):
+		return fmt.Errorf("the live session did not end")
+	}
 }

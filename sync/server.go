@@ -193,6 +193,11 @@ func (srv *server) run(ctx context.Context) error {
 			if err := srv.chain(ctx, m.Origin, m.Author, m.Seq); err != nil {
 				return err
 			}
+		case tLive:
+			if proto < 3 {
+				return fmt.Errorf("%w: a live request under protocol %d", errGarbage, proto)
+			}
+			return srv.live(ctx, m.Seq)
 		case tHeads:
 			hs, err := srv.st.ChainHeads(ctx)
 			if err != nil {
@@ -283,6 +288,13 @@ func (srv *server) chain(ctx context.Context, origin, author string, after int64
 // push applies one batch in one transaction. The answer goes out only
 // after the commit, and the client moves its cursor only on the answer.
 func (srv *server) push(ctx context.Context, m *message) error {
+	_, err := srv.pushTo(ctx, m)
+	return err
+}
+
+// pushTo is push, also saying how far the client's pull cursor may jump
+// (0 if not at all).
+func (srv *server) pushTo(ctx context.Context, m *message) (int64, error) {
 	events := eventsOf(m.Events)
 	ids := idsOf(events)
 	var pullTo int64
@@ -298,14 +310,14 @@ func (srv *server) push(ctx context.Context, m *message) error {
 		if errors.Is(err, storage.ErrFork) {
 			// Written for the person at the other end, whatever their
 			// version: an older sitrep pushes such events blindly.
-			return fmt.Errorf("%w; nothing was stored. Upgrade sitrep there and sync again: it takes the hub's copy back first and renumbers the events made since", err)
+			return 0, fmt.Errorf("%w; nothing was stored. Upgrade sitrep there and sync again: it takes the hub's copy back first and renumbers the events made since", err)
 		}
 		if errors.Is(err, model.ErrInvalid) {
-			return fmt.Errorf("the hub refused a batch: %w", err)
+			return 0, fmt.Errorf("the hub refused a batch: %w", err)
 		}
-		return err
+		return 0, err
 	}
-	return srv.s.send(&message{T: tPushed, Applied: res.Applied, Known: res.Known, Conflicts: res.Conflicts, PullTo: pullTo, PullToID: pullToID})
+	return pullTo, srv.s.send(&message{T: tPushed, Applied: res.Applied, Known: res.Known, Conflicts: res.Conflicts, PullTo: pullTo, PullToID: pullToID})
 }
 
 // pull streams everything after seq in batches, then the end. The client

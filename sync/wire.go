@@ -23,9 +23,18 @@ import (
 // backup learns before pushing that the hub holds more of its history),
 // the chain request (one chain's events after a place), the heads request
 // (every chain's head, for verify --against) and open's no_create.
+//
+// Protocol 3 adds live mode: after the one-shot exchange the client sends
+// live instead of bye; the hub answers live and from then on sends each
+// batch of new events as they are committed there (the client answers got
+// once the batch and its cursor are stored, and only then does the next
+// batch go), while the client pushes its own new batches as before (push,
+// pushed). Ping and pong keep a quiet session known to be alive. A client
+// that reads 2 in the hub's hello never asks; an old client never sends
+// live, so nothing changes for it.
 const (
 	ProtoMin = 1
-	ProtoMax = 2
+	ProtoMax = 3
 )
 
 // Marker is the line the server prints before its first message. Anything
@@ -71,6 +80,10 @@ const (
 	tFetch   = "fetch"   // reconcile: send these events
 	tChain   = "chain"   // 2: client → server: one chain's events after seq; answered with events, then end
 	tHeads   = "heads"   // 2: every chain's head (request and answer)
+	tLive    = "live"    // 3: client → server: stay, from this pull cursor; server → client: staying
+	tGot     = "got"     // 3: client → server: the live batch ending at seq is stored here
+	tPing    = "ping"    // 3: client → server: still there?
+	tPong    = "pong"    // 3: server → client
 	tBye     = "bye"     // either way: done
 	tError   = "error"   // either way: a reason in plain words, then the sender stops
 )

@@ -16,6 +16,7 @@ import (
 	"github.com/sitrep-dev/sitrep/export"
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
+	ssync "github.com/sitrep-dev/sitrep/sync"
 )
 
 // Commands: every tea.Cmd the cockpit runs, in one place. Every read and
@@ -673,4 +674,9 @@ func listSourceOf(st Store) listSource {
 		page:  func(offset int) tea.Cmd { return loadIncidentPage(st, offset) },
 		query: func(seq int, q query) tea.Cmd { return runQuery(st, seq, q) },
 	}
+}
+
+// waitLive waits for the live session's next report.
+func waitLive(ch chan ssync.LiveEvent) tea.Cmd {
+	return func() tea.Msg { return liveMsg(<-ch) }
 }

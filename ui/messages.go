@@ -204,3 +204,6 @@ type writtenMsg struct {
 	Drill bool
 	Err   error
 }
+
+// liveMsg is one report of the live session.
+type liveMsg ssync.LiveEvent

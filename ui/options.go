@@ -24,6 +24,7 @@ type Options struct {
 	// the hub in messages.
 	Sync      SyncFunc
 	Pending   PendingFunc
+	Live      LiveFunc      // when set, a live session replaces the timed syncs (ctrl+s still syncs once)
 	SyncEvery time.Duration // 0 is every 30 s
 	Remote    string
 	// SearchDelay is the pause after typing in the list filter before the

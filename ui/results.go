@@ -25,6 +25,8 @@ func (a *App) onResult(msg tea.Msg) tea.Cmd {
 		return a.startSync()
 	case syncDoneMsg:
 		return a.onSynced(msg)
+	case liveMsg:
+		return a.onLive(msg)
 	case pendingMsg:
 		if msg.Err == nil {
 			a.sync.Pending = msg.N

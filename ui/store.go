@@ -82,4 +82,5 @@ type syncState struct {
 	Pending int64     // events waiting to go out; -1 unknown
 	Err     string    // the last failure in plain words; "" after a success
 	Offline bool      // the last failure was an unreachable hub
+	Live    liveState // the live session, when the cockpit holds one
 }

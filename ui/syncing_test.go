@@ -163,3 +163,42 @@ func TestCadenceTimer(t *testing.T) {
 		t.Errorf("later, header %q, want due in 3m", h)
 	}
 }
+
+// TestLiveInHeader: with a live session the header says live, counts down
+// to the next try after a drop, says since when the hub is unreachable,
+// and says when the hub is too old for a session.
+func TestLiveInHeader(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	a := New(Options{Store: st, Now: c.Now, Renderer: asciiRenderer(), Poll: -1, Remote: "hub.db",
+		Sync: func(context.Context) (ssync.Report, error) { return ssync.Report{}, nil },
+		Live: func(ctx context.Context, _ func(ssync.LiveEvent)) error { <-ctx.Done(); return nil }})
+	a.sync.Live.started = true
+	head := func(e ssync.LiveEvent) string {
+		t.Helper()
+		a.onLive(liveMsg(e))
+		return ansi.Strip(a.syncField())
+	}
+	if h := head(ssync.LiveEvent{State: ssync.LiveConnecting}); h != "sync connecting…" {
+		t.Errorf("connecting: %q", h)
+	}
+	if h := head(ssync.LiveEvent{State: ssync.LiveOn}); h != "sync live" {
+		t.Errorf("live: %q", h)
+	}
+	drop := &ssync.Error{Kind: ssync.KindInterrupted, Reason: "the connection to the hub dropped"}
+	if h := head(ssync.LiveEvent{State: ssync.LiveRetrying, Err: drop, RetryAt: time.Now().Add(8*time.Second + 300*time.Millisecond)}); h != "sync reconnecting in 8s" {
+		t.Errorf("dropped: %q", h)
+	}
+	head(ssync.LiveEvent{State: ssync.LiveRetrying, Err: drop, RetryAt: time.Now().Add(-time.Second)})
+	if h := head(ssync.LiveEvent{State: ssync.LiveConnecting, OfflineSince: time.Now()}); h != "sync reconnecting…" {
+		t.Errorf("reconnecting: %q", h)
+	}
+	since := time.Date(2026, 3, 1, 14, 2, 0, 0, time.UTC)
+	gone := &ssync.Error{Kind: ssync.KindUnreachable, Reason: "ssh could not connect"}
+	if h := head(ssync.LiveEvent{State: ssync.LiveRetrying, Err: gone, RetryAt: time.Now().Add(time.Minute), OfflineSince: since}); h != "sync offline since 14:02Z" {
+		t.Errorf("offline: %q", h)
+	}
+	if h := head(ssync.LiveEvent{State: ssync.LiveOneShot, Err: ssync.ErrHubTooOld}); !strings.Contains(h, "synced") || !strings.Contains(h, "hub too old for live") {
+		t.Errorf("old hub: %q", h)
+	}
+}
