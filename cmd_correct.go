@@ -13,7 +13,6 @@ import (
 
 // Corrections are new events that point at the entry they correct: the
 // log is never edited, and verify still passes.
-func init() { commandSets = append(commandSets, correctionCommands) }
 
 func correctionCommands(a *app) []*cobra.Command {
 	return []*cobra.Command{a.amendCmd(), a.retractCmd(), a.retitleCmd()}

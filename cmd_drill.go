@@ -16,8 +16,6 @@ import (
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
-func init() { commandSets = append(commandSets, drillCommands) }
-
 func drillCommands(a *app) []*cobra.Command {
 	return []*cobra.Command{a.drillCmd()}
 }

@@ -18,8 +18,6 @@ import (
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
-func init() { commandSets = append(commandSets, exportCommands) }
-
 // runbookSteps counts a runbook's steps from its exact text, as recorded
 // when it was attached, for judging a drill's runbook objectives.
 func runbookSteps(name, text string) int {

@@ -16,8 +16,6 @@ import (
 	ssync "github.com/sitrep-dev/sitrep/sync"
 )
 
-func init() { commandSets = append(commandSets, incidentCommands) }
-
 func incidentCommands(a *app) []*cobra.Command {
 	return []*cobra.Command{a.declareCmd(), a.noteCmd(), a.statusCmd(), a.severityCmd(), a.assignCmd(),
 		a.useCmd(), a.lsCmd(), a.showCmd(), a.verifyCmd(), a.rebuildCmd()}

@@ -13,8 +13,6 @@ import (
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
-func init() { commandSets = append(commandSets, messageCommands) }
-
 func messageCommands(a *app) []*cobra.Command {
 	return []*cobra.Command{a.messageCmd()}
 }

@@ -15,8 +15,6 @@ import (
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
-func init() { commandSets = append(commandSets, reviewCommands) }
-
 func reviewCommands(a *app) []*cobra.Command {
 	return []*cobra.Command{a.reviewCmd()}
 }

@@ -15,8 +15,6 @@ import (
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
-func init() { commandSets = append(commandSets, runbookCommands) }
-
 func runbookCommands(a *app) []*cobra.Command {
 	rb := &cobra.Command{
 		Use:   "runbook",

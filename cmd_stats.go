@@ -13,8 +13,6 @@ import (
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
-func init() { commandSets = append(commandSets, statsCommands) }
-
 func statsCommands(a *app) []*cobra.Command {
 	return []*cobra.Command{a.statsCmd()}
 }

@@ -18,8 +18,6 @@ import (
 	ssync "github.com/sitrep-dev/sitrep/sync"
 )
 
-func init() { commandSets = append(commandSets, syncCommands) }
-
 func syncCommands(a *app) []*cobra.Command {
 	return []*cobra.Command{a.syncCmd(), a.serveSyncCmd()}
 }

@@ -118,9 +118,22 @@ Run it with no command to open the cockpit.`,
 	return root
 }
 
-// commandSets is filled by the cmd_*.go files' init functions, so each file
-// owns its commands and main.go needs no edit when one is added.
-var commandSets []func(*app) []*cobra.Command
+// commandSets lists every group of commands, one per cmd_*.go file, in
+// the order --help has always shown them (cobra sorts them by name). An
+// explicit list instead of each file registering itself from init: adding
+// a file of commands is one line here, and nothing runs before main.
+var commandSets = []func(*app) []*cobra.Command{
+	correctionCommands,
+	drillCommands,
+	exportCommands,
+	incidentCommands,
+	messageCommands,
+	reviewCommands,
+	runbookCommands,
+	searchCommands,
+	statsCommands,
+	syncCommands,
+}
 
 func (a *app) setup(cmd *cobra.Command) error {
 	cfg, err := loadConfig(configPath())
