@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -92,22 +93,7 @@ for=2h then=1h).`,
 				now := a.now()
 				policy := a.cadencePolicy()
 				if due {
-					dues := model.UpdatesDue(in, drill, msgs, policy, now)
-					switch {
-					case len(dues) == 0 && drill != nil && drill.Over(now):
-						fmt.Fprintf(a.out, "%s: no updates due (the drill ended %s)\n", in.Short(), drill.Ended.UTC().Format("15:04:05Z"))
-					case len(dues) == 0:
-						fmt.Fprintf(a.out, "%s: no updates due (%s, %s)\n", in.Short(), in.Severity, in.Status)
-					case drill != nil && drill.Paused(now):
-						fmt.Fprintf(a.out, "%s: exercise clock paused at %s; deadlines wait for it\n", in.Short(), model.TPlus(drill.Elapsed(now)))
-					}
-					for _, d := range dues {
-						state := "in " + model.FormatAge(d.At.Sub(now))
-						if d.Late {
-							state = "LATE by " + model.FormatAge(d.LateBy)
-						}
-						fmt.Fprintf(a.out, "%-9s due %s (%s)\n", d.Audience, d.At.UTC().Format("15:04:05Z"), state)
-					}
+					a.printDue(in, drill, msgs, policy, now)
 					return nil
 				}
 				if templateName == "" {
@@ -188,3 +174,24 @@ func removeQuietly(path string) { _ = os.Remove(path) }
 // clipboardEnv is where 'message --copy' copies: this process's tmux and
 // desktop, and OSC 52 on standard error.
 func (a *app) clipboardEnv() clipboard.Env { return clipboard.System(a.errOut) }
+
+// printDue says when each audience is due its next update, on the drill's
+// clock for an exercise ('message --due').
+func (a *app) printDue(in model.Incident, drill *model.Exercise, msgs []model.Message, policy model.CadencePolicy, now time.Time) {
+	dues := model.UpdatesDue(in, drill, msgs, policy, now)
+	switch {
+	case len(dues) == 0 && drill != nil && drill.Over(now):
+		fmt.Fprintf(a.out, "%s: no updates due (the drill ended %s)\n", in.Short(), drill.Ended.UTC().Format("15:04:05Z"))
+	case len(dues) == 0:
+		fmt.Fprintf(a.out, "%s: no updates due (%s, %s)\n", in.Short(), in.Severity, in.Status)
+	case drill != nil && drill.Paused(now):
+		fmt.Fprintf(a.out, "%s: exercise clock paused at %s; deadlines wait for it\n", in.Short(), model.TPlus(drill.Elapsed(now)))
+	}
+	for _, d := range dues {
+		state := "in " + model.FormatAge(d.At.Sub(now))
+		if d.Late {
+			state = "LATE by " + model.FormatAge(d.LateBy)
+		}
+		fmt.Fprintf(a.out, "%-9s due %s (%s)\n", d.Audience, d.At.UTC().Format("15:04:05Z"), state)
+	}
+}
