@@ -211,7 +211,9 @@ func (b *bulkProjector) add(ctx context.Context, e model.Event, future bool) err
 		model.Describe(e), future, placed)
 }
 
-// state is projector.applyState.
+// state is projector.applyState: the incident's own fields here, the
+// marks on timeline entries (stateMarks) and the rows keyed by role, runbook,
+// step, review or message (stateRows).
 func (b *bulkProjector) state(ctx context.Context, e model.Event) error {
 	in := b.incident(e.IncidentID)
 	v := e.Version()
@@ -243,13 +245,25 @@ func (b *bulkProjector) state(ctx context.Context, e model.Event) error {
 			in.setSeverity(d.Severity, v)
 		}
 		return nil
+	case model.EventPinned, model.EventAmended, model.EventRetracted:
+		b.stateMarks(e, v)
+		return nil
+	}
+	if model.IsExerciseKind(e.Kind) {
+		return b.exercise.add(ctx, e.ID, e.IncidentID)
+	}
+	return b.stateRows(ctx, e, in, v)
+}
+
+// stateMarks is a pin, an amendment or a retraction of a timeline entry.
+func (b *bulkProjector) stateMarks(e model.Event, v string) {
+	switch e.Kind {
 	case model.EventPinned:
 		if d, err := model.Decode[model.PinnedPayload](e); err == nil {
 			if m := b.mark(d.Entry); v > m.pinnedV {
 				m.pinned, m.pinnedV = d.Pinned, v
 			}
 		}
-		return nil
 	case model.EventAmended:
 		if d, err := model.Decode[model.AmendedPayload](e); err == nil {
 			if m := b.mark(d.Entry); v > m.amendedV {
@@ -257,12 +271,16 @@ func (b *bulkProjector) state(ctx context.Context, e model.Event) error {
 				m.amendedText, m.amendedBy, m.amendedV = &text, e.ID, v
 			}
 		}
-		return nil
 	case model.EventRetracted:
 		if d, err := model.Decode[model.RetractedPayload](e); err == nil {
 			b.mark(d.Entry).retracted = true
 		}
-		return nil
+	}
+}
+
+// stateRows is a role, an attached runbook, a step, a review or a message.
+func (b *bulkProjector) stateRows(ctx context.Context, e model.Event, in *bulkIncident, v string) error {
+	switch e.Kind {
 	case model.EventRoleAssigned:
 		d, err := model.Decode[model.RoleAssignedPayload](e)
 		if err != nil || d.Role == "" {
@@ -347,9 +365,6 @@ func (b *bulkProjector) state(ctx context.Context, e model.Event) error {
 			return nil
 		}
 		return b.messages.add(ctx, e.ID, e.IncidentID, string(d.Audience), d.Template, d.Text, d.Channel, e.Author, ms(e.Placed()))
-	}
-	if model.IsExerciseKind(e.Kind) {
-		return b.exercise.add(ctx, e.ID, e.IncidentID)
 	}
 	return nil
 }
