@@ -164,28 +164,8 @@ func (c *client) live(ctx context.Context, notify func(LiveEvent)) error {
 	}
 	notify(LiveEvent{State: LiveOn, Report: *c.rep, Received: c.rep.Pulled + c.rep.TakenBack, Sent: c.rep.Pushed})
 
-	var pushing bool
-	var upTo int64
-	var part []storage.LoggedEvent
-	pushNext := func() error {
-		page, last, err := c.st.EventsAfter(ctx, c.pushed, batchEvents)
-		if err != nil {
-			return localError(err)
-		}
-		if len(page) == 0 {
-			return nil
-		}
-		parts := splitBatch(page)
-		part, upTo = parts[0], last
-		if len(parts) > 1 {
-			upTo = part[len(part)-1].Seq
-		}
-		if err := c.s.send(&message{T: tPush, Events: wireEvents(part), Pulled: c.pulled}); err != nil {
-			return err
-		}
-		pushing = true
-		return nil
-	}
+	var up livePush
+	pushNext := func() error { return up.next(ctx, c) }
 	// Saved while the catch-up ran.
 	if err := pushNext(); err != nil {
 		return err
@@ -213,43 +193,11 @@ func (c *client) live(ctx context.Context, notify func(LiveEvent)) error {
 				return remoteError{msg: m.Msg}
 			case tPong:
 			case tEvents:
-				if m.LastID == "" || len(m.Events) == 0 {
-					return fmt.Errorf("%w: a live batch with no events", errGarbage)
-				}
-				before := c.rep.Pulled
-				// A batch the cursor already passed (it holds this store's
-				// own events, answered by a push meanwhile) is stored for
-				// what it may hold, without moving the cursor back.
-				last, lastID := m.Last, m.LastID
-				if last <= c.pulled {
-					last, lastID = 0, ""
-				}
-				if err := c.apply(ctx, m.Events, last, lastID); err != nil {
+				if err := c.liveBatch(ctx, m, notify); err != nil {
 					return err
 				}
-				if err := c.s.send(&message{T: tGot, Seq: m.Last}); err != nil {
-					return err
-				}
-				notify(LiveEvent{State: LiveBatch, Received: c.rep.Pulled - before})
 			case tPushed:
-				if !pushing {
-					return fmt.Errorf("%w: an answer to a push never sent", errGarbage)
-				}
-				pushing = false
-				for _, x := range m.Conflicts {
-					c.rep.Conflicts = append(c.rep.Conflicts, "at the hub: "+fromRemote(x))
-				}
-				c.pushed = max(c.pushed, upTo)
-				c.noteAcked(storage.HeadsOf(loggedEvents(part)))
-				if m.PullTo > c.pulled {
-					c.pulled, c.pulledID = m.PullTo, m.PullToID
-				}
-				if err := c.saveCursor(ctx); err != nil {
-					return err
-				}
-				c.rep.Pushed += m.Applied
-				notify(LiveEvent{State: LiveBatch, Sent: m.Applied})
-				if err := pushNext(); err != nil {
+				if err := c.livePushed(ctx, m, &up, notify); err != nil {
 					return err
 				}
 			default:
@@ -258,7 +206,7 @@ func (c *client) live(ctx context.Context, notify func(LiveEvent)) error {
 		case <-w.Wake():
 			look.woken()
 		case <-look.c:
-			if pushing {
+			if up.pushing {
 				look.looked() // the answer pushes what is new anyway
 				continue
 			}
@@ -273,7 +221,7 @@ func (c *client) live(ctx context.Context, notify func(LiveEvent)) error {
 				}
 			}
 		case <-tick.C:
-			if pushing {
+			if up.pushing {
 				continue
 			}
 			changed, err := w.Changed(ctx)
@@ -295,4 +243,79 @@ func (c *client) live(ctx context.Context, notify func(LiveEvent)) error {
 			}
 		}
 	}
+}
+
+// livePush is the one batch of this store's events a live session has sent
+// and not yet had answered.
+type livePush struct {
+	pushing bool
+	upTo    int64
+	part    []storage.LoggedEvent
+}
+
+// next sends what was saved here after the push cursor, one batch.
+func (p *livePush) next(ctx context.Context, c *client) error {
+	page, last, err := c.st.EventsAfter(ctx, c.pushed, batchEvents)
+	if err != nil {
+		return localError(err)
+	}
+	if len(page) == 0 {
+		return nil
+	}
+	parts := splitBatch(page)
+	p.part, p.upTo = parts[0], last
+	if len(parts) > 1 {
+		p.upTo = p.part[len(p.part)-1].Seq
+	}
+	if err := c.s.send(&message{T: tPush, Events: wireEvents(p.part), Pulled: c.pulled}); err != nil {
+		return err
+	}
+	p.pushing = true
+	return nil
+}
+
+// liveBatch stores a batch the hub streamed and acknowledges it.
+func (c *client) liveBatch(ctx context.Context, m *message, notify func(LiveEvent)) error {
+	if m.LastID == "" || len(m.Events) == 0 {
+		return fmt.Errorf("%w: a live batch with no events", errGarbage)
+	}
+	before := c.rep.Pulled
+	// A batch the cursor already passed (it holds this store's own events,
+	// answered by a push meanwhile) is stored for what it may hold, without
+	// moving the cursor back.
+	last, lastID := m.Last, m.LastID
+	if last <= c.pulled {
+		last, lastID = 0, ""
+	}
+	if err := c.apply(ctx, m.Events, last, lastID); err != nil {
+		return err
+	}
+	if err := c.s.send(&message{T: tGot, Seq: m.Last}); err != nil {
+		return err
+	}
+	notify(LiveEvent{State: LiveBatch, Received: c.rep.Pulled - before})
+	return nil
+}
+
+// livePushed takes the hub's answer to the batch in flight, moves the
+// cursors, and sends the next batch.
+func (c *client) livePushed(ctx context.Context, m *message, up *livePush, notify func(LiveEvent)) error {
+	if !up.pushing {
+		return fmt.Errorf("%w: an answer to a push never sent", errGarbage)
+	}
+	up.pushing = false
+	for _, x := range m.Conflicts {
+		c.rep.Conflicts = append(c.rep.Conflicts, "at the hub: "+fromRemote(x))
+	}
+	c.pushed = max(c.pushed, up.upTo)
+	c.noteAcked(storage.HeadsOf(loggedEvents(up.part)))
+	if m.PullTo > c.pulled {
+		c.pulled, c.pulledID = m.PullTo, m.PullToID
+	}
+	if err := c.saveCursor(ctx); err != nil {
+		return err
+	}
+	c.rep.Pushed += m.Applied
+	notify(LiveEvent{State: LiveBatch, Sent: m.Applied})
+	return up.next(ctx, c)
 }
