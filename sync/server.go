@@ -88,45 +88,8 @@ type server struct {
 }
 
 func (srv *server) run(ctx context.Context) error {
-	m, err := srv.s.expect(ctx, tOpen)
+	proto, err := srv.handshake(ctx)
 	if err != nil {
-		return err
-	}
-	if len(m.Proto) != 1 || m.Proto[0] < ProtoMin || m.Proto[0] > srv.opts.maxProto {
-		return fmt.Errorf("the client asked for protocol %v; this sitrep (%s) speaks %d to %d", m.Proto, srv.opts.Version, ProtoMin, srv.opts.maxProto)
-	}
-	proto := m.Proto[0]
-	created, err := srv.open(ctx, m.Path, proto >= 2 && m.NoCreate)
-	if err != nil {
-		return err
-	}
-	seq, err := srv.st.MaxSeq(ctx)
-	if err != nil {
-		return err
-	}
-	schema, err := srv.st.Schema(ctx)
-	if err != nil {
-		return err
-	}
-	// Check the client's cursor here, saving it a round trip: is the event
-	// it last pulled still at the same place in this log?
-	matches := false
-	if m.Hub == srv.st.ID() && m.Seq > 0 {
-		id, err := srv.st.IDAt(ctx, m.Seq)
-		if err != nil {
-			return err
-		}
-		matches = id == m.ID
-	}
-	var heads []wireHead
-	if proto >= 2 && m.Client != "" {
-		hs, err := srv.st.OriginHeads(ctx, m.Client)
-		if err != nil {
-			return err
-		}
-		heads = wireHeads(hs)
-	}
-	if err := srv.s.send(&message{T: tOpened, Store: srv.st.ID(), Seq: seq, Schema: schema, Created: created, Version: srv.opts.Version, OK: matches, Heads: heads}); err != nil {
 		return err
 	}
 	for {
@@ -210,6 +173,52 @@ func (srv *server) run(ctx context.Context) error {
 			return fmt.Errorf("%w: unknown request %q", errGarbage, model.OneLine(m.T))
 		}
 	}
+}
+
+// handshake answers the client's open: the protocol both speak, the shared
+// file opened (or created), and where its log stands, with the client's
+// cursor checked and, from protocol 2, this store's heads of the client's
+// histories.
+func (srv *server) handshake(ctx context.Context) (proto int, err error) {
+	m, err := srv.s.expect(ctx, tOpen)
+	if err != nil {
+		return 0, err
+	}
+	if len(m.Proto) != 1 || m.Proto[0] < ProtoMin || m.Proto[0] > srv.opts.maxProto {
+		return 0, fmt.Errorf("the client asked for protocol %v; this sitrep (%s) speaks %d to %d", m.Proto, srv.opts.Version, ProtoMin, srv.opts.maxProto)
+	}
+	proto = m.Proto[0]
+	created, err := srv.open(ctx, m.Path, proto >= 2 && m.NoCreate)
+	if err != nil {
+		return 0, err
+	}
+	seq, err := srv.st.MaxSeq(ctx)
+	if err != nil {
+		return 0, err
+	}
+	schema, err := srv.st.Schema(ctx)
+	if err != nil {
+		return 0, err
+	}
+	// Check the client's cursor here, saving it a round trip: is the event
+	// it last pulled still at the same place in this log?
+	matches := false
+	if m.Hub == srv.st.ID() && m.Seq > 0 {
+		id, err := srv.st.IDAt(ctx, m.Seq)
+		if err != nil {
+			return 0, err
+		}
+		matches = id == m.ID
+	}
+	var heads []wireHead
+	if proto >= 2 && m.Client != "" {
+		hs, err := srv.st.OriginHeads(ctx, m.Client)
+		if err != nil {
+			return 0, err
+		}
+		heads = wireHeads(hs)
+	}
+	return proto, srv.s.send(&message{T: tOpened, Store: srv.st.ID(), Seq: seq, Schema: schema, Created: created, Version: srv.opts.Version, OK: matches, Heads: heads})
 }
 
 // open opens the shared file. A missing folder is an error, not something
