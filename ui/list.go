@@ -212,13 +212,6 @@ func (l *incidentList) searched(msg searchMsg) {
 		l.searchErr = msg.Err.Error()
 		return
 	}
-	if openNow {
-		defer func() {
-			if in, ok := l.selected(); ok {
-				l.opening = in.ID
-			}
-		}()
-	}
 	selID := l.selectedID()
 	l.found, l.foundFull = msg.List, msg.Full
 	l.hits = make(map[string]SearchHit, len(msg.Hits))
@@ -228,6 +221,9 @@ func (l *incidentList) searched(msg searchMsg) {
 		}
 	}
 	l.reshow(selID)
+	if in, ok := l.selected(); ok && openNow {
+		l.opening = in.ID
+	}
 }
 
 func (l *incidentList) selected() (model.Incident, bool) {

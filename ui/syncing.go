@@ -172,12 +172,16 @@ func (a *App) startLive() tea.Cmd {
 	ch := make(chan ssync.LiveEvent, 64)
 	a.sync.Live = liveState{ch: ch, started: true}
 	live := a.opts.Live
-	go func() {
-		// Blocking sends: the App reads every report, and a session that
-		// outlives the screen ends with the process.
-		_ = live(context.Background(), func(e ssync.LiveEvent) { ch <- e })
-	}()
-	return waitLive(ch)
+	// The session starts in a command, as every other piece of I/O does,
+	// and the same command waits for its first report.
+	return func() tea.Msg {
+		go func() {
+			// Blocking sends: the App reads every report, and a session
+			// that outlives the screen ends with the process.
+			_ = live(context.Background(), func(e ssync.LiveEvent) { ch <- e })
+		}()
+		return waitLive(ch)()
+	}
 }
 
 // onLive records a report, reloads when events came in, recounts what
