@@ -68,7 +68,6 @@ type bulkIncident struct {
 	severityV         string
 	status, statusV   string
 	active            bool
-	commander         string
 	exercise          bool
 	declaredBy        string
 	declaredAt        int64
