@@ -73,9 +73,9 @@ func TestCockpitHostileStoreInTmux(t *testing.T) {
 	}
 	before, _ := s.run("display", "-p", "-t", "cockpit", "#{pane_title}")
 	s.keys("Enter")
-	scr := s.waitFor("the incident", "Timeline", "forged kind", "Failover of primary", "<U+200B>", "mallory")
+	s.waitFor("the incident", "Timeline", "forged kind", "Failover of primary", "<U+200B>", "mallory")
 	s.keys("G")
-	scr = s.waitFor("the last entry", "screen")
+	scr := s.waitFor("the last entry", "screen")
 
 	if bufs, _ := s.run("list-buffers"); strings.TrimSpace(bufs) != "" {
 		t.Errorf("an OSC 52 sequence reached tmux's buffers: %q", bufs)
