@@ -127,6 +127,7 @@ var commandSets = []func(*app) []*cobra.Command{
 	drillCommands,
 	exportCommands,
 	incidentCommands,
+	runCommands,
 	messageCommands,
 	reviewCommands,
 	runbookCommands,

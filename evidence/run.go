@@ -215,3 +215,8 @@ func forwardSignals(p *os.Process) (stop func()) {
 		close(done)
 	}
 }
+
+// Status is how the command ended, as the timeline says it.
+func (r Result) Status() string {
+	return model.EvidencePayload{Exit: r.Exit, Signal: r.Signal}.Status()
+}
