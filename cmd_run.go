@@ -82,4 +82,3 @@ func (a *app) runEvidence(ctx context.Context, st *storage.Store, in model.Incid
 	fmt.Fprintf(a.errOut, "sitrep: recorded on %s%s\n", in.Short(), note)
 	return nil
 }
-
