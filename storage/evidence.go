@@ -7,6 +7,12 @@ import (
 	"github.com/sitrep-dev/sitrep/model"
 )
 
+// evidenceQuery reads an incident's evidence events in timeline order. The
+// kind is written into it, not bound, so SQLite can use the partial index
+// timeline_evidence (migration 5).
+var evidenceQuery = `SELECT ` + prefixed("e.", eventColumns) + ` FROM timeline t JOIN events e ON e.id = t.event_id
+	WHERE t.incident_id = ? AND t.kind = '` + string(model.EventEvidence) + `' ORDER BY t.placed, t.hlc, t.event_id`
+
 // Evidence is a command a responder ran on an incident, as recorded.
 type Evidence struct {
 	EventID string
@@ -15,13 +21,12 @@ type Evidence struct {
 }
 
 // Evidence returns the commands run on an incident and what they printed,
-// in timeline order. The timeline's own index finds them, so an incident
-// with a million notes and three commands reads three events. An entry
+// in timeline order. A partial index finds them, so an incident with a
+// million notes and three commands reads three rows. An entry
 // whose payload no longer decodes (a store edited by hand) is left out: its
 // timeline text says what it was.
 func (s *Store) Evidence(ctx context.Context, incidentID string) ([]Evidence, error) {
-	events, err := queryEvents(ctx, s.db, `SELECT `+prefixed("e.", eventColumns)+` FROM timeline t JOIN events e ON e.id = t.event_id
-		WHERE t.incident_id = ? AND t.kind = ? ORDER BY t.placed, t.hlc, t.event_id`, incidentID, string(model.EventEvidence))
+	events, err := queryEvents(ctx, s.db, evidenceQuery, incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("read the commands run on %s: %w", incidentID, describeSQLiteError(err))
 	}

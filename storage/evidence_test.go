@@ -85,3 +85,4 @@ func TestEvidenceEntries(t *testing.T) {
 		t.Errorf("verify: %+v, %v", rep, err)
 	}
 }
+

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
 )
 
 type stepKey struct {
@@ -24,12 +25,13 @@ type stepper struct {
 
 	runbooks []attachedRunbook
 	states   map[stepKey]model.StepStatus
-	cur      int            // runbook shown
-	sel      map[string]int // selected step index per runbook
-	top      int            // first list row drawn
-	codeNext int            // which code block y copies next
-	incident string         // the incident's short id, for the attach hint
-	show     string         // a runbook just attached, to show once loaded
+	cur      int                                  // runbook shown
+	sel      map[string]int                       // selected step index per runbook
+	top      int                                  // first list row drawn
+	codeNext int                                  // which code block y copies next
+	incident string                               // the incident's short id, for the attach hint
+	show     string                               // a runbook just attached, to show once loaded
+	exits    map[storage.StepRef]storage.Evidence // the last command ! ran from each step
 }
 
 func newStepper(s *Styles, k *keyMap) stepper {
@@ -342,6 +344,9 @@ func (p *stepper) rows(rb *attachedRunbook, w int) ([]stepRow, int) {
 			if state.Reason != "" {
 				line += " — " + model.OneLine(state.Reason)
 			}
+			if e, ok := p.lastRun(rb.Name, st.Index); ok {
+				line += " · " + e.Status()
+			}
 			style := s.stepStyle(state.State)
 			if st.Index == sel {
 				selRow = len(rows)
@@ -404,11 +409,14 @@ func (p *stepper) detail(rb *attachedRunbook, w int) []string {
 		}
 		lines = append(lines, wrapStyled(s.stepStyle(state.State), what, w)...)
 	}
+	if e, ok := p.lastRun(rb.Name, st.Index); ok {
+		lines = append(lines, wrapStyled(p.exitStyle(e), runHint(e), w)...)
+	}
 	lines = append(lines, p.body(st, w)...)
 	if len(st.Code) > 0 {
-		hint := "y copies the command"
+		hint := "y copies the command · ! runs it"
 		if len(st.Code) > 1 {
-			hint = fmt.Sprintf("y copies the commands, one per press (%d)", len(st.Code))
+			hint = fmt.Sprintf("y copies the commands, one per press (%d) · ! runs the one copied", len(st.Code))
 		}
 		lines = append(lines, s.Faint.Render(clip(hint, w)))
 	}

@@ -24,6 +24,7 @@ type Store interface {
 	ResolveIncident(ctx context.Context, ref string) (model.Incident, error)
 	Timeline(ctx context.Context, incidentID string, page storage.TimelinePage) ([]model.TimelineEntry, error)
 	Steps(ctx context.Context, incidentID string) ([]model.StepStatus, error)
+	StepExits(ctx context.Context, incidentID string) (map[storage.StepRef]storage.Evidence, error)
 	Roles(ctx context.Context, incidentID string) ([]model.RoleHolder, error)
 	RoleEvent(ctx context.Context, incidentID string, role model.Role) (holder, eventID string, err error)
 	Attachments(ctx context.Context, incidentID string) ([]model.Attachment, error)
