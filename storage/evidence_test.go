@@ -85,4 +85,3 @@ func TestEvidenceEntries(t *testing.T) {
 		t.Errorf("verify: %+v, %v", rep, err)
 	}
 }
-
