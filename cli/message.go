@@ -147,8 +147,7 @@ for=2h then=1h).`,
 					fmt.Fprint(a.out, model.Neutralise(body))
 					return nil
 				}
-				e, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventMessageSent, Payload: model.MessagePayload{
-					Audience: t.Audience, Template: t.Name, Text: strings.TrimRight(body, "\n") + "\n", Channel: channel}})
+				e, err := a.respond(st).LogMessage(ctx, in.ID, t, body, channel)
 				if err != nil {
 					return err
 				}
