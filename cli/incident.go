@@ -267,7 +267,8 @@ func (a *session) assignCmd() *cobra.Command {
 		Short: "Give a role to someone (default: you); an empty PERSON (\"\") releases it",
 		Long: "Roles: " + roleHelp() + `
 Aliases: ic, comms, ops, sme, support, legal, exec. Teams may use their own
-role names too.`,
+role names too. Giving a role to who holds it, or releasing one nobody
+holds, is refused: it would record a change that changes nothing.`,
 		Example: `  sitrep assign a1b2c3d4 ic bob@laptop
   sitrep assign a1b2c3d4 comms`,
 		Args:              cobra.RangeArgs(2, 3),

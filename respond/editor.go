@@ -2,6 +2,7 @@ package respond
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -32,7 +33,7 @@ func EditorCommand(editor, path string) *exec.Cmd {
 // the editor on it with the terminal given (stdin, stdout, stderr), and
 // returns what the file holds afterwards and its path, left for the caller
 // to remove, so a document that fails to parse is not lost.
-func EditText(editor, pattern, text string, stdin, stdout, stderr *os.File) (string, string, error) {
+func EditText(editor, pattern, text string, stdin io.Reader, stdout, stderr io.Writer) (string, string, error) {
 	f, err := os.CreateTemp("", pattern)
 	if err != nil {
 		return "", "", fmt.Errorf("create a file to edit: %w", err)
@@ -46,7 +47,16 @@ func EditText(editor, pattern, text string, stdin, stdout, stderr *os.File) (str
 		return "", path, fmt.Errorf("write %s: %w", path, err)
 	}
 	c := EditorCommand(editor, path)
-	c.Stdin, c.Stdout, c.Stderr = stdin, stdout, stderr
+	// Set only when given: a nil *os.File in an interface is not nil.
+	if stdin != nil {
+		c.Stdin = stdin
+	}
+	if stdout != nil {
+		c.Stdout = stdout
+	}
+	if stderr != nil {
+		c.Stderr = stderr
+	}
 	if err := c.Run(); err != nil {
 		return "", path, fmt.Errorf("editor %q failed: %w (your text is in %s)", editor, err, path)
 	}

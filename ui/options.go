@@ -11,8 +11,8 @@ import (
 
 // Options configures an App.
 type Options struct {
-	Store    Store
-	Library  Library            // runbooks the declare form offers; may be nil
+	Store   Store
+	Library Library // runbooks the declare form offers; may be nil
 	// Respond is what a responder can do, with the rules the CLI keeps
 	// too. Nil: one is built on Store for notes, steps, roles and status,
 	// and declaring (N), drills (D), attaching (A) and writing (W) are off.
