@@ -18,11 +18,19 @@ func messageCommands(a *session) []*cobra.Command {
 	return []*cobra.Command{a.messageCmd()}
 }
 
-// cadencePolicy is the default cadence with the config's overrides:
+// cadencePolicy is the default cadence with the config's overrides, read
+// once per command line (so a line it cannot read is said once):
 //
 //	cadence.sev1.customers = first=5m every=20m for=2h then=1h
 //	cadence.sev3.customers = none
 func (a *session) cadencePolicy() model.CadencePolicy {
+	if a.cadence == nil {
+		a.cadence = a.readCadence()
+	}
+	return a.cadence
+}
+
+func (a *session) readCadence() model.CadencePolicy {
 	p := model.DefaultCadence()
 	for key, value := range a.cfg.Extra {
 		rest, ok := strings.CutPrefix(key, "cadence.")

@@ -49,7 +49,7 @@ func (a *session) runTUI(cmd *cobra.Command) error {
 	opts := ui.Options{
 		Store:   st,
 		Library: lazyLibrary(library),
-		Respond: respond.New(st, respond.Options{Library: library, Now: a.now, Cadence: a.cadencePolicy()}),
+		Respond: respond.New(st, respond.Options{Library: library, Now: a.now, Cadence: a.cadencePolicy}),
 		Cadence: a.cadencePolicy(),
 		Editor:  respond.Editor(),
 	}

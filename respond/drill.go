@@ -186,7 +186,7 @@ func (s *Service) EndDrill(ctx context.Context, in model.Incident, reason string
 // AfterAction gathers what the facilitator's view and the after-action
 // report need about the drill x on in.
 func (s *Service) AfterAction(ctx context.Context, in model.Incident, x model.Exercise) (model.AfterAction, error) {
-	aa := model.AfterAction{Incident: in, Exercise: x, Now: s.now(), Cadence: s.cadence}
+	aa := model.AfterAction{Incident: in, Exercise: x, Now: s.now(), Cadence: s.policy()}
 	var err error
 	if aa.Entries, err = s.st.Timeline(ctx, in.ID, storage.TimelinePage{}); err != nil {
 		return aa, err

@@ -34,7 +34,7 @@ func (s *Service) FillMessage(ctx context.Context, in model.Incident, x *model.E
 	if err != nil {
 		return "", err
 	}
-	return model.ComposeMessage(t, in, x, facts, msgs, s.cadence, s.now())
+	return model.ComposeMessage(t, in, x, facts, msgs, s.policy(), s.now())
 }
 
 // LogMessage records an update as sent to t's audience (channel says where

@@ -43,9 +43,12 @@ type Library func() (*runbooks.Library, string)
 
 // Options are what the rules need besides the store.
 type Options struct {
-	Library Library             // nil: no library (declaring with runbooks and drills are refused)
-	Now     func() time.Time    // nil: the store's clock
-	Cadence model.CadencePolicy // how often each audience must hear; nil: no timer
+	Library Library          // nil: no library (declaring with runbooks and drills are refused)
+	Now     func() time.Time // nil: the store's clock
+	// Cadence is how often each audience must hear from the responders,
+	// asked for only when a rule needs it (a config line it cannot read
+	// is then said once, not by every command); nil: no timer.
+	Cadence func() model.CadencePolicy
 }
 
 // Service is what a responder can do, on one store.
@@ -54,7 +57,7 @@ type Service struct {
 	file    *storage.Store // the same store when it is a file, for the exports a report needs
 	library Library
 	now     func() time.Time
-	cadence model.CadencePolicy
+	cadence func() model.CadencePolicy
 }
 
 // New builds the service on st.
@@ -70,8 +73,13 @@ func New(st Store, opts Options) *Service {
 // Author is who the events this service records are by.
 func (s *Service) Author() string { return s.st.Author() }
 
-// Cadence is the update cadence the service judges messages by.
-func (s *Service) Cadence() model.CadencePolicy { return s.cadence }
+// policy is the update cadence messages are judged by.
+func (s *Service) policy() model.CadencePolicy {
+	if s.cadence == nil {
+		return nil
+	}
+	return s.cadence()
+}
 
 // Library is the runbook library, or why there is none.
 func (s *Service) Library() (*runbooks.Library, error) {

@@ -102,7 +102,7 @@ func New(opts Options) App {
 	}
 	rs := opts.Respond
 	if rs == nil {
-		rs = respond.New(opts.Store, respond.Options{Now: now, Cadence: opts.Cadence})
+		rs = respond.New(opts.Store, respond.Options{Now: now, Cadence: func() model.CadencePolicy { return opts.Cadence }})
 	}
 	if opts.Copy == nil {
 		opts.Copy = systemCopy(os.Stdout)
