@@ -63,14 +63,13 @@ func (a *session) runEvidence(ctx context.Context, st *storage.Store, in model.I
 	if res.Started.IsZero() {
 		return runErr // nothing ran: no command given
 	}
-	p := res.Payload(c, keep, nil)
-	_, err := st.Append(context.WithoutCancel(ctx), model.Change{IncidentID: in.ID, Kind: model.EventEvidence, Occurred: p.Started, Payload: p})
+	e, err := a.respond(st).RecordEvidence(context.WithoutCancel(ctx), in.ID, c, res, keep, nil)
 	if err != nil {
 		err = fmt.Errorf("the command ran (%s) but was not recorded on %s: %w", res.Status(), in.Short(), err)
 		return exitError{code: max(res.Exit, 1), err: err}
 	}
 	note := ""
-	if p.Masked > 0 {
+	if p, err := model.Decode[model.EvidencePayload](e); err == nil && p.Masked > 0 {
 		note = fmt.Sprintf(", %s masked", model.Count(p.Masked, "secret"))
 	}
 	switch {

@@ -117,7 +117,7 @@ func (a *App) onIncidentResult(msg tea.Msg) tea.Cmd {
 		}
 		return runEditor(a.opts.Editor, msg)
 	case editorDoneMsg:
-		return finishEditor(a.st, msg)
+		return finishEditor(a.st, a.rs, msg)
 	case evidenceRanMsg:
 		return a.onEvidenceRan(msg)
 	case messageFilledMsg:

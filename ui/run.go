@@ -145,7 +145,8 @@ func (a *App) onEvidenceRan(msg evidenceRanMsg) tea.Cmd {
 		a.setFlash("Not run: "+errText(msg.err), true)
 		return nil
 	}
-	p := msg.res.Payload(msg.cmd, true, msg.run.link)
 	a.nextReq++
-	return appendEvent(a.st, a.nextReq, model.Change{IncidentID: msg.run.incident, Kind: model.EventEvidence, Occurred: p.Started, Payload: p})
+	return record(a.nextReq, msg.run.incident, func(ctx context.Context) (model.Event, error) {
+		return a.rs.RecordEvidence(ctx, msg.run.incident, msg.cmd, msg.res, true, msg.run.link)
+	})
 }
