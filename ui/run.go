@@ -146,7 +146,8 @@ func (a *App) onEvidenceRan(msg evidenceRanMsg) tea.Cmd {
 		return nil
 	}
 	a.nextReq++
+	rs := a.rs
 	return record(a.nextReq, msg.run.incident, func(ctx context.Context) (model.Event, error) {
-		return a.rs.RecordEvidence(ctx, msg.run.incident, msg.cmd, msg.res, true, msg.run.link)
+		return rs.RecordEvidence(ctx, msg.run.incident, msg.cmd, msg.res, true, msg.run.link)
 	})
 }
