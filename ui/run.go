@@ -52,12 +52,23 @@ func (p *stepper) exitStyle(e storage.Evidence) lipgloss.Style {
 
 // runHint is the sentence the selected step's details give its last run.
 func runHint(e storage.Evidence) string {
-	return fmt.Sprintf("! ran %s: %s at %s by %s", model.OneLine(firstLineOf(e.Command)), e.Status(), e.Started.UTC().Format("15:04Z"), model.OneLine(e.Author))
+	return fmt.Sprintf("Last run: %s at %s by %s", e.Status(), e.Started.UTC().Format("15:04Z"), model.OneLine(e.Author))
 }
 
-func firstLineOf(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
+// evidenceLines is how many lines of a command's entry the timeline draws:
+// its head (the command and its facts) and the tail of its output, where
+// errors are; show and the exports have it all.
+const evidenceHead, evidenceTail = 4, 6
+
+// foldEvidence shortens a long evidence entry for the timeline pane.
+func foldEvidence(text string) string {
+	lines := strings.Split(text, "\n")
+	if len(lines) <= evidenceHead+evidenceTail+1 {
+		return text
+	}
+	left := len(lines) - evidenceHead - evidenceTail
+	fold := fmt.Sprintf("… %s (sitrep show has them all)", model.Count(left, "more line"))
+	return strings.Join(append(append(lines[:evidenceHead:evidenceHead], fold), lines[len(lines)-evidenceTail:]...), "\n")
 }
 
 // runStepCommand shows the command ! would run and asks for enter: the
@@ -72,8 +83,16 @@ func (a *App) runStepCommand() {
 	}
 	lines := strings.Split(strings.TrimRight(c.text, "\n"), "\n")
 	shown := model.OneLine(lines[0])
+	for _, l := range lines {
+		// The first line that does something: a block often opens with
+		// a comment saying what it is for.
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
+			shown = model.OneLine(l)
+			break
+		}
+	}
 	if len(lines) > 1 {
-		shown += fmt.Sprintf(" (and %s more)", model.Count(len(lines)-1, "line"))
+		shown += fmt.Sprintf(" (%s)", model.Count(len(lines), "line"))
 	}
 	a.askEnter("Run here: "+shown+" ? enter runs it and logs its output; esc does not", func(a *App) tea.Cmd {
 		return runEvidence(c)

@@ -340,12 +340,13 @@ func (p *stepper) rows(rb *attachedRunbook, w int) ([]stepRow, int) {
 		}
 		for _, st := range ph.Steps {
 			state := p.state(rb.Name, st.Index)
-			line := fmt.Sprintf("%s%s %d. %s", strings.Repeat("  ", st.Depth), stepGlyph(state.State), st.Index+1, model.OneLine(st.Title))
+			ran := ""
+			if e, ok := p.lastRun(rb.Name, st.Index); ok {
+				ran = "(" + e.Status() + ") "
+			}
+			line := fmt.Sprintf("%s%s %d. %s%s", strings.Repeat("  ", st.Depth), stepGlyph(state.State), st.Index+1, ran, model.OneLine(st.Title))
 			if state.Reason != "" {
 				line += " — " + model.OneLine(state.Reason)
-			}
-			if e, ok := p.lastRun(rb.Name, st.Index); ok {
-				line += " · " + e.Status()
 			}
 			style := s.stepStyle(state.State)
 			if st.Index == sel {
