@@ -185,8 +185,12 @@ func (s Snapshot) Len() int { return s.n }
 
 // Entry is the i-th timeline entry as it read then, with the pins,
 // amendments and retractions made by then.
-func (s Snapshot) Entry(i int) TimelineEntry {
-	e := s.r.entry(i)
+func (s Snapshot) Entry(i int) TimelineEntry { return s.Marked(s.r.entry(i)) }
+
+// Marked is an entry as first written with the pins, amendments and
+// retractions made by then: for entries read from elsewhere (the store's
+// timeline, for a replay built without its notes).
+func (s Snapshot) Marked(e TimelineEntry) TimelineEntry {
 	if m, ok := s.marks[e.EventID]; ok {
 		e.Pinned, e.Retracted = m.pinned, m.retracted
 		if m.by != "" {

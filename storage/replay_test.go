@@ -402,3 +402,68 @@ func (g *incidentGen) drillChange() []model.Event {
 	}
 	return g.append(c)
 }
+
+// TestReplayWithoutNotes replays a generated incident as the cockpit does
+// for a long one, from its events other than notes and its timeline table
+// read as of each moment, and checks that this gives, at every entry's
+// time, what the fold of the whole log gives.
+func TestReplayWithoutNotes(t *testing.T) {
+	ctx := context.Background()
+	c := &fakeClock{t: time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)}
+	st, err := storage.Open(ctx, filepath.Join(t.TempDir(), "s.db"), storage.Options{Author: "alice@laptop", Now: c.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	g := &incidentGen{t: t, st: st, c: c, rng: rand.New(rand.NewPCG(7, 16)), drill: true}
+	g.declare()
+	for range 120 {
+		g.next()
+	}
+	full, err := st.Replay(ctx, g.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, err := st.ReplayState(ctx, g.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if part.Len() >= full.Len() {
+		t.Fatalf("the replay without notes read %d events of %d", part.Len(), full.Len())
+	}
+	for i := range full.Entries() {
+		at := full.EntryTime(i)
+		want, got := full.At(at), part.At(at)
+		entries, err := st.ReplayTimeline(ctx, g.id, at, storage.TimelinePage{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range entries {
+			entries[j] = got.Marked(entries[j])
+		}
+		n, err := st.ReplayCount(ctx, g.id, time.Time{}, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != want.Len() {
+			t.Fatalf("at entry %d: counted %d entries, the fold has %d", i, n, want.Len())
+		}
+		got.Incident.Entries, got.Incident.UpdatedAt = want.Incident.Entries, want.Incident.UpdatedAt
+		l := stateOf(got)
+		l.Entries = entries
+		if err := sameState(stateOf(want), l); err != nil {
+			t.Fatalf("at entry %d (%s): %v", i, at.Format(time.RFC3339Nano), err)
+		}
+		// The newest few, as the cockpit's window reads them.
+		last, err := st.ReplayTimeline(ctx, g.id, at, storage.TimelinePage{Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k := min(5, len(entries)); len(last) != k || len(last) > 0 && last[k-1].EventID != entries[len(entries)-1].EventID {
+			t.Fatalf("at entry %d: the newest %d entries read %d, ending %v", i, k, len(last), last)
+		}
+		if next, ok, err := st.ReplayNeighbour(ctx, g.id, at, true); err != nil || ok != (i+1 < full.Entries() && full.EntryTime(full.Entries()-1).After(at)) || ok && !next.After(at) {
+			t.Fatalf("at entry %d: next entry %v %v %v", i, next, ok, err)
+		}
+	}
+}
