@@ -111,6 +111,21 @@ func (r *Replay) Last() (time.Time, bool) {
 	return r.events[len(r.events)-1].placed, true
 }
 
+// Attached is every runbook text the log ever attached, each version
+// once, so what was followed at any moment can be shown.
+func (r *Replay) Attached() []Attachment {
+	var out []Attachment
+	seen := map[string]bool{}
+	for i := range r.events {
+		e := &r.events[i]
+		if p, ok := e.payload.(RunbookAttachedPayload); ok && !seen[p.Hash+"\x00"+p.Name] {
+			seen[p.Hash+"\x00"+p.Name] = true
+			out = append(out, Attachment{IncidentID: e.IncidentID, Name: p.Name, Title: p.Title, Source: p.Source, Hash: p.Hash, Text: p.Text, At: e.placed})
+		}
+	}
+	return out
+}
+
 // EntriesUpTo is how many entries happened at t or before.
 func (r *Replay) EntriesUpTo(t time.Time) int {
 	return sort.Search(len(r.entries), func(i int) bool { return r.EntryTime(i).After(t) })

@@ -86,6 +86,8 @@ type App struct {
 
 	// The drill on screen, if any (drill.go).
 	drill drillState
+	// The replay on screen, if any (replay.go).
+	replay replayState
 }
 
 // New builds the App.
@@ -259,6 +261,10 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	}
 	if key.Matches(msg, k.SyncNow) {
 		return a, a.syncNow()
+	}
+	if a.replay.on && a.screen == screenIncident && !a.help && key.Matches(msg, k.Declare) {
+		cmd, _ := a.replayKey(msg) // refused: nothing is written while replaying
+		return a, cmd
 	}
 	if a.help {
 		page := a.bodyHeight()

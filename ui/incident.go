@@ -50,6 +50,9 @@ func (a *App) reload() tea.Cmd {
 		}
 		return tea.Batch(cmds...)
 	}
+	if a.replay.on && !a.replay.leaving {
+		return nil // the replay shows a moment past; esc reads the present
+	}
 	if a.loading {
 		a.stale = true
 		return nil
@@ -65,6 +68,9 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 		return nil
 	}
 	a.loading = false
+	if a.replayHolds() {
+		return nil
+	}
 	if msg.Err != nil {
 		a.setFlash(msg.Err.Error(), true)
 		if !a.loaded {
@@ -118,7 +124,14 @@ func (a *App) onTick() tea.Cmd {
 
 func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	k := a.keys
+	if a.replay.on {
+		if cmd, done := a.replayKey(msg); done {
+			return a, cmd
+		}
+	}
 	switch {
+	case key.Matches(msg, k.Replay):
+		return a, a.startReplay()
 	case a.drill.panel && key.Matches(msg, k.Back, k.Quit):
 		a.drill.panel = false
 	case key.Matches(msg, k.Back, k.Quit):
