@@ -27,7 +27,7 @@ func (s *Store) ReplayState(ctx context.Context, incidentID string) (*model.Repl
 }
 
 func (s *Store) replay(ctx context.Context, incidentID, where string) (*model.Replay, error) {
-	logged, err := queryLogged(ctx, s.db, `SELECT `+eventColumns+` FROM events WHERE incident_id = ?`+where+` ORDER BY hlc, id`, incidentID)
+	logged, err := queryLogged(ctx, s.db, `SELECT `+eventColumns+` FROM events INDEXED BY events_incident WHERE incident_id = ?`+where, incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("read the events of %s for replay: %w", model.ShortID(incidentID), describeSQLiteError(err))
 	}
