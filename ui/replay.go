@@ -110,6 +110,9 @@ func moveReplay(st ReplayStore, id string, req int, m replayMove) tea.Cmd {
 			if to, ok, msg.Err = st.ReplayNeighbour(ctx, id, m.from, m.forward); msg.Err != nil {
 				return msg
 			}
+			if !ok && m.forward {
+				to, ok = m.now, true // past the newest entry: now, with any pin or correction made since
+			}
 		}
 		if to.After(m.now) {
 			to = m.now
@@ -120,7 +123,7 @@ func moveReplay(st ReplayStore, id string, req int, m replayMove) tea.Cmd {
 		if !ok || to.Equal(m.from) {
 			msg.None = "This is the first moment of the incident."
 			if m.forward {
-				msg.None = "This is the newest entry: esc returns to live."
+				msg.None = "This is now: esc returns to live."
 			}
 			return msg
 		}
@@ -182,7 +185,7 @@ func (a *App) startReplay() tea.Cmd {
 		return nil
 	}
 	at := a.now()
-	if e, ok := a.timeline.selected(); ok && !a.timeline.follow {
+	if e, ok := a.timeline.selected(); ok {
 		at = e.Placed()
 	}
 	a.nextReq++

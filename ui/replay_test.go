@@ -32,14 +32,18 @@ func TestReplayStepsBackThroughAnIncident(t *testing.T) {
 		t.Fatalf("H did not enter the replay: %+v", a.replay)
 	}
 	v := d.view()
-	if !strings.Contains(v, "REPLAY 02:53Z") || !strings.Contains(v, "bob@desk") || !strings.Contains(v, "★ pinned") {
-		t.Fatalf("replay entered at now should show the incident as it is, with REPLAY 02:53Z:\n%s", v)
+	if !strings.Contains(v, "REPLAY 02:44Z (T+10m)") || !strings.Contains(v, "bob@desk") || strings.Contains(v, "★ pinned") {
+		t.Fatalf("replay entered at the newest entry (02:44) should show it then, before the pin:\n%s", v)
 	}
-	d.press("left") // to the blocked step, before the pin
-	if v := d.view(); !strings.Contains(v, "REPLAY 02:44Z (T+10m)") || strings.Contains(v, "★ pinned") {
-		t.Fatalf("one step back is 02:44 without the pin:\n%s", v)
+	d.press("right") // past the newest entry: now, with the pin
+	if v := d.view(); !strings.Contains(v, "REPLAY 02:53Z") || !strings.Contains(v, "★ pinned") {
+		t.Fatalf("one step on is now, pinned:\n%s", v)
 	}
-	d.press("left", "left", "left", "left", "left") // 02:39: the second step done, no scribe yet
+	d.press("right")
+	if !strings.Contains(d.view(), "This is now: esc returns to live.") {
+		t.Fatalf("stepping past now should say so:\n%s", d.view())
+	}
+	d.press("left", "left", "left", "left", "left", "left") // 02:39: the second step done, no scribe yet
 	a = d.app()
 	v = d.view()
 	if !strings.Contains(v, "REPLAY 02:39Z (T+5m)") {
