@@ -417,8 +417,30 @@ func TestReplayWithoutNotes(t *testing.T) {
 	defer st.Close()
 	g := &incidentGen{t: t, st: st, c: c, rng: rand.New(rand.NewPCG(7, 16)), drill: true}
 	g.declare()
-	for range 120 {
+	for range 60 {
 		g.next()
+	}
+	early, err := st.ReplayEvents(ctx, g.id, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 60 {
+		g.next()
+	}
+	// What arrived since, added to the log read before, is the log read now.
+	since, err := st.ReplayEvents(ctx, g.id, early.Seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := st.ReplayEvents(ctx, g.id, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(since.Events) == 0 || len(since.Events) >= len(all.Events) {
+		t.Fatalf("%d events arrived since, of %d", len(since.Events), len(all.Events))
+	}
+	if err := sameState(stateOf(all.Replay().Latest()), stateOf(early.Add(since).Replay().Latest())); err != nil {
+		t.Fatalf("the log read in two parts differs: %v", err)
 	}
 	full, err := st.Replay(ctx, g.id)
 	if err != nil {

@@ -86,8 +86,9 @@ type App struct {
 
 	// The drill on screen, if any (drill.go).
 	drill drillState
-	// The replay on screen, if any (replay.go).
-	replay replayState
+	// The replay on screen, if any, and the log it folds (replay.go).
+	replay      replayState
+	replayCache *replayCache
 }
 
 // New builds the App.

@@ -81,6 +81,7 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 		return nil
 	}
 	a.screen = screenIncident
+	first := !a.loaded
 	a.seq = msg.Seq
 	a.inc = msg.Incident
 	a.messages = msg.Messages
@@ -102,9 +103,9 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 	a.raci.setData(msg.Roles, msg.Runbooks)
 	if a.stale {
 		a.stale = false
-		return a.reload()
+		return tea.Batch(a.reload(), a.prefetchReplay(first))
 	}
-	return a.timeline.fetch()
+	return tea.Batch(a.timeline.fetch(), a.prefetchReplay(first))
 }
 
 func (a *App) onTick() tea.Cmd {

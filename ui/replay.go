@@ -28,10 +28,11 @@ import (
 
 // ReplayStore is what replay reads; *storage.Store has it.
 type ReplayStore interface {
-	ReplayState(ctx context.Context, incidentID string) (*model.Replay, error)
+	ReplayEvents(ctx context.Context, incidentID string, after int64) (storage.ReplayLog, error)
 	ReplayTimeline(ctx context.Context, incidentID string, asOf time.Time, page storage.TimelinePage) ([]model.TimelineEntry, error)
 	ReplayCount(ctx context.Context, incidentID string, from, to time.Time) (int, error)
 	ReplayNeighbour(ctx context.Context, incidentID string, t time.Time, forward bool) (time.Time, bool, error)
+	Incident(ctx context.Context, id string) (model.Incident, error)
 }
 
 // replayJump is how far shift+← and shift+→ move.
@@ -50,10 +51,26 @@ type replayState struct {
 	snap    model.Snapshot
 }
 
+// replayCache is an incident's log without its notes, read in the
+// background when the incident opens, so H folds at once and reads only
+// what arrived since.
+type replayCache struct {
+	id  string
+	log storage.ReplayLog
+}
+
+// replayLogMsg brings the log read when the incident opened.
+type replayLogMsg struct {
+	ID  string
+	Log storage.ReplayLog
+	Err error
+}
+
 // replayMsg answers entering the replay (R set) or a move in it.
 type replayMsg struct {
 	ID      string
 	Req     int
+	Log     storage.ReplayLog
 	R       *model.Replay
 	Parsed  map[string]*model.Runbook
 	At      time.Time
@@ -74,13 +91,33 @@ type replayMove struct {
 	now     time.Time     // nor after now
 }
 
-// enterReplay reads the incident's log (without its notes) and moves to at.
-func enterReplay(st ReplayStore, id string, req int, at time.Time) tea.Cmd {
+// readReplayLog reads an incident's log without its notes, for a replay
+// to come.
+func readReplayLog(st ReplayStore, id string) tea.Cmd {
+	return bounded(func(ctx context.Context) tea.Msg {
+		l, err := st.ReplayEvents(ctx, id, 0)
+		return replayLogMsg{ID: id, Log: l, Err: err}
+	})
+}
+
+// enterReplay reads the incident's log without its notes (only what
+// arrived after the cached one, when there is one) and moves to at.
+// nearEnd says at is in the later half of the timeline, where counting
+// the entries after it is the shorter count.
+func enterReplay(st ReplayStore, id string, req int, at time.Time, cached *storage.ReplayLog, nearEnd bool) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
 		msg := replayMsg{ID: id, Req: req, At: at, Parsed: map[string]*model.Runbook{}}
-		if msg.R, msg.Err = st.ReplayState(ctx, id); msg.Err != nil {
+		var after int64
+		if cached != nil {
+			after = cached.Seq
+		}
+		if msg.Log, msg.Err = st.ReplayEvents(ctx, id, after); msg.Err != nil {
 			return msg
 		}
+		if cached != nil {
+			msg.Log = cached.Add(msg.Log)
+		}
+		msg.R = msg.Log.Replay()
 		for _, a := range msg.R.Attached() {
 			if rb, err := parseAttached(a); err == nil {
 				msg.Parsed[a.Hash+"\x00"+a.Name] = rb
@@ -89,12 +126,26 @@ func enterReplay(st ReplayStore, id string, req int, at time.Time) tea.Cmd {
 		if first, ok := msg.R.First(); ok && msg.At.Before(first) {
 			msg.At = first
 		}
-		if msg.Count, msg.Err = st.ReplayCount(ctx, id, time.Time{}, msg.At); msg.Err != nil {
+		if msg.Count, msg.Err = countUpTo(ctx, st, id, msg.At, nearEnd); msg.Err != nil {
 			return msg
 		}
 		msg.Entries, msg.Err = st.ReplayTimeline(ctx, id, msg.At, storage.TimelinePage{Limit: timelinePage})
 		return msg
 	})
+}
+
+// countUpTo counts the entries placed at t or before: from the start, or
+// near the end as all of them less those after t.
+func countUpTo(ctx context.Context, st ReplayStore, id string, t time.Time, nearEnd bool) (int, error) {
+	if !nearEnd {
+		return st.ReplayCount(ctx, id, time.Time{}, t)
+	}
+	after, err := st.ReplayCount(ctx, id, t, time.Time{})
+	if err != nil {
+		return 0, err
+	}
+	in, err := st.Incident(ctx, id)
+	return max(in.Entries-after, 0), err
 }
 
 // moveReplay finds the moment a key moves to, counts the entries passed
@@ -191,7 +242,31 @@ func (a *App) startReplay() tea.Cmd {
 	a.nextReq++
 	a.replay = replayState{on: true, req: a.nextReq, at: at}
 	a.drill.panel = false
-	return enterReplay(rs, a.incID, a.nextReq, at)
+	var cached *storage.ReplayLog
+	if c := a.replayCache; c != nil && c.id == a.incID {
+		cached = &c.log
+	}
+	nearEnd := 2*(a.timeline.offset+a.timeline.sel) >= a.timeline.total
+	return enterReplay(rs, a.incID, a.nextReq, at, cached, nearEnd)
+}
+
+// prefetchReplay reads the log a replay folds, in the background, once
+// the incident has opened (first): a long incident's is read in tens of
+// milliseconds, and H should not wait for them.
+func (a *App) prefetchReplay(first bool) tea.Cmd {
+	rs := a.replayStore()
+	if !first || rs == nil {
+		return nil
+	}
+	return readReplayLog(rs, a.incID)
+}
+
+// onReplayLog keeps the log read in the background for the incident on
+// screen.
+func (a *App) onReplayLog(msg replayLogMsg) {
+	if msg.ID == a.incID && msg.Err == nil {
+		a.replayCache = &replayCache{id: msg.ID, log: msg.Log}
+	}
 }
 
 // replayKey handles a key while replaying: the moves, esc, and a refusal
@@ -250,6 +325,7 @@ func (a *App) onReplay(msg replayMsg) tea.Cmd {
 	}
 	if msg.R != nil {
 		a.replay.r, a.replay.parsed, a.replay.ready = msg.R, msg.Parsed, true
+		a.replayCache = &replayCache{id: msg.ID, log: msg.Log}
 	}
 	a.replay.at, a.replay.count = msg.At, msg.Count
 	a.replay.snap = a.replay.r.At(msg.At)

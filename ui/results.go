@@ -87,6 +87,8 @@ func (a *App) onIncidentResult(msg tea.Msg) tea.Cmd {
 		return a.onIncidentData(msg)
 	case replayMsg:
 		return a.onReplay(msg)
+	case replayLogMsg:
+		a.onReplayLog(msg)
 	case timelinePageMsg:
 		var cmd tea.Cmd
 		a.timeline, cmd = a.timeline.Update(msg)
