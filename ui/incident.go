@@ -23,6 +23,7 @@ func (a *App) open(id string) tea.Cmd {
 	a.focus = paneTimeline
 	a.slot.drop()
 	a.leaveDrill()
+	a.replay = replayState{}
 	a.timeline.reset()
 	a.stepper.reset()
 	a.raci.reset()
@@ -36,6 +37,7 @@ func (a *App) back() tea.Cmd {
 	a.loaded = false
 	a.slot.drop()
 	a.leaveDrill()
+	a.replay = replayState{}
 	return loadIncidents(a.st, len(a.list.pages))
 }
 
