@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/sitrep-dev/sitrep/model"
-	"github.com/sitrep-dev/sitrep/runbooks"
+	"github.com/sitrep-dev/sitrep/respond"
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
@@ -67,7 +67,7 @@ func writeSteps(w io.Writer, snap model.Snapshot) {
 	for _, att := range snap.Attachments {
 		titles := map[int]string{}
 		total := 0
-		if rb, _ := runbooks.Parse(att.Name+".md", []byte(att.Text)); rb != nil {
+		if rb, err := respond.AttachedRunbook(att); err == nil {
 			for _, s := range rb.Steps() {
 				titles[s.Index] = s.Title
 			}

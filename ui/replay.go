@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/respond"
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
@@ -119,7 +120,7 @@ func enterReplay(st ReplayStore, id string, req int, at time.Time, cached *stora
 		}
 		msg.R = msg.Log.Replay()
 		for _, a := range msg.R.Attached() {
-			if rb, err := parseAttached(a); err == nil {
+			if rb, err := respond.AttachedRunbook(a); err == nil {
 				msg.Parsed[a.Hash+"\x00"+a.Name] = rb
 			}
 		}
@@ -343,7 +344,7 @@ func (a *App) showSnapshot(entries []model.TimelineEntry) {
 	for _, at := range snap.Attachments {
 		rb := attachedRunbook{Name: at.Name, Title: at.Title, Hash: at.Hash, Runbook: a.replay.parsed[at.Hash+"\x00"+at.Name]}
 		if rb.Runbook == nil {
-			_, rb.Err = parseAttached(at)
+			_, rb.Err = respond.AttachedRunbook(at)
 		}
 		runbooks = append(runbooks, rb)
 	}
