@@ -8,8 +8,9 @@ import (
 	"github.com/sitrep-dev/sitrep/storage/storagetest"
 )
 
-// BenchmarkReplayLoad reads the 100,000-entry incident's log and folds it
-// as it stood halfway through: what entering the cockpit's replay costs.
+// BenchmarkReplayLoad reads the 100,000-entry incident's whole log and
+// folds it as it stood halfway through: what `show --as-of` costs on it.
+// The cockpit reads the log without its notes instead (ReplayEvents).
 func BenchmarkReplayLoad(b *testing.B) {
 	ctx := context.Background()
 	st, _, big := storagetest.OpenMillion(b)

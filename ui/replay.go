@@ -90,6 +90,7 @@ type replayMove struct {
 	jump    time.Duration // 0: to the neighbouring entry
 	first   time.Time     // the replay cannot go before the incident's first event
 	now     time.Time     // nor after now
+	last    time.Time     // the newest event that is not a note
 }
 
 // readReplayLog reads an incident's log without its notes, for a replay
@@ -162,8 +163,8 @@ func moveReplay(st ReplayStore, id string, req int, m replayMove) tea.Cmd {
 			if to, ok, msg.Err = st.ReplayNeighbour(ctx, id, m.from, m.forward); msg.Err != nil {
 				return msg
 			}
-			if !ok && m.forward {
-				to, ok = m.now, true // past the newest entry: now, with any pin or correction made since
+			if !ok && m.forward && m.last.After(m.from) {
+				to, ok = m.now, true // past the newest entry: now, with the pins and corrections made since
 			}
 		}
 		if to.After(m.now) {
@@ -276,8 +277,9 @@ func (a *App) onReplayLog(msg replayLogMsg) {
 func (a *App) replayKey(msg tea.KeyMsg) (cmd tea.Cmd, done bool) {
 	k := a.keys
 	move := replayMove{from: a.replay.at, count: a.replay.count, now: a.now()}
-	if first, ok := a.replay.r.First(); ok && a.replay.ready {
-		move.first = first
+	if a.replay.ready {
+		move.first, _ = a.replay.r.First()
+		move.last, _ = a.replay.r.Last()
 	}
 	switch {
 	case key.Matches(msg, k.ReplayLive, k.Back, k.Quit):
