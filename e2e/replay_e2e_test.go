@@ -41,7 +41,7 @@ func TestReplayInTmux(t *testing.T) {
 	s.waitFor("the incident", "after the fix: results back", "MITIGATED")
 
 	s.keys("H")
-	s.waitFor("the replay", "REPLAY ", "as of ", "← replay: previous entry")
+	s.waitFor("the replay", "REPLAY ", "as of ", "esc back to live · ← previous entry")
 	s.keys("Left")
 	scr := s.waitFor("one entry back", "REPLAY ", "(T+20m)", "MITIGATED")
 	if strings.Contains(scr, "after the fix") {
@@ -55,7 +55,7 @@ func TestReplayInTmux(t *testing.T) {
 	s.keys("n")
 	s.waitFor("the refusal", "nothing can be written here. esc returns to live")
 	s.keys("Escape")
-	s.waitFor("the refusal closed", "← replay: previous entry")
+	s.waitFor("the refusal closed", "esc back to live · ← previous entry")
 	s.keys("S-Right")
 	s.waitFor("ten minutes on", "(T+21m)", "MITIGATED")
 	s.keys("Escape")

@@ -153,11 +153,11 @@ func newKeyMap() keyMap {
 		DrillPanel:   b([]string{"O"}, "O", "facilitator panel: injects, objectives"),
 
 		Replay:       b([]string{"H"}, "H", "replay: the incident as it stood"),
-		ReplayPrev:   b([]string{"left"}, "←", "replay: previous entry"),
-		ReplayNext:   b([]string{"right"}, "→", "replay: next entry"),
-		ReplayBack10: b([]string{"shift+left"}, "shift+←", "replay: 10 minutes back"),
-		ReplayOn10:   b([]string{"shift+right"}, "shift+→", "replay: 10 minutes on"),
-		ReplayLive:   b([]string{"esc"}, "esc", "leave the replay: back to live"),
+		ReplayPrev:   b([]string{"left"}, "←", "previous entry"),
+		ReplayNext:   b([]string{"right"}, "→", "next entry"),
+		ReplayBack10: b([]string{"shift+left"}, "shift+←", "10 minutes back"),
+		ReplayOn10:   b([]string{"shift+right"}, "shift+→", "10 minutes on"),
+		ReplayLive:   b([]string{"esc"}, "esc", "back to live"),
 
 		Stats:       b([]string{"T"}, "T", "response-time stats"),
 		StatsSwitch: b([]string{"tab"}, "tab", "real incidents / exercises"),

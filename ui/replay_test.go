@@ -131,7 +131,7 @@ func TestReplayKeysInHelp(t *testing.T) {
 	d := newDriver(t, Options{Store: st, Incident: incA}, 160, 80)
 	d.press("?")
 	v := d.view()
-	for _, want := range []string{"Replay (read-only)", "replay: the incident as it stood", "shift+←", "leave the replay: back to live"} {
+	for _, want := range []string{"Replay (read-only)", "replay: the incident as it stood", "shift+←", "back to live"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("help lacks %q:\n%s", want, v)
 		}

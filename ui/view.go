@@ -286,7 +286,7 @@ func (a App) hints() []key.Binding {
 		return a.list.ShortHelp()
 	}
 	if a.replay.on {
-		return []key.Binding{k.ReplayPrev, k.ReplayNext, k.ReplayBack10, k.ReplayOn10, k.ReplayLive, k.NextPane, k.Help}
+		return []key.Binding{k.ReplayLive, k.ReplayPrev, k.ReplayNext, k.ReplayBack10, k.ReplayOn10, k.NextPane}
 	}
 	var pane []key.Binding
 	switch a.focus {
