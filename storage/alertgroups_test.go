@@ -78,3 +78,72 @@ func TestAlertGroupValidated(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendForAlertGroupDeclaresOnce: notifications of one group arriving
+// at once, through two handles on one file as two processes would, make
+// one incident; the others become notes on it.
+func TestAppendForAlertGroupDeclaresOnce(t *testing.T) {
+	ctx := context.Background()
+	first, path := openTemp(t)
+	second, err := storage.Open(ctx, path, storage.Options{Author: "bob@laptop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	const group, n = "alertmanager:{}:{alertname=\"DiskFull\"}", 8
+	errs := make(chan error, n)
+	declared := make(chan bool, n)
+	for i := range n {
+		st := first
+		if i%2 == 1 {
+			st = second
+		}
+		go func() {
+			id := storage.NewID()
+			declare := []model.Change{{IncidentID: id, Kind: model.EventDeclared, Payload: model.DeclaredPayload{
+				Title: "DiskFull", Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating, AlertGroup: group}}}
+			_, found, err := st.AppendForAlertGroup(ctx, group, declare, func(in model.Incident) []model.Change {
+				return []model.Change{{IncidentID: in.ID, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "Alert fired again"}}}
+			})
+			declared <- !found
+			errs <- err
+		}()
+	}
+	count := 0
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		if <-declared {
+			count++
+		}
+	}
+	list, err := first.Incidents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if count != 1 || len(list) != 1 {
+		t.Fatalf("%d calls declared, %d incidents; want 1 and 1", count, len(list))
+	}
+	entries, err := first.Timeline(ctx, list[0].ID, storage.TimelinePage{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := 0
+	for _, e := range entries {
+		if strings.Contains(e.Text, "fired again") {
+			notes++
+		}
+	}
+	if notes != n-1 {
+		t.Errorf("%d fired-again notes, want %d", notes, n-1)
+	}
+	// Nothing to declare and no open incident: nothing written.
+	before, _ := first.CountEvents(ctx)
+	if _, found, err := first.AppendForAlertGroup(ctx, "alertmanager:other", nil, nil); err != nil || found {
+		t.Fatalf("found %v, %v", found, err)
+	}
+	if after, _ := first.CountEvents(ctx); after != before {
+		t.Errorf("%d events written for nothing", after-before)
+	}
+}
