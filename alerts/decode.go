@@ -43,15 +43,21 @@ func Decode(r io.Reader, opts Options) (Group, error) {
 		return Group{}, fmt.Errorf("read alert payload: %w", err)
 	}
 	if len(body) > MaxBody {
-		return Group{}, model.Invalidf("the alert payload is over %d MB: %s, a few kilobytes each", MaxBody>>20, Expected)
+		return Group{}, TooBig()
 	}
 	return DecodeBytes(body, opts)
+}
+
+// TooBig is the refusal of a payload over MaxBody, for a caller that can
+// tell from a file's size without reading it.
+func TooBig() error {
+	return model.Invalidf("the alert payload is over %d MB: %s, a few kilobytes each", MaxBody>>20, Expected)
 }
 
 // DecodeBytes is Decode on a body already read.
 func DecodeBytes(body []byte, opts Options) (Group, error) {
 	if len(body) > MaxBody {
-		return Group{}, model.Invalidf("the alert payload is over %d MB: %s, a few kilobytes each", MaxBody>>20, Expected)
+		return Group{}, TooBig()
 	}
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 	trimmed := bytes.TrimSpace(body)
