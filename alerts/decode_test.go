@@ -83,8 +83,8 @@ func TestDecodeAlertmanagerWebhookResolved(t *testing.T) {
 	if want := at("2026-11-23T14:41:11.532Z"); !g.ResolvedAt.Equal(want) {
 		t.Errorf("resolved at %s, want the latest endsAt %s", g.ResolvedAt, want)
 	}
-	note := g.ResolvedNote("mitigated")
-	for _, want := range []string{"Alert resolved at 2026-11-23 14:41:11Z", "The incident stays mitigated", "ended 2026-11-23 14:39:56Z"} {
+	note := g.ResolvedNote("mitigated", "9f3c2a1b")
+	for _, want := range []string{"Alert resolved at 2026-11-23 14:41:11Z", "The incident stays mitigated", "[resolved, fired 2026-11-23 13:58:41Z to 2026-11-23 14:39:56Z]", "'sitrep status 9f3c2a1b resolved'"} {
 		if !strings.Contains(note, want) {
 			t.Errorf("resolved note lacks %q:\n%s", want, note)
 		}
@@ -287,7 +287,7 @@ func TestDecodeNeutralisesText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	everything := strings.Join([]string{g.Key, g.Title, g.Kind, g.Runbook, g.RunbookURL, g.URL, g.Receiver, g.FirstNote(), g.FiredAgainNote(), g.ResolvedNote("x")}, "\n")
+	everything := strings.Join([]string{g.Key, g.Title, g.Kind, g.Runbook, g.RunbookURL, g.URL, g.Receiver, g.FirstNote(), g.FiredAgainNote(), g.ResolvedNote("x", "y")}, "\n")
 	for _, r := range everything {
 		if r != '\n' && (r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r == 0x202e) {
 			t.Fatalf("a control or format character %U survived:\n%q", r, everything)

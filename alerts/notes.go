@@ -74,14 +74,14 @@ func (g Group) FiredAgainNote() string {
 // ResolvedNote is what a resolved notification adds. It does not resolve
 // the incident, and says so: the alert clearing is evidence, and a person
 // decides when the incident is over.
-func (g Group) ResolvedNote(status string) string {
+func (g Group) ResolvedNote(status, incident string) string {
 	var b strings.Builder
 	when := "now"
 	if !g.ResolvedAt.IsZero() {
 		when = "at " + stamp(g.ResolvedAt)
 	}
 	fmt.Fprintf(&b, "Alert resolved %s (%s): %s.\n", when, g.Source, g.Title)
-	fmt.Fprintf(&b, "The incident stays %s: the alert clearing does not resolve it; when it is over, 'sitrep status ID resolved'.\n", status)
+	fmt.Fprintf(&b, "The incident stays %s: the alert clearing does not resolve it; when it is over, 'sitrep status %s resolved'.\n", status, incident)
 	g.writeList(&b)
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -126,11 +126,13 @@ func (g Group) writeList(b *strings.Builder) {
 			name = "alert"
 		}
 		fmt.Fprintf(b, "- %s [%s", name, state)
-		if !a.StartsAt.IsZero() {
+		switch {
+		case a.Firing && !a.StartsAt.IsZero():
 			fmt.Fprintf(b, " since %s", stamp(a.StartsAt))
-		}
-		if !a.Firing && !a.EndsAt.IsZero() {
-			fmt.Fprintf(b, ", ended %s", stamp(a.EndsAt))
+		case !a.StartsAt.IsZero() && !a.EndsAt.IsZero():
+			fmt.Fprintf(b, ", fired %s to %s", stamp(a.StartsAt), stamp(a.EndsAt))
+		case !a.EndsAt.IsZero():
+			fmt.Fprintf(b, " at %s", stamp(a.EndsAt))
 		}
 		b.WriteString("]")
 		if a.Summary != "" && a.Summary != g.commonAnn["summary"] {

@@ -103,7 +103,7 @@ func recordAlert(ctx context.Context, st *storage.Store, lib *runbooks.Library, 
 	in, found, err := st.AppendForAlertGroup(ctx, g.Key, declare, func(in model.Incident) []model.Change {
 		text := g.FiredAgainNote()
 		if !g.Firing {
-			text = g.ResolvedNote(string(in.Status))
+			text = g.ResolvedNote(string(in.Status), in.Short())
 		}
 		return []model.Change{alertNote(in.ID, text)}
 	})

@@ -89,7 +89,7 @@ func TestDeclareFromAlertmanagerWebhook(t *testing.T) {
 		t.Fatalf("resolved printed %q (%q)", resolved, info)
 	}
 	show = c.ok("show", id)
-	for _, want := range []string{"Alert fired again (Alertmanager webhook)", "Alert resolved at 2026-11-23 14:41:11Z", "The incident stays mitigated"} {
+	for _, want := range []string{"Alert fired again (Alertmanager webhook)", "Alert resolved at 2026-11-23 14:41:11Z", "The incident stays mitigated", "'sitrep status " + id + " resolved'"} {
 		if !strings.Contains(show, want) {
 			t.Errorf("show lacks %q:\n%s", want, show)
 		}
