@@ -11,11 +11,18 @@ import (
 
 // The alert group an incident was declared from is in its declaration's
 // payload (model.DeclaredPayload.AlertGroup), so it arrives with sync and
-// import like the rest of the log and needs no table of its own. Finding
-// a group's incident reads only the events of active incidents.
-var openForGroupSQL = `SELECT ` + incidentColumnsI + ` FROM incidents i JOIN events e ON e.incident_id = i.id
+// import like the rest of the log and needs no table of its own.
+//
+// Finding a group's incident reads one event per active incident: its
+// first by (HLC, id), through the events_incident index. That is its
+// declaration, because every other event of an incident is made by
+// someone who has seen the declaration, and the hybrid logical clock
+// orders what was seen before what is made. Reading every event of the
+// active incidents instead took 8.6 s in the million-entry store.
+var openForGroupSQL = `SELECT ` + incidentColumnsI + ` FROM incidents i
+	JOIN events e ON e.id = (SELECT f.id FROM events f WHERE f.incident_id = i.id ORDER BY f.hlc, f.id LIMIT 1)
 	WHERE i.active = 1 AND i.exercise = 0 AND e.kind = ?
-	AND CASE WHEN json_valid(e.payload) THEN json_extract(e.payload, '$.alert_group') END = ?
+	AND CASE WHEN instr(e.payload, '"alert_group"') > 0 AND json_valid(e.payload) THEN json_extract(e.payload, '$.alert_group') END = ?
 	ORDER BY i.declared_at DESC, i.id DESC LIMIT 1`
 
 var incidentColumnsI = prefixed("i.", incidentColumns)
