@@ -287,7 +287,7 @@ func TestDecodeNeutralisesText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	everything := strings.Join([]string{g.Key, g.Title, g.Kind, g.Runbook, g.RunbookURL, g.URL, g.Receiver, g.FirstNote(), g.FiredAgainNote(), g.ResolvedNote("x", "y")}, "\n")
+	everything := strings.Join([]string{g.Key, g.Title, g.Kind, g.Runbook, g.RunbookURL, g.URL, g.Receiver, g.FirstNote(), g.FiredAgainNote(model.SEV2, "9f3c2a1b"), g.ResolvedNote("x", "y")}, "\n")
 	for _, r := range everything {
 		if r != '\n' && (r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r == 0x202e) {
 			t.Fatalf("a control or format character %U survived:\n%q", r, everything)
@@ -344,5 +344,17 @@ func TestTitleAndNoteBounds(t *testing.T) {
 	note := g.FirstNote()
 	if !strings.Contains(note, "… and 2950 more") || !strings.Contains(note, "12 more left out by Alertmanager") || len(note) > 200<<10 {
 		t.Errorf("note of %d bytes:\n%.2000s", len(note), note)
+	}
+}
+
+// TestFiredAgainNoteSaysWhenWorse: the note points out alerts now worse
+// than the incident's severity, and stays quiet otherwise.
+func TestFiredAgainNoteSaysWhenWorse(t *testing.T) {
+	g := decodeFile(t, "alertmanager-webhook-firing.json", Options{})
+	if note := g.FiredAgainNote(model.SEV3, "9f3c2a1b"); !strings.Contains(note, `The alerts now say SEV1 (from "critical"); the incident is SEV3: 'sitrep severity 9f3c2a1b 1' to raise it.`) {
+		t.Errorf("note:\n%s", note)
+	}
+	if note := g.FiredAgainNote(model.SEV1, "9f3c2a1b"); strings.Contains(note, "now say") {
+		t.Errorf("note:\n%s", note)
 	}
 }

@@ -44,7 +44,7 @@ func FuzzDecode(f *testing.F) {
 		if g.Key == "" || len(g.Key) > MaxKey+len(":sha256:")+64 {
 			t.Fatalf("key %q", g.Key)
 		}
-		for _, s := range []string{g.Key, g.Runbook, g.RunbookURL, g.URL, g.FirstNote(), g.FiredAgainNote(), g.ResolvedNote("investigating", "9f3c2a1b")} {
+		for _, s := range []string{g.Key, g.Runbook, g.RunbookURL, g.URL, g.FirstNote(), g.FiredAgainNote(model.SEV2, "9f3c2a1b"), g.ResolvedNote("investigating", "9f3c2a1b")} {
 			if !utf8.ValidString(s) {
 				t.Fatalf("invalid UTF-8 in %q", s)
 			}

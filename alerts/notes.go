@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sitrep-dev/sitrep/model"
 )
 
 // maxListed bounds the alerts a note lists one by one; a group of
@@ -58,8 +60,10 @@ func (g Group) FirstNote() string {
 }
 
 // FiredAgainNote is what a later firing notification of the group adds to
-// the incident it already has.
-func (g Group) FiredAgainNote() string {
+// the incident it already has (its severity now, and its short id). When
+// the alerts now say worse than the incident's severity, the note says so;
+// changing it is a person's call.
+func (g Group) FiredAgainNote(now model.Severity, incident string) string {
 	var b strings.Builder
 	firing, resolved := g.counts()
 	fmt.Fprintf(&b, "Alert fired again (%s): %s; %d firing", g.Source, g.Title, firing)
@@ -67,6 +71,9 @@ func (g Group) FiredAgainNote() string {
 		fmt.Fprintf(&b, ", %d resolved", resolved)
 	}
 	b.WriteString(".\n")
+	if g.SeverityWord != "" && g.Severity < now {
+		fmt.Fprintf(&b, "The alerts now say %s (from %q); the incident is %s: 'sitrep severity %s %d' to raise it.\n", g.Severity, g.SeverityWord, now, incident, int(g.Severity))
+	}
 	g.writeList(&b)
 	return strings.TrimRight(b.String(), "\n")
 }

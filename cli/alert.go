@@ -101,7 +101,7 @@ func recordAlert(ctx context.Context, st *storage.Store, lib *runbooks.Library, 
 		}
 	}
 	in, found, err := st.AppendForAlertGroup(ctx, g.Key, declare, func(in model.Incident) []model.Change {
-		text := g.FiredAgainNote()
+		text := g.FiredAgainNote(in.Severity, in.Short())
 		if !g.Firing {
 			text = g.ResolvedNote(string(in.Status), in.Short())
 		}
