@@ -98,7 +98,7 @@ same alert group adds a note to that group's open incident instead.`,
 				}
 			}
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, err := a.declare(ctx, st, d, runbookNames)
+				in, err := a.respond(st).Declare(ctx, d, runbookNames)
 				if err != nil {
 					return err
 				}
@@ -127,57 +127,6 @@ func sevHelp() string {
 		parts = append(parts, fmt.Sprintf("%d %s", int(s), strings.SplitN(s.Meaning(), ":", 2)[0]))
 	}
 	return strings.Join(parts, ", ")
-}
-
-// declare opens an incident, makes the declarer (or --commander) Incident
-// Commander and attaches runbooks, all in one transaction, and makes it the
-// current incident. The CLI and the cockpit's form both come here. A
-// declaration given a time (d.At, recorded after the fact) dates all of
-// these at that time, so the timeline starts with them.
-func (a *session) declare(ctx context.Context, st *storage.Store, d model.Declaration, runbookNames []string) (model.Incident, error) {
-	if err := d.Validate(); err != nil { // also fills in the defaults (kind, status)
-		return model.Incident{}, err
-	}
-	if err := model.CheckPast("declared", d.At, a.now()); err != nil {
-		return model.Incident{}, err
-	}
-	id := storage.NewID()
-	attach, err := a.attachDrafts(id, runbookNames)
-	if err != nil {
-		return model.Incident{}, err
-	}
-	for i := range attach {
-		attach[i].Occurred = d.At
-	}
-	return saveNewIncident(ctx, st, id, append(declarationDrafts(st, id, d, d.At), attach...))
-}
-
-// declarationDrafts are a new incident's first events: declared, and its
-// Incident Commander (the author when d names none), occurred at at (zero:
-// when they are saved).
-func declarationDrafts(st *storage.Store, id string, d model.Declaration, at time.Time) []model.Change {
-	if d.Commander == "" {
-		d.Commander = st.Author()
-	}
-	return []model.Change{
-		{IncidentID: id, Kind: model.EventDeclared, Occurred: at, Payload: model.DeclaredPayload{
-			Title: d.Title, Kind: d.Kind, Severity: d.Severity, Status: d.Status, Exercise: d.Exercise, DetectedAt: d.DetectedAt,
-			AlertGroup: d.AlertGroup,
-		}},
-		{IncidentID: id, Kind: model.EventRoleAssigned, Occurred: at, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: d.Commander}},
-	}
-}
-
-// saveNewIncident appends a new incident's events in one transaction and
-// makes it the current incident.
-func saveNewIncident(ctx context.Context, st *storage.Store, id string, drafts []model.Change) (model.Incident, error) {
-	if _, err := st.AppendAll(ctx, drafts); err != nil {
-		return model.Incident{}, err
-	}
-	if err := st.SetCurrent(ctx, id); err != nil {
-		return model.Incident{}, err
-	}
-	return st.Incident(ctx, id)
 }
 
 func (a *session) noteCmd() *cobra.Command {
@@ -209,9 +158,6 @@ the note was written.`,
 				}
 				text = string(b)
 			}
-			if strings.TrimSpace(text) == "" {
-				return model.Invalidf("the note is empty: type what happened, or '-' to read it from standard input")
-			}
 			var occurred time.Time
 			if at != "" {
 				if occurred, err = a.pastWhen("--at", at); err != nil {
@@ -223,8 +169,7 @@ the note was written.`,
 				if err != nil {
 					return err
 				}
-				e, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventNote, Occurred: occurred,
-					Payload: model.NotePayload{Kind: nk, Text: text}})
+				e, err := a.respond(st).Note(ctx, in.ID, nk, text, occurred)
 				if err != nil {
 					return err
 				}
@@ -266,11 +211,7 @@ func (a *session) statusCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if in.Status == status {
-					return model.Invalidf("incident %s is already %s", in.Short(), status)
-				}
-				_, err = st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventStatusChanged, Occurred: occurred,
-					Payload: model.StatusPayload{Status: status, From: in.Status, Reason: reason}})
+				_, err = a.respond(st).SetStatus(ctx, in.ID, status, reason, occurred)
 				if err == nil {
 					fmt.Fprintf(a.out, "%s: %s → %s\n", in.Short(), in.Status, status)
 				}
@@ -323,11 +264,7 @@ func (a *session) severityCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if in.Severity == sev {
-					return model.Invalidf("incident %s is already %s", in.Short(), sev)
-				}
-				_, err = st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventSeverityChanged,
-					Payload: model.SeverityPayload{Severity: sev, From: in.Severity, Reason: reason}})
+				_, err = a.respond(st).SetSeverity(ctx, in.ID, sev, reason)
 				if err == nil {
 					fmt.Fprintf(a.out, "%s: %s → %s\n", in.Short(), in.Severity, sev)
 				}
@@ -345,7 +282,8 @@ func (a *session) assignCmd() *cobra.Command {
 		Short: "Give a role to someone (default: you); an empty PERSON (\"\") releases it",
 		Long: "Roles: " + roleHelp() + `
 Aliases: ic, comms, ops, sme, support, legal, exec. Teams may use their own
-role names too.`,
+role names too. Giving a role to who holds it, or releasing one nobody
+holds, is refused: it would record a change that changes nothing.`,
 		Example: `  sitrep assign a1b2c3d4 ic bob@laptop
   sitrep assign a1b2c3d4 comms`,
 		Args:              cobra.RangeArgs(2, 3),
@@ -362,9 +300,9 @@ role names too.`,
 				}
 				holder := st.Author()
 				if len(args) == 3 {
-					holder = strings.TrimSpace(args[2])
+					holder = args[2]
 				}
-				e, err := assignRole(ctx, st, in.ID, role, holder)
+				e, err := a.respond(st).Assign(ctx, in.ID, role, holder)
 				if err == nil {
 					fmt.Fprintln(a.out, model.Describe(e))
 				}
@@ -373,20 +311,6 @@ role names too.`,
 		},
 	}
 	return cmd
-}
-
-// assignRole records a role change, noting what the assigner saw so a clash
-// with someone doing the same offline can be recognised after sync.
-func assignRole(ctx context.Context, st *storage.Store, incidentID string, role model.Role, holder string) (model.Event, error) {
-	prev, prevEvent, err := st.RoleEvent(ctx, incidentID, role)
-	if err != nil {
-		return model.Event{}, err
-	}
-	if prev == holder && prevEvent != "" {
-		return model.Event{}, model.Invalidf("%s already holds %s", holder, role.Title())
-	}
-	return st.Append(ctx, model.Change{IncidentID: incidentID, Kind: model.EventRoleAssigned,
-		Payload: model.RoleAssignedPayload{Role: role, Holder: holder, Previous: prev, Replaces: prevEvent}})
 }
 
 func roleHelp() string {
