@@ -378,8 +378,9 @@ func (a *session) lsCmd() *cobra.Command {
 
 func (a *session) showCmd() *cobra.Command {
 	var ids bool
+	var asOf string
 	cmd := &cobra.Command{
-		Use:               "show [ID] [--ids]",
+		Use:               "show [ID] [--ids] [--as-of TIME]",
 		Short:             "Print an incident's header and full timeline as plain text",
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: a.completeArgs(incidentIDs),
@@ -392,6 +393,9 @@ func (a *session) showCmd() *cobra.Command {
 				in, err := pickIncident(ctx, st, ref)
 				if err != nil {
 					return err
+				}
+				if asOf != "" {
+					return a.showAsOf(ctx, st, in, asOf, ids)
 				}
 				entries, err := st.TimelineAt(ctx, in.ID, a.now())
 				if err != nil {
@@ -415,6 +419,7 @@ func (a *session) showCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&ids, "ids", false, "start each entry with its id, for 'sitrep amend' and 'sitrep retract'")
+	cmd.Flags().StringVar(&asOf, "as-of", "", "print the incident as it stood then, with its runbooks' steps: 09:30 (UTC), -2h, 2026-11-23 09:30")
 	return cmd
 }
 
@@ -426,6 +431,13 @@ func (a *session) showCmd() *cobra.Command {
 // their T+ on clock (the exercise clock for a drill), and, when the clock
 // that stamped them disagreed with the others, what it stamped.
 func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries []model.TimelineEntry, clock model.IncidentClock, ids bool) {
+	writeShowHead(w, in, roles, clock)
+	fmt.Fprintln(w)
+	writeShowEntries(w, entries, clock, ids)
+}
+
+// writeShowHead is show's header: title, status, milestones, roles.
+func writeShowHead(w io.Writer, in model.Incident, roles []model.RoleHolder, clock model.IncidentClock) {
 	n := model.Neutralise
 	title := n(model.OneLine(in.Title))
 	if in.Exercise {
@@ -458,7 +470,11 @@ func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries
 		}
 		fmt.Fprintln(w, line)
 	}
-	fmt.Fprintln(w)
+}
+
+// writeShowEntries is show's timeline.
+func writeShowEntries(w io.Writer, entries []model.TimelineEntry, clock model.IncidentClock, ids bool) {
+	n := model.Neutralise
 	for i, e := range entries {
 		if i == 0 || !model.SameDay(e.Placed(), entries[i-1].Placed()) {
 			if i > 0 {
