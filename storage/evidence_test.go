@@ -85,3 +85,36 @@ func TestEvidenceEntries(t *testing.T) {
 		t.Errorf("verify: %+v, %v", rep, err)
 	}
 }
+
+// BenchmarkStepExits reads the steps' last runs of an incident of 100,000
+// notes and three commands, as the cockpit does at every load.
+func BenchmarkStepExits(b *testing.B) {
+	ctx := context.Background()
+	st, err := storage.Open(ctx, b.TempDir()+"/s.db", storage.Options{Author: "alice@laptop"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	in := declare(b, st, "Big")
+	for i := 0; i < 100; i++ {
+		batch := make([]model.Change, 1000)
+		for j := range batch {
+			batch[j] = model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: "note"}}
+		}
+		if _, err := st.AppendAll(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+		if i%40 == 0 {
+			if _, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventEvidence, Payload: model.EvidencePayload{Command: "ls", Exit: i % 3, Runbook: "db", Step: i}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		exits, err := st.StepExits(ctx, in)
+		if err != nil || len(exits) != 3 {
+			b.Fatalf("%d exits, %v", len(exits), err)
+		}
+	}
+}
