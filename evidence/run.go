@@ -53,7 +53,7 @@ type Result struct {
 	Output   Kept
 }
 
-// Run runs c and waits for it. With a terminal on stdin the command gets a
+// Run runs c and waits for it. At a terminal the command gets a
 // pseudo-terminal of its own (colours, line editing, full-screen programs
 // and ctrl+c behave as when run directly) while every byte it writes is
 // also captured; otherwise its stdin, stdout and stderr are sitrep's, and
@@ -80,13 +80,29 @@ func Run(ctx context.Context, c Command) (Result, error) {
 	buf := &capture{}
 	res := Result{Started: time.Now()}
 	var err error
-	if in, ok := c.Stdin.(*os.File); ok && term.IsTerminal(in.Fd()) {
+	if in, ok := onTerminal(c); ok {
 		err = runPTY(cmd, in, c.Stdout, buf)
 	} else {
 		err = runPipes(cmd, c, buf)
 	}
 	res.Duration = time.Since(res.Started)
 	return finish(res, cmd, buf, err)
+}
+
+// onTerminal reports whether c runs at a terminal: stdin is one, and so is
+// stdout unless it is not a file at all (the cockpit's writer). Output
+// redirected to a file or a pipe gets plain pipes, as it would without
+// sitrep: no terminal line endings in the file, and the command sees it is
+// not writing to a terminal.
+func onTerminal(c Command) (*os.File, bool) {
+	in, ok := c.Stdin.(*os.File)
+	if !ok || !term.IsTerminal(in.Fd()) {
+		return nil, false
+	}
+	if out, ok := c.Stdout.(*os.File); ok && !term.IsTerminal(out.Fd()) {
+		return nil, false
+	}
+	return in, true
 }
 
 // finish reads how the command ended.

@@ -193,3 +193,31 @@ func TestCaptureCleansBeforeCutting(t *testing.T) {
 		t.Errorf("omitted %d; tail %q", k.Omitted, k.Text[len(k.Text)-100:])
 	}
 }
+
+// TestRunToAFileUsesPipes: at a terminal but with the output redirected to
+// a file, the command writes the file as it would without sitrep: no pty,
+// no carriage returns, and it sees stdout is not a terminal.
+func TestRunToAFileUsesPipes(t *testing.T) {
+	ptm, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pty here: %v", err)
+	}
+	defer ptm.Close()
+	defer tty.Close()
+	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := Run(context.Background(), Command{Args: []string{"sh", "-c", "test -t 1 || echo not-a-terminal; test -t 0 && echo stdin-is-one"}, Stdin: tty, Stdout: f, Stderr: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != "not-a-terminal\nstdin-is-one\n" || res.Output.Text != string(b) {
+		t.Errorf("file %q, kept %q", b, res.Output.Text)
+	}
+}
