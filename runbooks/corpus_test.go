@@ -141,7 +141,7 @@ func headings(src string) map[string]bool {
 			continue
 		}
 		if m := atxHeading.FindStringSubmatch(lines[i]); m != nil {
-			out[strings.TrimSpace(m[1])] = true
+			out[plainInline(strings.TrimSpace(m[1]))] = true
 		}
 	}
 	return out

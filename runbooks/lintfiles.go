@@ -43,7 +43,7 @@ func parseFile(filePath string, src []byte, what What, inFolder bool) (*model.Ru
 		sc := parseScenario(s, f)
 		return nil, sc, s.done()
 	}
-	rb := parseRunbook(s, f)
+	rb := parseRunbook(s, f, "")
 	return rb, nil, s.done()
 }
 
