@@ -1,6 +1,7 @@
 package runbooks
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,8 +20,11 @@ import (
 
 var (
 	htmlTag    = regexp.MustCompile(`<[^<>\n]*>`)
-	linkTarget = regexp.MustCompile(`\]\([^)\s]*(?:\s+"[^"]*")?\)`)
+	linkTarget = regexp.MustCompile(`\]\([^)]*\)|\]\[[^\]]*\]`)
 	linkDef    = regexp.MustCompile(`(?m)^ {0,3}\[[^\]]+\]:\s*\S+.*$`)
+	// a fence's info string (the language) is markup, not text
+	fenceInfo = regexp.MustCompile("(?m)^([ \\t>*+\\-0-9.)]*(?:```+|~~~+))[^`\\n]*$")
+	comment   = regexp.MustCompile(`(?s)<!--.*?-->`)
 )
 
 // sourceText is the file's text as a reader sees it: no front matter, no
@@ -28,6 +32,8 @@ var (
 func sourceText(src []byte) string {
 	s := newSource("x.md", src)
 	body := string(s.body)
+	body = fenceInfo.ReplaceAllString(body, "$1")
+	body = comment.ReplaceAllString(body, " ")
 	body = htmlTag.ReplaceAllString(body, " ")
 	body = linkTarget.ReplaceAllString(body, "] ")
 	body = linkDef.ReplaceAllStringFunc(body, func(l string) string {
@@ -39,6 +45,8 @@ func sourceText(src []byte) string {
 
 // words splits text into runs of letters and digits, lower-cased.
 func words(text string) []string {
+	// a code span's backticks are markup: "`fsck`s" reads "fscks"
+	text = strings.ReplaceAll(text, "`", "")
 	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
@@ -72,9 +80,14 @@ func fencedBlocks(src []byte) []string {
 	var out []string
 	var cur []string
 	fence := ""
-	indent := 0
+	indent, quotes := 0, 0
 	for _, line := range strings.Split(strings.ReplaceAll(string(s.body), "\r\n", "\n"), "\n") {
-		t := strings.TrimLeft(line, " \t>")
+		if fence == "" {
+			line, quotes = unquote(line, -1)
+		} else {
+			line, _ = unquote(line, quotes)
+		}
+		t := strings.TrimLeft(line, " \t")
 		lead := len(line) - len(t)
 		if fence == "" {
 			t2 := strings.TrimLeft(strings.TrimLeft(t, "-*+0123456789.) "), " ")
@@ -91,7 +104,7 @@ func fencedBlocks(src []byte) []string {
 		if len(line) >= indent && strings.TrimSpace(line[:indent]) == "" {
 			line = line[indent:]
 		} else {
-			line = strings.TrimLeft(line, " \t>")
+			line = strings.TrimLeft(line, " \t")
 		}
 		cur = append(cur, line)
 	}
@@ -99,6 +112,19 @@ func fencedBlocks(src []byte) []string {
 		out = append(out, strings.Join(cur, "\n"))
 	}
 	return out
+}
+
+// unquote takes up to n of a line's block-quote markers off (all with
+// n < 0), each with the one space that may follow it, and says how many.
+func unquote(line string, n int) (string, int) {
+	for k := 0; k != n; k++ {
+		t := strings.TrimLeft(line, " ")
+		if len(line)-len(t) > 3 || !strings.HasPrefix(t, ">") {
+			return line, k
+		}
+		line = strings.TrimPrefix(t[1:], " ")
+	}
+	return line, n
 }
 
 func fenceOf(t string) string {
@@ -190,11 +216,11 @@ func cockpitTextBefore(rb *model.Runbook) string {
 	return b.String()
 }
 
-// TestCorpusFidelityBefore prints the measure the old pane gave, kept so
-// the figures can be compared.
+// TestCorpusFidelityBefore prints the measure the old pane gave (the
+// per-file rules, steps only), kept so the figures can be compared.
 func TestCorpusFidelityBefore(t *testing.T) {
 	ms := measureCorpus(t, func(rel string, src []byte) corpusMeasure {
-		rb, _ := Parse(rel, src)
+		rb, _ := ParseRules(rel, src, RulesPerFile)
 		want := words(sourceText(src))
 		found, missing := shownShare(want, words(cockpitTextBefore(rb)))
 		m := corpusMeasure{file: rel, words: len(want), shown: found, missing: missing, steps: rb.StepCount()}
@@ -206,4 +232,77 @@ func TestCorpusFidelityBefore(t *testing.T) {
 		return m
 	})
 	t.Log("\n" + summarise(ms))
+}
+
+// normCode compares code blocks line by line, trailing spaces aside.
+func normCode(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \t\r")
+	}
+	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
+}
+
+// measureRendered measures what `runbook show --width` prints of src: the
+// title line and the rendered document.
+func measureRendered(rel string, src []byte, width int) corpusMeasure {
+	rb, _ := Parse(rel, src)
+	d := Render(rb, width)
+	shown := rb.Title + "\n" + d.Joined()
+	want := words(sourceText(src))
+	found, missing := shownShare(want, words(shown))
+	m := corpusMeasure{file: rel, words: len(want), shown: found, missing: missing, steps: rb.StepCount()}
+	have := map[string]int{}
+	for _, c := range d.Code {
+		have[normCode(c.Block.Text)]++
+	}
+	for _, b := range fencedBlocks(src) {
+		m.blocks++
+		if have[normCode(b)] > 0 {
+			have[normCode(b)]--
+			m.copyable++
+		} else {
+			m.missingBlocks = append(m.missingBlocks, b)
+		}
+	}
+	return m
+}
+
+// TestCorpusFidelity: at 60, 100 and 160 columns, every word of every
+// corpus file is in what `runbook show --width` prints, and every fenced
+// code block can be copied (it is in the JSON form's code list).
+func TestCorpusFidelity(t *testing.T) {
+	for _, width := range []int{60, 100, 160} {
+		ms := measureCorpus(t, func(rel string, src []byte) corpusMeasure {
+			m := measureRendered(rel, src, width)
+			if len(m.missing) > 0 {
+				t.Errorf("width %d: %s: %d words not shown, first: %q", width, rel, len(m.missing), m.missing[:min(len(m.missing), 8)])
+			}
+			for _, b := range m.missingBlocks {
+				t.Errorf("width %d: %s: code block not copyable: %q", width, rel, b[:min(len(b), 80)])
+			}
+			return m
+		})
+		if width == 100 {
+			t.Log("\n" + summarise(ms))
+		}
+	}
+}
+
+// TestJSONCodeIsCopyable: the JSON form lists every code block as copied.
+func TestJSONCodeIsCopyable(t *testing.T) {
+	src := "# T\n\n## Diagnosis\n\n```console\n$ kubectl get pods\nNAME READY\napi 1/1\n$ kubectl logs api \\\n    --since=5m\n```\n\n- [ ] step\n  ```sh\n  # a comment\n  ls\n  ```\n"
+	rb, _ := Parse("t.md", []byte(src))
+	out, err := JSON(rb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got JSONRunbook
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"kubectl get pods\nkubectl logs api \\\n    --since=5m", "# a comment\nls"}
+	if fmt.Sprint(got.Code) != fmt.Sprint(want) {
+		t.Errorf("code %q, want %q", got.Code, want)
+	}
 }
