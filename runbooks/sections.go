@@ -44,7 +44,7 @@ var (
 	// A dotted "2.3 Severity" numbers a document's sections, not steps.
 	numberedHeading = regexp.MustCompile(`(?i)^(?:step\s*\d+\s*[.):\-–—]?|\d+[.):])\s+(\S.*)$`)
 	numberPrefix    = regexp.MustCompile(`^(?:[A-Za-z]\.|\d+(?:\.\d+)*[.):]?)\s+`)
-	referenceTitle  = regexp.MustCompile(`(?i)^(?:references?|citations?|sources|see also|related(?:\s+\w+)?|(?:useful |external |reference )?links|resources|additional (?:information|resources|reading|links)|further (?:reading|information)|more information|bibliography|footnotes|acknowledge?ments?|credits|changelog|revision history|(?:document|version|change) history|not (?:my |our |your |the )?responsibilit(?:y|ies)|non-?responsibilities|out of scope|what (?:this|it) is not)\b|\breference links\b|\breferences\b`)
+	referenceTitle  = regexp.MustCompile(`(?i)^(?:references?|citations?|sources|see also|related(?:\s+\w+)?|(?:useful |external |reference )?links|resources|additional (?:information|resources|reading|links)|further (?:reading|information)|more information|bibliography|footnotes|acknowledge?ments?|credits|changelog|revision history|(?:document|version|change) history|not (?:my |our |your |the )?responsibilit(?:y|ies)|non-?responsibilities|out of scope|what (?:this|it) is not|appendix|glossary|terminology|definitions)\b|\breference links\b|\breferences\b`)
 	actionWord      = regexp.MustCompile(`(?i)\b(?:contain(?:ment)?|eradicat(?:e|ion)|mitigat(?:e|ion|ions)|remediat(?:e|ion)|recover(?:y)?|respond|resolution|resolve|actions?|procedure|steps|checklist|what to do|runbook)\b`)
 	// negativeIntro: the paragraph before a list says what is not done.
 	negativeIntro = regexp.MustCompile(`(?i)(?:\bnot responsib|\bdo not\b|\bdon'?t\b|\bnever\b|\bshould not\b|\bmust not\b|\bavoid\b|\bnot (?:our|my|your|the)\b)[^.]*:\s*$`)
@@ -212,8 +212,9 @@ func hasBullets(blocks []ast.Node) bool {
 }
 
 // buildPerSection finds steps section by section. A file in which no
-// section has steps of its own is walked as before, each section one
-// step; in a file that has steps, a section of prose is text around them.
+// section has list, action or numbered-heading steps is walked as before
+// (buildProse: sections nest as their headings do); otherwise each section
+// is read on its own, a section of prose being one step.
 func (b *builder) buildPerSection() {
 	secs, ns := b.classify(splitSections(b.s.doc))
 	procedural := false
@@ -233,12 +234,16 @@ func (b *builder) buildPerSection() {
 		} else if len(sec.blocks) > 0 {
 			b.phases = append(b.phases, draftPhase{phase: model.Phase{Line: b.s.bodyLine(max(start(sec.blocks[0]), 0))}, raci: b.raci})
 		}
-		switch sec.kind {
-		case secHeading:
-			b.headingStep(sec)
-		case secActions:
+		switch {
+		case sec.kind == secHeading:
+			b.headingStep(sec, true)
+		case sec.kind == secProse && sec.level() > 1:
+			// the text under the document's title is its introduction,
+			// not a step; any other section of prose is one
+			b.headingStep(sec, false)
+		case sec.kind == secActions:
 			b.listBlocks(sec.blocks, rule, true)
-		case secList:
+		case sec.kind == secList:
 			b.listBlocks(sec.blocks, rule, false)
 		default:
 			b.listBlocks(sec.blocks, func(*ast.ListItem) bool { return false }, false)
@@ -271,11 +276,14 @@ func (b *builder) listBlocks(blocks []ast.Node, rule func(*ast.ListItem) bool, b
 	}
 }
 
-// headingStep makes a numbered heading's section one step: its title the
-// heading without its number, its body everything under it.
-func (b *builder) headingStep(sec secOf) {
+// headingStep makes a section one step: its title the heading (without
+// its number when numbered), its body everything under it.
+func (b *builder) headingStep(sec secOf, numbered bool) {
 	ph := &b.phases[len(b.phases)-1]
-	title, _ := headingStepTitle(ph.phase.Title)
+	title := ph.phase.Title
+	if numbered {
+		title, _ = headingStepTitle(title)
+	}
 	st := model.Step{Title: title, Line: ph.phase.Line, RACI: ph.raci}
 	sp := span{b.s.nodeSpan(sec.blocks[0]).first, b.s.nodeSpan(sec.blocks[len(sec.blocks)-1]).last}
 	none := func(*ast.ListItem) bool { return false }
