@@ -110,8 +110,7 @@ func (s *source) citationList(l *ast.List) bool {
 		if fc == nil || fc.Lines().Len() == 0 {
 			return false
 		}
-		t := strings.TrimSpace(s.inlineText(fc))
-		if !(strings.HasPrefix(t, "[") && strings.Contains(t, "](") || strings.HasPrefix(t, "<http") || strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "https://") || strings.HasPrefix(t, "!")) {
+		if !startsWithLink(s.inlineText(fc)) {
 			return false
 		}
 		n++
@@ -186,8 +185,41 @@ func (b *builder) classify(secs []section) ([]secOf, notSteps) {
 		default:
 			out[i].kind = secProse
 		}
+		b.lintSection(out[i], ns)
 	}
 	return out, ns
+}
+
+// lintSection warns where the rules may have read a section the wrong
+// way: a numbered list under a references heading that reads like steps,
+// and steps that are mostly links.
+func (b *builder) lintSection(sec secOf, ns notSteps) {
+	for _, n := range sec.blocks {
+		l, ok := n.(*ast.List)
+		if !ok || !l.IsOrdered() {
+			continue
+		}
+		items, links := 0, 0
+		for c := l.FirstChild(); c != nil; c = c.NextSibling() {
+			items++
+			if fc := c.FirstChild(); fc != nil && fc.Lines().Len() > 0 && startsWithLink(b.s.inlineText(fc)) {
+				links++
+			}
+		}
+		line := b.s.bodyLine(max(start(l), 0))
+		switch {
+		case sec.kind == secReference && links < items:
+			hl := b.s.bodyLine(max(start(sec.heading), 0))
+			b.s.add(Warning, hl, 1, "section %q is read as references, so the %d numbered items at line %d are not steps; if they are steps, rename the heading or put `steps: lists` in the front matter", model.OneLine(plainInline(sec.title)), items, line)
+		case sec.kind == secList && !ns[l] && items >= 2 && 2*links > items:
+			b.s.add(Warning, line, 1, "numbered items that are mostly links are read as steps; if they are references, put them under a References heading")
+		}
+	}
+}
+
+func startsWithLink(t string) bool {
+	t = strings.TrimSpace(t)
+	return strings.HasPrefix(t, "[") && strings.Contains(t, "](") || strings.HasPrefix(t, "<http") || strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "https://") || strings.HasPrefix(t, "!")
 }
 
 func isNumbered(title string) bool { _, ok := headingStepTitle(title); return ok }
