@@ -109,10 +109,25 @@ func (r *renderer) invisible(n ast.Node) bool {
 	return ok && h.HTMLBlockType == ast.HTMLBlockType2
 }
 
+// shown is the first of the open containers whose prefix is drawn: a
+// list nested past half the width loses its outer indentation rather
+// than its text, and the innermost container (a step's mark) is always
+// drawn.
+func (r *renderer) shown() int {
+	w := 0
+	for i := len(r.frames) - 1; i >= 0; i-- {
+		w += segsWidth(r.frames[i].rest)
+		if w > r.width/2 && i < len(r.frames)-1 {
+			return i + 1
+		}
+	}
+	return 0
+}
+
 // room is the width left inside the open containers.
 func (r *renderer) room() int {
 	w := r.width
-	for _, f := range r.frames {
+	for _, f := range r.frames[r.shown():] {
 		w -= segsWidth(f.rest)
 	}
 	return max(w, 8)
@@ -125,7 +140,11 @@ func (r *renderer) emit(segs []Segment, step int) { r.emitCont(segs, step, -1) }
 // (cont < 0: it does not).
 func (r *renderer) emitCont(segs []Segment, step, cont int) {
 	var line []Segment
-	for _, f := range r.frames {
+	from := r.shown()
+	for _, f := range r.frames[:from] {
+		f.used = true
+	}
+	for _, f := range r.frames[from:] {
 		if f.used {
 			line = append(line, f.rest...)
 		} else {
@@ -319,13 +338,13 @@ func (r *renderer) code(c model.CodeBlock) {
 	from := len(r.out.Lines)
 	room := max(r.room()-2, 6)
 	for _, l := range strings.Split(c.Text, "\n") {
-		l = strings.ReplaceAll(strings.TrimRight(l, " "), "\t", "    ")
+		l = model.Printable(strings.ReplaceAll(strings.TrimRight(l, " "), "\t", "    "))
 		for i, part := range hardWrap(l, room) {
 			if i > 0 {
-				r.emitCont([]Segment{{"┃↪", RoleFrame}, {model.Printable(part), RoleBlock}}, -1, 1)
+				r.emitCont([]Segment{{"┃↪", RoleFrame}, {part, RoleBlock}}, -1, 1)
 				continue
 			}
-			r.emit([]Segment{{"┃ ", RoleFrame}, {model.Printable(part), RoleBlock}}, -1)
+			r.emit([]Segment{{"┃ ", RoleFrame}, {part, RoleBlock}}, -1)
 		}
 	}
 	owner := -1
