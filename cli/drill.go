@@ -1,0 +1,475 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sitrep-dev/sitrep/export"
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/runbooks"
+	"github.com/sitrep-dev/sitrep/storage"
+)
+
+func drillCommands(a *session) []*cobra.Command {
+	return []*cobra.Command{a.drillCmd()}
+}
+
+func (a *session) drillCmd() *cobra.Command {
+	var speed float64
+	var commander, title string
+	cmd := &cobra.Command{
+		Use:   "drill SCENARIO",
+		Short: "Run a tabletop exercise: start a scenario, drive its clock, write the after-action report",
+		Long: `'sitrep drill SCENARIO' declares an EXERCISE incident from a bundled or team
+scenario ('sitrep scenario list'), attaches its runbooks and starts the
+exercise clock. Injects appear at their offsets on that clock, on every
+laptop that syncs the drill; the facilitator can pause, resume, change the
+speed, release an inject early or skip it. Objectives are judged live:
+
+  rto        met when the incident reaches 'mitigated' within the target
+  rpo        a note tagged #rpo with the data lost ("#rpo 4m of orders")
+  milestone  a note containing #ID (see 'drill status'), or a message sent
+             to the audience it names (customers, executives, internal);
+             "Incident declared and commander named" by the declaration
+             and the Incident Commander role being taken
+  runbook    every step of the runbook done or skipped
+
+Tag notes #finding, #recommendation or #plan to put them in the report's
+findings, recommendations and improvements to the plan.`,
+		Example: `  sitrep drill region-outage-dr
+  sitrep drill region-outage-dr --speed 2
+  sitrep drill status
+  sitrep drill pause; sitrep drill resume
+  sitrep drill release 3
+  sitrep drill skip 4 --reason "out of time"
+  sitrep drill end
+  sitrep drill report 9f3c > after-action.md`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: a.completeArgs(libraryScenarios),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := model.CheckSpeed(speed); err != nil {
+				return err
+			}
+			lib, diags, err := a.library()
+			if err != nil {
+				return err
+			}
+			a.warnLoad(diags)
+			sc, err := lib.Scenario(args[0])
+			if err != nil {
+				return err
+			}
+			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+				in, warnings, err := a.startDrill(ctx, st, lib, sc, speed, title, commander)
+				if err != nil {
+					return err
+				}
+				for _, w := range warnings {
+					fmt.Fprintf(a.errOut, "sitrep: %s\n", w)
+				}
+				fmt.Fprintf(a.out, "%s\n", in.Short())
+				fmt.Fprintf(a.errOut, "EXERCISE %s started: %s (%s, %s); 'sitrep drill status' shows the clock and what comes next\n",
+					in.Short(), model.Neutralise(model.OneLine(sc.Title)), model.Count(len(sc.Injects), "inject"), model.Count(len(sc.Objectives), "objective"))
+				return nil
+			})
+		},
+	}
+	cmd.Flags().Float64Var(&speed, "speed", 1, "exercise clock speed: 2 runs the injects twice as fast")
+	cmd.Flags().StringVar(&commander, "commander", "", "who takes the Incident Commander role (default: you)")
+	cmd.Flags().StringVar(&title, "title", "", "title of the exercise incident (default: the scenario's)")
+	cmd.AddCommand(
+		a.drillClockCmd("pause", "Pause the exercise clock", model.EventExercisePaused),
+		a.drillClockCmd("resume", "Resume the exercise clock", model.EventExerciseResumed),
+		a.drillSpeedCmd(), a.drillInjectCmd("release", model.EventInjectReleased), a.drillInjectCmd("skip", model.EventInjectSkipped),
+		a.drillEndCmd(), a.drillStatusCmd(), a.drillReportCmd())
+	return cmd
+}
+
+// startDrill declares the exercise incident, names its commander, attaches
+// the scenario's runbooks (from lib, the library the scenario came from)
+// and starts the clock, in one transaction. A
+// scenario runbook that cannot be found does not stop the drill; it comes
+// back as a warning for the caller to show where it can (stderr, or the
+// cockpit's flash line).
+func (a *session) startDrill(ctx context.Context, st *storage.Store, lib *runbooks.Library, sc *model.Scenario, speed float64, title, commander string) (model.Incident, []string, error) {
+	d := model.Declaration{Title: sc.Title, Kind: sc.Kind, Severity: sc.Severity, Exercise: true, Commander: commander}
+	if title != "" {
+		d.Title = title
+	}
+	if !d.Severity.Valid() {
+		d.Severity = model.SEV2
+	}
+	if err := d.Validate(); err != nil {
+		return model.Incident{}, nil, err
+	}
+	id := storage.NewID()
+	now := a.now().UTC().Truncate(time.Millisecond)
+	drafts := declarationDrafts(st, id, d, now)
+	var warnings []string
+	for _, name := range sc.Runbooks {
+		att, err := attachDraftsFrom(lib, id, []string{name})
+		if err != nil {
+			warnings = append(warnings, fmt.Sprintf("scenario runbook %s not attached: %s", name, oneLineError(err)))
+			continue
+		}
+		drafts = append(drafts, att...)
+	}
+	if speed == 1 {
+		speed = 0
+	}
+	drafts = append(drafts, model.Change{IncidentID: id, Kind: model.EventExerciseStarted, Occurred: now, Payload: model.ExerciseStartedPayload{
+		Scenario: sc.Name, Title: sc.Title, Source: sc.Source, Hash: sc.Hash, Text: sc.Text, Start: now, Speed: speed,
+		Duration: sc.Duration, Runbooks: sc.Runbooks, Objectives: sc.Objectives, Injects: sc.Injects,
+		Cadence: sc.Cadence,
+	}})
+	in, err := saveNewIncident(ctx, st, id, drafts)
+	return in, warnings, err
+}
+
+// withDrill opens the store and runs fn on the drill a subcommand acts on:
+// the incident ref names, or the current one.
+func (a *session) withDrill(cmd *cobra.Command, ref string, fn func(context.Context, *storage.Store, model.Incident, model.Exercise) error) error {
+	return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+		in, err := pickIncident(ctx, st, ref)
+		if err != nil {
+			return err
+		}
+		x, ok, err := st.Exercise(ctx, in.ID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return model.Invalidf("incident %s is not a drill started with 'sitrep drill SCENARIO'", in.Short())
+		}
+		return fn(ctx, st, in, x)
+	})
+}
+
+func (a *session) drillClockCmd(name, short string, kind model.EventKind) *cobra.Command {
+	var reason string
+	cmd := &cobra.Command{
+		Use:               name + " [ID]",
+		Short:             short,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: a.completeArgs(exerciseIDs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
+				now := a.now()
+				if x.Over(now) {
+					return model.Invalidf("the drill on %s has ended", in.Short())
+				}
+				paused := x.Paused(now)
+				if kind == model.EventExercisePaused && paused {
+					return model.Invalidf("the exercise clock of %s is already paused", in.Short())
+				}
+				if kind == model.EventExerciseResumed && !paused {
+					return model.Invalidf("the exercise clock of %s is running", in.Short())
+				}
+				if _, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: kind, Payload: model.ExerciseClockPayload{Reason: reason}}); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.out, "%s: exercise clock %sd at %s\n", in.Short(), name, model.TPlus(x.Elapsed(now)))
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&reason, "reason", "", "why, for the timeline")
+	return cmd
+}
+
+func (a *session) drillSpeedCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:               "speed N [ID]",
+		Short:             "Set the exercise clock's speed factor (2 = twice as fast, 0.5 = half)",
+		Args:              cobra.RangeArgs(1, 2),
+		ValidArgsFunction: a.completeArgs(nil, exerciseIDs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sp, err := strconv.ParseFloat(strings.TrimSuffix(args[0], "x"), 64)
+			if err != nil {
+				return model.Invalidf("invalid speed %q: give a factor, like 2 or 0.5", args[0])
+			}
+			if err := model.CheckSpeed(sp); err != nil {
+				return err
+			}
+			return a.withDrill(cmd, argAt(args, 1), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
+				if x.Over(a.now()) {
+					return model.Invalidf("the drill on %s has ended", in.Short())
+				}
+				if _, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventExerciseSpeed, Payload: model.ExerciseClockPayload{Speed: sp}}); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.out, "%s: exercise clock runs at %gx\n", in.Short(), sp)
+				return nil
+			})
+		},
+	}
+}
+
+func (a *session) drillInjectCmd(name string, kind model.EventKind) *cobra.Command {
+	var reason string
+	short := "Release inject N now, ahead of its time"
+	if kind == model.EventInjectSkipped {
+		short = "Skip inject N: it will not be released"
+	}
+	cmd := &cobra.Command{
+		Use:               name + " N [ID]",
+		Short:             short,
+		Args:              cobra.RangeArgs(1, 2),
+		ValidArgsFunction: a.completeArgs(nil, exerciseIDs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			n, err := strconv.Atoi(args[0])
+			if err != nil || n < 1 {
+				return model.Invalidf("inject number %q: give the number 'sitrep drill status' shows (1, 2, …)", args[0])
+			}
+			return a.withDrill(cmd, argAt(args, 1), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
+				now := a.now()
+				injects := x.Injects(now)
+				if n > len(injects) {
+					return model.Invalidf("the scenario has %s; there is no inject %d", model.Count(len(injects), "inject"), n)
+				}
+				cur := injects[n-1]
+				switch {
+				case x.Over(now):
+					return model.Invalidf("the drill on %s has ended", in.Short())
+				case kind == model.EventInjectReleased && cur.State == model.InjectReleased:
+					return model.Invalidf("inject %d is already released", n)
+				case kind == model.EventInjectSkipped && cur.State == model.InjectSkipped:
+					return model.Invalidf("inject %d is already skipped", n)
+				}
+				if _, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: kind, Payload: model.InjectPayload{Index: n - 1, Title: cur.Title, Reason: reason}}); err != nil {
+					return err
+				}
+				verb := "released"
+				if kind == model.EventInjectSkipped {
+					verb = "skipped"
+				}
+				fmt.Fprintf(a.out, "%s: inject %d %s: %s\n", in.Short(), n, verb, model.Neutralise(model.OneLine(cur.Title)))
+				if kind == model.EventInjectReleased && strings.TrimSpace(cur.Text) != "" {
+					fmt.Fprintf(a.out, "\n%s\n", model.Neutralise(strings.TrimSpace(cur.Text)))
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&reason, "reason", "", "why, for the timeline and the report")
+	return cmd
+}
+
+func (a *session) drillEndCmd() *cobra.Command {
+	var reason string
+	cmd := &cobra.Command{
+		Use:               "end [ID]",
+		Short:             "End the drill: the clock stops, objectives still open are missed, the incident is resolved",
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: a.completeArgs(exerciseIDs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
+				if !x.Ended.IsZero() {
+					return model.Invalidf("the drill on %s already ended at %s", in.Short(), x.Ended.UTC().Format("15:04:05Z"))
+				}
+				now := a.now().UTC().Truncate(time.Millisecond)
+				if _, err := st.AppendAll(ctx, model.EndChanges(in, reason, now)); err != nil {
+					return err
+				}
+				resolved := ""
+				if in.Status.Active() {
+					resolved = " and the exercise incident resolved"
+				}
+				fmt.Fprintf(a.out, "%s: drill ended at %s%s; 'sitrep drill report %s' writes the after-action report\n", in.Short(), model.TPlus(x.Elapsed(now)), resolved, in.Short())
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&reason, "reason", "", "why, for the timeline")
+	return cmd
+}
+
+func (a *session) drillStatusCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:               "status [ID]",
+		Short:             "The facilitator's view: clock, injects released and next, objectives, updates due",
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: a.completeArgs(exerciseIDs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
+				aa, err := a.afterAction(ctx, st, in, x)
+				if err != nil {
+					return err
+				}
+				writeDrillStatus(a.out, aa)
+				return nil
+			})
+		},
+	}
+}
+
+func (a *session) drillReportCmd() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:               "report [ID]",
+		Short:             "Print the after-action report (Markdown)",
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: a.completeArgs(exerciseIDs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
+				aa, err := a.afterAction(ctx, st, in, x)
+				if err != nil {
+					return err
+				}
+				return a.writeOutput(out, func(w io.Writer) error {
+					_, err := io.WriteString(w, model.Neutralise(export.AfterActionReport(aa)))
+					return err
+				})
+			})
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write to FILE instead of standard output")
+	return cmd
+}
+
+func argAt(args []string, i int) string {
+	if i < len(args) {
+		return args[i]
+	}
+	return ""
+}
+
+// afterAction gathers what the facilitator view and the report need about
+// the drill x that withDrill found on in.
+func (a *session) afterAction(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) (model.AfterAction, error) {
+	aa := model.AfterAction{Incident: in, Exercise: x, Now: a.now(), Cadence: a.cadencePolicy()}
+	var err error
+	if aa.Entries, err = st.Timeline(ctx, in.ID, storage.TimelinePage{}); err != nil {
+		return aa, err
+	}
+	if aa.Steps, err = st.Steps(ctx, in.ID); err != nil {
+		return aa, err
+	}
+	if aa.Messages, err = st.Messages(ctx, in.ID); err != nil {
+		return aa, err
+	}
+	if aa.Review, _, err = st.Review(ctx, in.ID); err != nil {
+		return aa, err
+	}
+	atts, err := st.Attachments(ctx, in.ID)
+	if err != nil {
+		return aa, err
+	}
+	aa.StepTitles, aa.RunbookSteps = stepTitles(atts)
+	return aa, nil
+}
+
+// stepTitles parses the exact runbook text each attachment recorded.
+func stepTitles(atts []model.Attachment) (map[string]map[int]string, map[string]int) {
+	titles, counts := map[string]map[int]string{}, map[string]int{}
+	for _, at := range atts {
+		rb, _ := runbooks.Parse(at.Name+".md", []byte(at.Text))
+		if rb == nil {
+			continue
+		}
+		steps := rb.Steps()
+		counts[at.Name] = len(steps)
+		titles[at.Name] = map[int]string{}
+		for _, s := range steps {
+			titles[at.Name][s.Index] = s.Title
+		}
+	}
+	return titles, counts
+}
+
+func writeDrillStatus(w io.Writer, aa model.AfterAction) {
+	n := model.Neutralise
+	x, now := aa.Exercise, aa.Now
+	fmt.Fprintf(w, "EXERCISE %s: %s (scenario %s)\n", aa.Incident.Short(), n(model.OneLine(aa.Incident.Title)), n(x.Started.Scenario))
+	state := fmt.Sprintf("running at %gx", x.Speed(now))
+	switch {
+	case x.Over(now):
+		state = "ENDED " + x.Ended.UTC().Format("15:04:05Z")
+	case x.Paused(now):
+		state = "PAUSED"
+	}
+	fmt.Fprintf(w, "clock %s, %s (started %s)\n\n", model.TPlus(x.Elapsed(now)), state, x.Started.Start.UTC().Format("2006-01-02 15:04:05Z"))
+	fmt.Fprintln(w, "Injects:")
+	responses := aa.InjectResponses()
+	for _, r := range responses {
+		mark, detail := "·", "pending"
+		switch r.State {
+		case model.InjectReleased:
+			mark = "✓"
+			detail = "released " + r.ReleasedAt.UTC().Format("15:04:05Z")
+			if r.Early {
+				detail += " (early)"
+			}
+			if r.Responded {
+				detail += ", first response after " + model.FormatAge(r.ResponseIn)
+			} else {
+				detail += ", no response yet"
+			}
+		case model.InjectSkipped:
+			mark, detail = "✗", "skipped"
+		default:
+			if !r.Due.IsZero() {
+				detail = fmt.Sprintf("due %s (in %s)", r.Due.UTC().Format("15:04:05Z"), model.FormatAge(r.Due.Sub(now)))
+			} else {
+				detail = "waits for the clock"
+			}
+		}
+		fmt.Fprintf(w, "  %s %2d %-7s %s — %s\n", mark, r.Index+1, model.FormatOffset(r.Offset), n(model.OneLine(r.Title)), detail)
+		for _, e := range r.Expected {
+			if e.Answered {
+				fmt.Fprintf(w, "         ✓ #%-4s %s (seen at %s)\n", e.Tag, n(model.OneLine(e.Text)), model.TPlus(x.Elapsed(e.At)))
+			} else {
+				fmt.Fprintf(w, "         · #%-4s look for: %s\n", e.Tag, n(model.OneLine(e.Text)))
+			}
+		}
+	}
+	var latest *model.InjectResponse
+	for _, r := range responses {
+		if r.State == model.InjectReleased && (latest == nil || !r.ReleasedAt.Before(latest.ReleasedAt)) {
+			latest = &r
+		}
+	}
+	if latest != nil && strings.TrimSpace(latest.Text) != "" {
+		fmt.Fprintf(w, "\nLatest, inject %d (read it out): %s\n", latest.Index+1, n(model.OneLine(latest.Title)))
+		for _, l := range strings.Split(n(strings.TrimSpace(latest.Text)), "\n") {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
+	if next, ok := x.NextInject(now); ok {
+		fmt.Fprintf(w, "\nNext: inject %d at %s — %s\n", next.Index+1, model.FormatOffset(next.Offset), n(model.OneLine(next.Title)))
+		for i, e := range next.Expected {
+			fmt.Fprintf(w, "  look for: %s (note it with #%s)\n", n(model.OneLine(e)), model.ExpectedTag(next.Index, i))
+		}
+	}
+	fmt.Fprintln(w, "\nObjectives:")
+	for _, o := range x.Objectives(aa.Log(), now) {
+		target := ""
+		switch {
+		case o.Target > 0 && o.Kind == model.ObjectiveRPO:
+			target = " (at most " + model.FormatLength(o.Target) + " lost; note it with #rpo)"
+		case o.Target > 0:
+			target = " within " + model.FormatLength(o.Target)
+		}
+		at := ""
+		if !o.At.IsZero() {
+			at = " at " + model.TPlus(o.Took)
+		}
+		fmt.Fprintf(w, "  %-6s #%s %s%s%s\n", strings.ToUpper(string(o.State)), o.ID, n(model.OneLine(o.Title)), target, at)
+	}
+	if dues := model.UpdatesDue(aa.Incident, &x, aa.Messages, aa.Cadence, now); len(dues) > 0 && !x.Over(now) {
+		fmt.Fprintln(w, "\nUpdates due:")
+		for _, d := range dues {
+			late := ""
+			if d.Late {
+				late = " LATE"
+			}
+			fmt.Fprintf(w, "  %-9s by %s%s\n", d.Audience, d.At.UTC().Format("15:04:05Z"), late)
+		}
+	}
+}
