@@ -369,7 +369,7 @@ func (a *session) afterAction(ctx context.Context, st *storage.Store, in model.I
 func stepTitles(atts []model.Attachment) (map[string]map[int]string, map[string]int) {
 	titles, counts := map[string]map[int]string{}, map[string]int{}
 	for _, at := range atts {
-		rb, _ := runbooks.Parse(at.Name+".md", []byte(at.Text))
+		rb := runbooks.ParseAttached(at)
 		if rb == nil {
 			continue
 		}

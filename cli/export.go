@@ -19,9 +19,10 @@ import (
 )
 
 // runbookSteps counts a runbook's steps from its exact text, as recorded
-// when it was attached, for judging a drill's runbook objectives.
-func runbookSteps(name, text string) int {
-	rb, _ := runbooks.Parse(name+".md", []byte(text))
+// when it was attached (with the step rules of then), for judging a
+// drill's runbook objectives.
+func runbookSteps(at model.Attachment) int {
+	rb := runbooks.ParseAttached(at)
 	if rb == nil {
 		return 0
 	}

@@ -227,7 +227,7 @@ func (r *Runbook) Attachment() (RunbookAttachedPayload, error) {
 	if !utf8.ValidString(r.Text) {
 		return RunbookAttachedPayload{}, Invalidf("runbook %s is not valid UTF-8 text; fix the file before attaching it", r.Name)
 	}
-	return RunbookAttachedPayload{Name: r.Name, Title: r.Title, Source: r.Source, Hash: TextHash(r.Text), Text: r.Text}, nil
+	return RunbookAttachedPayload{Name: r.Name, Title: r.Title, Source: r.Source, Hash: TextHash(r.Text), Text: r.Text, Rules: r.Rules}, nil
 }
 
 // TextHash is the hex SHA-256 of text's exact bytes: the hash stored with an

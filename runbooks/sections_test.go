@@ -5,6 +5,8 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+
+	"github.com/sitrep-dev/sitrep/model"
 )
 
 func titlesOf(src string) []string {
@@ -205,4 +207,19 @@ func FuzzRender(f *testing.F) {
 	f.Fuzz(func(t *testing.T, seed int64) {
 		checkRendered(t, []byte(genMarkdown(rand.New(rand.NewSource(seed)))))
 	})
+}
+
+// TestParseAttached: an attachment recorded before rules were is read per
+// file; one recorded with per-section rules is read with them.
+func TestParseAttached(t *testing.T) {
+	text := "# Alert\n\n## Meaning\n\nIt fires.\n\n## Mitigation\n\nFix it.\n\n## References\n\n1. [upstream](https://x)\n"
+	old := ParseAttached(model.Attachment{Name: "a", Title: "A", Text: text})
+	now := ParseAttached(model.Attachment{Name: "a", Title: "A", Text: text, Rules: RulesPerSection})
+	if old.StepCount() != 1 || now.StepCount() != 2 || old.Name != "a" || old.Title != "A" {
+		t.Errorf("old %d steps, new %d steps, name %q title %q", old.StepCount(), now.StepCount(), old.Name, old.Title)
+	}
+	rb, _ := Parse("a.md", []byte(text))
+	if at, err := rb.Attachment(); err != nil || at.Rules != RulesPerSection {
+		t.Errorf("a new attachment records rules %q (%v)", at.Rules, err)
+	}
 }

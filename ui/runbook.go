@@ -11,14 +11,9 @@ import (
 // Parsing never fails on content; findings in the text are the linter's
 // business, not the responder's at 3 a.m.
 func parseAttached(at model.Attachment) (*model.Runbook, error) {
-	rb, _ := runbooks.Parse(at.Name+".md", []byte(at.Text))
+	rb := runbooks.ParseAttached(at)
 	if rb == nil {
 		return nil, model.Invalidf("runbook %s: nothing to walk through", at.Name)
 	}
-	rb.Name = at.Name
-	if at.Title != "" {
-		rb.Title = at.Title
-	}
-	rb.Source = at.Source
 	return rb, nil
 }
