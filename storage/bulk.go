@@ -108,8 +108,8 @@ type bulkStep struct {
 
 type bulkAtt struct {
 	incident, name, title, source, hash, text, rules string
-	at                                        int64
-	version                                   string
+	at                                               int64
+	version                                          string
 }
 
 type bulkReview struct {
