@@ -1,6 +1,7 @@
 package runbooks
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/mattn/go-runewidth"
@@ -220,7 +221,7 @@ func (r *renderer) children(n ast.Node) {
 // heading draws a heading; a section step's mark opens it.
 func (r *renderer) heading(h *ast.Heading) {
 	step := r.stepOn(r.src)
-	segs := inlineSegments(r.s.inlineText(h), RoleHeading)
+	segs := annotated(r.s.inlineText(h), RoleHeading)
 	for i := range segs {
 		if segs[i].Role == RoleText {
 			segs[i].Role = RoleHeading
@@ -234,7 +235,20 @@ func (r *renderer) paragraph(n ast.Node) {
 		return
 	}
 	step := r.stepOn(r.s.bodyLine(n.Lines().At(0).Start))
-	r.wrapped(inlineSegments(r.s.inlineText(n), RoleText), step)
+	r.wrapped(annotated(r.s.inlineText(n), RoleText), step)
+}
+
+// raciNote is a trailing {R: …, A: …} annotation: drawn faint, since the
+// roles pane says it better, but drawn, since it is the author's text.
+var raciNote = regexp.MustCompile(`(?i)\{\s*(?:r|a|c|i|responsible|accountable|consulted|informed)\s*:[^{}]*\}\s*$`)
+
+// annotated is a line's inline segments with any RACI annotation faint.
+func annotated(text string, base Role) []Segment {
+	loc := raciNote.FindStringIndex(text)
+	if loc == nil {
+		return inlineSegments(text, base)
+	}
+	return append(inlineSegments(text[:loc[0]], base), Segment{text[loc[0]:], RoleMarker})
 }
 
 // wrapped draws segs word-wrapped to the room left, a step's mark first.
@@ -314,7 +328,7 @@ func (r *renderer) item(l *ast.List, li *ast.ListItem) {
 func (r *renderer) taskText(n ast.Node) {
 	text := r.s.inlineText(n)
 	text = strings.TrimSpace(text[checkboxLen(text):])
-	r.wrapped(inlineSegments(text, RoleText), -1)
+	r.wrapped(annotated(text, RoleText), -1)
 }
 
 // itemLabel is an ordered item's number and delimiter as written.
