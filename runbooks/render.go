@@ -57,18 +57,42 @@ func (l Line) Text() string {
 // StepMark is the mark a step's line opens with before any state is known.
 const StepMark = "[ ]"
 
-// Render draws rb's text at width columns (at least 20).
+// Doc is a runbook with its parsed Markdown kept, so it is rendered at
+// each width without being read again.
+type Doc struct {
+	Runbook *model.Runbook
+	s       *source
+}
+
+// ParseDoc reads a runbook as ParseRules does and keeps its tree for Render.
+func ParseDoc(filePath string, src []byte, rules string) (*Doc, []Diagnostic) {
+	s := newSource(filePath, src)
+	rb := parseRunbook(s, readFrontMatter(s), rules)
+	diags := s.done()
+	s.diags = nil
+	return &Doc{Runbook: rb, s: s}, diags
+}
+
+// Render draws rb's text at width columns (at least 20). It reads the
+// text again; a Doc renders without that.
 func Render(rb *model.Runbook, width int) *Rendered {
+	return (&Doc{Runbook: rb, s: newSource(rb.Path, []byte(rb.Text))}).Render(width)
+}
+
+// Render draws the document at width columns (at least 20).
+func (d *Doc) Render(width int) *Rendered {
+	rb, s := d.Runbook, d.s
 	width = max(width, 20)
-	s := newSource(rb.Path, []byte(rb.Text))
 	r := &renderer{s: s, out: &Rendered{Width: width}, width: width,
 		stepAt: map[int]int{}, codeOwner: map[int]int{}, placed: map[int]bool{}}
-	for _, st := range rb.Steps() {
-		if _, dup := r.stepAt[st.Line]; !dup {
-			r.stepAt[st.Line] = st.Index
-		}
-		for _, c := range st.Code {
-			r.codeOwner[c.Line] = st.Index
+	for _, ph := range rb.Phases {
+		for _, st := range ph.Steps {
+			if _, dup := r.stepAt[st.Line]; !dup {
+				r.stepAt[st.Line] = st.Index
+			}
+			for _, c := range st.Code {
+				r.codeOwner[c.Line] = st.Index
+			}
 		}
 	}
 	r.out.Steps = make([]Anchor, rb.StepCount())
@@ -140,7 +164,7 @@ func (r *renderer) emit(segs []Segment, step int) { r.emitCont(segs, step, -1) }
 // emitCont adds a line that goes on from the line above from segs[cont]
 // (cont < 0: it does not).
 func (r *renderer) emitCont(segs []Segment, step, cont int) {
-	var line []Segment
+	line := make([]Segment, 0, len(r.frames)+len(segs))
 	from := r.shown()
 	for _, f := range r.frames[:from] {
 		f.used = true
@@ -244,7 +268,10 @@ var raciNote = regexp.MustCompile(`(?i)\{\s*(?:r|a|c|i|responsible|accountable|c
 
 // annotated is a line's inline segments with any RACI annotation faint.
 func annotated(text string, base Role) []Segment {
-	loc := raciNote.FindStringIndex(text)
+	var loc []int
+	if strings.HasSuffix(strings.TrimRight(text, " \t"), "}") {
+		loc = raciNote.FindStringIndex(text)
+	}
 	if loc == nil {
 		return inlineSegments(text, base)
 	}
@@ -467,19 +494,32 @@ func (r *renderer) anchorSteps(rb *model.Runbook) {
 			r.out.Steps[l.Step].Start = i
 		}
 	}
-	for _, st := range rb.Steps() {
-		a := &r.out.Steps[st.Index]
-		if a.Start >= 0 {
-			continue
-		}
-		a.Start = len(lines)
-		for i, l := range lines {
-			if l.Src >= st.Line {
-				a.Start = i
-				break
-			}
+	for _, ph := range rb.Phases {
+		for _, st := range ph.Steps {
+			r.place(st, lines)
 		}
 	}
+	r.ends()
+}
+
+// place anchors a step not met on its line where its file line is drawn.
+func (r *renderer) place(st model.Step, lines []Line) {
+	a := &r.out.Steps[st.Index]
+	if a.Start >= 0 {
+		return
+	}
+	a.Start = len(lines)
+	for i, l := range lines {
+		if l.Src >= st.Line {
+			a.Start = i
+			break
+		}
+	}
+}
+
+// ends closes each step's lines where the next step's begin.
+func (r *renderer) ends() {
+	lines := r.out.Lines
 	for i := range r.out.Steps {
 		end := len(lines)
 		for j := i + 1; j < len(r.out.Steps); j++ {
@@ -496,6 +536,9 @@ func (r *renderer) anchorSteps(rb *model.Runbook) {
 // cut, and cont marks the lines that go on with the word above. Every
 // character is kept: no word is lost to the wrap.
 func wrapSegments(segs []Segment, w int) (out [][]Segment, cont []bool) {
+	if fits(segs, w) {
+		return [][]Segment{segs}, []bool{false}
+	}
 	type word struct {
 		parts []Segment
 		width int
@@ -519,7 +562,7 @@ func wrapSegments(segs []Segment, w int) (out [][]Segment, cont []bool) {
 				piece = text[:i]
 			}
 			cur.parts = append(cur.parts, Segment{piece, sg.Role})
-			cur.width += runewidth.StringWidth(piece)
+			cur.width += textWidth(piece)
 			text = text[len(piece):]
 		}
 	}
@@ -545,12 +588,12 @@ func wrapSegments(segs []Segment, w int) (out [][]Segment, cont []bool) {
 			firstPiece := true
 			for _, p := range wd.parts {
 				for _, piece := range hardWrap(p.Text, w) {
-					if lw > 0 && lw+runewidth.StringWidth(piece) > w {
+					if lw > 0 && lw+textWidth(piece) > w {
 						next(!firstPiece)
 					}
 					firstPiece = false
 					line = append(line, Segment{piece, p.Role})
-					lw += runewidth.StringWidth(piece)
+					lw += textWidth(piece)
 				}
 			}
 			continue
@@ -564,9 +607,24 @@ func wrapSegments(segs []Segment, w int) (out [][]Segment, cont []bool) {
 	return out, cont
 }
 
+// fits: segs are one line of plain text no wider than w, which needs no
+// wrapping (most list items and table rows at a usual width).
+func fits(segs []Segment, w int) bool {
+	n := 0
+	for _, sg := range segs {
+		for i := 0; i < len(sg.Text); i++ {
+			if c := sg.Text[i]; c < 0x20 || c >= 0x7f {
+				return false
+			}
+		}
+		n += len(sg.Text)
+	}
+	return n <= w && (len(segs) == 0 || !strings.HasPrefix(segs[0].Text, " ") && !strings.HasSuffix(segs[len(segs)-1].Text, " "))
+}
+
 // hardWrap cuts s into pieces of at most w columns.
 func hardWrap(s string, w int) []string {
-	if runewidth.StringWidth(s) <= w {
+	if textWidth(s) <= w {
 		return []string{s}
 	}
 	var out []string
@@ -588,9 +646,20 @@ func hardWrap(s string, w int) []string {
 func segsWidth(segs []Segment) int {
 	n := 0
 	for _, s := range segs {
-		n += runewidth.StringWidth(s.Text)
+		n += textWidth(s.Text)
 	}
 	return n
+}
+
+// textWidth is how many columns s takes: its length when it is ASCII,
+// as most of a runbook is, else what runewidth says.
+func textWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return runewidth.StringWidth(s)
+		}
+	}
+	return len(s)
 }
 
 func segsText(segs []Segment) string {

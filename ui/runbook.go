@@ -10,10 +10,10 @@ import (
 // the incident's events keep their meaning after the file changes.
 // Parsing never fails on content; findings in the text are the linter's
 // business, not the responder's at 3 a.m.
-func parseAttached(at model.Attachment) (*model.Runbook, error) {
-	rb := runbooks.ParseAttached(at)
-	if rb == nil {
+func parseAttached(at model.Attachment) (*runbooks.Doc, error) {
+	d := runbooks.ParseAttachedDoc(at)
+	if d == nil || d.Runbook == nil {
 		return nil, model.Invalidf("runbook %s: nothing to walk through", at.Name)
 	}
-	return rb, nil
+	return d, nil
 }

@@ -112,11 +112,11 @@ func (p *stepper) setData(incident string, runbooks []attachedRunbook, steps []m
 
 // parsed lists each attached runbook that parsed, by hash and name, for the
 // next reload to reuse.
-func (p *stepper) parsed() map[string]*model.Runbook {
-	out := map[string]*model.Runbook{}
+func (p *stepper) parsed() map[string]*runbooks.Doc {
+	out := map[string]*runbooks.Doc{}
 	for _, r := range p.runbooks {
-		if r.Runbook != nil {
-			out[r.Hash+"\x00"+r.Name] = r.Runbook
+		if r.Doc != nil {
+			out[r.Hash+"\x00"+r.Name] = r.Doc
 		}
 	}
 	return out
@@ -197,7 +197,12 @@ func (p *stepper) document(rb *attachedRunbook) *doc {
 	if len(p.docs) > 32 {
 		clear(p.docs) // widths and runbooks long gone
 	}
-	r := runbooks.Render(rb.Runbook, k.width)
+	var r *runbooks.Rendered
+	if rb.Doc != nil {
+		r = rb.Doc.Render(k.width)
+	} else {
+		r = runbooks.Render(rb.Runbook, k.width)
+	}
 	d := &doc{r: r}
 	code := 0
 	for i, a := range r.Steps {
