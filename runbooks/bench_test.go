@@ -214,3 +214,14 @@ func BenchmarkParseRenderLargestCorpusFile(b *testing.B) {
 	}
 	reportCPU(b, cpu)
 }
+
+// BenchmarkRender70KB is rendering alone, what a new pane width costs.
+func BenchmarkRender70KB(b *testing.B) {
+	d, _ := ParseDoc("big.md", bigRunbook(70<<10), "")
+	b.ReportAllocs()
+	cpu := processCPU()
+	for b.Loop() {
+		d.Render(100)
+	}
+	reportCPU(b, cpu)
+}

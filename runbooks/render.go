@@ -539,67 +539,78 @@ func wrapSegments(segs []Segment, w int) (out [][]Segment, cont []bool) {
 	if fits(segs, w) {
 		return [][]Segment{segs}, []bool{false}
 	}
-	type word struct {
-		parts []Segment
+	// pieces of text between spaces, each knowing whether a space came
+	// before it: a word is a run of pieces with none between them
+	type piece struct {
+		Segment
 		width int
+		space bool
 	}
-	var words []word
-	var cur word
+	n := 1
+	for _, sg := range segs {
+		n += strings.Count(sg.Text, " ") + 1
+	}
+	pieces := make([]piece, 0, n)
+	space := false
 	for _, sg := range segs {
 		text := model.Printable(sg.Text)
 		for len(text) > 0 {
 			i := strings.IndexAny(text, " \t\n")
 			if i == 0 {
-				if len(cur.parts) > 0 {
-					words = append(words, cur)
-					cur = word{}
-				}
+				space = true
 				text = text[1:]
 				continue
 			}
-			piece := text
-			if i > 0 {
-				piece = text[:i]
+			if i < 0 {
+				i = len(text)
 			}
-			cur.parts = append(cur.parts, Segment{piece, sg.Role})
-			cur.width += textWidth(piece)
-			text = text[len(piece):]
+			pieces = append(pieces, piece{Segment{text[:i], sg.Role}, textWidth(text[:i]), space})
+			space = false
+			text = text[i:]
 		}
-	}
-	if len(cur.parts) > 0 {
-		words = append(words, cur)
 	}
 	var line []Segment
 	lw := 0
 	goesOn := false
+	perLine := min(n, w/3+2)
+	out = make([][]Segment, 0, n*4/max(w, 1)+2)
 	next := func(c bool) {
 		out, cont = append(out, line), append(cont, goesOn)
-		line, lw, goesOn = nil, 0, c
+		line, lw, goesOn = make([]Segment, 0, perLine), 0, c
 	}
-	for _, wd := range words {
-		if lw > 0 && lw+1+wd.width > w {
+	line = make([]Segment, 0, perLine)
+	for k := 0; k < len(pieces); {
+		// the word starting at k
+		e, ww := k+1, pieces[k].width
+		for e < len(pieces) && !pieces[e].space {
+			ww += pieces[e].width
+			e++
+		}
+		if lw > 0 && lw+1+ww > w {
 			next(false)
 		}
 		if lw > 0 {
 			line = append(line, Segment{" ", RoleText})
 			lw++
 		}
-		if wd.width > w {
-			firstPiece := true
-			for _, p := range wd.parts {
-				for _, piece := range hardWrap(p.Text, w) {
-					if lw > 0 && lw+textWidth(piece) > w {
-						next(!firstPiece)
-					}
-					firstPiece = false
-					line = append(line, Segment{piece, p.Role})
-					lw += textWidth(piece)
-				}
+		inWord := false // a part of this word is already placed
+		for _, p := range pieces[k:e] {
+			if ww <= w {
+				line = append(line, p.Segment)
+				lw += p.width
+				continue
 			}
-			continue
+			for _, part := range hardWrap(p.Text, w) {
+				pw := textWidth(part)
+				if lw > 0 && lw+pw > w {
+					next(inWord)
+				}
+				line = append(line, Segment{part, p.Role})
+				lw += pw
+				inWord = true
+			}
 		}
-		line = append(line, wd.parts...)
-		lw += wd.width
+		k = e
 	}
 	if len(line) > 0 || len(out) == 0 {
 		next(false)
