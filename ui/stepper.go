@@ -367,15 +367,18 @@ func (p *stepper) innerH() int { return max(p.h-2, 0) }
 
 // progress counts the runbook's steps by state.
 func (p *stepper) progress(rb *attachedRunbook) (done, skipped, blocked, total int) {
-	for _, s := range rb.Runbook.Steps() {
-		total++
-		switch p.state(rb.Name, s.Index).State {
-		case model.StepDone:
-			done++
-		case model.StepSkipped:
-			skipped++
-		case model.StepBlocked:
-			blocked++
+	// by phase: Steps() would copy every step on every frame
+	for _, ph := range rb.Runbook.Phases {
+		for _, s := range ph.Steps {
+			total++
+			switch p.state(rb.Name, s.Index).State {
+			case model.StepDone:
+				done++
+			case model.StepSkipped:
+				skipped++
+			case model.StepBlocked:
+				blocked++
+			}
 		}
 	}
 	return
