@@ -38,6 +38,16 @@ type stepper struct {
 	// docs are the rendered runbooks by text, name and width: a document
 	// is rendered once per width, and a key only picks lines to draw.
 	docs map[docKey]*doc
+
+	// styled holds document lines already drawn in their styles, for one
+	// document and the step states of now: a key redraws only the
+	// cursor's line. A pointer, so the copies View works on share it.
+	styled *styledLines
+}
+
+type styledLines struct {
+	doc   *doc
+	lines map[int]string
 }
 
 type docKey struct {
@@ -59,7 +69,7 @@ type target struct {
 }
 
 func newStepper(s *Styles, k *keyMap) stepper {
-	return stepper{styles: s, keys: k, states: map[stepKey]model.StepStatus{}, sel: map[string]int{}, code: map[string]int{}, docs: map[docKey]*doc{}}
+	return stepper{styles: s, keys: k, states: map[stepKey]model.StepStatus{}, sel: map[string]int{}, code: map[string]int{}, docs: map[docKey]*doc{}, styled: &styledLines{}}
 }
 
 func (p *stepper) SetSize(w, h int) { p.w, p.h = w, h; p.scroll() }
@@ -87,6 +97,7 @@ func (p *stepper) setData(incident string, runbooks []attachedRunbook, steps []m
 	}
 	p.runbooks = runbooks
 	p.states = make(map[stepKey]model.StepStatus, len(steps))
+	p.styled.doc = nil // marks may have changed
 	for _, s := range steps {
 		p.states[stepKey{s.Runbook, s.Step}] = s
 	}
@@ -431,6 +442,9 @@ func (p stepper) View(focused bool) []string {
 	} else {
 		cur = target{line: -1, end: -1}
 	}
+	if p.styled.doc != d {
+		p.styled.doc, p.styled.lines = d, map[int]string{}
+	}
 	for i := p.top; i < len(d.r.Lines) && i < p.top+h; i++ {
 		lines = append(lines, p.line(rb, d.r.Lines[i], i, cur, focused))
 	}
@@ -457,6 +471,13 @@ func (p *stepper) line(rb *attachedRunbook, l runbooks.Line, i int, cur target, 
 	default:
 		b.WriteByte(' ')
 	}
+	if !selected {
+		if body, ok := p.styled.lines[i]; ok {
+			b.WriteString(body)
+			return b.String()
+		}
+	}
+	at := b.Len()
 	for _, sg := range l.Segs {
 		text, style := sg.Text, p.roleStyle(sg.Role)
 		if sg.Role == runbooks.RoleMark && l.Step >= 0 {
@@ -470,6 +491,9 @@ func (p *stepper) line(rb *attachedRunbook, l runbooks.Line, i int, cur target, 
 			style = s.SelectedBg.Inherit(style)
 		}
 		b.WriteString(style.Render(text))
+	}
+	if !selected {
+		p.styled.lines[i] = b.String()[at:]
 	}
 	return b.String()
 }

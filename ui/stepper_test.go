@@ -80,3 +80,18 @@ func TestCopyShellSession(t *testing.T) {
 		t.Errorf("y on the step: %q %v", text, ok)
 	}
 }
+
+// TestPaneMarksFollowStates: lines drawn once are kept, but a step's new
+// state shows on the next frame.
+func TestPaneMarksFollowStates(t *testing.T) {
+	p := paneWith(t, "contain-eradicate", 160, 48)
+	before := strings.Count(strings.Join(p.View(true), "\n"), "[x]")
+	rb := p.current()
+	p.setData("abcd1234", p.runbooks, []model.StepStatus{
+		{Runbook: rb.Name, Step: 0, State: model.StepDone, By: "alice", At: t0},
+		{Runbook: rb.Name, Step: 2, State: model.StepDone, By: "alice", At: t0},
+	})
+	if after := strings.Count(strings.Join(p.View(true), "\n"), "[x]"); before != 1 || after != 2 {
+		t.Errorf("[x] marks: %d before, %d after a second step is done", before, after)
+	}
+}
