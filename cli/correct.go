@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/respond"
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
@@ -40,8 +41,8 @@ amendment is an entry of its own, so the history of what was said is kept.
 				}
 				text = string(b)
 			}
-			return a.correct(cmd, incident, args[0], func(e model.TimelineEntry) model.Change {
-				return model.Change{IncidentID: e.IncidentID, Kind: model.EventAmended, Payload: model.AmendedPayload{Entry: e.EventID, Text: text}}
+			return a.correct(cmd, incident, args[0], func(ctx context.Context, s *respond.Service, e model.TimelineEntry) (model.Event, error) {
+				return s.Amend(ctx, e.IncidentID, e.EventID, text)
 			})
 		},
 	}
@@ -62,8 +63,8 @@ A retraction cannot be undone; add a new note instead.`,
 		Example: `  sitrep retract 7c41d2e9 --reason "wrong incident"`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.correct(cmd, incident, args[0], func(e model.TimelineEntry) model.Change {
-				return model.Change{IncidentID: e.IncidentID, Kind: model.EventRetracted, Payload: model.RetractedPayload{Entry: e.EventID, Reason: reason}}
+			return a.correct(cmd, incident, args[0], func(ctx context.Context, s *respond.Service, e model.TimelineEntry) (model.Event, error) {
+				return s.Retract(ctx, e.IncidentID, e.EventID, reason)
 			})
 		},
 	}
@@ -73,9 +74,9 @@ A retraction cannot be undone; add a new note instead.`,
 	return cmd
 }
 
-// correct finds ENTRY in the incident and appends the correction draft
-// makes for it.
-func (a *session) correct(cmd *cobra.Command, incident, ref string, draft func(model.TimelineEntry) model.Change) error {
+// correct finds ENTRY in the incident and records the correction fix
+// makes to it.
+func (a *session) correct(cmd *cobra.Command, incident, ref string, fix func(context.Context, *respond.Service, model.TimelineEntry) (model.Event, error)) error {
 	return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
 		in, err := pickIncident(ctx, st, incident)
 		if err != nil {
@@ -85,7 +86,7 @@ func (a *session) correct(cmd *cobra.Command, incident, ref string, draft func(m
 		if err != nil {
 			return err
 		}
-		e, err := st.Append(ctx, draft(entry))
+		e, err := fix(ctx, a.respond(st), entry)
 		if err != nil {
 			return err
 		}
@@ -107,8 +108,7 @@ func (a *session) retitleCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				e, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventRetitled,
-					Payload: model.RetitledPayload{Title: strings.Join(args[1:], " "), From: in.Title}})
+				e, err := a.respond(st).Retitle(ctx, in.ID, strings.Join(args[1:], " "))
 				if err != nil {
 					return err
 				}

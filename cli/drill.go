@@ -12,7 +12,7 @@ import (
 
 	"github.com/sitrep-dev/sitrep/export"
 	"github.com/sitrep-dev/sitrep/model"
-	"github.com/sitrep-dev/sitrep/runbooks"
+	"github.com/sitrep-dev/sitrep/respond"
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
@@ -53,9 +53,6 @@ findings, recommendations and improvements to the plan.`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: a.completeArgs(libraryScenarios),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := model.CheckSpeed(speed); err != nil {
-				return err
-			}
 			lib, diags, err := a.library()
 			if err != nil {
 				return err
@@ -66,7 +63,7 @@ findings, recommendations and improvements to the plan.`,
 				return err
 			}
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, warnings, err := a.startDrill(ctx, st, lib, sc, speed, title, commander)
+				in, warnings, err := a.respond(st).StartDrill(ctx, sc.Name, respond.DrillStart{Speed: speed, Title: title, Commander: commander})
 				if err != nil {
 					return err
 				}
@@ -91,47 +88,6 @@ findings, recommendations and improvements to the plan.`,
 	return cmd
 }
 
-// startDrill declares the exercise incident, names its commander, attaches
-// the scenario's runbooks (from lib, the library the scenario came from)
-// and starts the clock, in one transaction. A
-// scenario runbook that cannot be found does not stop the drill; it comes
-// back as a warning for the caller to show where it can (stderr, or the
-// cockpit's flash line).
-func (a *session) startDrill(ctx context.Context, st *storage.Store, lib *runbooks.Library, sc *model.Scenario, speed float64, title, commander string) (model.Incident, []string, error) {
-	d := model.Declaration{Title: sc.Title, Kind: sc.Kind, Severity: sc.Severity, Exercise: true, Commander: commander}
-	if title != "" {
-		d.Title = title
-	}
-	if !d.Severity.Valid() {
-		d.Severity = model.SEV2
-	}
-	if err := d.Validate(); err != nil {
-		return model.Incident{}, nil, err
-	}
-	id := storage.NewID()
-	now := a.now().UTC().Truncate(time.Millisecond)
-	drafts := declarationDrafts(st, id, d, now)
-	var warnings []string
-	for _, name := range sc.Runbooks {
-		att, err := attachDraftsFrom(lib, id, []string{name})
-		if err != nil {
-			warnings = append(warnings, fmt.Sprintf("scenario runbook %s not attached: %s", name, oneLineError(err)))
-			continue
-		}
-		drafts = append(drafts, att...)
-	}
-	if speed == 1 {
-		speed = 0
-	}
-	drafts = append(drafts, model.Change{IncidentID: id, Kind: model.EventExerciseStarted, Occurred: now, Payload: model.ExerciseStartedPayload{
-		Scenario: sc.Name, Title: sc.Title, Source: sc.Source, Hash: sc.Hash, Text: sc.Text, Start: now, Speed: speed,
-		Duration: sc.Duration, Runbooks: sc.Runbooks, Objectives: sc.Objectives, Injects: sc.Injects,
-		Cadence: sc.Cadence,
-	}})
-	in, err := saveNewIncident(ctx, st, id, drafts)
-	return in, warnings, err
-}
-
 // withDrill opens the store and runs fn on the drill a subcommand acts on:
 // the incident ref names, or the current one.
 func (a *session) withDrill(cmd *cobra.Command, ref string, fn func(context.Context, *storage.Store, model.Incident, model.Exercise) error) error {
@@ -140,12 +96,9 @@ func (a *session) withDrill(cmd *cobra.Command, ref string, fn func(context.Cont
 		if err != nil {
 			return err
 		}
-		x, ok, err := st.Exercise(ctx, in.ID)
+		x, err := a.respond(st).Drill(ctx, in)
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return model.Invalidf("incident %s is not a drill started with 'sitrep drill SCENARIO'", in.Short())
 		}
 		return fn(ctx, st, in, x)
 	})
@@ -159,22 +112,16 @@ func (a *session) drillClockCmd(name, short string, kind model.EventKind) *cobra
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: a.completeArgs(exerciseIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
-				now := a.now()
-				if x.Over(now) {
-					return model.Invalidf("the drill on %s has ended", in.Short())
+			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, _ model.Exercise) error {
+				change := a.respond(st).PauseDrill
+				if kind == model.EventExerciseResumed {
+					change = a.respond(st).ResumeDrill
 				}
-				paused := x.Paused(now)
-				if kind == model.EventExercisePaused && paused {
-					return model.Invalidf("the exercise clock of %s is already paused", in.Short())
-				}
-				if kind == model.EventExerciseResumed && !paused {
-					return model.Invalidf("the exercise clock of %s is running", in.Short())
-				}
-				if _, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: kind, Payload: model.ExerciseClockPayload{Reason: reason}}); err != nil {
+				x, _, err := change(ctx, in, reason)
+				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.out, "%s: exercise clock %sd at %s\n", in.Short(), name, model.TPlus(x.Elapsed(now)))
+				fmt.Fprintf(a.out, "%s: exercise clock %sd at %s\n", in.Short(), name, model.TPlus(x.Elapsed(a.now())))
 				return nil
 			})
 		},
@@ -194,14 +141,8 @@ func (a *session) drillSpeedCmd() *cobra.Command {
 			if err != nil {
 				return model.Invalidf("invalid speed %q: give a factor, like 2 or 0.5", args[0])
 			}
-			if err := model.CheckSpeed(sp); err != nil {
-				return err
-			}
-			return a.withDrill(cmd, argAt(args, 1), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
-				if x.Over(a.now()) {
-					return model.Invalidf("the drill on %s has ended", in.Short())
-				}
-				if _, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventExerciseSpeed, Payload: model.ExerciseClockPayload{Speed: sp}}); err != nil {
+			return a.withDrill(cmd, argAt(args, 1), func(ctx context.Context, st *storage.Store, in model.Incident, _ model.Exercise) error {
+				if _, err := a.respond(st).SetDrillSpeed(ctx, in, sp); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.out, "%s: exercise clock runs at %gx\n", in.Short(), sp)
@@ -227,22 +168,13 @@ func (a *session) drillInjectCmd(name string, kind model.EventKind) *cobra.Comma
 			if err != nil || n < 1 {
 				return model.Invalidf("inject number %q: give the number 'sitrep drill status' shows (1, 2, …)", args[0])
 			}
-			return a.withDrill(cmd, argAt(args, 1), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
-				now := a.now()
-				injects := x.Injects(now)
-				if n > len(injects) {
-					return model.Invalidf("the scenario has %s; there is no inject %d", model.Count(len(injects), "inject"), n)
+			return a.withDrill(cmd, argAt(args, 1), func(ctx context.Context, st *storage.Store, in model.Incident, _ model.Exercise) error {
+				change := a.respond(st).Inject
+				if kind == model.EventInjectSkipped {
+					change = a.respond(st).SkipInject
 				}
-				cur := injects[n-1]
-				switch {
-				case x.Over(now):
-					return model.Invalidf("the drill on %s has ended", in.Short())
-				case kind == model.EventInjectReleased && cur.State == model.InjectReleased:
-					return model.Invalidf("inject %d is already released", n)
-				case kind == model.EventInjectSkipped && cur.State == model.InjectSkipped:
-					return model.Invalidf("inject %d is already skipped", n)
-				}
-				if _, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: kind, Payload: model.InjectPayload{Index: n - 1, Title: cur.Title, Reason: reason}}); err != nil {
+				cur, _, err := change(ctx, in, n-1, reason)
+				if err != nil {
 					return err
 				}
 				verb := "released"
@@ -270,11 +202,8 @@ func (a *session) drillEndCmd() *cobra.Command {
 		ValidArgsFunction: a.completeArgs(exerciseIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
-				if !x.Ended.IsZero() {
-					return model.Invalidf("the drill on %s already ended at %s", in.Short(), x.Ended.UTC().Format("15:04:05Z"))
-				}
 				now := a.now().UTC().Truncate(time.Millisecond)
-				if _, err := st.AppendAll(ctx, model.EndChanges(in, reason, now)); err != nil {
+				if _, _, err := a.respond(st).EndDrill(ctx, in, reason); err != nil {
 					return err
 				}
 				resolved := ""
@@ -298,7 +227,7 @@ func (a *session) drillStatusCmd() *cobra.Command {
 		ValidArgsFunction: a.completeArgs(exerciseIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
-				aa, err := a.afterAction(ctx, st, in, x)
+				aa, err := a.respond(st).AfterAction(ctx, in, x)
 				if err != nil {
 					return err
 				}
@@ -318,7 +247,7 @@ func (a *session) drillReportCmd() *cobra.Command {
 		ValidArgsFunction: a.completeArgs(exerciseIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDrill(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) error {
-				aa, err := a.afterAction(ctx, st, in, x)
+				aa, err := a.respond(st).AfterAction(ctx, in, x)
 				if err != nil {
 					return err
 				}
@@ -338,49 +267,6 @@ func argAt(args []string, i int) string {
 		return args[i]
 	}
 	return ""
-}
-
-// afterAction gathers what the facilitator view and the report need about
-// the drill x that withDrill found on in.
-func (a *session) afterAction(ctx context.Context, st *storage.Store, in model.Incident, x model.Exercise) (model.AfterAction, error) {
-	aa := model.AfterAction{Incident: in, Exercise: x, Now: a.now(), Cadence: a.cadencePolicy()}
-	var err error
-	if aa.Entries, err = st.Timeline(ctx, in.ID, storage.TimelinePage{}); err != nil {
-		return aa, err
-	}
-	if aa.Steps, err = st.Steps(ctx, in.ID); err != nil {
-		return aa, err
-	}
-	if aa.Messages, err = st.Messages(ctx, in.ID); err != nil {
-		return aa, err
-	}
-	if aa.Review, _, err = st.Review(ctx, in.ID); err != nil {
-		return aa, err
-	}
-	atts, err := st.Attachments(ctx, in.ID)
-	if err != nil {
-		return aa, err
-	}
-	aa.StepTitles, aa.RunbookSteps = stepTitles(atts)
-	return aa, nil
-}
-
-// stepTitles parses the exact runbook text each attachment recorded.
-func stepTitles(atts []model.Attachment) (map[string]map[int]string, map[string]int) {
-	titles, counts := map[string]map[int]string{}, map[string]int{}
-	for _, at := range atts {
-		rb := runbooks.ParseAttached(at)
-		if rb == nil {
-			continue
-		}
-		steps := rb.Steps()
-		counts[at.Name] = len(steps)
-		titles[at.Name] = map[int]string{}
-		for _, s := range steps {
-			titles[at.Name][s.Index] = s.Title
-		}
-	}
-	return titles, counts
 }
 
 func writeDrillStatus(w io.Writer, aa model.AfterAction) {

@@ -7,27 +7,15 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sitrep-dev/sitrep/export"
 	"github.com/sitrep-dev/sitrep/model"
-	"github.com/sitrep-dev/sitrep/runbooks"
+	"github.com/sitrep-dev/sitrep/respond"
 	"github.com/sitrep-dev/sitrep/storage"
 )
-
-// runbookSteps counts a runbook's steps from its exact text, as recorded
-// when it was attached (with the step rules of then), for judging a
-// drill's runbook objectives.
-func runbookSteps(at model.Attachment) int {
-	rb := runbooks.ParseAttached(at)
-	if rb == nil {
-		return 0
-	}
-	return rb.StepCount()
-}
 
 func exportCommands(a *session) []*cobra.Command {
 	return []*cobra.Command{a.exportCmd(), a.importCmd()}
@@ -109,7 +97,7 @@ request answered in one command.`,
 
 func exportOne(ctx context.Context, st *storage.Store, id, format string, w io.Writer) error {
 	if format == "json" {
-		doc, err := export.One(ctx, st, id, runbookSteps)
+		doc, err := export.One(ctx, st, id, respond.StepCount)
 		var skipped *export.SkippedEvents
 		if err != nil && !errors.As(err, &skipped) {
 			return err
@@ -119,7 +107,7 @@ func exportOne(ctx context.Context, st *storage.Store, id, format string, w io.W
 		}
 		return err
 	}
-	in, err := export.Load(ctx, st, id, runbookSteps)
+	in, err := export.Load(ctx, st, id, respond.StepCount)
 	if err != nil {
 		return err
 	}
@@ -131,9 +119,9 @@ func exportOne(ctx context.Context, st *storage.Store, id, format string, w io.W
 
 func exportAll(ctx context.Context, st *storage.Store, format string, w io.Writer) error {
 	if format == "json" {
-		return export.WriteAll(ctx, st, w, runbookSteps)
+		return export.WriteAll(ctx, st, w, respond.StepCount)
 	}
-	return export.WriteAllCSV(ctx, st, w, runbookSteps)
+	return export.WriteAllCSV(ctx, st, w, respond.StepCount)
 }
 
 // writeOutput runs fn on standard output, or on FILE written privately
@@ -146,67 +134,11 @@ func (a *session) writeOutput(path string, fn func(io.Writer) error) error {
 		}
 		return bw.Flush()
 	}
-	if err := writeFileAtomic(path, fn); err != nil {
+	if err := respond.WriteFile(path, fn); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.errOut, "written to %s\n", path)
 	return nil
-}
-
-// writeFileAtomic writes a file through a temporary one beside it, renamed
-// over it once whole: the CLI's -o and the cockpit's W both write this way.
-func writeFileAtomic(path string, fn func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	bw := bufio.NewWriter(tmp)
-	if err := fn(bw); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	// Flushed before the rename, so a crash leaves the old file or the
-	// whole new one, never a name pointing at missing data.
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-// writeReport writes what 'sitrep export ID --format md' prints, or for a
-// drill what 'sitrep drill report ID' prints, to path: the cockpit's W.
-func (a *session) writeReport(ctx context.Context, st *storage.Store, id, path string) error {
-	in, err := st.Incident(ctx, id)
-	if err != nil {
-		return err
-	}
-	x, drill, err := st.Exercise(ctx, id)
-	if err != nil {
-		return err
-	}
-	if drill {
-		aa, err := a.afterAction(ctx, st, in, x)
-		if err != nil {
-			return err
-		}
-		return writeFileAtomic(path, func(w io.Writer) error {
-			_, err := io.WriteString(w, model.Neutralise(export.AfterActionReport(aa)))
-			return err
-		})
-	}
-	return writeFileAtomic(path, func(w io.Writer) error { return exportOne(ctx, st, id, "md", w) })
 }
 
 func (a *session) importCmd() *cobra.Command {

@@ -41,11 +41,11 @@ func pickIncident(ctx context.Context, st *storage.Store, ref string) (model.Inc
 }
 
 func (a *session) declareCmd() *cobra.Command {
-	var title, sev, kind, detected, commander, at string
+	var title, sev, kind, detected, commander, at, fromAlert string
 	var exercise, unacknowledged bool
 	var runbookNames []string
 	cmd := &cobra.Command{
-		Use:   "declare --title TEXT --sev N [--kind KIND] [--at TIME]",
+		Use:   "declare --title TEXT --sev N [--kind KIND] [--at TIME] | --from-alert FILE|-",
 		Short: "Declare an incident and print its id",
 		Long: `Declare an incident, make you (or --commander) its Incident Commander, and
 make it the current incident. Whoever declares has acknowledged it, so it
@@ -56,13 +56,29 @@ as for 'note --at'; at most a few minutes ahead): the declaration takes
 that place in the timeline, acknowledged is that time, and the timeline
 also shows when it was written down. --unacknowledged records one nobody
 took: it starts as detected, and a later 'status ID resolved --at TIME'
-leaves acknowledged empty, so it stays out of time to acknowledge.`,
+leaves acknowledged empty, so it stays out of time to acknowledge.
+
+--from-alert reads an Alertmanager webhook body, the array Alertmanager's
+/api/v2/alerts returns, or a PagerDuty v3 webhook event ('-': standard
+input) and takes the title, severity, kind and detection time from it,
+attaching the runbook its runbook_url names. Another notification of the
+same alert group adds a note to that group's open incident instead.`,
 		Example: `  sitrep declare --title "Checkout 500s" --sev 1 --kind outage
   sitrep declare --title "Suspicious logins" --sev 2 --kind security --runbook security-incident
   sitrep declare --title "Disk full on db-3" --sev 3 --at "2026-11-20 02:05" --detected "2026-11-20 02:00"
-  sitrep declare --title "Queue backlog, healed itself" --sev 4 --at -9h --unacknowledged`,
+  sitrep declare --title "Queue backlog, healed itself" --sev 4 --at -9h --unacknowledged
+  curl -s http://alertmanager:9093/api/v2/alerts | sitrep declare --from-alert -`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Flags().Changed("from-alert") {
+				if err := alertFlagsAlone(cmd); err != nil {
+					return err
+				}
+				return a.declareFromAlert(cmd, fromAlert, commander, runbookNames)
+			}
+			if err := requireFlags(cmd, "title", "sev"); err != nil {
+				return err
+			}
 			severity, err := model.ParseSeverity(sev)
 			if err != nil {
 				return err
@@ -82,7 +98,7 @@ leaves acknowledged empty, so it stays out of time to acknowledge.`,
 				}
 			}
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, err := a.declare(ctx, st, d, runbookNames)
+				in, err := a.respond(st).Declare(ctx, d, runbookNames)
 				if err != nil {
 					return err
 				}
@@ -100,8 +116,7 @@ leaves acknowledged empty, so it stays out of time to acknowledge.`,
 	cmd.Flags().StringVar(&commander, "commander", "", "who takes the Incident Commander role (default: you)")
 	cmd.Flags().BoolVar(&exercise, "exercise", false, "a drill: marked EXERCISE everywhere, kept out of real metrics")
 	cmd.Flags().StringArrayVar(&runbookNames, "runbook", nil, "attach a runbook by name (repeatable; see 'sitrep runbook list')")
-	_ = cmd.MarkFlagRequired("title")
-	_ = cmd.MarkFlagRequired("sev")
+	cmd.Flags().StringVar(&fromAlert, "from-alert", "", "declare from an alert payload in FILE, or '-' for standard input (Alertmanager or PagerDuty)")
 	a.completeFlags(cmd, map[string]completer{"sev": severityNumbers, "kind": kindNames, "runbook": libraryRunbooks})
 	return cmd
 }
@@ -112,56 +127,6 @@ func sevHelp() string {
 		parts = append(parts, fmt.Sprintf("%d %s", int(s), strings.SplitN(s.Meaning(), ":", 2)[0]))
 	}
 	return strings.Join(parts, ", ")
-}
-
-// declare opens an incident, makes the declarer (or --commander) Incident
-// Commander and attaches runbooks, all in one transaction, and makes it the
-// current incident. The CLI and the cockpit's form both come here. A
-// declaration given a time (d.At, recorded after the fact) dates all of
-// these at that time, so the timeline starts with them.
-func (a *session) declare(ctx context.Context, st *storage.Store, d model.Declaration, runbookNames []string) (model.Incident, error) {
-	if err := d.Validate(); err != nil { // also fills in the defaults (kind, status)
-		return model.Incident{}, err
-	}
-	if err := model.CheckPast("declared", d.At, a.now()); err != nil {
-		return model.Incident{}, err
-	}
-	id := storage.NewID()
-	attach, err := a.attachDrafts(id, runbookNames)
-	if err != nil {
-		return model.Incident{}, err
-	}
-	for i := range attach {
-		attach[i].Occurred = d.At
-	}
-	return saveNewIncident(ctx, st, id, append(declarationDrafts(st, id, d, d.At), attach...))
-}
-
-// declarationDrafts are a new incident's first events: declared, and its
-// Incident Commander (the author when d names none), occurred at at (zero:
-// when they are saved).
-func declarationDrafts(st *storage.Store, id string, d model.Declaration, at time.Time) []model.Change {
-	if d.Commander == "" {
-		d.Commander = st.Author()
-	}
-	return []model.Change{
-		{IncidentID: id, Kind: model.EventDeclared, Occurred: at, Payload: model.DeclaredPayload{
-			Title: d.Title, Kind: d.Kind, Severity: d.Severity, Status: d.Status, Exercise: d.Exercise, DetectedAt: d.DetectedAt,
-		}},
-		{IncidentID: id, Kind: model.EventRoleAssigned, Occurred: at, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: d.Commander}},
-	}
-}
-
-// saveNewIncident appends a new incident's events in one transaction and
-// makes it the current incident.
-func saveNewIncident(ctx context.Context, st *storage.Store, id string, drafts []model.Change) (model.Incident, error) {
-	if _, err := st.AppendAll(ctx, drafts); err != nil {
-		return model.Incident{}, err
-	}
-	if err := st.SetCurrent(ctx, id); err != nil {
-		return model.Incident{}, err
-	}
-	return st.Incident(ctx, id)
 }
 
 func (a *session) noteCmd() *cobra.Command {
@@ -193,9 +158,6 @@ the note was written.`,
 				}
 				text = string(b)
 			}
-			if strings.TrimSpace(text) == "" {
-				return model.Invalidf("the note is empty: type what happened, or '-' to read it from standard input")
-			}
 			var occurred time.Time
 			if at != "" {
 				if occurred, err = a.pastWhen("--at", at); err != nil {
@@ -207,8 +169,7 @@ the note was written.`,
 				if err != nil {
 					return err
 				}
-				e, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventNote, Occurred: occurred,
-					Payload: model.NotePayload{Kind: nk, Text: text}})
+				e, err := a.respond(st).Note(ctx, in.ID, nk, text, occurred)
 				if err != nil {
 					return err
 				}
@@ -250,11 +211,7 @@ func (a *session) statusCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if in.Status == status {
-					return model.Invalidf("incident %s is already %s", in.Short(), status)
-				}
-				_, err = st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventStatusChanged, Occurred: occurred,
-					Payload: model.StatusPayload{Status: status, From: in.Status, Reason: reason}})
+				_, err = a.respond(st).SetStatus(ctx, in.ID, status, reason, occurred)
 				if err == nil {
 					fmt.Fprintf(a.out, "%s: %s → %s\n", in.Short(), in.Status, status)
 				}
@@ -307,11 +264,7 @@ func (a *session) severityCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if in.Severity == sev {
-					return model.Invalidf("incident %s is already %s", in.Short(), sev)
-				}
-				_, err = st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventSeverityChanged,
-					Payload: model.SeverityPayload{Severity: sev, From: in.Severity, Reason: reason}})
+				_, err = a.respond(st).SetSeverity(ctx, in.ID, sev, reason)
 				if err == nil {
 					fmt.Fprintf(a.out, "%s: %s → %s\n", in.Short(), in.Severity, sev)
 				}
@@ -329,7 +282,8 @@ func (a *session) assignCmd() *cobra.Command {
 		Short: "Give a role to someone (default: you); an empty PERSON (\"\") releases it",
 		Long: "Roles: " + roleHelp() + `
 Aliases: ic, comms, ops, sme, support, legal, exec. Teams may use their own
-role names too.`,
+role names too. Giving a role to who holds it, or releasing one nobody
+holds, is refused: it would record a change that changes nothing.`,
 		Example: `  sitrep assign a1b2c3d4 ic bob@laptop
   sitrep assign a1b2c3d4 comms`,
 		Args:              cobra.RangeArgs(2, 3),
@@ -346,9 +300,9 @@ role names too.`,
 				}
 				holder := st.Author()
 				if len(args) == 3 {
-					holder = strings.TrimSpace(args[2])
+					holder = args[2]
 				}
-				e, err := assignRole(ctx, st, in.ID, role, holder)
+				e, err := a.respond(st).Assign(ctx, in.ID, role, holder)
 				if err == nil {
 					fmt.Fprintln(a.out, model.Describe(e))
 				}
@@ -357,20 +311,6 @@ role names too.`,
 		},
 	}
 	return cmd
-}
-
-// assignRole records a role change, noting what the assigner saw so a clash
-// with someone doing the same offline can be recognised after sync.
-func assignRole(ctx context.Context, st *storage.Store, incidentID string, role model.Role, holder string) (model.Event, error) {
-	prev, prevEvent, err := st.RoleEvent(ctx, incidentID, role)
-	if err != nil {
-		return model.Event{}, err
-	}
-	if prev == holder && prevEvent != "" {
-		return model.Event{}, model.Invalidf("%s already holds %s", holder, role.Title())
-	}
-	return st.Append(ctx, model.Change{IncidentID: incidentID, Kind: model.EventRoleAssigned,
-		Payload: model.RoleAssignedPayload{Role: role, Holder: holder, Previous: prev, Replaces: prevEvent}})
 }
 
 func roleHelp() string {
@@ -438,8 +378,9 @@ func (a *session) lsCmd() *cobra.Command {
 
 func (a *session) showCmd() *cobra.Command {
 	var ids bool
+	var asOf string
 	cmd := &cobra.Command{
-		Use:               "show [ID] [--ids]",
+		Use:               "show [ID] [--ids] [--as-of TIME]",
 		Short:             "Print an incident's header and full timeline as plain text",
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: a.completeArgs(incidentIDs),
@@ -452,6 +393,9 @@ func (a *session) showCmd() *cobra.Command {
 				in, err := pickIncident(ctx, st, ref)
 				if err != nil {
 					return err
+				}
+				if asOf != "" {
+					return a.showAsOf(ctx, st, in, asOf, ids)
 				}
 				entries, err := st.TimelineAt(ctx, in.ID, a.now())
 				if err != nil {
@@ -475,6 +419,7 @@ func (a *session) showCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&ids, "ids", false, "start each entry with its id, for 'sitrep amend' and 'sitrep retract'")
+	cmd.Flags().StringVar(&asOf, "as-of", "", "print the incident as it stood then, with its runbooks' steps: 09:30 (UTC), -2h, 2026-11-23 09:30")
 	return cmd
 }
 
@@ -486,6 +431,13 @@ func (a *session) showCmd() *cobra.Command {
 // their T+ on clock (the exercise clock for a drill), and, when the clock
 // that stamped them disagreed with the others, what it stamped.
 func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries []model.TimelineEntry, clock model.IncidentClock, ids bool) {
+	writeShowHead(w, in, roles, clock)
+	fmt.Fprintln(w)
+	writeShowEntries(w, entries, clock, ids)
+}
+
+// writeShowHead is show's header: title, status, milestones, roles.
+func writeShowHead(w io.Writer, in model.Incident, roles []model.RoleHolder, clock model.IncidentClock) {
 	n := model.Neutralise
 	title := n(model.OneLine(in.Title))
 	if in.Exercise {
@@ -518,7 +470,11 @@ func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries
 		}
 		fmt.Fprintln(w, line)
 	}
-	fmt.Fprintln(w)
+}
+
+// writeShowEntries is show's timeline.
+func writeShowEntries(w io.Writer, entries []model.TimelineEntry, clock model.IncidentClock, ids bool) {
+	n := model.Neutralise
 	for i, e := range entries {
 		if i == 0 || !model.SameDay(e.Placed(), entries[i-1].Placed()) {
 			if i > 0 {

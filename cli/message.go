@@ -18,11 +18,19 @@ func messageCommands(a *session) []*cobra.Command {
 	return []*cobra.Command{a.messageCmd()}
 }
 
-// cadencePolicy is the default cadence with the config's overrides:
+// cadencePolicy is the default cadence with the config's overrides, read
+// once per command line (so a line it cannot read is said once):
 //
 //	cadence.sev1.customers = first=5m every=20m for=2h then=1h
 //	cadence.sev3.customers = none
 func (a *session) cadencePolicy() model.CadencePolicy {
+	if a.cadence == nil {
+		a.cadence = a.readCadence()
+	}
+	return a.cadence
+}
+
+func (a *session) readCadence() model.CadencePolicy {
 	p := model.DefaultCadence()
 	for key, value := range a.cfg.Extra {
 		rest, ok := strings.CutPrefix(key, "cadence.")
@@ -147,8 +155,7 @@ for=2h then=1h).`,
 					fmt.Fprint(a.out, model.Neutralise(body))
 					return nil
 				}
-				e, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventMessageSent, Payload: model.MessagePayload{
-					Audience: t.Audience, Template: t.Name, Text: strings.TrimRight(body, "\n") + "\n", Channel: channel}})
+				e, err := a.respond(st).LogMessage(ctx, in.ID, t, body, channel)
 				if err != nil {
 					return err
 				}

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sitrep-dev/sitrep/export"
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/respond"
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
@@ -84,13 +84,13 @@ change records nothing. --from reads the document from a file instead.`,
 						return fmt.Errorf("review not saved: %w; your text is kept in %s (fix it and run 'sitrep review %s --from %s')", perr, path, in.Short(), path)
 					}
 					os.Remove(path)
-					return a.saveReview(ctx, st, in, cur, r)
+					return a.saveReview(ctx, st, in, r)
 				}
 				r, err := export.ParseReviewTemplate(text, a.now())
 				if err != nil {
 					return fmt.Errorf("review not saved: %s: %w", from, err)
 				}
-				return a.saveReview(ctx, st, in, cur, r)
+				return a.saveReview(ctx, st, in, r)
 			})
 		},
 	}
@@ -99,13 +99,14 @@ change records nothing. --from reads the document from a file instead.`,
 	return cmd
 }
 
-func (a *session) saveReview(ctx context.Context, st *storage.Store, in model.Incident, cur, r model.Review) error {
-	if r.Equal(cur) {
+func (a *session) saveReview(ctx context.Context, st *storage.Store, in model.Incident, r model.Review) error {
+	saved, err := a.respond(st).SaveReview(ctx, in.ID, r)
+	if err != nil {
+		return err
+	}
+	if !saved {
 		fmt.Fprintln(a.out, "review unchanged: nothing recorded")
 		return nil
-	}
-	if _, err := st.Append(ctx, model.Change{IncidentID: in.ID, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: r}}); err != nil {
-		return err
 	}
 	fmt.Fprintf(a.out, "review of %s saved (%s)\n", in.Short(), model.Count(len(r.ActionItems), "action item"))
 	return nil
@@ -134,47 +135,14 @@ func readInput(stdin io.Reader, path string) ([]byte, error) {
 	return b, nil
 }
 
-// editorCommand is $VISUAL, else $EDITOR, else vi.
-func editorCommand() string {
-	for _, v := range []string{"VISUAL", "EDITOR"} {
-		if e := strings.TrimSpace(os.Getenv(v)); e != "" {
-			return e
-		}
-	}
-	return "vi"
-}
-
-// editText writes text to a private temp file, runs the editor on it, and
-// returns what the file holds afterwards and its path (left for the caller
-// to remove, so a document that fails to parse is not lost).
+// editText edits text in the responder's editor on this process's
+// terminal (see respond.EditText).
 func (a *session) editText(pattern, text string) (string, string, error) {
-	f, err := os.CreateTemp("", pattern)
-	if err != nil {
-		return "", "", fmt.Errorf("create a file to edit: %w", err)
+	in := os.Stdin
+	if f, ok := a.in.(*os.File); ok {
+		in = f
 	}
-	path := f.Name()
-	if _, err := f.WriteString(text); err != nil {
-		f.Close()
-		return "", path, fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return "", path, fmt.Errorf("write %s: %w", path, err)
-	}
-	editor := editorCommand()
-	// Through the shell, so EDITOR="code -w" works as it does for git.
-	c := exec.Command("/bin/sh", "-c", editor+` "$1"`, "sitrep-editor", path)
-	c.Stdin, c.Stdout, c.Stderr = os.Stdin, os.Stdout, os.Stderr
-	if in, ok := a.in.(*os.File); ok {
-		c.Stdin = in
-	}
-	if err := c.Run(); err != nil {
-		return "", path, fmt.Errorf("editor %q failed: %w (your text is in %s)", editor, err, path)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", path, fmt.Errorf("read back %s: %w", path, err)
-	}
-	return string(b), path, nil
+	return respond.EditText(respond.Editor(), pattern, text, in, os.Stdout, os.Stderr)
 }
 
 // writeReview prints a review for reading: the sections that have text.

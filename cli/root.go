@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/respond"
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
@@ -32,6 +33,8 @@ type session struct {
 	in          io.Reader
 	out, errOut io.Writer
 	now         func() time.Time
+	lib         *loadedLibrary      // the runbook library, once a command asked for it
+	cadence     model.CadencePolicy // the update cadence, once a command asked for it
 }
 
 // Main executes one command line (without the program name) and returns
@@ -186,6 +189,12 @@ func (a *session) author() string {
 		host = "localhost"
 	}
 	return name + "@" + host
+}
+
+// respond is what a responder can do, on st: every command that changes
+// an incident goes through it, as the cockpit does.
+func (a *session) respond(st *storage.Store) *respond.Service {
+	return respond.New(st, respond.Options{Library: a.libraryOrNotice, Now: a.now, Cadence: a.cadencePolicy})
 }
 
 // openStore opens (creating on first use) the store this command works on.

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/respond"
 	"github.com/sitrep-dev/sitrep/runbooks"
 	"github.com/sitrep-dev/sitrep/storage"
 )
@@ -50,9 +51,31 @@ func (a *session) runbookSources() []string {
 	return append(dirs, a.runbookDirs...)
 }
 
-// library loads the runbook library every command sees.
+// loadedLibrary is the runbook library as loaded once for a command.
+type loadedLibrary struct {
+	lib   *runbooks.Library
+	diags []runbooks.Diagnostic
+	err   error
+}
+
+// library loads the runbook library every command sees, once per command
+// line: a command and the service it calls read the folders once.
 func (a *session) library() (*runbooks.Library, []runbooks.Diagnostic, error) {
-	return runbooks.Load(a.runbookSources())
+	if a.lib == nil {
+		lib, diags, err := runbooks.Load(a.runbookSources())
+		a.lib = &loadedLibrary{lib: lib, diags: diags, err: err}
+	}
+	return a.lib.lib, a.lib.diags, a.lib.err
+}
+
+// libraryOrNotice is the library as the service takes it: nil and the
+// sentence saying why when it did not load.
+func (a *session) libraryOrNotice() (*runbooks.Library, string) {
+	lib, _, err := a.library()
+	if err != nil {
+		return nil, err.Error()
+	}
+	return lib, ""
 }
 
 // warnLoad tells, in one line, that some files in the team folders have
@@ -182,39 +205,14 @@ func outputWidth(w io.Writer) int {
 // findRunbook is a runbook by library name, or a file named by path so a
 // runbook can be previewed before it is put in a folder.
 func (a *session) findRunbook(ref string) (*model.Runbook, error) {
-	if looksLikePath(ref) {
-		return runbookByRef(nil, ref)
+	if respond.LooksLikePath(ref) {
+		return respond.RunbookByRef(nil, ref)
 	}
 	lib, _, err := a.library()
 	if err != nil {
 		return nil, err
 	}
-	return runbookByRef(lib, ref)
-}
-
-// runbookByRef is the runbook a command names: a file when ref is the path
-// of one (so a runbook from a checkout can be shown or attached as it is),
-// else the library's runbook of that name.
-func runbookByRef(lib *runbooks.Library, ref string) (*model.Runbook, error) {
-	if looksLikePath(ref) {
-		src, err := runbooks.ReadFile(ref)
-		if err != nil {
-			return nil, err
-		}
-		rb, _ := runbooks.Parse(ref, src)
-		rb.Source = ref
-		return rb, nil
-	}
-	return lib.Runbook(ref)
-}
-
-func looksLikePath(ref string) bool {
-	if strings.ContainsAny(ref, `/\`) || strings.HasSuffix(strings.ToLower(ref), ".md") {
-		if _, err := os.Stat(ref); err == nil {
-			return true
-		}
-	}
-	return false
+	return respond.RunbookByRef(lib, ref)
 }
 
 // writeRunbook prints a runbook for reading or piping. Every piece of it
@@ -336,7 +334,7 @@ func (a *session) scenarioShowCmd() *cobra.Command {
 
 // findScenario is findRunbook for scenarios.
 func (a *session) findScenario(ref string) (*model.Scenario, error) {
-	if looksLikePath(ref) {
+	if respond.LooksLikePath(ref) {
 		src, err := runbooks.ReadFile(ref)
 		if err != nil {
 			return nil, err
@@ -424,76 +422,20 @@ func (a *session) attach(ctx context.Context, st *storage.Store, ref string, nam
 	if err != nil {
 		return err
 	}
-	drafts, err := a.attachDrafts(in.ID, names)
+	done, err := a.respond(st).Attach(ctx, in, names)
 	if err != nil {
 		return err
 	}
-	have, err := st.Attachments(ctx, in.ID)
-	if err != nil {
-		return err
-	}
-	for _, d := range drafts {
-		p := d.Payload.(model.RunbookAttachedPayload)
-		for _, h := range have {
-			if h.Name == p.Name && h.Hash == p.Hash {
-				return model.Invalidf("runbook %s (sha256 %.12s) is already attached to %s; nothing was attached", p.Name, p.Hash, in.Short())
-			}
-		}
-	}
-	if _, err := st.AppendAll(ctx, drafts); err != nil {
-		return err
-	}
-	for _, d := range drafts {
-		p := d.Payload.(model.RunbookAttachedPayload)
+	for _, d := range done {
+		p := d.Payload
 		verb := "attached"
-		for _, h := range have {
-			if h.Name == p.Name {
-				verb = fmt.Sprintf("attached a new version of (was sha256 %.12s)", h.Hash)
-			}
+		if d.Replaced != "" {
+			verb = fmt.Sprintf("attached a new version of (was sha256 %.12s)", d.Replaced)
 		}
 		fmt.Fprintf(a.out, "%s %s to %s: %s (sha256 %.12s)\n", verb, model.Neutralise(p.Name), in.Short(), model.Neutralise(model.OneLine(p.Title)), p.Hash)
 	}
 	return nil
 }
-
-// attachDrafts turns runbook names into runbook.attached events for an
-// incident, each carrying the runbook's exact text and hash. Names are
-// resolved in the library every command sees; an unknown name fails the
-// whole call with the closest match, so a typo attaches nothing. A name
-// given twice is attached once.
-func (a *session) attachDrafts(incidentID string, names []string) ([]model.Change, error) {
-	if len(names) == 0 {
-		return nil, nil
-	}
-	lib, _, err := a.library()
-	if err != nil {
-		return nil, err
-	}
-	return attachDraftsFrom(lib, incidentID, names)
-}
-
-// attachDraftsFrom is attachDrafts with the library already loaded.
-func attachDraftsFrom(lib *runbooks.Library, incidentID string, names []string) ([]model.Change, error) {
-	var drafts []model.Change
-	seen := map[string]bool{}
-	for _, name := range names {
-		rb, err := runbookByRef(lib, name)
-		if err != nil {
-			return nil, err
-		}
-		if seen[rb.Name] {
-			continue
-		}
-		seen[rb.Name] = true
-		p, err := rb.Attachment()
-		if err != nil {
-			return nil, err
-		}
-		drafts = append(drafts, model.Change{IncidentID: incidentID, Kind: model.EventRunbookAttached, Payload: p})
-	}
-	return drafts, nil
-}
-
 func indent(text, prefix string) string {
 	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
 	for i, l := range lines {

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/respond"
 	"github.com/sitrep-dev/sitrep/runbooks"
 	"github.com/sitrep-dev/sitrep/storage"
 	ssync "github.com/sitrep-dev/sitrep/sync"
@@ -48,38 +49,9 @@ func (a *session) runTUI(cmd *cobra.Command) error {
 	opts := ui.Options{
 		Store:   st,
 		Library: lazyLibrary(library),
-		Declare: func(ctx context.Context, d model.Declaration, names []string) (model.Incident, error) {
-			return a.declare(ctx, st, d, names)
-		},
-		Drill: func(ctx context.Context, name string) (model.Incident, string, error) {
-			lib, notice := library()
-			if lib == nil {
-				return model.Incident{}, "", model.Invalidf("%s", notice)
-			}
-			sc, err := lib.Scenario(name)
-			if err != nil {
-				return model.Incident{}, "", err
-			}
-			in, warnings, err := a.startDrill(ctx, st, lib, sc, 1, "", "")
-			return in, strings.Join(warnings, "; "), err
-		},
-		Attach: func(ctx context.Context, incidentID, name string) error {
-			lib, notice := library()
-			if lib == nil {
-				return model.Invalidf("%s", notice)
-			}
-			drafts, err := attachDraftsFrom(lib, incidentID, []string{name})
-			if err != nil {
-				return err
-			}
-			_, err = st.AppendAll(ctx, drafts)
-			return err
-		},
-		Write: func(ctx context.Context, id, path string) error {
-			return a.writeReport(ctx, st, id, path)
-		},
+		Respond: respond.New(st, respond.Options{Library: library, Now: a.now, Cadence: a.cadencePolicy}),
 		Cadence: a.cadencePolicy(),
-		Editor:  editorCommand(),
+		Editor:  respond.Editor(),
 	}
 	// With a hub configured, the cockpit holds one live session to it for
 	// as long as it runs (sync --watch's), and ctrl+s syncs once, as

@@ -102,13 +102,18 @@ func TestCockpitInTmux(t *testing.T) {
 	bin := buildSitrep(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "sitrep.db")
-	editor := filepath.Join(dir, "editor.sh")
+	// The editor sits in a folder with a space and is named quoted, as
+	// git would run it: through the shell, like the CLI's review.
+	editor := filepath.Join(dir, "my editors", "editor.sh")
 	script := "#!/bin/sh\nsed -i 's/^## Summary$/## Summary\\n\\nFixed by the tmux editor./' \"$1\"\n"
+	if err := os.MkdirAll(filepath.Dir(editor), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(editor, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	env := []string{"SITREP_DB=" + db, "SITREP_AUTHOR=tess@tmux", "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), "NO_COLOR=1", "SITREP_REMOTE=",
-		"VISUAL=", "EDITOR=" + editor}
+		"VISUAL=", "EDITOR='" + editor + "'"}
 	sitrep := func(args ...string) (string, error) {
 		cmd := exec.Command(bin, args...)
 		cmd.Env = append(os.Environ(), env...)

@@ -19,6 +19,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/respond"
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
@@ -43,6 +44,7 @@ var paneNames = [paneCount]string{"Timeline", "Runbook", "RACI"}
 // App is the root tea.Model.
 type App struct {
 	st      Store
+	rs      *respond.Service // every change to an incident goes through it
 	opts    Options
 	styles  *Styles
 	keys    *keyMap
@@ -86,17 +88,24 @@ type App struct {
 
 	// The drill on screen, if any (drill.go).
 	drill drillState
+	// The replay on screen, if any, and the log it folds (replay.go).
+	replay      replayState
+	replayCache *replayCache
 }
 
 // New builds the App.
 func New(opts Options) App {
 	styles := NewStyles(opts.Renderer)
 	keys := newKeyMap()
-	keys.Drill.SetEnabled(opts.Drill != nil && opts.Library != nil)
-	keys.Write.SetEnabled(opts.Write != nil)
+	keys.Drill.SetEnabled(opts.Respond != nil && opts.Library != nil)
+	keys.Write.SetEnabled(opts.Respond != nil)
 	now := opts.Now
 	if now == nil {
 		now = opts.Store.Now
+	}
+	rs := opts.Respond
+	if rs == nil {
+		rs = respond.New(opts.Store, respond.Options{Now: now, Cadence: func() model.CadencePolicy { return opts.Cadence }})
 	}
 	if opts.Copy == nil {
 		opts.Copy = systemCopy(os.Stdout)
@@ -107,6 +116,7 @@ func New(opts Options) App {
 	}
 	a := App{
 		st:       opts.Store,
+		rs:       rs,
 		opts:     opts,
 		styles:   styles,
 		keys:     &keys,
@@ -259,6 +269,10 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	}
 	if key.Matches(msg, k.SyncNow) {
 		return a, a.syncNow()
+	}
+	if a.replay.on && a.screen == screenIncident && !a.help && key.Matches(msg, k.Declare) {
+		cmd, _ := a.replayKey(msg) // refused: nothing is written while replaying
+		return a, cmd
 	}
 	if a.help {
 		page := a.bodyHeight()

@@ -85,6 +85,10 @@ func (a *App) onIncidentResult(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case incidentDataMsg:
 		return a.onIncidentData(msg)
+	case replayMsg:
+		return a.onReplay(msg)
+	case replayLogMsg:
+		a.onReplayLog(msg)
 	case timelinePageMsg:
 		var cmd tea.Cmd
 		a.timeline, cmd = a.timeline.Update(msg)
@@ -117,7 +121,7 @@ func (a *App) onIncidentResult(msg tea.Msg) tea.Cmd {
 		}
 		return runEditor(a.opts.Editor, msg)
 	case editorDoneMsg:
-		return finishEditor(a.st, msg)
+		return finishEditor(a.st, a.rs, msg)
 	case messageFilledMsg:
 		if c := a.slot.comms(); c != nil && c.incID == msg.ID {
 			c.filled(msg, a.drafts[messageSlot(string(msg.Tmpl.Audience))])
