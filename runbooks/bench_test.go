@@ -225,3 +225,18 @@ func BenchmarkRender70KB(b *testing.B) {
 	}
 	reportCPU(b, cpu)
 }
+
+// BenchmarkRenderLargestCorpusFile is rendering the corpus's 70 KB
+// playbook alone.
+func BenchmarkRenderLargestCorpusFile(b *testing.B) {
+	p := filepath.Join(corpusDir(b), "aws-incident-response-playbooks", "playbooks", "IRP-PersonalDataBreach.md")
+	src, err := os.ReadFile(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, _ := ParseDoc(p, src, "")
+	b.ReportAllocs()
+	for b.Loop() {
+		d.Render(100)
+	}
+}

@@ -539,6 +539,9 @@ func wrapSegments(segs []Segment, w int) (out [][]Segment, cont []bool) {
 	if fits(segs, w) {
 		return [][]Segment{segs}, []bool{false}
 	}
+	if clean, ok := printableFits(segs, w); ok {
+		return [][]Segment{clean}, []bool{false}
+	}
 	// pieces of text between spaces, each knowing whether a space came
 	// before it: a word is a run of pieces with none between them
 	type piece struct {
@@ -631,6 +634,32 @@ func fits(segs []Segment, w int) bool {
 		n += len(sg.Text)
 	}
 	return n <= w && (len(segs) == 0 || !strings.HasPrefix(segs[0].Text, " ") && !strings.HasSuffix(segs[len(segs)-1].Text, " "))
+}
+
+// printableFits is segs made printable, and whether that is one line no
+// wider than w: text with em dashes and quotes, short enough not to wrap.
+func printableFits(segs []Segment, w int) ([]Segment, bool) {
+	n := 0
+	for _, sg := range segs {
+		n += len(sg.Text) // bytes: at least the columns
+	}
+	if n > 4*w {
+		return nil, false
+	}
+	out := make([]Segment, len(segs))
+	width := 0
+	for i, sg := range segs {
+		t := model.Printable(sg.Text)
+		if strings.ContainsAny(t, "\n\t") {
+			return nil, false
+		}
+		out[i] = Segment{t, sg.Role}
+		width += textWidth(t)
+	}
+	if width > w || len(out) > 0 && (strings.HasPrefix(out[0].Text, " ") || strings.HasSuffix(out[len(out)-1].Text, " ")) {
+		return nil, false
+	}
+	return out, true
 }
 
 // hardWrap cuts s into pieces of at most w columns.
