@@ -4,7 +4,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/mattn/go-runewidth"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/yuin/goldmark/ast"
 	extast "github.com/yuin/goldmark/extension/ast"
 
@@ -671,7 +671,7 @@ func hardWrap(s string, w int) []string {
 	var b strings.Builder
 	bw := 0
 	for _, c := range s {
-		cw := runewidth.RuneWidth(c)
+		cw := ansi.StringWidth(string(c))
 		if bw+cw > w && bw > 0 {
 			out = append(out, b.String())
 			b.Reset()
@@ -696,7 +696,7 @@ func segsWidth(segs []Segment) int {
 func textWidth(s string) int {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
-			return runewidth.StringWidth(s)
+			return ansi.StringWidth(s)
 		}
 	}
 	return len(s)
