@@ -539,7 +539,8 @@ func wrapSegments(segs []Segment, w int) (out [][]Segment, cont []bool) {
 	if fits(segs, w) {
 		return [][]Segment{segs}, []bool{false}
 	}
-	if clean, ok := printableFits(segs, w); ok {
+	clean, width, simple := printable(segs)
+	if simple && width <= w && !strings.HasPrefix(clean[0].Text, " ") && !strings.HasSuffix(clean[len(clean)-1].Text, " ") {
 		return [][]Segment{clean}, []bool{false}
 	}
 	// pieces of text between spaces, each knowing whether a space came
@@ -555,10 +556,10 @@ func wrapSegments(segs []Segment, w int) (out [][]Segment, cont []bool) {
 	}
 	pieces := make([]piece, 0, n)
 	space := false
-	for _, sg := range segs {
-		text := model.Printable(sg.Text)
+	for _, sg := range clean {
+		text := sg.Text
 		for len(text) > 0 {
-			i := strings.IndexAny(text, " \t\n")
+			i := indexSpace(text)
 			if i == 0 {
 				space = true
 				text = text[1:]
@@ -636,30 +637,30 @@ func fits(segs []Segment, w int) bool {
 	return n <= w && (len(segs) == 0 || !strings.HasPrefix(segs[0].Text, " ") && !strings.HasSuffix(segs[len(segs)-1].Text, " "))
 }
 
-// printableFits is segs made printable, and whether that is one line no
-// wider than w: text with em dashes and quotes, short enough not to wrap.
-func printableFits(segs []Segment, w int) ([]Segment, bool) {
-	n := 0
-	for _, sg := range segs {
-		n += len(sg.Text) // bytes: at least the columns
-	}
-	if n > 4*w {
-		return nil, false
-	}
-	out := make([]Segment, len(segs))
-	width := 0
+// printable is segs made printable, their width, and whether they hold
+// no line break or tab (then they are one line as they are).
+func printable(segs []Segment) (out []Segment, width int, simple bool) {
+	out = make([]Segment, len(segs))
+	simple = len(segs) > 0
 	for i, sg := range segs {
 		t := model.Printable(sg.Text)
 		if strings.ContainsAny(t, "\n\t") {
-			return nil, false
+			simple = false
 		}
 		out[i] = Segment{t, sg.Role}
 		width += textWidth(t)
 	}
-	if width > w || len(out) > 0 && (strings.HasPrefix(out[0].Text, " ") || strings.HasSuffix(out[len(out)-1].Text, " ")) {
-		return nil, false
+	return out, width, simple
+}
+
+// indexSpace is the first space, tab or newline in s, -1 if none.
+func indexSpace(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ' ' || c == '\t' || c == '\n' {
+			return i
+		}
 	}
-	return out, true
+	return -1
 }
 
 // hardWrap cuts s into pieces of at most w columns.
