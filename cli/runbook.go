@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
@@ -183,7 +184,7 @@ pane lets you copy, in document order, as it would be copied.`,
 			if width < 20 {
 				return exitError{code: 2, err: fmt.Errorf("--width %d: the narrowest is 20", width)}
 			}
-			writeRunbook(a.out, rb, width)
+			writeRunbook(a.out, rb, width, terminalStyles(a.out))
 			return nil
 		},
 	}
@@ -217,7 +218,7 @@ func (a *session) findRunbook(ref string) (*model.Runbook, error) {
 
 // writeRunbook prints a runbook for reading or piping. Every piece of it
 // came from a file someone else wrote, so all of it is neutralised.
-func writeRunbook(w io.Writer, rb *model.Runbook, width int) {
+func writeRunbook(w io.Writer, rb *model.Runbook, width int, styles map[runbooks.Role]lipgloss.Style) {
 	n := model.Neutralise
 	fmt.Fprintf(w, "%s\n", n(model.OneLine(rb.Title)))
 	fmt.Fprintf(w, "name:    %s\n", n(rb.Name))
@@ -246,7 +247,46 @@ func writeRunbook(w io.Writer, rb *model.Runbook, width int) {
 	// the document as the pane draws it, from the same renderer
 	fmt.Fprintln(w)
 	for _, l := range runbooks.Render(rb, width).Lines {
-		fmt.Fprintln(w, strings.TrimRight(n(l.Text()), " "))
+		if styles == nil {
+			fmt.Fprintln(w, strings.TrimRight(n(l.Text()), " "))
+			continue
+		}
+		var b strings.Builder
+		for _, sg := range l.Segs {
+			if st, ok := styles[sg.Role]; ok {
+				b.WriteString(st.Render(n(sg.Text)))
+			} else {
+				b.WriteString(n(sg.Text))
+			}
+		}
+		fmt.Fprintln(w, b.String())
+	}
+}
+
+// terminalStyles are the runbook's roles drawn on a terminal as the pane
+// draws them (bold headings and marks, faint frames): attributes only, no
+// colours, so nothing has to ask the terminal for its background. Nil
+// when w is not a terminal or NO_COLOR is set: plain text then.
+func terminalStyles(w io.Writer) map[runbooks.Role]lipgloss.Style {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(f.Fd()) || os.Getenv("NO_COLOR") != "" {
+		return nil
+	}
+	return roleStyles(lipgloss.NewRenderer(f))
+}
+
+func roleStyles(r *lipgloss.Renderer) map[runbooks.Role]lipgloss.Style {
+	st := r.NewStyle
+	return map[runbooks.Role]lipgloss.Style{
+		runbooks.RoleHeading: st().Bold(true),
+		runbooks.RoleBold:    st().Bold(true),
+		runbooks.RoleEm:      st().Italic(true),
+		runbooks.RoleLink:    st().Underline(true),
+		runbooks.RoleMark:    st().Bold(true),
+		runbooks.RoleMarker:  st().Faint(true),
+		runbooks.RoleFrame:   st().Faint(true),
+		runbooks.RoleQuote:   st().Faint(true),
+		runbooks.RoleTable:   st().Faint(true),
 	}
 }
 

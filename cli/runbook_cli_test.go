@@ -3,13 +3,19 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/runbooks"
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
@@ -343,5 +349,22 @@ func TestCLIAttach(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("attach by path stored no cache-flush attachment")
+	}
+}
+
+// TestRunbookShowStyles: on a terminal, headings and step marks are bold
+// and frames faint, as the pane draws them; the text is the same.
+func TestRunbookShowStyles(t *testing.T) {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.ANSI)
+	rb, _ := runbooks.Parse("t.md", []byte("# Title\n\n- [ ] do it\n\n```sh\nls\n```\n"))
+	var styled, plain strings.Builder
+	writeRunbook(&styled, rb, 80, roleStyles(r))
+	writeRunbook(&plain, rb, 80, nil)
+	if !strings.Contains(styled.String(), "\x1b[1mTitle") || !strings.Contains(styled.String(), "\x1b[1m[ ] ") {
+		t.Errorf("no bold heading or mark: %q", styled.String())
+	}
+	if got := ansi.Strip(styled.String()); strings.ReplaceAll(got, " \n", "\n") != strings.ReplaceAll(plain.String(), " \n", "\n") {
+		t.Errorf("styled text differs from plain:\n%q\n%q", got, plain.String())
 	}
 }
