@@ -483,7 +483,7 @@ func exerciseInfo(x model.Exercise, in model.Incident, entries []model.TimelineE
 	if ended {
 		counts := map[string]int{}
 		for _, a := range atts {
-			counts[a.Name] = count.steps(a.Name, a.Text)
+			counts[a.Name] = count.steps(a)
 		}
 		results = x.Objectives(model.DrillLog{Incident: in, Entries: entries, Steps: steps, RunbookSteps: counts, Messages: msgs}, x.Ended)
 	}
@@ -504,13 +504,13 @@ func exerciseInfo(x model.Exercise, in model.Incident, entries []model.TimelineE
 // StepCounter counts the steps of a runbook's text. The caller passes the
 // runbook parser's (export reads only model and storage, so a format layer
 // never pulls in the runbook library); with nil, a drill's runbook objectives stay unjudged.
-type StepCounter func(name, text string) int
+type StepCounter func(at model.Attachment) int
 
-func (c StepCounter) steps(name, text string) int {
+func (c StepCounter) steps(at model.Attachment) int {
 	if c == nil {
 		return 0
 	}
-	return c(name, text)
+	return c(at)
 }
 
 func tp(t time.Time) *time.Time {

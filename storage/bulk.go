@@ -107,9 +107,9 @@ type bulkStep struct {
 }
 
 type bulkAtt struct {
-	incident, name, title, source, hash, text string
-	at                                        int64
-	version                                   string
+	incident, name, title, source, hash, text, rules string
+	at                                               int64
+	version                                          string
 }
 
 type bulkReview struct {
@@ -315,7 +315,7 @@ func (b *bulkProjector) stateRows(ctx context.Context, e model.Event, in *bulkIn
 			b.attOrder = append(b.attOrder, a)
 		}
 		if v > a.version {
-			a.title, a.source, a.hash, a.text, a.at, a.version = d.Title, d.Source, d.Hash, d.Text, ms(e.Placed()), v
+			a.title, a.source, a.hash, a.text, a.at, a.version, a.rules = d.Title, d.Source, d.Hash, d.Text, ms(e.Placed()), v, d.Rules
 		}
 		return nil
 	case model.EventStepChanged:
@@ -531,9 +531,9 @@ func (b *bulkProjector) finish(ctx context.Context) error {
 			return err
 		}
 	}
-	atts := newBatchInsert(b.db, "attachments", "incident_id, name, title, source, hash, text, at, version")
+	atts := newBatchInsert(b.db, "attachments", "incident_id, name, title, source, hash, text, at, version, rules")
 	for _, a := range b.attOrder {
-		if err := atts.add(ctx, a.incident, a.name, a.title, a.source, a.hash, a.text, a.at, a.version); err != nil {
+		if err := atts.add(ctx, a.incident, a.name, a.title, a.source, a.hash, a.text, a.at, a.version, a.rules); err != nil {
 			return err
 		}
 	}

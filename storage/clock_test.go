@@ -111,7 +111,8 @@ func TestOpenRebuildsStoreFromBeforePlacement(t *testing.T) {
 	// Put the store back as schema 3 left it: no placed column, the old
 	// index, milestones at the authors' stamps.
 	for _, q := range []string{
-		`DELETE FROM schema_migrations WHERE version = 4`,
+		`DELETE FROM schema_migrations WHERE version >= 4`,
+		`ALTER TABLE attachments DROP COLUMN rules`,
 		`DROP INDEX timeline_order`,
 		`ALTER TABLE timeline DROP COLUMN placed`,
 		`CREATE INDEX timeline_order ON timeline(incident_id, occurred, hlc, event_id)`,

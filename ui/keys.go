@@ -132,7 +132,7 @@ func newKeyMap() keyMap {
 		Skip:        b([]string{"s"}, "s", "skip step (why?)"),
 		Block:       b([]string{"b"}, "b", "step blocked (why?)"),
 		Reopen:      b([]string{"u"}, "u", "reopen step"),
-		Copy:        b([]string{"y"}, "y", "copy step's command"),
+		Copy:        b([]string{"y"}, "y", "copy the code block"),
 		PrevRunbook: b([]string{"["}, "[", "previous runbook"),
 		NextRunbook: b([]string{"]"}, "]", "next runbook"),
 
