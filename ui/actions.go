@@ -1,13 +1,16 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/respond"
 )
 
 // Actions: what the person does to an incident from the keyboard (notes,
@@ -70,8 +73,10 @@ func (a *App) pin() tea.Cmd {
 		return nil
 	}
 	a.nextReq++
-	return appendEvent(a.st, a.nextReq, model.Change{IncidentID: a.incID, Kind: model.EventPinned,
-		Payload: model.PinnedPayload{Entry: e.EventID, Pinned: !e.Pinned}})
+	rs, id := a.rs, a.incID
+	return record(a.nextReq, id, func(ctx context.Context) (model.Event, error) {
+		return rs.Pin(ctx, id, e.EventID, !e.Pinned)
+	})
 }
 
 // stepChange records a step's new state; skipping and blocking ask why
@@ -105,8 +110,10 @@ func (a *App) stepChange(state model.StepState) tea.Cmd {
 	if state == model.StepDone {
 		a.stepper.moveOn(rb.Name, st.Index)
 	}
-	return appendEvent(a.st, a.nextReq, model.Change{IncidentID: a.incID, Kind: model.EventStepChanged,
-		Payload: model.StepPayload{Runbook: rb.Name, Step: st.Index, Title: model.OneLine(st.Title), State: state}})
+	rs, id := a.rs, a.incID
+	return record(a.nextReq, id, func(ctx context.Context) (model.Event, error) {
+		return rs.MarkStep(ctx, id, rb.Name, st, state, "")
+	})
 }
 
 // act is what a key does in the note line: esc closes it (keeping a
@@ -151,40 +158,47 @@ func (p *prompt) act(a *App, msg tea.KeyMsg) tea.Cmd {
 
 // submit saves what a prompt asked for.
 func (a *App) submit(p *prompt, text string) tea.Cmd {
-	switch p.kind {
-	case promptSkip, promptBlock:
-		state := model.StepSkipped
-		if p.kind == promptBlock {
-			state = model.StepBlocked
-		}
+	if p.kind == promptWrite {
+		return writeReport(a.rs, p.req, a.incID, a.drill.x != nil, strings.TrimSpace(text))
+	}
+	if p.kind == promptSkip || p.kind == promptBlock {
 		a.stepper.moveOn(p.runbook, p.step.Index)
-		return appendEvent(a.st, p.req, model.Change{IncidentID: a.incID, Kind: model.EventStepChanged,
-			Payload: model.StepPayload{Runbook: p.runbook, Step: p.step.Index, Title: model.OneLine(p.step.Title), State: state, Reason: strings.TrimSpace(text)}})
+	}
+	rs, in, kind, about := a.rs, a.inc, p.kind, p.promptAbout
+	in.ID = a.incID
+	return record(p.req, in.ID, func(ctx context.Context) (model.Event, error) {
+		return promptChange(ctx, rs, in, kind, about, text)
+	})
+}
+
+// promptChange is what a prompt's answer changes, through the service.
+func promptChange(ctx context.Context, rs *respond.Service, in model.Incident, kind promptKind, p promptAbout, text string) (model.Event, error) {
+	reason := strings.TrimSpace(text)
+	switch kind {
+	case promptSkip:
+		return rs.MarkStep(ctx, in.ID, p.runbook, p.step, model.StepSkipped, reason)
+	case promptBlock:
+		return rs.MarkStep(ctx, in.ID, p.runbook, p.step, model.StepBlocked, reason)
 	case promptAssign:
-		return assignRole(a.st, p.req, a.incID, p.role, strings.TrimSpace(text))
+		return rs.Assign(ctx, in.ID, p.role, reason)
 	case promptSkipInject:
-		title := ""
-		if a.drill.x != nil && p.inject < len(a.drill.x.Started.Injects) {
-			title = model.OneLine(a.drill.x.Started.Injects[p.inject].Title)
-		}
-		return appendEvent(a.st, p.req, model.Change{IncidentID: a.incID, Kind: model.EventInjectSkipped,
-			Payload: model.InjectPayload{Index: p.inject, Title: title, Reason: strings.TrimSpace(text)}})
+		_, e, err := rs.SkipInject(ctx, in, p.inject, reason)
+		return e, err
 	case promptEndDrill:
 		// As 'sitrep drill end': the clock stops and the exercise incident
 		// is resolved, so it leaves the active list and nothing falls due.
-		return appendEvents(a.st, p.req, model.EndChanges(a.inc, strings.TrimSpace(text), a.now()))
+		_, events, err := rs.EndDrill(ctx, in, reason)
+		if err != nil {
+			return model.Event{}, err
+		}
+		return events[0], nil
 	case promptAmend:
-		return appendEvent(a.st, p.req, model.Change{IncidentID: a.incID, Kind: model.EventAmended,
-			Payload: model.AmendedPayload{Entry: p.entry, Text: text}})
+		return rs.Amend(ctx, in.ID, p.entry, text)
 	case promptRetract:
-		return appendEvent(a.st, p.req, model.Change{IncidentID: a.incID, Kind: model.EventRetracted,
-			Payload: model.RetractedPayload{Entry: p.entry, Reason: strings.TrimSpace(text)}})
-	case promptWrite:
-		return writeReport(a.opts.Write, p.req, a.incID, a.drill.x != nil, strings.TrimSpace(text))
+		return rs.Retract(ctx, in.ID, p.entry, reason)
 	}
-	nk, _ := p.noteKind()
-	return appendEvent(a.st, p.req, model.Change{IncidentID: a.incID, Kind: model.EventNote,
-		Payload: model.NotePayload{Kind: nk, Text: fromLineBreakMarks(text)}})
+	nk, _ := (&prompt{kind: kind}).noteKind()
+	return rs.Note(ctx, in.ID, nk, fromLineBreakMarks(text), time.Time{})
 }
 
 // onSaved closes the input that asked for the save only when it succeeded;
@@ -246,9 +260,11 @@ func (p *picker) act(a *App, msg tea.KeyMsg) tea.Cmd {
 	case pickScenario:
 		name := p.options[chosen].Label
 		a.setFlash("Starting the "+name+" drill…", false)
-		return startDrill(a.opts.Drill, name)
+		return startDrill(a.rs, name)
 	case pickRunbook:
-		return attachRunbook(a.opts.Attach, a.nextReq, a.incID, p.options[chosen].Label)
+		in := a.inc
+		in.ID = a.incID
+		return attachRunbook(a.rs, a.nextReq, in, p.options[chosen].Label)
 	}
 	return nil
 }
@@ -265,7 +281,11 @@ func (f *declareForm) act(a *App, msg tea.KeyMsg) tea.Cmd {
 			return nil // the form shows why, on the field
 		}
 		f.sending()
-		return declare(a.opts.Declare, d, names)
+		if a.opts.Respond == nil {
+			f.declared(model.Invalidf("declaring is not available here: use 'sitrep declare'"))
+			return nil
+		}
+		return declare(a.rs, d, names)
 	}
 	return cmd
 }
@@ -316,7 +336,7 @@ func (r *reviewScreen) act(a *App, msg tea.KeyMsg) tea.Cmd {
 	case closed:
 		a.slot.close()
 	case save != nil:
-		return saveReview(a.st, r.incID, *save, false)
+		return saveReview(a.rs, r.incID, *save, false)
 	case editAll:
 		return prepareEditor(r.incID, a.inc, r.saved, r.pinned)
 	}
@@ -363,11 +383,11 @@ func (c *commsScreen) act(a *App, msg tea.KeyMsg) tea.Cmd {
 		a.slot.close()
 	case commsFill:
 		t := model.MessageTemplates[c.sel]
-		return fillMessage(a.st, a.inc, a.drill.x, a.messages, a.opts.Cadence, t, a.now())
+		return fillMessage(a.rs, a.inc, a.drill.x, a.messages, t)
 	case commsCopy:
 		return copyText(a.opts.Copy, "the "+string(c.tmpl.Audience)+" message", c.area.Value())
 	case commsSend:
-		return sendMessage(a.st, c.incID, c.tmpl, c.area.Value())
+		return sendMessage(a.rs, c.incID, c.tmpl, c.area.Value())
 	}
 	return nil
 }

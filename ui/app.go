@@ -19,6 +19,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/respond"
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
@@ -43,6 +44,7 @@ var paneNames = [paneCount]string{"Timeline", "Runbook", "RACI"}
 // App is the root tea.Model.
 type App struct {
 	st      Store
+	rs      *respond.Service // every change to an incident goes through it
 	opts    Options
 	styles  *Styles
 	keys    *keyMap
@@ -92,11 +94,15 @@ type App struct {
 func New(opts Options) App {
 	styles := NewStyles(opts.Renderer)
 	keys := newKeyMap()
-	keys.Drill.SetEnabled(opts.Drill != nil && opts.Library != nil)
-	keys.Write.SetEnabled(opts.Write != nil)
+	keys.Drill.SetEnabled(opts.Respond != nil && opts.Library != nil)
+	keys.Write.SetEnabled(opts.Respond != nil)
 	now := opts.Now
 	if now == nil {
 		now = opts.Store.Now
+	}
+	rs := opts.Respond
+	if rs == nil {
+		rs = respond.New(opts.Store, respond.Options{Now: now, Cadence: func() model.CadencePolicy { return opts.Cadence }})
 	}
 	if opts.Copy == nil {
 		opts.Copy = systemCopy(os.Stdout)
@@ -107,6 +113,7 @@ func New(opts Options) App {
 	}
 	a := App{
 		st:       opts.Store,
+		rs:       rs,
 		opts:     opts,
 		styles:   styles,
 		keys:     &keys,

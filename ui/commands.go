@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/exec"
 	"strings"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/sitrep-dev/sitrep/clipboard"
 	"github.com/sitrep-dev/sitrep/export"
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/respond"
 	"github.com/sitrep-dev/sitrep/storage"
 	ssync "github.com/sitrep-dev/sitrep/sync"
 )
@@ -152,7 +152,7 @@ func readIncident(ctx context.Context, st Store, id string, win windowRequest, k
 		if rb, ok := known[at.Hash+"\x00"+at.Name]; ok {
 			ar.Runbook = rb
 		} else {
-			ar.Runbook, ar.Err = parseAttached(at)
+			ar.Runbook, ar.Err = respond.AttachedRunbook(at)
 		}
 		msg.Runbooks = append(msg.Runbooks, ar)
 	}
@@ -266,67 +266,29 @@ func loadPage(st Store, id string, dir pageDir, edge model.TimelineEntry, limit 
 	})
 }
 
-// appendEvent stores one event the person made.
-func appendEvent(st Store, req int, d model.Change) tea.Cmd {
+// record runs one of the service's changes and reports it as a save.
+func record(req int, incidentID string, change func(ctx context.Context) (model.Event, error)) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
-		e, err := st.Append(ctx, d)
-		return savedMsg{ID: d.IncidentID, Req: req, Event: e, Err: err}
-	})
-}
-
-// appendEvents records drafts that belong together in one transaction and
-// reports the first.
-func appendEvents(st Store, req int, drafts []model.Change) tea.Cmd {
-	return bounded(func(ctx context.Context) tea.Msg {
-		events, err := st.AppendAll(ctx, drafts)
-		msg := savedMsg{ID: drafts[0].IncidentID, Req: req, Err: err}
-		if err == nil {
-			msg.Event = events[0]
-		}
-		return msg
+		e, err := change(ctx)
+		return savedMsg{ID: incidentID, Req: req, Event: e, Err: err}
 	})
 }
 
 // attachRunbook attaches a runbook and reports it as a save, so the view
 // reloads and says what was done.
-func attachRunbook(attach AttachFunc, req int, incidentID, name string) tea.Cmd {
+func attachRunbook(rs *respond.Service, req int, in model.Incident, name string) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
-		if err := attach(ctx, incidentID, name); err != nil {
-			return savedMsg{ID: incidentID, Req: req, Err: fmt.Errorf("attach %s: %w", name, err)}
+		if _, err := rs.Attach(ctx, in, []string{name}); err != nil {
+			return savedMsg{ID: in.ID, Req: req, Err: fmt.Errorf("attach %s: %w", name, err)}
 		}
-		return attachedMsg{ID: incidentID, Name: name}
+		return attachedMsg{ID: in.ID, Name: name}
 	})
 }
 
-// assignRole records a role change the way the CLI does: it notes the
-// holder and assignment the person saw, so a clash with someone doing the
-// same offline is recognised after sync, and "handed from A to B" reads
-// true in the timeline.
-func assignRole(st Store, req int, incidentID string, role model.Role, holder string) tea.Cmd {
+func declare(rs *respond.Service, d model.Declaration, runbooks []string) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
-		prev, prevEvent, err := st.RoleEvent(ctx, incidentID, role)
-		if err != nil {
-			return savedMsg{ID: incidentID, Req: req, Err: err}
-		}
-		if prev == holder && prevEvent != "" {
-			return savedMsg{ID: incidentID, Req: req, Err: model.Invalidf("%s already holds %s", holder, role.Title())}
-		}
-		if holder == "" && prev == "" {
-			return savedMsg{ID: incidentID, Req: req, Err: model.Invalidf("nobody holds %s", role.Title())}
-		}
-		e, err := st.Append(ctx, model.Change{IncidentID: incidentID, Kind: model.EventRoleAssigned,
-			Payload: model.RoleAssignedPayload{Role: role, Holder: holder, Previous: prev, Replaces: prevEvent}})
-		return savedMsg{ID: incidentID, Req: req, Event: e, Err: err}
-	})
-}
-
-func declare(fn DeclareFunc, d model.Declaration, runbooks []string) tea.Cmd {
-	return bounded(func(ctx context.Context) tea.Msg {
-		if fn == nil {
-			return declaredMsg{Err: model.Invalidf("declaring is not available here: use 'sitrep declare'")}
-		}
 		// Opening it (onDeclared) makes it the current incident.
-		in, err := fn(ctx, d, runbooks)
+		in, err := rs.Declare(ctx, d, runbooks)
 		return declaredMsg{Incident: in, Err: err}
 	})
 }
@@ -360,13 +322,10 @@ func systemCopy(terminal io.Writer) CopyFunc {
 	}
 }
 
-func startDrill(fn DrillFunc, scenario string) tea.Cmd {
+func startDrill(rs *respond.Service, scenario string) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
-		if fn == nil {
-			return declaredMsg{Drill: true, Err: model.Invalidf("drills are not available here: use 'sitrep drill %s'", scenario)}
-		}
-		in, warning, err := fn(ctx, scenario)
-		return declaredMsg{Incident: in, Drill: true, Warning: warning, Err: err}
+		in, warnings, err := rs.StartDrill(ctx, scenario, respond.DrillStart{Speed: 1})
+		return declaredMsg{Incident: in, Drill: true, Warning: strings.Join(warnings, "; "), Err: err}
 	})
 }
 
@@ -391,25 +350,15 @@ func loadReview(st Store, id string) tea.Cmd {
 }
 
 // saveReview records r unless it is what the store already has.
-func saveReview(st Store, id string, r model.Review, editor bool) tea.Cmd {
+func saveReview(rs *respond.Service, id string, r model.Review, editor bool) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
-		return storeReview(ctx, st, id, r, editor)
+		return storeReview(ctx, rs, id, r, editor)
 	})
 }
 
-func storeReview(ctx context.Context, st Store, id string, r model.Review, editor bool) reviewSavedMsg {
-	msg := reviewSavedMsg{ID: id, Review: r, Editor: editor}
-	cur, _, err := st.Review(ctx, id)
-	if err != nil {
-		msg.Err = err
-		return msg
-	}
-	if r.Equal(cur) {
-		msg.Unchanged = true
-		return msg
-	}
-	_, msg.Err = st.Append(ctx, model.Change{IncidentID: id, Kind: model.EventReviewSaved, Payload: model.ReviewPayload{Review: r}})
-	return msg
+func storeReview(ctx context.Context, rs *respond.Service, id string, r model.Review, editor bool) reviewSavedMsg {
+	saved, err := rs.SaveReview(ctx, id, r)
+	return reviewSavedMsg{ID: id, Review: r, Editor: editor, Unchanged: err == nil && !saved, Err: err}
 }
 
 // prepareEditor writes the review document to a file for $EDITOR.
@@ -435,11 +384,8 @@ func prepareEditor(id string, in model.Incident, r model.Review, pinned []model.
 // runEditor hands the terminal to the editor; Bubble Tea takes it back
 // when the editor exits.
 func runEditor(editor string, msg editorReadyMsg) tea.Cmd {
-	args := strings.Fields(editor)
-	if len(args) == 0 {
-		args = []string{"vi"}
-	}
-	c := exec.Command(args[0], append(args[1:], msg.Path)...)
+	// Through the shell, as the CLI and git run it: "code -w" works.
+	c := respond.EditorCommand(editor, msg.Path)
 	// The terminal itself, not the program's input: that is a reader over
 	// it (TerminalInput), which exec would copy through a pipe, leaving the
 	// editor without a terminal and the copy blocked on it after the editor
@@ -447,7 +393,7 @@ func runEditor(editor string, msg editorReadyMsg) tea.Cmd {
 	c.Stdin = os.Stdin
 	return tea.ExecProcess(c, func(err error) tea.Msg {
 		if err != nil {
-			err = fmt.Errorf("editor %s: %w", args[0], err)
+			err = fmt.Errorf("editor %s: %w", editor, err)
 		}
 		return editorDoneMsg{ID: msg.ID, Path: msg.Path, Text: msg.Text, Err: err}
 	})
@@ -455,7 +401,7 @@ func runEditor(editor string, msg editorReadyMsg) tea.Cmd {
 
 // finishEditor reads the document back and saves it. A document that does
 // not read is kept in its file, and the error names it.
-func finishEditor(st Store, msg editorDoneMsg) tea.Cmd {
+func finishEditor(st Store, rs *respond.Service, msg editorDoneMsg) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
 		out := reviewSavedMsg{ID: msg.ID, Editor: true}
 		if msg.Err != nil {
@@ -477,7 +423,7 @@ func finishEditor(st Store, msg editorDoneMsg) tea.Cmd {
 			out.Err = fmt.Errorf("%w; your text is kept in %s (fix it there and run 'sitrep review %s --from %s')", err, msg.Path, model.ShortID(msg.ID), msg.Path)
 			return out
 		}
-		out = storeReview(ctx, st, msg.ID, r, true)
+		out = storeReview(ctx, rs, msg.ID, r, true)
 		if out.Err == nil {
 			os.Remove(msg.Path)
 		}
@@ -541,26 +487,17 @@ func loadStats(st Store) tea.Cmd {
 	})
 }
 
-// fillMessage fills t from the incident: the impact from the review, the
-// newest note, and when the next update will be due once this one is sent
-// (on the drill's clock when x is not nil).
-func fillMessage(st Store, in model.Incident, x *model.Exercise, msgs []model.Message, policy model.CadencePolicy, t model.MessageTemplate, now time.Time) tea.Cmd {
+// fillMessage fills t from the incident (see respond.FillMessage).
+func fillMessage(rs *respond.Service, in model.Incident, x *model.Exercise, msgs []model.Message, t model.MessageTemplate) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
-		out := messageFilledMsg{ID: in.ID, Tmpl: t}
-		facts, err := st.MessageFacts(ctx, in.ID)
-		if err != nil {
-			out.Err = err
-			return out
-		}
-		out.Text, out.Err = model.ComposeMessage(t, in, x, facts, msgs, policy, now)
-		return out
+		text, err := rs.FillMessage(ctx, in, x, msgs, t)
+		return messageFilledMsg{ID: in.ID, Tmpl: t, Text: text, Err: err}
 	})
 }
 
-func sendMessage(st Store, id string, t model.MessageTemplate, text string) tea.Cmd {
+func sendMessage(rs *respond.Service, id string, t model.MessageTemplate, text string) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
-		_, err := st.Append(ctx, model.Change{IncidentID: id, Kind: model.EventMessageSent, Payload: model.MessagePayload{
-			Audience: t.Audience, Template: t.Name, Text: strings.TrimRight(text, "\n") + "\n"}})
+		_, err := rs.LogMessage(ctx, id, t, text, "")
 		return messageSentMsg{ID: id, Audience: t.Audience, Err: err}
 	})
 }
@@ -588,11 +525,11 @@ func countPending(fn PendingFunc) tea.Cmd {
 	})
 }
 
-func writeReport(fn WriteFunc, req int, id string, drill bool, path string) tea.Cmd {
+func writeReport(rs *respond.Service, req int, id string, drill bool, path string) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
 		abs, err := expandPath(path)
 		if err == nil {
-			err = fn(ctx, id, abs)
+			err = rs.WriteReport(ctx, id, abs)
 		}
 		return writtenMsg{Req: req, Path: abs, Drill: drill, Err: err}
 	})

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"context"
 	"fmt"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -51,8 +53,10 @@ func (a *App) severityChange(to model.Severity) tea.Cmd {
 	from := a.inc.Severity
 	a.ask(fmt.Sprintf("Change severity from %s to %s?", from, to), func(a *App) tea.Cmd {
 		a.nextReq++
-		return appendEvent(a.st, a.nextReq, model.Change{IncidentID: a.incID, Kind: model.EventSeverityChanged,
-			Payload: model.SeverityPayload{Severity: to, From: from}})
+		rs, id := a.rs, a.incID
+		return record(a.nextReq, id, func(ctx context.Context) (model.Event, error) {
+			return rs.SetSeverity(ctx, id, to, "")
+		})
 	})
 	return nil
 }
@@ -60,11 +64,12 @@ func (a *App) severityChange(to model.Severity) tea.Cmd {
 // statusChange records a new status; resolving with steps still open or
 // blocked asks first.
 func (a *App) statusChange(to model.Status) tea.Cmd {
-	from := a.inc.Status
 	save := func(a *App) tea.Cmd {
 		a.nextReq++
-		return appendEvent(a.st, a.nextReq, model.Change{IncidentID: a.incID, Kind: model.EventStatusChanged,
-			Payload: model.StatusPayload{Status: to, From: from}})
+		rs, id := a.rs, a.incID
+		return record(a.nextReq, id, func(ctx context.Context) (model.Event, error) {
+			return rs.SetStatus(ctx, id, to, "", time.Time{})
+		})
 	}
 	if to == model.StatusResolved {
 		if open, blocked := a.stepper.unfinished(); open+blocked > 0 {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -73,7 +74,9 @@ func (d *drillState) header(s *Styles, now time.Time) string {
 	return out
 }
 
-// drillAction records a facilitator's key as an event.
+// drillAction records a facilitator's key, through the service: P pauses
+// a running clock and resumes a paused one (the service refuses the
+// other way round), R releases the next inject, S and E ask why first.
 func (a *App) drillAction(kind model.EventKind) tea.Cmd {
 	x := a.drill.x
 	if x == nil {
@@ -83,13 +86,19 @@ func (a *App) drillAction(kind model.EventKind) tea.Cmd {
 	if a.drillOver(now) {
 		return nil
 	}
-	draft := model.Change{IncidentID: a.incID, Kind: kind}
+	rs, in := a.rs, a.inc
+	in.ID = a.incID
+	var change func(ctx context.Context) (model.Event, error)
 	switch kind {
 	case model.EventExercisePaused:
+		clock := rs.PauseDrill
 		if x.Paused(now) {
-			draft.Kind = model.EventExerciseResumed
+			clock = rs.ResumeDrill
 		}
-		draft.Payload = model.ExerciseClockPayload{}
+		change = func(ctx context.Context) (model.Event, error) {
+			_, e, err := clock(ctx, in, "")
+			return e, err
+		}
 	case model.EventInjectReleased, model.EventInjectSkipped:
 		next, ok := x.NextInject(now)
 		if !ok {
@@ -100,13 +109,18 @@ func (a *App) drillAction(kind model.EventKind) tea.Cmd {
 			a.openPrompt(promptSkipInject, fmt.Sprintf("Why skip inject %d (%s)?", next.Index+1, model.OneLine(next.Title)), promptAbout{inject: next.Index})
 			return nil
 		}
-		draft.Payload = model.InjectPayload{Index: next.Index, Title: model.OneLine(next.Title)}
+		change = func(ctx context.Context) (model.Event, error) {
+			_, e, err := rs.Inject(ctx, in, next.Index, "")
+			return e, err
+		}
 	case model.EventExerciseEnded:
 		a.openPrompt(promptEndDrill, "End the drill? Why (enter ends it, esc keeps it running):", promptAbout{})
 		return nil
+	default:
+		return nil
 	}
 	a.nextReq++
-	return appendEvent(a.st, a.nextReq, draft)
+	return record(a.nextReq, in.ID, change)
 }
 
 // speed changes the clock's speed by factor, within the bounds
@@ -124,7 +138,11 @@ func (a *App) speed(factor float64) tea.Cmd {
 		return nil
 	}
 	a.nextReq++
-	return appendEvent(a.st, a.nextReq, model.Change{IncidentID: a.incID, Kind: model.EventExerciseSpeed, Payload: model.ExerciseClockPayload{Speed: next}})
+	rs, in := a.rs, a.inc
+	in.ID = a.incID
+	return record(a.nextReq, in.ID, func(ctx context.Context) (model.Event, error) {
+		return rs.SetDrillSpeed(ctx, in, next)
+	})
 }
 
 // drillOver says, on screen, when a facilitator's key comes after the end.

@@ -15,7 +15,7 @@ func TestDeclareFormWhen(t *testing.T) {
 	c := newClock()
 	st := openStore(t, c, "alice@laptop")
 	lib := bundled(t)
-	d := newDriver(t, Options{Store: st, Library: lib, Declare: declareFunc(t, st, lib), Now: c.Now}, 120, 40)
+	d := newDriver(t, Options{Store: st, Library: lib, Respond: service(st, c, lib), Now: c.Now}, 120, 40)
 	ctx := context.Background()
 
 	d.press("N")

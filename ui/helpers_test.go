@@ -16,6 +16,7 @@ import (
 
 	"github.com/sitrep-dev/sitrep/clipboard"
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/respond"
 	"github.com/sitrep-dev/sitrep/runbooks"
 	"github.com/sitrep-dev/sitrep/storage"
 )
@@ -95,26 +96,10 @@ func attachDraft(t testing.TB, lib *runbooks.Library, incident, name string) mod
 	return model.Change{IncidentID: incident, Kind: model.EventRunbookAttached, Payload: p}
 }
 
-// declareFunc declares as the CLI does: the declaration, the first
-// commander and the runbooks, in one transaction.
-func declareFunc(t testing.TB, st *storage.Store, lib *runbooks.Library) DeclareFunc {
-	return func(ctx context.Context, d model.Declaration, names []string) (model.Incident, error) {
-		if err := d.Validate(); err != nil {
-			return model.Incident{}, err
-		}
-		id := storage.NewID()
-		drafts := []model.Change{
-			{IncidentID: id, Kind: model.EventDeclared, Occurred: d.At, Payload: model.DeclaredPayload{Title: d.Title, Kind: d.Kind, Severity: d.Severity, Status: d.Status, Exercise: d.Exercise}},
-			{IncidentID: id, Kind: model.EventRoleAssigned, Occurred: d.At, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: st.Author()}},
-		}
-		for _, n := range names {
-			drafts = append(drafts, attachDraft(t, lib, id, n))
-		}
-		if _, err := st.AppendAll(ctx, drafts); err != nil {
-			return model.Incident{}, err
-		}
-		return st.Incident(ctx, id)
-	}
+// service is what a responder can do on st, with lib as the runbook
+// library: the one the CLI builds, not a copy of its rules.
+func service(st *storage.Store, c *clock, lib *runbooks.Library) *respond.Service {
+	return respond.New(st, respond.Options{Library: func() (*runbooks.Library, string) { return lib, "" }, Now: c.Now})
 }
 
 func mustAppend(t testing.TB, st *storage.Store, d model.Change) model.Event {

@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/sitrep-dev/sitrep/clipboard"
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/runbooks"
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
@@ -23,7 +26,7 @@ func TestWorkAnIncidentByKeys(t *testing.T) {
 	c := newClock()
 	st := openStore(t, c, "alice@laptop")
 	lib := bundled(t)
-	d := newDriver(t, Options{Store: st, Library: lib, Declare: declareFunc(t, st, lib), Now: c.Now}, 120, 40)
+	d := newDriver(t, Options{Store: st, Library: lib, Respond: service(st, c, lib), Now: c.Now}, 120, 40)
 	ctx := context.Background()
 
 	// The declare form: title, then severity 1 (the form offers and ticks
@@ -338,23 +341,24 @@ func TestKeyTable(t *testing.T) {
 func TestStartDrillFromList(t *testing.T) {
 	c := newClock()
 	st := openStore(t, c, "alice@laptop")
-	lib := bundled(t)
-	var started string
-	drill := func(ctx context.Context, name string) (model.Incident, string, error) {
-		sc, err := lib.Scenario(name)
-		if err != nil {
-			return model.Incident{}, "", err
-		}
-		started = name
-		e, err := st.Append(ctx, model.Change{Kind: model.EventDeclared, Payload: model.DeclaredPayload{
-			Title: sc.Title, Kind: "dr", Severity: model.SEV2, Status: model.StatusInvestigating, Exercise: true}})
-		if err != nil {
-			return model.Incident{}, "", err
-		}
-		in, err := st.Incident(ctx, e.IncidentID)
-		return in, "runbook x not attached", err
+	// A team scenario whose runbook is not in the library: the drill
+	// starts, and says what it could not attach.
+	team := t.TempDir()
+	src, err := os.ReadFile(filepath.Join("..", "testdata", "drill", "scenarios", "golden-drill.md"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	d := newDriver(t, Options{Store: st, Library: lib, Drill: drill, Now: c.Now}, 120, 40)
+	if err := os.MkdirAll(filepath.Join(team, "scenarios"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(team, "scenarios", "golden-drill.md"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lib, _, err := runbooks.Load([]string{team})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, Options{Store: st, Library: lib, Respond: service(st, c, lib), Now: c.Now}, 120, 40)
 	d.press("D")
 	p := d.app().slot.picker()
 	if p == nil || p.kind != pickScenario || len(p.options) != len(lib.Scenarios()) {
@@ -363,15 +367,21 @@ func TestStartDrillFromList(t *testing.T) {
 	if v := d.view(); !strings.Contains(v, lib.Scenarios()[0].Name) {
 		t.Errorf("the picker does not show the first scenario:\n%s", v)
 	}
+	for p.options[p.sel].Label != "golden-drill" {
+		d.press("down")
+	}
 	d.press("enter")
 	a := d.app()
-	if started != lib.Scenarios()[0].Name || a.screen != screenIncident || !a.inc.Exercise {
-		t.Fatalf("drill %q not opened as an exercise (screen %d, %+v)", started, a.screen, a.inc)
+	if a.screen != screenIncident || !a.inc.Exercise || a.inc.Title != "Region outage tabletop" {
+		t.Fatalf("the drill not opened as an exercise (screen %d, %+v)", a.screen, a.inc)
+	}
+	if x, ok, err := st.Exercise(context.Background(), a.incID); err != nil || !ok || x.Started.Scenario != "golden-drill" {
+		t.Fatalf("no golden-drill exercise recorded: %v %v %+v", ok, err, x.Started)
 	}
 	if head := strings.SplitN(d.view(), "\n", 2)[0]; !strings.Contains(head, "EXERCISE") {
 		t.Errorf("header lacks EXERCISE: %q", head)
 	}
-	if a.flash == "" || !strings.Contains(a.flash, "runbook x not attached") || !a.isErr {
+	if a.flash == "" || !strings.Contains(a.flash, "scenario runbook failover not attached") || !a.isErr {
 		t.Errorf("the drill's warning is not shown: %q", a.flash)
 	}
 	d.press("q")
@@ -539,11 +549,7 @@ func TestAttachRunbookMidIncident(t *testing.T) {
 	st := openStore(t, c, "alice@laptop")
 	lib := bundled(t)
 	seed(t, st, c, lib)
-	attach := func(ctx context.Context, id, name string) error {
-		_, err := st.Append(ctx, attachDraft(t, lib, id, name))
-		return err
-	}
-	d := newDriver(t, Options{Store: st, Library: lib, Attach: attach, Now: c.Now, Incident: incA}, 120, 40)
+	d := newDriver(t, Options{Store: st, Library: lib, Respond: service(st, c, lib), Now: c.Now, Incident: incA}, 120, 40)
 	before, _ := st.Attachments(context.Background(), incA)
 	d.press("A")
 	p := d.app().slot.picker()

@@ -6,16 +6,17 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/respond"
 )
 
 // Options configures an App.
 type Options struct {
-	Store    Store
-	Library  Library            // runbooks the declare form offers; may be nil
-	Declare  DeclareFunc        // how N declares; nil disables it
-	Drill    DrillFunc          // how D starts a drill; nil disables it
-	Attach   AttachFunc         // how A attaches a runbook; nil disables it
-	Write    WriteFunc          // how W writes the review or a drill's report; nil disables it
+	Store   Store
+	Library Library // runbooks the declare form offers; may be nil
+	// Respond is what a responder can do, with the rules the CLI keeps
+	// too. Nil: one is built on Store for notes, steps, roles and status,
+	// and declaring (N), drills (D), attaching (A) and writing (W) are off.
+	Respond  *respond.Service
 	Renderer *lipgloss.Renderer // nil: lipgloss's default (stdout, termenv's profile)
 	Now      func() time.Time   // the clock; nil: the store's
 	Copy     CopyFunc           // the clipboard; nil: clipboard.Copy with OSC 52 on stdout

@@ -114,7 +114,7 @@ func (p picker) view(s *Styles, w, h int) []string {
 // scenarioPicker offers the library's scenarios for a drill; nil with a
 // message when there are none or drills are off.
 func (a *App) scenarioPicker() *picker {
-	if a.opts.Drill == nil || a.opts.Library == nil {
+	if a.opts.Respond == nil || a.opts.Library == nil {
 		a.refuse("Drills are not available here: use 'sitrep drill SCENARIO'.")
 		return nil
 	}
@@ -138,7 +138,7 @@ func (a *App) scenarioPicker() *picker {
 // runbookPicker offers the library's runbooks that fit the incident and
 // are not attached yet; nil with a message when there are none.
 func (a *App) runbookPicker() *picker {
-	if a.opts.Attach == nil || a.opts.Library == nil {
+	if a.opts.Respond == nil || a.opts.Library == nil {
 		a.refuse("Attaching is not available here: use 'sitrep attach'.")
 		return nil
 	}

@@ -93,7 +93,7 @@ func (s seeded) driver(t testing.TB, w, h int) *driver {
 	if err := os.RemoveAll(s.st.DraftsDir()); err != nil {
 		t.Fatal(err)
 	}
-	return newDriver(t, Options{Store: s.st, Library: s.lib, Declare: declareFunc(t, s.st, s.lib), Now: s.c.Now}, w, h)
+	return newDriver(t, Options{Store: s.st, Library: s.lib, Now: s.c.Now}, w, h)
 }
 
 var sizes = [][2]int{{1, 1}, {10, 5}, {39, 11}, {40, 12}, {60, 20}, {79, 24}, {80, 24}, {100, 30}, {119, 40}, {120, 40}, {160, 48}, {400, 120}}

@@ -18,7 +18,7 @@ type WriteFunc func(ctx context.Context, incidentID, path string) error
 // openWrite asks where to write, offering a file in the working directory
 // named for the incident, selected so typing a path replaces it.
 func (a *App) openWrite() {
-	if !a.loaded || a.opts.Write == nil {
+	if !a.loaded || a.opts.Respond == nil {
 		return
 	}
 	label, name := "Write the review to:", "sitrep-"+a.inc.Short()+"-review.md"

@@ -1,0 +1,170 @@
+package respond
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/runbooks"
+)
+
+// Attached is one runbook Attach recorded, and the hash of the version it
+// replaced ("" when it is new to the incident).
+type Attached struct {
+	Payload  model.RunbookAttachedPayload
+	Replaced string
+}
+
+// Attach attaches runbooks (library names or paths of Markdown files) to
+// an incident mid-response: each one's exact text and hash are recorded,
+// together in one transaction. An unknown name attaches nothing; the same
+// version attached twice is refused; a changed version replaces the old.
+func (s *Service) Attach(ctx context.Context, in model.Incident, names []string) ([]Attached, error) {
+	changes, err := s.attachChanges(in.ID, names)
+	if err != nil {
+		return nil, err
+	}
+	have, err := s.st.Attachments(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Attached
+	for _, c := range changes {
+		p := c.Payload.(model.RunbookAttachedPayload)
+		a := Attached{Payload: p}
+		for _, h := range have {
+			if h.Name == p.Name && h.Hash == p.Hash {
+				return nil, model.Invalidf("runbook %s (sha256 %.12s) is already attached to %s; nothing was attached", p.Name, p.Hash, in.Short())
+			}
+			if h.Name == p.Name {
+				a.Replaced = h.Hash
+			}
+		}
+		out = append(out, a)
+	}
+	if _, err := s.st.AppendAll(ctx, changes); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// attachChanges turns runbook names into runbook.attached events for an
+// incident. Names are resolved in the library (a path needs none); an
+// unknown name fails the whole call with the closest match, so a typo
+// attaches nothing. A name given twice is attached once.
+func (s *Service) attachChanges(incidentID string, names []string) ([]model.Change, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	lib, err := s.Library()
+	if err != nil {
+		return nil, err
+	}
+	return attachChangesFrom(lib, incidentID, names)
+}
+
+func attachChangesFrom(lib *runbooks.Library, incidentID string, names []string) ([]model.Change, error) {
+	var changes []model.Change
+	seen := map[string]bool{}
+	for _, name := range names {
+		rb, err := RunbookByRef(lib, name)
+		if err != nil {
+			return nil, err
+		}
+		if seen[rb.Name] {
+			continue
+		}
+		seen[rb.Name] = true
+		p, err := rb.Attachment()
+		if err != nil {
+			return nil, err
+		}
+		changes = append(changes, model.Change{IncidentID: incidentID, Kind: model.EventRunbookAttached, Payload: p})
+	}
+	return changes, nil
+}
+
+// RunbookByRef is the runbook a command names: a file when ref is the path
+// of one (so a runbook from a checkout can be shown or attached as it is),
+// else the library's runbook of that name.
+func RunbookByRef(lib *runbooks.Library, ref string) (*model.Runbook, error) {
+	if LooksLikePath(ref) {
+		src, err := runbooks.ReadFile(ref)
+		if err != nil {
+			return nil, err
+		}
+		rb, _ := runbooks.Parse(ref, src)
+		rb.Source = ref
+		return rb, nil
+	}
+	if lib == nil {
+		return nil, model.Invalidf("no runbook library here to find %s in", ref)
+	}
+	return lib.Runbook(ref)
+}
+
+// LooksLikePath says whether ref names an existing Markdown file rather
+// than a library runbook.
+func LooksLikePath(ref string) bool {
+	if strings.ContainsAny(ref, `/\`) || strings.HasSuffix(strings.ToLower(ref), ".md") {
+		if _, err := os.Stat(ref); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// AttachedRunbook parses the text stored with an attachment: the exact
+// file the incident follows, not the library's current copy, so step
+// numbers in the incident's events keep their meaning after the file
+// changes. Parsing never fails on content; findings in the text are the
+// linter's business, not the responder's at 3 a.m. The stepper, the drill
+// objectives, exports and reports all read attachments back through it.
+func AttachedRunbook(at model.Attachment) (*model.Runbook, error) {
+	rb, _ := runbooks.Parse(at.Name+".md", []byte(at.Text))
+	if rb == nil {
+		return nil, model.Invalidf("runbook %s: nothing to walk through", at.Name)
+	}
+	rb.Name = at.Name
+	if at.Title != "" {
+		rb.Title = at.Title
+	}
+	rb.Source = at.Source
+	return rb, nil
+}
+
+// StepCount counts the steps of a runbook from its recorded text (0 when
+// it does not parse), for judging a drill's runbook objectives in exports.
+func StepCount(name, text string) int {
+	rb, err := AttachedRunbook(model.Attachment{Name: name, Text: text})
+	if err != nil {
+		return 0
+	}
+	return rb.StepCount()
+}
+
+// StepTitles are each attached runbook's step titles by index, and its
+// number of steps, from the recorded texts.
+func StepTitles(atts []model.Attachment) (map[string]map[int]string, map[string]int) {
+	titles, counts := map[string]map[int]string{}, map[string]int{}
+	for _, at := range atts {
+		rb, err := AttachedRunbook(at)
+		if err != nil {
+			continue
+		}
+		steps := rb.Steps()
+		counts[at.Name] = len(steps)
+		titles[at.Name] = map[int]string{}
+		for _, s := range steps {
+			titles[at.Name][s.Index] = s.Title
+		}
+	}
+	return titles, counts
+}
+
+// describeError is err on one line, for a warning shown beside a success.
+func describeError(err error) string {
+	return strings.Join(strings.Fields(model.Neutralise(fmt.Sprint(err))), " ")
+}
