@@ -35,21 +35,15 @@ const MaxImport = 4 << 30
 // nothing. Events already held are skipped; the incidents part is not
 // stored: it is rebuilt from the events.
 func Import(ctx context.Context, st *storage.Store, path string) (ImportResult, error) {
-	return newChecked(path).Import(ctx, st)
-}
-
-// Import is Import of the file c was read from: everything is checked
-// again as it is stored (the file may have changed since), and Check's
-// findings are replaced by this read's.
-func (c *Checked) Import(ctx context.Context, st *storage.Store) (ImportResult, error) {
-	path := c.path
-	*c = *newChecked(path)
+	c := newChecked(path)
+	// Said as the file's fault, before the store's transaction would
+	// wrap it in the store's name.
+	if _, err := os.Stat(path); err != nil {
+		return ImportResult{}, err
+	}
 	r, err := st.ApplyBulk(ctx, func(add func(model.Event) error) error {
 		incidents, err := scanFileAhead(path, func(e Event, m model.Event, ok bool) error {
-			if err := c.event(e, m, ok, add); err != nil {
-				return err
-			}
-			return nil
+			return c.event(e, m, ok, add)
 		})
 		if err != nil {
 			return err
