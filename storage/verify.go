@@ -85,16 +85,7 @@ func (s *Store) VerifyLog(ctx context.Context) (VerifyReport, error) {
 // their hash.
 func (s *Store) verifyLog(ctx context.Context) (VerifyReport, map[string]bool, error) {
 	var rep VerifyReport
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return rep, nil, fmt.Errorf("verify %s: %w", s.path, describeSQLiteError(err))
-	}
-	defer conn.Close()
-	if err := mapped(ctx, conn); err != nil {
-		return rep, nil, fmt.Errorf("verify %s: %w", s.path, describeSQLiteError(err))
-	}
-	defer unmapped(ctx, conn)
-	rows, err := conn.QueryContext(ctx, `SELECT `+eventColumns+` FROM events ORDER BY origin, author, chain_seq, id`)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM events ORDER BY origin, author, chain_seq, id`)
 	if err != nil {
 		return rep, nil, fmt.Errorf("verify %s: %w", s.path, describeSQLiteError(err))
 	}
@@ -135,7 +126,7 @@ func (s *Store) verifyLog(ctx context.Context) (VerifyReport, map[string]bool, e
 	if err := rows.Err(); err != nil {
 		return rep, nil, fmt.Errorf("verify %s: %w", s.path, describeSQLiteError(err))
 	}
-	orphans, err := conn.QueryContext(ctx, `SELECT t.event_id, t.author FROM timeline t WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = t.event_id)`)
+	orphans, err := s.db.QueryContext(ctx, `SELECT t.event_id, t.author FROM timeline t WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = t.event_id)`)
 	if err != nil {
 		return rep, nil, fmt.Errorf("verify %s: %w", s.path, describeSQLiteError(err))
 	}
@@ -252,10 +243,6 @@ func (s *Store) compareWithReplay(ctx context.Context) ([]Problem, error) {
 		return nil, err
 	}
 	defer src.Close()
-	defer unmapped(ctx, src)
-	if err := mapped(ctx, src); err != nil {
-		return nil, err
-	}
 	// Attached before the read transaction (SQLite allows no ATTACH inside
 	// one), read only after the replay is committed: for naming the rows
 	// that differ, in the same snapshot of the store.
@@ -334,23 +321,6 @@ func (s *Store) compareWithReplay(ctx context.Context) ([]Problem, error) {
 	return problems, nil
 }
 
-// mapped has conn read the store through a memory map for as long as it
-// is checked out (the map is dropped when it goes back to the pool, see
-// unmapped): verify reads every page of the store, and read through the
-// map each costs no system call and no copy, a fifth of verify's CPU.
-func mapped(ctx context.Context, conn *sql.Conn) error {
-	_, err := conn.ExecContext(ctx, `PRAGMA mmap_size = 17179869184`)
-	return err
-}
-
-// unmapped undoes mapped before conn goes back to the pool; a connection
-// that cannot is closed instead.
-func unmapped(ctx context.Context, conn *sql.Conn) {
-	if _, err := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA mmap_size = 0`); err != nil {
-		conn.Raw(func(any) error { return driver.ErrBadConn })
-	}
-}
-
 // scratchStore makes an empty store in a private temporary folder, for a
 // replay nothing needs to survive: no journal, no flushes. cleanup closes
 // and removes it.
@@ -360,7 +330,7 @@ func scratchStore(ctx context.Context, s *Store) (*Store, func(), error) {
 		return nil, nil, err
 	}
 	path := filepath.Join(dir, "replay.db")
-	db, err := sql.Open("sqlite", "file:"+escapePath(path)+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)&_pragma=mmap_size(17179869184)&_txlock=immediate")
+	db, err := sql.Open("sqlite", "file:"+escapePath(path)+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)&_txlock=immediate")
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, nil, err
