@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/adrg/xdg"
+
+	"github.com/sitrep-dev/sitrep/alerts"
 )
 
 // config is the user's settings file: `key = value` lines, `#` comments.
@@ -21,7 +23,11 @@ type config struct {
 	SSH         string   // ssh = ssh -p 2222
 	RemoteBin   string   // remote-sitrep = /opt/sitrep/bin/sitrep
 	RunbookDirs []string // runbooks = ~/team-runbooks (repeatable)
-	Extra       map[string]string
+	// SeverityMap maps alerts' severity labels to severities for declare
+	// --from-alert, over alerts.DefaultSeverities.
+	SeverityMap    alerts.SeverityMap // severity-map = critical=1, page=1, warning=4
+	AlertKindLabel string             // alert-kind-label = category
+	Extra          map[string]string
 	// Unknown names the lines whose key sitrep does not know (a typo like
 	// "remtoe" would otherwise be ignored without a word).
 	Unknown []string
@@ -66,10 +72,18 @@ func loadConfig(path string) (config, error) {
 			c.RemoteBin = value
 		case "runbooks":
 			c.RunbookDirs = append(c.RunbookDirs, expandHome(value))
+		case "severity-map":
+			m, err := alerts.ParseSeverityMap(value)
+			if err != nil {
+				return c, fmt.Errorf("%s:%d: %w", path, n, err)
+			}
+			c.SeverityMap = m
+		case "alert-kind-label":
+			c.AlertKindLabel = value
 		default:
 			c.Extra[key] = value
 			if !strings.HasPrefix(key, "cadence.") {
-				c.Unknown = append(c.Unknown, fmt.Sprintf("%s:%d: unknown setting %q (sitrep knows author, db, remote, ssh, remote-sitrep, runbooks and cadence.sevN.AUDIENCE)", path, n, key))
+				c.Unknown = append(c.Unknown, fmt.Sprintf("%s:%d: unknown setting %q (sitrep knows author, db, remote, ssh, remote-sitrep, runbooks, severity-map, alert-kind-label and cadence.sevN.AUDIENCE)", path, n, key))
 			}
 		}
 	}

@@ -41,11 +41,11 @@ func pickIncident(ctx context.Context, st *storage.Store, ref string) (model.Inc
 }
 
 func (a *session) declareCmd() *cobra.Command {
-	var title, sev, kind, detected, commander, at string
+	var title, sev, kind, detected, commander, at, fromAlert string
 	var exercise, unacknowledged bool
 	var runbookNames []string
 	cmd := &cobra.Command{
-		Use:   "declare --title TEXT --sev N [--kind KIND] [--at TIME]",
+		Use:   "declare --title TEXT --sev N [--kind KIND] [--at TIME] | --from-alert FILE|-",
 		Short: "Declare an incident and print its id",
 		Long: `Declare an incident, make you (or --commander) its Incident Commander, and
 make it the current incident. Whoever declares has acknowledged it, so it
@@ -56,13 +56,29 @@ as for 'note --at'; at most a few minutes ahead): the declaration takes
 that place in the timeline, acknowledged is that time, and the timeline
 also shows when it was written down. --unacknowledged records one nobody
 took: it starts as detected, and a later 'status ID resolved --at TIME'
-leaves acknowledged empty, so it stays out of time to acknowledge.`,
+leaves acknowledged empty, so it stays out of time to acknowledge.
+
+--from-alert reads an Alertmanager webhook body, the array Alertmanager's
+/api/v2/alerts returns, or a PagerDuty v3 webhook event ('-': standard
+input) and takes the title, severity, kind and detection time from it,
+attaching the runbook its runbook_url names. Another notification of the
+same alert group adds a note to that group's open incident instead.`,
 		Example: `  sitrep declare --title "Checkout 500s" --sev 1 --kind outage
   sitrep declare --title "Suspicious logins" --sev 2 --kind security --runbook security-incident
   sitrep declare --title "Disk full on db-3" --sev 3 --at "2026-11-20 02:05" --detected "2026-11-20 02:00"
-  sitrep declare --title "Queue backlog, healed itself" --sev 4 --at -9h --unacknowledged`,
+  sitrep declare --title "Queue backlog, healed itself" --sev 4 --at -9h --unacknowledged
+  curl -s http://alertmanager:9093/api/v2/alerts | sitrep declare --from-alert -`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Flags().Changed("from-alert") {
+				if err := alertFlagsAlone(cmd); err != nil {
+					return err
+				}
+				return a.declareFromAlert(cmd, fromAlert, commander, runbookNames)
+			}
+			if err := requireFlags(cmd, "title", "sev"); err != nil {
+				return err
+			}
 			severity, err := model.ParseSeverity(sev)
 			if err != nil {
 				return err
@@ -100,8 +116,7 @@ leaves acknowledged empty, so it stays out of time to acknowledge.`,
 	cmd.Flags().StringVar(&commander, "commander", "", "who takes the Incident Commander role (default: you)")
 	cmd.Flags().BoolVar(&exercise, "exercise", false, "a drill: marked EXERCISE everywhere, kept out of real metrics")
 	cmd.Flags().StringArrayVar(&runbookNames, "runbook", nil, "attach a runbook by name (repeatable; see 'sitrep runbook list')")
-	_ = cmd.MarkFlagRequired("title")
-	_ = cmd.MarkFlagRequired("sev")
+	cmd.Flags().StringVar(&fromAlert, "from-alert", "", "declare from an alert payload in FILE, or '-' for standard input (Alertmanager or PagerDuty)")
 	a.completeFlags(cmd, map[string]completer{"sev": severityNumbers, "kind": kindNames, "runbook": libraryRunbooks})
 	return cmd
 }
@@ -363,8 +378,9 @@ func (a *session) lsCmd() *cobra.Command {
 
 func (a *session) showCmd() *cobra.Command {
 	var ids bool
+	var asOf string
 	cmd := &cobra.Command{
-		Use:               "show [ID] [--ids]",
+		Use:               "show [ID] [--ids] [--as-of TIME]",
 		Short:             "Print an incident's header and full timeline as plain text",
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: a.completeArgs(incidentIDs),
@@ -377,6 +393,9 @@ func (a *session) showCmd() *cobra.Command {
 				in, err := pickIncident(ctx, st, ref)
 				if err != nil {
 					return err
+				}
+				if asOf != "" {
+					return a.showAsOf(ctx, st, in, asOf, ids)
 				}
 				entries, err := st.TimelineAt(ctx, in.ID, a.now())
 				if err != nil {
@@ -400,6 +419,7 @@ func (a *session) showCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&ids, "ids", false, "start each entry with its id, for 'sitrep amend' and 'sitrep retract'")
+	cmd.Flags().StringVar(&asOf, "as-of", "", "print the incident as it stood then, with its runbooks' steps: 09:30 (UTC), -2h, 2026-11-23 09:30")
 	return cmd
 }
 
@@ -411,6 +431,13 @@ func (a *session) showCmd() *cobra.Command {
 // their T+ on clock (the exercise clock for a drill), and, when the clock
 // that stamped them disagreed with the others, what it stamped.
 func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries []model.TimelineEntry, clock model.IncidentClock, ids bool) {
+	writeShowHead(w, in, roles, clock)
+	fmt.Fprintln(w)
+	writeShowEntries(w, entries, clock, ids)
+}
+
+// writeShowHead is show's header: title, status, milestones, roles.
+func writeShowHead(w io.Writer, in model.Incident, roles []model.RoleHolder, clock model.IncidentClock) {
 	n := model.Neutralise
 	title := n(model.OneLine(in.Title))
 	if in.Exercise {
@@ -443,7 +470,11 @@ func writeShow(w io.Writer, in model.Incident, roles []model.RoleHolder, entries
 		}
 		fmt.Fprintln(w, line)
 	}
-	fmt.Fprintln(w)
+}
+
+// writeShowEntries is show's timeline.
+func writeShowEntries(w io.Writer, entries []model.TimelineEntry, clock model.IncidentClock, ids bool) {
+	n := model.Neutralise
 	for i, e := range entries {
 		if i == 0 || !model.SameDay(e.Placed(), entries[i-1].Placed()) {
 			if i > 0 {

@@ -64,6 +64,9 @@ type Declaration struct {
 	// zero means now. The log still records when it was written down, so
 	// the timeline shows both, as for a note given a time.
 	At time.Time
+	// AlertGroup names the alert group it was declared from
+	// (alerts.Group.Key), so the group's next notification finds it.
+	AlertGroup string
 }
 
 // MaxTitle bounds titles so lists stay readable.
@@ -98,6 +101,25 @@ func (d *Declaration) Validate() error {
 	if !d.Status.Valid() {
 		_, err := ParseStatus(string(d.Status))
 		return err
+	}
+	return ValidAlertGroup(d.AlertGroup)
+}
+
+// MaxAlertGroup bounds an alert group key. Keys are made at most 200
+// bytes (longer ones become a SHA-256); the rest is room for other makers.
+const MaxAlertGroup = 300
+
+// ValidAlertGroup accepts "" (declared by a person) or a group key: 1-300
+// printable ASCII characters, so it reads the same in every store and
+// export and can never carry a control sequence.
+func ValidAlertGroup(s string) error {
+	if len(s) > MaxAlertGroup {
+		return Invalidf("alert group is %d bytes; the limit is %d", len(s), MaxAlertGroup)
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			return Invalidf("alert group %q may hold only printable ASCII", Neutralise(s))
+		}
 	}
 	return nil
 }

@@ -10,8 +10,9 @@ type EventKind string
 
 // The kinds of event, each with its entry in the kinds table below. Adding a
 // kind means: its constant here, its payload type with a Validate method
-// (payloads.go), its entry in kinds, and its projection in storage
-// (project.go and bulk.go).
+// (payloads.go), its entry in kinds, its projection in storage
+// (project.go and bulk.go), and, if it changes what an incident shows,
+// its fold in replay_fold.go.
 const (
 	EventDeclared        EventKind = "incident.declared"
 	EventRetitled        EventKind = "incident.retitled"

@@ -16,6 +16,10 @@ type DeclaredPayload struct {
 	Status     Status    `json:"status"`
 	Exercise   bool      `json:"exercise,omitempty"`
 	DetectedAt time.Time `json:"detected_at"`
+	// AlertGroup is the alert group an incident declared from an alert
+	// belongs to; older stores ignore it, and it is absent otherwise, so
+	// declarations made by hand are byte for byte what they were.
+	AlertGroup string `json:"alert_group,omitempty"`
 }
 
 // Validate checks a declaration as stored: the kind as given must already
@@ -33,7 +37,7 @@ func (p DeclaredPayload) Validate() error {
 	if err := ValidTime("the detection time", p.DetectedAt); err != nil {
 		return err
 	}
-	decl := Declaration{Title: p.Title, Kind: p.Kind, Severity: p.Severity, Status: p.Status}
+	decl := Declaration{Title: p.Title, Kind: p.Kind, Severity: p.Severity, Status: p.Status, AlertGroup: p.AlertGroup}
 	return decl.Validate()
 }
 

@@ -42,6 +42,7 @@ func (s *Service) declarationChanges(id string, d model.Declaration, at time.Tim
 	return []model.Change{
 		{IncidentID: id, Kind: model.EventDeclared, Occurred: at, Payload: model.DeclaredPayload{
 			Title: d.Title, Kind: d.Kind, Severity: d.Severity, Status: d.Status, Exercise: d.Exercise, DetectedAt: d.DetectedAt,
+			AlertGroup: d.AlertGroup,
 		}},
 		{IncidentID: id, Kind: model.EventRoleAssigned, Occurred: at, Payload: model.RoleAssignedPayload{Role: model.RoleCommander, Holder: d.Commander}},
 	}

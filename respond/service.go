@@ -32,6 +32,9 @@ type Store interface {
 	Messages(ctx context.Context, incidentID string) ([]model.Message, error)
 	MessageFacts(ctx context.Context, incidentID string) (model.MessageFacts, error)
 	SetCurrent(ctx context.Context, incidentID string) error
+	// AppendForAlertGroup finds an alert group's open incident and writes
+	// to it, or declares, in one transaction (DeclareFromAlert).
+	AppendForAlertGroup(ctx context.Context, key string, declare []model.Change, onOpen func(model.Incident) []model.Change) (model.Incident, bool, error)
 	Author() string
 	Now() time.Time
 }

@@ -400,17 +400,7 @@ func clearAll(ctx context.Context, tx *sql.Tx) error {
 }
 
 // declaredDetection is when a declaration says the problem was detected,
-// on the log's clock: the time was given on the author's clock, so it moves
-// with the declaration when that clock was behind, and it is never after
-// the declaration itself. The per-event and the bulk projections share it.
+// on the log's clock (model.DetectedAt, which the replay shares).
 func declaredDetection(e model.Event, d model.DeclaredPayload) time.Time {
-	placed := e.Placed()
-	detected := d.DetectedAt
-	if !detected.IsZero() {
-		detected = detected.Add(model.ClockBehind(e.HLC, e.At))
-	}
-	if detected.IsZero() || detected.After(placed) {
-		detected = placed
-	}
-	return detected
+	return model.DetectedAt(e, d)
 }

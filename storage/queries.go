@@ -399,7 +399,13 @@ type TimelinePage struct {
 // past what the author had already seen when its clock was behind), then
 // by clock and id so every store shows the same order.
 func (s *Store) Timeline(ctx context.Context, incidentID string, page TimelinePage) ([]model.TimelineEntry, error) {
-	q := `SELECT ` + timelineColumns + timelineFrom + `WHERE t.incident_id = ?`
+	return s.timeline(ctx, incidentID, page, timelineColumns)
+}
+
+// timeline is Timeline reading columns (timelineColumns, or the replay's
+// rawTimelineColumns).
+func (s *Store) timeline(ctx context.Context, incidentID string, page TimelinePage, columns string) ([]model.TimelineEntry, error) {
+	q := `SELECT ` + columns + timelineFrom + `WHERE t.incident_id = ?`
 	args := []any{incidentID}
 	desc := page.After == nil && page.Limit > 0
 	if page.Before != nil {

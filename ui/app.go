@@ -88,6 +88,9 @@ type App struct {
 
 	// The drill on screen, if any (drill.go).
 	drill drillState
+	// The replay on screen, if any, and the log it folds (replay.go).
+	replay      replayState
+	replayCache *replayCache
 }
 
 // New builds the App.
@@ -266,6 +269,10 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	}
 	if key.Matches(msg, k.SyncNow) {
 		return a, a.syncNow()
+	}
+	if a.replay.on && a.screen == screenIncident && !a.help && key.Matches(msg, k.Declare) {
+		cmd, _ := a.replayKey(msg) // refused: nothing is written while replaying
+		return a, cmd
 	}
 	if a.help {
 		page := a.bodyHeight()

@@ -135,6 +135,11 @@ func (a App) helpGroups() (screen string, groups []helpGroup) {
 		if a.drill.x != nil {
 			titles = append(titles, "Drill (facilitator)")
 		}
+		if a.replay.on {
+			titles = append([]string{"Replay (read-only)"}, titles...)
+		} else {
+			titles = append(titles, "Replay (read-only)")
+		}
 	}
 	titles = append(titles, "Anywhere", "Inputs and pickers")
 	return screen, byTitle(titles...)

@@ -23,6 +23,7 @@ func (a *App) open(id string) tea.Cmd {
 	a.focus = paneTimeline
 	a.slot.drop()
 	a.leaveDrill()
+	a.replay = replayState{}
 	a.timeline.reset()
 	a.stepper.reset()
 	a.raci.reset()
@@ -36,6 +37,7 @@ func (a *App) back() tea.Cmd {
 	a.loaded = false
 	a.slot.drop()
 	a.leaveDrill()
+	a.replay = replayState{}
 	return loadIncidents(a.st, len(a.list.pages))
 }
 
@@ -49,6 +51,9 @@ func (a *App) reload() tea.Cmd {
 			cmds = append(cmds, runQuery(a.st, seq, parseQuery(a.list.searchText)))
 		}
 		return tea.Batch(cmds...)
+	}
+	if a.replay.on && !a.replay.leaving {
+		return nil // the replay shows a moment past; esc reads the present
 	}
 	if a.loading {
 		a.stale = true
@@ -65,6 +70,9 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 		return nil
 	}
 	a.loading = false
+	if a.replayHolds() {
+		return nil
+	}
 	if msg.Err != nil {
 		a.setFlash(msg.Err.Error(), true)
 		if !a.loaded {
@@ -75,6 +83,7 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 		return nil
 	}
 	a.screen = screenIncident
+	first := !a.loaded
 	a.seq = msg.Seq
 	a.inc = msg.Incident
 	a.messages = msg.Messages
@@ -96,9 +105,9 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 	a.raci.setData(msg.Roles, msg.Runbooks)
 	if a.stale {
 		a.stale = false
-		return a.reload()
+		return tea.Batch(a.reload(), a.prefetchReplay(first))
 	}
-	return a.timeline.fetch()
+	return tea.Batch(a.timeline.fetch(), a.prefetchReplay(first))
 }
 
 func (a *App) onTick() tea.Cmd {
@@ -118,7 +127,14 @@ func (a *App) onTick() tea.Cmd {
 
 func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	k := a.keys
+	if a.replay.on {
+		if cmd, done := a.replayKey(msg); done {
+			return a, cmd
+		}
+	}
 	switch {
+	case key.Matches(msg, k.Replay):
+		return a, a.startReplay()
 	case a.drill.panel && key.Matches(msg, k.Back, k.Quit):
 		a.drill.panel = false
 	case key.Matches(msg, k.Back, k.Quit):

@@ -58,6 +58,14 @@ type keyMap struct {
 	DrillEnd     key.Binding
 	DrillPanel   key.Binding
 
+	// Replay (replay.go).
+	Replay       key.Binding
+	ReplayPrev   key.Binding
+	ReplayNext   key.Binding
+	ReplayBack10 key.Binding
+	ReplayOn10   key.Binding
+	ReplayLive   key.Binding
+
 	// Stats.
 	Stats       key.Binding
 	StatsSwitch key.Binding
@@ -144,6 +152,13 @@ func newKeyMap() keyMap {
 		DrillEnd:     b([]string{"E"}, "E", "end the drill"),
 		DrillPanel:   b([]string{"O"}, "O", "facilitator panel: injects, objectives"),
 
+		Replay:       b([]string{"H"}, "H", "replay: the incident as it stood"),
+		ReplayPrev:   b([]string{"left"}, "←", "previous entry"),
+		ReplayNext:   b([]string{"right"}, "→", "next entry"),
+		ReplayBack10: b([]string{"shift+left"}, "shift+←", "10 minutes back"),
+		ReplayOn10:   b([]string{"shift+right"}, "shift+→", "10 minutes on"),
+		ReplayLive:   b([]string{"esc"}, "esc", "back to live"),
+
 		Stats:       b([]string{"T"}, "T", "response-time stats"),
 		StatsSwitch: b([]string{"tab"}, "tab", "real incidents / exercises"),
 
@@ -196,6 +211,7 @@ func (k keyMap) groups() []helpGroup {
 		{"RACI and incident", []key.Binding{k.Assign, k.Status, k.Severity, k.Review, k.Write, k.Message}},
 		{"Message", []key.Binding{k.CopyText, k.SendMessage}},
 		{"Review", []key.Binding{k.EditSection, k.EditAll, k.SaveText}},
+		{"Replay (read-only)", []key.Binding{k.Replay, k.ReplayPrev, k.ReplayNext, k.ReplayBack10, k.ReplayOn10, k.ReplayLive}},
 		{"Drill (facilitator)", []key.Binding{k.DrillPause, k.DrillFaster, k.DrillSlower, k.DrillRelease, k.DrillSkip, k.DrillEnd, k.DrillPanel}},
 		{"Inputs and pickers", []key.Binding{k.Submit, k.Cancel, k.FieldNext, k.FieldPrev, k.Left, k.Right, k.Toggle, k.FillMe, k.Yes, k.No}},
 	}

@@ -85,6 +85,10 @@ func (a *App) onIncidentResult(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case incidentDataMsg:
 		return a.onIncidentData(msg)
+	case replayMsg:
+		return a.onReplay(msg)
+	case replayLogMsg:
+		a.onReplayLog(msg)
 	case timelinePageMsg:
 		var cmd tea.Cmd
 		a.timeline, cmd = a.timeline.Update(msg)

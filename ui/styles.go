@@ -24,6 +24,7 @@ type Styles struct {
 	Warn       lipgloss.Style
 	OK         lipgloss.Style
 	Exercise   lipgloss.Style
+	Replay     lipgloss.Style // the header's REPLAY mark: never the colours of a live screen
 	Selected   lipgloss.Style // the row under the cursor in a focused pane
 	SelectedBg lipgloss.Style // the row under the cursor in an unfocused pane
 	Gutter     lipgloss.Style // the bar left of a selected entry
@@ -100,6 +101,7 @@ func NewStyles(r *lipgloss.Renderer) *Styles {
 		Warn:       ns().Foreground(colOrange),
 		OK:         ns().Foreground(colGreen),
 		Exercise:   ns().Bold(true).Foreground(colPurple),
+		Replay:     ns().Bold(true).Reverse(true).Foreground(colCyan),
 		Selected:   ns().Bold(true).Background(colSelBg),
 		SelectedBg: ns().Background(colDimBg),
 		Gutter:     ns().Foreground(colBlue),

@@ -44,6 +44,7 @@ type timelinePane struct {
 	load  func(dir pageDir, edge model.TimelineEntry) tea.Cmd
 
 	lines map[string][]string // drawn lines per entry at the current width
+	asOf  string              // a replay's moment, said in the title instead of "live"
 }
 
 func newTimelinePane(s *Styles, k *keyMap) timelinePane {
@@ -405,7 +406,10 @@ func (t timelinePane) View(focused bool) []string {
 		pos := t.offset + t.sel + 1
 		title = fmt.Sprintf("Timeline %d/%d", min(pos, max(t.total, pos)), max(t.total, pos))
 	}
-	if t.follow && t.atTail {
+	switch {
+	case t.asOf != "":
+		title += " · as of " + t.asOf
+	case t.follow && t.atTail:
 		title += " · live"
 	}
 	// The selected entry's day, always in sight: the date lines above each

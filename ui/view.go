@@ -34,7 +34,7 @@ func (a App) View() string {
 	case a.screen == screenList:
 		body = a.list.View(a.now())
 	case a.drill.panel && a.drill.x != nil:
-		body = a.drill.view(a.styles, a.w, bodyH, a.now())
+		body = a.drill.view(a.styles, a.w, bodyH, a.viewNow())
 	default:
 		body = a.panes(l)
 	}
@@ -223,7 +223,7 @@ func (a App) incidentHeader(w int) []string {
 	if !a.loaded {
 		return []string{s.Faint.Render("Loading incident " + model.ShortID(a.incID) + "…"), ""}
 	}
-	line1 := s.SeverityBadge(in.Severity) + " " + s.Status.Render(strings.ToUpper(model.OneLine(string(in.Status)))) + " "
+	line1 := a.replayBadge() + s.SeverityBadge(in.Severity) + " " + s.Status.Render(strings.ToUpper(model.OneLine(string(in.Status)))) + " "
 	if in.Exercise {
 		line1 += s.Exercise.Render("EXERCISE") + " "
 	}
@@ -238,7 +238,7 @@ func (a App) incidentHeader(w int) []string {
 	}
 	// A drill reads in exercise time, like its clock beside it.
 	clock := model.ClockOf(in, a.drill.x)
-	now := a.now()
+	now := a.viewNow()
 	switch {
 	case !in.Milestones.Resolved.IsZero():
 		parts = append(parts, s.Faint.Render("resolved after ")+s.Bold.Render(model.FormatLength(clock.Length(in.Started(), in.Milestones.Resolved))))
@@ -284,6 +284,9 @@ func (a App) hints() []key.Binding {
 	}
 	if a.screen == screenList {
 		return a.list.ShortHelp()
+	}
+	if a.replay.on {
+		return []key.Binding{k.ReplayLive, k.ReplayPrev, k.ReplayNext, k.ReplayBack10, k.ReplayOn10, k.NextPane}
 	}
 	var pane []key.Binding
 	switch a.focus {
