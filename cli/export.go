@@ -158,7 +158,7 @@ imports. Events already here are skipped. '-' reads standard input.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
 			if path == "-" {
-				// Import reads its file twice (check, then store), so
+				// Import may read its file twice (check, then store), so
 				// standard input is kept in a private temporary file.
 				tmp, err := spool(a.in)
 				if err != nil {
@@ -167,19 +167,21 @@ imports. Events already here are skipped. '-' reads standard input.`,
 				defer os.Remove(tmp)
 				path = tmp
 			}
-			// The file is checked whole before the store is opened, so a
-			// refused import leaves no store behind where there was none.
-			checked, err := export.Check(path)
-			if err != nil {
-				return fmt.Errorf("import %s: %w", args[0], err)
-			}
+			// Where there is no store yet, the file is checked whole before
+			// one is made, so a refused import leaves none behind; into a
+			// store that exists, the import checks the file as it reads it,
+			// once, and a refused file stores nothing.
 			if _, err := os.Stat(a.dbPath); errors.Is(err, os.ErrNotExist) {
-				if err := checked.Links(cmd.Context(), nil); err != nil {
+				checked, err := export.Check(path)
+				if err == nil {
+					err = checked.Links(cmd.Context(), nil)
+				}
+				if err != nil {
 					return fmt.Errorf("import %s: %w", args[0], err)
 				}
 			}
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				res, err := checked.Import(ctx, st)
+				res, err := export.Import(ctx, st, path)
 				if err != nil {
 					return fmt.Errorf("import %s: %w", args[0], err)
 				}

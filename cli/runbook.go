@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/sitrep-dev/sitrep/model"
@@ -143,11 +145,20 @@ func (a *session) runbookListCmd() *cobra.Command {
 }
 
 func (a *session) runbookShowCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "show NAME|FILE",
-		Short: "Print a runbook's phases and steps, with RACI and code, as plain text",
+	var width int
+	var format string
+	cmd := &cobra.Command{
+		Use:   "show NAME|FILE [--width N] [--format json]",
+		Short: "Print a runbook as the cockpit's pane shows it, whole, with its step marks; or parsed, as JSON",
+		Long: `Prints the runbook as the runbook pane draws it, scrolled whole: every
+heading, paragraph, list, table and code block, wrapped at --width columns
+(default: the terminal's width, or 100 when not a terminal), each step
+marked [ ]. --format json prints the parsed runbook for scripts and checks:
+its phases and steps with their code, and "code", every code block the
+pane lets you copy, in document order, as it would be copied.`,
 		Example: `  sitrep runbook show major-incident
-  sitrep runbook show ./docs/runbooks/db-failover.md`,
+  sitrep runbook show ./docs/runbooks/db-failover.md --width 80
+  sitrep runbook show db-failover --format json | jq -r '.code[0]'`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: a.completeNameOrFile(libraryRunbooks),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -155,10 +166,41 @@ func (a *session) runbookShowCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			writeRunbook(a.out, rb)
+			switch format {
+			case "json":
+				out, err := runbooks.JSON(rb)
+				if err != nil {
+					return fmt.Errorf("runbook %s as JSON: %w", rb.Name, err)
+				}
+				_, err = fmt.Fprintf(a.out, "%s\n", out)
+				return err
+			case "", "text":
+			default:
+				return exitError{code: 2, err: fmt.Errorf("--format %q: use text or json", format)}
+			}
+			if width == 0 {
+				width = outputWidth(a.out)
+			}
+			if width < 20 {
+				return exitError{code: 2, err: fmt.Errorf("--width %d: the narrowest is 20", width)}
+			}
+			writeRunbook(a.out, rb, width, terminalStyles(a.out))
 			return nil
 		},
 	}
+	cmd.Flags().IntVar(&width, "width", 0, "wrap at N columns (default: the terminal's width, or 100)")
+	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	return cmd
+}
+
+// outputWidth is the terminal's width when w is one, else 100.
+func outputWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		if cols, _, err := term.GetSize(f.Fd()); err == nil && cols > 0 {
+			return cols
+		}
+	}
+	return 100
 }
 
 // findRunbook is a runbook by library name, or a file named by path so a
@@ -176,7 +218,7 @@ func (a *session) findRunbook(ref string) (*model.Runbook, error) {
 
 // writeRunbook prints a runbook for reading or piping. Every piece of it
 // came from a file someone else wrote, so all of it is neutralised.
-func writeRunbook(w io.Writer, rb *model.Runbook) {
+func writeRunbook(w io.Writer, rb *model.Runbook, width int, styles map[runbooks.Role]lipgloss.Style) {
 	n := model.Neutralise
 	fmt.Fprintf(w, "%s\n", n(model.OneLine(rb.Title)))
 	fmt.Fprintf(w, "name:    %s\n", n(rb.Name))
@@ -202,73 +244,50 @@ func writeRunbook(w io.Writer, rb *model.Runbook) {
 		}
 		fmt.Fprintf(w, "escalate: %s\n", n(model.OneLine(line)))
 	}
-	if rb.Prose {
-		fmt.Fprintln(w, "(no checklist in this file: each section is one step)")
-	}
-	for _, p := range rb.Phases {
-		fmt.Fprintln(w)
-		if p.Title != "" {
-			fmt.Fprintf(w, "## %s\n", n(model.OneLine(p.Title)))
+	// the document as the pane draws it, from the same renderer
+	fmt.Fprintln(w)
+	for _, l := range runbooks.Render(rb, width).Lines {
+		if styles == nil {
+			fmt.Fprintln(w, strings.TrimRight(n(l.Text()), " "))
+			continue
 		}
-		if p.Intro != "" {
-			fmt.Fprintln(w, indent(n(p.Intro), "   "))
-		}
-		for _, st := range p.Steps {
-			pad := strings.Repeat("   ", st.Depth)
-			fmt.Fprintf(w, "%s%3d. %s\n", pad, st.Index+1, n(model.OneLine(st.Title)))
-			if !st.RACI.IsZero() {
-				fmt.Fprintf(w, "%s     [%s]\n", pad, n(st.RACI.String()))
-			}
-			if body := stripCode(st.Body, st.Code); body != "" {
-				fmt.Fprintln(w, indent(n(body), pad+"     "))
-			}
-			for _, c := range st.Code {
-				lang := c.Lang
-				if lang == "" {
-					lang = "code"
-				}
-				fmt.Fprintf(w, "%s     --- %s (copy, do not paste blindly) ---\n", pad, n(model.OneLine(lang)))
-				fmt.Fprintln(w, indent(n(c.Text), pad+"     | "))
+		var b strings.Builder
+		for _, sg := range l.Segs {
+			if st, ok := styles[sg.Role]; ok {
+				b.WriteString(st.Render(n(sg.Text)))
+			} else {
+				b.WriteString(n(sg.Text))
 			}
 		}
+		fmt.Fprintln(w, b.String())
 	}
 }
 
-// stripCode removes the fenced blocks from a step body, since they are
-// printed after it on their own.
-func stripCode(body string, code []model.CodeBlock) string {
-	if len(code) == 0 {
-		return strings.TrimSpace(body)
+// terminalStyles are the runbook's roles drawn on a terminal as the pane
+// draws them (bold headings and marks, faint frames): attributes only, no
+// colours, so nothing has to ask the terminal for its background. Nil
+// when w is not a terminal or NO_COLOR is set: plain text then.
+func terminalStyles(w io.Writer) map[runbooks.Role]lipgloss.Style {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(f.Fd()) || os.Getenv("NO_COLOR") != "" {
+		return nil
 	}
-	var out []string
-	fence := ""
-	for _, line := range strings.Split(body, "\n") {
-		t := strings.TrimLeft(line, " \t")
-		if fence == "" && (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")) {
-			fence = t[:3]
-			continue
-		}
-		if fence != "" {
-			if strings.HasPrefix(t, fence) {
-				fence = ""
-			}
-			continue
-		}
-		out = append(out, line)
-	}
-	return strings.TrimSpace(strings.Join(out, "\n"))
+	return roleStyles(lipgloss.NewRenderer(f))
 }
 
-func indent(text, prefix string) string {
-	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
-	for i, l := range lines {
-		if l == "" {
-			lines[i] = strings.TrimRight(prefix, " ")
-		} else {
-			lines[i] = prefix + l
-		}
+func roleStyles(r *lipgloss.Renderer) map[runbooks.Role]lipgloss.Style {
+	st := r.NewStyle
+	return map[runbooks.Role]lipgloss.Style{
+		runbooks.RoleHeading: st().Bold(true),
+		runbooks.RoleBold:    st().Bold(true),
+		runbooks.RoleEm:      st().Italic(true),
+		runbooks.RoleLink:    st().Underline(true),
+		runbooks.RoleMark:    st().Bold(true),
+		runbooks.RoleMarker:  st().Faint(true),
+		runbooks.RoleFrame:   st().Faint(true),
+		runbooks.RoleQuote:   st().Faint(true),
+		runbooks.RoleTable:   st().Faint(true),
 	}
-	return strings.Join(lines, "\n")
 }
 
 // lintCmd is `runbook lint` and `scenario lint`: compiler-style lines on
@@ -456,4 +475,15 @@ func (a *session) attach(ctx context.Context, st *storage.Store, ref string, nam
 		fmt.Fprintf(a.out, "%s %s to %s: %s (sha256 %.12s)\n", verb, model.Neutralise(p.Name), in.Short(), model.Neutralise(model.OneLine(p.Title)), p.Hash)
 	}
 	return nil
+}
+func indent(text, prefix string) string {
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	for i, l := range lines {
+		if l == "" {
+			lines[i] = strings.TrimRight(prefix, " ")
+		} else {
+			lines[i] = prefix + l
+		}
+	}
+	return strings.Join(lines, "\n")
 }

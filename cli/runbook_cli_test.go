@@ -2,13 +2,20 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/runbooks"
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
@@ -126,17 +133,45 @@ func TestCLIRunbookShow(t *testing.T) {
 	out := c.ok("--runbooks", team, "runbook", "show", "db-failover")
 	for _, want := range []string{
 		"Database failover", "name:    db-failover", "sha256:  " + model.TextHash(teamRunbook),
-		"## Prepare", "  1. Tell the channel the failover starts", "[R: communications-lead, A: incident-commander]",
-		"  2. Check replication lag on the replica", "[R: dba, A: incident-commander]",
-		"| psql -c 'select now() - pg_last_xact_replay_timestamp()'",
-		"## Fail over", "  3. Promote the replica", "  4. Point the application at it",
+		"\nPrepare\n", "[ ] Tell the channel the failover starts {R: communications-lead, A:",
+		"[ ] Check replication lag on the replica {R: dba}",
+		"┃ psql -c 'select now() - pg_last_xact_replay_timestamp()'",
+		"\nFail over\n", "[ ] 1. Promote the replica", "[ ] 2. Point the application at it",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("show lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "{R:") {
-		t.Errorf("annotation left in step titles:\n%s", out)
+	for _, l := range strings.Split(out, "\n") {
+		if w := len([]rune(l)); w > 100 {
+			t.Errorf("a line of %d columns, not a terminal so 100 is the most: %q", w, l)
+		}
+	}
+	// --width wraps the document there; the narrowest is 20.
+	for _, l := range strings.Split(c.ok("--runbooks", team, "runbook", "show", "db-failover", "--width", "30"), "\n")[8:] {
+		if w := len([]rune(l)); w > 30 {
+			t.Errorf("--width 30 printed a line of %d: %q", w, l)
+		}
+	}
+	c.fails(2, "narrowest is 20", "--runbooks", team, "runbook", "show", "db-failover", "--width", "5")
+	// --format json: the parsed runbook and every code block as copied.
+	var js struct {
+		Title  string
+		Phases []struct {
+			Title string
+			Steps []struct {
+				Title string
+				Code  []string
+			}
+		}
+		Code []string
+	}
+	if err := json.Unmarshal([]byte(c.ok("--runbooks", team, "runbook", "show", "db-failover", "--format", "json")), &js); err != nil {
+		t.Fatal(err)
+	}
+	if js.Title != "Database failover" || len(js.Code) != 1 || js.Code[0] != "psql -c 'select now() - pg_last_xact_replay_timestamp()'" ||
+		len(js.Phases) != 2 || js.Phases[0].Title != "Prepare" || len(js.Phases[0].Steps) != 2 || js.Phases[0].Steps[1].Code[0] != js.Code[0] {
+		t.Errorf("json: %+v", js)
 	}
 
 	// A file can be shown by path, and what it holds cannot drive the terminal.
@@ -145,7 +180,7 @@ func TestCLIRunbookShow(t *testing.T) {
 	if strings.ContainsRune(out, 0x1b) || strings.ContainsRune(out, 0x07) {
 		t.Errorf("escape sequences reached the output: %q", out)
 	}
-	if !strings.Contains(out, "1. Step") || !strings.Contains(out, "clears the screen") {
+	if !strings.Contains(out, "[ ] Step") || !strings.Contains(out, "clears the screen") {
 		t.Errorf("text around the escapes was lost: %q", out)
 	}
 
@@ -314,5 +349,22 @@ func TestCLIAttach(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("attach by path stored no cache-flush attachment")
+	}
+}
+
+// TestRunbookShowStyles: on a terminal, headings and step marks are bold
+// and frames faint, as the pane draws them; the text is the same.
+func TestRunbookShowStyles(t *testing.T) {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.ANSI)
+	rb, _ := runbooks.Parse("t.md", []byte("# Title\n\n- [ ] do it\n\n```sh\nls\n```\n"))
+	var styled, plain strings.Builder
+	writeRunbook(&styled, rb, 80, roleStyles(r))
+	writeRunbook(&plain, rb, 80, nil)
+	if !strings.Contains(styled.String(), "\x1b[1mTitle") || !strings.Contains(styled.String(), "\x1b[1m[ ] ") {
+		t.Errorf("no bold heading or mark: %q", styled.String())
+	}
+	if got := ansi.Strip(styled.String()); strings.ReplaceAll(got, " \n", "\n") != strings.ReplaceAll(plain.String(), " \n", "\n") {
+		t.Errorf("styled text differs from plain:\n%q\n%q", got, plain.String())
 	}
 }

@@ -18,7 +18,7 @@ func TestBinaryRunbookLintExitCodes(t *testing.T) {
 	bin := buildSitrep(t)
 	dir := t.TempDir()
 	bad := writeFile(t, dir, "bad.md", "# Bad\n\n- [ ] Step {A: ic, A: scribe}\n")
-	warn := writeFile(t, dir, "warn.md", "# Warn\n\n1. one\n1. two\n")
+	warn := writeFile(t, dir, "warn.md", "# Warn\n\n1. one\n3. two\n")
 	env := append(os.Environ(), "XDG_CONFIG_HOME="+t.TempDir(), "SITREP_DB="+filepath.Join(t.TempDir(), "s.db"))
 
 	cmd := exec.Command(bin, "runbook", "lint", bad, warn)
@@ -29,7 +29,7 @@ func TestBinaryRunbookLintExitCodes(t *testing.T) {
 		t.Fatalf("lint with an error: %v\n%s", err, out)
 	}
 	if !regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(bad)+`:3:\d+: error: 2 Accountable roles`).Match(out) ||
-		!regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(warn)+`:3:1: warning: every item is numbered 1\.`).Match(out) {
+		!regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(warn)+`:4:1: warning: item numbered 3 is item 2`).Match(out) {
 		t.Errorf("lint output:\n%s", out)
 	}
 

@@ -140,7 +140,7 @@ func TestCockpitInTmux(t *testing.T) {
 	s.waitFor("the saved note", "Saved:", "tmux says the LB pool is drained")
 
 	s.keys("2", "x")
-	s.waitFor("the step done", "[x] 1.")
+	s.waitFor("the step done", "[x] Acknowledge")
 
 	s.keys("R")
 	s.waitFor("the review", "Post-incident review", "Not written yet")

@@ -204,6 +204,10 @@ type RunbookAttachedPayload struct {
 	Source string `json:"source"`
 	Hash   string `json:"hash"` // sha256 of Text
 	Text   string `json:"text"` // the exact file followed, for the review months later
+	// Rules are the step rules the runbook was read with, so it is read
+	// with them again and step events keep landing on the steps they were
+	// made for; empty for attachments made before rules were recorded.
+	Rules string `json:"rules,omitempty"`
 }
 
 func (p RunbookAttachedPayload) Validate() error {

@@ -3,6 +3,7 @@ package model
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -24,6 +25,7 @@ type Runbook struct {
 	Text       string     // the file's exact bytes
 	Hash       string     // hex SHA-256 of Text
 	Prose      bool       // steps are the file's sections, because it has no list steps
+	Rules      string     // the step rules it was read with (runbooks.RulesPerSection, …)
 
 	// Roles are the roles the runbook declares beyond StandardRoles, so a
 	// team's own "dba" or "release-manager" is a known role and not a typo.
@@ -77,6 +79,47 @@ type CodeBlock struct {
 	Lang string
 	Text string
 	Line int // line of the opening fence
+}
+
+// Copy is what copying the block gives. A shell session (commands after a
+// "$ " prompt, their output below) gives its commands only, without the
+// prompts or the output, so what is pasted is what was meant to be typed.
+// A "# " line is a root prompt only in a session or a console block: in a
+// script it is a comment, copied with the rest.
+func (c CodeBlock) Copy() string {
+	lines := strings.Split(c.Text, "\n")
+	dollar := false
+	for _, l := range lines {
+		if strings.HasPrefix(strings.TrimLeft(l, " "), "$ ") {
+			dollar = true
+			break
+		}
+	}
+	lang := strings.ToLower(c.Lang)
+	console := lang == "console" || lang == "shell-session" || lang == "shellsession" || lang == "terminal"
+	if !dollar && !console {
+		return c.Text
+	}
+	var out []string
+	cont := false // the command above ends in a backslash: this line goes on with it
+	for _, l := range lines {
+		t := strings.TrimLeft(l, " ")
+		switch {
+		case cont:
+			out = append(out, l)
+		case strings.HasPrefix(t, "$ ") || t == "$":
+			out = append(out, strings.TrimPrefix(strings.TrimPrefix(t, "$"), " "))
+		case console && (strings.HasPrefix(t, "# ") || t == "#"):
+			out = append(out, strings.TrimPrefix(strings.TrimPrefix(t, "#"), " "))
+		default:
+			continue
+		}
+		cont = strings.HasSuffix(strings.TrimRight(l, " "), "\\")
+	}
+	if len(out) == 0 {
+		return c.Text
+	}
+	return strings.Join(out, "\n")
 }
 
 // Steps lists every step in reading order; a step's Index is its position here.
@@ -185,7 +228,7 @@ func (r *Runbook) Attachment() (RunbookAttachedPayload, error) {
 	if !utf8.ValidString(r.Text) {
 		return RunbookAttachedPayload{}, Invalidf("runbook %s is not valid UTF-8 text; fix the file before attaching it", r.Name)
 	}
-	return RunbookAttachedPayload{Name: r.Name, Title: r.Title, Source: r.Source, Hash: TextHash(r.Text), Text: r.Text}, nil
+	return RunbookAttachedPayload{Name: r.Name, Title: r.Title, Source: r.Source, Hash: TextHash(r.Text), Text: r.Text, Rules: r.Rules}, nil
 }
 
 // TextHash is the hex SHA-256 of text's exact bytes: the hash stored with an

@@ -111,5 +111,6 @@ type Attachment struct {
 	Source     string
 	Hash       string
 	Text       string
+	Rules      string // the step rules it was attached under; "" before they were recorded
 	At         time.Time
 }

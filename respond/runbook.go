@@ -122,23 +122,33 @@ func LooksLikePath(ref string) bool {
 // changes. Parsing never fails on content; findings in the text are the
 // linter's business, not the responder's at 3 a.m. The stepper, the drill
 // objectives, exports and reports all read attachments back through it.
+//
+// It reads the text with the step rules the attachment recorded (those
+// before per-section rules when it recorded none): step events store a
+// step's index, and other rules would number the steps differently.
 func AttachedRunbook(at model.Attachment) (*model.Runbook, error) {
-	rb, _ := runbooks.Parse(at.Name+".md", []byte(at.Text))
-	if rb == nil {
-		return nil, model.Invalidf("runbook %s: nothing to walk through", at.Name)
+	d, err := AttachedDoc(at)
+	if err != nil {
+		return nil, err
 	}
-	rb.Name = at.Name
-	if at.Title != "" {
-		rb.Title = at.Title
-	}
-	rb.Source = at.Source
-	return rb, nil
+	return d.Runbook, nil
 }
 
-// StepCount counts the steps of a runbook from its recorded text (0 when
-// it does not parse), for judging a drill's runbook objectives in exports.
-func StepCount(name, text string) int {
-	rb, err := AttachedRunbook(model.Attachment{Name: name, Text: text})
+// AttachedDoc is AttachedRunbook keeping the parsed Markdown, which the
+// runbook pane renders at each width without reading the text again.
+func AttachedDoc(at model.Attachment) (*runbooks.Doc, error) {
+	d := runbooks.ParseAttachedDoc(at)
+	if d == nil || d.Runbook == nil {
+		return nil, model.Invalidf("runbook %s: nothing to walk through", at.Name)
+	}
+	return d, nil
+}
+
+// StepCount counts the steps of a runbook from its recorded text and
+// rules (0 when it does not parse), for judging a drill's runbook
+// objectives in exports.
+func StepCount(at model.Attachment) int {
+	rb, err := AttachedRunbook(at)
 	if err != nil {
 		return 0
 	}

@@ -139,8 +139,8 @@ func TestAttachedRunbookReadsTheStoredText(t *testing.T) {
 	if err != nil || rb.Name != "flush" || rb.Title != "Flush the CDN" || rb.StepCount() != 2 || rb.Source != "team" {
 		t.Fatalf("AttachedRunbook: %+v %v", rb, err)
 	}
-	if StepCount(at.Name, at.Text) != 2 {
-		t.Errorf("StepCount %d, want 2", StepCount(at.Name, at.Text))
+	if StepCount(at) != 2 {
+		t.Errorf("StepCount %d, want 2", StepCount(at))
 	}
 	titles, counts := StepTitles([]model.Attachment{at})
 	if counts["flush"] != 2 || titles["flush"][1] != "Check the hit rate" {

@@ -182,3 +182,61 @@ func BenchmarkParseWorstCase(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkParseRender70KB is parse plus render of a 70 KB runbook, what
+// opening one in the pane costs: the target is at most 5 ms.
+func BenchmarkParseRender70KB(b *testing.B) {
+	src := bigRunbook(70 << 10)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	cpu := processCPU()
+	for b.Loop() {
+		d, _ := ParseDoc("big.md", src, "")
+		d.Render(100)
+	}
+	reportCPU(b, cpu)
+}
+
+// BenchmarkParseRenderLargestCorpusFile: the same for the corpus's 70 KB
+// security playbook.
+func BenchmarkParseRenderLargestCorpusFile(b *testing.B) {
+	p := filepath.Join(corpusDir(b), "aws-incident-response-playbooks", "playbooks", "IRP-PersonalDataBreach.md")
+	src, err := os.ReadFile(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	cpu := processCPU()
+	for b.Loop() {
+		d, _ := ParseDoc(p, src, "")
+		d.Render(100)
+	}
+	reportCPU(b, cpu)
+}
+
+// BenchmarkRender70KB is rendering alone, what a new pane width costs.
+func BenchmarkRender70KB(b *testing.B) {
+	d, _ := ParseDoc("big.md", bigRunbook(70<<10), "")
+	b.ReportAllocs()
+	cpu := processCPU()
+	for b.Loop() {
+		d.Render(100)
+	}
+	reportCPU(b, cpu)
+}
+
+// BenchmarkRenderLargestCorpusFile is rendering the corpus's 70 KB
+// playbook alone.
+func BenchmarkRenderLargestCorpusFile(b *testing.B) {
+	p := filepath.Join(corpusDir(b), "aws-incident-response-playbooks", "playbooks", "IRP-PersonalDataBreach.md")
+	src, err := os.ReadFile(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, _ := ParseDoc(p, src, "")
+	b.ReportAllocs()
+	for b.Loop() {
+		d.Render(100)
+	}
+}

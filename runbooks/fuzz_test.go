@@ -89,6 +89,22 @@ func FuzzParse(f *testing.F) {
 		if len(steps) == 0 && strings.TrimSpace(string(src)) != "" && len(diags) == 0 {
 			t.Fatal("a file with text and nothing to walk gives no warning")
 		}
+		// whatever the file, the renderer places every step and keeps to
+		// the width
+		d := Render(rb, 30)
+		for i, a := range d.Steps {
+			if a.Start < 0 || a.End < a.Start || a.Start > len(d.Lines) {
+				t.Fatalf("step %d anchored at %+v of %d lines", i, a, len(d.Lines))
+			}
+		}
+		for _, l := range d.Lines {
+			if w := segsWidth(l.Segs); w > 30 {
+				t.Fatalf("line %q is %d wide", l.Text(), w)
+			}
+		}
+		if _, err := JSON(rb); err != nil {
+			t.Fatal(err)
+		}
 	})
 }
 

@@ -78,7 +78,7 @@ func lintLists(s *source) {
 		case *ast.HTMLBlock:
 			if n.HTMLBlockType != ast.HTMLBlockType2 {
 				line, col := s.bodyPos(start(n))
-				s.add(Warning, line, col, "HTML block: sitrep shows it as raw HTML, not rendered")
+				s.add(Warning, line, col, "HTML block: sitrep shows its text without the tags, not laid out as a browser would")
 			}
 		}
 		return skipInlines(n), nil
@@ -109,7 +109,7 @@ func lintNumbering(s *source, l *ast.List) {
 		same = same && n == nums[0]
 	}
 	if same {
-		s.add(Warning, line, 1, "every item is numbered %d.: fine once rendered, but someone reading the raw file cannot say \"step 3\"; sitrep numbers steps by position", nums[0])
+		// "1." "1." "1." is CommonMark's lazy numbering: nothing to say
 		return
 	}
 	for i, n := range nums {

@@ -1,6 +1,9 @@
 package runbooks
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -49,9 +52,18 @@ func TestLintWarnsAndCarriesOn(t *testing.T) {
 		{"HTML blocks", "html.md",
 			"# T\n\n<details>\n<summary>More</summary>\n\nhidden\n</details>\n\n- [ ] Step\n\n<table><tr><td>x</td></tr></table>\n", 1,
 			[]wantDiag{{3, 1, Warning, "HTML block"}, {11, 1, Warning, "HTML block"}}},
-		{"1.-only numbering", "ones.md",
+		{"1.-only numbering is CommonMark's lazy numbering", "ones.md",
 			"# T\n\n## Restore\n\n1. Stop the service\n1. Restore the backup\n1. Start the service\n", 3,
-			[]wantDiag{{5, 1, Warning, "every item is numbered 1."}}},
+			nil},
+		{"a numbering skip", "skip.md",
+			"# T\n\n## Restore\n\n1. Stop the service\n2. Restore the backup\n4. Start the service\n", 3,
+			[]wantDiag{{7, 1, Warning, "item numbered 4 is item 3"}}},
+		{"steps read as references", "refs.md",
+			"# T\n\n## References\n\n1. Stop the service\n2. Restore the backup\n", 0,
+			[]wantDiag{{3, 1, Warning, "read as references"}}},
+		{"references read as steps", "links.md",
+			"# T\n\n## Restore\n\n1. [Runbook](https://x)\n2. [Dashboard](https://y)\n3. Restart it\n", 3,
+			[]wantDiag{{5, 1, Warning, "mostly links"}}},
 		{"nested checklists", "nested.md",
 			"# T\n\n- [ ] a\n  - [ ] b\n    - [ ] c\n      - [ ] d\n        - [ ] e\n      - [ ] d2\n", 6,
 			[]wantDiag{{6, 1, Warning, "nested 4 levels deep"}}},
@@ -75,6 +87,9 @@ func TestLintWarnsAndCarriesOn(t *testing.T) {
 			t.Errorf("%s: %d steps, want %d", c.name, got, c.steps)
 		}
 		checkDiags(t, c.name, diags, c.want)
+	}
+	if _, diags := Parse("ones.md", []byte("# T\n\n1. a\n1. b\n")); len(diags) > 0 {
+		t.Errorf("lazy numbering warned:\n%s", diagList(diags))
 	}
 	// Only the first item of a deep list is flagged, not every one below it.
 	_, diags := Parse("nested.md", []byte("# T\n\n- [ ] a\n  - [ ] b\n    - [ ] c\n      - [ ] d\n        - [ ] e\n      - [ ] d2\n"))
@@ -164,4 +179,36 @@ Text.
 	}
 	_, diags = ParseScenario("empty.md", []byte("# Nothing here\n\nJust prose.\n"))
 	checkDiags(t, "empty scenario", diags, []wantDiag{{1, 1, Error, "no injects"}})
+}
+
+// TestLintSharedNames: two files of one folder that claim one name are
+// pointed out, saying which wins and where the other is.
+func TestLintSharedNames(t *testing.T) {
+	dir := t.TempDir()
+	for _, p := range []string{"a/db-failover.md", "b/db-failover.md", "c/other.md"} {
+		full := filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte("# T\n\n- [ ] step\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	diags, n := LintPaths([]string{dir}, Auto)
+	if n != 3 {
+		t.Fatalf("%d files", n)
+	}
+	want := fmt.Sprintf(`runbook "db-failover" is also the name of %s; this file, read later, wins`, filepath.Join(dir, "a/db-failover.md"))
+	found := 0
+	for _, d := range diags {
+		if strings.Contains(d.Message, "also the name") {
+			found++
+			if d.Path != filepath.Join(dir, "b/db-failover.md") || !strings.Contains(d.Message, want) {
+				t.Errorf("%s", d)
+			}
+		}
+	}
+	if found != 1 {
+		t.Errorf("%d shared-name warnings:\n%s", found, diagList(diags))
+	}
 }

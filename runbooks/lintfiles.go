@@ -43,7 +43,7 @@ func parseFile(filePath string, src []byte, what What, inFolder bool) (*model.Ru
 		sc := parseScenario(s, f)
 		return nil, sc, s.done()
 	}
-	rb := parseRunbook(s, f)
+	rb := parseRunbook(s, f, "")
 	return rb, nil, s.done()
 }
 
@@ -63,7 +63,8 @@ func LintPaths(paths []string, what What) ([]Diagnostic, int) {
 		}
 		if !info.IsDir() {
 			files++
-			diags = append(diags, lintOne(File{Path: p}, what)...)
+			d, _ := lintOne(File{Path: p}, what)
+			diags = append(diags, d...)
 			continue
 		}
 		found, err := Files(p)
@@ -71,21 +72,36 @@ func LintPaths(paths []string, what What) ([]Diagnostic, int) {
 			diags = append(diags, Diagnostic{Path: p, Line: 1, Col: 1, Severity: Error, Message: err.Error()})
 			continue
 		}
+		seen := map[string]string{}
 		for _, f := range found {
 			files++
-			diags = append(diags, lintOne(f, what)...)
+			d, key := lintOne(f, what)
+			diags = append(diags, d...)
+			if prev, dup := seen[key]; dup && key != "" {
+				diags = append(diags, Diagnostic{Path: f.Path, Line: 1, Col: 1, Severity: Warning,
+					Message: fmt.Sprintf("%s is also the name of %s; this file, read later, wins and that one is hidden: rename one of them", key, prev)})
+			}
+			if key != "" {
+				seen[key] = f.Path
+			}
 		}
 	}
 	return diags, files
 }
 
-func lintOne(f File, what What) []Diagnostic {
+// lintOne checks one file, and says the name it is known by ("runbook
+// \"db-failover\""), so a folder's walk can point out two files that
+// claim one name.
+func lintOne(f File, what What) ([]Diagnostic, string) {
 	src, err := ReadFile(f.Path)
 	if err != nil {
-		return []Diagnostic{{Path: f.Path, Line: 1, Col: 1, Severity: Error, Message: err.Error()}}
+		return []Diagnostic{{Path: f.Path, Line: 1, Col: 1, Severity: Error, Message: err.Error()}}, ""
 	}
-	_, _, diags := parseFile(f.Path, src, what, f.Scenario)
-	return diags
+	rb, sc, diags := parseFile(f.Path, src, what, f.Scenario)
+	if sc != nil {
+		return diags, fmt.Sprintf("scenario %q", sc.Name)
+	}
+	return diags, fmt.Sprintf("runbook %q", rb.Name)
 }
 
 func unwrapPathError(err error) error {

@@ -20,32 +20,69 @@ import (
 	"github.com/sitrep-dev/sitrep/model"
 )
 
-var runbookKeys = []string{"title", "kind", "kinds", "severity", "severities", "roles", "raci", "escalation", "type"}
+var runbookKeys = []string{"title", "kind", "kinds", "severity", "severities", "roles", "raci", "escalation", "type", "steps"}
 
-// Parse reads a runbook from a file's exact bytes. filePath names the file
-// in diagnostics and gives the runbook its name.
+// Parse reads a runbook from a file's exact bytes with today's step rules.
+// filePath names the file in diagnostics and gives the runbook its name.
 func Parse(filePath string, src []byte) (*model.Runbook, []Diagnostic) {
+	return ParseRules(filePath, src, "")
+}
+
+// ParseRules reads a runbook with the step rules given (RulesPerFile for
+// an attachment made before per-section rules; "" for today's). A
+// `steps:` key in the file's front matter decides over today's rules, as
+// it did when such a file was attached.
+func ParseRules(filePath string, src []byte, rules string) (*model.Runbook, []Diagnostic) {
 	s := newSource(filePath, src)
-	rb := parseRunbook(s, readFrontMatter(s))
+	rb := parseRunbook(s, readFrontMatter(s), rules)
 	return rb, s.done()
 }
 
 // parseRunbook builds a runbook from a file already split and its front
 // matter decoded, adding what it finds to s's diagnostics.
-func parseRunbook(s *source, f *frontMatter) *model.Runbook {
+func parseRunbook(s *source, f *frontMatter, rules string) *model.Runbook {
 	f.checkKeys(runbookKeys)
 	rb := &model.Runbook{Name: NameFor(s.path), Path: s.path, Text: s.str, Hash: hashOf(s.src)}
 	b := &builder{s: s, rb: rb}
 	b.frontMatter(f)
-	if n := countSteps(s.doc); n > 0 {
+	if forced := b.forcedRules(f); forced != "" && rules != RulesPerFile {
+		rules = forced
+	}
+	if rules == "" {
+		rules = RulesPerSection
+	}
+	rb.Rules = rules
+	switch n := countSteps(s.doc); {
+	case rules == RulesPerSection:
+		b.buildPerSection()
+	case rules == RulesLists || rules == RulesPerFile && n > 0:
 		b.buildLists(n)
-	} else {
+	default:
 		rb.Prose = true
-		b.buildProse()
+		b.buildProse(false)
 	}
 	b.finish()
 	lintRunbook(s, rb)
 	return rb
+}
+
+// forcedRules reads `steps: lists | sections` from the front matter.
+func (b *builder) forcedRules(f *frontMatter) string {
+	fl := f.get("steps")
+	if fl == nil {
+		return ""
+	}
+	v, _ := f.scalar(fl.value, "steps")
+	switch strings.ToLower(v) {
+	case "lists", "list":
+		return RulesLists
+	case "sections", "section", "prose":
+		return RulesSections
+	case "auto", "":
+		return ""
+	}
+	f.warnf(fl.value, "steps: %q is neither lists nor sections; finding steps section by section", v)
+	return ""
 }
 
 type builder struct {
@@ -260,7 +297,7 @@ func skipInlines(n ast.Node) ast.WalkStatus {
 
 // outerSteps are the step items under n (n itself excluded) that are not
 // inside another step item: the children n will hand down.
-func outerSteps(n ast.Node) []*ast.ListItem {
+func outerSteps(n ast.Node, isStep func(*ast.ListItem) bool) []*ast.ListItem {
 	var out []*ast.ListItem
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering || c == n {
@@ -277,7 +314,7 @@ func outerSteps(n ast.Node) []*ast.ListItem {
 
 // fencedCode lists the fenced code blocks under n, leaving out those inside
 // step items below n, which belong to those steps.
-func (b *builder) fencedCode(n ast.Node) []codeRef {
+func (b *builder) fencedCode(n ast.Node, isStep func(*ast.ListItem) bool) []codeRef {
 	var out []codeRef
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -313,12 +350,12 @@ func (b *builder) buildLists(steps int) {
 			b.phases = append(b.phases, draftPhase{phase: model.Phase{Line: b.s.bodyLine(max(start(n), 0))}, raci: b.raci})
 		}
 		sp := b.s.nodeSpan(n)
-		code := b.fencedCode(n)
+		code := b.fencedCode(n, isStep)
 		cursor := sp.first
-		for _, li := range outerSteps(n) {
+		for _, li := range outerSteps(n, isStep) {
 			lsp := b.s.nodeSpan(li)
 			b.loose(span{cursor, lsp.first - 1}, code)
-			b.step(li, 0, b.phases[len(b.phases)-1].raci)
+			b.step(li, 0, b.phases[len(b.phases)-1].raci, isStep)
 			cursor = lsp.last + 1
 		}
 		b.loose(span{cursor, sp.last}, code)
@@ -337,9 +374,22 @@ func (b *builder) headingText(h *ast.Heading) (string, model.RACI, bool) {
 	text := b.s.inlineText(h)
 	line, col := b.s.headingPos(h)
 	rest, raci, found := b.roles.splitAnnotation(text, line, col)
-	rest = strings.TrimSpace(rest)
+	rest = plainInline(strings.TrimSpace(rest))
 	b.titles = append(b.titles, headingTitle{h.Level, rest})
 	return rest, raci, found
+}
+
+// intro adds a section that is no step to the introduction of the phase
+// it is read in.
+func (b *builder) intro(sec section) {
+	if len(sec.blocks) == 0 || len(b.phases) == 0 {
+		return
+	}
+	sp := span{b.s.nodeSpan(sec.blocks[0]).first, b.s.nodeSpan(sec.blocks[len(sec.blocks)-1]).last}
+	if text := b.s.text([]span{sp}, false); text != "" {
+		cur := len(b.phases) - 1
+		b.phases[cur].intro = append(b.phases[cur].intro, text)
+	}
 }
 
 // loose attaches text that is not a step to the step before it, or to the
@@ -381,7 +431,7 @@ func checkboxLen(line string) int {
 }
 
 // step adds li and, after it, the steps nested in it.
-func (b *builder) step(li *ast.ListItem, depth int, inherited model.RACI) {
+func (b *builder) step(li *ast.ListItem, depth int, inherited model.RACI, isStep func(*ast.ListItem) bool) {
 	sp := b.s.nodeSpan(li)
 	st := model.Step{Line: sp.first, Depth: depth, RACI: inherited}
 	bodyFrom := sp.first
@@ -394,19 +444,19 @@ func (b *builder) step(li *ast.ListItem, depth int, inherited model.RACI) {
 		}
 		line, col := b.s.bodyPos(seg.Start + skip)
 		title, own, found := b.roles.splitAnnotation(raw[skip:], line, col)
-		st.Title = strings.TrimSpace(title)
+		st.Title = plainInline(strings.TrimSpace(title))
 		st.Line = line
 		st.OwnRACI = found
 		st.RACI = b.over(own, found, inherited, line)
 		bodyFrom = line + 1
 	}
-	nested := outerSteps(li)
+	nested := outerSteps(li, isStep)
 	holes := make([]span, len(nested))
 	for i, c := range nested {
 		holes[i] = b.s.nodeSpan(c)
 	}
 	body := b.s.text(subtract(span{bodyFrom, sp.last}, holes), true)
-	for _, c := range b.fencedCode(li) {
+	for _, c := range b.fencedCode(li, isStep) {
 		st.Code = append(st.Code, model.CodeBlock{Lang: c.lang, Text: c.text, Line: c.line})
 	}
 	m := stepMeta{phase: len(b.phases) - 1}
@@ -416,7 +466,7 @@ func (b *builder) step(li *ast.ListItem, depth int, inherited model.RACI) {
 	b.steps = append(b.steps, st)
 	b.meta = append(b.meta, m)
 	for _, c := range nested {
-		b.step(c, depth+1, st.RACI)
+		b.step(c, depth+1, st.RACI, isStep)
 	}
 }
 
@@ -469,17 +519,14 @@ func (sec section) hasContent() bool {
 // Diagnosis / Mitigation" alert runbooks): the shallowest headings are the
 // phases, and every section with text is one step, nested as its headings
 // are, so the file can still be worked through and ticked off.
-func (b *builder) buildProse() {
-	var secs []section
-	for n := b.s.doc.FirstChild(); n != nil; n = n.NextSibling() {
-		if h, ok := n.(*ast.Heading); ok {
-			secs = append(secs, section{heading: h})
-			continue
-		}
-		if len(secs) == 0 {
-			secs = append(secs, section{})
-		}
-		secs[len(secs)-1].blocks = append(secs[len(secs)-1].blocks, n)
+//
+// With noRefs (per-section rules), reference sections are no steps: their
+// text is the phase's introduction.
+func (b *builder) buildProse(noRefs bool) {
+	secs := splitSections(b.s.doc)
+	ref := make([]bool, len(secs))
+	for i, sec := range secs {
+		ref[i] = noRefs && sec.heading != nil && isReferenceTitle(b.s.inlineText(sec.heading))
 	}
 	phaseLevel := 7
 	for _, sec := range secs {
@@ -496,7 +543,7 @@ func (b *builder) buildProse() {
 		if l == 0 {
 			continue
 		}
-		emit[i] = secs[i].hasContent() || below[l]
+		emit[i] = !ref[i] && (secs[i].hasContent() || below[l])
 		for k := 1; k <= 6; k++ {
 			if k >= l {
 				below[k] = false
@@ -525,8 +572,10 @@ func (b *builder) buildProse() {
 			raci := b.over(own, found, b.raci, line)
 			b.phases = append(b.phases, draftPhase{phase: model.Phase{Title: title, Level: l, Line: line}, raci: raci})
 			stack = append(stack[:0], open{l, raci})
-			if sec.hasContent() {
+			if emit[i] && sec.hasContent() {
 				b.proseStep(sec, title, line, 0, raci)
+			} else {
+				b.intro(sec)
 			}
 			continue
 		}
@@ -548,6 +597,8 @@ func (b *builder) buildProse() {
 		stack = append(stack, open{l, raci})
 		if emit[i] {
 			b.proseStep(sec, title, line, depth, raci)
+		} else {
+			b.intro(sec)
 		}
 	}
 }
@@ -565,7 +616,7 @@ func (b *builder) proseStep(sec section, title string, line, depth int, raci mod
 		}
 		body = b.s.text([]span{sp}, false)
 		for _, n := range sec.blocks {
-			for _, c := range b.fencedCode(n) {
+			for _, c := range b.fencedCode(n, func(*ast.ListItem) bool { return false }) {
 				st.Code = append(st.Code, model.CodeBlock{Lang: c.lang, Text: c.text, Line: c.line})
 			}
 		}
@@ -634,18 +685,13 @@ func (b *builder) finish() {
 	}
 }
 
-// defaultTitle is the first level-1 heading, else the first heading, else
-// the name.
+// defaultTitle is the first level-1 heading, else the file's name in
+// words: a page that opens with "## Overview" is not called "Overview".
 func (b *builder) defaultTitle() string {
 	for _, h := range b.titles {
 		if h.level == 1 && h.text != "" {
 			return h.text
 		}
 	}
-	for _, h := range b.titles {
-		if h.text != "" {
-			return h.text
-		}
-	}
-	return b.rb.Name
+	return TitleFor(b.s.path)
 }

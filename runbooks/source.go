@@ -628,14 +628,37 @@ type codeRef struct {
 // read too when they look like Markdown (see looksLikeMarkdown).
 var markdownExts = map[string]bool{".md": true, ".markdown": true, ".mdown": true, ".mkd": true}
 
+// baseName is a file's name without its Markdown extension, and without
+// ".html" before it: static-site generators name pages "howto.html.md".
+func baseName(filePath string) string {
+	base := path.Base(strings.ReplaceAll(filePath, `\`, "/"))
+	if ext := path.Ext(base); markdownExts[strings.ToLower(ext)] {
+		base = strings.TrimSuffix(base, ext)
+		if strings.HasSuffix(strings.ToLower(base), ".html") {
+			base = base[:len(base)-len(".html")]
+		}
+	}
+	return base
+}
+
+// TitleFor is a file's name turned into words, for a file with no title
+// of its own: "howto-backup-and-restore.html.md" is "Howto backup and
+// restore".
+func TitleFor(filePath string) string {
+	words := strings.FieldsFunc(baseName(filePath), func(r rune) bool { return r == '-' || r == '_' || r == ' ' || r == '.' })
+	if len(words) == 0 {
+		return "Untitled"
+	}
+	t := strings.Join(words, " ")
+	r, size := utf8.DecodeRuneInString(t)
+	return strings.ToUpper(string(r)) + t[size:]
+}
+
 // NameFor is the name a file is known by: its base name without a Markdown
 // extension, lower-cased, with anything but letters, digits, - and _
 // turned into "-" so it can be typed on a command line.
 func NameFor(filePath string) string {
-	base := path.Base(strings.ReplaceAll(filePath, `\`, "/"))
-	if ext := path.Ext(base); markdownExts[strings.ToLower(ext)] {
-		base = strings.TrimSuffix(base, ext)
-	}
+	base := baseName(filePath)
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(base) {

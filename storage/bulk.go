@@ -4,10 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/sitrep-dev/sitrep/model"
 )
@@ -107,9 +105,9 @@ type bulkStep struct {
 }
 
 type bulkAtt struct {
-	incident, name, title, source, hash, text string
-	at                                        int64
-	version                                   string
+	incident, name, title, source, hash, text, rules string
+	at                                               int64
+	version                                          string
 }
 
 type bulkReview struct {
@@ -315,7 +313,7 @@ func (b *bulkProjector) stateRows(ctx context.Context, e model.Event, in *bulkIn
 			b.attOrder = append(b.attOrder, a)
 		}
 		if v > a.version {
-			a.title, a.source, a.hash, a.text, a.at, a.version = d.Title, d.Source, d.Hash, d.Text, ms(e.Placed()), v
+			a.title, a.source, a.hash, a.text, a.at, a.version, a.rules = d.Title, d.Source, d.Hash, d.Text, ms(e.Placed()), v, d.Rules
 		}
 		return nil
 	case model.EventStepChanged:
@@ -531,9 +529,9 @@ func (b *bulkProjector) finish(ctx context.Context) error {
 			return err
 		}
 	}
-	atts := newBatchInsert(b.db, "attachments", "incident_id, name, title, source, hash, text, at, version")
+	atts := newBatchInsert(b.db, "attachments", "incident_id, name, title, source, hash, text, at, version, rules")
 	for _, a := range b.attOrder {
-		if err := atts.add(ctx, a.incident, a.name, a.title, a.source, a.hash, a.text, a.at, a.version); err != nil {
+		if err := atts.add(ctx, a.incident, a.name, a.title, a.source, a.hash, a.text, a.at, a.version, a.rules); err != nil {
 			return err
 		}
 	}
@@ -616,128 +614,4 @@ func (b *batchInsert) flush(ctx context.Context) error {
 		return fmt.Errorf("insert into %s: %w", b.table, err)
 	}
 	return nil
-}
-
-// ApplyBulk is Apply for a large batch (an import; a first pull could use
-// it too, though sync does not yet): each calls add for every event, all
-// inside one transaction, so a failure or a cut midway leaves the store as
-// it was. Each event is checked against its hash as Apply does. When the
-// batch is large beside what the store already holds, the events are stored
-// first and every projection is then rebuilt in bulk (bulkProjector), which
-// gives the same tables as projecting them one by one at about half the
-// CPU; a small batch into a big store is projected event by event, cheaper
-// than rebuilding the whole store.
-func (s *Store) ApplyBulk(ctx context.Context, each func(add func(model.Event) error) error, extra func(*sql.Tx) error) (ApplyResult, error) {
-	now := s.now()
-	var res ApplyResult
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		res = ApplyResult{}
-		var before int64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM events`).Scan(&before); err != nil {
-			return err
-		}
-		// Into an empty store (a new laptop's first pull, an import to
-		// start from), the log's own indexes are made once at the end, and
-		// each event is projected in bulk as it is stored: in the order
-		// stored, as a rebuild would.
-		var indexes []string
-		var bulk *bulkProjector
-		if before == 0 {
-			var err error
-			if indexes, err = dropIndexes(ctx, tx, "events"); err != nil {
-				return err
-			}
-			if bulk, err = beginBulk(ctx, tx); err != nil {
-				return err
-			}
-			defer bulk.restore()
-		}
-		insert, err := tx.PrepareContext(ctx, strings.Replace(insertEventSQL, "INSERT INTO", "INSERT OR IGNORE INTO", 1))
-		if err != nil {
-			return err
-		}
-		defer insert.Close()
-		received := ms(now)
-		err = each(func(e model.Event) error {
-			if err := CheckIncoming(e); err != nil {
-				return err
-			}
-			r, err := insert.ExecContext(ctx, e.ID, e.IncidentID, string(e.Kind), string(e.Payload), e.Author, e.Origin,
-				ms(e.At), ms(e.Occurred), int64(e.HLC), e.ChainSeq, e.Prev, e.Hash, received)
-			if err != nil {
-				return fmt.Errorf("append event %s: %w", e.ID, err)
-			}
-			if n, _ := r.RowsAffected(); n == 1 {
-				res.Applied++
-				if bulk != nil {
-					// Judged as a rebuild will judge it, by the time
-					// stored as its arrival.
-					return bulk.add(ctx, e, StampedAhead(e, fromMS(received)))
-				}
-				return nil
-			}
-			var have string
-			if err := tx.QueryRowContext(ctx, `SELECT hash FROM events WHERE id = ?`, e.ID).Scan(&have); err != nil {
-				return err
-			}
-			if have == e.Hash {
-				res.Known++
-			} else {
-				res.Conflicts = append(res.Conflicts, fmt.Sprintf("event %s by %s differs from the copy here (kept ours)", e.ID, e.Author))
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, q := range indexes {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("%s: %w", q, err)
-			}
-		}
-		switch {
-		case bulk != nil:
-			if err := bulk.finish(ctx); err != nil {
-				return err
-			}
-		case res.Applied == 0:
-		case int64(res.Applied)*10 < before:
-			if err := s.projectAfter(ctx, tx, before, now); err != nil {
-				return err
-			}
-		default:
-			if err := s.rebuildTx(ctx, tx); err != nil {
-				return err
-			}
-		}
-		if extra != nil {
-			return extra(tx)
-		}
-		return nil
-	})
-	if err != nil {
-		if errors.Is(err, model.ErrInvalid) {
-			return ApplyResult{}, err
-		}
-		return ApplyResult{}, fmt.Errorf("store events in %s: %w", s.path, describeSQLiteError(err))
-	}
-	return res, nil
-}
-
-// projectAfter projects, one by one, the events stored after seq after, as
-// Apply would have as they arrived at now.
-func (s *Store) projectAfter(ctx context.Context, tx *sql.Tx, after int64, now time.Time) error {
-	proj := newProjector(s, tx)
-	for {
-		page, last, err := eventsAfter(ctx, tx, after, 5000)
-		if err != nil || last == after {
-			return err
-		}
-		for _, l := range page {
-			if err := proj.apply(ctx, l.Event, StampedAhead(l.Event, now)); err != nil {
-				return err
-			}
-		}
-		after = last
-	}
 }

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -254,6 +255,52 @@ func TestApplyBulkAllOrNothing(t *testing.T) {
 	}
 	if _, err := dst.Incident(ctx, in); err != nil {
 		t.Fatalf("the incident from before the import: %v", err)
+	}
+	if rep, err := dst.Verify(ctx); err != nil || len(rep.Problems) != 0 {
+		t.Fatalf("verify: %v %v", rep.Problems, err)
+	}
+}
+
+// ApplyBulkAt stores many events to a statement: within one statement and
+// across them, a copy of an event already held counts as known, the same
+// id with other content as a conflict (ours kept), and extra is told where
+// the log stood before the batch.
+func TestApplyBulkCopiesAndConflicts(t *testing.T) {
+	ctx := context.Background()
+	events := allEvents(t, richHistory(t))
+	dst, _ := openTemp(t)
+	held := events[:30]
+	if _, err := dst.Apply(ctx, held, nil); err != nil {
+		t.Fatal(err)
+	}
+	k := 3
+	for events[k].Kind != model.EventNote {
+		k++
+	}
+	changed := events[k]
+	changed.Payload = []byte(`{"kind":"note","text":"another text under the same id"}`)
+	changed.Hash = changed.ComputeHash()
+	batch := append([]model.Event{changed, events[40], events[40]}, events[3:]...)
+	var before, after int64
+	res, err := dst.ApplyBulkAt(ctx, time.Time{}, feed(batch), func(tx *sql.Tx, b int64) error {
+		before = b
+		var err error
+		after, _, err = dst.NewestIn(ctx, tx)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Held: events 3 to 29 again; new: event 40, then twice more.
+	want := storage.ApplyResult{Applied: len(events) - 30, Known: 27 + 2}
+	if res.Applied != want.Applied || res.Known != want.Known || len(res.Conflicts) != 1 || !strings.Contains(res.Conflicts[0], changed.ID) {
+		t.Fatalf("got %+v; want %d applied, %d known and a conflict on %s", res, want.Applied, want.Known, changed.ID)
+	}
+	if n, _ := dst.CountEvents(ctx); before != 30 || after <= before || n != int64(len(events)) {
+		t.Fatalf("extra was told the log stood at %d before and %d after, holding %d events; want 30, more, and %d", before, after, n, len(events))
+	}
+	if got, err := dst.EventsByID(ctx, []string{changed.ID}); err != nil || len(got) != 1 || got[0].Hash != events[k].Hash {
+		t.Fatalf("the conflicting event replaced ours: %v %v", got, err)
 	}
 	if rep, err := dst.Verify(ctx); err != nil || len(rep.Problems) != 0 {
 		t.Fatalf("verify: %v %v", rep.Problems, err)

@@ -113,6 +113,7 @@ func TestOpenRebuildsStoreFromBeforePlacement(t *testing.T) {
 	for _, q := range []string{
 		`DELETE FROM schema_migrations WHERE version >= 4`,
 		`DROP INDEX timeline_evidence`,
+		`ALTER TABLE attachments DROP COLUMN rules`,
 		`DROP INDEX timeline_order`,
 		`ALTER TABLE timeline DROP COLUMN placed`,
 		`CREATE INDEX timeline_order ON timeline(incident_id, occurred, hlc, event_id)`,

@@ -9,7 +9,7 @@ import (
 
 // evidenceQuery reads an incident's evidence events in timeline order. The
 // kind is written into it, not bound, so SQLite can use the partial index
-// timeline_evidence (migration 5).
+// timeline_evidence (migration 6).
 var evidenceQuery = `SELECT ` + prefixed("e.", eventColumns) + ` FROM timeline t JOIN events e ON e.id = t.event_id
 	WHERE t.incident_id = ? AND t.kind = '` + string(model.EventEvidence) + `' ORDER BY t.placed, t.hlc, t.event_id`
 

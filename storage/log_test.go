@@ -37,7 +37,7 @@ func randomHistory(t *testing.T, st *storage.Store, rng *rand.Rand, n int) {
 			case 3:
 				d.Kind, d.Payload = model.EventStepChanged, model.StepPayload{Runbook: "major-incident", Step: rng.IntN(5), Title: "step", State: model.StepBlocked, Reason: "waiting"}
 			case 4:
-				d.Kind, d.Payload = model.EventRunbookAttached, model.RunbookAttachedPayload{Name: "rb", Title: "RB", Hash: fmt.Sprint(i), Text: "- [ ] a"}
+				d.Kind, d.Payload = model.EventRunbookAttached, model.RunbookAttachedPayload{Name: "rb", Title: "RB", Hash: fmt.Sprint(i), Text: "- [ ] a", Rules: []string{"", "per-section"}[rng.IntN(2)]}
 			case 5:
 				if len(entries) > 0 {
 					d.Kind, d.Payload = model.EventPinned, model.PinnedPayload{Entry: entries[rng.IntN(len(entries))], Pinned: rng.IntN(2) == 0}

@@ -123,11 +123,11 @@ func (p *projector) applyState(ctx context.Context, e model.Event) error {
 		if err != nil {
 			return nil
 		}
-		_, err = p.exec(ctx, `INSERT INTO attachments(incident_id, name, title, source, hash, text, at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		_, err = p.exec(ctx, `INSERT INTO attachments(incident_id, name, title, source, hash, text, at, version, rules) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT(incident_id, name) DO UPDATE SET title = excluded.title, source = excluded.source, hash = excluded.hash,
-				text = excluded.text, at = excluded.at, version = excluded.version
+				text = excluded.text, at = excluded.at, version = excluded.version, rules = excluded.rules
 			WHERE excluded.version > attachments.version`,
-			e.IncidentID, d.Name, d.Title, d.Source, d.Hash, d.Text, ms(e.Placed()), v)
+			e.IncidentID, d.Name, d.Title, d.Source, d.Hash, d.Text, ms(e.Placed()), v, d.Rules)
 		return err
 	case model.EventStepChanged:
 		d, err := model.Decode[model.StepPayload](e)

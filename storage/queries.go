@@ -517,7 +517,7 @@ func (s *Store) RoleEvent(ctx context.Context, incidentID string, role model.Rol
 
 // Attachments returns the runbooks attached to an incident, with their text.
 func (s *Store) Attachments(ctx context.Context, incidentID string) ([]model.Attachment, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT name, title, source, hash, text, at FROM attachments WHERE incident_id = ? ORDER BY at, name`, incidentID)
+	rows, err := s.db.QueryContext(ctx, `SELECT name, title, source, hash, text, at, rules FROM attachments WHERE incident_id = ? ORDER BY at, name`, incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("read runbooks of %s: %w", incidentID, describeSQLiteError(err))
 	}
@@ -526,7 +526,7 @@ func (s *Store) Attachments(ctx context.Context, incidentID string) ([]model.Att
 	for rows.Next() {
 		a := model.Attachment{IncidentID: incidentID}
 		var at int64
-		if err := rows.Scan(&a.Name, &a.Title, &a.Source, &a.Hash, &a.Text, &at); err != nil {
+		if err := rows.Scan(&a.Name, &a.Title, &a.Source, &a.Hash, &a.Text, &at, &a.Rules); err != nil {
 			return nil, err
 		}
 		a.At = fromMS(at)

@@ -218,6 +218,18 @@ func (s *Store) CoveredThrough(ctx context.Context, tx *sql.Tx, seq int64, ids [
 	return top, topID, true, nil
 }
 
+// NewestIn is the seq and id of the newest event, read inside tx (0 and ""
+// for an empty log).
+func (s *Store) NewestIn(ctx context.Context, tx *sql.Tx) (int64, string, error) {
+	var top int64
+	var topID string
+	err := s.queryRowTx(ctx, tx, `SELECT seq, id FROM events ORDER BY seq DESC LIMIT 1`).Scan(&top, &topID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", nil
+	}
+	return top, topID, err
+}
+
 // Claim records key in meta unless it is there already, and reports
 // whether this call recorded it: one winner among racers.
 func (s *Store) Claim(ctx context.Context, key, value string) (bool, error) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -25,9 +26,16 @@ import (
 // a machine, take minutes to generate it; they run only when asked.
 var flagBig = flag.Bool("sync.big", false, "run the benchmarks against a hub of 1,000,000 events")
 
+// flagBatches adds the pull a batch at a time beside the bulk one to
+// BenchmarkFirstSyncPull, for the figure before bulk pulls.
+var flagBatches = flag.Bool("sync.batches", false, "BenchmarkFirstSyncPull: also pull a batch at a time")
+
 func hubSpec(events int) storagetest.Spec {
 	if events >= 1000000 {
 		return storagetest.Million // shared with the other benchmarks
+	}
+	if events == 100000 {
+		return storagetest.Spec{Incidents: 1000, Entries: 100000, Big: 1000, Seed: 7} // verify's and import's
 	}
 	return storagetest.Spec{Incidents: max(events/100, 2), Entries: events}
 }
@@ -181,70 +189,127 @@ func BenchmarkIncrementalSync(b *testing.B) {
 	}
 }
 
-// BenchmarkFirstSyncPull: an empty store's first sync pulls the whole hub.
-// It reports events per second, and the peak heap in use over the first
-// tenth of the pull and over all of it: equal peaks mean memory does not
-// grow with the number of events.
+// BenchmarkFirstSyncPull: an empty store's first sync pulls the whole hub
+// (in bulk: one transaction, projected in bulk). Beside it, the baseline:
+// copying the hub's file (read and written whole, as cp does). It reports
+// events per second, both times and their ratio, and the peak heap in use
+// over the first tenth of the pull and over all of it: equal peaks mean
+// memory does not grow with the number of events. -sync.batches adds the
+// pull a batch at a time; -sync.big the million-event hub.
 func BenchmarkFirstSyncPull(b *testing.B) {
-	for _, n := range []int{10000, 1000000} {
-		b.Run(fmt.Sprintf("hub=%d", n), func(b *testing.B) {
-			ctx := context.Background()
-			dir := b.TempDir()
-			hubPath := cachedHub(b, dir, n)
-			hub, err := storage.Open(ctx, hubPath, storage.Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			total, _ := hub.CountEvents(ctx)
-			hub.Close()
-			var elapsed time.Duration
-			var peakEarly, peakAll uint64
-			b.ResetTimer()
-			for i := range b.N {
-				b.StopTimer()
-				st := openStore(b, filepath.Join(dir, fmt.Sprintf("fresh%d.db", i)), "new@laptop", nil)
-				runtime.GC()
-				debug.FreeOSMemory()
-				done := make(chan struct{})
-				var wg stdsync.WaitGroup
-				var early, all uint64
-				wg.Go(func() {
-					var ms runtime.MemStats
-					tick := time.NewTicker(50 * time.Millisecond)
-					defer tick.Stop()
-					for {
-						select {
-						case <-done:
-							return
-						case <-tick.C:
-						}
-						runtime.ReadMemStats(&ms)
-						all = max(all, ms.HeapInuse)
-						if n, _ := st.MaxSeq(ctx); n < total/10 {
-							early = max(early, ms.HeapInuse)
-						}
-					}
-				})
-				b.StartTimer()
-				start := time.Now()
-				rep := mustSync(b, st, hubPath, localOpts())
-				elapsed += time.Since(start)
-				b.StopTimer()
-				close(done)
-				wg.Wait()
-				if int64(rep.Pulled) != total {
-					b.Fatalf("pulled %d of %d", rep.Pulled, total)
-				}
-				peakEarly, peakAll = max(peakEarly, early), max(peakAll, all)
-				st.Close()
-				os.Remove(st.Path())
-				os.Remove(st.Path() + "-wal")
-				b.StartTimer()
-			}
-			b.StopTimer()
-			b.ReportMetric(float64(total)*float64(b.N)/elapsed.Seconds(), "events/s")
-			b.ReportMetric(float64(peakEarly)/(1<<20), "heap-MB-first-tenth")
-			b.ReportMetric(float64(peakAll)/(1<<20), "heap-MB-peak")
-		})
+	modes := []string{"bulk"}
+	if *flagBatches {
+		modes = append(modes, "batches")
 	}
+	for _, n := range []int{100000, 1000000} {
+		for _, mode := range modes {
+			b.Run(fmt.Sprintf("hub=%d/%s", n, mode), func(b *testing.B) {
+				opts := localOpts()
+				opts.Timeout = time.Minute
+				if mode == "batches" {
+					opts.BulkPull = -1
+				}
+				benchFirstPull(b, n, opts)
+			})
+		}
+	}
+}
+
+func benchFirstPull(b *testing.B, n int, opts Options) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	hubPath := cachedHub(b, dir, n)
+	hub, err := storage.Open(ctx, hubPath, storage.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	total, _ := hub.CountEvents(ctx)
+	hub.Close()
+	var elapsed, copied time.Duration
+	var peakEarly, peakAll uint64
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		copied += copyFile(b, hubPath, filepath.Join(dir, "copy.db"))
+		st := openStore(b, filepath.Join(dir, fmt.Sprintf("fresh%d.db", i)), "new@laptop", nil)
+		runtime.GC()
+		debug.FreeOSMemory()
+		done := make(chan struct{})
+		var wg stdsync.WaitGroup
+		type sample struct {
+			at   time.Duration
+			heap uint64
+		}
+		var samples []sample
+		start := time.Now()
+		wg.Go(func() {
+			var ms runtime.MemStats
+			tick := time.NewTicker(50 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-done:
+					return
+				case <-tick.C:
+				}
+				runtime.ReadMemStats(&ms)
+				samples = append(samples, sample{time.Since(start), ms.HeapInuse})
+			}
+		})
+		b.StartTimer()
+		rep := mustSync(b, st, hubPath, opts)
+		took := time.Since(start)
+		elapsed += took
+		b.StopTimer()
+		close(done)
+		wg.Wait()
+		if int64(rep.Pulled) != total {
+			b.Fatalf("pulled %d of %d", rep.Pulled, total)
+		}
+		// The pull is one transaction: its first tenth is told by time.
+		var early, all uint64
+		for _, s := range samples {
+			all = max(all, s.heap)
+			if s.at < took/10 {
+				early = max(early, s.heap)
+			}
+		}
+		peakEarly, peakAll = max(peakEarly, early), max(peakAll, all)
+		st.Close()
+		os.Remove(st.Path())
+		os.Remove(st.Path() + "-wal")
+		b.StartTimer()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(total)*float64(b.N)/elapsed.Seconds(), "events/s")
+	b.ReportMetric(float64(elapsed.Milliseconds())/float64(b.N), "pull-ms")
+	b.ReportMetric(float64(copied.Milliseconds())/float64(b.N), "copy-ms")
+	b.ReportMetric(elapsed.Seconds()/copied.Seconds(), "pull/copy")
+	b.ReportMetric(float64(peakEarly)/(1<<20), "heap-MB-first-tenth")
+	b.ReportMetric(float64(peakAll)/(1<<20), "heap-MB-peak")
+}
+
+// copyFile copies src to dst as cp does (no flush), and says how long it
+// took.
+func copyFile(b *testing.B, src, dst string) time.Duration {
+	b.Helper()
+	start := time.Now()
+	in, err := os.Open(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		b.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		b.Fatal(err)
+	}
+	took := time.Since(start)
+	os.Remove(dst)
+	return took
 }

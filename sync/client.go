@@ -39,6 +39,13 @@ type Options struct {
 	// where the last sync stopped: after a repair, or to take back events
 	// deleted here that nothing else points to.
 	Full bool
+	// Batches bounds the batches this end sends (and, for a local-path
+	// hub, the in-process hub's).
+	Batches Batches
+	// BulkPull is the number of events, from which a pull is stored in one
+	// transaction and projected in bulk (a new laptop joining a big hub):
+	// 0 is 10,000; below 0, never.
+	BulkPull int
 
 	// Test hooks: a transport of the test's own, a wrapper around the
 	// in-process server's streams (to cut them), how that server opens the
@@ -50,6 +57,8 @@ type Options struct {
 	// maxProto and serverProto play an older sitrep at either end.
 	maxProto    int
 	serverProto int
+	// The in-process hub's live polling, from LiveOptions.
+	livePoll, liveSafetyPoll time.Duration
 }
 
 // Report says what a sync did.
@@ -88,6 +97,10 @@ func (o *Options) defaults() {
 	}
 	if o.Version == "" {
 		o.Version = "dev"
+	}
+	o.Batches = o.Batches.withDefaults()
+	if o.BulkPull == 0 {
+		o.BulkPull = 10000
 	}
 }
 
@@ -189,6 +202,7 @@ type client struct {
 	pushed    int64 // local seq: all here up to it is in the hub
 	pulled    int64 // hub seq: all there up to it is here
 	pulledID  string
+	hubSeq    int64 // the hub's newest seq when the session opened
 
 	// dirty: the cursors above moved past what is saved. A push's cursor
 	// is saved before the next batch goes, or with the first pulled batch,
@@ -276,7 +290,7 @@ func (c *client) handshake(ctx context.Context, min int, noCreate bool) (*messag
 	if err != nil {
 		return nil, err
 	}
-	c.hub = opened.Store
+	c.hub, c.hubSeq = opened.Store, opened.Seq
 	c.rep.HubID, c.rep.Created = opened.Store, opened.Created
 	if c.hub == "" {
 		return nil, fmt.Errorf("%w: the hub did not say its id", errGarbage)
@@ -428,10 +442,10 @@ func (c *client) push(ctx context.Context, byID bool) error {
 		if err != nil {
 			return localError(err)
 		}
-		byID = n > int64(batchEvents)
+		byID = n > int64(c.opts.Batches.Events)
 	}
 	for {
-		page, last, err := c.st.EventsAfter(ctx, c.pushed, batchEvents)
+		page, last, err := c.st.EventsAfter(ctx, c.pushed, c.opts.Batches.Events)
 		if err != nil {
 			return localError(err)
 		}
@@ -443,7 +457,7 @@ func (c *client) push(ctx context.Context, byID bool) error {
 				return err
 			}
 		}
-		parts := splitBatch(page)
+		parts := c.opts.Batches.split(page)
 		for i, part := range parts {
 			upTo := part[len(part)-1].Seq
 			if i == len(parts)-1 {
@@ -597,7 +611,7 @@ func (c *client) unseen(ctx context.Context, h storage.ChainHead) ([]string, int
 	var first int64
 	after := int64(0)
 	for {
-		page, err := c.st.ChainEventsArrivedAfter(ctx, h.Origin, h.Author, c.pushed, after, idBatch)
+		page, err := c.st.ChainEventsArrivedAfter(ctx, h.Origin, h.Author, c.pushed, after, c.opts.Batches.IDs)
 		if err != nil {
 			return nil, 0, localError(err)
 		}
@@ -662,7 +676,107 @@ func (c *client) pull(ctx context.Context) error {
 	if err := c.s.send(&message{T: tPull, Seq: c.pulled}); err != nil {
 		return err
 	}
+	if c.opts.BulkPull > 0 && c.hubSeq-c.pulled >= int64(c.opts.BulkPull) {
+		return c.receiveBulk(ctx)
+	}
 	return c.receive(ctx, true)
+}
+
+// receiveBulk stores a whole pull stream in one transaction, projected in
+// bulk (storage.ApplyBulkAt): a new laptop's first pull of a big hub, or
+// one far behind. Every event is checked as in any pull; the cursors move
+// in the same transaction, so a cut midway leaves this store as it was,
+// and the next sync pulls again from where this one started. The stream is
+// the same as for a pull a batch at a time: any hub serves it.
+func (c *client) receiveBulk(ctx context.Context) error {
+	judge := c.judgeClock()
+	var last int64
+	var lastID string
+	var streamErr error // the stream's own failure, not the store's
+	flagged := 0
+	each := func(add func(model.Event) error) error {
+		for {
+			m, err := c.s.recv(ctx)
+			if err == nil {
+				err = c.checkPulled(m, max(c.pulled, last))
+			}
+			if err != nil {
+				streamErr = err
+				return err
+			}
+			if m.T == tEnd {
+				return nil
+			}
+			events := eventsOf(m.Events)
+			for _, e := range events {
+				if err := add(e); err != nil {
+					return err
+				}
+				if storage.StampedAhead(e, judge) {
+					flagged++
+				}
+			}
+			c.noteAcked(storage.HeadsOf(events))
+			last, lastID = m.Last, m.LastID
+		}
+	}
+	pushed := c.pushed
+	res, err := c.st.ApplyBulkAt(ctx, judge, each, func(tx *sql.Tx, before int64) error {
+		if err := c.st.RecordAcked(ctx, tx, c.hub, c.takeAcked()); err != nil {
+			return err
+		}
+		// Everything after before came in this pull: when all that was
+		// here before it has gone to the hub, so has all that is here now.
+		if c.pushed >= before {
+			top, _, err := c.st.NewestIn(ctx, tx)
+			if err != nil {
+				return err
+			}
+			pushed = max(pushed, top)
+		}
+		cur := c.cursor()
+		cur.Pushed = pushed
+		if last > 0 {
+			cur.Pulled, cur.PulledID = last, lastID
+		}
+		return c.st.AdvanceSyncCursor(ctx, tx, cur, c.st.Now())
+	})
+	switch {
+	case streamErr != nil:
+		return streamErr
+	case errors.Is(err, model.ErrInvalid):
+		return &refusedEvent{err}
+	case err != nil:
+		return localError(err)
+	}
+	c.pushed = pushed
+	if last > 0 {
+		c.pulled, c.pulledID = last, lastID
+	}
+	c.dirty, c.saved, c.acked = false, true, nil
+	c.rep.Pulled += res.Applied
+	for _, x := range res.Conflicts {
+		c.rep.Conflicts = append(c.rep.Conflicts, "here: "+x)
+	}
+	c.rep.Flagged += min(flagged, res.Applied)
+	return nil
+}
+
+// checkPulled checks one message of a pull stream: a batch ending past
+// after, or its end.
+func (c *client) checkPulled(m *message, after int64) error {
+	switch m.T {
+	case tEnd:
+		return nil
+	case tError:
+		return remoteError{msg: m.Msg}
+	case tEvents:
+		if m.Last <= after || m.LastID == "" || len(m.Events) == 0 {
+			return fmt.Errorf("%w: a batch ending at %d after %d", errGarbage, m.Last, after)
+		}
+		return nil
+	}
+	return fmt.Errorf("%w: expected events, got a %q message", errGarbage, fromRemote(m.T))
 }
 
 // receive applies the batches of one events stream until its end. With

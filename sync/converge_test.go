@@ -45,7 +45,6 @@ func TestConvergence(t *testing.T) {
 	if seed == 0 {
 		seed = uint64(time.Now().UnixNano())
 	}
-	smallBatches(t, 3)
 	base := scratchDir(t)
 	for e := 0; e*epochLen < n; e++ {
 		es := seed + uint64(e)
@@ -112,6 +111,7 @@ func newWorld(t testing.TB, dir string, seed uint64) *world {
 	}
 	w.opts = localOpts()
 	w.opts.Timeout = 10 * time.Second
+	w.opts.Batches = smallBatches(3)
 	w.opts.serverOpen = func(context.Context, string) (*storage.Store, error) { return w.hub, nil }
 	return w
 }

@@ -18,14 +18,9 @@ import (
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
-// smallBatches makes batches of n events for the length of a test, so a
-// handful of events cross several batches and a cut can fall between them.
-func smallBatches(t testing.TB, n int) {
-	t.Helper()
-	be, ib := batchEvents, idBatch
-	batchEvents, idBatch = n, n
-	t.Cleanup(func() { batchEvents, idBatch = be, ib })
-}
+// smallBatches are batches of n events, so a handful of events cross
+// several batches and a cut can fall between them.
+func smallBatches(n int) Batches { return Batches{Events: n, IDs: n} }
 
 // syncFails runs a sync that must fail and returns its error, checking
 // what every failure owes the user: an *Error, on one line, printable.
@@ -79,12 +74,12 @@ func sameIDs(t testing.TB, want map[string]bool, stores ...*storage.Store) {
 // every cut both stores are whole, and the next sync finishes the job:
 // every event everywhere, none twice.
 func TestCutStreamAnywhere(t *testing.T) {
-	smallBatches(t, 4)
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 1))
 	opts := localOpts()
 	opts.Timeout = 5 * time.Second
+	opts.Batches = smallBatches(4)
 
 	// Measure a whole exchange once, to cut inside it.
 	setup := func(dir string) (a, b *storage.Store, hub string) {

@@ -57,6 +57,14 @@ type LiveOptions struct {
 	// MinBackoff and MaxBackoff bound the wait before a reconnect, which
 	// doubles from the first to the second (jittered); 0 is 1 s and 60 s.
 	MinBackoff, MaxBackoff time.Duration
+	// Poll and SafetyPoll are how often the session looks for events
+	// saved here without being woken (see pollDefaults), here and in the
+	// in-process hub of a local path; 0 is 200 ms and 10 s.
+	Poll, SafetyPoll time.Duration
+	// Ping is how often a quiet session asks whether the hub is there: a
+	// hub that stops answering is noticed within Options.Timeout, and a
+	// hub notices a stuck client within its own; 0 is 20 s.
+	Ping time.Duration
 }
 
 // ErrHubTooOld is a hub whose sitrep cannot hold a live session.
@@ -85,6 +93,11 @@ func Live(ctx context.Context, st *storage.Store, remote string, opts Options, l
 	if lo.MaxBackoff <= 0 {
 		lo.MaxBackoff = 60 * time.Second
 	}
+	lo.Poll, lo.SafetyPoll = pollDefaults(lo.Poll, lo.SafetyPoll)
+	if lo.Ping <= 0 {
+		lo.Ping = 20 * time.Second
+	}
+	opts.livePoll, opts.liveSafetyPoll = lo.Poll, lo.SafetyPoll
 	backoff := lo.MinBackoff
 	var offline time.Time
 	for {
@@ -100,7 +113,7 @@ func Live(ctx context.Context, st *storage.Store, remote string, opts Options, l
 				}
 				return ErrHubTooOld
 			}
-			return c.live(ctx, func(e LiveEvent) {
+			return c.live(ctx, lo, func(e LiveEvent) {
 				if e.State == LiveOn {
 					wasLive, offline, backoff = true, time.Time{}, lo.MinBackoff
 				}
@@ -150,7 +163,7 @@ func jitter(d time.Duration) time.Duration {
 // exchange: batches the hub sends are stored with the pull cursor and
 // acknowledged; events committed here go up a batch at a time, the push
 // cursor moving only on the hub's answer, exactly as in a one-shot sync.
-func (c *client) live(ctx context.Context, notify func(LiveEvent)) error {
+func (c *client) live(ctx context.Context, lo LiveOptions, notify func(LiveEvent)) error {
 	w, err := c.st.Watch(ctx)
 	if err != nil {
 		return localError(err)
@@ -170,10 +183,10 @@ func (c *client) live(ctx context.Context, notify func(LiveEvent)) error {
 	if err := pushNext(); err != nil {
 		return err
 	}
-	tick := time.NewTicker(pollEvery(w))
+	tick := time.NewTicker(pollEvery(w, lo.Poll, lo.SafetyPoll))
 	defer tick.Stop()
-	var look looker
-	ping := time.NewTicker(pingEvery)
+	look := looker{after: lookAfter(lo.Poll)}
+	ping := time.NewTicker(lo.Ping)
 	defer ping.Stop()
 	heard := time.Now()
 	for {
@@ -255,14 +268,14 @@ type livePush struct {
 
 // next sends what was saved here after the push cursor, one batch.
 func (p *livePush) next(ctx context.Context, c *client) error {
-	page, last, err := c.st.EventsAfter(ctx, c.pushed, batchEvents)
+	page, last, err := c.st.EventsAfter(ctx, c.pushed, c.opts.Batches.Events)
 	if err != nil {
 		return localError(err)
 	}
 	if len(page) == 0 {
 		return nil
 	}
-	parts := splitBatch(page)
+	parts := c.opts.Batches.split(page)
 	p.part, p.upTo = parts[0], last
 	if len(parts) > 1 {
 		p.upTo = p.part[len(p.part)-1].Seq

@@ -8,31 +8,31 @@ import (
 	"github.com/sitrep-dev/sitrep/model"
 )
 
-// livePoll is how often a live session looks for new commits to its store
-// (the hub's side for other clients' events, the client's for events made
-// here) where the kernel cannot say when the files change: one look is
-// one data_version pragma, and a new event waits at most this long.
+// pollDefaults fills in how often a live session looks for new commits to
+// its store (the hub's side for other clients' events, the client's for
+// events made here) where the kernel cannot say when the files change: one
+// look is one data_version pragma, and a new event waits at most poll.
 // Where it can (Linux's inotify), a session looks when woken, and polls
-// only every liveSafetyPoll for writes the kernel does not see (a network
-// mount written from another machine): fifty idle sessions then cost
-// almost nothing.
-var (
-	livePoll       = 200 * time.Millisecond
-	liveSafetyPoll = 10 * time.Second
-)
-
-// pollEvery is how often to look at w without being woken.
-func pollEvery(w interface{ Notified() bool }) time.Duration {
-	if w.Notified() {
-		return liveSafetyPoll
+// only every safety for writes the kernel does not see (a network mount
+// written from another machine): fifty idle sessions then cost almost
+// nothing. 0 is 200 ms and 10 s.
+func pollDefaults(poll, safety time.Duration) (time.Duration, time.Duration) {
+	if poll <= 0 {
+		poll = 200 * time.Millisecond
 	}
-	return livePoll
+	if safety <= 0 {
+		safety = 10 * time.Second
+	}
+	return poll, safety
 }
 
-// pingEvery is how often a quiet live client asks whether the hub is
-// there: a hub that stops answering is noticed within the client's
-// timeout, and a hub notices a stuck client within its own.
-var pingEvery = 20 * time.Second
+// pollEvery is how often to look at w without being woken.
+func pollEvery(w interface{ Notified() bool }, poll, safety time.Duration) time.Duration {
+	if w.Notified() {
+		return safety
+	}
+	return poll
+}
 
 // lookAfter are the pauses between a wake and the looks it asks for: a
 // commit writes its WAL frames, syncs them to disk, then publishes them in
@@ -40,27 +40,28 @@ var pingEvery = 20 * time.Second
 // may come too early, or find another commit than the one that woke it,
 // and nothing else would wake the session. Every look in the list is
 // made, counting again from the latest wake: close together at first,
-// then every livePoll for a few seconds, since a busy disk can take that
+// then every poll for a few seconds, since a busy disk can take that
 // long to sync a commit (measured: over a second, now and then, on a
 // shared machine).
-var lookAfter = func() []time.Duration {
+func lookAfter(poll time.Duration) []time.Duration {
 	out := []time.Duration{2 * time.Millisecond, 8 * time.Millisecond, 15 * time.Millisecond, 25 * time.Millisecond, 50 * time.Millisecond, 100 * time.Millisecond}
 	for range 15 {
-		out = append(out, 200*time.Millisecond)
+		out = append(out, poll)
 	}
 	return out
-}()
+}
 
 // looker schedules the looks a wake asks for.
 type looker struct {
-	c <-chan time.Time
-	n int
+	after []time.Duration // lookAfter
+	c     <-chan time.Time
+	n     int
 }
 
 // woken starts a round of looks, or starts the one under way again.
 func (l *looker) woken() {
 	if l.c == nil {
-		l.c = time.After(lookAfter[0])
+		l.c = time.After(l.after[0])
 	}
 	l.n = 1
 }
@@ -68,8 +69,8 @@ func (l *looker) woken() {
 // looked schedules the next look of the round, if any.
 func (l *looker) looked() {
 	l.c = nil
-	if l.n < len(lookAfter) {
-		l.c = time.After(lookAfter[l.n])
+	if l.n < len(l.after) {
+		l.c = time.After(l.after[l.n])
 		l.n++
 	}
 }
@@ -91,11 +92,11 @@ func (srv *server) live(ctx context.Context, sent int64) error {
 	}
 	inflight := false
 	next := func() error {
-		page, _, err := srv.st.EventsAfter(ctx, sent, batchEvents)
+		page, _, err := srv.st.EventsAfter(ctx, sent, srv.opts.Batches.Events)
 		if err != nil || len(page) == 0 {
 			return err
 		}
-		part := splitBatch(page)[0]
+		part := srv.opts.Batches.split(page)[0]
 		tail := part[len(part)-1]
 		if err := srv.s.send(&message{T: tEvents, Events: wireEvents(part), Last: tail.Seq, LastID: tail.ID}); err != nil {
 			return err
@@ -107,10 +108,10 @@ func (srv *server) live(ctx context.Context, sent int64) error {
 	if err := next(); err != nil {
 		return err
 	}
-	tick := time.NewTicker(pollEvery(w))
+	tick := time.NewTicker(pollEvery(w, srv.opts.Poll, srv.opts.SafetyPoll))
 	defer tick.Stop()
 	heard := time.Now()
-	var look looker
+	look := looker{after: lookAfter(srv.opts.Poll)}
 	for {
 		select {
 		case <-ctx.Done():

@@ -28,6 +28,13 @@ type ServeOptions struct {
 	Open func(ctx context.Context, path string) (*storage.Store, error)
 	// Now is the hub's clock (tests skew it).
 	Now func() time.Time
+	// Batches bounds the batches the hub sends, and the ids it answers
+	// about at once.
+	Batches Batches
+	// Poll and SafetyPoll are how often a live session looks for new
+	// commits to the shared store without being woken, where the kernel
+	// cannot wake it and where it can: 0 is 200 ms and 10 s.
+	Poll, SafetyPoll time.Duration
 	// maxProto plays an older hub in tests.
 	maxProto int
 }
@@ -49,6 +56,8 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer, opts ServeOptions) (er
 	if opts.maxProto == 0 {
 		opts.maxProto = ProtoMax
 	}
+	opts.Batches = opts.Batches.withDefaults()
+	opts.Poll, opts.SafetyPoll = pollDefaults(opts.Poll, opts.SafetyPoll)
 	if _, err := io.WriteString(w, Marker+"\n"); err != nil {
 		return fmt.Errorf("serve-sync: write hello: %w", err)
 	}
@@ -120,7 +129,7 @@ func (srv *server) run(ctx context.Context) error {
 				return err
 			}
 		case tIDs:
-			ids, last, err := srv.st.IDsAfter(ctx, m.Seq, idBatch)
+			ids, last, err := srv.st.IDsAfter(ctx, m.Seq, srv.opts.Batches.IDs)
 			if err != nil {
 				return err
 			}
@@ -128,8 +137,8 @@ func (srv *server) run(ctx context.Context) error {
 				return err
 			}
 		case tHave:
-			if len(m.IDs) > idBatch {
-				return fmt.Errorf("%w: %d ids in one question (the limit is %d)", errGarbage, len(m.IDs), idBatch)
+			if len(m.IDs) > srv.opts.Batches.IDs {
+				return fmt.Errorf("%w: %d ids in one question (the limit is %d)", errGarbage, len(m.IDs), srv.opts.Batches.IDs)
 			}
 			missing, err := srv.st.MissingIDs(ctx, m.IDs)
 			if err != nil {
@@ -139,8 +148,8 @@ func (srv *server) run(ctx context.Context) error {
 				return err
 			}
 		case tFetch:
-			if len(m.IDs) > idBatch {
-				return fmt.Errorf("%w: %d ids in one request (the limit is %d)", errGarbage, len(m.IDs), idBatch)
+			if len(m.IDs) > srv.opts.Batches.IDs {
+				return fmt.Errorf("%w: %d ids in one request (the limit is %d)", errGarbage, len(m.IDs), srv.opts.Batches.IDs)
 			}
 			events, err := srv.st.EventsByID(ctx, m.IDs)
 			if err != nil {
@@ -280,7 +289,7 @@ func (srv *server) open(ctx context.Context, path string, noCreate bool) (bool, 
 // store takes back its own history, or a deleted one, from the hub.
 func (srv *server) chain(ctx context.Context, origin, author string, after int64) error {
 	for {
-		page, err := srv.st.ChainEventsAfter(ctx, origin, author, after, batchEvents)
+		page, err := srv.st.ChainEventsAfter(ctx, origin, author, after, srv.opts.Batches.Events)
 		if err != nil {
 			return err
 		}
@@ -334,7 +343,7 @@ func (srv *server) pushTo(ctx context.Context, m *message) (int64, error) {
 // work and none of the data.
 func (srv *server) pull(ctx context.Context, after int64) error {
 	for {
-		page, last, err := srv.st.EventsAfter(ctx, after, batchEvents)
+		page, last, err := srv.st.EventsAfter(ctx, after, srv.opts.Batches.Events)
 		if err != nil {
 			return err
 		}
@@ -349,7 +358,7 @@ func (srv *server) pull(ctx context.Context, after int64) error {
 }
 
 func (srv *server) sendEvents(events []storage.LoggedEvent) error {
-	for _, part := range splitBatch(events) {
+	for _, part := range srv.opts.Batches.split(events) {
 		tail := part[len(part)-1]
 		if err := srv.s.send(&message{T: tEvents, Events: wireEvents(part), Last: tail.Seq, LastID: tail.ID}); err != nil {
 			return err

@@ -57,6 +57,7 @@ type sshServer struct {
 	known    string
 	mu       stdsync.Mutex
 	mode     sshMode
+	batches  Batches // the hub's, and the client's in opts
 	commands []string
 	wg       stdsync.WaitGroup
 }
@@ -126,12 +127,21 @@ func newSSHServer(t testing.TB) *sshServer {
 // opts are sync Options that reach this server with the real ssh client
 // and nothing from the user's own ssh configuration.
 func (s *sshServer) opts() Options {
-	return Options{Version: "test", Timeout: 20 * time.Second, SSH: fmt.Sprintf(
+	s.mu.Lock()
+	batches := s.batches
+	s.mu.Unlock()
+	return Options{Version: "test", Timeout: 20 * time.Second, Batches: batches, SSH: fmt.Sprintf(
 		"ssh -F /dev/null -p %d -i '%s' -o IdentitiesOnly=yes -o UserKnownHostsFile='%s' -o StrictHostKeyChecking=yes -o GlobalKnownHostsFile=/dev/null -o LogLevel=ERROR",
 		s.port, s.keyPath, s.known)}
 }
 
 func (s *sshServer) remote(path string) string { return "tester@127.0.0.1:" + path }
+
+func (s *sshServer) setBatches(b Batches) {
+	s.mu.Lock()
+	s.batches = b
+	s.mu.Unlock()
+}
 
 func (s *sshServer) setMode(m sshMode) {
 	s.mu.Lock()
@@ -185,12 +195,12 @@ func (s *sshServer) session(raw net.Conn, ch ssh.Channel, reqs <-chan *ssh.Reque
 		go ssh.DiscardRequests(reqs)
 		s.mu.Lock()
 		s.commands = append(s.commands, payload.Command)
-		mode := s.mode
+		mode, batches := s.mode, s.batches
 		s.mu.Unlock()
 		if mode.kill != 0 {
 			if mode.kill > 0 {
 				cu := &cutter{budget: mode.kill, abort: func() {}}
-				Serve(context.Background(), cutReader{cu, ch}, cutWriter{cu, ch}, ServeOptions{Version: "test-hub", Timeout: 20 * time.Second})
+				Serve(context.Background(), cutReader{cu, ch}, cutWriter{cu, ch}, ServeOptions{Version: "test-hub", Timeout: 20 * time.Second, Batches: batches})
 			}
 			ch.SendRequest("exit-signal", false, ssh.Marshal(struct {
 				Signal     string
@@ -199,7 +209,7 @@ func (s *sshServer) session(raw net.Conn, ch ssh.Channel, reqs <-chan *ssh.Reque
 			}{Signal: "KILL"}))
 			return
 		}
-		code := s.run(raw, ch, payload.Command, mode)
+		code := s.run(raw, ch, payload.Command, mode, batches)
 		ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{uint32(code)}))
 		return
 	}
@@ -207,7 +217,7 @@ func (s *sshServer) session(raw net.Conn, ch ssh.Channel, reqs <-chan *ssh.Reque
 
 // run plays the remote shell: it runs serve-sync if that is what was
 // asked for, as a login shell would find it on the PATH.
-func (s *sshServer) run(raw net.Conn, ch ssh.Channel, command string, mode sshMode) int {
+func (s *sshServer) run(raw net.Conn, ch ssh.Channel, command string, mode sshMode, batches Batches) int {
 	if mode.exit > 0 {
 		fmt.Fprintf(ch.Stderr(), "sh: 1: sitrep: not found\n")
 		return mode.exit
@@ -226,7 +236,7 @@ func (s *sshServer) run(raw net.Conn, ch ssh.Channel, command string, mode sshMo
 		cu := &cutter{budget: mode.cut, abort: abort}
 		r, w = cutReader{cu, r}, cutWriter{cu, w}
 	}
-	err := Serve(context.Background(), r, w, ServeOptions{Version: "test-hub", Timeout: 20 * time.Second, Abort: abort})
+	err := Serve(context.Background(), r, w, ServeOptions{Version: "test-hub", Timeout: 20 * time.Second, Abort: abort, Batches: batches})
 	if err != nil {
 		fmt.Fprintf(ch.Stderr(), "sitrep: %v\n", err)
 		return 1
@@ -344,7 +354,7 @@ func TestSSHUnreachable(t *testing.T) {
 // pushes and pulls several batches; the next sync over ssh completes.
 func TestSSHCut(t *testing.T) {
 	srv := newSSHServer(t)
-	smallBatches(t, 4)
+	srv.setBatches(smallBatches(4))
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 2))
@@ -394,7 +404,7 @@ func TestSSHCut(t *testing.T) {
 // again (exit 4). The next sync finishes the job.
 func TestSSHHubKilled(t *testing.T) {
 	srv := newSSHServer(t)
-	smallBatches(t, 4)
+	srv.setBatches(smallBatches(4))
 	dir := t.TempDir()
 	hub := filepath.Join(dir, "hub.db")
 	a := openStore(t, filepath.Join(dir, "a.db"), "alice", nil)

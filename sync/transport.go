@@ -148,6 +148,7 @@ func dialLocal(ctx context.Context, t Target, opts Options) (transport, error) {
 		defer close(p.done)
 		p.err = Serve(ctx, serverIn, serverOut, ServeOptions{
 			Version: opts.Version, Timeout: opts.Timeout, Abort: p.Abort, Open: opts.serverOpen, Now: opts.serverNow, maxProto: opts.serverProto,
+			Batches: opts.Batches, Poll: opts.livePoll, SafetyPoll: opts.liveSafetyPoll,
 		})
 		p.sw.CloseWithError(io.EOF)
 		p.sr.CloseWithError(io.ErrClosedPipe)

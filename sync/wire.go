@@ -50,17 +50,31 @@ const (
 	maxBanner = 64 << 10
 )
 
-// Variables, not constants, so tests can make batches small enough to cut
-// a stream between them.
-var (
-	// batchBytes and batchEvents bound one batch: the unit of one
+// Batches bounds what one end sends at a time (Options.Batches,
+// ServeOptions.Batches); a zero field takes its default. Tests make them
+// small enough to cut a stream between batches.
+type Batches struct {
+	// Events and Bytes bound one batch of events: the unit of one
 	// transaction on the receiving side and of what a dropped connection
-	// can cost.
-	batchBytes  = 4 << 20
-	batchEvents = 1000
-	// idBatch is how many ids one reconcile round compares.
-	idBatch = 5000
-)
+	// can cost. 0: 1,000 events, 4 MiB.
+	Events, Bytes int
+	// IDs is how many ids one reconcile round compares, and the most a
+	// hub answers about in one question. 0: 5,000.
+	IDs int
+}
+
+func (b Batches) withDefaults() Batches {
+	if b.Events <= 0 {
+		b.Events = 1000
+	}
+	if b.Bytes <= 0 {
+		b.Bytes = 4 << 20
+	}
+	if b.IDs <= 0 {
+		b.IDs = 5000
+	}
+	return b
+}
 
 // Message types.
 const (
@@ -264,13 +278,13 @@ func wireSize(l storage.LoggedEvent) int {
 	return len(l.Payload) + len(l.ID) + len(l.IncidentID) + len(l.Kind) + len(l.Author) + len(l.Origin) + len(l.Prev) + len(l.Hash) + 120
 }
 
-// splitBatch cuts events into runs that fit in one message each.
-func splitBatch(events []storage.LoggedEvent) [][]storage.LoggedEvent {
+// split cuts events into runs that fit in one message each.
+func (b Batches) split(events []storage.LoggedEvent) [][]storage.LoggedEvent {
 	var out [][]storage.LoggedEvent
 	start, size := 0, 0
 	for i, l := range events {
 		n := wireSize(l)
-		if i > start && (size+n > batchBytes || i-start >= batchEvents) {
+		if i > start && (size+n > b.Bytes || i-start >= b.Events) {
 			out = append(out, events[start:i])
 			start, size = i, 0
 		}

@@ -83,6 +83,10 @@ func (a *App) pin() tea.Cmd {
 // first.
 func (a *App) stepChange(state model.StepState) tea.Cmd {
 	rb, st, ok := a.stepper.selected()
+	if _, onCode := a.stepper.onCode(rb); !ok && onCode {
+		a.refuse("The cursor is on a code block, not a step: j/k move to a step.")
+		return nil
+	}
 	if !ok {
 		a.refuse("No step selected: attach a runbook to work through it.")
 		return nil

@@ -6,9 +6,9 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/runbooks"
 )
 
 // TestReviewSaveFailureInStatusLine: a save of the review that fails says
@@ -89,14 +89,15 @@ func TestDeclareFormTicksTheBestRunbook(t *testing.T) {
 // TestWrappedCodeIsMarked: a command longer than the pane goes on under
 // a mark, so its wrapped part does not read as a command of its own.
 func TestWrappedCodeIsMarked(t *testing.T) {
-	p := newStepper(NewStyles(asciiRenderer()), nil)
-	st := model.Step{Body: "```sh\ncurl -s 'https://prometheus.example.internal/api/v1/query' --data-urlencode 'query=sum(rate(x[5m]))'\necho done\n```"}
-	lines := p.body(st, 40)
+	src := "# T\n\n- [ ] look\n\n  ```sh\n  curl -s 'https://prometheus.example.internal/api/v1/query' --data-urlencode 'query=sum(rate(x[5m]))'\n  echo done\n  ```\n"
+	rb, _ := runbooks.Parse("t.md", []byte(src))
 	var plain []string
-	for _, l := range lines {
-		plain = append(plain, ansi.Strip(l))
+	for _, l := range runbooks.Render(rb, 40).Lines {
+		if t := strings.TrimSpace(l.Text()); strings.HasPrefix(t, "┃") {
+			plain = append(plain, t)
+		}
 	}
-	if len(plain) < 4 || !strings.HasPrefix(plain[0], "┃ curl") || !strings.HasPrefix(plain[1], "┃"+codeWrapMark) || !strings.HasPrefix(plain[len(plain)-1], "┃ echo done") {
+	if len(plain) < 4 || !strings.HasPrefix(plain[0], "┃ curl") || !strings.HasPrefix(plain[1], "┃↪") || !strings.HasPrefix(plain[len(plain)-1], "┃ echo done") {
 		t.Errorf("wrapped code:\n%s", strings.Join(plain, "\n"))
 	}
 }

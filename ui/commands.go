@@ -15,6 +15,7 @@ import (
 	"github.com/sitrep-dev/sitrep/export"
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/respond"
+	"github.com/sitrep-dev/sitrep/runbooks"
 	"github.com/sitrep-dev/sitrep/storage"
 	ssync "github.com/sitrep-dev/sitrep/sync"
 )
@@ -31,6 +32,7 @@ type attachedRunbook struct {
 	Title   string
 	Hash    string
 	Runbook *model.Runbook // nil when the stored text does not parse
+	Doc     *runbooks.Doc  // Runbook with its Markdown kept, for the pane to render
 	Err     error
 }
 
@@ -115,13 +117,13 @@ func loadIncidentPage(st Store, offset int) tea.Cmd {
 // loadIncident reads the incident view's data. known holds runbooks already
 // parsed, by hash, so a refresh does not parse them again; it is only read.
 // first is the load that opens the incident, which reads its drafts too.
-func loadIncident(st Store, id string, win windowRequest, known map[string]*model.Runbook, now time.Time, first bool) tea.Cmd {
+func loadIncident(st Store, id string, win windowRequest, known map[string]*runbooks.Doc, now time.Time, first bool) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
 		return readIncident(ctx, st, id, win, known, now, first)
 	})
 }
 
-func readIncident(ctx context.Context, st Store, id string, win windowRequest, known map[string]*model.Runbook, now time.Time, first bool) incidentDataMsg {
+func readIncident(ctx context.Context, st Store, id string, win windowRequest, known map[string]*runbooks.Doc, now time.Time, first bool) incidentDataMsg {
 	msg := incidentDataMsg{ID: id, Window: win, First: first}
 	fail := func(err error) incidentDataMsg { msg.Err = err; return msg }
 	var err error
@@ -152,10 +154,12 @@ func readIncident(ctx context.Context, st Store, id string, win windowRequest, k
 	}
 	for _, at := range atts {
 		ar := attachedRunbook{Name: at.Name, Title: at.Title, Hash: at.Hash}
-		if rb, ok := known[at.Hash+"\x00"+at.Name]; ok {
-			ar.Runbook = rb
-		} else {
-			ar.Runbook, ar.Err = respond.AttachedRunbook(at)
+		doc, ok := known[at.Hash+"\x00"+at.Name]
+		if !ok {
+			doc, ar.Err = respond.AttachedDoc(at)
+		}
+		if doc != nil {
+			ar.Runbook, ar.Doc = doc.Runbook, doc
 		}
 		msg.Runbooks = append(msg.Runbooks, ar)
 	}

@@ -102,7 +102,7 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 	a.timeline.source(msg.ID, pageLoader(a.st, msg.ID, msg.Exercise, a.now))
 	a.timeline.setWindow(msg.Entries, msg.Window, msg.Incident.Entries+msg.Injects, model.ClockOf(msg.Incident, msg.Exercise))
 	a.stepper.setData(msg.Incident.Short(), msg.Runbooks, msg.Steps)
-	a.stepper.exits = msg.Exits
+	a.stepper.setExits(msg.Exits)
 	a.raci.setData(msg.Roles, msg.Runbooks)
 	if a.stale {
 		a.stale = false

@@ -133,8 +133,8 @@ func newKeyMap() keyMap {
 		Skip:        b([]string{"s"}, "s", "skip step (why?)"),
 		Block:       b([]string{"b"}, "b", "step blocked (why?)"),
 		Reopen:      b([]string{"u"}, "u", "reopen step"),
-		Copy:        b([]string{"y"}, "y", "copy step's command"),
-		Run:         b([]string{"!"}, "!", "run step's command, log its output"),
+		Copy:        b([]string{"y"}, "y", "copy the code block"),
+		Run:         b([]string{"!"}, "!", "run the code block, log its output"),
 		PrevRunbook: b([]string{"["}, "[", "previous runbook"),
 		NextRunbook: b([]string{"]"}, "]", "next runbook"),
 

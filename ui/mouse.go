@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	tea "github.com/charmbracelet/bubbletea"
-
-	"github.com/sitrep-dev/sitrep/model"
 )
 
 // The mouse: the wheel scrolls what is under the pointer (a pane of the
@@ -155,29 +153,4 @@ func (a App) clickList(y int) (App, tea.Cmd) {
 	}
 	a.list.selectRow(row.idx)
 	return a, nil
-}
-
-// clickRow selects the step drawn on the pane's inner row (0 is the
-// runbook's name, 1 the progress bar, then the list).
-func (p *stepper) clickRow(row int) {
-	rb := p.current()
-	if rb == nil || rb.Runbook == nil || row < 2 || row >= 2+p.listHeight() {
-		return
-	}
-	want := p.top + row - 2
-	n := 0
-	for _, ph := range rb.Runbook.Phases {
-		if model.OneLine(ph.Title) != "" && len(ph.Steps) > 0 { // as rows draws it
-			n++
-		}
-		for _, st := range ph.Steps {
-			if n == want {
-				p.sel[rb.Name] = st.Index
-				p.codeNext = 0
-				p.scroll()
-				return
-			}
-			n++
-		}
-	}
 }

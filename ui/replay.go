@@ -351,7 +351,7 @@ func (a *App) showSnapshot(entries []model.TimelineEntry) {
 		runbooks = append(runbooks, rb)
 	}
 	a.stepper.setData(in.Short(), runbooks, snap.Steps)
-	a.stepper.exits = nil // the last runs known now may be after the moment shown
+	a.stepper.setExits(nil) // the last runs known now may be after the moment shown
 	a.raci.setData(snap.Roles, runbooks)
 	a.drill.x = snap.Exercise
 	a.drillKeysEnabled(snap.Exercise != nil)

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/term"
 
 	"github.com/sitrep-dev/sitrep/evidence"
@@ -24,15 +23,39 @@ type runCommand struct {
 	link     *evidence.Link
 }
 
-// runTarget is the command ! runs: the selected step's code block that y
-// copied last, or its first.
+// runTarget is the command ! runs: the code block under the cursor when
+// it is outside any step (run on its own, linked to no step), else the
+// selected step's block that y copied last, or its first. A shell session
+// runs its commands, without prompts or output, as y copies them.
 func (p *stepper) runTarget() (runCommand, bool) {
+	rb := p.current()
+	if c, on := p.onCode(rb); on {
+		if d := p.document(rb); d != nil && c < len(d.r.Code) {
+			return runCommand{text: d.r.Code[c].Block.Copy()}, true
+		}
+	}
 	rb, st, ok := p.selected()
 	if !ok || len(st.Code) == 0 {
 		return runCommand{}, false
 	}
 	block := st.Code[max(p.codeNext-1, 0)%len(st.Code)]
-	return runCommand{text: block.Text, link: &evidence.Link{Runbook: rb.Name, Step: st.Index}}, true
+	return runCommand{text: block.Copy(), link: &evidence.Link{Runbook: rb.Name, Step: st.Index}}, true
+}
+
+// setExits takes the last command run from each step, with the incident's
+// load; the step marks drawn with the old ones are drawn again.
+func (p *stepper) setExits(exits map[storage.StepRef]storage.Evidence) {
+	p.exits = exits
+	p.styled.doc = nil
+}
+
+// runMark is what a step's mark carries after its state once a command ran
+// from it: "exit 0 ".
+func (p *stepper) runMark(runbook string, step int) string {
+	if e, ok := p.lastRun(runbook, step); ok {
+		return e.Status() + " "
+	}
+	return ""
 }
 
 // lastRun says how the last command run from a step ended, for the step's
@@ -42,17 +65,10 @@ func (p *stepper) lastRun(runbook string, step int) (storage.Evidence, bool) {
 	return e, ok
 }
 
-// exitStyle colours a last run: failed commands in the warning colour.
-func (p *stepper) exitStyle(e storage.Evidence) lipgloss.Style {
-	if e.Exit != 0 {
-		return p.styles.Warn
-	}
-	return p.styles.Faint
-}
-
-// runHint is the sentence the selected step's details give its last run.
+// runHint is what the pane's status line says of the selected step's last
+// run.
 func runHint(e storage.Evidence) string {
-	return fmt.Sprintf("Last run: %s at %s by %s", e.Status(), e.Started.UTC().Format("15:04Z"), model.OneLine(e.Author))
+	return fmt.Sprintf("last run %s at %s by %s", e.Status(), e.Started.UTC().Format("15:04Z"), model.OneLine(e.Author))
 }
 
 // evidenceLines is how many lines of a command's entry the timeline draws:

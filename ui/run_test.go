@@ -54,7 +54,13 @@ func TestRunStepCommand(t *testing.T) {
 		t.Errorf("recorded %+v", e)
 	}
 	v := d.view()
-	for _, want := range []string{"2. (exit 7) Confirm the signal is real", "Last run: exit 7", "evidence", "curl: (7) Failed to connect",
+	a := d.app()
+	rb := a.stepper.current()
+	doc := a.stepper.document(rb)
+	if status := a.stepper.status(rb, doc, doc.targets[a.stepper.at(rb, doc)]); !strings.Contains(status, "last run exit 7 at") {
+		t.Errorf("the pane's status line %q does not give the last run", status)
+	}
+	for _, want := range []string{"[x] exit 7 Confirm the signal is real", "evidence", "curl: (7) Failed to connect",
 		"more lines (sitrep show has them all)"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("the screen lacks %q:\n%s", want, v)

@@ -6,8 +6,10 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/runbooks"
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
@@ -16,8 +18,9 @@ type stepKey struct {
 	Step    int
 }
 
-// stepper walks the incident's attached runbooks: phases and steps with
-// their state, a progress bar, and the selected step in full.
+// stepper shows an attached runbook as the file reads, the whole of it,
+// with each step a checkable place in the document: its state mark, a
+// progress bar, and a cursor that moves between steps and code blocks.
 type stepper struct {
 	styles *Styles
 	keys   *keyMap
@@ -27,15 +30,48 @@ type stepper struct {
 	states   map[stepKey]model.StepStatus
 	cur      int                                  // runbook shown
 	sel      map[string]int                       // selected step index per runbook
-	top      int                                  // first list row drawn
-	codeNext int                                  // which code block y copies next
+	code     map[string]int                       // code block under the cursor, when it is outside any step
+	top      int                                  // first document line drawn
+	codeNext int                                  // which of the step's code blocks y copies next
 	incident string                               // the incident's short id, for the attach hint
 	show     string                               // a runbook just attached, to show once loaded
 	exits    map[storage.StepRef]storage.Evidence // the last command ! ran from each step
+
+	// docs are the rendered runbooks by text, name and width: a document
+	// is rendered once per width, and a key only picks lines to draw.
+	docs map[docKey]*doc
+
+	// styled holds document lines already drawn in their styles, for one
+	// document and the step states of now: a key redraws only the
+	// cursor's line. A pointer, so the copies View works on share it.
+	styled *styledLines
+}
+
+type styledLines struct {
+	doc   *doc
+	lines map[int]string
+}
+
+type docKey struct {
+	hash, name string
+	width      int
+}
+
+// doc is a rendered runbook and the places the cursor can land on.
+type doc struct {
+	r       *runbooks.Rendered
+	targets []target
+}
+
+// target is a place the cursor lands on: a step, or a code block outside
+// any step.
+type target struct {
+	line, end  int
+	step, code int // -1 when not that kind
 }
 
 func newStepper(s *Styles, k *keyMap) stepper {
-	return stepper{styles: s, keys: k, states: map[stepKey]model.StepStatus{}, sel: map[string]int{}}
+	return stepper{styles: s, keys: k, states: map[stepKey]model.StepStatus{}, sel: map[string]int{}, code: map[string]int{}, docs: map[docKey]*doc{}, styled: &styledLines{}}
 }
 
 func (p *stepper) SetSize(w, h int) { p.w, p.h = w, h; p.scroll() }
@@ -63,6 +99,7 @@ func (p *stepper) setData(incident string, runbooks []attachedRunbook, steps []m
 	}
 	p.runbooks = runbooks
 	p.states = make(map[stepKey]model.StepStatus, len(steps))
+	p.styled.doc = nil // marks may have changed
 	for _, s := range steps {
 		p.states[stepKey{s.Runbook, s.Step}] = s
 	}
@@ -88,11 +125,11 @@ func (p *stepper) setData(incident string, runbooks []attachedRunbook, steps []m
 
 // parsed lists each attached runbook that parsed, by hash and name, for the
 // next reload to reuse.
-func (p *stepper) parsed() map[string]*model.Runbook {
-	out := map[string]*model.Runbook{}
+func (p *stepper) parsed() map[string]*runbooks.Doc {
+	out := map[string]*runbooks.Doc{}
 	for _, r := range p.runbooks {
-		if r.Runbook != nil {
-			out[r.Hash+"\x00"+r.Name] = r.Runbook
+		if r.Doc != nil {
+			out[r.Hash+"\x00"+r.Name] = r.Doc
 		}
 	}
 	return out
@@ -121,32 +158,160 @@ func (p *stepper) state(runbook string, index int) model.StepStatus {
 	return model.StepStatus{Runbook: runbook, Step: index, State: model.StepOpen}
 }
 
-// selected returns the runbook shown and its selected step.
+// onCode is the code block under the cursor when it is outside any step.
+func (p *stepper) onCode(rb *attachedRunbook) (int, bool) {
+	if rb == nil {
+		return 0, false
+	}
+	i, ok := p.code[rb.Name]
+	return i, ok && i >= 0
+}
+
+// selected returns the runbook shown and its selected step; none while
+// the cursor is on a code block outside any step.
 func (p *stepper) selected() (*attachedRunbook, model.Step, bool) {
 	rb := p.current()
 	if rb == nil || rb.Runbook == nil {
 		return rb, model.Step{}, false
 	}
-	steps := rb.Runbook.Steps()
-	if len(steps) == 0 {
+	if _, on := p.onCode(rb); on {
 		return rb, model.Step{}, false
 	}
-	i := min(max(p.sel[rb.Name], 0), len(steps)-1)
-	return rb, steps[i], true
+	st, ok := rb.Runbook.Step(min(max(p.sel[rb.Name], 0), rb.Runbook.StepCount()-1))
+	return rb, st, ok
 }
 
+// docWidth is the width the document is rendered at: the pane less its
+// border and the cursor's gutter.
+func (p *stepper) docWidth() int { return max(p.innerW()-1, 20) }
+
+// docHeight is how many document lines the pane draws: below the name
+// and the progress bar, above the status line.
+func (p *stepper) docHeight() int {
+	h := p.innerH() - 2
+	if h >= 4 {
+		h-- // the status line
+	}
+	return max(h, 1)
+}
+
+// listHeight is how far a page key moves.
+func (p *stepper) listHeight() int { return p.docHeight() }
+
+// document is rb rendered at the pane's width, from the cache.
+func (p *stepper) document(rb *attachedRunbook) *doc {
+	if rb == nil || rb.Runbook == nil {
+		return nil
+	}
+	k := docKey{rb.Hash, rb.Name, p.docWidth()}
+	if d, ok := p.docs[k]; ok {
+		return d
+	}
+	if len(p.docs) > 32 {
+		clear(p.docs) // widths and runbooks long gone
+	}
+	var r *runbooks.Rendered
+	if rb.Doc != nil {
+		r = rb.Doc.Render(k.width)
+	} else {
+		r = runbooks.Render(rb.Runbook, k.width)
+	}
+	d := &doc{r: r}
+	code := 0
+	for i, a := range r.Steps {
+		// code blocks outside steps go between the steps around them
+		for ; code < len(r.Code) && r.Code[code].Start < a.Start; code++ {
+			if r.Code[code].Step < 0 {
+				d.targets = append(d.targets, target{line: r.Code[code].Start, end: r.Code[code].End, step: -1, code: code})
+			}
+		}
+		d.targets = append(d.targets, target{line: a.Start, end: a.End, step: i, code: -1})
+	}
+	for ; code < len(r.Code); code++ {
+		if r.Code[code].Step < 0 {
+			d.targets = append(d.targets, target{line: r.Code[code].Start, end: r.Code[code].End, step: -1, code: code})
+		}
+	}
+	p.docs[k] = d
+	return d
+}
+
+// at is the index of the target under the cursor.
+func (p *stepper) at(rb *attachedRunbook, d *doc) int {
+	c, onCode := p.onCode(rb)
+	for i, t := range d.targets {
+		if onCode && t.code == c || !onCode && t.step == p.sel[rb.Name] {
+			return i
+		}
+	}
+	return 0
+}
+
+func (p *stepper) land(rb *attachedRunbook, t target) {
+	if t.step >= 0 {
+		p.sel[rb.Name] = t.step
+		p.code[rb.Name] = -1
+	} else {
+		p.code[rb.Name] = t.code
+	}
+	p.codeNext = 0
+}
+
+// move takes the cursor delta places on, or scrolls: a step or code block
+// more than a page away is reached by scrolling first, so every line of
+// the document can be read with j and k alone.
 func (p *stepper) move(delta int) {
 	rb := p.current()
-	if rb == nil || rb.Runbook == nil {
+	d := p.document(rb)
+	if d == nil {
 		return
 	}
-	n := rb.Runbook.StepCount()
-	if n == 0 {
-		return
+	h := p.docHeight()
+	page := max(h-2, 1)
+	maxTop := max(len(d.r.Lines)-h, 0)
+	i := p.at(rb, d)
+	switch {
+	case delta == 1 || delta == -1:
+		next := i + delta
+		var t target
+		has := next >= 0 && next < len(d.targets)
+		if has {
+			t = d.targets[next]
+		}
+		if has && t.line >= p.top-page && t.line < p.top+h+page {
+			p.land(rb, t)
+			p.ensureVisible(t.line, h, maxTop)
+			return
+		}
+		p.top = min(max(p.top+delta*page, 0), maxTop)
+	case delta >= toEnd/2 && len(d.targets) > 0:
+		p.land(rb, d.targets[len(d.targets)-1])
+		p.top = maxTop
+	case delta <= -toEnd/2 && len(d.targets) > 0:
+		p.land(rb, d.targets[0])
+		p.top = 0
+	default:
+		// a page: the view moves, the cursor to the first place in it
+		p.top = min(max(p.top+delta, 0), maxTop)
+		for _, t := range d.targets {
+			if t.line >= p.top && t.line < p.top+h {
+				p.land(rb, t)
+				break
+			}
+		}
 	}
-	p.sel[rb.Name] = min(max(p.sel[rb.Name]+delta, 0), n-1)
-	p.codeNext = 0
-	p.scroll()
+}
+
+// ensureVisible scrolls so line is on screen, a little below the top when
+// it comes from below so what follows it shows too.
+func (p *stepper) ensureVisible(line, h, maxTop int) {
+	switch {
+	case line < p.top:
+		p.top = max(line-1, 0)
+	case line >= p.top+h:
+		p.top = line - h/3
+	}
+	p.top = min(max(p.top, 0), maxTop)
 }
 
 // Update handles the keys that move through steps and runbooks. Its
@@ -186,16 +351,23 @@ func (p *stepper) switchRunbook(delta int) {
 	p.scroll()
 }
 
-// nextCode returns the code block y copies, cycling through the step's
-// blocks on repeated presses.
+// nextCode returns what y copies: the code block under the cursor, or the
+// selected step's blocks one per press. A shell session gives its
+// commands only.
 func (p *stepper) nextCode() (text string, n, of int, ok bool) {
+	rb := p.current()
+	if c, on := p.onCode(rb); on {
+		if d := p.document(rb); d != nil && c < len(d.r.Code) {
+			return d.r.Code[c].Block.Copy(), 1, 1, true
+		}
+	}
 	_, st, found := p.selected()
 	if !found || len(st.Code) == 0 {
 		return "", 0, 0, false
 	}
 	i := p.codeNext % len(st.Code)
 	p.codeNext = i + 1
-	return st.Code[i].Text, i + 1, len(st.Code), true
+	return st.Code[i].Copy(), i + 1, len(st.Code), true
 }
 
 func (p stepper) ShortHelp() []key.Binding {
@@ -206,27 +378,20 @@ func (p stepper) ShortHelp() []key.Binding {
 func (p *stepper) innerW() int { return max(p.w-2, 0) }
 func (p *stepper) innerH() int { return max(p.h-2, 0) }
 
-// listHeight is how many rows the step list gets; the selected step's
-// detail takes the rest.
-func (p *stepper) listHeight() int {
-	h := p.innerH() - 2 // runbook line and progress bar
-	if h <= 3 {
-		return max(h, 0)
-	}
-	return max(h/2, 3)
-}
-
 // progress counts the runbook's steps by state.
 func (p *stepper) progress(rb *attachedRunbook) (done, skipped, blocked, total int) {
-	for _, s := range rb.Runbook.Steps() {
-		total++
-		switch p.state(rb.Name, s.Index).State {
-		case model.StepDone:
-			done++
-		case model.StepSkipped:
-			skipped++
-		case model.StepBlocked:
-			blocked++
+	// by phase: Steps() would copy every step on every frame
+	for _, ph := range rb.Runbook.Phases {
+		for _, s := range ph.Steps {
+			total++
+			switch p.state(rb.Name, s.Index).State {
+			case model.StepDone:
+				done++
+			case model.StepSkipped:
+				skipped++
+			case model.StepBlocked:
+				blocked++
+			}
 		}
 	}
 	return
@@ -247,7 +412,7 @@ func stepGlyph(state model.StepState) string {
 // View draws the pane.
 func (p stepper) View(focused bool) []string {
 	s := p.styles
-	w, h := p.innerW(), p.innerH()
+	w := p.innerW()
 	rb := p.current()
 	if rb == nil {
 		lines := []string{s.Faint.Render("No runbook attached.")}
@@ -263,7 +428,7 @@ func (p stepper) View(focused bool) []string {
 	if len(p.runbooks) > 1 {
 		name = "◂ " + name + " ▸"
 	}
-	lines = append(lines, s.Title.Render(name))
+	lines = append(lines, s.Title.Render(clip(name, w)))
 	if rb.Runbook == nil {
 		lines = append(lines, s.Error.Render("The attached text does not parse:"))
 		lines = append(lines, wrapStyled(s.Error, model.Printable(errText(rb.Err)), w)...)
@@ -271,95 +436,152 @@ func (p stepper) View(focused bool) []string {
 	}
 	done, skipped, blocked, total := p.progress(rb)
 	lines = append(lines, p.bar(done, skipped, blocked, total, w))
-
-	listH := p.listHeight()
-	rows, _ := p.rows(rb, w)
-	for i := p.top; i < len(rows) && i < p.top+listH; i++ {
-		lines = append(lines, rows[i].text)
+	d := p.document(rb)
+	h := p.docHeight()
+	var cur target
+	if len(d.targets) > 0 {
+		cur = d.targets[p.at(rb, d)]
+	} else {
+		cur = target{line: -1, end: -1}
 	}
-	for len(lines) < 2+listH {
+	if p.styled.doc != d {
+		p.styled.doc, p.styled.lines = d, map[int]string{}
+	}
+	for i := p.top; i < len(d.r.Lines) && i < p.top+h; i++ {
+		lines = append(lines, p.line(rb, d.r.Lines[i], i, cur, focused))
+	}
+	for len(lines) < 2+h {
 		lines = append(lines, "")
 	}
-	if h > len(lines) {
-		lines = append(lines, s.Border.Render(strings.Repeat("─", w)))
-		lines = append(lines, p.detail(rb, w)...)
+	if p.innerH()-2 > h {
+		lines = append(lines, s.Faint.Render(clip(p.status(rb, d, cur), w)))
 	}
 	return s.box(title, lines, p.w, p.h, focused)
 }
 
-type stepRow struct {
-	text string
-	step bool
+// line draws one document line: the cursor's gutter, then its segments in
+// the styles of their roles, a step's mark showing its state.
+func (p *stepper) line(rb *attachedRunbook, l runbooks.Line, i int, cur target, focused bool) string {
+	s := p.styles
+	var b strings.Builder
+	selected := i == cur.line
+	switch {
+	case selected:
+		b.WriteString(s.Gutter.Render("▸"))
+	case i > cur.line && i < cur.end:
+		b.WriteString(s.Gutter.Render("▏"))
+	default:
+		b.WriteByte(' ')
+	}
+	if !selected {
+		if body, ok := p.styled.lines[i]; ok {
+			b.WriteString(body)
+			return b.String()
+		}
+	}
+	at := b.Len()
+	for _, sg := range l.Segs {
+		text, style := sg.Text, p.roleStyle(sg.Role)
+		ran := ""
+		if sg.Role == runbooks.RoleMark && l.Step >= 0 {
+			state := p.state(rb.Name, l.Step).State
+			text = stepGlyph(state) + strings.TrimPrefix(text, runbooks.StepMark)
+			style = s.stepStyle(state)
+			ran = p.runMark(rb.Name, l.Step)
+		}
+		if selected && focused {
+			style = s.Selected.Inherit(style)
+		} else if selected {
+			style = s.SelectedBg.Inherit(style)
+		}
+		b.WriteString(style.Render(text))
+		if ran != "" {
+			b.WriteString(style.Render(ran))
+		}
+	}
+	if !selected {
+		p.styled.lines[i] = b.String()[at:]
+	}
+	return b.String()
 }
 
-// scroll keeps the selected step, and its phase heading when near, in view.
+func (p *stepper) roleStyle(r runbooks.Role) lipgloss.Style {
+	s := p.styles
+	switch r {
+	case runbooks.RoleHeading:
+		return s.Title
+	case runbooks.RoleBold:
+		return s.Bold
+	case runbooks.RoleEm:
+		return s.Em
+	case runbooks.RoleCode, runbooks.RoleBlock:
+		return s.Code
+	case runbooks.RoleLink:
+		return s.Link
+	case runbooks.RoleQuote, runbooks.RoleTable, runbooks.RoleFrame:
+		return s.Border
+	case runbooks.RoleMarker:
+		return s.Faint
+	}
+	return s.StepOpen
+}
+
+// status says where the cursor is and what y would copy.
+func (p *stepper) status(rb *attachedRunbook, d *doc, cur target) string {
+	if cur.code >= 0 {
+		return "Code block outside the steps · y copies it · ! runs it"
+	}
+	_, st, ok := p.selected()
+	if !ok {
+		return "This runbook has no steps."
+	}
+	out := fmt.Sprintf("Step %d of %d", st.Index+1, rb.Runbook.StepCount())
+	state := p.state(rb.Name, st.Index)
+	if state.State != model.StepOpen {
+		out += fmt.Sprintf(" · %s by %s at %s", state.State, model.OneLine(state.By), state.At.UTC().Format("15:04Z"))
+		if state.Reason != "" {
+			out += ": " + model.OneLine(state.Reason)
+		}
+	}
+	if e, ok := p.lastRun(rb.Name, st.Index); ok {
+		out += " · " + runHint(e)
+	}
+	switch n := len(st.Code); {
+	case n == 1:
+		out += " · y copies the command · ! runs it"
+	case n > 1:
+		out += fmt.Sprintf(" · y copies the commands, one per press (%d) · ! runs the one copied", n)
+	}
+	return out
+}
+
+// scroll keeps the cursor's line in view.
 func (p *stepper) scroll() {
 	rb := p.current()
-	if rb == nil || rb.Runbook == nil {
+	d := p.document(rb)
+	if d == nil || len(d.targets) == 0 {
 		p.top = 0
 		return
 	}
-	sel := p.sel[rb.Name]
-	n, selRow, headingAbove := 0, 0, false
-	for _, ph := range rb.Runbook.Phases {
-		hasHeading := model.OneLine(ph.Title) != "" && len(ph.Steps) > 0
-		if hasHeading {
-			n++
-		}
-		for i, st := range ph.Steps {
-			if st.Index == sel {
-				selRow, headingAbove = n, hasHeading && i == 0
-			}
-			n++
-		}
-	}
-	listH := p.listHeight()
-	if selRow < p.top {
-		p.top = selRow
-		if headingAbove {
-			p.top--
-		}
-	}
-	if selRow >= p.top+listH {
-		p.top = selRow - listH + 1
-	}
-	p.top = max(min(p.top, n-listH), 0)
+	h := p.docHeight()
+	p.ensureVisible(d.targets[p.at(rb, d)].line, h, max(len(d.r.Lines)-h, 0))
 }
 
-// rows draws the step list: phase headings and steps with their state.
-func (p *stepper) rows(rb *attachedRunbook, w int) ([]stepRow, int) {
-	s := p.styles
-	sel := p.sel[rb.Name]
-	var rows []stepRow
-	selRow := 0
-	for _, ph := range rb.Runbook.Phases {
-		// A phase without steps (the text before the first stage) has no
-		// heading: it would only repeat the runbook's title.
-		if t := model.OneLine(ph.Title); t != "" && len(ph.Steps) > 0 {
-			rows = append(rows, stepRow{text: s.Bold.Render(clip(t, w))})
-		}
-		for _, st := range ph.Steps {
-			state := p.state(rb.Name, st.Index)
-			ran := ""
-			if e, ok := p.lastRun(rb.Name, st.Index); ok {
-				ran = "(" + e.Status() + ") "
-			}
-			line := fmt.Sprintf("%s%s %d. %s%s", strings.Repeat("  ", st.Depth), stepGlyph(state.State), st.Index+1, ran, model.OneLine(st.Title))
-			if state.Reason != "" {
-				line += " — " + model.OneLine(state.Reason)
-			}
-			style := s.stepStyle(state.State)
-			if st.Index == sel {
-				selRow = len(rows)
-				style = s.Selected.Inherit(style)
-				line = clip("▸"+line, w)
-			} else {
-				line = clip(" "+line, w)
-			}
-			rows = append(rows, stepRow{text: style.Render(line), step: true})
+// clickRow moves the cursor to the step or code block drawn on the pane's
+// inner row (0 is the runbook's name, 1 the progress bar).
+func (p *stepper) clickRow(row int) {
+	rb := p.current()
+	d := p.document(rb)
+	if d == nil || row < 2 || row >= 2+p.docHeight() {
+		return
+	}
+	line := p.top + row - 2
+	for i := len(d.targets) - 1; i >= 0; i-- {
+		if t := d.targets[i]; t.line <= line && line < max(t.end, t.line+1) {
+			p.land(rb, t)
+			return
 		}
 	}
-	return rows, selRow
 }
 
 // bar draws the progress bar: done and skipped steps count as finished.
@@ -386,78 +608,6 @@ func (p *stepper) bar(done, skipped, blocked, total, w int) string {
 	}
 	return out + s.Faint.Render(label)
 }
-
-// detail draws the selected step in full: its text, code, RACI and state.
-func (p *stepper) detail(rb *attachedRunbook, w int) []string {
-	s := p.styles
-	_, st, ok := p.selected()
-	if !ok {
-		return []string{s.Faint.Render("This runbook has no steps.")}
-	}
-	var lines []string
-	head := fmt.Sprintf("Step %d of %d", st.Index+1, rb.Runbook.StepCount())
-	if ph, ok := rb.Runbook.PhaseOf(st.Index); ok && ph.Title != "" {
-		head += " · " + model.OneLine(ph.Title)
-	}
-	lines = append(lines, s.Faint.Render(clip(head, w)))
-	lines = append(lines, wrapStyled(s.Title, model.Printable(st.Title), w)...)
-
-	state := p.state(rb.Name, st.Index)
-	if state.State != model.StepOpen {
-		what := fmt.Sprintf("%s by %s at %s", state.State, model.OneLine(state.By), state.At.UTC().Format("15:04Z"))
-		if state.Reason != "" {
-			what += ": " + model.OneLine(state.Reason)
-		}
-		lines = append(lines, wrapStyled(s.stepStyle(state.State), what, w)...)
-	}
-	if e, ok := p.lastRun(rb.Name, st.Index); ok {
-		lines = append(lines, wrapStyled(p.exitStyle(e), runHint(e), w)...)
-	}
-	lines = append(lines, p.body(st, w)...)
-	if len(st.Code) > 0 {
-		hint := "y copies the command · ! runs it"
-		if len(st.Code) > 1 {
-			hint = fmt.Sprintf("y copies the commands, one per press (%d) · ! runs the one copied", len(st.Code))
-		}
-		lines = append(lines, s.Faint.Render(clip(hint, w)))
-	}
-	return lines
-}
-
-// body draws a step's Markdown: prose wrapped, fenced code marked out.
-func (p *stepper) body(st model.Step, w int) []string {
-	s := p.styles
-	text := strings.TrimSpace(model.Printable(st.Body))
-	if text == "" {
-		return nil
-	}
-	var lines []string
-	inFence := false
-	for _, l := range strings.Split(text, "\n") {
-		trimmed := strings.TrimSpace(l)
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			inFence = !inFence
-			continue
-		}
-		if inFence {
-			// A command cut to the pane's width marks where it goes on:
-			// read (or typed) as shown, a wrapped line is another command.
-			for i, c := range wrap(strings.TrimRight(l, " "), max(w-2, 1)) {
-				mark := s.Border.Render("┃ ")
-				if i > 0 {
-					mark = s.Border.Render("┃") + s.Faint.Render(codeWrapMark)
-				}
-				lines = append(lines, mark+s.Code.Render(c))
-			}
-			continue
-		}
-		lines = append(lines, wrapStyled(s.StepOpen, l, w)...)
-	}
-	return lines
-}
-
-// codeWrapMark starts a line of code that goes on from the line above.
-const codeWrapMark = "↪"
 
 func wrapStyled(style interface{ Render(...string) string }, text string, w int) []string {
 	var out []string

@@ -27,7 +27,7 @@ func (p *stepper) unfinished() (open, blocked int) {
 // With none after it, or the cursor moved elsewhere meanwhile, it stays.
 func (p *stepper) moveOn(runbook string, index int) {
 	rb := p.current()
-	if rb == nil || rb.Runbook == nil || rb.Name != runbook || p.sel[rb.Name] != index {
+	if _, on := p.onCode(rb); rb == nil || rb.Runbook == nil || rb.Name != runbook || p.sel[rb.Name] != index || on {
 		return
 	}
 	for _, st := range rb.Runbook.Steps() {

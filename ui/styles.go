@@ -57,6 +57,8 @@ type Styles struct {
 	StepSkipped lipgloss.Style
 	StepBlocked lipgloss.Style
 	Code        lipgloss.Style
+	Em          lipgloss.Style // *emphasis* in a runbook
+	Link        lipgloss.Style // a link's text in a runbook
 	Bar         lipgloss.Style
 	BarEmpty    lipgloss.Style
 
@@ -139,6 +141,8 @@ func NewStyles(r *lipgloss.Renderer) *Styles {
 		StepSkipped: ns().Foreground(colFaint),
 		StepBlocked: ns().Bold(true).Foreground(colRed),
 		Code:        ns().Foreground(colGreen),
+		Em:          ns().Italic(true),
+		Link:        ns().Foreground(colBlue).Underline(true),
 		Bar:         ns().Foreground(colGreen),
 		BarEmpty:    ns().Foreground(colBorder),
 

@@ -1,0 +1,291 @@
+package runbooks
+
+import (
+	"strings"
+)
+
+// Role says how a piece of rendered text is meant to look. The runbooks
+// package cannot know the cockpit's styles (it must not import ui), so it
+// names roles and the cockpit maps each to one of its Styles.
+type Role uint8
+
+const (
+	RoleText    Role = iota
+	RoleHeading      // a heading's text
+	RoleBold         // **strong**
+	RoleEm           // *emphasis*
+	RoleCode         // `code span`
+	RoleLink         // a link's text
+	RoleQuote        // the bar of a block quote
+	RoleTable        // a table's rules
+	RoleMark         // a step's state mark, "[ ]"
+	RoleMarker       // a list bullet or number
+	RoleBlock        // a line of a code block
+	RoleFrame        // the frame beside a code block, a rule
+)
+
+// Segment is a run of text in one role.
+type Segment struct {
+	Text string `json:"text"`
+	Role Role   `json:"role"`
+}
+
+// plainInline is inline Markdown as a reader sees it rendered: emphasis
+// and code marks gone, links as their text, HTML tags dropped.
+func plainInline(s string) string {
+	if !strings.ContainsAny(s, "*_`[]<\\!~") {
+		return s
+	}
+	var b strings.Builder
+	for _, sg := range inlineSegments(s, RoleText) {
+		b.WriteString(sg.Text)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// inlineSegments reads inline Markdown: code spans, strong and emphasis,
+// links and images (as their text), autolinks, escapes and HTML tags.
+// It is a reader's approximation of CommonMark's rules, enough that no
+// Markdown syntax is left in what is drawn, and it never drops a word.
+func inlineSegments(s string, base Role) []Segment {
+	var out []Segment
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			out = append(out, Segment{Text: cur.String(), Role: base})
+			cur.Reset()
+		}
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s) && isASCIIPunct(s[i+1]):
+			cur.WriteByte(s[i+1])
+			i += 2
+			continue
+		case c == '`':
+			n := run(s, i, '`')
+			if end := strings.Index(s[i+n:], strings.Repeat("`", n)); end >= 0 && run(s, i+n+end, '`') == n {
+				flush()
+				code := s[i+n : i+n+end]
+				if len(code) > 1 && code[0] == ' ' && code[len(code)-1] == ' ' && strings.TrimSpace(code) != "" {
+					code = code[1 : len(code)-1]
+				}
+				out = append(out, Segment{Text: code, Role: RoleCode})
+				i += 2*n + end
+				continue
+			}
+			cur.WriteString(s[i : i+n])
+			i += n
+			continue
+		case c == '*' || c == '_' || c == '~':
+			if seg, n, ok := emphasis(s, i, base); ok {
+				flush()
+				out = append(out, seg...)
+				i += n
+				continue
+			}
+			n := run(s, i, c)
+			cur.WriteString(s[i : i+n])
+			i += n
+			continue
+		case c == '[' || c == '!' && i+1 < len(s) && s[i+1] == '[':
+			if seg, n, ok := link(s, i); ok {
+				flush()
+				out = append(out, seg...)
+				i += n
+				continue
+			}
+		case c == '<':
+			if n, text, ok := angle(s, i); ok {
+				flush()
+				if text != "" {
+					out = append(out, Segment{Text: text, Role: RoleLink})
+				}
+				i += n
+				continue
+			}
+		}
+		cur.WriteByte(c)
+		i++
+	}
+	flush()
+	return out
+}
+
+func isASCIIPunct(c byte) bool {
+	return c >= '!' && c <= '/' || c >= ':' && c <= '@' || c >= '[' && c <= '`' || c >= '{' && c <= '~'
+}
+
+func run(s string, i int, c byte) int {
+	n := 0
+	for i+n < len(s) && s[i+n] == c {
+		n++
+	}
+	return n
+}
+
+// emphasis reads **strong**, *em*, __strong__, _em_ or ~~struck~~ at i.
+// Underscores count only at word edges, so snake_case stays as written.
+func emphasis(s string, i int, base Role) ([]Segment, int, bool) {
+	c := s[i]
+	n := min(run(s, i, c), 2)
+	if c == '~' && n != 2 {
+		return nil, 0, false
+	}
+	if c == '_' && i > 0 && isWordByte(s[i-1]) {
+		return nil, 0, false
+	}
+	open := s[i : i+n]
+	inner := i + n
+	if inner >= len(s) || s[inner] == ' ' || s[inner] == '\t' {
+		return nil, 0, false
+	}
+	for j := inner + 1; j+n <= len(s); j++ {
+		if s[j] == '`' {
+			// a closer inside a code span does not count
+			m := run(s, j, '`')
+			if end := strings.Index(s[j+m:], strings.Repeat("`", m)); end >= 0 {
+				j += 2*m + end - 1
+				continue
+			}
+		}
+		if s[j:j+n] != open || s[j-1] == ' ' || s[j-1] == '\t' {
+			continue
+		}
+		if j+n < len(s) && s[j+n] == c {
+			continue // part of a longer run
+		}
+		if c == '_' && j+n < len(s) && isWordByte(s[j+n]) {
+			continue
+		}
+		role := RoleEm
+		if n == 2 && c != '~' {
+			role = RoleBold
+		} else if c == '~' {
+			role = base
+		}
+		segs := inlineSegments(s[inner:j], role)
+		return segs, j + n - i, true
+	}
+	return nil, 0, false
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// link reads [text](target), [text][ref], [text][] or an image ![alt](src)
+// at i and gives its text.
+func link(s string, i int) ([]Segment, int, bool) {
+	start := i
+	if s[i] == '!' {
+		i++
+	}
+	depth, j := 0, i
+	for ; j < len(s); j++ {
+		if s[j] == '\\' {
+			j++
+			continue
+		}
+		if s[j] == '[' {
+			depth++
+		} else if s[j] == ']' {
+			depth--
+			if depth == 0 {
+				break
+			}
+		}
+	}
+	if j >= len(s) {
+		return nil, 0, false
+	}
+	text := s[i+1 : j]
+	end := j + 1
+	switch {
+	case end < len(s) && s[end] == '(':
+		k := closeParen(s, end)
+		if k < 0 {
+			return nil, 0, false
+		}
+		end = k + 1
+	case end < len(s) && s[end] == '[':
+		k := strings.IndexByte(s[end:], ']')
+		if k < 0 {
+			return nil, 0, false
+		}
+		end += k + 1
+	default:
+		// a shortcut reference [text]: shown as written, brackets and all,
+		// since the reader cannot tell whether it is a link
+		return nil, 0, false
+	}
+	segs := inlineSegments(text, RoleLink)
+	for k := range segs {
+		if segs[k].Role == RoleText {
+			segs[k].Role = RoleLink
+		}
+	}
+	return segs, end - start, true
+}
+
+// closeParen is where the parenthesis opened at i closes, nested ones
+// counted; -1 if it does not close.
+func closeParen(s string, i int) int {
+	depth := 0
+	for k := i; k < len(s); k++ {
+		switch s[k] {
+		case '\\':
+			k++
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return k
+			}
+		}
+	}
+	return -1
+}
+
+// htmlTags are the tags dropped from text: what GitHub renders as markup.
+// Anything else in angle brackets (<pod-name>, <ticket>) is a placeholder
+// the author meant the reader to see.
+var htmlTags = map[string]bool{
+	"a": true, "abbr": true, "b": true, "br": true, "center": true, "code": true, "dd": true, "del": true,
+	"details": true, "div": true, "dl": true, "dt": true, "em": true, "font": true, "h1": true, "h2": true,
+	"h3": true, "h4": true, "h5": true, "h6": true, "hr": true, "i": true, "img": true, "ins": true,
+	"kbd": true, "li": true, "ol": true, "p": true, "pre": true, "s": true, "small": true, "span": true,
+	"strike": true, "strong": true, "sub": true, "summary": true, "sup": true, "table": true, "tbody": true,
+	"td": true, "th": true, "thead": true, "tr": true, "tt": true, "u": true, "ul": true, "var": true,
+	"picture": true, "source": true, "video": true, "iframe": true, "figure": true, "figcaption": true,
+	"blockquote": true, "section": true, "article": true, "caption": true, "colgroup": true, "col": true,
+}
+
+// angle reads <...> at i: an autolink (its URL is its text), an HTML tag
+// or comment (no text), or nothing (a placeholder kept as written).
+func angle(s string, i int) (int, string, bool) {
+	if strings.HasPrefix(s[i:], "<!--") {
+		if end := strings.Index(s[i+4:], "-->"); end >= 0 {
+			return end + 7, "", true
+		}
+		return 0, "", false
+	}
+	end := strings.IndexByte(s[i:], '>')
+	if end < 0 {
+		return 0, "", false
+	}
+	inner := s[i+1 : i+end]
+	if strings.Contains(inner, "://") && !strings.ContainsAny(inner, " <") || strings.HasPrefix(inner, "mailto:") {
+		return end + 1, inner, true
+	}
+	name := strings.TrimPrefix(inner, "/")
+	if k := strings.IndexAny(name, " \t/"); k >= 0 {
+		name = name[:k]
+	}
+	if htmlTags[strings.ToLower(name)] {
+		return end + 1, "", true
+	}
+	return 0, "", false
+}

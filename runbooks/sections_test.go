@@ -1,0 +1,225 @@
+package runbooks
+
+import (
+	"fmt"
+	"math/rand"
+	"strings"
+	"testing"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+func titlesOf(src string) []string {
+	rb, _ := Parse("t.md", []byte(src))
+	var out []string
+	for _, st := range rb.Steps() {
+		out = append(out, st.Title)
+	}
+	return out
+}
+
+// TestStepsPerSection: each section is read on its own, as the issue's
+// examples say.
+func TestStepsPerSection(t *testing.T) {
+	cases := []struct {
+		name, src string
+		want      []string
+	}{
+		{"numbered headings, their code their detail",
+			"# Restore\n\nRead first.\n\n### 1. Obtain the backup\n\n```sh\ngsutil cp x .\n```\n\n### 2. Promote the replica\n\n- check it\n- then this\n\n## Step 3: Tell people\n\nSay so.\n",
+			[]string{"Obtain the backup", "Promote the replica", "Tell people"}},
+		{"a reference list does not turn an alert runbook into one step",
+			"# Alert\n\n## Meaning\n\nIt fires.\n\n## Impact\n\nBad.\n\n## Diagnosis\n\nLook.\n\n## Mitigation\n\nFix it.\n\n## References\n\n1. [upstream](https://x)\n2. [docs](https://y)\n",
+			[]string{"Meaning", "Impact", "Diagnosis", "Mitigation"}},
+		{"bullets under action headings are steps",
+			"# Playbook\n\n## Contain\n\n- isolate the host\n- revoke the keys\n\n## Eradicate\n\n* remove the implant\n\n## Lessons\n\n- we were slow\n- we were lucky\n",
+			[]string{"isolate the host", "revoke the keys", "remove the implant", "Lessons"}},
+		{"an imperative heading over bullets",
+			"# T\n\n## Restart the pods\n\n- api\n- worker\n",
+			[]string{"api", "worker"}},
+		{"lists and prose sections side by side",
+			"# T\n\nIntro.\n\n## Overview\n\nWhat this is.\n\n## Steps\n\n1. one\n2. two\n\n## Not responsibilities\n\n1. billing\n2. hiring\n",
+			[]string{"Overview", "one", "two"}},
+		{"a negative list is not steps",
+			"# T\n\n## Do\n\n1. page\n2. fix\n\nYou do not:\n\n1. reboot prod\n2. delete data\n",
+			[]string{"page", "fix"}},
+		{"titles lose their Markdown",
+			"# T\n\n- [ ] **Determine the type** of [incident](#types) with `kubectl`\n",
+			[]string{"Determine the type of incident with kubectl"}},
+		{"a prose-only file is walked as before",
+			"# Alert\n\n## Meaning\n\nIt fires.\n\n## Mitigation\n\n### Scale up\n\nMore.\n\n### Roll back\n\nLess.\n",
+			[]string{"Meaning", "Mitigation", "Scale up", "Roll back"}},
+	}
+	for _, c := range cases {
+		if got := titlesOf(c.src); fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
+		}
+	}
+}
+
+// TestStepsForced: front matter `steps:` forces one reading for the file.
+func TestStepsForced(t *testing.T) {
+	src := "# T\n\n## Meaning\n\nText.\n\n## Do\n\n1. one\n2. two\n"
+	if got := titlesOf("---\nsteps: lists\n---\n" + src); fmt.Sprint(got) != "[one two]" {
+		t.Errorf("lists: %q", got)
+	}
+	if got := titlesOf("---\nsteps: sections\n---\n" + src); fmt.Sprint(got) != "[T Meaning Do]" && fmt.Sprint(got) != "[Meaning Do]" {
+		t.Errorf("sections: %q", got)
+	}
+	if _, diags := Parse("t.md", []byte("---\nsteps: maybe\n---\n"+src)); !strings.Contains(diagList(diags), "neither lists nor sections") {
+		t.Errorf("a bad steps: value is not pointed out:\n%s", diagList(diags))
+	}
+}
+
+// TestPerFileRulesKeepOldNumbering: an attachment made before per-section
+// rules is read with the rules it was made under, so its step events land
+// on the steps they were made for.
+func TestPerFileRulesKeepOldNumbering(t *testing.T) {
+	src := []byte("# Alert\n\n## Meaning\n\nIt fires.\n\n## Mitigation\n\nFix it.\n\n## References\n\n1. [upstream](https://x)\n")
+	rb, _ := ParseRules("a.md", src, RulesPerFile)
+	if rb.StepCount() != 1 || rb.Rules != RulesPerFile {
+		t.Errorf("per-file rules: %d steps (%s), want the one reference item", rb.StepCount(), rb.Rules)
+	}
+	rb, _ = Parse("a.md", src)
+	if rb.StepCount() != 2 || rb.Rules != RulesPerSection {
+		t.Errorf("per-section rules: %d steps (%s)", rb.StepCount(), rb.Rules)
+	}
+}
+
+// TestTitlesAndNames: front matter, else the first # heading, else the
+// file's name in words; names drop .md and .html.md.
+func TestTitlesAndNames(t *testing.T) {
+	cases := []struct{ path, src, title, name string }{
+		{"howto-backup-and-restore.html.md", "## Dos\n\n- [ ] a\n", "Howto backup and restore", "howto-backup-and-restore"},
+		{"x/db_failover.md", "# Database failover\n\n- [ ] a\n", "Database failover", "db_failover"},
+		{"y.md", "---\ntitle: From front matter\n---\n# Heading\n", "From front matter", "y"},
+		{"z.md", "# **Bold** title\n", "Bold title", "z"},
+	}
+	for _, c := range cases {
+		rb, _ := Parse(c.path, []byte(c.src))
+		if rb.Title != c.title || rb.Name != c.name {
+			t.Errorf("%s: title %q name %q, want %q %q", c.path, rb.Title, rb.Name, c.title, c.name)
+		}
+	}
+}
+
+// genMarkdown writes a random runbook from the shapes real ones take:
+// headings (numbered, action, reference), numbered, task and bullet
+// lists, nested items, code blocks (some shell sessions), quotes,
+// tables, links and emphasis.
+func genMarkdown(r *rand.Rand) string {
+	words := []string{"restart", "the", "api", "pods", "check", "replica", "lag", "page", "on-call", "**bold**", "`code`", "[link](https://x.example/a)", "_em_", "snake_case", "<pod-name>", "50%"}
+	sentence := func() string {
+		n := 2 + r.Intn(8)
+		ws := make([]string, n)
+		for i := range ws {
+			ws[i] = words[r.Intn(len(words))]
+		}
+		return strings.Join(ws, " ")
+	}
+	headings := []string{"Contain", "Eradicate", "Mitigation", "Meaning", "Impact", "References", "See also", "Restart the pods", "1. Obtain", "Step 2: Promote", "Overview", "Not responsibilities"}
+	var b strings.Builder
+	if r.Intn(2) == 0 {
+		b.WriteString("# " + sentence() + "\n\n")
+	}
+	for sec := 0; sec < 1+r.Intn(6); sec++ {
+		fmt.Fprintf(&b, "%s %s\n\n", strings.Repeat("#", 2+r.Intn(3)), headings[r.Intn(len(headings))])
+		for blk := 0; blk < 1+r.Intn(4); blk++ {
+			switch r.Intn(7) {
+			case 0:
+				b.WriteString(sentence() + "\n" + sentence() + "\n\n")
+			case 1, 2:
+				marker := []string{"- ", "1. ", "- [ ] ", "* "}[r.Intn(4)]
+				for i := 0; i < 1+r.Intn(4); i++ {
+					b.WriteString(marker + sentence() + "\n")
+					if r.Intn(3) == 0 {
+						b.WriteString("   - " + sentence() + "\n")
+					}
+					if r.Intn(4) == 0 {
+						b.WriteString("   ```sh\n   kubectl get pods -n " + words[r.Intn(len(words))] + "\n   ```\n")
+					}
+				}
+				b.WriteString("\n")
+			case 3:
+				if r.Intn(2) == 0 {
+					b.WriteString("```console\n$ kubectl get pods\nNAME READY\n$ echo " + sentence() + "\n```\n\n")
+				} else {
+					b.WriteString("```\n" + sentence() + "\n\n" + sentence() + "\n```\n\n")
+				}
+			case 4:
+				b.WriteString("> " + sentence() + "\n\n")
+			case 5:
+				b.WriteString("| a | b |\n|---|---|\n| " + sentence() + " | " + sentence() + " |\n\n")
+			case 6:
+				b.WriteString("1. [" + sentence() + "](https://x.example)\n2. <https://y.example/z>\n\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+// checkRendered: the properties the corpus test checks, on any file.
+func checkRendered(t *testing.T, src []byte) {
+	rb, _ := Parse("gen.md", src)
+	want := words(sourceText(src))
+	blocks := fencedBlocks(src)
+	for _, width := range []int{20, 60, 100, 160} {
+		d := Render(rb, width)
+		if _, missing := shownShare(want, words(rb.Title+"\n"+d.Joined())); len(missing) > 0 {
+			t.Fatalf("width %d: words not shown %q in:\n%s\n--- rendered:\n%s", width, missing, src, d.PlainText())
+		}
+		have := map[string]int{}
+		for _, c := range d.Code {
+			have[normCode(c.Block.Text)]++
+		}
+		for _, b := range blocks {
+			if have[normCode(b)] == 0 {
+				t.Fatalf("width %d: code block %q not copyable in:\n%s", width, b, src)
+			}
+			have[normCode(b)]--
+		}
+		for i, a := range d.Steps {
+			if a.Start < 0 || a.Start >= max(len(d.Lines), 1) || a.End < a.Start {
+				t.Fatalf("width %d: step %d anchored at %+v of %d lines", width, i, a, len(d.Lines))
+			}
+		}
+		for _, l := range d.Lines {
+			if w := segsWidth(l.Segs); w > width {
+				t.Fatalf("width %d: line %q is %d wide", width, l.Text(), w)
+			}
+		}
+	}
+}
+
+// TestRenderGenerated runs the fidelity properties over generated runbooks.
+func TestRenderGenerated(t *testing.T) {
+	r := rand.New(rand.NewSource(13))
+	for i := 0; i < 300; i++ {
+		checkRendered(t, []byte(genMarkdown(r)))
+	}
+}
+
+// FuzzRender: the fidelity properties hold for any seed's generated file.
+func FuzzRender(f *testing.F) {
+	for _, s := range []int64{1, 2, 3, 13} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, seed int64) {
+		checkRendered(t, []byte(genMarkdown(rand.New(rand.NewSource(seed)))))
+	})
+}
+
+// TestParseAttached: an attachment recorded before rules were is read per
+// file; one recorded with per-section rules is read with them.
+func TestParseAttached(t *testing.T) {
+	text := "# Alert\n\n## Meaning\n\nIt fires.\n\n## Mitigation\n\nFix it.\n\n## References\n\n1. [upstream](https://x)\n"
+	old := ParseAttached(model.Attachment{Name: "a", Title: "A", Text: text})
+	now := ParseAttached(model.Attachment{Name: "a", Title: "A", Text: text, Rules: RulesPerSection})
+	if old.StepCount() != 1 || now.StepCount() != 2 || old.Name != "a" || old.Title != "A" {
+		t.Errorf("old %d steps, new %d steps, name %q title %q", old.StepCount(), now.StepCount(), old.Name, old.Title)
+	}
+	rb, _ := Parse("a.md", []byte(text))
+	if at, err := rb.Attachment(); err != nil || at.Rules != RulesPerSection {
+		t.Errorf("a new attachment records rules %q (%v)", at.Rules, err)
+	}
+}
