@@ -237,7 +237,13 @@ func (r *raciPanel) stepSection(rb *attachedRunbook, step model.Step, ok bool, w
 		}
 		lines = append(lines, clip(s.Bold.Render(part.letter)+" "+strings.Join(names, ", "), w))
 	}
-	if err := raci.Check(); err != nil {
+	// A runbook written without RACI annotations (most runbooks teams
+	// bring) is not a mistake to flag on every step: say so once, quietly,
+	// and keep the warning for a RACI that is given but broken.
+	switch err := raci.Check(); {
+	case raci.IsZero():
+		lines = append(lines, wrapStyled(s.Faint, "The runbook names no roles for this step.", w)...)
+	case err != nil:
 		lines = append(lines, wrapStyled(s.Warn, "⚠ "+err.Error(), w)...)
 	}
 	for _, role := range nobody {
