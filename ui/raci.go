@@ -209,6 +209,12 @@ func (r *raciPanel) stepSection(rb *attachedRunbook, step model.Step, ok bool, w
 	}
 	raci := step.RACI
 	lines := []string{s.Faint.Render(clip(fmt.Sprintf("Step %d RACI", step.Index+1), w))}
+	// A runbook written without RACI annotations (most runbooks teams
+	// bring) is not a mistake to flag on every step: four empty letters
+	// and a warning would push the roles off a small screen.
+	if raci.IsZero() {
+		return append(lines, wrapStyled(s.Faint, "The runbook names no roles for this step.", w)...)
+	}
 	var nobody []model.Role
 	seen := map[model.Role]bool{}
 	for _, part := range []struct {
