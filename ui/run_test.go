@@ -70,3 +70,20 @@ func TestRunStepCommand(t *testing.T) {
 		t.Error("the timeline drew the middle of a long output")
 	}
 }
+
+// TestRunTargetShellSession: ! on a shell session outside any step runs
+// its commands, without prompts or output, linked to no step; on a step,
+// that step's command, linked to it.
+func TestRunTargetShellSession(t *testing.T) {
+	p := paneWith(t, "shell-session", 100, 30)
+	p.key(keyMsg("g"))
+	run, ok := p.runTarget()
+	if !ok || run.text != "kubectl get nodes\nkubectl top nodes" || run.link != nil {
+		t.Fatalf("! on the session: %+v %v", run, ok)
+	}
+	p.key(keyMsg("j"))
+	run, ok = p.runTarget()
+	if !ok || run.text != "kubectl cordon node-1" || run.link == nil || run.link.Runbook != p.current().Name {
+		t.Errorf("! on the step: %+v %v", run, ok)
+	}
+}
