@@ -127,6 +127,7 @@ var commandSets = []func(*session) []*cobra.Command{
 	incidentCommands,
 	messageCommands,
 	reviewCommands,
+	runCommands,
 	runbookCommands,
 	searchCommands,
 	statsCommands,

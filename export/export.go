@@ -57,6 +57,7 @@ type Incident struct {
 	ExerciseInfo *Exercise       `json:"exercise_info,omitempty"`
 	Timeline     []TimelineEntry `json:"timeline"`
 	entries      []model.TimelineEntry
+	evidence     map[string]model.EvidencePayload // by event id
 	in           model.Incident
 	clock        model.IncidentClock // T+ marks: since detection, or the drill's exercise clock
 }
@@ -184,6 +185,38 @@ type TimelineEntry struct {
 	// where the log places it, and Stamped what that clock said.
 	Clock   string     `json:"clock,omitempty"`
 	Stamped *time.Time `json:"stamped,omitempty"`
+	// Evidence is set on the entry of a command run on the incident.
+	Evidence *Evidence `json:"evidence,omitempty"`
+}
+
+// Evidence is a command a responder ran on the incident (sitrep run, or !
+// in the cockpit) and what it printed, as kept: cleaned of terminal
+// control, secrets masked, the middle of a long output left out.
+type Evidence struct {
+	Command       string    `json:"command"`
+	Dir           string    `json:"dir"`
+	Host          string    `json:"host"`
+	Started       time.Time `json:"started"`
+	DurationMS    int64     `json:"duration_ms"`
+	Exit          int       `json:"exit"`
+	Signal        string    `json:"signal,omitempty"`
+	OutputKept    bool      `json:"output_kept"`
+	Output        string    `json:"output"`
+	OutputBytes   int64     `json:"output_bytes"`
+	OmittedBytes  int64     `json:"omitted_bytes"`
+	SecretsMasked int       `json:"secrets_masked"`
+	Runbook       string    `json:"runbook,omitempty"`
+	StepIndex     *int      `json:"step_index,omitempty"`
+}
+
+func evidenceOf(p model.EvidencePayload) *Evidence {
+	ev := &Evidence{Command: p.Command, Dir: p.Dir, Host: p.Host, Started: utc(p.Started), DurationMS: p.DurationMS, Exit: p.Exit, Signal: p.Signal,
+		OutputKept: !p.NoOutput, Output: p.Output, OutputBytes: p.OutputBytes, OmittedBytes: p.Omitted, SecretsMasked: p.Masked, Runbook: p.Runbook}
+	if p.Runbook != "" {
+		step := p.Step
+		ev.StepIndex = &step
+	}
+	return ev
 }
 
 // Event is one event of the log, exactly as stored: import re-applies it
@@ -442,6 +475,9 @@ func Load(ctx context.Context, st *storage.Store, incidentID string, count StepC
 		}
 	}
 	out.entries = entries
+	if err := out.loadEvidence(ctx, st); err != nil {
+		return out, err
+	}
 	out.Timeline = []TimelineEntry{}
 	for _, e := range entries {
 		te := TimelineEntry{EventID: e.EventID, Kind: string(e.Kind), Label: e.Label(), NoteKind: string(e.NoteKind),
@@ -450,9 +486,33 @@ func Load(ctx context.Context, st *storage.Store, incidentID string, count StepC
 			te.Clock = strings.TrimPrefix(mark, "clock ")
 			te.Stamped = tp(e.Occurred)
 		}
+		if p, ok := out.evidence[e.EventID]; ok {
+			te.Evidence = evidenceOf(p)
+		}
 		out.Timeline = append(out.Timeline, te)
 	}
 	return out, nil
+}
+
+// loadEvidence reads the commands run on the incident, only when its
+// timeline has any: most incidents have none, and a whole store's export
+// should not pay a query each for them.
+func (in *Incident) loadEvidence(ctx context.Context, st *storage.Store) error {
+	for _, e := range in.entries {
+		if e.Kind != model.EventEvidence {
+			continue
+		}
+		all, err := st.Evidence(ctx, in.ID)
+		if err != nil {
+			return err
+		}
+		in.evidence = make(map[string]model.EvidencePayload, len(all))
+		for _, ev := range all {
+			in.evidence[ev.EventID] = ev.EvidencePayload
+		}
+		return nil
+	}
+	return nil
 }
 
 func exerciseInfo(x model.Exercise, in model.Incident, entries []model.TimelineEntry, steps []model.StepStatus, atts []model.Attachment, msgs []model.Message, count StepCounter) *Exercise {

@@ -101,6 +101,10 @@ func incidentFixture(t *testing.T) []model.Event {
 		ActionItems: []model.ActionItem{{Title: "Add a canary stage for checkout", Owner: "bob", Due: "2026-03-01", Status: model.ActionInProgress, Category: "Process"},
 			{Title: "Lower the error-rate alert threshold", Owner: "alice", Due: "2026-02-20", Status: model.ActionDone, Category: "Monitoring"}},
 	}})
+	// Added last so the ids above stay as the goldens have them.
+	f.add(bob, 10*m, model.EventEvidence, model.EvidencePayload{Command: "kubectl -n shop get pods -l app=checkout", Dir: "/home/bob", Host: "bastion-1",
+		Started: f.t0.Add(10 * m), DurationMS: 1430, Exit: 0, Output: "NAME            READY   STATUS\ncheckout-7f9    0/1     CrashLoopBackOff\n</details><script>alert(1)</script>\n```\n",
+		OutputBytes: 4242, Omitted: 4100, Masked: 1, Runbook: "checkout-rollback", Step: 2})
 	return f.events
 }
 

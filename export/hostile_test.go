@@ -36,6 +36,9 @@ func TestImportRefusesForgedEvents(t *testing.T) {
 		{"escape in the note kind", model.EventNote, json.RawMessage(`{"kind":"note\u001b[2J","text":"hi"}`), nil, "note kind"},
 		{"escape in the role name", model.EventRoleAssigned, model.RoleAssignedPayload{Role: "commander\x1b[2J", Holder: "mallory"}, nil, "role"},
 		{"a 2 MiB runbook", model.EventRunbookAttached, model.RunbookAttachedPayload{Name: "big", Title: "Big", Source: "team", Text: strings.Repeat("- [ ] step\n", 2<<20/11)}, nil, "1 MiB"},
+		{"OSC 52 in a command's output", model.EventEvidence, model.EvidencePayload{Command: "ls", Output: osc52, OutputBytes: 40}, nil, "output"},
+		{"escape in a command", model.EventEvidence, model.EvidencePayload{Command: "ls\x1b[2J"}, nil, "command"},
+		{"a 100 KB output", model.EventEvidence, model.EvidencePayload{Command: "seq", Output: strings.Repeat("9\n", 50<<10), OutputBytes: 100 << 10}, nil, "output"},
 		{"the year 10000 in a payload", model.EventDeclared, json.RawMessage(`{"title":"t","kind":"outage","severity":2,"status":"investigating","detected_at":"9999-12-31T23:59:59Z"}`),
 			func(e *model.Event) {
 				e.Payload = json.RawMessage(strings.Replace(string(e.Payload), "9999-12-31", "10000-01-01", 1))

@@ -3,6 +3,7 @@ package export
 import (
 	"encoding/csv"
 	"fmt"
+	"html"
 	"io"
 	"strings"
 	"time"
@@ -320,6 +321,10 @@ func (d *reviewDoc) timeline() {
 				state = " (retracted)"
 			}
 			fmt.Fprintf(b, "\n**%s** · %s · %s%s\n\n", e.Occurred.UTC().Format("2006-01-02 15:04:05"), model.OneLine(e.Author), e.Label(), state)
+			if p, ok := d.in.evidence[e.EventID]; ok && e.AmendedBy == "" {
+				writeEvidence(b, p)
+				continue
+			}
 			writeVerbatim(b, e.Text, "")
 		}
 	}
@@ -364,6 +369,26 @@ func timelineCell(e model.TimelineEntry) (text string, inFull bool) {
 		text += " _(" + strings.Join(marks, ", ") + ")_"
 	}
 	return text, inFull
+}
+
+// writeEvidence writes a command that was run: the command as a block, its
+// facts on a line, and its output in a collapsed <details> block, so a
+// long listing does not bury the rest of the review. The output is in a
+// fenced block inside it, where nothing (HTML, a closing </details>, a
+// fence) is read as part of the document.
+func writeEvidence(b *strings.Builder, p model.EvidencePayload) {
+	writeVerbatim(b, "$ "+p.Command, "")
+	b.WriteString("\n" + mdCell(strings.Join(p.Facts(), " · ")) + "\n")
+	if strings.TrimSpace(p.Output) == "" {
+		return
+	}
+	summary := fmt.Sprintf("Output (%s)", model.Count(int(p.OutputBytes), "byte"))
+	if p.Omitted > 0 {
+		summary = fmt.Sprintf("Output (%d of %s, head and tail)", p.OutputBytes-p.Omitted, model.Count(int(p.OutputBytes), "byte"))
+	}
+	b.WriteString("\n<details><summary>" + html.EscapeString(summary) + "</summary>\n\n")
+	writeVerbatim(b, p.Output, "")
+	b.WriteString("\n</details>\n")
 }
 
 // multiLine reports whether a timeline entry has more than one line to it

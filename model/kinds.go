@@ -36,6 +36,9 @@ const (
 	EventInjectReleased  EventKind = "inject.released" // released early (or re-released) by the facilitator
 	EventInjectSkipped   EventKind = "inject.skipped"
 	EventMessageSent     EventKind = "message.sent" // an update sent to an audience
+
+	// A command a responder ran, with its output: evidence for the review.
+	EventEvidence EventKind = "evidence.recorded"
 )
 
 // Payload is what every payload type provides: its rules, which events made
@@ -129,6 +132,7 @@ var kinds = map[EventKind]kindSpec{
 		return withReason(fmt.Sprintf("Inject %d skipped: %s", p.Index+1, p.Title), p.Reason)
 	}),
 	EventMessageSent: kind("message", true, false, describeMessage),
+	EventEvidence:    kind("evidence", true, false, describeEvidence),
 }
 
 // speedRule checks the speed an exercise.speed change sets.
@@ -253,6 +257,18 @@ func describeMessage(p MessagePayload) string {
 		via = " via " + p.Channel
 	}
 	return fmt.Sprintf("Message sent to %s%s: %s", p.Audience, via, strings.TrimSpace(p.Text))
+}
+
+// describeEvidence is the command, a line of facts, and the output kept,
+// so the timeline, show and search all read what the command printed.
+func describeEvidence(p EvidencePayload) string {
+	var b strings.Builder
+	b.WriteString("$ " + strings.TrimRight(p.Command, "\n"))
+	b.WriteString("\n" + strings.Join(p.Facts(), " · "))
+	if out := strings.TrimRight(p.Output, "\n"); out != "" {
+		b.WriteString("\n" + out)
+	}
+	return b.String()
 }
 
 func fromTo(what, from, to string) string {

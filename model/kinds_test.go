@@ -41,6 +41,13 @@ func TestDescribeWordsStay(t *testing.T) {
 		{EventInjectReleased, `{"index":0,"title":"Pager storm"}`, "Inject 1 released by the facilitator: Pager storm"},
 		{EventInjectSkipped, `{"index":2,"title":"DNS","reason":"no time"}`, "Inject 3 skipped: DNS — no time"},
 		{EventMessageSent, `{"audience":"internal","text":" Update \n","channel":"#inc"}`, "Message sent to internal via #inc: Update"},
+		{EventEvidence, `{"command":"kubectl get pods","dir":"/srv","host":"db1","duration_ms":2400,"exit":1,"output":"NAME\nweb-1\n","output_bytes":11,"runbook":"db","step":2,"masked":1}`,
+			"$ kubectl get pods\nexit 1 · 2.4s · db1:/srv · step 3 of db · 1 secret(s) masked\nNAME\nweb-1"},
+		{EventEvidence, `{"command":"yes","duration_ms":61000,"exit":143,"signal":"SIGTERM","no_output":true,"output_bytes":99}`,
+			"$ yes\nkilled by SIGTERM (exit 143) · 1m01s · output not kept"},
+		{EventEvidence, `{"command":"seq 1 9","host":"h","duration_ms":5,"exit":0,"output":"1\n… 5 bytes omitted …\n9\n","output_bytes":18,"omitted":5}`,
+			"$ seq 1 9\nexit 0 · 5ms · h · 5 of 18 bytes of output omitted\n1\n… 5 bytes omitted …\n9"},
+		{EventEvidence, `{"command":"true","dir":"/","exit":0}`, "$ true\nexit 0 · 0ms · / · no output"},
 		{"future.kind", `{}`, "future.kind"},
 	}
 	seen := map[EventKind]bool{}

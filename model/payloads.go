@@ -1,8 +1,10 @@
 package model
 
 import (
+	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Payloads: one struct per kind. Fields that describe what the author saw
@@ -434,4 +436,140 @@ func textLimit(what, text string, max int) error {
 		return Invalidf("%s is %d bytes; the limit is %d", what, len(text), max)
 	}
 	return nil
+}
+
+// EvidencePayload records a command a responder ran and what it printed:
+// `sitrep run`, or `!` on a runbook step's code block in the cockpit. The
+// output is kept as the terminal showed it, cleaned (StripTerminal), with
+// anything that looked like a secret masked and the middle of a long output
+// left out, so every field here is already safe to draw and export.
+type EvidencePayload struct {
+	Command     string    `json:"command"`             // as a person would type it
+	Dir         string    `json:"dir,omitempty"`       // working directory
+	Host        string    `json:"host,omitempty"`      // where it ran
+	Started     time.Time `json:"started"`             // when it started
+	DurationMS  int64     `json:"duration_ms"`         // how long it ran
+	Exit        int       `json:"exit"`                // exit status; 128+n when killed by signal n
+	Signal      string    `json:"signal,omitempty"`    // the signal that killed it, by name
+	Output      string    `json:"output,omitempty"`    // combined output, cleaned, head and tail
+	OutputBytes int64     `json:"output_bytes"`        // bytes it wrote in all
+	Omitted     int64     `json:"omitted,omitempty"`   // bytes of those left out between head and tail
+	NoOutput    bool      `json:"no_output,omitempty"` // the responder asked for the output not to be kept
+	Masked      int       `json:"masked,omitempty"`    // how many secrets were masked in Output
+	Runbook     string    `json:"runbook,omitempty"`   // the runbook whose step it ran, if any
+	Step        int       `json:"step,omitempty"`      // 0-based step of Runbook
+}
+
+// MaxEvidenceOutput bounds the output an evidence entry keeps: enough for
+// the head and tail of a log or a listing, small enough that a timeline of
+// many commands still loads at once.
+const MaxEvidenceOutput = 64 << 10
+
+// MaxCommand bounds the command line of an evidence entry: a code block of
+// a runbook step, or a command typed at the shell.
+const MaxCommand = 16 << 10
+
+// Validate checks an evidence entry. The command and the output may span
+// lines, so they are held to what the capture writes: text that is
+// already printable (Printable leaves it as it is), which keeps escape
+// sequences and format characters of a hostile store out of every export.
+func (p EvidencePayload) Validate() error {
+	if strings.TrimSpace(p.Command) == "" {
+		return Invalidf("the evidence names no command")
+	}
+	if err := printableText("command", p.Command, MaxCommand); err != nil {
+		return err
+	}
+	if err := printableText("output", p.Output, MaxEvidenceOutput); err != nil {
+		return err
+	}
+	for what, s := range map[string]string{"working directory": p.Dir, "host": p.Host, "signal": p.Signal, "runbook name": p.Runbook} {
+		if err := ValidLabel(what, s, MaxLabel); err != nil {
+			return err
+		}
+	}
+	if err := ValidTime("the command's start", p.Started); err != nil {
+		return err
+	}
+	switch {
+	case p.Exit < 0 || p.Exit > 255:
+		return Invalidf("exit status %d is not 0-255", p.Exit)
+	case p.DurationMS < 0:
+		return Invalidf("the command ran for a negative time (%d ms)", p.DurationMS)
+	case p.OutputBytes < 0 || p.Omitted < 0 || p.Omitted > p.OutputBytes:
+		return Invalidf("output sizes %d bytes, %d omitted do not add up", p.OutputBytes, p.Omitted)
+	case p.Masked < 0:
+		return Invalidf("masked count %d is negative", p.Masked)
+	case p.NoOutput && p.Output != "":
+		return Invalidf("the evidence says its output was not kept, yet holds some")
+	case p.Step < 0:
+		return Invalidf("step number %d is negative", p.Step)
+	case p.Step > 0 && p.Runbook == "":
+		return Invalidf("step %d of no runbook", p.Step+1)
+	}
+	return nil
+}
+
+// printableText checks multi-line text that must already be printable.
+func printableText(what, s string, max int) error {
+	if len(s) > max {
+		return Invalidf("the %s is %d bytes; the limit is %d", what, len(s), max)
+	}
+	if !utf8.ValidString(s) {
+		return Invalidf("the %s is not valid UTF-8", what)
+	}
+	if Printable(s) != s {
+		return Invalidf("the %s holds control or format characters: it must be stored as sitrep cleans it", what)
+	}
+	return nil
+}
+
+// Status is how the command ended: "exit 0", or "killed by SIGTERM (exit 143)".
+func (p EvidencePayload) Status() string {
+	if p.Signal != "" {
+		return fmt.Sprintf("killed by %s (exit %d)", p.Signal, p.Exit)
+	}
+	return fmt.Sprintf("exit %d", p.Exit)
+}
+
+// Facts are the short facts of an evidence entry, in the order the timeline
+// writes them: status, duration, where it ran, the runbook step, and what
+// was done to the output. They are part of the stored timeline text: never
+// reword them (see Describe).
+func (p EvidencePayload) Facts() []string {
+	facts := []string{p.Status(), FormatDuration(time.Duration(p.DurationMS) * time.Millisecond)}
+	switch {
+	case p.Host != "" && p.Dir != "":
+		facts = append(facts, p.Host+":"+p.Dir)
+	case p.Host != "" || p.Dir != "":
+		facts = append(facts, p.Host+p.Dir)
+	}
+	if p.Runbook != "" {
+		facts = append(facts, fmt.Sprintf("step %d of %s", p.Step+1, p.Runbook))
+	}
+	switch {
+	case p.NoOutput:
+		facts = append(facts, "output not kept")
+	case p.OutputBytes == 0:
+		facts = append(facts, "no output")
+	case p.Omitted > 0:
+		facts = append(facts, fmt.Sprintf("%d of %d bytes of output omitted", p.Omitted, p.OutputBytes))
+	}
+	if p.Masked > 0 {
+		facts = append(facts, fmt.Sprintf("%d secret(s) masked", p.Masked))
+	}
+	return facts
+}
+
+// FormatDuration writes how long a command ran: 140ms, 2.4s, 3m05s, 1h02m.
+func FormatDuration(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d/time.Minute), int(d%time.Minute/time.Second))
+	}
+	return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }

@@ -72,8 +72,9 @@ type Step struct {
 	Depth   int // 0 for a top-level step, 1 for a step nested under one, …
 }
 
-// CodeBlock is a command or snippet a step offers to copy. sitrep never runs
-// it: copying keeps a person deciding what executes against production.
+// CodeBlock is a command or snippet a step offers to copy. sitrep runs it
+// only when a person asks (! in the cockpit) and has read it and pressed
+// enter: a person decides what executes against production.
 type CodeBlock struct {
 	Lang string
 	Text string

@@ -155,3 +155,48 @@ func OneLine(s string) string {
 	}
 	return strings.Join(strings.Fields(Printable(s)), " ")
 }
+
+// StripTerminal turns what a command wrote to a terminal into the text a
+// reader saw: escape sequences (colours, cursor moves, titles) removed, a
+// carriage return going back to the start of the line so a progress bar
+// leaves its last state, a backspace stepping back, bells dropped, and the
+// rest made Printable. The result passes Printable unchanged.
+func StripTerminal(s string) string {
+	var out strings.Builder
+	out.Grow(len(s))
+	var line []rune
+	col := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch c {
+		case 0x1b:
+			i += escapeLen(s[i:])
+			continue
+		case '\n':
+			out.WriteString(string(line))
+			out.WriteByte('\n')
+			line, col = line[:0], 0
+		case '\r':
+			col = 0
+		case '\b':
+			col = max(col-1, 0)
+		case 0x07:
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size <= 1 {
+				r = unicode.ReplacementChar
+			}
+			if col < len(line) {
+				line[col] = r
+			} else {
+				line = append(line, r)
+			}
+			col++
+			i += size
+			continue
+		}
+		i++
+	}
+	out.WriteString(string(line))
+	return Printable(out.String())
+}

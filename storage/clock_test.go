@@ -112,6 +112,7 @@ func TestOpenRebuildsStoreFromBeforePlacement(t *testing.T) {
 	// index, milestones at the authors' stamps.
 	for _, q := range []string{
 		`DELETE FROM schema_migrations WHERE version >= 4`,
+		`DROP INDEX timeline_evidence`,
 		`ALTER TABLE attachments DROP COLUMN rules`,
 		`DROP INDEX timeline_order`,
 		`ALTER TABLE timeline DROP COLUMN placed`,

@@ -50,6 +50,11 @@ func forgedCases() []forgedCase {
 		{"OSC 52 in an inject title", model.EventExerciseStarted, model.ExerciseStartedPayload{Scenario: "dr", Title: "DR", Hash: "x", Text: "# DR", Start: time.Now(),
 			Injects: []model.Inject{{Title: "region down" + osc52}}}, nil, "inject title"},
 		{"a payload that is not a note", model.EventNote, json.RawMessage(`{"kind":7}`), nil, "payload"},
+		{"OSC 52 in a command's output", model.EventEvidence, model.EvidencePayload{Command: "ls", Output: "a\n" + osc52 + "b\n", OutputBytes: 40}, nil, "output"},
+		{"bidi override in a command", model.EventEvidence, model.EvidencePayload{Command: "ls \u202etxt.sh"}, nil, "command"},
+		{"escape in a command's host", model.EventEvidence, model.EvidencePayload{Command: "ls", Host: "db1\x1b[2J"}, nil, "host"},
+		{"a 100 KB output", model.EventEvidence, model.EvidencePayload{Command: "seq", Output: strings.Repeat("9\n", 50<<10), OutputBytes: 100 << 10}, nil, "output"},
+		{"exit status 999", model.EventEvidence, model.EvidencePayload{Command: "ls", Exit: 999}, nil, "exit status"},
 	}
 }
 

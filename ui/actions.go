@@ -225,7 +225,7 @@ func (a *App) onSaved(msg savedMsg) tea.Cmd {
 	if msg.Err == nil {
 		a.setFlash("Saved: "+model.OneLine(model.Describe(msg.Event)), false)
 		if msg.ID == a.incID {
-			a.timeline.followIf(msg.Event.Kind == model.EventNote)
+			a.timeline.followIf(msg.Event.Kind == model.EventNote || msg.Event.Kind == model.EventEvidence)
 			return tea.Batch(a.reload(), countPending(a.opts.Pending))
 		}
 		return countPending(a.opts.Pending)

@@ -139,6 +139,9 @@ func readIncident(ctx context.Context, st Store, id string, win windowRequest, k
 	if msg.Steps, err = st.Steps(ctx, id); err != nil {
 		return fail(err)
 	}
+	if msg.Exits, err = st.StepExits(ctx, id); err != nil {
+		return fail(err)
+	}
 	if msg.Messages, err = st.Messages(ctx, id); err != nil {
 		return fail(err)
 	}

@@ -16,13 +16,19 @@ import (
 // someone else, resolving with steps unfinished, changing severity. Every
 // other key is held, so text typed by mistake runs nothing.
 type confirmation struct {
-	question string
-	yes      func(a *App) tea.Cmd
-	under    modal // what it was asked over, open again once answered
+	question  string
+	yes       func(a *App) tea.Cmd
+	under     modal // what it was asked over, open again once answered
+	enterOnly bool  // only enter says yes: y is what the runbook pane copies with
 }
 
 func (a *App) ask(question string, yes func(a *App) tea.Cmd) {
 	a.slot.over(&confirmation{question: question, yes: yes})
+}
+
+// askEnter asks a question only enter answers yes to: running a command.
+func (a *App) askEnter(question string, yes func(a *App) tea.Cmd) {
+	a.slot.over(&confirmation{question: question, yes: yes, enterOnly: true})
 }
 
 // act is what a key does to a question: y runs what it asked about, n
@@ -30,7 +36,7 @@ func (a *App) ask(question string, yes func(a *App) tea.Cmd) {
 func (c *confirmation) act(a *App, msg tea.KeyMsg) tea.Cmd {
 	k := a.keys
 	switch {
-	case key.Matches(msg, k.Yes):
+	case key.Matches(msg, k.Yes) && (!c.enterOnly || msg.Type == tea.KeyEnter):
 		a.slot.close()
 		return c.yes(a)
 	case key.Matches(msg, k.No):
@@ -44,7 +50,11 @@ func (c *confirmation) act(a *App, msg tea.KeyMsg) tea.Cmd {
 
 // lines are the footer's two lines while a question is open.
 func (c *confirmation) lines(s *Styles, k *keyMap, w int) []string {
-	return []string{s.Warn.Render(clip(c.question, w)), shortHelp(s, []key.Binding{k.Yes, k.No}, w)}
+	yes := k.Yes
+	if c.enterOnly {
+		yes = key.NewBinding(key.WithKeys(k.Submit.Keys()...), key.WithHelp(k.Submit.Help().Key, "run it"))
+	}
+	return []string{s.Warn.Render(clip(c.question, w)), shortHelp(s, []key.Binding{yes, k.No}, w)}
 }
 
 // severityChange asks before the severity changes: it pages people and

@@ -102,6 +102,7 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 	a.timeline.source(msg.ID, pageLoader(a.st, msg.ID, msg.Exercise, a.now))
 	a.timeline.setWindow(msg.Entries, msg.Window, msg.Incident.Entries+msg.Injects, model.ClockOf(msg.Incident, msg.Exercise))
 	a.stepper.setData(msg.Incident.Short(), msg.Runbooks, msg.Steps)
+	a.stepper.setExits(msg.Exits)
 	a.raci.setData(msg.Roles, msg.Runbooks)
 	if a.stale {
 		a.stale = false
@@ -217,6 +218,8 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			what = fmt.Sprintf("command %d of %d", n, of)
 		}
 		return a, copyText(a.opts.Copy, what, text)
+	case key.Matches(msg, k.Run):
+		a.runStepCommand()
 	case key.Matches(msg, k.Assign):
 		role, ok := a.raci.selected()
 		if !ok {

@@ -49,6 +49,7 @@ type incidentDataMsg struct {
 	Incident model.Incident
 	Roles    []model.RoleHolder
 	Steps    []model.StepStatus
+	Exits    map[storage.StepRef]storage.Evidence // the last command run from each step
 	Runbooks []attachedRunbook
 	Messages []model.Message // sent to audiences, for the cadence timer
 	Entries  []model.TimelineEntry

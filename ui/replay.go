@@ -294,7 +294,7 @@ func (a *App) replayKey(msg tea.KeyMsg) (cmd tea.Cmd, done bool) {
 	case key.Matches(msg, k.ReplayOn10):
 		move.forward, move.jump = true, replayJump
 	case key.Matches(msg, k.Note, k.Decision, k.Action, k.Pin, k.Amend, k.Retract, k.Done, k.Skip, k.Block, k.Reopen,
-		k.Attach, k.Assign, k.Status, k.Severity, k.Review, k.Write, k.Message, k.Declare,
+		k.Attach, k.Assign, k.Status, k.Severity, k.Review, k.Write, k.Message, k.Declare, k.Run,
 		k.DrillPause, k.DrillFaster, k.DrillSlower, k.DrillRelease, k.DrillSkip, k.DrillEnd):
 		a.refuse(fmt.Sprintf("Replaying %s: nothing can be written here. esc returns to live.", replayTime(a.replay.at, a.now())))
 		return nil, true
@@ -351,6 +351,7 @@ func (a *App) showSnapshot(entries []model.TimelineEntry) {
 		runbooks = append(runbooks, rb)
 	}
 	a.stepper.setData(in.Short(), runbooks, snap.Steps)
+	a.stepper.setExits(nil) // the last runs known now may be after the moment shown
 	a.raci.setData(snap.Roles, runbooks)
 	a.drill.x = snap.Exercise
 	a.drillKeysEnabled(snap.Exercise != nil)

@@ -63,7 +63,7 @@ func TestReplayStepsBackThroughAnIncident(t *testing.T) {
 	}
 
 	events := countEvents(t, st)
-	for _, k := range []string{"n", "x", "S", "r", "N"} {
+	for _, k := range []string{"n", "x", "S", "r", "N", "!"} {
 		d.press(k)
 		if v := d.view(); !strings.Contains(v, "nothing can be written here. esc returns to live") {
 			t.Fatalf("%s while replaying should refuse:\n%s", k, v)

@@ -122,6 +122,8 @@ func (a *App) onIncidentResult(msg tea.Msg) tea.Cmd {
 		return runEditor(a.opts.Editor, msg)
 	case editorDoneMsg:
 		return finishEditor(a.st, a.rs, msg)
+	case evidenceRanMsg:
+		return a.onEvidenceRan(msg)
 	case messageFilledMsg:
 		if c := a.slot.comms(); c != nil && c.incID == msg.ID {
 			c.filled(msg, a.drafts[messageSlot(string(msg.Tmpl.Audience))])

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/runbooks"
+	"github.com/sitrep-dev/sitrep/storage"
 )
 
 type stepKey struct {
@@ -27,13 +28,14 @@ type stepper struct {
 
 	runbooks []attachedRunbook
 	states   map[stepKey]model.StepStatus
-	cur      int            // runbook shown
-	sel      map[string]int // selected step index per runbook
-	code     map[string]int // code block under the cursor, when it is outside any step
-	top      int            // first document line drawn
-	codeNext int            // which of the step's code blocks y copies next
-	incident string         // the incident's short id, for the attach hint
-	show     string         // a runbook just attached, to show once loaded
+	cur      int                                  // runbook shown
+	sel      map[string]int                       // selected step index per runbook
+	code     map[string]int                       // code block under the cursor, when it is outside any step
+	top      int                                  // first document line drawn
+	codeNext int                                  // which of the step's code blocks y copies next
+	incident string                               // the incident's short id, for the attach hint
+	show     string                               // a runbook just attached, to show once loaded
+	exits    map[storage.StepRef]storage.Evidence // the last command ! ran from each step
 
 	// docs are the rendered runbooks by text, name and width: a document
 	// is rendered once per width, and a key only picks lines to draw.
@@ -480,10 +482,12 @@ func (p *stepper) line(rb *attachedRunbook, l runbooks.Line, i int, cur target, 
 	at := b.Len()
 	for _, sg := range l.Segs {
 		text, style := sg.Text, p.roleStyle(sg.Role)
+		ran := ""
 		if sg.Role == runbooks.RoleMark && l.Step >= 0 {
 			state := p.state(rb.Name, l.Step).State
 			text = stepGlyph(state) + strings.TrimPrefix(text, runbooks.StepMark)
 			style = s.stepStyle(state)
+			ran = p.runMark(rb.Name, l.Step)
 		}
 		if selected && focused {
 			style = s.Selected.Inherit(style)
@@ -491,6 +495,9 @@ func (p *stepper) line(rb *attachedRunbook, l runbooks.Line, i int, cur target, 
 			style = s.SelectedBg.Inherit(style)
 		}
 		b.WriteString(style.Render(text))
+		if ran != "" {
+			b.WriteString(style.Render(ran))
+		}
 	}
 	if !selected {
 		p.styled.lines[i] = b.String()[at:]
@@ -522,7 +529,7 @@ func (p *stepper) roleStyle(r runbooks.Role) lipgloss.Style {
 // status says where the cursor is and what y would copy.
 func (p *stepper) status(rb *attachedRunbook, d *doc, cur target) string {
 	if cur.code >= 0 {
-		return "Code block outside the steps · y copies it"
+		return "Code block outside the steps · y copies it · ! runs it"
 	}
 	_, st, ok := p.selected()
 	if !ok {
@@ -536,11 +543,14 @@ func (p *stepper) status(rb *attachedRunbook, d *doc, cur target) string {
 			out += ": " + model.OneLine(state.Reason)
 		}
 	}
+	if e, ok := p.lastRun(rb.Name, st.Index); ok {
+		out += " · " + runHint(e)
+	}
 	switch n := len(st.Code); {
 	case n == 1:
-		out += " · y copies the command"
+		out += " · y copies the command · ! runs it"
 	case n > 1:
-		out += fmt.Sprintf(" · y copies the commands, one per press (%d)", n)
+		out += fmt.Sprintf(" · y copies the commands, one per press (%d) · ! runs the one copied", n)
 	}
 	return out
 }

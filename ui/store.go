@@ -22,6 +22,9 @@ type Store interface {
 	Search(ctx context.Context, q string, f storage.SearchFilter) ([]storage.SearchHit, error)
 	IncidentTimes(ctx context.Context, f storage.StatsFilter) ([]model.IncidentTimes, error)
 	ResolveIncident(ctx context.Context, ref string) (model.Incident, error)
+	Timeline(ctx context.Context, incidentID string, page storage.TimelinePage) ([]model.TimelineEntry, error)
+	Steps(ctx context.Context, incidentID string) ([]model.StepStatus, error)
+	StepExits(ctx context.Context, incidentID string) (map[storage.StepRef]storage.Evidence, error)
 	Roles(ctx context.Context, incidentID string) ([]model.RoleHolder, error)
 	MaxSeq(ctx context.Context) (int64, error)
 	SaveDraft(incidentID, slot, text string) error

@@ -393,7 +393,11 @@ func (t *timelinePane) drawEntry(e model.TimelineEntry, w int) []string {
 	if e.Retracted {
 		style = s.Faint
 	}
-	for _, l := range wrap(model.Printable(e.Text), max(w-2, 1)) {
+	text := model.Printable(e.Text)
+	if e.Kind == model.EventEvidence {
+		text = foldEvidence(text)
+	}
+	for _, l := range wrap(text, max(w-2, 1)) {
 		lines = append(lines, "  "+style.Render(l))
 	}
 	return lines
