@@ -235,27 +235,7 @@ func RunbookName(raw string) string {
 // Slug makes a label's value a kind: lower case, runs of anything but
 // a-z, 0-9, - and _ become one -, at most 40 characters; "other" if
 // nothing is left.
-func Slug(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash {
-			b.WriteByte('-')
-			dash = true
-		}
-		if b.Len() >= 40 {
-			break
-		}
-	}
-	out := strings.Trim(b.String(), "-")
-	if out == "" {
-		return "other"
-	}
-	return out
-}
+func Slug(s string) string { return model.Slugify(s, 40, "other") }
 
 func clip(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {

@@ -126,6 +126,32 @@ func ValidAlertGroup(s string) error {
 
 // ValidSlug accepts short lower-case words joined by - or _, the shape of
 // kinds and role names, so they read the same in files, keys and exports.
+// Slugify turns free text (a label's value, a file name) into the form
+// ValidSlug accepts: lower case, each run of anything but a-z, 0-9 and _
+// one "-", none at the ends; at most max bytes when max > 0; fallback when
+// nothing is left. One rule, so a kind read from an alert and a runbook's
+// name from its file cannot drift apart.
+func Slugify(s string, max int, fallback string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash {
+			b.WriteByte('-')
+			dash = true
+		}
+		if max > 0 && b.Len() >= max {
+			break
+		}
+	}
+	if out := strings.Trim(b.String(), "-"); out != "" {
+		return out
+	}
+	return fallback
+}
+
 func ValidSlug(what, s string) error {
 	if s == "" || len(s) > 40 {
 		return Invalidf("%s %q must be 1-40 characters", what, s)

@@ -27,3 +27,26 @@ func TestMilestoneMarkedBy(t *testing.T) {
 		}
 	}
 }
+
+func TestSlugify(t *testing.T) {
+	for _, c := range []struct {
+		in, want string
+		max      int
+	}{
+		{"Howto Backup & Restore", "howto-backup-restore", 0},
+		{"  --Network--  ", "network", 0},
+		{"ÉTÉ_2026", "t-_2026", 0},
+		{"!!!", "fallback", 0},
+		{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 40},
+	} {
+		got := Slugify(c.in, c.max, "fallback")
+		if got != c.want {
+			t.Errorf("Slugify(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
+		}
+		if got != "fallback" {
+			if err := ValidSlug("kind", got); c.max > 0 && err != nil {
+				t.Errorf("Slugify(%q) = %q, which ValidSlug refuses: %v", c.in, got, err)
+			}
+		}
+	}
+}

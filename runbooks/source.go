@@ -15,6 +15,8 @@ import (
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/sitrep-dev/sitrep/model"
 )
 
 // markdown is GitHub-flavoured Markdown as far as structure goes: tables
@@ -658,21 +660,5 @@ func TitleFor(filePath string) string {
 // extension, lower-cased, with anything but letters, digits, - and _
 // turned into "-" so it can be typed on a command line.
 func NameFor(filePath string) string {
-	base := baseName(filePath)
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(base) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	name := strings.Trim(b.String(), "-")
-	if name == "" {
-		return "untitled"
-	}
-	return name
+	return model.Slugify(baseName(filePath), 0, "untitled")
 }
