@@ -243,19 +243,25 @@ func drillLog(ctx context.Context, st Store, msg incidentDataMsg, now time.Time)
 	return log, nil
 }
 
+// timelinePageFrom is the page the timeline pane asks for next: older or
+// newer than the entry at its edge, or the first page.
+func timelinePageFrom(dir pageDir, edge model.TimelineEntry, limit int) storage.TimelinePage {
+	page := storage.TimelinePage{Limit: limit}
+	key := storage.KeyOf(edge)
+	switch dir {
+	case pageOlder:
+		page.Before = &key
+	case pageNewer:
+		page.After = &key
+	case pageHead:
+		page.After = &beforeAll
+	}
+	return page
+}
+
 func loadPage(st Store, id string, dir pageDir, edge model.TimelineEntry, limit int, x *model.Exercise, now time.Time) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
-		page := storage.TimelinePage{Limit: limit}
-		key := storage.KeyOf(edge)
-		switch dir {
-		case pageOlder:
-			page.Before = &key
-		case pageNewer:
-			page.After = &key
-		case pageHead:
-			page.After = &beforeAll
-		}
-		entries, err := st.Timeline(ctx, id, page)
+		entries, err := st.Timeline(ctx, id, timelinePageFrom(dir, edge, limit))
 		if err == nil && x != nil {
 			short := len(entries) < limit
 			var after, before *time.Time

@@ -202,17 +202,7 @@ func moveReplay(st ReplayStore, id string, req int, m replayMove) tea.Cmd {
 func replayPages(st ReplayStore, id string, asOf time.Time, snap model.Snapshot) func(pageDir, model.TimelineEntry) tea.Cmd {
 	return func(dir pageDir, edge model.TimelineEntry) tea.Cmd {
 		return bounded(func(ctx context.Context) tea.Msg {
-			page := storage.TimelinePage{Limit: timelinePage}
-			k := storage.KeyOf(edge)
-			switch dir {
-			case pageOlder:
-				page.Before = &k
-			case pageNewer:
-				page.After = &k
-			case pageHead:
-				page.After = &beforeAll
-			}
-			entries, err := st.ReplayTimeline(ctx, id, asOf, page)
+			entries, err := st.ReplayTimeline(ctx, id, asOf, timelinePageFrom(dir, edge, timelinePage))
 			return timelinePageMsg{ID: id, Dir: dir, Limit: timelinePage, Entries: markAll(snap, entries), Err: err}
 		})
 	}
