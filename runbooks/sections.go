@@ -3,6 +3,7 @@ package runbooks
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/yuin/goldmark/ast"
 
@@ -44,8 +45,7 @@ var (
 	// A dotted "2.3 Severity" numbers a document's sections, not steps.
 	numberedHeading = regexp.MustCompile(`(?i)^(?:step\s*\d+\s*[.):\-–—]?|\d+[.):])\s+(\S.*)$`)
 	numberPrefix    = regexp.MustCompile(`^(?:[A-Za-z]\.|\d+(?:\.\d+)*[.):]?)\s+`)
-	referenceTitle  = regexp.MustCompile(`(?i)^(?:references?|citations?|sources|see also|related(?:\s+\w+)?|(?:useful |external |reference )?links|resources|additional (?:information|resources|reading|links)|further (?:reading|information)|more information|bibliography|footnotes|acknowledge?ments?|credits|changelog|revision history|(?:document|version|change) history|not (?:my |our |your |the )?responsibilit(?:y|ies)|non-?responsibilities|out of scope|what (?:this|it) is not|appendix|glossary|terminology|definitions)\b|\breference links\b|\breferences\b`)
-	actionWord      = regexp.MustCompile(`(?i)\b(?:contain(?:ment)?|eradicat(?:e|ion)|mitigat(?:e|ion|ions)|remediat(?:e|ion)|recover(?:y)?|respond|resolution|resolve|actions?|procedure|steps|checklist|what to do|runbook)\b`)
+	referenceTitle  = regexp.MustCompile(`(?i)^(?:references?|citations?|sources|see also|related(?:\s+\w+)?|(?:useful |external |reference )?links|resources|additional (?:information|resources|reading|links)|further (?:reading|information)|more information|bibliography|footnotes|acknowledge?ments?|credits|changelog|revision history|(?:document|version|change) history|not (?:my |our |your |the )?responsibilit(?:y|ies)|non-?responsibilities|out of scope|what (?:this|it) is not|appendix|glossary|terminology|definitions)\b`)
 	// negativeIntro: the paragraph before a list says what is not done.
 	negativeIntro = regexp.MustCompile(`(?i)(?:\bnot responsib|\bdo not\b|\bdon'?t\b|\bnever\b|\bshould not\b|\bmust not\b|\bavoid\b|\bnot (?:our|my|your|the)\b)[^.]*:\s*$`)
 )
@@ -74,14 +74,53 @@ func sectionTitle(h string) string {
 	return strings.TrimSpace(t)
 }
 
-func isReferenceTitle(t string) bool { return t != "" && referenceTitle.MatchString(sectionTitle(t)) }
+// isReferenceTitle: a heading over text to read, not to do. The words
+// that may stand anywhere in it are looked up word by word rather than
+// by an unanchored regexp, which tried every position of every heading
+// (a 1 MB file of headings took over a second).
+func isReferenceTitle(t string) bool {
+	if t == "" {
+		return false
+	}
+	st := sectionTitle(t)
+	if referenceTitle.MatchString(st) {
+		return true
+	}
+	words := titleWords(st)
+	for i, w := range words {
+		if w == "references" || w == "reference" && i+1 < len(words) && words[i+1] == "links" {
+			return true
+		}
+	}
+	return false
+}
+
+// actionWords name what to do wherever they stand in a heading
+// (Containment, Mitigation steps, What to do).
+var actionWords = map[string]bool{
+	"contain": true, "containment": true, "eradicate": true, "eradication": true,
+	"mitigate": true, "mitigation": true, "mitigations": true, "remediate": true, "remediation": true,
+	"recover": true, "recovery": true, "respond": true, "resolution": true, "resolve": true,
+	"action": true, "actions": true, "procedure": true, "steps": true, "checklist": true, "runbook": true,
+}
+
+// titleWords is a heading's words, lower-cased, split where a regexp's \b
+// would split them.
+func titleWords(t string) []string {
+	return strings.FieldsFunc(strings.ToLower(t), func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_')
+	})
+}
 
 // isActionTitle: a heading that names what to do (Contain, Mitigation) or
 // starts with an imperative (Restart the pods).
 func isActionTitle(t string) bool {
 	st := sectionTitle(t)
-	if actionWord.MatchString(st) {
-		return true
+	words := titleWords(st)
+	for i, w := range words {
+		if actionWords[w] || w == "what" && i+2 < len(words) && words[i+1] == "to" && words[i+2] == "do" {
+			return true
+		}
 	}
 	first := strings.ToLower(strings.Trim(strings.SplitN(st, " ", 2)[0], ",:;.!"))
 	return imperatives[first]
