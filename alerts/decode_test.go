@@ -267,8 +267,11 @@ func TestDecodeRefusesHugeBodyQuickly(t *testing.T) {
 	if r.read > MaxBody+1 {
 		t.Errorf("read %d bytes of a 100 MB body; want at most %d", r.read, MaxBody+1)
 	}
-	if grew := after.TotalAlloc - before.TotalAlloc; grew > 4*MaxBody {
-		t.Errorf("allocated %d MB to refuse it; want under %d MB", grew>>20, 4*MaxBody>>20)
+	// Reading MaxBody+1 bytes by doubling allocates about three times
+	// MaxBody; -race and the test runner add some. Reading the whole body
+	// would allocate well over the 100 MB sent.
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 6*MaxBody {
+		t.Errorf("allocated %d MB to refuse it; want under %d MB", grew>>20, 6*MaxBody>>20)
 	}
 	if took > 2*time.Second {
 		t.Errorf("took %s to refuse it", took)
