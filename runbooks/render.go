@@ -264,18 +264,18 @@ func (r *renderer) paragraph(n ast.Node) {
 
 // raciNote is a trailing {R: …, A: …} annotation: drawn faint, since the
 // roles pane says it better, but drawn, since it is the author's text.
-var raciNote = regexp.MustCompile(`(?i)\{\s*(?:r|a|c|i|responsible|accountable|consulted|informed)\s*:[^{}]*\}\s*$`)
+// raciNote is anchored at the line's last "{": no brace may stand inside
+// an annotation, so that is the only place one can start, and trying every
+// position of a long line was most of the renderer's time.
+var raciNote = regexp.MustCompile(`(?i)^\{\s*(?:r|a|c|i|responsible|accountable|consulted|informed)\s*:[^{}]*\}\s*$`)
 
 // annotated is a line's inline segments with any RACI annotation faint.
 func annotated(text string, base Role) []Segment {
-	var loc []int
-	if strings.HasSuffix(strings.TrimRight(text, " \t"), "}") {
-		loc = raciNote.FindStringIndex(text)
-	}
-	if loc == nil {
+	open := strings.LastIndexByte(text, '{')
+	if open < 0 || !strings.HasSuffix(strings.TrimRight(text, " \t"), "}") || !raciNote.MatchString(text[open:]) {
 		return inlineSegments(text, base)
 	}
-	return append(inlineSegments(text[:loc[0]], base), Segment{text[loc[0]:], RoleMarker})
+	return append(inlineSegments(text[:open], base), Segment{text[open:], RoleMarker})
 }
 
 // wrapped draws segs word-wrapped to the room left, a step's mark first.

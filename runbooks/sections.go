@@ -74,6 +74,13 @@ func sectionTitle(h string) string {
 	return strings.TrimSpace(t)
 }
 
+// negativeIntroduces: a sentence ending in ":" that says what is not done.
+// Only such a sentence can match, so the unanchored pattern is not tried
+// on every paragraph before a list.
+func negativeIntroduces(p string) bool {
+	return strings.HasSuffix(strings.TrimSpace(p), ":") && negativeIntro.MatchString(p)
+}
+
 // isReferenceTitle: a heading over text to read, not to do. The words
 // that may stand anywhere in it are looked up word by word rather than
 // by an unanchored regexp, which tried every position of every heading
@@ -140,7 +147,7 @@ func headingStepTitle(t string) (string, bool) {
 // reference list at the bottom of a page), or that follows a sentence
 // saying what is not done.
 func (s *source) citationList(l *ast.List) bool {
-	if prev, ok := l.PreviousSibling().(*ast.Paragraph); ok && negativeIntro.MatchString(s.inlineText(prev)) {
+	if prev, ok := l.PreviousSibling().(*ast.Paragraph); ok && negativeIntroduces(s.inlineText(prev)) {
 		return true
 	}
 	n := 0
