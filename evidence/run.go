@@ -183,7 +183,11 @@ func runPTY(cmd *exec.Cmd, in *os.File, out io.Writer, buf *capture) error {
 		return err
 	}
 	defer keys.Close()
-	go func() { _, _ = io.Copy(ptmx, keys) }()
+	keysDone := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(ptmx, keys)
+		close(keysDone)
+	}()
 	copied := make(chan struct{})
 	go func() {
 		// Ends with EIO once the command and everything it started have
@@ -192,7 +196,14 @@ func runPTY(cmd *exec.Cmd, in *os.File, out io.Writer, buf *capture) error {
 		close(copied)
 	}()
 	err = cmd.Wait()
-	keys.Cancel()
+	// Cancel only asks the reader to stop; until it has, it may still take
+	// the next key typed (the cockpit's, or the shell's after sitrep run).
+	if keys.Cancel() {
+		select {
+		case <-keysDone:
+		case <-time.After(time.Second):
+		}
+	}
 	select {
 	case <-copied:
 	case <-time.After(500 * time.Millisecond):
