@@ -77,11 +77,7 @@ A retraction cannot be undone; add a new note instead.`,
 // correct finds ENTRY in the incident and records the correction fix
 // makes to it.
 func (a *session) correct(cmd *cobra.Command, incident, ref string, fix func(context.Context, *respond.Service, model.TimelineEntry) (model.Event, error)) error {
-	return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-		in, err := pickIncident(ctx, st, incident)
-		if err != nil {
-			return err
-		}
+	return a.withIncident(cmd, incident, func(ctx context.Context, st *storage.Store, in model.Incident) error {
 		entry, err := st.ResolveEntry(ctx, in.ID, ref)
 		if err != nil {
 			return err
@@ -103,11 +99,7 @@ func (a *session) retitleCmd() *cobra.Command {
 		Args:              cobra.MinimumNArgs(2),
 		ValidArgsFunction: a.completeArgs(incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, err := pickIncident(ctx, st, args[0])
-				if err != nil {
-					return err
-				}
+			return a.withIncident(cmd, args[0], func(ctx context.Context, st *storage.Store, in model.Incident) error {
 				e, err := a.respond(st).Retitle(ctx, in.ID, strings.Join(args[1:], " "))
 				if err != nil {
 					return err

@@ -91,11 +91,7 @@ findings, recommendations and improvements to the plan.`,
 // withDrill opens the store and runs fn on the drill a subcommand acts on:
 // the incident ref names, or the current one.
 func (a *session) withDrill(cmd *cobra.Command, ref string, fn func(context.Context, *storage.Store, model.Incident, model.Exercise) error) error {
-	return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-		in, err := pickIncident(ctx, st, ref)
-		if err != nil {
-			return err
-		}
+	return a.withIncident(cmd, ref, func(ctx context.Context, st *storage.Store, in model.Incident) error {
 		x, err := a.respond(st).Drill(ctx, in)
 		if err != nil {
 			return err

@@ -32,6 +32,18 @@ func (a *session) withStore(cmd *cobra.Command, fn func(context.Context, *storag
 	return fn(ctx, st)
 }
 
+// withIncident runs fn on the incident ref names, or the current one when
+// ref is empty, in the store this command works on.
+func (a *session) withIncident(cmd *cobra.Command, ref string, fn func(context.Context, *storage.Store, model.Incident) error) error {
+	return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+		in, err := pickIncident(ctx, st, ref)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, st, in)
+	})
+}
+
 // pickIncident resolves --incident, or falls back to the current one.
 func pickIncident(ctx context.Context, st *storage.Store, ref string) (model.Incident, error) {
 	if ref != "" {
@@ -164,11 +176,7 @@ the note was written.`,
 					return err
 				}
 			}
-			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, err := pickIncident(ctx, st, incident)
-				if err != nil {
-					return err
-				}
+			return a.withIncident(cmd, incident, func(ctx context.Context, st *storage.Store, in model.Incident) error {
 				e, err := a.respond(st).Note(ctx, in.ID, nk, text, occurred)
 				if err != nil {
 					return err

@@ -82,11 +82,7 @@ for=2h then=1h).`,
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: a.completeArgs(incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, err := pickIncident(ctx, st, firstArg(args))
-				if err != nil {
-					return err
-				}
+			return a.withIncident(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident) error {
 				msgs, err := st.Messages(ctx, in.ID)
 				if err != nil {
 					return err

@@ -38,11 +38,7 @@ change records nothing. --from reads the document from a file instead.`,
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: a.completeArgs(incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, err := pickIncident(ctx, st, firstArg(args))
-				if err != nil {
-					return err
-				}
+			return a.withIncident(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident) error {
 				cur, info, err := st.Review(ctx, in.ID)
 				if err != nil {
 					return err

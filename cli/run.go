@@ -38,12 +38,8 @@ plain.`,
   sitrep run --no-output -- ./rotate-keys.sh`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+			return a.withIncident(cmd, incident, func(ctx context.Context, st *storage.Store, in model.Incident) error {
 				// The incident first: a mistyped id fails before anything runs.
-				in, err := pickIncident(ctx, st, incident)
-				if err != nil {
-					return err
-				}
 				return a.runEvidence(ctx, st, in, evidence.Command{Args: args, Stdin: a.in, Stdout: a.out, Stderr: a.errOut}, !noOutput)
 			})
 		},
