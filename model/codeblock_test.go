@@ -18,3 +18,12 @@ func TestCodeBlockCopy(t *testing.T) {
 		}
 	}
 }
+
+func TestShellLang(t *testing.T) {
+	for lang, want := range map[string]bool{"": true, "sh": true, "Bash": true, " console ": true, "shell-session": true,
+		"ruby": false, "sql": false, "yaml": false, "promql": false, "text": false} {
+		if got := ShellLang(lang); got != want {
+			t.Errorf("ShellLang(%q) = %v, want %v", lang, got, want)
+		}
+	}
+}

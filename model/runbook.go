@@ -81,6 +81,19 @@ type CodeBlock struct {
 	Line int // line of the opening fence
 }
 
+// shellLangs are the fence languages ! may hand to the shell; a block with
+// no language is taken as one too, as most runbooks leave it off.
+var shellLangs = map[string]bool{
+	"": true, "sh": true, "bash": true, "shell": true, "zsh": true, "ksh": true,
+	"console": true, "shell-session": true, "shellsession": true, "terminal": true,
+	"sh-session": true, "bash-session": true,
+}
+
+// ShellLang reports whether a fence's language is a shell's, so that !
+// may run the block. A ruby, SQL or YAML block run by the shell would at
+// best fail and at worst act on its ">" and "|" as redirections.
+func ShellLang(lang string) bool { return shellLangs[strings.ToLower(strings.TrimSpace(lang))] }
+
 // Copy is what copying the block gives. A shell session (commands after a
 // "$ " prompt, their output below) gives its commands only, without the
 // prompts or the output, so what is pasted is what was meant to be typed.

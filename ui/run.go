@@ -19,7 +19,8 @@ import (
 // belongs to, if any.
 type runCommand struct {
 	incident string
-	text     string
+	text     string // what runs: the block as y copies it
+	lang     string // the block's fence language
 	link     *evidence.Link
 }
 
@@ -31,7 +32,7 @@ func (p *stepper) runTarget() (runCommand, bool) {
 	rb := p.current()
 	if c, on := p.onCode(rb); on {
 		if d := p.document(rb); d != nil && c < len(d.r.Code) {
-			return runCommand{text: d.r.Code[c].Block.Copy()}, true
+			return runCommand{text: d.r.Code[c].Block.Copy(), lang: d.r.Code[c].Block.Lang}, true
 		}
 	}
 	rb, st, ok := p.selected()
@@ -39,7 +40,7 @@ func (p *stepper) runTarget() (runCommand, bool) {
 		return runCommand{}, false
 	}
 	block := st.Code[max(p.codeNext-1, 0)%len(st.Code)]
-	return runCommand{text: block.Copy(), link: &evidence.Link{Runbook: rb.Name, Step: st.Index}}, true
+	return runCommand{text: block.Copy(), lang: block.Lang, link: &evidence.Link{Runbook: rb.Name, Step: st.Index}}, true
 }
 
 // setExits takes the last command run from each step, with the incident's
@@ -95,6 +96,10 @@ func (a *App) runStepCommand() {
 	c.incident = a.incID
 	if !ok {
 		a.refuse("This step has no command to run.")
+		return
+	}
+	if !model.ShellLang(c.lang) {
+		a.refuse(fmt.Sprintf("This is a %s block: ! runs shell commands only (y copies it).", model.OneLine(c.lang)))
 		return
 	}
 	lines := strings.Split(strings.TrimRight(c.text, "\n"), "\n")

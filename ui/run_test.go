@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sitrep-dev/sitrep/evidence"
+	"github.com/sitrep-dev/sitrep/model"
 )
 
 // TestRunStepCommand: ! on a step asks before running its command, and
@@ -85,5 +86,27 @@ func TestRunTargetShellSession(t *testing.T) {
 	run, ok = p.runTarget()
 	if !ok || run.text != "kubectl cordon node-1" || run.link == nil || run.link.Runbook != p.current().Name {
 		t.Errorf("! on the step: %+v %v", run, ok)
+	}
+}
+
+// TestRunRefusesNonShellBlock: ! hands only shell blocks to the shell; a
+// ruby console session (whose "irb> x = y" lines sh would read as
+// redirections) is refused with a line saying y copies it, and nothing is
+// asked or run.
+func TestRunRefusesNonShellBlock(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Restore a project", Kind: "outage", Severity: model.SEV3, Status: model.StatusInvestigating}})
+	text := "# Restore\n\n1. Find the project\n\n   ```ruby\n   irb(main):027:0> proj = Project.find(5678)\n   ```\n"
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventRunbookAttached, Payload: model.RunbookAttachedPayload{
+		Name: "restore", Title: "Restore", Source: "test", Hash: model.TextHash(text), Text: text}})
+	d := newDriver(t, Options{Store: st, Now: c.Now, Incident: incA}, 160, 48)
+	d.press("2", "g", "!")
+	v := d.view()
+	if strings.Contains(v, "Run here:") {
+		t.Fatalf("! offered to run a ruby block in the shell:\n%s", v)
+	}
+	if !strings.Contains(v, "This is a ruby block: ! runs shell commands only") {
+		t.Errorf("no refusal naming the block's language:\n%s", v)
 	}
 }
