@@ -361,6 +361,7 @@ func (a *App) showSnapshot(entries []model.TimelineEntry) {
 	a.timeline.source(a.incID, replayPages(a.replayStore(), a.incID, snap.At, snap))
 	a.timeline.follow = true // the cursor's entry is the newest shown
 	a.timeline.asOf = replayTime(snap.At, a.now())
+	a.stepper.asOf = a.timeline.asOf
 	a.timeline.setWindow(entries, windowRequest{Tail: true, Count: timelinePage}, total+injects, model.ClockOf(in, snap.Exercise))
 }
 

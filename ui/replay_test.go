@@ -165,3 +165,26 @@ func countEvents(t *testing.T, st interface {
 	}
 	return n
 }
+
+// TestReplayBeforeTheRunbook: at a moment before any runbook was attached
+// the pane says so for that moment, without the hint to press A, which a
+// replay refuses.
+func TestReplayBeforeTheRunbook(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	lib := bundled(t)
+	seed(t, st, c, lib)
+	d := newDriver(t, Options{Store: st, Incident: incA, Library: lib}, 160, 48)
+	d.press("H")
+	for i := 0; i < 20; i++ {
+		d.press("left")
+	}
+	v := d.view()
+	if !strings.Contains(v, "No runbook attached as of") || strings.Contains(v, "Press A to attach") {
+		t.Fatalf("the runbook pane before the attachment, in a replay:\n%s", v)
+	}
+	d.press("esc")
+	if v := d.view(); strings.Contains(v, "as of") || !strings.Contains(v, "Major incident") && !strings.Contains(v, "major-incident") {
+		t.Fatalf("back to live, the runbook pane should show the runbook again:\n%s", v)
+	}
+}

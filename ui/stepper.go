@@ -34,6 +34,7 @@ type stepper struct {
 	top      int                                  // first document line drawn
 	codeNext int                                  // which of the step's code blocks y copies next
 	incident string                               // the incident's short id, for the attach hint
+	asOf     string                               // a replay's moment: nothing can be attached, so no hint
 	show     string                               // a runbook just attached, to show once loaded
 	exits    map[storage.StepRef]storage.Evidence // the last command ! ran from each step
 
@@ -92,7 +93,7 @@ func (p *stepper) attachHint() string {
 // setData takes the incident's short id, its freshly loaded runbooks and
 // step states.
 func (p *stepper) setData(incident string, runbooks []attachedRunbook, steps []model.StepStatus) {
-	p.incident = incident
+	p.incident, p.asOf = incident, ""
 	curName := ""
 	if rb := p.current(); rb != nil {
 		curName = rb.Name
@@ -415,6 +416,9 @@ func (p stepper) View(focused bool) []string {
 	w := p.innerW()
 	rb := p.current()
 	if rb == nil {
+		if p.asOf != "" {
+			return s.box("Runbook", wrapStyled(s.Faint, "No runbook attached as of "+p.asOf+".", w), p.w, p.h, focused)
+		}
 		lines := []string{s.Faint.Render("No runbook attached.")}
 		lines = append(lines, wrapStyled(s.Faint, p.attachHint(), w)...)
 		return s.box("Runbook", lines, p.w, p.h, focused)
