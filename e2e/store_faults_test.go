@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"os"
@@ -434,4 +435,63 @@ func TestHubDiskFull(t *testing.T) {
 			t.Fatalf("the hub lost %.20q…", n)
 		}
 	}
+}
+
+// TestImportDiskFull imports an export of 10,000 events into a store on a
+// disk with room for a fraction of them. The import stores events on one
+// goroutine while it checks the next ones on another: when storing fails,
+// checking must stop too, and the command must end at once with one line
+// saying the disk is full, leaving the store as it was. Once space is
+// freed, the same import goes through.
+func TestImportDiskFull(t *testing.T) {
+	bin := buildSitrep(t)
+	ctx := context.Background()
+	cached, err := storagetest.Cached(ctx, storagetest.Spec{Incidents: 100, Entries: 10000, Big: 100, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(t.TempDir(), "src.db")
+	if err := storagetest.CopyTo(cached, src); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "all.json")
+	exporter := newResponder(t, bin, t.TempDir(), "exporter@laptop")
+	exporter.db = src
+	exporter.ok("export", "--all", "--format", "json", "-o", file)
+
+	dir := smallDisk(t, 16<<20)
+	r := newResponder(t, bin, t.TempDir(), "alice@laptop")
+	r.db = filepath.Join(dir, "sitrep.db")
+	id := strings.TrimSpace(r.ok("declare", "--title", "Before the import", "--sev", "2"))
+	r.ok("note", "written before the import")
+	filler := filepath.Join(dir, "filler")
+	if err := os.WriteFile(filler, make([]byte, freeBytes(t, dir)-1<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, errOut, code := r.run("import", file)
+	took := time.Since(start)
+	if code == 0 {
+		t.Fatal("an import of 10,000 events fitted in 1 MB: the test needs a smaller disk")
+	}
+	t.Logf("import on a full disk ended in %v: %s", took.Round(time.Millisecond), strings.TrimSpace(errOut))
+	if !strings.Contains(errOut, "disk is full") || strings.Count(strings.TrimRight(errOut, "\n"), "\n") > 0 {
+		t.Errorf("want one line saying the disk is full, got %q", errOut)
+	}
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	list := r.ok("ls")
+	if n := strings.Count(list, "\n"); n != 2 || !strings.Contains(list, "Before the import") {
+		t.Errorf("after the failed import the store should hold its one incident, ls says:\n%s", list)
+	}
+	if show := r.ok("show", id); !strings.Contains(show, "written before the import") {
+		t.Errorf("the note written before the import is gone:\n%s", show)
+	}
+	r.ok("verify")
+	r.ok("import", file)
+	if n := strings.Count(r.ok("ls"), "\n"); n < 102 {
+		t.Errorf("after freeing space the import should add 100 incidents; ls lists %d lines", n)
+	}
+	r.ok("verify")
 }

@@ -81,10 +81,7 @@ func (s *Store) storeBulk(ctx context.Context, tx *sql.Tx, before int64, now tim
 	}
 	in := &eventInserter{tx: tx, received: ms(now), res: res, bulk: bulk, perStmt: 2000 / 13}
 	defer in.close()
-	if err := each(func(e model.Event) error { return in.add(ctx, e) }); err != nil {
-		return err
-	}
-	if err := in.flush(ctx); err != nil {
+	if err := in.run(ctx, each); err != nil {
 		return err
 	}
 	for _, q := range indexes {
@@ -112,21 +109,90 @@ type eventInserter struct {
 	received int64
 	res      *ApplyResult
 	bulk     *bulkProjector // nil: projected after all are stored
-	pending  []model.Event
+	pending  []pendingEvent
 	args     []any
 	full     *sql.Stmt
 	perStmt  int
 }
 
-func (in *eventInserter) add(ctx context.Context, e model.Event) error {
+// pendingEvent is an arriving event, checked, with the words of its
+// timeline entry when they are worked out ahead (worded).
+type pendingEvent struct {
+	model.Event
+	worded         bool
+	noteKind, text string
+}
+
+// errStoreStopped stops the feed when the store's side has failed; the
+// store's own error is the one returned.
+var errStoreStopped = errors.New("storing stopped")
+
+// run stores every event each adds. Checking an event (its fields and
+// hash) and wording its timeline entry are the event's own CPU work, a
+// third of the whole: they run on the caller's goroutine while the
+// store's goroutine writes the batch before, so a big pull or import uses
+// two cores. At most a few batches wait between the two, so memory does
+// not grow with the number of events.
+func (in *eventInserter) run(ctx context.Context, each func(add func(model.Event) error) error) error {
+	batches := make(chan []pendingEvent, 2)
+	failed := make(chan struct{})
+	stored := make(chan error, 1)
+	go func() {
+		for batch := range batches {
+			in.pending = batch
+			if err := in.flush(ctx); err != nil {
+				close(failed)
+				stored <- err
+				return
+			}
+		}
+		stored <- nil
+	}()
+	send := func(batch []pendingEvent) error {
+		select {
+		case batches <- batch:
+			return nil
+		case <-failed:
+			return errStoreStopped
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	batch := make([]pendingEvent, 0, in.perStmt)
+	err := each(func(e model.Event) error {
+		p, err := in.prepare(e)
+		if err != nil {
+			return err
+		}
+		if batch = append(batch, p); len(batch) < in.perStmt {
+			return nil
+		}
+		full := batch
+		batch = make([]pendingEvent, 0, in.perStmt)
+		return send(full)
+	})
+	if err == nil && len(batch) > 0 {
+		err = send(batch)
+	}
+	close(batches)
+	if storeErr := <-stored; storeErr != nil {
+		return storeErr
+	}
+	return err
+}
+
+// prepare checks an arriving event as Apply does and, when it will be
+// projected in bulk, words its timeline entry.
+func (in *eventInserter) prepare(e model.Event) (pendingEvent, error) {
 	if err := CheckIncoming(e); err != nil {
-		return err
+		return pendingEvent{}, err
 	}
-	in.pending = append(in.pending, e)
-	if len(in.pending) < in.perStmt {
-		return nil
+	p := pendingEvent{Event: e}
+	if in.bulk != nil && e.Kind.Known() && e.Kind.MakesEntry() {
+		p.noteKind, p.text = entryWords(e)
+		p.worded = true
 	}
-	return in.flush(ctx)
+	return p, nil
 }
 
 // insertEventsSQL inserts n events, returning the ids of those that were
@@ -152,14 +218,15 @@ func (in *eventInserter) flush(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("append events from %s on: %w", in.pending[0].ID, err)
 	}
-	for _, e := range in.pending {
+	for _, p := range in.pending {
+		e := p.Event
 		if inserted[e.ID] {
 			delete(inserted, e.ID) // the same id again later in the batch is a copy
 			in.res.Applied++
 			if in.bulk != nil {
 				// Judged as a rebuild will judge it, by the time stored
 				// as its arrival.
-				if err := in.bulk.add(ctx, e, StampedAhead(e, fromMS(in.received))); err != nil {
+				if err := in.bulk.addPending(ctx, p, StampedAhead(e, fromMS(in.received))); err != nil {
 					return err
 				}
 			}

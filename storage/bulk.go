@@ -185,6 +185,12 @@ func (b *bulkProjector) incident(id string) *bulkIncident {
 
 // add projects one event, as projector.apply does.
 func (b *bulkProjector) add(ctx context.Context, e model.Event, future bool) error {
+	return b.addPending(ctx, pendingEvent{Event: e}, future)
+}
+
+// addPending is add for an event whose entry may be worded already.
+func (b *bulkProjector) addPending(ctx context.Context, p pendingEvent, future bool) error {
+	e := p.Event
 	if !e.Kind.Known() {
 		return b.unprojected.add(ctx, e.ID, string(e.Kind))
 	}
@@ -194,18 +200,26 @@ func (b *bulkProjector) add(ctx context.Context, e model.Event, future bool) err
 	if !e.Kind.MakesEntry() {
 		return nil
 	}
-	noteKind := ""
-	if e.Kind == model.EventNote {
-		if n, err := model.Decode[model.NotePayload](e); err == nil {
-			noteKind = string(n.Kind)
-		}
+	if !p.worded {
+		p.noteKind, p.text = entryWords(e)
 	}
 	placed := ms(e.Placed())
 	in := b.incident(e.IncidentID)
 	in.entries++
 	in.updatedAt = max(in.updatedAt, placed)
-	return b.timeline.add(ctx, e.ID, e.IncidentID, string(e.Kind), noteKind, ms(e.Occurred), ms(e.At), int64(e.HLC), e.Author,
-		model.Describe(e), future, placed)
+	return b.timeline.add(ctx, e.ID, e.IncidentID, string(e.Kind), p.noteKind, ms(e.Occurred), ms(e.At), int64(e.HLC), e.Author,
+		p.text, future, placed)
+}
+
+// entryWords is what an event's timeline row says: the kind of note it is
+// (for a note) and its text.
+func entryWords(e model.Event) (noteKind, text string) {
+	if e.Kind == model.EventNote {
+		if n, err := model.Decode[model.NotePayload](e); err == nil {
+			noteKind = string(n.Kind)
+		}
+	}
+	return noteKind, model.Describe(e)
 }
 
 // state is projector.applyState: the incident's own fields here, the

@@ -306,3 +306,52 @@ func TestApplyBulkCopiesAndConflicts(t *testing.T) {
 		t.Fatalf("verify: %v %v", rep.Problems, err)
 	}
 }
+
+// When storing fails midway, the feed is stopped within a few batches
+// (events are checked on the feed's goroutine while the batch before is
+// stored on another), the store's own error is the one returned, and
+// nothing is kept.
+func TestApplyBulkStoreFailureStopsFeed(t *testing.T) {
+	ctx := context.Background()
+	events := allEvents(t, richHistory(t))
+	dst, path := openTemp(t)
+	bad := events[len(events)/4].ID
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`CREATE TRIGGER planted BEFORE INSERT ON events WHEN NEW.id = '` + bad + `' BEGIN SELECT RAISE(ABORT, 'planted failure'); END`); err != nil {
+		t.Fatal(err)
+	}
+	// Fed three times over (copies are skipped), so the feed is long
+	// beside where it fails.
+	added := 0
+	_, err = dst.ApplyBulk(ctx, func(add func(model.Event) error) error {
+		for range 3 {
+			for _, e := range events {
+				if err := add(e); err != nil {
+					return err
+				}
+				added++
+			}
+		}
+		return nil
+	}, nil)
+	if err == nil || !strings.Contains(err.Error(), "planted failure") {
+		t.Fatalf("want the store's failure reported, got %v", err)
+	}
+	if limit := len(events)/4 + 4*200; added > limit {
+		t.Errorf("the feed went on for %d events after storing failed at event %d (want it stopped within a few batches)", added, len(events)/4)
+	}
+	if n, _ := dst.CountEvents(ctx); n != 0 {
+		t.Fatalf("a failed apply left %d events", n)
+	}
+	if _, err := raw.Exec(`DROP TRIGGER planted`); err != nil {
+		t.Fatal(err)
+	}
+	res, err := dst.ApplyBulk(ctx, feed(events), nil)
+	if err != nil || res.Applied != len(events) {
+		t.Fatalf("after the failure: applied %d of %d, %v", res.Applied, len(events), err)
+	}
+}
