@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -14,7 +15,7 @@ import (
 )
 
 // cursorReport is a terminal's answer to "where is the cursor" (CSI 6n).
-var cursorReport = regexp.MustCompile(`\x1b\[\d+;\d+R`)
+var cursorReport = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\x1b\[\d+;\d+R`) })
 
 // TakeStartupAnswers reads the terminal's answers to the query Bubble Tea v1
 // sends from its package init, before main runs, in every process of this
@@ -63,7 +64,7 @@ func TakeStartupAnswers() {
 	deadline := time.Now().Add(500 * time.Millisecond)
 	var got bytes.Buffer
 	buf := make([]byte, 64)
-	for !cursorReport.Match(got.Bytes()) && got.Len() < 256 {
+	for !cursorReport().Match(got.Bytes()) && got.Len() < 256 {
 		wait := time.Until(deadline)
 		if wait <= 0 {
 			return

@@ -47,7 +47,11 @@ func cpuOf(r cliRun) time.Duration  { return r.cpu }
 // load. Goal: note within 1.5x of sqlite3 (ratio metric). Both processes
 // open the store, parse its schema, commit with an fsync and, as the last
 // connection, checkpoint on close; the difference is what sitrep does
-// around that. Needs the sqlite3 shell (.ci/run installs it).
+// around that. A third program, testdata/sqlitefloor, does the sqlite3
+// insert in Go through modernc.org/sqlite (the design card's pure-Go
+// SQLite): its time is the floor of any Go program on this stack, and
+// floor-ratio is sitrep's own share. Needs the sqlite3 shell (.ci/run
+// installs it).
 func BenchmarkCLINote(b *testing.B) {
 	sqlite3 := needTool(b, "sqlite3", "SITREP_REQUIRE_E2E")
 	bin := buildSitrep(b)
@@ -65,7 +69,12 @@ func BenchmarkCLINote(b *testing.B) {
 	// chains stay whole.
 	runTimed(b, env, sqlite3, db, "CREATE TABLE bench_notes(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, body TEXT NOT NULL)")
 
-	var note, lite []cliRun
+	floorBin := filepath.Join(dir, "sqlitefloor")
+	if out, err := exec.Command("go", "build", "-o", floorBin, "./testdata/sqlitefloor").CombinedOutput(); err != nil {
+		b.Fatalf("build sqlitefloor: %v\n%s", err, out)
+	}
+
+	var note, lite, floor []cliRun
 	i := 0
 	for b.Loop() {
 		i++
@@ -73,11 +82,14 @@ func BenchmarkCLINote(b *testing.B) {
 		note = append(note, runTimed(b, env, bin, "note", text))
 		lite = append(lite, runTimed(b, env, sqlite3, db,
 			fmt.Sprintf("PRAGMA synchronous=FULL; INSERT INTO bench_notes(at, body) VALUES (%d, '%s')", time.Now().UnixMilli(), text)))
+		floor = append(floor, runTimed(b, env, floorBin, db, text))
 	}
 	b.ReportMetric(0, "ns/op")
 	b.ReportMetric(medianMs(note, wallOf), "note-ms")
 	b.ReportMetric(medianMs(lite, wallOf), "sqlite3-ms")
+	b.ReportMetric(medianMs(floor, wallOf), "go-floor-ms")
 	b.ReportMetric(medianMs(note, wallOf)/medianMs(lite, wallOf), "ratio")
+	b.ReportMetric(medianMs(note, wallOf)/medianMs(floor, wallOf), "floor-ratio")
 	b.ReportMetric(medianMs(note, cpuOf), "note-cpu-ms")
 	b.ReportMetric(medianMs(lite, cpuOf), "sqlite3-cpu-ms")
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -397,7 +398,7 @@ type DrillLog struct {
 	Messages     []Message
 }
 
-var durationWord = regexp.MustCompile(`\b(\d+(?:\.\d+)?(?:h|m|s|d)(?:\d+(?:m|s))?)\b`)
+var durationWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b(\d+(?:\.\d+)?(?:h|m|s|d)(?:\d+(?:m|s))?)\b`) })
 
 // Objectives judges each objective at now. The rules, which the facilitator
 // briefs the players on:
@@ -443,7 +444,7 @@ func (x Exercise) Objectives(log DrillLog, now time.Time) []ObjectiveResult {
 		case ObjectiveRPO:
 			if e, ok := firstTagged(log.Entries, "rpo", time.Time{}); ok {
 				at, evidence = e.Placed(), "noted: "+OneLine(e.Text)
-				if m := durationWord.FindString(strings.ToLower(e.Text)); m != "" {
+				if m := durationWord().FindString(strings.ToLower(e.Text)); m != "" {
 					if d, err := ParseOffset(m); err == nil {
 						stated, statedOK = d, true
 					}

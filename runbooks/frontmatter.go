@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -22,10 +23,14 @@ type frontMatter struct {
 
 type field struct{ key, value *yaml.Node }
 
-// templateValue: a value that opens a Go template action unquoted.
-var templateValue = regexp.MustCompile(`(?m)^[^#\n]*:[ \t]*\{\{`)
+// The package's patterns are compiled on first use, not at start: every
+// sitrep command starts this package, and a 'sitrep note' from a script
+// never reads a runbook.
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+// templateValue: a value that opens a Go template action unquoted.
+var templateValue = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^[^#\n]*:[ \t]*\{\{`) })
+
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 // readFrontMatter decodes s's front matter. Its keys are checked later, by
 // checkKeys, once the front matter's `type:` has said which keys apply.
@@ -34,7 +39,7 @@ func readFrontMatter(s *source) *frontMatter {
 	if s.fmLine == 0 || len(bytes.TrimSpace(s.fm)) == 0 {
 		return f
 	}
-	if m := templateValue.FindIndex(s.fm); m != nil {
+	if m := templateValue().FindIndex(s.fm); m != nil {
 		// `title: {{ .Name }}` is a Go template (a Hugo archetype), and
 		// would otherwise read as a YAML mapping of nonsense.
 		line := s.fmLine + bytes.Count(s.fm[:m[0]], []byte{'\n'})
@@ -46,7 +51,7 @@ func readFrontMatter(s *source) *frontMatter {
 	if err := yaml.Unmarshal(s.fm, &doc); err != nil {
 		f.unreadable = true
 		line, msg := s.fmLine, err.Error()
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		if m := yamlLine().FindStringSubmatch(msg); m != nil {
 			if n, convErr := strconv.Atoi(m[1]); convErr == nil {
 				line = s.fmLine + n - 1
 			}
@@ -109,9 +114,11 @@ func (f *frontMatter) checkKeys(known []string) {
 
 // sitrepKeys are front matter keys no other common tool uses: a file that
 // has one at the start of a line was written with sitrep in mind.
-var sitrepKeys = regexp.MustCompile(`(?m)^(raci|roles|escalation|severities|objectives|runbooks|injects)\s*:`)
+var sitrepKeys = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^(raci|roles|escalation|severities|objectives|runbooks|injects)\s*:`)
+})
 
-func meantForSitrep(fm []byte) bool { return sitrepKeys.Match(fm) }
+func meantForSitrep(fm []byte) bool { return sitrepKeys().Match(fm) }
 
 // resolve follows YAML aliases (*name), a bounded number of times so a
 // cycle cannot hang the parser.

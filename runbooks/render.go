@@ -3,6 +3,7 @@ package runbooks
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/yuin/goldmark/ast"
@@ -267,12 +268,14 @@ func (r *renderer) paragraph(n ast.Node) {
 // raciNote is anchored at the line's last "{": no brace may stand inside
 // an annotation, so that is the only place one can start, and trying every
 // position of a long line was most of the renderer's time.
-var raciNote = regexp.MustCompile(`(?i)^\{\s*(?:r|a|c|i|responsible|accountable|consulted|informed)\s*:[^{}]*\}\s*$`)
+var raciNote = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^\{\s*(?:r|a|c|i|responsible|accountable|consulted|informed)\s*:[^{}]*\}\s*$`)
+})
 
 // annotated is a line's inline segments with any RACI annotation faint.
 func annotated(text string, base Role) []Segment {
 	open := strings.LastIndexByte(text, '{')
-	if open < 0 || !strings.HasSuffix(strings.TrimRight(text, " \t"), "}") || !raciNote.MatchString(text[open:]) {
+	if open < 0 || !strings.HasSuffix(strings.TrimRight(text, " \t"), "}") || !raciNote().MatchString(text[open:]) {
 		return inlineSegments(text, base)
 	}
 	return append(inlineSegments(text[:open], base), Segment{text[open:], RoleMarker})

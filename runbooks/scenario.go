@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/yuin/goldmark/ast"
@@ -19,15 +20,21 @@ var scenarioKeys = []string{"title", "kind", "severity", "duration", "runbooks",
 var (
 	// offsetHeading: "+5m Title", "T+1h30m: Title", "+10m — Title", and
 	// the run-sheet's "T+15 Title" and "T+1:30 Title".
-	offsetHeading = regexp.MustCompile(`^([Tt]?\+(?:\d+:\d\d|[^\s:|,–—]*))[\s:|,–—-]*(.*)$`)
+	offsetHeading = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^([Tt]?\+(?:\d+:\d\d|[^\s:|,–—]*))[\s:|,–—-]*(.*)$`)
+	})
 	// unitWord is a unit written out after a bare offset: "+5 minutes".
-	unitWord   = regexp.MustCompile(`(?i)^(minutes?|mins?|hours?|hrs?)\b[\s:|,–—-]*(.*)$`)
-	bareNumber = regexp.MustCompile(`^[Tt]?\+\d+$`)
+	unitWord = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^(minutes?|mins?|hours?|hrs?)\b[\s:|,–—-]*(.*)$`)
+	})
+	bareNumber = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[Tt]?\+\d+$`) })
 	// clockHeading: "10:40 - Disable AZ A", the run-sheet style of game days
 	// planned against the wall clock.
-	clockHeading = regexp.MustCompile(`^(\d{1,2}):(\d{2})(?:\s|$|[:|,–—-])[\s:|,–—-]*(.*)$`)
+	clockHeading = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\d{1,2}):(\d{2})(?:\s|$|[:|,–—-])[\s:|,–—-]*(.*)$`)
+	})
 	// withinSuffix: "Customers informed within 30m" as a one-line objective.
-	withinSuffix = regexp.MustCompile(`(?i)^(.*?)\s+within\s+(\S+)\s*$`)
+	withinSuffix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^(.*?)\s+within\s+(\S+)\s*$`) })
 )
 
 // ParseScenario reads a drill scenario from a file's exact bytes. Injects
@@ -208,7 +215,7 @@ func (b *scenarioBuilder) objective(f *frontMatter, e *yaml.Node) (o model.Objec
 	switch e.Kind {
 	case yaml.ScalarNode:
 		o.Title = strings.TrimSpace(e.Value)
-		if m := withinSuffix.FindStringSubmatch(o.Title); m != nil {
+		if m := withinSuffix().FindStringSubmatch(o.Title); m != nil {
 			if d, err := model.ParseOffset(m[2]); err == nil {
 				o.Title, o.Target = m[1], d
 			}
@@ -371,10 +378,10 @@ func (b *scenarioBuilder) body() {
 // reports whether the heading is an inject at all; a nil head with true
 // means it is one but its offset is wrong (already reported).
 func (b *scenarioBuilder) injectHeading(text string, line, col int, underInjects bool) (*injectHead, bool) {
-	if m := offsetHeading.FindStringSubmatch(text); m != nil {
+	if m := offsetHeading().FindStringSubmatch(text); m != nil {
 		offset, title := m[1], m[2]
 		// "+5 minutes Title", "T+2 hours: Title": the unit as a word
-		if u := unitWord.FindStringSubmatch(title); u != nil && bareNumber.MatchString(offset) {
+		if u := unitWord().FindStringSubmatch(title); u != nil && bareNumber().MatchString(offset) {
 			offset += strings.ToLower(u[1][:1])
 			title = u[2]
 		}
@@ -385,7 +392,7 @@ func (b *scenarioBuilder) injectHeading(text string, line, col int, underInjects
 		}
 		return &injectHead{offset: d, title: strings.TrimSpace(title)}, true
 	}
-	if m := clockHeading.FindStringSubmatch(text); m != nil {
+	if m := clockHeading().FindStringSubmatch(text); m != nil {
 		h, _ := strconv.Atoi(m[1])
 		min, _ := strconv.Atoi(m[2])
 		if h > 23 || min > 59 {

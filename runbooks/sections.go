@@ -3,6 +3,7 @@ package runbooks
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/yuin/goldmark/ast"
@@ -43,11 +44,17 @@ const (
 var (
 	// numberedHeading: "1. Obtain", "2) Promote", "Step 2: Fail over".
 	// A dotted "2.3 Severity" numbers a document's sections, not steps.
-	numberedHeading = regexp.MustCompile(`(?i)^(?:step\s*\d+\s*[.):\-–—]?|\d+[.):])\s+(\S.*)$`)
-	numberPrefix    = regexp.MustCompile(`^(?:[A-Za-z]\.|\d+(?:\.\d+)*[.):]?)\s+`)
-	referenceTitle  = regexp.MustCompile(`(?i)^(?:references?|citations?|sources|see also|related(?:\s+\w+)?|(?:useful |external |reference )?links|resources|additional (?:information|resources|reading|links)|further (?:reading|information)|more information|bibliography|footnotes|acknowledge?ments?|credits|changelog|revision history|(?:document|version|change) history|not (?:my |our |your |the )?responsibilit(?:y|ies)|non-?responsibilities|out of scope|what (?:this|it) is not|appendix|glossary|terminology|definitions)\b`)
+	numberedHeading = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^(?:step\s*\d+\s*[.):\-–—]?|\d+[.):])\s+(\S.*)$`)
+	})
+	numberPrefix   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:[A-Za-z]\.|\d+(?:\.\d+)*[.):]?)\s+`) })
+	referenceTitle = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^(?:references?|citations?|sources|see also|related(?:\s+\w+)?|(?:useful |external |reference )?links|resources|additional (?:information|resources|reading|links)|further (?:reading|information)|more information|bibliography|footnotes|acknowledge?ments?|credits|changelog|revision history|(?:document|version|change) history|not (?:my |our |your |the )?responsibilit(?:y|ies)|non-?responsibilities|out of scope|what (?:this|it) is not|appendix|glossary|terminology|definitions)\b`)
+	})
 	// negativeIntro: the paragraph before a list says what is not done.
-	negativeIntro = regexp.MustCompile(`(?i)(?:\bnot responsib|\bdo not\b|\bdon'?t\b|\bnever\b|\bshould not\b|\bmust not\b|\bavoid\b|\bnot (?:our|my|your|the)\b)[^.]*:\s*$`)
+	negativeIntro = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)(?:\bnot responsib|\bdo not\b|\bdon'?t\b|\bnever\b|\bshould not\b|\bmust not\b|\bavoid\b|\bnot (?:our|my|your|the)\b)[^.]*:\s*$`)
+	})
 )
 
 // imperatives are verbs a heading over a list of actions starts with.
@@ -69,7 +76,7 @@ var imperatives = map[string]bool{
 // sectionTitle is a heading's text for matching: no number, no markup.
 func sectionTitle(h string) string {
 	t := strings.TrimSpace(plainInline(h))
-	t = numberPrefix.ReplaceAllString(t, "")
+	t = numberPrefix().ReplaceAllString(t, "")
 	t = strings.TrimLeft(t, "-–—:.) ")
 	return strings.TrimSpace(t)
 }
@@ -78,7 +85,7 @@ func sectionTitle(h string) string {
 // Only such a sentence can match, so the unanchored pattern is not tried
 // on every paragraph before a list.
 func negativeIntroduces(p string) bool {
-	return strings.HasSuffix(strings.TrimSpace(p), ":") && negativeIntro.MatchString(p)
+	return strings.HasSuffix(strings.TrimSpace(p), ":") && negativeIntro().MatchString(p)
 }
 
 // isReferenceTitle: a heading over text to read, not to do. The words
@@ -90,7 +97,7 @@ func isReferenceTitle(t string) bool {
 		return false
 	}
 	st := sectionTitle(t)
-	if referenceTitle.MatchString(st) {
+	if referenceTitle().MatchString(st) {
 		return true
 	}
 	words := titleWords(st)
@@ -136,7 +143,7 @@ func isActionTitle(t string) bool {
 // headingStepTitle is a numbered heading's text without its number, and
 // whether it is one.
 func headingStepTitle(t string) (string, bool) {
-	m := numberedHeading.FindStringSubmatch(strings.TrimSpace(t))
+	m := numberedHeading().FindStringSubmatch(strings.TrimSpace(t))
 	if m == nil {
 		return "", false
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	stdsync "sync"
 	"syscall"
 	"unicode/utf8"
 
@@ -141,11 +142,13 @@ func tailOf(s string, n int) string {
 
 // goPipe is how Go names a pipe in an I/O error ("write |1: broken pipe"):
 // words for a programmer, not for a responder.
-var goPipe = regexp.MustCompile(`\b(read|write) \|[0-9]+: broken pipe|\b(read|write) \|[0-9]+: `)
+var goPipe = stdsync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\b(read|write) \|[0-9]+: broken pipe|\b(read|write) \|[0-9]+: `)
+})
 
 // plainIO rewrites Go's pipe errors in text from either end.
 func plainIO(s string) string {
-	return goPipe.ReplaceAllStringFunc(s, func(m string) string {
+	return goPipe().ReplaceAllStringFunc(s, func(m string) string {
 		if strings.HasSuffix(m, "broken pipe") {
 			return "the connection dropped"
 		}
