@@ -187,12 +187,10 @@ func (in *eventInserter) prepare(e model.Event) (pendingEvent, error) {
 	if err := CheckIncoming(e); err != nil {
 		return pendingEvent{}, err
 	}
-	p := pendingEvent{Event: e}
-	if in.bulk != nil && e.Kind.Known() && e.Kind.MakesEntry() {
-		p.noteKind, p.text = entryWords(e)
-		p.worded = true
+	if in.bulk == nil {
+		return pendingEvent{Event: e}, nil
 	}
-	return p, nil
+	return worded(e), nil
 }
 
 // insertEventsSQL inserts n events, returning the ids of those that were

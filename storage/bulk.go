@@ -211,6 +211,18 @@ func (b *bulkProjector) addPending(ctx context.Context, p pendingEvent, future b
 		p.text, future, placed)
 }
 
+// worded is e ready for addPending, its entry's words worked out: the
+// event's own CPU work, which a caller can do on another goroutine while
+// the projector writes.
+func worded(e model.Event) pendingEvent {
+	p := pendingEvent{Event: e}
+	if e.Kind.Known() && e.Kind.MakesEntry() {
+		p.noteKind, p.text = entryWords(e)
+		p.worded = true
+	}
+	return p
+}
+
 // entryWords is what an event's timeline row says: the kind of note it is
 // (for a note) and its text.
 func entryWords(e model.Event) (noteKind, text string) {

@@ -268,24 +268,9 @@ func (s *Store) compareWithReplay(ctx context.Context) ([]Problem, error) {
 	}
 	defer tx.Rollback()
 	b := newBulkProjector(tx)
-	rows, err := src.QueryContext(ctx, `SELECT `+eventColumns+` FROM main.events ORDER BY seq`)
-	if err != nil {
+	if err := replayLog(ctx, src, b); err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		l, err := scanLogged(rows)
-		if err == nil {
-			err = b.add(ctx, l.Event, l.Future())
-		}
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	if err := b.finish(ctx); err != nil {
 		return nil, err
 	}
@@ -319,6 +304,68 @@ func (s *Store) compareWithReplay(ctx context.Context) ([]Problem, error) {
 		problems = append(problems, p...)
 	}
 	return problems, nil
+}
+
+// replayedEvent is an event of the log read for the replay, worded.
+type replayedEvent struct {
+	pendingEvent
+	future bool
+}
+
+// replayLog projects the whole log read through src into b. Reading the
+// log and wording each entry run on one goroutine, projecting on this
+// one, so a verify uses two cores; a few batches at most wait between
+// them.
+func replayLog(ctx context.Context, src *sql.Conn, b *bulkProjector) error {
+	rows, err := src.QueryContext(ctx, `SELECT `+eventColumns+` FROM main.events ORDER BY seq`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	batches := make(chan []replayedEvent, 2)
+	stop := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(batches)
+		batch := make([]replayedEvent, 0, 256)
+		send := func() bool {
+			select {
+			case batches <- batch:
+				batch = make([]replayedEvent, 0, 256)
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		for rows.Next() {
+			l, err := scanLogged(rows)
+			if err != nil {
+				readErr = err
+				return
+			}
+			if batch = append(batch, replayedEvent{worded(l.Event), l.Future()}); len(batch) == cap(batch) && !send() {
+				return
+			}
+		}
+		if readErr = rows.Err(); readErr == nil && len(batch) > 0 {
+			send()
+		}
+	}()
+	var projErr error
+	for batch := range batches {
+		for _, r := range batch {
+			if projErr == nil {
+				projErr = b.addPending(ctx, r.pendingEvent, r.future)
+			}
+		}
+		if projErr != nil {
+			close(stop)
+			for range batches {
+			}
+			return projErr
+		}
+	}
+	return readErr
 }
 
 // scratchStore makes an empty store in a private temporary folder, for a
