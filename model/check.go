@@ -178,41 +178,48 @@ func (d Change) Validate() error {
 // 0-9999, and a known kind's payload decodes into its type and passes
 // Change.Validate's rules. The hash is the store's to compare.
 func (e Event) CheckFields() error {
+	_, err := e.CheckedPayload()
+	return err
+}
+
+// CheckedPayload is CheckFields, returning the payload it decoded (nil for
+// a kind this version does not know).
+func (e Event) CheckedPayload() (Payload, error) {
 	if err := ValidID("event id", e.ID); err != nil {
-		return err
+		return nil, err
 	}
 	if err := ValidID("incident id", e.IncidentID); err != nil {
-		return err
+		return nil, err
 	}
 	if err := ValidID("store id", e.Origin); err != nil {
-		return err
+		return nil, err
 	}
 	if err := e.Kind.Valid(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := ValidName("author", e.Author); err != nil {
-		return err
+		return nil, err
 	}
 	if err := ValidHash("hash", e.Hash, false); err != nil {
-		return err
+		return nil, err
 	}
 	if err := ValidHash("previous hash", e.Prev, true); err != nil {
-		return err
+		return nil, err
 	}
 	if e.ChainSeq < 1 {
-		return Invalidf("chain number %d is not a chain position", e.ChainSeq)
+		return nil, Invalidf("chain number %d is not a chain position", e.ChainSeq)
 	}
 	if err := ValidTime("its time", e.At); err != nil {
-		return err
+		return nil, err
 	}
 	if err := ValidTime("the time it happened", e.Occurred); err != nil {
-		return err
+		return nil, err
 	}
 	if !json.Valid(e.Payload) {
-		return Invalidf("the payload is not JSON")
+		return nil, Invalidf("the payload is not JSON")
 	}
 	if !e.Kind.Known() {
-		return nil // a newer sitrep's kind: kept, never projected or drawn
+		return nil, nil // a newer sitrep's kind: kept, never projected or drawn
 	}
 	p, err := DecodePayload(e)
 	if err != nil {
@@ -220,7 +227,7 @@ func (e Event) CheckFields() error {
 		if u := errors.Unwrap(err); u != nil {
 			cause = u
 		}
-		return Invalidf("its payload does not fit its kind %s (%s)", e.Kind, OneLine(cause.Error()))
+		return nil, Invalidf("its payload does not fit its kind %s (%s)", e.Kind, OneLine(cause.Error()))
 	}
-	return ValidatePayload(e.Kind, p)
+	return p, ValidatePayload(e.Kind, p)
 }

@@ -54,6 +54,9 @@ type kindSpec struct {
 	decode   func(Event) (Payload, error)
 	validate func(any) (bool, error) // false: the payload is not this kind's type
 	describe func(Event) string      // the timeline text; stored, so never reworded
+	// describeDecoded is describe for a payload already decoded (by
+	// CheckedPayload): a big pull checks and words each event once.
+	describeDecoded func(Payload) string
 }
 
 // kind builds a table entry for payload type T. describe gets the payload
@@ -81,6 +84,10 @@ func kind[T Payload](label string, entry, lenient bool, describe func(T) string)
 				return err.Error()
 			}
 			return describe(p)
+		},
+		describeDecoded: func(p Payload) string {
+			v, _ := p.(T)
+			return describe(v)
 		},
 	}
 }
@@ -161,6 +168,16 @@ func DecodePayload(e Event) (Payload, error) {
 		return nil, nil
 	}
 	return s.decode(e)
+}
+
+// DescribeDecoded is Describe for an event whose payload p came from
+// CheckedPayload (or DecodePayload without error): the same words without
+// decoding the payload again.
+func DescribeDecoded(e Event, p Payload) string {
+	if s, ok := kinds[e.Kind]; ok {
+		return s.describeDecoded(p)
+	}
+	return string(e.Kind)
 }
 
 // ValidatePayload applies the rules for a payload of the given kind. A

@@ -289,16 +289,23 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, proj *projector, events
 // names the event and its author, quoted so that neither can reach the
 // terminal as anything but text.
 func CheckIncoming(e model.Event) error {
+	_, err := checkIncoming(e)
+	return err
+}
+
+// checkIncoming is CheckIncoming, returning the payload it decoded.
+func checkIncoming(e model.Event) (model.Payload, error) {
 	if e.ID == "" || e.IncidentID == "" || e.Kind == "" || e.Author == "" || e.Origin == "" {
-		return model.Invalidf("incoming event %q lacks an id, incident, kind, author or origin", e.ID)
+		return nil, model.Invalidf("incoming event %q lacks an id, incident, kind, author or origin", e.ID)
 	}
-	if err := e.CheckFields(); err != nil {
-		return model.Invalidf("refused event %s by %s: %s; nothing from this batch was stored", quoteField(e.ID), quoteField(e.Author), err)
+	p, err := e.CheckedPayload()
+	if err != nil {
+		return nil, model.Invalidf("refused event %s by %s: %s; nothing from this batch was stored", quoteField(e.ID), quoteField(e.Author), err)
 	}
 	if e.ComputeHash() != e.Hash {
-		return model.Invalidf("incoming event %s by %s: its hash does not match its content", e.ID, e.Author)
+		return nil, model.Invalidf("incoming event %s by %s: its hash does not match its content", e.ID, e.Author)
 	}
-	return nil
+	return p, nil
 }
 
 // quoteField writes a field from elsewhere for a message: as it is when it

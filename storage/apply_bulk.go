@@ -184,13 +184,14 @@ func (in *eventInserter) run(ctx context.Context, each func(add func(model.Event
 // prepare checks an arriving event as Apply does and, when it will be
 // projected in bulk, words its timeline entry.
 func (in *eventInserter) prepare(e model.Event) (pendingEvent, error) {
-	if err := CheckIncoming(e); err != nil {
+	payload, err := checkIncoming(e)
+	if err != nil {
 		return pendingEvent{}, err
 	}
 	if in.bulk == nil {
 		return pendingEvent{Event: e}, nil
 	}
-	return worded(e), nil
+	return wordedFrom(e, payload), nil
 }
 
 // insertEventsSQL inserts n events, returning the ids of those that were

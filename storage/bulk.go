@@ -223,6 +223,20 @@ func worded(e model.Event) pendingEvent {
 	return p
 }
 
+// wordedFrom is worded for an event whose payload checkIncoming decoded:
+// the same words without decoding it twice more.
+func wordedFrom(e model.Event, payload model.Payload) pendingEvent {
+	p := pendingEvent{Event: e}
+	if e.Kind.Known() && e.Kind.MakesEntry() {
+		if n, ok := payload.(model.NotePayload); ok && e.Kind == model.EventNote {
+			p.noteKind = string(n.Kind)
+		}
+		p.text = model.DescribeDecoded(e, payload)
+		p.worded = true
+	}
+	return p
+}
+
 // entryWords is what an event's timeline row says: the kind of note it is
 // (for a note) and its text.
 func entryWords(e model.Event) (noteKind, text string) {
