@@ -53,7 +53,7 @@ func readFrontMatter(s *source) *frontMatter {
 		line, msg := s.fmLine, err.Error()
 		if m := yamlLine().FindStringSubmatch(msg); m != nil {
 			if n, convErr := strconv.Atoi(m[1]); convErr == nil {
-				line = s.fmLine + n - 1
+				line = s.yamlLineInFile(n)
 			}
 			msg = m[2]
 		}
@@ -147,7 +147,38 @@ func (f *frontMatter) line(n *yaml.Node) int {
 	if n == nil || n.Line == 0 {
 		return f.s.fmLine
 	}
-	return f.s.fmLine + n.Line - 1
+	return f.s.yamlLineInFile(n.Line)
+}
+
+// yamlLineInFile is the file line of line n of the front matter as yaml.v3
+// numbers it. yaml.v3 also ends a line at a lone \r and at U+0085, U+2028
+// and U+2029, where the file's lines end only at \n: in a file holding
+// those its numbers run past the file's (a fuzzed "---\n\r\r0\n---"
+// was told at line 4 of 3).
+func (s *source) yamlLineInFile(n int) int {
+	fm, line := s.fm, 1
+	for i := 0; i < len(fm) && line < n; {
+		size := 0
+		switch {
+		case fm[i] == '\r' && i+1 < len(fm) && fm[i+1] == '\n':
+			size = 2
+		case fm[i] == '\r' || fm[i] == '\n':
+			size = 1
+		case bytes.HasPrefix(fm[i:], []byte("\u0085")), bytes.HasPrefix(fm[i:], []byte("\u2028")), bytes.HasPrefix(fm[i:], []byte("\u2029")):
+			size = len("\u2028")
+			if fm[i] == 0xc2 {
+				size = len("\u0085")
+			}
+		default:
+			i++
+			continue
+		}
+		i += size
+		if line++; line == n {
+			return s.fmLine + bytes.Count(fm[:i], []byte{'\n'})
+		}
+	}
+	return s.fmLine + min(n-1, bytes.Count(fm, []byte{'\n'}))
 }
 
 func (f *frontMatter) errorf(n *yaml.Node, format string, args ...any) {

@@ -42,6 +42,9 @@ func fuzzSeeds(f *testing.F) {
 		"---\ntype: scenario\nobjectives: [{rto: 1h, rpo: 2m}, {milestone: x, within: -5m}, 7]\nduration: 1d\n---\n### T+1d2h x\n",
 		"---\ncadence: {customers: [5m, 20m], executive: none}\nobjectives: [Decision recorded on the breach, Decision recorded on the breach again, {id: x, milestone: y}]\n---\n### T+00 a\n### T+1:30 b\n### +15 c\n",
 		"\r\n# crlf\r\n\r\n- [ ] a\r\n  ```\r\n  b\r\n  ```\r\n",
+		// line ends yaml.v3 counts and the file does not: \r, NEL, LS, PS
+		"---\n\r\r0\n---",
+		"---\na: 1\u2028\u0085b: [x\r\u2029c\n---\n# T\n",
 		"<<<<<<< HEAD\n- [ ] a\n=======\n>>>>>>> b\n",
 		"#\n##\n- [ ]\n1.\n-\n",
 		"\x00\xff\xfe# bad utf8 \xc3\n- [ ] \x1b[31mred\n",
