@@ -138,15 +138,24 @@ func (in *eventInserter) run(ctx context.Context, each func(add func(model.Event
 	failed := make(chan struct{})
 	stored := make(chan error, 1)
 	go func() {
+		var err error
+		defer func() {
+			// On this goroutine a panic would pass the command's recover
+			// by: it ends the apply as an error instead.
+			if r := recover(); r != nil {
+				err = fmt.Errorf("internal error while storing events: %v", r)
+			}
+			if err != nil {
+				close(failed)
+			}
+			stored <- err
+		}()
 		for batch := range batches {
 			in.pending = batch
-			if err := in.flush(ctx); err != nil {
-				close(failed)
-				stored <- err
+			if err = in.flush(ctx); err != nil {
 				return
 			}
 		}
-		stored <- nil
 	}()
 	send := func(batch []pendingEvent) error {
 		select {

@@ -327,6 +327,12 @@ func replayLog(ctx context.Context, src *sql.Conn, b *bulkProjector) error {
 	var readErr error
 	go func() {
 		defer close(batches)
+		defer func() {
+			// A panic here would pass the command's recover by.
+			if r := recover(); r != nil {
+				readErr = fmt.Errorf("internal error while replaying the log: %v", r)
+			}
+		}()
 		batch := make([]replayedEvent, 0, 256)
 		send := func() bool {
 			select {
