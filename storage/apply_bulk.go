@@ -115,11 +115,10 @@ type eventInserter struct {
 	perStmt  int
 }
 
-// pendingEvent is an arriving event, checked, with the words of its
-// timeline entry when they are worked out ahead (worded).
+// pendingEvent is an event on its way to the bulk projector, with the
+// words of its timeline entry (see worded).
 type pendingEvent struct {
 	model.Event
-	worded         bool
 	noteKind, text string
 }
 
@@ -200,7 +199,7 @@ func (in *eventInserter) prepare(e model.Event) (pendingEvent, error) {
 	if in.bulk == nil {
 		return pendingEvent{Event: e}, nil
 	}
-	return wordedFrom(e, payload), nil
+	return worded(e, payload), nil
 }
 
 // insertEventsSQL inserts n events, returning the ids of those that were

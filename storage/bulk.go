@@ -185,10 +185,11 @@ func (b *bulkProjector) incident(id string) *bulkIncident {
 
 // add projects one event, as projector.apply does.
 func (b *bulkProjector) add(ctx context.Context, e model.Event, future bool) error {
-	return b.addPending(ctx, pendingEvent{Event: e}, future)
+	return b.addPending(ctx, worded(e, nil), future)
 }
 
-// addPending is add for an event whose entry may be worded already.
+// addPending is add for an event worded already (worded), perhaps on
+// another goroutine.
 func (b *bulkProjector) addPending(ctx context.Context, p pendingEvent, future bool) error {
 	e := p.Event
 	if !e.Kind.Known() {
@@ -200,9 +201,6 @@ func (b *bulkProjector) addPending(ctx context.Context, p pendingEvent, future b
 	if !e.Kind.MakesEntry() {
 		return nil
 	}
-	if !p.worded {
-		p.noteKind, p.text = entryWords(e)
-	}
 	placed := ms(e.Placed())
 	in := b.incident(e.IncidentID)
 	in.entries++
@@ -211,41 +209,30 @@ func (b *bulkProjector) addPending(ctx context.Context, p pendingEvent, future b
 		p.text, future, placed)
 }
 
-// worded is e ready for addPending, its entry's words worked out: the
-// event's own CPU work, which a caller can do on another goroutine while
-// the projector writes.
-func worded(e model.Event) pendingEvent {
+// worded is e with the words of its timeline entry: the event's own CPU
+// work, which a caller can do on another goroutine while the projector
+// writes. payload is e's payload as the check decoded it, or nil to
+// decode it here (then a payload that does not decode is worded as
+// model.Describe words it).
+func worded(e model.Event, payload model.Payload) pendingEvent {
 	p := pendingEvent{Event: e}
-	if e.Kind.Known() && e.Kind.MakesEntry() {
-		p.noteKind, p.text = entryWords(e)
-		p.worded = true
+	if !e.Kind.Known() || !e.Kind.MakesEntry() {
+		return p
 	}
-	return p
-}
-
-// wordedFrom is worded for an event whose payload checkIncoming decoded:
-// the same words without decoding it twice more.
-func wordedFrom(e model.Event, payload model.Payload) pendingEvent {
-	p := pendingEvent{Event: e}
-	if e.Kind.Known() && e.Kind.MakesEntry() {
-		if n, ok := payload.(model.NotePayload); ok && e.Kind == model.EventNote {
+	if payload == nil {
+		p.text = model.Describe(e)
+	} else {
+		p.text = model.DescribeDecoded(e, payload)
+	}
+	if e.Kind == model.EventNote {
+		if payload == nil {
+			payload, _ = model.DecodePayload(e)
+		}
+		if n, ok := payload.(model.NotePayload); ok {
 			p.noteKind = string(n.Kind)
 		}
-		p.text = model.DescribeDecoded(e, payload)
-		p.worded = true
 	}
 	return p
-}
-
-// entryWords is what an event's timeline row says: the kind of note it is
-// (for a note) and its text.
-func entryWords(e model.Event) (noteKind, text string) {
-	if e.Kind == model.EventNote {
-		if n, err := model.Decode[model.NotePayload](e); err == nil {
-			noteKind = string(n.Kind)
-		}
-	}
-	return noteKind, model.Describe(e)
 }
 
 // state is projector.applyState: the incident's own fields here, the

@@ -349,7 +349,7 @@ func replayLog(ctx context.Context, src *sql.Conn, b *bulkProjector) error {
 				readErr = err
 				return
 			}
-			if batch = append(batch, replayedEvent{worded(l.Event), l.Future()}); len(batch) == cap(batch) && !send() {
+			if batch = append(batch, replayedEvent{worded(l.Event, nil), l.Future()}); len(batch) == cap(batch) && !send() {
 				return
 			}
 		}
