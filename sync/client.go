@@ -785,6 +785,9 @@ func (c *client) checkPulled(m *message, after int64) error {
 func (c *client) receive(ctx context.Context, cursor bool) error {
 	for {
 		m, err := c.s.recv(ctx)
+		if err == nil && cursor {
+			err = c.checkPulled(m, c.pulled)
+		}
 		if err != nil {
 			return err
 		}
@@ -796,9 +799,6 @@ func (c *client) receive(ctx context.Context, cursor bool) error {
 		case tEvents:
 			last, lastID := int64(0), ""
 			if cursor {
-				if m.Last <= c.pulled || m.LastID == "" || len(m.Events) == 0 {
-					return fmt.Errorf("%w: a batch ending at %d after %d", errGarbage, m.Last, c.pulled)
-				}
 				last, lastID = m.Last, m.LastID
 			}
 			if err := c.apply(ctx, m.Events, last, lastID); err != nil {
