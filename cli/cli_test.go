@@ -170,3 +170,17 @@ func TestCLIHelpForEveryCommand(t *testing.T) {
 		}
 	}
 }
+
+// A command whose ID argument is required refuses an empty one (a
+// script's unset variable) instead of acting on the current incident.
+func TestEmptyIncidentIDIsRefused(t *testing.T) {
+	c := newCLI(t)
+	c.ok("declare", "--title", "Checkout 500s", "--sev", "2")
+	c.fails(1, "no incident id given", "status", "", "resolved")
+	c.fails(1, "no incident id given", "severity", "", "1")
+	c.fails(1, "no incident id given", "assign", "", "comms", "bob@laptop")
+	c.fails(1, "no incident id given", "use", "")
+	if show := c.ok("show"); !strings.Contains(show, "SEV2 · other · investigating") || strings.Contains(show, "bob@laptop") {
+		t.Errorf("an empty id changed the current incident:\n%s", show)
+	}
+}

@@ -44,6 +44,18 @@ func (a *session) withIncident(cmd *cobra.Command, ref string, fn func(context.C
 	})
 }
 
+// withNamedIncident is withIncident for a command whose ID argument is
+// required: an empty one is refused, never taken as the current incident.
+func (a *session) withNamedIncident(cmd *cobra.Command, id string, fn func(context.Context, *storage.Store, model.Incident) error) error {
+	return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+		in, err := st.ResolveIncident(ctx, id)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, st, in)
+	})
+}
+
 // pickIncident resolves --incident, or falls back to the current one.
 func pickIncident(ctx context.Context, st *storage.Store, ref string) (model.Incident, error) {
 	if ref != "" {
@@ -214,11 +226,7 @@ func (a *session) statusCmd() *cobra.Command {
 					return err
 				}
 			}
-			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, err := st.ResolveIncident(ctx, args[0])
-				if err != nil {
-					return err
-				}
+			return a.withNamedIncident(cmd, args[0], func(ctx context.Context, st *storage.Store, in model.Incident) error {
 				_, err = a.respond(st).SetStatus(ctx, in.ID, status, reason, occurred)
 				if err == nil {
 					fmt.Fprintf(a.out, "%s: %s → %s\n", in.Short(), in.Status, status)
@@ -267,11 +275,7 @@ func (a *session) severityCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, err := st.ResolveIncident(ctx, args[0])
-				if err != nil {
-					return err
-				}
+			return a.withNamedIncident(cmd, args[0], func(ctx context.Context, st *storage.Store, in model.Incident) error {
 				_, err = a.respond(st).SetSeverity(ctx, in.ID, sev, reason)
 				if err == nil {
 					fmt.Fprintf(a.out, "%s: %s → %s\n", in.Short(), in.Severity, sev)
@@ -301,11 +305,7 @@ holds, is refused: it would record a change that changes nothing.`,
 			if err != nil {
 				return err
 			}
-			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, err := st.ResolveIncident(ctx, args[0])
-				if err != nil {
-					return err
-				}
+			return a.withNamedIncident(cmd, args[0], func(ctx context.Context, st *storage.Store, in model.Incident) error {
 				holder := st.Author()
 				if len(args) == 3 {
 					holder = args[2]
@@ -336,11 +336,7 @@ func (a *session) useCmd() *cobra.Command {
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: a.completeArgs(incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, err := st.ResolveIncident(ctx, args[0])
-				if err != nil {
-					return err
-				}
+			return a.withNamedIncident(cmd, args[0], func(ctx context.Context, st *storage.Store, in model.Incident) error {
 				if err := st.SetCurrent(ctx, in.ID); err != nil {
 					return err
 				}
