@@ -357,18 +357,14 @@ func replayLog(ctx context.Context, src *sql.Conn, b *bulkProjector) error {
 			send()
 		}
 	}()
-	var projErr error
 	for batch := range batches {
 		for _, r := range batch {
-			if projErr == nil {
-				projErr = b.addPending(ctx, r.pendingEvent, r.future)
+			if err := b.addPending(ctx, r.pendingEvent, r.future); err != nil {
+				close(stop)
+				for range batches {
+				}
+				return err
 			}
-		}
-		if projErr != nil {
-			close(stop)
-			for range batches {
-			}
-			return projErr
 		}
 	}
 	return readErr
