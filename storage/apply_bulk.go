@@ -109,7 +109,6 @@ type eventInserter struct {
 	received int64
 	res      *ApplyResult
 	bulk     *bulkProjector // nil: projected after all are stored
-	pending  []pendingEvent
 	args     []any
 	full     *sql.Stmt
 	perStmt  int
@@ -150,8 +149,7 @@ func (in *eventInserter) run(ctx context.Context, each func(add func(model.Event
 			stored <- err
 		}()
 		for batch := range batches {
-			in.pending = batch
-			if err = in.flush(ctx); err != nil {
+			if err = in.flush(ctx, batch); err != nil {
 				return
 			}
 		}
@@ -211,21 +209,21 @@ func insertEventsSQL(n int) string {
 		strings.Repeat(row+", ", n-1) + row + " RETURNING id"
 }
 
-// flush stores the pending events and projects the new ones, in order.
-func (in *eventInserter) flush(ctx context.Context) error {
-	if len(in.pending) == 0 {
+// flush stores a batch of events and projects the new ones, in order.
+func (in *eventInserter) flush(ctx context.Context, batch []pendingEvent) error {
+	if len(batch) == 0 {
 		return nil
 	}
 	in.args = in.args[:0]
-	for _, e := range in.pending {
+	for _, e := range batch {
 		in.args = append(in.args, e.ID, e.IncidentID, string(e.Kind), string(e.Payload), e.Author, e.Origin,
 			ms(e.At), ms(e.Occurred), int64(e.HLC), e.ChainSeq, e.Prev, e.Hash, in.received)
 	}
-	inserted, err := in.insert(ctx)
+	inserted, err := in.insert(ctx, len(batch))
 	if err != nil {
-		return fmt.Errorf("append events from %s on: %w", in.pending[0].ID, err)
+		return fmt.Errorf("append events from %s on: %w", batch[0].ID, err)
 	}
-	for _, p := range in.pending {
+	for _, p := range batch {
 		e := p.Event
 		if inserted[e.ID] {
 			delete(inserted, e.ID) // the same id again later in the batch is a copy
@@ -249,17 +247,16 @@ func (in *eventInserter) flush(ctx context.Context) error {
 			in.res.Conflicts = append(in.res.Conflicts, fmt.Sprintf("event %s by %s differs from the copy here (kept ours)", e.ID, e.Author))
 		}
 	}
-	in.pending = in.pending[:0]
 	return nil
 }
 
-// insert runs the statement for the pending events and reads which ids it
+// insert runs the statement for the n events in in.args and reads which ids it
 // stored; the rows are read whole before anything else is written on the
 // connection.
-func (in *eventInserter) insert(ctx context.Context) (map[string]bool, error) {
+func (in *eventInserter) insert(ctx context.Context, n int) (map[string]bool, error) {
 	var rows *sql.Rows
 	var err error
-	if len(in.pending) == in.perStmt {
+	if n == in.perStmt {
 		if in.full == nil {
 			if in.full, err = in.tx.PrepareContext(ctx, insertEventsSQL(in.perStmt)); err != nil {
 				return nil, err
@@ -267,13 +264,13 @@ func (in *eventInserter) insert(ctx context.Context) (map[string]bool, error) {
 		}
 		rows, err = in.full.QueryContext(ctx, in.args...)
 	} else {
-		rows, err = in.tx.QueryContext(ctx, insertEventsSQL(len(in.pending)), in.args...)
+		rows, err = in.tx.QueryContext(ctx, insertEventsSQL(n), in.args...)
 	}
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	inserted := make(map[string]bool, len(in.pending))
+	inserted := make(map[string]bool, n)
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
