@@ -27,14 +27,7 @@ func BenchmarkSSHDFirstPull(b *testing.B) {
 	bin := buildSitrep(b)
 	ctx := context.Background()
 	dir := b.TempDir()
-	cached, err := storagetest.Cached(ctx, storagetest.Spec{Incidents: 1000, Entries: 100000, Big: 1000, Seed: 7})
-	if err != nil {
-		b.Fatal(err)
-	}
-	hub := filepath.Join(dir, "team.db")
-	if err := storagetest.CopyTo(cached, hub); err != nil {
-		b.Fatal(err)
-	}
+	hub := storagetest.CachedCopy(b, storagetest.Spec{Incidents: 1000, Entries: 100000, Big: 1000, Seed: 7})
 	opts := ssync.Options{SSH: srv.sshOpts, RemoteBin: bin, Timeout: 5 * time.Minute}
 	// scp takes the same options but names the port -P.
 	words := strings.Fields(srv.sshOpts)[1:]

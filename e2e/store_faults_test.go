@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 	"os"
@@ -445,15 +444,7 @@ func TestHubDiskFull(t *testing.T) {
 // freed, the same import goes through.
 func TestImportDiskFull(t *testing.T) {
 	bin := buildSitrep(t)
-	ctx := context.Background()
-	cached, err := storagetest.Cached(ctx, storagetest.Spec{Incidents: 100, Entries: 10000, Big: 100, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := filepath.Join(t.TempDir(), "src.db")
-	if err := storagetest.CopyTo(cached, src); err != nil {
-		t.Fatal(err)
-	}
+	src := storagetest.CachedCopy(t, storagetest.Spec{Incidents: 100, Entries: 10000, Big: 100, Seed: 3})
 	file := filepath.Join(t.TempDir(), "all.json")
 	exporter := newResponder(t, bin, t.TempDir(), "exporter@laptop")
 	exporter.db = src

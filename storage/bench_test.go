@@ -94,15 +94,7 @@ func BenchmarkRebuild(b *testing.B) {
 		b.Skip("builds a 100,000-entry store")
 	}
 	ctx := context.Background()
-	cached, err := storagetest.Cached(ctx, storagetest.Spec{Incidents: 1000, Entries: 100000, Big: 1000, Seed: 7})
-	if err != nil {
-		b.Fatal(err)
-	}
-	path := filepath.Join(b.TempDir(), "s.db")
-	if err := storagetest.CopyTo(cached, path); err != nil {
-		b.Fatal(err)
-	}
-	st, err := storage.Open(ctx, path, storage.Options{Author: "bench@host"})
+	st, err := storage.Open(ctx, storagetest.CachedCopy(b, storagetest.Spec{Incidents: 1000, Entries: 100000, Big: 1000, Seed: 7}), storage.Options{Author: "bench@host"})
 	if err != nil {
 		b.Fatal(err)
 	}

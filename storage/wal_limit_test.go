@@ -3,7 +3,6 @@ package storage_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/sitrep-dev/sitrep/model"
@@ -32,15 +31,7 @@ func walSize(t *testing.T, path string) int64 {
 // events). The next write cuts it back to 8 MB.
 func TestWALCutBackAfterBulkApply(t *testing.T) {
 	ctx := context.Background()
-	cached, err := storagetest.Cached(ctx, storagetest.Spec{Incidents: 100, Entries: 10000, Big: 100, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srcPath := filepath.Join(t.TempDir(), "src.db")
-	if err := storagetest.CopyTo(cached, srcPath); err != nil {
-		t.Fatal(err)
-	}
-	src, err := storage.Open(ctx, srcPath, storage.Options{})
+	src, err := storage.Open(ctx, storagetest.CachedCopy(t, storagetest.Spec{Incidents: 100, Entries: 10000, Big: 100, Seed: 3}), storage.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+	"testing"
 	"time"
 
 	"github.com/sitrep-dev/sitrep/model"
@@ -179,6 +180,21 @@ func Cached(ctx context.Context, spec Spec) (string, error) {
 		return "", fmt.Errorf("cache %s: %w", path, err)
 	}
 	return path, nil
+}
+
+// CachedCopy is a private copy of the cached store for spec, in a
+// temporary folder of tb's, which the test may write.
+func CachedCopy(tb testing.TB, spec Spec) string {
+	tb.Helper()
+	cached, err := Cached(context.Background(), spec)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	path := filepath.Join(tb.TempDir(), "copy.db")
+	if err := CopyTo(cached, path); err != nil {
+		tb.Fatal(err)
+	}
+	return path
 }
 
 // CopyTo copies a (closed, checkpointed) store file to dst, so a test can
