@@ -39,54 +39,48 @@ change records nothing. --from reads the document from a file instead.`,
 		ValidArgsFunction: a.completeArgs(incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withIncident(cmd, firstArg(args), func(ctx context.Context, st *storage.Store, in model.Incident) error {
-				cur, info, err := st.Review(ctx, in.ID)
-				if err != nil {
+				if show {
+					cur, info, err := st.Review(ctx, in.ID)
+					if err == nil {
+						writeReview(a.out, in, cur, info)
+					}
 					return err
 				}
-				if show {
-					writeReview(a.out, in, cur, info)
-					return nil
-				}
-				var text string
 				if from != "" {
 					b, err := readInput(a.in, from)
 					if err != nil {
 						return err
 					}
-					text = string(b)
-				} else {
-					entries, err := st.Timeline(ctx, in.ID, storage.TimelinePage{})
+					r, err := export.ParseReviewTemplate(string(b), a.now())
 					if err != nil {
-						return err
+						return fmt.Errorf("review not saved: %s: %w", from, err)
 					}
-					var pinned []model.TimelineEntry
-					for _, e := range entries {
-						if e.Pinned && !e.Retracted {
-							pinned = append(pinned, e)
-						}
+					saved, err := a.respond(st).SaveReview(ctx, in.ID, r)
+					if err == nil {
+						a.sayReviewSaved(in, r, saved)
 					}
-					template := export.RenderReviewTemplate(in, cur, pinned)
-					edited, path, err := a.editText("sitrep-review-"+in.Short()+"-*.md", template)
-					if err != nil {
-						return err
-					}
-					if edited == template {
-						os.Remove(path)
-						fmt.Fprintln(a.out, "no changes: nothing recorded")
-						return nil
-					}
-					r, perr := export.ParseReviewTemplate(edited, a.now())
-					if perr != nil {
-						return fmt.Errorf("review not saved: %w; your text is kept in %s (fix it and run 'sitrep review %s --from %s')", perr, path, in.Short(), path)
-					}
-					os.Remove(path)
-					return a.saveReview(ctx, st, in, r)
+					return err
 				}
-				r, err := export.ParseReviewTemplate(text, a.now())
+				rs := a.respond(st)
+				cur, _, pinned, err := rs.ReviewToEdit(ctx, in.ID)
 				if err != nil {
-					return fmt.Errorf("review not saved: %s: %w", from, err)
+					return err
 				}
-				return a.saveReview(ctx, st, in, r)
+				given := export.RenderReviewTemplate(in, cur, pinned)
+				edited, path, err := a.editText("sitrep-review-"+in.Short()+"-*.md", given)
+				if err != nil {
+					return err
+				}
+				res, err := rs.SaveEditedReview(ctx, in.ID, given, edited, path)
+				switch {
+				case err != nil:
+					return err
+				case res.Unchanged:
+					fmt.Fprintln(a.out, "no changes: nothing recorded")
+				default:
+					a.sayReviewSaved(in, res.Review, res.Saved)
+				}
+				return nil
 			})
 		},
 	}
@@ -95,17 +89,13 @@ change records nothing. --from reads the document from a file instead.`,
 	return cmd
 }
 
-func (a *session) saveReview(ctx context.Context, st *storage.Store, in model.Incident, r model.Review) error {
-	saved, err := a.respond(st).SaveReview(ctx, in.ID, r)
-	if err != nil {
-		return err
-	}
+// sayReviewSaved tells whether review r of in was recorded.
+func (a *session) sayReviewSaved(in model.Incident, r model.Review, saved bool) {
 	if !saved {
 		fmt.Fprintln(a.out, "review unchanged: nothing recorded")
-		return nil
+		return
 	}
 	fmt.Fprintf(a.out, "review of %s saved (%s)\n", in.Short(), model.Count(len(r.ActionItems), "action item"))
-	return nil
 }
 
 func firstArg(args []string) string {

@@ -29,22 +29,33 @@ func EditorCommand(editor, path string) *exec.Cmd {
 	return exec.Command("/bin/sh", "-c", editor+` "$@"`, editor, path)
 }
 
+// WriteEditFile writes text to a private temp file named after pattern,
+// for an editor to open, and returns its path. A file it could not finish
+// is removed.
+func WriteEditFile(pattern, text string) (string, error) {
+	f, err := os.CreateTemp("", pattern)
+	if err != nil {
+		return "", fmt.Errorf("create a file to edit: %w", err)
+	}
+	_, err = f.WriteString(text)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("write %s: %w", f.Name(), err)
+	}
+	return f.Name(), nil
+}
+
 // EditText writes text to a private temp file named after pattern, runs
 // the editor on it with the terminal given (stdin, stdout, stderr), and
 // returns what the file holds afterwards and its path, left for the caller
 // to remove, so a document that fails to parse is not lost.
 func EditText(editor, pattern, text string, stdin io.Reader, stdout, stderr io.Writer) (string, string, error) {
-	f, err := os.CreateTemp("", pattern)
+	path, err := WriteEditFile(pattern, text)
 	if err != nil {
-		return "", "", fmt.Errorf("create a file to edit: %w", err)
-	}
-	path := f.Name()
-	if _, err := f.WriteString(text); err != nil {
-		f.Close()
-		return "", path, fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return "", path, fmt.Errorf("write %s: %w", path, err)
+		return "", path, err
 	}
 	c := EditorCommand(editor, path)
 	// Set only when given: a nil *os.File in an interface is not nil.

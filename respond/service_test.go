@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sitrep-dev/sitrep/export"
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/runbooks"
 	"github.com/sitrep-dev/sitrep/storage"
@@ -175,5 +176,55 @@ func TestEditTextRunsEditorThroughShell(t *testing.T) {
 	}
 	if _, _, err := EditText("false", "sitrep-test-*.md", "x", nil, nil, nil); err == nil || !strings.Contains(err.Error(), "your text is in") {
 		t.Errorf("a failing editor: %v", err)
+	}
+}
+
+// The review document back from the editor: unchanged records nothing and
+// removes the file; one that does not read is refused and kept, the error
+// naming the file and how to take it up again; a good one is saved and its
+// file removed; the same review again is not recorded twice.
+func TestSaveEditedReview(t *testing.T) {
+	ctx := context.Background()
+	s, _, _ := newService(t)
+	in := mustDeclare(t, s)
+	_, _, pinned, err := s.ReviewToEdit(ctx, in.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	given := export.RenderReviewTemplate(in, model.Review{}, pinned)
+	edit := func(text string) string {
+		path, err := WriteEditFile("sitrep-review-test-*.md", text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	exists := func(path string) bool { _, err := os.Stat(path); return err == nil }
+
+	path := edit(given)
+	if res, err := s.SaveEditedReview(ctx, in.ID, given, given, path); err != nil || !res.Unchanged || res.Saved || exists(path) {
+		t.Fatalf("unchanged document: %+v, %v, file kept %v", res, err, exists(path))
+	}
+	bad := given + "\n## Not a section\nwords\n"
+	path = edit(bad)
+	if _, err := s.SaveEditedReview(ctx, in.ID, given, bad, path); err == nil || !strings.Contains(err.Error(), "kept in "+path) ||
+		!strings.Contains(err.Error(), "sitrep review "+in.Short()+" --from "+path) || !exists(path) {
+		t.Fatalf("a document that does not read: %v, file kept %v", err, exists(path))
+	}
+	os.Remove(path)
+	good := strings.Replace(given, "## Summary\n", "## Summary\nThe checkout API returned 500s for 40 minutes.\n", 1)
+	if good == given {
+		t.Fatalf("the template has no summary section to fill:\n%s", given)
+	}
+	for i, wantSaved := range []bool{true, false} {
+		path = edit(good)
+		res, err := s.SaveEditedReview(ctx, in.ID, given, good, path)
+		if err != nil || res.Unchanged || res.Saved != wantSaved || exists(path) {
+			t.Fatalf("good document, time %d: %+v, %v, file kept %v", i+1, res, err, exists(path))
+		}
+	}
+	r, _, _, err := s.ReviewToEdit(ctx, in.ID)
+	if err != nil || !strings.Contains(r.Summary, "500s for 40 minutes") {
+		t.Fatalf("saved review: %+v, %v", r, err)
 	}
 }

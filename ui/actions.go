@@ -369,7 +369,7 @@ func (a *App) onReviewSaved(msg reviewSavedMsg) tea.Cmd {
 	if slot, ok := r.stored(msg); ok {
 		a.setDraft(slot, "") // saved: no longer a draft
 	}
-	return loadReview(a.st, msg.ID)
+	return loadReview(a.rs, msg.ID)
 }
 
 // act is what a key does on the message screen: fill, edit, copy, log.

@@ -342,55 +342,27 @@ func startDrill(rs *respond.Service, scenario string) tea.Cmd {
 	})
 }
 
-func loadReview(st Store, id string) tea.Cmd {
+func loadReview(rs *respond.Service, id string) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
-		r, info, err := st.Review(ctx, id)
-		if err != nil {
-			return reviewLoadedMsg{ID: id, Err: err}
-		}
-		entries, err := st.Timeline(ctx, id, storage.TimelinePage{})
-		if err != nil {
-			return reviewLoadedMsg{ID: id, Err: err}
-		}
-		var pinned []model.TimelineEntry
-		for _, e := range entries {
-			if e.Pinned && !e.Retracted {
-				pinned = append(pinned, e)
-			}
-		}
-		return reviewLoadedMsg{ID: id, Review: r, Info: info, Pinned: pinned}
+		r, info, pinned, err := rs.ReviewToEdit(ctx, id)
+		return reviewLoadedMsg{ID: id, Review: r, Info: info, Pinned: pinned, Err: err}
 	})
 }
 
 // saveReview records r unless it is what the store already has.
 func saveReview(rs *respond.Service, id string, r model.Review, editor bool) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
-		return storeReview(ctx, rs, id, r, editor)
+		saved, err := rs.SaveReview(ctx, id, r)
+		return reviewSavedMsg{ID: id, Review: r, Editor: editor, Unchanged: err == nil && !saved, Err: err}
 	})
-}
-
-func storeReview(ctx context.Context, rs *respond.Service, id string, r model.Review, editor bool) reviewSavedMsg {
-	saved, err := rs.SaveReview(ctx, id, r)
-	return reviewSavedMsg{ID: id, Review: r, Editor: editor, Unchanged: err == nil && !saved, Err: err}
 }
 
 // prepareEditor writes the review document to a file for $EDITOR.
 func prepareEditor(id string, in model.Incident, r model.Review, pinned []model.TimelineEntry) tea.Cmd {
 	return func() tea.Msg {
 		text := export.RenderReviewTemplate(in, r, pinned)
-		f, err := os.CreateTemp("", "sitrep-review-"+in.Short()+"-*.md")
-		if err != nil {
-			return editorReadyMsg{ID: id, Err: fmt.Errorf("create a file to edit the review in: %w", err)}
-		}
-		_, err = f.WriteString(text)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(f.Name())
-			return editorReadyMsg{ID: id, Err: fmt.Errorf("write %s: %w", f.Name(), err)}
-		}
-		return editorReadyMsg{ID: id, Path: f.Name(), Text: text}
+		path, err := respond.WriteEditFile("sitrep-review-"+in.Short()+"-*.md", text)
+		return editorReadyMsg{ID: id, Path: path, Text: text, Err: err}
 	}
 }
 
@@ -412,9 +384,10 @@ func runEditor(editor string, msg editorReadyMsg) tea.Cmd {
 	})
 }
 
-// finishEditor reads the document back and saves it. A document that does
-// not read is kept in its file, and the error names it.
-func finishEditor(st Store, rs *respond.Service, msg editorDoneMsg) tea.Cmd {
+// finishEditor reads the document back and saves it (see
+// respond.SaveEditedReview). A document that does not read is kept in its
+// file, and the error names it.
+func finishEditor(rs *respond.Service, msg editorDoneMsg) tea.Cmd {
 	return bounded(func(ctx context.Context) tea.Msg {
 		out := reviewSavedMsg{ID: msg.ID, Editor: true}
 		if msg.Err != nil {
@@ -426,20 +399,8 @@ func finishEditor(st Store, rs *respond.Service, msg editorDoneMsg) tea.Cmd {
 			out.Err = fmt.Errorf("read the edited review %s: %w", msg.Path, err)
 			return out
 		}
-		if string(b) == msg.Text {
-			os.Remove(msg.Path)
-			out.Unchanged = true
-			return out
-		}
-		r, err := export.ParseReviewTemplate(string(b), st.Now())
-		if err != nil {
-			out.Err = fmt.Errorf("%w; your text is kept in %s (fix it there and run 'sitrep review %s --from %s')", err, msg.Path, model.ShortID(msg.ID), msg.Path)
-			return out
-		}
-		out = storeReview(ctx, rs, msg.ID, r, true)
-		if out.Err == nil {
-			os.Remove(msg.Path)
-		}
+		res, err := rs.SaveEditedReview(ctx, msg.ID, msg.Text, string(b), msg.Path)
+		out.Review, out.Unchanged, out.Err = res.Review, err == nil && (res.Unchanged || !res.Saved), err
 		return out
 	})
 }

@@ -198,7 +198,7 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		a.openWrite()
 	case key.Matches(msg, k.Review):
 		a.openModal(newReviewScreen(a.styles, a.keys, a.incID, a.now))
-		return a, loadReview(a.st, a.incID)
+		return a, loadReview(a.rs, a.incID)
 	case key.Matches(msg, k.Done):
 		return a, a.stepChange(model.StepDone)
 	case key.Matches(msg, k.Skip):

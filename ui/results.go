@@ -121,7 +121,7 @@ func (a *App) onIncidentResult(msg tea.Msg) tea.Cmd {
 		}
 		return runEditor(a.opts.Editor, msg)
 	case editorDoneMsg:
-		return finishEditor(a.st, a.rs, msg)
+		return finishEditor(a.rs, msg)
 	case evidenceRanMsg:
 		return a.onEvidenceRan(msg)
 	case messageFilledMsg:
