@@ -13,14 +13,17 @@ import (
 // notifier wakes a watcher when the kernel says the store's file or its
 // WAL was written (inotify on the folder, so a WAL created later is seen
 // too). An idle session then costs nothing at all: no timer, no query.
-// It sees writes made on this machine only; a store on a network mount
-// written from elsewhere is still noticed by the watcher's slower poll.
+// It sees writes made on this machine only, so on a network or user-space
+// filesystem there is no notifier and the watcher polls often instead.
 type notifier struct {
 	f    *os.File
 	wake chan struct{}
 }
 
 func newNotifier(path string) *notifier {
+	if remoteFS(filepath.Dir(path)) {
+		return nil
+	}
 	fd, err := syscall.InotifyInit1(syscall.IN_CLOEXEC | syscall.IN_NONBLOCK)
 	if err != nil {
 		return nil
@@ -40,6 +43,34 @@ func newNotifier(path string) *notifier {
 	base := filepath.Base(path)
 	go n.read(base, base+"-wal")
 	return n
+}
+
+// Filesystems whose files other machines write: inotify reports only this
+// machine's writes to them, so a watcher there must poll.
+var remoteMagic = map[uint32]bool{
+	0x6969:     true, // nfs
+	0x517b:     true, // smb
+	0xff534d42: true, // cifs
+	0xfe534d42: true, // smb2
+	0x65735546: true, // fuse; sshfs, rclone, s3fs and other user-space mounts
+	0x00c36400: true, // ceph
+	0x5346414f: true, // afs
+	0x6b414653: true, // afs
+	0x01021997: true, // 9p; also WSL's drives and VM shared folders
+	0x01161970: true, // gfs2
+	0x7461636f: true, // ocfs2
+	0x0bd00bd0: true, // lustre
+	0x47504653: true, // gpfs
+}
+
+// remoteFS says whether dir is on a filesystem that other machines may
+// write; an unreadable one is taken as local, as before.
+func remoteFS(dir string) bool {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return false
+	}
+	return remoteMagic[uint32(st.Type)] // a 32-bit magic, signed on some platforms
 }
 
 func (n *notifier) read(names ...string) {

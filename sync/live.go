@@ -59,11 +59,12 @@ type LiveOptions struct {
 	MinBackoff, MaxBackoff time.Duration
 	// Poll and SafetyPoll are how often the session looks for events
 	// saved here without being woken (see pollDefaults), here and in the
-	// in-process hub of a local path; 0 is 200 ms and 10 s.
+	// in-process hub of a local path; 0 is 200 ms and 60 s.
 	Poll, SafetyPoll time.Duration
-	// Ping is how often a quiet session asks whether the hub is there: a
-	// hub that stops answering is noticed within Options.Timeout, and a
-	// hub notices a stuck client within its own; 0 is 20 s.
+	// Ping is how often a quiet session asks whether the hub is there, at
+	// least twice within Options.Timeout: a hub that stops answering is
+	// noticed within the timeout and one ping more, and a hub notices a
+	// stuck client within its own; 0 is 20 s.
 	Ping time.Duration
 }
 
@@ -186,7 +187,10 @@ func (c *client) live(ctx context.Context, lo LiveOptions, notify func(LiveEvent
 	tick := time.NewTicker(pollEvery(w, lo.Poll, lo.SafetyPoll))
 	defer tick.Stop()
 	look := looker{after: lookAfter(lo.Poll)}
-	ping := time.NewTicker(lo.Ping)
+	// Often enough that a hub that is there is always heard from within
+	// the timeout: pinging less often than that would take every quiet
+	// session for a dead one.
+	ping := time.NewTicker(min(lo.Ping, c.opts.Timeout/2))
 	defer ping.Stop()
 	heard := time.Now()
 	for {

@@ -12,16 +12,15 @@ import (
 // its store (the hub's side for other clients' events, the client's for
 // events made here) where the kernel cannot say when the files change: one
 // look is one data_version pragma, and a new event waits at most poll.
-// Where it can (Linux's inotify), a session looks when woken, and polls
-// only every safety for writes the kernel does not see (a network mount
-// written from another machine): fifty idle sessions then cost almost
-// nothing. 0 is 200 ms and 10 s.
+// Where it can (Linux's inotify on a local filesystem), a session looks
+// when woken, and then only every safety, a net for a wake missed: fifty
+// idle sessions then cost almost nothing. 0 is 200 ms and 60 s.
 func pollDefaults(poll, safety time.Duration) (time.Duration, time.Duration) {
 	if poll <= 0 {
 		poll = 200 * time.Millisecond
 	}
 	if safety <= 0 {
-		safety = 10 * time.Second
+		safety = 60 * time.Second
 	}
 	return poll, safety
 }
@@ -42,11 +41,15 @@ func pollEvery(w interface{ Notified() bool }, poll, safety time.Duration) time.
 // made, counting again from the latest wake: close together at first,
 // then every poll for a few seconds, since a busy disk can take that
 // long to sync a commit (measured: over a second, now and then, on a
-// shared machine).
+// shared machine), then 1, 2, 4 and 8 s apart, so that even a slower
+// commit is not left to the safety poll a minute away.
 func lookAfter(poll time.Duration) []time.Duration {
 	out := []time.Duration{2 * time.Millisecond, 8 * time.Millisecond, 15 * time.Millisecond, 25 * time.Millisecond, 50 * time.Millisecond, 100 * time.Millisecond}
 	for range 15 {
 		out = append(out, poll)
+	}
+	for d := time.Second; d <= 8*time.Second; d *= 2 {
+		out = append(out, max(poll, d))
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	stdsync "sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,18 +39,26 @@ func (l *liveRun) seen(state LiveState) []LiveEvent {
 // live (unless wait is false).
 func startLive(t testing.TB, st *storage.Store, hub string, opts Options, wait bool) *liveRun {
 	t.Helper()
+	return startLiveWith(t, st, hub, opts, LiveOptions{}, wait)
+}
+
+// startLiveWith is startLive with lo's Ping and polls (the test sets the
+// backoffs and the notifications).
+func startLiveWith(t testing.TB, st *storage.Store, hub string, opts Options, lo LiveOptions, wait bool) *liveRun {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &liveRun{on: make(chan struct{}, 100), done: make(chan error, 1), cancel: cancel}
+	lo.MinBackoff, lo.MaxBackoff, lo.Fallback = 50*time.Millisecond, 400*time.Millisecond, 200*time.Millisecond
+	lo.Notify = func(e LiveEvent) {
+		l.mu.Lock()
+		l.events = append(l.events, e)
+		l.mu.Unlock()
+		if e.State == LiveOn {
+			l.on <- struct{}{}
+		}
+	}
 	go func() {
-		l.done <- Live(ctx, st, hub, opts, LiveOptions{MinBackoff: 50 * time.Millisecond, MaxBackoff: 400 * time.Millisecond, Fallback: 200 * time.Millisecond,
-			Notify: func(e LiveEvent) {
-				l.mu.Lock()
-				l.events = append(l.events, e)
-				l.mu.Unlock()
-				if e.State == LiveOn {
-					l.on <- struct{}{}
-				}
-			}})
+		l.done <- Live(ctx, st, hub, opts, lo)
 	}()
 	t.Cleanup(func() { l.stop(t) })
 	if wait {
@@ -222,6 +231,67 @@ func TestLiveReconnectsAfterACut(t *testing.T) {
 	holdSame(t, a, b, h)
 	checkConsistent(t, a)
 	checkConsistent(t, b)
+}
+
+// A quiet session with a short timeout stays up: it pings often enough
+// that a hub that is there is always heard from within the timeout. (With
+// a ping every 20 s and "sync --watch --timeout 10s", every quiet session
+// was dropped as dead at its first ping.)
+func TestLiveQuietSessionWithShortTimeoutStaysUp(t *testing.T) {
+	dir := t.TempDir()
+	a := openStore(t, filepath.Join(dir, "a.db"), "alice", nil)
+	declare(t, a, "quiet")
+	opts := localOpts()
+	opts.Timeout = time.Second
+	l := startLiveWith(t, a, filepath.Join(dir, "hub.db"), opts, LiveOptions{Ping: 3 * time.Second}, true)
+	time.Sleep(5 * time.Second)
+	if drops := l.seen(LiveRetrying); len(drops) > 0 {
+		t.Fatalf("a quiet session whose hub answers dropped %d times: %+v", len(drops), drops)
+	}
+}
+
+// A hub that stops answering, its end still open, is noticed within the
+// timeout and a ping more, and the session reconnects.
+func TestLiveNoticesAHubThatStopsAnswering(t *testing.T) {
+	dir := t.TempDir()
+	a := openStore(t, filepath.Join(dir, "a.db"), "alice", nil)
+	declare(t, a, "hung")
+	opts := localOpts()
+	opts.Timeout = time.Second
+	var dials atomic.Int32
+	var mute atomic.Bool
+	opts.wrapServer = func(r io.Reader, w io.Writer, abort func()) (io.Reader, io.Writer) {
+		if dials.Add(1) == 1 {
+			return r, &muteWriter{w: w, mute: &mute}
+		}
+		return r, w
+	}
+	l := startLiveWith(t, a, filepath.Join(dir, "hub.db"), opts, LiveOptions{Ping: 20 * time.Second}, true)
+	mute.Store(true)
+	start := time.Now()
+	l.waitOn(t)
+	took := time.Since(start)
+	if drops := l.seen(LiveRetrying); len(drops) != 1 {
+		t.Fatalf("%d drops reported, want 1: %+v", len(drops), drops)
+	}
+	if took > 4*time.Second {
+		t.Fatalf("a hub that stopped answering was noticed and left after %s, want within the 1 s timeout and a ping more", took)
+	}
+	t.Logf("a hung hub was noticed and the session back within %s", took.Round(time.Millisecond))
+}
+
+// muteWriter drops everything once mute is set, as a hub that hangs with
+// its connection open would.
+type muteWriter struct {
+	w    io.Writer
+	mute *atomic.Bool
+}
+
+func (m *muteWriter) Write(b []byte) (int, error) {
+	if m.mute.Load() {
+		return len(b), nil
+	}
+	return m.w.Write(b)
 }
 
 // A hub speaking protocol 2 cannot hold a session: the client says so and

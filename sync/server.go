@@ -33,7 +33,7 @@ type ServeOptions struct {
 	Batches Batches
 	// Poll and SafetyPoll are how often a live session looks for new
 	// commits to the shared store without being woken, where the kernel
-	// cannot wake it and where it can: 0 is 200 ms and 10 s.
+	// cannot wake it and where it can: 0 is 200 ms and 60 s.
 	Poll, SafetyPoll time.Duration
 	// maxProto plays an older hub in tests.
 	maxProto int
