@@ -12,7 +12,8 @@ import (
 // newlines stay. Invalid UTF-8 is replaced too. Unicode format characters
 // (bidi overrides, zero-width spaces, BOMs, tags) show as a marker like
 // <U+202E>, so what is on screen is what is stored and every character
-// drawn has the width the layout counted; soft hyphens are dropped.
+// drawn has the width the layout counted; soft hyphens and the zero-width
+// joiner and non-joiner are dropped.
 func Printable(s string) string { return clean(s, false) }
 
 // Neutralise keeps every byte of meaning visible but harmless, for plain-text
@@ -55,9 +56,15 @@ func clean(s string, visible bool) string {
 			} else {
 				b.WriteRune(unicode.ReplacementChar)
 			}
-		case r == '\u00ad':
+		case r == '\u00ad', r == '\u200c', r == '\u200d':
 			// A soft hyphen is invisible unless a line breaks at it, and
 			// terminals disagree on its width: dropped, so columns hold.
+			// So are the joiners: Persian and Indic words use them between
+			// letters, and emoji like 👩‍💻 are pictures joined by them, so a
+			// marker would break up ordinary words; without them the text
+			// still reads (the letters or pictures side by side), and a
+			// terminal that draws a joined emoji wider than counted no
+			// longer pushes the line out of its pane.
 		case isFormat(r):
 			// Format characters (bidi overrides, zero-width spaces, tags)
 			// and line separators reorder or hide what a reader sees and

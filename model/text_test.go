@@ -39,6 +39,22 @@ func TestFormatCharactersShownAsMarkers(t *testing.T) {
 	}
 }
 
+// The joiners are dropped, not marked: Persian words and joined emoji are
+// ordinary text, and still read without them.
+func TestJoinersDropped(t *testing.T) {
+	for in, want := range map[string]string{
+		"می\u200cخواهم سرور را ریستارت کنم":   "میخواهم سرور را ریستارت کنم",
+		"on call: \U0001F469\u200d\U0001F4BB": "on call: \U0001F469\U0001F4BB",
+		"क्\u200dष":                           "क्ष",
+	} {
+		for name, f := range map[string]func(string) string{"Printable": Printable, "Neutralise": Neutralise} {
+			if got := f(in); got != want {
+				t.Errorf("%s(%q) = %q, want %q", name, in, got, want)
+			}
+		}
+	}
+}
+
 // OneLine's shortcut for plain text gives what the full fold gives.
 func TestOneLineShortcut(t *testing.T) {
 	for _, s := range []string{"", " ", "a", "a b", " a", "a ", "a  b", "a\nb", "a\tb", "a\rb", "\n", "Checkout returns 500"} {

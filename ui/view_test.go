@@ -358,7 +358,7 @@ func TestHeaderResolvedAfter(t *testing.T) {
 const formatChars = "Fail\u00adover of pri\u00admary done; zero\u200bwidth\u200d join, \ufeffBOM, \u202eReversed\u202c and \u2066isolated\u2069, tag\U000E0041 end"
 
 // TestGoldenFormatCharacters: a note holding Unicode format characters is
-// drawn with each shown as a visible <U+XXXX> marker (soft hyphens
+// drawn with each shown as a visible <U+XXXX> marker (soft hyphens and joiners
 // dropped), so what is on screen is what is stored and every line of the
 // cockpit keeps the terminal's width.
 func TestGoldenFormatCharacters(t *testing.T) {
