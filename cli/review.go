@@ -31,7 +31,11 @@ contributing factors, detection, resolution, what went well and poorly,
 where you got lucky, lessons, and action items (- [ ] what | owner | due |
 status). Pinned timeline entries are listed for reference. Saving records
 the review as an event, so it syncs and is audited; quitting without a
-change records nothing. --from reads the document from a file instead.`,
+change records nothing. --from reads the document from a file instead: the
+review sitrep writes, or a postmortem written elsewhere (sections such as
+Root Causes, What went wrong or Follow-ups are found by their usual names;
+text under a heading a review has no section for is kept in the section
+before it, and each such place is reported).`,
 		Example: `  sitrep review 9f3c
   sitrep review 9f3c --show
   sitrep review 9f3c --from review.md`,
@@ -51,9 +55,12 @@ change records nothing. --from reads the document from a file instead.`,
 					if err != nil {
 						return err
 					}
-					r, err := export.ParseReviewTemplate(string(b), a.now())
+					r, notes, err := export.ReadPostmortem(string(b), a.now())
 					if err != nil {
 						return fmt.Errorf("review not saved: %s: %w", from, err)
+					}
+					for _, n := range notes {
+						fmt.Fprintf(a.errOut, "%s: %s\n", from, n)
 					}
 					saved, err := a.respond(st).SaveReview(ctx, in.ID, r)
 					if err == nil {

@@ -86,3 +86,29 @@ func TestCLIReviewActionCategories(t *testing.T) {
 		t.Errorf("--show lacks the category:\n%s", show)
 	}
 }
+
+// A postmortem written elsewhere comes in with --from: its sections found
+// by their usual names, a section the review has none for kept and
+// reported on stderr by line, and the export holds it all.
+func TestCLIReviewFromPostmortem(t *testing.T) {
+	c := newCLI(t)
+	id := strings.TrimSpace(c.ok("declare", "--title", "Queue backlog", "--sev", "2", "--kind", "outage"))
+	doc := filepath.Join(t.TempDir(), "postmortem.md")
+	if err := os.WriteFile(doc, []byte("# Queue backlog postmortem\n\n## Overview\nConsumers crashed.\n\n## Root Causes\nA bad release.\n\n"+
+		"## Timeline\n- 09:02 backlog alert\n\n## Follow-ups\n- Add a canary (owner: dee)\n- [x] Page on backlog age\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := c.run("", "review", id, "--from", doc)
+	if code != 0 || !strings.Contains(out, "saved (2 action items)") {
+		t.Fatalf("exit %d: %q %q", code, out, errOut)
+	}
+	if !strings.Contains(errOut, `postmortem.md: line 9: "Timeline" is not a section a review has: kept under Root cause`) {
+		t.Errorf("stderr does not say where the timeline went: %q", errOut)
+	}
+	md := c.ok("export", id, "--format", "md")
+	for _, want := range []string{"Consumers crashed.", "A bad release.", "09:02 backlog alert", "Add a canary (owner: dee)", "Page on backlog age"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the export lacks %q", want)
+		}
+	}
+}
