@@ -115,14 +115,7 @@ func TestReadPostmortemSREShape(t *testing.T) {
 		{Title: "Balance load between clusters (Type: prevent; Bug: Bug 5554823 TODO)", Owner: "bo", Status: model.ActionOpen},
 		{Title: "Load test at 100x", Status: model.ActionOpen},
 	}
-	if len(r.ActionItems) != len(want) {
-		t.Fatalf("action items %+v, want %+v", r.ActionItems, want)
-	}
-	for i := range want {
-		if r.ActionItems[i] != want[i] {
-			t.Errorf("action item %d = %+v, want %+v", i, r.ActionItems[i], want[i])
-		}
-	}
+	sameItems(t, r.ActionItems, want)
 	lineOf := func(s string) string {
 		return strconv.Itoa(strings.Count(sreShaped[:strings.Index(sreShaped, s)], "\n") + 1)
 	}
@@ -171,14 +164,7 @@ func TestReadPostmortemOtherShapes(t *testing.T) {
 		{Title: "Write runbook", Owner: "dev", Due: "2026-12-24", Status: model.ActionInProgress},
 		{Title: "Check the other hosts as well", Status: model.ActionOpen},
 	}
-	if len(r.ActionItems) != len(want) {
-		t.Fatalf("action items %+v, want %+v", r.ActionItems, want)
-	}
-	for i := range want {
-		if r.ActionItems[i] != want[i] {
-			t.Errorf("action item %d = %+v, want %+v", i, r.ActionItems[i], want[i])
-		}
-	}
+	sameItems(t, r.ActionItems, want)
 	// "### Misc" follows the action items, at the level of the sections
 	// before it: kept with the last free-text one, the root cause.
 	if !strings.Contains(r.RootCause, "### Misc\nmore words") {
@@ -192,14 +178,7 @@ func TestReadPostmortemOtherShapes(t *testing.T) {
 // Every postmortem in the corpus reads, with its main sections found and
 // every word of it kept somewhere in the review.
 func TestReadPostmortemCorpus(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "corpus", "kubernetes-test-infra-postmortems", "docs", "post-mortems")
-	files, _ := filepath.Glob(filepath.Join(dir, "2*.md"))
-	if len(files) == 0 {
-		if os.Getenv("SITREP_REQUIRE_CORPUS") == "1" {
-			t.Fatalf("corpus not found at %s", dir)
-		}
-		t.Skip("corpus not present; set SITREP_REQUIRE_CORPUS=1 to require it")
-	}
+	files := corpusPostmortems(t)
 	word := regexp.MustCompile(`[\pL\pN]{4,}`)
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -262,4 +241,34 @@ func FuzzReadPostmortem(f *testing.F) {
 			t.Fatalf("render/read changed the review:\n%+v\n%+v", once, twice)
 		}
 	})
+}
+
+// CorpusPostmortems (for this package's external tests too) are the
+// Kubernetes test-infra postmortems in ../shared/corpus; the test skips
+// without them, unless SITREP_REQUIRE_CORPUS=1 says it must have them.
+var CorpusPostmortems = corpusPostmortems
+
+func corpusPostmortems(t *testing.T) []string {
+	t.Helper()
+	dir := filepath.Join("..", "..", "shared", "corpus", "kubernetes-test-infra-postmortems", "docs", "post-mortems")
+	files, _ := filepath.Glob(filepath.Join(dir, "2*.md"))
+	if len(files) == 0 {
+		if os.Getenv("SITREP_REQUIRE_CORPUS") == "1" {
+			t.Fatalf("corpus not found at %s", dir)
+		}
+		t.Skip("corpus not present; set SITREP_REQUIRE_CORPUS=1 to require it")
+	}
+	return files
+}
+
+func sameItems(t *testing.T, got, want []model.ActionItem) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("action items %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("action item %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
 }

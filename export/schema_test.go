@@ -179,14 +179,7 @@ func TestExportMatchesSchema(t *testing.T) {
 // A reader of the Kubernetes test-infra postmortems finds every section
 // they expect in the Markdown review, and so does a reader of PagerDuty's.
 func TestMarkdownHasCorpusSections(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "corpus", "kubernetes-test-infra-postmortems", "docs", "post-mortems")
-	files, _ := filepath.Glob(filepath.Join(dir, "*.md"))
-	if len(files) == 0 {
-		if os.Getenv("SITREP_REQUIRE_CORPUS") == "1" {
-			t.Fatalf("corpus not found at %s", dir)
-		}
-		t.Skip("corpus not present; set SITREP_REQUIRE_CORPUS=1 to require it")
-	}
+	files := export.CorpusPostmortems(t)
 	md := strings.ToLower(string(exportAll(t, "md", incidentFixture(t))))
 	var ours []string
 	for _, l := range strings.Split(md, "\n") {
