@@ -148,6 +148,7 @@ func ReadPostmortem(text string, now time.Time) (model.Review, []string, error) 
 				label = false
 				if key := sectionKey(h); key != "" {
 					cur = known{key, level}
+					bodies[key] = paragraphEnd(bodies[key], n)
 					if isFreeText(key) {
 						seen = append(seen, cur)
 					}
@@ -178,14 +179,14 @@ func ReadPostmortem(text string, now time.Time) (model.Review, []string, error) 
 				}
 				notes = append(notes, note{n, fmt.Sprintf("line %d: %q is not a section a review has: kept under %s", n, model.OneLine(h), sectionHeading(host))})
 				cur = known{host, level}
-				bodies[host] = append(bodies[host], docLine{n, "### " + model.OneLine(h)})
+				bodies[host] = append(paragraphEnd(bodies[host], n), docLine{n, "### " + model.OneLine(h)})
 				continue
 			}
 			if cur.key == "" || label {
 				if m := labelLine().FindStringSubmatch(l); m != nil {
 					if key := sectionKey(m[1]); isFreeText(key) {
 						cur, label = known{key: key, level: 7}, true // no heading is inside it
-						bodies[key] = append(bodies[key], docLine{n, m[2]})
+						bodies[key] = append(paragraphEnd(bodies[key], n), docLine{n, m[2]})
 						continue
 					}
 				}
@@ -234,6 +235,18 @@ func ReadPostmortem(text string, now time.Time) (model.Review, []string, error) 
 		said[i] = n.text
 	}
 	return r, said, r.Validate()
+}
+
+// paragraphEnd ends what a section holds so far with one blank line, before
+// more is added to it from elsewhere in the document (line n).
+func paragraphEnd(ls []docLine, n int) []docLine {
+	for len(ls) > 0 && strings.TrimSpace(ls[len(ls)-1].text) == "" {
+		ls = ls[:len(ls)-1]
+	}
+	if len(ls) == 0 {
+		return ls
+	}
+	return append(ls, docLine{n, ""})
 }
 
 func joinLines(ls []docLine) string {

@@ -300,7 +300,7 @@ func (r *reviewScreen) lines() (out []string, selAt, selEnd int) {
 					out = append(out, clip(line+s.Faint.Render(" · "+owner+" · "+due+" · ")+s.Status.Render(string(a.Status)), w))
 				}
 			} else {
-				for _, para := range strings.Split(model.Printable(text), "\n") {
+				for _, para := range strings.Split(reflow(model.Printable(text)), "\n") {
 					for _, l := range wrap(para, max(w-2, 1)) {
 						out = append(out, "  "+l)
 					}
@@ -385,4 +385,49 @@ func (r *reviewScreen) stored(msg reviewSavedMsg) (slot string, ok bool) {
 	}
 	r.editing = false
 	return slot, ok
+}
+
+// reflow joins the lines of each Markdown paragraph, as a Markdown reader
+// does: a review brought in from elsewhere is often wrapped at 80
+// columns, and wrapped again to the screen's width its lines would come
+// out ragged. Lines that start a block (a list item, heading, quote,
+// table row or code) and the lines of a code block stay as they are.
+func reflow(text string) string {
+	lines := strings.Split(text, "\n")
+	out := make([]string, 0, len(lines))
+	code, joinable := false, false
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		fence := strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")
+		switch {
+		case fence:
+			code, joinable = !code, false
+		case code || t == "" || blockStart(l):
+			joinable = !code && t != "" && !strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "|")
+		case joinable:
+			prev := &out[len(out)-1]
+			if !strings.HasSuffix(*prev, "  ") && !strings.HasSuffix(*prev, "\\") {
+				*prev = strings.TrimRight(*prev, " ") + " " + t
+				continue
+			}
+		default:
+			joinable = true
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
+}
+
+func blockStart(l string) bool {
+	if strings.HasPrefix(l, "    ") || strings.HasPrefix(l, "\t") {
+		return true // indented: code, or a list item's own lines
+	}
+	t := strings.TrimSpace(l)
+	for _, p := range []string{"#", ">", "|", "- ", "* ", "+ ", "<"} {
+		if strings.HasPrefix(t, p) {
+			return true
+		}
+	}
+	digits := len(t) - len(strings.TrimLeft(t, "0123456789"))
+	return digits > 0 && digits < len(t) && (t[digits] == '.' || t[digits] == ')')
 }

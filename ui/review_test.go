@@ -186,3 +186,28 @@ func TestReviewActionCategoriesInCockpit(t *testing.T) {
 		t.Errorf("edited back: %+v %v\nwant %+v", got.ActionItems, err, r.ActionItems)
 	}
 }
+
+// A review wrapped at 80 columns elsewhere reads as paragraphs: their
+// lines are joined before wrapping to the screen, while list items,
+// headings, tables, quotes, code and hard breaks keep their lines.
+func TestReviewReflow(t *testing.T) {
+	in := "The webhook handler was down\nfor about four hours.\n\n" +
+		"- first item\n  wraps here\n- second\n" +
+		"### Heading\nafter heading\n" +
+		"| a | b |\n|---|---|\n" +
+		"> quoted\n" +
+		"```\nline one\nline two\n```\n" +
+		"hard break  \nnext\n" +
+		"1. numbered\ncontinued"
+	want := "The webhook handler was down for about four hours.\n\n" +
+		"- first item wraps here\n- second\n" +
+		"### Heading\nafter heading\n" +
+		"| a | b |\n|---|---|\n" +
+		"> quoted\n" +
+		"```\nline one\nline two\n```\n" +
+		"hard break  \nnext\n" +
+		"1. numbered continued"
+	if got := reflow(in); got != want {
+		t.Errorf("reflow:\n%s\nwant:\n%s", got, want)
+	}
+}
