@@ -46,6 +46,9 @@ func fuzzSeeds(f *testing.F) {
 		"---\n\r\r0\n---",
 		"---\na: 1\u2028\u0085b: [x\r\u2029c\n---\n# T\n",
 		"<<<<<<< HEAD\n- [ ] a\n=======\n>>>>>>> b\n",
+		// run-sheets as a table and as a list, objectives under a heading
+		"## Timeline\n| Time | Inject | Expected |\n|--|--|--|\n| T+0 | a | b |\n| 25:00 | c |\n| | |\n\n## Objectives\n- x within 5 minutes\n- x within 5 minutes\n",
+		"## Run sheet\n- 23:50 — a\n  - look\n- 00:10 b\n- nope\n- +5x\n",
 		"#\n##\n- [ ]\n1.\n-\n",
 		"\x00\xff\xfe# bad utf8 \xc3\n- [ ] \x1b[31mred\n",
 		// past the nesting limit, on one line and by indentation

@@ -3,6 +3,9 @@ package runbooks
 import (
 	"fmt"
 	"os"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
 
 	"github.com/sitrep-dev/sitrep/model"
 )
@@ -36,7 +39,7 @@ func parseFile(filePath string, src []byte, what What, inFolder bool) (*model.Ru
 		case "runbook":
 			scenario = false
 		default:
-			scenario = inFolder
+			scenario = inFolder || hasInjects(s)
 		}
 	}
 	if scenario {
@@ -109,4 +112,19 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// hasInjects: a file with an "Injects" or "Run sheet" heading is a drill
+// scenario wherever it sits, as a team's game-day plan dropped into its
+// runbook folder is; no runbook has one.
+func hasInjects(s *source) bool {
+	for n := s.doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if h, ok := n.(*ast.Heading); ok {
+			switch strings.ToLower(strings.Trim(s.inlineText(h), " :")) {
+			case "injects", "inject schedule", "run sheet", "run-sheet":
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -35,6 +35,10 @@ var (
 	})
 	// withinSuffix: "Customers informed within 30m" as a one-line objective.
 	withinSuffix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^(.*?)\s+within\s+(\S+)\s*$`) })
+	// withinWords: "Service restored within 45 minutes", as prose has it.
+	withinWords = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^(.*?)\s+within\s+(\d+)\s*(minutes?|mins?|hours?|hrs?|days?)\.?\s*$`)
+	})
 )
 
 // ParseScenario reads a drill scenario from a file's exact bytes. Injects
@@ -122,27 +126,56 @@ func (b *scenarioBuilder) objectives(f *frontMatter, n *yaml.Node) {
 		f.errorf(n, "objectives must be a list, like `- rto: 1h` or `- Customers informed within 30m`")
 		return
 	}
-	ids := map[string]bool{}
 	for _, e := range n.Content {
 		e = resolve(e)
 		o, given, ok := b.objective(f, e)
-		if !ok {
-			continue
+		if ok && !b.addObjective(o, given) {
+			f.errorf(e, "objective id %q is used twice: give one of them another `id:`", o.ID)
 		}
-		if ids[o.ID] {
-			if given {
-				f.errorf(e, "objective id %q is used twice: give one of them another `id:`", o.ID)
-				continue
-			}
-			// two titles that start alike: number the later one
-			base := o.ID
-			for i := 2; ids[o.ID]; i++ {
-				o.ID = fmt.Sprintf("%s-%d", base, i)
-			}
-		}
-		ids[o.ID] = true
-		b.sc.Objectives = append(b.sc.Objectives, o)
 	}
+}
+
+// addObjective adds o, numbering its id when another has it already ("two
+// titles that start alike"); an id the file gave twice is refused (false).
+func (b *scenarioBuilder) addObjective(o model.Objective, given bool) bool {
+	taken := func(id string) bool {
+		for _, have := range b.sc.Objectives {
+			if have.ID == id {
+				return true
+			}
+		}
+		return false
+	}
+	if taken(o.ID) {
+		if given {
+			return false
+		}
+		base := o.ID
+		for i := 2; taken(o.ID); i++ {
+			o.ID = fmt.Sprintf("%s-%d", base, i)
+		}
+	}
+	b.sc.Objectives = append(b.sc.Objectives, o)
+	return true
+}
+
+// lineObjective is an objective written as one line of text: "Customers
+// informed within 30m" is met when a note tagged with it comes within 30
+// minutes.
+func lineObjective(text string) model.Objective {
+	o := model.Objective{Kind: model.ObjectiveMilestone, Title: strings.TrimSpace(text)}
+	if m := withinSuffix().FindStringSubmatch(o.Title); m != nil {
+		if d, err := model.ParseOffset(m[2]); err == nil {
+			o.Title, o.Target = m[1], d
+			return o
+		}
+	}
+	if m := withinWords().FindStringSubmatch(o.Title); m != nil {
+		if d, err := model.ParseOffset(m[2] + strings.ToLower(m[3][:1])); err == nil {
+			o.Title, o.Target = m[1], d
+		}
+	}
+	return o
 }
 
 // maxTagLen is the longest objective id made from a title: it is the
@@ -214,12 +247,9 @@ func (b *scenarioBuilder) objective(f *frontMatter, e *yaml.Node) (o model.Objec
 	}
 	switch e.Kind {
 	case yaml.ScalarNode:
-		o.Title = strings.TrimSpace(e.Value)
-		if m := withinSuffix().FindStringSubmatch(o.Title); m != nil {
-			if d, err := model.ParseOffset(m[2]); err == nil {
-				o.Title, o.Target = m[1], d
-			}
-		}
+		line := o.Line
+		o = lineObjective(e.Value)
+		o.Line = line
 	case yaml.MappingNode:
 		kinds := 0
 		for i := 0; i+1 < len(e.Content); i += 2 {
@@ -307,11 +337,15 @@ func (b *scenarioBuilder) objective(f *frontMatter, e *yaml.Node) (o model.Objec
 // injectHead is a heading recognised as an inject, before its offset is
 // made relative to the first clock time.
 type injectHead struct {
-	heading *ast.Heading
+	heading *ast.Heading // nil for a run-sheet's list item or table row
 	offset  time.Duration
 	clock   bool
 	title   string
 	blocks  []ast.Node
+	// A list item's or table row's line and content, read already.
+	line     int
+	text     string
+	expected []string
 }
 
 func (b *scenarioBuilder) body() {
@@ -319,11 +353,23 @@ func (b *scenarioBuilder) body() {
 	var heads []*injectHead
 	var cur *injectHead
 	var brief []string
-	injectsLevel := 0 // level of an "Injects" heading we are under, 0 if none
+	injectsLevel := 0    // level of an "Injects" heading we are under, 0 if none
+	objectivesLevel := 0 // the same for an "Objectives" heading
+	fromFront := len(sc.Objectives) > 0
 	firstH1 := true
 	for n := s.doc.FirstChild(); n != nil; n = n.NextSibling() {
 		h, ok := n.(*ast.Heading)
 		if !ok {
+			if cur == nil && injectsLevel > 0 {
+				// A run-sheet's list of timed items, or its table.
+				if rows := b.runSheet(n); rows != nil {
+					heads = append(heads, rows...)
+					continue
+				}
+			}
+			if l, isList := n.(*ast.List); isList && cur == nil && objectivesLevel > 0 && !fromFront {
+				b.listObjectives(l)
+			}
 			if cur != nil {
 				cur.blocks = append(cur.blocks, n)
 			} else if t := s.text([]span{s.nodeSpan(n)}, false); t != "" {
@@ -339,11 +385,18 @@ func (b *scenarioBuilder) body() {
 		if injectsLevel > 0 && h.Level <= injectsLevel {
 			injectsLevel = 0
 		}
+		if objectivesLevel > 0 && h.Level <= objectivesLevel {
+			objectivesLevel = 0
+		}
 		text := s.inlineText(h)
 		line, col := s.headingPos(h)
-		if lower := strings.ToLower(strings.Trim(text, " :")); lower == "injects" || lower == "timeline" || lower == "inject schedule" {
+		switch strings.ToLower(strings.Trim(text, " :")) {
+		case "injects", "timeline", "inject schedule", "run sheet", "run-sheet", "schedule":
 			injectsLevel = h.Level
 			continue
+		case "objectives", "exercise objectives", "goals", "success criteria":
+			// Kept in the brief too: the facilitator reads them out.
+			objectivesLevel = h.Level
 		}
 		head, recognised := b.injectHeading(text, line, col, injectsLevel > 0)
 		if !recognised {
@@ -402,7 +455,7 @@ func (b *scenarioBuilder) injectHeading(text string, line, col int, underInjects
 		return &injectHead{offset: time.Duration(h)*time.Hour + time.Duration(min)*time.Minute, clock: true, title: strings.TrimSpace(m[3])}, true
 	}
 	if underInjects {
-		b.s.add(Error, line, col, "inject %q does not start with its offset: write it like `### +5m %s`", text, text)
+		b.s.add(Error, line, col, "inject %q does not start with its offset: write it like `+5m %s`", text, text)
 		return nil, true
 	}
 	return nil, false
@@ -418,7 +471,11 @@ func (b *scenarioBuilder) injects(heads []*injectHead) {
 	var origin time.Duration
 	originSet := false
 	for i, h := range heads {
-		line := s.bodyLine(start(h.heading))
+		line, text, expected := h.line, h.text, h.expected
+		if h.heading != nil {
+			line = s.bodyLine(start(h.heading))
+			text, expected = b.injectContent(h.blocks)
+		}
 		if i > 0 && h.clock != heads[0].clock {
 			s.add(Warning, line, 1, "injects mix clock times and +offsets; clock times count from the first one, +offsets from the start")
 		}
@@ -431,7 +488,6 @@ func (b *scenarioBuilder) injects(heads []*injectHead) {
 				h.offset += 24 * time.Hour
 			}
 		}
-		text, expected := b.injectContent(h.blocks)
 		sc.Injects = append(sc.Injects, model.Inject{Offset: h.offset, Title: h.title, Text: text, Expected: expected, Line: line})
 	}
 	for i := 1; i < len(sc.Injects); i++ {
@@ -510,7 +566,7 @@ func (b *scenarioBuilder) lint() {
 		s.add(Error, 1, 1, "no injects: add headings like `### +5m What happens` with the text the facilitator reads out")
 	}
 	for _, in := range sc.Injects {
-		if in.Text == "" && len(in.Expected) == 0 {
+		if in.Title == "" && in.Text == "" && len(in.Expected) == 0 {
 			s.add(Warning, in.Line, 1, "inject at %s has nothing to read out", model.FormatOffset(in.Offset))
 		}
 		if sc.Duration > 0 && in.Offset > sc.Duration {

@@ -155,3 +155,65 @@ text
 	_, diags = ParseScenario("bad.md", []byte("---\nobjectives:\n  - id: Notify Regulator\n    milestone: x\n  - id: a-very-long-objective-id-indeed\n    milestone: y\n  - id: same\n    milestone: one\n  - id: same\n    milestone: two\n---\n### +5m Go\ntext\n"))
 	checkDiags(t, "bad ids", diags, []wantDiag{{3, 0, Error, "cannot be typed as a #tag"}, {5, 0, Warning, "keep it to 24"}, {9, 0, Error, "used twice"}})
 }
+
+// A run-sheet written as a table or as a list of timed items, with its
+// objectives as a list under a heading, reads as one with a heading per
+// inject does; either shape in a team's runbook folder is a scenario.
+func TestScenarioRunSheetTablesAndLists(t *testing.T) {
+	table := "# Cache cluster loss\n\nFacilitator: Ana.\n\n## Timeline\n\n" +
+		"| Time | Inject | Expected response | Notes |\n|------|--------|----|----|\n" +
+		"| T+0  | Redis primary is terminated | IC declared |  |\n" +
+		"| T+10 | Checkout latency rises to 4 s | Fallback enabled | ask the DBA |\n" +
+		"| T+25 | Replica promotion fails |  |  |\n\n" +
+		"## Objectives\n\n- Service restored within 45 minutes\n- Status page updated within 15m\n"
+	sc, diags := ParseScenario("table.md", []byte(table))
+	if HasErrors(diags) || len(diags) > 0 {
+		t.Fatalf("diagnostics:\n%s", diagList(diags))
+	}
+	want := []model.Inject{
+		{Offset: 0, Title: "Redis primary is terminated", Expected: []string{"IC declared"}, Line: 9},
+		{Offset: 10 * time.Minute, Title: "Checkout latency rises to 4 s", Text: "Notes: ask the DBA", Expected: []string{"Fallback enabled"}, Line: 10, Index: 1},
+		{Offset: 25 * time.Minute, Title: "Replica promotion fails", Line: 11, Index: 2},
+	}
+	checkInjects(t, "table", sc.Injects, want)
+	if len(sc.Objectives) != 2 || sc.Objectives[0].Title != "Service restored" || sc.Objectives[0].Target != 45*time.Minute ||
+		sc.Objectives[1].Target != 15*time.Minute || sc.Objectives[1].ID != "status-page-updated" {
+		t.Errorf("objectives %+v", sc.Objectives)
+	}
+
+	list := "# Lose a zone\n\n## Injects\n\n- 09:00 — Zone A marked unhealthy\n- 09:15 — Half the web pods are pending\n" +
+		"  - scale out in zone B\n  - tell support\n- 09:40: Database failover completes\n- later: nothing\n"
+	sc, diags = ParseScenario("list.md", []byte(list))
+	checkDiags(t, "list", diags, []wantDiag{{1, 0, Warning, "no objectives"}, {10, 0, Error, "does not start with its offset"}})
+	checkInjects(t, "list", sc.Injects, []model.Inject{
+		{Offset: 0, Title: "Zone A marked unhealthy", Line: 5},
+		{Offset: 15 * time.Minute, Title: "Half the web pods are pending", Expected: []string{"scale out in zone B", "tell support"}, Line: 6, Index: 1},
+		{Offset: 40 * time.Minute, Title: "Database failover completes", Line: 9, Index: 2},
+	})
+
+	dir := t.TempDir()
+	// "Timeline" alone does not make a scenario (postmortems have one);
+	// "Run sheet" and "Injects" do.
+	if err := os.WriteFile(filepath.Join(dir, "gameday.md"), []byte(strings.Replace(table, "## Timeline", "## Run sheet", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	lib, _, err := Load([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.Scenario("gameday"); err != nil {
+		t.Error("a run-sheet in a runbook folder, without front matter, was not taken as a scenario")
+	}
+}
+
+func checkInjects(t *testing.T, name string, got, want []model.Inject) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d injects %+v, want %+v", name, len(got), got, want)
+	}
+	for i := range want {
+		if fmt.Sprintf("%+v", got[i]) != fmt.Sprintf("%+v", want[i]) {
+			t.Errorf("%s: inject %d = %+v, want %+v", name, i, got[i], want[i])
+		}
+	}
+}
