@@ -444,7 +444,7 @@ func (b *builder) step(li *ast.ListItem, depth int, inherited model.RACI, isStep
 		}
 		line, col := b.s.bodyPos(seg.Start + skip)
 		title, own, found := b.roles.splitAnnotation(raw[skip:], line, col)
-		st.Title = plainInline(strings.TrimSpace(title))
+		st.Title = plainInline(dropBreak(strings.TrimSpace(title)))
 		st.Line = line
 		st.OwnRACI = found
 		st.RACI = b.over(own, found, inherited, line)
@@ -645,7 +645,7 @@ func (b *builder) firstLine(blocks []ast.Node) (int, string) {
 			continue
 		}
 		seg := leaf.Lines().At(0)
-		text := strings.TrimSpace(string(b.s.body[seg.Start:seg.Stop]))
+		text := dropBreak(strings.TrimSpace(string(b.s.body[seg.Start:seg.Stop])))
 		if text != "" {
 			return b.s.bodyLine(seg.Start), text
 		}

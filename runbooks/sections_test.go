@@ -223,3 +223,16 @@ func TestParseAttached(t *testing.T) {
 		t.Errorf("a new attachment records rules %q (%v)", at.Rules, err)
 	}
 }
+
+// A backslash that ends a line breaks it in Markdown (Google Docs puts one
+// on every wrapped line of a list item): it is not drawn as a "\".
+func TestBackslashLineBreak(t *testing.T) {
+	rb, _ := Parse("gdocs.md", []byte("# R\n\n1. **Check the dashboard** \\\n   Go to the error rate.\n2. Keep a literal \\\\\n   here\n"))
+	steps := rb.Steps()
+	if len(steps) != 2 || steps[0].Title != "Check the dashboard" || steps[1].Title != `Keep a literal \` {
+		t.Fatalf("steps %q", []string{steps[0].Title, steps[1].Title})
+	}
+	if strings.Contains(steps[0].Body, `\`) || !strings.Contains(steps[0].Body, "Go to the error rate.") {
+		t.Errorf("body %q", steps[0].Body)
+	}
+}

@@ -585,13 +585,20 @@ func (s *source) headingPos(h *ast.Heading) (line, col int) {
 	return s.bodyPos(start(h))
 }
 
-// inlineText is a leaf block's text on one line, as written.
+// inlineText is a leaf block's text on one line, as written, but for the
+// backslash that ends a line to break it there (Google Docs' Markdown
+// has one on every wrapped line): the line break becomes the space
+// between the lines, as a break written with two trailing spaces does.
 func (s *source) inlineText(n ast.Node) string {
 	lines := n.Lines()
 	parts := make([]string, 0, lines.Len())
 	for i := 0; i < lines.Len(); i++ {
 		seg := lines.At(i)
-		parts = append(parts, strings.TrimSpace(string(seg.Value(s.body))))
+		line := strings.TrimSpace(string(seg.Value(s.body)))
+		if i < lines.Len()-1 {
+			line = dropBreak(line)
+		}
+		parts = append(parts, line)
 	}
 	return strings.TrimSpace(strings.Join(parts, " "))
 }
@@ -661,4 +668,13 @@ func TitleFor(filePath string) string {
 // turned into "-" so it can be typed on a command line.
 func NameFor(filePath string) string {
 	return model.Slugify(baseName(filePath), 0, "untitled")
+}
+
+// dropBreak removes the backslash that ends a line to break it (an escaped
+// one, "\\", is text).
+func dropBreak(line string) string {
+	if strings.HasSuffix(line, `\`) && !strings.HasSuffix(line, `\\`) {
+		return strings.TrimSpace(strings.TrimSuffix(line, `\`))
+	}
+	return line
 }
