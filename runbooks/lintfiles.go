@@ -114,16 +114,34 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// hasInjects: a file with an "Injects" or "Run sheet" heading is a drill
-// scenario wherever it sits, as a team's game-day plan dropped into its
-// runbook folder is; no runbook has one.
+// hasInjects: a file with an "Injects" or "Run sheet" heading, or a
+// "Timeline" or "Schedule" whose subheadings start with times (### 10:40 …,
+// ### T+15 …), is a drill scenario wherever it sits, as a team's game-day
+// plan dropped into its runbook folder is. No runbook has either; a
+// postmortem's timeline is a list, not headings.
 func hasInjects(s *source) bool {
+	timedUnder := 0 // level of a Timeline heading being looked under
+	timedHeads := 0
 	for n := s.doc.FirstChild(); n != nil; n = n.NextSibling() {
-		if h, ok := n.(*ast.Heading); ok {
-			switch strings.ToLower(strings.Trim(s.inlineText(h), " :")) {
-			case "injects", "inject schedule", "run sheet", "run-sheet":
-				return true
+		h, ok := n.(*ast.Heading)
+		if !ok {
+			continue
+		}
+		text := s.inlineText(h)
+		if timedUnder > 0 && h.Level > timedUnder {
+			if timed(text) {
+				if timedHeads++; timedHeads >= 2 {
+					return true
+				}
 			}
+			continue
+		}
+		timedUnder, timedHeads = 0, 0
+		switch strings.ToLower(strings.Trim(text, " :")) {
+		case "injects", "inject schedule", "run sheet", "run-sheet":
+			return true
+		case "timeline", "schedule":
+			timedUnder = h.Level
 		}
 	}
 	return false

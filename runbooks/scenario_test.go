@@ -204,6 +204,26 @@ func TestScenarioRunSheetTablesAndLists(t *testing.T) {
 	if _, err := lib.Scenario("gameday"); err != nil {
 		t.Error("a run-sheet in a runbook folder, without front matter, was not taken as a scenario")
 	}
+	// So is a Timeline of timed headings, as the GDS game day's; not a
+	// postmortem's Timeline list.
+	for name, src := range map[string]string{
+		"headed":     "# Game day\n\n## Timeline\n### 10:00 - Start\nGo.\n### 10:40 - Disable AZ A\nNow.\n",
+		"postmortem": "# Outage\n\n## Summary\nIt broke.\n\n## Timeline\n- 10:00 alert\n- 10:40 fixed\n\n## Action items\n- [ ] Alert sooner\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name+".md"), []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lib, _, err = Load([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.Scenario("headed"); err != nil {
+		t.Error("a Timeline of timed headings was not taken as a scenario")
+	}
+	if _, err := lib.Runbook("postmortem"); err != nil {
+		t.Errorf("a document with a Timeline list was not left a runbook: %v", err)
+	}
 }
 
 func checkInjects(t *testing.T, name string, got, want []model.Inject) {
