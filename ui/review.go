@@ -162,6 +162,14 @@ type reviewScreen struct {
 	err     string
 	notice  string // what the text area holds, if not typed just now (a restored draft)
 	now     func() time.Time
+	wrapped map[string]wrappedText // by section key
+}
+
+// wrappedText is a section's text as last laid out, and for what width.
+type wrappedText struct {
+	text  string
+	w     int
+	lines []string
 }
 
 func newReviewScreen(s *Styles, k *keyMap, id string, now func() time.Time) *reviewScreen {
@@ -300,11 +308,7 @@ func (r *reviewScreen) lines() (out []string, selAt, selEnd int) {
 					out = append(out, clip(line+s.Faint.Render(" · "+owner+" · "+due+" · ")+s.Status.Render(string(a.Status)), w))
 				}
 			} else {
-				for _, para := range strings.Split(reflow(model.Printable(text)), "\n") {
-					for _, l := range wrap(para, max(w-2, 1)) {
-						out = append(out, "  "+l)
-					}
-				}
+				out = append(out, r.layout(p.key, text, w)...)
 			}
 		}
 		if i == r.sel {
@@ -385,6 +389,28 @@ func (r *reviewScreen) stored(msg reviewSavedMsg) (slot string, ok bool) {
 	}
 	r.editing = false
 	return slot, ok
+}
+
+// layout is a section's text reflowed, wrapped to the screen and indented,
+// kept
+// between frames: a review brought in with its chat log can run to
+// megabytes, and laying it out again at every tick of the clock cost
+// 150 ms a second.
+func (r *reviewScreen) layout(key, text string, w int) []string {
+	if c, ok := r.wrapped[key]; ok && c.w == w && c.text == text {
+		return c.lines
+	}
+	var lines []string
+	for _, para := range strings.Split(reflow(model.Printable(text)), "\n") {
+		for _, l := range wrap(para, max(w-2, 1)) {
+			lines = append(lines, "  "+l)
+		}
+	}
+	if r.wrapped == nil {
+		r.wrapped = map[string]wrappedText{}
+	}
+	r.wrapped[key] = wrappedText{text, w, lines}
+	return lines
 }
 
 // reflow joins the lines of each Markdown paragraph, as a Markdown reader
