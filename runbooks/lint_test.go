@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -210,5 +211,39 @@ func TestLintSharedNames(t *testing.T) {
 	}
 	if found != 1 {
 		t.Errorf("%d shared-name warnings:\n%s", found, diagList(diags))
+	}
+}
+
+// Lint names each document in a folder that is not Markdown, with how to
+// bring it in, instead of finding "no runbook files" without a reason;
+// READMEs and licences in other formats are left alone as in Markdown.
+func TestLintNamesDocumentsNotRead(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"restart.adoc": "= Restart\n\n. Check\n", "failover.rst": "Failover\n========\n", "notes.txt": "- [ ] x\n",
+		"README.rst": "About\n", "LICENSE.txt": "MIT\n", "ok.md": "# Ok\n- [ ] step\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	diags, files := LintPaths([]string{dir}, Auto)
+	if files != 1 {
+		t.Errorf("%d files read, want 1 (ok.md)", files)
+	}
+	var got []string
+	for _, d := range diags {
+		if strings.Contains(d.Message, "not read") {
+			got = append(got, filepath.Base(d.Path)+": "+d.Message)
+		}
+	}
+	sort.Strings(got)
+	want := []string{
+		"failover.rst: not read: sitrep reads runbooks written in Markdown (.md); convert it, for example `pandoc -t gfm failover.rst -o failover.md`",
+		"notes.txt: not read: sitrep reads runbooks written in Markdown (.md); if it is Markdown, rename it notes.md",
+		"restart.adoc: not read: sitrep reads runbooks written in Markdown (.md); convert it, for example `pandoc -t gfm restart.adoc -o restart.md`",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

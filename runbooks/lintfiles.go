@@ -2,7 +2,9 @@ package runbooks
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -75,6 +77,7 @@ func LintPaths(paths []string, what What) ([]Diagnostic, int) {
 			diags = append(diags, Diagnostic{Path: p, Line: 1, Col: 1, Severity: Error, Message: err.Error()})
 			continue
 		}
+		diags = append(diags, otherDocuments(p)...)
 		seen := map[string]string{}
 		for _, f := range found {
 			files++
@@ -145,4 +148,41 @@ func hasInjects(s *source) bool {
 		}
 	}
 	return false
+}
+
+// documentExts are formats runbooks are also written in, which sitrep does
+// not read: a folder of them would otherwise lint as "no runbook files"
+// without saying why.
+var documentExts = map[string]bool{".adoc": true, ".asciidoc": true, ".rst": true, ".org": true, ".txt": true, ".html": true,
+	".htm": true, ".docx": true, ".odt": true, ".rtf": true, ".textile": true, ".wiki": true, ".mediawiki": true, ".pdf": true}
+
+// otherDocuments warns of each document under dir in a format sitrep does
+// not read, with how to bring it in.
+func otherDocuments(dir string) []Diagnostic {
+	var out []Diagnostic
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p != dir && strings.HasPrefix(d.Name(), ".") {
+			if err == nil && d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		ext := strings.ToLower(filepath.Ext(p))
+		stem := strings.ToLower(strings.TrimSuffix(d.Name(), filepath.Ext(p)))
+		if d.IsDir() || !documentExts[ext] || skipNames[stem] {
+			return nil
+		}
+		md := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p)) + ".md"
+		how := fmt.Sprintf("convert it, for example `pandoc -t gfm %s -o %s`", filepath.Base(p), md)
+		switch ext {
+		case ".txt":
+			how = "if it is Markdown, rename it " + md
+		case ".pdf":
+			how = "keep its text as " + md
+		}
+		out = append(out, Diagnostic{Path: p, Line: 1, Col: 1, Severity: Warning,
+			Message: fmt.Sprintf("not read: sitrep reads runbooks written in Markdown (.md); %s", how)})
+		return nil
+	})
+	return out
 }
