@@ -3,7 +3,9 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -402,7 +404,17 @@ func (r *reviewScreen) layout(key, text string, w int) []string {
 	}
 	var lines []string
 	for _, para := range strings.Split(reflow(model.Printable(text)), "\n") {
-		for _, l := range wrap(para, max(w-2, 1)) {
+		// A list item's wrapped lines hang under its text, not its marker.
+		hang := len(listMarker().FindString(para))
+		if hang == 0 || hang > (w-2)/2 {
+			hang = 0
+		}
+		for i, l := range wrap(para[hang:], max(w-2-hang, 1)) {
+			if i == 0 {
+				l = para[:hang] + l
+			} else {
+				l = strings.Repeat(" ", hang) + l
+			}
 			lines = append(lines, "  "+l)
 		}
 	}
@@ -457,3 +469,5 @@ func blockStart(l string) bool {
 	digits := len(t) - len(strings.TrimLeft(t, "0123456789"))
 	return digits > 0 && digits < len(t) && (t[digits] == '.' || t[digits] == ')')
 }
+
+var listMarker = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ *([-*+]|\d{1,9}[.)]) +`) })

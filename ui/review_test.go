@@ -211,3 +211,27 @@ func TestReviewReflow(t *testing.T) {
 		t.Errorf("reflow:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// A list item's wrapped lines hang under its text; the layout is kept for
+// the next frame while the text and width stay.
+func TestReviewLayoutHangsListItems(t *testing.T) {
+	r := &reviewScreen{}
+	text := "- Breaking something that deploys itself makes rollback trickier.\n12. Second item wraps as well, under its text."
+	got := r.layout("went_poorly", text, 30)
+	want := []string{
+		"  - Breaking something that",
+		"    deploys itself makes",
+		"    rollback trickier.",
+		"  12. Second item wraps as",
+		"      well, under its text.",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("layout:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if again := r.layout("went_poorly", text, 30); &again[0] != &got[0] {
+		t.Error("the same text at the same width was laid out again")
+	}
+	if wider := r.layout("went_poorly", text, 80); len(wider) != 2 {
+		t.Errorf("at 80 columns: %q", wider)
+	}
+}
