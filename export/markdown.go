@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sitrep-dev/sitrep/model"
@@ -64,12 +66,59 @@ type reviewDoc struct {
 }
 
 // para writes a paragraph the team wrote, or says it is not written yet.
-func (d *reviewDoc) para(s string) {
+func (d *reviewDoc) para(s string) { d.paraUnder(s, 2) }
+
+// paraUnder writes a section's text under a heading of the given level,
+// its own headings moved below that level: a postmortem brought in from
+// elsewhere keeps its "## Timeline" as a part of the section it was put
+// in, not a section of the review beside it.
+func (d *reviewDoc) paraUnder(s string, level int) {
 	if t := strings.TrimSpace(model.Printable(s)); t != "" {
-		d.b.WriteString(t + "\n\n")
+		d.b.WriteString(nestHeadings(t, level) + "\n\n")
 	} else {
 		d.b.WriteString("_Not written yet._\n\n")
 	}
+}
+
+var mdHeading = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ {0,3}(#{1,6})([ \t]|$)`) })
+
+// nestHeadings moves text's headings (outside code blocks) down so the
+// highest of them is one below level, keeping their order of rank.
+func nestHeadings(text string, level int) string {
+	lines := strings.Split(text, "\n")
+	top, fenced := 7, make([]bool, len(lines))
+	inFence := ""
+	for i, l := range lines {
+		t := strings.TrimLeft(l, " ")
+		switch {
+		case inFence != "":
+			fenced[i] = true
+			if strings.HasPrefix(t, inFence) {
+				inFence = ""
+			}
+			continue
+		case strings.HasPrefix(t, "```"), strings.HasPrefix(t, "~~~"):
+			fenced[i], inFence = true, t[:3]
+			continue
+		}
+		if m := mdHeading().FindStringSubmatch(l); m != nil {
+			top = min(top, len(m[1]))
+		}
+	}
+	shift := level + 1 - top
+	if shift <= 0 {
+		return text
+	}
+	for i, l := range lines {
+		if fenced[i] {
+			continue
+		}
+		if m := mdHeading().FindStringSubmatchIndex(l); m != nil {
+			n := min(m[3]-m[2]+shift, 6)
+			lines[i] = l[:m[2]] + strings.Repeat("#", n) + l[m[3]:]
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (d *reviewDoc) overview() {
@@ -198,7 +247,7 @@ func (d *reviewDoc) lessons() {
 	for _, s := range []struct{ h, t string }{{"What went well", rv.WentWell}, {"What went poorly", rv.WentPoorly},
 		{"Where we got lucky", rv.Lucky}, {"Lessons", rv.Lessons}} {
 		fmt.Fprintf(&d.b, "### %s\n\n", s.h)
-		d.para(s.t)
+		d.paraUnder(s.t, 3)
 	}
 }
 

@@ -88,3 +88,20 @@ func TestMarkdownMultiLineEntries(t *testing.T) {
 		t.Errorf("single-line entry is not one table cell:\n%s", h)
 	}
 }
+
+// A review's own headings are moved below the section they are in, so a
+// postmortem's "## Timeline" kept in the lessons is a part of them in the
+// export's outline, and code keeps its lines as written.
+func TestNestHeadings(t *testing.T) {
+	in := "## Timeline\n- 10:00 alert\n### Detail\ntext\n```sh\n# a comment\n```\n#hashtag"
+	want := "#### Timeline\n- 10:00 alert\n##### Detail\ntext\n```sh\n# a comment\n```\n#hashtag"
+	if got := nestHeadings(in, 3); got != want {
+		t.Errorf("nestHeadings(…, 3):\n%s\nwant:\n%s", got, want)
+	}
+	if got := nestHeadings("#### Deep already\nx", 2); got != "#### Deep already\nx" {
+		t.Errorf("a heading below the level moved: %q", got)
+	}
+	if got := nestHeadings("# A\n###### F", 4); got != "##### A\n###### F" {
+		t.Errorf("levels past 6: %q", got)
+	}
+}
