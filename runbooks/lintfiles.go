@@ -5,7 +5,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark/ast"
 
@@ -117,38 +119,45 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// hasInjects: a file with an "Injects" or "Run sheet" heading, or a
-// "Timeline" or "Schedule" whose subheadings start with times (### 10:40 …,
-// ### T+15 …), is a drill scenario wherever it sits, as a team's game-day
-// plan dropped into its runbook folder is. No runbook has either; a
-// postmortem's timeline is a list, not headings.
+// hasInjects: a file with an "Injects" or "Run sheet" heading is a drill
+// scenario wherever it sits, as a team's game-day plan dropped into its
+// runbook folder is; no runbook has one. So is one whose "Timeline" holds
+// timed subheadings (### 10:40 …, ### T+15 …) when its title or file name
+// says it is a game day, tabletop, drill or exercise: a cut-over runbook
+// may be timed too, and a postmortem's timeline is a list.
 func hasInjects(s *source) bool {
 	timedUnder := 0 // level of a Timeline heading being looked under
 	timedHeads := 0
+	title := ""
 	for n := s.doc.FirstChild(); n != nil; n = n.NextSibling() {
 		h, ok := n.(*ast.Heading)
 		if !ok {
 			continue
 		}
 		text := s.inlineText(h)
+		if h.Level == 1 && title == "" {
+			title = text
+		}
 		if timedUnder > 0 && h.Level > timedUnder {
 			if timed(text) {
-				if timedHeads++; timedHeads >= 2 {
-					return true
-				}
+				timedHeads++
 			}
 			continue
 		}
-		timedUnder, timedHeads = 0, 0
+		timedUnder = 0
 		switch strings.ToLower(strings.Trim(text, " :")) {
 		case "injects", "inject schedule", "run sheet", "run-sheet":
 			return true
-		case "timeline", "schedule":
+		case "timeline":
 			timedUnder = h.Level
 		}
 	}
-	return false
+	return timedHeads >= 2 && drillWords().MatchString(title+" "+filepath.Base(s.path))
 }
+
+var drillWords = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)game[ _-]?day|table[ _-]?top|drill|exercise|simulation|wargame`)
+})
 
 // documentExts are formats runbooks are also written in, which sitrep does
 // not read: a folder of them would otherwise lint as "no runbook files"

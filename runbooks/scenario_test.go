@@ -204,10 +204,11 @@ func TestScenarioRunSheetTablesAndLists(t *testing.T) {
 	if _, err := lib.Scenario("gameday"); err != nil {
 		t.Error("a run-sheet in a runbook folder, without front matter, was not taken as a scenario")
 	}
-	// So is a Timeline of timed headings, as the GDS game day's; not a
-	// postmortem's Timeline list.
+	// So is a game day's Timeline of timed headings, as the GDS game
+	// day's; not a cut-over runbook's, nor a postmortem's Timeline list.
 	for name, src := range map[string]string{
 		"headed":     "# Game day\n\n## Timeline\n### 10:00 - Start\nGo.\n### 10:40 - Disable AZ A\nNow.\n",
+		"cutover":    "# Database cut-over\n\n## Timeline\n### 10:00 - Freeze writes\nGo.\n### 10:30 - Switch DNS\nNow.\n",
 		"postmortem": "# Outage\n\n## Summary\nIt broke.\n\n## Timeline\n- 10:00 alert\n- 10:40 fixed\n\n## Action items\n- [ ] Alert sooner\n",
 	} {
 		if err := os.WriteFile(filepath.Join(dir, name+".md"), []byte(src), 0o600); err != nil {
@@ -221,8 +222,10 @@ func TestScenarioRunSheetTablesAndLists(t *testing.T) {
 	if _, err := lib.Scenario("headed"); err != nil {
 		t.Error("a Timeline of timed headings was not taken as a scenario")
 	}
-	if _, err := lib.Runbook("postmortem"); err != nil {
-		t.Errorf("a document with a Timeline list was not left a runbook: %v", err)
+	for _, name := range []string{"postmortem", "cutover"} {
+		if _, err := lib.Runbook(name); err != nil {
+			t.Errorf("%s was not left a runbook: %v", name, err)
+		}
 	}
 }
 
