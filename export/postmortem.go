@@ -113,7 +113,7 @@ func ReadPostmortem(text string, now time.Time) (model.Review, []string, error) 
 		text string
 	}
 	var notes []note
-	text = strings.ReplaceAll(stripComments(text), "\r\n", "\n")
+	text = unixLines(stripComments(text))
 	bodies := map[string][]docLine{}
 	type known struct {
 		key   string

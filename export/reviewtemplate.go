@@ -5,7 +5,9 @@ package export
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sitrep-dev/sitrep/model"
@@ -69,7 +71,7 @@ func RenderReviewTemplate(in model.Incident, r model.Review, pinned []model.Time
 func ParseReviewTemplate(text string, now time.Time) (model.Review, error) {
 	var r model.Review
 	text = stripComments(text)
-	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	lines := strings.Split(unixLines(text), "\n")
 	type part struct {
 		heading string
 		line    int
@@ -209,6 +211,13 @@ func stripComments(s string) string {
 		s = s[i+j+3:]
 	}
 }
+
+var lineEnd = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\r+\n`) })
+
+// unixLines ends every line with "\n" alone. Every carriage return before
+// a line's end goes, not one: "a\r\r\n" read as "a\r\n" would lose one
+// more each time the review went through $EDITOR and back.
+func unixLines(s string) string { return lineEnd().ReplaceAllString(s, "\n") }
 
 // trimBlock drops blank lines around text and trailing spaces, but keeps
 // the first line's indentation (an indented "## " is text, not a heading).
