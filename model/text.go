@@ -12,8 +12,8 @@ import (
 // newlines stay. Invalid UTF-8 is replaced too. Unicode format characters
 // (bidi overrides, zero-width spaces, BOMs, tags) show as a marker like
 // <U+202E>, so what is on screen is what is stored and every character
-// drawn has the width the layout counted; soft hyphens and the zero-width
-// joiner and non-joiner are dropped.
+// drawn has the width the layout counted; soft hyphens, the zero-width
+// joiner and non-joiner and the emoji variation selector are dropped.
 func Printable(s string) string { return clean(s, false) }
 
 // Neutralise keeps every byte of meaning visible but harmless, for plain-text
@@ -56,6 +56,11 @@ func clean(s string, visible bool) string {
 			} else {
 				b.WriteRune(unicode.ReplacementChar)
 			}
+		case r == '\ufe0f':
+			// The selector that asks for a symbol's emoji picture (⚠️, ❤️,
+			// ✔️): layouts count the pair two columns wide, tmux and
+			// xterm draw it in one, and every border after it on the line
+			// moves. Without it the symbol is one column everywhere.
 		case r == '\u00ad', r == '\u200c', r == '\u200d':
 			// A soft hyphen is invisible unless a line breaks at it, and
 			// terminals disagree on its width: dropped, so columns hold.
