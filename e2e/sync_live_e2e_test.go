@@ -249,7 +249,9 @@ func TestE2ELiveIdleOverSSHD(t *testing.T) {
 	for _, w := range ws {
 		w.waitOutput(t, "live with", 1)
 	}
-	time.Sleep(3 * time.Second)
+	// Every login wrote the hub (its sync cursors), and each write sets
+	// every session looking for about 18 s (lookAfter); idle is after.
+	time.Sleep(20 * time.Second)
 	before, carryBefore := hubCPU(bin)
 	if len(before) != n {
 		t.Fatalf("%d serve-sync processes, want %d", len(before), n)
