@@ -128,6 +128,16 @@ func TestDeclareFromAlertRunbookNotInLibrary(t *testing.T) {
 	if strings.Contains(show, "Runbook attached") {
 		t.Errorf("a runbook was attached:\n%s", show)
 	}
+	// The command the note suggests is one that works.
+	_, hint, ok := strings.Cut(show, "attach one with 'sitrep ")
+	hint, _, _ = strings.Cut(hint, "'")
+	if !ok || !strings.HasSuffix(hint, " NAME") {
+		t.Fatalf("no command suggested:\n%s", show)
+	}
+	c.ok(strings.Fields(strings.TrimSuffix(hint, "NAME") + "major-incident")...)
+	if show := c.ok("show", id); !strings.Contains(show, "Runbook attached") {
+		t.Errorf("the suggested command attached nothing:\n%s", show)
+	}
 }
 
 // TestDeclareFromAlertBundledRunbookAndConfig: a runbook_url naming a

@@ -84,7 +84,7 @@ func (s *Service) alertDeclaration(g alerts.Group, d model.Declaration, names []
 			if rb, err := lib.Runbook(g.Runbook); err == nil {
 				names, attached = append([]string{rb.Name}, names...), rb.Name
 			} else {
-				missing = fmt.Sprintf("The alert's runbook_url %s names %q, which is not a runbook in the library (bundled or your team's folders): follow the link, or attach one with 'sitrep runbook attach %s NAME'.",
+				missing = fmt.Sprintf("The alert's runbook_url %s names %q, which is not a runbook in the library (bundled or your team's folders): follow the link, or attach one with 'sitrep attach %s NAME'.",
 					g.RunbookURL, g.Runbook, model.ShortID(id))
 			}
 		}
