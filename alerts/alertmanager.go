@@ -34,6 +34,9 @@ type webhookBody struct {
 	CommonAnnotations map[string]string `json:"commonAnnotations"`
 	ExternalURL       string            `json:"externalURL"`
 	Alerts            []webhookAlert    `json:"alerts"`
+	// Grafana's alerting sends the same body as version "1", with the
+	// organisation it belongs to.
+	OrgID *int64 `json:"orgId"`
 }
 
 type webhookAlert struct {
@@ -56,13 +59,17 @@ func decodeWebhook(body []byte) (Group, error) {
 	if err := json.Unmarshal(body, &w); err != nil {
 		return Group{}, shapeError("an Alertmanager webhook", err)
 	}
-	if w.Version != "" && w.Version != "4" {
+	source, keyKind := SourceWebhook, "alertmanager"
+	switch {
+	case w.OrgID != nil && w.Version == "1":
+		source, keyKind = SourceGrafana, "grafana"
+	case w.Version != "" && w.Version != "4":
 		return Group{}, model.Invalidf("the alert payload is an Alertmanager webhook of version %q; sitrep reads version 4: %s", oneLine(w.Version), Expected)
 	}
 	if len(w.Alerts) == 0 {
-		return Group{}, model.Invalidf("the Alertmanager webhook holds no alerts (\"alerts\" is empty): %s, with at least one alert", Expected)
+		return Group{}, model.Invalidf("the %s holds no alerts (\"alerts\" is empty): %s, with at least one alert", source, Expected)
 	}
-	g := Group{Source: SourceWebhook, Truncated: max(w.TruncatedAlerts, 0), Receiver: oneLine(w.Receiver),
+	g := Group{Source: source, Truncated: max(w.TruncatedAlerts, 0), Receiver: oneLine(w.Receiver),
 		common: w.CommonLabels, commonAnn: w.CommonAnnotations, groupLabels: w.GroupLabels}
 	for i, a := range w.Alerts {
 		var firing bool
@@ -71,7 +78,7 @@ func decodeWebhook(body []byte) (Group, error) {
 			firing = true
 		case "resolved":
 		default:
-			return Group{}, model.Invalidf("alert %d of the Alertmanager webhook has status %q; expected firing or resolved", i+1, oneLine(a.Status))
+			return Group{}, model.Invalidf("alert %d of the %s has status %q; expected firing or resolved", i+1, source, oneLine(a.Status))
 		}
 		al, err := a.alertFields.alert(i, firing, "")
 		if err != nil {
@@ -80,7 +87,7 @@ func decodeWebhook(body []byte) (Group, error) {
 		g.Alerts = append(g.Alerts, al)
 	}
 	if key := strings.TrimSpace(w.GroupKey); key != "" {
-		g.Key = groupKey("alertmanager", key)
+		g.Key = groupKey(keyKind, key)
 	} else {
 		g.Key = fingerprintKey(g.Alerts)
 	}

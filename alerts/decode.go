@@ -23,13 +23,14 @@ const MaxBody = 10 << 20
 
 // Expected names every shape Decode reads; each refusal ends with it, so
 // whoever piped the wrong thing in learns what would have worked.
-const Expected = "expected an Alertmanager webhook body (version 4), the JSON array Alertmanager's /api/v2/alerts returns, or a PagerDuty v3 webhook incident event"
+const Expected = "expected an Alertmanager webhook body (version 4) or Grafana's, the JSON array Alertmanager's /api/v2/alerts returns, or a PagerDuty v3 webhook incident event"
 
 // Source says which shape a payload came in.
 type Source string
 
 const (
 	SourceWebhook   Source = "Alertmanager webhook"
+	SourceGrafana   Source = "Grafana alerting webhook"
 	SourceAPI       Source = "Alertmanager /api/v2/alerts"
 	SourcePagerDuty Source = "PagerDuty webhook"
 )

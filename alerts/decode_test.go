@@ -1,6 +1,7 @@
 package alerts
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"os"
@@ -68,6 +69,36 @@ func TestDecodeAlertmanagerWebhook(t *testing.T) {
 		if !strings.Contains(note, want) {
 			t.Errorf("first note lacks %q:\n%s", want, note)
 		}
+	}
+}
+
+// Grafana's alerting sends Alertmanager's webhook body as version "1",
+// with its organisation: read the same, keyed apart from Alertmanager's.
+func TestDecodeGrafanaWebhook(t *testing.T) {
+	g := decodeFile(t, "grafana-webhook-firing.json", Options{})
+	for _, c := range []struct{ what, got, want string }{
+		{"source", string(g.Source), string(SourceGrafana)},
+		{"key", g.Key, `grafana:{}/{alertname="HighErrorRate"}:{alertname="HighErrorRate"}`},
+		{"title", g.Title, "HighErrorRate: Checkout 5xx above 5%"},
+		{"severity", g.Severity.String(), "SEV1"},
+		{"runbook url", g.RunbookURL, "https://runbooks.example.com/checkout-5xx"},
+		{"url", g.URL, "https://grafana.example.com/alerting/grafana/abc/view"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.what, c.got, c.want)
+		}
+	}
+	if !g.Firing || len(g.Alerts) != 1 {
+		t.Errorf("firing %v with %d alerts, want firing with 1", g.Firing, len(g.Alerts))
+	}
+	// Version "1" without Grafana's orgId is an Alertmanager body of a
+	// version sitrep does not read.
+	body, err := os.ReadFile(filepath.Join("testdata", "grafana-webhook-firing.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DecodeBytes(bytes.Replace(body, []byte(`"orgId": 1,`), nil, 1), Options{}); err == nil || !strings.Contains(err.Error(), `version "1"`) {
+		t.Errorf("version 1 without orgId: %v", err)
 	}
 }
 

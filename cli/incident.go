@@ -82,9 +82,9 @@ also shows when it was written down. --unacknowledged records one nobody
 took: it starts as detected, and a later 'status ID resolved --at TIME'
 leaves acknowledged empty, so it stays out of time to acknowledge.
 
---from-alert reads an Alertmanager webhook body, the array Alertmanager's
-/api/v2/alerts returns, or a PagerDuty v3 webhook event ('-': standard
-input) and takes the title, severity, kind and detection time from it,
+--from-alert reads an Alertmanager or Grafana webhook body, the array
+Alertmanager's /api/v2/alerts returns, or a PagerDuty v3 webhook event ('-':
+standard input) and takes the title, severity, kind and detection time from it,
 attaching the runbook its runbook_url names. Another notification of the
 same alert group adds a note to that group's open incident instead.`,
 		Example: `  sitrep declare --title "Checkout 500s" --sev 1 --kind outage
