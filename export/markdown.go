@@ -87,18 +87,9 @@ var mdHeading = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile
 func nestHeadings(text string, level int) string {
 	lines := strings.Split(text, "\n")
 	top, fenced := 7, make([]bool, len(lines))
-	inFence := ""
+	var code codeFence
 	for i, l := range lines {
-		t := strings.TrimLeft(l, " ")
-		switch {
-		case inFence != "":
-			fenced[i] = true
-			if strings.HasPrefix(t, inFence) {
-				inFence = ""
-			}
-			continue
-		case strings.HasPrefix(t, "```"), strings.HasPrefix(t, "~~~"):
-			fenced[i], inFence = true, t[:3]
+		if fenced[i] = code.line(l); fenced[i] {
 			continue
 		}
 		if m := mdHeading().FindStringSubmatch(l); m != nil {

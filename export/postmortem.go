@@ -124,25 +124,18 @@ func ReadPostmortem(text string, now time.Time) (model.Review, []string, error) 
 	label := false     // cur is a bold-labelled paragraph before the first heading
 	titled := false    // the document's # title was met (it is the incident's own)
 	var preamble []int // lines before any section, kept in the summary
-	inFence := ""
+	var code codeFence
 	for i, l := range strings.Split(text, "\n") {
 		n := i + 1
-		if inFence != "" {
+		if code.open != "" {
 			// A code block left open ends at the next heading that names
 			// a section: otherwise one missing ``` would swallow the rest
 			// of the document, and "## Impact" is not a line of code.
 			if m := headingLine().FindStringSubmatch(l); m != nil && sectionKey(m[2]) != "" {
-				inFence = ""
+				code.open = ""
 			}
 		}
-		if m := fence().FindStringSubmatch(l); m != nil {
-			switch {
-			case inFence == "":
-				inFence = m[1]
-			case strings.HasPrefix(m[1], inFence[:1]) && len(m[1]) >= len(inFence) && strings.TrimSpace(strings.TrimLeft(l, " `~")) == "":
-				inFence = ""
-			}
-		} else if inFence == "" {
+		if !code.line(l) {
 			if m := headingLine().FindStringSubmatch(l); m != nil {
 				level, h := len(m[1]), m[2]
 				label = false
@@ -247,6 +240,25 @@ func paragraphEnd(ls []docLine, n int) []docLine {
 		return ls
 	}
 	return append(ls, docLine{n, ""})
+}
+
+// codeFence follows fenced code blocks line by line, so that a "#" line in
+// one (a shell comment) is not taken for a heading.
+type codeFence struct{ open string } // the opening fence, "" outside a block
+
+// line reports whether l belongs to a code block, its fences included.
+func (f *codeFence) line(l string) bool {
+	m := fence().FindStringSubmatch(l)
+	switch {
+	case f.open == "":
+		if m != nil {
+			f.open = m[1]
+		}
+		return m != nil
+	case m != nil && m[1][0] == f.open[0] && len(m[1]) >= len(f.open) && strings.TrimSpace(strings.TrimLeft(l, " `~")) == "":
+		f.open = ""
+	}
+	return true
 }
 
 func joinLines(ls []docLine) string {
