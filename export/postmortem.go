@@ -23,27 +23,39 @@ const (
 	keyPinned      = "pinned"
 )
 
-// sectionNames are the headings teams give each section, normalised as
-// sectionKey normalises a heading.
-var sectionNames = map[string][]string{
-	"summary":              {"summary", "executive summary", "incident summary", "overview", "tl;dr", "tldr", "description", "what happened", "background"},
-	"impact":               {"impact", "customer impact", "user impact", "business impact", "impact assessment", "scope", "scope and impact", "impact and scope"},
-	keyImpactStart:         {"impact started", "impact start", "start of impact"},
-	"root_cause":           {"root cause", "root causes", "root cause analysis", "rca", "cause", "causes", "why it happened"},
-	"contributing_factors": {"contributing factors", "contributing factor", "contributing causes", "trigger", "triggers"},
-	"detection":            {"detection", "how it was detected", "how was it detected", "how we found out"},
-	"resolution":           {"resolution", "mitigation", "remediation", "recovery", "resolution and recovery", "mitigation and resolution", "fix", "the fix", "how it was fixed", "response"},
-	"went_well":            {"what went well", "went well", "things that went well", "what worked", "what went right"},
-	"went_poorly":          {"what went poorly", "what went wrong", "what didn't go well", "what did not go well", "what could have gone better", "what could be improved", "things that went poorly", "what went badly", "went poorly", "went wrong"},
-	"lucky":                {"where we got lucky", "where we were lucky", "we got lucky", "lucky", "what we got lucky with"},
-	"lessons":              {"lessons learned", "lessons learnt", "lessons", "learnings", "takeaways", "key takeaways"},
-	keyActions:             {"action items", "action item", "follow-ups", "follow ups", "followups", "follow-up items", "corrective actions", "corrective and preventative actions", "remediation items", "next steps", "todo", "to do", "action plan", "preventive actions"},
-	keyPinned:              {"pinned timeline entries"},
+// otherNames are the other headings teams give each section (besides the
+// one sitrep's own document uses), normalised as sectionKey normalises.
+var otherNames = map[string][]string{
+	"summary":              {"executive summary", "incident summary", "overview", "tl;dr", "tldr", "description", "what happened", "background"},
+	"impact":               {"customer impact", "user impact", "business impact", "impact assessment", "scope", "scope and impact", "impact and scope"},
+	keyImpactStart:         {"impact start", "start of impact"},
+	"root_cause":           {"root causes", "root cause analysis", "rca", "cause", "causes", "why it happened"},
+	"contributing_factors": {"contributing factor", "contributing causes", "trigger", "triggers"},
+	"detection":            {"how it was detected", "how was it detected", "how we found out"},
+	"resolution":           {"mitigation", "remediation", "recovery", "resolution and recovery", "mitigation and resolution", "fix", "the fix", "how it was fixed", "response"},
+	"went_well":            {"went well", "things that went well", "what worked", "what went right"},
+	"went_poorly":          {"what went wrong", "what didn't go well", "what did not go well", "what could have gone better", "what could be improved", "things that went poorly", "what went badly", "went poorly", "went wrong"},
+	"lucky":                {"where we were lucky", "we got lucky", "lucky", "what we got lucky with"},
+	"lessons":              {"lessons learnt", "lessons", "learnings", "takeaways", "key takeaways"},
+	keyActions:             {"action item", "follow-ups", "follow ups", "followups", "follow-up items", "corrective actions", "corrective and preventative actions", "remediation items", "next steps", "todo", "to do", "action plan", "preventive actions"},
 }
+
+// sectionHeadings are the headings of sitrep's own review document, by
+// section key.
+var sectionHeadings = sync.OnceValue(func() map[string]string {
+	m := map[string]string{keyImpactStart: impactStartHeading, keyActions: actionHeading, keyPinned: pinnedHeading}
+	for _, s := range model.ReviewSections {
+		m[s.Key] = s.Heading
+	}
+	return m
+})
 
 var sectionByName = sync.OnceValue(func() map[string]string {
 	m := map[string]string{}
-	for key, names := range sectionNames {
+	for key, h := range sectionHeadings() {
+		m[normName(h)] = key
+	}
+	for key, names := range otherNames {
 		for _, n := range names {
 			m[n] = key
 		}
@@ -63,32 +75,23 @@ var (
 )
 
 // sectionKey is the section a heading names, "" for none it knows.
-func sectionKey(heading string) string {
+func sectionKey(heading string) string { return sectionByName()[normName(heading)] }
+
+// normName is a heading as otherNames writes it: lower case, without
+// emphasis, numbering or the punctuation and emoji around it.
+func normName(heading string) string {
 	h := strings.ToLower(model.OneLine(heading))
 	h = strings.NewReplacer("*", "", "_", " ", "`", "", "&", "and", "’", "'").Replace(h)
 	h = numbering().ReplaceAllString(strings.TrimSpace(h), "")
 	h = strings.Trim(h, " :.-–—!?🔥✅❌📝")
-	return sectionByName()[strings.Join(strings.Fields(h), " ")]
+	return strings.Join(strings.Fields(h), " ")
 }
 
 func isFreeText(key string) bool {
 	return key != "" && key != keyImpactStart && key != keyActions && key != keyPinned
 }
 
-func sectionHeading(key string) string {
-	for _, s := range model.ReviewSections {
-		if s.Key == key {
-			return s.Heading
-		}
-	}
-	switch key {
-	case keyImpactStart:
-		return impactStartHeading
-	case keyActions:
-		return actionHeading
-	}
-	return key
-}
+func sectionHeading(key string) string { return sectionHeadings()[key] }
 
 type docLine struct {
 	n    int // 1-based, in the file
