@@ -121,10 +121,10 @@ func unwrapPathError(err error) error {
 
 // hasInjects: a file with an "Injects" or "Run sheet" heading is a drill
 // scenario wherever it sits, as a team's game-day plan dropped into its
-// runbook folder is; no runbook has one. So is one whose "Timeline" holds
-// timed subheadings (### 10:40 …, ### T+15 …) when its title or file name
-// says it is a game day, tabletop, drill or exercise: a cut-over runbook
-// may be timed too, and a postmortem's timeline is a list.
+// runbook folder is; no runbook has one. So is one whose "Timeline" (or
+// "Schedule") holds timed subheadings (### 10:40 …, ### T+15 …) when its
+// title or file name says it is a game day, tabletop, drill or exercise: a
+// cut-over runbook may be timed too, and a postmortem's timeline is a list.
 func hasInjects(s *source) bool {
 	timedUnder := 0 // level of a Timeline heading being looked under
 	timedHeads := 0
@@ -145,10 +145,10 @@ func hasInjects(s *source) bool {
 			continue
 		}
 		timedUnder = 0
-		switch strings.ToLower(strings.Trim(text, " :")) {
-		case "injects", "inject schedule", "run sheet", "run-sheet":
+		switch sectionOf(text) {
+		case injectsSection:
 			return true
-		case "timeline":
+		case timelineSection:
 			timedUnder = h.Level
 		}
 	}

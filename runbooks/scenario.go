@@ -390,11 +390,11 @@ func (b *scenarioBuilder) body() {
 		}
 		text := s.inlineText(h)
 		line, col := s.headingPos(h)
-		switch strings.ToLower(strings.Trim(text, " :")) {
-		case "injects", "timeline", "inject schedule", "run sheet", "run-sheet", "schedule":
+		switch sectionOf(text) {
+		case injectsSection, timelineSection:
 			injectsLevel = h.Level
 			continue
-		case "objectives", "exercise objectives", "goals", "success criteria":
+		case objectivesSection:
 			// Kept in the brief too: the facilitator reads them out.
 			objectivesLevel = h.Level
 		}
@@ -425,6 +425,28 @@ func (b *scenarioBuilder) body() {
 		sc.Title = sc.Name
 	}
 	b.injects(heads)
+}
+
+// scenarioSection is what a heading in a scenario opens.
+type scenarioSection int
+
+const (
+	otherSection      scenarioSection = iota
+	injectsSection                    // "Injects", "Run sheet": only a drill has one
+	timelineSection                   // "Timeline", "Schedule": postmortems and cut-over plans have one too
+	objectivesSection                 // "Objectives", "Goals"
+)
+
+func sectionOf(heading string) scenarioSection {
+	switch strings.ToLower(strings.Trim(heading, " :")) {
+	case "injects", "inject schedule", "run sheet", "run-sheet":
+		return injectsSection
+	case "timeline", "schedule":
+		return timelineSection
+	case "objectives", "exercise objectives", "goals", "success criteria":
+		return objectivesSection
+	}
+	return otherSection
 }
 
 // injectHeading reads an inject's offset and title from its heading. It
