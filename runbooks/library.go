@@ -188,8 +188,14 @@ var skipNames = map[string]bool{
 // anything that is not Markdown. Files under a folder named "scenarios" or
 // "drills" are scenarios.
 func Files(dir string) ([]File, error) {
-	var out []File
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	out, _, err := walkFolder(dir)
+	return out, err
+}
+
+// walkFolder is Files, and also the other documents it passed over whose
+// format sitrep does not read (documentExts), for lint to name.
+func walkFolder(dir string) (out []File, others []string, err error) {
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == dir {
 				return err
@@ -223,6 +229,9 @@ func Files(dir string) ([]File, error) {
 		switch {
 		case markdownExts[ext]:
 		case ext == "" && looksLikeMarkdown(p):
+		case documentExts[ext]:
+			others = append(others, p)
+			return nil
 		default:
 			return nil
 		}
@@ -231,9 +240,9 @@ func Files(dir string) ([]File, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("runbook folder %s: %w", dir, err)
+		return nil, nil, fmt.Errorf("runbook folder %s: %w", dir, err)
 	}
-	return out, nil
+	return out, others, nil
 }
 
 func inScenarioFolder(rel string) bool {

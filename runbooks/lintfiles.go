@@ -2,7 +2,6 @@ package runbooks
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -74,12 +73,14 @@ func LintPaths(paths []string, what What) ([]Diagnostic, int) {
 			diags = append(diags, d...)
 			continue
 		}
-		found, err := Files(p)
+		found, others, err := walkFolder(p)
 		if err != nil {
 			diags = append(diags, Diagnostic{Path: p, Line: 1, Col: 1, Severity: Error, Message: err.Error()})
 			continue
 		}
-		diags = append(diags, otherDocuments(p)...)
+		for _, o := range others {
+			diags = append(diags, notRead(o))
+		}
 		seen := map[string]string{}
 		for _, f := range found {
 			files++
@@ -165,33 +166,18 @@ var drillWords = sync.OnceValue(func() *regexp.Regexp {
 var documentExts = map[string]bool{".adoc": true, ".asciidoc": true, ".rst": true, ".org": true, ".txt": true, ".html": true,
 	".htm": true, ".docx": true, ".odt": true, ".rtf": true, ".textile": true, ".wiki": true, ".mediawiki": true, ".pdf": true}
 
-// otherDocuments warns of each document under dir in a format sitrep does
-// not read, with how to bring it in.
-func otherDocuments(dir string) []Diagnostic {
-	var out []Diagnostic
-	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || p != dir && strings.HasPrefix(d.Name(), ".") {
-			if err == nil && d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		ext := strings.ToLower(filepath.Ext(p))
-		stem := strings.ToLower(strings.TrimSuffix(d.Name(), filepath.Ext(p)))
-		if d.IsDir() || !documentExts[ext] || skipNames[stem] {
-			return nil
-		}
-		md := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p)) + ".md"
-		how := fmt.Sprintf("convert it, for example `pandoc -t gfm %s -o %s`", filepath.Base(p), md)
-		switch ext {
-		case ".txt":
-			how = "if it is Markdown, rename it " + md
-		case ".pdf":
-			how = "keep its text as " + md
-		}
-		out = append(out, Diagnostic{Path: p, Line: 1, Col: 1, Severity: Warning,
-			Message: fmt.Sprintf("not read: sitrep reads runbooks written in Markdown (.md); %s", how)})
-		return nil
-	})
-	return out
+// notRead warns of a document in a format sitrep does not read, with how
+// to bring it in.
+func notRead(p string) Diagnostic {
+	ext := strings.ToLower(filepath.Ext(p))
+	md := strings.TrimSuffix(filepath.Base(p), filepath.Ext(p)) + ".md"
+	how := fmt.Sprintf("convert it, for example `pandoc -t gfm %s -o %s`", filepath.Base(p), md)
+	switch ext {
+	case ".txt":
+		how = "if it is Markdown, rename it " + md
+	case ".pdf":
+		how = "keep its text as " + md
+	}
+	return Diagnostic{Path: p, Line: 1, Col: 1, Severity: Warning,
+		Message: fmt.Sprintf("not read: sitrep reads runbooks written in Markdown (.md); %s", how)}
 }
