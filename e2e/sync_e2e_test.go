@@ -358,14 +358,19 @@ func TestE2ETenProcessesAtOnce(t *testing.T) {
 			}()
 		}
 		close(start)
-		creators := 0
+		// Every process is waited for before failing, so none is still
+		// writing in the test's folder when it is removed.
+		creators, failed := 0, ""
 		for range rs {
-			if e := <-errs; e != "" {
-				t.Fatalf("round %d: %s", round, e)
+			if e := <-errs; e != "" && failed == "" {
+				failed = e
 			}
 			if <-created {
 				creators++
 			}
+		}
+		if failed != "" {
+			t.Fatalf("round %d: %s", round, failed)
 		}
 		// Ten first syncs raced to make the hub: one of them made it.
 		if want := map[int]int{0: 1, 1: 0}[round]; creators != want {

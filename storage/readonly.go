@@ -67,7 +67,7 @@ func readOnlyDSN(path, snapshot string) string {
 	if snapshot != "" {
 		path = snapshot
 	}
-	u := "file:" + escapePath(path) + "?_pragma=busy_timeout(15000)&_pragma=foreign_keys(1)&mode=ro"
+	u := "file:" + escapePath(path) + "?" + busyPragma + "&_pragma=foreign_keys(1)&mode=ro"
 	if info, err := os.Stat(path + "-wal"); err != nil || info.Size() == 0 {
 		u += "&immutable=1"
 	}

@@ -133,6 +133,11 @@ func Open(ctx context.Context, path string, opts Options) (_ *Store, err error) 
 			return nil, err
 		}
 	}
+	if readOnly == "" && !known {
+		if err := walMode(ctx, path); err != nil {
+			return nil, err
+		}
+	}
 	db, err := sql.Open("sqlite", source)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -171,7 +176,7 @@ func Open(ctx context.Context, path string, opts Options) (_ *Store, err error) 
 // dsn puts every pragma in the connection string, so each pooled connection
 // gets them (a db.Exec("PRAGMA ...") would reach only one).
 func dsn(path string, readOnly bool) string {
-	u := "file:" + escapePath(path) + "?_pragma=busy_timeout(15000)&_pragma=foreign_keys(1)"
+	u := "file:" + escapePath(path) + "?" + busyPragma + "&_pragma=foreign_keys(1)"
 	if readOnly {
 		return u + "&mode=ro"
 	}
@@ -180,6 +185,49 @@ func dsn(path string, readOnly bool) string {
 	// cuts it back when the next write starts it again; everyday writes
 	// stay well under it (a checkpoint every 1,000 pages, 4 MB).
 	return u + "&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(8388608)&_pragma=synchronous(FULL)&_txlock=immediate"
+}
+
+// busyTimeout is how long a write waits for another process's: every
+// connection's busy_timeout, and walMode's turns.
+const (
+	busyTimeout = 15 * time.Second
+	busyPragma  = "_pragma=busy_timeout(15000)"
+)
+
+// walMode switches a store not yet in WAL mode (a new file, or one an old
+// sitrep made) before the pool's connections open it. Each connection asks
+// for WAL in its DSN, but on a file not yet in WAL mode that is a write
+// begun as a read: when two processes create one store at once (the first
+// syncs of a team to a new hub), both can read it empty, and SQLite fails
+// the second's upgrade at once with SQLITE_BUSY rather than wait, as
+// waiting there could deadlock. So the switch is made here and retried
+// until the other process has made it; after that, the DSN's pragma finds
+// WAL in the header and writes nothing.
+func walMode(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", "file:"+escapePath(path)+"?"+busyPragma)
+	if err != nil {
+		return fmt.Errorf("open store %s: %w", path, err)
+	}
+	defer db.Close()
+	deadline := time.Now().Add(busyTimeout)
+	for wait := 2 * time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		// A file system without shared memory keeps its journal mode
+		// and says so instead of failing: the store then works as it did.
+		var mode string
+		err = db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("open store %s: %w", path, describeSQLiteError(ctx.Err()))
+		case <-time.After(wait):
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("open store %s: %w", path, describeSQLiteError(err))
+	}
+	return nil
 }
 
 // escapePath percent-encodes the characters a SQLite URI gives meaning to,

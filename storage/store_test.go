@@ -459,6 +459,48 @@ func TestOpenSameNewStoreAtOnce(t *testing.T) {
 	}
 }
 
+// The race behind a failed first sync to a new hub (seen in CI, one run in
+// a few hundred): another process has the new, empty file and is writing
+// its first page. Switching the file to WAL is a write that begins as a
+// read, and SQLite fails such an upgrade at once with SQLITE_BUSY instead
+// of waiting, so Open must wait its turn itself. Here the other process is
+// held in its write on purpose, which makes the race certain.
+func TestOpenWaitsForAnotherCreatingTheStore(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "hub.db")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	other, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	const held = 300 * time.Millisecond
+	go func() {
+		time.Sleep(held)
+		conn.ExecContext(ctx, "COMMIT")
+		conn.Close()
+	}()
+	start := time.Now()
+	st, err := storage.Open(ctx, path, storage.Options{Author: "second"})
+	if err != nil {
+		t.Fatalf("open while another process creates the store: %v", err)
+	}
+	defer st.Close()
+	if waited := time.Since(start); waited < held {
+		t.Fatalf("opened after %v, before the other process let go (%v)", waited, held)
+	}
+	declare(t, st, "first sync")
+}
+
 // A call that runs out of time, waiting on a database another program
 // holds, says so in words wherever it is shown, and still matches
 // context.DeadlineExceeded for code.

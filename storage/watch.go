@@ -26,7 +26,7 @@ func (s *Store) Watch(ctx context.Context) (*Watcher, error) {
 	if s.snapshot != "" {
 		path = s.snapshot
 	}
-	db, err := sql.Open("sqlite", "file:"+escapePath(path)+"?_pragma=busy_timeout(15000)")
+	db, err := sql.Open("sqlite", "file:"+escapePath(path)+"?"+busyPragma)
 	if err != nil {
 		return nil, fmt.Errorf("watch %s: %w", s.path, err)
 	}
