@@ -75,6 +75,12 @@ func lintLists(s *source) {
 			if n.IsOrdered() {
 				lintNumbering(s, n)
 			}
+		case *Callout:
+			if n.fence > 0 && !n.closed {
+				line, col := s.bodyPos(start(n))
+				colons := strings.Repeat(":", n.fence)
+				s.add(Warning, line, col, "callout %s%s is not closed, so it runs to the end of the file: end it with a line of %s", colons, n.Sort, colons)
+			}
 		case *ast.HTMLBlock:
 			if n.HTMLBlockType != ast.HTMLBlockType2 {
 				line, col := s.bodyPos(start(n))

@@ -128,6 +128,9 @@ type renderer struct {
 	codeOwner map[int]int // fence line -> step index
 	placed    map[int]bool
 	src       int
+	// alerts are the paragraphs that open with a GitHub alert's marker,
+	// drawn as the label it stands for.
+	alerts map[*ast.Paragraph]string
 }
 
 func (r *renderer) invisible(n ast.Node) bool {
@@ -213,9 +216,15 @@ func (r *renderer) block(n ast.Node) {
 			r.item(n, c.(*ast.ListItem))
 		}
 	case *ast.Blockquote:
-		r.frames = append(r.frames, &frame{first: []Segment{{"│ ", RoleQuote}}, rest: []Segment{{"│ ", RoleQuote}}})
-		r.children(n)
-		r.frames = r.frames[:len(r.frames)-1]
+		if sort, title, p := r.s.alert(n); p != nil {
+			if r.alerts == nil {
+				r.alerts = map[*ast.Paragraph]string{}
+			}
+			r.alerts[p] = calloutLabel(sort, title)
+		}
+		r.quoted(n, "")
+	case *Callout:
+		r.quoted(n, calloutLabel(n.Sort, n.Title))
 	case *ast.FencedCodeBlock:
 		c := r.s.codeBlock(n)
 		r.code(model.CodeBlock{Lang: c.lang, Text: c.text, Line: c.line})
@@ -232,6 +241,17 @@ func (r *renderer) block(n ast.Node) {
 	default:
 		r.children(n)
 	}
+}
+
+// quoted draws a block quote or a callout: a bar down its left, and a
+// callout's label first.
+func (r *renderer) quoted(n ast.Node, label string) {
+	r.frames = append(r.frames, &frame{first: []Segment{{"│ ", RoleQuote}}, rest: []Segment{{"│ ", RoleQuote}}})
+	if label != "" {
+		r.wrapped([]Segment{{label, RoleBold}}, -1)
+	}
+	r.children(n)
+	r.frames = r.frames[:len(r.frames)-1]
 }
 
 func (r *renderer) children(n ast.Node) {
@@ -260,6 +280,14 @@ func (r *renderer) paragraph(n ast.Node) {
 		return
 	}
 	step := r.stepOn(r.s.bodyLine(n.Lines().At(0).Start))
+	if p, ok := n.(*ast.Paragraph); ok && r.alerts[p] != "" {
+		// the marker's line is the label; the lines after it the text
+		r.wrapped([]Segment{{r.alerts[p], RoleBold}}, -1)
+		if rest := r.s.inlineTextFrom(n, 1); rest != "" {
+			r.wrapped(annotated(rest, RoleText), -1)
+		}
+		return
+	}
 	r.wrapped(annotated(r.s.inlineText(n), RoleText), step)
 }
 

@@ -125,7 +125,7 @@ func genMarkdown(r *rand.Rand) string {
 	for sec := 0; sec < 1+r.Intn(6); sec++ {
 		fmt.Fprintf(&b, "%s %s\n\n", strings.Repeat("#", 2+r.Intn(3)), headings[r.Intn(len(headings))])
 		for blk := 0; blk < 1+r.Intn(4); blk++ {
-			switch r.Intn(7) {
+			switch r.Intn(8) {
 			case 0:
 				b.WriteString(sentence() + "\n" + sentence() + "\n\n")
 			case 1, 2:
@@ -152,6 +152,18 @@ func genMarkdown(r *rand.Rand) string {
 				b.WriteString("| a | b |\n|---|---|\n| " + sentence() + " | " + sentence() + " |\n\n")
 			case 6:
 				b.WriteString("1. [" + sentence() + "](https://x.example)\n2. <https://y.example/z>\n\n")
+			case 7:
+				kind := []string{"note", "warning", "danger", "tip"}[r.Intn(4)]
+				switch r.Intn(4) {
+				case 0:
+					b.WriteString("> [!" + strings.ToUpper(kind) + "]\n> " + sentence() + "\n\n")
+				case 1:
+					fmt.Fprintf(&b, "!!! %s \"%s\"\n\n    %s\n\n    - %s\n\n", kind, sentence(), sentence(), sentence())
+				case 2:
+					fmt.Fprintf(&b, ":::%s %s\n%s\n\n1. %s\n:::\n\n", kind, sentence(), sentence(), sentence())
+				default:
+					fmt.Fprintf(&b, "??? %s\n    ```sh\n    kubectl get pods -n %s\n    ```\n\n", kind, words[r.Intn(len(words))])
+				}
 			}
 		}
 	}
@@ -234,5 +246,108 @@ func TestBackslashLineBreak(t *testing.T) {
 	}
 	if strings.Contains(steps[0].Body, `\`) || !strings.Contains(steps[0].Body, "Go to the error rate.") {
 		t.Errorf("body %q", steps[0].Body)
+	}
+}
+
+// Callouts as GitHub, Obsidian, MkDocs, Docusaurus and Quarto write them
+// read as a quote headed by their kind and title, not as "[!WARNING]", a
+// code block or one run-on paragraph; what they hold keeps its meaning.
+func TestCallouts(t *testing.T) {
+	src := `# Fail over the database
+
+> [!WARNING]
+> Only when the primary is down.
+
+> [!tip]- Shortcut
+> Use the script.
+
+!!! danger "Read this first"
+
+    Flushing sends every request to origin.
+
+    - Purge by tag.
+
+!!! note
+    Join #inc-db first.
+
+Back outside.
+
+!!! DO NOT RUN THIS IN PROD
+
+???+ info "Folded"
+    Open by default.
+
+1. Find the tag.
+
+    !!! tip
+        The tag is in the Surrogate-Key header.
+
+2. Purge it:
+
+    ` + "```" + `
+    fastly purge --key "$TAG"
+    ` + "```" + `
+
+:::caution Origin load
+Watch origin CPU.
+
+3. Check the asset loads.
+:::
+
+:::tip[Bracketed]
+Docusaurus 3.
+:::
+
+::: {.callout-important title="Quarto"}
+From a Quarto book.
+:::
+
+::::note Outer
+:::warning Inner
+Nested.
+:::
+Still outer.
+::::
+
+> A plain quote stays a quote.
+`
+	rb, _ := Parse("failover.md", []byte(src))
+	got := Render(rb, 60).PlainText()
+	for _, want := range []string{
+		"│ Warning\n│ Only when the primary is down.\n",
+		"│ Tip: Shortcut\n│ Use the script.\n",
+		"│ Danger: Read this first\n│ Flushing sends every request to origin.\n│ • Purge by tag.\n",
+		"│ Note\n│ Join #inc-db first.\n\nBack outside.\n",
+		"!!! DO NOT RUN THIS IN PROD\n",
+		"│ Info: Folded\n│ Open by default.\n",
+		"│ Tip\n",
+		"│ The tag is in the Surrogate-Key header.\n",
+		"│ Caution: Origin load\n│ Watch origin CPU.\n",
+		"│ Tip: Bracketed\n│ Docusaurus 3.\n",
+		"│ Important: Quarto\n│ From a Quarto book.\n",
+		"│ Note: Outer\n│ │ Warning: Inner\n│ │ Nested.\n\n│ Still outer.\n",
+		"│ A plain quote stays a quote.\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rendered text lacks %q:\n%s", want, got)
+		}
+	}
+	for _, gone := range []string{"[!", "!!! danger", "!!! note", ":::", "???"} {
+		if strings.Contains(got, gone) {
+			t.Errorf("rendered text still shows %q:\n%s", gone, got)
+		}
+	}
+	// The steps are the numbered items, in and out of callouts, and the
+	// purge command is still the second step's to copy.
+	steps := rb.Steps()
+	var titles []string
+	for _, st := range steps {
+		titles = append(titles, st.Title)
+	}
+	if fmt.Sprint(titles) != "[Find the tag. Purge it: Check the asset loads.]" {
+		t.Fatalf("steps %q", titles)
+	}
+	if len(steps[1].Code) != 1 || steps[1].Code[0].Text != `fastly purge --key "$TAG"` || len(steps[0].Code) != 0 {
+		t.Errorf("step code: %+v / %+v", steps[0].Code, steps[1].Code)
 	}
 }

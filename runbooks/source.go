@@ -74,7 +74,9 @@ func cappedBlockParsers() []util.PrioritizedValue {
 			ps[i].Value = thematicBreakOnce{p.Value.(parser.BlockParser)}
 		}
 	}
-	return ps
+	// After fenced code (700), which a colon fence never is, and before
+	// block quotes (800).
+	return append(ps, util.Prioritized(calloutParser{}, 750))
 }
 
 // collapseBlankRuns returns body, or a copy in which every run of three or
@@ -223,7 +225,7 @@ func marksOf(src []byte, stop int) *lineMarks {
 func nesting(n ast.Node) int {
 	d := 0
 	for ; n != nil && d < MaxNesting; n = n.Parent() {
-		if k := n.Kind(); k == ast.KindList || k == ast.KindBlockquote {
+		if k := n.Kind(); k == ast.KindList || k == ast.KindBlockquote || k == KindCallout {
 			d++
 		}
 	}
@@ -589,10 +591,13 @@ func (s *source) headingPos(h *ast.Heading) (line, col int) {
 // backslash that ends a line to break it there (Google Docs' Markdown
 // has one on every wrapped line): the line break becomes the space
 // between the lines, as a break written with two trailing spaces does.
-func (s *source) inlineText(n ast.Node) string {
+func (s *source) inlineText(n ast.Node) string { return s.inlineTextFrom(n, 0) }
+
+// inlineTextFrom is inlineText from the block's line first on.
+func (s *source) inlineTextFrom(n ast.Node, first int) string {
 	lines := n.Lines()
 	parts := make([]string, 0, lines.Len())
-	for i := 0; i < lines.Len(); i++ {
+	for i := first; i < lines.Len(); i++ {
 		seg := lines.At(i)
 		line := strings.TrimSpace(string(seg.Value(s.body)))
 		if i < lines.Len()-1 {
