@@ -75,7 +75,55 @@ var (
 )
 
 // sectionKey is the section a heading names, "" for none it knows.
-func sectionKey(heading string) string { return sectionByName()[normName(heading)] }
+func sectionKey(heading string) string {
+	name := normName(heading)
+	if key, ok := sectionByName()[name]; ok {
+		return key
+	}
+	return keyByWords(name)
+}
+
+// telling are the words that name a section whatever is around them, for
+// the headings teams vary most: "Blameless lessons learned", "Follow-up
+// tasks", "Five whys", "Impact on customers". Only short headings are read
+// so: a long one is a sentence, not a section's name.
+var telling = sync.OnceValue(func() []struct {
+	re  *regexp.Regexp
+	key string
+} {
+	rules := []struct{ re, key string }{
+		{`\blessons?\b`, "lessons"},
+		{`\b(follow[- ]?ups?|action items?|actions? to take|corrective|preventi?ve|preventative|remediation (items|tasks|actions))\b`, keyActions},
+		{`\b(five|5) whys\b|\broot[- ]caus`, "root_cause"},
+		{`\bcontributing\b`, "contributing_factors"},
+		{`\bwent (well|right)\b`, "went_well"},
+		{`\bwent (wrong|poorly|badly)\b|\bcould (have gone|be done|be) (better|improved)\b`, "went_poorly"},
+		{`\blucky\b`, "lucky"},
+		{`\bdetect(ed|ion)?\b`, "detection"},
+		{`\bimpact\b`, "impact"},
+		{`\b(summary|overview)\b`, "summary"},
+	}
+	out := make([]struct {
+		re  *regexp.Regexp
+		key string
+	}, len(rules))
+	for i, r := range rules {
+		out[i].re, out[i].key = regexp.MustCompile(r.re), r.key
+	}
+	return out
+})
+
+func keyByWords(name string) string {
+	if len(strings.Fields(name)) > 5 {
+		return ""
+	}
+	for _, r := range telling() {
+		if r.re.MatchString(name) {
+			return r.key
+		}
+	}
+	return ""
+}
 
 // normName is a heading as otherNames writes it: lower case, without
 // emphasis, numbering or the punctuation and emoji around it.
@@ -145,6 +193,11 @@ func ReadPostmortem(text string, now time.Time) (model.Review, []string, error) 
 				if key := sectionKey(h); key != "" {
 					cur = known{key, level}
 					bodies[key] = paragraphEnd(bodies[key], n)
+					if len(bodies[key]) > 0 && isFreeText(key) {
+						// A second heading for the same section ("Response",
+						// then "Recovery") keeps its name over its part.
+						bodies[key] = append(bodies[key], docLine{n, "### " + model.OneLine(h)})
+					}
 					if isFreeText(key) {
 						seen = append(seen, cur)
 					}

@@ -175,6 +175,45 @@ func TestReadPostmortemOtherShapes(t *testing.T) {
 	}
 }
 
+// Atlassian's template, and headings that vary around a telling word
+// ("Blameless lessons learned", "Follow-up tasks", "Five whys"), find their
+// sections; two headings for one section each keep their part's name.
+func TestReadPostmortemTellingWords(t *testing.T) {
+	doc := "# Postmortem: checkout errors\n\n" +
+		"## Incident summary\n12% of checkouts failed.\n\n" +
+		"## Fault\nPool size 5, not 50.\n\n" +
+		"## Impact on customers\n3,400 could not pay.\n\n" +
+		"## Response\nPaged payments.\n\n" +
+		"## Recovery\nRolled back.\n\n" +
+		"## Five whys\n1. Why? The pool was exhausted.\n\n" +
+		"## Blameless lessons learned\nConfig changes need a canary.\n\n" +
+		"## Follow-up tasks\n\n| Task | Owner | Due |\n|---|---|---|\n| Add a canary | @sam | 2026-12-01 |\n\n" +
+		"## Things that we believe were the root causes of how this incident happened and how it was handled\nnot a section's name\n"
+	r, notes, err := ReadPostmortem(doc, reviewNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(r.Summary, "12% of checkouts failed.") || !strings.Contains(r.Summary, "### Fault\nPool size 5") {
+		t.Errorf("summary %q", r.Summary)
+	}
+	if r.Impact != "3,400 could not pay." {
+		t.Errorf("impact %q", r.Impact)
+	}
+	if r.Resolution != "Paged payments.\n\n### Recovery\nRolled back." {
+		t.Errorf("resolution %q", r.Resolution)
+	}
+	if r.RootCause != "1. Why? The pool was exhausted." {
+		t.Errorf("root cause %q", r.RootCause)
+	}
+	if !strings.HasPrefix(r.Lessons, "Config changes need a canary.") || !strings.Contains(r.Lessons, "not a section's name") {
+		t.Errorf("lessons %q", r.Lessons)
+	}
+	sameItems(t, r.ActionItems, []model.ActionItem{{Title: "Add a canary", Owner: "@sam", Due: "2026-12-01", Status: model.ActionOpen}})
+	if len(notes) != 2 || !strings.Contains(notes[0], `"Fault"`) || !strings.Contains(notes[1], `"Things that we believe`) {
+		t.Errorf("notes %q", notes)
+	}
+}
+
 // Every postmortem in the corpus reads, with its main sections found and
 // every word of it kept somewhere in the review.
 func TestReadPostmortemCorpus(t *testing.T) {
