@@ -153,7 +153,7 @@ func hasInjects(s *source) bool {
 			timedUnder = h.Level
 		}
 	}
-	return timedHeads >= 2 && drillWords().MatchString(title+" "+filepath.Base(s.path))
+	return (timedHeads >= 2 || modular(s)) && drillWords().MatchString(title+" "+filepath.Base(s.path))
 }
 
 var drillWords = sync.OnceValue(func() *regexp.Regexp {

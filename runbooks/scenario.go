@@ -33,6 +33,17 @@ var (
 	clockHeading = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`^(\d{1,2}):(\d{2})(?:\s|$|[:|,–—-])[\s:|,–—-]*(.*)$`)
 	})
+	// moduleHeading: "Module 1: Initial detection", "Inject 2 – Ransom
+	// note", the numbered parts a tabletop exercise (CISA's packages and
+	// most templates after them) is written in, with no times: the
+	// facilitator moves on when the discussion is done.
+	moduleHeading = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^(?:module|inject|scenario update|situation update|phase|part|stage|scene|session)\s+(?:\d{1,2}|[ivx]{1,5}|one|two|three|four|five|six|seven|eight|nine|ten)\b`)
+	})
+	// durationLabel: "**Exercise duration:** 2 hours" in a tabletop's brief.
+	durationLabel = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?im)^\W*(?:exercise\s+|total\s+)?(?:duration|length|time\s*box|timebox)\W*\s*(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|m)\b`)
+	})
 	// withinSuffix: "Customers informed within 30m" as a one-line objective.
 	withinSuffix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^(.*?)\s+within\s+(\S+)\s*$`) })
 	// withinWords: "Service restored within 45 minutes", as prose has it.
@@ -340,6 +351,7 @@ type injectHead struct {
 	heading *ast.Heading // nil for a run-sheet's list item or table row
 	offset  time.Duration
 	clock   bool
+	module  bool // a numbered module of a tabletop: its offset is set by its place
 	title   string
 	blocks  []ast.Node
 	// A list item's or table row's line and content, read already.
@@ -357,6 +369,7 @@ func (b *scenarioBuilder) body() {
 	objectivesLevel := 0 // the same for an "Objectives" heading
 	fromFront := len(sc.Objectives) > 0
 	firstH1 := true
+	modules := modular(s)
 	for n := s.doc.FirstChild(); n != nil; n = n.NextSibling() {
 		h, ok := n.(*ast.Heading)
 		if !ok {
@@ -399,6 +412,9 @@ func (b *scenarioBuilder) body() {
 			objectivesLevel = h.Level
 		}
 		head, recognised := b.injectHeading(text, line, col, injectsLevel > 0)
+		if !recognised && modules && moduleHeading().MatchString(text) {
+			head, recognised = &injectHead{module: true, title: text}, true
+		}
 		if !recognised {
 			if h.Level == 1 && firstH1 {
 				firstH1 = false
@@ -424,7 +440,64 @@ func (b *scenarioBuilder) body() {
 	if sc.Title == "" {
 		sc.Title = sc.Name
 	}
+	if modules && sc.Duration == 0 {
+		sc.Duration = briefDuration(sc.Brief)
+	}
 	b.injects(heads)
+}
+
+// modular reports whether a scenario is written as numbered modules at
+// one heading level ("Module 1", "Module 2"…), with no inject that says
+// its time: then each module is an inject.
+func modular(s *source) bool {
+	count := map[int]int{}
+	for n := s.doc.FirstChild(); n != nil; n = n.NextSibling() {
+		h, ok := n.(*ast.Heading)
+		if !ok {
+			continue
+		}
+		text := s.inlineText(h)
+		if sectionOf(text) == injectsSection || offsetHeading().MatchString(text) || clockHeading().MatchString(text) {
+			return false
+		}
+		if moduleHeading().MatchString(text) {
+			count[h.Level]++
+		}
+	}
+	for _, c := range count {
+		if c >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// briefDuration is the length a tabletop's brief gives itself ("Exercise
+// duration: 2 hours"), 0 if none.
+func briefDuration(brief string) time.Duration {
+	m := durationLabel().FindStringSubmatch(brief)
+	if m == nil {
+		return 0
+	}
+	n, err := strconv.ParseFloat(m[1], 64)
+	if err != nil || n <= 0 || n > 1000 {
+		return 0
+	}
+	unit := time.Minute
+	if strings.HasPrefix(strings.ToLower(m[2]), "h") {
+		unit = time.Hour
+	}
+	return time.Duration(n * float64(unit)).Round(time.Minute)
+}
+
+// moduleGap is the time between a tabletop's modules on the exercise
+// clock: its duration shared out, else half an hour each. The facilitator
+// releases the next one early ('drill release') when the talk is done.
+func moduleGap(duration time.Duration, modules int) time.Duration {
+	if duration <= 0 || modules == 0 {
+		return 30 * time.Minute
+	}
+	return max((duration / time.Duration(modules)).Round(time.Minute), time.Minute)
 }
 
 // scenarioSection is what a heading in a scenario opens.
@@ -492,7 +565,18 @@ func (b *scenarioBuilder) injects(heads []*injectHead) {
 	s, sc := b.s, b.sc
 	var origin time.Duration
 	originSet := false
+	modules := 0
+	for _, h := range heads {
+		if h.module {
+			modules++
+		}
+	}
+	gap, nth := moduleGap(sc.Duration, modules), 0
 	for i, h := range heads {
+		if h.module {
+			h.offset = time.Duration(nth) * gap
+			nth++
+		}
 		line, text, expected := h.line, h.text, h.expected
 		if h.heading != nil {
 			line = s.bodyLine(start(h.heading))

@@ -240,3 +240,59 @@ func checkInjects(t *testing.T, name string, got, want []model.Inject) {
 		}
 	}
 }
+
+// A tabletop written as numbered modules with no times (CISA's exercise
+// packages, and most templates after them) is a scenario: each module is
+// an inject, spaced over the stated duration, its discussion questions
+// read out with it. In a runbook folder it is taken as a drill when its
+// title says so; a runbook's "Phase 1", "Phase 2" stays a runbook.
+func TestScenarioModules(t *testing.T) {
+	src := "# Ransomware tabletop exercise\n\n**Exercise duration:** 2 hours\n\n## Objectives\n\n" +
+		"1. Decide on taking systems offline within 30 minutes.\n\n" +
+		"## Module 1: Initial detection\n\n**Day 1, 08:30** — Files end in `.locked`.\n\n### Discussion questions\n\n- Who is told first?\n\n" +
+		"## Module 2 – Escalation\n\nA ransom note arrives.\n\n- [ ] Legal brought in\n\n" +
+		"## Module 3\n\nBackups are encrypted too.\n\n## Hot wash\n\nWhat went well?\n"
+	sc, diags := ParseScenario("tabletop.md", []byte(src))
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics:\n%s", diagList(diags))
+	}
+	checkInjects(t, "modules", sc.Injects, []model.Inject{
+		{Offset: 0, Title: "Module 1: Initial detection", Text: "**Day 1, 08:30** — Files end in `.locked`.\n\n### Discussion questions\n\n- Who is told first?", Line: 9},
+		{Offset: 40 * time.Minute, Title: "Module 2 – Escalation", Text: "A ransom note arrives.", Expected: []string{"Legal brought in"}, Line: 17, Index: 1},
+		{Offset: 80 * time.Minute, Title: "Module 3", Text: "Backups are encrypted too.", Line: 23, Index: 2},
+	})
+	if sc.Duration != 2*time.Hour || !strings.Contains(sc.Brief, "What went well?") || len(sc.Objectives) != 1 || sc.Objectives[0].Target != 30*time.Minute {
+		t.Errorf("duration %v, brief %q, objectives %+v", sc.Duration, sc.Brief, sc.Objectives)
+	}
+
+	// No duration: half an hour each. A timed inject anywhere means the
+	// file says its times, and "Module" headings are only headings.
+	sc, _ = ParseScenario("t.md", []byte("# Drill\n\n## Part 1\nA.\n\n## Part 2\nB.\n"))
+	if len(sc.Injects) != 2 || sc.Injects[1].Offset != 30*time.Minute {
+		t.Errorf("injects %+v", sc.Injects)
+	}
+	sc, _ = ParseScenario("t.md", []byte("# Drill\n\n## Module 1\nA.\n\n## Module 2\nB.\n\n## +10m Alert\nC.\n"))
+	if len(sc.Injects) != 1 || sc.Injects[0].Title != "Alert" {
+		t.Errorf("injects %+v", sc.Injects)
+	}
+
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"ransomware-tabletop": src,
+		"upgrade":             "# Upgrade the cluster\n\n## Phase 1: Drain\n\n1. Drain the nodes\n\n## Phase 2: Upgrade\n\n1. Upgrade\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name+".md"), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lib, _, err := Load([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.Scenario("ransomware-tabletop"); err != nil {
+		t.Error("a tabletop of modules in a runbook folder was not taken as a scenario")
+	}
+	if _, err := lib.Runbook("upgrade"); err != nil {
+		t.Errorf("a runbook in phases was not left a runbook: %v", err)
+	}
+}
