@@ -264,12 +264,21 @@ func checkbox(li *ast.ListItem) *extast.TaskCheckBox {
 }
 
 // isStep: checklist items and numbered items are steps; plain bullets are
-// notes inside whatever step or phase they sit in.
+// notes inside whatever step or phase they sit in. A MkDocs callout's
+// items are its note's, never steps: its indented text read as a code
+// block or a paragraph before sitrep knew callouts, and step events store
+// a step's index, so runbooks attached then must keep their steps.
 func isStep(li *ast.ListItem) bool {
-	if l, ok := li.Parent().(*ast.List); ok && l.IsOrdered() {
-		return true
+	l, ok := li.Parent().(*ast.List)
+	if !ok || !l.IsOrdered() && checkbox(li) == nil {
+		return false
 	}
-	return checkbox(li) != nil
+	for p := l.Parent(); p != nil; p = p.Parent() {
+		if c, ok := p.(*Callout); ok && c.fence == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // countSteps is how many step items doc holds: none makes it a prose

@@ -265,7 +265,8 @@ func TestCallouts(t *testing.T) {
 
     Flushing sends every request to origin.
 
-    - Purge by tag.
+    1. Purge by tag.
+    - [ ] Never by hand.
 
 !!! note
     Join #inc-db first.
@@ -316,7 +317,7 @@ Still outer.
 	for _, want := range []string{
 		"│ Warning\n│ Only when the primary is down.\n",
 		"│ Tip: Shortcut\n│ Use the script.\n",
-		"│ Danger: Read this first\n│ Flushing sends every request to origin.\n│ • Purge by tag.\n",
+		"│ Danger: Read this first\n│ Flushing sends every request to origin.\n│ 1. Purge by tag.\n│ • [ ] Never by hand.\n",
 		"│ Note\n│ Join #inc-db first.\n\nBack outside.\n",
 		"!!! DO NOT RUN THIS IN PROD\n",
 		"│ Info: Folded\n│ Open by default.\n",
@@ -337,8 +338,10 @@ Still outer.
 			t.Errorf("rendered text still shows %q:\n%s", gone, got)
 		}
 	}
-	// The steps are the numbered items, in and out of callouts, and the
-	// purge command is still the second step's to copy.
+	// The steps are the numbered items in and out of callouts, but for a
+	// MkDocs callout's: its indented text was a code block or a paragraph
+	// before sitrep read callouts, and runbooks attached then must keep
+	// their step numbers. The purge command is still the second step's.
 	steps := rb.Steps()
 	var titles []string
 	for _, st := range steps {
