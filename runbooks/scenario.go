@@ -457,7 +457,9 @@ func modular(s *source) bool {
 			continue
 		}
 		text := s.inlineText(h)
-		if sectionOf(text) == injectsSection || offsetHeading().MatchString(text) || clockHeading().MatchString(text) {
+		// An Injects, Run sheet or Timeline section, or a timed heading,
+		// says the file's times: its numbered headings stay headings.
+		if sec := sectionOf(text); sec == injectsSection || sec == timelineSection || offsetHeading().MatchString(text) || clockHeading().MatchString(text) {
 			return false
 		}
 		if moduleHeading().MatchString(text) {

@@ -275,6 +275,10 @@ func TestScenarioModules(t *testing.T) {
 	if len(sc.Injects) != 1 || sc.Injects[0].Title != "Alert" {
 		t.Errorf("injects %+v", sc.Injects)
 	}
+	sc, _ = ParseScenario("t.md", []byte("# Drill\n\n## Phase 1\nA.\n\n## Phase 2\nB.\n\n## Timeline\n\n| Time | Inject |\n|---|---|\n| T+5 | Alert |\n"))
+	if len(sc.Injects) != 1 || sc.Injects[0].Title != "Alert" {
+		t.Errorf("injects %+v", sc.Injects)
+	}
 
 	dir := t.TempDir()
 	for name, text := range map[string]string{
