@@ -48,19 +48,28 @@ func parseRunbook(s *source, f *frontMatter, rules string) *model.Runbook {
 	if forced := b.forcedRules(f); forced != "" && rules != RulesPerFile {
 		rules = forced
 	}
-	if rules == "" {
+	today := rules == ""
+	if today {
 		rules = RulesPerSection
 	}
-	rb.Rules = rules
 	switch n := countSteps(s.doc); {
-	case rules == RulesPerSection:
+	case rules == RulesPerSection || rules == RulesBoldSteps:
+		b.bold = today || rules == RulesBoldSteps
 		b.buildPerSection()
+		// Recorded only where bold steps were found, so a runbook without
+		// them reads the same in a sitrep from before them.
+		if b.boldFound {
+			rules = RulesBoldSteps
+		} else {
+			rules = RulesPerSection
+		}
 	case rules == RulesLists || rules == RulesPerFile && n > 0:
 		b.buildLists(n)
 	default:
 		rb.Prose = true
 		b.buildProse(false)
 	}
+	rb.Rules = rules
 	b.finish()
 	lintRunbook(s, rb)
 	return rb
@@ -94,6 +103,9 @@ type builder struct {
 	steps  []model.Step   // in reading order, so each phase's steps are a run of them
 	meta   []stepMeta     // beside steps, what finish needs to complete them
 	titles []headingTitle // every top-level heading, for the runbook's title
+	// bold: a section's paragraphs that open with a bold step number are
+	// its steps (RulesBoldSteps); boldFound: some were.
+	bold, boldFound bool
 }
 
 type headingTitle struct {

@@ -27,6 +27,12 @@ const (
 	// RulesSections (front matter `steps: sections`): each section with
 	// text is one step, lists or not.
 	RulesSections = "sections"
+	// RulesBoldSteps is RulesPerSection that also reads a section's
+	// paragraphs opening with a bold step number ("**Step 1:** Revoke
+	// access", as the AWS playbooks write them) as its steps. Before, such
+	// a section was one step; a runbook is recorded under these rules
+	// only when it has such steps, so those attached before keep theirs.
+	RulesBoldSteps = "per-section+bold"
 )
 
 // sectionKind is what a section is read as under per-section rules.
@@ -38,6 +44,7 @@ const (
 	secList                         // numbered or checklist items are steps
 	secActions                      // an action heading over bullets: each bullet is a step
 	secHeading                      // a numbered heading: the section is one step
+	secBold                         // paragraphs opening with a bold step number are its steps
 	secReference                    // references, see also, not-responsibilities: never steps
 )
 
@@ -235,6 +242,8 @@ func (b *builder) classify(secs []section) ([]secOf, notSteps) {
 			out[i].kind = secHeading
 		case sec.heading != nil && isActionTitle(title) && hasBullets(sec.blocks):
 			out[i].kind = secActions
+		case b.bold && b.boldParagraphs(sec.blocks) >= 2:
+			out[i].kind = secBold
 		default:
 			out[i].kind = secProse
 		}
@@ -304,7 +313,7 @@ func (b *builder) buildPerSection() {
 	secs, ns := b.classify(splitSections(b.s.doc))
 	procedural := false
 	for _, sec := range secs {
-		procedural = procedural || sec.kind == secList || sec.kind == secActions || sec.kind == secHeading
+		procedural = procedural || sec.kind == secList || sec.kind == secActions || sec.kind == secHeading || sec.kind == secBold
 	}
 	if !procedural {
 		b.rb.Prose = true
@@ -328,6 +337,8 @@ func (b *builder) buildPerSection() {
 			b.headingStep(sec, false)
 		case sec.kind == secActions:
 			b.listBlocks(sec.blocks, rule, true)
+		case sec.kind == secBold:
+			b.boldSteps(sec.blocks)
 		case sec.kind == secList:
 			b.listBlocks(sec.blocks, rule, false)
 		default:
@@ -358,6 +369,59 @@ func (b *builder) listBlocks(blocks []ast.Node, rule func(*ast.ListItem) bool, b
 			cursor = lsp.last + 1
 		}
 		b.loose(span{cursor, sp.last}, code)
+	}
+}
+
+// boldStep: "**Step 1:** Download…", "**2.** Reload…", "**Step 3 –
+// Reload nginx**": a paragraph that opens with a bold step number.
+var boldStep = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^\*\*(?:step\s*\d+|\d+[.):])`) })
+
+// boldTitle is the step a paragraph opens with a bold number names, and
+// whether it is one.
+func (s *source) boldTitle(n ast.Node) (string, bool) {
+	p, ok := n.(*ast.Paragraph)
+	if !ok || p.Lines().Len() == 0 {
+		return "", false
+	}
+	seg := p.Lines().At(0)
+	first := strings.TrimSpace(string(seg.Value(s.body)))
+	if !boldStep().MatchString(first) {
+		return "", false
+	}
+	plain := strings.TrimSpace(plainInline(dropBreak(first)))
+	if t, ok := headingStepTitle(plain); ok {
+		return t, true
+	}
+	return strings.TrimLeft(plain, "0123456789.):–—- "), true
+}
+
+func (b *builder) boldParagraphs(blocks []ast.Node) int {
+	n := 0
+	for _, c := range blocks {
+		if _, ok := b.s.boldTitle(c); ok {
+			n++
+		}
+	}
+	return n
+}
+
+// boldSteps makes a step of each paragraph that opens with a bold step
+// number; what follows it, code included, up to the next is its body, and
+// what comes before the first is the phase's introduction.
+func (b *builder) boldSteps(blocks []ast.Node) {
+	b.boldFound = true
+	none := func(*ast.ListItem) bool { return false }
+	for _, n := range blocks {
+		sp := b.s.nodeSpan(n)
+		if title, ok := b.s.boldTitle(n); ok {
+			b.steps = append(b.steps, model.Step{Title: title, Line: b.s.bodyLine(start(n)), RACI: b.phases[len(b.phases)-1].raci})
+			b.meta = append(b.meta, stepMeta{phase: len(b.phases) - 1})
+			if n.Lines().Len() > 1 {
+				b.loose(sp, nil)
+			}
+			continue
+		}
+		b.loose(sp, b.fencedCode(n, none))
 	}
 }
 

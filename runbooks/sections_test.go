@@ -354,3 +354,59 @@ Still outer.
 		t.Errorf("step code: %+v / %+v", steps[0].Code, steps[1].Code)
 	}
 }
+
+// Paragraphs that open with a bold step number ("**Step 1: Revoke
+// access**", as the AWS playbooks write their containment actions) are a
+// section's steps, each with the text and code up to the next. Only a
+// runbook that has them is recorded under the rules that read them, and
+// one attached under the rules before keeps its section as one step, so
+// its ticks stay on the steps they were made on.
+func TestBoldStepNumbers(t *testing.T) {
+	src := []byte("# Rotate the TLS certificate\n\n## Rotate\n\nDo this in a quiet hour.\n\n" +
+		"**Step 1: Download the new certificate**\n\n```\nvault read -field=cert secret/tls/api > api.crt\n```\n\n" +
+		"**Step 2:** Check its expiry date,\nthen tell the team.\n\n```\nopenssl x509 -in api.crt -noout -enddate\n```\n\n" +
+		"**3.** Reload nginx.\n\n```\nsudo systemctl reload nginx\n```\n\n" +
+		"## After\n\n**Note:** bold, but not a step number.\n\nWatch the error rate.\n")
+	rb, diags := Parse("tls.md", src)
+	if HasErrors(diags) {
+		t.Fatalf("diagnostics:\n%s", diagList(diags))
+	}
+	var got []string
+	for _, st := range rb.Steps() {
+		got = append(got, fmt.Sprintf("%d %s %d", st.Line, st.Title, len(st.Code)))
+	}
+	want := []string{"7 Download the new certificate 1", "13 Check its expiry date, 1", "20 Reload nginx. 1", "26 After 0"}
+	if fmt.Sprint(got) != fmt.Sprint(want) || rb.Rules != RulesBoldSteps {
+		t.Fatalf("steps %q under %s, want %q under %s", got, rb.Rules, want, RulesBoldSteps)
+	}
+	if st, _ := rb.Step(1); !strings.Contains(st.Body, "then tell the team.") || strings.Contains(rb.Steps()[0].Body, "quiet hour") {
+		t.Errorf("bodies %q / %q", rb.Steps()[0].Body, st.Body)
+	}
+	// the renderer puts each step's mark on its paragraph
+	d := Render(rb, 80)
+	if text := d.PlainText(); !strings.Contains(text, "[ ] Step 1: Download the new certificate") || !strings.Contains(text, "[ ] 3. Reload nginx.") {
+		t.Errorf("rendered:\n%s", text)
+	}
+	// The attachment records the rules, and reads back the same.
+	at, err := rb.Attachment()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again := ParseAttached(model.Attachment{Name: at.Name, Title: at.Title, Text: at.Text, Rules: at.Rules}); again.StepCount() != 4 || again.Rules != RulesBoldSteps {
+		t.Errorf("attached copy: %d steps under %s", again.StepCount(), again.Rules)
+	}
+	// Attached before: the section is one step.
+	old, _ := ParseRules("tls.md", src, RulesPerSection)
+	if old.StepCount() != 2 || old.Steps()[0].Title != "Rotate" || len(old.Steps()[0].Code) != 3 || old.Rules != RulesPerSection {
+		t.Errorf("under the rules before: %d steps, first %+v", old.StepCount(), old.Steps()[0])
+	}
+	// A runbook without bold step numbers is recorded as before, so a
+	// sitrep from before reads it alike.
+	if plain, _ := Parse("p.md", []byte("# P\n\n## Do\n\n1. One\n2. Two\n")); plain.Rules != RulesPerSection {
+		t.Errorf("a runbook without bold steps is recorded under %s", plain.Rules)
+	}
+	// One bold number alone is emphasis, not a list of steps.
+	if one, _ := Parse("o.md", []byte("# O\n\n## Do\n\n**Step 1:** the only one.\n\nText.\n")); one.StepCount() != 1 || one.Rules != RulesPerSection {
+		t.Errorf("a single bold step number: %d steps under %s", one.StepCount(), one.Rules)
+	}
+}
