@@ -53,10 +53,14 @@ var (
 	braceTitle = regexp.MustCompile(`title=["']([^"']*)["']`)
 )
 
-// mkdocsTypes are the kinds MkDocs Material draws. Python-Markdown takes
-// any word, but a line such as "!!! DO NOT RUN THIS IN PROD" is a shout,
-// not a callout of kind "do", and must be shown as written.
-var mkdocsTypes = map[string]bool{
+// calloutKinds are the kinds the sites draw as callouts (MkDocs
+// Material's, Docusaurus', GitHub's, Quarto's). Python-Markdown takes any
+// word, but a line such as "!!! DO NOT RUN THIS IN PROD" is a shout, not a
+// callout of kind "do"; and the colon fences of other directives (DocFX's
+// "::: zone pivot=…", Pandoc's "::: {.columns}") are not callouts either:
+// those are shown as written.
+var calloutKinds = map[string]bool{
+	"secondary": true, "warn": true,
 	"note": true, "abstract": true, "summary": true, "tldr": true, "info": true, "todo": true,
 	"tip": true, "hint": true, "important": true, "success": true, "check": true, "done": true,
 	"question": true, "help": true, "faq": true, "warning": true, "caution": true, "attention": true,
@@ -80,11 +84,13 @@ func (calloutParser) Open(parent ast.Node, reader text.Reader, pc parser.Context
 	}
 	rest := strings.TrimRight(string(line[pos:]), "\r\n")
 	var c *Callout
-	if m := mkdocsOpen.FindStringSubmatch(rest); m != nil && mkdocsTypes[strings.ToLower(m[1])] {
+	if m := mkdocsOpen.FindStringSubmatch(rest); m != nil && calloutKinds[strings.ToLower(m[1])] {
 		c = &Callout{Sort: m[1], Title: m[2]}
-	} else if m := colonOpen.FindStringSubmatch(rest); m != nil && m[2] != "" {
+	} else if m := colonOpen.FindStringSubmatch(rest); m != nil && m[2] != "" && !strings.HasSuffix(m[2], ":::") {
+		// (a directive closed on its own line, DocFX's ":::image …:::",
+		// holds nothing)
 		kind, title := colonKind(m[2])
-		if kind == "" {
+		if !calloutKinds[strings.ToLower(kind)] {
 			return nil, parser.NoChildren
 		}
 		c = &Callout{Sort: kind, Title: title, fence: len(m[1])}
@@ -145,7 +151,7 @@ func (calloutParser) Continue(node ast.Node, reader text.Reader, pc parser.Conte
 			// says so at its line, not at the next one's.
 			if i-pos >= c.fence && !util.IsBlank(line[i:]) {
 				if m := colonOpen.FindSubmatch(bytes.TrimRight(line[pos:], "\r\n")); m != nil {
-					if kind, _ := colonKind(string(m[2])); kind != "" {
+					if kind, _ := colonKind(string(m[2])); calloutKinds[strings.ToLower(kind)] {
 						return parser.Close
 					}
 				}

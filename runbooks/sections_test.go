@@ -311,6 +311,12 @@ Still outer.
 ::::
 
 > A plain quote stays a quote.
+
+:::image type="content" source="media/x.png" alt-text="Diagram":::
+
+::: zone pivot="linux"
+Linux only.
+::: zone-end
 `
 	rb, _ := Parse("failover.md", []byte(src))
 	got := Render(rb, 60).PlainText()
@@ -333,9 +339,16 @@ Still outer.
 			t.Errorf("rendered text lacks %q:\n%s", want, got)
 		}
 	}
-	for _, gone := range []string{"[!", "!!! danger", "!!! note", ":::", "???"} {
+	for _, gone := range []string{"[!", "!!! danger", "!!! note", ":::caution", ":::tip", "::::", "???"} {
 		if strings.Contains(got, gone) {
 			t.Errorf("rendered text still shows %q:\n%s", gone, got)
+		}
+	}
+	// Other directives' colon fences are not callouts: shown as written,
+	// and nothing after them is swallowed.
+	for _, want := range []string{":::image type=\"content\" source=\"media/x.png\"\nalt-text=\"Diagram\":::\n", "::: zone pivot=\"linux\" Linux only. ::: zone-end\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rendered text lacks %q:\n%s", want, got)
 		}
 	}
 	// The steps are the numbered items in and out of callouts, but for a
