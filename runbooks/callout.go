@@ -19,7 +19,8 @@ import (
 //
 //   - GitHub and Obsidian: a block quote opening with [!WARNING];
 //   - MkDocs (Python-Markdown): "!!! warning "Title"" (or ??? for a folded
-//     one) over a block indented four spaces;
+//     one) over a block indented four spaces, and Material's content tabs,
+//     "=== "Ubuntu"", alike;
 //   - Docusaurus, VuePress, Pandoc and Quarto: ":::warning Title" up to a
 //     line of the same colons.
 //
@@ -46,6 +47,7 @@ func (c *Callout) Dump(source []byte, level int) {
 }
 
 var (
+	tabOpen    = regexp.MustCompile(`^===\+?[ \t]+"([^"]*)"[ \t]*$`)
 	mkdocsOpen = regexp.MustCompile(`^(?:!!!|\?\?\?\+?)[ \t]+([A-Za-z][\w-]*)(?:[ \t]+[\w-]+)*(?:[ \t]+"([^"]*)")?[ \t]*$`)
 	colonOpen  = regexp.MustCompile(`^(:{3,})[ \t]*(.*?)[ \t]*$`)
 	alertOpen  = regexp.MustCompile(`^\[!([A-Za-z][\w-]*)\][+-]?(?:[ \t]+(.*))?$`)
@@ -71,7 +73,7 @@ var calloutKinds = map[string]bool{
 // calloutParser opens MkDocs and Docusaurus callouts.
 type calloutParser struct{}
 
-func (calloutParser) Trigger() []byte { return []byte{'!', '?', ':'} }
+func (calloutParser) Trigger() []byte { return []byte{'!', '?', ':', '='} }
 
 func (calloutParser) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
 	if nesting(parent) >= MaxNesting {
@@ -84,7 +86,10 @@ func (calloutParser) Open(parent ast.Node, reader text.Reader, pc parser.Context
 	}
 	rest := strings.TrimRight(string(line[pos:]), "\r\n")
 	var c *Callout
-	if m := mkdocsOpen.FindStringSubmatch(rest); m != nil && calloutKinds[strings.ToLower(m[1])] {
+	if m := tabOpen.FindStringSubmatch(rest); m != nil {
+		// MkDocs Material's content tab (=== "Ubuntu"): its label heads it
+		c = &Callout{Title: m[1]}
+	} else if m := mkdocsOpen.FindStringSubmatch(rest); m != nil && calloutKinds[strings.ToLower(m[1])] {
 		c = &Callout{Sort: m[1], Title: m[2]}
 	} else if m := colonOpen.FindStringSubmatch(rest); m != nil && m[2] != "" && !strings.HasSuffix(m[2], ":::") {
 		// (a directive closed on its own line, DocFX's ":::image …:::",
@@ -198,6 +203,9 @@ func (s *source) alert(q *ast.Blockquote) (kind, title string, marker *ast.Parag
 // calloutLabel is the line that heads a callout: its kind as a word, and
 // its title when it has one ("Warning: Split brain loses data").
 func calloutLabel(kind, title string) string {
+	if kind == "" {
+		return title // a content tab
+	}
 	kind = strings.ToLower(strings.ReplaceAll(kind, "_", " "))
 	if r, n := utf8.DecodeRuneInString(kind); n > 0 {
 		kind = string(unicode.ToUpper(r)) + kind[n:]

@@ -289,6 +289,12 @@ Back outside.
     fastly purge --key "$TAG"
     ` + "```" + `
 
+    === "Staging"
+
+        ` + "```" + `
+        fastly purge --key "$TAG" --service staging
+        ` + "```" + `
+
 :::caution Origin load
 Watch origin CPU.
 
@@ -334,6 +340,7 @@ Linux only.
 		"│ Important: Quarto\n│ From a Quarto book.\n",
 		"│ Note: Outer\n│ │ Warning: Inner\n│ │ Nested.\n\n│ Still outer.\n",
 		"│ A plain quote stays a quote.\n",
+		"│ Staging\n       │ ┃ fastly purge --key \"$TAG\" --service staging\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("rendered text lacks %q:\n%s", want, got)
@@ -363,7 +370,9 @@ Linux only.
 	if fmt.Sprint(titles) != "[Find the tag. Purge it: Check the asset loads.]" {
 		t.Fatalf("steps %q", titles)
 	}
-	if len(steps[1].Code) != 1 || steps[1].Code[0].Text != `fastly purge --key "$TAG"` || len(steps[0].Code) != 0 {
+	// A content tab's code, a code block before tabs were read, is the
+	// step's to copy too.
+	if len(steps[1].Code) != 2 || steps[1].Code[0].Text != `fastly purge --key "$TAG"` || steps[1].Code[1].Text != `fastly purge --key "$TAG" --service staging` || len(steps[0].Code) != 0 {
 		t.Errorf("step code: %+v / %+v", steps[0].Code, steps[1].Code)
 	}
 }
