@@ -238,12 +238,14 @@ func (b *builder) classify(secs []section) ([]secOf, notSteps) {
 			out[i].kind = secReference
 		case b.hasSteps(sec.blocks, ns):
 			out[i].kind = secList
+		case b.bold && b.boldParagraphs(sec.blocks) >= 2:
+			// before a numbered heading's one step: "## 3. Contain" over
+			// "**Step 1:** …" paragraphs is a phase of steps
+			out[i].kind = secBold
 		case sec.heading != nil && isNumbered(title):
 			out[i].kind = secHeading
 		case sec.heading != nil && isActionTitle(title) && hasBullets(sec.blocks):
 			out[i].kind = secActions
-		case b.bold && b.boldParagraphs(sec.blocks) >= 2:
-			out[i].kind = secBold
 		default:
 			out[i].kind = secProse
 		}

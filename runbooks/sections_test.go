@@ -384,7 +384,7 @@ Linux only.
 // one attached under the rules before keeps its section as one step, so
 // its ticks stay on the steps they were made on.
 func TestBoldStepNumbers(t *testing.T) {
-	src := []byte("# Rotate the TLS certificate\n\n## Rotate\n\nDo this in a quiet hour.\n\n" +
+	src := []byte("# Rotate the TLS certificate\n\n## 1. Rotate\n\nDo this in a quiet hour.\n\n" +
 		"**Step 1: Download the new certificate**\n\n```\nvault read -field=cert secret/tls/api > api.crt\n```\n\n" +
 		"**Step 2:** Check its expiry date,\nthen tell the team.\n\n```\nopenssl x509 -in api.crt -noout -enddate\n```\n\n" +
 		"**3.** Reload nginx.\n\n```\nsudo systemctl reload nginx\n```\n\n" +
@@ -420,6 +420,7 @@ func TestBoldStepNumbers(t *testing.T) {
 	// Attached before: the section is one step.
 	old, _ := ParseRules("tls.md", src, RulesPerSection)
 	if old.StepCount() != 2 || old.Steps()[0].Title != "Rotate" || len(old.Steps()[0].Code) != 3 || old.Rules != RulesPerSection {
+		// (a numbered heading: the section was one step, "Rotate")
 		t.Errorf("under the rules before: %d steps, first %+v", old.StepCount(), old.Steps()[0])
 	}
 	// A runbook without bold step numbers is recorded as before, so a
