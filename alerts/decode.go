@@ -1,6 +1,6 @@
 // Package alerts reads what monitoring sends when something breaks (an
-// Alertmanager webhook, Alertmanager's list of current alerts, a PagerDuty
-// webhook) into what declaring an incident needs: a title, a severity, a
+// Alertmanager or Grafana webhook, Alertmanager's list of current alerts,
+// a PagerDuty webhook, a CloudWatch alarm) into what declaring an incident needs: a title, a severity, a
 // kind, when it was detected, the runbook it names and the group it belongs
 // to, so the next notification of the same group finds the same incident.
 package alerts
@@ -23,16 +23,17 @@ const MaxBody = 10 << 20
 
 // Expected names every shape Decode reads; each refusal ends with it, so
 // whoever piped the wrong thing in learns what would have worked.
-const Expected = "expected an Alertmanager webhook body (version 4) or Grafana's, the JSON array Alertmanager's /api/v2/alerts returns, or a PagerDuty v3 webhook incident event"
+const Expected = "expected an Alertmanager webhook body (version 4) or Grafana's, the JSON array Alertmanager's /api/v2/alerts returns, a PagerDuty v3 webhook incident event, or a CloudWatch alarm (its SNS notification, the alarm message, or EventBridge's state change event)"
 
 // Source says which shape a payload came in.
 type Source string
 
 const (
-	SourceWebhook   Source = "Alertmanager webhook"
-	SourceGrafana   Source = "Grafana alerting webhook"
-	SourceAPI       Source = "Alertmanager /api/v2/alerts"
-	SourcePagerDuty Source = "PagerDuty webhook"
+	SourceWebhook    Source = "Alertmanager webhook"
+	SourceGrafana    Source = "Grafana alerting webhook"
+	SourceAPI        Source = "Alertmanager /api/v2/alerts"
+	SourcePagerDuty  Source = "PagerDuty webhook"
+	SourceCloudWatch Source = "CloudWatch alarm"
 )
 
 // Decode reads one payload from r, at most MaxBody bytes of it, and returns
@@ -85,22 +86,26 @@ func DecodeBytes(body []byte, opts Options) (Group, error) {
 	return g, nil
 }
 
-// decodeObject tells an Alertmanager webhook from a PagerDuty event by the
-// fields each must have.
+// decodeObject tells the shapes apart by the fields each must have.
 func decodeObject(body []byte) (Group, error) {
 	var probe map[string]json.RawMessage
 	if err := json.Unmarshal(body, &probe); err != nil {
 		return Group{}, shapeError("a JSON object", err)
 	}
-	_, hasAlerts := probe["alerts"]
-	_, hasEvent := probe["event"]
+	has := func(k string) bool { _, ok := probe[k]; return ok }
 	switch {
-	case hasAlerts:
+	case has("alerts"):
 		return decodeWebhook(body)
-	case hasEvent:
+	case has("event"):
 		return decodePagerDuty(body)
+	case has("TopicArn") && has("Type"):
+		return decodeSNS(body)
+	case has("AlarmName"):
+		return decodeCloudWatch(body)
+	case has("detail-type"):
+		return decodeEventBridge(body)
 	}
-	return Group{}, model.Invalidf("the alert payload is a JSON object with neither \"alerts\" nor \"event\" (it has %s): %s", fieldList(probe), Expected)
+	return Group{}, model.Invalidf("the alert payload is a JSON object with none of \"alerts\", \"event\", \"AlarmName\" or \"detail-type\" (it has %s): %s", fieldList(probe), Expected)
 }
 
 // shapeError reports a field of the wrong type, naming where it is.

@@ -102,6 +102,66 @@ func TestDecodeGrafanaWebhook(t *testing.T) {
 	}
 }
 
+// A CloudWatch alarm reads alike whichever way it comes: the SNS
+// notification an HTTPS subscription receives, the alarm message alone,
+// or EventBridge's state change. Its runbook is the link in its
+// description, its severity a word in its name, and its OK state change
+// resolves the same group.
+func TestDecodeCloudWatchAlarm(t *testing.T) {
+	sns := decodeFile(t, "cloudwatch-sns-alarm.json", Options{})
+	msg := decodeFile(t, "cloudwatch-alarm-message.json", Options{})
+	for _, g := range []Group{sns, msg} {
+		for _, c := range []struct{ what, got, want string }{
+			{"source", string(g.Source), string(SourceCloudWatch)},
+			{"key", g.Key, "cloudwatch:arn:aws:cloudwatch:eu-west-1:123456789012:alarm:P1-checkout-api-5xx"},
+			{"title", g.Title, "P1-checkout-api-5xx: Checkout API 5xx rate above 5% for 3 minutes."},
+			{"severity", g.Severity.String(), "SEV1"},
+			{"severity word", g.SeverityWord, "P1"},
+			{"runbook url", g.RunbookURL, "https://runbooks.example.com/aws/checkout-5xx.md"},
+			{"runbook", g.Runbook, "checkout-5xx"},
+			{"detected", g.Detected.Format(time.RFC3339Nano), "2026-11-23T14:02:11.532Z"},
+			{"metric", g.Alerts[0].Labels.Get("metric"), "5XXError"},
+			{"dimension", g.Alerts[0].Labels.Get("ApiName"), "checkout"},
+		} {
+			if c.got != c.want {
+				t.Errorf("%s = %q, want %q", c.what, c.got, c.want)
+			}
+		}
+		if !g.Firing {
+			t.Error("an alarm in ALARM is not firing")
+		}
+	}
+	ok := decodeFile(t, "cloudwatch-sns-ok.json", Options{})
+	if ok.Firing || ok.Key != sns.Key || !ok.ResolvedAt.Equal(at("2026-11-23T14:40:00Z")) {
+		t.Errorf("OK: firing %v, key %q, resolved at %s", ok.Firing, ok.Key, ok.ResolvedAt)
+	}
+	eb := decodeFile(t, "cloudwatch-eventbridge-alarm.json", Options{})
+	if eb.Title != "ServerCpuTooHigh: Goes into alarm when server CPU utilization is too high!" || eb.Key != "cloudwatch:arn:aws:cloudwatch:eu-west-1:123456789012:alarm:ServerCpuTooHigh" ||
+		!eb.Firing || eb.Severity != Fallback || eb.SeverityWord != "" || !eb.Detected.Equal(at("2026-11-23T14:02:11Z")) {
+		t.Errorf("EventBridge: %+v", eb)
+	}
+	// "high" and "error" in a name are the metric's, and a number is a
+	// threshold: none is a severity.
+	for name, want := range map[string]model.Severity{"api-high-error-rate-5": Fallback, "disk-warning": model.SEV3, "sev-2_db": model.SEV2, "HighCPU-critical": model.SEV1} {
+		body := []byte(`{"AlarmName": "` + name + `", "NewStateValue": "ALARM", "StateChangeTime": "2026-11-23T14:02:11.000+0000"}`)
+		g, err := DecodeBytes(body, Options{})
+		if err != nil || g.Severity != want {
+			t.Errorf("alarm %q: %s (%v), want %s", name, g.Severity, err, want)
+		}
+	}
+	for what, c := range map[string]struct{ body, want string }{
+		"a subscription confirmation": {`{"Type": "SubscriptionConfirmation", "TopicArn": "arn:aws:sns:eu-west-1:1:oncall", "Message": "You have chosen to subscribe", "SubscribeURL": "https://sns.example/confirm"}`, "confirm the subscription"},
+		"another SNS message":         {`{"Type": "Notification", "TopicArn": "arn:aws:sns:eu-west-1:1:oncall", "Subject": "Deploy done", "Message": "deploy 4812 finished"}`, `not a CloudWatch alarm (subject "Deploy done")`},
+		"another EventBridge event":   {`{"detail-type": "EC2 Instance State-change Notification", "detail": {}}`, `"EC2 Instance State-change Notification", not a "CloudWatch Alarm State Change"`},
+		"a bad time":                  {`{"AlarmName": "x", "NewStateValue": "ALARM", "StateChangeTime": "yesterday"}`, `StateChangeTime "yesterday" is not a time`},
+	} {
+		_, err := DecodeBytes([]byte(c.body), Options{})
+		if err == nil || !errors.Is(err, model.ErrInvalid) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an invalid-input error with %q", what, err, c.want)
+		}
+	}
+}
+
 func TestDecodeAlertmanagerWebhookResolved(t *testing.T) {
 	g := decodeFile(t, "alertmanager-webhook-resolved.json", Options{})
 	fired := decodeFile(t, "alertmanager-webhook-firing.json", Options{})
@@ -233,7 +293,7 @@ func TestDecodeRefusals(t *testing.T) {
 		{"truncated JSON", `{"alerts": [`, "is not JSON"},
 		{"a string", `"firing"`, "is a JSON string"},
 		{"a number", `42`, "is a JSON number"},
-		{"an unknown object", `{"title": "x", "severity": 1}`, `neither "alerts" nor "event"`},
+		{"an unknown object", `{"title": "x", "severity": 1}`, `none of "alerts", "event", "AlarmName" or "detail-type"`},
 		{"no alerts", `{"version":"4","groupKey":"k","status":"firing","alerts":[]}`, "holds no alerts"},
 		{"another webhook version", `{"version":"1","alerts":[{"status":"firing","labels":{"alertname":"X"}}]}`, `version "1"`},
 		{"alerts not an array", `{"version":"4","alerts":{"a":1}}`, "where an array was expected"},
