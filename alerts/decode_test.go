@@ -162,6 +162,34 @@ func TestDecodeCloudWatchAlarm(t *testing.T) {
 	}
 }
 
+// An Opsgenie webhook's Create declares and its Close resolves the same
+// group (Opsgenie's alias); its priority is the severity, a details entry
+// its kind, and the link in its description its runbook.
+func TestDecodeOpsgenie(t *testing.T) {
+	g := decodeFile(t, "opsgenie-create.json", Options{})
+	for _, c := range []struct{ what, got, want string }{
+		{"source", string(g.Source), string(SourceOpsgenie)},
+		{"key", g.Key, "opsgenie:checkout-5xx-eu-west-1"},
+		{"title", g.Title, "checkout-api: Checkout 5xx above 5% on eu-west-1"},
+		{"severity", g.Severity.String(), "SEV2"},
+		{"kind", g.Kind, "outage"},
+		{"runbook", g.Runbook, "checkout-5xx"},
+		{"detected", g.Detected.Format(time.RFC3339Nano), "2025-11-23T14:02:11.532Z"},
+		{"tags", g.Alerts[0].Labels.Get("tags"), "checkout, eu-west-1"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.what, c.got, c.want)
+		}
+	}
+	closed := decodeFile(t, "opsgenie-close.json", Options{})
+	if closed.Firing || closed.Key != g.Key || !closed.ResolvedAt.Equal(at("2025-11-23T14:40:00Z")) {
+		t.Errorf("Close: firing %v, key %q, resolved at %s", closed.Firing, closed.Key, closed.ResolvedAt)
+	}
+	if _, err := DecodeBytes([]byte(`{"action": "Acknowledge", "alert": {"alertId": "x"}}`), Options{}); err == nil || !strings.Contains(err.Error(), "expected Create (to declare) or Close") {
+		t.Errorf("an acknowledgement: %v", err)
+	}
+}
+
 func TestDecodeAlertmanagerWebhookResolved(t *testing.T) {
 	g := decodeFile(t, "alertmanager-webhook-resolved.json", Options{})
 	fired := decodeFile(t, "alertmanager-webhook-firing.json", Options{})
@@ -293,7 +321,7 @@ func TestDecodeRefusals(t *testing.T) {
 		{"truncated JSON", `{"alerts": [`, "is not JSON"},
 		{"a string", `"firing"`, "is a JSON string"},
 		{"a number", `42`, "is a JSON number"},
-		{"an unknown object", `{"title": "x", "severity": 1}`, `none of "alerts", "event", "AlarmName" or "detail-type"`},
+		{"an unknown object", `{"title": "x", "severity": 1}`, `none of "alerts", "event", "alert", "AlarmName" or "detail-type"`},
 		{"no alerts", `{"version":"4","groupKey":"k","status":"firing","alerts":[]}`, "holds no alerts"},
 		{"another webhook version", `{"version":"1","alerts":[{"status":"firing","labels":{"alertname":"X"}}]}`, `version "1"`},
 		{"alerts not an array", `{"version":"4","alerts":{"a":1}}`, "where an array was expected"},
