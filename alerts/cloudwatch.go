@@ -154,10 +154,10 @@ func alarmGroup(name, desc, state, reason, key string, changed time.Time, labels
 		summary = reason
 	}
 	ann := map[string]string{"description": desc, "reason": reason}
-	if u := firstURL.FindString(desc); u != "" {
+	if u := linkIn(desc); u != "" {
 		// an alarm has no annotations: the runbook is the link its
 		// description gives
-		ann["runbook_url"] = strings.TrimRight(u, ".,;:)")
+		ann["runbook_url"] = u
 	}
 	a := Alert{Firing: firing, Labels: labelsOf(labels), Annotations: labelsOf(ann), Fingerprint: oneLine(key)}
 	a.Name, a.Summary = oneLine(name), oneLine(summary)
@@ -176,6 +176,12 @@ func alarmGroup(name, desc, state, reason, key string, changed time.Time, labels
 		g.severityWords = append(g.severityWords, strings.NewReplacer("-", "", "_", "").Replace(m[1]))
 	}
 	return g
+}
+
+// linkIn is the first link in text, without the punctuation that ends a
+// sentence after it; "" when there is none.
+func linkIn(text string) string {
+	return strings.TrimRight(firstURL.FindString(text), ".,;:)")
 }
 
 var (

@@ -57,9 +57,7 @@ func decodeOpsgenie(body []byte) (Group, error) {
 		labels[k] = v
 	}
 	if ann["runbook_url"] == "" {
-		if u := firstURL.FindString(al.Description); u != "" {
-			ann["runbook_url"] = strings.TrimRight(u, ".,;:)")
-		}
+		ann["runbook_url"] = linkIn(al.Description)
 	}
 	// The alias is what Opsgenie deduplicates on, so a Close finds the
 	// Create's group through it; an alert without one has its id.
