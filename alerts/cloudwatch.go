@@ -22,6 +22,8 @@ type snsEnvelope struct {
 	Subject   string `json:"Subject"`
 	Message   string `json:"Message"`
 	Timestamp string `json:"Timestamp"`
+	// SubscribeURL is where a SubscriptionConfirmation is confirmed.
+	SubscribeURL string `json:"SubscribeURL"`
 }
 
 // cloudWatchAlarm is the alarm as SNS carries it.
@@ -75,7 +77,11 @@ func decodeSNS(body []byte) (Group, error) {
 		return Group{}, shapeError("an SNS notification", err)
 	}
 	if t := strings.TrimSpace(env.Type); t != "Notification" {
-		return Group{}, model.Invalidf("the SNS message is a %s, not a Notification: confirm the subscription in SNS (its SubscribeURL), then the alarms that arrive are read", oneLine(t))
+		confirm := "confirm the subscription in SNS"
+		if u := linkIn(env.SubscribeURL); u != "" {
+			confirm = "confirm the subscription by opening " + clip(oneLine(u), 500)
+		}
+		return Group{}, model.Invalidf("the SNS message is a %s, not a Notification: %s, then the alarms that arrive are read", oneLine(t), confirm)
 	}
 	msg := []byte(strings.TrimSpace(env.Message))
 	var probe map[string]json.RawMessage

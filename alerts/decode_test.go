@@ -150,7 +150,7 @@ func TestDecodeCloudWatchAlarm(t *testing.T) {
 		}
 	}
 	for what, c := range map[string]struct{ body, want string }{
-		"a subscription confirmation": {`{"Type": "SubscriptionConfirmation", "TopicArn": "arn:aws:sns:eu-west-1:1:oncall", "Message": "You have chosen to subscribe", "SubscribeURL": "https://sns.example/confirm"}`, "confirm the subscription"},
+		"a subscription confirmation": {`{"Type": "SubscriptionConfirmation", "TopicArn": "arn:aws:sns:eu-west-1:1:oncall", "Message": "You have chosen to subscribe", "SubscribeURL": "https://sns.example/confirm"}`, "confirm the subscription by opening https://sns.example/confirm"},
 		"another SNS message":         {`{"Type": "Notification", "TopicArn": "arn:aws:sns:eu-west-1:1:oncall", "Subject": "Deploy done", "Message": "deploy 4812 finished"}`, `not a CloudWatch alarm (subject "Deploy done")`},
 		"another EventBridge event":   {`{"detail-type": "EC2 Instance State-change Notification", "detail": {}}`, `"EC2 Instance State-change Notification", not a "CloudWatch Alarm State Change"`},
 		"a bad time":                  {`{"AlarmName": "x", "NewStateValue": "ALARM", "StateChangeTime": "yesterday"}`, `StateChangeTime "yesterday" is not a time`},
