@@ -1,12 +1,10 @@
 package runbooks
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
-	extast "github.com/yuin/goldmark/extension/ast"
 
 	"github.com/sitrep-dev/sitrep/model"
 )
@@ -30,45 +28,7 @@ func lintRunbook(s *source, rb *model.Runbook) {
 	}
 	lintNesting(s)
 	lintLists(s)
-	lintStepShapes(s)
 	lintSourceLines(s)
-}
-
-var (
-	// stepColumn and commandColumn: a table's header cells that make its
-	// rows steps with commands ("| # | Action | Command |").
-	stepColumn    = regexp.MustCompile(`(?i)^(?:#|no\.?|step|steps|action|actions|task|what)$`)
-	commandColumn = regexp.MustCompile(`(?i)^(?:commands?|cli|how|script|run)$`)
-)
-
-// lintStepShapes names a way of writing steps sitrep reads as text: a
-// table whose rows are steps with their commands, as wiki pages have
-// them. It is shown as written, but its rows cannot be ticked off or
-// their commands copied one by one; the warning says how to write them so
-// they can.
-func lintStepShapes(s *source) {
-	for n := s.doc.FirstChild(); n != nil; n = n.NextSibling() {
-		if t, ok := n.(*extast.Table); ok && t.ChildCount() > 2 && stepTable(s, t) {
-			line, col := s.bodyPos(start(t))
-			s.add(Warning, line, col, "a table of steps: its rows are shown as a table, not as steps to tick off; to work them one by one, write them as a numbered list (1. …), each command in a code block under its step")
-		}
-	}
-}
-
-// stepTable says whether a table's header names a step column and a
-// command column.
-func stepTable(s *source, t *extast.Table) bool {
-	head := t.FirstChild()
-	if head == nil {
-		return false
-	}
-	steps, command := false, false
-	for c := head.FirstChild(); c != nil; c = c.NextSibling() {
-		name := strings.Trim(strings.TrimSpace(plainInline(s.inlineText(c))), ":")
-		steps = steps || stepColumn.MatchString(name)
-		command = command || commandColumn.MatchString(name)
-	}
-	return steps && command
 }
 
 // lintNesting warns where a step sits more than maxDepth lists deep,

@@ -237,6 +237,14 @@ func (r *renderer) block(n ast.Node) {
 	case *ast.ThematicBreak:
 		r.emit([]Segment{{strings.Repeat("─", min(r.room(), 40)), RoleFrame}}, -1)
 	case *extast.Table:
+		// A table of steps read as steps is drawn as them (the rules
+		// the runbook was read with decide, not the table's shape).
+		if rows := r.s.stepRows(n); rows != nil {
+			if _, ok := r.stepAt[rows[0].line]; ok {
+				r.stepTable(rows)
+				return
+			}
+		}
 		r.table(n)
 	default:
 		r.children(n)

@@ -27,12 +27,14 @@ const (
 	// RulesSections (front matter `steps: sections`): each section with
 	// text is one step, lists or not.
 	RulesSections = "sections"
-	// RulesBoldSteps is RulesPerSection that also reads a section's
+	// RulesPerSection2 is RulesPerSection that also reads a section's
 	// paragraphs opening with a bold step number ("**Step 1:** Revoke
-	// access", as the AWS playbooks write them) as its steps. Before, such
-	// a section was one step; a runbook is recorded under these rules
-	// only when it has such steps, so those attached before keep theirs.
-	RulesBoldSteps = "per-section+bold"
+	// access", as the AWS playbooks write them), and the rows of its table
+	// of steps ("| # | Action | Command |", as wiki exports have them), as
+	// its steps. Before, such a section was one step; a runbook is
+	// recorded under these rules only when it has such steps, so those
+	// attached before keep theirs.
+	RulesPerSection2 = "per-section/2"
 )
 
 // sectionKind is what a section is read as under per-section rules.
@@ -44,7 +46,7 @@ const (
 	secList                         // numbered or checklist items are steps
 	secActions                      // an action heading over bullets: each bullet is a step
 	secHeading                      // a numbered heading: the section is one step
-	secBold                         // paragraphs opening with a bold step number are its steps
+	secBold                         // paragraphs opening with a bold step number, or a table's rows, are its steps
 	secReference                    // references, see also, not-responsibilities: never steps
 )
 
@@ -238,7 +240,7 @@ func (b *builder) classify(secs []section) ([]secOf, notSteps) {
 			out[i].kind = secReference
 		case b.hasSteps(sec.blocks, ns):
 			out[i].kind = secList
-		case b.bold && b.boldParagraphs(sec.blocks) >= 2:
+		case b.second && (b.boldParagraphs(sec.blocks) >= 2 || hasStepTable(b.s, sec.blocks)):
 			// before a numbered heading's one step: "## 3. Contain" over
 			// "**Step 1:** …" paragraphs is a phase of steps
 			out[i].kind = secBold
@@ -408,13 +410,30 @@ func (b *builder) boldParagraphs(blocks []ast.Node) int {
 }
 
 // boldSteps makes a step of each paragraph that opens with a bold step
-// number; what follows it, code included, up to the next is its body, and
-// what comes before the first is the phase's introduction.
+// number, and of each row of a table of steps; what follows a paragraph,
+// code included, up to the next is its body, and what comes before the
+// first is the phase's introduction.
 func (b *builder) boldSteps(blocks []ast.Node) {
-	b.boldFound = true
+	b.secondFound = true
 	none := func(*ast.ListItem) bool { return false }
 	for _, n := range blocks {
 		sp := b.s.nodeSpan(n)
+		if rows := b.s.stepRows(n); rows != nil {
+			raci := b.phases[len(b.phases)-1].raci
+			for _, row := range rows {
+				st := model.Step{Title: row.title, Line: row.line, RACI: raci}
+				for _, c := range row.code {
+					st.Code = append(st.Code, model.CodeBlock{Text: c, Line: row.line})
+				}
+				m := stepMeta{phase: len(b.phases) - 1}
+				if len(row.notes) > 0 {
+					m.body = []string{strings.Join(row.notes, "\n")}
+				}
+				b.steps = append(b.steps, st)
+				b.meta = append(b.meta, m)
+			}
+			continue
+		}
 		if title, ok := b.s.boldTitle(n); ok {
 			b.steps = append(b.steps, model.Step{Title: title, Line: b.s.bodyLine(start(n)), RACI: b.phases[len(b.phases)-1].raci})
 			b.meta = append(b.meta, stepMeta{phase: len(b.phases) - 1})

@@ -398,8 +398,8 @@ func TestBoldStepNumbers(t *testing.T) {
 		got = append(got, fmt.Sprintf("%d %s %d", st.Line, st.Title, len(st.Code)))
 	}
 	want := []string{"7 Download the new certificate 1", "13 Check its expiry date, 1", "20 Reload nginx. 1", "26 After 0"}
-	if fmt.Sprint(got) != fmt.Sprint(want) || rb.Rules != RulesBoldSteps {
-		t.Fatalf("steps %q under %s, want %q under %s", got, rb.Rules, want, RulesBoldSteps)
+	if fmt.Sprint(got) != fmt.Sprint(want) || rb.Rules != RulesPerSection2 {
+		t.Fatalf("steps %q under %s, want %q under %s", got, rb.Rules, want, RulesPerSection2)
 	}
 	if st, _ := rb.Step(1); !strings.Contains(st.Body, "then tell the team.") || strings.Contains(rb.Steps()[0].Body, "quiet hour") {
 		t.Errorf("bodies %q / %q", rb.Steps()[0].Body, st.Body)
@@ -414,7 +414,7 @@ func TestBoldStepNumbers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again := ParseAttached(model.Attachment{Name: at.Name, Title: at.Title, Text: at.Text, Rules: at.Rules}); again.StepCount() != 4 || again.Rules != RulesBoldSteps {
+	if again := ParseAttached(model.Attachment{Name: at.Name, Title: at.Title, Text: at.Text, Rules: at.Rules}); again.StepCount() != 4 || again.Rules != RulesPerSection2 {
 		t.Errorf("attached copy: %d steps under %s", again.StepCount(), again.Rules)
 	}
 	// Attached before: the section is one step.
@@ -431,5 +431,68 @@ func TestBoldStepNumbers(t *testing.T) {
 	// One bold number alone is emphasis, not a list of steps.
 	if one, _ := Parse("o.md", []byte("# O\n\n## Do\n\n**Step 1:** the only one.\n\nText.\n")); one.StepCount() != 1 || one.Rules != RulesPerSection {
 		t.Errorf("a single bold step number: %d steps under %s", one.StepCount(), one.Rules)
+	}
+}
+
+// A table of steps, as wiki exports write a procedure, is read as its
+// rows: each a step with its title from the action column, its commands
+// from the command column to copy, and the other cells as its notes. A
+// table without both columns stays a table.
+func TestTableOfSteps(t *testing.T) {
+	src := []byte("# Restart the payment workers\n\n## Restart\n\n" +
+		"| Step | Action | Command | Expected |\n|---|---|---|---|\n" +
+		"| 1 | Stop the consumers | `kubectl scale deploy/pay --replicas=0` | no pods |\n" +
+		"| 2 | Drain the queue | ./drain.sh payments |  |\n" +
+		"| 3 | **Start** them | `kubectl scale deploy/pay --replicas=6` then `kubectl get pods \\| grep pay` | 6 ready |\n\n" +
+		"## Who\n\n| Role | Who |\n|---|---|\n| IC | Ana |\n| Scribe | Bo |\n")
+	rb, diags := Parse("restart.md", src)
+	if HasErrors(diags) {
+		t.Fatalf("diagnostics:\n%s", diagList(diags))
+	}
+	var got []string
+	for _, st := range rb.Steps() {
+		var code []string
+		for _, c := range st.Code {
+			code = append(code, c.Text)
+		}
+		got = append(got, fmt.Sprintf("%d %s %q", st.Line, st.Title, code))
+	}
+	want := []string{
+		`7 Stop the consumers ["kubectl scale deploy/pay --replicas=0"]`,
+		`8 Drain the queue ["./drain.sh payments"]`,
+		`9 Start them ["kubectl scale deploy/pay --replicas=6" "kubectl get pods | grep pay"]`,
+		`11 Who []`,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) || rb.Rules != RulesPerSection2 {
+		t.Fatalf("steps %q under %s, want %q", got, rb.Rules, want)
+	}
+	d := Render(rb, 80)
+	text := d.PlainText()
+	for _, w := range []string{"[ ] Stop the consumers\n    ┃ kubectl scale deploy/pay --replicas=0\n    Expected: no pods\n", "[ ] Drain the queue\n    ┃ ./drain.sh payments\n\n", "IC     │ Ana"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("rendered text lacks %q:\n%s", w, text)
+		}
+	}
+	// Each row's commands are its own to copy, one per press.
+	owners := map[int]int{}
+	for _, c := range d.Code {
+		owners[c.Step]++
+	}
+	if owners[0] != 1 || owners[1] != 1 || owners[2] != 2 {
+		t.Errorf("code blocks by step: %v", owners)
+	}
+	for i, a := range d.Steps {
+		if a.Start < 0 || a.End < a.Start {
+			t.Errorf("step %d anchored at %+v", i, a)
+		}
+	}
+	// Attached under the rules before, the section is one step, drawn as
+	// the table it is.
+	old, _ := ParseRules("restart.md", src, RulesPerSection)
+	if old.StepCount() != 2 || old.Steps()[0].Title != "Restart" {
+		t.Errorf("under the rules before: %d steps, first %q", old.StepCount(), old.Steps()[0].Title)
+	}
+	if text := Render(old, 100).PlainText(); !strings.Contains(text, "Step │ Action") {
+		t.Errorf("under the rules before the table is not drawn as one:\n%s", text)
 	}
 }

@@ -1,0 +1,160 @@
+package runbooks
+
+import (
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/yuin/goldmark/ast"
+	extast "github.com/yuin/goldmark/extension/ast"
+
+	"github.com/sitrep-dev/sitrep/model"
+)
+
+// A table of steps is how wiki pages (Confluence exports above all) write
+// a procedure: a row a step, with its command in a column.
+//
+//	| # | Action             | Command                             | Expected |
+//	|---|--------------------|-------------------------------------|----------|
+//	| 1 | Stop the consumers | `kubectl scale deploy/pay --replicas=0` | no pods |
+//
+// Under RulesPerSection2 each row is a step: its title from the action
+// column, its command to copy from the command column (each code span in
+// the cell, or the cell's text when it has none), and the other filled
+// cells its notes ("Expected: no pods").
+
+var (
+	// titleColumn and commandColumn are the headers that make a table one
+	// of steps: it needs both.
+	titleColumn = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^(?:steps?|actions?|tasks?|what|what to do|description|activity|procedure)$`)
+	})
+	commandColumn = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^(?:commands?|cli|command line|script|run|code|how)$`)
+	})
+	codeSpan = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("(`+)(.+?)(`+)") })
+	onlyNum  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*(?:step\s*)?\d+[.):]?\s*$`) })
+)
+
+// stepRow is one row of a table of steps, read.
+type stepRow struct {
+	line  int
+	title string
+	code  []string
+	notes []string // "Expected: no pods", the other filled cells
+}
+
+// hasStepTable reports whether blocks hold a table of steps.
+func hasStepTable(s *source, blocks []ast.Node) bool {
+	for _, n := range blocks {
+		if s.stepRows(n) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// stepRows reads n as a table of steps: nil when it is not one (not a
+// table, no title or command column, fewer than two rows with a title).
+func (s *source) stepRows(n ast.Node) []stepRow {
+	t, ok := n.(*extast.Table)
+	if !ok || t.FirstChild() == nil {
+		return nil
+	}
+	var headers []string
+	for c := t.FirstChild().FirstChild(); c != nil; c = c.NextSibling() {
+		headers = append(headers, strings.Trim(strings.TrimSpace(plainInline(s.inlineText(c))), ":*"))
+	}
+	var body [][]string
+	var lines []int
+	for row := t.FirstChild().NextSibling(); row != nil; row = row.NextSibling() {
+		var cells []string
+		for c := row.FirstChild(); c != nil; c = c.NextSibling() {
+			cells = append(cells, strings.TrimSpace(s.inlineText(c)))
+		}
+		body = append(body, cells)
+		lines = append(lines, s.bodyLine(start(row)))
+	}
+	title, command := -1, -1
+	for i, h := range headers {
+		switch {
+		case command < 0 && commandColumn().MatchString(h):
+			command = i
+		case title < 0 && titleColumn().MatchString(h) && !numbersOnly(body, i):
+			title = i
+		}
+	}
+	if title < 0 || command < 0 {
+		return nil
+	}
+	var rows []stepRow
+	for r, cells := range body {
+		cell := func(i int) string {
+			if i < len(cells) {
+				return cells[i]
+			}
+			return ""
+		}
+		row := stepRow{line: lines[r], title: strings.TrimSpace(plainInline(cell(title)))}
+		if row.title == "" {
+			return nil // a row without a step is no table of steps
+		}
+		if cmd := cell(command); cmd != "" {
+			spans := codeSpan().FindAllStringSubmatch(cmd, -1)
+			for _, m := range spans {
+				if len(m[1]) == len(m[3]) {
+					row.code = append(row.code, strings.TrimSpace(strings.ReplaceAll(m[2], `\|`, "|")))
+				}
+			}
+			if len(row.code) == 0 {
+				row.code = []string{strings.ReplaceAll(cmd, `\|`, "|")}
+			}
+		}
+		for i, h := range headers {
+			if i == title || i == command || cell(i) == "" || numbersOnly(body, i) {
+				continue
+			}
+			row.notes = append(row.notes, h+": "+cell(i))
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) < 2 {
+		return nil
+	}
+	return rows
+}
+
+// numbersOnly: column i holds only step numbers, as a "Step" column
+// beside an "Action" one does.
+func numbersOnly(body [][]string, i int) bool {
+	for _, cells := range body {
+		if i < len(cells) && cells[i] != "" && !onlyNum().MatchString(cells[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// stepTable draws a table of steps as its steps: each row's mark and
+// title, its commands as code blocks to copy, its other cells as notes.
+func (r *renderer) stepTable(rows []stepRow) {
+	for i, row := range rows {
+		if i > 0 {
+			r.blank()
+		}
+		r.src = row.line
+		step := r.stepOn(row.line)
+		r.wrapped(annotated(row.title, RoleText), step)
+		r.frames = append(r.frames, &frame{first: []Segment{{"    ", RoleText}}, rest: []Segment{{"    ", RoleText}}})
+		for j, c := range row.code {
+			if j > 0 {
+				r.blank() // two commands, not one of two lines
+			}
+			r.code(model.CodeBlock{Text: c, Line: row.line})
+		}
+		for _, n := range row.notes {
+			r.wrapped(inlineSegments(n, RoleText), -1)
+		}
+		r.frames = r.frames[:len(r.frames)-1]
+	}
+}
