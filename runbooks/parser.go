@@ -48,7 +48,10 @@ func parseRunbook(s *source, f *frontMatter, rules string) *model.Runbook {
 	if forced := b.forcedRules(f); forced != "" && rules != RulesPerFile {
 		rules = forced
 	}
-	today := rules == ""
+	// Rules this sitrep does not know were recorded by a newer one: read
+	// as today's, its closest, rather than as prose, which would put
+	// every tick on another step.
+	today := rules == "" || !knownRules[rules]
 	if today {
 		rules = RulesPerSection
 	}

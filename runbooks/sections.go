@@ -37,6 +37,8 @@ const (
 	RulesPerSection2 = "per-section/2"
 )
 
+var knownRules = map[string]bool{RulesPerSection: true, RulesPerFile: true, RulesLists: true, RulesSections: true, RulesPerSection2: true}
+
 // sectionKind is what a section is read as under per-section rules.
 type sectionKind int
 

@@ -486,6 +486,10 @@ func TestTableOfSteps(t *testing.T) {
 			t.Errorf("step %d anchored at %+v", i, a)
 		}
 	}
+	// Rules a newer sitrep recorded are read as today's, not as prose.
+	if newer, _ := ParseRules("restart.md", src, "per-section/9"); newer.StepCount() != rb.StepCount() {
+		t.Errorf("under rules from a newer sitrep: %d steps, want today's %d", newer.StepCount(), rb.StepCount())
+	}
 	// Attached under the rules before, the section is one step, drawn as
 	// the table it is.
 	old, _ := ParseRules("restart.md", src, RulesPerSection)
