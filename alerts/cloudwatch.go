@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sitrep-dev/sitrep/model"
@@ -178,7 +179,7 @@ func alarmGroup(name, desc, state, reason, key string, changed time.Time, labels
 	// count: "high" and "error" in a name are about the metric
 	// (api-high-latency, api-error-rate), and a bare number is a threshold.
 	g.severityWords = []string{}
-	for _, m := range nameSeverity.FindAllStringSubmatch(name, -1) {
+	for _, m := range nameSeverity().FindAllStringSubmatch(name, -1) {
 		g.severityWords = append(g.severityWords, strings.NewReplacer("-", "", "_", "").Replace(m[1]))
 	}
 	return g
@@ -187,12 +188,14 @@ func alarmGroup(name, desc, state, reason, key string, changed time.Time, labels
 // linkIn is the first link in text, without the punctuation that ends a
 // sentence after it; "" when there is none.
 func linkIn(text string) string {
-	return strings.TrimRight(firstURL.FindString(text), ".,;:)")
+	return strings.TrimRight(firstURL().FindString(text), ".,;:)")
 }
 
 var (
-	firstURL     = regexp.MustCompile(`https?://[^\s"'<>]+`)
-	nameSeverity = regexp.MustCompile(`(?i)(?:^|[^a-z0-9])(critical|warning|p[1-5]|sev[-_]?[1-4])(?:$|[^a-z0-9])`)
+	firstURL     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`https?://[^\s"'<>]+`) })
+	nameSeverity = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)(?:^|[^a-z0-9])(critical|warning|p[1-5]|sev[-_]?[1-4])(?:$|[^a-z0-9])`)
+	})
 )
 
 // parseAWSTime reads CloudWatch's "2026-11-23T14:02:00.000+0000" (no colon

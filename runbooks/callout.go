@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -47,12 +48,14 @@ func (c *Callout) Dump(source []byte, level int) {
 }
 
 var (
-	tabOpen    = regexp.MustCompile(`^===\+?[ \t]+"([^"]*)"[ \t]*$`)
-	mkdocsOpen = regexp.MustCompile(`^(?:!!!|\?\?\?\+?)[ \t]+([A-Za-z][\w-]*)(?:[ \t]+[\w-]+)*(?:[ \t]+"([^"]*)")?[ \t]*$`)
-	colonOpen  = regexp.MustCompile(`^(:{3,})[ \t]*(.*?)[ \t]*$`)
-	alertOpen  = regexp.MustCompile(`^\[!([A-Za-z][\w-]*)\][+-]?(?:[ \t]+(.*))?$`)
-	braceClass = regexp.MustCompile(`\{[^}]*?\.([A-Za-z][\w-]*)[^}]*\}`)
-	braceTitle = regexp.MustCompile(`title=["']([^"']*)["']`)
+	tabOpen    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^===\+?[ \t]+"([^"]*)"[ \t]*$`) })
+	mkdocsOpen = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:!!!|\?\?\?\+?)[ \t]+([A-Za-z][\w-]*)(?:[ \t]+[\w-]+)*(?:[ \t]+"([^"]*)")?[ \t]*$`)
+	})
+	colonOpen  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(:{3,})[ \t]*(.*?)[ \t]*$`) })
+	alertOpen  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\[!([A-Za-z][\w-]*)\][+-]?(?:[ \t]+(.*))?$`) })
+	braceClass = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{[^}]*?\.([A-Za-z][\w-]*)[^}]*\}`) })
+	braceTitle = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`title=["']([^"']*)["']`) })
 )
 
 // calloutKinds are the kinds the sites draw as callouts (MkDocs
@@ -86,12 +89,12 @@ func (calloutParser) Open(parent ast.Node, reader text.Reader, pc parser.Context
 	}
 	rest := strings.TrimRight(string(line[pos:]), "\r\n")
 	var c *Callout
-	if m := tabOpen.FindStringSubmatch(rest); m != nil {
+	if m := tabOpen().FindStringSubmatch(rest); m != nil {
 		// MkDocs Material's content tab (=== "Ubuntu"): its label heads it
 		c = &Callout{Title: m[1]}
-	} else if m := mkdocsOpen.FindStringSubmatch(rest); m != nil && calloutKinds[strings.ToLower(m[1])] {
+	} else if m := mkdocsOpen().FindStringSubmatch(rest); m != nil && calloutKinds[strings.ToLower(m[1])] {
 		c = &Callout{Sort: m[1], Title: m[2]}
-	} else if m := colonOpen.FindStringSubmatch(rest); m != nil && m[2] != "" && !strings.HasSuffix(m[2], ":::") {
+	} else if m := colonOpen().FindStringSubmatch(rest); m != nil && m[2] != "" && !strings.HasSuffix(m[2], ":::") {
 		// (a directive closed on its own line, DocFX's ":::image …:::",
 		// holds nothing)
 		kind, title := colonKind(m[2])
@@ -111,12 +114,12 @@ func (calloutParser) Open(parent ast.Node, reader text.Reader, pc parser.Context
 // "danger {title="Title"}". No kind means the line is not a callout.
 func colonKind(s string) (kind, title string) {
 	if strings.HasPrefix(s, "{") {
-		m := braceClass.FindStringSubmatch(s)
+		m := braceClass().FindStringSubmatch(s)
 		if m == nil {
 			return "", ""
 		}
 		kind = strings.TrimPrefix(m[1], "callout-")
-		if t := braceTitle.FindStringSubmatch(s); t != nil {
+		if t := braceTitle().FindStringSubmatch(s); t != nil {
 			title = t[1]
 		}
 		return kind, title
@@ -129,7 +132,7 @@ func colonKind(s string) (kind, title string) {
 	if kind == "" {
 		return "", ""
 	}
-	if t := braceTitle.FindStringSubmatch(rest); t != nil {
+	if t := braceTitle().FindStringSubmatch(rest); t != nil {
 		return kind, t[1]
 	}
 	rest = strings.TrimPrefix(strings.TrimSuffix(rest, "]"), "[")
@@ -155,7 +158,7 @@ func (calloutParser) Continue(node ast.Node, reader text.Reader, pc parser.Conte
 			// many or more means this one was left open, and the lint
 			// says so at its line, not at the next one's.
 			if i-pos >= c.fence && !util.IsBlank(line[i:]) {
-				if m := colonOpen.FindSubmatch(bytes.TrimRight(line[pos:], "\r\n")); m != nil {
+				if m := colonOpen().FindSubmatch(bytes.TrimRight(line[pos:], "\r\n")); m != nil {
 					if kind, _ := colonKind(string(m[2])); calloutKinds[strings.ToLower(kind)] {
 						return parser.Close
 					}
@@ -193,7 +196,7 @@ func (s *source) alert(q *ast.Blockquote) (kind, title string, marker *ast.Parag
 	}
 	seg := p.Lines().At(0)
 	first := strings.TrimSpace(string(seg.Value(s.body)))
-	m := alertOpen.FindStringSubmatch(first)
+	m := alertOpen().FindStringSubmatch(first)
 	if m == nil {
 		return "", "", nil
 	}
