@@ -106,7 +106,7 @@ func TestCLIReviewFromPostmortem(t *testing.T) {
 		t.Errorf("stderr does not say where the timeline went: %q", errOut)
 	}
 	md := c.ok("export", id, "--format", "md")
-	for _, want := range []string{"Consumers crashed.", "A bad release.", "09:02 backlog alert", "Add a canary (owner: dee)", "Page on backlog age"} {
+	for _, want := range []string{"Consumers crashed.", "A bad release.", "09:02 backlog alert", "| Add a canary | dee |", "Page on backlog age"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the export lacks %q", want)
 		}

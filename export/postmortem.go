@@ -70,9 +70,39 @@ var (
 	labelLine = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`^\s*(?:[-*+]\s+)?\*\*([^*]{1,60}?)\s*(?::\s*\*\*|\*\*\s*:)\s*(.*)$`)
 	})
+	// boldLine: "**Root Cause**", "__Impact:__", a line that is bold and
+	// nothing else.
+	boldLine = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^ {0,3}(?:\*\*|__)([^*_]{1,60}?)(?:\*\*|__)\s*:?\s*$`)
+	})
 	numbering = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:\d+|[ivx]+|[a-z])[.)]\s+`) })
 	fence     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("^ {0,3}(`{3,}|~{3,})") })
 )
+
+// headingOf reads l as a heading: a Markdown one, or a line that is
+// bold and nothing else, as documents written without heading styles (a
+// Google Doc, a wiki page) head their sections. A bold line is a heading
+// when it names a section, or, once one has (*bold says so), when it is
+// short enough to be a name (a "**Timeline**" among them). Such headings
+// are level 2.
+func headingOf(l string, bold *bool) (level int, h string, ok bool) {
+	if m := headingLine().FindStringSubmatch(l); m != nil {
+		return len(m[1]), m[2], true
+	}
+	m := boldLine().FindStringSubmatch(l)
+	if m == nil {
+		return 0, "", false
+	}
+	h = strings.TrimSpace(m[1])
+	if sectionKey(h) != "" {
+		*bold = true
+		return 2, h, true
+	}
+	if *bold && len(strings.Fields(h)) <= 5 {
+		return 2, h, true
+	}
+	return 0, "", false
+}
 
 // sectionKey is the section a heading names, "" for none it knows.
 func sectionKey(heading string) string {
@@ -176,6 +206,7 @@ func ReadPostmortem(text string, now time.Time) (model.Review, []string, error) 
 	titled := false    // the document's # title was met (it is the incident's own)
 	var preamble []int // lines before any section, kept in the summary
 	var code codeFence
+	boldHeadings := false // the document heads sections with bold lines
 	for i, l := range strings.Split(text, "\n") {
 		n := i + 1
 		if code.open != "" {
@@ -187,15 +218,15 @@ func ReadPostmortem(text string, now time.Time) (model.Review, []string, error) 
 			}
 		}
 		if !code.line(l) {
-			if m := headingLine().FindStringSubmatch(l); m != nil {
-				level, h := len(m[1]), m[2]
+			if level, h, ok := headingOf(l, &boldHeadings); ok {
 				label = false
 				if key := sectionKey(h); key != "" {
 					cur = known{key, level}
 					bodies[key] = paragraphEnd(bodies[key], n)
-					if len(bodies[key]) > 0 && isFreeText(key) {
+					if len(bodies[key]) > 0 && isFreeText(key) && normName(h) != normName(sectionHeading(key)) {
 						// A second heading for the same section ("Response",
-						// then "Recovery") keeps its name over its part.
+						// then "Recovery") keeps its name over its part,
+						// unless it is the section's own name.
 						bodies[key] = append(bodies[key], docLine{n, "### " + model.OneLine(h)})
 					}
 					if isFreeText(key) {
@@ -250,6 +281,9 @@ func ReadPostmortem(text string, now time.Time) (model.Review, []string, error) 
 			}
 			bodies["summary"] = append(bodies["summary"], docLine{n, l})
 			continue
+		}
+		if body := bodies[cur.key]; strings.TrimSpace(l) == "" && len(body) > 0 && strings.TrimSpace(body[len(body)-1].text) == "" && code.open == "" {
+			continue // one blank line between paragraphs, where a section goes on after a heading
 		}
 		bodies[cur.key] = append(bodies[cur.key], docLine{n, l})
 	}
@@ -419,8 +453,40 @@ func plainItem(s string) model.ActionItem {
 	if st, ok := statusMarker(s); ok && a.Status == model.ActionOpen {
 		a.Status = st
 	}
+	// "(owner: Dana)", "(owner: Dana, due: 2026-11-01)": the fields as
+	// prose writes them. A due date sitrep cannot read stays in the title.
+	if m := itemFields().FindStringSubmatchIndex(s); m != nil {
+		rest := s[m[2]:m[3]]
+		kept := []string{}
+		for _, part := range strings.Split(rest, ",") {
+			k, v, ok := strings.Cut(part, ":")
+			k, v = strings.ToLower(strings.TrimSpace(k)), strings.TrimSpace(v)
+			switch {
+			case ok && v != "" && ownerColumn().MatchString(k) && a.Owner == "":
+				a.Owner = actionField(v)
+			case ok && v != "" && (dueColumn().MatchString(k) || k == "by") && a.Due == "" && validDay(v):
+				a.Due = v
+			default:
+				kept = append(kept, strings.TrimSpace(part))
+			}
+		}
+		s = s[:m[0]]
+		if len(kept) > 0 && strings.Join(kept, "") != "" {
+			s += " (" + strings.Join(kept, ", ") + ")"
+		}
+	}
 	a.Title = actionField(strings.ReplaceAll(strings.TrimSpace(s), "**", ""))
 	return a
+}
+
+// itemFields: a parenthesised "(owner: …)" group at the end of an item.
+var itemFields = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\s*\(((?:[^()]*?\b(?:owner|assignee|assigned to|who|dri|due|by|deadline)\s*:[^()]*))\)\s*$`)
+})
+
+func validDay(v string) bool {
+	_, err := time.Parse("2006-01-02", v)
+	return err == nil
 }
 
 var statusWord = sync.OnceValue(func() *regexp.Regexp {

@@ -214,6 +214,39 @@ func TestReadPostmortemTellingWords(t *testing.T) {
 	}
 }
 
+// A postmortem written without heading styles (a Google Doc, a wiki page)
+// heads its sections with lines that are bold and nothing else; its action
+// items name their owner and due date in brackets.
+func TestReadPostmortemBoldHeadings(t *testing.T) {
+	doc := "**Incident: login outage 2026-10-02**\n\n**Summary**\n\nUsers could not log in.\n\n**Impact:**\n\n40% of logins failed.\n\n" +
+		"**Root Cause**\n\nAn expired certificate.\n\n**Note** it was the intermediate.\n\n**Timeline**\n\n09:10 alerts fire\n\n" +
+		"__Action Items__\n\n* Alert 30 days before expiry (owner: Dana, due: 2026-11-01)\n* Automate rotation (owner: Eli, due: soon)\n* Read the TLS RFC (see PR 12)\n"
+	r, notes, err := ReadPostmortem(doc, reviewNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Summary != "**Incident: login outage 2026-10-02**\n\nUsers could not log in." || r.Impact != "40% of logins failed." {
+		t.Errorf("summary %q, impact %q", r.Summary, r.Impact)
+	}
+	if r.RootCause != "An expired certificate.\n\n**Note** it was the intermediate.\n\n### Timeline\n\n09:10 alerts fire" {
+		t.Errorf("root cause %q", r.RootCause)
+	}
+	sameItems(t, r.ActionItems, []model.ActionItem{
+		{Title: "Alert 30 days before expiry", Owner: "Dana", Due: "2026-11-01", Status: model.ActionOpen},
+		{Title: "Automate rotation (due: soon)", Owner: "Eli", Status: model.ActionOpen},
+		{Title: "Read the TLS RFC (see PR 12)", Status: model.ActionOpen},
+	})
+	if len(notes) != 2 || !strings.Contains(notes[1], `"Timeline"`) {
+		t.Errorf("notes %q", notes)
+	}
+	// In a document with Markdown headings, a bold line that names no
+	// section is text.
+	r, _, _ = ReadPostmortem("## Impact\n\n**Customers**\n\nAll of them.\n", reviewNow)
+	if r.Impact != "**Customers**\n\nAll of them." {
+		t.Errorf("impact %q", r.Impact)
+	}
+}
+
 // Every postmortem in the corpus reads, with its main sections found and
 // every word of it kept somewhere in the review.
 func TestReadPostmortemCorpus(t *testing.T) {
