@@ -380,7 +380,11 @@ func (b *builder) listBlocks(blocks []ast.Node, rule func(*ast.ListItem) bool, b
 
 // boldStep: "**Step 1:** Download…", "**2.** Reload…", "**Step 3 –
 // Reload nginx**": a paragraph that opens with a bold step number.
-var boldStep = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^\*\*(?:step\s*\d+|\d+[.):])`) })
+// "Step 4: Reload" unbolded counts too: the word says it is a step (a bare
+// "4." or "4)" would have been a list item).
+var boldStep = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^(?:(?:\*\*|__)(?:step\s*\d+|\d+[.):])|step\s*\d+\s*[:.)–—-]\s*\S)`)
+})
 
 // boldTitle is the step a paragraph opens with a bold number names, and
 // whether it is one.

@@ -388,6 +388,7 @@ func TestBoldStepNumbers(t *testing.T) {
 		"**Step 1: Download the new certificate**\n\n```\nvault read -field=cert secret/tls/api > api.crt\n```\n\n" +
 		"**Step 2:** Check its expiry date,\nthen tell the team.\n\n```\nopenssl x509 -in api.crt -noout -enddate\n```\n\n" +
 		"**3.** Reload nginx.\n\n```\nsudo systemctl reload nginx\n```\n\n" +
+		"Step 4: Check the site.\n\n" +
 		"## After\n\n**Note:** bold, but not a step number.\n\nWatch the error rate.\n")
 	rb, diags := Parse("tls.md", src)
 	if HasErrors(diags) {
@@ -397,7 +398,7 @@ func TestBoldStepNumbers(t *testing.T) {
 	for _, st := range rb.Steps() {
 		got = append(got, fmt.Sprintf("%d %s %d", st.Line, st.Title, len(st.Code)))
 	}
-	want := []string{"7 Download the new certificate 1", "13 Check its expiry date, 1", "20 Reload nginx. 1", "26 After 0"}
+	want := []string{"7 Download the new certificate 1", "13 Check its expiry date, 1", "20 Reload nginx. 1", "26 Check the site. 0", "28 After 0"}
 	if fmt.Sprint(got) != fmt.Sprint(want) || rb.Rules != RulesPerSection2 {
 		t.Fatalf("steps %q under %s, want %q under %s", got, rb.Rules, want, RulesPerSection2)
 	}
@@ -414,7 +415,7 @@ func TestBoldStepNumbers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again := ParseAttached(model.Attachment{Name: at.Name, Title: at.Title, Text: at.Text, Rules: at.Rules}); again.StepCount() != 4 || again.Rules != RulesPerSection2 {
+	if again := ParseAttached(model.Attachment{Name: at.Name, Title: at.Title, Text: at.Text, Rules: at.Rules}); again.StepCount() != 5 || again.Rules != RulesPerSection2 {
 		t.Errorf("attached copy: %d steps under %s", again.StepCount(), again.Rules)
 	}
 	// Attached before: the section is one step.
