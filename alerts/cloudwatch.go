@@ -104,24 +104,20 @@ func decodeCloudWatch(body []byte) (Group, error) {
 	if err != nil {
 		return Group{}, model.Invalidf("the CloudWatch alarm's StateChangeTime %q is not a time: expected one like 2026-11-23T14:02:00.000+0000", oneLine(a.StateChangeTime))
 	}
-	desc := ""
+	al := alarm{name: a.AlarmName, state: a.NewStateValue, previous: a.OldStateValue, reason: a.NewStateReason,
+		arn: a.AlarmArn, account: a.AWSAccountID, region: a.Region, changed: changed, labels: map[string]string{}}
 	if a.AlarmDescription != nil {
-		desc = *a.AlarmDescription
+		al.desc = *a.AlarmDescription
 	}
-	labels := map[string]string{"account": a.AWSAccountID, "region": a.Region, "state": a.NewStateValue, "previous_state": a.OldStateValue, "alarm_arn": a.AlarmArn}
 	if t := a.Trigger; t != nil {
-		labels["namespace"], labels["metric"] = t.Namespace, t.MetricName
+		al.labels["namespace"], al.labels["metric"] = t.Namespace, t.MetricName
 		for _, d := range t.Dimensions {
 			if k := strings.TrimSpace(d.Name); k != "" {
-				labels[k] = d.Value
+				al.labels[k] = d.Value
 			}
 		}
 	}
-	key := a.AlarmArn
-	if strings.TrimSpace(key) == "" {
-		key = a.AWSAccountID + "/" + a.Region + "/" + a.AlarmName
-	}
-	return alarmGroup(a.AlarmName, desc, a.NewStateValue, a.NewStateReason, key, changed, labels), nil
+	return al.group(), nil
 }
 
 func decodeEventBridge(body []byte) (Group, error) {
@@ -140,27 +136,39 @@ func decodeEventBridge(body []byte) (Group, error) {
 	if err != nil {
 		return Group{}, model.Invalidf("the CloudWatch alarm event's time %q is not a time: expected one like 2026-11-23T14:02:00.000+0000", oneLine(pick(d.State.Timestamp, e.Time)))
 	}
-	arn := ""
+	al := alarm{name: d.AlarmName, desc: d.Configuration.Description, state: d.State.Value, previous: d.PreviousState.Value,
+		reason: d.State.Reason, account: e.Account, region: e.Region, changed: changed, labels: map[string]string{}}
 	if len(e.Resources) > 0 {
-		arn = e.Resources[0]
+		al.arn = e.Resources[0]
 	}
-	labels := map[string]string{"account": e.Account, "region": e.Region, "state": d.State.Value, "previous_state": d.PreviousState.Value, "alarm_arn": arn}
-	key := arn
-	if strings.TrimSpace(key) == "" {
-		key = e.Account + "/" + e.Region + "/" + d.AlarmName
-	}
-	return alarmGroup(d.AlarmName, d.Configuration.Description, d.State.Value, d.State.Reason, key, changed, labels), nil
+	return al.group(), nil
 }
 
-// alarmGroup is a CloudWatch alarm as a group of one: firing in ALARM,
-// resolved in OK or INSUFFICIENT_DATA (no data is not the condition).
-func alarmGroup(name, desc, state, reason, key string, changed time.Time, labels map[string]string) Group {
-	firing := strings.EqualFold(strings.TrimSpace(state), "ALARM")
+// alarm is what the forms a CloudWatch alarm arrives in have in common.
+type alarm struct {
+	name, desc, state, previous, reason string
+	arn, account, region                string
+	changed                             time.Time
+	labels                              map[string]string // the metric's, besides those every alarm has
+}
+
+// group is the alarm as a group of one: firing in ALARM, resolved in OK
+// or INSUFFICIENT_DATA (no data is not the condition), keyed by its ARN.
+func (al alarm) group() Group {
+	name, desc, changed := al.name, al.desc, al.changed
+	labels := al.labels
+	labels["account"], labels["region"], labels["alarm_arn"] = al.account, al.region, al.arn
+	labels["state"], labels["previous_state"] = al.state, al.previous
+	key := al.arn
+	if strings.TrimSpace(key) == "" {
+		key = al.account + "/" + al.region + "/" + al.name
+	}
+	firing := strings.EqualFold(strings.TrimSpace(al.state), "ALARM")
 	summary := firstLine(desc)
 	if summary == "" {
-		summary = reason
+		summary = al.reason
 	}
-	ann := map[string]string{"description": desc, "reason": reason}
+	ann := map[string]string{"description": desc, "reason": al.reason}
 	if u := linkIn(desc); u != "" {
 		// an alarm has no annotations: the runbook is the link its
 		// description gives

@@ -1,8 +1,9 @@
 // Package alerts reads what monitoring sends when something breaks (an
 // Alertmanager or Grafana webhook, Alertmanager's list of current alerts,
-// a PagerDuty or Opsgenie webhook, a CloudWatch alarm) into what declaring an incident needs: a title, a severity, a
-// kind, when it was detected, the runbook it names and the group it belongs
-// to, so the next notification of the same group finds the same incident.
+// a PagerDuty or Opsgenie webhook, a CloudWatch alarm) into what declaring
+// an incident needs: a title, a severity, a kind, when it was detected,
+// the runbook it names and the group it belongs to, so the next
+// notification of the same group finds the same incident.
 package alerts
 
 import (

@@ -84,7 +84,8 @@ leaves acknowledged empty, so it stays out of time to acknowledge.
 
 --from-alert reads an Alertmanager or Grafana webhook body, the array
 Alertmanager's /api/v2/alerts returns, a PagerDuty v3 or Opsgenie webhook
-event, or a CloudWatch alarm (SNS or EventBridge) ('-': standard input) and takes the title, severity, kind and detection time from it,
+event, or a CloudWatch alarm (SNS or EventBridge) ('-': standard input),
+and takes the title, severity, kind and detection time from it,
 attaching the runbook its runbook_url names. Another notification of the
 same alert group adds a note to that group's open incident instead.`,
 		Example: `  sitrep declare --title "Checkout 500s" --sev 1 --kind outage

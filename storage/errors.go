@@ -56,13 +56,6 @@ func (e *faultError) Is(target error) bool { return target == e.kind }
 // describeSQLiteError turns the driver's reports of the faults a person can
 // act on (a damaged file, a full disk, a read-only file, a wait that ran
 // out) into words; anything else is returned as it is.
-// isBusy says err is SQLite's "database is locked": another process holds
-// the lock this one needs.
-func isBusy(err error) bool {
-	var se *sqlite.Error
-	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
-}
-
 func describeSQLiteError(err error) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return timeoutError{err}
@@ -104,3 +97,10 @@ func (e timeoutError) Error() string {
 }
 
 func (e timeoutError) Unwrap() error { return e.err }
+
+// isBusy says err is SQLite's "database is locked": another process holds
+// the lock this one needs.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}

@@ -188,11 +188,14 @@ func dsn(path string, readOnly bool) string {
 }
 
 // busyTimeout is how long a write waits for another process's: every
-// connection's busy_timeout, and walMode's turns.
+// connection's busy_timeout (busyPragma, in milliseconds), and walMode's
+// turns.
 const (
-	busyTimeout = 15 * time.Second
-	busyPragma  = "_pragma=busy_timeout(15000)"
+	busyTimeoutMS = 15000
+	busyTimeout   = busyTimeoutMS * time.Millisecond
 )
+
+var busyPragma = "_pragma=busy_timeout(" + strconv.Itoa(busyTimeoutMS) + ")"
 
 // walMode switches a store not yet in WAL mode (a new file, or one an old
 // sitrep made) before the pool's connections open it. Each connection asks
