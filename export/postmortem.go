@@ -155,11 +155,15 @@ func keyByWords(name string) string {
 	return ""
 }
 
+var nameMarks = sync.OnceValue(func() *strings.Replacer {
+	return strings.NewReplacer("*", "", "_", " ", "`", "", "&", "and", "’", "'")
+})
+
 // normName is a heading as otherNames writes it: lower case, without
 // emphasis, numbering or the punctuation and emoji around it.
 func normName(heading string) string {
 	h := strings.ToLower(model.OneLine(heading))
-	h = strings.NewReplacer("*", "", "_", " ", "`", "", "&", "and", "’", "'").Replace(h)
+	h = nameMarks().Replace(h)
 	h = numbering().ReplaceAllString(strings.TrimSpace(h), "")
 	h = strings.Trim(h, " :.-–—!?🔥✅❌📝")
 	return strings.Join(strings.Fields(h), " ")
@@ -506,11 +510,28 @@ func statusMarker(s string) (model.ActionStatus, bool) {
 	return st, err == nil
 }
 
+// tableCells splits a table row at its unescaped pipes: a "\|" is a pipe
+// in a cell, as sitrep's own export writes one (mdCell).
 func tableCells(row string) []string {
 	row = strings.TrimSpace(row)
 	row = strings.TrimPrefix(row, "|")
-	row = strings.TrimSuffix(row, "|")
-	cells := strings.Split(row, "|")
+	if strings.HasSuffix(row, "|") && !strings.HasSuffix(row, `\|`) {
+		row = row[:len(row)-1]
+	}
+	var cells []string
+	var cell strings.Builder
+	for i := 0; i < len(row); i++ {
+		switch {
+		case row[i] == '\\' && i+1 < len(row) && row[i+1] == '|':
+			cell.WriteByte('|')
+			i++
+		case row[i] == '|':
+			cells, cell = append(cells, cell.String()), strings.Builder{}
+		default:
+			cell.WriteByte(row[i])
+		}
+	}
+	cells = append(cells, cell.String())
 	for i := range cells {
 		cells[i] = strings.TrimSpace(strings.ReplaceAll(cells[i], "**", ""))
 	}

@@ -247,6 +247,17 @@ func TestReadPostmortemBoldHeadings(t *testing.T) {
 	}
 }
 
+// A pipe in a table cell is written "\|" (sitrep's own export does so):
+// it is part of the cell, not a column (and in an action item's title
+// it shows as ¦, since sitrep's own lines use | between fields).
+func TestReadPostmortemEscapedPipe(t *testing.T) {
+	r, _, err := ReadPostmortem("## Action items\n\n| Action | Owner |\n|---|---|\n| Alert on `ps \\| grep x` | dee |\n", reviewNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameItems(t, r.ActionItems, []model.ActionItem{{Title: "Alert on `ps ¦ grep x`", Owner: "dee", Status: model.ActionOpen}})
+}
+
 // Every postmortem in the corpus reads, with its main sections found and
 // every word of it kept somewhere in the review.
 func TestReadPostmortemCorpus(t *testing.T) {

@@ -394,8 +394,7 @@ func (r *reviewScreen) stored(msg reviewSavedMsg) (slot string, ok bool) {
 }
 
 // layout is a section's text reflowed, wrapped to the screen and indented,
-// kept
-// between frames: a review brought in with its chat log can run to
+// kept between frames: a review brought in with its chat log can run to
 // megabytes, and laying it out again at every tick of the clock cost
 // 150 ms a second.
 func (r *reviewScreen) layout(key, text string, w int) []string {
@@ -406,7 +405,7 @@ func (r *reviewScreen) layout(key, text string, w int) []string {
 	for _, para := range strings.Split(reflow(model.Printable(text)), "\n") {
 		// A list item's wrapped lines hang under its text, not its marker.
 		hang := len(listMarker().FindString(para))
-		if hang == 0 || hang > (w-2)/2 {
+		if hang > (w-2)/2 {
 			hang = 0
 		}
 		for i, l := range wrap(para[hang:], max(w-2-hang, 1)) {
