@@ -57,11 +57,9 @@ func parseRunbook(s *source, f *frontMatter, rules string) *model.Runbook {
 	}
 	switch n := countSteps(s.doc); {
 	case rules == RulesPerSection || rules == RulesPerSection2:
-		b.second = today || rules == RulesPerSection2
-		b.buildPerSection()
 		// Recorded only where the second edition's steps were found, so a
 		// runbook without them reads the same in a sitrep from before.
-		if b.secondFound {
+		if b.buildPerSection(today || rules == RulesPerSection2) {
 			rules = RulesPerSection2
 		} else {
 			rules = RulesPerSection
@@ -106,10 +104,6 @@ type builder struct {
 	steps  []model.Step   // in reading order, so each phase's steps are a run of them
 	meta   []stepMeta     // beside steps, what finish needs to complete them
 	titles []headingTitle // every top-level heading, for the runbook's title
-	// second: a section's paragraphs that open with a bold step number,
-	// and the rows of its table of steps, are its steps
-	// (RulesPerSection2); secondFound: some were.
-	second, secondFound bool
 }
 
 type headingTitle struct {

@@ -239,10 +239,12 @@ func (r *renderer) block(n ast.Node) {
 	case *extast.Table:
 		// A table of steps read as steps is drawn as them (the rules
 		// the runbook was read with decide, not the table's shape).
-		if rows := r.s.stepRows(n); rows != nil {
-			if _, ok := r.stepAt[rows[0].line]; ok {
-				r.stepTable(rows)
-				return
+		if first := n.FirstChild().NextSibling(); first != nil {
+			if _, ok := r.stepAt[r.s.bodyLine(start(first))]; ok {
+				if rows := r.s.stepRows(n); rows != nil {
+					r.stepTable(rows)
+					return
+				}
 			}
 		}
 		r.table(n)

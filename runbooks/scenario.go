@@ -459,7 +459,7 @@ func modular(s *source) bool {
 		text := s.inlineText(h)
 		// An Injects, Run sheet or Timeline section, or a timed heading,
 		// says the file's times: its numbered headings stay headings.
-		if sec := sectionOf(text); sec == injectsSection || sec == timelineSection || offsetHeading().MatchString(text) || clockHeading().MatchString(text) {
+		if sec := sectionOf(text); sec == injectsSection || sec == timelineSection || timed(text) {
 			return false
 		}
 		if moduleHeading().MatchString(text) {

@@ -48,7 +48,7 @@ const (
 	secList                         // numbered or checklist items are steps
 	secActions                      // an action heading over bullets: each bullet is a step
 	secHeading                      // a numbered heading: the section is one step
-	secBold                         // paragraphs opening with a bold step number, or a table's rows, are its steps
+	secParaSteps                    // step paragraphs ("**Step 1:** …"), or a table of steps' rows, are its steps
 	secReference                    // references, see also, not-responsibilities: never steps
 )
 
@@ -217,7 +217,7 @@ func splitSections(doc ast.Node) []section {
 
 // classify reads each section on its own, marking the lists in it that
 // are citations or negative lists so no rule reads them as steps.
-func (b *builder) classify(secs []section) ([]secOf, notSteps) {
+func (b *builder) classify(secs []section, paraSteps bool) ([]secOf, notSteps) {
 	ns := notSteps{}
 	out := make([]secOf, len(secs))
 	for i, sec := range secs {
@@ -242,10 +242,10 @@ func (b *builder) classify(secs []section) ([]secOf, notSteps) {
 			out[i].kind = secReference
 		case b.hasSteps(sec.blocks, ns):
 			out[i].kind = secList
-		case b.second && (b.boldParagraphs(sec.blocks) >= 2 || hasStepTable(b.s, sec.blocks)):
+		case paraSteps && (b.stepParagraphs(sec.blocks) >= 2 || hasStepTable(b.s, sec.blocks)):
 			// before a numbered heading's one step: "## 3. Contain" over
 			// "**Step 1:** …" paragraphs is a phase of steps
-			out[i].kind = secBold
+			out[i].kind = secParaSteps
 		case sec.heading != nil && isNumbered(title):
 			out[i].kind = secHeading
 		case sec.heading != nil && isActionTitle(title) && hasBullets(sec.blocks):
@@ -314,12 +314,15 @@ func hasBullets(blocks []ast.Node) bool {
 // buildPerSection finds steps section by section. A file in which no
 // section has list, action or numbered-heading steps is walked as before
 // (buildProse: sections nest as their headings do); otherwise each section
-// is read on its own, a section of prose being one step.
-func (b *builder) buildPerSection() {
-	secs, ns := b.classify(splitSections(b.s.doc))
+// is read on its own, a section of prose being one step. With paraSteps
+// (RulesPerSection2), step paragraphs and tables of steps are steps too;
+// it reports whether any were.
+func (b *builder) buildPerSection(paraSteps bool) (usedParaSteps bool) {
+	secs, ns := b.classify(splitSections(b.s.doc), paraSteps)
 	procedural := false
 	for _, sec := range secs {
-		procedural = procedural || sec.kind == secList || sec.kind == secActions || sec.kind == secHeading || sec.kind == secBold
+		procedural = procedural || sec.kind == secList || sec.kind == secActions || sec.kind == secHeading || sec.kind == secParaSteps
+		usedParaSteps = usedParaSteps || sec.kind == secParaSteps
 	}
 	if !procedural {
 		b.rb.Prose = true
@@ -343,14 +346,15 @@ func (b *builder) buildPerSection() {
 			b.headingStep(sec, false)
 		case sec.kind == secActions:
 			b.listBlocks(sec.blocks, rule, true)
-		case sec.kind == secBold:
-			b.boldSteps(sec.blocks)
+		case sec.kind == secParaSteps:
+			b.paraSteps(sec.blocks)
 		case sec.kind == secList:
 			b.listBlocks(sec.blocks, rule, false)
 		default:
 			b.listBlocks(sec.blocks, func(*ast.ListItem) bool { return false }, false)
 		}
 	}
+	return usedParaSteps
 }
 
 // listBlocks makes steps of the items rule picks (and, with bullets, of
@@ -378,24 +382,24 @@ func (b *builder) listBlocks(blocks []ast.Node, rule func(*ast.ListItem) bool, b
 	}
 }
 
-// boldStep: "**Step 1:** Download…", "**2.** Reload…", "**Step 3 –
+// stepParagraph: "**Step 1:** Download…", "**2.** Reload…", "**Step 3 –
 // Reload nginx**": a paragraph that opens with a bold step number.
 // "Step 4: Reload" unbolded counts too: the word says it is a step (a bare
 // "4." or "4)" would have been a list item).
-var boldStep = sync.OnceValue(func() *regexp.Regexp {
+var stepParagraph = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`(?i)^(?:(?:\*\*|__)(?:step\s*\d+|\d+[.):])|step\s*\d+\s*[:.)–—-]\s*\S)`)
 })
 
-// boldTitle is the step a paragraph opens with a bold number names, and
+// stepParagraphTitle is the step a paragraph opens with a step number names, and
 // whether it is one.
-func (s *source) boldTitle(n ast.Node) (string, bool) {
+func (s *source) stepParagraphTitle(n ast.Node) (string, bool) {
 	p, ok := n.(*ast.Paragraph)
 	if !ok || p.Lines().Len() == 0 {
 		return "", false
 	}
 	seg := p.Lines().At(0)
 	first := strings.TrimSpace(string(seg.Value(s.body)))
-	if !boldStep().MatchString(first) {
+	if !stepParagraph().MatchString(first) {
 		return "", false
 	}
 	plain := strings.TrimSpace(plainInline(dropBreak(first)))
@@ -405,22 +409,21 @@ func (s *source) boldTitle(n ast.Node) (string, bool) {
 	return strings.TrimLeft(plain, "0123456789.):–—- "), true
 }
 
-func (b *builder) boldParagraphs(blocks []ast.Node) int {
+func (b *builder) stepParagraphs(blocks []ast.Node) int {
 	n := 0
 	for _, c := range blocks {
-		if _, ok := b.s.boldTitle(c); ok {
+		if _, ok := b.s.stepParagraphTitle(c); ok {
 			n++
 		}
 	}
 	return n
 }
 
-// boldSteps makes a step of each paragraph that opens with a bold step
+// paraSteps makes a step of each paragraph that opens with a bold step
 // number, and of each row of a table of steps; what follows a paragraph,
 // code included, up to the next is its body, and what comes before the
 // first is the phase's introduction.
-func (b *builder) boldSteps(blocks []ast.Node) {
-	b.secondFound = true
+func (b *builder) paraSteps(blocks []ast.Node) {
 	none := func(*ast.ListItem) bool { return false }
 	for _, n := range blocks {
 		sp := b.s.nodeSpan(n)
@@ -440,7 +443,7 @@ func (b *builder) boldSteps(blocks []ast.Node) {
 			}
 			continue
 		}
-		if title, ok := b.s.boldTitle(n); ok {
+		if title, ok := b.s.stepParagraphTitle(n); ok {
 			b.steps = append(b.steps, model.Step{Title: title, Line: b.s.bodyLine(start(n)), RACI: b.phases[len(b.phases)-1].raci})
 			b.meta = append(b.meta, stepMeta{phase: len(b.phases) - 1})
 			if n.Lines().Len() > 1 {

@@ -87,6 +87,10 @@ func (s *source) stepRows(n ast.Node) []stepRow {
 	if title < 0 || command < 0 {
 		return nil
 	}
+	numeric := make([]bool, len(headers))
+	for i := range headers {
+		numeric[i] = numbersOnly(body, i)
+	}
 	var rows []stepRow
 	for r, cells := range body {
 		cell := func(i int) string {
@@ -111,7 +115,7 @@ func (s *source) stepRows(n ast.Node) []stepRow {
 			}
 		}
 		for i, h := range headers {
-			if i == title || i == command || cell(i) == "" || numbersOnly(body, i) {
+			if i == title || i == command || cell(i) == "" || numeric[i] {
 				continue
 			}
 			row.notes = append(row.notes, h+": "+cell(i))
