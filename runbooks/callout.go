@@ -1,7 +1,6 @@
 package runbooks
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
 	"sync"
@@ -94,19 +93,29 @@ func (calloutParser) Open(parent ast.Node, reader text.Reader, pc parser.Context
 		c = &Callout{Title: m[1]}
 	} else if m := mkdocsOpen().FindStringSubmatch(rest); m != nil && calloutKinds[strings.ToLower(m[1])] {
 		c = &Callout{Sort: m[1], Title: m[2]}
-	} else if m := colonOpen().FindStringSubmatch(rest); m != nil && m[2] != "" && !strings.HasSuffix(m[2], ":::") {
-		// (a directive closed on its own line, DocFX's ":::image …:::",
-		// holds nothing)
-		kind, title := colonKind(m[2])
-		if !calloutKinds[strings.ToLower(kind)] {
-			return nil, parser.NoChildren
-		}
-		c = &Callout{Sort: kind, Title: title, fence: len(m[1])}
+	} else if kind, title, fence, ok := colonCallout(rest); ok {
+		c = &Callout{Sort: kind, Title: title, fence: fence}
 	} else {
 		return nil, parser.NoChildren
 	}
 	reader.AdvanceToEOL()
 	return c, parser.HasChildren
+}
+
+// colonCallout reads a line that opens a colon callout (":::warning
+// Title"): its kind, title and how many colons close it. A directive
+// closed on its own line (DocFX's ":::image …:::") holds nothing, and one
+// of another kind (":::zone") is no callout.
+func colonCallout(line string) (kind, title string, fence int, ok bool) {
+	m := colonOpen().FindStringSubmatch(line)
+	if m == nil || m[2] == "" || strings.HasSuffix(m[2], ":::") {
+		return "", "", 0, false
+	}
+	kind, title = colonKind(m[2])
+	if !calloutKinds[strings.ToLower(kind)] {
+		return "", "", 0, false
+	}
+	return kind, title, len(m[1]), true
 }
 
 // colonKind reads what follows a colon fence: "warning Title",
@@ -157,12 +166,8 @@ func (calloutParser) Continue(node ast.Node, reader text.Reader, pc parser.Conte
 			// A callout nests inside one of more colons only: one of as
 			// many or more means this one was left open, and the lint
 			// says so at its line, not at the next one's.
-			if i-pos >= c.fence && !util.IsBlank(line[i:]) {
-				if m := colonOpen().FindSubmatch(bytes.TrimRight(line[pos:], "\r\n")); m != nil {
-					if kind, _ := colonKind(string(m[2])); calloutKinds[strings.ToLower(kind)] {
-						return parser.Close
-					}
-				}
+			if _, _, fence, ok := colonCallout(strings.TrimRight(string(line[pos:]), "\r\n")); ok && fence >= c.fence {
+				return parser.Close
 			}
 		}
 		return parser.Continue | parser.HasChildren

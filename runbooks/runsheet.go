@@ -89,7 +89,7 @@ func (b *scenarioBuilder) tableInjects(t *extast.Table) []*injectHead {
 	var rows []ast.Node
 	for row := t.FirstChild(); row != nil; row = row.NextSibling() {
 		if row.Kind() == extast.KindTableHeader {
-			head = b.cells(row)
+			head = b.s.rowCells(row)
 			continue
 		}
 		rows = append(rows, row)
@@ -97,7 +97,7 @@ func (b *scenarioBuilder) tableInjects(t *extast.Table) []*injectHead {
 	if len(rows) == 0 {
 		return nil
 	}
-	firstRow := b.cells(rows[0])
+	firstRow := b.s.rowCells(rows[0])
 	at, what, expect := -1, -1, -1
 	for i, h := range head {
 		if at < 0 && timeColumn().MatchString(strings.TrimSpace(h)) && i < len(firstRow) && timed(firstRow[i]) {
@@ -128,7 +128,7 @@ func (b *scenarioBuilder) tableInjects(t *extast.Table) []*injectHead {
 	}
 	var out []*injectHead
 	for _, row := range rows {
-		cells := b.cells(row)
+		cells := b.s.rowCells(row)
 		cell := func(i int) string {
 			if i < 0 || i >= len(cells) {
 				return ""
@@ -156,14 +156,6 @@ func (b *scenarioBuilder) tableInjects(t *extast.Table) []*injectHead {
 		}
 		ih.text = strings.Join(more, "\n\n")
 		out = append(out, ih)
-	}
-	return out
-}
-
-func (b *scenarioBuilder) cells(row ast.Node) []string {
-	var out []string
-	for c := row.FirstChild(); c != nil; c = c.NextSibling() {
-		out = append(out, b.s.inlineText(c))
 	}
 	return out
 }

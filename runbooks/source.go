@@ -608,6 +608,15 @@ func (s *source) inlineTextFrom(n ast.Node, first int) string {
 	return strings.TrimSpace(strings.Join(parts, " "))
 }
 
+// rowCells is a table row's cells, each as inlineText gives it.
+func (s *source) rowCells(row ast.Node) []string {
+	var out []string
+	for c := row.FirstChild(); c != nil; c = c.NextSibling() {
+		out = append(out, strings.TrimSpace(s.inlineText(c)))
+	}
+	return out
+}
+
 // codeBlock reads a fenced code block's language and exact content.
 func (s *source) codeBlock(fc *ast.FencedCodeBlock) codeRef {
 	var b strings.Builder

@@ -61,18 +61,14 @@ func (s *source) stepRows(n ast.Node) []stepRow {
 	if !ok || t.FirstChild() == nil {
 		return nil
 	}
-	var headers []string
-	for c := t.FirstChild().FirstChild(); c != nil; c = c.NextSibling() {
-		headers = append(headers, strings.Trim(strings.TrimSpace(plainInline(s.inlineText(c))), ":*"))
+	headers := s.rowCells(t.FirstChild())
+	for i, h := range headers {
+		headers[i] = strings.Trim(strings.TrimSpace(plainInline(h)), ":*")
 	}
 	var body [][]string
 	var lines []int
 	for row := t.FirstChild().NextSibling(); row != nil; row = row.NextSibling() {
-		var cells []string
-		for c := row.FirstChild(); c != nil; c = c.NextSibling() {
-			cells = append(cells, strings.TrimSpace(s.inlineText(c)))
-		}
-		body = append(body, cells)
+		body = append(body, s.rowCells(row))
 		lines = append(lines, s.bodyLine(start(row)))
 	}
 	title, command := -1, -1
