@@ -25,19 +25,22 @@ const (
 
 // otherNames are the other headings teams give each section (besides the
 // one sitrep's own document uses), normalised as sectionKey normalises.
-var otherNames = map[string][]string{
-	"summary":              {"executive summary", "incident summary", "overview", "tl;dr", "tldr", "description", "what happened", "background"},
-	"impact":               {"customer impact", "user impact", "business impact", "impact assessment", "scope", "scope and impact", "impact and scope"},
-	keyImpactStart:         {"impact start", "start of impact"},
-	"root_cause":           {"root causes", "root cause analysis", "rca", "cause", "causes", "why it happened"},
-	"contributing_factors": {"contributing factor", "contributing causes", "trigger", "triggers"},
-	"detection":            {"how it was detected", "how was it detected", "how we found out"},
-	"resolution":           {"mitigation", "remediation", "recovery", "resolution and recovery", "mitigation and resolution", "fix", "the fix", "how it was fixed", "response"},
-	"went_well":            {"went well", "things that went well", "what worked", "what went right"},
-	"went_poorly":          {"what went wrong", "what didn't go well", "what did not go well", "what could have gone better", "what could be improved", "things that went poorly", "what went badly", "went poorly", "went wrong"},
-	"lucky":                {"where we were lucky", "we got lucky", "lucky", "what we got lucky with"},
-	"lessons":              {"lessons learnt", "lessons", "learnings", "takeaways", "key takeaways"},
-	keyActions:             {"action item", "follow-ups", "follow ups", "followups", "follow-up items", "corrective actions", "corrective and preventative actions", "remediation items", "next steps", "todo", "to do", "action plan", "preventive actions"},
+// (A function, not a map built at start-up: only sectionByName reads it.)
+func otherNames() map[string][]string {
+	return map[string][]string{
+		"summary":              {"executive summary", "incident summary", "overview", "tl;dr", "tldr", "description", "what happened", "background"},
+		"impact":               {"customer impact", "user impact", "business impact", "impact assessment", "scope", "scope and impact", "impact and scope"},
+		keyImpactStart:         {"impact start", "start of impact"},
+		"root_cause":           {"root causes", "root cause analysis", "rca", "cause", "causes", "why it happened"},
+		"contributing_factors": {"contributing factor", "contributing causes", "trigger", "triggers"},
+		"detection":            {"how it was detected", "how was it detected", "how we found out"},
+		"resolution":           {"mitigation", "remediation", "recovery", "resolution and recovery", "mitigation and resolution", "fix", "the fix", "how it was fixed", "response"},
+		"went_well":            {"went well", "things that went well", "what worked", "what went right"},
+		"went_poorly":          {"what went wrong", "what didn't go well", "what did not go well", "what could have gone better", "what could be improved", "things that went poorly", "what went badly", "went poorly", "went wrong"},
+		"lucky":                {"where we were lucky", "we got lucky", "lucky", "what we got lucky with"},
+		"lessons":              {"lessons learnt", "lessons", "learnings", "takeaways", "key takeaways"},
+		keyActions:             {"action item", "follow-ups", "follow ups", "followups", "follow-up items", "corrective actions", "corrective and preventative actions", "remediation items", "next steps", "todo", "to do", "action plan", "preventive actions"},
+	}
 }
 
 // sectionHeadings are the headings of sitrep's own review document, by
@@ -55,7 +58,7 @@ var sectionByName = sync.OnceValue(func() map[string]string {
 	for key, h := range sectionHeadings() {
 		m[normName(h)] = key
 	}
-	for key, names := range otherNames {
+	for key, names := range otherNames() {
 		for _, n := range names {
 			m[n] = key
 		}
