@@ -87,9 +87,9 @@ var mdHeading = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile
 func nestHeadings(text string, level int) string {
 	lines := strings.Split(text, "\n")
 	top, fenced := 7, make([]bool, len(lines))
-	var code codeFence
+	var code model.CodeFence
 	for i, l := range lines {
-		if fenced[i] = code.line(l); fenced[i] {
+		if fenced[i] = code.Line(l); fenced[i] {
 			continue
 		}
 		if m := mdHeading().FindStringSubmatch(l); m != nil {

@@ -79,7 +79,6 @@ var (
 		return regexp.MustCompile(`^ {0,3}(?:\*\*|__)([^*_]{1,60}?)(?:\*\*|__)\s*:?\s*$`)
 	})
 	numbering = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:\d+|[ivx]+|[a-z])[.)]\s+`) })
-	fence     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("^ {0,3}(`{3,}|~{3,})") })
 )
 
 // headingOf reads l as a heading: a Markdown one, or a line that is
@@ -212,19 +211,19 @@ func ReadPostmortem(text string, now time.Time) (model.Review, []string, error) 
 	label := false     // cur is a bold-labelled paragraph before the first heading
 	titled := false    // the document's # title was met (it is the incident's own)
 	var preamble []int // lines before any section, kept in the summary
-	var code codeFence
+	var code model.CodeFence
 	boldHeadings := false // the document heads sections with bold lines
 	for i, l := range strings.Split(text, "\n") {
 		n := i + 1
-		if code.open != "" {
+		if code.Inside() {
 			// A code block left open ends at the next heading that names
 			// a section: otherwise one missing ``` would swallow the rest
 			// of the document, and "## Impact" is not a line of code.
 			if m := headingLine().FindStringSubmatch(l); m != nil && sectionKey(m[2]) != "" {
-				code.open = ""
+				code.End()
 			}
 		}
-		if !code.line(l) {
+		if !code.Line(l) {
 			if level, h, ok := headingOf(l, &boldHeadings); ok {
 				label = false
 				if key := sectionKey(h); key != "" {
@@ -289,7 +288,7 @@ func ReadPostmortem(text string, now time.Time) (model.Review, []string, error) 
 			bodies["summary"] = append(bodies["summary"], docLine{n, l})
 			continue
 		}
-		if body := bodies[cur.key]; strings.TrimSpace(l) == "" && len(body) > 0 && strings.TrimSpace(body[len(body)-1].text) == "" && code.open == "" {
+		if body := bodies[cur.key]; strings.TrimSpace(l) == "" && len(body) > 0 && strings.TrimSpace(body[len(body)-1].text) == "" && !code.Inside() {
 			continue // one blank line between paragraphs, where a section goes on after a heading
 		}
 		bodies[cur.key] = append(bodies[cur.key], docLine{n, l})
@@ -337,25 +336,6 @@ func paragraphEnd(ls []docLine, n int) []docLine {
 		return ls
 	}
 	return append(ls, docLine{n, ""})
-}
-
-// codeFence follows fenced code blocks line by line, so that a "#" line in
-// one (a shell comment) is not taken for a heading.
-type codeFence struct{ open string } // the opening fence, "" outside a block
-
-// line reports whether l belongs to a code block, its fences included.
-func (f *codeFence) line(l string) bool {
-	m := fence().FindStringSubmatch(l)
-	switch {
-	case f.open == "":
-		if m != nil {
-			f.open = m[1]
-		}
-		return m != nil
-	case m != nil && m[1][0] == f.open[0] && len(m[1]) >= len(f.open) && strings.TrimSpace(strings.TrimLeft(l, " `~")) == "":
-		f.open = ""
-	}
-	return true
 }
 
 func joinLines(ls []docLine) string {

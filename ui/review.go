@@ -432,15 +432,15 @@ func (r *reviewScreen) layout(key, text string, w int) []string {
 func reflow(text string) string {
 	lines := strings.Split(text, "\n")
 	out := make([]string, 0, len(lines))
-	code, joinable := false, false
+	var code model.CodeFence
+	joinable := false
 	for _, l := range lines {
 		t := strings.TrimSpace(l)
-		fence := strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")
 		switch {
-		case fence:
-			code, joinable = !code, false
-		case code || t == "" || blockStart(l):
-			joinable = !code && t != "" && !strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "|")
+		case code.Line(l):
+			joinable = false
+		case t == "" || blockStart(l):
+			joinable = t != "" && !strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "|")
 		case joinable:
 			prev := &out[len(out)-1]
 			if !strings.HasSuffix(*prev, "  ") && !strings.HasSuffix(*prev, "\\") {

@@ -210,6 +210,11 @@ func TestReviewReflow(t *testing.T) {
 	if got := reflow(in); got != want {
 		t.Errorf("reflow:\n%s\nwant:\n%s", got, want)
 	}
+	// A "~~~" line inside a backtick block is code, not the block's end.
+	nested := "```\n~~~\nline one\nline two\n```\nafter\ncode"
+	if got, want := reflow(nested), "```\n~~~\nline one\nline two\n```\nafter code"; got != want {
+		t.Errorf("reflow:\n%s\nwant:\n%s", got, want)
+	}
 }
 
 // A list item's wrapped lines hang under its text; the layout is kept for
