@@ -353,8 +353,6 @@ func lineSpan(a, b int) string {
 	return fmt.Sprintf("lines %d-%d", a, b)
 }
 
-var listMark = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([-*+]|\d+[.)])\s+`) })
-
 // readActionItems reads an action items section: sitrep's own lines,
 // plain list items (an indented one adds to the item above), plain lines,
 // or a table whose header names the columns. "### " headings group them.
@@ -391,7 +389,7 @@ func readActionItems(lines []docLine) []model.ActionItem {
 			continue
 		}
 		indent := len(l.text) - len(strings.TrimLeft(l.text, " \t"))
-		mark := listMark().FindString(t)
+		mark := t[:model.ListMarker(t)]
 		rest := strings.TrimSpace(t[len(mark):])
 		if (mark == "" || indent >= 2) && open && len(items) > 0 {
 			// A wrapped line or a sub-item: part of the item above.

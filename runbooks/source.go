@@ -232,25 +232,9 @@ func nesting(n ast.Node) int {
 	return d
 }
 
-// looksLikeListItem: a bullet or a number of up to nine digits with its
-// delimiter, followed by a space, a tab or the end of the line, as
-// CommonMark opens a list item. It only decides whether a refused marker
-// is reported, so it need not be exact.
-func looksLikeListItem(line []byte) bool {
-	i := 0
-	if len(line) > 0 && (line[0] == '-' || line[0] == '+' || line[0] == '*') {
-		i = 1
-	} else {
-		for i < len(line) && i < 9 && line[i] >= '0' && line[i] <= '9' {
-			i++
-		}
-		if i == 0 || i >= len(line) || (line[i] != '.' && line[i] != ')') {
-			return false
-		}
-		i++
-	}
-	return i == len(line) || line[i] == ' ' || line[i] == '\t' || line[i] == '\n' || line[i] == '\r'
-}
+// looksLikeListItem: a line that opens a list item. It only decides
+// whether a refused marker is reported, so it need not be exact.
+func looksLikeListItem(line []byte) bool { return model.ListMarker(line) > 0 }
 
 func looksLikeQuote(line []byte) bool { return len(line) > 0 && line[0] == '>' }
 

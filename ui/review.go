@@ -3,9 +3,7 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -404,7 +402,7 @@ func (r *reviewScreen) layout(key, text string, w int) []string {
 	var lines []string
 	for _, para := range strings.Split(reflow(model.Printable(text)), "\n") {
 		// A list item's wrapped lines hang under its text, not its marker.
-		hang := len(listMarker().FindString(para))
+		hang := model.ListMarker(para)
 		if hang > (w-2)/2 {
 			hang = 0
 		}
@@ -460,13 +458,12 @@ func blockStart(l string) bool {
 		return true // indented: code, or a list item's own lines
 	}
 	t := strings.TrimSpace(l)
-	for _, p := range []string{"#", ">", "|", "- ", "* ", "+ ", "<"} {
+	for _, p := range []string{"#", ">", "|", "<"} {
 		if strings.HasPrefix(t, p) {
 			return true
 		}
 	}
-	digits := len(t) - len(strings.TrimLeft(t, "0123456789"))
-	return digits > 0 && digits < len(t) && (t[digits] == '.' || t[digits] == ')')
+	// A list item, but not a sentence that opens with a number ("1.5 GB
+	// of orders were lost") wrapped onto its own line.
+	return model.ListMarker(t) > 0
 }
-
-var listMarker = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^ *([-*+]|\d{1,9}[.)]) +`) })

@@ -215,6 +215,12 @@ func TestReviewReflow(t *testing.T) {
 	if got, want := reflow(nested), "```\n~~~\nline one\nline two\n```\nafter code"; got != want {
 		t.Errorf("reflow:\n%s\nwant:\n%s", got, want)
 	}
+	// A sentence wrapped so that a number opens a line is still the
+	// paragraph's, not a list item.
+	number := "Replication fell behind by\n1.5 GB before the failover."
+	if got, want := reflow(number), "Replication fell behind by 1.5 GB before the failover."; got != want {
+		t.Errorf("reflow:\n%s\nwant:\n%s", got, want)
+	}
 }
 
 // A list item's wrapped lines hang under its text; the layout is kept for
