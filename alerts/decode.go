@@ -1,8 +1,8 @@
 // Package alerts reads what monitoring sends when something breaks (an
 // Alertmanager or Grafana webhook, Alertmanager's list of current alerts,
-// a PagerDuty or Opsgenie webhook, a CloudWatch alarm) into what declaring
-// an incident needs: a title, a severity, a kind, when it was detected,
-// the runbook it names and the group it belongs to, so the next
+// a PagerDuty, Opsgenie or Datadog webhook, a CloudWatch alarm) into what
+// declaring an incident needs: a title, a severity, a kind, when it was
+// detected, the runbook it names and the group it belongs to, so the next
 // notification of the same group finds the same incident.
 package alerts
 
@@ -24,7 +24,7 @@ const MaxBody = 10 << 20
 
 // Expected names every shape Decode reads; each refusal ends with it, so
 // whoever piped the wrong thing in learns what would have worked.
-const Expected = "expected an Alertmanager webhook body (version 4) or Grafana's, the JSON array Alertmanager's /api/v2/alerts returns, a PagerDuty v3 webhook incident event, an Opsgenie webhook, or a CloudWatch alarm (its SNS notification, the alarm message, or EventBridge's state change event)"
+const Expected = "expected an Alertmanager webhook body (version 4) or Grafana's, the JSON array Alertmanager's /api/v2/alerts returns, a PagerDuty v3 webhook incident event, an Opsgenie webhook, a CloudWatch alarm (its SNS notification, the alarm message, or EventBridge's state change event), or a Datadog webhook (its default payload, or one with $ALERT_TRANSITION)"
 
 // Source says which shape a payload came in.
 type Source string
@@ -36,6 +36,7 @@ const (
 	SourcePagerDuty  Source = "PagerDuty webhook"
 	SourceCloudWatch Source = "CloudWatch alarm"
 	SourceOpsgenie   Source = "Opsgenie webhook"
+	SourceDatadog    Source = "Datadog webhook"
 )
 
 // Decode reads one payload from r, at most MaxBody bytes of it, and returns
@@ -108,8 +109,10 @@ func decodeObject(body []byte) (Group, error) {
 		return decodeCloudWatch(body)
 	case has("detail-type"):
 		return decodeEventBridge(body)
+	case isDatadog(has):
+		return decodeDatadog(body)
 	}
-	return Group{}, model.Invalidf("the alert payload is a JSON object with none of \"alerts\", \"event\", \"alert\", \"AlarmName\" or \"detail-type\" (it has %s): %s", fieldList(probe), Expected)
+	return Group{}, model.Invalidf("the alert payload is a JSON object with none of \"alerts\", \"event\", \"alert\", \"AlarmName\" or \"detail-type\", nor Datadog's \"title\" and \"event_type\" (it has %s): %s", fieldList(probe), Expected)
 }
 
 // shapeError reports a field of the wrong type, naming where it is.

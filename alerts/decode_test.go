@@ -480,3 +480,71 @@ func TestFiredAgainNoteSaysWhenWorse(t *testing.T) {
 		t.Errorf("note:\n%s", note)
 	}
 }
+
+// A Datadog monitor's webhook, in the default payload: the title says the
+// transition, priority and group; the message names the runbook among
+// Datadog's own links; Recovered resolves the same group.
+func TestDecodeDatadog(t *testing.T) {
+	g := decodeFile(t, "datadog-triggered.json", Options{})
+	for _, c := range []struct{ what, got, want string }{
+		{"source", string(g.Source), string(SourceDatadog)},
+		{"key", g.Key, "datadog:title/Checkout p95 latency high/region:eu-west-1"},
+		{"title", g.Title, "Checkout p95 latency high: Checkout p95 latency above 2 s in eu-west-1 for 5 minutes."},
+		{"severity", g.Severity.String(), "SEV2"},
+		{"severity word", g.SeverityWord, "P2"},
+		{"runbook", g.Runbook, "checkout-latency"},
+		{"runbook url", g.RunbookURL, "https://runbooks.example.com/checkout/checkout-latency.md"},
+		{"url", g.URL, "https://app.datadoghq.com/monitors/81234567?group=region%3Aeu-west-1&from_ts=1795442231000&to_ts=1795443431000&event_id=7613426549873291104"},
+		{"detected", g.Detected.Format(time.RFC3339), "2026-11-23T14:02:11Z"},
+		{"scope", g.Alerts[0].Labels.Get("scope"), "region:eu-west-1"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.what, c.got, c.want)
+		}
+	}
+	if !g.Firing {
+		t.Error("[Triggered] reads as not firing")
+	}
+	// The routing and Datadog's footer are not the alert's words.
+	if desc := g.Alerts[0].Annotations.Get("description"); strings.Contains(desc, "@webhook") || strings.Contains(desc, "Edit Monitor") || strings.Contains(desc, "%%%") {
+		t.Errorf("description keeps Datadog's routing or footer: %q", desc)
+	}
+	rec := decodeFile(t, "datadog-recovered.json", Options{})
+	if rec.Firing || rec.Key != g.Key || !rec.ResolvedAt.Equal(at("2026-11-23T14:40:11Z")) {
+		t.Errorf("Recovered: firing %v, key %q (want %q), resolved at %s", rec.Firing, rec.Key, g.Key, rec.ResolvedAt)
+	}
+	if note := rec.ResolvedNote("investigating", "a4830e1e"); !strings.Contains(note, "for 5 minutes.\n") {
+		t.Errorf("a title that ends a sentence ends the note's first line once:\n%s", note)
+	}
+
+	// A team's own payload: $ALERT_TRANSITION, $ALERT_ID, $AGGREG_KEY, an
+	// unquoted $DATE, a Warn (a warning), the runbook a bare link.
+	c := decodeFile(t, "datadog-custom.json", Options{})
+	for _, x := range []struct{ what, got, want string }{
+		{"key", c.Key, "datadog:6e2fb2c4a1d0b2d9e8a7f3c1b0a9d8e7"},
+		{"title", c.Title, "Orders DB replication lag: Replica lag is growing."},
+		{"severity", c.Severity.String(), "SEV3"},
+		{"severity word", c.SeverityWord, "warning"},
+		{"runbook", c.Runbook, "ReplicationLag"},
+		{"url", c.URL, "https://app.datadoghq.eu/event/event?id=7613426549873291200"},
+		{"detected", c.Detected.Format(time.RFC3339), "2026-11-23T14:02:11Z"},
+		{"monitor", c.Alerts[0].Labels.Get("monitor_id"), "81234999"},
+	} {
+		if x.got != x.want {
+			t.Errorf("custom payload: %s = %q, want %q", x.what, x.got, x.want)
+		}
+	}
+	if !c.Firing {
+		t.Error("a Warn reads as not firing")
+	}
+
+	for _, bad := range []struct{ body, want string }{
+		{`{"title": "Deploy finished", "event_type": "event_alert", "body": "v2 is out"}`, `has no transition; expected a monitor's title`},
+		{`{"title": "x", "alert_transition": "Muted", "alert_id": "1"}`, `has the transition Muted`},
+		{`{"title": "[Triggered] x", "event_type": {"a": 1}}`, `event_type is a JSON object where a string was expected`},
+	} {
+		if _, err := DecodeBytes([]byte(bad.body), Options{}); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%s: %v, want an error saying %q", bad.body, err, bad.want)
+		}
+	}
+}

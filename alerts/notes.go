@@ -87,10 +87,19 @@ func (g Group) ResolvedNote(status, incident string) string {
 	if !g.ResolvedAt.IsZero() {
 		when = "at " + stamp(g.ResolvedAt)
 	}
-	fmt.Fprintf(&b, "Alert resolved %s (%s): %s.\n", when, g.Source, g.Title)
+	fmt.Fprintf(&b, "Alert resolved %s (%s): %s\n", when, g.Source, sentence(g.Title))
 	fmt.Fprintf(&b, "The incident stays %s: the alert clearing does not resolve it; when it is over, 'sitrep status %s resolved'.\n", status, incident)
 	g.writeList(&b)
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// sentence ends s with a full stop, unless it ends one already (a summary
+// written as a sentence).
+func sentence(s string) string {
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "…") {
+		return s
+	}
+	return s + "."
 }
 
 func (g Group) counts() (firing, resolved int) {
