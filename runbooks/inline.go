@@ -1,7 +1,10 @@
 package runbooks
 
 import (
+	"html"
+	"regexp"
 	"strings"
+	"sync"
 )
 
 // Role says how a piece of rendered text is meant to look. The runbooks
@@ -101,6 +104,8 @@ func inlineSegments(s string, base Role) []Segment {
 				flush()
 				if text != "" {
 					out = append(out, Segment{Text: text, Role: RoleLink})
+				} else if alt := imgAlt(s[i : i+n]); alt != "" {
+					out = append(out, Segment{Text: alt, Role: base})
 				}
 				i += n
 				continue
@@ -289,3 +294,18 @@ func angle(s string, i int) (int, string, bool) {
 	}
 	return 0, "", false
 }
+
+// imgAlt is an HTML image's alt text: a diagram's words are all a
+// terminal can show of it, as for a Markdown image.
+func imgAlt(tag string) string {
+	if len(tag) < 5 || !strings.EqualFold(tag[:4], "<img") || tag[4] != ' ' && tag[4] != '\t' {
+		return ""
+	}
+	m := imgAltAttr().FindStringSubmatch(tag)
+	if m == nil {
+		return ""
+	}
+	return strings.TrimSpace(html.UnescapeString(m[1] + m[2]))
+}
+
+var imgAltAttr = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\salt\s*=\s*(?:"([^"]*)"|'([^']*)')`) })

@@ -249,6 +249,23 @@ func TestBackslashLineBreak(t *testing.T) {
 	}
 }
 
+// An HTML image shows its alt text, as a Markdown image does: a runbook's
+// diagram is often the only place the topology is written down.
+func TestHTMLImageAlt(t *testing.T) {
+	src := "# R\n\n## Look\n\n<p align=\"center\"><img src=\"topo.png\" alt=\"Topology: primary &amp; two replicas\" width=\"400\"></p>\n\n" +
+		"Inline <IMG SRC='x.png' ALT='the dashboard'> and <img src=\"y.png\"> here.\n\n![Markdown image](z.png)\n"
+	rb, _ := Parse("img.md", []byte(src))
+	got := Render(rb, 80).PlainText()
+	for _, want := range []string{"Topology: primary & two replicas", "Inline the dashboard and", "Markdown image"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rendered text lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "<img") || strings.Contains(got, "topo.png") {
+		t.Errorf("the tag shows:\n%s", got)
+	}
+}
+
 // Callouts as GitHub, Obsidian, MkDocs, Docusaurus and Quarto write them
 // read as a quote headed by their kind and title, not as "[!WARNING]", a
 // code block or one run-on paragraph; what they hold keeps its meaning.
