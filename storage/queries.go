@@ -362,11 +362,12 @@ const timelineColumns = `t.event_id, t.incident_id, t.kind, t.note_kind, t.occur
 
 const timelineFrom = ` FROM timeline t LEFT JOIN entry_marks m ON m.entry_id = t.event_id `
 
-func scanEntry(r scanner) (model.TimelineEntry, error) {
+// scanEntry reads timelineColumns, and into extra any columns after them.
+func scanEntry(r scanner, extra ...any) (model.TimelineEntry, error) {
 	var t model.TimelineEntry
 	var kind, noteKind string
 	var occurred, typed, hlc int64
-	err := r.Scan(&t.EventID, &t.IncidentID, &kind, &noteKind, &occurred, &typed, &hlc, &t.Author, &t.Text, &t.Pinned, &t.AmendedBy, &t.Retracted, &t.Future)
+	err := r.Scan(append([]any{&t.EventID, &t.IncidentID, &kind, &noteKind, &occurred, &typed, &hlc, &t.Author, &t.Text, &t.Pinned, &t.AmendedBy, &t.Retracted, &t.Future}, extra...)...)
 	t.Kind, t.NoteKind = model.EventKind(kind), model.NoteKind(noteKind)
 	t.Occurred, t.Typed, t.HLC = fromMS(occurred), fromMS(typed), model.HLC(hlc)
 	return t, err
@@ -444,6 +445,18 @@ func (s *Store) timeline(ctx context.Context, incidentID string, page TimelinePa
 		}
 	}
 	return out, rows.Err()
+}
+
+// TimelinePosition is how many of the incident's timeline entries come
+// before key: where a window opened at that entry starts.
+func (s *Store) TimelinePosition(ctx context.Context, incidentID string, key TimelineKey) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM timeline t WHERE t.incident_id = ? AND (t.placed, t.hlc, t.event_id) < (?, ?, ?)`,
+		incidentID, key.Placed, key.HLC, key.EventID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("read timeline of %s: %w", incidentID, describeSQLiteError(err))
+	}
+	return n, nil
 }
 
 // TimelineEntry returns one entry by its event id.

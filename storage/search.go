@@ -255,3 +255,48 @@ func foldLine(s string) string {
 		return r
 	}, p)
 }
+
+// TimelineHit is one timeline entry that matched a search within an
+// incident, with a snippet of its text around the matches.
+type TimelineHit struct {
+	Entry   model.TimelineEntry
+	Snippet string // one line, printable
+	Matches [][2]int
+}
+
+// SearchTimeline finds entries of one incident whose text matches query
+// (words as prefixes, all required, "quoted words" a phrase, as Search),
+// the newest first, at most limit (0: 100). An amended entry is found by
+// the words it was written with.
+func (s *Store) SearchTimeline(ctx context.Context, incidentID, query string, limit int) ([]TimelineHit, error) {
+	match := FTSQuery(query)
+	if match == "" {
+		return nil, model.Invalidf("nothing to search for: give a word or two")
+	}
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+timelineColumns+`, snippet(timeline_fts, 0, ?, ?, '…', 24)
+		FROM timeline_fts JOIN timeline t ON t.rowid = timeline_fts.rowid LEFT JOIN entry_marks m ON m.entry_id = t.event_id
+		WHERE timeline_fts MATCH ? AND t.incident_id = ?
+		ORDER BY t.placed DESC, t.hlc DESC, t.event_id DESC LIMIT ?`, markOpen, markClose, match, incidentID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("search the timeline of %s for %q: %w", incidentID, query, describeSQLiteError(err))
+	}
+	defer rows.Close()
+	var hits []TimelineHit
+	for rows.Next() {
+		var h TimelineHit
+		var snippet string
+		var err error
+		if h.Entry, err = scanEntry(rows, &snippet); err != nil {
+			return nil, fmt.Errorf("search the timeline of %s: %w", incidentID, describeSQLiteError(err))
+		}
+		h.Snippet, h.Matches = parseSnippet(snippet)
+		hits = append(hits, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search the timeline of %s for %q: %w", incidentID, query, describeSQLiteError(err))
+	}
+	return hits, nil
+}

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -161,5 +162,58 @@ func TestSearchByID(t *testing.T) {
 	}
 	if hits, err := st.Search(ctx, "eu-west", storage.SearchFilter{}); err != nil || len(hits) != 1 || hits[0].Where != "title" {
 		t.Errorf("a word that is not an id: %+v %v", hits, err)
+	}
+}
+
+// Finding within one incident's timeline: that incident's entries only,
+// newest first, with the matches marked; and where each stands in the
+// timeline, for opening the timeline at it.
+func TestSearchTimeline(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openTemp(t)
+	a := declare(t, st, "Checkout 500s")
+	b := declare(t, st, "Other incident")
+	note := func(in, text string) model.Event {
+		e, err := st.Append(ctx, model.Change{IncidentID: in, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	first := note(a, "Restarted the primary database")
+	note(a, "Error rate back to normal")
+	note(b, "Restarted the cache")
+	second := note(a, "Restarted the database again\nafter the\x1b[31m second spike")
+	hits, err := st.SearchTimeline(ctx, a, "restart datab", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 2 || hits[0].Entry.EventID != second.ID || hits[1].Entry.EventID != first.ID {
+		t.Fatalf("hits %+v, want the two database restarts of %s, newest first", hits, a)
+	}
+	h := hits[0]
+	if strings.ContainsAny(h.Snippet, "\n\x1b") || len(h.Matches) != 2 {
+		t.Errorf("snippet %q with matches %v: want one printable line, two matches", h.Snippet, h.Matches)
+	}
+	for _, m := range h.Matches {
+		if w := strings.ToLower(h.Snippet[m[0]:m[1]]); w != "restarted" && w != "database" {
+			t.Errorf("match %q", w)
+		}
+	}
+	if hits, err := st.SearchTimeline(ctx, a, "cache", 0); err != nil || len(hits) != 0 {
+		t.Errorf("another incident's entry found: %+v %v", hits, err)
+	}
+	if _, err := st.SearchTimeline(ctx, a, `"" ***`, 0); !errors.Is(err, model.ErrInvalid) {
+		t.Errorf("nothing to search for: %v", err)
+	}
+	all, err := st.Timeline(ctx, a, storage.TimelinePage{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range all {
+		pos, err := st.TimelinePosition(ctx, a, storage.KeyOf(e))
+		if err != nil || pos != i {
+			t.Errorf("entry %d (%s): position %d, %v", i, e.Text, pos, err)
+		}
 	}
 }

@@ -44,6 +44,7 @@ const (
 	pageNewer
 	pageHead
 	pageTail
+	pageAround // a window with a chosen entry in it (find.go)
 )
 
 // windowRequest says which slice of the timeline a reload should fetch.

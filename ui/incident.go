@@ -176,6 +176,10 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 				a.openModal(p)
 			}
 		}
+	case key.Matches(msg, k.Find):
+		if a.loaded {
+			a.openModal(newFindScreen(a.styles, a.keys, a.incID, a.list.searchDelay))
+		}
 	case key.Matches(msg, k.DrillPause):
 		return a, a.drillAction(model.EventExercisePaused)
 	case key.Matches(msg, k.DrillFaster):

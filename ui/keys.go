@@ -30,6 +30,11 @@ type keyMap struct {
 	Amend    key.Binding
 	Retract  key.Binding
 
+	Find     key.Binding
+	FindOpen key.Binding
+	FindPrev key.Binding
+	FindNext key.Binding
+
 	// Runbook stepper.
 	Done        key.Binding
 	Skip        key.Binding
@@ -128,6 +133,10 @@ func newKeyMap() keyMap {
 		Pin:      b([]string{"p"}, "p", "pin/unpin entry"),
 		Amend:    b([]string{"e"}, "e", "amend (correct) entry"),
 		Retract:  b([]string{"X"}, "X", "retract entry (why?)"),
+		Find:     b([]string{"/"}, "/", "find in the timeline"),
+		FindOpen: b([]string{"enter"}, "enter", "open the timeline at the entry"),
+		FindPrev: b([]string{"up", "ctrl+p"}, "↑", "previous match"),
+		FindNext: b([]string{"down", "ctrl+n"}, "↓", "next match"),
 
 		Done:        b([]string{"x", " "}, "x/space", "step done"),
 		Skip:        b([]string{"s"}, "s", "skip step (why?)"),
@@ -208,7 +217,8 @@ func (k keyMap) groups() []helpGroup {
 		{"Incident list", []key.Binding{k.Open, k.Declare, k.Drill, k.Filter, k.Stats}},
 		{"Stats", []key.Binding{k.StatsSwitch}},
 		{"Panes", []key.Binding{k.NextPane, k.PrevPane, k.FocusTimeline, k.FocusRunbook, k.FocusRACI, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}},
-		{"Timeline", []key.Binding{k.Note, k.Decision, k.Action, k.Pin, k.Amend, k.Retract}},
+		{"Timeline", []key.Binding{k.Note, k.Decision, k.Action, k.Pin, k.Amend, k.Retract, k.Find}},
+		{"Find in the timeline", []key.Binding{k.FindOpen, k.FindPrev, k.FindNext}},
 		{"Runbook", []key.Binding{k.Done, k.Skip, k.Block, k.Reopen, k.Copy, k.Run, k.PrevRunbook, k.NextRunbook, k.Attach}},
 		{"RACI and incident", []key.Binding{k.Assign, k.Status, k.Severity, k.Review, k.Write, k.Message}},
 		{"Message", []key.Binding{k.CopyText, k.SendMessage}},

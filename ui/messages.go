@@ -69,13 +69,21 @@ type incidentDataMsg struct {
 }
 
 // timelinePageMsg is a page of timeline entries older or newer than the
-// loaded window, or the first or last page after a jump.
+// loaded window, the first or last page after a jump, or the window
+// around an entry found (pageAround).
 type timelinePageMsg struct {
 	ID      string
 	Dir     pageDir
 	Limit   int
 	Entries []model.TimelineEntry
 	Err     error
+
+	// pageAround only: the entry to select, the position of the first
+	// entry in the whole timeline, and whether the window reaches either
+	// end of it.
+	Target         string
+	Offset         int
+	AtHead, AtTail bool
 }
 
 // savedMsg reports an event the person made: a note, a step change, a role.

@@ -184,6 +184,7 @@ func (s *modalSlot) notice() *notice        { return findModal[*notice](s.top) }
 func (s *modalSlot) review() *reviewScreen  { return findModal[*reviewScreen](s.top) }
 func (s *modalSlot) stats() *statsScreen    { return findModal[*statsScreen](s.top) }
 func (s *modalSlot) comms() *commsScreen    { return findModal[*commsScreen](s.top) }
+func (s *modalSlot) find() *findScreen      { return findModal[*findScreen](s.top) }
 
 // The modals' keys: which a modal takes; act (beside each modal's
 // actions) is what it does with them.
@@ -255,6 +256,16 @@ func (c *commsScreen) key(a *App, msg tea.KeyMsg) (tea.Cmd, bool) { return c.act
 func (c *commsScreen) typing() bool                               { return c.editing }
 func (c *commsScreen) overHelp() bool                             { return false }
 
+// The find line takes every key but ctrl+s, which syncs.
+func (f *findScreen) key(a *App, msg tea.KeyMsg) (tea.Cmd, bool) {
+	if key.Matches(msg, a.keys.SyncNow) {
+		return nil, false
+	}
+	return f.act(a, msg), true
+}
+func (f *findScreen) typing() bool   { return true }
+func (f *findScreen) overHelp() bool { return false }
+
 // How each modal draws and sizes itself.
 
 func (f *declareForm) SetSize(w, h int) {}
@@ -316,3 +327,14 @@ func (c *commsScreen) draw(a *App, h int) ([]string, []string) {
 	return c.View(dues, a.now()), nil
 }
 func (c *commsScreen) hints(k *keyMap) []key.Binding { return c.ShortHelp() }
+
+func (f *findScreen) SetSize(w, h int) {
+	f.w, f.h = w, h
+	f.scroll()
+}
+func (f *findScreen) draw(a *App, h int) ([]string, []string) {
+	return append([]string{a.styles.PaneFocused.Render(clip("Find in the timeline", a.w))}, f.View()...), nil
+}
+func (f *findScreen) hints(k *keyMap) []key.Binding {
+	return []key.Binding{k.FindOpen, k.FindPrev, k.FindNext, k.Cancel}
+}

@@ -28,8 +28,9 @@ type Options struct {
 	Live      LiveFunc      // when set, a live session replaces the timed syncs (ctrl+s still syncs once)
 	SyncEvery time.Duration // 0 is every 30 s
 	Remote    string
-	// SearchDelay is the pause after typing in the list filter before the
-	// store is asked; 0 is 150 ms, negative none.
+	// SearchDelay is the pause after typing in the list filter, or the
+	// find line of an incident's timeline, before the store is asked; 0 is
+	// 150 ms, negative none.
 	SearchDelay time.Duration
 	// DraftDelay is the pause in typing after which the note line is
 	// written down as a draft; 0 is 300 ms, negative at every key.

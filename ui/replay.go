@@ -288,6 +288,9 @@ func (a *App) replayKey(msg tea.KeyMsg) (cmd tea.Cmd, done bool) {
 		k.DrillPause, k.DrillFaster, k.DrillSlower, k.DrillRelease, k.DrillSkip, k.DrillEnd):
 		a.refuse(fmt.Sprintf("Replaying %s: nothing can be written here. esc returns to live.", replayTime(a.replay.at, a.now())))
 		return nil, true
+	case key.Matches(msg, k.Find):
+		a.refuse(fmt.Sprintf("Replaying %s: find opens the live timeline at what it finds. esc returns to live first.", replayTime(a.replay.at, a.now())))
+		return nil, true
 	default:
 		return nil, false
 	}

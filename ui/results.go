@@ -130,6 +130,8 @@ func (a *App) onIncidentResult(msg tea.Msg) tea.Cmd {
 		}
 	case messageSentMsg:
 		return a.onMessageSent(msg)
+	case findTickMsg, foundMsg:
+		return a.onFound(msg)
 	}
 	return nil
 }

@@ -23,6 +23,8 @@ type Store interface {
 	IncidentTimes(ctx context.Context, f storage.StatsFilter) ([]model.IncidentTimes, error)
 	ResolveIncident(ctx context.Context, ref string) (model.Incident, error)
 	Timeline(ctx context.Context, incidentID string, page storage.TimelinePage) ([]model.TimelineEntry, error)
+	TimelinePosition(ctx context.Context, incidentID string, key storage.TimelineKey) (int, error)
+	SearchTimeline(ctx context.Context, incidentID, query string, limit int) ([]storage.TimelineHit, error)
 	Steps(ctx context.Context, incidentID string) ([]model.StepStatus, error)
 	StepExits(ctx context.Context, incidentID string) (map[storage.StepRef]storage.Evidence, error)
 	Roles(ctx context.Context, incidentID string) ([]model.RoleHolder, error)

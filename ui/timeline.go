@@ -164,6 +164,16 @@ func (t *timelinePane) addPage(msg timelinePageMsg) {
 			t.entries = t.entries[:timelineWindow]
 			t.atTail = false
 		}
+	case pageAround:
+		t.entries, t.offset, t.top = got, msg.Offset, 0
+		t.atHead, t.atTail, t.follow = msg.AtHead, msg.AtTail, false
+		t.sel = 0
+		for i, e := range got {
+			if e.EventID == msg.Target {
+				t.sel = i
+				break
+			}
+		}
 	case pageNewer:
 		t.atTail = short
 		t.entries = append(t.entries, got...)

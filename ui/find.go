@@ -1,0 +1,258 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+)
+
+// Find in the timeline (/ in an incident). Two hundred entries into an
+// outage nobody scrolls back for "when did we restart the primary?": the
+// words are looked up in the store's full-text index, so an entry paged
+// out of the window, or written by a teammate hours ago, is found as fast
+// as one on screen, offline. Enter opens the timeline at the entry.
+
+// findLimit bounds the matches one search lists.
+const findLimit = 100
+
+// findScreen is the find overlay: a line to type words in and the entries
+// that match, newest first.
+type findScreen struct {
+	styles *Styles
+	keys   *keyMap
+	incID  string
+	input  textinput.Model
+	delay  time.Duration
+	w, h   int
+
+	seq       int    // bumped at each change of the words
+	asked     string // the words of the answer shown
+	searching bool
+	hits      []storage.TimelineHit
+	sel, top  int
+	err       string
+}
+
+// findTickMsg is the pause after typing in the find line running out.
+type findTickMsg struct{ Seq int }
+
+// foundMsg is the store's answer to the find line's words.
+type foundMsg struct {
+	ID    string
+	Seq   int
+	Words string
+	Hits  []storage.TimelineHit
+	Err   error
+}
+
+func newFindScreen(s *Styles, k *keyMap, incID string, delay time.Duration) *findScreen {
+	f := &findScreen{styles: s, keys: k, incID: incID, input: newTextInput(), delay: delay}
+	f.input.Placeholder = "words in notes, decisions, steps and roles; \"quoted words\" as a phrase"
+	f.input.Focus()
+	return f
+}
+
+// act handles a key; enter returns the command that opens the timeline at
+// the chosen entry.
+func (f *findScreen) act(a *App, msg tea.KeyMsg) tea.Cmd {
+	k := f.keys
+	switch {
+	case key.Matches(msg, k.Cancel):
+		a.slot.remove(f)
+		return nil
+	case key.Matches(msg, k.FindOpen):
+		hit, ok := f.selected()
+		if !ok {
+			return nil
+		}
+		a.slot.remove(f)
+		a.focus = paneTimeline
+		return a.openTimelineAt(hit.Entry)
+	case key.Matches(msg, k.FindPrev):
+		f.move(-1)
+		return nil
+	case key.Matches(msg, k.FindNext):
+		f.move(1)
+		return nil
+	}
+	before := f.input.Value()
+	var cmd tea.Cmd
+	f.input, cmd = f.input.Update(msg)
+	if f.input.Value() == before {
+		return cmd
+	}
+	f.seq++
+	if strings.TrimSpace(f.input.Value()) == "" {
+		f.hits, f.asked, f.searching, f.err = nil, "", false, ""
+		return cmd
+	}
+	f.searching = true
+	return tea.Batch(cmd, findTick(f.delay, f.seq))
+}
+
+// due reports whether a pause that ran out is still the last one: the
+// words have not changed since.
+func (f *findScreen) due(seq int) bool { return seq == f.seq && f.searching }
+
+// found takes the store's answer, if it is for the words on the line now.
+func (f *findScreen) found(msg foundMsg) {
+	if msg.Seq != f.seq || msg.ID != f.incID {
+		return
+	}
+	f.searching = false
+	if msg.Err != nil {
+		f.err, f.hits = msg.Err.Error(), nil
+		return
+	}
+	f.err, f.asked, f.hits, f.sel, f.top = "", msg.Words, msg.Hits, 0, 0
+}
+
+func (f *findScreen) selected() (storage.TimelineHit, bool) {
+	if f.sel < 0 || f.sel >= len(f.hits) {
+		return storage.TimelineHit{}, false
+	}
+	return f.hits[f.sel], true
+}
+
+func (f *findScreen) move(d int) {
+	f.sel = max(min(f.sel+d, len(f.hits)-1), 0)
+	f.scroll()
+}
+
+// listRows is how many matches fit under the find line and the count.
+func (f *findScreen) listRows() int { return max(f.h-2, 1) }
+
+func (f *findScreen) scroll() {
+	rows := f.listRows()
+	if f.sel < f.top {
+		f.top = f.sel
+	}
+	if f.sel >= f.top+rows {
+		f.top = f.sel - rows + 1
+	}
+	f.top = max(min(f.top, len(f.hits)-rows), 0)
+}
+
+// View draws the find line, what was found, and the matches, one a line:
+// when, who and the words around the match.
+func (f *findScreen) View() []string {
+	s := f.styles
+	w := max(f.w, 1)
+	f.input.Width = max(w-len("Find: ")-1, 1)
+	out := []string{clip(s.Bold.Render("Find: ")+f.input.View(), w)}
+	switch words := strings.TrimSpace(f.input.Value()); {
+	case f.err != "":
+		out = append(out, clip(s.Error.Render(model.OneLine(f.err)), w))
+	case words == "":
+		out = append(out, clip(s.Faint.Render("Type words to find them in this incident's timeline."), w))
+	case f.searching && f.asked == "":
+		out = append(out, clip(s.Faint.Render("Finding…"), w))
+	case len(f.hits) == 0:
+		out = append(out, clip(s.Faint.Render(fmt.Sprintf("No entry has %q.", model.OneLine(f.asked))), w))
+	default:
+		n := fmt.Sprintf("%d entries", len(f.hits))
+		if len(f.hits) == 1 {
+			n = "1 entry"
+		} else if len(f.hits) >= findLimit {
+			n = fmt.Sprintf("the newest %d entries", findLimit)
+		}
+		out = append(out, clip(s.Faint.Render(fmt.Sprintf("%s with %q, newest first; enter opens the timeline there", n, model.OneLine(f.asked))), w))
+	}
+	for i := f.top; i < len(f.hits) && i < f.top+f.listRows(); i++ {
+		h := f.hits[i]
+		e := h.Entry
+		gutter := "  "
+		if i == f.sel {
+			gutter = s.Gutter.Render("▸ ")
+		}
+		head := s.Time.Render(e.Occurred.UTC().Format("Jan 2 15:04Z")) + " " + s.Author.Render(model.OneLine(e.Author)) + " "
+		out = append(out, clip(gutter+head+drawSnippet(s, markSnippet(h.Snippet, h.Matches)), w))
+	}
+	return out
+}
+
+// findTick runs out after d (at once when d is 0 or less).
+func findTick(d time.Duration, seq int) tea.Cmd {
+	if d <= 0 {
+		return func() tea.Msg { return findTickMsg{Seq: seq} }
+	}
+	return tea.Tick(d, func(time.Time) tea.Msg { return findTickMsg{Seq: seq} })
+}
+
+// findInTimeline asks the store for the entries of incident id with words.
+func findInTimeline(st Store, id string, seq int, words string) tea.Cmd {
+	return bounded(func(ctx context.Context) tea.Msg {
+		hits, err := st.SearchTimeline(ctx, id, words, findLimit)
+		return foundMsg{ID: id, Seq: seq, Words: words, Hits: hits, Err: err}
+	})
+}
+
+// onFound routes the find line's pause and answer to the find screen open.
+func (a *App) onFound(msg tea.Msg) tea.Cmd {
+	f := findModal[*findScreen](a.slot.top)
+	if f == nil {
+		return nil
+	}
+	switch msg := msg.(type) {
+	case findTickMsg:
+		if f.due(msg.Seq) {
+			return findInTimeline(a.st, f.incID, msg.Seq, strings.TrimSpace(f.input.Value()))
+		}
+	case foundMsg:
+		f.found(msg)
+	}
+	return nil
+}
+
+// openTimelineAt reads a window of the timeline around entry, for the
+// pane to show with the entry selected.
+func (a *App) openTimelineAt(entry model.TimelineEntry) tea.Cmd {
+	a.timeline.pending = true
+	st, id, x, now := a.st, a.incID, a.drill.x, a.now()
+	return bounded(func(ctx context.Context) tea.Msg {
+		msg := timelinePageMsg{ID: id, Dir: pageAround, Limit: timelinePage, Target: entry.EventID}
+		key := storage.KeyOf(entry)
+		older, err := st.Timeline(ctx, id, storage.TimelinePage{Before: &key, Limit: timelinePage / 2})
+		if err != nil {
+			msg.Err = err
+			return msg
+		}
+		// From the entry on: its key without the id includes it.
+		from := key
+		from.EventID = ""
+		newer, err := st.Timeline(ctx, id, storage.TimelinePage{After: &from, Limit: timelinePage / 2})
+		if err != nil {
+			msg.Err = err
+			return msg
+		}
+		if msg.Offset, err = st.TimelinePosition(ctx, id, storage.KeyOf(firstOf(older, newer))); err != nil {
+			msg.Err = err
+			return msg
+		}
+		msg.AtHead, msg.AtTail = len(older) < timelinePage/2, len(newer) < timelinePage/2
+		msg.Entries = append(older, newer...)
+		if x != nil {
+			msg.Entries = mergeInjects(msg.Entries, x.InjectEntries(now), msg.AtHead, msg.AtTail, nil, nil)
+		}
+		return msg
+	})
+}
+
+// firstOf is the first entry of two pages read one after the other.
+func firstOf(older, newer []model.TimelineEntry) model.TimelineEntry {
+	if len(older) > 0 {
+		return older[0]
+	}
+	if len(newer) > 0 {
+		return newer[0]
+	}
+	return model.TimelineEntry{}
+}

@@ -1,0 +1,104 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/storage"
+)
+
+// TestFindInTimeline: / in an incident finds entries by their words in the
+// store, newest first, including one long paged out of the timeline's
+// window; enter opens the timeline at it, selected, with its place in the
+// whole timeline, and the entries around it page in as usual.
+func TestFindInTimeline(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	ctx := context.Background()
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Checkout 500s", Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}})
+	for i := range 600 {
+		c.Add(10 * time.Second)
+		text := fmt.Sprintf("Error rate check %d", i)
+		switch i {
+		case 50:
+			text = "Restarted the primary database: no change"
+		case 400:
+			text = "Restarted the primary database again after the spike"
+		}
+		mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}})
+	}
+	all, err := st.Timeline(ctx, incA, storage.TimelinePage{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := -1
+	for i, e := range all {
+		if strings.HasPrefix(e.Text, "Restarted the primary database: no change") {
+			want = i
+		}
+	}
+
+	d := newDriver(t, Options{Store: st, Now: c.Now, SearchDelay: -1}, 120, 40)
+	d.press("enter")
+	if a := d.app(); a.screen != screenIncident || a.timeline.offset == 0 {
+		t.Fatalf("the incident is not open on the newest entries (screen %d, window from %d)", a.screen, a.timeline.offset)
+	}
+	d.press("/")
+	f := d.app().slot.find()
+	if f == nil {
+		t.Fatal("/ did not open the find line")
+	}
+	// j and k are letters here, not moves.
+	d.typeText("restart prim")
+	f = d.app().slot.find()
+	if f.input.Value() != "restart prim" || len(f.hits) != 2 {
+		t.Fatalf("find line %q found %d entries, want 2", f.input.Value(), len(f.hits))
+	}
+	if !strings.HasSuffix(f.hits[0].Entry.Text, "after the spike") {
+		t.Errorf("first match %q, want the newest", f.hits[0].Entry.Text)
+	}
+	if v := d.view(); !strings.Contains(v, "2 entries with \"restart prim\"") || !strings.Contains(v, "no change") {
+		t.Errorf("the find screen does not show both matches:\n%s", v)
+	}
+	d.press("down", "enter")
+	a := d.app()
+	if a.slot.find() != nil || a.focus != paneTimeline {
+		t.Fatalf("enter left the find line open (%v) or the timeline unfocused (%d)", a.slot.find() != nil, a.focus)
+	}
+	e, ok := a.timeline.selected()
+	if !ok || !strings.HasPrefix(e.Text, "Restarted the primary database: no change") {
+		t.Fatalf("selected %q, want the older restart", e.Text)
+	}
+	if got := a.timeline.offset + a.timeline.sel; got != want {
+		t.Errorf("the entry is at %d in the timeline, the pane says %d", want, got)
+	}
+	if v := d.view(); !strings.Contains(v, fmt.Sprintf("Timeline %d/%d", want+1, len(all))) {
+		t.Errorf("the timeline's title does not say %d/%d:\n%s", want+1, len(all), v)
+	}
+	// The entries around it are the timeline's own, in order.
+	d.press("j")
+	if e, _ := d.app().timeline.selected(); e.Text != fmt.Sprintf("Error rate check %d", 51) {
+		t.Errorf("after j: %q", e.Text)
+	}
+	d.press("k", "k")
+	if e, _ := d.app().timeline.selected(); e.Text != fmt.Sprintf("Error rate check %d", 49) {
+		t.Errorf("after k k: %q", e.Text)
+	}
+
+	// Nothing found says so; esc leaves the timeline where it was.
+	d.press("/")
+	d.typeText("quokka")
+	if v := d.view(); !strings.Contains(v, `No entry has "quokka".`) {
+		t.Errorf("no match is not said:\n%s", v)
+	}
+	d.press("esc")
+	if a := d.app(); a.slot.find() != nil {
+		t.Error("esc did not close the find line")
+	} else if e, _ := a.timeline.selected(); e.Text != "Error rate check 49" {
+		t.Errorf("esc moved the timeline to %q", e.Text)
+	}
+}
