@@ -79,8 +79,9 @@ type App struct {
 	inc      model.Incident
 	messages []model.Message
 	loaded   bool
-	loading  bool // a reload is in flight
-	stale    bool // something changed while it was
+	loading  bool   // a reload is in flight
+	stale    bool   // something changed while it was
+	entryAt  string // the timeline entry to open it at, once loaded (openAt)
 	focus    pane
 	timeline timelinePane
 	stepper  stepper
@@ -323,8 +324,8 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		}
 		var cmd tea.Cmd
 		a.list, cmd = a.list.Update(msg)
-		if id, ok := a.list.takeOpen(); ok {
-			return a, a.open(id)
+		if id, entry, ok := a.list.takeOpen(); ok {
+			return a, a.openAt(id, entry)
 		}
 		return a, cmd
 	}

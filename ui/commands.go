@@ -428,7 +428,7 @@ func runQuery(st Store, seq int, q query) tea.Cmd {
 			}
 			for _, h := range hits {
 				msg.List = append(msg.List, h.Incident)
-				msg.Hits = append(msg.Hits, SearchHit{IncidentID: h.Incident.ID, Where: h.Where, Snippet: markSnippet(h.Snippet, h.Matches)})
+				msg.Hits = append(msg.Hits, SearchHit{IncidentID: h.Incident.ID, Where: h.Where, EventID: h.EventID, Snippet: markSnippet(h.Snippet, h.Matches)})
 			}
 			msg.Full = len(hits) >= filterLimit
 			sortList(msg.List)

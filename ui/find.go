@@ -75,7 +75,7 @@ func (f *findScreen) act(a *App, msg tea.KeyMsg) tea.Cmd {
 		}
 		a.slot.remove(f)
 		a.focus = paneTimeline
-		return a.openTimelineAt(hit.Entry)
+		return a.openTimelineAt(hit.Entry.EventID, &hit.Entry)
 	case key.Matches(msg, k.FindPrev):
 		f.move(-1)
 		return nil
@@ -212,13 +212,20 @@ func (a *App) onFound(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// openTimelineAt reads a window of the timeline around entry, for the
-// pane to show with the entry selected.
-func (a *App) openTimelineAt(entry model.TimelineEntry) tea.Cmd {
+// openTimelineAt reads a window of the timeline around the entry with
+// id eventID (known, when the caller has it already), for the pane to
+// show with that entry selected.
+func (a *App) openTimelineAt(eventID string, known *model.TimelineEntry) tea.Cmd {
 	a.timeline.pending = true
 	st, id, x, now := a.st, a.incID, a.drill.x, a.now()
 	return bounded(func(ctx context.Context) tea.Msg {
-		msg := timelinePageMsg{ID: id, Dir: pageAround, Limit: timelinePage, Target: entry.EventID}
+		msg := timelinePageMsg{ID: id, Dir: pageAround, Limit: timelinePage, Target: eventID}
+		var entry model.TimelineEntry
+		if known != nil {
+			entry = *known
+		} else if entry, msg.Err = st.TimelineEntry(ctx, eventID); msg.Err != nil {
+			return msg
+		}
 		key := storage.KeyOf(entry)
 		older, err := st.Timeline(ctx, id, storage.TimelinePage{Before: &key, Limit: timelinePage / 2})
 		if err != nil {

@@ -102,3 +102,35 @@ func TestFindInTimeline(t *testing.T) {
 		t.Errorf("esc moved the timeline to %q", e.Text)
 	}
 }
+
+// An incident opened from the list's search, where the words were found in
+// its timeline, opens with the timeline at that entry.
+func TestOpenFromSearchAtEntry(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Checkout 500s", Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}})
+	for i := range 400 {
+		c.Add(10 * time.Second)
+		text := fmt.Sprintf("Error rate check %d", i)
+		if i == 30 {
+			text = "Paged the quokka team about the certificate"
+		}
+		mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}})
+	}
+	d := newDriver(t, Options{Store: st, Now: c.Now, SearchDelay: -1}, 120, 40)
+	d.press("/")
+	d.typeText("quokka")
+	d.press("enter", "enter")
+	a := d.app()
+	if a.screen != screenIncident {
+		t.Fatalf("enter on the found incident did not open it (screen %d)", a.screen)
+	}
+	if e, ok := a.timeline.selected(); !ok || e.Text != "Paged the quokka team about the certificate" {
+		t.Errorf("the timeline opened at %q, want the entry the search found", e.Text)
+	}
+	// Opened from the plain list, it opens at the newest entry as always.
+	d.press("q", "esc", "enter")
+	if e, _ := d.app().timeline.selected(); e.Text != "Error rate check 399" {
+		t.Errorf("opened from the list: at %q, want the newest entry", e.Text)
+	}
+}

@@ -14,8 +14,13 @@ import (
 // keeping it fresh, and the keys that act on it.
 
 // open shows an incident.
-func (a *App) open(id string) tea.Cmd {
+func (a *App) open(id string) tea.Cmd { return a.openAt(id, "") }
+
+// openAt opens incident id with its timeline at the entry with id entry
+// ("": at the newest), as a search of the list found it.
+func (a *App) openAt(id, entry string) tea.Cmd {
 	a.screen = screenIncident
+	a.entryAt = entry
 	a.incID = id
 	a.loaded, a.loading, a.stale = false, true, false
 	a.inc = model.Incident{ID: id}
@@ -104,9 +109,15 @@ func (a *App) onIncidentData(msg incidentDataMsg) tea.Cmd {
 	a.stepper.setData(msg.Incident.Short(), msg.Runbooks, msg.Steps)
 	a.stepper.setExits(msg.Exits)
 	a.raci.setData(msg.Roles, msg.Runbooks)
+	entry := a.entryAt
+	a.entryAt = "" // asked for once, by the load that opens the incident
 	if a.stale {
+		// Read again first: a change came in while this load was out.
 		a.stale = false
 		return tea.Batch(a.reload(), a.prefetchReplay(first))
+	}
+	if entry != "" && first {
+		return tea.Batch(a.openTimelineAt(entry, nil), a.prefetchReplay(first))
 	}
 	return tea.Batch(a.timeline.fetch(), a.prefetchReplay(first))
 }

@@ -93,10 +93,14 @@ func (l incidentList) Update(msg tea.Msg) (incidentList, tea.Cmd) {
 	return l, nil
 }
 
-// takeOpen is the incident enter asked to open, once.
-func (l *incidentList) takeOpen() (id string, ok bool) {
+// takeOpen is the incident enter asked to open, once, and the timeline
+// entry the filter found in it, if that is where it matched.
+func (l *incidentList) takeOpen() (id, entry string, ok bool) {
 	id, l.opening = l.opening, ""
-	return id, id != ""
+	if hit, found := l.hits[id]; found && l.filtered() && hit.Where == "timeline" {
+		entry = hit.EventID
+	}
+	return id, entry, id != ""
 }
 
 // listPage is how many incidents the list reads at a time.

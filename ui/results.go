@@ -56,8 +56,8 @@ func (a *App) onListResult(msg tea.Msg) tea.Cmd {
 	case searchTickMsg, searchMsg, incidentsPageMsg:
 		var cmd tea.Cmd
 		a.list, cmd = a.list.Update(msg)
-		if id, ok := a.list.takeOpen(); ok && a.screen == screenList && a.slot.top == nil {
-			return a.open(id)
+		if id, entry, ok := a.list.takeOpen(); ok && a.screen == screenList && a.slot.top == nil {
+			return a.openAt(id, entry)
 		}
 		return cmd
 	case incidentsMsg:

@@ -21,6 +21,7 @@ import (
 type SearchHit struct {
 	IncidentID string
 	Where      string // "title", "timeline" or "review"
+	EventID    string // the timeline entry that matched, for "timeline"
 	// Snippet is the matched text with each match between SnippetStart
 	// and SnippetEnd.
 	Snippet string

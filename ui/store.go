@@ -24,6 +24,7 @@ type Store interface {
 	ResolveIncident(ctx context.Context, ref string) (model.Incident, error)
 	Timeline(ctx context.Context, incidentID string, page storage.TimelinePage) ([]model.TimelineEntry, error)
 	TimelinePosition(ctx context.Context, incidentID string, key storage.TimelineKey) (int, error)
+	TimelineEntry(ctx context.Context, eventID string) (model.TimelineEntry, error)
 	SearchTimeline(ctx context.Context, incidentID, query string, limit int) ([]storage.TimelineHit, error)
 	Steps(ctx context.Context, incidentID string) ([]model.StepStatus, error)
 	StepExits(ctx context.Context, incidentID string) (map[storage.StepRef]storage.Evidence, error)
