@@ -19,18 +19,7 @@ func TestFindInTimeline(t *testing.T) {
 	c := newClock()
 	st := openStore(t, c, "alice@laptop")
 	ctx := context.Background()
-	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Checkout 500s", Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}})
-	for i := range 600 {
-		c.Add(10 * time.Second)
-		text := fmt.Sprintf("Error rate check %d", i)
-		switch i {
-		case 50:
-			text = "Restarted the primary database: no change"
-		case 400:
-			text = "Restarted the primary database again after the spike"
-		}
-		mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}})
-	}
+	notedIncident(t, st, c, 600, map[int]string{50: "Restarted the primary database: no change", 400: "Restarted the primary database again after the spike"})
 	all, err := st.Timeline(ctx, incA, storage.TimelinePage{})
 	if err != nil {
 		t.Fatal(err)
@@ -108,15 +97,7 @@ func TestFindInTimeline(t *testing.T) {
 func TestOpenFromSearchAtEntry(t *testing.T) {
 	c := newClock()
 	st := openStore(t, c, "alice@laptop")
-	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Checkout 500s", Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}})
-	for i := range 400 {
-		c.Add(10 * time.Second)
-		text := fmt.Sprintf("Error rate check %d", i)
-		if i == 30 {
-			text = "Paged the quokka team about the certificate"
-		}
-		mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}})
-	}
+	notedIncident(t, st, c, 400, map[int]string{30: "Paged the quokka team about the certificate"})
 	d := newDriver(t, Options{Store: st, Now: c.Now, SearchDelay: -1}, 120, 40)
 	d.press("/")
 	d.typeText("quokka")
@@ -132,5 +113,20 @@ func TestOpenFromSearchAtEntry(t *testing.T) {
 	d.press("q", "esc", "enter")
 	if e, _ := d.app().timeline.selected(); e.Text != "Error rate check 399" {
 		t.Errorf("opened from the list: at %q, want the newest entry", e.Text)
+	}
+}
+
+// notedIncident declares incA and adds n notes ten seconds apart: "Error
+// rate check i", or the text special gives for i.
+func notedIncident(t *testing.T, st *storage.Store, c *clock, n int, special map[int]string) {
+	t.Helper()
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Checkout 500s", Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}})
+	for i := range n {
+		c.Add(10 * time.Second)
+		text, ok := special[i]
+		if !ok {
+			text = fmt.Sprintf("Error rate check %d", i)
+		}
+		mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}})
 	}
 }
