@@ -1,9 +1,10 @@
 // Package alerts reads what monitoring sends when something breaks (an
 // Alertmanager or Grafana webhook, Alertmanager's list of current alerts,
-// a PagerDuty, Opsgenie or Datadog webhook, a CloudWatch alarm) into what
-// declaring an incident needs: a title, a severity, a kind, when it was
-// detected, the runbook it names and the group it belongs to, so the next
-// notification of the same group finds the same incident.
+// a PagerDuty, Opsgenie or Datadog webhook, a CloudWatch, Google Cloud or
+// Azure alert) into what declaring an incident needs: a title, a
+// severity, a kind, when it was detected, the runbook it names and the
+// group it belongs to, so the next notification of the same group finds
+// the same incident.
 package alerts
 
 import (
@@ -24,7 +25,7 @@ const MaxBody = 10 << 20
 
 // Expected names every shape Decode reads; each refusal ends with it, so
 // whoever piped the wrong thing in learns what would have worked.
-const Expected = "expected an Alertmanager webhook body (version 4) or Grafana's, the JSON array Alertmanager's /api/v2/alerts returns, a PagerDuty v3 webhook incident event, an Opsgenie webhook, a CloudWatch alarm (its SNS notification, the alarm message, or EventBridge's state change event), or a Datadog webhook (its default payload, or one with $ALERT_TRANSITION)"
+const Expected = "expected an Alertmanager webhook body (version 4) or Grafana's, the JSON array Alertmanager's /api/v2/alerts returns, a PagerDuty v3 webhook incident event, an Opsgenie webhook, a CloudWatch alarm (its SNS notification, the alarm message, or EventBridge's state change event), a Google Cloud Monitoring or Azure Monitor (common alert schema) webhook, or a Datadog webhook (its default payload, or one with $ALERT_TRANSITION)"
 
 // Source says which shape a payload came in.
 type Source string
@@ -37,6 +38,8 @@ const (
 	SourceCloudWatch Source = "CloudWatch alarm"
 	SourceOpsgenie   Source = "Opsgenie webhook"
 	SourceDatadog    Source = "Datadog webhook"
+	SourceGCP        Source = "Google Cloud Monitoring"
+	SourceAzure      Source = "Azure Monitor alert"
 )
 
 // Decode reads one payload from r, at most MaxBody bytes of it, and returns
@@ -109,10 +112,14 @@ func decodeObject(body []byte) (Group, error) {
 		return decodeCloudWatch(body)
 	case has("detail-type"):
 		return decodeEventBridge(body)
+	case has("incident") && has("version"):
+		return decodeGCP(body)
+	case has("schemaId") && has("data"):
+		return decodeAzure(body)
 	case isDatadog(has):
 		return decodeDatadog(body)
 	}
-	return Group{}, model.Invalidf("the alert payload is a JSON object with none of \"alerts\", \"event\", \"alert\", \"AlarmName\" or \"detail-type\", nor Datadog's \"title\" and \"event_type\" (it has %s): %s", fieldList(probe), Expected)
+	return Group{}, model.Invalidf("the alert payload is a JSON object with none of \"alerts\", \"event\", \"alert\", \"AlarmName\", \"detail-type\", \"incident\" or \"schemaId\", nor Datadog's \"title\" and \"event_type\" (it has %s): %s", fieldList(probe), Expected)
 }
 
 // shapeError reports a field of the wrong type, naming where it is.

@@ -321,7 +321,7 @@ func TestDecodeRefusals(t *testing.T) {
 		{"truncated JSON", `{"alerts": [`, "is not JSON"},
 		{"a string", `"firing"`, "is a JSON string"},
 		{"a number", `42`, "is a JSON number"},
-		{"an unknown object", `{"title": "x", "severity": 1}`, `none of "alerts", "event", "alert", "AlarmName" or "detail-type"`},
+		{"an unknown object", `{"title": "x", "severity": 1}`, `none of "alerts", "event", "alert", "AlarmName", "detail-type", "incident" or "schemaId"`},
 		{"no alerts", `{"version":"4","groupKey":"k","status":"firing","alerts":[]}`, "holds no alerts"},
 		{"another webhook version", `{"version":"1","alerts":[{"status":"firing","labels":{"alertname":"X"}}]}`, `version "1"`},
 		{"alerts not an array", `{"version":"4","alerts":{"a":1}}`, "where an array was expected"},
@@ -546,5 +546,64 @@ func TestDecodeDatadog(t *testing.T) {
 		if _, err := DecodeBytes([]byte(bad.body), Options{}); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("%s: %v, want an error saying %q", bad.body, err, bad.want)
 		}
+	}
+}
+
+// Google Cloud Monitoring's incident: open declares, closed notes on the
+// same incident; the team's policy labels and the documentation's link
+// say the kind and the runbook.
+func TestDecodeGCP(t *testing.T) {
+	g := decodeFile(t, "gcp-open.json", Options{})
+	for _, c := range []struct{ what, got, want string }{
+		{"source", string(g.Source), string(SourceGCP)},
+		{"key", g.Key, "gcp:0.nyqaw6xkg4b8"},
+		{"title", g.Title, "Checkout EU uptime: Uptime check for checkout-eu is failing: 3 of 3 regions report HTTP 503."},
+		{"severity", g.Severity.String(), "SEV1"},
+		{"kind", g.Kind, "outage"},
+		{"runbook", g.Runbook, "checkout-down"},
+		{"detected", g.Detected.Format(time.RFC3339), "2026-11-23T14:02:11Z"},
+		{"url", g.URL, "https://console.cloud.google.com/monitoring/alerting/incidents/0.nyqaw6xkg4b8?project=shop-prod"},
+		{"resource", g.Alerts[0].Labels.Get("resource"), "checkout.example.com"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.what, c.got, c.want)
+		}
+	}
+	closed := decodeFile(t, "gcp-closed.json", Options{})
+	if closed.Firing || closed.Key != g.Key || !closed.ResolvedAt.Equal(at("2026-11-23T14:40:11Z")) {
+		t.Errorf("closed: firing %v, key %q, resolved at %s", closed.Firing, closed.Key, closed.ResolvedAt)
+	}
+	if _, err := DecodeBytes([]byte(`{"version": "1.2", "incident": {"incident_id": "x", "state": "acknowledged"}}`), Options{}); err == nil || !strings.Contains(err.Error(), "expected open (to declare) or closed") {
+		t.Errorf("an unknown state: %v", err)
+	}
+}
+
+// Azure Monitor's common alert schema: Fired declares, Resolved notes;
+// Azure's Sev1 is an error (SEV2), not a SEV1.
+func TestDecodeAzure(t *testing.T) {
+	g := decodeFile(t, "azure-fired.json", Options{})
+	for _, c := range []struct{ what, got, want string }{
+		{"source", string(g.Source), string(SourceAzure)},
+		{"title", g.Title, "orders-sql-dtu-high: Orders database DTU above 90% for 10 minutes. See https://wiki.example.com/runbooks/orders-sql-dtu"},
+		{"severity", g.Severity.String(), "SEV2"},
+		{"severity word", g.SeverityWord, "error"},
+		{"kind", g.Kind, "degradation"},
+		{"runbook", g.Runbook, "orders-sql-dtu"},
+		{"detected", g.Detected.Format(time.RFC3339Nano), "2026-11-23T14:02:11.3713213Z"},
+		{"targets", g.Alerts[0].Labels.Get("targets"), "orders"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.what, c.got, c.want)
+		}
+	}
+	if !strings.HasPrefix(g.Key, "azure:") {
+		t.Errorf("key %q", g.Key)
+	}
+	res := decodeFile(t, "azure-resolved.json", Options{})
+	if res.Firing || res.Key != g.Key || !res.ResolvedAt.Equal(at("2026-11-23T14:40:11.2246313Z")) {
+		t.Errorf("resolved: firing %v, key %q, resolved at %s", res.Firing, res.Key, res.ResolvedAt)
+	}
+	if _, err := DecodeBytes([]byte(`{"schemaId": "Microsoft.Insights/activityLogs", "data": {"context": {}}}`), Options{}); err == nil || !strings.Contains(err.Error(), "common alert schema") {
+		t.Errorf("the old schema: %v", err)
 	}
 }

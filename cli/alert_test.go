@@ -195,7 +195,7 @@ func TestDeclareFromAlertRefusals(t *testing.T) {
 	c := newCLI(t)
 	for _, bad := range []struct{ body, want string }{
 		{"<html>502 Bad Gateway</html>", "is not JSON"},
-		{`{"status":"firing"}`, `none of "alerts", "event", "alert", "AlarmName" or "detail-type"`},
+		{`{"status":"firing"}`, `none of "alerts", "event", "alert", "AlarmName", "detail-type", "incident" or "schemaId"`},
 		{`{"version":"4","alerts":[]}`, "holds no alerts"},
 		{`[]`, "array of alerts is empty"},
 		{alertFixture(t, "pagerduty-incident-acknowledged.json"), "the PagerDuty event is incident.acknowledged"},
