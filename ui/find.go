@@ -146,7 +146,6 @@ func (f *findScreen) scroll() {
 func (f *findScreen) View() []string {
 	s := f.styles
 	w := max(f.w, 1)
-	f.input.Width = max(w-len("Find: ")-1, 1)
 	out := []string{clip(s.Bold.Render("Find: ")+f.input.View(), w)}
 	switch words := strings.TrimSpace(f.input.Value()); {
 	case f.err != "":

@@ -330,6 +330,7 @@ func (c *commsScreen) hints(k *keyMap) []key.Binding { return c.ShortHelp() }
 
 func (f *findScreen) SetSize(w, h int) {
 	f.w, f.h = w, h
+	f.input.Width = max(w-len("Find: ")-1, 1)
 	f.scroll()
 }
 func (f *findScreen) draw(a *App, h int) ([]string, []string) {
