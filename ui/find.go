@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sitrep-dev/sitrep/model"
 	"github.com/sitrep-dev/sitrep/storage"
@@ -173,9 +174,38 @@ func (f *findScreen) View() []string {
 			gutter = s.Gutter.Render("▸ ")
 		}
 		head := s.Time.Render(e.Occurred.UTC().Format("Jan 2 15:04Z")) + " " + s.Author.Render(model.OneLine(e.Author)) + " "
-		out = append(out, clip(gutter+head+drawSnippet(s, markSnippet(h.Snippet, h.Matches)), w))
+		text, matches := fitSnippet(h.Snippet, h.Matches, w-ansi.StringWidth(gutter+head))
+		out = append(out, clip(gutter+head+drawSnippet(s, markSnippet(text, matches)), w))
 	}
 	return out
+}
+
+// fitSnippet cuts the words before the first match when the match would
+// not fit in room columns, so a narrow screen still shows what was found:
+// "…load balancer health checks" rather than "Checked the load balan…".
+func fitSnippet(text string, matches [][2]int, room int) (string, [][2]int) {
+	if len(matches) == 0 || ansi.StringWidth(text[:matches[0][1]]) <= room {
+		return text, matches
+	}
+	start := matches[0][0]
+	// Keep as many words before the match as fit beside it.
+	for i := start - 1; i > 0; i-- {
+		if text[i-1] == ' ' && ansi.StringWidth(text[i:matches[0][1]])+1 <= room {
+			start = i
+		}
+		if ansi.StringWidth(text[i:matches[0][1]])+1 > room {
+			break
+		}
+	}
+	if start == 0 {
+		return text, matches
+	}
+	const ellipsis = "…"
+	out := make([][2]int, 0, len(matches))
+	for _, m := range matches {
+		out = append(out, [2]int{m[0] - start + len(ellipsis), m[1] - start + len(ellipsis)})
+	}
+	return ellipsis + text[start:], out
 }
 
 // findTick runs out after d (at once when d is 0 or less).

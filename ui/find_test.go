@@ -130,3 +130,24 @@ func notedIncident(t *testing.T, st *storage.Store, c *clock, n int, special map
 		mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}})
 	}
 }
+
+// On a narrow screen the words before a match give way, so the match
+// shows.
+func TestFitSnippet(t *testing.T) {
+	text := "Checked the load balancer health checks: two targets failing"
+	i := strings.Index(text, "health")
+	m := [][2]int{{i, i + len("health")}}
+	if got, gm := fitSnippet(text, m, 80); got != text || gm[0] != m[0] {
+		t.Errorf("room enough: %q %v", got, gm)
+	}
+	got, gm := fitSnippet(text, m, 20)
+	if !strings.HasPrefix(got, "…") || got[gm[0][0]:gm[0][1]] != "health" {
+		t.Fatalf("narrow: %q with match %v", got, gm)
+	}
+	if w := len([]rune(got[:gm[0][1]])); w > 20 {
+		t.Errorf("the match ends at column %d of 20: %q", w, got)
+	}
+	if !strings.HasPrefix(got, "…balancer health") && !strings.HasPrefix(got, "…load balancer health") {
+		t.Errorf("cut mid-word or too much: %q", got)
+	}
+}
