@@ -17,6 +17,12 @@ import (
 
 var scenarioKeys = []string{"title", "kind", "severity", "duration", "runbooks", "objectives", "cadence", "type"}
 
+// unitWords are a time unit written out ("minutes", "hrs"), as headings,
+// objectives and briefs write them; unitLetter makes one an offset's unit.
+const unitWords = `minutes?|mins?|hours?|hrs?`
+
+func unitLetter(word string) string { return strings.ToLower(word[:1]) }
+
 var (
 	// offsetHeading: "+5m Title", "T+1h30m: Title", "+10m — Title", and
 	// the run-sheet's "T+15 Title" and "T+1:30 Title".
@@ -25,7 +31,7 @@ var (
 	})
 	// unitWord is a unit written out after a bare offset: "+5 minutes".
 	unitWord = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)^(minutes?|mins?|hours?|hrs?)\b[\s:|,–—-]*(.*)$`)
+		return regexp.MustCompile(`(?i)^(` + unitWords + `)\b[\s:|,–—-]*(.*)$`)
 	})
 	bareNumber = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[Tt]?\+\d+$`) })
 	// clockHeading: "10:40 - Disable AZ A", the run-sheet style of game days
@@ -42,13 +48,13 @@ var (
 	})
 	// durationLabel: "**Exercise duration:** 2 hours" in a tabletop's brief.
 	durationLabel = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?im)^\W*(?:exercise\s+|total\s+)?(?:duration|length|time\s*box|timebox)\W*\s*(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|m)\b`)
+		return regexp.MustCompile(`(?im)^\W*(?:exercise\s+|total\s+)?(?:duration|length|time\s*box|timebox)\W*\s*(\d+(?:\.\d+)?)\s*(` + unitWords + `|h|m)\b`)
 	})
 	// withinSuffix: "Customers informed within 30m" as a one-line objective.
 	withinSuffix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^(.*?)\s+within\s+(\S+)\s*$`) })
 	// withinWords: "Service restored within 45 minutes", as prose has it.
 	withinWords = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)^(.*?)\s+within\s+(\d+)\s*(minutes?|mins?|hours?|hrs?|days?)\.?\s*$`)
+		return regexp.MustCompile(`(?i)^(.*?)\s+within\s+(\d+)\s*(` + unitWords + `|days?)\.?\s*$`)
 	})
 )
 
@@ -182,7 +188,7 @@ func lineObjective(text string) model.Objective {
 		}
 	}
 	if m := withinWords().FindStringSubmatch(o.Title); m != nil {
-		if d, err := model.ParseOffset(m[2] + strings.ToLower(m[3][:1])); err == nil {
+		if d, err := model.ParseOffset(m[2] + unitLetter(m[3])); err == nil {
 			o.Title, o.Target = m[1], d
 		}
 	}
@@ -486,7 +492,7 @@ func briefDuration(brief string) time.Duration {
 		return 0
 	}
 	unit := time.Minute
-	if strings.HasPrefix(strings.ToLower(m[2]), "h") {
+	if unitLetter(m[2]) == "h" {
 		unit = time.Hour
 	}
 	return time.Duration(n * float64(unit)).Round(time.Minute)
@@ -532,7 +538,7 @@ func (b *scenarioBuilder) injectHeading(text string, line, col int, underInjects
 		offset, title := m[1], m[2]
 		// "+5 minutes Title", "T+2 hours: Title": the unit as a word
 		if u := unitWord().FindStringSubmatch(title); u != nil && bareNumber().MatchString(offset) {
-			offset += strings.ToLower(u[1][:1])
+			offset += unitLetter(u[1])
 			title = u[2]
 		}
 		d, err := model.ParseOffset(offset)
