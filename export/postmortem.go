@@ -406,7 +406,7 @@ func readActionItems(lines []docLine) []model.ActionItem {
 			// sitrep's own "[ ] what | owner | due | status".
 			if ours, err := parseActionLine("- " + rest); err == nil {
 				a = ours
-				if _, err := time.Parse("2006-01-02", a.Due); a.Due != "" && err != nil {
+				if a.Due != "" && !model.ValidDue(a.Due) {
 					a.Title, a.Due = actionField(a.Title+" (due: "+a.Due+")"), ""
 				}
 			}
@@ -449,7 +449,7 @@ func plainItem(s string) model.ActionItem {
 			switch {
 			case ok && v != "" && ownerColumn().MatchString(k) && a.Owner == "":
 				a.Owner = actionField(v)
-			case ok && v != "" && (dueColumn().MatchString(k) || k == "by") && a.Due == "" && validDay(v):
+			case ok && v != "" && (dueColumn().MatchString(k) || k == "by") && a.Due == "" && model.ValidDue(v):
 				a.Due = v
 			default:
 				kept = append(kept, strings.TrimSpace(part))
@@ -468,11 +468,6 @@ func plainItem(s string) model.ActionItem {
 var itemFields = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`(?i)\s*\(((?:[^()]*?\b(?:owner|assignee|assigned to|who|dri|due|by|deadline)\s*:[^()]*))\)\s*$`)
 })
-
-func validDay(v string) bool {
-	_, err := time.Parse("2006-01-02", v)
-	return err == nil
-}
 
 var statusWord = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`\b(DONE|FIXED|CLOSED|TODO|IN PROGRESS|WONTFIX|WON'T DO)\b|✅`)
@@ -566,7 +561,7 @@ func itemFromRow(cols, cells []string) model.ActionItem {
 	a := model.ActionItem{Title: cell(title), Owner: actionField(cell(owner)), Status: model.ActionOpen}
 	var extra []string
 	if d := cell(due); d != "" {
-		if _, err := time.Parse("2006-01-02", d); err == nil {
+		if model.ValidDue(d) {
 			a.Due = d
 		} else {
 			extra = append(extra, cols[due]+": "+d)

@@ -105,6 +105,13 @@ func (r Review) Equal(o Review) bool {
 	return err1 == nil && err2 == nil && string(a) == string(b)
 }
 
+// ValidDue reports whether s is a due date as action items keep them:
+// YYYY-MM-DD, a real day.
+func ValidDue(s string) bool {
+	_, err := time.Parse("2006-01-02", s)
+	return err == nil
+}
+
 // Validate checks the parts a reader relies on: action items have a title,
 // a real due date and a known status.
 func (r Review) Validate() error {
@@ -112,10 +119,8 @@ func (r Review) Validate() error {
 		if strings.TrimSpace(a.Title) == "" {
 			return Invalidf("action item %d has no title", i+1)
 		}
-		if a.Due != "" {
-			if _, err := time.Parse("2006-01-02", a.Due); err != nil {
-				return Invalidf("action item %q: due date %q is not YYYY-MM-DD", a.Title, a.Due)
-			}
+		if a.Due != "" && !ValidDue(a.Due) {
+			return Invalidf("action item %q: due date %q is not YYYY-MM-DD", a.Title, a.Due)
 		}
 		if _, err := ParseActionStatus(string(a.Status)); err != nil {
 			return err
