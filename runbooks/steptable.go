@@ -32,8 +32,7 @@ var (
 	commandColumn = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`(?i)^(?:commands?|cli|command line|script|run|code|how)$`)
 	})
-	codeSpan = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("(`+)(.+?)(`+)") })
-	onlyNum  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*(?:step\s*)?\d+[.):]?\s*$`) })
+	onlyNum = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*(?:step\s*)?\d+[.):]?\s*$`) })
 )
 
 // stepRow is one row of a table of steps, read.
@@ -100,10 +99,9 @@ func (s *source) stepRows(n ast.Node) []stepRow {
 			return nil // a row without a step is no table of steps
 		}
 		if cmd := cell(command); cmd != "" {
-			spans := codeSpan().FindAllStringSubmatch(cmd, -1)
-			for _, m := range spans {
-				if len(m[1]) == len(m[3]) {
-					row.code = append(row.code, strings.TrimSpace(strings.ReplaceAll(m[2], `\|`, "|")))
+			for _, seg := range inlineSegments(cmd, RoleText) {
+				if seg.Role == RoleCode {
+					row.code = append(row.code, strings.TrimSpace(strings.ReplaceAll(seg.Text, `\|`, "|")))
 				}
 			}
 			if len(row.code) == 0 {
