@@ -307,8 +307,10 @@ func (r *reviewScreen) lines() (out []string, selAt, selEnd int) {
 					}
 					out = append(out, clip(line+s.Faint.Render(" · "+owner+" · "+due+" · ")+s.Status.Render(string(a.Status)), w))
 				}
+			} else if lines, ok := r.laidOut(p.key, text, w); ok {
+				out = append(out, lines...)
 			} else {
-				out = append(out, r.layout(p.key, text, w)...)
+				out = append(out, layoutText(text, w)...) // not laid out yet: drawn, not kept
 			}
 		}
 		if i == r.sel {
@@ -326,6 +328,7 @@ func (r *reviewScreen) lines() (out []string, selAt, selEnd int) {
 // scroll keeps the selected section (or as much of it as fits, from its
 // heading) on screen.
 func (r *reviewScreen) scroll() {
+	r.relayout()
 	if r.h <= 0 {
 		return
 	}
@@ -396,12 +399,39 @@ func (r *reviewScreen) stored(msg reviewSavedMsg) (slot string, ok bool) {
 // megabytes, and laying it out again at every tick of the clock cost
 // 150 ms a second.
 func (r *reviewScreen) layout(key, text string, w int) []string {
-	if c, ok := r.wrapped[key]; ok && c.w == w && c.text == text {
-		return c.lines
+	if lines, ok := r.laidOut(key, text, w); ok {
+		return lines
 	}
+	lines := layoutText(text, w)
+	if r.wrapped == nil {
+		r.wrapped = map[string]wrappedText{}
+	}
+	r.wrapped[key] = wrappedText{text, w, lines}
+	return lines
+}
+
+// relayout lays out every section for the screen as it is now, before it
+// is drawn: drawing only reads the layouts kept.
+func (r *reviewScreen) relayout() {
+	for _, p := range reviewParts {
+		if text := partText(r.saved, p.key); p.key != partActions && strings.TrimSpace(text) != "" {
+			r.layout(p.key, text, max(r.w, 1))
+		}
+	}
+}
+
+// laidOut is the layout kept for a section, if it is for this text and
+// width.
+func (r *reviewScreen) laidOut(key, text string, w int) ([]string, bool) {
+	c, ok := r.wrapped[key]
+	return c.lines, ok && c.w == w && c.text == text
+}
+
+// layoutText reflows text and wraps it to w columns, indented, a list
+// item's wrapped lines hanging under its text, not its marker.
+func layoutText(text string, w int) []string {
 	var lines []string
 	for _, para := range strings.Split(reflow(model.Printable(text)), "\n") {
-		// A list item's wrapped lines hang under its text, not its marker.
 		hang := model.ListMarker(para)
 		if hang > (w-2)/2 {
 			hang = 0
@@ -415,10 +445,6 @@ func (r *reviewScreen) layout(key, text string, w int) []string {
 			lines = append(lines, "  "+l)
 		}
 	}
-	if r.wrapped == nil {
-		r.wrapped = map[string]wrappedText{}
-	}
-	r.wrapped[key] = wrappedText{text, w, lines}
 	return lines
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -244,5 +245,37 @@ func TestReviewLayoutHangsListItems(t *testing.T) {
 	}
 	if wider := r.layout("went_poorly", text, 80); len(wider) != 2 {
 		t.Errorf("at 80 columns: %q", wider)
+	}
+}
+
+// The review is laid out when it arrives or the screen changes size, and
+// drawing only reads that layout: View changes nothing.
+func TestReviewViewOnlyReadsLayout(t *testing.T) {
+	k := newKeyMap()
+	r := newReviewScreen(NewStyles(asciiRenderer()), &k, incA, time.Now)
+	r.SetSize(60, 30)
+	r.take(reviewLoadedMsg{ID: incA, Review: model.Review{Summary: "The checkout service returned 500s for EU customers for forty minutes."}})
+	kept := r.wrapped
+	if len(kept) == 0 {
+		t.Fatal("no section laid out when the review arrived")
+	}
+	first := &kept["summary"].lines[0]
+	view := strings.Join(r.View(), "\n")
+	if !strings.Contains(view, "The checkout service returned 500s") {
+		t.Errorf("view lacks the summary:\n%s", view)
+	}
+	if &r.wrapped["summary"].lines[0] != first || len(r.wrapped) != len(kept) {
+		t.Error("drawing laid the review out again")
+	}
+	r.SetSize(100, 30)
+	if r.wrapped["summary"].w != 100 {
+		t.Errorf("after a resize the layout is for %d columns", r.wrapped["summary"].w)
+	}
+	// Text not laid out yet is drawn, and not kept by drawing.
+	fresh := newReviewScreen(NewStyles(asciiRenderer()), &k, incA, time.Now)
+	fresh.w, fresh.h, fresh.loaded = 60, 30, true
+	fresh.saved = model.Review{Summary: "Drawn before any layout."}
+	if view := strings.Join(fresh.View(), "\n"); !strings.Contains(view, "Drawn before any layout.") || len(fresh.wrapped) != 0 {
+		t.Errorf("drawing kept %d layouts, or lost the text:\n%s", len(fresh.wrapped), view)
 	}
 }
