@@ -12,20 +12,24 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sitrep-dev/sitrep/model"
+	"github.com/sitrep-dev/sitrep/runbooks"
 	"github.com/sitrep-dev/sitrep/storage"
 )
 
-// Find in the timeline (/ in an incident). Two hundred entries into an
-// outage nobody scrolls back for "when did we restart the primary?": the
-// words are looked up in the store's full-text index, so an entry paged
-// out of the window, or written by a teammate hours ago, is found as fast
-// as one on screen, offline. Enter opens the timeline at the entry.
+// Find (/ in an incident). Two hundred entries into an outage nobody
+// scrolls back for "when did we restart the primary?": the words are
+// looked up in the store's full-text index, so an entry paged out of the
+// window, or written by a teammate hours ago, is found as fast as one on
+// screen, offline. Enter opens the timeline at the entry. With the
+// Runbook pane focused, / finds lines of the runbook shown instead
+// ("where does this runbook fail over?"), in the document as the pane
+// draws it, and enter takes the pane there.
 
 // findLimit bounds the matches one search lists.
 const findLimit = 100
 
-// findScreen is the find overlay: a line to type words in and the entries
-// that match, newest first.
+// findScreen is the find overlay: a line to type words in and what
+// matches them: timeline entries, newest first, or the lines of a runbook.
 type findScreen struct {
 	styles *Styles
 	keys   *keyMap
@@ -34,12 +38,26 @@ type findScreen struct {
 	delay  time.Duration
 	w, h   int
 
+	// runbook, when set, is the attached runbook searched, doc the pane's
+	// rendering of it: found in memory at each key. Otherwise the
+	// timeline is searched in the store.
+	runbook string
+	doc     *runbooks.Rendered
+
 	seq       int    // bumped at each change of the words
 	asked     string // the words of the answer shown
 	searching bool
-	hits      []storage.TimelineHit
+	hits      []findHit
 	sel, top  int
 	err       string
+}
+
+// findHit is one match: a timeline entry, or a line of the runbook.
+type findHit struct {
+	entry     model.TimelineEntry
+	line, src int // the runbook's rendered line and file line
+	snippet   string
+	matches   [][2]int
 }
 
 // findTickMsg is the pause after typing in the find line running out.
@@ -61,6 +79,22 @@ func newFindScreen(s *Styles, k *keyMap, incID string, delay time.Duration) *fin
 	return f
 }
 
+// newRunbookFind finds in the runbook name, as doc renders it.
+func newRunbookFind(s *Styles, k *keyMap, incID, name string, doc *runbooks.Rendered) *findScreen {
+	f := newFindScreen(s, k, incID, 0)
+	f.runbook, f.doc = name, doc
+	f.input.Placeholder = "words in this runbook, in any case"
+	return f
+}
+
+// title heads the overlay.
+func (f *findScreen) title() string {
+	if f.doc != nil {
+		return "Find in the runbook " + model.OneLine(f.runbook)
+	}
+	return "Find in the timeline"
+}
+
 // act handles a key; enter returns the command that opens the timeline at
 // the chosen entry.
 func (f *findScreen) act(a *App, msg tea.KeyMsg) tea.Cmd {
@@ -75,8 +109,13 @@ func (f *findScreen) act(a *App, msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		a.slot.remove(f)
+		if f.doc != nil {
+			a.focus = paneStepper
+			a.stepper.showLine(f.runbook, hit.line, hit.src, f.doc.Width)
+			return nil
+		}
 		a.focus = paneTimeline
-		return a.openTimelineAt(hit.Entry.EventID, &hit.Entry)
+		return a.openTimelineAt(hit.entry.EventID, &hit.entry)
 	case key.Matches(msg, k.FindPrev):
 		f.move(-1)
 		return nil
@@ -91,8 +130,24 @@ func (f *findScreen) act(a *App, msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	}
 	f.seq++
-	if strings.TrimSpace(f.input.Value()) == "" {
+	words := strings.TrimSpace(f.input.Value())
+	if words == "" {
 		f.hits, f.asked, f.searching, f.err = nil, "", false, ""
+		return cmd
+	}
+	if f.doc != nil {
+		// In memory, and a 1 MiB runbook takes milliseconds: at once.
+		f.hits, f.asked, f.sel, f.top = nil, words, 0, 0
+		for _, h := range f.doc.Find(words, findLimit) {
+			// The pane's indentation is no part of the words.
+			text := strings.TrimLeft(h.Text, " ")
+			cut := len(h.Text) - len(text)
+			hit := findHit{line: h.Line, src: h.Src, snippet: text}
+			for _, m := range h.Matches {
+				hit.matches = append(hit.matches, [2]int{m[0] - cut, m[1] - cut})
+			}
+			f.hits = append(f.hits, hit)
+		}
 		return cmd
 	}
 	f.searching = true
@@ -113,12 +168,15 @@ func (f *findScreen) found(msg foundMsg) {
 		f.err, f.hits = msg.Err.Error(), nil
 		return
 	}
-	f.err, f.asked, f.hits, f.sel, f.top = "", msg.Words, msg.Hits, 0, 0
+	f.err, f.asked, f.hits, f.sel, f.top = "", msg.Words, nil, 0, 0
+	for _, h := range msg.Hits {
+		f.hits = append(f.hits, findHit{entry: h.Entry, snippet: h.Snippet, matches: h.Matches})
+	}
 }
 
-func (f *findScreen) selected() (storage.TimelineHit, bool) {
+func (f *findScreen) selected() (findHit, bool) {
 	if f.sel < 0 || f.sel >= len(f.hits) {
-		return storage.TimelineHit{}, false
+		return findHit{}, false
 	}
 	return f.hits[f.sel], true
 }
@@ -151,12 +209,24 @@ func (f *findScreen) View() []string {
 	switch words := strings.TrimSpace(f.input.Value()); {
 	case f.err != "":
 		out = append(out, clip(s.Error.Render(model.OneLine(f.err)), w))
+	case words == "" && f.doc != nil:
+		out = append(out, clip(s.Faint.Render("Type words to find the lines of this runbook that have them."), w))
 	case words == "":
 		out = append(out, clip(s.Faint.Render("Type words to find them in this incident's timeline."), w))
 	case f.searching && f.asked == "":
 		out = append(out, clip(s.Faint.Render("Finding…"), w))
+	case len(f.hits) == 0 && f.doc != nil:
+		out = append(out, clip(s.Faint.Render(fmt.Sprintf("No line of this runbook has %q.", model.OneLine(f.asked))), w))
 	case len(f.hits) == 0:
 		out = append(out, clip(s.Faint.Render(fmt.Sprintf("No entry has %q.", model.OneLine(f.asked))), w))
+	case f.doc != nil:
+		n := fmt.Sprintf("%d lines", len(f.hits))
+		if len(f.hits) == 1 {
+			n = "1 line"
+		} else if len(f.hits) >= findLimit {
+			n = fmt.Sprintf("the first %d lines", findLimit)
+		}
+		out = append(out, clip(s.Faint.Render(fmt.Sprintf("%s with %q; enter takes the Runbook pane there", n, model.OneLine(f.asked))), w))
 	default:
 		n := fmt.Sprintf("%d entries", len(f.hits))
 		if len(f.hits) == 1 {
@@ -168,13 +238,15 @@ func (f *findScreen) View() []string {
 	}
 	for i := f.top; i < len(f.hits) && i < f.top+f.listRows(); i++ {
 		h := f.hits[i]
-		e := h.Entry
 		gutter := "  "
 		if i == f.sel {
 			gutter = s.Gutter.Render("▸ ")
 		}
-		head := s.Time.Render(e.Occurred.UTC().Format("Jan 2 15:04Z")) + " " + s.Author.Render(model.OneLine(e.Author)) + " "
-		text, matches := fitSnippet(h.Snippet, h.Matches, w-ansi.StringWidth(gutter+head))
+		head := s.Time.Render(h.entry.Occurred.UTC().Format("Jan 2 15:04Z")) + " " + s.Author.Render(model.OneLine(h.entry.Author)) + " "
+		if f.doc != nil {
+			head = s.Faint.Render(fmt.Sprintf("line %d ", h.src))
+		}
+		text, matches := fitSnippet(h.snippet, h.matches, w-ansi.StringWidth(gutter+head))
 		out = append(out, clip(gutter+head+drawSnippet(s, markSnippet(text, matches)), w))
 	}
 	return out

@@ -47,8 +47,8 @@ func TestFindInTimeline(t *testing.T) {
 	if f.input.Value() != "restart prim" || len(f.hits) != 2 {
 		t.Fatalf("find line %q found %d entries, want 2", f.input.Value(), len(f.hits))
 	}
-	if !strings.HasSuffix(f.hits[0].Entry.Text, "after the spike") {
-		t.Errorf("first match %q, want the newest", f.hits[0].Entry.Text)
+	if !strings.HasSuffix(f.hits[0].entry.Text, "after the spike") {
+		t.Errorf("first match %q, want the newest", f.hits[0].entry.Text)
 	}
 	if v := d.view(); !strings.Contains(v, "2 entries with \"restart prim\"") || !strings.Contains(v, "no change") {
 		t.Errorf("the find screen does not show both matches:\n%s", v)
@@ -149,5 +149,44 @@ func TestFitSnippet(t *testing.T) {
 	}
 	if !strings.HasPrefix(got, "…balancer health") && !strings.HasPrefix(got, "…load balancer health") {
 		t.Errorf("cut mid-word or too much: %q", got)
+	}
+}
+
+// With the Runbook pane focused, / finds lines of the runbook shown, and
+// enter takes the pane to the step the line is in.
+func TestFindInRunbook(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	seed(t, st, c, bundled(t))
+	d := newDriver(t, Options{Store: st, Now: c.Now, SearchDelay: -1}, 120, 40)
+	d.press("enter", "2", "/")
+	f := d.app().slot.find()
+	if f == nil || f.doc == nil || f.runbook != "major-incident" {
+		t.Fatalf("/ on the Runbook pane did not open a find in its runbook: %+v", f)
+	}
+	d.typeText("blameless REVIEW")
+	f = d.app().slot.find()
+	if len(f.hits) != 1 || !strings.Contains(f.hits[0].snippet, "Schedule a blameless review") {
+		t.Fatalf("hits %+v", f.hits)
+	}
+	if v := d.view(); !strings.Contains(v, "Find in the runbook major-incident") || !strings.Contains(v, "1 line with") {
+		t.Errorf("the overlay does not say what it finds in:\n%s", v)
+	}
+	d.press("enter")
+	a := d.app()
+	if a.slot.find() != nil || a.focus != paneStepper {
+		t.Fatalf("enter left the find open or the runbook unfocused")
+	}
+	_, step, ok := a.stepper.selected()
+	if !ok || !strings.Contains(step.Title, "Schedule a blameless review") {
+		t.Errorf("the cursor is on %q, want the step the line is in", step.Title)
+	}
+	if v := d.view(); !strings.Contains(v, "Schedule a blameless review") {
+		t.Errorf("the step found is not on screen:\n%s", v)
+	}
+	// On the Timeline pane, / finds in the timeline.
+	d.press("1", "/")
+	if f := d.app().slot.find(); f == nil || f.doc != nil {
+		t.Errorf("/ on the timeline: %+v", f)
 	}
 }

@@ -188,9 +188,16 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			}
 		}
 	case key.Matches(msg, k.Find):
-		if a.loaded {
-			a.openModal(newFindScreen(a.styles, a.keys, a.incID, a.list.searchDelay))
+		if !a.loaded {
+			break
 		}
+		if rb := a.stepper.current(); a.focus == paneStepper && rb != nil {
+			if d := a.stepper.document(rb); d != nil {
+				a.openModal(newRunbookFind(a.styles, a.keys, a.incID, rb.Name, d.r))
+				break
+			}
+		}
+		a.openModal(newFindScreen(a.styles, a.keys, a.incID, a.list.searchDelay))
 	case key.Matches(msg, k.DrillPause):
 		return a, a.drillAction(model.EventExercisePaused)
 	case key.Matches(msg, k.DrillFaster):

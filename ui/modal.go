@@ -334,7 +334,7 @@ func (f *findScreen) SetSize(w, h int) {
 	f.scroll()
 }
 func (f *findScreen) draw(a *App, h int) ([]string, []string) {
-	return append([]string{a.styles.PaneFocused.Render(clip("Find in the timeline", a.w))}, f.View()...), nil
+	return append([]string{a.styles.PaneFocused.Render(clip(f.title(), a.w))}, f.View()...), nil
 }
 func (f *findScreen) hints(k *keyMap) []key.Binding {
 	return []key.Binding{k.FindOpen, k.FindPrev, k.FindNext, k.Cancel}

@@ -303,6 +303,40 @@ func (p *stepper) move(delta int) {
 	}
 }
 
+// showLine shows the runbook name at a line found in it (line, of the
+// document as rendered at width; src, the file line of its block, when
+// the pane has been resized since), with the cursor on the step or code
+// block it is in.
+func (p *stepper) showLine(name string, line, src, width int) {
+	for i := range p.runbooks {
+		if p.runbooks[i].Name == name {
+			p.cur = i
+		}
+	}
+	rb := p.current()
+	d := p.document(rb)
+	if d == nil || len(d.r.Lines) == 0 {
+		return
+	}
+	if d.r.Width != width || line >= len(d.r.Lines) {
+		line = 0
+		for i, l := range d.r.Lines {
+			if l.Src == src {
+				line = i
+				break
+			}
+		}
+	}
+	for _, t := range d.targets {
+		if t.line > line {
+			break
+		}
+		p.land(rb, t) // the last place at or above the line: the one it is in
+	}
+	h := p.docHeight()
+	p.top = min(max(line-h/3, 0), max(len(d.r.Lines)-h, 0))
+}
+
 // ensureVisible scrolls so line is on screen, a little below the top when
 // it comes from below so what follows it shows too.
 func (p *stepper) ensureVisible(line, h, maxTop int) {
