@@ -240,3 +240,22 @@ func BenchmarkRenderLargestCorpusFile(b *testing.B) {
 		d.Render(100)
 	}
 }
+
+// BenchmarkFind finds two words in a 1 MiB runbook rendered at 80
+// columns: what the cockpit's find does at each key after the first.
+// Target: a few milliseconds, so typing never waits.
+func BenchmarkFind(b *testing.B) {
+	src := bigRunbook(1 << 20)
+	rb, _ := Parse("big.md", src)
+	d := Render(rb, 80)
+	start := time.Now()
+	d.Find("first", 1) // the first find reads the lines once
+	first := time.Since(start)
+	b.SetBytes(int64(len(src)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d.Find("restart step", 100)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(first.Microseconds())/1000, "first-find-ms")
+}

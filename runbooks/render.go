@@ -22,6 +22,8 @@ type Rendered struct {
 	Lines []Line
 	Steps []Anchor     // by step index: where each step's mark is
 	Code  []CodeAnchor // every code block, in document order
+
+	find findIndex // the lines as Find reads them, made at its first use
 }
 
 // Line is one line of the rendered document.
