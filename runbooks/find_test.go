@@ -39,6 +39,12 @@ func TestRenderedFind(t *testing.T) {
 	if got := ld.Find("checkout-latency-by-region", 0); len(got) != 1 || ld.Lines[got[0].Line].Cont {
 		t.Errorf("a cut word: %+v", got)
 	}
+	// Other scripts: found in any case too, the offsets those of the text.
+	de, _ := Parse("de.md", []byte("# R\n\n1. ÜBERPRÜFEN Sie den Dienst.\n"))
+	hits = Render(de, 80).Find("überprüfen dienst", 0)
+	if len(hits) != 1 || hits[0].Text[hits[0].Matches[0][0]:hits[0].Matches[0][1]] != "ÜBERPRÜFEN" {
+		t.Errorf("non-ASCII: %+v", hits)
+	}
 	if got := d.Find("   ", 0); got != nil {
 		t.Errorf("no words: %+v", got)
 	}
