@@ -81,6 +81,11 @@ func TestCLIHostileStoreDrawsHarmless(t *testing.T) {
 	}
 	checkHarmless(t, "ls", c.ok("ls"))
 	checkHarmless(t, "search", c.ok("search", "note"))
+	found := c.ok("search", "note", "--in", in)
+	if found == "" {
+		t.Error("search --in found no entry to draw")
+	}
+	checkHarmless(t, "search --in", found)
 	md := c.ok("export", "--format", "md")
 	checkHarmless(t, "Markdown export", md)
 	if !strings.Contains(md, "mallory") || !strings.Contains(md, "Runbook") {

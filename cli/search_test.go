@@ -48,3 +48,33 @@ func TestCLISearchByID(t *testing.T) {
 		t.Errorf("search by id ignored --sev 1: %q %q", out, errOut)
 	}
 }
+
+// --in lists one incident's matching entries, newest first; the incident
+// filters do not apply to it and say so.
+func TestCLISearchIn(t *testing.T) {
+	c := newCLI(t)
+	a := strings.TrimSpace(c.ok("declare", "--title", "Checkout 500s", "--sev", "2"))
+	c.ok("note", "Restarted the primary database")
+	c.ok("note", "Error rate unchanged")
+	c.ok("note", "--kind", "decision", "Restart the primary again after the failover")
+	b := strings.TrimSpace(c.ok("declare", "--title", "Other", "--sev", "3"))
+	c.ok("note", "--incident", b, "Restarted the cache")
+	out := c.ok("search", "restart", "primary", "--in", a)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "decision") || !strings.Contains(lines[0], "[Restart] the [primary] again") ||
+		!strings.Contains(lines[1], "[Restarted] the [primary] database") {
+		t.Errorf("search --in %s:\n%s", a, out)
+	}
+	if strings.Contains(out, "cache") {
+		t.Errorf("another incident's entry:\n%s", out)
+	}
+	if out := c.ok("search", "restart", "--in", a, "--limit", "1"); strings.Count(out, "\n") != 1 {
+		t.Errorf("--limit 1:\n%s", out)
+	}
+	if out, errOut, _ := c.run("", "search", "cache", "--in", a); out != "" || !strings.Contains(errOut, "no entry of "+a+" matches") {
+		t.Errorf("no match: %q %q", out, errOut)
+	}
+	if _, errOut, code := c.run("", "search", "x", "--in", a, "--sev", "1"); code == 0 || !strings.Contains(errOut, "--sev filters incidents") {
+		t.Errorf("--in with --sev: %d %s", code, errOut)
+	}
+}
