@@ -594,8 +594,12 @@ func (b *bulkProjector) finish(ctx context.Context) error {
 		// pending, and merges the segments as it goes; 16 MB at a time makes
 		// a million entries' index in 2.2 s instead of 2.8 s. Only a
 		// transaction this big ever holds that much, so the setting stays.
-		if _, err := b.db.ExecContext(ctx, `INSERT INTO `+fts+`(`+fts+`, rank) VALUES ('hashsize', 16777216)`); err != nil {
-			return fmt.Errorf("index %s: %w", fts, err)
+		// Not in verify's scratch copy (no tx): there it made verifying
+		// 100,000 events slower, 2.1-2.2 s against 1.8 s.
+		if b.tx != nil {
+			if _, err := b.db.ExecContext(ctx, `INSERT INTO `+fts+`(`+fts+`, rank) VALUES ('hashsize', 16777216)`); err != nil {
+				return fmt.Errorf("index %s: %w", fts, err)
+			}
 		}
 		if _, err := b.db.ExecContext(ctx, `INSERT INTO `+fts+`(`+fts+`) VALUES ('rebuild')`); err != nil {
 			return fmt.Errorf("index %s: %w", fts, err)
