@@ -123,16 +123,7 @@ func decodeAzure(body []byte) (Group, error) {
 		"targets": strings.Join(e.ConfigurationItems, ", "), "alert_id": e.AlertID,
 	}
 	ann := map[string]string{"description": e.Description}
-	for k, v := range b.Data.CustomProperties {
-		if k == "runbook_url" || k == "runbook" {
-			ann["runbook_url"] = v
-			continue
-		}
-		labels[k] = v
-	}
-	if ann["runbook_url"] == "" {
-		ann["runbook_url"] = linkIn(e.Description)
-	}
+	takeProperties(b.Data.CustomProperties, labels, ann)
 	a := Alert{Firing: cond == "fired", Labels: labelsOf(labels), Annotations: labelsOf(ann), Fingerprint: oneLine(e.AlertID)}
 	a.Name, a.Summary = oneLine(e.AlertRule), firstLine(e.Description)
 	if a.Firing {

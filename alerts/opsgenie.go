@@ -49,16 +49,7 @@ func decodeOpsgenie(body []byte) (Group, error) {
 	}
 	labels := map[string]string{"alias": al.Alias, "tiny_id": al.TinyID, "entity": al.Entity, "priority": al.Priority, "source": al.Source, "tags": strings.Join(al.Tags, ", ")}
 	ann := map[string]string{"description": al.Description}
-	for k, v := range al.Details {
-		if k == "runbook_url" || k == "runbook" {
-			ann["runbook_url"] = v
-			continue
-		}
-		labels[k] = v
-	}
-	if ann["runbook_url"] == "" {
-		ann["runbook_url"] = linkIn(al.Description)
-	}
+	takeProperties(al.Details, labels, ann)
 	// The alias is what Opsgenie deduplicates on, so a Close finds the
 	// Create's group through it; an alert without one has its id.
 	key := pick(al.Alias, al.AlertID)
@@ -82,4 +73,21 @@ func epochMS(ms int64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(ms).UTC()
+}
+
+// takeProperties files an alert's free-form properties (Opsgenie's details,
+// Azure's custom properties): runbook_url or runbook is the runbook, the
+// rest are labels. Without one, the runbook is the description's first
+// link.
+func takeProperties(props, labels, ann map[string]string) {
+	for k, v := range props {
+		if k == "runbook_url" || k == "runbook" {
+			ann["runbook_url"] = v
+			continue
+		}
+		labels[k] = v
+	}
+	if ann["runbook_url"] == "" {
+		ann["runbook_url"] = linkIn(ann["description"])
+	}
 }

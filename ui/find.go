@@ -220,21 +220,11 @@ func (f *findScreen) View() []string {
 	case len(f.hits) == 0:
 		out = append(out, clip(s.Faint.Render(fmt.Sprintf("No entry has %q.", model.OneLine(f.asked))), w))
 	case f.doc != nil:
-		n := fmt.Sprintf("%d lines", len(f.hits))
-		if len(f.hits) == 1 {
-			n = "1 line"
-		} else if len(f.hits) >= findLimit {
-			n = fmt.Sprintf("the first %d lines", findLimit)
-		}
-		out = append(out, clip(s.Faint.Render(fmt.Sprintf("%s with %q; enter takes the Runbook pane there", n, model.OneLine(f.asked))), w))
+		out = append(out, clip(s.Faint.Render(fmt.Sprintf("%s with %q; enter takes the Runbook pane there",
+			counted(len(f.hits), "line", "lines", "the first"), model.OneLine(f.asked))), w))
 	default:
-		n := fmt.Sprintf("%d entries", len(f.hits))
-		if len(f.hits) == 1 {
-			n = "1 entry"
-		} else if len(f.hits) >= findLimit {
-			n = fmt.Sprintf("the newest %d entries", findLimit)
-		}
-		out = append(out, clip(s.Faint.Render(fmt.Sprintf("%s with %q, newest first; enter opens the timeline there", n, model.OneLine(f.asked))), w))
+		out = append(out, clip(s.Faint.Render(fmt.Sprintf("%s with %q, newest first; enter opens the timeline there",
+			counted(len(f.hits), "entry", "entries", "the newest"), model.OneLine(f.asked))), w))
 	}
 	for i := f.top; i < len(f.hits) && i < f.top+f.listRows(); i++ {
 		h := f.hits[i]
@@ -250,6 +240,18 @@ func (f *findScreen) View() []string {
 		out = append(out, clip(gutter+head+drawSnippet(s, markSnippet(text, matches)), w))
 	}
 	return out
+}
+
+// counted says how many matches were found: "1 entry", "12 entries", or
+// "the newest 100 entries" when the list stopped at findLimit.
+func counted(n int, one, many, capped string) string {
+	switch {
+	case n == 1:
+		return "1 " + one
+	case n >= findLimit:
+		return fmt.Sprintf("%s %d %s", capped, findLimit, many)
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // fitSnippet cuts the words before the first match when the match would
