@@ -200,6 +200,18 @@ func checkRendered(t *testing.T, src []byte) {
 				t.Fatalf("width %d: line %q is %d wide", width, l.Text(), w)
 			}
 		}
+		// Every word shown is found, and the match is that word.
+		shown := words(d.Joined())
+		for i := 0; i < len(shown); i += max(len(shown)/7, 1) {
+			hits := d.Find(shown[i], 1)
+			if len(hits) == 0 {
+				t.Fatalf("width %d: %q is shown but not found in:\n%s", width, shown[i], d.PlainText())
+			}
+			m := hits[0].Matches[0]
+			if got := hits[0].Text[m[0]:m[1]]; !strings.EqualFold(got, shown[i]) {
+				t.Fatalf("width %d: finding %q matched %q in %q", width, shown[i], got, hits[0].Text)
+			}
+		}
 	}
 }
 
