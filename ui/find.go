@@ -350,7 +350,16 @@ func (a *App) openTimelineAt(eventID string, known *model.TimelineEntry) tea.Cmd
 		msg.AtHead, msg.AtTail = len(older) < timelinePage/2, len(newer) < timelinePage/2
 		msg.Entries = append(older, newer...)
 		if x != nil {
-			msg.Entries = mergeInjects(msg.Entries, x.InjectEntries(now), msg.AtHead, msg.AtTail, nil, nil)
+			injects := x.InjectEntries(now)
+			if first := firstOf(older, newer); !msg.AtHead {
+				// The drill's injects before the window are places too.
+				for _, e := range injects {
+					if e.Occurred.Before(first.Occurred) {
+						msg.Offset++
+					}
+				}
+			}
+			msg.Entries = mergeInjects(msg.Entries, injects, msg.AtHead, msg.AtTail, nil, nil)
 		}
 		return msg
 	})

@@ -190,3 +190,50 @@ func TestFindInRunbook(t *testing.T) {
 		t.Errorf("/ on the timeline: %+v", f)
 	}
 }
+
+// In a drill the injects the clock has released are entries of the
+// timeline: a jump's place counts those before it too.
+func TestFindInDrillTimeline(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	lib := bundled(t)
+	id, _, _ := startTestDrill(t, st, c, lib)
+	for i := range 500 {
+		c.Add(10 * time.Second)
+		text := fmt.Sprintf("Drill check %d", i)
+		if i == 420 {
+			text = "Failover of the quokka cluster began"
+		}
+		mustAppend(t, st, model.Change{IncidentID: id, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}})
+	}
+	d := newDriver(t, Options{Store: st, Library: lib, Respond: service(st, c, lib), Now: c.Now, SearchDelay: -1}, 120, 40)
+	d.press("enter")
+	a := d.app()
+	if a.incID != id || a.drill.x == nil {
+		t.Fatalf("the drill did not open (%s)", a.incID)
+	}
+	stored, err := st.Timeline(context.Background(), id, storage.TimelinePage{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := model.MergeEntries(stored, a.drill.x.InjectEntries(c.Now()))
+	want := -1
+	for i, e := range all {
+		if e.Text == "Failover of the quokka cluster began" {
+			want = i
+		}
+	}
+	if len(all)-len(stored) < 2 {
+		t.Fatalf("only %d injects released: the test needs some before the entry", len(all)-len(stored))
+	}
+	d.press("/")
+	d.typeText("quokka")
+	d.press("enter")
+	a = d.app()
+	if e, _ := a.timeline.selected(); e.Text != "Failover of the quokka cluster began" {
+		t.Fatalf("selected %q", e.Text)
+	}
+	if got := a.timeline.offset + a.timeline.sel; got != want {
+		t.Errorf("the entry is at %d of the drill's timeline (injects included), the pane says %d", want, got)
+	}
+}
