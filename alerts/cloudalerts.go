@@ -65,16 +65,14 @@ func decodeGCP(body []byte) (Group, error) {
 	}
 	doc := in.Documentation.Content
 	ann := map[string]string{"summary": in.Summary, "documentation": doc, "runbook_url": pick(labels["runbook_url"], linkIn(doc))}
-	a := Alert{Firing: state == "open", Labels: labelsOf(labels), Annotations: labelsOf(ann), Fingerprint: oneLine(in.IncidentID), GeneratorURL: oneLine(in.URL)}
-	a.Name, a.Summary = oneLine(in.PolicyName), oneLine(in.Summary)
-	if a.Firing {
-		a.StartsAt = epochMS(in.StartedAt * 1000)
-	} else {
-		a.EndsAt = epochMS(in.EndedAt * 1000)
+	when := epochMS(in.StartedAt * 1000)
+	if state == "closed" {
+		when = epochMS(in.EndedAt * 1000)
 	}
 	// An incident is one policy's condition on one resource: its id is the
 	// same in the notification that opens it and the one that closes it.
-	g := Group{Source: SourceGCP, Key: groupKey("gcp", strings.TrimSpace(in.IncidentID)), Alerts: []Alert{a}, Event: state}
+	g := oneAlert(SourceGCP, "gcp", in.IncidentID, Alert{Firing: state == "open", Name: oneLine(in.PolicyName), Summary: oneLine(in.Summary), GeneratorURL: oneLine(in.URL)}, when, labels, ann)
+	g.Event = state
 	// The policy's severity (critical, error, warning) unless the team
 	// labelled one; "no severity" is none.
 	g.severityWords = []string{labels["severity"]}
@@ -124,14 +122,12 @@ func decodeAzure(body []byte) (Group, error) {
 	}
 	ann := map[string]string{"description": e.Description}
 	takeProperties(b.Data.CustomProperties, labels, ann)
-	a := Alert{Firing: cond == "fired", Labels: labelsOf(labels), Annotations: labelsOf(ann), Fingerprint: oneLine(e.AlertID)}
-	a.Name, a.Summary = oneLine(e.AlertRule), firstLine(e.Description)
-	if a.Firing {
-		a.StartsAt, _ = parseTime(e.FiredDateTime)
-	} else {
-		a.EndsAt, _ = parseTime(e.ResolvedDateTime)
+	when, _ := parseTime(e.FiredDateTime)
+	if cond == "resolved" {
+		when, _ = parseTime(e.ResolvedDateTime)
 	}
-	g := Group{Source: SourceAzure, Key: groupKey("azure", strings.TrimSpace(e.AlertID)), Alerts: []Alert{a}, Event: oneLine(e.MonitorCondition)}
+	g := oneAlert(SourceAzure, "azure", e.AlertID, Alert{Firing: cond == "fired", Name: oneLine(e.AlertRule), Summary: firstLine(e.Description)}, when, labels, ann)
+	g.Event = oneLine(e.MonitorCondition)
 	g.severityWords = []string{azureSeverity[strings.ToLower(strings.TrimSpace(e.Severity))], b.Data.CustomProperties["severity"]}
 	return g, nil
 }

@@ -174,14 +174,7 @@ func (al alarm) group() Group {
 		// description gives
 		ann["runbook_url"] = u
 	}
-	a := Alert{Firing: firing, Labels: labelsOf(labels), Annotations: labelsOf(ann), Fingerprint: oneLine(key)}
-	a.Name, a.Summary = oneLine(name), oneLine(summary)
-	if firing {
-		a.StartsAt = changed
-	} else {
-		a.EndsAt = changed
-	}
-	g := Group{Source: SourceCloudWatch, Key: groupKey("cloudwatch", strings.TrimSpace(key)), Alerts: []Alert{a}}
+	g := oneAlert(SourceCloudWatch, "cloudwatch", key, Alert{Firing: firing, Name: oneLine(name), Summary: oneLine(summary)}, changed, labels, ann)
 	// An alarm carries no severity; teams put it in the alarm's name
 	// ("P1-api-5xx", "HighCPU-critical", "sev2_disk"). Only those words
 	// count: "high" and "error" in a name are about the metric

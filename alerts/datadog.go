@@ -153,16 +153,12 @@ func decodeDatadog(body []byte) (Group, error) {
 			key += "/" + strings.TrimSpace(scope)
 		}
 	}
-	a := Alert{Firing: firing, Labels: labelsOf(labels), Annotations: labelsOf(ann), Fingerprint: oneLine(key)}
-	a.Name, a.Summary = oneLine(name), firstLine(msg)
-	if firing {
-		a.StartsAt = datadogTime(string(d.Date))
-	} else {
-		a.EndsAt = datadogTime(pick(string(d.LastUpdated), string(d.Date)))
+	when := datadogTime(string(d.Date))
+	if !firing {
+		when = datadogTime(pick(string(d.LastUpdated), string(d.Date)))
 	}
-	a.GeneratorURL = pick(string(d.Link), source)
-	g := Group{Source: SourceDatadog, Key: groupKey("datadog", key), Alerts: []Alert{a}, Event: oneLine(transition)}
-	g.severityWords = []string{priority}
+	g := oneAlert(SourceDatadog, "datadog", key, Alert{Firing: firing, Name: oneLine(name), Summary: firstLine(msg), GeneratorURL: pick(string(d.Link), source)}, when, labels, ann)
+	g.Event, g.severityWords = oneLine(transition), []string{priority}
 	if strings.HasPrefix(strings.ToLower(transition), "warn") || strings.HasPrefix(strings.ToLower(transition), "re-warn") {
 		g.severityWords = append(g.severityWords, "warning")
 	}

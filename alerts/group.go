@@ -154,6 +154,21 @@ func (g *Group) finish(opts Options) {
 	}
 }
 
+// oneAlert is a notification about one alert, as the paging tools and the
+// cloud monitors send them: a is the alert's name, summary and state;
+// when is when it fired, or when it resolved; key names its group, of the
+// source's kind, in this notification and the next.
+func oneAlert(src Source, kind, key string, a Alert, when time.Time, labels, ann map[string]string) Group {
+	key = strings.TrimSpace(key)
+	a.Labels, a.Annotations, a.Fingerprint = labelsOf(labels), labelsOf(ann), oneLine(key)
+	if a.Firing {
+		a.StartsAt = when
+	} else {
+		a.EndsAt = when
+	}
+	return Group{Source: src, Key: groupKey(kind, key), Alerts: []Alert{a}}
+}
+
 func pick(a, b string) string {
 	if a = oneLine(a); a != "" {
 		return a

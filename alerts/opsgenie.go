@@ -53,16 +53,12 @@ func decodeOpsgenie(body []byte) (Group, error) {
 	// The alias is what Opsgenie deduplicates on, so a Close finds the
 	// Create's group through it; an alert without one has its id.
 	key := pick(al.Alias, al.AlertID)
-	a := Alert{Firing: firing, Labels: labelsOf(labels), Annotations: labelsOf(ann), Fingerprint: oneLine(key)}
-	a.Name, a.Summary = oneLine(al.Entity), oneLine(al.Message)
 	when := epochMS(al.CreatedAt)
-	if firing {
-		a.StartsAt = when
-	} else {
-		a.EndsAt = epochMS(al.UpdatedAt)
+	if !firing {
+		when = epochMS(al.UpdatedAt)
 	}
-	g := Group{Source: SourceOpsgenie, Key: groupKey("opsgenie", strings.TrimSpace(key)), Alerts: []Alert{a}, Event: oneLine(act)}
-	g.severityWords = []string{al.Priority}
+	g := oneAlert(SourceOpsgenie, "opsgenie", key, Alert{Firing: firing, Name: oneLine(al.Entity), Summary: oneLine(al.Message)}, when, labels, ann)
+	g.Event, g.severityWords = oneLine(act), []string{al.Priority}
 	return g, nil
 }
 
