@@ -95,8 +95,8 @@ func (f *findScreen) title() string {
 	return "Find in the timeline"
 }
 
-// act handles a key; enter returns the command that opens the timeline at
-// the chosen entry.
+// act handles a key; enter takes the Runbook pane to the chosen line, or
+// returns the command that opens the timeline at the chosen entry.
 func (f *findScreen) act(a *App, msg tea.KeyMsg) tea.Cmd {
 	k := f.keys
 	switch {
@@ -136,7 +136,8 @@ func (f *findScreen) act(a *App, msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	}
 	if f.doc != nil {
-		// In memory, and a 1 MiB runbook takes milliseconds: at once.
+		// In memory, at once: BenchmarkFind's 1 MiB runbook takes about
+		// 12 ms a key (50 ms at the first), a usual one well under 1 ms.
 		f.hits, f.asked, f.sel, f.top = nil, words, 0, 0
 		for _, h := range f.doc.Find(words, findLimit) {
 			// The pane's indentation is no part of the words.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -327,11 +328,9 @@ func (p *stepper) showLine(name string, line, src, width int) {
 			}
 		}
 	}
-	for _, t := range d.targets {
-		if t.line > line {
-			break
-		}
-		p.land(rb, t) // the last place at or above the line: the one it is in
+	// The last place at or above the line is the one it is in.
+	if i := sort.Search(len(d.targets), func(i int) bool { return d.targets[i].line > line }); i > 0 {
+		p.land(rb, d.targets[i-1])
 	}
 	h := p.docHeight()
 	p.top = min(max(line-h/3, 0), max(len(d.r.Lines)-h, 0))
