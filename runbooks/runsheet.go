@@ -129,12 +129,7 @@ func (b *scenarioBuilder) tableInjects(t *extast.Table) []*injectHead {
 	var out []*injectHead
 	for _, row := range rows {
 		cells := b.s.rowCells(row)
-		cell := func(i int) string {
-			if i < 0 || i >= len(cells) {
-				return ""
-			}
-			return cells[i]
-		}
+		cell := func(i int) string { return cellAt(cells, i) }
 		line, col := b.s.bodyPos(start(row))
 		ih, _ := b.injectHeading(cell(at)+" "+cell(what), line, col, true)
 		if ih == nil {

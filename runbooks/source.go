@@ -592,6 +592,15 @@ func (s *source) inlineTextFrom(n ast.Node, first int) string {
 	return strings.TrimSpace(strings.Join(parts, " "))
 }
 
+// cellAt is a row's cell i, "" when the row has none there (a short row,
+// or a column not found: -1).
+func cellAt(cells []string, i int) string {
+	if i < 0 || i >= len(cells) {
+		return ""
+	}
+	return cells[i]
+}
+
 // rowCells is a table row's cells, each as inlineText gives it.
 func (s *source) rowCells(row ast.Node) []string {
 	var out []string

@@ -70,30 +70,25 @@ func (s *source) stepRows(n ast.Node) []stepRow {
 		body = append(body, s.rowCells(row))
 		lines = append(lines, s.bodyLine(start(row)))
 	}
+	numeric := make([]bool, len(headers))
+	for i := range headers {
+		numeric[i] = numbersOnly(body, i)
+	}
 	title, command := -1, -1
 	for i, h := range headers {
 		switch {
 		case command < 0 && commandColumn().MatchString(h):
 			command = i
-		case title < 0 && titleColumn().MatchString(h) && !numbersOnly(body, i):
+		case title < 0 && titleColumn().MatchString(h) && !numeric[i]:
 			title = i
 		}
 	}
 	if title < 0 || command < 0 {
 		return nil
 	}
-	numeric := make([]bool, len(headers))
-	for i := range headers {
-		numeric[i] = numbersOnly(body, i)
-	}
 	var rows []stepRow
 	for r, cells := range body {
-		cell := func(i int) string {
-			if i < len(cells) {
-				return cells[i]
-			}
-			return ""
-		}
+		cell := func(i int) string { return cellAt(cells, i) }
 		row := stepRow{line: lines[r], title: strings.TrimSpace(plainInline(cell(title)))}
 		if row.title == "" {
 			return nil // a row without a step is no table of steps
