@@ -93,7 +93,7 @@ newest first, one a line: what / finds in the cockpit.`,
 					fmt.Fprintln(a.errOut, "no incident matches")
 					return nil
 				}
-				writeHits(a.out, hits, termenv.NewOutput(a.out).EnvColorProfile() != termenv.Ascii)
+				writeHits(a.out, hits)
 				return nil
 			})
 		},
@@ -112,13 +112,19 @@ newest first, one a line: what / finds in the cockpit.`,
 	return cmd
 }
 
-// writeHits prints one result per incident and its snippet, the matches in
-// bold reverse on a terminal and in [brackets] otherwise.
-func writeHits(w io.Writer, hits []storage.SearchHit, color bool) {
-	open, closeMark := "[", "]"
-	if color {
-		open, closeMark = "\x1b[1;7m", "\x1b[0m"
+// matchMarks are what a search's matches are put between on w: bold
+// reverse on a terminal, [brackets] otherwise.
+func matchMarks(w io.Writer) (open, closeMark string) {
+	if termenv.NewOutput(w).EnvColorProfile() != termenv.Ascii {
+		return "\x1b[1;7m", "\x1b[0m"
 	}
+	return "[", "]"
+}
+
+// writeHits prints one result per incident and its snippet, its matches
+// marked (matchMarks).
+func writeHits(w io.Writer, hits []storage.SearchHit) {
+	open, closeMark := matchMarks(w)
 	for _, h := range hits {
 		in := h.Incident
 		title := model.Neutralise(model.OneLine(in.Title))
@@ -149,10 +155,7 @@ func (a *session) searchTimeline(ctx context.Context, st *storage.Store, ref, qu
 		fmt.Fprintf(a.errOut, "no entry of %s matches\n", in.Short())
 		return nil
 	}
-	open, closeMark := "[", "]"
-	if termenv.NewOutput(a.out).EnvColorProfile() != termenv.Ascii {
-		open, closeMark = "\x1b[1;7m", "\x1b[0m"
-	}
+	open, closeMark := matchMarks(a.out)
 	for _, h := range hits {
 		e := h.Entry
 		fmt.Fprintf(a.out, "%s  %-14s %-9s %s\n", e.Occurred.UTC().Format("2006-01-02 15:04Z"), model.Neutralise(model.OneLine(e.Author)),
