@@ -85,9 +85,9 @@ leaves acknowledged empty, so it stays out of time to acknowledge.
 --from-alert reads an Alertmanager or Grafana webhook body, the array
 Alertmanager's /api/v2/alerts returns, a PagerDuty v3, Opsgenie or Datadog
 webhook, a CloudWatch alarm (SNS or EventBridge), or a Google Cloud
-Monitoring or Azure Monitor alert ('-': standard input),
-and takes the title, severity, kind and detection time from it,
-attaching the runbook its runbook_url names. Another notification of the
+Monitoring or Azure Monitor alert ('-': standard input), and takes the
+title, severity, kind and detection time from it, attaching the runbook
+its runbook_url names. Another notification of the
 same alert group adds a note to that group's open incident instead.`,
 		Example: `  sitrep declare --title "Checkout 500s" --sev 1 --kind outage
   sitrep declare --title "Suspicious logins" --sev 2 --kind security --runbook security-incident
