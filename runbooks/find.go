@@ -27,8 +27,8 @@ type findLine struct {
 // findIndex is the document's lines as Find reads them, made at the first
 // search of a rendering and kept: a key typed in the find line then costs
 // one pass of substring tests (BenchmarkFind: a 1 MiB runbook, about 50 ms
-// at the first key and 12 ms at each after; a runbook of 50 KB, well
-// under a millisecond).
+// at the first key and 12 ms at each after; the corpus's 70 KB AWS
+// playbook, 1.5 ms and 0.6 ms).
 type findIndex struct {
 	once  sync.Once
 	lines []findLine

@@ -137,7 +137,7 @@ func (f *findScreen) act(a *App, msg tea.KeyMsg) tea.Cmd {
 	}
 	if f.doc != nil {
 		// In memory, at once: BenchmarkFind's 1 MiB runbook takes about
-		// 12 ms a key (50 ms at the first), a usual one well under 1 ms.
+		// 12 ms a key (50 ms at the first), a 70 KB one 0.6 ms (1.5 ms).
 		f.hits, f.asked, f.sel, f.top = nil, words, 0, 0
 		for _, h := range f.doc.Find(words, findLimit) {
 			// The pane's indentation is no part of the words.
