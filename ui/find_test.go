@@ -116,18 +116,24 @@ func TestOpenFromSearchAtEntry(t *testing.T) {
 	}
 }
 
-// notedIncident declares incA and adds n notes ten seconds apart: "Error
-// rate check i", or the text special gives for i.
+// notedIncident declares incA and adds n notes to it (addNotes).
 func notedIncident(t *testing.T, st *storage.Store, c *clock, n int, special map[int]string) {
 	t.Helper()
 	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Checkout 500s", Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}})
+	addNotes(t, st, c, incA, n, special)
+}
+
+// addNotes adds n notes to incident id ten seconds apart: "Error rate
+// check i", or the text special gives for i.
+func addNotes(t *testing.T, st *storage.Store, c *clock, id string, n int, special map[int]string) {
+	t.Helper()
 	for i := range n {
 		c.Add(10 * time.Second)
 		text, ok := special[i]
 		if !ok {
 			text = fmt.Sprintf("Error rate check %d", i)
 		}
-		mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}})
+		mustAppend(t, st, model.Change{IncidentID: id, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}})
 	}
 }
 
@@ -198,14 +204,7 @@ func TestFindInDrillTimeline(t *testing.T) {
 	st := openStore(t, c, "alice@laptop")
 	lib := bundled(t)
 	id, _, _ := startTestDrill(t, st, c, lib)
-	for i := range 500 {
-		c.Add(10 * time.Second)
-		text := fmt.Sprintf("Drill check %d", i)
-		if i == 420 {
-			text = "Failover of the quokka cluster began"
-		}
-		mustAppend(t, st, model.Change{IncidentID: id, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote, Text: text}})
-	}
+	addNotes(t, st, c, id, 500, map[int]string{420: "Failover of the quokka cluster began"})
 	d := newDriver(t, Options{Store: st, Library: lib, Respond: service(st, c, lib), Now: c.Now, SearchDelay: -1}, 120, 40)
 	d.press("enter")
 	a := d.app()
