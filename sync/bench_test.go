@@ -194,8 +194,11 @@ func BenchmarkIncrementalSync(b *testing.B) {
 // copying the hub's file (read and written whole, as cp does). It reports
 // events per second, both times and their ratio, and the peak heap in use
 // over the first tenth of the pull and over all of it: equal peaks mean
-// memory does not grow with the number of events. -sync.batches adds the
-// pull a batch at a time; -sync.big the million-event hub.
+// memory does not grow with the number of events. It also reports the
+// floor under any pull that checks what it takes: reading every event from
+// the hub and checking its fields and hash, storing nothing (check-ms,
+// check/copy). -sync.batches adds the pull a batch at a time; -sync.big the
+// million-event hub.
 func BenchmarkFirstSyncPull(b *testing.B) {
 	modes := []string{"bulk"}
 	if *flagBatches {
@@ -225,12 +228,13 @@ func benchFirstPull(b *testing.B, n int, opts Options) {
 	}
 	total, _ := hub.CountEvents(ctx)
 	hub.Close()
-	var elapsed, copied time.Duration
+	var elapsed, copied, checked time.Duration
 	var peakEarly, peakAll uint64
 	b.ResetTimer()
 	for i := range b.N {
 		b.StopTimer()
 		copied += copyFile(b, hubPath, filepath.Join(dir, "copy.db"))
+		checked += readAndCheck(b, hubPath, total)
 		st := openStore(b, filepath.Join(dir, fmt.Sprintf("fresh%d.db", i)), "new@laptop", nil)
 		runtime.GC()
 		debug.FreeOSMemory()
@@ -285,8 +289,47 @@ func benchFirstPull(b *testing.B, n int, opts Options) {
 	b.ReportMetric(float64(elapsed.Milliseconds())/float64(b.N), "pull-ms")
 	b.ReportMetric(float64(copied.Milliseconds())/float64(b.N), "copy-ms")
 	b.ReportMetric(elapsed.Seconds()/copied.Seconds(), "pull/copy")
+	b.ReportMetric(float64(checked.Milliseconds())/float64(b.N), "check-ms")
+	b.ReportMetric(checked.Seconds()/copied.Seconds(), "check/copy")
 	b.ReportMetric(float64(peakEarly)/(1<<20), "heap-MB-first-tenth")
 	b.ReportMetric(float64(peakAll)/(1<<20), "heap-MB-peak")
+}
+
+// readAndCheck reads every event of the store at path, as serve-sync does,
+// and checks each as a pull does (its fields and hash), storing nothing:
+// the floor under a pull that checks what it takes. It says how long that
+// took.
+func readAndCheck(b *testing.B, path string, total int64) time.Duration {
+	b.Helper()
+	ctx := context.Background()
+	st, err := storage.Open(ctx, path, storage.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	start := time.Now()
+	n := int64(0)
+	for after := int64(0); ; {
+		page, last, err := st.EventsAfter(ctx, after, 5000)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if last == after {
+			break
+		}
+		for _, l := range page {
+			if err := storage.CheckIncoming(l.Event); err != nil {
+				b.Fatal(err)
+			}
+		}
+		n += int64(len(page))
+		after = last
+	}
+	took := time.Since(start)
+	if n != total {
+		b.Fatalf("checked %d of %d events", n, total)
+	}
+	return took
 }
 
 // copyFile copies src to dst as cp does (no flush), and says how long it
