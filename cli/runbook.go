@@ -295,8 +295,11 @@ func roleStyles(r *lipgloss.Renderer) map[runbooks.Role]lipgloss.Style {
 func (a *session) lintCmd(noun string, what runbooks.What) *cobra.Command {
 	var quiet bool
 	cmd := &cobra.Command{
-		Use:   "lint PATH...",
-		Short: fmt.Sprintf("Check %s files or folders: file:line:col: error|warning: message; exit 1 on errors", noun),
+		Use: "lint PATH...",
+		// The group's help says it checks them: "check" is what a first
+		// try types.
+		Aliases: []string{"check"},
+		Short:   fmt.Sprintf("Check %s files or folders: file:line:col: error|warning: message; exit 1 on errors", noun),
 		Example: fmt.Sprintf(`  sitrep %s lint ./runbooks
   sitrep %s lint db-failover.md`, noun, noun),
 		Args: cobra.MinimumNArgs(1),

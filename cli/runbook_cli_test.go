@@ -220,6 +220,8 @@ func TestCLIRunbookLint(t *testing.T) {
 		t.Errorf("bundled library: exit %d\n%s%s", code, out, errOut)
 	}
 	c.fails(1, "error(s)", "runbook", "lint", filepath.Join(dir, "nope.md"))
+	// "check", as the group's help words it, is the same command.
+	c.fails(1, "2 error(s)", "runbook", "check", bad)
 }
 
 const teamScenario = `---

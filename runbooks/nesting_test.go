@@ -1,6 +1,7 @@
 package runbooks
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -108,11 +109,43 @@ func TestCodeBlockBlankLinesKept(t *testing.T) {
 		}
 		want := code
 		if strings.Contains(src, "\r\n") {
-			// goldmark leaves a blank line's \r out inside a list item
-			want = "echo one\r\n\n\n\necho two\r"
+			// saved on Windows: copied without the \r, which breaks a
+			// command pasted into a shell
+			want = "echo one\n\n\n\necho two"
 		}
 		if len(got) == 0 || got[0] != want {
 			t.Errorf("code blocks of %q:\n%q\nwant first %q", src, got, want)
 		}
+	}
+}
+
+// TestWindowsLineEndings: a runbook saved on Windows reads as the same
+// file saved elsewhere; its commands copy without the "\r" that would
+// break them in a shell, and nothing shows one as a stray character.
+func TestWindowsLineEndings(t *testing.T) {
+	src := "Database failover\n=================\n\nStep 1 - Check replication\n--------------------------\n\n" +
+		"    $ psql -c 'select 1'\n\nStep 2 - Promote\n----------------\n\n- [ ] promote\n  ```bash\n  pg_ctl promote\n  ```\n"
+	unix, _ := Parse("failover.md", []byte(src))
+	win, _ := Parse("failover.md", []byte(strings.ReplaceAll(src, "\n", "\r\n")))
+	var codes []string
+	for _, st := range win.Steps() {
+		for _, c := range st.Code {
+			codes = append(codes, c.Text)
+		}
+	}
+	if want := []string{"pg_ctl promote"}; !slices.Equal(codes, want) {
+		t.Errorf("commands %q, want %q", codes, want)
+	}
+	u, w := Render(unix, 60), Render(win, 60)
+	if u.PlainText() != w.PlainText() {
+		t.Errorf("rendered differently with \\r\\n:\n%s\nwithout:\n%s", w.PlainText(), u.PlainText())
+	}
+	for _, c := range w.Code {
+		if strings.ContainsAny(c.Block.Text, "\r\ufffd") {
+			t.Errorf("code block at line %d copies as %q", c.Block.Line, c.Block.Text)
+		}
+	}
+	if len(w.Code) != 2 {
+		t.Errorf("%d code blocks rendered, want the indented one and the fenced one", len(w.Code))
 	}
 }

@@ -444,7 +444,7 @@ func (r *renderer) rawLines(n ast.Node) string {
 		seg := n.Lines().At(i)
 		b.Write(seg.Value(r.s.body))
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return codeText(b.String())
 }
 
 // html draws an HTML block's text without its tags.

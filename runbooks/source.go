@@ -631,7 +631,14 @@ func (s *source) codeBlock(fc *ast.FencedCodeBlock) codeRef {
 	if fc.Info != nil {
 		lang = string(fc.Language(s.body))
 	}
-	return codeRef{line: s.bodyLine(start(fc)), lang: lang, text: strings.TrimRight(b.String(), "\n")}
+	return codeRef{line: s.bodyLine(start(fc)), lang: lang, text: codeText(b.String())}
+}
+
+// codeText is a code block's lines as they are copied: a file saved on
+// Windows ends each line with "\r\n", and a "\r" left in a command breaks
+// it when pasted into a shell.
+func codeText(s string) string {
+	return strings.TrimRight(strings.ReplaceAll(s, "\r\n", "\n"), "\r\n")
 }
 
 type codeRef struct {
