@@ -51,6 +51,8 @@ func fuzzSeeds(f *testing.F) {
 		"## Run sheet\n- 23:50 — a\n  - look\n- 00:10 b\n- nope\n- +5x\n",
 		"#\n##\n- [ ]\n1.\n-\n",
 		"\x00\xff\xfe# bad utf8 \xc3\n- [ ] \x1b[31mred\n",
+		"\xff\xfe#\x00 \x00T\x00\n\x00-\x00 \x00[\x00 \x00]\x00 \x00\x00\xd8\n\x00", // UTF-16, a lone surrogate
+		"# caf\xe9\n- [ ] \x81\x8d\x9d\n", // Windows-1252, with its five unused bytes
 		// past the nesting limit, on one line and by indentation
 		strings.Repeat("- ", 40) + "x\n\n\n\n\n" + strings.Repeat("> ", 40) + "y\n",
 		nestedSteps(MaxNesting + 3),
@@ -73,10 +75,12 @@ func FuzzParse(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		rb, diags := Parse("fuzz.md", src)
-		if rb.Text != string(src) || rb.Hash != model.TextHash(rb.Text) {
+		// The file's exact text, made UTF-8 when it was saved otherwise.
+		text, _ := decodeText(src)
+		if rb.Text != string(text) || rb.Hash != model.TextHash(rb.Text) {
 			t.Fatal("runbook does not keep the file's exact text and hash")
 		}
-		checkDiagsInFile(t, src, diags)
+		checkDiagsInFile(t, text, diags)
 		steps := rb.Steps()
 		for i, st := range steps {
 			if st.Index != i {
@@ -118,10 +122,11 @@ func FuzzParseScenario(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		sc, diags := ParseScenario("fuzz.md", src)
-		if sc.Text != string(src) || sc.Hash != model.TextHash(sc.Text) {
+		text, _ := decodeText(src)
+		if sc.Text != string(text) || sc.Hash != model.TextHash(sc.Text) {
 			t.Fatal("scenario does not keep the file's exact text and hash")
 		}
-		checkDiagsInFile(t, src, diags)
+		checkDiagsInFile(t, text, diags)
 		for i, in := range sc.Injects {
 			if in.Index != i || in.Offset < 0 || (i > 0 && in.Offset < sc.Injects[i-1].Offset) {
 				t.Fatalf("inject %d: index %d offset %v", i, in.Index, in.Offset)

@@ -130,9 +130,12 @@ func TestLintErrorsNameTheLine(t *testing.T) {
 		{"merge conflict marker",
 			"# T\n\n- [ ] One\n<<<<<<< HEAD\n- [ ] Two\n=======\n- [ ] Deux\n>>>>>>> branch\n",
 			[]wantDiag{{4, 1, Error, "merge conflict"}}},
-		{"not UTF-8",
-			"# T\n\n- [ ] caf\xe9\n",
+		{"UTF-8 with a damaged character",
+			"# Café\n\n- [ ] caf\xe9\n",
 			[]wantDiag{{3, 10, Error, "not valid UTF-8"}}},
+		{"Windows-1252",
+			"# T\n\n- [ ] caf\xe9\n",
+			[]wantDiag{{1, 1, Warning, "read as Windows-1252"}}},
 	}
 	for _, c := range cases {
 		rb, diags := Parse(c.name+".md", []byte(c.src))

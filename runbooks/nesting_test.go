@@ -149,3 +149,39 @@ func TestWindowsLineEndings(t *testing.T) {
 		t.Errorf("%d code blocks rendered, want the indented one and the fenced one", len(w.Code))
 	}
 }
+
+// TestOtherEncodings: a runbook saved as UTF-16 (PowerShell's Out-File,
+// Notepad's "Unicode") or as Windows-1252 reads as the same text saved as
+// UTF-8, and can be attached: its text is UTF-8 and its hash is that
+// text's.
+func TestOtherEncodings(t *testing.T) {
+	src := "# Redémarrer le service\r\n\r\n- [ ] Arrêter l'API\r\n  ```sh\r\n  systemctl stop api\r\n  ```\r\n- [ ] Vérifier les files d'attente\r\n"
+	want, _ := Parse("api.md", []byte(src))
+	utf16 := []byte{0xff, 0xfe}
+	for _, r := range src {
+		utf16 = append(utf16, byte(r), byte(r>>8))
+	}
+	utf16be := []byte{0xfe, 0xff}
+	for _, r := range src {
+		utf16be = append(utf16be, byte(r>>8), byte(r))
+	}
+	var cp1252 []byte
+	for _, r := range src {
+		cp1252 = append(cp1252, byte(r)) // é, ê: the same code points in Latin-1
+	}
+	for name, raw := range map[string][]byte{"UTF-16LE": utf16, "UTF-16BE": utf16be, "Windows-1252": cp1252} {
+		rb, diags := Parse("api.md", raw)
+		if rb.Text != want.Text || rb.Hash != want.Hash || rb.Title != "Redémarrer le service" {
+			t.Errorf("%s: read as %q (hash %.8s), want %q (hash %.8s)", name, rb.Text, rb.Hash, want.Text, want.Hash)
+		}
+		if len(diags) != 1 || diags[0].Severity != Warning || !strings.Contains(diags[0].Message, "save the file as UTF-8") {
+			t.Errorf("%s: diagnostics %v, want one warning", name, diags)
+		}
+		if _, err := rb.Attachment(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		if got := rb.Steps()[0].Code[0].Text; got != "systemctl stop api" {
+			t.Errorf("%s: command %q", name, got)
+		}
+	}
+}

@@ -258,7 +258,11 @@ type source struct {
 }
 
 func newSource(filePath string, src []byte) *source {
+	src, readAs := decodeText(src)
 	s := &source{path: filePath, src: src, str: string(src), lines: lineStarts(src)}
+	if readAs != "" {
+		s.add(Warning, 1, 1, "%s; save the file as UTF-8 so other tools read it the same", readAs)
+	}
 	s.splitFrontMatter()
 	s.body = src[s.bodyAt:]
 	pc := parser.NewContext()
@@ -290,17 +294,6 @@ func lineStarts(src []byte) []int {
 		}
 	}
 	return starts
-}
-
-func firstInvalidUTF8(b []byte) int {
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return len(b)
 }
 
 // pos turns a file offset into a 1-based line and byte column.
