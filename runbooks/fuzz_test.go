@@ -52,7 +52,7 @@ func fuzzSeeds(f *testing.F) {
 		"#\n##\n- [ ]\n1.\n-\n",
 		"\x00\xff\xfe# bad utf8 \xc3\n- [ ] \x1b[31mred\n",
 		"\xff\xfe#\x00 \x00T\x00\n\x00-\x00 \x00[\x00 \x00]\x00 \x00\x00\xd8\n\x00", // UTF-16, a lone surrogate
-		"# caf\xe9\n- [ ] \x81\x8d\x9d\n", // Windows-1252, with its five unused bytes
+		"# caf\xe9\n- [ ] \x81\x8d\x9d\n",                                           // Windows-1252, with its five unused bytes
 		// past the nesting limit, on one line and by indentation
 		strings.Repeat("- ", 40) + "x\n\n\n\n\n" + strings.Repeat("> ", 40) + "y\n",
 		nestedSteps(MaxNesting + 3),
