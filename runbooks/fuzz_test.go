@@ -51,8 +51,9 @@ func fuzzSeeds(f *testing.F) {
 		"## Run sheet\n- 23:50 — a\n  - look\n- 00:10 b\n- nope\n- +5x\n",
 		"#\n##\n- [ ]\n1.\n-\n",
 		"\x00\xff\xfe# bad utf8 \xc3\n- [ ] \x1b[31mred\n",
-		"\xff\xfe#\x00 \x00T\x00\n\x00-\x00 \x00[\x00 \x00]\x00 \x00\x00\xd8\n\x00", // UTF-16, a lone surrogate
-		"# caf\xe9\n- [ ] \x81\x8d\x9d\n",                                           // Windows-1252, with its five unused bytes
+		// UTF-16 with a lone surrogate; Windows-1252 with its unused bytes
+		"\xff\xfe#\x00 \x00T\x00\n\x00-\x00 \x00[\x00 \x00]\x00 \x00\x00\xd8\n\x00",
+		"# caf\xe9\n- [ ] \x81\x8d\x9d\n",
 		// past the nesting limit, on one line and by indentation
 		strings.Repeat("- ", 40) + "x\n\n\n\n\n" + strings.Repeat("> ", 40) + "y\n",
 		nestedSteps(MaxNesting + 3),
