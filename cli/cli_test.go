@@ -108,6 +108,33 @@ func TestCLIErrors(t *testing.T) {
 	c.ok("note", "--incident", id, "on the first")
 }
 
+// TestCLIIDFirst: a command that changes an incident needs its id first
+// and never takes the current one; left out, the error gives the command
+// to type with the current incident's id, and nothing changes.
+func TestCLIIDFirst(t *testing.T) {
+	c := newCLI(t)
+	c.fails(1, "sitrep status ID resolved; 'sitrep ls' lists the ids", "status", "resolved")
+	id := strings.TrimSpace(c.ok("declare", "Checkout 500s", "--sev", "2"))
+	current := " (" + id + " is the current incident, \"Checkout 500s\")"
+	c.fails(1, "status takes the incident's id first, so a change never lands on the wrong incident: sitrep status "+id+" resolved"+current, "status", "resolved")
+	c.fails(1, "sitrep severity "+id+" 1"+current, "severity", "1")
+	c.fails(1, "sitrep assign "+id+" comms bob@laptop"+current, "assign", "comms", "bob@laptop")
+	c.fails(1, "sitrep assign "+id+" ROLE"+current, "assign")
+	c.fails(1, "sitrep retitle "+id+" 'Checkout 500s in the EU'"+current, "retitle", "Checkout 500s in the EU")
+	c.fails(1, "sitrep attach "+id+" major-incident"+current, "attach", "major-incident")
+	// The id given, what follows it left out.
+	c.fails(1, "STATUS missing: sitrep status "+id+" STATUS", "status", id)
+	c.fails(1, "NAME|FILE... missing: sitrep attach "+id+" NAME|FILE...", "attach", id)
+	show := c.ok("show")
+	for _, changed := range []string{"→ resolved", "SEV1", "bob@laptop", "in the EU", "Runbook attached"} {
+		if strings.Contains(show, changed) {
+			t.Errorf("a command without its id changed the incident (%q):\n%s", changed, show)
+		}
+	}
+	c.fails(1, "two titles", "declare", "Checkout", "--title", "Checkout 500s", "--sev", "2")
+	c.fails(1, "required flag(s) \"sev\"", "declare", "Checkout 500s")
+}
+
 // Hostile text in a note is stored exactly but printed neutralised. (A
 // title is a name and refuses control characters: TestCLIRefusesControlsInNames.)
 func TestCLIShowNeutralisesControls(t *testing.T) {

@@ -96,10 +96,13 @@ func (a *session) retitleCmd() *cobra.Command {
 		Use:               "retitle ID TITLE",
 		Short:             "Change an incident's title (the change is a timeline entry)",
 		Example:           `  sitrep retitle 9f3c "Checkout 500s for EU card payments"`,
-		Args:              cobra.MinimumNArgs(2),
+		Args:              cobra.ArbitraryArgs,
 		ValidArgsFunction: a.completeArgs(incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withIncident(cmd, args[0], func(ctx context.Context, st *storage.Store, in model.Incident) error {
+			if err := a.needID(cmd, args, 2); err != nil {
+				return err
+			}
+			return a.withNamedIncident(cmd, args[0], func(ctx context.Context, st *storage.Store, in model.Incident) error {
 				e, err := a.respond(st).Retitle(ctx, in.ID, strings.Join(args[1:], " "))
 				if err != nil {
 					return err

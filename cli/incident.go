@@ -44,18 +44,6 @@ func (a *session) withIncident(cmd *cobra.Command, ref string, fn func(context.C
 	})
 }
 
-// withNamedIncident is withIncident for a command whose ID argument is
-// required: an empty one is refused, never taken as the current incident.
-func (a *session) withNamedIncident(cmd *cobra.Command, id string, fn func(context.Context, *storage.Store, model.Incident) error) error {
-	return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-		in, err := st.ResolveIncident(ctx, id)
-		if err != nil {
-			return err
-		}
-		return fn(ctx, st, in)
-	})
-}
-
 // pickIncident resolves --incident, or falls back to the current one.
 func pickIncident(ctx context.Context, st *storage.Store, ref string) (model.Incident, error) {
 	if ref != "" {
@@ -69,7 +57,7 @@ func (a *session) declareCmd() *cobra.Command {
 	var exercise, unacknowledged bool
 	var runbookNames []string
 	cmd := &cobra.Command{
-		Use:   "declare --title TEXT --sev N [--kind KIND] [--at TIME] | --from-alert FILE|-",
+		Use:   "declare TITLE --sev N [--kind KIND] [--at TIME] | --from-alert FILE|-",
 		Short: "Declare an incident and print its id",
 		Long: `Declare an incident, make you (or --commander) its Incident Commander, and
 make it the current incident. Whoever declares has acknowledged it, so it
@@ -89,20 +77,32 @@ Monitoring or Azure Monitor alert ('-': standard input), and takes the
 title, severity, kind and detection time from it, attaching the runbook
 its runbook_url names. Another notification of the
 same alert group adds a note to that group's open incident instead.`,
-		Example: `  sitrep declare --title "Checkout 500s" --sev 1 --kind outage
+		Example: `  sitrep declare "Checkout 500s" --sev 1 --kind outage
   sitrep declare --title "Suspicious logins" --sev 2 --kind security --runbook security-incident
   sitrep declare --title "Disk full on db-3" --sev 3 --at "2026-11-20 02:05" --detected "2026-11-20 02:00"
   sitrep declare --title "Queue backlog, healed itself" --sev 4 --at -9h --unacknowledged
   curl -s http://alertmanager:9093/api/v2/alerts | sitrep declare --from-alert -`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		// The title may also be the words after declare, as a note's text
+		// is: what a first try types.
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("from-alert") {
+				if len(args) > 0 {
+					return model.Invalidf("--from-alert takes the title from the alert: leave out %q", strings.Join(args, " "))
+				}
 				if err := alertFlagsAlone(cmd); err != nil {
 					return err
 				}
 				return a.declareFromAlert(cmd, fromAlert, commander, runbookNames)
 			}
-			if err := requireFlags(cmd, "title", "sev"); err != nil {
+			required := []string{"title", "sev"}
+			if len(args) > 0 {
+				if cmd.Flags().Changed("title") {
+					return model.Invalidf("two titles: --title %q and %q; give one", title, strings.Join(args, " "))
+				}
+				title, required = strings.Join(args, " "), required[1:]
+			}
+			if err := requireFlags(cmd, required...); err != nil {
 				return err
 			}
 			severity, err := model.ParseSeverity(sev)
@@ -133,7 +133,7 @@ same alert group adds a note to that group's open incident instead.`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&title, "title", "", "what is wrong, in a few words (required)")
+	cmd.Flags().StringVar(&title, "title", "", "what is wrong, in a few words (or as the words after declare)")
 	cmd.Flags().StringVar(&sev, "sev", "", "severity 1-4: "+sevHelp())
 	cmd.Flags().StringVar(&kind, "kind", "other", "kind of incident: "+strings.Join(model.IncidentKinds, ", ")+", or your own")
 	cmd.Flags().StringVar(&detected, "detected", "", "when it was first detected, if before now: 14:02 (UTC), -10m, 2026-11-23 14:02")
@@ -215,9 +215,12 @@ func (a *session) statusCmd() *cobra.Command {
 		Long:  "Statuses, in order:\n" + statusHelp(),
 		Example: `  sitrep status a1b2c3d4 mitigated
   sitrep status a1b2c3d4 resolved --at 15:40`,
-		Args:              cobra.ExactArgs(2),
+		Args:              cobra.RangeArgs(0, 2),
 		ValidArgsFunction: a.completeArgs(incidentIDs, statusNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.needID(cmd, args, 2); err != nil {
+				return err
+			}
 			status, err := model.ParseStatus(args[1])
 			if err != nil {
 				return err
@@ -270,9 +273,12 @@ func (a *session) severityCmd() *cobra.Command {
 		Use:               "severity ID SEV",
 		Aliases:           []string{"sev"},
 		Short:             "Change an incident's severity (1-4)",
-		Args:              cobra.ExactArgs(2),
+		Args:              cobra.RangeArgs(0, 2),
 		ValidArgsFunction: a.completeArgs(incidentIDs, severityNumbers),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.needID(cmd, args, 2); err != nil {
+				return err
+			}
 			sev, err := model.ParseSeverity(args[1])
 			if err != nil {
 				return err
@@ -300,9 +306,12 @@ role names too. Giving a role to who holds it, or releasing one nobody
 holds, is refused: it would record a change that changes nothing.`,
 		Example: `  sitrep assign a1b2c3d4 ic bob@laptop
   sitrep assign a1b2c3d4 comms`,
-		Args:              cobra.RangeArgs(2, 3),
+		Args:              cobra.RangeArgs(0, 3),
 		ValidArgsFunction: a.completeArgs(incidentIDs, roleNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.needID(cmd, args, 2); err != nil {
+				return err
+			}
 			role, err := model.ParseRole(args[1])
 			if err != nil {
 				return err
@@ -338,7 +347,11 @@ func (a *session) useCmd() *cobra.Command {
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: a.completeArgs(incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withNamedIncident(cmd, args[0], func(ctx context.Context, st *storage.Store, in model.Incident) error {
+			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
+				in, err := st.ResolveIncident(ctx, args[0])
+				if err != nil {
+					return err
+				}
 				if err := st.SetCurrent(ctx, in.ID); err != nil {
 					return err
 				}

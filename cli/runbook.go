@@ -450,21 +450,20 @@ to the library.`,
 		Example: `  sitrep attach 4f2a9c1b security-incident
   sitrep attach 4f2a9c1b data-exposure soc2-evidence
   sitrep attach 4f2a9c1b ./runbooks/db/failover.md`,
-		Args:              cobra.MinimumNArgs(2),
+		Args:              cobra.ArbitraryArgs,
 		ValidArgsFunction: a.completeArgsThen(libraryRunbooks, incidentIDs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				return a.attach(ctx, st, args[0], args[1:])
+			if err := a.needID(cmd, args, 2); err != nil {
+				return err
+			}
+			return a.withNamedIncident(cmd, args[0], func(ctx context.Context, st *storage.Store, in model.Incident) error {
+				return a.attach(ctx, st, in, args[1:])
 			})
 		},
 	}
 }
 
-func (a *session) attach(ctx context.Context, st *storage.Store, ref string, names []string) error {
-	in, err := st.ResolveIncident(ctx, ref)
-	if err != nil {
-		return err
-	}
+func (a *session) attach(ctx context.Context, st *storage.Store, in model.Incident, names []string) error {
 	done, err := a.respond(st).Attach(ctx, in, names)
 	if err != nil {
 		return err

@@ -212,3 +212,20 @@ func StripTerminal(s string) string {
 	out.WriteString(string(line))
 	return Printable(out.String())
 }
+
+// ShellQuote quotes one word for a POSIX shell, leaving it bare when
+// nothing in it is special: for the remote command ssh runs, and for a
+// command line shown to be typed.
+func ShellQuote(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+=:,@%", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

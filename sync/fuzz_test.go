@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"github.com/sitrep-dev/sitrep/model"
 	"io"
 	"strings"
 	"testing"
@@ -74,11 +75,11 @@ func FuzzSplitCommand(f *testing.F) {
 		if s == "" || strings.ContainsRune(s, 0) {
 			return
 		}
-		words, err := splitCommand(shellQuote(s))
+		words, err := splitCommand(model.ShellQuote(s))
 		if err != nil || len(words) != 1 || words[0] != s {
-			// splitCommand reads simple quoting only; shellQuote's output
+			// splitCommand reads simple quoting only; ShellQuote's output
 			// must be within it.
-			t.Fatalf("shellQuote(%q) = %q splits to %q (%v)", s, shellQuote(s), words, err)
+			t.Fatalf("model.ShellQuote(%q) = %q splits to %q (%v)", s, model.ShellQuote(s), words, err)
 		}
 	})
 }

@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	stdsync "sync"
 	"time"
+
+	"github.com/sitrep-dev/sitrep/model"
 )
 
 // transport is a byte stream to a running server and a way to learn how it
@@ -48,7 +50,7 @@ func sshCommand(t Target, opts Options) ([]string, error) {
 	}
 	remote := "sitrep serve-sync"
 	if opts.RemoteBin != "" {
-		remote = shellQuote(opts.RemoteBin) + " serve-sync"
+		remote = model.ShellQuote(opts.RemoteBin) + " serve-sync"
 	}
 	// -T: no terminal, so no line-ending translation; -e none: no escape
 	// character, since bytes like "~." may occur in the stream; BatchMode:
