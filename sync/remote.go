@@ -141,4 +141,3 @@ func splitCommand(s string) ([]string, error) {
 	}
 	return words, nil
 }
-
