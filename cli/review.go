@@ -55,6 +55,10 @@ before it, and each such place is reported).`,
 					if err != nil {
 						return err
 					}
+					b, readAs := model.DecodeText(b)
+					if readAs != "" {
+						fmt.Fprintf(a.errOut, "%s: %s\n", from, readAs)
+					}
 					r, notes, err := export.ReadPostmortem(string(b), a.now())
 					if err != nil {
 						return fmt.Errorf("review not saved: %s: %w", from, err)

@@ -112,3 +112,40 @@ func TestCLIReviewFromPostmortem(t *testing.T) {
 		}
 	}
 }
+
+// TestCLIReviewFromOtherEncodings: a postmortem saved as UTF-16 (Word's
+// and Notepad's "Unicode") or as Windows-1252 is read as its text, and
+// says how; saved as UTF-8 the same document changes nothing.
+func TestCLIReviewFromOtherEncodings(t *testing.T) {
+	c := newCLI(t)
+	id := strings.TrimSpace(c.ok("declare", "Checkout outage", "--sev", "2"))
+	text := "# Postmortem\r\n\r\n## Summary\r\n\r\nLe paiement a été indisponible.\r\n\r\n## Action items\r\n\r\n- Ajouter une alerte (owner: zoé)\r\n"
+	dir := t.TempDir()
+	utf16 := []byte{0xff, 0xfe}
+	var cp1252 []byte
+	for _, r := range text {
+		utf16 = append(utf16, byte(r), byte(r>>8))
+		cp1252 = append(cp1252, byte(r)) // é: the same code point in Windows-1252
+	}
+	for _, f := range []struct {
+		name, says string
+		raw        []byte
+	}{
+		{"utf16.md", "read as UTF-16", utf16},
+		{"cp1252.md", "not UTF-8, so read as Windows-1252", cp1252},
+	} {
+		path := writeFile(t, dir, f.name, string(f.raw))
+		out, errOut, code := c.run("", "review", id, "--from", path)
+		if code != 0 || !strings.Contains(errOut, f.name+": "+f.says) {
+			t.Fatalf("%s: exit %d: %q %q", f.name, code, out, errOut)
+		}
+		show := c.ok("review", id, "--show")
+		if !strings.Contains(show, "Le paiement a été indisponible.") || !strings.Contains(show, "Ajouter une alerte (owner zoé") {
+			t.Errorf("%s read as:\n%s", f.name, show)
+		}
+	}
+	path := writeFile(t, dir, "utf8.md", text)
+	if out := c.ok("review", id, "--from", path); !strings.Contains(out, "unchanged") {
+		t.Errorf("the same review saved as UTF-8 changed it: %q", out)
+	}
+}

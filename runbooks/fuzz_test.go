@@ -77,7 +77,7 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		rb, diags := Parse("fuzz.md", src)
 		// The file's exact text, made UTF-8 when it was saved otherwise.
-		text, _ := decodeText(src)
+		text, _ := model.DecodeText(src)
 		if rb.Text != string(text) || rb.Hash != model.TextHash(rb.Text) {
 			t.Fatal("runbook does not keep the file's exact text and hash")
 		}
@@ -123,7 +123,7 @@ func FuzzParseScenario(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		sc, diags := ParseScenario("fuzz.md", src)
-		text, _ := decodeText(src)
+		text, _ := model.DecodeText(src)
 		if sc.Text != string(text) || sc.Hash != model.TextHash(sc.Text) {
 			t.Fatal("scenario does not keep the file's exact text and hash")
 		}

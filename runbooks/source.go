@@ -258,7 +258,7 @@ type source struct {
 }
 
 func newSource(filePath string, src []byte) *source {
-	src, readAs := decodeText(src)
+	src, readAs := model.DecodeText(src)
 	s := &source{path: filePath, src: src, str: string(src), lines: lineStarts(src)}
 	if readAs != "" {
 		s.add(Warning, 1, 1, "%s; save the file as UTF-8 so other tools read it the same", readAs)
@@ -294,6 +294,18 @@ func lineStarts(src []byte) []int {
 		}
 	}
 	return starts
+}
+
+// firstInvalidUTF8 is the offset of b's first byte that is not UTF-8.
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
 }
 
 // pos turns a file offset into a 1-based line and byte column.

@@ -1,4 +1,4 @@
-package runbooks
+package model
 
 import (
 	"bytes"
@@ -8,16 +8,17 @@ import (
 	"golang.org/x/text/encoding/unicode"
 )
 
-// decodeText is a file's text as UTF-8 and, when it was saved otherwise,
+// DecodeText is a file's text as UTF-8 and, when it was saved otherwise,
 // how it was read ("" when it was UTF-8 already). Runbooks arrive from
 // wikis, Word and Windows shells as they were saved: PowerShell's Out-File
 // and Notepad's "Unicode" write UTF-16 with a byte-order mark, and older
 // editors write Windows-1252. Refusing them would leave a responder
 // without the runbook mid-incident, and shown as they are they read as
-// noise. A file that has any UTF-8 in it beyond ASCII is taken as UTF-8
-// with damage (reported as an error, as before), not re-read as
-// Windows-1252, which would garble its good characters.
-func decodeText(src []byte) ([]byte, string) {
+// noise; the same goes for a postmortem brought in from a wiki or Word.
+// A file that has any UTF-8 in it beyond ASCII is taken as UTF-8 with
+// damage, not re-read as Windows-1252, which would garble its good
+// characters.
+func DecodeText(src []byte) ([]byte, string) {
 	if bytes.HasPrefix(src, []byte{0xff, 0xfe}) || bytes.HasPrefix(src, []byte{0xfe, 0xff}) {
 		out, err := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(src)
 		if err == nil {
@@ -50,16 +51,4 @@ func hasUTF8Beyond(b []byte) bool {
 		i += size
 	}
 	return false
-}
-
-// firstInvalidUTF8 is the offset of b's first byte that is not UTF-8.
-func firstInvalidUTF8(b []byte) int {
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return len(b)
 }
