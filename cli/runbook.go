@@ -153,9 +153,10 @@ func (a *session) runbookShowCmd() *cobra.Command {
 		Long: `Prints the runbook as the runbook pane draws it, scrolled whole: every
 heading, paragraph, list, table and code block, wrapped at --width columns
 (default: the terminal's width, or 100 when not a terminal), each step
-marked [ ]. --format json prints the parsed runbook for scripts and checks:
-its phases and steps with their code, and "code", every code block the
-pane lets you copy, in document order, as it would be copied.`,
+marked [ ], then where its links go. --format json prints the parsed runbook
+for scripts and checks: its phases and steps with their code, and "code",
+every code block the pane lets you copy, in document order, as it would be
+copied.`,
 		Example: `  sitrep runbook show major-incident
   sitrep runbook show ./docs/runbooks/db-failover.md --width 80
   sitrep runbook show db-failover --format json | jq -r '.code[0]'`,
@@ -246,7 +247,9 @@ func writeRunbook(w io.Writer, rb *model.Runbook, width int, styles map[runbooks
 	}
 	// the document as the pane draws it, from the same renderer
 	fmt.Fprintln(w)
-	for _, l := range runbooks.Render(rb, width).Lines {
+	d := runbooks.Render(rb, width)
+	defer writeLinks(w, d)
+	for _, l := range d.Lines {
 		if styles == nil {
 			fmt.Fprintln(w, strings.TrimRight(n(l.Text()), " "))
 			continue
@@ -260,6 +263,25 @@ func writeRunbook(w io.Writer, rb *model.Runbook, width int, styles map[runbooks
 			}
 		}
 		fmt.Fprintln(w, b.String())
+	}
+}
+
+// writeLinks lists where the document's links go, as a text browser's
+// dump does: the text shows only their words. Addresses written out in
+// the text are there already.
+func writeLinks(w io.Writer, d *runbooks.Rendered) {
+	var links []runbooks.Link
+	for _, l := range d.Links(0, len(d.Lines)) {
+		if l.Text != l.Target {
+			links = append(links, l)
+		}
+	}
+	if len(links) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nLinks")
+	for _, l := range links {
+		fmt.Fprintf(w, "  %s: %s\n", model.Neutralise(l.Text), model.Neutralise(l.Target))
 	}
 }
 

@@ -370,3 +370,14 @@ func TestRunbookShowStyles(t *testing.T) {
 		t.Errorf("styled text differs from plain:\n%q\n%q", got, plain.String())
 	}
 }
+
+// TestCLIRunbookShowLinks: runbook show ends with where the document's
+// links go, which the text shows only as words.
+func TestCLIRunbookShowLinks(t *testing.T) {
+	c := newCLI(t)
+	path := writeFile(t, t.TempDir(), "latency.md", "# Latency\n\n- [ ] Open the [dashboard](https://grafana.example.com/d/abc \"Grafana\").\n- [ ] Read https://status.example.com first.\n")
+	out := c.ok("runbook", "show", path, "--width", "60")
+	if !strings.HasSuffix(out, "\nLinks\n  dashboard: https://grafana.example.com/d/abc\n") {
+		t.Errorf("show does not end with the links:\n%s", out)
+	}
+}

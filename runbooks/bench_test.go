@@ -259,3 +259,35 @@ func BenchmarkFind(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(first.Microseconds())/1000, "first-find-ms")
 }
+
+// BenchmarkLinks lists every link of a rendered runbook, the most o
+// costs: the 70 KB runbook, a 1 MiB one of links, and the worst cases
+// for links (definitions, brackets, one long line).
+func BenchmarkLinks(b *testing.B) {
+	var line strings.Builder
+	for line.Len() < 1<<20 {
+		fmt.Fprintf(&line, "- [ ] See [dashboard %d](https://grafana.example.com/d/%d) and https://logs.example.com/q/%d.\n", line.Len(), line.Len(), line.Len())
+	}
+	cases := []struct {
+		name string
+		src  []byte
+	}{{"70KB", bigRunbook(70 << 10)}, {"links-1MiB", []byte(line.String())}}
+	for _, wc := range worstCases {
+		switch wc.name {
+		case "link-definitions", "brackets", "one-long-line":
+			cases = append(cases, struct {
+				name string
+				src  []byte
+			}{wc.name, wc.make(1 << 20)})
+		}
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			d, _ := ParseDoc("links.md", c.src, "")
+			r := d.Render(100)
+			for b.Loop() {
+				r.Links(0, len(r.Lines))
+			}
+		})
+	}
+}

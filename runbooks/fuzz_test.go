@@ -116,6 +116,13 @@ func FuzzParse(f *testing.F) {
 		if _, err := JSON(rb); err != nil {
 			t.Fatal(err)
 		}
+		// every link offered can be shown and copied as it is
+		for _, l := range d.Links(0, len(d.Lines)) {
+			if l.Target == "" || l.Text == "" || model.Printable(l.Target) != l.Target || model.Printable(l.Text) != l.Text ||
+				strings.Contains(l.Target, "\n") || l.Line < 0 || l.Line >= len(d.Lines) {
+				t.Fatalf("link %+v", l)
+			}
+		}
 	})
 }
 

@@ -31,6 +31,9 @@ const (
 type Segment struct {
 	Text string `json:"text"`
 	Role Role   `json:"role"`
+	// Link is where a link's text points, as the file wrote it (a URL, a
+	// path, "#anchor"), kept through wrapping so the cockpit can offer it.
+	Link string `json:"link,omitempty"`
 }
 
 // plainInline is inline Markdown as a reader sees it rendered: emphasis
@@ -53,6 +56,8 @@ func plainInline(s string) string {
 func inlineSegments(s string, base Role) []Segment {
 	var out []Segment
 	var cur strings.Builder
+	// an HTML <a href> open since out[anchor] (-1: none)
+	anchor, href := -1, ""
 	flush := func() {
 		if cur.Len() > 0 {
 			out = append(out, Segment{Text: cur.String(), Role: base})
@@ -102,10 +107,21 @@ func inlineSegments(s string, base Role) []Segment {
 		case c == '<':
 			if n, text, ok := angle(s, i); ok {
 				flush()
-				if text != "" {
-					out = append(out, Segment{Text: text, Role: RoleLink})
-				} else if alt := imgAlt(s[i : i+n]); alt != "" {
-					out = append(out, Segment{Text: alt, Role: base})
+				tag := s[i : i+n]
+				switch {
+				case text != "":
+					out = append(out, Segment{Text: text, Role: RoleLink, Link: text})
+				case strings.EqualFold(tag, "</a>") && anchor >= 0:
+					linkSegments(out[anchor:], href)
+					anchor = -1
+				case anchorTag(tag):
+					if href = hrefOf(tag); href != "" {
+						anchor = len(out)
+					}
+				default:
+					if alt := imgAlt(tag); alt != "" {
+						out = append(out, Segment{Text: alt, Role: base})
+					}
 				}
 				i += n
 				continue
@@ -207,18 +223,27 @@ func link(s string, i int) ([]Segment, int, bool) {
 	}
 	text := s[i+1 : j]
 	end := j + 1
+	target := ""
 	switch {
 	case end < len(s) && s[end] == '(':
 		k := closeParen(s, end)
 		if k < 0 {
 			return nil, 0, false
 		}
+		target = linkDestination(s[end+1 : k])
 		end = k + 1
 	case end < len(s) && s[end] == '[':
 		k := strings.IndexByte(s[end:], ']')
 		if k < 0 {
 			return nil, 0, false
 		}
+		// [text][ref], or [text][] whose text is its ref: the target is
+		// the reference's, which the renderer looks up (Rendered.Links).
+		ref := s[end+1 : end+k]
+		if ref == "" {
+			ref = text
+		}
+		target = refPrefix + ref
 		end += k + 1
 	default:
 		// a shortcut reference [text]: shown as written, brackets and all,
@@ -226,12 +251,68 @@ func link(s string, i int) ([]Segment, int, bool) {
 		return nil, 0, false
 	}
 	segs := inlineSegments(text, RoleLink)
+	linkSegments(segs, target)
+	return segs, end - start, true
+}
+
+// linkSegments makes segs a link's words, pointing at target.
+func linkSegments(segs []Segment, target string) {
 	for k := range segs {
 		if segs[k].Role == RoleText {
 			segs[k].Role = RoleLink
 		}
+		segs[k].Link = target
 	}
-	return segs, end - start, true
+}
+
+// anchorTag says whether an HTML tag opens an <a>.
+func anchorTag(tag string) bool {
+	return len(tag) > 3 && (tag[1] == 'a' || tag[1] == 'A') && (tag[2] == ' ' || tag[2] == '\t' || tag[2] == '\n')
+}
+
+// hrefOf is an HTML tag's href.
+func hrefOf(tag string) string {
+	m := hrefAttr().FindStringSubmatch(tag)
+	if m == nil {
+		return ""
+	}
+	return strings.TrimSpace(html.UnescapeString(m[1] + m[2]))
+}
+
+var hrefAttr = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\shref\s*=\s*(?:"([^"]*)"|'([^']*)')`) })
+
+// refPrefix marks a Link that names a reference definition ("[1]: URL")
+// rather than a target: no target starts with it.
+const refPrefix = "\x00ref:"
+
+// linkDestination is the target of a link's "(target "title")": the
+// title left off, <angle brackets> and backslash escapes undone.
+func linkDestination(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "<") {
+		if k := strings.IndexByte(s, '>'); k > 0 {
+			return s[1:k]
+		}
+	}
+	if k := strings.IndexAny(s, " \t\n"); k >= 0 {
+		s = s[:k]
+	}
+	return unescapeLink(s)
+}
+
+// unescapeLink undoes the backslash escapes of ASCII punctuation.
+func unescapeLink(s string) string {
+	if !strings.Contains(s, "\\") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) && strings.IndexByte("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", s[i+1]) >= 0 {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // closeParen is where the parenthesis opened at i closes, nested ones

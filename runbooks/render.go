@@ -23,7 +23,8 @@ type Rendered struct {
 	Steps []Anchor     // by step index: where each step's mark is
 	Code  []CodeAnchor // every code block, in document order
 
-	find findIndex // the lines as Find reads them, made at its first use
+	find findIndex         // the lines as Find reads them, made at its first use
+	refs map[string]string // the file's link reference definitions (source.refs)
 }
 
 // Line is one line of the rendered document.
@@ -86,7 +87,7 @@ func Render(rb *model.Runbook, width int) *Rendered {
 func (d *Doc) Render(width int) *Rendered {
 	rb, s := d.Runbook, d.s
 	width = max(width, 20)
-	r := &renderer{s: s, out: &Rendered{Width: width}, width: width,
+	r := &renderer{s: s, out: &Rendered{Width: width, refs: s.refs}, width: width,
 		stepAt: map[int]int{}, codeOwner: map[int]int{}, placed: map[int]bool{}}
 	for _, ph := range rb.Phases {
 		for _, st := range ph.Steps {
@@ -237,7 +238,7 @@ func (r *renderer) block(n ast.Node) {
 			r.html(n)
 		}
 	case *ast.ThematicBreak:
-		r.emit([]Segment{{strings.Repeat("─", min(r.room(), 40)), RoleFrame}}, -1)
+		r.emit([]Segment{{Text: strings.Repeat("─", min(r.room(), 40)), Role: RoleFrame}}, -1)
 	case *extast.Table:
 		// A table of steps read as steps is drawn as them (the rules
 		// the runbook was read with decide, not the table's shape).
@@ -258,9 +259,9 @@ func (r *renderer) block(n ast.Node) {
 // quoted draws a block quote or a callout: a bar down its left, and a
 // callout's label first.
 func (r *renderer) quoted(n ast.Node, label string) {
-	r.frames = append(r.frames, &frame{first: []Segment{{"│ ", RoleQuote}}, rest: []Segment{{"│ ", RoleQuote}}})
+	r.frames = append(r.frames, &frame{first: []Segment{{Text: "│ ", Role: RoleQuote}}, rest: []Segment{{Text: "│ ", Role: RoleQuote}}})
 	if label != "" {
-		r.wrapped([]Segment{{label, RoleBold}}, -1)
+		r.wrapped([]Segment{{Text: label, Role: RoleBold}}, -1)
 	}
 	r.children(n)
 	r.frames = r.frames[:len(r.frames)-1]
@@ -294,7 +295,7 @@ func (r *renderer) paragraph(n ast.Node) {
 	step := r.stepOn(r.s.bodyLine(n.Lines().At(0).Start))
 	if p, ok := n.(*ast.Paragraph); ok && r.alerts[p] != "" {
 		// the marker's line is the label; the lines after it the text
-		r.wrapped([]Segment{{r.alerts[p], RoleBold}}, -1)
+		r.wrapped([]Segment{{Text: r.alerts[p], Role: RoleBold}}, -1)
 		if rest := r.s.inlineTextFrom(n, 1); rest != "" {
 			r.wrapped(annotated(rest, RoleText), -1)
 		}
@@ -318,15 +319,15 @@ func annotated(text string, base Role) []Segment {
 	if open < 0 || !strings.HasSuffix(strings.TrimRight(text, " \t"), "}") || !raciNote().MatchString(text[open:]) {
 		return inlineSegments(text, base)
 	}
-	return append(inlineSegments(text[:open], base), Segment{text[open:], RoleMarker})
+	return append(inlineSegments(text[:open], base), Segment{Text: text[open:], Role: RoleMarker})
 }
 
 // wrapped draws segs word-wrapped to the room left, a step's mark first.
 func (r *renderer) wrapped(segs []Segment, step int) {
 	room := r.room()
 	if step >= 0 {
-		mark := []Segment{{StepMark + " ", RoleMark}}
-		r.frames = append(r.frames, &frame{first: mark, rest: []Segment{{"    ", RoleText}}})
+		mark := []Segment{{Text: StepMark + " ", Role: RoleMark}}
+		r.frames = append(r.frames, &frame{first: mark, rest: []Segment{{Text: "    ", Role: RoleText}}})
 		room -= 4
 	}
 	lines, cont := wrapSegments(segs, max(room, 8))
@@ -363,15 +364,15 @@ func (r *renderer) item(l *ast.List, li *ast.ListItem) {
 	cb := checkbox(li)
 	switch {
 	case step >= 0 && cb != nil:
-		first = []Segment{{StepMark + " ", RoleMark}}
+		first = []Segment{{Text: StepMark + " ", Role: RoleMark}}
 	case step >= 0 && l.IsOrdered():
-		first = []Segment{{StepMark + " ", RoleMark}, {marker, RoleMarker}}
+		first = []Segment{{Text: StepMark + " ", Role: RoleMark}, {Text: marker, Role: RoleMarker}}
 	case step >= 0:
-		first = []Segment{{StepMark + " ", RoleMark}}
+		first = []Segment{{Text: StepMark + " ", Role: RoleMark}}
 	default:
-		first = []Segment{{marker, RoleMarker}}
+		first = []Segment{{Text: marker, Role: RoleMarker}}
 	}
-	f := &frame{first: first, rest: []Segment{{strings.Repeat(" ", segsWidth(first)), RoleText}}}
+	f := &frame{first: first, rest: []Segment{{Text: strings.Repeat(" ", segsWidth(first)), Role: RoleText}}}
 	r.frames = append(r.frames, f)
 	lines := len(r.out.Lines)
 	for c := li.FirstChild(); c != nil; c = c.NextSibling() {
@@ -425,10 +426,10 @@ func (r *renderer) code(c model.CodeBlock) {
 		l = model.Printable(strings.ReplaceAll(strings.TrimRight(l, " "), "\t", "    "))
 		for i, part := range hardWrap(l, room) {
 			if i > 0 {
-				r.emitCont([]Segment{{"┃↪", RoleFrame}, {part, RoleBlock}}, -1, 1)
+				r.emitCont([]Segment{{Text: "┃↪", Role: RoleFrame}, {Text: part, Role: RoleBlock}}, -1, 1)
 				continue
 			}
-			r.emit([]Segment{{"┃ ", RoleFrame}, {part, RoleBlock}}, -1)
+			r.emit([]Segment{{Text: "┃ ", Role: RoleFrame}, {Text: part, Role: RoleBlock}}, -1)
 		}
 	}
 	owner := -1
@@ -495,7 +496,7 @@ func (r *renderer) table(t *extast.Table) {
 	for _, w := range widths {
 		total += w + 3
 	}
-	sep := Segment{" │ ", RoleTable}
+	sep := Segment{Text: " │ ", Role: RoleTable}
 	for ri, row := range rows {
 		if total <= r.room() {
 			var line []Segment
@@ -504,7 +505,7 @@ func (r *renderer) table(t *extast.Table) {
 					line = append(line, sep)
 				}
 				line = append(line, c...)
-				line = append(line, Segment{strings.Repeat(" ", widths[i]-segsWidth(c)), RoleText})
+				line = append(line, Segment{Text: strings.Repeat(" ", widths[i]-segsWidth(c)), Role: RoleText})
 			}
 			r.emit(trimRight(line), -1)
 		} else {
@@ -522,7 +523,7 @@ func (r *renderer) table(t *extast.Table) {
 			for _, w := range widths {
 				rule = append(rule, strings.Repeat("─", w))
 			}
-			r.emit([]Segment{{strings.Join(rule, "─┼─"), RoleTable}}, -1)
+			r.emit([]Segment{{Text: strings.Join(rule, "─┼─"), Role: RoleTable}}, -1)
 		}
 	}
 }
@@ -611,7 +612,7 @@ func wrapSegments(segs []Segment, w int) (out [][]Segment, cont []bool) {
 			if i < 0 {
 				i = len(text)
 			}
-			pieces = append(pieces, piece{Segment{text[:i], sg.Role}, textWidth(text[:i]), space})
+			pieces = append(pieces, piece{Segment{Text: text[:i], Role: sg.Role, Link: sg.Link}, textWidth(text[:i]), space})
 			space = false
 			text = text[i:]
 		}
@@ -637,7 +638,7 @@ func wrapSegments(segs []Segment, w int) (out [][]Segment, cont []bool) {
 			next(false)
 		}
 		if lw > 0 {
-			line = append(line, Segment{" ", RoleText})
+			line = append(line, Segment{Text: " ", Role: RoleText})
 			lw++
 		}
 		inWord := false // a part of this word is already placed
@@ -652,7 +653,7 @@ func wrapSegments(segs []Segment, w int) (out [][]Segment, cont []bool) {
 				if lw > 0 && lw+pw > w {
 					next(inWord)
 				}
-				line = append(line, Segment{part, p.Role})
+				line = append(line, Segment{Text: part, Role: p.Role, Link: p.Link})
 				lw += pw
 				inWord = true
 			}
@@ -690,7 +691,7 @@ func printable(segs []Segment) (out []Segment, width int, simple bool) {
 		if strings.ContainsAny(t, "\n\t") {
 			simple = false
 		}
-		out[i] = Segment{t, sg.Role}
+		out[i] = Segment{Text: t, Role: sg.Role, Link: sg.Link}
 		width += textWidth(t)
 	}
 	return out, width, simple

@@ -255,6 +255,9 @@ type source struct {
 	diags  []Diagnostic
 	// nonBlank[n] is the last line at or before n with text on it
 	nonBlank []int32
+	// refs are the link reference definitions ("[1]: https://…") by
+	// label, as refKey writes it
+	refs map[string]string
 }
 
 func newSource(filePath string, src []byte) *source {
@@ -265,6 +268,7 @@ func newSource(filePath string, src []byte) *source {
 	}
 	s.splitFrontMatter()
 	s.body = src[s.bodyAt:]
+	s.refs = s.linkDefinitions()
 	pc := parser.NewContext()
 	s.doc = markdown().Parse(text.NewReader(collapseBlankRuns(s.body)), parser.WithContext(pc))
 	if off, ok := pc.Get(tooDeepKey).(int); ok {

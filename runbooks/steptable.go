@@ -138,7 +138,7 @@ func (r *renderer) stepTable(rows []stepRow) {
 		r.src = row.line
 		step := r.stepOn(row.line)
 		r.wrapped(annotated(row.title, RoleText), step)
-		r.frames = append(r.frames, &frame{first: []Segment{{"    ", RoleText}}, rest: []Segment{{"    ", RoleText}}})
+		r.frames = append(r.frames, &frame{first: []Segment{{Text: "    ", Role: RoleText}}, rest: []Segment{{Text: "    ", Role: RoleText}}})
 		for j, c := range row.code {
 			if j > 0 {
 				r.blank() // two commands, not one of two lines

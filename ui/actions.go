@@ -269,6 +269,8 @@ func (p *picker) act(a *App, msg tea.KeyMsg) tea.Cmd {
 		in := a.inc
 		in.ID = a.incID
 		return attachRunbook(a.rs, a.nextReq, in, p.options[chosen].Label)
+	case pickLink:
+		return copyText(a.opts.Copy, "the link", p.options[chosen].Value)
 	}
 	return nil
 }

@@ -240,6 +240,10 @@ func (a App) incidentKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			what = fmt.Sprintf("command %d of %d", n, of)
 		}
 		return a, copyText(a.opts.Copy, what, text)
+	case key.Matches(msg, k.Links):
+		if p := a.linkPicker(); p != nil {
+			a.openModal(p)
+		}
 	case key.Matches(msg, k.Run):
 		a.runStepCommand()
 	case key.Matches(msg, k.Assign):

@@ -41,6 +41,7 @@ type keyMap struct {
 	Block       key.Binding
 	Reopen      key.Binding
 	Copy        key.Binding
+	Links       key.Binding
 	Run         key.Binding
 	PrevRunbook key.Binding
 	NextRunbook key.Binding
@@ -143,6 +144,7 @@ func newKeyMap() keyMap {
 		Block:       b([]string{"b"}, "b", "step blocked (why?)"),
 		Reopen:      b([]string{"u"}, "u", "reopen step"),
 		Copy:        b([]string{"y"}, "y", "copy the code block"),
+		Links:       b([]string{"o"}, "o", "links in the step: copy one"),
 		Run:         b([]string{"!"}, "!", "run the code block, log its output"),
 		PrevRunbook: b([]string{"["}, "[", "previous runbook"),
 		NextRunbook: b([]string{"]"}, "]", "next runbook"),
@@ -219,7 +221,7 @@ func (k keyMap) groups() []helpGroup {
 		{"Panes", []key.Binding{k.NextPane, k.PrevPane, k.FocusTimeline, k.FocusRunbook, k.FocusRACI, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}},
 		{"Timeline", []key.Binding{k.Note, k.Decision, k.Action, k.Pin, k.Amend, k.Retract, k.Find}},
 		{"Find", []key.Binding{k.FindOpen, k.FindPrev, k.FindNext}},
-		{"Runbook", []key.Binding{k.Done, k.Skip, k.Block, k.Reopen, k.Copy, k.Run, k.PrevRunbook, k.NextRunbook, k.Attach}},
+		{"Runbook", []key.Binding{k.Done, k.Skip, k.Block, k.Reopen, k.Copy, k.Links, k.Run, k.PrevRunbook, k.NextRunbook, k.Attach}},
 		{"RACI and incident", []key.Binding{k.Assign, k.Status, k.Severity, k.Review, k.Write, k.Message}},
 		{"Message", []key.Binding{k.CopyText, k.SendMessage}},
 		{"Review", []key.Binding{k.EditSection, k.EditAll, k.SaveText}},

@@ -263,6 +263,55 @@ func TestCopyStepCommand(t *testing.T) {
 	}
 }
 
+// TestCopyLink: o offers the links of the step under the cursor, with
+// their targets, and copies the one chosen; on a step with none it offers
+// the runbook's.
+func TestCopyLink(t *testing.T) {
+	c := newClock()
+	st := openStore(t, c, "alice@laptop")
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventDeclared, Payload: model.DeclaredPayload{Title: "Checkout latency", Kind: "outage", Severity: model.SEV2, Status: model.StatusInvestigating}})
+	rb, _ := runbooks.Parse("latency.md", []byte("# Checkout latency\n\n"+
+		"- [ ] Open the [latency dashboard](https://grafana.example.com/d/abc) and [the logs][logs].\n"+
+		"- [ ] Decide whether to roll back.\n"+
+		"- [ ] Page the DB on-call: https://pagerduty.example.com/schedules/DB.\n\n"+
+		"[logs]: https://kibana.example.com/app/discover\n"))
+	p, err := rb.Attachment()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventRunbookAttached, Payload: p})
+	var copied string
+	d := newDriver(t, Options{Store: st, Now: c.Now, Copy: func(_ context.Context, s string) (clipboard.Result, error) {
+		copied = s
+		return clipboard.Result{OSC52: true}, nil
+	}}, 100, 30)
+	d.press("enter", "2", "g", "o")
+	pk := d.app().slot.picker()
+	if pk == nil || len(pk.options) != 2 || pk.options[0].Label != "latency dashboard" || pk.options[1].Meaning != "https://kibana.example.com/app/discover" {
+		t.Fatalf("o on the first step offers %+v", pk)
+	}
+	if v := d.view(); !strings.Contains(v, "Links in this step") || !strings.Contains(v, "https://grafana.example.com/d/abc") {
+		t.Errorf("the picker does not show the links and where they go:\n%s", v)
+	}
+	d.press("2")
+	if copied != "https://kibana.example.com/app/discover" || d.app().slot.picker() != nil {
+		t.Errorf("copied %q, want the logs link's target, and the picker closed", copied)
+	}
+	d.press("j", "o")
+	pk = d.app().slot.picker()
+	if pk == nil || len(pk.options) != 3 || !strings.Contains(pk.title, "no links") {
+		t.Fatalf("o on a step with no links offers %+v", pk)
+	}
+	d.send(resize(60, 20))
+	if v := d.view(); !strings.Contains(v, "3 Page the DB on-call") && !strings.Contains(v, "pagerduty") {
+		t.Errorf("at 60x20 the picker lost its links:\n%s", v)
+	}
+	d.press("3")
+	if copied != "https://pagerduty.example.com/schedules/DB" {
+		t.Errorf("copied %q, want the address written in the third step", copied)
+	}
+}
+
 // TestBurstOfKeys: keys that arrive in one read ("2x", as tmux or a fast
 // typist sends them) act one by one outside text inputs, and stay text
 // inside them.

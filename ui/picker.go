@@ -18,12 +18,14 @@ const (
 	pickSeverity
 	pickScenario
 	pickRunbook
+	pickLink
 )
 
 type pickerOption struct {
 	Label   string
 	Meaning string
 	Current bool
+	Value   string // what choosing it gives, when not Label
 }
 
 // picker chooses one of a few values: an incident's status or severity.
@@ -157,6 +159,37 @@ func (a *App) runbookPicker() *picker {
 	if len(p.options) == 0 {
 		a.setFlash("Every runbook for a "+model.OneLine(a.inc.Kind)+" incident is attached already.", false)
 		return nil
+	}
+	return p
+}
+
+// linkPicker offers the links of the step under the runbook cursor, or of
+// the whole runbook when the step has none; nil with a message when there
+// are none. Choosing one copies its target: a terminal shows a link's
+// words only, and the dashboard or log query behind them is what a
+// responder needs next.
+func (a *App) linkPicker() *picker {
+	rb := a.stepper.current()
+	if rb == nil {
+		a.refuse("No runbook is attached: attach one with A.")
+		return nil
+	}
+	links, whole := a.stepper.links(rb)
+	if len(links) == 0 {
+		a.refuse("This runbook has no links.")
+		return nil
+	}
+	title := "Links in this step: enter copies one"
+	if whole {
+		title = "This step has no links; the runbook's: enter copies one"
+	}
+	p := &picker{kind: pickLink, title: title}
+	for _, l := range links {
+		meaning := l.Target
+		if l.Text == l.Target {
+			meaning = "written out in the text"
+		}
+		p.options = append(p.options, pickerOption{Label: l.Text, Meaning: meaning, Value: l.Target})
 	}
 	return p
 }

@@ -404,6 +404,34 @@ func (p *stepper) nextCode() (text string, n, of int, ok bool) {
 	return st.Code[i].Copy(), i + 1, len(st.Code), true
 }
 
+// links lists the links of rb's step under the cursor (the lines from its
+// mark to the next step's), or of the code block under it; or, when there
+// are none there, of the whole runbook (whole).
+func (p *stepper) links(rb *attachedRunbook) (links []runbooks.Link, whole bool) {
+	d := p.document(rb)
+	if d == nil {
+		return nil, false
+	}
+	r := d.r
+	from, to := -1, len(r.Lines)
+	if c, on := p.onCode(rb); on && c < len(r.Code) {
+		from, to = r.Code[c].Start, r.Code[c].End
+	} else if i := p.sel[rb.Name]; i >= 0 && i < len(r.Steps) && r.Steps[i].Start >= 0 {
+		from = r.Steps[i].Start
+		for _, next := range r.Steps {
+			if next.Start > from && next.Start < to {
+				to = next.Start
+			}
+		}
+	}
+	if from >= 0 {
+		if links = r.Links(from, to); len(links) > 0 {
+			return links, false
+		}
+	}
+	return r.Links(0, len(r.Lines)), true
+}
+
 func (p stepper) ShortHelp() []key.Binding {
 	k := p.keys
 	return []key.Binding{k.Done, k.Skip, k.Block, k.Reopen, k.Copy, k.PrevRunbook, k.NextRunbook}
