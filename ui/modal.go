@@ -279,7 +279,9 @@ func (p *picker) draw(a *App, h int) ([]string, []string) {
 	return a.centered(p.view(a.styles, min(a.w-4, 86), h), "Pick", h, 90), nil
 }
 func (p *picker) hints(k *keyMap) []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Submit, k.Cancel}
+	// enter picks here; "save" is what it does in inputs
+	pick := key.NewBinding(key.WithKeys(k.Submit.Keys()...), key.WithHelp(k.Submit.Help().Key, "pick"))
+	return []key.Binding{k.Up, k.Down, pick, k.Cancel}
 }
 
 func (p *prompt) draw(a *App, h int) ([]string, []string) {
