@@ -96,12 +96,6 @@ func refKey(label string) string {
 	return strings.ToLower(strings.Join(strings.Fields(label), " "))
 }
 
-// webAddress is an address written out in text. Punctuation that ends a
-// sentence is not part of it, nor a closing bracket with no opening one.
-var webAddress = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`\bhttps?://[^\s<>"'` + "`" + `]+`)
-})
-
 // addresses are the web addresses written as text on lines [from, to),
 // read with each cut word joined again.
 func (d *Rendered) addresses(from, to int) []Link {
@@ -126,37 +120,17 @@ func (d *Rendered) addresses(from, to int) []Link {
 		}
 	}
 	text := b.String()
-	if !strings.Contains(text, "://") {
-		return nil
-	}
 	var out []Link
-	k := 0 // the line the match starts on: matches come in order
-	for _, m := range webAddress().FindAllStringIndex(text, -1) {
-		for k+1 < len(starts) && starts[k+1] <= m[0] {
+	k := 0 // the line the address starts on: they come in order
+	for _, a := range model.WebAddresses(text) {
+		for k+1 < len(starts) && starts[k+1] <= a.At {
 			k++
 		}
-		u := trimAddress(text[m[0]:m[1]])
-		out = append(out, Link{Text: u, Target: u, Line: from + k})
+		out = append(out, Link{Text: a.URL, Target: a.URL, Line: from + k})
 	}
 	return out
 }
 
-// trimAddress drops what ends a sentence after an address, and a closing
-// bracket the address did not open ("(see https://x/y)").
-func trimAddress(u string) string {
-	for {
-		n := len(u)
-		u = strings.TrimRight(u, ".,;:!?*_")
-		for _, pair := range [][2]string{{"(", ")"}, {"[", "]"}} {
-			if strings.HasSuffix(u, pair[1]) && strings.Count(u, pair[1]) > strings.Count(u, pair[0]) {
-				u = u[:len(u)-1]
-			}
-		}
-		if len(u) == n {
-			return u
-		}
-	}
-}
 
 // linkDefinition is a line defining a link reference: "[label]: target".
 var linkDefinition = sync.OnceValue(func() *regexp.Regexp {

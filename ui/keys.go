@@ -144,7 +144,7 @@ func newKeyMap() keyMap {
 		Block:       b([]string{"b"}, "b", "step blocked (why?)"),
 		Reopen:      b([]string{"u"}, "u", "reopen step"),
 		Copy:        b([]string{"y"}, "y", "copy the code block"),
-		Links:       b([]string{"o"}, "o", "links in the step: copy one"),
+		Links:       b([]string{"o"}, "o", "links in the step or entry: copy one"),
 		Run:         b([]string{"!"}, "!", "run the code block, log its output"),
 		PrevRunbook: b([]string{"["}, "[", "previous runbook"),
 		NextRunbook: b([]string{"]"}, "]", "next runbook"),

@@ -310,6 +310,23 @@ func TestCopyLink(t *testing.T) {
 	if copied != "https://pagerduty.example.com/schedules/DB" {
 		t.Errorf("copied %q, want the address written in the third step", copied)
 	}
+	// On the timeline, the addresses pasted into the selected entry.
+	mustAppend(t, st, model.Change{IncidentID: incA, Kind: model.EventNote, Payload: model.NotePayload{Kind: model.NoteKindNote,
+		Text: "p99 at 4s (https://grafana.example.com/d/abc?from=now-1h). Same on https://grafana.example.com/d/abc?from=now-1h, and see https://status.example.com."}})
+	d.send(resize(100, 30))
+	d.press("esc", "enter", "1", "G", "o")
+	pk = d.app().slot.picker()
+	if pk == nil || len(pk.options) != 2 || pk.options[0].Value != "https://grafana.example.com/d/abc?from=now-1h" || pk.options[1].Value != "https://status.example.com" {
+		t.Fatalf("o on a note offers %+v", pk)
+	}
+	d.press("enter")
+	if copied != "https://grafana.example.com/d/abc?from=now-1h" {
+		t.Errorf("copied %q, want the note's first address", copied)
+	}
+	d.press("k", "o")
+	if d.app().slot.picker() != nil || !strings.Contains(d.view(), "no web address") {
+		t.Errorf("o on an entry with no address:\n%s", d.view())
+	}
 }
 
 // TestBurstOfKeys: keys that arrive in one read ("2x", as tmux or a fast

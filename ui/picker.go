@@ -163,12 +163,32 @@ func (a *App) runbookPicker() *picker {
 	return p
 }
 
-// linkPicker offers the links of the step under the runbook cursor, or of
-// the whole runbook when the step has none; nil with a message when there
-// are none. Choosing one copies its target: a terminal shows a link's
-// words only, and the dashboard or log query behind them is what a
-// responder needs next.
+// linkPicker offers the links of what the cursor is on: the timeline
+// entry with the Timeline pane focused (a dashboard pasted into a note),
+// else the step under the runbook cursor, or the whole runbook when the
+// step has none; nil with a message when there are none. Choosing one
+// copies its target: a terminal shows a link's words only, and the
+// dashboard or log query behind them is what a responder needs next.
 func (a *App) linkPicker() *picker {
+	if a.focus == paneTimeline {
+		e, ok := a.timeline.selected()
+		if !ok {
+			return nil
+		}
+		p := &picker{kind: pickLink, title: "Links in this entry: enter copies one"}
+		seen := map[string]bool{}
+		for _, w := range model.WebAddresses(model.Printable(e.Text)) {
+			if !seen[w.URL] {
+				seen[w.URL] = true
+				p.options = append(p.options, pickerOption{Label: w.URL, Meaning: "written in the entry", Value: w.URL})
+			}
+		}
+		if len(p.options) == 0 {
+			a.refuse("This entry has no web address to copy.")
+			return nil
+		}
+		return p
+	}
 	rb := a.stepper.current()
 	if rb == nil {
 		a.refuse("No runbook is attached: attach one with A.")
