@@ -131,7 +131,6 @@ func (d *Rendered) addresses(from, to int) []Link {
 	return out
 }
 
-
 // linkDefinition is a line defining a link reference: "[label]: target".
 var linkDefinition = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^ {0,3}\[([^\]]+)\]:[ \t]*(?:<([^>]*)>|(\S+))`)
