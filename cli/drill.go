@@ -24,10 +24,11 @@ func (a *session) drillCmd() *cobra.Command {
 	var speed float64
 	var commander, title string
 	cmd := &cobra.Command{
-		Use:   "drill SCENARIO",
+		Use:   "drill SCENARIO|FILE",
 		Short: "Run a tabletop exercise: start a scenario, drive its clock, write the after-action report",
 		Long: `'sitrep drill SCENARIO' declares an EXERCISE incident from a bundled or team
-scenario ('sitrep scenario list'), attaches its runbooks and starts the
+scenario ('sitrep scenario list'), or from a run-sheet file (Markdown, or
+a spreadsheet saved as CSV), attaches its runbooks and starts the
 exercise clock. Injects appear at their offsets on that clock, on every
 laptop that syncs the drill; the facilitator can pause, resume, change the
 speed, release an inject early or skip it. Objectives are judged live:
@@ -43,6 +44,7 @@ speed, release an inject early or skip it. Objectives are judged live:
 Tag notes #finding, #recommendation or #plan to put them in the report's
 findings, recommendations and improvements to the plan.`,
 		Example: `  sitrep drill region-outage-dr
+  sitrep drill ./gameday-2026-q4.csv
   sitrep drill region-outage-dr --speed 2
   sitrep drill status
   sitrep drill pause; sitrep drill resume
@@ -58,12 +60,12 @@ findings, recommendations and improvements to the plan.`,
 				return err
 			}
 			a.warnLoad(diags)
-			sc, err := lib.Scenario(args[0])
+			sc, err := respond.ScenarioByRef(lib, args[0])
 			if err != nil {
 				return err
 			}
 			return a.withStore(cmd, func(ctx context.Context, st *storage.Store) error {
-				in, warnings, err := a.respond(st).StartDrill(ctx, sc.Name, respond.DrillStart{Speed: speed, Title: title, Commander: commander})
+				in, warnings, err := a.respond(st).StartDrill(ctx, args[0], respond.DrillStart{Speed: speed, Title: title, Commander: commander})
 				if err != nil {
 					return err
 				}

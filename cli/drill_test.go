@@ -322,3 +322,20 @@ func TestDrillScenarioCadenceNone(t *testing.T) {
 		t.Errorf("cadence: none: the report still counts deadlines or lost the objective's id:\n%s", r)
 	}
 }
+
+// TestCLIDrillFromRunSheetFile: a facilitator's run-sheet file, a
+// spreadsheet's CSV among them, runs as it is, without a team folder.
+func TestCLIDrillFromRunSheetFile(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	sheet := writeFile(t, dir, "gameday.csv", "Time,Inject,Expected response\n09:00,Primary DB stops accepting writes,IC declares SEV1\n09:10,Replica lag rising,Ops checks replication\n")
+	out, errOut, code := c.run("", "drill", sheet)
+	if code != 0 || !strings.Contains(errOut, "started: Gameday (2 injects, 0 objectives)") {
+		t.Fatalf("exit %d: %q %q", code, out, errOut)
+	}
+	if status := c.ok("drill", "status"); !strings.Contains(status, "Primary DB stops accepting writes") || !strings.Contains(status, "+10m") {
+		t.Errorf("drill status:\n%s", status)
+	}
+	rota := writeFile(t, dir, "rota.csv", "Name,Phone\nalice,123\n")
+	c.fails(1, "has no injects to run: not read: a spreadsheet is read as a drill's run-sheet", "drill", rota)
+}

@@ -400,19 +400,13 @@ func (a *session) scenarioShowCmd() *cobra.Command {
 // findScenario is findRunbook for scenarios.
 func (a *session) findScenario(ref string) (*model.Scenario, error) {
 	if respond.LooksLikePath(ref) {
-		src, err := runbooks.ReadFile(ref)
-		if err != nil {
-			return nil, err
-		}
-		sc, _ := runbooks.ParseScenario(ref, src)
-		sc.Source = ref
-		return sc, nil
+		return respond.ScenarioByRef(nil, ref)
 	}
 	lib, _, err := a.library()
 	if err != nil {
 		return nil, err
 	}
-	return lib.Scenario(ref)
+	return respond.ScenarioByRef(lib, ref)
 }
 
 func writeScenario(w io.Writer, sc *model.Scenario) {

@@ -30,7 +30,7 @@ func (s *Service) StartDrill(ctx context.Context, name string, opts DrillStart) 
 	if err != nil {
 		return model.Incident{}, nil, err
 	}
-	sc, err := lib.Scenario(name)
+	sc, err := ScenarioByRef(lib, name)
 	if err != nil {
 		return model.Incident{}, nil, err
 	}

@@ -105,10 +105,36 @@ func RunbookByRef(lib *runbooks.Library, ref string) (*model.Runbook, error) {
 	return lib.Runbook(ref)
 }
 
-// LooksLikePath says whether ref names an existing Markdown file rather
-// than a library runbook.
+// ScenarioByRef is RunbookByRef for drill scenarios: a facilitator's
+// run-sheet file (Markdown, or a spreadsheet's CSV) runs as it is.
+func ScenarioByRef(lib *runbooks.Library, ref string) (*model.Scenario, error) {
+	if LooksLikePath(ref) {
+		src, err := runbooks.ReadFile(ref)
+		if err != nil {
+			return nil, err
+		}
+		sc, diags := runbooks.ParseScenario(ref, src)
+		if len(sc.Injects) == 0 {
+			why := "add headings like `### +5m What happens`, or a run-sheet table"
+			if len(diags) > 0 {
+				why = strings.TrimPrefix(diags[0].Message, "no injects: ")
+			}
+			return nil, model.Invalidf("%s has no injects to run: %s", ref, why)
+		}
+		sc.Source = ref
+		return sc, nil
+	}
+	if lib == nil {
+		return nil, model.Invalidf("no runbook library here to find %s in", ref)
+	}
+	return lib.Scenario(ref)
+}
+
+// LooksLikePath says whether ref names an existing file (Markdown, or a
+// run-sheet exported from a spreadsheet) rather than a library name.
 func LooksLikePath(ref string) bool {
-	if strings.ContainsAny(ref, `/\`) || strings.HasSuffix(strings.ToLower(ref), ".md") {
+	lower := strings.ToLower(ref)
+	if strings.ContainsAny(ref, `/\`) || strings.HasSuffix(lower, ".md") || strings.HasSuffix(lower, ".csv") || strings.HasSuffix(lower, ".tsv") {
 		if _, err := os.Stat(ref); err == nil {
 			return true
 		}

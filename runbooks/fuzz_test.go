@@ -150,3 +150,24 @@ func FuzzParseScenario(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSheet: a spreadsheet export of any shape reads without a panic, and
+// what is reported points into the file.
+func FuzzSheet(f *testing.F) {
+	for _, s := range []string{
+		"Time,Inject\n+5m,a\n", "\ufeffWhen;What happens\n09:00;x\n", "Time,Inject\n\"unclosed,x\n", "",
+		"Time,Inject,Expected\n25:99,bad,\n+1h,\"multi\nline\",ok\n", "T+,Event\n+0,a|b\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		for _, name := range []string{"f.csv", "f.tsv"} {
+			sc, diags := ParseScenario(name, src)
+			if sc == nil {
+				t.Fatal("no scenario")
+			}
+			text, _ := model.DecodeText(src)
+			checkDiagsInFile(t, text, diags)
+		}
+	})
+}

@@ -121,6 +121,9 @@ func (lib *Library) loadDir(dir string) ([]Diagnostic, error) {
 		}
 		rb, sc, d := parseFile(f.Path, src, Auto, f.Scenario)
 		diags = append(diags, d...)
+		if rb == nil && sc == nil {
+			continue // a spreadsheet that is not a run-sheet, reported
+		}
 		if sc != nil {
 			if len(sc.Injects) == 0 {
 				diags = append(diags, Diagnostic{Path: f.Path, Line: 1, Col: 1, Severity: Warning, Message: "scenario has no injects; not loaded"})
@@ -228,6 +231,9 @@ func walkFolder(dir string) (out []File, others []string, err error) {
 		}
 		switch {
 		case markdownExts[ext]:
+		case sheetExts[ext]:
+			out = append(out, File{Path: p, Scenario: true})
+			return nil
 		case ext == "" && looksLikeMarkdown(p):
 		case documentExts[ext]:
 			others = append(others, p)

@@ -32,6 +32,13 @@ const (
 // matter decoded once, whichever it turns out to be. Exactly one of the
 // results is non-nil.
 func parseFile(filePath string, src []byte, what What, inFolder bool) (*model.Runbook, *model.Scenario, []Diagnostic) {
+	if isSheet(filePath) {
+		sc, diags, ok := parseSheet(filePath, src)
+		if !ok {
+			return nil, nil, diags
+		}
+		return nil, sc, diags
+	}
 	s := newSource(filePath, src)
 	f := readFrontMatter(s)
 	scenario := what == AsScenario
@@ -107,10 +114,13 @@ func lintOne(f File, what What) ([]Diagnostic, string) {
 		return []Diagnostic{{Path: f.Path, Line: 1, Col: 1, Severity: Error, Message: err.Error()}}, ""
 	}
 	rb, sc, diags := parseFile(f.Path, src, what, f.Scenario)
-	if sc != nil {
+	switch {
+	case sc != nil:
 		return diags, fmt.Sprintf("scenario %q", sc.Name)
+	case rb != nil:
+		return diags, fmt.Sprintf("runbook %q", rb.Name)
 	}
-	return diags, fmt.Sprintf("runbook %q", rb.Name)
+	return diags, "" // a spreadsheet that is not a run-sheet
 }
 
 func unwrapPathError(err error) error {

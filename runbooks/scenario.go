@@ -63,6 +63,13 @@ var (
 // heading under an "Injects" heading; their checklist items, or a list after
 // an "Expected" line, are the actions the facilitator looks for.
 func ParseScenario(filePath string, src []byte) (*model.Scenario, []Diagnostic) {
+	if isSheet(filePath) {
+		sc, diags, ok := parseSheet(filePath, src)
+		if !ok {
+			sc = &model.Scenario{Name: NameFor(filePath), Path: filePath, Title: TitleFor(filePath)}
+		}
+		return sc, diags
+	}
 	s := newSource(filePath, src)
 	sc := parseScenario(s, readFrontMatter(s))
 	return sc, s.done()

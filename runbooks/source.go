@@ -610,11 +610,13 @@ func cellAt(cells []string, i int) string {
 	return cells[i]
 }
 
-// rowCells is a table row's cells, each as inlineText gives it.
+// rowCells is a table row's cells, each as inlineText gives it, with the
+// table's own escape undone: "\|" is a pipe in the cell, code spans
+// included, as GitHub reads it.
 func (s *source) rowCells(row ast.Node) []string {
 	var out []string
 	for c := row.FirstChild(); c != nil; c = c.NextSibling() {
-		out = append(out, strings.TrimSpace(s.inlineText(c)))
+		out = append(out, strings.ReplaceAll(strings.TrimSpace(s.inlineText(c)), `\|`, "|"))
 	}
 	return out
 }
@@ -664,6 +666,9 @@ var markdownExts = map[string]bool{".md": true, ".markdown": true, ".mdown": tru
 // ".html" before it: static-site generators name pages "howto.html.md".
 func baseName(filePath string) string {
 	base := path.Base(strings.ReplaceAll(filePath, `\`, "/"))
+	if ext := path.Ext(base); sheetExts[strings.ToLower(ext)] {
+		return strings.TrimSuffix(base, ext)
+	}
 	if ext := path.Ext(base); markdownExts[strings.ToLower(ext)] {
 		base = strings.TrimSuffix(base, ext)
 		if strings.HasSuffix(strings.ToLower(base), ".html") {
