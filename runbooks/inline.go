@@ -97,6 +97,19 @@ func inlineSegments(s string, base Role) []Segment {
 			cur.WriteString(s[i : i+n])
 			i += n
 			continue
+		case c == '[' && strings.HasPrefix(s[i:], "[["):
+			if seg, n, ok := wikiLink(s, i); ok {
+				flush()
+				out = append(out, seg)
+				i += n
+				continue
+			}
+			if seg, n, ok := link(s, i); ok {
+				flush()
+				out = append(out, seg...)
+				i += n
+				continue
+			}
 		case c == '[' || c == '!' && i+1 < len(s) && s[i+1] == '[':
 			if seg, n, ok := link(s, i); ok {
 				flush()
@@ -255,6 +268,25 @@ func link(s string, i int) ([]Segment, int, bool) {
 	return segs, end - start, true
 }
 
+// wikiLink reads a wiki's link at i, as Obsidian, Foam and many wikis
+// write them: [[Page]] shows Page, [[Page|words]] shows the words, and
+// either points at the page.
+func wikiLink(s string, i int) (Segment, int, bool) {
+	end := strings.Index(s[i+2:], "]]")
+	if end <= 0 {
+		return Segment{}, 0, false
+	}
+	inner := s[i+2 : i+2+end]
+	if strings.ContainsAny(inner, "[]\n") {
+		return Segment{}, 0, false
+	}
+	page, words, _ := strings.Cut(inner, "|")
+	if words == "" {
+		words = page
+	}
+	return Segment{Text: strings.TrimSpace(words), Role: RoleLink, Link: strings.TrimSpace(page)}, end + 4, true
+}
+
 // linkSegments makes segs a link's words, pointing at target.
 func linkSegments(segs []Segment, target string) {
 	for k := range segs {
@@ -347,6 +379,11 @@ var htmlTags = map[string]bool{
 	"td": true, "th": true, "thead": true, "tr": true, "tt": true, "u": true, "ul": true, "var": true,
 	"picture": true, "source": true, "video": true, "iframe": true, "figure": true, "figcaption": true,
 	"blockquote": true, "section": true, "article": true, "caption": true, "colgroup": true, "col": true,
+	// HTML5's, which Notion's and wikis' exports use: <aside> for a
+	// callout, <mark> for a highlight
+	"aside": true, "mark": true, "nav": true, "header": true, "footer": true, "main": true, "time": true,
+	"cite": true, "q": true, "samp": true, "dfn": true, "wbr": true, "label": true, "input": true,
+	"ruby": true, "rt": true, "rp": true, "bdi": true, "bdo": true, "data": true, "output": true,
 }
 
 // angle reads <...> at i: an autolink (its URL is its text), an HTML tag

@@ -2,6 +2,7 @@ package runbooks
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -42,5 +43,30 @@ func TestLinks(t *testing.T) {
 	step := d.Links(d.Steps[1].Start, d.Steps[2].Start)
 	if len(step) != 2 || step[0].Text != "https://status.example.com/incidents" || step[1].Text != "DB owners' page" {
 		t.Errorf("the second step's links: %+v", step)
+	}
+}
+
+// TestWikiExports: what Notion, Obsidian and wiki exports write reads as
+// its words: HTML5 tags dropped as the older ones are, and [[Page]] and
+// [[Page|words]] links shown as their words, offering the page.
+func TestWikiExports(t *testing.T) {
+	src := "# Notion export\n\n<aside>\n💡 Only the on-call DBA may run this.\n</aside>\n\n" +
+		"See [[DB Failover]] and [[Postgres/Replication|replication notes]].\n\n" +
+		"- [ ] Check <mark>replication lag</mark> on the <kbd>primary</kbd>\n- [ ] Restart <pod-name> if needed\n"
+	rb, _ := Parse("notion.md", []byte(src))
+	d := Render(rb, 80)
+	text := d.PlainText()
+	for _, want := range []string{"💡 Only the on-call DBA may run this.", "See DB Failover and replication notes.",
+		"Check replication lag on the primary", "Restart <pod-name> if needed"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "<aside>") || strings.Contains(text, "<mark>") || strings.Contains(text, "[[") {
+		t.Errorf("markup left in:\n%s", text)
+	}
+	links := d.Links(0, len(d.Lines))
+	if len(links) != 2 || links[0].Target != "DB Failover" || links[1].Text != "replication notes" || links[1].Target != "Postgres/Replication" {
+		t.Errorf("links %+v", links)
 	}
 }

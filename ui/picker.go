@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -206,7 +207,7 @@ func (a *App) linkPicker() *picker {
 	p := &picker{kind: pickLink, title: title}
 	for _, l := range links {
 		meaning := l.Target
-		if l.Text == l.Target {
+		if l.Text == l.Target && strings.Contains(l.Target, "://") {
 			meaning = "written out in the text"
 		}
 		p.options = append(p.options, pickerOption{Label: l.Text, Meaning: meaning, Value: l.Target})
