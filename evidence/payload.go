@@ -78,4 +78,3 @@ func Quote(args []string) string {
 	}
 	return strings.Join(out, " ")
 }
-
