@@ -27,7 +27,16 @@ func (d *Rendered) Links(from, to int) []Link {
 	from, to = max(from, 0), min(to, len(d.Lines))
 	var out []Link
 	seen := map[string]bool{}
+	// A reference definition's line is drawn as written; its address is
+	// offered with the links that name it, not on its own.
+	defined := map[string]bool{}
+	for _, target := range d.refs {
+		defined[target] = true
+	}
 	add := func(l Link) {
+		if defined[l.Target] && l.Text == l.Target {
+			return
+		}
 		l.Text = strings.Join(strings.Fields(model.Printable(l.Text)), " ")
 		l.Target = model.OneLine(model.Printable(l.Target))
 		if l.Target == "" || seen[l.Target] {

@@ -40,6 +40,12 @@ func TestLinks(t *testing.T) {
 	}
 	// A step's own links: the lines from its mark to the next step's.
 	d := Render(rb, 60)
+	// The last step runs to the end of the file, over the reference
+	// definitions: their addresses come with the links naming them.
+	last := d.Links(d.Steps[len(d.Steps)-1].Start, len(d.Lines))
+	if len(last) != 2 || last[0].Text != "failover" {
+		t.Errorf("the last step's links: %+v", last)
+	}
 	step := d.Links(d.Steps[1].Start, d.Steps[2].Start)
 	if len(step) != 2 || step[0].Text != "https://status.example.com/incidents" || step[1].Text != "DB owners' page" {
 		t.Errorf("the second step's links: %+v", step)
