@@ -32,8 +32,10 @@ type Segment struct {
 	Text string `json:"text"`
 	Role Role   `json:"role"`
 	// Link is where a link's text points, as the file wrote it (a URL, a
-	// path, "#anchor"), kept through wrapping so the cockpit can offer it.
-	Link string `json:"link,omitempty"`
+	// path, "#anchor"), kept through wrapping so the cockpit can offer it;
+	// the segments of one link share it. (A pointer: a runbook's segments
+	// are many, and most are no link.)
+	Link *string `json:"link,omitempty"`
 }
 
 // plainInline is inline Markdown as a reader sees it rendered: emphasis
@@ -123,7 +125,7 @@ func inlineSegments(s string, base Role) []Segment {
 				tag := s[i : i+n]
 				switch {
 				case text != "":
-					out = append(out, Segment{Text: text, Role: RoleLink, Link: text})
+					out = append(out, Segment{Text: text, Role: RoleLink, Link: &text})
 				case strings.EqualFold(tag, "</a>") && anchor >= 0:
 					linkSegments(out[anchor:], href)
 					anchor = -1
@@ -284,16 +286,17 @@ func wikiLink(s string, i int) (Segment, int, bool) {
 	if words == "" {
 		words = page
 	}
-	return Segment{Text: strings.TrimSpace(words), Role: RoleLink, Link: strings.TrimSpace(page)}, end + 4, true
+	page = strings.TrimSpace(page)
+	return Segment{Text: strings.TrimSpace(words), Role: RoleLink, Link: &page}, end + 4, true
 }
 
 // linkSegments makes segs a link's words, pointing at target.
 func linkSegments(segs []Segment, target string) {
 	for k := range segs {
+		segs[k].Link = &target
 		if segs[k].Role == RoleText {
 			segs[k].Role = RoleLink
 		}
-		segs[k].Link = target
 	}
 }
 

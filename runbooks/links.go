@@ -52,7 +52,7 @@ func (d *Rendered) Links(from, to int) []Link {
 	// lines: they run on while the segments name the same link, with
 	// only the wrap's spaces and the pane's frames between.
 	var cur *Link
-	raw := ""
+	var raw *string
 	for i := from; i < to; i++ {
 		if cur != nil && !d.Lines[i].Cont {
 			cur.Text += " "
@@ -63,13 +63,13 @@ func (d *Rendered) Links(from, to int) []Link {
 		}
 		for _, sg := range segs {
 			switch {
-			case sg.Link != "" && cur != nil && sg.Link == raw:
+			case sg.Link != nil && cur != nil && sg.Link == raw:
 				cur.Text += sg.Text
-			case sg.Link != "":
+			case sg.Link != nil:
 				if cur != nil {
 					add(*cur)
 				}
-				cur, raw = &Link{Text: sg.Text, Target: d.target(sg.Link), Line: i}, sg.Link
+				cur, raw = &Link{Text: sg.Text, Target: d.target(*sg.Link), Line: i}, sg.Link
 			case cur != nil && (strings.TrimSpace(sg.Text) == "" || sg.Role == RoleFrame || sg.Role == RoleMark):
 				if sg.Role == RoleText {
 					cur.Text += sg.Text
@@ -121,7 +121,7 @@ func (d *Rendered) addresses(from, to int) []Link {
 			segs = segs[l.ContAt:]
 		}
 		for _, sg := range segs {
-			if sg.Link == "" && sg.Role != RoleFrame && sg.Role != RoleMark {
+			if sg.Link == nil && sg.Role != RoleFrame && sg.Role != RoleMark {
 				b.WriteString(sg.Text)
 			} else {
 				b.WriteByte(' ')
