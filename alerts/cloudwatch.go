@@ -189,11 +189,13 @@ func (al alarm) group() Group {
 // linkIn is the first link in text, without the punctuation that ends a
 // sentence after it; "" when there is none.
 func linkIn(text string) string {
-	return strings.TrimRight(firstURL().FindString(text), ".,;:)")
+	if as := model.WebAddresses(text); len(as) > 0 {
+		return as[0].URL
+	}
+	return ""
 }
 
 var (
-	firstURL     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`https?://[^\s"'<>]+`) })
 	nameSeverity = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`(?i)(?:^|[^a-z0-9])(critical|warning|p[1-5]|sev[-_]?[1-4])(?:$|[^a-z0-9])`)
 	})

@@ -198,8 +198,8 @@ func mentions(l string) bool {
 // datadogLinks finds the runbook, the first link in the message that is
 // not Datadog's own, and where the alert came from, the first that is.
 func datadogLinks(msg string) (runbook, source string) {
-	for _, u := range firstURL().FindAllString(msg, 20) {
-		u = strings.TrimRight(u, ".,;:)]")
+	for _, a := range model.WebAddresses(msg) {
+		u := a.URL
 		p, err := url.Parse(u)
 		if err != nil {
 			continue
