@@ -1,7 +1,7 @@
 // Package alerts reads what monitoring sends when something breaks (an
 // Alertmanager or Grafana webhook, Alertmanager's list of current alerts,
-// a PagerDuty, Opsgenie or Datadog webhook, a CloudWatch, Google Cloud or
-// Azure alert) into what declaring an incident needs: a title, a
+// a PagerDuty, Opsgenie, Datadog or New Relic webhook, a CloudWatch,
+// Google Cloud or Azure alert) into what declaring an incident needs: a title, a
 // severity, a kind, when it was detected, the runbook it names and the
 // group it belongs to, so the next notification of the same group finds
 // the same incident.
@@ -25,7 +25,7 @@ const MaxBody = 10 << 20
 
 // Expected names every shape Decode reads; each refusal ends with it, so
 // whoever piped the wrong thing in learns what would have worked.
-const Expected = "expected an Alertmanager webhook body (version 4) or Grafana's, the JSON array Alertmanager's /api/v2/alerts returns, a PagerDuty v3 webhook incident event, an Opsgenie webhook, a CloudWatch alarm (its SNS notification, the alarm message, or EventBridge's state change event), a Google Cloud Monitoring or Azure Monitor (common alert schema) webhook, or a Datadog webhook (its default payload, or one with $ALERT_TRANSITION)"
+const Expected = "expected an Alertmanager webhook body (version 4) or Grafana's, the JSON array Alertmanager's /api/v2/alerts returns, a PagerDuty v3 webhook incident event, an Opsgenie webhook, a CloudWatch alarm (its SNS notification, the alarm message, or EventBridge's state change event), a Google Cloud Monitoring or Azure Monitor (common alert schema) webhook, a Datadog webhook (its default payload, or one with $ALERT_TRANSITION), or a New Relic workflow's webhook (its default payload)"
 
 // Source says which shape a payload came in.
 type Source string
@@ -40,6 +40,7 @@ const (
 	SourceDatadog    Source = "Datadog webhook"
 	SourceGCP        Source = "Google Cloud Monitoring"
 	SourceAzure      Source = "Azure Monitor alert"
+	SourceNewRelic   Source = "New Relic workflow"
 )
 
 // Decode reads one payload from r, at most MaxBody bytes of it, and returns
@@ -118,8 +119,10 @@ func decodeObject(body []byte) (Group, error) {
 		return decodeAzure(body)
 	case isDatadog(has):
 		return decodeDatadog(body)
+	case isNewRelic(has):
+		return decodeNewRelic(body)
 	}
-	return Group{}, model.Invalidf("the alert payload is a JSON object with none of \"alerts\", \"event\", \"alert\", \"AlarmName\", \"detail-type\", \"incident\" or \"schemaId\", nor Datadog's \"title\" and \"event_type\" (it has %s): %s", fieldList(probe), Expected)
+	return Group{}, model.Invalidf("the alert payload is a JSON object with none of \"alerts\", \"event\", \"alert\", \"AlarmName\", \"detail-type\", \"incident\" or \"schemaId\", nor Datadog's \"title\" and \"event_type\", nor New Relic's \"issueUrl\" and \"state\" (it has %s): %s", fieldList(probe), Expected)
 }
 
 // shapeError reports a field of the wrong type, naming where it is.

@@ -607,3 +607,31 @@ func TestDecodeAzure(t *testing.T) {
 		t.Errorf("the old schema: %v", err)
 	}
 }
+
+// TestDecodeNewRelic: a New Relic workflow's default payload declares on
+// ACTIVATED and notes the same issue on CLOSED; its priority is the
+// severity, and a team's runbookUrl names the runbook.
+func TestDecodeNewRelic(t *testing.T) {
+	g := decodeFile(t, "newrelic-activated.json", Options{})
+	for _, c := range []struct{ what, got, want string }{
+		{"source", string(g.Source), string(SourceNewRelic)},
+		{"title", g.Title, "Checkout memory high: Memory Used % > 90 for at least 2 minutes on 'checkout-eu'"},
+		{"severity", g.Severity.String(), "SEV2"},
+		{"severity word", g.SeverityWord, "HIGH"},
+		{"runbook", g.Runbook, "memory-pressure"},
+		{"detected", g.Detected.Format(time.RFC3339), "2026-11-29T15:22:11Z"},
+		{"entities", g.Alerts[0].Labels.Get("entities"), "checkout-eu"},
+		{"url", g.URL, "https://radar-api.service.newrelic.com/accounts/1234567/issues/0ea2df1c-adab-45d2-aae0-042b609d2322?notifier=WEBHOOK"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.what, c.got, c.want)
+		}
+	}
+	res := decodeFile(t, "newrelic-closed.json", Options{})
+	if res.Firing || res.Key != g.Key || !strings.HasPrefix(g.Key, "newrelic:") || !res.ResolvedAt.Equal(at("2026-11-29T16:02:11Z")) {
+		t.Errorf("closed: firing %v, key %q (opened %q), resolved at %s", res.Firing, res.Key, g.Key, res.ResolvedAt)
+	}
+	if _, err := DecodeBytes([]byte(`{"id": "x", "issueUrl": "https://x", "state": "ACKNOWLEDGED"}`), Options{}); err == nil || !strings.Contains(err.Error(), "ACTIVATED or CREATED") {
+		t.Errorf("an acknowledgement: %v", err)
+	}
+}

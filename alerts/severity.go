@@ -12,9 +12,10 @@ type SeverityMap map[string]model.Severity
 
 // DefaultSeverities are the values Prometheus rules and PagerDuty use most:
 // Prometheus's critical, error, warning and info, PagerDuty's urgencies and
-// its default priorities P1 to P5.
+// its default priorities P1 to P5, New Relic's critical, high, medium and
+// low.
 var DefaultSeverities = SeverityMap{
-	"critical": model.SEV1, "error": model.SEV2, "high": model.SEV2, "warning": model.SEV3, "info": model.SEV4,
+	"critical": model.SEV1, "error": model.SEV2, "high": model.SEV2, "warning": model.SEV3, "medium": model.SEV3, "info": model.SEV4,
 	"low": model.SEV4, "p1": model.SEV1, "p2": model.SEV2, "p3": model.SEV3, "p4": model.SEV4, "p5": model.SEV4,
 }
 

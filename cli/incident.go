@@ -71,12 +71,12 @@ took: it starts as detected, and a later 'status ID resolved --at TIME'
 leaves acknowledged empty, so it stays out of time to acknowledge.
 
 --from-alert reads an Alertmanager or Grafana webhook body, the array
-Alertmanager's /api/v2/alerts returns, a PagerDuty v3, Opsgenie or Datadog
-webhook, a CloudWatch alarm (SNS or EventBridge), or a Google Cloud
-Monitoring or Azure Monitor alert ('-': standard input), and takes the
-title, severity, kind and detection time from it, attaching the runbook
-its runbook_url names. Another notification of the
-same alert group adds a note to that group's open incident instead.`,
+Alertmanager's /api/v2/alerts returns, a PagerDuty v3, Opsgenie, Datadog or
+New Relic webhook, a CloudWatch alarm (SNS or EventBridge), or a Google
+Cloud Monitoring or Azure Monitor alert ('-': standard input), and takes the
+title, severity, kind and detection time from it, attaching the runbook its
+runbook_url names. Another notification of the same alert group adds a note
+to that group's open incident instead.`,
 		Example: `  sitrep declare "Checkout 500s" --sev 1 --kind outage
   sitrep declare --title "Suspicious logins" --sev 2 --kind security --runbook security-incident
   sitrep declare --title "Disk full on db-3" --sev 3 --at "2026-11-20 02:05" --detected "2026-11-20 02:00"
@@ -142,7 +142,7 @@ same alert group adds a note to that group's open incident instead.`,
 	cmd.Flags().StringVar(&commander, "commander", "", "who takes the Incident Commander role (default: you)")
 	cmd.Flags().BoolVar(&exercise, "exercise", false, "a drill: marked EXERCISE everywhere, kept out of real metrics")
 	cmd.Flags().StringArrayVar(&runbookNames, "runbook", nil, "attach a runbook by name (repeatable; see 'sitrep runbook list')")
-	cmd.Flags().StringVar(&fromAlert, "from-alert", "", "declare from an alert payload in FILE, or '-' for standard input (Alertmanager, Grafana, PagerDuty, Opsgenie, Datadog, CloudWatch, Google Cloud, Azure)")
+	cmd.Flags().StringVar(&fromAlert, "from-alert", "", "declare from an alert payload in FILE, or '-' for standard input (Alertmanager, Grafana, PagerDuty, Opsgenie, Datadog, New Relic, CloudWatch, Google Cloud, Azure)")
 	a.completeFlags(cmd, map[string]completer{"sev": severityNumbers, "kind": kindNames, "runbook": libraryRunbooks})
 	return cmd
 }
