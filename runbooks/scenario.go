@@ -694,7 +694,12 @@ func (b *scenarioBuilder) lint() {
 			s.add(Warning, in.Line, 1, "inject at %s comes after the scenario's %s duration", model.FormatOffset(in.Offset), model.FormatOffset(sc.Duration))
 		}
 	}
-	if len(sc.Objectives) == 0 {
+	switch {
+	case len(sc.Objectives) > 0:
+	case isSheet(s.path):
+		// a spreadsheet has no front matter to hold them
+		s.add(Warning, 1, 1, "no objectives: a spreadsheet run-sheet has none, so the drill is judged by its injects' expected responses; for objectives, keep the run-sheet as Markdown with an `## Objectives` list")
+	default:
 		s.add(Warning, 1, 1, "no objectives: say in the front matter what the drill must show (`objectives: [\"Customers informed within 30m\"]`)")
 	}
 	if sc.Kind == "dr" {

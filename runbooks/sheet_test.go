@@ -21,6 +21,9 @@ func TestSpreadsheetRunSheet(t *testing.T) {
 	if sc.Name != "gameday" || sc.Title != "Gameday" || len(sc.Injects) != 3 {
 		t.Fatalf("read as %q %q with %d injects: %v", sc.Name, sc.Title, len(sc.Injects), diags)
 	}
+	if len(diags) != 1 || !strings.Contains(diags[0].Message, "a spreadsheet run-sheet has none") {
+		t.Errorf("diagnostics %v, want the one on objectives, for a spreadsheet", diags)
+	}
 	want := []struct {
 		at          time.Duration
 		title, text string
