@@ -336,6 +336,8 @@ func TestCLIDrillFromRunSheetFile(t *testing.T) {
 	if status := c.ok("drill", "status"); !strings.Contains(status, "Primary DB stops accepting writes") || !strings.Contains(status, "+10m") {
 		t.Errorf("drill status:\n%s", status)
 	}
+	// Not a runbook: attaching it says what it is for.
+	c.fails(1, "is a spreadsheet, read as a drill's run-sheet, not a runbook: run it with 'sitrep drill", "attach", strings.TrimSpace(out), sheet)
 	rota := writeFile(t, dir, "rota.csv", "Name,Phone\nalice,123\n")
 	c.fails(1, "has no injects to run: not read: a spreadsheet is read as a drill's run-sheet", "drill", rota)
 }

@@ -90,6 +90,9 @@ func attachChangesFrom(lib *runbooks.Library, incidentID string, names []string)
 // of one (so a runbook from a checkout can be shown or attached as it is),
 // else the library's runbook of that name.
 func RunbookByRef(lib *runbooks.Library, ref string) (*model.Runbook, error) {
+	if LooksLikePath(ref) && runbooks.IsSheet(ref) {
+		return nil, model.Invalidf("%s is a spreadsheet, read as a drill's run-sheet, not a runbook: run it with 'sitrep drill %s'", ref, model.ShellQuote(ref))
+	}
 	if LooksLikePath(ref) {
 		src, err := runbooks.ReadFile(ref)
 		if err != nil {

@@ -32,7 +32,7 @@ const (
 // matter decoded once, whichever it turns out to be. Exactly one of the
 // results is non-nil.
 func parseFile(filePath string, src []byte, what What, inFolder bool) (*model.Runbook, *model.Scenario, []Diagnostic) {
-	if isSheet(filePath) {
+	if IsSheet(filePath) {
 		sc, diags, ok := parseSheet(filePath, src)
 		if !ok {
 			return nil, nil, diags

@@ -63,7 +63,7 @@ var (
 // heading under an "Injects" heading; their checklist items, or a list after
 // an "Expected" line, are the actions the facilitator looks for.
 func ParseScenario(filePath string, src []byte) (*model.Scenario, []Diagnostic) {
-	if isSheet(filePath) {
+	if IsSheet(filePath) {
 		sc, diags, ok := parseSheet(filePath, src)
 		if !ok {
 			sc = &model.Scenario{Name: NameFor(filePath), Path: filePath, Title: TitleFor(filePath)}
@@ -696,7 +696,7 @@ func (b *scenarioBuilder) lint() {
 	}
 	switch {
 	case len(sc.Objectives) > 0:
-	case isSheet(s.path):
+	case IsSheet(s.path):
 		// a spreadsheet has no front matter to hold them
 		s.add(Warning, 1, 1, "no objectives: a spreadsheet run-sheet has none, so the drill is judged by its injects' expected responses; for objectives, keep the run-sheet as Markdown with an `## Objectives` list")
 	default:

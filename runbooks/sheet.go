@@ -18,8 +18,9 @@ import (
 // sheetExts are the spreadsheet exports read as run-sheets.
 var sheetExts = map[string]bool{".csv": true, ".tsv": true}
 
-// isSheet says whether a file is a spreadsheet export, by its extension.
-func isSheet(filePath string) bool { return sheetExts[strings.ToLower(filepath.Ext(filePath))] }
+// IsSheet says whether a file is a spreadsheet export, by its extension:
+// read as a drill's run-sheet, never as a runbook.
+func IsSheet(filePath string) bool { return sheetExts[strings.ToLower(filepath.Ext(filePath))] }
 
 // sheet is a run-sheet turned into the Markdown sitrep reads: a title, a
 // "Run sheet" heading and a table, read then as any run-sheet table is
