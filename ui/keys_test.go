@@ -285,7 +285,11 @@ func TestCopyLink(t *testing.T) {
 		copied = s
 		return clipboard.Result{OSC52: true}, nil
 	}}, 100, 30)
-	d.press("enter", "2", "g", "o")
+	d.press("enter", "2", "g")
+	if v := d.view(); !strings.Contains(v, "o copies one of its 2 links") {
+		t.Errorf("the step's line does not say o copies its links:\n%s", v)
+	}
+	d.press("o")
 	pk := d.app().slot.picker()
 	if pk == nil || len(pk.options) != 2 || pk.options[0].Label != "latency dashboard" || pk.options[1].Meaning != "https://kibana.example.com/app/discover" {
 		t.Fatalf("o on the first step offers %+v", pk)

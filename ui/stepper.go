@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -63,6 +64,10 @@ type docKey struct {
 type doc struct {
 	r       *runbooks.Rendered
 	targets []target
+	// by step: its lines, from its mark to the next step's (from -1: not
+	// drawn), and how many links o offers there
+	spans [][2]int
+	links []int
 }
 
 // target is a place the cursor lands on: a step, or a code block outside
@@ -234,8 +239,40 @@ func (p *stepper) document(rb *attachedRunbook) *doc {
 			d.targets = append(d.targets, target{line: r.Code[code].Start, end: r.Code[code].End, step: -1, code: code})
 		}
 	}
+	d.spans, d.links = stepSpans(r), make([]int, len(r.Steps))
+	for i, sp := range d.spans {
+		if sp[0] >= 0 {
+			d.links[i] = len(r.Links(sp[0], sp[1]))
+		}
+	}
 	p.docs[k] = d
 	return d
+}
+
+// stepSpans is each step's lines, from its mark to the next step's mark
+// below it (the document's end for the last); from is -1 for a step not
+// drawn.
+func stepSpans(r *runbooks.Rendered) [][2]int {
+	starts := make([]int, 0, len(r.Steps))
+	for _, a := range r.Steps {
+		if a.Start >= 0 {
+			starts = append(starts, a.Start)
+		}
+	}
+	slices.Sort(starts)
+	out := make([][2]int, len(r.Steps))
+	for i, a := range r.Steps {
+		if a.Start < 0 {
+			out[i] = [2]int{-1, -1}
+			continue
+		}
+		to := len(r.Lines)
+		if k, _ := slices.BinarySearch(starts, a.Start+1); k < len(starts) {
+			to = starts[k]
+		}
+		out[i] = [2]int{a.Start, to}
+	}
+	return out
 }
 
 // at is the index of the target under the cursor.
@@ -416,13 +453,8 @@ func (p *stepper) links(rb *attachedRunbook) (links []runbooks.Link, whole bool)
 	from, to := -1, len(r.Lines)
 	if c, on := p.onCode(rb); on && c < len(r.Code) {
 		from, to = r.Code[c].Start, r.Code[c].End
-	} else if i := p.sel[rb.Name]; i >= 0 && i < len(r.Steps) && r.Steps[i].Start >= 0 {
-		from = r.Steps[i].Start
-		for _, next := range r.Steps {
-			if next.Start > from && next.Start < to {
-				to = next.Start
-			}
-		}
+	} else if i := p.sel[rb.Name]; i >= 0 && i < len(d.spans) {
+		from, to = d.spans[i][0], d.spans[i][1]
 	}
 	if from >= 0 {
 		if links = r.Links(from, to); len(links) > 0 {
@@ -616,6 +648,9 @@ func (p *stepper) status(rb *attachedRunbook, d *doc, cur target) string {
 		out += " · y copies the command · ! runs it"
 	case n > 1:
 		out += fmt.Sprintf(" · y copies the commands, one per press (%d) · ! runs the one copied", n)
+	}
+	if st.Index < len(d.links) && d.links[st.Index] > 0 {
+		out += " · o copies one of its " + model.Count(d.links[st.Index], "link")
 	}
 	return out
 }
