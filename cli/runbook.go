@@ -248,7 +248,6 @@ func writeRunbook(w io.Writer, rb *model.Runbook, width int, styles map[runbooks
 	// the document as the pane draws it, from the same renderer
 	fmt.Fprintln(w)
 	d := runbooks.Render(rb, width)
-	defer writeLinks(w, d)
 	for _, l := range d.Lines {
 		if styles == nil {
 			fmt.Fprintln(w, strings.TrimRight(n(l.Text()), " "))
@@ -264,6 +263,7 @@ func writeRunbook(w io.Writer, rb *model.Runbook, width int, styles map[runbooks
 		}
 		fmt.Fprintln(w, b.String())
 	}
+	writeLinks(w, d)
 }
 
 // writeLinks lists where the document's links go, as a text browser's
