@@ -342,7 +342,7 @@ func unescapeLink(s string) string {
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) && strings.IndexByte("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", s[i+1]) >= 0 {
+		if s[i] == '\\' && i+1 < len(s) && isASCIIPunct(s[i+1]) {
 			i++
 		}
 		b.WriteByte(s[i])

@@ -27,14 +27,10 @@ func (d *Rendered) Links(from, to int) []Link {
 	from, to = max(from, 0), min(to, len(d.Lines))
 	var out []Link
 	seen := map[string]bool{}
-	// A reference definition's line is drawn as written; its address is
-	// offered with the links that name it, not on its own.
-	defined := map[string]bool{}
-	for _, target := range d.refs {
-		defined[target] = true
-	}
 	add := func(l Link) {
-		if defined[l.Target] && l.Text == l.Target {
+		// A reference definition's line is drawn as written; its address
+		// is offered with the links that name it, not on its own.
+		if l.Text == l.Target && d.refs.defines(l.Target) {
 			return
 		}
 		l.Text = strings.Join(strings.Fields(model.Printable(l.Text)), " ")
@@ -94,7 +90,7 @@ func (d *Rendered) Links(from, to int) []Link {
 // the target as written.
 func (d *Rendered) target(link string) string {
 	if label, ok := strings.CutPrefix(link, refPrefix); ok {
-		return d.refs[refKey(label)]
+		return d.refs.byLabel[refKey(label)]
 	}
 	return link
 }
@@ -145,23 +141,34 @@ var linkDefinition = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^ {0,3}\[([^\]]+)\]:[ \t]*(?:<([^>]*)>|(\S+))`)
 })
 
+// linkRefs are a file's link reference definitions: each label's target
+// (refKey writes the label), and the targets they define.
+type linkRefs struct {
+	byLabel map[string]string
+	targets map[string]bool
+}
+
+func (r linkRefs) defines(target string) bool { return r.targets[target] }
+
 // linkDefinitions reads the file's link reference definitions. They stay
 // drawn as the file wrote them (every word of a runbook is shown; sitrep's
 // reader does not take them out of the text as GitHub does), and the
 // links that name them are offered with their targets. The first
 // definition of a label wins, as in CommonMark.
-func (s *source) linkDefinitions() map[string]string {
-	refs := map[string]string{}
+func (s *source) linkDefinitions() linkRefs {
+	var refs linkRefs
 	if !strings.Contains(s.str, "]:") {
 		return refs
 	}
-	for _, line := range strings.Split(string(s.body), "\n") {
+	refs.byLabel, refs.targets = map[string]string{}, map[string]bool{}
+	for _, line := range strings.Split(s.str[s.bodyAt:], "\n") {
 		m := linkDefinition().FindStringSubmatch(strings.TrimRight(line, "\r"))
 		if m == nil {
 			continue
 		}
-		if k := refKey(m[1]); refs[k] == "" {
-			refs[k] = unescapeLink(m[2] + m[3])
+		if k := refKey(m[1]); refs.byLabel[k] == "" {
+			target := unescapeLink(m[2] + m[3])
+			refs.byLabel[k], refs.targets[target] = target, true
 		}
 	}
 	return refs

@@ -23,8 +23,8 @@ type Rendered struct {
 	Steps []Anchor     // by step index: where each step's mark is
 	Code  []CodeAnchor // every code block, in document order
 
-	find findIndex         // the lines as Find reads them, made at its first use
-	refs map[string]string // the file's link reference definitions (source.refs)
+	find findIndex // the lines as Find reads them, made at its first use
+	refs linkRefs  // the file's link reference definitions (source.refs)
 }
 
 // Line is one line of the rendered document.

@@ -255,9 +255,8 @@ type source struct {
 	diags  []Diagnostic
 	// nonBlank[n] is the last line at or before n with text on it
 	nonBlank []int32
-	// refs are the link reference definitions ("[1]: https://…") by
-	// label, as refKey writes it
-	refs map[string]string
+	// refs are the link reference definitions ("[1]: https://…")
+	refs linkRefs
 }
 
 func newSource(filePath string, src []byte) *source {
