@@ -79,9 +79,5 @@ func (a *session) idLeftOut(cmd *cobra.Command, args, missing []string) error {
 // commandLine is the command line to type: cmd with args, then the
 // placeholders still to fill.
 func commandLine(cmd *cobra.Command, args, placeholders []string) string {
-	words := []string{cmd.CommandPath()}
-	for _, arg := range args {
-		words = append(words, model.ShellQuote(arg))
-	}
-	return strings.Join(append(words, placeholders...), " ")
+	return strings.Join(append([]string{cmd.CommandPath() + " " + model.ShellLine(args)}, placeholders...), " ")
 }

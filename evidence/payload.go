@@ -51,7 +51,7 @@ func (r Result) Payload(c Command, keepOutput bool, link *Link) model.EvidencePa
 func commandText(c Command) (string, int) {
 	line := c.Line
 	if line == "" {
-		line = Quote(c.Args)
+		line = model.ShellLine(c.Args)
 	}
 	line, n := maskSecrets(strings.Trim(model.StripTerminal(line), "\n"))
 	if len(line) > model.MaxCommand {
@@ -67,14 +67,4 @@ func label(s string) string {
 		s = string(r[:model.MaxLabel])
 	}
 	return s
-}
-
-// Quote writes argv as a POSIX shell would read it back: words that need it
-// in single quotes.
-func Quote(args []string) string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		out[i] = model.ShellQuote(a)
-	}
-	return strings.Join(out, " ")
 }

@@ -74,11 +74,3 @@ func TestLongOutputMasksBothParts(t *testing.T) {
 		t.Errorf("masked %d, omitted %d: %q", k.Masked, k.Omitted, k.Text)
 	}
 }
-
-// TestQuote: argv written back as a shell reads it.
-func TestQuote(t *testing.T) {
-	got := Quote([]string{"kubectl", "get", "pods", "-l", "app=web server", "it's", ""})
-	if want := `kubectl get pods -l 'app=web server' 'it'\''s' ''`; got != want {
-		t.Errorf("got %s, want %s", got, want)
-	}
-}

@@ -213,6 +213,16 @@ func StripTerminal(s string) string {
 	return Printable(out.String())
 }
 
+// ShellLine writes argv as a POSIX shell would read it back: words that
+// need it in single quotes.
+func ShellLine(args []string) string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = ShellQuote(a)
+	}
+	return strings.Join(out, " ")
+}
+
 // ShellQuote quotes one word for a POSIX shell, leaving it bare when
 // nothing in it is special: for the remote command ssh runs, and for a
 // command line shown to be typed.

@@ -65,3 +65,11 @@ func TestOneLineShortcut(t *testing.T) {
 		}
 	}
 }
+
+// TestShellLine: argv written back as a shell reads it.
+func TestShellLine(t *testing.T) {
+	got := ShellLine([]string{"kubectl", "get", "pods", "-l", "app=web server", "it's", ""})
+	if want := `kubectl get pods -l 'app=web server' 'it'\''s' ''`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}
