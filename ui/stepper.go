@@ -649,8 +649,13 @@ func (p *stepper) status(rb *attachedRunbook, d *doc, cur target) string {
 	case n > 1:
 		out += fmt.Sprintf(" · y copies the commands, one per press (%d) · ! runs the one copied", n)
 	}
-	if st.Index < len(d.links) && d.links[st.Index] > 0 {
-		out += " · o copies one of its " + model.Count(d.links[st.Index], "link")
+	if st.Index < len(d.links) {
+		switch n := d.links[st.Index]; {
+		case n == 1:
+			out += " · o copies its link"
+		case n > 1:
+			out += fmt.Sprintf(" · o copies one of its %d links", n)
+		}
 	}
 	return out
 }
